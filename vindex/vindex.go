@@ -1,0 +1,91 @@
+package vindex
+
+import (
+	"context"
+
+	"github.com/dot-do/vitessdo/key"
+)
+
+// Vindex is a function from a column value to the shard(s) holding its rows.
+// Every type named in a VSchema's "vindexes" section is one.
+type Vindex interface {
+	// String returns the vindex's name in the VSchema.
+	String() string
+	// Cost is Vitess's cost of using the vindex to route: the planner picks
+	// the cheapest vindex among those with a usable condition.
+	Cost() int
+	// IsUnique reports whether a value maps to at most one keyspace id.
+	IsUnique() bool
+	// NeedsCursor reports whether Map reads a table through the Cursor.
+	NeedsCursor() bool
+}
+
+// SingleColumn is a vindex over one column.
+type SingleColumn interface {
+	Vindex
+	// Map returns one destination per value, in order. A value that cannot
+	// exist in the keyspace (a non-numeric string for hash, a value missing
+	// from a lookup table) maps to key.DestinationNone.
+	Map(ctx context.Context, c Cursor, values []any) ([]key.Destination, error)
+	// Verify reports, per value, whether it maps to the given keyspace id.
+	Verify(ctx context.Context, c Cursor, values []any, ksids [][]byte) ([]bool, error)
+}
+
+// MultiColumn is a vindex over several columns, such as multicol.
+type MultiColumn interface {
+	Vindex
+	// Map returns one destination per row of column values. A row may hold
+	// only a prefix of the columns when PartialVindex is true.
+	Map(ctx context.Context, c Cursor, rows [][]any) ([]key.Destination, error)
+	// Verify reports, per row, whether it maps to the given keyspace id.
+	Verify(ctx context.Context, c Cursor, rows [][]any, ksids [][]byte) ([]bool, error)
+	// PartialVindex reports whether a prefix of the columns can route.
+	PartialVindex() bool
+}
+
+// Reversible is a vindex that can turn a keyspace id back into the value.
+type Reversible interface {
+	SingleColumn
+	ReverseMap(c Cursor, ksids [][]byte) ([]any, error)
+}
+
+// Lookup is a vindex backed by a lookup table. When the vindex is owned by
+// a table, the router calls Create, Delete and Update as it writes the
+// owner's rows, in the owner's session.
+type Lookup interface {
+	// Owner returns the owner table named by the "owner" param, or "".
+	Owner() string
+	// Create inserts lookup rows: rows[i] holds the "from" column values
+	// of an owner row whose keyspace id is ksids[i]. With ignoreMode,
+	// rows that already exist are left alone (INSERT IGNORE).
+	Create(ctx context.Context, c Cursor, rows [][]any, ksids [][]byte, ignoreMode bool) error
+	// Delete removes the lookup rows of owner rows with keyspace id ksid.
+	Delete(ctx context.Context, c Cursor, rows [][]any, ksid []byte) error
+	// Update moves the lookup row of an owner row from oldValues to
+	// newValues.
+	Update(ctx context.Context, c Cursor, oldValues []any, ksid []byte, newValues []any) error
+}
+
+// Cursor runs SQL for lookup vindexes through the router, in the session of
+// the statement being routed (so lookup writes share its transaction).
+// Statements are in the Vitess/MySQL dialect with ? placeholders.
+type Cursor interface {
+	// Query runs a SELECT and returns all its rows.
+	Query(ctx context.Context, query string, args ...any) ([][]any, error)
+	// Exec runs an INSERT, UPDATE or DELETE and returns the rows affected.
+	Exec(ctx context.Context, query string, args ...any) (int64, error)
+	// ExecAutocommit runs a write outside the session's transaction, in a
+	// transaction of its own (the "autocommit" param of lookup vindexes).
+	ExecAutocommit(ctx context.Context, query string, args ...any) (int64, error)
+}
+
+// Env is what a vindex may know about the keyspace it belongs to.
+type Env struct {
+	// Keyspace is the keyspace's name.
+	Keyspace string
+	// Shards lists the keyspace's shard names in key-range order.
+	Shards []string
+	// Dir is the directory of the VSchema file, against which relative
+	// file params (numeric_static_map's json_path) resolve.
+	Dir string
+}
