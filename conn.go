@@ -1,0 +1,343 @@
+package vitessdo
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dot-do/vitessdo/route"
+)
+
+// conn is a vitessdo connection: a session (default keyspace, shard target,
+// transaction) over the connector's shard pools. It holds no shard
+// connection between statements unless a transaction is open.
+type conn struct {
+	e       *engine
+	session route.Session
+	tx      *transaction
+	closed  bool
+	// ownsConnector is set by Driver.Open, whose connector lives and dies
+	// with the connection.
+	ownsConnector bool
+}
+
+var (
+	_ driver.Conn               = (*conn)(nil)
+	_ driver.ConnBeginTx        = (*conn)(nil)
+	_ driver.ConnPrepareContext = (*conn)(nil)
+	_ driver.QueryerContext     = (*conn)(nil)
+	_ driver.ExecerContext      = (*conn)(nil)
+	_ driver.NamedValueChecker  = (*conn)(nil)
+	_ driver.SessionResetter    = (*conn)(nil)
+	_ driver.Validator          = (*conn)(nil)
+	_ driver.Pinger             = (*conn)(nil)
+)
+
+func newConn(e *engine) *conn {
+	c := &conn{e: e}
+	c.resetSession()
+	return c
+}
+
+func (c *conn) resetSession() {
+	c.session = route.Session{
+		Keyspace:        c.e.defaultKeyspace,
+		TransactionMode: c.e.cfg.TransactionMode,
+		QueryTimeout:    c.e.cfg.QueryTimeout,
+	}
+	if c.session.TransactionMode == "" {
+		c.session.TransactionMode = TxMulti
+	}
+}
+
+// Prepare plans a statement; see PrepareContext.
+func (c *conn) Prepare(query string) (driver.Stmt, error) {
+	return c.PrepareContext(context.Background(), query)
+}
+
+// PrepareContext plans the statement once; the statement keeps its plan.
+func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if c.closed {
+		return nil, driver.ErrBadConn
+	}
+	if _, ok := txControl(query); ok {
+		return &stmt{c: c, query: query, nargs: 0}, nil
+	}
+	p, err := c.e.planner.Plan(query, &c.session)
+	if err != nil {
+		return nil, err
+	}
+	return &stmt{c: c, query: query, plan: p, target: sessionTarget(&c.session), nargs: p.NumArgs()}, nil
+}
+
+// Close closes the connection, rolling back an open transaction.
+func (c *conn) Close() error {
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	var err error
+	if c.tx != nil {
+		err = c.tx.rollback(context.Background())
+		c.tx = nil
+	}
+	if c.ownsConnector {
+		c.e.close()
+	}
+	return err
+}
+
+// Begin starts a transaction; see BeginTx.
+func (c *conn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
+
+// BeginTx starts a transaction. No shard is contacted until a statement
+// touches it; see the transaction modes in the package documentation.
+func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if c.closed {
+		return nil, driver.ErrBadConn
+	}
+	if c.tx != nil {
+		return nil, errors.New("vitessdo: a transaction is already open on this connection")
+	}
+	t, err := newTransaction(c, opts)
+	if err != nil {
+		return nil, err
+	}
+	c.tx = t
+	c.session.InTransaction = true
+	return &txHandle{c: c, t: t}, nil
+}
+
+// endTx forgets the connection's transaction.
+func (c *conn) endTx() {
+	c.tx = nil
+	c.session.InTransaction = false
+}
+
+// QueryContext plans (or finds the plan of) and runs a statement that
+// returns rows.
+func (c *conn) QueryContext(ctx context.Context, query string, nvs []driver.NamedValue) (driver.Rows, error) {
+	if c.closed {
+		return nil, driver.ErrBadConn
+	}
+	if ctl, ok := txControl(query); ok {
+		if err := c.runTxControl(ctx, ctl); err != nil {
+			return nil, err
+		}
+		return emptyRows(), nil
+	}
+	p, err := c.e.planner.Plan(query, &c.session)
+	if err != nil {
+		return nil, err
+	}
+	return c.query(ctx, p, namedArgs(nvs))
+}
+
+func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows, error) {
+	ctx, cancel := c.statementContext(ctx)
+	it, err := p.Query(ctx, c, args)
+	if err != nil {
+		cancel()
+		return nil, c.statementError(ctx, err)
+	}
+	return newRows(it, cancel), nil
+}
+
+// ExecContext plans (or finds the plan of) and runs a statement.
+func (c *conn) ExecContext(ctx context.Context, query string, nvs []driver.NamedValue) (driver.Result, error) {
+	if c.closed {
+		return nil, driver.ErrBadConn
+	}
+	if ctl, ok := txControl(query); ok {
+		return driver.RowsAffected(0), c.runTxControl(ctx, ctl)
+	}
+	p, err := c.e.planner.Plan(query, &c.session)
+	if err != nil {
+		return nil, err
+	}
+	return c.exec(ctx, p, namedArgs(nvs))
+}
+
+func (c *conn) exec(ctx context.Context, p route.Plan, args []any) (driver.Result, error) {
+	ctx, cancel := c.statementContext(ctx)
+	defer cancel()
+	res, err := p.Exec(ctx, c, args)
+	if err != nil {
+		return nil, c.statementError(ctx, err)
+	}
+	return result{res}, nil
+}
+
+// statementContext bounds a statement by the session's query timeout.
+func (c *conn) statementContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if c.session.QueryTimeout > 0 {
+		return context.WithTimeout(ctx, c.session.QueryTimeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// statementError adds what the caller needs to know to a failed
+// statement's error: a statement that failed inside a transaction because
+// its context ended has rolled the transaction back.
+func (c *conn) statementError(ctx context.Context, err error) error {
+	if c.tx != nil && ctx.Err() != nil {
+		c.tx.rollback(context.Background())
+		c.endTx()
+		return fmt.Errorf("%w (the transaction was rolled back)", err)
+	}
+	return err
+}
+
+// namedArgs returns the arguments in order. CheckNamedValue has already
+// refused names.
+func namedArgs(nvs []driver.NamedValue) []any {
+	if len(nvs) == 0 {
+		return nil
+	}
+	args := make([]any, len(nvs))
+	for i, nv := range nvs {
+		args[nv.Ordinal-1] = nv.Value
+	}
+	return args
+}
+
+// CheckNamedValue accepts the values both backends take: nil, integers
+// (uint64 above the int64 range included), floats, bool, string, []byte
+// and time.Time, and driver.Valuer results. Named arguments are refused:
+// the SQL dialect has ? placeholders only.
+func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
+	if nv.Name != "" {
+		return fmt.Errorf("vitessdo: named argument %q: only ? placeholders are supported", nv.Name)
+	}
+	switch v := nv.Value.(type) {
+	case nil, int64, float64, bool, string, []byte, time.Time:
+		return nil
+	case uint64:
+		return nil
+	case int:
+		nv.Value = int64(v)
+		return nil
+	case uint:
+		nv.Value = uint64(v)
+		return nil
+	}
+	v, err := driver.DefaultParameterConverter.ConvertValue(nv.Value)
+	if err != nil {
+		return fmt.Errorf("vitessdo: argument %d: %w", nv.Ordinal, err)
+	}
+	nv.Value = v
+	return nil
+}
+
+// ResetSession runs before database/sql reuses a pooled connection: the
+// session goes back to the DSN's defaults, so a USE of one caller never
+// redirects another's statements. Keep session state with sql.Conn.
+func (c *conn) ResetSession(ctx context.Context) error {
+	if c.closed {
+		return driver.ErrBadConn
+	}
+	if c.tx != nil {
+		c.tx.rollback(ctx)
+		c.endTx()
+	}
+	c.resetSession()
+	return nil
+}
+
+// IsValid reports whether the connection may be reused.
+func (c *conn) IsValid() bool { return !c.closed }
+
+// Ping checks that every shard backend answers.
+func (c *conn) Ping(ctx context.Context) error {
+	if c.closed {
+		return driver.ErrBadConn
+	}
+	backends := c.e.topo.Backends()
+	errs := make([]error, len(backends))
+	done := make(chan int, len(backends))
+	for i, b := range backends {
+		go func() {
+			if err := b.DB.PingContext(ctx); err != nil {
+				errs[i] = fmt.Errorf("vitessdo: ping %s: %w", b.URL, err)
+			}
+			done <- i
+		}()
+	}
+	for range backends {
+		<-done
+	}
+	return errors.Join(errs...)
+}
+
+// sessionTarget identifies what a plan depends on in the session.
+func sessionTarget(s *route.Session) string {
+	t := s.Keyspace + ":" + s.Shard
+	if s.KeyRange != nil {
+		t += "[" + s.KeyRange.String() + "]"
+	}
+	return t
+}
+
+// txControl recognises transaction statements, which the parser does not
+// fully know (SAVEPOINT, RELEASE, ROLLBACK TO) and which act on the
+// connection rather than on shards.
+func txControl(query string) (txStatement, bool) {
+	f := strings.Fields(strings.TrimRight(strings.TrimSpace(query), ";"))
+	if len(f) == 0 {
+		return txStatement{}, false
+	}
+	w := strings.ToLower(f[0])
+	rest := lowerAll(f[1:])
+	switch {
+	case w == "begin" && (len(rest) == 0 || len(rest) == 1 && rest[0] == "work"):
+		return txStatement{kind: txBegin}, true
+	case w == "start" && len(rest) >= 1 && rest[0] == "transaction":
+		st := txStatement{kind: txBegin}
+		for _, m := range strings.Split(strings.Join(f[2:], " "), ",") {
+			switch strings.ToLower(strings.TrimSpace(m)) {
+			case "":
+			case "read only":
+				st.readOnly = true
+			case "read write":
+			default:
+				return txStatement{kind: txInvalid, name: strings.TrimSpace(m)}, true
+			}
+		}
+		return st, true
+	case w == "commit" && (len(rest) == 0 || len(rest) == 1 && rest[0] == "work"):
+		return txStatement{kind: txCommit}, true
+	case w == "rollback" && (len(rest) == 0 || len(rest) == 1 && rest[0] == "work"):
+		return txStatement{kind: txRollback}, true
+	case w == "rollback" && len(rest) >= 2 && (rest[0] == "to" || rest[0] == "work" && rest[1] == "to"):
+		name := f[len(f)-1]
+		if n := len(rest); n >= 2 && rest[n-2] != "to" && rest[n-2] != "savepoint" {
+			return txStatement{kind: txInvalid, name: strings.Join(f, " ")}, true
+		}
+		return txStatement{kind: txRollbackTo, name: unquoteIdent(name)}, true
+	case w == "savepoint" && len(rest) == 1:
+		return txStatement{kind: txSavepoint, name: unquoteIdent(f[1])}, true
+	case w == "release" && len(rest) == 2 && rest[0] == "savepoint":
+		return txStatement{kind: txRelease, name: unquoteIdent(f[2])}, true
+	}
+	return txStatement{}, false
+}
+
+func lowerAll(f []string) []string {
+	out := make([]string, len(f))
+	for i, s := range f {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+func unquoteIdent(s string) string {
+	if len(s) >= 2 && (s[0] == '`' && s[len(s)-1] == '`' || s[0] == '"' && s[len(s)-1] == '"') {
+		return s[1 : len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,167 @@
+package vitessdo
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"io"
+
+	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/route"
+	"github.com/dot-do/vitessdo/shard"
+)
+
+// conn is the route.Cursor of its statements: it decides whether a shard
+// statement runs on the backend's pool or in the connection's transaction.
+var _ route.Cursor = (*conn)(nil)
+
+// Session returns the connection's session.
+func (c *conn) Session() *route.Session { return &c.session }
+
+// querier returns what a statement on the shard runs on.
+func (c *conn) querier(ctx context.Context, s *shard.Shard) (shard.Querier, error) {
+	if c.tx != nil {
+		return c.tx.querier(ctx, s)
+	}
+	return s.Backend.DB, nil
+}
+
+func (c *conn) record(qs []route.ShardQuery) {
+	if rec := c.session.Recording; rec != nil {
+		for _, q := range qs {
+			*rec = append(*rec, route.ExplainRow{Keyspace: q.Shard.Keyspace, Shard: q.Shard.Name, Query: route.DisplayQuery(q.Shard.Backend.Dialect, q.SQL, q.Args)})
+		}
+	}
+}
+
+// StreamShards starts the reads in parallel and waits until each has started.
+func (c *conn) StreamShards(ctx context.Context, qs []route.ShardQuery) ([]merge.Iterator, error) {
+	c.record(qs)
+	lim := shard.NewLimiter(c.e.limit)
+	streams := make([]*shard.Stream, 0, len(qs))
+	closeAll := func() {
+		for _, s := range streams {
+			s.Close()
+		}
+	}
+	for _, q := range qs {
+		on, err := c.querier(ctx, q.Shard)
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		streams = append(streams, shard.Query(ctx, q.Shard, on, lim, q.SQL, q.Args))
+	}
+	its := make([]merge.Iterator, len(streams))
+	for i, s := range streams {
+		if err := s.Wait(); err != nil {
+			closeAll()
+			return nil, err
+		}
+		its[i] = s
+	}
+	return its, nil
+}
+
+// ExecShards runs the writes in parallel.
+func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.Result, error) {
+	c.record(qs)
+	calls := make([]shard.Call, len(qs))
+	for i, q := range qs {
+		on, err := c.querier(ctx, q.Shard)
+		if err != nil {
+			return nil, err
+		}
+		calls[i] = shard.Call{Shard: q.Shard, On: on, Query: q.SQL, Args: q.Args}
+	}
+	return shard.ExecAll(ctx, calls)
+}
+
+// Atomic runs fn in the connection's transaction, or in one of its own
+// committed only if fn succeeds.
+func (c *conn) Atomic(ctx context.Context, fn func(ctx context.Context) error) error {
+	if c.tx != nil {
+		return fn(ctx)
+	}
+	t, err := newTransaction(c, driver.TxOptions{})
+	if err != nil {
+		return err
+	}
+	t.implicit = true
+	c.tx = t
+	err = fn(ctx)
+	c.tx = nil
+	if err != nil {
+		if rerr := t.rollback(context.Background()); rerr != nil {
+			return fmt.Errorf("%w; rolling back: %v", err, rerr)
+		}
+		return err
+	}
+	return t.commit(ctx)
+}
+
+// Autonomous runs fn in a transaction of its own on the shard's backend.
+func (c *conn) Autonomous(ctx context.Context, s *shard.Shard, fn func(ctx context.Context, q shard.Querier) error) error {
+	tx, err := s.Backend.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
+	}
+	if err := fn(ctx, tx); err != nil {
+		tx.Rollback()
+		return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
+	}
+	if err := tx.Commit(); err != nil {
+		return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
+	}
+	return nil
+}
+
+// Query runs a SELECT through the router in this session (lookup vindexes
+// read their tables with it) and returns every row.
+func (c *conn) Query(ctx context.Context, query string, args ...any) ([][]any, error) {
+	p, err := c.e.planner.Plan(query, &c.session)
+	if err != nil {
+		return nil, err
+	}
+	it, err := p.Query(ctx, c, args)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var rows [][]any
+	for {
+		r, err := it.Next()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+}
+
+// Exec runs a write through the router in this session.
+func (c *conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	p, err := c.e.planner.Plan(query, &c.session)
+	if err != nil {
+		return 0, err
+	}
+	res, err := p.Exec(ctx, c, args)
+	return res.RowsAffected, err
+}
+
+// ExecAutocommit runs a write through the router outside this session's
+// transaction, committed on its own.
+func (c *conn) ExecAutocommit(ctx context.Context, query string, args ...any) (int64, error) {
+	sub := &conn{e: c.e, session: c.session}
+	sub.session.InTransaction = false
+	sub.session.Recording = c.session.Recording
+	var n int64
+	err := sub.Atomic(ctx, func(ctx context.Context) error {
+		var err error
+		n, err = sub.Exec(ctx, query, args...)
+		return err
+	})
+	return n, err
+}

@@ -1,0 +1,260 @@
+package vitessdo
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dot-do/vitessdo/shard"
+)
+
+// Transaction modes, as in Vitess.
+const (
+	// TxSingle refuses a transaction that touches a second shard.
+	TxSingle = "single"
+	// TxMulti commits shard by shard in a fixed order (the default).
+	TxMulti = "multi"
+	// TxTwoPC commits atomically with two-phase commit (PostgreSQL shards).
+	TxTwoPC = "twopc"
+)
+
+// Defaults of the Config options.
+const (
+	DefaultPlanCache = 1000
+)
+
+// Config is a parsed DSN. The zero value of an option means its default.
+type Config struct {
+	// VSchema is the path of the VSchema JSON file. Either VSchema or
+	// VSchemaJSON is required.
+	VSchema string
+	// VSchemaJSON is a VSchema held in memory, for programs that build
+	// their configuration in Go. It has no DSN form: FormatDSN omits it.
+	VSchemaJSON []byte
+	// Keyspace names the keyspace of a single-keyspace VSchema file.
+	Keyspace string
+	// Dir is where shards without a backend URL live as SQLite files,
+	// DIR/KEYSPACE/SHARD.db. ":memory:" gives private in-memory shards.
+	Dir string
+	// Shards maps "KEYSPACE/SHARD" to a backend URL (sqlite:PATH,
+	// postgres://…), overriding the VSchema's or adding a shard.
+	Shards map[string]string
+
+	// PlanCache is the number of query plans kept (default 1000;
+	// negative disables the cache).
+	PlanCache int
+	// ScatterConcurrency bounds how many shards one statement queries at
+	// once (default 0: all of them).
+	ScatterConcurrency int
+	// QueryTimeout bounds every statement (default 0: none).
+	QueryTimeout time.Duration
+	// TransactionMode is TxSingle, TxMulti (default) or TxTwoPC.
+	TransactionMode string
+	// MaxOpenConns, MaxIdleConns and ConnMaxLifetime size each shard's
+	// connection pool (defaults: database/sql's, with MaxIdleConns 4).
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+}
+
+// dsnKeys lists every DSN key; ParseDSN rejects others.
+var dsnKeys = []string{
+	"conn_max_lifetime", "dir", "keyspace", "max_idle_conns", "max_open_conns",
+	"plan_cache", "query_timeout", "scatter_concurrency", "shard",
+	"transaction_mode", "vschema",
+}
+
+// ParseDSN parses a DSN of URL-escaped key=value pairs joined by '&'.
+func ParseDSN(dsn string) (*Config, error) {
+	values, err := url.ParseQuery(dsn)
+	if err != nil {
+		return nil, configErrorf("dsn %q: %v", redactDSN(dsn), err)
+	}
+	cfg := &Config{}
+	for k, vs := range values {
+		if !isDSNKey(k) {
+			return nil, configErrorf("dsn: unknown key %q (known keys: %s)", k, strings.Join(dsnKeys, ", "))
+		}
+		if k != "shard" && len(vs) > 1 {
+			return nil, configErrorf("dsn: key %q is given %d times", k, len(vs))
+		}
+		if err := cfg.set(k, vs); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func isDSNKey(k string) bool {
+	i := sort.SearchStrings(dsnKeys, k)
+	return i < len(dsnKeys) && dsnKeys[i] == k
+}
+
+func (c *Config) set(key string, vs []string) error {
+	v := vs[0]
+	var err error
+	switch key {
+	case "vschema":
+		c.VSchema = v
+	case "keyspace":
+		c.Keyspace = v
+	case "dir":
+		c.Dir = v
+	case "shard":
+		c.Shards = make(map[string]string, len(vs))
+		for _, s := range vs {
+			target, backend, ok := strings.Cut(s, "=")
+			if !ok || target == "" || backend == "" {
+				return configErrorf("dsn: shard %q: want KEYSPACE/SHARD=BACKEND_URL", redactDSN(s))
+			}
+			ks, sh, ok := strings.Cut(target, "/")
+			if !ok || ks == "" || sh == "" {
+				return configErrorf("dsn: shard %q: want KEYSPACE/SHARD=BACKEND_URL", redactDSN(s))
+			}
+			if _, dup := c.Shards[target]; dup {
+				return configErrorf("dsn: shard %q is given twice", target)
+			}
+			c.Shards[target] = backend
+		}
+	case "plan_cache":
+		c.PlanCache, err = parseInt(key, v)
+	case "scatter_concurrency":
+		c.ScatterConcurrency, err = parseInt(key, v)
+	case "max_open_conns":
+		c.MaxOpenConns, err = parseInt(key, v)
+	case "max_idle_conns":
+		c.MaxIdleConns, err = parseInt(key, v)
+	case "query_timeout":
+		c.QueryTimeout, err = parseDuration(key, v)
+	case "conn_max_lifetime":
+		c.ConnMaxLifetime, err = parseDuration(key, v)
+	case "transaction_mode":
+		c.TransactionMode = v
+	}
+	return err
+}
+
+func parseInt(key, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, configErrorf("dsn: %s=%q is not an integer", key, v)
+	}
+	return n, nil
+}
+
+func parseDuration(key, v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, configErrorf("dsn: %s=%q is not a duration (such as 500ms or 2s)", key, v)
+	}
+	if d < 0 {
+		return 0, configErrorf("dsn: %s=%q is negative", key, v)
+	}
+	return d, nil
+}
+
+// validate checks the options that do not need the VSchema.
+func (c *Config) validate() error {
+	if c.VSchema == "" && len(c.VSchemaJSON) == 0 {
+		return configErrorf("dsn: vschema is required (the path of a VSchema JSON file)")
+	}
+	switch c.TransactionMode {
+	case "", TxSingle, TxMulti, TxTwoPC:
+	default:
+		return configErrorf("dsn: transaction_mode=%q: want single, multi or twopc", c.TransactionMode)
+	}
+	for _, o := range []struct {
+		key string
+		n   int
+	}{{"scatter_concurrency", c.ScatterConcurrency}, {"max_open_conns", c.MaxOpenConns}, {"max_idle_conns", c.MaxIdleConns}} {
+		if o.n < 0 {
+			return configErrorf("dsn: %s=%d is negative", o.key, o.n)
+		}
+	}
+	if c.QueryTimeout < 0 || c.ConnMaxLifetime < 0 {
+		return configErrorf("dsn: durations must not be negative")
+	}
+	return nil
+}
+
+// FormatDSN returns the DSN of the configuration, keys sorted, so that
+// ParseDSN(c.FormatDSN()) gives back an equal Config. VSchemaJSON has no
+// DSN form and is left out.
+func (c *Config) FormatDSN() string {
+	var b strings.Builder
+	add := func(k, v string) {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(v))
+	}
+	addInt := func(k string, n int) {
+		if n != 0 {
+			add(k, strconv.Itoa(n))
+		}
+	}
+	addDur := func(k string, d time.Duration) {
+		if d != 0 {
+			add(k, d.String())
+		}
+	}
+	addDur("conn_max_lifetime", c.ConnMaxLifetime)
+	if c.Dir != "" {
+		add("dir", c.Dir)
+	}
+	if c.Keyspace != "" {
+		add("keyspace", c.Keyspace)
+	}
+	addInt("max_idle_conns", c.MaxIdleConns)
+	addInt("max_open_conns", c.MaxOpenConns)
+	addInt("plan_cache", c.PlanCache)
+	addDur("query_timeout", c.QueryTimeout)
+	addInt("scatter_concurrency", c.ScatterConcurrency)
+	targets := make([]string, 0, len(c.Shards))
+	for t := range c.Shards {
+		targets = append(targets, t)
+	}
+	sort.Strings(targets)
+	for _, t := range targets {
+		add("shard", t+"="+c.Shards[t])
+	}
+	if c.TransactionMode != "" {
+		add("transaction_mode", c.TransactionMode)
+	}
+	if c.VSchema != "" {
+		add("vschema", c.VSchema)
+	}
+	return b.String()
+}
+
+// String returns the DSN with every password replaced by "xxxxx", for logs.
+func (c *Config) String() string {
+	r := c.clone()
+	for k, v := range r.Shards {
+		r.Shards[k] = shard.RedactURL(v)
+	}
+	return r.FormatDSN()
+}
+
+// clone returns a deep copy, so a Connector is not affected by later
+// changes to the Config it was built from.
+func (c *Config) clone() *Config {
+	cc := *c
+	cc.VSchemaJSON = append([]byte(nil), c.VSchemaJSON...)
+	if c.Shards != nil {
+		cc.Shards = make(map[string]string, len(c.Shards))
+		for k, v := range c.Shards {
+			cc.Shards[k] = v
+		}
+	}
+	return &cc
+}
+

@@ -1,0 +1,372 @@
+package route
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/key"
+	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vindex"
+)
+
+// dmlPlan routes an UPDATE or DELETE like a SELECT with the same WHERE,
+// sums the rows affected, writes reference tables' copies all or none, and
+// keeps owned lookup vindexes in step with the owner's rows.
+type dmlPlan struct {
+	p       *Planner
+	table   *Table
+	routing *routing
+	stmt    *shardStmt
+	nargs   int
+	delete  bool
+	// owned lists the owned lookup vindexes the statement changes: all
+	// of them for a DELETE, those whose columns an UPDATE sets.
+	owned []*ColumnVindex
+	// ownedRead selects, for the rows the statement changes, the primary
+	// vindex columns and then each owned vindex's columns.
+	ownedRead *shardStmt
+	// newValues holds, per owned vindex of an UPDATE, the new value of
+	// each of its columns.
+	newValues [][]valueExpr
+}
+
+var _ Plan = (*dmlPlan)(nil)
+
+func (p *Planner) planUpdate(upd *sqlparser.Update, s *Session, nargs int) (Plan, error) {
+	tn, alias, err := singleTable(upd.TableExprs, "UPDATE")
+	if err != nil {
+		return nil, err
+	}
+	dp, a, sc, err := p.planDML(tn, alias, upd.Where, s, nargs, upd.Exprs)
+	if err != nil {
+		return nil, err
+	}
+	t := dp.table
+	if t.IsSharded() {
+		for _, ue := range upd.Exprs {
+			col := strings.ToLower(ue.Name.Name.String())
+			if p := t.Primary(); p != nil && contains(p.Columns, col) {
+				return nil, unsupportedf("UPDATE of primary vindex column %s of %s: the row would have to move to another shard; delete it and insert it again", ue.Name.Name.String(), t)
+			}
+		}
+		if err := dp.checkLimit(upd.Limit, upd.OrderBy); err != nil {
+			return nil, err
+		}
+		if err := dp.planOwnedUpdate(upd); err != nil {
+			return nil, err
+		}
+		if err := a.checkPushdown(sc); err != nil {
+			return nil, err
+		}
+	}
+	stripQualifiers(upd, t.Keyspace)
+	dp.stmt = newShardStmt(upd)
+	return dp, dp.planOwnedRead(tn, alias, upd.Where)
+}
+
+func (p *Planner) planDelete(del *sqlparser.Delete, s *Session, nargs int) (Plan, error) {
+	if len(del.Targets) > 0 {
+		return nil, unsupportedf("multi-table DELETE")
+	}
+	tn, alias, err := singleTable(del.TableExprs, "DELETE")
+	if err != nil {
+		return nil, err
+	}
+	dp, a, sc, err := p.planDML(tn, alias, del.Where, s, nargs, nil)
+	if err != nil {
+		return nil, err
+	}
+	dp.delete = true
+	t := dp.table
+	if t.IsSharded() {
+		if err := dp.checkLimit(del.Limit, del.OrderBy); err != nil {
+			return nil, err
+		}
+		dp.owned = append(dp.owned, t.Owned...)
+		if err := a.checkPushdown(sc); err != nil {
+			return nil, err
+		}
+	}
+	stripQualifiers(del, t.Keyspace)
+	dp.stmt = newShardStmt(del)
+	return dp, dp.planOwnedRead(tn, alias, del.Where)
+}
+
+// singleTable returns the one table an UPDATE or DELETE names.
+func singleTable(exprs sqlparser.TableExprs, verb string) (sqlparser.TableName, string, error) {
+	if len(exprs) != 1 {
+		return sqlparser.TableName{}, "", unsupportedf("multi-table %s", verb)
+	}
+	ate, ok := exprs[0].(*sqlparser.AliasedTableExpr)
+	if !ok {
+		return sqlparser.TableName{}, "", unsupportedf("multi-table %s", verb)
+	}
+	tn, ok := ate.Expr.(sqlparser.TableName)
+	if !ok {
+		return sqlparser.TableName{}, "", unsupportedf("%s of a derived table", verb)
+	}
+	return tn, ate.As.String(), nil
+}
+
+// planDML analyses the table and WHERE of an UPDATE or DELETE.
+func (p *Planner) planDML(tn sqlparser.TableName, alias string, where *sqlparser.Where, s *Session, nargs int, set sqlparser.UpdateExprs) (*dmlPlan, *analysis, *scope, error) {
+	a := newAnalysis(p, s)
+	sc := a.newScope(nil, true)
+	ref, err := a.addTable(sc, tn, alias)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if ref.table.Type == TypeSequence {
+		return nil, nil, nil, unsupportedf("writing sequence table %s: sequences are managed by the router", ref.table)
+	}
+	if where != nil {
+		sc.conds = splitAnd(where.Expr)
+		if err := a.subqueries(sc, where); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if set != nil {
+		if err := a.subqueries(sc, set); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	r, same, err := a.route(sc)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(same) > 0 {
+		return nil, nil, nil, unsupportedf("UPDATE or DELETE whose subqueries read other shards' tables (%s)", a.tableList())
+	}
+	return &dmlPlan{p: p, table: ref.table, routing: r, nargs: nargs}, a, sc, nil
+}
+
+func (dp *dmlPlan) checkLimit(limit *sqlparser.Limit, order sqlparser.OrderBy) error {
+	if limit != nil && !dp.routing.single() {
+		return unsupportedf("UPDATE or DELETE with LIMIT on several shards of %s: which rows the limit keeps would depend on the shards' order; pin the statement to one shard with its primary vindex", dp.table)
+	}
+	return nil
+}
+
+// planOwnedUpdate finds the owned lookup vindexes whose columns an UPDATE
+// sets, and their new values.
+func (dp *dmlPlan) planOwnedUpdate(upd *sqlparser.Update) error {
+	for _, cv := range dp.table.Owned {
+		vals := make([]valueExpr, len(cv.Columns))
+		set := 0
+		for i, c := range cv.Columns {
+			for _, ue := range upd.Exprs {
+				if strings.ToLower(ue.Name.Name.String()) != c {
+					continue
+				}
+				v, ok := newValueExpr(ue.Expr)
+				if !ok {
+					return unsupportedf("UPDATE of %s.%s, a column of lookup vindex %s: the new value must be a literal, NULL or ?, not %s", dp.table, c, cv.Name, sqlparser.String(ue.Expr))
+				}
+				vals[i] = v
+				set++
+			}
+		}
+		if set == 0 {
+			continue
+		}
+		if set != len(cv.Columns) {
+			return unsupportedf("UPDATE of some but not all columns of lookup vindex %s on %s", cv.Name, dp.table)
+		}
+		dp.owned = append(dp.owned, cv)
+		dp.newValues = append(dp.newValues, vals)
+	}
+	return nil
+}
+
+// planOwnedRead builds the SELECT … FOR UPDATE that reads the rows' owned
+// vindex values before the statement changes them.
+func (dp *dmlPlan) planOwnedRead(tn sqlparser.TableName, alias string, where *sqlparser.Where) error {
+	if len(dp.owned) == 0 {
+		return nil
+	}
+	var exprs sqlparser.SelectExprs
+	cols := append([]string(nil), dp.table.Primary().Columns...)
+	for _, cv := range dp.owned {
+		cols = append(cols, cv.Columns...)
+	}
+	for _, c := range cols {
+		exprs = append(exprs, &sqlparser.AliasedExpr{Expr: &sqlparser.ColName{Name: sqlparser.NewColIdent(c)}})
+	}
+	tn.Qualifier = sqlparser.NewTableIdent("")
+	sel := &sqlparser.Select{
+		SelectExprs: exprs,
+		From:        sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: tn, As: sqlparser.NewTableIdent(alias)}},
+		Where:       where,
+		Lock:        sqlparser.ForUpdateStr,
+	}
+	dp.ownedRead = newShardStmt(sel)
+	return nil
+}
+
+func (dp *dmlPlan) NumArgs() int { return dp.nargs }
+
+func (dp *dmlPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
+	return queryByExec(ctx, dp, vc, args)
+}
+
+// queries binds a statement for the shards of one execution.
+func (dp *dmlPlan) queries(ctx context.Context, vc Cursor, stmt *shardStmt, args []any) ([]ShardQuery, error) {
+	var targets []target
+	if dp.table.Type == TypeReference {
+		targets = targetsOf(dp.p.topo.Shards(dp.table.Keyspace.Name))
+	} else {
+		var err error
+		targets, err = dp.routing.resolve(ctx, vc, dp.p.topo, args)
+		if err != nil {
+			return nil, err
+		}
+	}
+	qs := make([]ShardQuery, len(targets))
+	for i, t := range targets {
+		var extra map[string]any
+		if dp.routing.rewritten {
+			extra = map[string]any{listArgName: nonNilVals(t.vals)}
+		}
+		q, err := stmt.bind(t.shard, args, extra)
+		if err != nil {
+			return nil, err
+		}
+		qs[i] = q
+	}
+	return qs, nil
+}
+
+func nonNilVals(v []any) []any {
+	if v == nil {
+		return []any{}
+	}
+	return v
+}
+
+func (dp *dmlPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
+	qs, err := dp.queries(ctx, vc, dp.stmt, args)
+	if err != nil {
+		return nil, err
+	}
+	return explainRows(qs), nil
+}
+
+func (dp *dmlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
+	qs, err := dp.queries(ctx, vc, dp.stmt, args)
+	if err != nil {
+		return Result{}, err
+	}
+	if len(qs) == 0 {
+		return Result{}, nil
+	}
+	var results []shard.Result
+	if len(qs) == 1 && len(dp.owned) == 0 {
+		results, err = vc.ExecShards(ctx, qs)
+	} else {
+		err = vc.Atomic(ctx, func(ctx context.Context) error {
+			if err := dp.maintainLookups(ctx, vc, args); err != nil {
+				return err
+			}
+			var err error
+			results, err = vc.ExecShards(ctx, qs)
+			return err
+		})
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	if dp.table.Type == TypeReference {
+		res.RowsAffected = results[0].RowsAffected
+		return res, nil
+	}
+	for _, r := range results {
+		res.RowsAffected += r.RowsAffected
+	}
+	return res, nil
+}
+
+// maintainLookups reads the owned vindex values of the rows the statement
+// changes and deletes or moves their lookup rows.
+func (dp *dmlPlan) maintainLookups(ctx context.Context, vc Cursor, args []any) error {
+	if len(dp.owned) == 0 {
+		return nil
+	}
+	qs, err := dp.queries(ctx, vc, dp.ownedRead, args)
+	if err != nil {
+		return err
+	}
+	rows, err := readAll(ctx, vc, qs)
+	if err != nil {
+		return err
+	}
+	prim := dp.table.Primary()
+	np := len(prim.Columns)
+	for _, row := range rows {
+		ksid, err := dp.keyspaceID(ctx, vc, prim, row[:np])
+		if err != nil {
+			return err
+		}
+		off := np
+		for i, cv := range dp.owned {
+			old := row[off : off+len(cv.Columns)]
+			off += len(cv.Columns)
+			lk := cv.Vindex.(vindex.Lookup)
+			if dp.delete {
+				if err := lk.Delete(ctx, vc, [][]any{old}, ksid); err != nil {
+					return fmt.Errorf("vitessdo: %w", err)
+				}
+				continue
+			}
+			newVals := make([]any, len(cv.Columns))
+			for j, v := range dp.newValues[i] {
+				if newVals[j], err = v.eval(args); err != nil {
+					return err
+				}
+			}
+			if err := lk.Update(ctx, vc, old, ksid, newVals); err != nil {
+				return fmt.Errorf("vitessdo: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// keyspaceID computes a row's keyspace id from its primary vindex values.
+func (dp *dmlPlan) keyspaceID(ctx context.Context, vc Cursor, prim *ColumnVindex, vals []any) ([]byte, error) {
+	dests, err := mapValues(ctx, vc, prim, vals[:1])
+	if err != nil {
+		return nil, err
+	}
+	id, ok := dests[0].(key.DestinationKeyspaceID)
+	if !ok {
+		return nil, planErrorf("%s: primary vindex %s gives %s for %v, not a keyspace id", dp.table, prim.Name, dests[0], vals[0])
+	}
+	return id, nil
+}
+
+// readAll runs reads on shards and returns every row.
+func readAll(ctx context.Context, vc Cursor, qs []ShardQuery) ([]merge.Row, error) {
+	streams, err := vc.StreamShards(ctx, qs)
+	if err != nil {
+		return nil, err
+	}
+	it := merge.NewConcat(streams)
+	defer it.Close()
+	var rows []merge.Row
+	for {
+		r, err := it.Next()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+}

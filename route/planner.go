@@ -1,0 +1,183 @@
+package route
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/shard"
+)
+
+// Planner turns SQL text into plans and caches them.
+type Planner struct {
+	vs    *VSchema
+	topo  *shard.Topology
+	cache *planCache
+	seqs  *sequences
+}
+
+// NewPlanner returns a planner over a VSchema and its topology, caching up
+// to cacheSize plans (0 means DefaultPlanCacheSize; negative disables the
+// cache).
+func NewPlanner(vs *VSchema, topo *shard.Topology, cacheSize int) *Planner {
+	if cacheSize == 0 {
+		cacheSize = DefaultPlanCacheSize
+	}
+	return &Planner{vs: vs, topo: topo, cache: newPlanCache(cacheSize), seqs: newSequences()}
+}
+
+// DefaultPlanCacheSize is the plan cache's size when none is configured.
+const DefaultPlanCacheSize = 1000
+
+// VSchema returns the planner's VSchema.
+func (p *Planner) VSchema() *VSchema { return p.vs }
+
+// Topology returns the planner's topology.
+func (p *Planner) Topology() *shard.Topology { return p.topo }
+
+// Plan returns the plan of a statement for a session, from the cache when
+// the same text was planned for the same session target before.
+func (p *Planner) Plan(sql string, s *Session) (Plan, error) {
+	ck := cacheKey(sql, s)
+	if pl, ok := p.cache.get(ck); ok {
+		return pl, nil
+	}
+	pl, err := p.build(sql, s)
+	if err != nil {
+		return nil, err
+	}
+	p.cache.put(ck, pl)
+	return pl, nil
+}
+
+// CacheLen returns how many plans the cache holds.
+func (p *Planner) CacheLen() int { return p.cache.len() }
+
+func cacheKey(sql string, s *Session) string {
+	if s.Keyspace == "" && !s.Targeted() {
+		return sql
+	}
+	var b strings.Builder
+	b.WriteString(s.Keyspace)
+	if s.Shard != "" {
+		b.WriteString(":" + s.Shard)
+	}
+	if s.KeyRange != nil {
+		b.WriteString("[" + s.KeyRange.String() + "]")
+	}
+	b.WriteByte(0)
+	b.WriteString(sql)
+	return b.String()
+}
+
+// build plans a statement.
+func (p *Planner) build(sql string, s *Session) (Plan, error) {
+	text := strings.TrimSpace(sql)
+	text = strings.TrimRight(text, "; \t\r\n")
+	if pl, ok, err := p.buildSpecial(text, s); ok || err != nil {
+		return pl, err
+	}
+	stmt, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return p.buildStatement(text, stmt, s)
+}
+
+// Parse parses one statement of the Vitess/MySQL dialect. A panic of the
+// parser becomes a syntax error; DDL the parser only partly understands is
+// an error, never a statement half-read.
+func Parse(sql string) (stmt sqlparser.Statement, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			stmt, err = nil, &SyntaxError{SQL: sql, Msg: fmt.Sprint(r)}
+		}
+	}()
+	stmt, err = sqlparser.ParseStrictDDL(sql)
+	if err != nil {
+		return nil, &SyntaxError{SQL: sql, Msg: err.Error()}
+	}
+	return stmt, nil
+}
+
+// SyntaxError reports SQL the parser rejects.
+type SyntaxError struct {
+	SQL string
+	Msg string
+}
+
+func (e *SyntaxError) Error() string {
+	return "vitessdo: syntax error: " + e.Msg + " (the SQL dialect is Vitess/MySQL's: ? placeholders, `backtick` identifiers)"
+}
+
+func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Session) (Plan, error) {
+	nargs := countArgs(stmt)
+	switch st := stmt.(type) {
+	case *sqlparser.Use:
+		return planUse(p, st.DBName.String())
+	case *sqlparser.Show:
+		return p.planShow(st, s)
+	case *sqlparser.Set:
+		return planSet(st)
+	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
+		return nil, planErrorf("transaction statements are handled by the connection")
+	}
+	if s.Targeted() {
+		return p.planTargeted(stmt, s, nargs)
+	}
+	switch st := stmt.(type) {
+	case sqlparser.SelectStatement:
+		return p.planSelect(st, s, nargs)
+	case *sqlparser.Insert:
+		return p.planInsert(st, s, nargs)
+	case *sqlparser.Update:
+		return p.planUpdate(st, s, nargs)
+	case *sqlparser.Delete:
+		return p.planDelete(st, s, nargs)
+	case *sqlparser.DDL:
+		return p.planDDL(sql, st, s)
+	case *sqlparser.DBDDL:
+		return nil, unsupportedf("CREATE/DROP DATABASE: keyspaces are defined by the vschema")
+	case *sqlparser.Stream:
+		return nil, unsupportedf("STREAM")
+	default:
+		return nil, unsupportedf("statement %q", firstWords(sql, 3))
+	}
+}
+
+// countArgs returns the number of ? placeholders: sqlparser names them
+// :v1, :v2, … in text order.
+func countArgs(stmt sqlparser.SQLNode) int {
+	n := 0
+	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
+		if v, ok := node.(*sqlparser.SQLVal); ok && v.Type == sqlparser.ValArg {
+			if i, ok := argIndex(string(v.Val)); ok && i+1 > n {
+				n = i + 1
+			}
+		}
+		return true, nil
+	}, stmt)
+	return n
+}
+
+// argIndex returns the zero-based index of a :vN placeholder.
+func argIndex(name string) (int, bool) {
+	if !strings.HasPrefix(name, ":v") {
+		return 0, false
+	}
+	i, err := strconv.Atoi(name[2:])
+	if err != nil || i < 1 {
+		return 0, false
+	}
+	return i - 1, true
+}
+
+func firstWords(sql string, n int) string {
+	f := strings.Fields(sql)
+	if len(f) > n {
+		f = f[:n]
+	}
+	return strings.Join(f, " ")
+}

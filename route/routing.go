@@ -1,0 +1,225 @@
+package route
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/dot-do/vitessdo/key"
+	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vindex"
+)
+
+// Opcode is a routing variant, named as in Vitess.
+type Opcode int
+
+// The routing variants.
+const (
+	// Unsharded sends the statement to the one shard of an unsharded
+	// keyspace.
+	Unsharded Opcode = iota
+	// EqualUnique sends it to the one shard a unique vindex gives for one
+	// value.
+	EqualUnique
+	// Equal sends it to the shards a non-unique vindex gives for one value.
+	Equal
+	// IN sends each shard only the values of an IN list that map to it.
+	IN
+	// MultiEqual routes tuples of a multi-column vindex.
+	MultiEqual
+	// Scatter sends it to every shard of the keyspace.
+	Scatter
+	// Reference sends it to one shard: every shard holds the tables.
+	Reference
+	// None queries no shard: the conditions cannot match a row.
+	None
+	// ByDestination sends it to shards the session targets (USE ks:shard).
+	ByDestination
+)
+
+var opcodeNames = [...]string{"Unsharded", "EqualUnique", "Equal", "IN", "MultiEqual", "Scatter", "Reference", "None", "ByDestination"}
+
+func (o Opcode) String() string {
+	if int(o) < len(opcodeNames) {
+		return opcodeNames[o]
+	}
+	return fmt.Sprintf("Opcode(%d)", int(o))
+}
+
+// listArgName is the list argument an IN condition on a vindex column is
+// rewritten to: each shard receives only its own values.
+const listArgName = "__vals"
+
+// routing says which shards of a keyspace a statement goes to.
+type routing struct {
+	keyspace *Keyspace
+	opcode   Opcode
+	// vindex is the vindex used for EqualUnique, Equal, IN, MultiEqual.
+	vindex *ColumnVindex
+	// values are the vindex values: one for Equal(Unique), the list for
+	// IN; for MultiEqual each entry of tuples is one row of column values.
+	values []valueExpr
+	tuples [][]valueExpr
+	// rewritten reports that the IN list was replaced by ::__vals.
+	rewritten bool
+	// pinned is the keyspace id of a pinned table's rows.
+	pinned []byte
+	// destination is the session's target (ByDestination).
+	destination key.Destination
+}
+
+// target is one shard a routed statement runs on, with the IN values that
+// belong to it when the IN list was rewritten.
+type target struct {
+	shard *shard.Shard
+	vals  []any
+}
+
+// resolve computes the shards for one execution.
+func (r *routing) resolve(ctx context.Context, vc Cursor, topo *shard.Topology, args []any) ([]target, error) {
+	ks := r.keyspace.Name
+	switch r.opcode {
+	case None:
+		return nil, nil
+	case Unsharded, Reference:
+		shards := topo.Shards(ks)
+		if len(shards) == 0 {
+			return nil, planErrorf("keyspace %q has no shards", ks)
+		}
+		return []target{{shard: shards[0]}}, nil
+	case Scatter:
+		shards := topo.Shards(ks)
+		out := make([]target, len(shards))
+		for i, s := range shards {
+			out[i] = target{shard: s}
+		}
+		return out, nil
+	case ByDestination:
+		shards, err := topo.Resolve(ks, r.destination)
+		if err != nil {
+			return nil, planErrorf("%v", err)
+		}
+		return targetsOf(shards), nil
+	}
+	if r.pinned != nil {
+		return []target{{shard: topo.ShardFor(ks, r.pinned)}}, nil
+	}
+	if r.opcode == MultiEqual {
+		return r.resolveMulti(ctx, vc, topo, args)
+	}
+	vals := make([]any, len(r.values))
+	for i, v := range r.values {
+		x, err := v.eval(args)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = x
+	}
+	dests, err := mapValues(ctx, vc, r.vindex, vals)
+	if err != nil {
+		return nil, err
+	}
+	if r.opcode != IN || !r.rewritten {
+		shards, err := topo.Resolve(ks, dests...)
+		if err != nil {
+			return nil, planErrorf("%v", err)
+		}
+		return targetsOf(shards), nil
+	}
+	// IN: group the values by the shard they map to.
+	var out []target
+	index := map[*shard.Shard]int{}
+	for i, d := range dests {
+		shards, err := topo.Resolve(ks, d)
+		if err != nil {
+			return nil, planErrorf("%v", err)
+		}
+		for _, s := range shards {
+			j, ok := index[s]
+			if !ok {
+				j = len(out)
+				index[s] = j
+				out = append(out, target{shard: s})
+			}
+			out[j].vals = append(out[j].vals, vals[i])
+		}
+	}
+	sortTargets(out)
+	return out, nil
+}
+
+func (r *routing) resolveMulti(ctx context.Context, vc Cursor, topo *shard.Topology, args []any) ([]target, error) {
+	mc, ok := r.vindex.Vindex.(vindex.MultiColumn)
+	if !ok {
+		return nil, planErrorf("vindex %q is not multi-column", r.vindex.Name)
+	}
+	rows := make([][]any, len(r.tuples))
+	for i, t := range r.tuples {
+		rows[i] = make([]any, len(t))
+		for j, v := range t {
+			x, err := v.eval(args)
+			if err != nil {
+				return nil, err
+			}
+			rows[i][j] = x
+		}
+	}
+	dests, err := mc.Map(ctx, vc, rows)
+	if err != nil {
+		return nil, vindexErr(r.vindex, err)
+	}
+	shards, err := topo.Resolve(r.keyspace.Name, dests...)
+	if err != nil {
+		return nil, planErrorf("%v", err)
+	}
+	return targetsOf(shards), nil
+}
+
+// mapValues maps values through a single-column vindex.
+func mapValues(ctx context.Context, vc Cursor, cv *ColumnVindex, vals []any) ([]key.Destination, error) {
+	sc, ok := cv.Vindex.(vindex.SingleColumn)
+	if !ok {
+		return nil, planErrorf("vindex %q needs %d columns", cv.Name, len(cv.Columns))
+	}
+	dests, err := sc.Map(ctx, vc, vals)
+	if err != nil {
+		return nil, vindexErr(cv, err)
+	}
+	return dests, nil
+}
+
+func vindexErr(cv *ColumnVindex, err error) error {
+	if strings.Contains(err.Error(), cv.Name) {
+		return fmt.Errorf("vitessdo: %w", err)
+	}
+	return fmt.Errorf("vitessdo: vindex %q on %s: %w", cv.Name, strings.Join(cv.Columns, ", "), err)
+}
+
+func targetsOf(shards []*shard.Shard) []target {
+	out := make([]target, len(shards))
+	for i, s := range shards {
+		out[i] = target{shard: s}
+	}
+	return out
+}
+
+// sortTargets orders targets as the keyspace orders its shards, so shard
+// statements are issued in a deterministic order.
+func sortTargets(ts []target) {
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && key.Compare(ts[j].shard.KeyRange.Start, ts[j-1].shard.KeyRange.Start) < 0; j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+}
+
+// single reports whether the routing always reaches at most one shard.
+func (r *routing) single() bool {
+	switch r.opcode {
+	case Unsharded, EqualUnique, Reference, None:
+		return true
+	case ByDestination:
+		return false
+	}
+	return r.pinned != nil
+}

@@ -1,0 +1,402 @@
+package route
+
+import (
+	"context"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/shard"
+)
+
+// selectPlan runs a SELECT on the shards its routing names and merges
+// their rows.
+type selectPlan struct {
+	p       *Planner
+	routing *routing
+	// sameShard lists routings of other table groups that must reach the
+	// same single shard as routing (tables pinned by their own conditions).
+	sameShard []*routing
+	stmt      *shardStmt
+	// impossible is stmt with a WHERE no row satisfies: a route to no
+	// shard still returns the statement's columns (and a scalar
+	// aggregate's one row) by running it on one shard.
+	impossible *shardStmt
+	// merger combines several shards' rows; nil means concatenate.
+	merger merger
+	nargs  int
+}
+
+// merger combines the streams of the shards a statement ran on.
+type merger interface {
+	merge(streams []merge.Iterator, eng merge.Engine) (merge.Iterator, error)
+}
+
+var _ Plan = (*selectPlan)(nil)
+
+func (sp *selectPlan) NumArgs() int { return sp.nargs }
+
+// queries binds the statement for the shards of one execution.
+func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) ([]ShardQuery, error) {
+	targets, err := sp.routing.resolve(ctx, vc, sp.p.topo, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := sp.checkSameShard(ctx, vc, args, targets); err != nil {
+		return nil, err
+	}
+	stmt := sp.stmt
+	if len(targets) == 0 {
+		stmt = sp.impossible
+		targets = []target{{shard: sp.p.topo.Shards(sp.routing.keyspace.Name)[0]}}
+	}
+	qs := make([]ShardQuery, len(targets))
+	for i, t := range targets {
+		var extra map[string]any
+		if sp.routing.rewritten {
+			vals := t.vals
+			if vals == nil {
+				vals = []any{}
+			}
+			extra = map[string]any{listArgName: vals}
+		}
+		q, err := stmt.bind(t.shard, args, extra)
+		if err != nil {
+			return nil, err
+		}
+		qs[i] = q
+	}
+	return qs, nil
+}
+
+// checkSameShard verifies that table groups routed on their own land on
+// the statement's one shard; anything else would need a cross-shard join.
+func (sp *selectPlan) checkSameShard(ctx context.Context, vc Cursor, args []any, targets []target) error {
+	for _, r := range sp.sameShard {
+		other, err := r.resolve(ctx, vc, sp.p.topo, args)
+		if err != nil {
+			return err
+		}
+		if len(other) == 0 || len(targets) == 0 {
+			continue
+		}
+		if len(targets) != 1 || len(other) != 1 || other[0].shard != targets[0].shard {
+			return unsupportedf("cross-shard join: the conditions place the tables on different shards (%s and %s)", shardList(targets), shardList(other))
+		}
+	}
+	return nil
+}
+
+func shardList(ts []target) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.shard.String()
+	}
+	return strings.Join(names, ", ")
+}
+
+func (sp *selectPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
+	qs, err := sp.queries(ctx, vc, args)
+	if err != nil {
+		return nil, err
+	}
+	streams, err := vc.StreamShards(ctx, qs)
+	if err != nil {
+		return nil, err
+	}
+	if len(streams) == 1 && (sp.merger == nil || sp.routing.single()) {
+		return streams[0], nil
+	}
+	if sp.merger == nil {
+		return merge.NewConcat(streams), nil
+	}
+	return sp.merger.merge(streams, engineOf(qs[0].Shard))
+}
+
+func (sp *selectPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
+	return execByQuery(ctx, sp, vc, args)
+}
+
+func (sp *selectPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
+	qs, err := sp.queries(ctx, vc, args)
+	if err != nil {
+		return nil, err
+	}
+	return explainRows(qs), nil
+}
+
+// engineOf returns the value semantics of a shard's backend.
+func engineOf(s *shard.Shard) merge.Engine {
+	if s.Backend.Dialect == shard.PostgreSQL {
+		return merge.PostgreSQL
+	}
+	return merge.SQLite
+}
+
+// planSelect plans a SELECT (or UNION) over tables.
+func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
+	if isTableless(sel) {
+		return p.planTableless(sel, s, nargs)
+	}
+	a := newAnalysis(p, s)
+	top, err := a.selectScope(sel, nil, true)
+	if err != nil {
+		return nil, err
+	}
+	r, same, err := a.route(top)
+	if err != nil {
+		return nil, err
+	}
+	stripQualifiers(sel, r.keyspace)
+	sp := &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs}
+	if !r.single() {
+		if err := a.checkPushdown(top); err != nil {
+			return nil, err
+		}
+		m, shardSel, err := planMerge(sel)
+		if err != nil {
+			return nil, err
+		}
+		sp.merger, sel = m, shardSel
+	}
+	sp.stmt = newShardStmt(sel)
+	sp.impossible = newShardStmt(impossibleQuery(sel))
+	return sp, nil
+}
+
+// route decides the routing of a statement analysed into scopes.
+func (a *analysis) route(top *scope) (*routing, []*routing, error) {
+	ks, err := a.keyspace()
+	if err != nil {
+		return nil, nil, err
+	}
+	if ks == nil {
+		return nil, nil, planErrorf("statement has no table")
+	}
+	if !ks.Sharded {
+		return &routing{keyspace: ks, opcode: Unsharded}, nil, nil
+	}
+	a.colocate()
+	groups := a.groups()
+	if len(groups) == 0 {
+		return &routing{keyspace: ks, opcode: Reference}, nil, nil
+	}
+	var routings []*routing
+	for _, g := range groups {
+		r, err := a.groupRouting(ks, g)
+		if err != nil {
+			return nil, nil, err
+		}
+		routings = append(routings, r)
+	}
+	if len(routings) == 1 {
+		return routings[0], nil, nil
+	}
+	for i, r := range routings {
+		if !r.single() {
+			return nil, nil, unsupportedf("cross-shard join: %s and %s are not joined on their primary vindex columns, and no condition pins them to one shard",
+				groupNames(groups[0]), groupNames(groups[max(i, 1)]))
+		}
+	}
+	return routings[0], routings[1:], nil
+}
+
+// groups returns the sharded and pinned tables, grouped by co-location;
+// the group holding a top-level table comes first.
+func (a *analysis) groups() [][]*tableRef {
+	byRoot := map[int]int{}
+	var out [][]*tableRef
+	pinned := map[string]int{}
+	for _, r := range a.tables {
+		t := r.table
+		switch {
+		case t.Pinned != nil:
+			k := string(t.Pinned)
+			i, ok := pinned[k]
+			if !ok {
+				i = len(out)
+				pinned[k] = i
+				out = append(out, nil)
+			}
+			out[i] = append(out[i], r)
+		case t.IsSharded():
+			root := a.find(r.idx)
+			i, ok := byRoot[root]
+			if !ok {
+				i = len(out)
+				byRoot[root] = i
+				out = append(out, nil)
+			}
+			out[i] = append(out[i], r)
+		}
+	}
+	return out
+}
+
+func groupNames(g []*tableRef) string {
+	var names []string
+	for _, r := range g {
+		if !contains(names, r.table.Name) {
+			names = append(names, r.table.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// groupRouting chooses the routing of one group of co-located tables from
+// the conditions that restrict the statement's rows: those of routing
+// scopes holding a table of the group, or else of the group's own scope.
+func (a *analysis) groupRouting(ks *Keyspace, g []*tableRef) (*routing, error) {
+	if g[0].table.Pinned != nil {
+		return &routing{keyspace: ks, opcode: EqualUnique, pinned: g[0].table.Pinned}, nil
+	}
+	var conds []sqlparser.Expr
+	var sc *scope
+	for _, r := range g {
+		if r.scope.routes {
+			if sc == nil {
+				sc = r.scope
+			}
+			conds = append(conds, r.scope.conds...)
+		}
+	}
+	if sc == nil {
+		sc = g[0].scope
+		conds = sc.conds
+	}
+	c := a.chooseRouting(sc, g, conds)
+	if c == nil {
+		return &routing{keyspace: ks, opcode: Scatter}, nil
+	}
+	r := &routing{keyspace: ks, opcode: c.opcode, vindex: c.cv, values: c.values, tuples: c.tuples}
+	if c.opcode == IN {
+		rewriteIn(c)
+		r.rewritten = true
+	}
+	return r, nil
+}
+
+// rewriteIn replaces the IN (or OR) condition by `col IN ::__vals`, so each
+// shard receives only the values that map to it.
+func rewriteIn(c *candidate) {
+	in := &sqlparser.ComparisonExpr{Operator: sqlparser.InStr, Left: c.col, Right: sqlparser.ListArg("::" + listArgName)}
+	switch cond := c.cond.(type) {
+	case *sqlparser.ComparisonExpr:
+		*cond = *in
+	case *sqlparser.OrExpr:
+		// An OR node cannot become a comparison in place: make it
+		// `col IN ::__vals OR FALSE`, which means the same.
+		cond.Left = in
+		cond.Right = sqlparser.BoolVal(false)
+	}
+}
+
+// checkPushdown refuses subqueries whose result would change if each shard
+// computed them over its own rows only.
+func (a *analysis) checkPushdown(top *scope) error {
+	for sel, sc := range a.bySelect {
+		if sc == top || sc.correlated {
+			continue
+		}
+		if sel.Limit != nil {
+			return unsupportedf("subquery with LIMIT over several shards: each shard would apply the limit to its own rows (%s)", sqlparser.String(sel))
+		}
+		if len(sel.GroupBy) > 0 || sel.Distinct != "" || hasAggregate(sel.SelectExprs) {
+			if !groupsByVindex(a, sc, sel) {
+				return unsupportedf("subquery that aggregates over several shards: each shard would aggregate its own rows (%s)", sqlparser.String(sel))
+			}
+		}
+	}
+	return nil
+}
+
+// groupsByVindex reports whether a SELECT groups by the primary vindex
+// column of a sharded table, so each group lives on one shard.
+func groupsByVindex(a *analysis, sc *scope, sel *sqlparser.Select) bool {
+	for _, g := range sel.GroupBy {
+		col, ok := g.(*sqlparser.ColName)
+		if !ok {
+			continue
+		}
+		ref := a.column(sc, col)
+		if ref == nil || !ref.table.IsSharded() {
+			continue
+		}
+		if p := ref.table.Primary(); len(p.Columns) == 1 && p.Columns[0] == strings.ToLower(col.Name.String()) && p.Vindex.IsUnique() {
+			return true
+		}
+	}
+	return false
+}
+
+// isTableless reports a SELECT without tables (no FROM, or FROM dual).
+func isTableless(sel sqlparser.SelectStatement) bool {
+	s, ok := sel.(*sqlparser.Select)
+	if !ok {
+		return false
+	}
+	if len(s.From) != 1 {
+		return false
+	}
+	ate, ok := s.From[0].(*sqlparser.AliasedTableExpr)
+	if !ok {
+		return false
+	}
+	tn, ok := ate.Expr.(sqlparser.TableName)
+	return ok && tn.Qualifier.IsEmpty() && strings.EqualFold(tn.Name.String(), "dual")
+}
+
+// stripQualifiers removes keyspace qualifiers from table and column names:
+// on a shard, the tables are unqualified.
+func stripQualifiers(n sqlparser.SQLNode, ks *Keyspace) {
+	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
+		switch node := node.(type) {
+		case *sqlparser.AliasedTableExpr:
+			if tn, ok := node.Expr.(sqlparser.TableName); ok && !tn.Qualifier.IsEmpty() {
+				tn.Qualifier = sqlparser.NewTableIdent("")
+				node.Expr = tn
+			}
+		case *sqlparser.ColName:
+			node.Qualifier.Qualifier = sqlparser.NewTableIdent("")
+		case sqlparser.TableNames:
+			for i := range node {
+				node[i].Qualifier = sqlparser.NewTableIdent("")
+			}
+		}
+		return true, nil
+	}, n)
+}
+
+// impossibleQuery returns a copy of the statement whose WHERE no row
+// satisfies.
+func impossibleQuery(sel sqlparser.SelectStatement) sqlparser.SelectStatement {
+	s, ok := sel.(*sqlparser.Select)
+	if !ok {
+		return sel
+	}
+	c := *s
+	never := &sqlparser.ComparisonExpr{Operator: sqlparser.NotEqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("1"))}
+	c.Where = sqlparser.NewWhere(sqlparser.WhereStr, never)
+	return &c
+}
+
+// hasAggregate reports whether select expressions use an aggregate
+// function outside subqueries.
+func hasAggregate(exprs sqlparser.SelectExprs) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.Subquery:
+			return false, nil
+		case *sqlparser.FuncExpr:
+			if n.IsAggregate() {
+				found = true
+			}
+		case *sqlparser.GroupConcatExpr:
+			found = true
+		}
+		return !found, nil
+	}, exprs)
+	return found
+}

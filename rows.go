@@ -1,0 +1,98 @@
+package vitessdo
+
+import (
+	"context"
+	"database/sql/driver"
+	"io"
+	"reflect"
+
+	"github.com/dot-do/vitessdo/merge"
+)
+
+// rows is the driver.Rows of a statement: a merge iterator over the
+// shards' rows. Closing it stops every shard query under it.
+type rows struct {
+	it     merge.Iterator
+	cols   []merge.Column
+	names  []string
+	cancel context.CancelFunc
+	closed bool
+}
+
+var (
+	_ driver.Rows                           = (*rows)(nil)
+	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
+	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
+	_ driver.RowsColumnTypeLength           = (*rows)(nil)
+	_ driver.RowsColumnTypePrecisionScale   = (*rows)(nil)
+)
+
+func newRows(it merge.Iterator, cancel context.CancelFunc) *rows {
+	cols := it.Columns()
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	return &rows{it: it, cols: cols, names: names, cancel: cancel}
+}
+
+func emptyRows() *rows {
+	return newRows(merge.Empty(nil), func() {})
+}
+
+// Columns returns the column names, as the statement names them.
+func (r *rows) Columns() []string { return r.names }
+
+// Close stops the shard queries and releases their connections.
+func (r *rows) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	err := r.it.Close()
+	r.cancel()
+	return err
+}
+
+// Next copies the next row into dest.
+func (r *rows) Next(dest []driver.Value) error {
+	row, err := r.it.Next()
+	if err != nil {
+		if err == io.EOF {
+			return io.EOF
+		}
+		return err
+	}
+	copy(dest, row)
+	return nil
+}
+
+var anyType = reflect.TypeFor[any]()
+
+// ColumnTypeScanType returns the Go type the shards suggest, or any.
+func (r *rows) ColumnTypeScanType(i int) reflect.Type {
+	if t := r.cols[i].ScanType; t != nil {
+		return t
+	}
+	return anyType
+}
+
+// ColumnTypeDatabaseTypeName returns the shards' type name.
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.cols[i].DatabaseType }
+
+// ColumnTypeNullable reports nullability where the shards know it.
+func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
+	return r.cols[i].Nullable, r.cols[i].HasNullable
+}
+
+// ColumnTypeLength reports a variable-length column's length.
+func (r *rows) ColumnTypeLength(i int) (int64, bool) {
+	return r.cols[i].Length, r.cols[i].HasLength
+}
+
+// ColumnTypePrecisionScale reports a decimal column's size.
+func (r *rows) ColumnTypePrecisionScale(i int) (int64, int64, bool) {
+	c := r.cols[i]
+	return c.Precision, c.Scale, c.HasPrecisionScale
+}

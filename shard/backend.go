@@ -1,0 +1,118 @@
+package shard
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// PoolOptions size a backend's connection pool. Zero values keep
+// database/sql's defaults, except MaxIdleConns, which defaults to 4.
+type PoolOptions struct {
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+}
+
+// Backend is the database that stores one or more shards: a *sql.DB pool
+// over SQLite (modernc.org/sqlite) or PostgreSQL (pgx).
+type Backend struct {
+	// DB is the backend's connection pool.
+	DB *sql.DB
+	// Dialect is the SQL the backend speaks.
+	Dialect Dialect
+	// URL is the backend URL with any password redacted.
+	URL string
+
+	// keep holds a connection open for the backend's lifetime where the
+	// database would vanish without one (in-memory SQLite).
+	keep *sql.Conn
+
+	mu   sync.Mutex
+	pks  map[string][]string
+	once sync.Once
+	err  error
+}
+
+// Open opens the backend a URL names: sqlite:PATH, sqlite::memory: or
+// sqlite:/NAME?vfs=memdb for SQLite, postgres:// or postgresql:// for
+// PostgreSQL. It does not connect; the first query does.
+func Open(rawURL string, opts PoolOptions) (*Backend, error) {
+	var b *Backend
+	var err error
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite:"):
+		b, err = openSQLite(rawURL)
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		b, err = openPostgres(rawURL)
+	default:
+		return nil, fmt.Errorf("backend %q: unknown scheme (want sqlite:PATH or postgres://…)", RedactURL(rawURL))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if opts.MaxOpenConns > 0 {
+		b.DB.SetMaxOpenConns(opts.MaxOpenConns)
+	}
+	idle := opts.MaxIdleConns
+	if idle == 0 {
+		idle = 4
+	}
+	b.DB.SetMaxIdleConns(idle)
+	if opts.ConnMaxLifetime > 0 {
+		b.DB.SetConnMaxLifetime(opts.ConnMaxLifetime)
+	}
+	return b, nil
+}
+
+// Close closes the backend's pool.
+func (b *Backend) Close() error {
+	if b.keep != nil {
+		b.keep.Close()
+	}
+	return b.DB.Close()
+}
+
+// PrimaryKey returns the primary-key columns of a table, read from the
+// backend's catalog once and cached. It implements Schema.
+func (b *Backend) PrimaryKey(table string) ([]string, error) {
+	t := strings.ToLower(table)
+	b.mu.Lock()
+	pk, ok := b.pks[t]
+	b.mu.Unlock()
+	if ok {
+		return pk, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var err error
+	switch b.Dialect {
+	case PostgreSQL:
+		pk, err = postgresPrimaryKey(ctx, b.DB, t)
+	default:
+		pk, err = sqlitePrimaryKey(ctx, b.DB, t)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("primary key of %q: %w", table, err)
+	}
+	if len(pk) == 0 {
+		return nil, fmt.Errorf("table %q has no primary key", table)
+	}
+	b.mu.Lock()
+	if b.pks == nil {
+		b.pks = map[string][]string{}
+	}
+	b.pks[t] = pk
+	b.mu.Unlock()
+	return pk, nil
+}
+
+// ForgetSchema drops cached catalog facts after DDL.
+func (b *Backend) ForgetSchema() {
+	b.mu.Lock()
+	b.pks = nil
+	b.mu.Unlock()
+}

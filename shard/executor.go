@@ -1,0 +1,315 @@
+package shard
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/dot-do/vitessdo/merge"
+)
+
+// Querier is what a shard statement runs on: a backend's pool, one of its
+// connections, or a transaction on it.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Limiter bounds how many shard queries fetch rows at once (a statement's
+// scatter_concurrency). A nil Limiter does not bound.
+type Limiter chan struct{}
+
+// NewLimiter returns a Limiter admitting n fetchers, or nil when n <= 0.
+func NewLimiter(n int) Limiter {
+	if n <= 0 {
+		return nil
+	}
+	return make(Limiter, n)
+}
+
+func (l Limiter) acquire(ctx context.Context) error {
+	if l == nil {
+		return nil
+	}
+	select {
+	case l <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (l Limiter) release() {
+	if l != nil {
+		<-l
+	}
+}
+
+const (
+	firstBatch = 16
+	maxBatch   = 256
+	// batchesAhead is how many batches a shard fetches before the
+	// consumer takes them: the stream's buffer.
+	batchesAhead = 2
+)
+
+// Stream is one shard query's rows. A goroutine runs the query and fetches
+// rows in batches into a small buffer, so the shards of a scatter query
+// work in parallel while the merge consumes. The goroutine ends when the
+// rows are exhausted, the stream is closed, or the context is done; Close
+// waits for it, so no goroutine outlives its stream.
+//
+// Fetching holds a Limiter slot; waiting for the consumer does not, so a
+// merge that needs a row of every shard cannot deadlock on the limit.
+type Stream struct {
+	shard   *Shard
+	header  chan struct{} // closed once cols or startErr is set
+	cols    []merge.Column
+	batches chan []merge.Row
+	cancel  context.CancelFunc
+	done    chan struct{}
+
+	startErr error // set before header closes
+	endErr   error // set before batches closes
+
+	cur    []merge.Row
+	pos    int
+	err    error
+	closed bool
+}
+
+var _ merge.Iterator = (*Stream)(nil)
+
+// Query starts a query on a shard and returns its rows as a Stream.
+// Errors, including the query's, surface from Columns and Next.
+func Query(ctx context.Context, s *Shard, q Querier, lim Limiter, query string, args []any) *Stream {
+	ctx, cancel := context.WithCancel(ctx)
+	st := &Stream{
+		shard:   s,
+		header:  make(chan struct{}),
+		batches: make(chan []merge.Row, batchesAhead),
+		cancel:  cancel,
+		done:    make(chan struct{}),
+	}
+	go st.run(ctx, q, lim, query, args)
+	return st
+}
+
+func (st *Stream) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &Error{Keyspace: st.shard.Keyspace, Shard: st.shard.Name, Err: err}
+}
+
+func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string, args []any) {
+	defer close(st.done)
+	defer close(st.batches)
+	if err := lim.acquire(ctx); err != nil {
+		st.startErr = st.wrap(err)
+		close(st.header)
+		return
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		lim.release()
+		st.startErr = st.wrap(err)
+		close(st.header)
+		return
+	}
+	defer rows.Close()
+	cols, err := columnsOf(rows)
+	if err != nil {
+		lim.release()
+		st.startErr = st.wrap(err)
+		close(st.header)
+		return
+	}
+	st.cols = cols
+	close(st.header)
+
+	n := len(cols)
+	ptrs := make([]any, n)
+	size := firstBatch
+	for {
+		vals := make([]any, n*size)
+		batch := make([]merge.Row, 0, size)
+		for len(batch) < size && rows.Next() {
+			row := vals[len(batch)*n : (len(batch)+1)*n : (len(batch)+1)*n]
+			for i := range row {
+				ptrs[i] = &row[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				lim.release()
+				st.endErr = st.wrap(err)
+				return
+			}
+			batch = append(batch, row)
+		}
+		full := len(batch) == size
+		lim.release()
+		if len(batch) > 0 {
+			select {
+			case st.batches <- batch:
+			case <-ctx.Done():
+				st.endErr = st.wrap(ctx.Err())
+				return
+			}
+		}
+		if !full {
+			st.endErr = st.wrap(rows.Err())
+			return
+		}
+		if size < maxBatch {
+			size *= 2
+		}
+		if err := lim.acquire(ctx); err != nil {
+			st.endErr = st.wrap(err)
+			return
+		}
+	}
+}
+
+func columnsOf(rows *sql.Rows) ([]merge.Column, error) {
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]merge.Column, len(types))
+	for i, ct := range types {
+		c := merge.Column{Name: ct.Name(), DatabaseType: ct.DatabaseTypeName(), ScanType: ct.ScanType()}
+		c.Nullable, c.HasNullable = ct.Nullable()
+		c.Length, c.HasLength = ct.Length()
+		c.Precision, c.Scale, c.HasPrecisionScale = ct.DecimalSize()
+		cols[i] = c
+	}
+	return cols, nil
+}
+
+// Shard returns the shard the stream reads.
+func (st *Stream) Shard() *Shard { return st.shard }
+
+// Wait blocks until the query has started (its columns are known) and
+// returns the error it failed with, if any.
+func (st *Stream) Wait() error {
+	<-st.header
+	return st.startErr
+}
+
+// Columns describes the rows; it waits for the query to start. It returns
+// nil if the query failed.
+func (st *Stream) Columns() []merge.Column {
+	<-st.header
+	return st.cols
+}
+
+// Next returns the next row, or io.EOF after the last.
+func (st *Stream) Next() (merge.Row, error) {
+	if st.err != nil {
+		return nil, st.err
+	}
+	for st.pos >= len(st.cur) {
+		b, ok := <-st.batches
+		if !ok {
+			<-st.header
+			switch {
+			case st.startErr != nil:
+				st.err = st.startErr
+			case st.endErr != nil:
+				st.err = st.endErr
+			default:
+				st.err = io.EOF
+			}
+			st.cur = nil
+			return nil, st.err
+		}
+		st.cur, st.pos = b, 0
+	}
+	r := st.cur[st.pos]
+	st.cur[st.pos] = nil
+	st.pos++
+	return r, nil
+}
+
+// Close stops the query and waits for its goroutine to end.
+func (st *Stream) Close() error {
+	if st.closed {
+		return nil
+	}
+	st.closed = true
+	st.cancel()
+	for range st.batches {
+	}
+	<-st.done
+	if st.err == nil {
+		st.err = errors.New("vitessdo: rows are closed")
+	}
+	return nil
+}
+
+// Result is what a write statement did on one shard.
+type Result struct {
+	Shard        *Shard
+	RowsAffected int64
+	LastInsertID int64
+	// HasLastInsertID reports whether the backend gave LastInsertID.
+	HasLastInsertID bool
+}
+
+// Exec runs one write statement on a shard.
+func Exec(ctx context.Context, s *Shard, q Querier, query string, args []any) (Result, error) {
+	res, err := q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return Result{Shard: s}, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
+	}
+	out := Result{Shard: s}
+	if n, err := res.RowsAffected(); err == nil {
+		out.RowsAffected = n
+	}
+	if id, err := res.LastInsertId(); err == nil {
+		out.LastInsertID, out.HasLastInsertID = id, true
+	}
+	return out, nil
+}
+
+// Call is one statement for ExecAll.
+type Call struct {
+	Shard *Shard
+	On    Querier
+	Query string
+	Args  []any
+}
+
+// ExecAll runs the calls in parallel and returns their results in call
+// order, with the errors of the calls that failed joined.
+func ExecAll(ctx context.Context, calls []Call) ([]Result, error) {
+	results := make([]Result, len(calls))
+	errs := make([]error, len(calls))
+	if len(calls) == 1 {
+		results[0], errs[0] = Exec(ctx, calls[0].Shard, calls[0].On, calls[0].Query, calls[0].Args)
+		return results, errs[0]
+	}
+	var wg sync.WaitGroup
+	for i, c := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = Exec(ctx, c.Shard, c.On, c.Query, c.Args)
+		}()
+	}
+	wg.Wait()
+	return results, errors.Join(nonNil(errs)...)
+}
+
+func nonNil(errs []error) []error {
+	var out []error
+	for _, e := range errs {
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,50 @@
+package shard
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// openPostgres opens a PostgreSQL backend through pgx. URL parameters pgx
+// does not know, such as search_path, are sent as run-time parameters, so
+// several shards can share one database in schemas of their own.
+func openPostgres(rawURL string) (*Backend, error) {
+	cfg, err := pgx.ParseConfig(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("backend %q: %v", RedactURL(rawURL), redactErr(err))
+	}
+	db := stdlib.OpenDB(*cfg)
+	return &Backend{DB: db, Dialect: PostgreSQL, URL: RedactURL(rawURL)}, nil
+}
+
+func postgresPrimaryKey(ctx context.Context, db *sql.DB, table string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT a.attname
+FROM pg_index i
+JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+WHERE i.indrelid = to_regclass($1) AND i.indisprimary
+ORDER BY array_position(i.indkey::int2[], a.attnum)`, quoteIdent(table))
+	if err != nil {
+		return nil, err
+	}
+	return scanStrings(rows)
+}
+
+func quoteIdent(s string) string {
+	out := []byte{'"'}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			out = append(out, '"')
+		}
+		out = append(out, s[i])
+	}
+	return string(append(out, '"'))
+}
+
+// redactErr hides what a pgx parse error may quote of a URL.
+func redactErr(err error) string {
+	return RedactURL(err.Error())
+}

@@ -1,0 +1,176 @@
+package shard
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/dot-do/vitessdo/key"
+)
+
+// Shard is one shard of a keyspace and the backend that stores it.
+type Shard struct {
+	Keyspace string
+	Name     string
+	KeyRange key.KeyRange
+	Backend  *Backend
+}
+
+// String returns keyspace/shard.
+func (s *Shard) String() string { return s.Keyspace + "/" + s.Name }
+
+// Topology is every keyspace's shards, in key-range order.
+type Topology struct {
+	keyspaces map[string][]*Shard
+	backends  []*Backend
+}
+
+// NewTopology builds a topology. shards lists each keyspace's shards in
+// key-range order, as route.Keyspace holds them.
+func NewTopology(shards map[string][]*Shard) *Topology {
+	t := &Topology{keyspaces: shards}
+	seen := map[*Backend]bool{}
+	for _, ks := range sortedNames(shards) {
+		for _, s := range shards[ks] {
+			if !seen[s.Backend] {
+				seen[s.Backend] = true
+				t.backends = append(t.backends, s.Backend)
+			}
+		}
+	}
+	return t
+}
+
+func sortedNames(m map[string][]*Shard) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Keyspaces returns the keyspace names, sorted.
+func (t *Topology) Keyspaces() []string { return sortedNames(t.keyspaces) }
+
+// Shards returns a keyspace's shards in key-range order.
+func (t *Topology) Shards(keyspace string) []*Shard { return t.keyspaces[keyspace] }
+
+// Backends returns every distinct backend once.
+func (t *Topology) Backends() []*Backend { return t.backends }
+
+// Shard returns the named shard of a keyspace, or an error naming both.
+func (t *Topology) Shard(keyspace, name string) (*Shard, error) {
+	shards, ok := t.keyspaces[keyspace]
+	if !ok {
+		return nil, fmt.Errorf("keyspace %q not found", keyspace)
+	}
+	for _, s := range shards {
+		if s.Name == name {
+			return s, nil
+		}
+	}
+	names := make([]string, len(shards))
+	for i, s := range shards {
+		names[i] = s.Name
+	}
+	return nil, fmt.Errorf("keyspace %q has no shard %q (shards: %v)", keyspace, name, names)
+}
+
+// Resolve returns the shards that hold the rows of the destinations, in
+// key-range order, each once. A keyspace id maps to the one shard whose key
+// range contains it.
+func (t *Topology) Resolve(keyspace string, dests ...key.Destination) ([]*Shard, error) {
+	shards, ok := t.keyspaces[keyspace]
+	if !ok {
+		return nil, fmt.Errorf("keyspace %q not found", keyspace)
+	}
+	hit := make([]bool, len(shards))
+	n := 0
+	mark := func(i int) {
+		if !hit[i] {
+			hit[i] = true
+			n++
+		}
+	}
+	for _, d := range dests {
+		switch d := d.(type) {
+		case key.DestinationKeyspaceID:
+			mark(shardFor(shards, d))
+		case key.DestinationKeyspaceIDs:
+			for _, id := range d {
+				mark(shardFor(shards, id))
+			}
+		case key.DestinationKeyRange:
+			for i, s := range shards {
+				if s.KeyRange.Intersects(key.KeyRange(d)) {
+					mark(i)
+				}
+			}
+		case key.DestinationShard:
+			found := false
+			for i, s := range shards {
+				if s.Name == string(d) {
+					mark(i)
+					found = true
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("keyspace %q has no shard %q", keyspace, string(d))
+			}
+		case key.DestinationAllShards:
+			for i := range shards {
+				mark(i)
+			}
+		case key.DestinationNone:
+		default:
+			return nil, fmt.Errorf("unknown destination %v", d)
+		}
+	}
+	if n == 1 {
+		for i, h := range hit {
+			if h {
+				return shards[i : i+1], nil
+			}
+		}
+	}
+	out := make([]*Shard, 0, n)
+	for i, h := range hit {
+		if h {
+			out = append(out, shards[i])
+		}
+	}
+	return out, nil
+}
+
+// ShardFor returns the shard of a keyspace that holds a keyspace id.
+func (t *Topology) ShardFor(keyspace string, id []byte) *Shard {
+	shards := t.keyspaces[keyspace]
+	if len(shards) == 0 {
+		return nil
+	}
+	return shards[shardFor(shards, id)]
+}
+
+// shardFor finds the shard containing id by binary search over the key
+// ranges, which partition the keyspace (checked when the VSchema loads).
+func shardFor(shards []*Shard, id []byte) int {
+	i := sort.Search(len(shards), func(i int) bool {
+		end := shards[i].KeyRange.End
+		return len(end) == 0 || key.Compare(id, end) < 0
+	})
+	if i == len(shards) {
+		i = len(shards) - 1
+	}
+	return i
+}
+
+// Close closes every backend.
+func (t *Topology) Close() error {
+	var first error
+	for _, b := range t.backends {
+		if err := b.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
