@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"encoding/hex"
 	"errors"
 	"io"
 	"strconv"
@@ -62,7 +63,7 @@ func cols(spec string) []Column {
 }
 
 // lit builds a literal iterator: columns as for cols, each row "v|v|v".
-// NULL is nil; '…' quotes text in an untyped column.
+// NULL is nil; '…' quotes text and x'…' is a hex blob in an untyped column.
 func lit(t testing.TB, colSpec string, rows ...string) *literal {
 	t.Helper()
 	c := cols(colSpec)
@@ -111,6 +112,9 @@ func parseValue(t testing.TB, typ, s string) any {
 		return must(strconv.ParseBool(s))
 	case "TIMESTAMP", "DATETIME", "TIMESTAMPTZ", "DATE":
 		return must(time.Parse(time.RFC3339Nano, s))
+	}
+	if len(s) >= 3 && s[0] == 'x' && s[1] == '\'' && s[len(s)-1] == '\'' {
+		return must(hex.DecodeString(s[2 : len(s)-1]))
 	}
 	if len(s) >= 2 && s[0] == '\'' && s[len(s)-1] == '\'' {
 		return s[1 : len(s)-1]
@@ -180,4 +184,14 @@ func checkClosedOnce(t testing.TB, ls ...*literal) {
 			t.Errorf("source %d closed %d times, want 1", i, l.closes)
 		}
 	}
+}
+
+// diffRows reports (and logs) whether got differs from want.
+func diffRows(t testing.TB, want, got []Row) bool {
+	t.Helper()
+	if diff := cmp.Diff(want, got, cmpopts.EquateNaNs(), cmpopts.EquateEmpty()); diff != "" {
+		t.Logf("rows (-want +got):\n%s", diff)
+		return true
+	}
+	return false
 }
