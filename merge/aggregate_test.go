@@ -216,6 +216,7 @@ func TestAggregateSQLiteSumSemantics(t *testing.T) {
 		{"overflow", []string{"9223372036854775807", "10"}, "", ErrIntegerOverflow},
 		{"big int and float", []string{"9007199254740993", "0.5"}, "9007199254740994.0", nil},
 		{"all NULL", []string{"NULL", "NULL"}, "NULL", nil},
+		{"text with junk adds as float", []string{"'3abc'"}, "3.0", nil},
 		{"negative ints", []string{"-9223372036854775807", "-1"}, "-9223372036854775808", nil},
 	}
 	for _, tt := range tests {

@@ -168,7 +168,41 @@ func sqliteTextNumber(s string) any {
 	if i, err := strconv.ParseInt(t, 10, 64); err == nil {
 		return i
 	}
-	// Longest prefix of the form [+-]digits[.digits][e[+-]digits].
+	p, _ := numericPrefix(t)
+	f, _ := strconv.ParseFloat(p, 64)
+	return f
+}
+
+// sqliteArithNumber converts a value for SQLite arithmetic
+// (computeNumericType): text whose numeric prefix has no decimal point or
+// exponent is an integer ('3abc' + 1 is 4, 'abc' + 1 is 1), else a float.
+func sqliteArithNumber(v any) any {
+	var s string
+	switch x := v.(type) {
+	case string:
+		s = x
+	case []byte:
+		s = string(x)
+	default:
+		return sqliteNumber(v)
+	}
+	p, isInt := numericPrefix(trimSpace(s))
+	if isInt {
+		if p == "" || p == "+" || p == "-" {
+			return int64(0)
+		}
+		if i, err := strconv.ParseInt(p, 10, 64); err == nil {
+			return i
+		}
+	}
+	f, _ := strconv.ParseFloat(p, 64)
+	return f
+}
+
+// numericPrefix returns the longest prefix of t of the form
+// [+-]digits[.digits][e[+-]digits] ("" if it has no digits), and whether
+// it is an integer (no point, no exponent).
+func numericPrefix(t string) (string, bool) {
 	n := 0
 	if n < len(t) && (t[n] == '+' || t[n] == '-') {
 		n++
@@ -178,7 +212,9 @@ func sqliteTextNumber(s string) any {
 		n++
 		digits++
 	}
+	isInt := true
 	if n < len(t) && t[n] == '.' {
+		isInt = false
 		n++
 		for n < len(t) && isDigit(t[n]) {
 			n++
@@ -186,7 +222,7 @@ func sqliteTextNumber(s string) any {
 		}
 	}
 	if digits == 0 {
-		return 0.0
+		return "", true
 	}
 	if n < len(t) && (t[n] == 'e' || t[n] == 'E') {
 		m := n + 1
@@ -198,10 +234,10 @@ func sqliteTextNumber(s string) any {
 				m++
 			}
 			n = m
+			isInt = false
 		}
 	}
-	f, _ := strconv.ParseFloat(t[:n], 64)
-	return f
+	return t[:n], isInt
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
