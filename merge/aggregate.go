@@ -76,9 +76,12 @@ type Aggregator struct {
 
 	keys    []keyOrder
 	states  []aggState
-	bare    []int // columns that are neither aggregates nor AVG counts
-	winner  int   // the single MIN/MAX whose row fills bare columns (SQLite), or -1
-	cur     Row   // the open group: its first row, becoming its output
+	bare    []int      // columns that are neither aggregates nor AVG counts
+	winner  int        // the single MIN/MAX whose row fills bare columns (SQLite), or -1
+	cur     Row        // the open group: its first row, becoming its output
+	dsc     decScratch // working storage for NUMERIC results
+	quo     decimal
+	cnt     decimal
 	srcDone bool
 	started bool
 	emitted bool
@@ -521,13 +524,11 @@ func (a *Aggregator) result(st *aggState) (any, error) {
 		case accFloat8Sum:
 			return st.f8 / float64(st.count), nil
 		}
-		var n decimal
-		n.setInt64(st.count)
-		q, err := decimalDiv(&st.dec, &n)
-		if err != nil {
+		a.cnt.setInt64(st.count)
+		if err := a.quo.quo(&st.dec, &a.cnt, &a.dsc); err != nil {
 			return nil, err
 		}
-		return q.String(), nil
+		return a.quo.text(&a.dsc), nil
 	}
 	if st.kind == accSQLiteSum {
 		return st.lite.sum()
@@ -539,7 +540,7 @@ func (a *Aggregator) result(st *aggState) (any, error) {
 	case accInt8Sum:
 		return st.i8, nil
 	case accNumericSum:
-		return st.dec.String(), nil
+		return st.dec.text(&a.dsc), nil
 	case accFloat8Sum:
 		return st.f8, nil
 	case accFloat4Sum:

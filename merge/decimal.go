@@ -30,9 +30,42 @@ const maxDisplayScale = 1000
 
 var bigTen = big.NewInt(10)
 
-// pow10 returns 10^n in a fresh big.Int.
+// smallPow10 holds 10^0 … 10^63, read-only once built.
+var smallPow10 = func() [64]big.Int {
+	var t [64]big.Int
+	t[0].SetInt64(1)
+	for i := 1; i < len(t); i++ {
+		t[i].Mul(&t[i-1], bigTen)
+	}
+	return t
+}()
+
+// digits returns the decimal digits of |x| in sc.buf, valid until the
+// next use of sc; without allocating when |x| fits a uint64.
+func (sc *decScratch) digits(x *big.Int) []byte {
+	sc.abs.Abs(x)
+	if sc.abs.IsUint64() {
+		sc.buf = strconv.AppendUint(sc.buf[:0], sc.abs.Uint64(), 10)
+	} else {
+		sc.buf = sc.abs.Append(sc.buf[:0], 10)
+	}
+	return sc.buf
+}
+
+// pow10 returns 10^n; the result must not be modified.
 func pow10(n int32) *big.Int {
+	if n >= 0 && int(n) < len(smallPow10) {
+		return &smallPow10[n]
+	}
 	return new(big.Int).Exp(bigTen, big.NewInt(int64(n)), nil)
+}
+
+// decScratch is reusable working storage for decimal division and
+// rendering, so that a merge dividing once per group does not allocate
+// more than the result.
+type decScratch struct {
+	num, den, rem, abs big.Int
+	buf                []byte
 }
 
 // setText parses NUMERIC text as PostgreSQL prints it ("-12.50", "3",
@@ -201,12 +234,23 @@ func decimalMul(x, y *decimal) *decimal {
 // zero at the scale select_div_scale chooses.
 func decimalDiv(x, y *decimal) (*decimal, error) {
 	r := new(decimal)
+	if err := r.quo(x, y, new(decScratch)); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// quo sets r = x / y; see decimalDiv.
+func (r *decimal) quo(x, y *decimal, sc *decScratch) error {
+	r.special = decFinite
+	r.scale = 0
+	r.coef.SetInt64(0)
 	if x.special == decNaN || y.special == decNaN {
 		r.special = decNaN
-		return r, nil
+		return nil
 	}
 	if y.special == decFinite && y.coef.Sign() == 0 {
-		return nil, ErrDivisionByZero
+		return ErrDivisionByZero
 	}
 	if x.special != decFinite {
 		if y.special != decFinite {
@@ -216,19 +260,18 @@ func decimalDiv(x, y *decimal) (*decimal, error) {
 		} else {
 			r.special = decNegInf
 		}
-		return r, nil
+		return nil
 	}
 	if y.special != decFinite {
-		return r, nil // finite / ±Infinity is 0
+		return nil // finite / ±Infinity is 0
 	}
-	rscale := selectDivScale(x, y)
+	rscale := selectDivScale(x, y, sc)
 	// x/y × 10^rscale = x.coef × 10^(y.scale+rscale) / (y.coef × 10^x.scale)
-	var num, den, rem big.Int
-	num.Mul(&x.coef, pow10(y.scale+rscale))
-	den.Mul(&y.coef, pow10(x.scale))
-	roundQuo(&r.coef, &num, &den, &rem)
+	sc.num.Mul(&x.coef, pow10(y.scale+rscale))
+	sc.den.Mul(&y.coef, pow10(x.scale))
+	roundQuo(&r.coef, &sc.num, &sc.den, &sc.rem)
 	r.scale = rscale
-	return r, nil
+	return nil
 }
 
 // roundQuo sets q = num/den rounded half away from zero.
@@ -238,9 +281,9 @@ func roundQuo(q, num, den, rem *big.Int) {
 	rem.Lsh(rem, 1)
 	if rem.CmpAbs(den) >= 0 {
 		if num.Sign()*den.Sign() < 0 {
-			q.Sub(q, big.NewInt(1))
+			q.Sub(q, &smallPow10[0])
 		} else {
-			q.Add(q, big.NewInt(1))
+			q.Add(q, &smallPow10[0])
 		}
 	}
 }
@@ -276,9 +319,9 @@ func decimalMod(x, y *decimal) (*decimal, error) {
 // selectDivScale is PostgreSQL's select_div_scale: enough digits for 16
 // significant digits in the quotient, and no fewer than either input's
 // display scale.
-func selectDivScale(x, y *decimal) int32 {
-	w1, f1 := x.nbaseLead()
-	w2, f2 := y.nbaseLead()
+func selectDivScale(x, y *decimal, sc *decScratch) int32 {
+	w1, f1 := x.nbaseLead(sc)
+	w2, f2 := y.nbaseLead(sc)
 	qweight := w1 - w2
 	if f1 <= f2 {
 		qweight--
@@ -291,13 +334,11 @@ func selectDivScale(x, y *decimal) int32 {
 // nbaseLead returns the weight and value of the first non-zero base-10000
 // digit of d as PostgreSQL stores it (digit groups aligned at the decimal
 // point): 123.45 → (0, 123), 12345 → (1, 1), 0.00012 → (-1, 1). Zero is (0, 0).
-func (d *decimal) nbaseLead() (weight, first int32) {
+func (d *decimal) nbaseLead(sc *decScratch) (weight, first int32) {
 	if d.coef.Sign() == 0 {
 		return 0, 0
 	}
-	var abs big.Int
-	abs.Abs(&d.coef)
-	digits := abs.Text(10)
+	digits := sc.digits(&d.coef)
 	p := int32(len(digits)) - 1 - d.scale // power of ten of the leading digit
 	weight = p / 4
 	if p < 0 && p%4 != 0 {
@@ -315,7 +356,7 @@ func (d *decimal) nbaseLead() (weight, first int32) {
 
 // appendText renders d as PostgreSQL prints a NUMERIC: exactly scale digits
 // after the point, no exponent.
-func (d *decimal) appendText(buf []byte) []byte {
+func (d *decimal) appendText(buf []byte, sc *decScratch) []byte {
 	switch d.special {
 	case decNaN:
 		return append(buf, "NaN"...)
@@ -327,8 +368,7 @@ func (d *decimal) appendText(buf []byte) []byte {
 	if d.coef.Sign() < 0 {
 		buf = append(buf, '-')
 	}
-	var abs big.Int
-	digits := abs.Abs(&d.coef).Append(nil, 10)
+	digits := sc.digits(&d.coef)
 	s := int(d.scale)
 	if len(digits) <= s {
 		buf = append(buf, '0')
@@ -349,7 +389,13 @@ func (d *decimal) appendText(buf []byte) []byte {
 	return buf
 }
 
-func (d *decimal) String() string { return string(d.appendText(nil)) }
+func (d *decimal) String() string { return string(d.appendText(nil, new(decScratch))) }
+
+// text renders d as a string using scratch storage: one allocation.
+func (d *decimal) text(sc *decScratch) string {
+	var b [48]byte
+	return string(d.appendText(b[:0], sc))
+}
 
 // float64 converts d as PostgreSQL's numeric → float8 cast does.
 func (d *decimal) float64() float64 {
