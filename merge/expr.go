@@ -618,8 +618,18 @@ func setDecimal(d *decimal, v any) bool {
 }
 
 func operatorError(op exprOp, a, b any) error {
-	names := map[exprOp]string{opAdd: "+", opSub: "-", opMul: "*", opDiv: "/", opMod: "%"}
-	return &specError{"operator does not exist: " + typeName(a) + " " + names[op] + " " + typeName(b)}
+	sym := "%"
+	switch op {
+	case opAdd:
+		sym = "+"
+	case opSub:
+		sym = "-"
+	case opMul:
+		sym = "*"
+	case opDiv:
+		sym = "/"
+	}
+	return &specError{"operator does not exist: " + typeName(a) + " " + sym + " " + typeName(b)}
 }
 
 // column describes e's result over input columns cols, as the engine would
