@@ -1,0 +1,572 @@
+package merge
+
+import (
+	"io"
+	"math"
+	"strconv"
+)
+
+var _ Iterator = (*Aggregator)(nil)
+
+// AggFunc names how a column of per-shard partial results combines.
+type AggFunc int8
+
+const (
+	// AggCount combines COUNT(*) or COUNT(x): each shard sends its count,
+	// the result is their sum (int64; 0 for an empty scalar aggregate).
+	AggCount AggFunc = iota + 1
+	// AggSum combines SUM(x): each shard sends SUM(x).
+	AggSum
+	// AggMin combines MIN(x): each shard sends MIN(x).
+	AggMin
+	// AggMax combines MAX(x): each shard sends MAX(x).
+	AggMax
+	// AggAvg combines AVG(x): Col holds each shard's SUM(x) and CountCol its
+	// COUNT(x); the result is total sum / total count in the engine's type.
+	AggAvg
+	// AggCountDistinct is COUNT(DISTINCT x): Col holds x itself, and the
+	// input is sorted by the group keys then x (each shard sends
+	// GROUP BY keys, x), so duplicates across shards are adjacent.
+	AggCountDistinct
+	// AggSumDistinct is SUM(DISTINCT x), with input as for AggCountDistinct.
+	AggSumDistinct
+	// AggAvgDistinct is AVG(DISTINCT x), with input as for AggCountDistinct.
+	AggAvgDistinct
+)
+
+// Aggregate is one aggregate of a grouped or scalar merge.
+type Aggregate struct {
+	Func AggFunc
+	// Col is the input column the aggregate reads; the result replaces it.
+	Col int
+	// CountCol is, for AggAvg only, the column holding the shards'
+	// COUNT(x); the total count replaces it.
+	CountCol int
+}
+
+// Aggregator is GROUP BY (or a scalar aggregate, with no group keys) over
+// per-shard partial aggregates: COUNT, SUM, MIN, MAX, AVG and their
+// DISTINCT forms, with each engine's result types and errors.
+//
+// Input: the shards' rows merged in group-key order (an Ordered over the
+// shards' GROUP BY … ORDER BY keys), so the rows of one group are
+// adjacent though they come from several shards. Output: one row per
+// group, in input order, with the same columns as the input: each
+// aggregate's result replaces its Col (and an AVG's total count its
+// CountCol), and every other column keeps its value from the group's
+// first row (on SQLite, when there is exactly one MIN or MAX, from the row
+// that supplied the winning value, as SQLite fills bare columns).
+//
+// Group keys are equal when the engine's comparison says so: SQLite puts 1
+// and 1.0 in one group, PostgreSQL NUMERIC 1.5 and 1.50; text is bytewise;
+// NULLs form one group. With no group keys the whole input is one group,
+// and an empty input still yields one row: COUNT 0, everything else NULL,
+// as the engine returns for a scalar aggregate over no rows.
+//
+// Algorithm: read rows while the group keys stay equal, folding each row
+// into one accumulator per aggregate; on the first row of the next group
+// emit the finished one. Memory: one group. DISTINCT aggregates skip a
+// value equal to the previous one in the group (the input is sorted by it).
+type Aggregator struct {
+	src       source
+	groupKeys []int
+	aggs      []Aggregate
+	eng       Engine
+	cols      []Column
+
+	keys    []keyOrder
+	states  []aggState
+	bare    []int      // columns that are neither aggregates nor AVG counts
+	winner  int        // the single MIN/MAX whose row fills bare columns (SQLite), or -1
+	cur     Row        // the open group: its first row, becoming its output
+	dsc     decScratch // working storage for NUMERIC results
+	quo     decimal
+	cnt     decimal
+	srcDone bool
+	started bool
+	emitted bool
+	err     error
+}
+
+// NewAggregate returns the aggregation of src grouped by the groupKeys
+// columns (none for a scalar aggregate). A spec that does not fit the
+// input (a column out of range, an AVG without its count column, a SUM
+// over a PostgreSQL type it cannot add) is reported by the first Next.
+func NewAggregate(src Iterator, groupKeys []int, aggs []Aggregate, eng Engine) *Aggregator {
+	a := &Aggregator{src: source{it: src}, groupKeys: groupKeys, aggs: aggs, eng: eng, winner: -1}
+	a.cols, a.states, a.err = a.plan(src.Columns())
+	return a
+}
+
+// Columns returns the input columns with each aggregate's column retyped
+// to the aggregate's result.
+func (a *Aggregator) Columns() []Column { return a.cols }
+
+// accKind is how an aggregate accumulates.
+type accKind int8
+
+const (
+	accCount      accKind = iota // sum of int64 counts
+	accSQLiteSum                 // SQLite's sum()/avg() state
+	accInt8Sum                   // PostgreSQL int8 addition, erroring on overflow
+	accNumericSum                // PostgreSQL NUMERIC addition
+	accFloat8Sum                 // PostgreSQL float8 addition
+	accFloat4Sum                 // PostgreSQL float4 addition
+	accMin
+	accMax
+)
+
+type aggState struct {
+	Aggregate
+	kind     accKind
+	avg      bool
+	distinct bool
+	numeric  bool // compare MIN/MAX values as NUMERIC text
+
+	count   int64 // COUNT total, or the values an AVG divides by
+	n       int64 // non-NULL values added (PostgreSQL sums)
+	lite    sqliteSum
+	i8      int64
+	f8      float64
+	f4      float32
+	dec     decimal
+	tmp     decimal
+	best    any
+	last    any // DISTINCT: the previous value of the group
+	hasLast bool
+}
+
+func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
+	cols := append([]Column(nil), in...)
+	for _, k := range a.groupKeys {
+		if k < 0 || k >= len(in) {
+			return cols, nil, columnError("group key", k, len(in))
+		}
+	}
+	used := make([]bool, len(in))
+	claim := func(c int) error {
+		if c < 0 || c >= len(in) {
+			return columnError("aggregate", c, len(in))
+		}
+		if used[c] {
+			return &specError{"two aggregates write column " + strconv.Itoa(c)}
+		}
+		used[c] = true
+		return nil
+	}
+	states := make([]aggState, len(a.aggs))
+	minmax := 0
+	for i, ag := range a.aggs {
+		if err := claim(ag.Col); err != nil {
+			return cols, nil, err
+		}
+		st := aggState{Aggregate: ag}
+		col, err := a.planAgg(&st, in[ag.Col])
+		if err != nil {
+			return cols, nil, err
+		}
+		cols[ag.Col] = col
+		if ag.Func == AggAvg {
+			if err := claim(ag.CountCol); err != nil {
+				return cols, nil, err
+			}
+			cols[ag.CountCol] = a.countColumn(in[ag.CountCol].Name)
+		}
+		if st.kind == accMin || st.kind == accMax {
+			minmax++
+			a.winner = i
+		}
+		states[i] = st
+	}
+	if a.eng != SQLite || minmax != 1 {
+		a.winner = -1
+	}
+	for c := range in {
+		if !used[c] {
+			a.bare = append(a.bare, c)
+		}
+	}
+	return cols, states, nil
+}
+
+// planAgg chooses the accumulator and the result column of one aggregate
+// from the type of the column it reads.
+func (a *Aggregator) planAgg(st *aggState, in Column) (Column, error) {
+	typ := in.DatabaseType
+	pg := a.eng == PostgreSQL
+	st.numeric = isNumeric(a.eng, in)
+	switch st.Func {
+	case AggCount, AggCountDistinct:
+		st.kind = accCount
+		st.distinct = st.Func == AggCountDistinct
+		return a.countColumn(in.Name), nil
+	case AggMin, AggMax:
+		st.kind = accMin
+		if st.Func == AggMax {
+			st.kind = accMax
+		}
+		return in, nil
+	case AggSum, AggSumDistinct:
+		st.distinct = st.Func == AggSumDistinct
+		if !pg {
+			st.kind = accSQLiteSum
+			return Column{Name: in.Name, ScanType: in.ScanType}, nil
+		}
+		switch {
+		case typ == "INT2" || typ == "INT4" || typ == "INT8" && !st.distinct:
+			// SUM(int2/int4) is int8; a shard's SUM(int8) would be NUMERIC.
+			st.kind = accInt8Sum
+			return Column{Name: in.Name, DatabaseType: "INT8", ScanType: scanInt64}, nil
+		case typ == "INT8" || typ == "NUMERIC":
+			st.kind = accNumericSum
+			return numericColumn(in.Name), nil
+		case typ == "FLOAT8":
+			st.kind = accFloat8Sum
+			return in, nil
+		case typ == "FLOAT4":
+			st.kind = accFloat4Sum
+			return in, nil
+		}
+		return in, &specError{"SUM over PostgreSQL type " + strconv.Quote(typ) + " unsupported"}
+	case AggAvg, AggAvgDistinct:
+		st.avg = true
+		st.distinct = st.Func == AggAvgDistinct
+		if !pg {
+			st.kind = accSQLiteSum
+			return Column{Name: in.Name, ScanType: scanFloat64}, nil
+		}
+		switch typ {
+		case "INT2", "INT4", "INT8", "NUMERIC":
+			st.kind = accNumericSum
+			return numericColumn(in.Name), nil
+		case "FLOAT4", "FLOAT8":
+			st.kind = accFloat8Sum
+			return Column{Name: in.Name, DatabaseType: "FLOAT8", ScanType: scanFloat64}, nil
+		}
+		return in, &specError{"AVG over PostgreSQL type " + strconv.Quote(typ) + " unsupported"}
+	}
+	return in, &specError{"unknown aggregate function " + strconv.Itoa(int(st.Func))}
+}
+
+func (a *Aggregator) countColumn(name string) Column {
+	if a.eng == PostgreSQL {
+		return Column{Name: name, DatabaseType: "INT8", ScanType: scanInt64}
+	}
+	return Column{Name: name, ScanType: scanInt64}
+}
+
+// Next returns the next group's row.
+func (a *Aggregator) Next() (Row, error) {
+	if a.err != nil {
+		return nil, a.err
+	}
+	if !a.started {
+		a.started = true
+		keys := make([]SortKey, len(a.groupKeys))
+		for i, k := range a.groupKeys {
+			keys[i] = SortKey{Col: k}
+		}
+		a.keys, a.err = resolveKeys(a.eng, keys, a.src.it.Columns())
+		if a.err != nil {
+			return nil, a.err
+		}
+	}
+	for !a.srcDone {
+		row, err := a.src.it.Next()
+		if err == io.EOF {
+			a.srcDone = true
+			break
+		}
+		if err != nil {
+			a.err = err
+			return nil, err
+		}
+		if len(row) != len(a.cols) {
+			a.err = &specError{"aggregate input row has " + strconv.Itoa(len(row)) + " columns, want " + strconv.Itoa(len(a.cols))}
+			return nil, a.err
+		}
+		if a.cur == nil {
+			if err := a.begin(row); err != nil {
+				a.err = err
+				return nil, err
+			}
+			continue
+		}
+		if compareRows(a.keys, a.cur, row) == 0 {
+			if err := a.add(row); err != nil {
+				a.err = err
+				return nil, err
+			}
+			continue
+		}
+		out, err := a.finish()
+		if err != nil {
+			a.err = err
+			return nil, err
+		}
+		if err := a.begin(row); err != nil {
+			a.err = err
+			return nil, err
+		}
+		return out, nil
+	}
+	if a.cur != nil {
+		out, err := a.finish()
+		a.cur = nil
+		if err != nil {
+			a.err = err
+			return nil, err
+		}
+		return out, nil
+	}
+	if len(a.groupKeys) == 0 && !a.emitted {
+		a.emitted = true
+		return a.emptyScalar(), nil
+	}
+	a.err = io.EOF
+	return nil, io.EOF
+}
+
+// begin opens a group with its first row.
+func (a *Aggregator) begin(row Row) error {
+	a.cur = row
+	for i := range a.states {
+		a.states[i].reset()
+	}
+	return a.add(row)
+}
+
+func (st *aggState) reset() {
+	st.count, st.n = 0, 0
+	st.lite.reset()
+	st.i8, st.f8, st.f4 = 0, 0, 0
+	st.dec.setInt64(0)
+	st.best, st.last, st.hasLast = nil, nil, false
+}
+
+// add folds one input row into the open group.
+func (a *Aggregator) add(row Row) error {
+	for i := range a.states {
+		st := &a.states[i]
+		v := row[st.Col]
+		if st.distinct {
+			if v == nil {
+				continue
+			}
+			if st.hasLast && compareValues(a.eng, st.numeric, st.last, v) == 0 {
+				continue
+			}
+			st.last, st.hasLast = v, true
+		}
+		switch st.kind {
+		case accCount:
+			if st.distinct {
+				st.count++
+			} else {
+				c, _ := v.(int64)
+				st.count += c
+			}
+			continue
+		case accMin, accMax:
+			if v == nil {
+				continue
+			}
+			c := 0
+			if st.best != nil {
+				c = compareValues(a.eng, st.numeric, v, st.best)
+			}
+			if st.best == nil || (st.kind == accMin && c < 0) || (st.kind == accMax && c > 0) {
+				st.best = v
+				if i == a.winner {
+					for _, b := range a.bare {
+						a.cur[b] = row[b]
+					}
+				}
+			}
+			continue
+		}
+		if st.avg {
+			if st.distinct {
+				if v != nil {
+					st.count++
+				}
+			} else {
+				c, _ := row[st.CountCol].(int64)
+				st.count += c
+			}
+		}
+		if v == nil {
+			continue
+		}
+		if err := a.addSum(st, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addSum adds one non-NULL value (a partial sum, or a distinct value) with
+// the engine's addition.
+func (a *Aggregator) addSum(st *aggState, v any) error {
+	st.n++
+	switch st.kind {
+	case accSQLiteSum:
+		st.lite.add(v)
+	case accInt8Sum:
+		x, ok := v.(int64)
+		if !ok {
+			return valueError("int8", v)
+		}
+		if st.i8, ok = addInt64(st.i8, x); !ok {
+			return ErrBigintOutOfRange
+		}
+	case accNumericSum:
+		switch x := v.(type) {
+		case int64:
+			st.tmp.setInt64(x)
+		case string:
+			if !st.tmp.setText(x) {
+				return valueError("numeric", v)
+			}
+		default:
+			return valueError("numeric", v)
+		}
+		st.dec.add(&st.tmp)
+	case accFloat8Sum:
+		x, ok := toFloat(v)
+		if !ok {
+			return valueError("float8", v)
+		}
+		r := st.f8 + x
+		if math.IsInf(r, 0) && !math.IsInf(st.f8, 0) && !math.IsInf(x, 0) {
+			return ErrFloatOverflow
+		}
+		st.f8 = r
+	case accFloat4Sum:
+		x, ok := toFloat(v)
+		if !ok {
+			return valueError("float4", v)
+		}
+		x4 := float32(x)
+		r := st.f4 + x4
+		if math.IsInf(float64(r), 0) && !math.IsInf(float64(st.f4), 0) && !math.IsInf(float64(x4), 0) {
+			return ErrFloatOverflow
+		}
+		st.f4 = r
+	}
+	return nil
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+func valueError(typ string, v any) error {
+	return &specError{"cannot add " + typeName(v) + " as " + typ}
+}
+
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "NULL"
+	case int64:
+		return "int64"
+	case float64:
+		return "float64"
+	case string:
+		return "string"
+	case []byte:
+		return "[]byte"
+	case bool:
+		return "bool"
+	}
+	return "value"
+}
+
+// finish writes the open group's results into its row and returns it.
+func (a *Aggregator) finish() (Row, error) {
+	row := a.cur
+	a.emitted = true
+	for i := range a.states {
+		st := &a.states[i]
+		v, err := a.result(st)
+		if err != nil {
+			return nil, err
+		}
+		row[st.Col] = v
+		if st.Func == AggAvg {
+			row[st.CountCol] = st.count
+		}
+	}
+	return row, nil
+}
+
+func (a *Aggregator) result(st *aggState) (any, error) {
+	switch st.kind {
+	case accCount:
+		return st.count, nil
+	case accMin, accMax:
+		return st.best, nil
+	}
+	if st.avg {
+		if st.count == 0 {
+			return nil, nil
+		}
+		switch st.kind {
+		case accSQLiteSum:
+			return st.lite.float() / float64(st.count), nil
+		case accFloat8Sum:
+			return st.f8 / float64(st.count), nil
+		}
+		a.cnt.setInt64(st.count)
+		if err := a.quo.quo(&st.dec, &a.cnt, &a.dsc); err != nil {
+			return nil, err
+		}
+		return a.quo.text(&a.dsc), nil
+	}
+	if st.kind == accSQLiteSum {
+		return st.lite.sum()
+	}
+	if st.n == 0 {
+		return nil, nil
+	}
+	switch st.kind {
+	case accInt8Sum:
+		return st.i8, nil
+	case accNumericSum:
+		return st.dec.text(&a.dsc), nil
+	case accFloat8Sum:
+		return st.f8, nil
+	case accFloat4Sum:
+		return float64(st.f4), nil
+	}
+	return nil, nil
+}
+
+// emptyScalar is a scalar aggregate's row over no input rows.
+func (a *Aggregator) emptyScalar() Row {
+	row := make(Row, len(a.cols))
+	for _, st := range a.states {
+		if st.kind == accCount {
+			row[st.Col] = int64(0)
+		}
+		if st.Func == AggAvg {
+			row[st.CountCol] = int64(0)
+		}
+	}
+	return row
+}
+
+// Close closes the source.
+func (a *Aggregator) Close() error {
+	if a.err == nil {
+		a.err = io.EOF
+	}
+	return a.src.close()
+}

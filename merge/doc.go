@@ -1,0 +1,131 @@
+// Package merge combines the row streams of several shards into the rows
+// one database holding all the rows would have returned for the statement.
+//
+// It is the last step of a statement's path: the router rewrote a SELECT
+// into per-shard statements, the executor runs them in parallel and hands
+// each shard's rows here as an Iterator, and the operators of this package,
+// stacked by the router, produce the result the application reads. merge
+// knows rows and value comparison; it knows nothing of SQL text, imports no
+// database driver and starts no goroutines.
+//
+// # Iterators and rows
+//
+// Every operator is an Iterator: Columns describes the rows, Next returns
+// one Row ([]any holding nil, int64, float64, bool, string, []byte or
+// time.Time, as database/sql scans a shard's columns) or io.EOF, Close
+// releases everything under it. The contracts all operators keep:
+//
+//   - A Row returned by Next belongs to the caller. Operators may return the
+//     rows their source gave them and may write into them (Aggregator
+//     writes results into a group's first row, Project into each row), so a
+//     source must return a fresh Row from each Next.
+//   - An error from a source ends the stream: Next returns it, and keeps
+//     returning it on every later call.
+//   - Close closes every source exactly once, whether the stream ended or
+//     not, and may be called any number of times. Operators close sources
+//     early where that frees a shard: Concat and Ordered as each source is
+//     exhausted, Sort once it has read everything, Limit as soon as the
+//     window is full.
+//   - Constructors never fail. A spec that does not fit the input (a column
+//     index out of range, an aggregate over a type it cannot add) is
+//     reported by the first Next.
+//
+// # Operators
+//
+//	NewConcat(sources)                        shards one after another
+//	NewOrdered(sources, keys, eng)            k-way merge of shards sorted by keys
+//	NewAggregate(src, groupKeys, aggs, eng)   GROUP BY / scalar aggregates over partials
+//	NewDistinct(src, cols, eng)               SELECT DISTINCT over sorted input
+//	NewFilter(src, pred, eng)                 HAVING
+//	NewSort(src, keys, eng)                   ORDER BY in memory
+//	NewTopN(src, keys, eng, n)                ORDER BY keeping the first n rows
+//	NewLimit(src, offset, count)              LIMIT count OFFSET offset
+//	NewProject(src, outs, eng)                the user's select list, by name
+//
+// Column positions everywhere are positions in the shard statement's select
+// list: the user's columns followed by any hidden helper columns the router
+// added (ORDER BY terms not selected, AVG counts, HAVING operands). Only
+// Project changes the layout, so it comes last.
+//
+// # How the router composes them
+//
+// Plain scatter, no order: send the statement as is.
+//
+//	Concat(shards) → Project
+//
+// ORDER BY keys LIMIT n OFFSET m: send ORDER BY keys LIMIT n+m, no OFFSET.
+//
+//	Ordered(shards, keys) → Limit(m, n) → Project
+//
+// GROUP BY g with aggregates: send GROUP BY g ORDER BY g, with each
+// aggregate replaced by its partial (COUNT → COUNT, SUM → SUM, MIN → MIN,
+// MAX → MAX, AVG(x) → SUM(x), COUNT(x) as two columns) and the HAVING
+// operands added as hidden columns; HAVING itself and LIMIT are not sent.
+// The Aggregator needs only the rows of a group to be adjacent, so the
+// shards may order the group keys in the user's ORDER BY directions.
+//
+//	Ordered(shards, g) → Aggregate(g, aggs) → Filter(having) → Sort or TopN (ORDER BY
+//	other than g, e.g. an aggregate) → Limit → Project
+//
+// Scalar aggregates (no GROUP BY): every shard returns one row.
+//
+//	Concat(shards) → Aggregate(nil, aggs) → Filter(having) → Project
+//
+// COUNT/SUM/AVG(DISTINCT x): send GROUP BY g, x ORDER BY g, x with x
+// selected once for each distinct aggregate; other aggregates stay
+// partials over (g, x) and combine as usual. All distinct aggregates of a
+// statement must be over the same expression.
+//
+//	Ordered(shards, g+x) → Aggregate(g, [AggCountDistinct …]) → …
+//
+// SELECT DISTINCT: send SELECT DISTINCT … ORDER BY every selected column
+// (the user's ORDER BY terms first).
+//
+//	Ordered(shards, all columns) → Distinct → Limit → Project
+//
+// # Engine semantics
+//
+// An Engine value (SQLite or PostgreSQL) selects the rules of the backend
+// the shards run, and Engine.Compare is the one place values are ordered:
+//
+//   - SQLite: NULL < numbers (int64 and float64 compared exactly) < text
+//     (bytewise, BINARY collation) < blobs; NULLs first ascending, last
+//     descending. SUM keeps integers exact and fails with
+//     ErrIntegerOverflow on overflow; floats are summed with SQLite's
+//     compensated summation; AVG is a float64. x/0 is NULL.
+//   - PostgreSQL: NULLs last ascending, first descending; text bytewise
+//     (text columns are COLLATE "C"); a column whose DatabaseType is NUMERIC
+//     holds decimal text compared by value (NaN above all). SUM(int2/int4)
+//     is int8 (ErrBigintOutOfRange on overflow), SUM(int8) and SUM(numeric)
+//     are exact NUMERIC text, AVG of integers and numerics is NUMERIC text
+//     with the server's division scale, AVG of floats float8. x/0 fails
+//     with ErrDivisionByZero.
+//
+// Explicit NULLS FIRST/LAST in a SortKey overrides the default. COUNT is
+// int64 on both engines.
+//
+// # Where a sharded result can differ from the unsharded one
+//
+//   - Float sums (SUM/AVG of REAL, float4, float8) depend on the order of
+//     additions: partial sums added at the merge can differ from the
+//     unsharded sum in the last bits (SQLite's compensated summation hides
+//     most of it; PostgreSQL's plain addition does not). For PostgreSQL
+//     AVG(float4), send SUM(x::float8): SUM(float4) rounds to float4.
+//   - SQLite raises "integer overflow" when an integer SUM overflows at any
+//     point of its row order, so the unsharded and sharded statements can
+//     disagree on whether a sum at the edge of int64 fails. AVG never fails
+//     on SQLite, but its shard-side SUM can.
+//   - Ties in ORDER BY, the value that represents a group (SQLite's 1 and
+//     1.0, PostgreSQL's 1.5 and 1.50) and SQLite bare columns in a group are
+//     unspecified in both; the merge takes them from the first row in shard
+//     order (bare columns from the MIN/MAX row when there is exactly one,
+//     as SQLite does).
+//   - SQLite values modernc.org/sqlite parsed into time.Time (DATE,
+//     DATETIME, TIMESTAMP columns) compare as instants, where SQLite
+//     compares the stored text; texts of one format and zone agree.
+//   - Computed columns report the type of their expression as the merge
+//     computes it (integer arithmetic is INT8 on PostgreSQL, where an int4
+//     expression would report INT4); plain columns keep the shard's type.
+//   - Other collations (NOCASE, locale-aware) are not supported: text
+//     compares bytewise.
+package merge
