@@ -1,19 +1,513 @@
 package route
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
+
 	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/merge"
 )
 
-// planMerge decides how the rows of several shards combine into the rows
-// the statement returns over one database, and the statement each shard
-// runs for it. A nil merger concatenates the shards' rows.
-func planMerge(sel sqlparser.SelectStatement) (merger, sqlparser.SelectStatement, error) {
+// limitArgName is the bind variable holding a scatter statement's shard
+// LIMIT: the user's count plus offset, the offset being applied at the
+// merge.
+const limitArgName = "__limit"
+
+// mergePlan says how the rows of several shards combine into the rows one
+// database would return, and what each shard runs for it. Column positions
+// are positions in the shard statement's select list: the user's columns,
+// then hidden helper columns (ORDER BY terms not selected, AVG counts,
+// aggregates of HAVING and of expressions).
+type mergePlan struct {
+	// nHidden is the number of hidden columns at the end of the select
+	// list; star reports a * in the select list, whose width is known
+	// only from the shards' columns.
+	nHidden int
+	star    bool
+	// order keys the shards' rows: an Ordered merge when set.
+	order []orderKey
+	// distinct removes duplicate rows (sorted input, every user column).
+	distinct bool
+	// agg combines partial aggregates; nil for row-level statements.
+	agg *aggPlan
+	// count and offset are the user's LIMIT; nil when none.
+	count, offset *valueExpr
+	// computed are user columns the merge computes from hidden columns.
+	computed map[int]sqlparser.Expr
+	// colOf finds the column holding an expression's merged value.
+	colOf map[string]int
+}
+
+// orderKey is a sort key: a column, counted from the end of the row when
+// fromEnd (after a *).
+type orderKey struct {
+	col     int
+	fromEnd bool
+	desc    bool
+}
+
+// aggPlan is the aggregation part of a merge.
+type aggPlan struct {
+	groupKeys []int
+	aggs      []merge.Aggregate
+	having    sqlparser.Expr
+	// post sorts the aggregated rows when the ORDER BY is not the group
+	// order.
+	post []orderKey
+}
+
+// planMerge decides how the rows of several shards combine and rewrites the
+// statement the shards run for it.
+func planMerge(a *analysis, sel sqlparser.SelectStatement) (*mergePlan, sqlparser.SelectStatement, error) {
 	s, ok := sel.(*sqlparser.Select)
 	if !ok {
-		return nil, nil, unsupportedf("UNION over several shards")
+		return nil, nil, unsupportedf("UNION over several shards: run each SELECT on its own, or pin the statement to one shard")
 	}
-	if len(s.OrderBy) > 0 || s.Limit != nil || len(s.GroupBy) > 0 || s.Having != nil || s.Distinct != "" || hasAggregate(s.SelectExprs) {
-		return nil, nil, unsupportedf("ORDER BY, LIMIT, GROUP BY, DISTINCT and aggregates over several shards")
+	m := &mergePlan{colOf: map[string]int{}, computed: map[int]sqlparser.Expr{}}
+	b := &mergeBuilder{m: m, s: s, distinctCol: -1}
+	for _, se := range s.SelectExprs {
+		switch se := se.(type) {
+		case *sqlparser.StarExpr:
+			m.star = true
+		case sqlparser.Nextval:
+			return nil, nil, unsupportedf("NEXT VALUES over several shards")
+		}
 	}
-	return nil, sel, nil
+	aggregating := len(s.GroupBy) > 0 || hasAggregate(s.SelectExprs) || (s.Having != nil && hasAggregateExpr(s.Having.Expr))
+	if aggregating && !groupsByVindex(a, a.top, s) {
+		if err := b.planAggregate(); err != nil {
+			return nil, nil, err
+		}
+	} else if err := b.planRows(); err != nil {
+		return nil, nil, err
+	}
+	return m, s, nil
+}
+
+type mergeBuilder struct {
+	m *mergePlan
+	s *sqlparser.Select
+	// distinctCol is the first column carrying a distinct aggregate's
+	// argument, -1 when none.
+	distinctCol int
+}
+
+func (b *mergeBuilder) noteDistinct(col int) {
+	if b.distinctCol < 0 {
+		b.distinctCol = col
+	}
+}
+
+// addHidden appends a hidden column to the shard statement and returns
+// its position (counted from the end when the select list has a *).
+func (b *mergeBuilder) addHidden(e sqlparser.Expr) int {
+	b.s.SelectExprs = append(b.s.SelectExprs, &sqlparser.AliasedExpr{Expr: e, As: sqlparser.NewColIdent(fmt.Sprintf("__vt_h%d", b.m.nHidden))})
+	b.m.nHidden++
+	if b.m.star {
+		return b.m.nHidden - 1
+	}
+	return len(b.s.SelectExprs) - 1
+}
+
+// userColumn returns the position of the select item an ORDER BY or GROUP
+// BY term names: ORDER BY 2, an alias, or the same expression.
+func (b *mergeBuilder) userColumn(e sqlparser.Expr) (int, bool) {
+	if v, ok := e.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
+		n, err := strconv.Atoi(string(v.Val))
+		if err == nil && n >= 1 && n <= len(b.s.SelectExprs)-b.m.nHidden && !b.m.star {
+			return n - 1, true
+		}
+		return 0, false
+	}
+	if b.m.star {
+		return 0, false
+	}
+	text := sqlparser.String(e)
+	col, isCol := e.(*sqlparser.ColName)
+	for i, se := range b.s.SelectExprs[:len(b.s.SelectExprs)-b.m.nHidden] {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok {
+			continue
+		}
+		if isCol && col.Qualifier.IsEmpty() && !ae.As.IsEmpty() && ae.As.Equal(col.Name) {
+			return i, true
+		}
+		if sqlparser.String(ae.Expr) == text {
+			return i, true
+		}
+		if isCol {
+			if c, ok := ae.Expr.(*sqlparser.ColName); ok && ae.As.IsEmpty() && c.Name.Equal(col.Name) && (col.Qualifier.IsEmpty() || c.Qualifier.IsEmpty() || c.Qualifier == col.Qualifier) {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// planRows plans a statement whose rows the shards compute whole: concat,
+// or an ordered merge, then DISTINCT and LIMIT.
+func (b *mergeBuilder) planRows() error {
+	s, m := b.s, b.m
+	if s.Distinct != "" {
+		if m.star {
+			return unsupportedf("SELECT DISTINCT * over several shards: name the columns")
+		}
+		m.distinct = true
+	}
+	for _, o := range s.OrderBy {
+		i, ok := b.userColumn(o.Expr)
+		if !ok {
+			if m.distinct {
+				return unsupportedf("SELECT DISTINCT ordered by %s, which is not selected", sqlparser.String(o.Expr))
+			}
+			i = b.addHidden(o.Expr)
+		}
+		m.order = append(m.order, orderKey{col: i, fromEnd: m.star, desc: o.Direction == sqlparser.DescScr})
+	}
+	if m.distinct {
+		// Sort by every selected column, the user's order first, so
+		// equal rows from different shards meet.
+		used := map[int]bool{}
+		for _, k := range m.order {
+			used[k.col] = true
+		}
+		for i := range s.SelectExprs {
+			if !used[i] {
+				m.order = append(m.order, orderKey{col: i})
+				s.OrderBy = append(s.OrderBy, &sqlparser.Order{Expr: sqlparser.NewIntVal([]byte(strconv.Itoa(i + 1))), Direction: sqlparser.AscScr})
+			}
+		}
+	}
+	return b.planLimit(true)
+}
+
+// planLimit moves the user's LIMIT to the merge; with push, shards return
+// at most count+offset rows each.
+func (b *mergeBuilder) planLimit(push bool) error {
+	s, m := b.s, b.m
+	if s.Limit == nil {
+		return nil
+	}
+	if s.Limit.Rowcount != nil {
+		v, ok := newValueExpr(s.Limit.Rowcount)
+		if !ok {
+			return unsupportedf("LIMIT %s: the count must be a number or ?", sqlparser.String(s.Limit.Rowcount))
+		}
+		m.count = &v
+	}
+	if s.Limit.Offset != nil {
+		v, ok := newValueExpr(s.Limit.Offset)
+		if !ok {
+			return unsupportedf("OFFSET %s: the offset must be a number or ?", sqlparser.String(s.Limit.Offset))
+		}
+		m.offset = &v
+	}
+	if push && m.count != nil {
+		s.Limit = &sqlparser.Limit{Rowcount: sqlparser.NewValArg([]byte(":" + limitArgName))}
+	} else {
+		s.Limit = nil
+	}
+	return nil
+}
+
+// planAggregate plans GROUP BY and aggregates over several shards.
+func (b *mergeBuilder) planAggregate() error {
+	s, m := b.s, b.m
+	if m.star {
+		return unsupportedf("SELECT * with aggregates over several shards")
+	}
+	if s.Distinct != "" {
+		return unsupportedf("SELECT DISTINCT with GROUP BY or aggregates over several shards")
+	}
+	ap := &aggPlan{}
+	m.agg = ap
+	nUser := len(s.SelectExprs)
+	// Distinct aggregates need the shards to group by their argument.
+	var distinctArg sqlparser.Expr
+	for _, e := range aggregatesIn(s.SelectExprs, s.Having, s.OrderBy) {
+		if e.Distinct {
+			if len(e.Exprs) != 1 {
+				return unsupportedf("%s over several shards", sqlparser.String(e))
+			}
+			arg := e.Exprs[0].(*sqlparser.AliasedExpr).Expr
+			if distinctArg != nil && sqlparser.String(distinctArg) != sqlparser.String(arg) {
+				return unsupportedf("DISTINCT aggregates over different expressions (%s and %s) over several shards", sqlparser.String(distinctArg), sqlparser.String(arg))
+			}
+			distinctArg = arg
+		}
+	}
+	// Group keys.
+	for _, g := range s.GroupBy {
+		i, ok := b.userColumn(g)
+		if !ok {
+			i = b.addHidden(g)
+		}
+		ap.groupKeys = append(ap.groupKeys, i)
+		m.colOf[sqlparser.String(g)] = i
+	}
+	// User columns: aggregates merge in place; expressions over
+	// aggregates are computed after the merge from hidden partials.
+	for i := 0; i < nUser; i++ {
+		ae, ok := s.SelectExprs[i].(*sqlparser.AliasedExpr)
+		if !ok {
+			return unsupportedf("select item %s over several shards", sqlparser.String(s.SelectExprs[i]))
+		}
+		if !ae.As.IsEmpty() {
+			m.colOf[ae.As.Lowered()] = i
+		}
+		if f, ok := ae.Expr.(*sqlparser.FuncExpr); ok && f.IsAggregate() {
+			if err := b.aggregateAt(i, ae, f); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, isGroupKey := m.colOf[sqlparser.String(ae.Expr)]; isGroupKey || !hasAggregateExpr(ae.Expr) {
+			continue
+		}
+		if err := b.hiddenAggregates(ae.Expr); err != nil {
+			return err
+		}
+		m.computed[i] = ae.Expr
+		ae.Expr = &sqlparser.NullVal{}
+	}
+	if s.Having != nil {
+		if err := b.hiddenAggregates(s.Having.Expr); err != nil {
+			return err
+		}
+		if err := b.checkMergeExpr(s.Having.Expr); err != nil {
+			return err
+		}
+		ap.having = s.Having.Expr
+		s.Having = nil
+	}
+	// The order of the merged groups, and the shards' order.
+	var keys []orderKey
+	for _, o := range s.OrderBy {
+		i, ok := b.userColumn(o.Expr)
+		if !ok {
+			if c, found := m.colOf[sqlparser.String(o.Expr)]; found {
+				i, ok = c, true
+			} else if f, isAgg := o.Expr.(*sqlparser.FuncExpr); isAgg && f.IsAggregate() {
+				if err := b.hiddenAggregates(f); err != nil {
+					return err
+				}
+				i, ok = m.colOf[sqlparser.String(f)], true
+			}
+		}
+		if !ok {
+			return unsupportedf("ORDER BY %s over several shards with GROUP BY: order by a selected column, a group key or an aggregate", sqlparser.String(o.Expr))
+		}
+		keys = append(keys, orderKey{col: i, desc: o.Direction == sqlparser.DescScr})
+	}
+	shardOrder, post := groupOrder(keys, ap.groupKeys)
+	ap.post = post
+	s.OrderBy = nil
+	for _, k := range shardOrder {
+		m.order = append(m.order, k)
+		s.OrderBy = append(s.OrderBy, &sqlparser.Order{Expr: sqlparser.NewIntVal([]byte(strconv.Itoa(k.col + 1))), Direction: direction(k.desc)})
+	}
+	if distinctArg != nil {
+		// Every distinct aggregate's column carries the argument itself;
+		// shards group by it too, and sort by it after the group keys.
+		s.GroupBy = append(s.GroupBy, distinctArg)
+		i := b.distinctCol
+		m.order = append(m.order, orderKey{col: i})
+		s.OrderBy = append(s.OrderBy, &sqlparser.Order{Expr: sqlparser.NewIntVal([]byte(strconv.Itoa(i + 1))), Direction: sqlparser.AscScr})
+	}
+	if len(s.GroupBy) == 0 {
+		s.OrderBy = nil
+	}
+	return b.planLimit(false)
+}
+
+func direction(desc bool) string {
+	if desc {
+		return sqlparser.DescScr
+	}
+	return sqlparser.AscScr
+}
+
+// groupOrder returns the order the shards sort groups in and the order to
+// sort merged groups in afterwards (nil when the group order already is
+// the ORDER BY). Groups need only be adjacent, so when the ORDER BY is a
+// prefix of the group keys the shards sort in its directions.
+func groupOrder(keys []orderKey, groupKeys []int) (shard, post []orderKey) {
+	inGroup := func(c int) bool {
+		for _, g := range groupKeys {
+			if g == c {
+				return true
+			}
+		}
+		return false
+	}
+	prefix := true
+	for _, k := range keys {
+		if !inGroup(k.col) {
+			prefix = false
+		}
+	}
+	if !prefix {
+		for _, g := range groupKeys {
+			shard = append(shard, orderKey{col: g})
+		}
+		return shard, keys
+	}
+	used := map[int]bool{}
+	for _, k := range keys {
+		if !used[k.col] {
+			shard = append(shard, k)
+			used[k.col] = true
+		}
+	}
+	for _, g := range groupKeys {
+		if !used[g] {
+			shard = append(shard, orderKey{col: g})
+			used[g] = true
+		}
+	}
+	return shard, nil
+}
+
+// aggregateAt makes user column i, an aggregate, a partial the merge
+// combines in place.
+func (b *mergeBuilder) aggregateAt(i int, ae *sqlparser.AliasedExpr, f *sqlparser.FuncExpr) error {
+	m, ap := b.m, b.m.agg
+	key := sqlparser.String(f)
+	fn, err := aggFunc(f)
+	if err != nil {
+		return err
+	}
+	agg := merge.Aggregate{Func: fn, Col: i}
+	switch fn {
+	case merge.AggAvg:
+		// Shards send SUM(x) here and COUNT(x) hidden.
+		arg := f.Exprs
+		ae.Expr = &sqlparser.FuncExpr{Name: sqlparser.NewColIdent("sum"), Exprs: arg}
+		agg.CountCol = b.addHidden(&sqlparser.FuncExpr{Name: sqlparser.NewColIdent("count"), Exprs: arg})
+	case merge.AggCountDistinct, merge.AggSumDistinct, merge.AggAvgDistinct:
+		// Shards send the argument itself, grouped by it.
+		ae.Expr = f.Exprs[0].(*sqlparser.AliasedExpr).Expr
+		b.noteDistinct(i)
+	}
+	ap.aggs = append(ap.aggs, agg)
+	if _, dup := m.colOf[key]; !dup {
+		m.colOf[key] = i
+	}
+	return nil
+}
+
+// hiddenAggregates adds a hidden partial for every aggregate of an
+// expression the merge computes, unless one is already there.
+func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
+	var err error
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if err != nil {
+			return false, nil
+		}
+		switch n := n.(type) {
+		case *sqlparser.Subquery:
+			err = unsupportedf("subquery in an expression over aggregates over several shards")
+			return false, nil
+		case *sqlparser.GroupConcatExpr:
+			err = unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
+			return false, nil
+		case *sqlparser.FuncExpr:
+			if !n.IsAggregate() {
+				return true, nil
+			}
+			key := sqlparser.String(n)
+			if _, ok := b.m.colOf[key]; ok {
+				return false, nil
+			}
+			fn, ferr := aggFunc(n)
+			if ferr != nil {
+				err = ferr
+				return false, nil
+			}
+			agg := merge.Aggregate{Func: fn}
+			switch fn {
+			case merge.AggAvg:
+				agg.Col = b.addHidden(&sqlparser.FuncExpr{Name: sqlparser.NewColIdent("sum"), Exprs: n.Exprs})
+				agg.CountCol = b.addHidden(&sqlparser.FuncExpr{Name: sqlparser.NewColIdent("count"), Exprs: n.Exprs})
+			case merge.AggCountDistinct, merge.AggSumDistinct, merge.AggAvgDistinct:
+				agg.Col = b.addHidden(n.Exprs[0].(*sqlparser.AliasedExpr).Expr)
+				b.noteDistinct(agg.Col)
+			default:
+				agg.Col = b.addHidden(n)
+			}
+			b.m.agg.aggs = append(b.m.agg.aggs, agg)
+			b.m.colOf[key] = agg.Col
+			return false, nil
+		}
+		return true, nil
+	}, e)
+	return err
+}
+
+// checkMergeExpr refuses expressions the merge cannot evaluate.
+func (b *mergeBuilder) checkMergeExpr(e sqlparser.Expr) error {
+	_, err := toMergeExpr(e, b.m, merge.SQLite, nil)
+	return err
+}
+
+// aggFunc maps an aggregate function to its merge.
+func aggFunc(f *sqlparser.FuncExpr) (merge.AggFunc, error) {
+	name := f.Name.Lowered()
+	if f.Distinct {
+		switch name {
+		case "count":
+			return merge.AggCountDistinct, nil
+		case "sum":
+			return merge.AggSumDistinct, nil
+		case "avg":
+			return merge.AggAvgDistinct, nil
+		case "min":
+			return merge.AggMin, nil
+		case "max":
+			return merge.AggMax, nil
+		}
+		return 0, unsupportedf("%s(DISTINCT …) over several shards", strings.ToUpper(name))
+	}
+	switch name {
+	case "count":
+		return merge.AggCount, nil
+	case "sum":
+		return merge.AggSum, nil
+	case "min":
+		return merge.AggMin, nil
+	case "max":
+		return merge.AggMax, nil
+	case "avg":
+		return merge.AggAvg, nil
+	}
+	return 0, unsupportedf("aggregate %s over several shards: only COUNT, SUM, MIN, MAX and AVG merge", strings.ToUpper(name))
+}
+
+// aggregatesIn returns the aggregate calls of the given nodes.
+func aggregatesIn(nodes ...sqlparser.SQLNode) []*sqlparser.FuncExpr {
+	var out []*sqlparser.FuncExpr
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
+			switch node := node.(type) {
+			case *sqlparser.Subquery:
+				return false, nil
+			case *sqlparser.FuncExpr:
+				if node.IsAggregate() {
+					out = append(out, node)
+					return false, nil
+				}
+			}
+			return true, nil
+		}, n)
+	}
+	return out
+}
+
+func hasAggregateExpr(e sqlparser.Expr) bool {
+	return len(aggregatesIn(e)) > 0
 }

@@ -79,6 +79,9 @@ func (p *Planner) build(sql string, s *Session) (Plan, error) {
 	if pl, ok, err := p.buildSpecial(text, s); ok || err != nil {
 		return pl, err
 	}
+	if isDDL(text) {
+		return p.planDDL(text, s)
+	}
 	stmt, err := Parse(text)
 	if err != nil {
 		return nil, err
@@ -136,8 +139,6 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 		return p.planUpdate(st, s, nargs)
 	case *sqlparser.Delete:
 		return p.planDelete(st, s, nargs)
-	case *sqlparser.DDL:
-		return p.planDDL(sql, st, s)
 	case *sqlparser.DBDDL:
 		return nil, unsupportedf("CREATE/DROP DATABASE: keyspaces are defined by the vschema")
 	case *sqlparser.Stream:

@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"regexp"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -24,13 +25,8 @@ type selectPlan struct {
 	// aggregate's one row) by running it on one shard.
 	impossible *shardStmt
 	// merger combines several shards' rows; nil means concatenate.
-	merger merger
+	merger *mergePlan
 	nargs  int
-}
-
-// merger combines the streams of the shards a statement ran on.
-type merger interface {
-	merge(streams []merge.Iterator, eng merge.Engine) (merge.Iterator, error)
 }
 
 var _ Plan = (*selectPlan)(nil)
@@ -51,15 +47,18 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) ([]Sha
 		stmt = sp.impossible
 		targets = []target{{shard: sp.p.topo.Shards(sp.routing.keyspace.Name)[0]}}
 	}
+	mvars, err := sp.merger.vars(args)
+	if err != nil {
+		return nil, err
+	}
 	qs := make([]ShardQuery, len(targets))
 	for i, t := range targets {
-		var extra map[string]any
+		extra := mvars
 		if sp.routing.rewritten {
-			vals := t.vals
-			if vals == nil {
-				vals = []any{}
+			extra = map[string]any{listArgName: nonNilVals(t.vals)}
+			for k, v := range mvars {
+				extra[k] = v
 			}
-			extra = map[string]any{listArgName: vals}
 		}
 		q, err := stmt.bind(t.shard, args, extra)
 		if err != nil {
@@ -105,13 +104,13 @@ func (sp *selectPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.I
 	if err != nil {
 		return nil, err
 	}
-	if len(streams) == 1 && (sp.merger == nil || sp.routing.single()) {
-		return streams[0], nil
-	}
 	if sp.merger == nil {
+		if len(streams) == 1 {
+			return streams[0], nil
+		}
 		return merge.NewConcat(streams), nil
 	}
-	return sp.merger.merge(streams, engineOf(qs[0].Shard))
+	return sp.merger.merge(streams, engineOf(qs[0].Shard), args)
 }
 
 func (sp *selectPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
@@ -149,12 +148,13 @@ func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs in
 		return nil, err
 	}
 	stripQualifiers(sel, r.keyspace)
+	nameColumns(sel)
 	sp := &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs}
 	if !r.single() {
 		if err := a.checkPushdown(top); err != nil {
 			return nil, err
 		}
-		m, shardSel, err := planMerge(sel)
+		m, shardSel, err := planMerge(a, sel)
 		if err != nil {
 			return nil, err
 		}
@@ -400,3 +400,30 @@ func hasAggregate(exprs sqlparser.SelectExprs) bool {
 	}, exprs)
 	return found
 }
+
+// nameColumns gives every unnamed select item that is not a plain column
+// its text as an alias, so a column's name is the same on every backend
+// (SQLite names count(*) "count(*)", PostgreSQL "count") and whether or
+// not the merge rewrites the item.
+func nameColumns(sel sqlparser.SelectStatement) {
+	s, ok := sel.(*sqlparser.Select)
+	if !ok {
+		if u, ok := sel.(*sqlparser.Union); ok {
+			nameColumns(u.Left)
+		}
+		return
+	}
+	for _, se := range s.SelectExprs {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok || !ae.As.IsEmpty() {
+			continue
+		}
+		if _, isCol := ae.Expr.(*sqlparser.ColName); isCol {
+			continue
+		}
+		ae.As = sqlparser.NewColIdent(argPattern.ReplaceAllString(sqlparser.String(ae.Expr), "?"))
+	}
+}
+
+// argPattern matches the parser's names for ? placeholders.
+var argPattern = regexp.MustCompile(`:v[0-9]+`)

@@ -1,0 +1,329 @@
+package route
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/shard"
+)
+
+// ddlPlan runs DDL on every shard of the table's keyspace (reference and
+// sharded tables alike have a copy of the table on each shard). It is not
+// atomic across shards: when a shard fails, the error says which shards
+// applied the statement.
+type ddlPlan struct {
+	p     *Planner
+	ks    *Keyspace
+	stmt  shard.DDLStatement
+	mu    sync.Mutex
+	tpls  map[shard.Dialect][]*shard.Template
+	dropped []string // foreign keys dropped, for VEXPLAIN
+}
+
+var _ Plan = (*ddlPlan)(nil)
+
+// isDDL reports statements that are DDL by their first word.
+func isDDL(sql string) bool {
+	f := strings.Fields(sql)
+	if len(f) == 0 {
+		return false
+	}
+	switch strings.ToLower(f[0]) {
+	case "create", "drop", "alter", "truncate", "rename":
+		return true
+	}
+	return false
+}
+
+// planDDL plans CREATE/DROP TABLE, CREATE/DROP INDEX, ALTER TABLE and
+// TRUNCATE, read by the shard package's DDL recogniser (the pinned parser
+// reads some of these only partly).
+func (p *Planner) planDDL(sql string, s *Session) (Plan, error) {
+	f := strings.Fields(strings.ToLower(sql))
+	if len(f) >= 2 {
+		switch f[1] {
+		case "database", "schema":
+			return nil, unsupportedf("CREATE/DROP DATABASE: keyspaces are defined by the vschema")
+		case "view", "trigger", "procedure", "function", "event":
+			return nil, unsupportedf("%s %s", strings.ToUpper(f[0]), strings.ToUpper(f[1]))
+		}
+	}
+	if f[0] == "rename" {
+		return nil, unsupportedf("RENAME TABLE: the vschema names the table; rename it there and recreate the table")
+	}
+	stmt, err := shard.ParseDDL(sql)
+	if err != nil {
+		return nil, renderErr(err)
+	}
+	names := []string{stmt.TableName()}
+	if dt, ok := stmt.(*shard.DropTable); ok {
+		names = dt.Tables
+	}
+	var ks *Keyspace
+	for _, n := range names {
+		qual, name := splitQualified(n)
+		t, err := p.vs.FindTable(qual, name, s.Keyspace)
+		if err != nil {
+			return nil, err
+		}
+		if ks != nil && ks != t.Keyspace {
+			return nil, unsupportedf("DROP TABLE of tables in different keyspaces (%s and %s)", ks.Name, t.Keyspace.Name)
+		}
+		ks = t.Keyspace
+	}
+	unqualify(stmt)
+	dp := &ddlPlan{p: p, ks: ks, stmt: stmt, tpls: map[shard.Dialect][]*shard.Template{}}
+	if err := dp.foreignKeys(); err != nil {
+		return nil, err
+	}
+	return dp, nil
+}
+
+func splitQualified(name string) (string, string) {
+	if q, n, ok := strings.Cut(name, "."); ok {
+		return strings.Trim(q, "`"), strings.Trim(n, "`")
+	}
+	return "", name
+}
+
+// unqualify removes keyspace qualifiers from the statement's table names.
+func unqualify(stmt shard.DDLStatement) {
+	strip := func(n string) string { _, t := splitQualified(n); return t }
+	switch st := stmt.(type) {
+	case *shard.CreateTable:
+		st.Table = strip(st.Table)
+		for _, fk := range st.ForeignKeys {
+			fk.RefTable = strip(fk.RefTable)
+		}
+	case *shard.DropTable:
+		for i := range st.Tables {
+			st.Tables[i] = strip(st.Tables[i])
+		}
+	case *shard.TruncateTable:
+		st.Table = strip(st.Table)
+	case *shard.CreateIndex:
+		st.Table = strip(st.Table)
+	case *shard.DropIndex:
+		st.Table = strip(st.Table)
+	case *shard.AddColumn:
+		st.Table = strip(st.Table)
+	case *shard.DropColumn:
+		st.Table = strip(st.Table)
+	case *shard.AddForeignKey:
+		st.Table = strip(st.Table)
+		st.ForeignKey.RefTable = strip(st.ForeignKey.RefTable)
+	}
+}
+
+// foreignKeys keeps a FOREIGN KEY only where every shard can enforce it
+// alone: in an unsharded keyspace, towards a reference table of the same
+// keyspace, or between tables sharded by the same vindex on the key's
+// columns (the referenced row is on the referencing row's shard). Other
+// foreign keys of a sharded keyspace are dropped: enforcing them would
+// need a read on another shard for every write.
+func (dp *ddlPlan) foreignKeys() error {
+	var fks []*shard.ForeignKey
+	var table string
+	switch st := dp.stmt.(type) {
+	case *shard.CreateTable:
+		fks, table = st.ForeignKeys, st.Table
+	case *shard.AddForeignKey:
+		fks, table = []*shard.ForeignKey{st.ForeignKey}, st.Table
+	default:
+		return nil
+	}
+	var keep []*shard.ForeignKey
+	for _, fk := range fks {
+		if dp.enforceable(table, fk) {
+			keep = append(keep, fk)
+		} else {
+			dp.dropped = append(dp.dropped, fmt.Sprintf("%s(%s) REFERENCES %s(%s)", table, strings.Join(fk.Columns, ", "), fk.RefTable, strings.Join(fk.RefColumns, ", ")))
+		}
+	}
+	switch st := dp.stmt.(type) {
+	case *shard.CreateTable:
+		st.ForeignKeys = keep
+	case *shard.AddForeignKey:
+		if len(keep) == 0 {
+			st.ForeignKey = nil
+		}
+	}
+	return nil
+}
+
+func (dp *ddlPlan) enforceable(table string, fk *shard.ForeignKey) bool {
+	if !dp.ks.Sharded {
+		return true
+	}
+	ref := dp.ks.Tables[strings.ToLower(fk.RefTable)]
+	if ref == nil {
+		return false
+	}
+	if ref.Type == TypeReference {
+		return true
+	}
+	t := dp.ks.Tables[strings.ToLower(table)]
+	if t == nil || !t.IsSharded() || !ref.IsSharded() {
+		return false
+	}
+	tp, rp := t.Primary(), ref.Primary()
+	if tp.Vindex != rp.Vindex || len(tp.Columns) != 1 || len(fk.Columns) != 1 || len(fk.RefColumns) != 1 {
+		return false
+	}
+	return strings.EqualFold(fk.Columns[0], tp.Columns[0]) && strings.EqualFold(fk.RefColumns[0], rp.Columns[0])
+}
+
+// templates renders the statement for a dialect once.
+func (dp *ddlPlan) templates(d shard.Dialect) ([]*shard.Template, error) {
+	dp.mu.Lock()
+	defer dp.mu.Unlock()
+	if t, ok := dp.tpls[d]; ok {
+		return t, nil
+	}
+	if afk, ok := dp.stmt.(*shard.AddForeignKey); ok && afk.ForeignKey == nil {
+		dp.tpls[d] = nil
+		return nil, nil
+	}
+	t, err := shard.RenderDDL(d, dp.stmt)
+	if err != nil {
+		return nil, renderErr(err)
+	}
+	dp.tpls[d] = t
+	return t, nil
+}
+
+func (dp *ddlPlan) NumArgs() int { return 0 }
+
+func (dp *ddlPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
+	return queryByExec(ctx, dp, vc, args)
+}
+
+// shardQueries returns, per shard, the statements to run in order.
+func (dp *ddlPlan) shardQueries() ([][]ShardQuery, error) {
+	shards := dp.p.topo.Shards(dp.ks.Name)
+	out := make([][]ShardQuery, len(shards))
+	for i, sh := range shards {
+		tpls, err := dp.templates(sh.Backend.Dialect)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tpls {
+			sql, args, err := t.Bind(nil)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = append(out[i], ShardQuery{Shard: sh, SQL: sql, Args: args})
+		}
+	}
+	return out, nil
+}
+
+func (dp *ddlPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
+	per, err := dp.shardQueries()
+	if err != nil {
+		return nil, err
+	}
+	var rows []ExplainRow
+	for _, qs := range per {
+		rows = append(rows, explainRows(qs)...)
+	}
+	return rows, nil
+}
+
+// Exec runs the statements on every shard: statement k on all shards in
+// parallel, then statement k+1 on the shards where k succeeded.
+func (dp *ddlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
+	if vc.Session().InTransaction {
+		return Result{}, unsupportedf("DDL inside a transaction: commit or roll back first")
+	}
+	per, err := dp.shardQueries()
+	if err != nil {
+		return Result{}, err
+	}
+	failed := map[int]error{}
+	for k := 0; ; k++ {
+		var round []ShardQuery
+		var idx []int
+		for i, qs := range per {
+			if k < len(qs) && failed[i] == nil {
+				round = append(round, qs[k])
+				idx = append(idx, i)
+			}
+		}
+		if len(round) == 0 {
+			break
+		}
+		results, err := vc.ExecShards(ctx, round)
+		if err != nil {
+			// ExecShards joins the errors; find which shards failed.
+			for j, q := range round {
+				if e := shardErr(err, q.Shard); e != nil {
+					failed[idx[j]] = e
+				}
+			}
+			if len(failed) == 0 {
+				return Result{}, err
+			}
+		}
+		_ = results
+	}
+	for _, sh := range dp.p.topo.Shards(dp.ks.Name) {
+		sh.Backend.ForgetSchema()
+	}
+	dp.p.cache.clear()
+	if len(failed) == 0 {
+		return Result{}, nil
+	}
+	de := &DDLError{}
+	for i, sh := range dp.p.topo.Shards(dp.ks.Name) {
+		if e := failed[i]; e != nil {
+			de.Failed = append(de.Failed, sh.String())
+			de.Errs = append(de.Errs, e)
+		} else {
+			de.Applied = append(de.Applied, sh.String())
+		}
+	}
+	return Result{}, de
+}
+
+// shardErr finds the error of one shard in the joined errors of a round.
+func shardErr(err error, sh *shard.Shard) error {
+	var joined interface{ Unwrap() []error }
+	list := []error{err}
+	if errors.As(err, &joined) {
+		list = joined.Unwrap()
+	}
+	for _, e := range list {
+		var se *shard.Error
+		if errors.As(e, &se) && se.Keyspace == sh.Keyspace && se.Shard == sh.Name {
+			return e
+		}
+	}
+	return nil
+}
+
+// DDLError reports DDL that failed on some shards: Applied lists the
+// shards where it took effect, Failed those where it did not (with Errs).
+type DDLError struct {
+	Applied []string
+	Failed  []string
+	Errs    []error
+}
+
+func (e *DDLError) Error() string {
+	return fmt.Sprintf("vitessdo: DDL failed on shards %s (applied on: %s): %v", strings.Join(e.Failed, ", "), orNone(e.Applied), errors.Join(e.Errs...))
+}
+
+// Unwrap returns the shards' errors.
+func (e *DDLError) Unwrap() []error { return e.Errs }
+
+func orNone(l []string) string {
+	if len(l) == 0 {
+		return "none"
+	}
+	return strings.Join(l, ", ")
+}
