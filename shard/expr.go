@@ -233,7 +233,7 @@ func (r *renderer) expr(e sqlparser.Expr) {
 	case *sqlparser.CaseExpr:
 		r.caseExpr(n)
 	case *sqlparser.ValuesFuncExpr:
-		if !r.onDup || n.Name == nil {
+		if r.onDup == "" || n.Name == nil {
 			r.unsupported("VALUES() outside ON DUPLICATE KEY UPDATE")
 			return
 		}
@@ -490,8 +490,14 @@ func (r *renderer) colName(c *sqlparser.ColName) {
 			return
 		}
 	}
-	if !c.Qualifier.IsEmpty() {
+	switch {
+	case !c.Qualifier.IsEmpty():
 		r.tableName(c.Qualifier)
+		r.write(".")
+	case r.onDup != "":
+		// In ON CONFLICT … DO UPDATE, PostgreSQL finds a bare column
+		// ambiguous between the table and excluded: MySQL means the table.
+		r.ident(r.onDup)
 		r.write(".")
 	}
 	r.ident(name)

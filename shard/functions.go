@@ -475,9 +475,9 @@ func (r *renderer) substr(s, pos, n sqlparser.Expr) {
 	}
 	r.write("CASE WHEN ")
 	r.cmpOperand(pos)
-	r.write(" = 0 OR -")
-	r.operand(pos)
-	r.write(" > " + length + "(")
+	r.write(" = 0 OR ")
+	r.cmpOperand(pos)
+	r.write(" < -" + length + "(")
 	r.value(s)
 	r.write(")")
 	if n != nil {
@@ -627,7 +627,24 @@ func (r *renderer) groupConcat(g *sqlparser.GroupConcatExpr) {
 	if len(g.OrderBy) > 0 {
 		in := r.inClause
 		r.inClause = clauseOther
-		r.orderBy(g.OrderBy)
+		if r.d == PostgreSQL && distinct {
+			// PostgreSQL orders a DISTINCT aggregate only by its
+			// arguments, which are cast to text.
+			r.write(" ORDER BY ")
+			for i, o := range g.OrderBy {
+				if i > 0 {
+					r.write(", ")
+				}
+				r.textArg(o.Expr)
+				if o.Direction == sqlparser.DescScr {
+					r.write(" DESC NULLS LAST")
+				} else {
+					r.write(" ASC NULLS FIRST")
+				}
+			}
+		} else {
+			r.orderBy(g.OrderBy)
+		}
 		r.inClause = in
 	}
 	r.write(")")

@@ -62,9 +62,9 @@ func (r *renderer) insert(ins *sqlparser.Insert) {
 			r.conflictTarget(table, "ON DUPLICATE KEY UPDATE")
 		}
 		r.write("DO UPDATE SET ")
-		r.onDup = true
+		r.onDup = table
 		r.updateExprs(sqlparser.UpdateExprs(ins.OnDup))
-		r.onDup = false
+		r.onDup = ""
 	case replace && r.d == PostgreSQL:
 		r.replaceTail(table, ins.Columns)
 	case ignore && r.d == PostgreSQL:

@@ -62,9 +62,9 @@ type renderer struct {
 	scope *aliasScope
 	// inClause is the clause of scope being rendered.
 	inClause clause
-	// onDup is true inside ON DUPLICATE KEY UPDATE, where VALUES(col) means
-	// the row proposed for insertion.
-	onDup bool
+	// onDup is the target table inside ON DUPLICATE KEY UPDATE, where
+	// VALUES(col) means the row proposed for insertion; "" elsewhere.
+	onDup string
 }
 
 type clause int

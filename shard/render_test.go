@@ -284,8 +284,8 @@ func TestRenderFunctions(t *testing.T) {
 	}, {
 		name:   "substring with a variable position spells MySQL's rule out",
 		sql:    "select substr(a, ?) from t",
-		sqlite: "SELECT CASE WHEN ? = 0 OR -? > length(`a`) THEN substr(`a`, 1, 0) ELSE substr(`a`, ?) END FROM `t`",
-		pg:     `SELECT CASE WHEN $1 = 0 OR -$2 > char_length("a") THEN substr("a", 1, 0) WHEN $3 > 0 THEN substr("a", $4) ELSE substr("a", char_length("a") + $5 + 1) END FROM "t"`,
+		sqlite: "SELECT CASE WHEN ? = 0 OR ? < -length(`a`) THEN substr(`a`, 1, 0) ELSE substr(`a`, ?) END FROM `t`",
+		pg:     `SELECT CASE WHEN $1 = 0 OR $2 < -char_length("a") THEN substr("a", 1, 0) WHEN $3 > 0 THEN substr("a", $4) ELSE substr("a", char_length("a") + $5 + 1) END FROM "t"`,
 		args:   []any{int64(1), int64(1), int64(1)},
 		pgArgs: []any{int64(1), int64(1), int64(1), int64(1), int64(1)},
 	}, {
@@ -353,8 +353,8 @@ func TestRenderDML(t *testing.T) {
 	}, {
 		name:   "on duplicate key update",
 		sql:    "insert into t (id, a, b) values (?, ?, ?) on duplicate key update a = values(a), b = b + values(b)",
-		sqlite: "INSERT INTO `t` (`id`, `a`, `b`) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET `a` = excluded.`a`, `b` = `b` + excluded.`b`",
-		pg:     `INSERT INTO "t" ("id", "a", "b") VALUES ($1, $2, $3) ON CONFLICT ("id") DO UPDATE SET "a" = excluded."a", "b" = "b" + excluded."b"`,
+		sqlite: "INSERT INTO `t` (`id`, `a`, `b`) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET `a` = excluded.`a`, `b` = `t`.`b` + excluded.`b`",
+		pg:     `INSERT INTO "t" ("id", "a", "b") VALUES ($1, $2, $3) ON CONFLICT ("id") DO UPDATE SET "a" = excluded."a", "b" = "t"."b" + excluded."b"`,
 		args:   []any{int64(1), int64(2), int64(3)},
 	}, {
 		name:   "composite conflict target",
