@@ -1,0 +1,175 @@
+package shard
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Template is a shard statement rendered for one dialect, with its
+// placeholders recorded in the order the renderer emitted them. It is
+// immutable and safe for concurrent use; plans cache it.
+//
+// A template without list arguments holds its final SQL text: Bind only
+// gathers the arguments. A template with list arguments (::name, which
+// expand to one placeholder per element) keeps the text pieces between
+// placeholders and joins them at Bind, because PostgreSQL numbers every
+// placeholder.
+type Template struct {
+	dialect Dialect
+	sql     string   // the complete text; for list templates, String's text
+	parts   []string // len(params)+1 pieces around the placeholders, list templates only
+	params  []param
+}
+
+// param is one placeholder: the bind variable it reads (without ':'), and
+// whether it is a list argument.
+type param struct {
+	name string
+	list bool
+}
+
+// mark is where the renderer put a placeholder in its text.
+type mark struct {
+	offset int
+	param
+}
+
+func newTemplate(d Dialect, text string, marks []mark) *Template {
+	t := &Template{dialect: d, params: make([]param, len(marks))}
+	hasList := false
+	for i, m := range marks {
+		t.params[i] = m.param
+		hasList = hasList || m.list
+	}
+	var b strings.Builder
+	b.Grow(len(text) + 3*len(marks))
+	if hasList {
+		t.parts = make([]string, len(marks)+1)
+	}
+	prev, n := 0, 0
+	for i, m := range marks {
+		b.WriteString(text[prev:m.offset])
+		if hasList {
+			t.parts[i] = text[prev:m.offset]
+		}
+		prev = m.offset
+		if m.list {
+			b.WriteString("::")
+			b.WriteString(m.name)
+			continue
+		}
+		n++
+		writePlaceholder(&b, d, n)
+	}
+	b.WriteString(text[prev:])
+	if hasList {
+		t.parts[len(marks)] = text[prev:]
+	}
+	t.sql = b.String()
+	return t
+}
+
+func writePlaceholder(b *strings.Builder, d Dialect, n int) {
+	if d == PostgreSQL {
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(n))
+		return
+	}
+	b.WriteByte('?')
+}
+
+// String returns the SQL with its placeholders, for VEXPLAIN and
+// debugging. It is the text Bind returns, except that a list argument
+// shows as ::name (on PostgreSQL the numbering then counts the scalar
+// placeholders only).
+func (t *Template) String() string { return t.sql }
+
+// Dialect returns the dialect the template was rendered for.
+func (t *Template) Dialect() Dialect { return t.dialect }
+
+// Bind produces the SQL text and the argument list for one execution,
+// the arguments in the order of the placeholders. vars maps bind-variable
+// names without the ':' prefix: "v1", "v2"… are the application's '?' in
+// text order; other names are the router's. A list argument must hold a
+// non-empty []any. A variable the template needs and vars lacks is an
+// error naming it.
+//
+// On PostgreSQL a Go bool becomes the integer 1 or 0: vitessdo stores
+// MySQL's BOOL as smallint (see the package documentation).
+func (t *Template) Bind(vars map[string]any) (query string, args []any, err error) {
+	if t.parts == nil {
+		if len(t.params) == 0 {
+			return t.sql, nil, nil
+		}
+		args = make([]any, len(t.params))
+		for i := range t.params {
+			v, ok := vars[t.params[i].name]
+			if !ok {
+				return "", nil, missingVar(t.params[i].name)
+			}
+			if t.dialect == PostgreSQL {
+				v = pgArg(v)
+			}
+			args[i] = v
+		}
+		return t.sql, args, nil
+	}
+	return t.bindLists(vars)
+}
+
+func (t *Template) bindLists(vars map[string]any) (string, []any, error) {
+	var b strings.Builder
+	b.Grow(len(t.sql) + 8*len(t.params))
+	args := make([]any, 0, len(t.params)+8)
+	for i, p := range t.params {
+		b.WriteString(t.parts[i])
+		v, ok := vars[p.name]
+		if !ok {
+			return "", nil, missingVar(p.name)
+		}
+		if !p.list {
+			args = append(args, t.arg(v))
+			writePlaceholder(&b, t.dialect, len(args))
+			continue
+		}
+		list, ok := v.([]any)
+		if !ok {
+			return "", nil, fmt.Errorf("vitessdo: bind: list variable %q holds %T, want []any", p.name, v)
+		}
+		if len(list) == 0 {
+			return "", nil, fmt.Errorf("vitessdo: bind: list variable %q is empty", p.name)
+		}
+		for j, e := range list {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			args = append(args, t.arg(e))
+			writePlaceholder(&b, t.dialect, len(args))
+		}
+	}
+	b.WriteString(t.parts[len(t.params)])
+	return b.String(), args, nil
+}
+
+func (t *Template) arg(v any) any {
+	if t.dialect == PostgreSQL {
+		return pgArg(v)
+	}
+	return v
+}
+
+// pgArg adapts a Go value to the PostgreSQL column types vitessdo creates.
+func pgArg(v any) any {
+	if b, ok := v.(bool); ok {
+		if b {
+			return int64(1)
+		}
+		return int64(0)
+	}
+	return v
+}
+
+func missingVar(name string) error {
+	return fmt.Errorf("vitessdo: bind: missing bind variable %q", name)
+}
