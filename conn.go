@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dot-do/vitessdo/route"
@@ -200,7 +201,7 @@ func namedArgs(nvs []driver.NamedValue) []any {
 		return nil
 	}
 	args := make([]any, len(nvs))
-	for i, nv := range nvs {
+	for _, nv := range nvs {
 		args[nv.Ordinal-1] = nv.Value
 	}
 	return args
@@ -259,18 +260,17 @@ func (c *conn) Ping(ctx context.Context) error {
 	}
 	backends := c.e.topo.Backends()
 	errs := make([]error, len(backends))
-	done := make(chan int, len(backends))
+	var wg sync.WaitGroup
 	for i, b := range backends {
+		wg.Add(1)
 		go func() {
+			defer wg.Done()
 			if err := b.DB.PingContext(ctx); err != nil {
 				errs[i] = fmt.Errorf("vitessdo: ping %s: %w", b.URL, err)
 			}
-			done <- i
 		}()
 	}
-	for range backends {
-		<-done
-	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
 

@@ -35,13 +35,13 @@ func (d *Driver) Open(dsn string) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn, err := c.Connect(context.Background())
+	dc, err := c.Connect(context.Background())
 	if err != nil {
 		c.(*Connector).Close()
 		return nil, err
 	}
-	conn.(*conn).ownsConnector = true
-	return conn, nil
+	dc.(*conn).ownsConnector = true
+	return dc, nil
 }
 
 // OpenConnector parses the DSN and returns a Connector: the VSchema is

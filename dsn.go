@@ -1,7 +1,6 @@
 package vitessdo
 
 import (
-	"fmt"
 	"net/url"
 	"sort"
 	"strconv"

@@ -64,7 +64,9 @@ func (r *rows) Next(dest []driver.Value) error {
 		}
 		return err
 	}
-	copy(dest, row)
+	for i, v := range row {
+		dest[i] = v
+	}
 	return nil
 }
 

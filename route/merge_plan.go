@@ -68,7 +68,7 @@ func planMerge(a *analysis, sel sqlparser.SelectStatement) (*mergePlan, sqlparse
 	m := &mergePlan{colOf: map[string]int{}, computed: map[int]sqlparser.Expr{}}
 	b := &mergeBuilder{m: m, s: s, distinctCol: -1}
 	for _, se := range s.SelectExprs {
-		switch se := se.(type) {
+		switch se.(type) {
 		case *sqlparser.StarExpr:
 			m.star = true
 		case sqlparser.Nextval:

@@ -45,9 +45,9 @@ func Open(rawURL string, opts PoolOptions) (*Backend, error) {
 	var err error
 	switch {
 	case strings.HasPrefix(rawURL, "sqlite:"):
-		b, err = openSQLite(rawURL)
+		b, err = openSQLiteBackend(rawURL)
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		b, err = openPostgres(rawURL)
+		b, err = openPostgresBackend(rawURL)
 	default:
 		return nil, fmt.Errorf("backend %q: unknown scheme (want sqlite:PATH or postgres://…)", RedactURL(rawURL))
 	}

@@ -9,10 +9,10 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
-// openPostgres opens a PostgreSQL backend through pgx. URL parameters pgx
+// openPostgresBackend opens a PostgreSQL backend through pgx. URL parameters pgx
 // does not know, such as search_path, are sent as run-time parameters, so
 // several shards can share one database in schemas of their own.
-func openPostgres(rawURL string) (*Backend, error) {
+func openPostgresBackend(rawURL string) (*Backend, error) {
 	cfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("backend %q: %v", RedactURL(rawURL), redactErr(err))

@@ -31,10 +31,10 @@ var sqlitePragmas = []struct{ name, value string }{
 	{"foreign_keys", "ON"},
 }
 
-// openSQLite opens sqlite:PATH[?params]. PATH ":memory:" is rewritten by
+// openSQLiteBackend opens sqlite:PATH[?params]. PATH ":memory:" is rewritten by
 // the caller into a named in-memory database (sqlite:/NAME?vfs=memdb),
 // which every connection of the pool shares.
-func openSQLite(rawURL string) (*Backend, error) {
+func openSQLiteBackend(rawURL string) (*Backend, error) {
 	rest := strings.TrimPrefix(rawURL, "sqlite:")
 	rest = strings.TrimPrefix(rest, "//")
 	path, query, _ := strings.Cut(rest, "?")
