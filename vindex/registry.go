@@ -18,6 +18,11 @@ type kind struct {
 	params []string
 }
 
+// Params of the lookup family, as Vitess documents them.
+var (
+	lookupParams = []string{"table", "from", "to", "owner", "ignore_nulls", "batch_lookup", "read_lock", "write_only", "autocommit", "multi_shard_autocommit", "no_verify"}
+)
+
 // kindOf returns the registered vindex type named typ. The registry is
 // this switch: it never changes at run time.
 func kindOf(typ string) (kind, bool) {
@@ -44,13 +49,22 @@ func kindOf(typ string) (kind, bool) {
 		return kind{build: newNumericStaticMap, params: []string{"json_path", "json", "fallback_type"}}, true
 	case "multicol":
 		return kind{build: newMultiCol, params: []string{"column_count", "column_bytes", "column_vindex"}}, true
+	case "lookup":
+		return kind{build: newLookup, params: lookupParams}, true
+	case "lookup_unique":
+		return kind{build: newLookupUnique, params: lookupParams}, true
+	case "lookup_hash":
+		return kind{build: newLookupHash, params: lookupParams}, true
+	case "lookup_hash_unique":
+		return kind{build: newLookupHashUnique, params: lookupParams}, true
 	}
 	return kind{}, false
 }
 
 // typeNames lists every type kindOf knows, sorted.
 var typeNames = []string{
-	"binary", "binary_md5", "hash", "multicol", "null", "numeric",
+	"binary", "binary_md5", "hash", "lookup", "lookup_hash",
+	"lookup_hash_unique", "lookup_unique", "multicol", "null", "numeric",
 	"numeric_static_map", "reverse_bits", "unicode_loose_md5",
 	"unicode_loose_xxhash", "xxhash",
 }

@@ -40,7 +40,7 @@ func TestNewReportsEachParamErrorByName(t *testing.T) {
 		{"mc", "multicol", map[string]string{"column_count": "3", "column_bytes": "4,4"}, `vindex "mc": multicol: param "column_bytes": the columns need more than the 8 bytes of a keyspace id`},
 		{"mc", "multicol", map[string]string{"column_count": "2", "column_vindex": "hash,hash,hash"}, `vindex "mc": multicol: param "column_vindex" names 3 vindexes for 2 columns`},
 		{"mc", "multicol", map[string]string{"column_count": "2", "column_vindex": "hash,null"}, `vindex "mc": multicol: param "column_vindex": "null" is not a functional unique vindex type`},
-		{"mc", "multicol", map[string]string{"column_count": "2", "column_vindex": "hash,hsh"}, `vindex "mc": multicol: param "column_vindex": vindex "hsh": unknown type "hsh"`},
+		{"mc", "multicol", map[string]string{"column_count": "2", "column_vindex": "hash,lookup"}, `vindex "mc": multicol: param "column_vindex": vindex "lookup": lookup: missing param "table"`},
 	}
 	for _, tt := range tests {
 		_, err := New(tt.name, tt.typ, tt.params, env)
@@ -64,7 +64,8 @@ func TestNewErrorsAreTypedByVindex(t *testing.T) {
 
 func TestTypesListsEveryRegisteredType(t *testing.T) {
 	want := []string{
-		"binary", "binary_md5", "hash", "multicol", "null", "numeric",
+		"binary", "binary_md5", "hash", "lookup", "lookup_hash",
+		"lookup_hash_unique", "lookup_unique", "multicol", "null", "numeric",
 		"numeric_static_map", "reverse_bits", "unicode_loose_md5",
 		"unicode_loose_xxhash", "xxhash",
 	}
@@ -81,6 +82,7 @@ func TestTypesListsEveryRegisteredType(t *testing.T) {
 // Vitess's costs, uniqueness and cursor needs, which the planner relies on.
 func TestVindexPropertiesMatchVitess(t *testing.T) {
 	env := Env{Keyspace: "ks", Shards: []string{"-80", "80-"}}
+	lookupParams := map[string]string{"table": "t", "from": "f", "to": "k"}
 	tests := []struct {
 		typ         string
 		params      map[string]string
@@ -100,6 +102,10 @@ func TestVindexPropertiesMatchVitess(t *testing.T) {
 		{"numeric_static_map", map[string]string{"json": "{}"}, 1, true, false},
 		{"multicol", map[string]string{"column_count": "3"}, 3, true, false},
 		{"multicol", map[string]string{"column_count": "2", "column_vindex": "numeric,xxhash"}, 1, true, false},
+		{"lookup", lookupParams, 20, false, true},
+		{"lookup_unique", lookupParams, 10, true, true},
+		{"lookup_hash", lookupParams, 20, false, true},
+		{"lookup_hash_unique", lookupParams, 10, true, true},
 	}
 	for _, tt := range tests {
 		v := mustNew(t, tt.typ, tt.params, env)
