@@ -332,6 +332,8 @@ func TestNewReportsLookupParamErrors(t *testing.T) {
 		{"lookup", lkpParams("to", "k`; drop"), "vindex \"v\": lookup: param \"to\": \"k`; drop\" is not a column name"},
 		{"lookup", lkpParams("table", "a.b.c"), `vindex "v": lookup: param "table": "a.b.c" is not a table name`},
 		{"lookup", lkpParams("rear_lock", "none"), `vindex "v": lookup: unknown param "rear_lock"`},
+		{"consistent_lookup", lkpParams("autocommit", "true"), `vindex "v": consistent_lookup: unknown param "autocommit"`},
+		{"consistent_lookup_unique", lkpParams("no_verify", "true"), `vindex "v": consistent_lookup_unique: unknown param "no_verify"`},
 	}
 	for _, tt := range tests {
 		_, err := New("v", tt.typ, tt.params, Env{})

@@ -18,9 +18,10 @@ type kind struct {
 	params []string
 }
 
-// Params of the lookup family, as Vitess documents them.
+// Params common to the lookup family, as Vitess documents them.
 var (
-	lookupParams = []string{"table", "from", "to", "owner", "ignore_nulls", "batch_lookup", "read_lock", "write_only", "autocommit", "multi_shard_autocommit", "no_verify"}
+	lookupTableParams = []string{"table", "from", "to", "owner", "ignore_nulls", "batch_lookup", "read_lock", "write_only"}
+	lookupParams      = append(slices.Clone(lookupTableParams), "autocommit", "multi_shard_autocommit", "no_verify")
 )
 
 // kindOf returns the registered vindex type named typ. The registry is
@@ -57,16 +58,20 @@ func kindOf(typ string) (kind, bool) {
 		return kind{build: newLookupHash, params: lookupParams}, true
 	case "lookup_hash_unique":
 		return kind{build: newLookupHashUnique, params: lookupParams}, true
+	case "consistent_lookup":
+		return kind{build: newConsistentLookup, params: lookupTableParams}, true
+	case "consistent_lookup_unique":
+		return kind{build: newConsistentLookupUnique, params: lookupTableParams}, true
 	}
 	return kind{}, false
 }
 
 // typeNames lists every type kindOf knows, sorted.
 var typeNames = []string{
-	"binary", "binary_md5", "hash", "lookup", "lookup_hash",
-	"lookup_hash_unique", "lookup_unique", "multicol", "null", "numeric",
-	"numeric_static_map", "reverse_bits", "unicode_loose_md5",
-	"unicode_loose_xxhash", "xxhash",
+	"binary", "binary_md5", "consistent_lookup", "consistent_lookup_unique",
+	"hash", "lookup", "lookup_hash", "lookup_hash_unique", "lookup_unique",
+	"multicol", "null", "numeric", "numeric_static_map", "reverse_bits",
+	"unicode_loose_md5", "unicode_loose_xxhash", "xxhash",
 }
 
 // New creates the vindex named name of the Vitess type typ from its VSchema

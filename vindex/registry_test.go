@@ -64,10 +64,10 @@ func TestNewErrorsAreTypedByVindex(t *testing.T) {
 
 func TestTypesListsEveryRegisteredType(t *testing.T) {
 	want := []string{
-		"binary", "binary_md5", "hash", "lookup", "lookup_hash",
-		"lookup_hash_unique", "lookup_unique", "multicol", "null", "numeric",
-		"numeric_static_map", "reverse_bits", "unicode_loose_md5",
-		"unicode_loose_xxhash", "xxhash",
+		"binary", "binary_md5", "consistent_lookup", "consistent_lookup_unique",
+		"hash", "lookup", "lookup_hash", "lookup_hash_unique", "lookup_unique",
+		"multicol", "null", "numeric", "numeric_static_map", "reverse_bits",
+		"unicode_loose_md5", "unicode_loose_xxhash", "xxhash",
 	}
 	if diff := cmp.Diff(want, Types()); diff != "" {
 		t.Errorf("Types() (-want +got):\n%s", diff)
@@ -106,6 +106,8 @@ func TestVindexPropertiesMatchVitess(t *testing.T) {
 		{"lookup_unique", lookupParams, 10, true, true},
 		{"lookup_hash", lookupParams, 20, false, true},
 		{"lookup_hash_unique", lookupParams, 10, true, true},
+		{"consistent_lookup", lookupParams, 20, false, true},
+		{"consistent_lookup_unique", lookupParams, 10, true, true},
 	}
 	for _, tt := range tests {
 		v := mustNew(t, tt.typ, tt.params, env)
