@@ -26,6 +26,8 @@ func BenchmarkMap(b *testing.B) {
 		{"unicode_loose_xxhash", nil, stringValue},
 		{"null", nil, intValue},
 		{"numeric_static_map", map[string]string{"json": `{"1": 2}`, "fallback_type": "hash"}, intValue},
+		{"consistent_hash", nil, intValue},
+		{"range", map[string]string{"ranges": `[{"to": 1000, "shard": "-40"}, {"from": 1000, "to": 1000000, "shard": "40-80"}, {"from": 1000000, "shard": "80-c0"}]`}, intValue},
 	}
 	for _, tt := range tests {
 		v := mustNew(b, tt.typ, tt.params, env).(SingleColumn)

@@ -38,7 +38,11 @@ func shardCounts(t *testing.T, v SingleColumn, shards int, count int) []int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	names := map[string]int{}
 	ranges := evenShards(shards)
+	for i, r := range ranges {
+		names[r.String()] = i
+	}
 	counts := make([]int, shards)
 	for _, d := range dests {
 		switch d := d.(type) {
@@ -49,6 +53,8 @@ func shardCounts(t *testing.T, v SingleColumn, shards int, count int) []int {
 					break
 				}
 			}
+		case key.DestinationShard:
+			counts[names[string(d)]]++
 		default:
 			t.Fatalf("unexpected destination %v", d)
 		}
@@ -64,7 +70,7 @@ func shardCounts(t *testing.T, v SingleColumn, shards int, count int) []int {
 // 4.9% and 10% still catch a biased hash.
 func TestSequentialIDsSpreadEvenly(t *testing.T) {
 	const count = 100_000
-	for _, typ := range []string{"hash", "xxhash", "unicode_loose_md5", "unicode_loose_xxhash"} {
+	for _, typ := range []string{"hash", "xxhash", "unicode_loose_md5", "unicode_loose_xxhash", "consistent_hash"} {
 		for _, shards := range []int{4, 16, 64} {
 			t.Run(fmt.Sprintf("%s/%d", typ, shards), func(t *testing.T) {
 				names := make([]string, shards)

@@ -62,16 +62,21 @@ func kindOf(typ string) (kind, bool) {
 		return kind{build: newConsistentLookup, params: lookupTableParams}, true
 	case "consistent_lookup_unique":
 		return kind{build: newConsistentLookupUnique, params: lookupTableParams}, true
+	case "consistent_hash":
+		return kind{build: newConsistentHash}, true
+	case "range":
+		return kind{build: newRange, params: []string{"ranges"}}, true
 	}
 	return kind{}, false
 }
 
 // typeNames lists every type kindOf knows, sorted.
 var typeNames = []string{
-	"binary", "binary_md5", "consistent_lookup", "consistent_lookup_unique",
-	"hash", "lookup", "lookup_hash", "lookup_hash_unique", "lookup_unique",
-	"multicol", "null", "numeric", "numeric_static_map", "reverse_bits",
-	"unicode_loose_md5", "unicode_loose_xxhash", "xxhash",
+	"binary", "binary_md5", "consistent_hash", "consistent_lookup",
+	"consistent_lookup_unique", "hash", "lookup", "lookup_hash",
+	"lookup_hash_unique", "lookup_unique", "multicol", "null", "numeric",
+	"numeric_static_map", "range", "reverse_bits", "unicode_loose_md5",
+	"unicode_loose_xxhash", "xxhash",
 }
 
 // New creates the vindex named name of the Vitess type typ from its VSchema

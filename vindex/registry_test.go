@@ -64,10 +64,11 @@ func TestNewErrorsAreTypedByVindex(t *testing.T) {
 
 func TestTypesListsEveryRegisteredType(t *testing.T) {
 	want := []string{
-		"binary", "binary_md5", "consistent_lookup", "consistent_lookup_unique",
-		"hash", "lookup", "lookup_hash", "lookup_hash_unique", "lookup_unique",
-		"multicol", "null", "numeric", "numeric_static_map", "reverse_bits",
-		"unicode_loose_md5", "unicode_loose_xxhash", "xxhash",
+		"binary", "binary_md5", "consistent_hash", "consistent_lookup",
+		"consistent_lookup_unique", "hash", "lookup", "lookup_hash",
+		"lookup_hash_unique", "lookup_unique", "multicol", "null", "numeric",
+		"numeric_static_map", "range", "reverse_bits", "unicode_loose_md5",
+		"unicode_loose_xxhash", "xxhash",
 	}
 	if diff := cmp.Diff(want, Types()); diff != "" {
 		t.Errorf("Types() (-want +got):\n%s", diff)
@@ -108,6 +109,8 @@ func TestVindexPropertiesMatchVitess(t *testing.T) {
 		{"lookup_hash_unique", lookupParams, 10, true, true},
 		{"consistent_lookup", lookupParams, 20, false, true},
 		{"consistent_lookup_unique", lookupParams, 10, true, true},
+		{"consistent_hash", nil, 1, true, false},
+		{"range", map[string]string{"ranges": `[{"shard": "-80"}]`}, 1, true, false},
 	}
 	for _, tt := range tests {
 		v := mustNew(t, tt.typ, tt.params, env)
