@@ -43,6 +43,16 @@ type MultiColumn interface {
 	PartialVindex() bool
 }
 
+// Hashing is a functional vindex that computes the keyspace id of one value
+// without a cursor: hash, xxhash, numeric, binary, binary_md5,
+// reverse_bits, unicode_loose_md5, unicode_loose_xxhash and
+// numeric_static_map. Map is Hash applied to each value; where Map gives
+// key.DestinationNone, Hash returns an error. The router may call Hash
+// directly on an INSERT's values to avoid building destinations.
+type Hashing interface {
+	Hash(v any) ([]byte, error)
+}
+
 // Reversible is a vindex that can turn a keyspace id back into the value.
 type Reversible interface {
 	SingleColumn
@@ -66,9 +76,23 @@ type Lookup interface {
 	Update(ctx context.Context, c Cursor, oldValues []any, ksid []byte, newValues []any) error
 }
 
+// WantOwnerInfo is a lookup vindex that must know its owner table's
+// columns: a consistent lookup checks whether the owner row of an existing
+// lookup row still exists before taking the lookup row over. After New,
+// the VSchema loader calls SetOwnerInfo with the owner table's keyspace,
+// its name and the owner's columns for this vindex (its column_vindexes
+// "columns"), in the order of the "from" param.
+type WantOwnerInfo interface {
+	SetOwnerInfo(keyspace, table string, columns []string) error
+}
+
 // Cursor runs SQL for lookup vindexes through the router, in the session of
 // the statement being routed (so lookup writes share its transaction).
-// Statements are in the Vitess/MySQL dialect with ? placeholders.
+// Statements are in the Vitess/MySQL dialect with ? placeholders; the
+// arguments are nil, int64, uint64, float64, bool, string, []byte or
+// time.Time. Exec must leave the transaction usable after a failed
+// statement (on PostgreSQL, run each statement under a savepoint): a
+// consistent lookup recovers from a duplicate-key error.
 type Cursor interface {
 	// Query runs a SELECT and returns all its rows.
 	Query(ctx context.Context, query string, args ...any) ([][]any, error)
@@ -77,6 +101,61 @@ type Cursor interface {
 	// ExecAutocommit runs a write outside the session's transaction, in a
 	// transaction of its own (the "autocommit" param of lookup vindexes).
 	ExecAutocommit(ctx context.Context, query string, args ...any) (int64, error)
+}
+
+// CommitOrder names the transaction of a session that a lookup statement
+// runs in. As in Vitess, a session may hold three open transactions besides
+// autocommitted statements; at commit the router commits Pre, then Normal,
+// then Post, each only if the one before succeeded.
+type CommitOrder int
+
+const (
+	// CommitNormal is the transaction of the statement being routed.
+	CommitNormal CommitOrder = iota
+	// CommitPre commits before CommitNormal. Consistent lookups insert
+	// lookup rows here, so a lookup row exists before its owner row.
+	CommitPre
+	// CommitPost commits after CommitNormal. Consistent lookups delete
+	// lookup rows here, so a lookup row outlives its owner row.
+	CommitPost
+	// CommitAutocommit is a transaction of its own, committed at once.
+	CommitAutocommit
+)
+
+// String returns the order's name.
+func (o CommitOrder) String() string {
+	switch o {
+	case CommitNormal:
+		return "normal"
+	case CommitPre:
+		return "pre"
+	case CommitPost:
+		return "post"
+	case CommitAutocommit:
+		return "autocommit"
+	}
+	return "CommitOrder(?)"
+}
+
+// SessionCursor is a Cursor that exposes the session's transactions.
+// Lookup vindexes use it when the Cursor implements it: reads lock the
+// lookup rows they read inside a writing transaction, and autocommit
+// lookups also read outside the transaction. Consistent lookup vindexes
+// need it to write (Create, Delete, Update return an error without it).
+type SessionCursor interface {
+	Cursor
+	// InTransactionAndIsDML reports whether the statement being routed is
+	// an INSERT, UPDATE or DELETE inside an explicit transaction; lookup
+	// reads then lock what they read, as the "read_lock" param says.
+	InTransactionAndIsDML() bool
+	// QueryOrder runs a SELECT in the transaction named by order.
+	QueryOrder(ctx context.Context, order CommitOrder, query string, args ...any) ([][]any, error)
+	// ExecOrder runs a write in the transaction named by order.
+	ExecOrder(ctx context.Context, order CommitOrder, query string, args ...any) (int64, error)
+	// QueryKeyspaceID runs a SELECT on the shard of keyspace that holds
+	// ksid, in the normal transaction: a consistent lookup reads (and
+	// share-locks) an owner row through it.
+	QueryKeyspaceID(ctx context.Context, keyspace string, ksid []byte, query string, args ...any) ([][]any, error)
 }
 
 // Env is what a vindex may know about the keyspace it belongs to.
