@@ -43,3 +43,7 @@ type VSchemaError = route.VSchemaError
 
 // ShardError reports a failure on one shard, naming its keyspace and shard.
 type ShardError = shard.Error
+
+// DDLError reports DDL that failed on some shards of a keyspace, naming
+// the shards that applied it and those that did not.
+type DDLError = route.DDLError

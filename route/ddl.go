@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
 )
@@ -16,11 +17,14 @@ import (
 // atomic across shards: when a shard fails, the error says which shards
 // applied the statement.
 type ddlPlan struct {
-	p     *Planner
-	ks    *Keyspace
-	stmt  shard.DDLStatement
-	mu    sync.Mutex
-	tpls  map[shard.Dialect][]*shard.Template
+	p    *Planner
+	ks   *Keyspace
+	stmt shard.DDLStatement
+	mu   sync.Mutex
+	tpls map[shard.Dialect][]*shard.Template
+	// only restricts the statement to the shards a session targets
+	// (USE ks:shard); nil means every shard of the keyspace.
+	only    key.Destination
 	dropped []string // foreign keys dropped, for VEXPLAIN
 }
 
@@ -77,6 +81,15 @@ func (p *Planner) planDDL(sql string, s *Session) (Plan, error) {
 	}
 	unqualify(stmt)
 	dp := &ddlPlan{p: p, ks: ks, stmt: stmt, tpls: map[shard.Dialect][]*shard.Template{}}
+	if s.Targeted() {
+		if s.Keyspace != ks.Name {
+			return nil, planErrorf("DDL on %s while the session targets keyspace %s", ks.Name, s.Keyspace)
+		}
+		dp.only = key.DestinationShard(s.Shard)
+		if s.KeyRange != nil {
+			dp.only = key.DestinationKeyRange(*s.KeyRange)
+		}
+	}
 	if err := dp.foreignKeys(); err != nil {
 		return nil, err
 	}
@@ -202,9 +215,20 @@ func (dp *ddlPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iter
 	return queryByExec(ctx, dp, vc, args)
 }
 
+// shards returns the shards the statement runs on.
+func (dp *ddlPlan) shards() ([]*shard.Shard, error) {
+	if dp.only == nil {
+		return dp.p.topo.Shards(dp.ks.Name), nil
+	}
+	shards, err := dp.p.topo.Resolve(dp.ks.Name, dp.only)
+	if err != nil {
+		return nil, planErrorf("%v", err)
+	}
+	return shards, nil
+}
+
 // shardQueries returns, per shard, the statements to run in order.
-func (dp *ddlPlan) shardQueries() ([][]ShardQuery, error) {
-	shards := dp.p.topo.Shards(dp.ks.Name)
+func (dp *ddlPlan) shardQueries(shards []*shard.Shard) ([][]ShardQuery, error) {
 	out := make([][]ShardQuery, len(shards))
 	for i, sh := range shards {
 		tpls, err := dp.templates(sh.Backend.Dialect)
@@ -223,7 +247,11 @@ func (dp *ddlPlan) shardQueries() ([][]ShardQuery, error) {
 }
 
 func (dp *ddlPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
-	per, err := dp.shardQueries()
+	shards, err := dp.shards()
+	if err != nil {
+		return nil, err
+	}
+	per, err := dp.shardQueries(shards)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +268,11 @@ func (dp *ddlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, err
 	if vc.Session().InTransaction {
 		return Result{}, unsupportedf("DDL inside a transaction: commit or roll back first")
 	}
-	per, err := dp.shardQueries()
+	shards, err := dp.shards()
+	if err != nil {
+		return Result{}, err
+	}
+	per, err := dp.shardQueries(shards)
 	if err != nil {
 		return Result{}, err
 	}
@@ -271,7 +303,7 @@ func (dp *ddlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, err
 		}
 		_ = results
 	}
-	for _, sh := range dp.p.topo.Shards(dp.ks.Name) {
+	for _, sh := range shards {
 		sh.Backend.ForgetSchema()
 	}
 	dp.p.cache.clear()
@@ -279,7 +311,7 @@ func (dp *ddlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, err
 		return Result{}, nil
 	}
 	de := &DDLError{}
-	for i, sh := range dp.p.topo.Shards(dp.ks.Name) {
+	for i, sh := range shards {
 		if e := failed[i]; e != nil {
 			de.Failed = append(de.Failed, sh.String())
 			de.Errs = append(de.Errs, e)

@@ -121,9 +121,6 @@ func (p *Planner) planDML(tn sqlparser.TableName, alias string, where *sqlparser
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if ref.table.Type == TypeSequence {
-		return nil, nil, nil, unsupportedf("writing sequence table %s: sequences are managed by the router", ref.table)
-	}
 	if where != nil {
 		sc.conds = splitAnd(where.Expr)
 		if err := a.subqueries(sc, where); err != nil {

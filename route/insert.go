@@ -52,9 +52,6 @@ func (p *Planner) planInsert(ins *sqlparser.Insert, s *Session, nargs int) (Plan
 	if err != nil {
 		return nil, err
 	}
-	if t.Type == TypeSequence {
-		return nil, unsupportedf("INSERT into sequence table %s: sequences are managed by the router", t)
-	}
 	ins.Table.Qualifier = sqlparser.NewTableIdent("")
 	ip := &insertPlan{p: p, table: t, ins: ins, nargs: nargs, autoInc: -1}
 	if err := ip.checkSubqueries(); err != nil {
