@@ -256,4 +256,3 @@ func (c *Config) clone() *Config {
 	}
 	return &cc
 }
-

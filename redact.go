@@ -40,4 +40,3 @@ func redactDSN(dsn string) string {
 	}
 	return b.String()
 }
-
