@@ -23,6 +23,8 @@ type conn struct {
 	// ownsConnector is set by Driver.Open, whose connector lives and dies
 	// with the connection.
 	ownsConnector bool
+	// lookupSeq numbers the savepoints that protect lookup writes.
+	lookupSeq int
 }
 
 var (

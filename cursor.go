@@ -9,6 +9,7 @@ import (
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/route"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vindex"
 )
 
 // conn is the route.Cursor of its statements: it decides whether a shard
@@ -141,22 +142,118 @@ func (c *conn) Query(ctx context.Context, query string, args ...any) ([][]any, e
 	}
 }
 
-// Exec runs a write through the router in this session.
+// Exec runs a write through the router in this session. Inside a
+// transaction the write runs under a savepoint, so a failed write (a
+// lookup row's duplicate key) leaves the transaction usable, as MySQL
+// does and PostgreSQL otherwise would not.
 func (c *conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	p, err := c.e.planner.Plan(query, &c.session)
 	if err != nil {
 		return 0, err
 	}
+	if c.tx == nil {
+		res, err := p.Exec(ctx, c, args)
+		return res.RowsAffected, err
+	}
+	c.lookupSeq++
+	sp := fmt.Sprintf("vt_lookup_%d", c.lookupSeq)
+	if err := c.tx.savepoint(ctx, txSavepoint, sp); err != nil {
+		return 0, err
+	}
 	res, err := p.Exec(ctx, c, args)
+	if err != nil {
+		if rerr := c.tx.savepoint(ctx, txRollbackTo, sp); rerr != nil {
+			return 0, fmt.Errorf("%w; restoring the transaction: %v", err, rerr)
+		}
+	}
+	if rerr := c.tx.savepoint(ctx, txRelease, sp); rerr != nil && err == nil {
+		err = rerr
+	}
 	return res.RowsAffected, err
+}
+
+var _ vindex.SessionCursor = (*conn)(nil)
+
+// InTransactionAndIsDML reports a write inside an explicit transaction.
+func (c *conn) InTransactionAndIsDML() bool {
+	return c.tx != nil && !c.tx.implicit && c.session.InDML
+}
+
+// inOrder runs fn with statements joining the transaction named by order.
+func (c *conn) inOrder(order vindex.CommitOrder, fn func() error) error {
+	if c.tx == nil || order == vindex.CommitNormal {
+		return fn()
+	}
+	c.tx.mu.Lock()
+	prev := c.tx.order
+	c.tx.order = order
+	c.tx.mu.Unlock()
+	defer func() {
+		c.tx.mu.Lock()
+		c.tx.order = prev
+		c.tx.mu.Unlock()
+	}()
+	return fn()
+}
+
+// QueryOrder runs a SELECT in the transaction named by order.
+func (c *conn) QueryOrder(ctx context.Context, order vindex.CommitOrder, query string, args ...any) ([][]any, error) {
+	if order == vindex.CommitAutocommit {
+		sub := c.detached()
+		return sub.Query(ctx, query, args...)
+	}
+	var rows [][]any
+	err := c.inOrder(order, func() error {
+		var err error
+		rows, err = c.Query(ctx, query, args...)
+		return err
+	})
+	return rows, err
+}
+
+// ExecOrder runs a write in the transaction named by order.
+func (c *conn) ExecOrder(ctx context.Context, order vindex.CommitOrder, query string, args ...any) (int64, error) {
+	if order == vindex.CommitAutocommit {
+		return c.ExecAutocommit(ctx, query, args...)
+	}
+	var n int64
+	err := c.inOrder(order, func() error {
+		var err error
+		n, err = c.Exec(ctx, query, args...)
+		return err
+	})
+	return n, err
+}
+
+// QueryKeyspaceID runs a SELECT on the shard of a keyspace that holds a
+// keyspace id, in the session's transaction.
+func (c *conn) QueryKeyspaceID(ctx context.Context, keyspace string, ksid []byte, query string, args ...any) ([][]any, error) {
+	sh := c.e.topo.ShardFor(keyspace, ksid)
+	if sh == nil {
+		return nil, fmt.Errorf("vitessdo: keyspace %q not found", keyspace)
+	}
+	saved := c.session
+	c.session.Keyspace, c.session.Shard, c.session.KeyRange = keyspace, sh.Name, nil
+	defer func() {
+		rec := c.session.Recording
+		c.session = saved
+		c.session.Recording = rec
+	}()
+	return c.Query(ctx, query, args...)
+}
+
+// detached returns a connection on the same session without its
+// transaction.
+func (c *conn) detached() *conn {
+	sub := &conn{e: c.e, session: c.session}
+	sub.session.InTransaction = false
+	return sub
 }
 
 // ExecAutocommit runs a write through the router outside this session's
 // transaction, committed on its own.
 func (c *conn) ExecAutocommit(ctx context.Context, query string, args ...any) (int64, error) {
-	sub := &conn{e: c.e, session: c.session}
-	sub.session.InTransaction = false
-	sub.session.Recording = c.session.Recording
+	sub := c.detached()
 	var n int64
 	err := sub.Atomic(ctx, func(ctx context.Context) error {
 		var err error

@@ -6,10 +6,12 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vindex"
 )
 
 // transaction is a connection's transaction across shards. A shard joins
@@ -28,14 +30,39 @@ type transaction struct {
 
 	mu         sync.Mutex
 	parts      []*txPart // in the order the shards joined
-	byBackend  map[*shard.Backend]*txPart
+	byKey      map[partKey]*txPart
 	savepoints []string
+	// order is the commit order statements join in now: lookup vindexes
+	// write in the pre and post transactions (see vindex.CommitOrder).
+	order vindex.CommitOrder
 }
 
-// txPart is one backend's share of a transaction.
+// txPart is one backend transaction of the transaction.
 type txPart struct {
 	shard *shard.Shard
 	tx    *sql.Tx
+	// rank orders commits: the pre transactions, then the normal ones,
+	// then the post ones; within a rank, the order of joining.
+	rank int
+}
+
+// partKey names a backend transaction. On PostgreSQL the pre, normal and
+// post transactions of a backend are separate connections, as in Vitess;
+// an SQLite file has one writer, so there they share one transaction,
+// committed at the earliest of their ranks.
+type partKey struct {
+	order   vindex.CommitOrder
+	backend *shard.Backend
+}
+
+func orderRank(o vindex.CommitOrder) int {
+	switch o {
+	case vindex.CommitPre:
+		return 0
+	case vindex.CommitPost:
+		return 2
+	}
+	return 1
 }
 
 func newTransaction(c *conn, opts driver.TxOptions) (*transaction, error) {
@@ -48,7 +75,7 @@ func newTransaction(c *conn, opts driver.TxOptions) (*transaction, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &transaction{c: c, mode: mode, opts: txo, ctx: ctx, cancel: cancel, byBackend: map[*shard.Backend]*txPart{}}, nil
+	return &transaction{c: c, mode: mode, opts: txo, ctx: ctx, cancel: cancel, byKey: map[partKey]*txPart{}}, nil
 }
 
 // txOptions maps database/sql's options to every backend of the topology:
@@ -77,10 +104,17 @@ func txOptions(topo *shard.Topology, opts driver.TxOptions) (*sql.TxOptions, err
 func (t *transaction) querier(ctx context.Context, s *shard.Shard) (shard.Querier, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if p := t.byBackend[s.Backend]; p != nil {
+	k := partKey{order: t.order, backend: s.Backend}
+	if s.Backend.Dialect == shard.SQLite {
+		k.order = vindex.CommitNormal
+	}
+	if p := t.byKey[k]; p != nil {
+		if r := orderRank(t.order); r < p.rank {
+			p.rank = r
+		}
 		return p.tx, nil
 	}
-	if t.mode == TxSingle && len(t.parts) > 0 {
+	if t.mode == TxSingle && len(t.parts) > 0 && t.parts[0].shard.Backend != s.Backend {
 		return nil, &TransactionError{Msg: fmt.Sprintf("transaction_mode single: the transaction is on shard %s and a statement needs shard %s; use transaction_mode multi, or keep the transaction on one shard", t.parts[0].shard, s)}
 	}
 	opts := t.opts
@@ -99,20 +133,22 @@ func (t *transaction) querier(ctx context.Context, s *shard.Shard) (shard.Querie
 			return nil, &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
 		}
 	}
-	p := &txPart{shard: s, tx: tx}
+	p := &txPart{shard: s, tx: tx, rank: orderRank(t.order)}
 	t.parts = append(t.parts, p)
-	t.byBackend[s.Backend] = p
+	t.byKey[k] = p
 	return tx, nil
 }
 
-// commit commits the shards one by one in the order they joined. If a
+// commit commits the shards one by one: the pre transactions, the normal
+// ones, the post ones, each group in the order the shards joined. If a
 // commit fails after others succeeded, the rest are rolled back and the
 // error lists exactly which shards committed.
 func (t *transaction) commit(ctx context.Context) error {
 	defer t.cancel()
 	t.mu.Lock()
-	parts := t.parts
+	parts := append([]*txPart(nil), t.parts...)
 	t.mu.Unlock()
+	sort.SliceStable(parts, func(i, j int) bool { return parts[i].rank < parts[j].rank })
 	var committed []string
 	for i, p := range parts {
 		if err := p.tx.Commit(); err != nil {

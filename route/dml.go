@@ -254,6 +254,7 @@ func (dp *dmlPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Explai
 }
 
 func (dp *dmlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
+	defer markDML(vc.Session())()
 	qs, err := dp.queries(ctx, vc, dp.stmt, args)
 	if err != nil {
 		return Result{}, err

@@ -208,6 +208,7 @@ func (ip *insertPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.I
 }
 
 func (ip *insertPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
+	defer markDML(vc.Session())()
 	res, err := ip.run(ctx, vc, args, false)
 	if err != nil {
 		return Result{}, err
@@ -494,4 +495,12 @@ func (ip *insertPlan) createLookups(ctx context.Context, vc Cursor, args []any, 
 		}
 	}
 	return nil
+}
+
+// markDML flags the session as running a write until the returned
+// function is called.
+func markDML(s *Session) func() {
+	prev := s.InDML
+	s.InDML = true
+	return func() { s.InDML = prev }
 }

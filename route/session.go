@@ -20,6 +20,9 @@ type Session struct {
 	TransactionMode string
 	// InTransaction reports whether a transaction is open.
 	InTransaction bool
+	// InDML reports that an INSERT, UPDATE or DELETE is running: lookup
+	// vindexes lock the rows they read for it.
+	InDML bool
 	// LastInsertID is the first id the last INSERT generated, as MySQL's
 	// LAST_INSERT_ID() reports it.
 	LastInsertID int64

@@ -453,6 +453,11 @@ func (l *loader) links(ks *Keyspace) error {
 		}
 		cv.Owned = true
 		owner.Owned = append(owner.Owned, cv)
+		if w, ok := lk.(vindex.WantOwnerInfo); ok {
+			if err := w.SetOwnerInfo(ks.Name, owner.Name, cv.Columns); err != nil {
+				return l.errf(ks.Name, owner.Name, vname, "owner", "%v", err)
+			}
+		}
 	}
 	return nil
 }
