@@ -1,6 +1,7 @@
 package vitessdo
 
 import (
+	"database/sql/driver"
 	"net/url"
 	"sort"
 	"strconv"
@@ -57,6 +58,12 @@ type Config struct {
 	MaxOpenConns    int
 	MaxIdleConns    int
 	ConnMaxLifetime time.Duration
+
+	// WrapConnector, when set, wraps the driver.Connector of every shard
+	// backend before its pool opens: for tracing, metrics, or failures
+	// injected in tests. url is the backend URL with any password
+	// redacted. It has no DSN form: FormatDSN omits it.
+	WrapConnector func(url string, c driver.Connector) driver.Connector
 }
 
 // dsnKeys lists every DSN key; ParseDSN rejects others.

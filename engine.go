@@ -72,7 +72,7 @@ func openTopology(cfg *Config, vs *route.VSchema, vschemaDir string) (*shard.Top
 		}
 	}
 	memoryID := memoryCounter.Add(1)
-	pool := shard.PoolOptions{MaxOpenConns: cfg.MaxOpenConns, MaxIdleConns: cfg.MaxIdleConns, ConnMaxLifetime: cfg.ConnMaxLifetime}
+	pool := shard.PoolOptions{MaxOpenConns: cfg.MaxOpenConns, MaxIdleConns: cfg.MaxIdleConns, ConnMaxLifetime: cfg.ConnMaxLifetime, WrapConnector: cfg.WrapConnector}
 	for _, ksName := range vs.KeyspaceNames() {
 		ks := vs.Keyspace(ksName)
 		for i, name := range ks.Shards {

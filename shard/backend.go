@@ -3,6 +3,7 @@ package shard
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 	"sync"
@@ -15,6 +16,11 @@ type PoolOptions struct {
 	MaxOpenConns    int
 	MaxIdleConns    int
 	ConnMaxLifetime time.Duration
+	// WrapConnector, when set, wraps the driver.Connector every
+	// connection of the backend is opened with: for tracing, metrics, or
+	// failures injected in tests. url is the backend URL with any
+	// password redacted.
+	WrapConnector func(url string, c driver.Connector) driver.Connector
 }
 
 // Backend is the database that stores one or more shards: a *sql.DB pool
@@ -30,6 +36,8 @@ type Backend struct {
 	// keep holds a connection open for the backend's lifetime where the
 	// database would vanish without one (in-memory SQLite).
 	keep *sql.Conn
+	// connector opens the backend's connections, for DB and OpenPool.
+	connector driver.Connector
 
 	mu   sync.Mutex
 	pks  map[string][]string
@@ -45,9 +53,9 @@ func Open(rawURL string, opts PoolOptions) (*Backend, error) {
 	var err error
 	switch {
 	case strings.HasPrefix(rawURL, "sqlite:"):
-		b, err = openSQLiteBackend(rawURL)
+		b, err = openSQLiteBackend(rawURL, opts.WrapConnector)
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		b, err = openPostgresBackend(rawURL)
+		b, err = openPostgresBackend(rawURL, opts.WrapConnector)
 	default:
 		return nil, fmt.Errorf("backend %q: unknown scheme (want sqlite:PATH or postgres://…)", RedactURL(rawURL))
 	}
@@ -66,6 +74,19 @@ func Open(rawURL string, opts PoolOptions) (*Backend, error) {
 		b.DB.SetConnMaxLifetime(opts.ConnMaxLifetime)
 	}
 	return b, nil
+}
+
+// OpenPool opens a second connection pool to the backend, apart from DB,
+// for work that must not queue behind the shard statements holding DB's
+// connections (the two-phase-commit log). The caller closes it.
+func (b *Backend) OpenPool() *sql.DB { return sql.OpenDB(b.connector) }
+
+// wrap applies a PoolOptions.WrapConnector to a backend's connector.
+func wrap(c driver.Connector, url string, w func(string, driver.Connector) driver.Connector) driver.Connector {
+	if w == nil {
+		return c
+	}
+	return w(url, c)
 }
 
 // Close closes the backend's pool.

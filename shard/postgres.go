@@ -3,6 +3,7 @@ package shard
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -12,13 +13,14 @@ import (
 // openPostgresBackend opens a PostgreSQL backend through pgx. URL parameters pgx
 // does not know, such as search_path, are sent as run-time parameters, so
 // several shards can share one database in schemas of their own.
-func openPostgresBackend(rawURL string) (*Backend, error) {
+func openPostgresBackend(rawURL string, wrapper func(string, driver.Connector) driver.Connector) (*Backend, error) {
 	cfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("backend %q: %v", RedactURL(rawURL), redactErr(err))
 	}
-	db := stdlib.OpenDB(*cfg)
-	return &Backend{DB: db, Dialect: PostgreSQL, URL: RedactURL(rawURL)}, nil
+	url := RedactURL(rawURL)
+	connector := wrap(stdlib.GetConnector(*cfg), url, wrapper)
+	return &Backend{DB: sql.OpenDB(connector), Dialect: PostgreSQL, URL: url, connector: connector}, nil
 }
 
 func postgresPrimaryKey(ctx context.Context, db *sql.DB, table string) ([]string, error) {
@@ -47,4 +49,20 @@ func quoteIdent(s string) string {
 // redactErr hides what a pgx parse error may quote of a URL.
 func redactErr(err error) string {
 	return RedactURL(err.Error())
+}
+
+// InFailedTransaction reports whether a PostgreSQL connection is in a
+// failed transaction: a statement of the transaction had an error, and
+// PostgreSQL refuses every statement until ROLLBACK or ROLLBACK TO
+// SAVEPOINT, and turns COMMIT into ROLLBACK. It reads the state the
+// server reported last, without a round trip. known is false when the
+// connection is not pgx's (or a wrapper exposing it with a Conn method).
+func InFailedTransaction(c *sql.Conn) (failed, known bool) {
+	c.Raw(func(dc any) error {
+		if pc, ok := dc.(interface{ Conn() *pgx.Conn }); ok && pc.Conn() != nil {
+			failed, known = pc.Conn().PgConn().TxStatus() == 'E', true
+		}
+		return nil
+	})
+	return failed, known
 }

@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"strings"
 
-	_ "modernc.org/sqlite" // registers "sqlite"
+	"database/sql/driver"
+
+	"modernc.org/sqlite"
 )
 
 // SQLite shards get these pragmas unless their URL sets them:
@@ -34,7 +36,7 @@ var sqlitePragmas = []struct{ name, value string }{
 // openSQLiteBackend opens sqlite:PATH[?params]. PATH ":memory:" is rewritten by
 // the caller into a named in-memory database (sqlite:/NAME?vfs=memdb),
 // which every connection of the pool shares.
-func openSQLiteBackend(rawURL string) (*Backend, error) {
+func openSQLiteBackend(rawURL string, wrapper func(string, driver.Connector) driver.Connector) (*Backend, error) {
 	rest := strings.TrimPrefix(rawURL, "sqlite:")
 	rest = strings.TrimPrefix(rest, "//")
 	path, query, _ := strings.Cut(rest, "?")
@@ -64,11 +66,13 @@ func openSQLiteBackend(rawURL string) (*Backend, error) {
 		params.Set("_txlock", "immediate")
 	}
 	dsn := "file:" + path + "?" + params.Encode()
-	db, err := sql.Open("sqlite", dsn)
+	connector, err := sqlite.NewConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("backend %q: %w", rawURL, err)
 	}
-	b := &Backend{DB: db, Dialect: SQLite, URL: rawURL}
+	connector = wrap(connector, rawURL, wrapper)
+	b := &Backend{DB: sql.OpenDB(connector), Dialect: SQLite, URL: rawURL, connector: connector}
+	db := b.DB
 	if memory {
 		// The database lives as long as one connection is open.
 		db.SetConnMaxIdleTime(0)
