@@ -5,7 +5,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +24,9 @@ type conn struct {
 	ownsConnector bool
 	// lookupSeq numbers the savepoints that protect lookup writes.
 	lookupSeq int
+	// outer, on a connection detached from another for a lookup write in
+	// a transaction of its own, is the other connection's transaction.
+	outer *transaction
 }
 
 var (
@@ -145,8 +147,9 @@ func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows
 	ctx, cancel := c.statementContext(ctx)
 	it, err := p.Query(ctx, c, args)
 	if err != nil {
+		err = c.statementError(ctx, err)
 		cancel()
-		return nil, c.statementError(ctx, err)
+		return nil, err
 	}
 	return newRows(it, cancel), nil
 }
@@ -185,15 +188,18 @@ func (c *conn) statementContext(ctx context.Context) (context.Context, context.C
 }
 
 // statementError adds what the caller needs to know to a failed
-// statement's error: a statement that failed inside a transaction because
-// its context ended has rolled the transaction back.
+// statement's error. Inside a transaction, a statement whose context
+// ended, whose shard connection broke or that met a lock conflict rolls
+// the transaction back on every shard (see mustAbort); the transaction
+// stays on the connection, failing every statement and Commit, until the
+// application rolls it back. The error never reads as driver.ErrBadConn:
+// database/sql would run the statement again, and some shards may have
+// applied it.
 func (c *conn) statementError(ctx context.Context, err error) error {
-	if c.tx != nil && ctx.Err() != nil {
-		c.tx.rollback(context.Background())
-		c.endTx()
-		return fmt.Errorf("%w (the transaction was rolled back)", err)
+	if c.tx != nil && mustAbort(ctx, err) {
+		err = c.tx.abort(err)
 	}
-	return err
+	return noRetry(err)
 }
 
 // namedArgs returns the arguments in order. CheckNamedValue has already
@@ -283,63 +289,4 @@ func sessionTarget(s *route.Session) string {
 		t += "[" + s.KeyRange.String() + "]"
 	}
 	return t
-}
-
-// txControl recognises transaction statements, which the parser does not
-// fully know (SAVEPOINT, RELEASE, ROLLBACK TO) and which act on the
-// connection rather than on shards.
-func txControl(query string) (txStatement, bool) {
-	f := strings.Fields(strings.TrimRight(strings.TrimSpace(query), ";"))
-	if len(f) == 0 {
-		return txStatement{}, false
-	}
-	w := strings.ToLower(f[0])
-	rest := lowerAll(f[1:])
-	switch {
-	case w == "begin" && (len(rest) == 0 || len(rest) == 1 && rest[0] == "work"):
-		return txStatement{kind: txBegin}, true
-	case w == "start" && len(rest) >= 1 && rest[0] == "transaction":
-		st := txStatement{kind: txBegin}
-		for _, m := range strings.Split(strings.Join(f[2:], " "), ",") {
-			switch strings.ToLower(strings.TrimSpace(m)) {
-			case "":
-			case "read only":
-				st.readOnly = true
-			case "read write":
-			default:
-				return txStatement{kind: txInvalid, name: strings.TrimSpace(m)}, true
-			}
-		}
-		return st, true
-	case w == "commit" && (len(rest) == 0 || len(rest) == 1 && rest[0] == "work"):
-		return txStatement{kind: txCommit}, true
-	case w == "rollback" && (len(rest) == 0 || len(rest) == 1 && rest[0] == "work"):
-		return txStatement{kind: txRollback}, true
-	case w == "rollback" && len(rest) >= 2 && (rest[0] == "to" || rest[0] == "work" && rest[1] == "to"):
-		name := f[len(f)-1]
-		if n := len(rest); n >= 2 && rest[n-2] != "to" && rest[n-2] != "savepoint" {
-			return txStatement{kind: txInvalid, name: strings.Join(f, " ")}, true
-		}
-		return txStatement{kind: txRollbackTo, name: unquoteIdent(name)}, true
-	case w == "savepoint" && len(rest) == 1:
-		return txStatement{kind: txSavepoint, name: unquoteIdent(f[1])}, true
-	case w == "release" && len(rest) == 2 && rest[0] == "savepoint":
-		return txStatement{kind: txRelease, name: unquoteIdent(f[2])}, true
-	}
-	return txStatement{}, false
-}
-
-func lowerAll(f []string) []string {
-	out := make([]string, len(f))
-	for i, s := range f {
-		out[i] = strings.ToLower(s)
-	}
-	return out
-}
-
-func unquoteIdent(s string) string {
-	if len(s) >= 2 && (s[0] == '`' && s[len(s)-1] == '`' || s[0] == '"' && s[len(s)-1] == '"') {
-		return s[1 : len(s)-1]
-	}
-	return s
 }

@@ -78,8 +78,13 @@ func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.R
 	return shard.ExecAll(ctx, calls)
 }
 
-// Atomic runs fn in the connection's transaction, or in one of its own
-// committed only if fn succeeds.
+// Atomic runs fn in the connection's transaction or, outside one, in an
+// implicit transaction of the session's transaction mode, committed only
+// if fn succeeds: in multi, shard by shard, so the write is all or none
+// unless a COMMIT itself fails after another shard's succeeded (a
+// CommitError then names the shards); in twopc, with two-phase commit; in
+// single, a write that needs a second shard is refused before anything
+// is written.
 func (c *conn) Atomic(ctx context.Context, fn func(ctx context.Context) error) error {
 	if c.tx != nil {
 		return fn(ctx)
@@ -101,9 +106,25 @@ func (c *conn) Atomic(ctx context.Context, fn func(ctx context.Context) error) e
 	return t.commit(ctx)
 }
 
-// Autonomous runs fn in a transaction of its own on the shard's backend.
+// Autonomous runs fn in a transaction of its own on the shard's backend,
+// as sequence reservations do. Inside a transaction on SQLite shards the
+// deadlock detector learns of it: it needs the file's write lock while
+// the transaction holds others.
 func (c *conn) Autonomous(ctx context.Context, s *shard.Shard, fn func(ctx context.Context, q shard.Querier) error) error {
+	var tracked *transaction
+	if c.tx != nil && s.Backend.Dialect == shard.SQLite {
+		tracked = c.tx
+		if err := c.e.locks.wait(tracked, s); err != nil {
+			return err
+		}
+	}
 	tx, err := s.Backend.DB.BeginTx(ctx, nil)
+	if tracked != nil {
+		c.e.locks.took(tracked, s, err == nil)
+		if err == nil {
+			defer c.e.locks.release(tracked, s.Backend)
+		}
+	}
 	if err != nil {
 		return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
 	}
@@ -245,7 +266,7 @@ func (c *conn) QueryKeyspaceID(ctx context.Context, keyspace string, ksid []byte
 // detached returns a connection on the same session without its
 // transaction.
 func (c *conn) detached() *conn {
-	sub := &conn{e: c.e, session: c.session}
+	sub := &conn{e: c.e, session: c.session, outer: c.tx}
 	sub.session.InTransaction = false
 	return sub
 }

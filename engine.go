@@ -22,6 +22,10 @@ type engine struct {
 	closed  atomic.Bool
 	// defaultKeyspace is the session keyspace new connections start in.
 	defaultKeyspace string
+	// locks detects deadlocks between transactions on SQLite shards.
+	locks writeLocks
+	// twopc coordinates two-phase commits; nil without PostgreSQL shards.
+	twopc *twopc
 }
 
 // memoryCounter makes the names of private in-memory shards unique within
@@ -52,6 +56,7 @@ func newEngine(cfg *Config) (*engine, error) {
 		return nil, err
 	}
 	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache), limit: cfg.ScatterConcurrency}
+	e.twopc = newTwoPC(topo, cfg.MaxOpenConns)
 	if cfg.Keyspace != "" && vs.Keyspace(cfg.Keyspace) != nil {
 		e.defaultKeyspace = cfg.Keyspace
 	} else if names := vs.KeyspaceNames(); len(names) == 1 {
@@ -123,6 +128,9 @@ func shardURL(cfg *Config, ks *route.Keyspace, name, vschemaDir string, memoryID
 func (e *engine) close() error {
 	if e.closed.Swap(true) {
 		return nil
+	}
+	if e.twopc != nil {
+		e.twopc.close()
 	}
 	return e.topo.Close()
 }

@@ -15,14 +15,24 @@ import (
 )
 
 // transaction is a connection's transaction across shards. A shard joins
-// the first time a statement touches it: a backend transaction is begun on
-// a connection of the shard's pool and kept until commit or rollback, so
-// later statements on that shard see the transaction's writes.
+// the first time a statement touches it: a connection is taken from the
+// shard's pool and a backend transaction begun on it, and both are kept
+// until commit or rollback, so later statements on that shard see the
+// transaction's writes.
+//
+// How the backend transactions commit is the transaction mode: one shard
+// only (single), shard by shard (multi), or two-phase commit (twopc, see
+// twopc.go).
 type transaction struct {
 	c        *conn
+	e        *engine
 	mode     string
-	opts     *sql.TxOptions
+	opts     sql.TxOptions
 	implicit bool
+	// outer is the transaction a detached connection's statements run
+	// beside (lookup writes in their own transaction): it waits for them,
+	// which the deadlock detector must know.
+	outer *transaction
 	// ctx lives as long as the transaction: the backend transactions are
 	// begun with it, so a statement's context ending does not end them.
 	ctx    context.Context
@@ -31,19 +41,43 @@ type transaction struct {
 	mu         sync.Mutex
 	parts      []*txPart // in the order the shards joined
 	byKey      map[partKey]*txPart
-	savepoints []string
+	savepoints []string // lower case, oldest first
 	// order is the commit order statements join in now: lookup vindexes
 	// write in the pre and post transactions (see vindex.CommitOrder).
 	order vindex.CommitOrder
+	// first is the first shard a statement of the normal order touched:
+	// transaction_mode single refuses any other backend.
+	first *shard.Shard
+	// failed is set once the transaction was rolled back under the
+	// application (its context ended, a shard connection broke, a
+	// deadlock): every statement fails with it until Rollback.
+	failed error
 }
 
 // txPart is one backend transaction of the transaction.
 type txPart struct {
+	t     *transaction
 	shard *shard.Shard
+	order vindex.CommitOrder
+	conn  *sql.Conn
 	tx    *sql.Tx
 	// rank orders commits: the pre transactions, then the normal ones,
 	// then the post ones; within a rank, the order of joining.
 	rank int
+	// locked: the part holds its SQLite file's write lock, which the
+	// connector's deadlock detector tracks.
+	locked bool
+	// queryOnly: the part is a read-only SQLite transaction, enforced
+	// with PRAGMA query_only, which is undone before the connection goes
+	// back to the pool.
+	queryOnly bool
+
+	// gid is the part's PostgreSQL transaction id during a two-phase
+	// commit; prepared says PREPARE TRANSACTION took effect, and
+	// maybePrepared that the connection broke before it could be known.
+	gid           string
+	prepared      bool
+	maybePrepared bool
 }
 
 // partKey names a backend transaction. On PostgreSQL the pre, normal and
@@ -67,102 +101,247 @@ func orderRank(o vindex.CommitOrder) int {
 
 func newTransaction(c *conn, opts driver.TxOptions) (*transaction, error) {
 	mode := c.session.TransactionMode
-	if mode == TxTwoPC {
-		return nil, &UnsupportedError{Msg: "transaction_mode twopc is not available yet; use multi"}
+	if mode == "" {
+		mode = TxMulti
 	}
-	txo, err := txOptions(c.e.topo, opts)
+	txo, err := txOptions(opts)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	return &transaction{c: c, mode: mode, opts: txo, ctx: ctx, cancel: cancel, byKey: map[partKey]*txPart{}}, nil
-}
-
-// txOptions maps database/sql's options to every backend of the topology:
-// SQLite transactions are serializable, which gives every weaker level;
-// PostgreSQL gives the standard levels. A level a backend cannot give is
-// an error now, not when a shard joins.
-func txOptions(topo *shard.Topology, opts driver.TxOptions) (*sql.TxOptions, error) {
-	level := sql.IsolationLevel(opts.Isolation)
-	for _, b := range topo.Backends() {
-		switch level {
-		case sql.LevelDefault, sql.LevelReadUncommitted, sql.LevelReadCommitted, sql.LevelRepeatableRead, sql.LevelSerializable:
-		case sql.LevelSnapshot:
-			if b.Dialect == shard.PostgreSQL {
-				// PostgreSQL's REPEATABLE READ is snapshot isolation.
-				level = sql.LevelRepeatableRead
-			}
-		default:
-			return nil, fmt.Errorf("vitessdo: isolation level %v is not available on %s", level, b.Dialect)
+	if mode == TxTwoPC {
+		if err := twoPCAvailable(c.e.topo); err != nil {
+			return nil, err
 		}
 	}
-	return &sql.TxOptions{Isolation: level, ReadOnly: opts.ReadOnly}, nil
+	ctx, cancel := context.WithCancel(context.Background())
+	return &transaction{c: c, e: c.e, mode: mode, opts: txo, outer: c.outer, ctx: ctx, cancel: cancel, byKey: map[partKey]*txPart{}}, nil
 }
 
-// querier returns the shard's backend transaction, beginning it (and
-// replaying the savepoints set so far) when the shard joins.
+// txOptions checks database/sql's options. Every level up to
+// serializable is available: SQLite transactions are serializable, which
+// gives every weaker level, and PostgreSQL gives each standard level
+// (snapshot is its REPEATABLE READ). A level holds shard by shard: there
+// is no snapshot across shards. Write-committed and linearizable are
+// refused now, not when a shard joins, as database/sql asks.
+func txOptions(opts driver.TxOptions) (sql.TxOptions, error) {
+	level := sql.IsolationLevel(opts.Isolation)
+	switch level {
+	case sql.LevelDefault, sql.LevelReadUncommitted, sql.LevelReadCommitted, sql.LevelRepeatableRead, sql.LevelSnapshot, sql.LevelSerializable:
+		return sql.TxOptions{Isolation: level, ReadOnly: opts.ReadOnly}, nil
+	}
+	return sql.TxOptions{}, fmt.Errorf("vitessdo: isolation level %v is not available: shards give read uncommitted to serializable (SQLite shards are always serializable), shard by shard", level)
+}
+
+// backendTxOptions maps the options to a backend. modernc.org/sqlite
+// ignores the isolation level (SQLite is serializable), and for ReadOnly
+// begins a DEFERRED transaction, which takes no write lock but does not
+// refuse writes: join adds PRAGMA query_only.
+func backendTxOptions(d shard.Dialect, o sql.TxOptions) *sql.TxOptions {
+	if d == shard.SQLite {
+		return &sql.TxOptions{ReadOnly: o.ReadOnly}
+	}
+	if o.Isolation == sql.LevelSnapshot {
+		o.Isolation = sql.LevelRepeatableRead
+	}
+	return &o
+}
+
+// querier returns the shard's backend transaction, beginning it when the
+// shard joins.
 func (t *transaction) querier(ctx context.Context, s *shard.Shard) (shard.Querier, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.failed != nil {
+		return nil, t.failed
+	}
+	normal := t.order == vindex.CommitNormal
+	if normal && t.mode == TxSingle && t.first != nil && t.first.Backend != s.Backend {
+		return nil, &TransactionError{Msg: fmt.Sprintf("transaction_mode single: the transaction is on shard %s and a statement needs shard %s; keep the transaction on one shard, or use transaction_mode multi or twopc", t.first, s)}
+	}
 	k := partKey{order: t.order, backend: s.Backend}
 	if s.Backend.Dialect == shard.SQLite {
 		k.order = vindex.CommitNormal
 	}
-	if p := t.byKey[k]; p != nil {
-		if r := orderRank(t.order); r < p.rank {
-			p.rank = r
+	p := t.byKey[k]
+	if p == nil {
+		var err error
+		if p, err = t.join(ctx, s, k); err != nil {
+			return nil, err
 		}
-		return p.tx, nil
+	} else if r := orderRank(t.order); r < p.rank {
+		p.rank = r
 	}
-	if t.mode == TxSingle && len(t.parts) > 0 && t.parts[0].shard.Backend != s.Backend {
-		return nil, &TransactionError{Msg: fmt.Sprintf("transaction_mode single: the transaction is on shard %s and a statement needs shard %s; use transaction_mode multi, or keep the transaction on one shard", t.parts[0].shard, s)}
+	if normal && t.first == nil {
+		t.first = s
 	}
-	opts := t.opts
-	if s.Backend.Dialect == shard.SQLite && opts.Isolation != sql.LevelDefault {
-		// SQLite is serializable whatever is asked; the driver accepts
-		// only the default.
-		opts = &sql.TxOptions{ReadOnly: opts.ReadOnly}
-	}
-	tx, err := s.Backend.DB.BeginTx(t.ctx, opts)
-	if err != nil {
-		return nil, &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
-	}
-	for _, sp := range t.savepoints {
-		if _, err := tx.ExecContext(ctx, savepointSQL(s.Backend.Dialect, "SAVEPOINT", sp)); err != nil {
-			tx.Rollback()
-			return nil, &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
-		}
-	}
-	p := &txPart{shard: s, tx: tx, rank: orderRank(t.order)}
-	t.parts = append(t.parts, p)
-	t.byKey[k] = p
-	return tx, nil
+	return p.tx, nil
 }
 
-// commit commits the shards one by one: the pre transactions, the normal
-// ones, the post ones, each group in the order the shards joined. If a
-// commit fails after others succeeded, the rest are rolled back and the
-// error lists exactly which shards committed.
+// join begins the shard's backend transaction and replays the savepoints
+// set so far, so that ROLLBACK TO means the same on every shard. Waiting
+// for a pool connection ends with the statement's context; the backend
+// transaction lives with the transaction's.
+func (t *transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txPart, error) {
+	b := s.Backend
+	conn, err := b.DB.Conn(ctx)
+	if err != nil {
+		return nil, shardError(s, err)
+	}
+	p := &txPart{t: t, shard: s, order: k.order, conn: conn, rank: orderRank(t.order)}
+	if b.Dialect == shard.SQLite && !t.opts.ReadOnly {
+		if err := t.e.locks.wait(t, s); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b.Dialect, t.opts))
+		t.e.locks.took(t, s, err == nil)
+		p.locked = err == nil
+	} else {
+		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b.Dialect, t.opts))
+	}
+	if err != nil {
+		p.release()
+		return nil, shardError(s, err)
+	}
+	if b.Dialect == shard.SQLite && t.opts.ReadOnly {
+		p.queryOnly = true
+		if _, err := p.tx.ExecContext(ctx, "PRAGMA query_only = 1"); err != nil {
+			p.end(false)
+			return nil, shardError(s, err)
+		}
+	}
+	for _, sp := range t.savepoints {
+		if _, err := p.tx.ExecContext(ctx, savepointSQL("SAVEPOINT", sp)); err != nil {
+			p.end(false)
+			return nil, shardError(s, err)
+		}
+	}
+	t.parts = append(t.parts, p)
+	t.byKey[k] = p
+	return p, nil
+}
+
+func shardError(s *shard.Shard, err error) error {
+	var se *shard.Error
+	if errors.As(err, &se) {
+		return err
+	}
+	return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
+}
+
+// String names the part's shard, and its commit order when a backend has
+// several.
+func (p *txPart) String() string {
+	if p.order == vindex.CommitNormal {
+		return p.shard.String()
+	}
+	return p.shard.String() + " (" + p.order.String() + ")"
+}
+
+// end commits or rolls back the part's backend transaction and gives its
+// connection back. Ending a part twice does nothing.
+func (p *txPart) end(commit bool) error {
+	p.t.mu.Lock()
+	tx := p.tx
+	p.tx = nil
+	p.t.mu.Unlock()
+	var err error
+	if tx != nil {
+		if commit {
+			err = tx.Commit()
+		} else if err = tx.Rollback(); errors.Is(err, sql.ErrTxDone) {
+			err = nil
+		}
+	}
+	p.release()
+	return err
+}
+
+// release gives back what the part holds besides its backend
+// transaction: the SQLite write lock's place in the deadlock detector
+// and the pool connection.
+func (p *txPart) release() {
+	p.t.mu.Lock()
+	conn, locked, queryOnly := p.conn, p.locked, p.queryOnly
+	p.conn, p.locked = nil, false
+	p.t.mu.Unlock()
+	if locked {
+		p.t.e.locks.release(p.t, p.shard.Backend)
+	}
+	if conn == nil {
+		return
+	}
+	if queryOnly {
+		if _, err := conn.ExecContext(context.Background(), "PRAGMA query_only = 0"); err != nil {
+			discard(conn)
+		}
+	}
+	conn.Close()
+}
+
+// discard closes a pool connection instead of returning it to the pool.
+func discard(c *sql.Conn) {
+	c.Raw(func(any) error { return driver.ErrBadConn })
+}
+
+// commitOrder returns the parts in the order they commit.
+func (t *transaction) commitOrder() []*txPart {
+	parts := append([]*txPart(nil), t.parts...)
+	sort.SliceStable(parts, func(i, j int) bool { return parts[i].rank < parts[j].rank })
+	return parts
+}
+
+// commit commits the transaction in its mode. A PostgreSQL part in a
+// failed transaction (a statement had an error and no ROLLBACK TO
+// SAVEPOINT followed) would turn its COMMIT into ROLLBACK after other
+// shards committed: such a transaction is rolled back everywhere instead.
 func (t *transaction) commit(ctx context.Context) error {
 	defer t.cancel()
 	t.mu.Lock()
-	parts := append([]*txPart(nil), t.parts...)
+	failed := t.failed
+	parts := t.commitOrder()
 	t.mu.Unlock()
-	sort.SliceStable(parts, func(i, j int) bool { return parts[i].rank < parts[j].rank })
+	if failed != nil {
+		t.rollbackParts()
+		return failed
+	}
+	for _, p := range parts {
+		if p.shard.Backend.Dialect != shard.PostgreSQL {
+			continue
+		}
+		if failed, _ := shard.InFailedTransaction(p.conn); failed {
+			t.rollbackParts()
+			return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: errors.New("commit refused: a statement of the transaction failed on this shard, and PostgreSQL rolls back a transaction after an error unless it rolls back to a savepoint; every shard was rolled back")}
+		}
+	}
+	if t.mode == TxTwoPC && len(parts) > 1 && !t.opts.ReadOnly {
+		return t.e.twopc.commit(t, parts)
+	}
+	return commitInOrder(parts)
+}
+
+// commitInOrder commits the parts one by one. If a commit fails, the rest
+// are rolled back and the error lists exactly which shards committed.
+func commitInOrder(parts []*txPart) error {
 	var committed []string
 	for i, p := range parts {
-		if err := p.tx.Commit(); err != nil {
-			var rolled []string
-			for _, q := range parts[i+1:] {
-				q.tx.Rollback()
-				rolled = append(rolled, q.shard.String())
-			}
-			if i == 0 {
-				return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("commit: %w (no shard committed; the others were rolled back)", err)}
-			}
-			return &CommitError{Committed: committed, Failed: p.shard.String(), RolledBack: rolled, Err: err}
+		err := p.end(true)
+		if err == nil {
+			committed = append(committed, p.String())
+			continue
 		}
-		committed = append(committed, p.shard.String())
+		var rolled []string
+		for _, q := range parts[i+1:] {
+			q.end(false)
+			rolled = append(rolled, q.String())
+		}
+		if i == 0 && !brokenConnection(err) {
+			if len(parts) == 1 {
+				return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("commit: %w", err)}
+			}
+			return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("commit: %w (no shard committed; the others were rolled back)", err)}
+		}
+		return &CommitError{Committed: committed, Failed: p.String(), Unknown: brokenConnection(err), RolledBack: rolled, Err: err}
 	}
 	return nil
 }
@@ -170,30 +349,64 @@ func (t *transaction) commit(ctx context.Context) error {
 // rollback rolls back every shard.
 func (t *transaction) rollback(ctx context.Context) error {
 	defer t.cancel()
+	return t.rollbackParts()
+}
+
+func (t *transaction) rollbackParts() error {
 	t.mu.Lock()
-	parts := t.parts
+	parts := append([]*txPart(nil), t.parts...)
 	t.mu.Unlock()
 	var errs []error
 	for _, p := range parts {
-		if err := p.tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+		if err := p.end(false); err != nil {
 			errs = append(errs, &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("rollback: %w", err)})
 		}
 	}
 	return errors.Join(errs...)
 }
 
+// abort rolls back every shard under the application, which learns it
+// from every later statement, and from Commit, until it rolls back.
+func (t *transaction) abort(cause error) error {
+	t.rollbackParts()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.failed == nil {
+		t.failed = &TransactionError{Msg: "the transaction was rolled back on every shard: " + cause.Error(), Err: cause}
+	}
+	return t.failed
+}
+
+// mustAbort reports a statement error after which the transaction cannot
+// go on as the application expects: the statement's context ended (a
+// shard may have applied part of it), a shard connection broke (that
+// shard's transaction is gone), or a lock conflict a retry resolves
+// (PostgreSQL's deadlock and serialization failures, SQLite's busy file,
+// the connector's deadlock detector), after which holding the other
+// shards' locks only makes the other transaction wait.
+func mustAbort(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || brokenConnection(err) || lockConflict(err)
+}
+
 // savepoint applies SAVEPOINT, ROLLBACK TO or RELEASE on every shard in
 // the transaction and keeps the list of savepoints that shards joining
-// later replay, so that ROLLBACK TO means the same on every shard.
+// later replay, so that ROLLBACK TO means the same on every shard. Names
+// are case-insensitive, as in MySQL. A savepoint statement that fails on
+// a shard after it took effect on another leaves the shards disagreeing:
+// the transaction is then rolled back.
 func (t *transaction) savepoint(ctx context.Context, kind txKind, name string) error {
 	if !validSavepoint(name) {
 		return fmt.Errorf("vitessdo: savepoint name %q: use letters, digits and _", name)
 	}
+	name = strings.ToLower(name)
 	t.mu.Lock()
-	defer t.mu.Unlock()
+	if t.failed != nil {
+		t.mu.Unlock()
+		return t.failed
+	}
 	idx := -1
 	for i, sp := range t.savepoints {
-		if strings.EqualFold(sp, name) {
+		if sp == name {
 			idx = i
 		}
 	}
@@ -205,24 +418,37 @@ func (t *transaction) savepoint(ctx context.Context, kind txKind, name string) e
 		verb = "RELEASE SAVEPOINT"
 	}
 	if kind != txSavepoint && idx < 0 {
+		t.mu.Unlock()
 		return fmt.Errorf("vitessdo: %s %s: no such savepoint", verb, name)
 	}
-	for _, p := range t.parts {
-		if _, err := p.tx.ExecContext(ctx, savepointSQL(p.shard.Backend.Dialect, verb, name)); err != nil {
-			return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: err}
+	var failed error
+	for i, p := range t.parts {
+		if _, err := p.tx.ExecContext(ctx, savepointSQL(verb, name)); err != nil {
+			failed = shardError(p.shard, err)
+			if i == 0 && !mustAbort(ctx, err) {
+				t.mu.Unlock()
+				return failed
+			}
+			break
 		}
 	}
-	switch kind {
-	case txSavepoint:
-		if idx >= 0 {
-			// A savepoint of the same name replaces the old one.
-			t.savepoints = append(t.savepoints[:idx], t.savepoints[idx+1:]...)
+	if failed == nil {
+		switch kind {
+		case txSavepoint:
+			if idx >= 0 {
+				// A savepoint of the same name replaces the old one.
+				t.savepoints = append(t.savepoints[:idx], t.savepoints[idx+1:]...)
+			}
+			t.savepoints = append(t.savepoints, name)
+		case txRollbackTo:
+			t.savepoints = t.savepoints[:idx+1]
+		case txRelease:
+			t.savepoints = t.savepoints[:idx]
 		}
-		t.savepoints = append(t.savepoints, name)
-	case txRollbackTo:
-		t.savepoints = t.savepoints[:idx+1]
-	case txRelease:
-		t.savepoints = t.savepoints[:idx]
+	}
+	t.mu.Unlock()
+	if failed != nil {
+		return t.abort(fmt.Errorf("%s %s: %w", verb, name, failed))
 	}
 	return nil
 }
@@ -239,7 +465,9 @@ func validSavepoint(name string) bool {
 	return true
 }
 
-func savepointSQL(d shard.Dialect, verb, name string) string {
+// savepointSQL quotes the name, which both dialects accept in double
+// quotes; the name is already lower case, so quoting changes nothing.
+func savepointSQL(verb, name string) string {
 	return verb + ` "` + name + `"`
 }
 
@@ -251,13 +479,14 @@ type txHandle struct {
 
 var _ driver.Tx = (*txHandle)(nil)
 
-// Commit commits every shard of the transaction; see CommitError.
+// Commit commits every shard of the transaction; see CommitError and
+// TwoPCError.
 func (h *txHandle) Commit() error {
 	if h.c.tx != h.t {
 		return sql.ErrTxDone
 	}
 	h.c.endTx()
-	return h.t.commit(context.Background())
+	return noRetry(h.t.commit(context.Background()))
 }
 
 // Rollback rolls back every shard of the transaction.
@@ -266,88 +495,5 @@ func (h *txHandle) Rollback() error {
 		return sql.ErrTxDone
 	}
 	h.c.endTx()
-	return h.t.rollback(context.Background())
-}
-
-// CommitError reports a multi-shard commit that failed part way: the
-// shards in Committed have committed, Failed did not, and RolledBack were
-// rolled back. The transaction is neither all applied nor all undone.
-type CommitError struct {
-	Committed  []string
-	Failed     string
-	RolledBack []string
-	Err        error
-}
-
-func (e *CommitError) Error() string {
-	return fmt.Sprintf("vitessdo: commit failed on shard %s after shards %s committed (rolled back: %s): %v",
-		e.Failed, strings.Join(e.Committed, ", "), listOrNone(e.RolledBack), e.Err)
-}
-
-// Unwrap returns the failed shard's error.
-func (e *CommitError) Unwrap() error { return e.Err }
-
-func listOrNone(l []string) string {
-	if len(l) == 0 {
-		return "none"
-	}
-	return strings.Join(l, ", ")
-}
-
-// TransactionError reports a statement the transaction mode refuses. The
-// transaction stays usable for rollback.
-type TransactionError struct {
-	Msg string
-}
-
-func (e *TransactionError) Error() string { return "vitessdo: " + e.Msg }
-
-// txKind is a transaction statement given as SQL text.
-type txKind int
-
-const (
-	txInvalid txKind = iota
-	txBegin
-	txCommit
-	txRollback
-	txSavepoint
-	txRollbackTo
-	txRelease
-)
-
-type txStatement struct {
-	kind     txKind
-	name     string
-	readOnly bool
-}
-
-// runTxControl runs BEGIN, COMMIT, ROLLBACK and the savepoint statements
-// given as SQL text. They act like the database/sql calls; a transaction
-// begun with BEGIN belongs to the connection, so use it through sql.Conn.
-func (c *conn) runTxControl(ctx context.Context, st txStatement) error {
-	switch st.kind {
-	case txInvalid:
-		return fmt.Errorf("vitessdo: unsupported transaction statement %q", st.name)
-	case txBegin:
-		_, err := c.BeginTx(ctx, driver.TxOptions{ReadOnly: st.readOnly})
-		return err
-	case txCommit:
-		if c.tx == nil {
-			return nil
-		}
-		t := c.tx
-		c.endTx()
-		return t.commit(ctx)
-	case txRollback:
-		if c.tx == nil {
-			return nil
-		}
-		t := c.tx
-		c.endTx()
-		return t.rollback(ctx)
-	}
-	if c.tx == nil {
-		return fmt.Errorf("vitessdo: savepoint statements need a transaction")
-	}
-	return c.tx.savepoint(ctx, st.kind, st.name)
+	return noRetry(h.t.rollback(context.Background()))
 }

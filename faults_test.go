@@ -1,0 +1,387 @@
+package vitessdo_test
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dot-do/vitessdo"
+)
+
+// writeOnEveryShard begins a transaction and inserts one user on each
+// shard of app, joining them in shard order, which is the commit order.
+func writeOnEveryShard(t *testing.T, env *txEnv, db *sql.DB) *sql.Tx {
+	t.Helper()
+	ids := idsByShard(t, db, 1)
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tx.Rollback() })
+	for _, s := range env.shards("app") {
+		mustExec(t, tx, "INSERT INTO users (id) VALUES (?)", ids[s][0])
+	}
+	return tx
+}
+
+func allCounts(env *txEnv, n int64) map[string]int64 {
+	out := map[string]int64{}
+	for _, s := range env.shards("app") {
+		out[s] = n
+	}
+	return out
+}
+
+func TestMultiCommitFailureListsExactlyWhichShardsCommitted(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		env := newAppEnv(t, e)
+		shards := env.shards("app")
+		tests := []struct {
+			name string
+			rule faultRule
+			// committed is how many shards, in commit order, committed.
+			committed int
+			unknown   bool
+		}{
+			{name: "third shard fails", rule: faultRule{shard: shards[2], op: "commit"}, committed: 2},
+			{name: "last shard fails", rule: faultRule{shard: shards[3], op: "commit"}, committed: 3},
+			{name: "connection lost after the third shard committed", rule: faultRule{shard: shards[2], op: "commit", err: driver.ErrBadConn, after: true}, committed: 3, unknown: true},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				db, _ := env.open(t, vitessdo.TxMulti)
+				mustExec(t, db, "DELETE FROM users")
+				tx := writeOnEveryShard(t, env, db)
+				rule := tt.rule
+				env.faults.add(&rule)
+				defer env.faults.reset()
+				err := tx.Commit()
+				var ce *vitessdo.CommitError
+				if !errors.As(err, &ce) {
+					t.Fatalf("Commit: %v, want a CommitError", err)
+				}
+				failed := tt.rule.shard
+				want := &vitessdo.CommitError{Committed: shards[:2], Failed: failed, Unknown: tt.unknown, RolledBack: shards[3:]}
+				if tt.rule.shard == shards[3] {
+					want.Committed, want.RolledBack = shards[:3], nil
+				}
+				if diff := cmp.Diff(want, ce, cmpIgnoreErr); diff != "" {
+					t.Errorf("CommitError (-want +got):\n%s", diff)
+				}
+				if !strings.Contains(err.Error(), failed) {
+					t.Errorf("error %q does not name the failed shard", err)
+				}
+				env.faults.reset()
+				wantRows := zeroCounts(env)
+				for _, s := range shards[:tt.committed] {
+					wantRows[s] = 1
+				}
+				if diff := cmp.Diff(wantRows, count(t, db, "app", "users")); diff != "" {
+					t.Errorf("rows per shard (-want +got):\n%s", diff)
+				}
+			})
+		}
+		t.Run("first shard fails", func(t *testing.T) {
+			db, _ := env.open(t, vitessdo.TxMulti)
+			mustExec(t, db, "DELETE FROM users")
+			tx := writeOnEveryShard(t, env, db)
+			env.faults.add(&faultRule{shard: shards[0], op: "commit"})
+			defer env.faults.reset()
+			err := tx.Commit()
+			var se *vitessdo.ShardError
+			if !errors.As(err, &se) || se.Shard != "-40" || !strings.Contains(err.Error(), "no shard committed") {
+				t.Fatalf("Commit: %v, want a ShardError for app/-40 saying no shard committed", err)
+			}
+			env.faults.reset()
+			if diff := cmp.Diff(zeroCounts(env), count(t, db, "app", "users")); diff != "" {
+				t.Errorf("rows per shard (-want +got):\n%s", diff)
+			}
+		})
+	})
+}
+
+var cmpIgnoreErr = cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Err" }, cmp.Ignore())
+
+func TestMultiCommitAfterAFailedPostgreSQLStatementRollsBackEverywhere(t *testing.T) {
+	if os.Getenv(postgresEnv) == "" {
+		t.Skipf("needs PostgreSQL: set %s", postgresEnv)
+	}
+	env := newAppEnv(t, engine{name: "postgres", url: postgresURL})
+	db, _ := env.open(t, vitessdo.TxMulti)
+	ids := idsByShard(t, db, 2)
+	shards := env.shards("app")
+	mustExec(t, db, "INSERT INTO users (id) VALUES (?)", ids[shards[3]][0])
+	for _, useSavepoint := range []bool{false, true} {
+		tx, err := db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, tx, "INSERT INTO users (id) VALUES (?)", ids[shards[0]][0])
+		if useSavepoint {
+			mustExec(t, tx, "SAVEPOINT before_dup")
+		}
+		if _, err := tx.Exec("INSERT INTO users (id) VALUES (?)", ids[shards[3]][0]); err == nil {
+			t.Fatal("duplicate insert succeeded")
+		}
+		if useSavepoint {
+			mustExec(t, tx, "ROLLBACK TO SAVEPOINT before_dup")
+			if err := tx.Commit(); err != nil {
+				t.Errorf("commit after rolling back to a savepoint: %v", err)
+			}
+			continue
+		}
+		if err := tx.Commit(); err == nil || !strings.Contains(err.Error(), "every shard was rolled back") {
+			t.Errorf("commit after a failed statement: %v, want a refusal that rolled back every shard", err)
+		}
+		if diff := cmp.Diff(map[string]int64{shards[0]: 0, shards[1]: 0, shards[2]: 0, shards[3]: 1}, count(t, db, "app", "users")); diff != "" {
+			t.Errorf("rows per shard (-want +got):\n%s", diff)
+		}
+	}
+	if diff := cmp.Diff(map[string]int64{shards[0]: 1, shards[1]: 0, shards[2]: 0, shards[3]: 1}, count(t, db, "app", "users")); diff != "" {
+		t.Errorf("rows per shard after the savepoint run (-want +got):\n%s", diff)
+	}
+}
+
+// postgresEnv skips a two-phase-commit test without PostgreSQL.
+func newTwoPCEnv(t *testing.T) *txEnv {
+	t.Helper()
+	if os.Getenv(postgresEnv) == "" {
+		t.Skipf("two-phase commit needs PostgreSQL: set %s", postgresEnv)
+	}
+	return newAppEnv(t, engine{name: "postgres", url: postgresURL})
+}
+
+func recoverNow(t *testing.T, c *vitessdo.Connector) vitessdo.TwoPCRecovery {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rec, err := c.RecoverTwoPC(ctx)
+	if err != nil {
+		t.Fatalf("RecoverTwoPC: %v", err)
+	}
+	return rec
+}
+
+func logRows(t *testing.T, env *txEnv) int {
+	t.Helper()
+	db, err := sql.Open("pgx", env.urls["app/-40"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT COUNT(*) FROM vitessdo_twopc").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestTwoPCFailureBeforeTheDecisionRollsBackEveryShard(t *testing.T) {
+	env := newTwoPCEnv(t)
+	shards := env.shards("app")
+	tests := []struct {
+		name string
+		rule faultRule
+		// hidePgx: the failed statement is found by checking
+		// pg_prepared_xacts after PREPARE, not by the transaction status
+		// before it.
+		hidePgx bool
+	}{
+		{name: "prepare fails on one shard", rule: faultRule{shard: shards[2], op: "exec", sql: "PREPARE TRANSACTION"}},
+		{name: "recording the decision fails", rule: faultRule{op: "exec", sql: "UPDATE vitessdo_twopc SET state = 'commit'"}},
+		{name: "a statement failed earlier"},
+		{name: "a statement failed earlier, seen after PREPARE", hidePgx: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env.faults.mu.Lock()
+			env.faults.hidePgx = tt.hidePgx
+			env.faults.mu.Unlock()
+			defer func() {
+				env.faults.mu.Lock()
+				env.faults.hidePgx = false
+				env.faults.mu.Unlock()
+			}()
+			db, _ := env.open(t, vitessdo.TxTwoPC)
+			mustExec(t, db, "DELETE FROM users")
+			tx := writeOnEveryShard(t, env, db)
+			if tt.rule.op != "" {
+				rule := tt.rule
+				env.faults.add(&rule)
+				defer env.faults.reset()
+			} else {
+				// The second row of a read fails, after the statement
+				// started: PostgreSQL has aborted that shard's transaction
+				// unseen by the statement's start, PREPARE TRANSACTION
+				// rolls it back without an error, and the check in
+				// pg_prepared_xacts catches it.
+				second := idsByShard(t, db, 2)[shardOf(t, db, 1)][1]
+				mustExec(t, tx, "INSERT INTO users (id) VALUES (?)", second)
+				rows, err := tx.Query("SELECT id * 9223372036854775807 FROM users WHERE id IN (1, ?)", second)
+				if err == nil {
+					for rows.Next() {
+					}
+					err = rows.Err()
+					rows.Close()
+				}
+				if err == nil {
+					t.Fatal("bigint overflow succeeded")
+				}
+			}
+			err := tx.Commit()
+			var pe *vitessdo.TwoPCError
+			var se *vitessdo.ShardError
+			switch {
+			case tt.rule.op == "" && !tt.hidePgx:
+				if !errors.As(err, &se) || !strings.Contains(err.Error(), "commit refused") {
+					t.Fatalf("Commit: %v, want a refusal before preparing", err)
+				}
+			case !errors.As(err, &pe) || pe.Decision != vitessdo.TwoPCRolledBack || len(pe.Pending) != 0:
+				t.Fatalf("Commit: %v, want a TwoPCError, rolled back with nothing pending", err)
+			}
+			env.faults.reset()
+			if diff := cmp.Diff(zeroCounts(env), count(t, db, "app", "users")); diff != "" {
+				t.Errorf("rows per shard (-want +got):\n%s", diff)
+			}
+			if left := env.prepared(t); len(left) != 0 {
+				t.Errorf("prepared transactions left: %v", left)
+			}
+			if n := logRows(t, env); n != 0 {
+				t.Errorf("%d rows left in the decision log", n)
+			}
+		})
+	}
+}
+
+func TestTwoPCCommitPreparedFailureIsFinishedByRecovery(t *testing.T) {
+	env := newTwoPCEnv(t)
+	shards := env.shards("app")
+	db, c := env.open(t, vitessdo.TxTwoPC)
+	tx := writeOnEveryShard(t, env, db)
+	env.faults.add(&faultRule{shard: shards[1], op: "exec", sql: "COMMIT PREPARED"})
+	err := tx.Commit()
+	var pe *vitessdo.TwoPCError
+	if !errors.As(err, &pe) || pe.Decision != vitessdo.TwoPCCommitted {
+		t.Fatalf("Commit: %v, want a TwoPCError with the commit decided", err)
+	}
+	if diff := cmp.Diff([]string{shards[1]}, pe.Pending); diff != "" {
+		t.Errorf("Pending (-want +got):\n%s", diff)
+	}
+	want := allCounts(env, 1)
+	want[shards[1]] = 0
+	if diff := cmp.Diff(want, count(t, db, "app", "users")); diff != "" {
+		t.Errorf("rows per shard before recovery (-want +got):\n%s", diff)
+	}
+	env.faults.reset()
+	recoverNow(t, c)
+	if diff := cmp.Diff(allCounts(env, 1), count(t, db, "app", "users")); diff != "" {
+		t.Errorf("rows per shard after recovery (-want +got):\n%s", diff)
+	}
+	if left := env.prepared(t); len(left) != 0 {
+		t.Errorf("prepared transactions left: %v", left)
+	}
+	if n := logRows(t, env); n != 0 {
+		t.Errorf("%d rows left in the decision log", n)
+	}
+}
+
+// TestTwoPCCrashIsResolvedByTheNextConnector stops the "process" (every
+// backend operation fails from then on, new connections too) at points
+// of the commit, abandons its connector, and opens another on the same
+// shards, whose recovery must leave every shard committed or every shard
+// rolled back, as the decision log says.
+func TestTwoPCCrashIsResolvedByTheNextConnector(t *testing.T) {
+	env := newTwoPCEnv(t)
+	shards := env.shards("app")
+	tests := []struct {
+		name      string
+		rule      faultRule
+		committed bool
+	}{
+		{"while one shard prepares", faultRule{shard: shards[2], op: "exec", sql: "PREPARE TRANSACTION", crash: true}, false},
+		{"after every shard prepared", faultRule{op: "exec", sql: "UPDATE vitessdo_twopc SET state = 'commit'", crash: true}, false},
+		{"as the decision is recorded", faultRule{op: "exec", sql: "UPDATE vitessdo_twopc SET state = 'commit'", crash: true, after: true}, true},
+		{"after the first commit prepared", faultRule{op: "exec", sql: "COMMIT PREPARED", crash: true, after: true}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clean, _ := env.open(t, vitessdo.TxMulti)
+			mustExec(t, clean, "DELETE FROM users")
+			clean.Close()
+
+			db, _ := env.open(t, vitessdo.TxTwoPC)
+			tx := writeOnEveryShard(t, env, db)
+			rule := tt.rule
+			env.faults.add(&rule)
+			err := tx.Commit()
+			var pe *vitessdo.TwoPCError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Commit: %v, want a TwoPCError", err)
+			}
+			t.Logf("at the crash: %v", err)
+			db.Close() // the process is gone: its advisory lock goes with it
+			env.faults.reset()
+
+			next, c := env.open(t, vitessdo.TxTwoPC)
+			rec := recoverNow(t, c)
+			t.Logf("recovery: %+v", rec)
+			want := zeroCounts(env)
+			if tt.committed {
+				want = allCounts(env, 1)
+			}
+			if diff := cmp.Diff(want, count(t, next, "app", "users")); diff != "" {
+				t.Errorf("rows per shard after recovery (-want +got):\n%s", diff)
+			}
+			if left := env.prepared(t); len(left) != 0 {
+				t.Errorf("prepared transactions left: %v", left)
+			}
+			if n := logRows(t, env); n != 0 {
+				t.Errorf("%d rows left in the decision log", n)
+			}
+		})
+	}
+}
+
+func TestTwoPCRecoveryLeavesALiveConnectorsTransactionAlone(t *testing.T) {
+	env := newTwoPCEnv(t)
+	db, _ := env.open(t, vitessdo.TxTwoPC)
+	tx := writeOnEveryShard(t, env, db)
+	hold := make(chan struct{})
+	rule := &faultRule{op: "exec", sql: "UPDATE vitessdo_twopc SET state = 'commit'", hold: hold}
+	env.faults.add(rule)
+	done := make(chan error, 1)
+	go func() { done <- tx.Commit() }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		env.faults.mu.Lock()
+		hits := rule.hits
+		env.faults.mu.Unlock()
+		if hits > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the commit never reached its decision")
+		}
+	}
+	// Another connector, as another process would, finds the prepared
+	// transactions of a live connector and leaves them.
+	other, c := env.open(t, vitessdo.TxTwoPC)
+	rec := recoverNow(t, c)
+	if len(rec.Waiting) != 1 || len(rec.RolledBack) != 0 || len(rec.Committed) != 0 {
+		t.Errorf("recovery beside a live commit: %+v, want one transaction waiting and nothing resolved", rec)
+	}
+	close(hold)
+	if err := <-done; err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	env.faults.reset()
+	if diff := cmp.Diff(allCounts(env, 1), count(t, other, "app", "users")); diff != "" {
+		t.Errorf("rows per shard (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,740 @@
+package vitessdo
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dot-do/vitessdo/shard"
+)
+
+// twopc coordinates the two-phase commits of a connector
+// (transaction_mode twopc), on PostgreSQL shards, which can PREPARE
+// TRANSACTION: make a transaction durable without committing it, then
+// COMMIT PREPARED or ROLLBACK PREPARED it from any connection.
+//
+// # Protocol
+//
+// A transaction whose writes touched two or more backend transactions
+// (parts) commits in four steps:
+//
+//  1. Record: a row (gtid, 'prepare', instance, participants) is
+//     inserted into the decision log and committed on its own.
+//  2. Prepare: PREPARE TRANSACTION 'gtid_i' runs on every part i, in
+//     parallel, each checked in pg_prepared_xacts (PostgreSQL answers a
+//     PREPARE of a transaction that had an error by rolling it back,
+//     without an error).
+//  3. Decide: UPDATE the row to 'commit' WHERE state = 'prepare',
+//     committed on its own: that commit is the commit point. If a part
+//     failed to prepare, the row goes to 'rollback' instead and the
+//     prepared parts are rolled back.
+//  4. Finish: COMMIT PREPARED on every part, in commit order (consistent
+//     lookups' pre transactions first, their post transactions last),
+//     then the row is deleted.
+//
+// # The decision log
+//
+// The log is a table, vitessdo_twopc, on one backend: the first
+// PostgreSQL backend of the topology (keyspaces in name order, shards in
+// key-range order), created on the first two-phase commit. One log rather
+// than a record on every participant (as Vitess's redo tables keep),
+// because the decision must be a single write that a recovery can race
+// safely: recovery rolls an undecided transaction back with the same
+// conditional UPDATE (state 'prepare' to 'rollback') that the coordinator
+// commits it with (to 'commit'), so the row decides who wins, and no
+// transaction is ever committed on one shard and rolled back on another.
+//
+// The log's backend is usually a participant too. That is fine: the log
+// is written on a pool of its own (Backend.OpenPool), in transactions of
+// their own, never in a participant's transaction, so the decision is
+// durable before the first COMMIT PREPARED whether or not its backend
+// takes part, and that backend's part is prepared and committed like any
+// other. The separate pool also keeps log writes from waiting for the
+// shard pool's connections, which the transactions being committed hold.
+// Recovery reads the vitessdo_twopc table of every PostgreSQL backend, so
+// a log on a backend that is no longer first (the topology changed) is
+// still honoured.
+//
+// # Identifiers
+//
+// A transaction's gtid is vt2pc_<instance>_<n>: instance is 16 hex digits
+// drawn at random when the connector opens, n counts its two-phase
+// commits. Part i's PostgreSQL transaction id (gid) is gtid_i, and the
+// log row lists the participants' backend URLs (passwords redacted) in
+// that order. Recovery only touches prepared transactions whose gid
+// starts with vt2pc_ and whose gtid has a row in one of the topology's
+// logs, so it leaves alone other programs' prepared transactions, and
+// other topologies' on a shared server.
+//
+// The instance is also a PostgreSQL advisory-lock key: from its first
+// two-phase commit until it closes, a connector holds
+// pg_advisory_lock(instance) on the log's backend, on a connection of its
+// own. Recovery tells an undecided transaction of a live connector in
+// another process (the lock is taken: left to its owner) from one whose
+// connector is gone (the lock is free: rolled back).
+//
+// # Recovery
+//
+// A recovery pass (Connector.RecoverTwoPC) lists the vt2pc_ prepared
+// transactions on every PostgreSQL backend and the rows of every log; it
+// rolls back the undecided transactions of connectors that are gone (and
+// of this one, when not in flight), then commits or rolls back every
+// prepared part as its row says, and deletes the rows of transactions
+// with no part left whose participants all belong to the topology. A
+// connector runs a pass in the background when it opens, and again,
+// retrying with backoff, whenever a commit leaves a prepared part behind,
+// until the pass succeeds or the connector closes.
+type twopc struct {
+	topo     *shard.Topology
+	log      *shard.Backend
+	logDB    *sql.DB
+	instance int64
+	seq      atomic.Int64
+
+	setupMu sync.Mutex
+	ready   bool
+	lock    *sql.Conn // holds pg_advisory_lock(instance)
+
+	mu       sync.Mutex
+	inflight map[string]bool // gtids being committed now
+
+	recoverMu sync.Mutex // one recovery pass at a time
+	kick      chan struct{}
+	ctx       context.Context
+	cancel    context.CancelFunc
+	done      chan struct{}
+}
+
+const (
+	twopcPrefix = "vt2pc_"
+	// twopcTimeout bounds a two-phase commit, and a recovery pass.
+	twopcTimeout = 30 * time.Second
+	twopcCreate  = `CREATE TABLE IF NOT EXISTS vitessdo_twopc (
+	gtid text PRIMARY KEY,
+	state text NOT NULL,
+	instance bigint NOT NULL,
+	participants text NOT NULL,
+	started timestamptz NOT NULL DEFAULT now()
+)`
+)
+
+// Decisions of a two-phase commit, as TwoPCError reports them.
+const (
+	// TwoPCCommitted: the commit decision is recorded; the transaction
+	// is committed, or will be on the shards listed as pending.
+	TwoPCCommitted = "commit"
+	// TwoPCRolledBack: no shard committed and none will.
+	TwoPCRolledBack = "rollback"
+	// TwoPCUnknown: the decision could not be recorded or read back;
+	// recovery decides, and commits or rolls back every shard alike.
+	TwoPCUnknown = "unknown"
+)
+
+// newTwoPC returns the coordinator of a topology with PostgreSQL
+// backends, nil for one without, and starts its background recovery.
+func newTwoPC(topo *shard.Topology, maxOpenConns int) *twopc {
+	var log *shard.Backend
+	for _, b := range topo.Backends() {
+		if b.Dialect == shard.PostgreSQL {
+			log = b
+			break
+		}
+	}
+	if log == nil {
+		return nil
+	}
+	db := log.OpenPool()
+	if maxOpenConns > 0 {
+		db.SetMaxOpenConns(maxOpenConns + 1) // and the advisory lock's connection
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &twopc{
+		topo: topo, log: log, logDB: db, instance: newInstance(),
+		inflight: map[string]bool{}, kick: make(chan struct{}, 1),
+		ctx: ctx, cancel: cancel, done: make(chan struct{}),
+	}
+	go c.resolver()
+	return c
+}
+
+// newInstance draws a connector's instance: positive, as an advisory-lock
+// key is a bigint, and 63 random bits, so two connectors never share one.
+func newInstance() int64 {
+	var b [8]byte
+	rand.Read(b[:])
+	if id := int64(binary.BigEndian.Uint64(b[:]) >> 1); id != 0 {
+		return id
+	}
+	return 1
+}
+
+// twoPCAvailable refuses transaction_mode twopc on a topology with a
+// shard that cannot take part.
+func twoPCAvailable(topo *shard.Topology) error {
+	for _, ks := range topo.Keyspaces() {
+		for _, s := range topo.Shards(ks) {
+			if s.Backend.Dialect != shard.PostgreSQL {
+				return &TransactionError{Msg: fmt.Sprintf("transaction_mode twopc needs every shard on PostgreSQL, and shard %s is on SQLite, which has no PREPARE TRANSACTION: it cannot promise to commit before the other shards do; use transaction_mode multi", s)}
+			}
+		}
+	}
+	return nil
+}
+
+// setup creates the log table and takes the instance's advisory lock,
+// once.
+func (c *twopc) setup(ctx context.Context) error {
+	c.setupMu.Lock()
+	defer c.setupMu.Unlock()
+	if c.ready {
+		return nil
+	}
+	if _, err := c.logDB.ExecContext(ctx, twopcCreate); err != nil {
+		// Two connectors creating the table at once: one fails.
+		var exists bool
+		if c.logDB.QueryRowContext(ctx, "SELECT to_regclass('vitessdo_twopc') IS NOT NULL").Scan(&exists); !exists {
+			return err
+		}
+	}
+	conn, err := c.logDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	var got bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", c.instance).Scan(&got); err != nil || !got {
+		conn.Close()
+		if err == nil {
+			err = fmt.Errorf("advisory lock %d is taken", c.instance)
+		}
+		return err
+	}
+	c.lock, c.ready = conn, true
+	return nil
+}
+
+func (c *twopc) track(gtid string, on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if on {
+		c.inflight[gtid] = true
+	} else {
+		delete(c.inflight, gtid)
+	}
+}
+
+func (c *twopc) inFlight(gtid string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inflight[gtid]
+}
+
+// wake asks the background resolver for a recovery pass.
+func (c *twopc) wake() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
+}
+
+// commit commits the parts with two-phase commit; see the protocol above.
+func (c *twopc) commit(t *transaction, parts []*txPart) error {
+	ctx, cancel := context.WithTimeout(context.Background(), twopcTimeout)
+	defer cancel()
+	if err := c.setup(ctx); err != nil {
+		rollbackAll(parts)
+		return &TwoPCError{Decision: TwoPCRolledBack, Err: fmt.Errorf("setting up the decision log on %s: %w", c.log.URL, err)}
+	}
+	gtid := fmt.Sprintf("%s%016x_%d", twopcPrefix, c.instance, c.seq.Add(1))
+	c.track(gtid, true)
+	defer c.track(gtid, false)
+	urls := make([]string, len(parts))
+	for i, p := range parts {
+		p.gid = fmt.Sprintf("%s_%d", gtid, i)
+		urls[i] = p.shard.Backend.URL
+	}
+	list, _ := json.Marshal(urls)
+	if _, err := c.logDB.ExecContext(ctx, "INSERT INTO vitessdo_twopc (gtid, state, instance, participants) VALUES ($1, 'prepare', $2, $3)", gtid, c.instance, string(list)); err != nil {
+		rollbackAll(parts)
+		return &TwoPCError{GTID: gtid, Decision: TwoPCRolledBack, Err: fmt.Errorf("recording the transaction in the decision log on %s: %w", c.log.URL, err)}
+	}
+	if err := prepareAll(ctx, parts); err != nil {
+		return &TwoPCError{GTID: gtid, Decision: TwoPCRolledBack, Pending: c.abandon(ctx, gtid, parts), Err: err}
+	}
+	won, err := c.decide(ctx, gtid)
+	if err != nil {
+		var pending []string
+		for _, p := range parts {
+			pending = append(pending, p.String())
+			p.release()
+		}
+		c.wake()
+		return &TwoPCError{GTID: gtid, Decision: TwoPCUnknown, Pending: pending, Err: err}
+	}
+	if !won {
+		return &TwoPCError{GTID: gtid, Decision: TwoPCRolledBack, Pending: c.abandon(ctx, gtid, parts), Err: errors.New("a recovery rolled the transaction back before its commit was recorded")}
+	}
+	if pending, err := finishPrepared(ctx, parts, "COMMIT PREPARED"); err != nil {
+		c.wake()
+		return &TwoPCError{GTID: gtid, Decision: TwoPCCommitted, Pending: pending, Err: err}
+	}
+	// A row left behind is deleted by the next recovery pass.
+	c.logDB.ExecContext(ctx, "DELETE FROM vitessdo_twopc WHERE gtid = $1", gtid)
+	return nil
+}
+
+func rollbackAll(parts []*txPart) {
+	for _, p := range parts {
+		p.end(false)
+	}
+}
+
+// prepareAll prepares every part in parallel.
+func prepareAll(ctx context.Context, parts []*txPart) error {
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = p.prepare(ctx)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// prepare runs PREPARE TRANSACTION on the part and checks that it took
+// effect. Either way database/sql's transaction ends (the session has
+// none any more); the connection stays for the second phase.
+func (p *txPart) prepare(ctx context.Context) error {
+	p.t.mu.Lock()
+	tx := p.tx
+	p.tx = nil
+	p.t.mu.Unlock()
+	_, err := tx.ExecContext(ctx, "PREPARE TRANSACTION '"+p.gid+"'")
+	if err == nil {
+		var one int
+		err = tx.QueryRowContext(ctx, "SELECT 1 FROM pg_prepared_xacts WHERE gid = $1", p.gid).Scan(&one)
+		switch {
+		case err == nil:
+			p.prepared = true
+		case errors.Is(err, sql.ErrNoRows):
+			err = errors.New("PREPARE TRANSACTION rolled the transaction back: a statement of the transaction had failed on this shard")
+		default:
+			p.maybePrepared = true
+		}
+	} else if brokenConnection(err) {
+		p.maybePrepared = true
+	}
+	tx.Rollback()
+	if err != nil {
+		return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("prepare: %w", err)}
+	}
+	return nil
+}
+
+// decide records the commit decision. It reports false when the row is
+// no longer 'prepare' (a recovery rolled the transaction back), and an
+// error when the outcome of the write cannot be read back.
+func (c *twopc) decide(ctx context.Context, gtid string) (bool, error) {
+	res, err := c.logDB.ExecContext(ctx, "UPDATE vitessdo_twopc SET state = 'commit' WHERE gtid = $1 AND state = 'prepare'", gtid)
+	if err == nil {
+		var n int64
+		if n, err = res.RowsAffected(); err == nil {
+			return n == 1, nil
+		}
+	}
+	// The write may or may not have committed: read the row.
+	var state string
+	switch rerr := c.logDB.QueryRowContext(ctx, "SELECT state FROM vitessdo_twopc WHERE gtid = $1", gtid).Scan(&state); {
+	case errors.Is(rerr, sql.ErrNoRows):
+		return false, nil
+	case rerr != nil:
+		return false, fmt.Errorf("recording the commit decision in the log on %s: %w", c.log.URL, err)
+	}
+	return state == TwoPCCommitted, nil
+}
+
+// abandon rolls back a transaction that will not commit: the row goes to
+// 'rollback' (recovery then agrees), the prepared parts are rolled back,
+// and the row is deleted. It returns the parts left prepared, which the
+// resolver rolls back later.
+func (c *twopc) abandon(ctx context.Context, gtid string, parts []*txPart) []string {
+	c.logDB.ExecContext(ctx, "UPDATE vitessdo_twopc SET state = 'rollback' WHERE gtid = $1 AND state = 'prepare'", gtid)
+	pending, err := finishPrepared(ctx, parts, "ROLLBACK PREPARED")
+	if err != nil {
+		c.wake()
+		return pending
+	}
+	c.logDB.ExecContext(ctx, "DELETE FROM vitessdo_twopc WHERE gtid = $1", gtid)
+	return nil
+}
+
+// finishPrepared runs COMMIT PREPARED or ROLLBACK PREPARED on the parts,
+// in order, and gives their connections back. A part that is not
+// prepared is rolled back. It returns the parts it could not finish.
+func finishPrepared(ctx context.Context, parts []*txPart, verb string) ([]string, error) {
+	var pending []string
+	var errs []error
+	for _, p := range parts {
+		if !p.prepared && !p.maybePrepared {
+			p.end(false)
+			continue
+		}
+		if err := p.finish(ctx, verb); err != nil {
+			pending = append(pending, p.String())
+			errs = append(errs, err)
+		}
+		p.release()
+	}
+	return pending, errors.Join(errs...)
+}
+
+// finish runs COMMIT PREPARED or ROLLBACK PREPARED for the part, on its
+// connection or, if that broke, on another of the backend's. A prepared
+// transaction that no longer exists was finished by a recovery (or, when
+// rolling back, never prepared).
+func (p *txPart) finish(ctx context.Context, verb string) error {
+	q := verb + " '" + p.gid + "'"
+	var err error
+	if p.conn != nil {
+		_, err = p.conn.ExecContext(ctx, q)
+	}
+	if p.conn == nil || brokenConnection(err) {
+		_, err = p.shard.Backend.DB.ExecContext(ctx, q)
+	}
+	if err == nil || sqlState(err) == "42704" {
+		return nil
+	}
+	return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("%s: %w", strings.ToLower(verb), err)}
+}
+
+// TwoPCError reports a two-phase commit that did not end cleanly.
+// Decision says what became of the transaction: TwoPCRolledBack (no shard
+// committed, none will), TwoPCCommitted (the transaction is committed;
+// the shards in Pending still hold their prepared part, which the
+// connector commits in the background or RecoverTwoPC commits) or
+// TwoPCUnknown (recovery decides, alike for every shard).
+type TwoPCError struct {
+	// GTID identifies the transaction in the decision log and in the
+	// prepared transactions' ids (GTID_i).
+	GTID     string
+	Decision string
+	// Pending lists the shards whose prepared transaction was not
+	// confirmed finished: they may still hold it.
+	Pending []string
+	Err     error
+}
+
+func (e *TwoPCError) Error() string {
+	id := "two-phase commit"
+	if e.GTID != "" {
+		id += " " + e.GTID
+	}
+	switch e.Decision {
+	case TwoPCCommitted:
+		return fmt.Sprintf("vitessdo: %s: committed, but shards %s did not confirm COMMIT PREPARED; the connector commits what they still hold in the background (RecoverTwoPC): %v", id, listOrNone(e.Pending), e.Err)
+	case TwoPCRolledBack:
+		if len(e.Pending) > 0 {
+			return fmt.Sprintf("vitessdo: %s: rolled back (shards %s did not confirm ROLLBACK PREPARED; the connector rolls back what they still hold in the background): %v", id, listOrNone(e.Pending), e.Err)
+		}
+		return fmt.Sprintf("vitessdo: %s: rolled back on every shard: %v", id, e.Err)
+	}
+	return fmt.Sprintf("vitessdo: %s: outcome unknown: the decision could not be recorded or read back; shards %s hold prepared transactions that recovery commits or rolls back together: %v", id, listOrNone(e.Pending), e.Err)
+}
+
+// Unwrap returns the error that stopped the commit.
+func (e *TwoPCError) Unwrap() error { return e.Err }
+
+// TwoPCRecovery is what a recovery pass did, by prepared transaction id.
+type TwoPCRecovery struct {
+	Committed  []string
+	RolledBack []string
+	// Waiting lists the undecided transactions of live connectors in
+	// other processes, left to them.
+	Waiting []string
+}
+
+// logRow is a row of a decision log.
+type logRow struct {
+	db           *sql.DB
+	state        string
+	instance     int64
+	participants []string
+}
+
+// recover runs a recovery pass; see the type's documentation.
+func (c *twopc) recover(ctx context.Context) (TwoPCRecovery, error) {
+	c.recoverMu.Lock()
+	defer c.recoverMu.Unlock()
+	var out TwoPCRecovery
+	var backends []*shard.Backend
+	for _, b := range c.topo.Backends() {
+		if b.Dialect == shard.PostgreSQL {
+			backends = append(backends, b)
+		}
+	}
+	rows, err := c.readLogs(ctx, backends)
+	if err != nil || len(rows) == 0 {
+		return out, err
+	}
+	prepared := map[string]*shard.Backend{}
+	for _, b := range backends {
+		gids, err := preparedOn(ctx, b)
+		if err != nil {
+			return out, err
+		}
+		for _, gid := range gids {
+			if prepared[gid] == nil {
+				prepared[gid] = b
+			}
+		}
+	}
+	var errs []error
+	for _, gtid := range sortedKeys(rows) {
+		row := rows[gtid]
+		if row.state != "prepare" || c.inFlight(gtid) {
+			continue
+		}
+		if row.instance != c.instance {
+			alive, err := instanceAlive(ctx, row.db, row.instance)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if alive {
+				out.Waiting = append(out.Waiting, gtid)
+				continue
+			}
+		}
+		if row.state, err = arbitrate(ctx, row.db, gtid); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, gid := range sortedKeys(prepared) {
+		row := rows[gtidOf(gid)]
+		if row == nil || row.state != TwoPCCommitted && row.state != TwoPCRolledBack {
+			continue
+		}
+		verb := "ROLLBACK PREPARED"
+		if row.state == TwoPCCommitted {
+			verb = "COMMIT PREPARED"
+		}
+		b := prepared[gid]
+		if _, err := b.DB.ExecContext(ctx, verb+" '"+gid+"'"); err != nil && sqlState(err) != "42704" {
+			errs = append(errs, fmt.Errorf("vitessdo: recovery: %s %s on %s: %w", verb, gid, b.URL, err))
+			continue
+		}
+		delete(prepared, gid)
+		if row.state == TwoPCCommitted {
+			out.Committed = append(out.Committed, gid)
+		} else {
+			out.RolledBack = append(out.RolledBack, gid)
+		}
+	}
+	left := map[string]bool{}
+	for gid := range prepared {
+		left[gtidOf(gid)] = true
+	}
+	ours := map[string]bool{}
+	for _, b := range c.topo.Backends() {
+		ours[b.URL] = true
+	}
+	for _, gtid := range sortedKeys(rows) {
+		row := rows[gtid]
+		if row.state != TwoPCCommitted && row.state != TwoPCRolledBack || left[gtid] || c.inFlight(gtid) || !allIn(row.participants, ours) {
+			continue
+		}
+		if _, err := row.db.ExecContext(ctx, "DELETE FROM vitessdo_twopc WHERE gtid = $1 AND state = $2", gtid, row.state); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// readLogs reads the rows of every backend's vitessdo_twopc table.
+func (c *twopc) readLogs(ctx context.Context, backends []*shard.Backend) (map[string]*logRow, error) {
+	rows := map[string]*logRow{}
+	for _, b := range backends {
+		db := b.DB
+		if b == c.log {
+			db = c.logDB
+		}
+		var exists bool
+		if err := db.QueryRowContext(ctx, "SELECT to_regclass('vitessdo_twopc') IS NOT NULL").Scan(&exists); err != nil {
+			return nil, fmt.Errorf("vitessdo: recovery: reading the decision log on %s: %w", b.URL, err)
+		}
+		if !exists {
+			continue
+		}
+		rs, err := db.QueryContext(ctx, "SELECT gtid, state, instance, participants FROM vitessdo_twopc")
+		if err != nil {
+			return nil, fmt.Errorf("vitessdo: recovery: reading the decision log on %s: %w", b.URL, err)
+		}
+		for rs.Next() {
+			var gtid, participants string
+			r := &logRow{db: db}
+			if err := rs.Scan(&gtid, &r.state, &r.instance, &participants); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			json.Unmarshal([]byte(participants), &r.participants)
+			if rows[gtid] == nil {
+				rows[gtid] = r
+			}
+		}
+		if err := rs.Close(); err != nil {
+			return nil, err
+		}
+		if err := rs.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// preparedOn lists the vt2pc_ prepared transactions in a backend's
+// database.
+func preparedOn(ctx context.Context, b *shard.Backend) ([]string, error) {
+	rs, err := b.DB.QueryContext(ctx, "SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND left(gid, 6) = $1", twopcPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("vitessdo: recovery: listing prepared transactions on %s: %w", b.URL, err)
+	}
+	defer rs.Close()
+	var gids []string
+	for rs.Next() {
+		var gid string
+		if err := rs.Scan(&gid); err != nil {
+			return nil, err
+		}
+		gids = append(gids, gid)
+	}
+	return gids, rs.Err()
+}
+
+// instanceAlive reports whether the connector of an instance holds its
+// advisory lock.
+func instanceAlive(ctx context.Context, db *sql.DB, instance int64) (bool, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	var got bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", instance).Scan(&got); err != nil {
+		return false, err
+	}
+	if got {
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", instance); err != nil {
+			discard(conn)
+		}
+	}
+	return !got, nil
+}
+
+// arbitrate decides rollback for an undecided transaction unless its
+// coordinator decided first, and returns the decision ("" when the row
+// is gone: the coordinator finished).
+func arbitrate(ctx context.Context, db *sql.DB, gtid string) (string, error) {
+	if _, err := db.ExecContext(ctx, "UPDATE vitessdo_twopc SET state = 'rollback' WHERE gtid = $1 AND state = 'prepare'", gtid); err != nil {
+		return "", err
+	}
+	var state string
+	err := db.QueryRowContext(ctx, "SELECT state FROM vitessdo_twopc WHERE gtid = $1", gtid).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return state, err
+}
+
+// gtidOf returns the transaction of a part's id, gtid_i.
+func gtidOf(gid string) string {
+	if i := strings.LastIndexByte(gid, '_'); i > 0 {
+		return gid[:i]
+	}
+	return gid
+}
+
+func allIn(list []string, set map[string]bool) bool {
+	for _, s := range list {
+		if !set[s] {
+			return false
+		}
+	}
+	return len(list) > 0
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// resolver runs recovery passes in the background: one when the
+// connector opens, and one whenever a commit leaves a prepared part
+// behind, retrying a failed pass with backoff until the connector closes.
+func (c *twopc) resolver() {
+	defer close(c.done)
+	delay := time.Second
+	for {
+		ctx, cancel := context.WithTimeout(c.ctx, twopcTimeout)
+		_, err := c.recover(ctx)
+		cancel()
+		var retry <-chan time.Time
+		if err != nil {
+			retry = time.After(delay)
+			delay = min(2*delay, time.Minute)
+		} else {
+			delay = time.Second
+		}
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-c.kick:
+		case <-retry:
+		}
+	}
+}
+
+// close stops the resolver and releases the log's connections (and with
+// them the advisory lock). Prepared transactions stay for a recovery.
+func (c *twopc) close() {
+	c.cancel()
+	<-c.done
+	c.setupMu.Lock()
+	if c.lock != nil {
+		discard(c.lock)
+		c.lock.Close()
+		c.lock = nil
+	}
+	c.setupMu.Unlock()
+	c.logDB.Close()
+}
+
+// RecoverTwoPC runs a two-phase-commit recovery pass now: prepared
+// transactions that two-phase commits left behind on the topology's
+// PostgreSQL shards (the process stopped between PREPARE and COMMIT
+// PREPARED, or a shard was unreachable) are committed if their commit
+// decision is recorded and rolled back otherwise, unless they belong to a
+// live connector in another process. The connector runs a pass in the
+// background when it opens and after a commit that leaves work behind; a
+// program calls RecoverTwoPC to know when it is done, or to see its
+// errors. Without PostgreSQL shards it does nothing.
+func (c *Connector) RecoverTwoPC(ctx context.Context) (TwoPCRecovery, error) {
+	if c.engine.twopc == nil {
+		return TwoPCRecovery{}, nil
+	}
+	return c.engine.twopc.recover(ctx)
+}

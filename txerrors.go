@@ -1,0 +1,132 @@
+package vitessdo
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+)
+
+// ErrDeadlock is the cause of a transaction the connector rolled back
+// because it would have waited for a shard's write lock in a cycle with
+// other transactions (see writeLocks). Retry the transaction.
+var ErrDeadlock = errors.New("vitessdo: deadlock")
+
+// CommitError reports a multi-shard commit (transaction_mode multi) that
+// failed part way: the shards in Committed have committed, Failed did
+// not, and RolledBack were rolled back. The transaction is neither all
+// applied nor all undone.
+type CommitError struct {
+	Committed []string
+	Failed    string
+	// Unknown is set when Failed's connection broke during COMMIT: the
+	// commit may have reached the shard or not, and only the shard knows.
+	Unknown    bool
+	RolledBack []string
+	Err        error
+}
+
+func (e *CommitError) Error() string {
+	failed := "failed on shard " + e.Failed
+	if e.Unknown {
+		failed = "lost the connection to shard " + e.Failed + " (which may or may not have committed)"
+	}
+	return fmt.Sprintf("vitessdo: commit %s after shards %s committed (rolled back: %s): %v",
+		failed, listOrNone(e.Committed), listOrNone(e.RolledBack), e.Err)
+}
+
+// Unwrap returns the failed shard's error.
+func (e *CommitError) Unwrap() error { return e.Err }
+
+func listOrNone(l []string) string {
+	if len(l) == 0 {
+		return "none"
+	}
+	return strings.Join(l, ", ")
+}
+
+// TransactionError reports a statement the transaction mode refuses (the
+// transaction stays usable), a transaction mode or option that cannot be
+// given, or a transaction that was rolled back under the application: its
+// context ended, a shard connection broke, or it would have deadlocked
+// (errors.Is(err, ErrDeadlock)). Err, when set, is the cause.
+type TransactionError struct {
+	Msg string
+	Err error
+}
+
+func (e *TransactionError) Error() string { return "vitessdo: " + e.Msg }
+
+// Unwrap returns the cause.
+func (e *TransactionError) Unwrap() error { return e.Err }
+
+// noRetry hides driver.ErrBadConn from errors.Is. database/sql runs a
+// statement again on another connection when it fails with ErrBadConn,
+// which is right only when nothing reached a shard; a shard's ErrBadConn
+// (its pool has already retried) says nothing of the other shards of the
+// statement. errors.As still finds the errors underneath.
+func noRetry(err error) error {
+	if err == nil || !errors.Is(err, driver.ErrBadConn) {
+		return err
+	}
+	return &noRetryError{err}
+}
+
+type noRetryError struct{ err error }
+
+func (e *noRetryError) Error() string { return e.err.Error() }
+
+// As looks through to the error underneath.
+func (e *noRetryError) As(target any) bool { return errors.As(e.err, target) }
+
+// brokenConnection reports an error that means a shard connection is
+// gone, with whatever transaction it held.
+func brokenConnection(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	return strings.Contains(err.Error(), "conn closed")
+}
+
+// lockConflict reports an error a retry of the transaction resolves:
+// PostgreSQL's deadlock_detected, serialization_failure and
+// lock_not_available, SQLite's BUSY and LOCKED, and ErrDeadlock.
+func lockConflict(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrDeadlock) {
+		return true
+	}
+	switch sqlState(err) {
+	case "40P01", "40001", "55P03":
+		return true
+	}
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		switch coded.Code() & 0xff {
+		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+			return true
+		}
+	}
+	return false
+}
+
+// sqlState returns a PostgreSQL error's SQLSTATE, or "".
+func sqlState(err error) string {
+	var pe interface{ SQLState() string }
+	if errors.As(err, &pe) {
+		return pe.SQLState()
+	}
+	return ""
+}
