@@ -114,7 +114,7 @@ func (c *conn) Autonomous(ctx context.Context, s *shard.Shard, fn func(ctx conte
 	var tracked *transaction
 	if c.tx != nil && s.Backend.Dialect == shard.SQLite {
 		tracked = c.tx
-		if err := c.e.locks.wait(tracked, s); err != nil {
+		if err := c.e.locks.wait(ctx, tracked, s); err != nil {
 			return err
 		}
 	}

@@ -1,51 +1,76 @@
 package vitessdo
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/dot-do/vitessdo/shard"
 )
 
-// writeLocks is the connector's deadlock detector for SQLite shards.
+// writeLocks queues the connector's transactions for the write locks of
+// SQLite shards, and detects deadlocks between them.
 //
 // An SQLite file has one writer. A transaction takes a shard's write lock
 // when the shard joins (BEGIN IMMEDIATE) and holds it until commit or
-// rollback; a transaction that needs a lock another holds waits, up to
-// the shard's busy_timeout (10 s by default). Two transactions that each
-// hold one shard and need the other's would both wait out the timeout
-// and fail with SQLITE_BUSY, and so would a transaction that needs a
-// separate transaction on a file it holds itself (a sequence reservation
-// on the shard of an unsharded table it wrote).
+// rollback. SQLite itself makes a second writer poll, sleeping between
+// tries, for up to busy_timeout; two transactions that each hold one
+// shard and need the other's would both poll until the timeout and fail,
+// and so would a transaction that needs a separate transaction on a file
+// it holds itself (a sequence reservation on the shard of an unsharded
+// table it wrote).
 //
-// writeLocks records which transaction of the connector holds each SQLite
-// backend's write lock and which shard each transaction is waiting for. A
-// transaction about to wait in a cycle fails at once, with a
-// TransactionError whose cause is ErrDeadlock, and the connection rolls
-// it back, which lets the others go on; the application retries it. Only
-// the connector's own transactions are seen: a lock held by another
-// connector or process on the same file is waited for, up to
-// busy_timeout, and a timeout is reported as the lock conflict it is.
+// writeLocks records which transaction of the connector holds (or is
+// taking) each SQLite backend's write lock and which shard each
+// transaction waits for. A transaction waits in the queue, woken as soon
+// as the holder ends, for up to lockWait; if waiting would close a cycle
+// it fails at once, with a TransactionError whose cause is ErrDeadlock,
+// and the connection rolls it back, which lets the others go on; the
+// application retries it. Only the connector's own transactions are
+// queued: a lock held by another connector or process on the same file
+// is waited for by SQLite, up to busy_timeout.
 type writeLocks struct {
 	mu      sync.Mutex
 	holders map[*shard.Backend]lockHolder
 	waiting map[*transaction]*shard.Shard
 }
 
+// lockWait bounds a wait in the queue, as the default busy_timeout bounds
+// SQLite's own.
+const lockWait = 10 * time.Second
+
+// errLockWait is the cause of a wait in the queue that timed out.
+var errLockWait = errors.New("vitessdo: lock wait timeout")
+
 type lockHolder struct {
 	t *transaction
 	s *shard.Shard
+	// released is closed when t lets the lock go.
+	released chan struct{}
 }
 
-// wait is called before t waits for s's write lock. It fails if waiting
-// would close a cycle.
-func (w *writeLocks) wait(t *transaction, s *shard.Shard) error {
+// wait queues t for s's write lock. It returns once no other
+// transaction of the connector holds it, t then taking it (BEGIN, then
+// took); it fails if waiting would close a cycle, if ctx ends, or after
+// lockWait.
+func (w *writeLocks) wait(ctx context.Context, t *transaction, s *shard.Shard) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if h, ok := w.holders[s.Backend]; ok {
-		self := map[*transaction]bool{}
-		for u := t; u != nil; u = u.outer {
-			self[u] = true
+	if w.waiting == nil {
+		w.waiting = map[*transaction]*shard.Shard{}
+		w.holders = map[*shard.Backend]lockHolder{}
+	}
+	self := map[*transaction]bool{}
+	for u := t; u != nil; u = u.outer {
+		self[u] = true
+	}
+	var timeout <-chan time.Time
+	for {
+		h, ok := w.holders[s.Backend]
+		if !ok {
+			break
 		}
 		if self[h.t] {
 			return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: the statement needs a transaction of its own on shard %s (a sequence reservation or an autocommit lookup write), whose write lock this transaction holds, and SQLite lets one transaction write a file at a time", s)}
@@ -53,11 +78,28 @@ func (w *writeLocks) wait(t *transaction, s *shard.Shard) error {
 		if w.reaches(h.t, self, map[*transaction]bool{}) {
 			return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: shard %s is held by another transaction, which waits for a shard this transaction holds, and SQLite lets one transaction write a file at a time", h.s)}
 		}
+		if timeout == nil {
+			timer := time.NewTimer(lockWait)
+			defer timer.Stop()
+			timeout = timer.C
+		}
+		w.waiting[t] = s
+		w.mu.Unlock()
+		var err error
+		select {
+		case <-h.released:
+		case <-ctx.Done():
+			err = ctx.Err()
+		case <-timeout:
+			err = &TransactionError{Err: errLockWait, Msg: fmt.Sprintf("shard %s: another transaction held its write lock for %v", s, lockWait)}
+		}
+		w.mu.Lock()
+		delete(w.waiting, t)
+		if err != nil {
+			return err
+		}
 	}
-	if w.waiting == nil {
-		w.waiting = map[*transaction]*shard.Shard{}
-	}
-	w.waiting[t] = s
+	w.holders[s.Backend] = lockHolder{t: t, s: s, released: make(chan struct{})}
 	return nil
 }
 
@@ -93,24 +135,20 @@ func within(y, x *transaction) bool {
 	return false
 }
 
-// took records the end of t's wait for s: with ok, t holds the lock.
+// took records whether t's BEGIN took the lock it was given by wait.
 func (w *writeLocks) took(t *transaction, s *shard.Shard, ok bool) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	delete(w.waiting, t)
-	if ok {
-		if w.holders == nil {
-			w.holders = map[*shard.Backend]lockHolder{}
-		}
-		w.holders[s.Backend] = lockHolder{t: t, s: s}
+	if !ok {
+		w.release(t, s.Backend)
 	}
 }
 
-// release records that t no longer holds b's write lock.
+// release records that t no longer holds b's write lock, and wakes the
+// transactions waiting for it.
 func (w *writeLocks) release(t *transaction, b *shard.Backend) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if h, ok := w.holders[b]; ok && h.t == t {
 		delete(w.holders, b)
+		close(h.released)
 	}
 }

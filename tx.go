@@ -189,7 +189,7 @@ func (t *transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txP
 	}
 	p := &txPart{t: t, shard: s, order: k.order, conn: conn, rank: orderRank(t.order)}
 	if b.Dialect == shard.SQLite && !t.opts.ReadOnly {
-		if err := t.e.locks.wait(t, s); err != nil {
+		if err := t.e.locks.wait(ctx, t, s); err != nil {
 			conn.Close()
 			return nil, err
 		}
