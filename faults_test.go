@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -115,37 +116,74 @@ func TestMultiCommitAfterAFailedPostgreSQLStatementRollsBackEverywhere(t *testin
 	}
 	env := newAppEnv(t, engine{name: "postgres", url: postgresURL})
 	db, _ := env.open(t, vitessdo.TxMulti)
-	ids := idsByShard(t, db, 2)
+	ids := idsByShard(t, db, 3)
 	shards := env.shards("app")
-	mustExec(t, db, "INSERT INTO users (id) VALUES (?)", ids[shards[3]][0])
-	for _, useSavepoint := range []bool{false, true} {
-		tx, err := db.Begin()
-		if err != nil {
-			t.Fatal(err)
-		}
-		mustExec(t, tx, "INSERT INTO users (id) VALUES (?)", ids[shards[0]][0])
-		if useSavepoint {
-			mustExec(t, tx, "SAVEPOINT before_dup")
-		}
-		if _, err := tx.Exec("INSERT INTO users (id) VALUES (?)", ids[shards[3]][0]); err == nil {
-			t.Fatal("duplicate insert succeeded")
-		}
-		if useSavepoint {
-			mustExec(t, tx, "ROLLBACK TO SAVEPOINT before_dup")
-			if err := tx.Commit(); err != nil {
-				t.Errorf("commit after rolling back to a savepoint: %v", err)
+	last := ids[shards[3]]
+	mustExec(t, db, "INSERT INTO users (id) VALUES (?)", last[0])
+	tests := []struct {
+		name string
+		fail func(tx *sql.Tx) error
+		// savepoint: the failed statement ran under a savepoint, rolled
+		// back to: the transaction commits.
+		savepoint bool
+	}{
+		{name: "duplicate key", fail: func(tx *sql.Tx) error {
+			_, err := tx.Exec("INSERT INTO users (id) VALUES (?)", last[0])
+			return err
+		}},
+		{name: "duplicate key under a savepoint", savepoint: true, fail: func(tx *sql.Tx) error {
+			_, err := tx.Exec("INSERT INTO users (id) VALUES (?)", last[0])
+			return err
+		}},
+		{name: "error on the second row of a read", fail: func(tx *sql.Tx) error {
+			// The statement starts well; the shard's transaction fails
+			// while its rows are read.
+			if _, err := tx.Exec("INSERT INTO users (id) VALUES (?)", last[1]); err != nil {
+				return nil
 			}
-			continue
-		}
-		if err := tx.Commit(); err == nil || !strings.Contains(err.Error(), "every shard was rolled back") {
-			t.Errorf("commit after a failed statement: %v, want a refusal that rolled back every shard", err)
-		}
-		if diff := cmp.Diff(map[string]int64{shards[0]: 0, shards[1]: 0, shards[2]: 0, shards[3]: 1}, count(t, db, "app", "users")); diff != "" {
-			t.Errorf("rows per shard (-want +got):\n%s", diff)
-		}
+			// last[0] * factor fits in a bigint, last[1] * factor does not.
+			factor := int64(math.MaxInt64) / last[0]
+			rows, err := tx.Query("SELECT id * ? FROM users WHERE id IN (?, ?)", factor, last[0], last[1])
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+			}
+			return rows.Err()
+		}},
 	}
-	if diff := cmp.Diff(map[string]int64{shards[0]: 1, shards[1]: 0, shards[2]: 0, shards[3]: 1}, count(t, db, "app", "users")); diff != "" {
-		t.Errorf("rows per shard after the savepoint run (-want +got):\n%s", diff)
+	want := map[string]int64{shards[0]: 0, shards[1]: 0, shards[2]: 0, shards[3]: 1}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tx, err := db.Begin()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback()
+			mustExec(t, tx, "INSERT INTO users (id) VALUES (?)", ids[shards[0]][0])
+			if tt.savepoint {
+				mustExec(t, tx, "SAVEPOINT before_failure")
+			}
+			if err := tt.fail(tx); err == nil {
+				t.Fatal("the failing statement succeeded")
+			}
+			if tt.savepoint {
+				mustExec(t, tx, "ROLLBACK TO SAVEPOINT before_failure")
+				if err := tx.Commit(); err != nil {
+					t.Fatalf("commit after rolling back to a savepoint: %v", err)
+				}
+				want[shards[0]] = 1
+				mustExec(t, db, "DELETE FROM users WHERE id = ?", ids[shards[0]][0])
+				return
+			}
+			if err := tx.Commit(); err == nil || !strings.Contains(err.Error(), "every shard was rolled back") {
+				t.Errorf("commit after a failed statement: %v, want a refusal that rolled back every shard", err)
+			}
+			if diff := cmp.Diff(map[string]int64{shards[0]: 0, shards[1]: 0, shards[2]: 0, shards[3]: 1}, count(t, db, "app", "users")); diff != "" {
+				t.Errorf("rows per shard (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -383,5 +421,56 @@ func TestTwoPCRecoveryLeavesALiveConnectorsTransactionAlone(t *testing.T) {
 	env.faults.reset()
 	if diff := cmp.Diff(allCounts(env, 1), count(t, other, "app", "users")); diff != "" {
 		t.Errorf("rows per shard (-want +got):\n%s", diff)
+	}
+}
+
+func TestLookupRowsCommitAndRollBackWithTheOwnerUnderTwoPC(t *testing.T) {
+	if os.Getenv(postgresEnv) == "" {
+		t.Skipf("two-phase commit needs PostgreSQL: set %s", postgresEnv)
+	}
+	env := newTxEnv(t, engine{name: "postgres", url: postgresURL}, lookupVSchema)
+	db, _ := env.open(t, vitessdo.TxTwoPC)
+	for _, ddl := range lookupDDL {
+		mustExec(t, db, ddl)
+	}
+	for _, commit := range []bool{false, true} {
+		prepares := len(env.gids())
+		tx, err := db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i <= 6; i++ {
+			mustExec(t, tx, "INSERT INTO users (id, email, name) VALUES (?, ?, ?)", i, "u"+itoa(i)+"@x.org", "n"+itoa(i%2))
+		}
+		if commit {
+			err = tx.Commit()
+		} else {
+			err = tx.Rollback()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var users, emails, names int
+		db.QueryRow("SELECT COUNT(*) FROM users").Scan(&users)
+		db.QueryRow("SELECT COUNT(*) FROM user_email_idx").Scan(&emails)
+		db.QueryRow("SELECT COUNT(*) FROM user_name_idx").Scan(&names)
+		want := 0
+		if commit {
+			want = 6
+		}
+		if users != want || emails != want || names != want {
+			t.Errorf("commit=%v: %d users, %d email lookup rows, %d name lookup rows; want %d of each", commit, users, emails, names, want)
+		}
+		if commit {
+			var id int64
+			if err := db.QueryRow("SELECT id FROM users WHERE email = 'u5@x.org'").Scan(&id); err != nil || id != 5 {
+				t.Errorf("user by email: %d, %v", id, err)
+			}
+			// The consistent lookup's pre transactions are participants
+			// beside the owner's.
+			if n := len(env.gids()) - prepares; n < 3 {
+				t.Errorf("%d parts prepared, want the owner's shards and the lookup's pre transactions", n)
+			}
+		}
 	}
 }
