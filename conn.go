@@ -101,7 +101,9 @@ func (c *conn) Begin() (driver.Tx, error) {
 }
 
 // BeginTx starts a transaction. No shard is contacted until a statement
-// touches it; see the transaction modes in the package documentation.
+// touches it; how the shards commit is the session's transaction mode
+// (TxSingle, TxMulti, TxTwoPC). An isolation level a backend cannot give,
+// and TxTwoPC with a shard on SQLite, fail here.
 func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	if c.closed {
 		return nil, driver.ErrBadConn
