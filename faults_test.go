@@ -474,3 +474,30 @@ func TestLookupRowsCommitAndRollBackWithTheOwnerUnderTwoPC(t *testing.T) {
 		}
 	}
 }
+
+func TestTwoPCLeftoversAreFinishedInTheBackground(t *testing.T) {
+	env := newTwoPCEnv(t)
+	shards := env.shards("app")
+	db, _ := env.open(t, vitessdo.TxTwoPC)
+	tx := writeOnEveryShard(t, env, db)
+	// The shard's COMMIT PREPARED fails once; the resolver's retry works.
+	env.faults.add(&faultRule{shard: shards[3], op: "exec", sql: "COMMIT PREPARED", times: 1})
+	var pe *vitessdo.TwoPCError
+	if err := tx.Commit(); !errors.As(err, &pe) || pe.Decision != vitessdo.TwoPCCommitted {
+		t.Fatalf("Commit: %v, want a TwoPCError with the commit decided", err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got := count(t, db, "app", "users")
+		if cmp.Equal(allCounts(env, 1), got) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rows per shard %v: the background recovery did not commit the last shard", got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if left := env.prepared(t); len(left) != 0 {
+		t.Errorf("prepared transactions left: %v", left)
+	}
+}

@@ -253,6 +253,14 @@ func (c *twopc) commit(t *transaction, parts []*txPart) error {
 		return &TwoPCError{Decision: TwoPCRolledBack, Err: fmt.Errorf("setting up the decision log on %s: %w", c.log.URL, err)}
 	}
 	gtid := fmt.Sprintf("%s%016x_%d", twopcPrefix, c.instance, c.seq.Add(1))
+	// Work left behind goes to the resolver once the transaction is no
+	// longer in flight, which a recovery pass would skip.
+	var leftBehind bool
+	defer func() {
+		if leftBehind {
+			c.wake()
+		}
+	}()
 	c.track(gtid, true)
 	defer c.track(gtid, false)
 	urls := make([]string, len(parts))
@@ -266,7 +274,9 @@ func (c *twopc) commit(t *transaction, parts []*txPart) error {
 		return &TwoPCError{GTID: gtid, Decision: TwoPCRolledBack, Err: fmt.Errorf("recording the transaction in the decision log on %s: %w", c.log.URL, err)}
 	}
 	if err := prepareAll(ctx, parts); err != nil {
-		return &TwoPCError{GTID: gtid, Decision: TwoPCRolledBack, Pending: c.abandon(ctx, gtid, parts), Err: err}
+		pending := c.abandon(ctx, gtid, parts)
+		leftBehind = len(pending) > 0
+		return &TwoPCError{GTID: gtid, Decision: TwoPCRolledBack, Pending: pending, Err: err}
 	}
 	won, err := c.decide(ctx, gtid)
 	if err != nil {
@@ -275,14 +285,16 @@ func (c *twopc) commit(t *transaction, parts []*txPart) error {
 			pending = append(pending, p.String())
 			p.release()
 		}
-		c.wake()
+		leftBehind = true
 		return &TwoPCError{GTID: gtid, Decision: TwoPCUnknown, Pending: pending, Err: err}
 	}
 	if !won {
-		return &TwoPCError{GTID: gtid, Decision: TwoPCRolledBack, Pending: c.abandon(ctx, gtid, parts), Err: errors.New("a recovery rolled the transaction back before its commit was recorded")}
+		pending := c.abandon(ctx, gtid, parts)
+		leftBehind = len(pending) > 0
+		return &TwoPCError{GTID: gtid, Decision: TwoPCRolledBack, Pending: pending, Err: errors.New("a recovery rolled the transaction back before its commit was recorded")}
 	}
 	if pending, err := finishPrepared(ctx, parts, "COMMIT PREPARED"); err != nil {
-		c.wake()
+		leftBehind = true
 		return &TwoPCError{GTID: gtid, Decision: TwoPCCommitted, Pending: pending, Err: err}
 	}
 	// A row left behind is deleted by the next recovery pass.
@@ -365,13 +377,12 @@ func (c *twopc) decide(ctx context.Context, gtid string) (bool, error) {
 
 // abandon rolls back a transaction that will not commit: the row goes to
 // 'rollback' (recovery then agrees), the prepared parts are rolled back,
-// and the row is deleted. It returns the parts left prepared, which the
-// resolver rolls back later.
+// and the row is deleted. It returns the parts that may be left
+// prepared, for the resolver to roll back.
 func (c *twopc) abandon(ctx context.Context, gtid string, parts []*txPart) []string {
 	c.logDB.ExecContext(ctx, "UPDATE vitessdo_twopc SET state = 'rollback' WHERE gtid = $1 AND state = 'prepare'", gtid)
 	pending, err := finishPrepared(ctx, parts, "ROLLBACK PREPARED")
 	if err != nil {
-		c.wake()
 		return pending
 	}
 	c.logDB.ExecContext(ctx, "DELETE FROM vitessdo_twopc WHERE gtid = $1", gtid)
