@@ -501,3 +501,51 @@ func TestTwoPCLeftoversAreFinishedInTheBackground(t *testing.T) {
 		t.Errorf("prepared transactions left: %v", left)
 	}
 }
+
+func TestImplicitTransactionsOfMultiShardWritesFollowTheMode(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		env := newAppEnv(t, e)
+		shards := env.shards("app")
+		for _, mode := range commitModes(e) {
+			t.Run(mode, func(t *testing.T) {
+				db, _ := env.open(t, mode)
+				mustExec(t, db, "DELETE FROM users")
+				mustExec(t, db, "INSERT INTO users (id, score) VALUES (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 0), (8, 0)")
+				prepares := len(env.gids())
+				mustExec(t, db, "UPDATE users SET score = 1")
+				if n := len(env.gids()) - prepares; mode == vitessdo.TxTwoPC && n != 4 || mode != vitessdo.TxTwoPC && n != 0 {
+					t.Errorf("a scatter update in %s prepared %d transactions", mode, n)
+				}
+				// A commit that fails on one shard.
+				env.faults.add(&faultRule{shard: shards[2], op: "commit"})
+				env.faults.add(&faultRule{shard: shards[2], op: "exec", sql: "PREPARE TRANSACTION"})
+				_, err := db.Exec("UPDATE users SET score = 2")
+				env.faults.reset()
+				var sum int64
+				if err := db.QueryRow("SELECT SUM(score) FROM users").Scan(&sum); err != nil {
+					t.Fatal(err)
+				}
+				var ce *vitessdo.CommitError
+				var pe *vitessdo.TwoPCError
+				switch mode {
+				case vitessdo.TxMulti:
+					// Shards commit in key-range order: two did before
+					// the third failed.
+					if !errors.As(err, &ce) || len(ce.Committed) != 2 || ce.Failed != shards[2] {
+						t.Errorf("scatter update with a failing commit: %v, want a CommitError after two shards", err)
+					}
+					if sum == 8 || sum == 16 {
+						t.Errorf("SUM(score) = %d, want the partial commit the error reports", sum)
+					}
+				case vitessdo.TxTwoPC:
+					if !errors.As(err, &pe) || pe.Decision != vitessdo.TwoPCRolledBack {
+						t.Errorf("scatter update with a failing prepare: %v, want a TwoPCError, rolled back", err)
+					}
+					if sum != 8 {
+						t.Errorf("SUM(score) = %d, want 8: nothing committed", sum)
+					}
+				}
+			})
+		}
+	})
+}
