@@ -173,9 +173,9 @@ func (p *ddlParser) statement() (DDLStatement, error) {
 // skipAlterOptions skips MySQL's online-DDL options (ALGORITHM=…, LOCK=…).
 func (p *ddlParser) skipAlterOptions() {
 	for isKw(p.peek(), "algorithm", "lock") {
-		p.i++
+		p.next()
 		p.punct("=")
-		p.i++
+		p.next()
 	}
 }
 
@@ -355,23 +355,22 @@ func checkIndex(ix *Index) error {
 
 func (p *ddlParser) skipIndexType() {
 	if p.kw("using") {
-		p.i++
+		p.next()
 	}
 }
 
 func (p *ddlParser) skipIndexOptions() {
 	for {
 		switch {
-		case isKw(p.peek(), "using"):
-			p.i += 2
-		case isKw(p.peek(), "comment"):
-			p.i += 2
+		case isKw(p.peek(), "using", "comment"):
+			p.next()
+			p.next()
 		case isKw(p.peek(), "key_block_size"):
-			p.i++
+			p.next()
 			p.punct("=")
-			p.i++
+			p.next()
 		case isKw(p.peek(), "visible", "invisible"):
-			p.i++
+			p.next()
 		default:
 			return
 		}
@@ -718,10 +717,8 @@ func (p *ddlParser) columnDefinition() (columnSource, error) {
 			if p.next().kind != tokString {
 				return c, p.errorf("COMMENT needs a string")
 			}
-		case p.kw("collate"), p.kw("charset"):
-			p.i++
-		case p.kw("character", "set"):
-			p.i++
+		case p.kw("collate"), p.kw("charset"), p.kw("character", "set"):
+			p.next()
 		case p.kw("first"):
 		case p.kw("after"):
 			if _, err := p.name(); err != nil {

@@ -208,12 +208,12 @@ func (r *renderer) expr(e sqlparser.Expr) {
 		}
 		r.write(")")
 	case *sqlparser.Subquery:
-		top, scope, in := r.top, r.scope, r.inClause
-		r.top, r.scope, r.inClause = false, nil, clauseOther
+		top, scope, in, onDup := r.top, r.scope, r.inClause, r.onDup
+		r.top, r.scope, r.inClause, r.onDup = false, nil, clauseOther, ""
 		r.write("(")
 		r.node(n.Select)
 		r.write(")")
-		r.top, r.scope, r.inClause = top, scope, in
+		r.top, r.scope, r.inClause, r.onDup = top, scope, in, onDup
 	case sqlparser.ListArg:
 		r.write("(")
 		r.placeholder(string(n), true)

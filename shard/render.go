@@ -3,6 +3,7 @@ package shard
 import (
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/xwb1989/sqlparser"
 )
@@ -106,7 +107,11 @@ func (r *renderer) node(n sqlparser.SQLNode) {
 	if r.err != nil {
 		return
 	}
-	if n == nil {
+	if n == nil || isNilPointer(n) {
+		switch n.(type) {
+		case *sqlparser.Where, *sqlparser.Limit:
+			return // an absent clause
+		}
 		r.fail(errors.New("vitessdo: render: missing expression"))
 		return
 	}
@@ -193,4 +198,11 @@ func (r *renderer) format(_ *sqlparser.TrackedBuffer, node sqlparser.SQLNode) {
 	default:
 		r.fail(fmt.Errorf("vitessdo: render: unexpected %T", node))
 	}
+}
+
+// isNilPointer reports a typed nil, which a rewritten AST may hold where
+// a clause is absent.
+func isNilPointer(n sqlparser.SQLNode) bool {
+	v := reflect.ValueOf(n)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }

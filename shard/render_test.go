@@ -367,6 +367,11 @@ func TestRenderDML(t *testing.T) {
 		sqlite: "INSERT INTO `t` (`id`, `a`) SELECT * FROM (SELECT `id`, `a` FROM `u`) WHERE 1 ON CONFLICT DO UPDATE SET `a` = excluded.`a`",
 		pg:     `INSERT INTO "t" ("id", "a") SELECT "id", "a" FROM "u" ON CONFLICT ("id") DO UPDATE SET "a" = excluded."a"`,
 	}, {
+		name:   "subqueries in an upsert see their own tables",
+		sql:    "insert into t (id, a) (select id, a from u) on duplicate key update a = (select max(a) from u where u.id = t.id) + b",
+		sqlite: "INSERT INTO `t` (`id`, `a`) SELECT * FROM (SELECT `id`, `a` FROM `u`) WHERE 1 ON CONFLICT DO UPDATE SET `a` = (SELECT max(`a`) FROM `u` WHERE `u`.`id` = `t`.`id`) + `t`.`b`",
+		pg:     `INSERT INTO "t" ("id", "a") SELECT "id", "a" FROM "u" ON CONFLICT ("id") DO UPDATE SET "a" = (SELECT max("a") FROM "u" WHERE "u"."id" = "t"."id") + "t"."b"`,
+	}, {
 		name:   "replace",
 		sql:    "replace into t (id, a) values (?, ?)",
 		sqlite: "REPLACE INTO `t` (`id`, `a`) VALUES (?, ?)",
