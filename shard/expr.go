@@ -363,6 +363,13 @@ func (r *renderer) jsonExtract(doc, path sqlparser.Expr, unquote bool) {
 func (r *renderer) is(n *sqlparser.IsExpr) {
 	switch n.Operator {
 	case sqlparser.IsNullStr, sqlparser.IsNotNullStr:
+		if v, ok := n.Expr.(*sqlparser.SQLVal); ok && v.Type == sqlparser.ValArg && r.d == PostgreSQL {
+			// PostgreSQL cannot type a bare placeholder here.
+			r.write("CAST(")
+			r.textValue(v)
+			r.write(" AS text)")
+			break
+		}
 		r.cmpOperand(n.Expr)
 	case sqlparser.IsTrueStr, sqlparser.IsNotTrueStr, sqlparser.IsFalseStr, sqlparser.IsNotFalseStr:
 		if r.d == PostgreSQL && !isBoolExpr(n.Expr) {

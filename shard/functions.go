@@ -240,8 +240,18 @@ func (r *renderer) textArg(a sqlparser.Expr) {
 		return
 	}
 	r.write("CAST(")
-	r.value(a)
+	r.textValue(a)
 	r.write(" AS text)")
+}
+
+// textValue renders e where PostgreSQL types it as text. A placeholder
+// there is marked so that Bind passes numbers as their decimal text:
+// pgx encodes no Go number into a text parameter.
+func (r *renderer) textValue(e sqlparser.Expr) {
+	if v, ok := e.(*sqlparser.SQLVal); ok && v.Type == sqlparser.ValArg && r.d == PostgreSQL {
+		r.textParam = true
+	}
+	r.value(e)
 }
 
 func countRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {

@@ -63,6 +63,8 @@ type renderer struct {
 	scope *aliasScope
 	// inClause is the clause of scope being rendered.
 	inClause clause
+	// textParam marks the next placeholder as typed text by PostgreSQL.
+	textParam bool
 	// onDup is the target table inside ON DUPLICATE KEY UPDATE, where
 	// VALUES(col) means the row proposed for insertion; "" elsewhere.
 	onDup string
@@ -139,6 +141,8 @@ func (r *renderer) exactIdent(name string) {
 // placeholder records a bind variable at the current position. The
 // template writes the dialect's placeholder there.
 func (r *renderer) placeholder(arg string, list bool) {
+	text := r.textParam
+	r.textParam = false
 	if r.err != nil {
 		return
 	}
@@ -150,7 +154,7 @@ func (r *renderer) placeholder(arg string, list bool) {
 		r.fail(errors.New("vitessdo: render: bind variable without a name"))
 		return
 	}
-	r.marks = append(r.marks, mark{offset: r.buf.Len(), param: param{name: name, list: list}})
+	r.marks = append(r.marks, mark{offset: r.buf.Len(), param: param{name: name, list: list, text: text}})
 }
 
 // format is the NodeFormatter: every node of the statement passes here.

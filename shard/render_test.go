@@ -148,6 +148,14 @@ func TestRenderSelect(t *testing.T) {
 		sqlite: "SELECT X'0AFF', X'0ABC', X'05' FROM `t`",
 		pg:     `SELECT decode('0AFF', 'hex'), decode('0ABC', 'hex'), decode('05', 'hex') FROM "t"`,
 	}, {
+		name:   "placeholders PostgreSQL types as text",
+		sql:    "select ?, a from t where ? is null or b = ?",
+		vars:   map[string]any{"v1": 7, "v2": 2.5, "v3": true},
+		sqlite: "SELECT ?, `a` FROM `t` WHERE ? IS NULL OR `b` = ?",
+		pg:     `SELECT $1, "a" FROM "t" WHERE CAST($2 AS text) IS NULL OR "b" = $3`,
+		args:   []any{7, 2.5, true},
+		pgArgs: []any{"7", "2.5", int64(1)},
+	}, {
 		name:   "null-safe equality",
 		sql:    "select a from t where a <=> ?",
 		sqlite: "SELECT `a` FROM `t` WHERE `a` IS ?",
@@ -271,6 +279,7 @@ func TestRenderFunctions(t *testing.T) {
 		sqlite: "SELECT (`a` || ? || 'x'), concat_ws('-', `a`, `b`) FROM `t`",
 		pg:     `SELECT (CAST("a" AS text) || CAST($1 AS text) || CAST('x' AS text)), concat_ws(CAST('-' AS text), CAST("a" AS text), CAST("b" AS text)) FROM "t"`,
 		args:   []any{int64(1)},
+		pgArgs: []any{"1"},
 	}, {
 		name:   "string functions",
 		sql:    "select length(a), char_length(a), lower(a), ucase(a), trim(a), ltrim(a), replace(a, 'x', 'y'), locate('x', a), instr(a, 'x') from t",

@@ -110,7 +110,8 @@ func (r *renderer) selectExprs(exprs sqlparser.SelectExprs, top bool) {
 			}
 			r.write("*")
 		case *sqlparser.AliasedExpr:
-			r.value(se.Expr)
+			// A bare placeholder in a select list is text to PostgreSQL.
+			r.textValue(se.Expr)
 			switch {
 			case !se.As.IsEmpty() && top:
 				r.write(" AS ")
