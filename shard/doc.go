@@ -38,12 +38,12 @@
 //
 // The outermost select list is the exception: its aliases, and bare
 // columns written with capitals, keep their spelling as output names
-// (SELECT Name AS Name), which are the column names the application
-// sees. ORDER BY, GROUP BY and HAVING find those aliases ignoring case,
-// as MySQL does; on PostgreSQL, which cannot see output aliases in
-// HAVING, the aliased expression is written there instead. Aliases
-// inside subqueries are folded like any other name, so that outer
-// references reach them.
+// ("name" AS "Name"): they are the column names the application sees.
+// References to them resolve as in MySQL, ignoring case: ORDER BY prefers
+// the alias, GROUP BY and HAVING a column of the FROM tables; on
+// PostgreSQL, which cannot see output aliases in HAVING, an aggregate
+// alias there is replaced by its expression. Aliases inside subqueries
+// are folded like any other name, so that outer references reach them.
 //
 // # Truth values
 //

@@ -198,6 +198,11 @@ func TestExecAliasesInGroupByHavingOrderBy(t *testing.T) {
 		}
 		wantRows(t, b, []string{"A|2", "C|3"}, "select upper(dept) as D, count(*) as n from emp group by D having n > 1 order by d")
 		wantRows(t, b, []string{"a", "b", "c"}, "select distinct dept from (select dept as Dept from emp) as s order by s.dept")
+		// GROUP BY and HAVING prefer a FROM column to an alias of the same name.
+		b.exec(t, "insert into emp values (7, 'A', 1)")
+		wantRows(t, b, []string{"A|1", "A|2", "B|1", "C|3"}, "select upper(dept) as dept, count(*) as n from emp group by dept order by 1, 2")
+		wantRows(t, b, []string{"A|1"}, "select upper(dept) as dept, count(*) from emp group by dept having dept = 'A'")
+		wantRows(t, b, []string{"a|2", "c|3"}, "select dept, count(*) as n from emp group by dept having n > 1 order by dept")
 	})
 }
 

@@ -358,11 +358,20 @@ func (r *renderer) is(n *sqlparser.IsExpr) {
 	r.write(" " + strings.ToUpper(n.Operator))
 }
 
-// colName renders [table.]column. In ORDER BY, GROUP BY and HAVING of the
-// outermost SELECT a bare name may be an output alias, which MySQL
-// resolves ignoring case: it takes the alias's spelling, and in HAVING on
-// PostgreSQL (which cannot see output aliases there) the aliased
-// expression itself.
+// colName renders [table.]column. In ORDER BY, GROUP BY and HAVING of
+// the outermost SELECT a bare name may be an output alias, which MySQL
+// finds ignoring case: ORDER BY prefers the alias, GROUP BY and HAVING a
+// column of the FROM tables (as SQLite and PostgreSQL do when the name is
+// written as they store it). So:
+//
+//   - ORDER BY takes the alias's spelling;
+//   - GROUP BY and HAVING keep the folded name, which the backend resolves
+//     as MySQL does, unless the alias is spelt with capitals (it would not
+//     be found): then the spelling, or a FROM column with that name is
+//     shadowed by the alias;
+//   - HAVING on PostgreSQL, which cannot see output aliases there, writes
+//     the aliased expression instead when it is an aggregate or a
+//     capitalized alias.
 func (r *renderer) colName(c *sqlparser.ColName) {
 	name := c.Name.String()
 	if strings.HasPrefix(name, "@") {
@@ -371,7 +380,9 @@ func (r *renderer) colName(c *sqlparser.ColName) {
 	}
 	if c.Qualifier.IsEmpty() && r.scope != nil && r.inClause != clauseOther {
 		if out, ok := r.scope.names[strings.ToLower(name)]; ok {
-			if r.inClause == clauseHaving && r.d == PostgreSQL && out.expr != nil {
+			capitalized := foldIdent(out.spelling) != out.spelling
+			switch {
+			case r.inClause == clauseHaving && r.d == PostgreSQL && (capitalized || hasAggregate(out.expr)):
 				in := r.inClause
 				r.inClause = clauseOther
 				r.write("(")
@@ -379,9 +390,10 @@ func (r *renderer) colName(c *sqlparser.ColName) {
 				r.write(")")
 				r.inClause = in
 				return
+			case r.inClause == clauseOrderBy || capitalized:
+				r.exactIdent(out.spelling)
+				return
 			}
-			r.exactIdent(out.spelling)
-			return
 		}
 	}
 	switch {
@@ -422,4 +434,22 @@ func (r *renderer) caseExpr(c *sqlparser.CaseExpr) {
 		r.value(c.Else)
 	}
 	r.write(" END")
+}
+
+// hasAggregate reports whether e calls an aggregate function outside a
+// subquery.
+func hasAggregate(e sqlparser.Expr) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.FuncExpr:
+			found = found || n.IsAggregate()
+		case *sqlparser.GroupConcatExpr:
+			found = true
+		case *sqlparser.Subquery:
+			return false, nil
+		}
+		return !found, nil
+	}, e)
+	return found
 }

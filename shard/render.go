@@ -87,7 +87,7 @@ type aliasScope struct {
 
 type outputName struct {
 	spelling string
-	expr     sqlparser.Expr // the aliased expression, nil for a bare column
+	expr     sqlparser.Expr // the aliased expression, or the bare column
 }
 
 func (r *renderer) fail(err error) {

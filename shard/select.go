@@ -74,7 +74,7 @@ func newAliasScope(exprs sqlparser.SelectExprs) *aliasScope {
 		if col, ok := ae.Expr.(*sqlparser.ColName); ok {
 			name := col.Name.String()
 			if _, dup := sc.names[strings.ToLower(name)]; !dup && foldIdent(name) != name {
-				sc.names[strings.ToLower(name)] = outputName{spelling: name}
+				sc.names[strings.ToLower(name)] = outputName{spelling: name, expr: col}
 			}
 		}
 	}
@@ -192,7 +192,6 @@ func (r *renderer) unionMember(s sqlparser.SelectStatement) {
 		r.node(inner)
 		return
 	}
-	r.top = false
 	r.write("SELECT * FROM (")
 	r.node(p.Select)
 	r.write(")")
