@@ -267,9 +267,12 @@ func countRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
 // concat renders CONCAT with ||, which like MySQL's CONCAT yields NULL
 // when any argument is NULL (PostgreSQL's concat() skips NULLs instead).
 func concat(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
-	if !r.argc(f, args, 1, -1) {
-		return
+	if r.argc(f, args, 1, -1) {
+		r.concat(args)
 	}
+}
+
+func (r *renderer) concat(args []sqlparser.Expr) {
 	r.write("(")
 	for i, a := range args {
 		if i > 0 {

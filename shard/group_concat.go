@@ -44,7 +44,7 @@ func (r *renderer) groupConcat(g *sqlparser.GroupConcatExpr) {
 	if len(args) == 1 {
 		r.textArg(args[0])
 	} else {
-		concat(r, nil, args)
+		r.concat(args)
 	}
 	if !(r.d == SQLite && distinct) {
 		r.write(", ")
