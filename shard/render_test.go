@@ -244,6 +244,16 @@ func TestRenderSelect(t *testing.T) {
 		sqlite: "SELECT (`doc` -> '$.a'), (`doc` ->> '$.b[0]'), (`doc` -> '$.c') FROM `t`",
 		pg:     `SELECT jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.a' AS jsonpath)), (jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.b[0]' AS jsonpath)) #>> '{}'), jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.c' AS jsonpath)) FROM "t"`,
 	}, {
+		name:   "logical operators keep their structure",
+		sql:    "select a from t where not (a = 1 and b = 2) and (c = 3 or d = 4) or !e and + f and ~g",
+		sqlite: "SELECT `a` FROM `t` WHERE NOT (`a` = 1 AND `b` = 2) AND (`c` = 3 OR `d` = 4) OR NOT `e` AND `f` AND ~`g`",
+		pg:     `SELECT "a" FROM "t" WHERE NOT ("a" = 1 AND "b" = 2) AND ("c" = 3 OR "d" = 4) OR NOT ("e" <> 0) AND (("f") <> 0) AND ((~"g") <> 0)`,
+	}, {
+		name:   "binary strings",
+		sql:    "select binary a, _binary 'x''y' from db.t",
+		sqlite: "SELECT `a`, X'782779' FROM `db`.`t`",
+		pg:     `SELECT "a", decode('782779', 'hex') FROM "db"."t"`,
+	}, {
 		name:   "variables are unsupported",
 		sql:    "select @@version",
 		sqlite: "error: unsupported: variable @@version",
@@ -290,6 +300,13 @@ func TestRenderFunctions(t *testing.T) {
 		sql:    "select substr(a, 2), substring(a, 1, 3), substring(a from 2 for 1) from t",
 		sqlite: "SELECT substr(`a`, 2), substr(`a`, 1, 3), substr(`a`, 2, 1) FROM `t`",
 		pg:     `SELECT substr("a", 2), substr("a", 1, 3), substr("a", 2, 1) FROM "t"`,
+	}, {
+		name:   "mid is substring",
+		sql:    "select mid(a, 2, 3), substring(a, 2, ?) from t",
+		sqlite: "SELECT substr(`a`, 2, 3), CASE WHEN 2 = 0 OR 2 < -length(`a`) OR ? < 0 THEN substr(`a`, 1, 0) ELSE substr(`a`, 2, ?) END FROM `t`",
+		pg:     `SELECT substr("a", 2, 3), CASE WHEN 2 = 0 OR 2 < -char_length("a") OR $1 < 0 THEN substr("a", 1, 0) WHEN 2 > 0 THEN substr("a", 2, $2) ELSE substr("a", char_length("a") + 2 + 1, $3) END FROM "t"`,
+		args:   []any{int64(1), int64(1)},
+		pgArgs: []any{int64(1), int64(1), int64(1)},
 	}, {
 		name:   "substring with a variable position spells MySQL's rule out",
 		sql:    "select substr(a, ?) from t",
