@@ -144,6 +144,9 @@ func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs in
 		return nil, err
 	}
 	r, same, err := a.route(top)
+	if _, union := sel.(*sqlparser.Union); union && (err != nil || !r.single() || len(same) > 0) {
+		return nil, unsupportedf("UNION over several shards: run each SELECT on its own, or pin the statement to one shard")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +156,9 @@ func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs in
 	if !r.single() {
 		if err := a.checkPushdown(top); err != nil {
 			return nil, err
+		}
+		if hasGroupConcat(sel) {
+			return nil, unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
 		}
 		m, shardSel, err := planMerge(a, sel)
 		if err != nil {
@@ -427,3 +433,18 @@ func nameColumns(sel sqlparser.SelectStatement) {
 
 // argPattern matches the parser's names for ? placeholders.
 var argPattern = regexp.MustCompile(`:v[0-9]+`)
+
+// hasGroupConcat reports a GROUP_CONCAT outside subqueries.
+func hasGroupConcat(n sqlparser.SQLNode) bool {
+	found := false
+	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
+		switch node.(type) {
+		case *sqlparser.Subquery:
+			return false, nil
+		case *sqlparser.GroupConcatExpr:
+			found = true
+		}
+		return !found, nil
+	}, n)
+	return found
+}

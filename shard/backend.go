@@ -86,6 +86,9 @@ func (b *Backend) PrimaryKey(table string) ([]string, error) {
 	if ok {
 		return pk, nil
 	}
+	if b.DB == nil {
+		return nil, fmt.Errorf("primary key of %q: backend has no database", table)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var err error
