@@ -35,6 +35,8 @@ type insertPlan struct {
 	// vindexes are the table's column vindexes with, per vindex column,
 	// the column's index in ins.Columns.
 	vindexes []insertVindex
+	// within is the key range a session targets: rows must fall in it.
+	within *key.KeyRange
 }
 
 type insertVindex struct {
@@ -433,6 +435,9 @@ func (ip *insertPlan) shardInserts(ctx context.Context, vc Cursor, args []any, e
 			return nil, planErrorf("INSERT into %s, row %d: primary vindex %s gives %s, not one shard", ip.table, r+1, ip.vindexes[0].cv.Name, d)
 		}
 		sh := shards[0]
+		if ip.within != nil && !sh.KeyRange.Intersects(*ip.within) {
+			return nil, planErrorf("INSERT into %s, row %d: the row belongs to shard %s, outside the session's key range %s", ip.table, r+1, sh, ip.within)
+		}
 		if _, ok := byShard[sh]; !ok {
 			order = append(order, sh)
 		}

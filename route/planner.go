@@ -86,7 +86,11 @@ func (p *Planner) build(sql string, s *Session) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.buildStatement(text, stmt, s)
+	pl, err := p.buildStatement(text, stmt, s)
+	if err != nil {
+		return nil, err
+	}
+	return withDirectives(stmt, pl)
 }
 
 // Parse parses one statement of the Vitess/MySQL dialect. A panic of the

@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -16,6 +19,12 @@ func openPostgresBackend(rawURL string) (*Backend, error) {
 	cfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("backend %q: %v", RedactURL(rawURL), redactErr(err))
+	}
+	// When a statement's context ends, ask the server to cancel the
+	// query, so it stops working (and holding locks) at once, and close
+	// the connection if the server does not answer within a few seconds.
+	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, CancelRequestDelay: 0, DeadlineDelay: 5 * time.Second}
 	}
 	db := stdlib.OpenDB(*cfg)
 	return &Backend{DB: db, Dialect: PostgreSQL, URL: RedactURL(rawURL)}, nil
