@@ -73,7 +73,7 @@ func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.R
 		if err != nil {
 			return nil, err
 		}
-		calls[i] = shard.Call{Shard: q.Shard, On: on, Query: q.SQL, Args: q.Args}
+		calls[i] = shard.Call{Shard: q.Shard, On: on, Query: q.SQL, Args: q.Args, ReturnsID: q.ReturnsID}
 	}
 	return shard.ExecAll(ctx, calls)
 }

@@ -273,3 +273,32 @@ func TestQueryTimeoutDirectiveBoundsOneStatement(t *testing.T) {
 		}
 	})
 }
+
+func TestLastInsertIDOfAnUnshardedTablesOwnAutoIncrementIsTheFirstRowsID(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newApp(t, e, 0)
+		if _, err := p.sharded.Exec("CREATE TABLE events (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, what VARCHAR(32))"); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []int64{1, 2, 5} {
+			n := map[int64]int{1: 1, 2: 3, 5: 2}[want]
+			vals := strings.TrimSuffix(strings.Repeat("('x'), ", n), ", ")
+			res, err := p.sharded.Exec("INSERT INTO events (what) VALUES " + vals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, _ := res.LastInsertId()
+			rows, _ := res.RowsAffected()
+			if id != want || rows != int64(n) {
+				t.Errorf("insert of %d rows: LastInsertId %d, RowsAffected %d; want %d, %d", n, id, rows, want, n)
+			}
+		}
+		res, err := p.sharded.Exec("INSERT INTO settings (name, value) VALUES ('k', 'v')")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, _ := res.LastInsertId(); id != 0 {
+			t.Errorf("LastInsertId of a table without generated ids = %d, want 0", id)
+		}
+	})
+}

@@ -247,7 +247,7 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	switch {
 	case ip.rows == nil || !ip.table.IsSharded() && ip.table.Type != TypeReference:
 		sh := topo.Shards(ks)[0]
-		q, err := ip.stmt.bind(sh, args, extra)
+		q, err := ip.unshardedQuery(sh, args, extra)
 		if err != nil {
 			return out, err
 		}
@@ -281,13 +281,43 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 			out.result.RowsAffected += r.RowsAffected
 		}
 	}
-	if !generated && len(results) == 1 && results[0].HasLastInsertID && ip.table.AutoIncrement == nil && !ip.table.IsSharded() {
+	if !generated && len(results) == 1 && out.queries[0].ReturnsID && results[0].HasLastInsertID {
 		out.result.LastInsertID, out.result.HasLastInsertID = results[0].LastInsertID, true
 	}
 	if out.result.HasLastInsertID {
 		vc.Session().LastInsertID = out.result.LastInsertID
 	}
 	return out, nil
+}
+
+// unshardedQuery binds the INSERT of an unsharded table. When the table
+// has no sequence but its backend generates ids (an SQLite INTEGER PRIMARY
+// KEY, a PostgreSQL identity or serial column), the statement returns the
+// ids it generated, so LastInsertId is the first row's id as in MySQL,
+// whichever backend and however many rows.
+func (ip *insertPlan) unshardedQuery(sh *shard.Shard, args []any, extra map[string]any) (ShardQuery, error) {
+	if ip.table.AutoIncrement != nil || sh.Backend.DB == nil {
+		return ip.stmt.bind(sh, args, extra)
+	}
+	col, err := sh.Backend.IdentityColumn(ip.table.Name)
+	if err != nil || col == "" {
+		// No id to report (or the table does not exist yet, which the
+		// INSERT itself will say).
+		return ip.stmt.bind(sh, args, extra)
+	}
+	t, err := ip.stmt.template(sh.Backend)
+	if err != nil {
+		return ShardQuery{}, err
+	}
+	rt, err := t.WithReturning(col)
+	if err != nil {
+		return ShardQuery{}, err
+	}
+	sql, bound, err := rt.Bind(bindVars(args, extra))
+	if err != nil {
+		return ShardQuery{}, err
+	}
+	return ShardQuery{Shard: sh, SQL: sql, Args: bound, ReturnsID: true}, nil
 }
 
 // exec runs the shard inserts, with the owned lookup rows first, all or

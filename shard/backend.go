@@ -31,10 +31,9 @@ type Backend struct {
 	// database would vanish without one (in-memory SQLite).
 	keep *sql.Conn
 
-	mu   sync.Mutex
-	pks  map[string][]string
-	once sync.Once
-	err  error
+	mu         sync.Mutex
+	pks        map[string][]string
+	identities map[string]string
 }
 
 // Open opens the backend a URL names: sqlite:PATH, sqlite::memory: or
@@ -116,6 +115,6 @@ func (b *Backend) PrimaryKey(table string) ([]string, error) {
 // ForgetSchema drops cached catalog facts after DDL.
 func (b *Backend) ForgetSchema() {
 	b.mu.Lock()
-	b.pks = nil
+	b.pks, b.identities = nil, nil
 	b.mu.Unlock()
 }
