@@ -302,3 +302,30 @@ func TestLastInsertIDOfAnUnshardedTablesOwnAutoIncrementIsTheFirstRowsID(t *test
 		}
 	})
 }
+
+func TestMultiShardWriteOutsideATransactionIsAllOrNone(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newApp(t, e, 0)
+		p.exec(t, "INSERT INTO users (id, name) VALUES (4, 'exists')")
+		// Rows for several shards; id 4 fails on its shard with a
+		// duplicate key, so no shard may keep its rows.
+		_, err := p.sharded.Exec("INSERT INTO users (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'dup'), (100, 'e'), (1000, 'f')")
+		if err == nil {
+			t.Fatal("insert with a duplicate key succeeded")
+		}
+		res, err := queryAll(p.sharded, "SELECT id, name FROM users")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([][]any{{int64(4), "exists"}}, res.Rows); diff != "" {
+			t.Errorf("after the failed insert (-want +got):\n%s", diff)
+		}
+		// The same for an UPDATE failing on one shard.
+		p.exec(t, "INSERT INTO users (id, name, score) VALUES (1, 'a', 1), (100, 'e', 1), (1000, 'f', 1)")
+		if _, err := p.sharded.Exec("UPDATE users SET name = CASE WHEN id = 100 THEN NULL ELSE 'x' END, score = 2"); err != nil {
+			t.Fatal(err)
+		}
+		p.oracle.Exec("UPDATE users SET name = CASE WHEN id = 100 THEN NULL ELSE 'x' END, score = 2")
+		p.compareRows(t, "SELECT id, name, score FROM users")
+	})
+}
