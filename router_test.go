@@ -329,3 +329,29 @@ func TestMultiShardWriteOutsideATransactionIsAllOrNone(t *testing.T) {
 		p.compareRows(t, "SELECT id, name, score FROM users")
 	})
 }
+
+func TestMultiColumnVindexRoutesTuples(t *testing.T) {
+	const vschema = `{"keyspaces": {"mc": {
+		"sharded": true, "shards": ["-40", "40-80", "80-c0", "c0-"],
+		"vindexes": {"mc": {"type": "multicol", "params": {"column_count": "2", "column_vindex": "hash,xxhash"}}},
+		"tables": {"events": {"column_vindexes": [{"columns": ["tenant", "id"], "name": "mc"}]}}
+	}}}`
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newPair(t, e, vschema)
+		p.exec(t, "CREATE TABLE events (tenant BIGINT NOT NULL, id BIGINT NOT NULL, what VARCHAR(16), PRIMARY KEY (tenant, id))")
+		for tenant := 1; tenant <= 5; tenant++ {
+			for id := 1; id <= 6; id++ {
+				p.exec(t, "INSERT INTO events (tenant, id, what) VALUES (?, ?, ?)", tenant, id, fmt.Sprint("e", tenant, id))
+			}
+		}
+		p.compareRows(t, "SELECT tenant, id, what FROM events WHERE tenant = 3 AND id = 4")
+		if got := explain(t, p.sharded, "SELECT what FROM events WHERE tenant = 3 AND id = 4"); len(got) != 1 {
+			t.Errorf("tuple equality reaches %v, want one shard", got)
+		}
+		p.compareRows(t, "SELECT tenant, id, what FROM events WHERE (tenant, id) IN ((1, 1), (2, 5), (5, 6))")
+		if got := explain(t, p.sharded, "SELECT what FROM events WHERE (tenant, id) IN ((1, 1), (2, 5), (5, 6))"); len(got) > 3 {
+			t.Errorf("tuple IN reaches %v, want at most the shards of its three tuples", got)
+		}
+		p.compareRows(t, "SELECT tenant, COUNT(*) FROM events GROUP BY tenant")
+	})
+}
