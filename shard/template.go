@@ -166,10 +166,12 @@ func (t *Template) arg(v any, text bool) any {
 func pgArg(v any, text bool) any {
 	switch v := v.(type) {
 	case bool:
-		if text {
-			return map[bool]string{true: "1", false: "0"}[v]
-		}
-		if v {
+		switch {
+		case text && v:
+			return "1"
+		case text:
+			return "0"
+		case v:
 			return int64(1)
 		}
 		return int64(0)
