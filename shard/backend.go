@@ -31,10 +31,14 @@ type Backend struct {
 	// database would vanish without one (in-memory SQLite).
 	keep *sql.Conn
 
-	mu   sync.Mutex
-	pks  map[string][]string
-	once sync.Once
-	err  error
+	mu  sync.Mutex
+	pks map[string][]string
+	// schemaGen counts the DDL statements run through the backend (see
+	// ForgetSchema); PostgreSQL connections refresh their statement
+	// caches when it moves.
+	schemaGen int64
+	once      sync.Once
+	err       error
 }
 
 // Open opens the backend a URL names: sqlite:PATH, sqlite::memory: or
@@ -110,9 +114,17 @@ func (b *Backend) PrimaryKey(table string) ([]string, error) {
 	return pk, nil
 }
 
+// generation returns the backend's schema generation.
+func (b *Backend) generation() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.schemaGen
+}
+
 // ForgetSchema drops cached catalog facts after DDL.
 func (b *Backend) ForgetSchema() {
 	b.mu.Lock()
+	b.schemaGen++
 	b.pks = nil
 	b.mu.Unlock()
 }
