@@ -258,3 +258,86 @@ func TestGormTransactionsNestWithSavepoints(t *testing.T) {
 		})
 	})
 }
+
+// Item has the fields GORM restates on every AutoMigrate: a decimal
+// (GORM compares "decimal(10, 2)" with "decimal(10,2)") and a comment.
+type Item struct {
+	ID    uint
+	Sku   string  `gorm:"size:40;unique"`
+	Price float64 `gorm:"type:decimal(10,2);not null;default:0"`
+	Note  string  `gorm:"size:80;comment:free text"`
+	Level int16   `gorm:"index:idx_items_level_price,priority:1"`
+	Kind  string  `gorm:"size:8;index:idx_items_level_price,priority:2"`
+}
+
+func TestGormMigratorOperations(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		rec := &sqlRecorder{}
+		vs := `{"keyspaces": {"shop": {"sharded": true, "shards": ["-80", "80-"], "vindexes": {"hash": {"type": "hash"}},
+			"tables": {"items": {"column_vindexes": [{"column": "id", "name": "hash"}]}}}}}`
+		sqlDB := openShardedKeyspace(t, e, vs, "shop")
+		db, err := gorm.Open(mysql.New(mysql.Config{Conn: sqlDB}), &gorm.Config{Logger: rec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := db.Migrator()
+		for run := 1; run <= 2; run++ {
+			if err := m.AutoMigrate(&Item{}); err != nil {
+				t.Fatalf("AutoMigrate run %d: %v", run, err)
+			}
+		}
+		// The second run restates note (its comment is not stored) with
+		// MODIFY COLUMN, which changes nothing and runs nothing.
+		for _, s := range ddl(rec.take()) {
+			if !strings.HasPrefix(s, "CREATE TABLE") && !strings.Contains(s, "MODIFY COLUMN") {
+				t.Errorf("unexpected DDL: %s", s)
+			}
+		}
+		if !m.HasTable(&Item{}) || !m.HasTable("items") || m.HasTable("nothing") {
+			t.Error("HasTable")
+		}
+		if !m.HasColumn(&Item{}, "Sku") || m.HasColumn(&Item{}, "missing") {
+			t.Error("HasColumn")
+		}
+		if !m.HasIndex(&Item{}, "idx_items_level_price") || !m.HasConstraint(&Item{}, "uni_items_sku") {
+			t.Error("HasIndex / HasConstraint")
+		}
+		tables, err := m.GetTables()
+		if err != nil || len(tables) != 1 || tables[0] != "items" {
+			t.Errorf("GetTables = %v, %v", tables, err)
+		}
+		cols, err := m.ColumnTypes(&Item{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range cols {
+			ct, _ := c.ColumnType()
+			got = append(got, c.Name()+" "+ct)
+		}
+		want := []string{"id bigint unsigned", "sku varchar(40)", "price decimal(10,2)", "note varchar(80)", "level smallint", "kind varchar(8)"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("ColumnTypes (-want +got):\n%s", diff)
+		}
+		if err := m.DropIndex(&Item{}, "idx_items_level_price"); err != nil || m.HasIndex(&Item{}, "idx_items_level_price") {
+			t.Errorf("DropIndex: %v", err)
+		}
+		if err := m.CreateIndex(&Item{}, "idx_items_level_price"); err != nil || !m.HasIndex(&Item{}, "idx_items_level_price") {
+			t.Errorf("CreateIndex: %v", err)
+		}
+		if err := m.DropColumn(&Item{}, "Note"); err != nil || m.HasColumn(&Item{}, "Note") {
+			t.Errorf("DropColumn: %v", err)
+		}
+		if err := m.AddColumn(&Item{}, "Note"); err != nil || !m.HasColumn(&Item{}, "Note") {
+			t.Errorf("AddColumn: %v", err)
+		}
+		// A real change of type is refused, naming what would change.
+		err = db.Exec("ALTER TABLE items MODIFY COLUMN kind varchar(16)").Error
+		if err == nil || !strings.Contains(err.Error(), "varchar(8) to varchar(16)") {
+			t.Errorf("changing a column's type: got %v", err)
+		}
+		if err := m.DropTable(&Item{}); err != nil || m.HasTable(&Item{}) {
+			t.Errorf("DropTable: %v", err)
+		}
+	})
+}

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/xwb1989/sqlparser"
 )
 
 // TableInfo is a table as a shard's catalog describes it, in MySQL's
@@ -232,4 +234,50 @@ func foreignKeyNames(createSQL string) []string {
 		names = append(names, strings.ReplaceAll(m[1], "``", "`"))
 	}
 	return names
+}
+
+// DescribeColumn returns the ColumnInfo a catalog would show for a column
+// created from the definition.
+func DescribeColumn(col *sqlparser.ColumnDefinition) ColumnInfo {
+	ct := &col.Type
+	c := ColumnInfo{Name: foldIdent(col.Name.String()), Type: mysqlColumnType(ct), AutoIncrement: bool(ct.Autoincrement), NotNull: bool(ct.NotNull)}
+	if v := ct.Default; v != nil {
+		var s string
+		switch v.Type {
+		case sqlparser.ValArg:
+			if strings.EqualFold(string(v.Val), "current_timestamp") {
+				s = "CURRENT_TIMESTAMP"
+				c.Default = &s
+			}
+		case sqlparser.HexVal, sqlparser.HexNum:
+			s = "0x" + strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(string(v.Val), "0x"), "0X"))
+			c.Default = &s
+		default:
+			s = string(v.Val)
+			c.Default = &s
+		}
+	}
+	return c
+}
+
+// SameColumn reports whether two descriptions of a column agree on what
+// vitessdo stores: the MySQL type, NOT NULL (implied for a primary-key
+// column), AUTO_INCREMENT and the default. Comments are not stored.
+func SameColumn(a, b ColumnInfo, inPrimaryKey bool) bool {
+	norm := func(t string) string { return strings.ToLower(strings.ReplaceAll(t, " ", "")) }
+	if norm(a.Type) != norm(b.Type) || a.AutoIncrement != b.AutoIncrement {
+		return false
+	}
+	if a.NotNull != b.NotNull && !inPrimaryKey {
+		return false
+	}
+	switch {
+	case a.Default == nil || b.Default == nil:
+		return a.Default == nil && b.Default == nil
+	case *a.Default == *b.Default:
+		return true
+	}
+	x, errx := strconv.ParseFloat(*a.Default, 64)
+	y, erry := strconv.ParseFloat(*b.Default, 64)
+	return errx == nil && erry == nil && x == y
 }

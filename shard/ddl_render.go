@@ -61,6 +61,8 @@ func RenderDDL(d Dialect, stmt DDLStatement) ([]*Template, error) {
 		w.ident(s.Table)
 		w.write(" DROP COLUMN ")
 		w.ident(s.Column)
+	case *ModifyColumn:
+		return nil, unsupported(d, "ALTER TABLE MODIFY COLUMN that changes column "+s.Column.Name.String()+" of "+s.Table)
 	case *AddForeignKey:
 		if d == SQLite {
 			return nil, unsupported(d, "ALTER TABLE ADD FOREIGN KEY")

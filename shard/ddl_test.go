@@ -170,6 +170,11 @@ func TestRenderDDL(t *testing.T) {
 		sqlite: []string{"ALTER TABLE `t` ADD COLUMN `d` INTEGER"},
 		pg:     []string{`ALTER TABLE "t" ADD COLUMN "d" integer`},
 	}, {
+		name:   "modify column is the router's to compare, never rendered",
+		sql:    "alter table t modify column c decimal(10, 2) not null comment 'price'",
+		sqlite: []string{"error: unsupported: ALTER TABLE MODIFY COLUMN that changes column c of t"},
+		pg:     []string{"error: unsupported: ALTER TABLE MODIFY COLUMN that changes column c of t"},
+	}, {
 		name:   "drop column",
 		sql:    "alter table t drop column c",
 		sqlite: []string{"ALTER TABLE `t` DROP COLUMN `c`"},
