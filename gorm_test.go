@@ -99,7 +99,13 @@ func openGorm(t *testing.T, e engine, vschema string) *gorm.DB {
 
 func newGormPair(t *testing.T, e engine) *gormPair {
 	t.Helper()
-	g := &gormPair{sharded: openGorm(t, e, shopVSchema), oracle: openGorm(t, e, unshardedVSchema(t, shopVSchema))}
+	return migratedPair(t, openGorm(t, e, shopVSchema), openGorm(t, e, unshardedVSchema(t, shopVSchema)))
+}
+
+// migratedPair runs AutoMigrate of the shop's models on both databases.
+func migratedPair(t *testing.T, sharded, oracle *gorm.DB) *gormPair {
+	t.Helper()
+	g := &gormPair{sharded: sharded, oracle: oracle}
 	for _, db := range []*gorm.DB{g.sharded, g.oracle} {
 		if err := db.AutoMigrate(&Product{}, &Customer{}, &Order{}); err != nil {
 			t.Fatalf("AutoMigrate: %v", err)
@@ -138,7 +144,15 @@ func sortCustomers(cs []Customer) []Customer {
 
 func TestGormCRUDMatchesOneDatabase(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
-		g := newGormPair(t, e)
+		gormCRUDSteps(t, newGormPair(t, e))
+	})
+}
+
+// gormCRUDSteps runs GORM's operations in turn on both databases of the
+// pair, comparing each result.
+func gormCRUDSteps(t *testing.T, g *gormPair) {
+	t.Helper()
+	{
 		g.same(t, "create products", func(db *gorm.DB) (any, error) {
 			ps := []Product{{Code: "tea", Name: "Tea", Price: 3.5}, {Code: "cup", Name: "Cup", Price: 8}, {Code: "pot", Name: "Pot", Price: 24.25}}
 			err := db.Create(&ps).Error
@@ -311,5 +325,5 @@ func TestGormCRUDMatchesOneDatabase(t *testing.T) {
 				Order("orders.id").Scan(&out).Error
 			return out, err
 		})
-	})
+	}
 }
