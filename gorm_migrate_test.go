@@ -113,6 +113,15 @@ func TestGormAutoMigrateRerunsWithoutDDLAndAddsColumnsOnEveryShard(t *testing.T)
 		if err := db.Create(&cs).Error; err != nil {
 			t.Fatal(err)
 		}
+		rec.take()
+		// With rows in the tables, too: GORM also reads the column types
+		// of SELECT * … LIMIT 1.
+		if err := db.AutoMigrate(&Product{}, &customerV2{}, &Order{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ddl(rec.take()); len(got) != 0 {
+			t.Errorf("re-running AutoMigrate over tables with rows ran DDL: %q", got)
+		}
 		for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
 			res, err := queryAll(sqlDB, "VEXPLAIN PLAN SELECT nickname FROM customers")
 			if err != nil {

@@ -183,6 +183,17 @@ func gormCRUDSteps(t *testing.T, g *gormPair) {
 			err := db.Create(&os).Error
 			return os, err
 		})
+		g.same(t, "create an order with its existing customer", func(db *gorm.DB) (any, error) {
+			// GORM upserts the customer first: INSERT … ON DUPLICATE KEY
+			// UPDATE `id`=`id`, on the customer's shard.
+			var c Customer
+			if err := db.First(&c, 2).Error; err != nil {
+				return nil, err
+			}
+			o := Order{Customer: &c, ProductID: 3, Quantity: 3}
+			err := db.Create(&o).Error
+			return o, err
+		})
 		g.same(t, "First", func(db *gorm.DB) (any, error) {
 			var c Customer
 			err := db.First(&c).Error
