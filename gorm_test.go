@@ -336,5 +336,37 @@ func gormCRUDSteps(t *testing.T, g *gormPair) {
 				Order("orders.id").Scan(&out).Error
 			return out, err
 		})
+		g.same(t, "Count of Distinct", func(db *gorm.DB) (any, error) {
+			var n int64
+			err := db.Model(&Customer{}).Distinct("tier").Count(&n).Error
+			return n, err
+		})
+		g.same(t, "Distinct Pluck", func(db *gorm.DB) (any, error) {
+			var tiers []int
+			err := db.Model(&Customer{}).Distinct().Order("tier").Pluck("tier", &tiers).Error
+			return tiers, err
+		})
+		g.same(t, "FindInBatches", func(db *gorm.DB) (any, error) {
+			var names []string
+			var batch []Customer
+			err := db.Order("id").FindInBatches(&batch, 2, func(tx *gorm.DB, n int) error {
+				for _, c := range batch {
+					names = append(names, c.Name)
+				}
+				return nil
+			}).Error
+			return names, err
+		})
+		g.same(t, "Group and Having", func(db *gorm.DB) (any, error) {
+			var out []struct{ Tier, N int }
+			err := db.Model(&Customer{}).Select("tier, count(*) AS n").Group("tier").Having("count(*) >= ?", 1).Order("tier").Scan(&out).Error
+			return out, err
+		})
+		g.same(t, "Update with an expression", func(db *gorm.DB) (any, error) {
+			res := db.Model(&Customer{}).Where("tier > ?", 1).Update("tier", gorm.Expr("tier + ?", 10))
+			var tiers []int
+			db.Model(&Customer{}).Order("id").Pluck("tier", &tiers)
+			return []any{res.RowsAffected, tiers}, res.Error
+		})
 	}
 }
