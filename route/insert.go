@@ -133,7 +133,8 @@ func columnIndex(cols sqlparser.Columns, name string) int {
 }
 
 // planAutoIncrement makes every row carry its auto-increment value as
-// :__seq<row>, adding the column when the statement leaves it out.
+// :__seq<row>, adding the column when the statement leaves it out. NULL,
+// 0 and DEFAULT take the sequence's next id.
 func (ip *insertPlan) planAutoIncrement() error {
 	ai := ip.table.AutoIncrement
 	if ai == nil {
@@ -150,6 +151,10 @@ func (ip *insertPlan) planAutoIncrement() error {
 	ip.autoInc = idx
 	ip.autoIncGiven = make([]valueExpr, len(ip.rows))
 	for i, r := range ip.rows {
+		if _, isDefault := r[idx].(*sqlparser.Default); isDefault {
+			// DEFAULT takes the next id, as NULL does.
+			r[idx] = &sqlparser.NullVal{}
+		}
 		v, ok := newValueExpr(r[idx])
 		if !ok {
 			return unsupportedf("INSERT into %s: the value of auto-increment column %s must be a literal, NULL or ?, not %s", ip.table, ai.Column, sqlparser.String(r[idx]))
@@ -187,7 +192,7 @@ func (ip *insertPlan) planVindexes() error {
 	}
 	if len(ip.ins.OnDup) > 0 {
 		for _, ue := range ip.ins.OnDup {
-			if hasVindexColumn(t, strings.ToLower(ue.Name.Name.String())) {
+			if hasVindexColumn(t, strings.ToLower(ue.Name.Name.String())) && !keepsValue(ue) {
 				return unsupportedf("ON DUPLICATE KEY UPDATE of vindex column %s of %s: the row would have to move to another shard", ue.Name.Name.String(), t)
 			}
 		}
@@ -530,6 +535,21 @@ func (ip *insertPlan) createLookups(ctx context.Context, vc Cursor, args []any, 
 		}
 	}
 	return nil
+}
+
+// keepsValue reports an ON DUPLICATE KEY UPDATE assignment that cannot
+// move the row: c = c, or c = VALUES(c), which sets the column to the
+// inserted row's value, the one that routed the row to this shard (ORMs
+// write both when they upsert associations).
+func keepsValue(ue *sqlparser.UpdateExpr) bool {
+	name := ue.Name.Name
+	switch e := ue.Expr.(type) {
+	case *sqlparser.ColName:
+		return e.Name.Equal(name) && (e.Qualifier.IsEmpty() || e.Qualifier.Name.String() == ue.Name.Qualifier.Name.String())
+	case *sqlparser.ValuesFuncExpr:
+		return e.Name != nil && e.Name.Name.Equal(name)
+	}
+	return false
 }
 
 // markDML flags the session as running a write until the returned

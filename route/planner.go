@@ -131,6 +131,14 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
 		return nil, planErrorf("transaction statements are handled by the connection")
 	}
+	if sel, ok := stmt.(sqlparser.SelectStatement); ok {
+		if tables, ok, err := infoSchemaTables(sel); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			return p.planInformationSchema(sel, tables, nargs)
+		}
+	}
 	if s.Targeted() {
 		return p.planTargeted(stmt, s, nargs)
 	}

@@ -34,6 +34,10 @@ type Backend struct {
 	mu         sync.Mutex
 	pks        map[string][]string
 	identities map[string]string
+	// schemaGen counts the DDL statements run through the backend (see
+	// ForgetSchema); PostgreSQL connections refresh their statement
+	// caches when it moves.
+	schemaGen int64
 }
 
 // Open opens the backend a URL names: sqlite:PATH, sqlite::memory: or
@@ -112,9 +116,17 @@ func (b *Backend) PrimaryKey(table string) ([]string, error) {
 	return pk, nil
 }
 
+// generation returns the backend's schema generation.
+func (b *Backend) generation() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.schemaGen
+}
+
 // ForgetSchema drops cached catalog facts after DDL.
 func (b *Backend) ForgetSchema() {
 	b.mu.Lock()
+	b.schemaGen++
 	b.pks, b.identities = nil, nil
 	b.mu.Unlock()
 }

@@ -45,7 +45,11 @@ func (p *ddlParser) columnDefinition() (columnSource, error) {
 	for {
 		t := p.peek()
 		if t.kind == tokEOF {
-			return c, p.errorf("unterminated column definition %s", c.name)
+			if depth > 0 || p.i == start {
+				return c, p.errorf("unterminated column definition %s", c.name)
+			}
+			// ALTER TABLE t ADD c type: the statement ends the type.
+			break
 		}
 		if t.kind == tokPunct && t.text == "(" {
 			depth++

@@ -15,6 +15,7 @@ import (
 //	CREATE [UNIQUE] INDEX [IF NOT EXISTS] n ON t (col [(len)] [ASC|DESC], …)
 //	DROP INDEX n ON t
 //	ALTER TABLE t ADD [COLUMN] coldef [FIRST | AFTER c]
+//	ALTER TABLE t MODIFY [COLUMN] coldef
 //	ALTER TABLE t DROP [COLUMN] c
 //	ALTER TABLE t ADD {INDEX|KEY} [n] (…) | ADD [CONSTRAINT [n]] UNIQUE [INDEX|KEY] [n] (…)
 //	ALTER TABLE t DROP {INDEX|KEY} n
@@ -409,6 +410,20 @@ func (p *ddlParser) alterSpec(table string) (DDLStatement, error) {
 			nameIndexes([]*Index{ac.Index})
 		}
 		return ac, nil
+	case p.kw("modify"):
+		p.kw("column")
+		def, err := p.columnDefinition()
+		if err != nil {
+			return nil, err
+		}
+		if def.key != keyNone {
+			return nil, p.unsupportedf("ALTER TABLE MODIFY of a column with a key option")
+		}
+		cols, err := parseColumns([]columnSource{def})
+		if err != nil {
+			return nil, err
+		}
+		return &ModifyColumn{Table: table, Column: cols[0]}, nil
 	case p.kw("drop"):
 		switch {
 		case isKw(p.peek(), "index", "key"):

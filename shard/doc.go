@@ -97,7 +97,21 @@
 // INTEGER PRIMARY KEY AUTOINCREMENT on SQLite (it must be the whole key)
 // and an identity column on PostgreSQL. ON UPDATE CURRENT_TIMESTAMP,
 // COMMENT, column character sets and collations, index options and table
-// options are dropped.
+// options are dropped. ALTER TABLE … MODIFY COLUMN is parsed and never
+// rendered: the router accepts it only when it changes nothing stored.
+//
+// # Catalog
+//
+// Every column RenderDDL creates records its MySQL column type in the
+// backend's own catalog (an SQL comment after the type, which SQLite keeps
+// in sqlite_master; a column comment on PostgreSQL), because the backend
+// type cannot tell varchar(191) from longtext or boolean from smallint.
+// ReadCatalog reads a shard's tables back in MySQL's terms (TableInfo:
+// those types, NOT NULL, defaults as COLUMN_DEFAULT shows them, primary
+// key, indexes under their MySQL names, foreign keys), running its
+// catalog queries through a function of the caller's, so that they go
+// where the caller's statements go. The router answers information_schema
+// from it.
 //
 // # Unsupported
 //

@@ -46,6 +46,6 @@ func ExampleParseDDL() {
 	}
 	// Output:
 	// 1 foreign key, to users
-	// CREATE TABLE `orders` (`id` INTEGER PRIMARY KEY AUTOINCREMENT, `user_id` INTEGER)
+	// CREATE TABLE `orders` (`id` INTEGER /*mysql:bigint auto_increment*/ PRIMARY KEY AUTOINCREMENT, `user_id` INTEGER /*mysql:bigint*/)
 	// CREATE INDEX `orders_by_user` ON `orders` (`user_id`)
 }

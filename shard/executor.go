@@ -121,7 +121,7 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 		return
 	}
 	defer rows.Close()
-	cols, err := columnsOf(rows)
+	cols, err := columnsOf(rows, st.shard.Backend.Dialect)
 	if err != nil {
 		lim.release()
 		st.startErr = st.wrap(err)
@@ -173,7 +173,11 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 	}
 }
 
-func columnsOf(rows *sql.Rows) ([]merge.Column, error) {
+// columnsOf describes a shard's result columns. On SQLite a column has no
+// length: the driver reports the storage class of the current row's value
+// (any text as unlimited), which says nothing of the column, so the
+// length is left unknown rather than reported wrong.
+func columnsOf(rows *sql.Rows, d Dialect) ([]merge.Column, error) {
 	types, err := rows.ColumnTypes()
 	if err != nil {
 		return nil, err
@@ -182,7 +186,9 @@ func columnsOf(rows *sql.Rows) ([]merge.Column, error) {
 	for i, ct := range types {
 		c := merge.Column{Name: ct.Name(), DatabaseType: ct.DatabaseTypeName(), ScanType: ct.ScanType()}
 		c.Nullable, c.HasNullable = ct.Nullable()
-		c.Length, c.HasLength = ct.Length()
+		if d != SQLite {
+			c.Length, c.HasLength = ct.Length()
+		}
 		c.Precision, c.Scale, c.HasPrecisionScale = ct.DecimalSize()
 		cols[i] = c
 	}

@@ -26,8 +26,36 @@ func openPostgresBackend(rawURL string) (*Backend, error) {
 	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, CancelRequestDelay: 0, DeadlineDelay: 5 * time.Second}
 	}
-	db := stdlib.OpenDB(*cfg)
-	return &Backend{DB: db, Dialect: PostgreSQL, URL: RedactURL(rawURL)}, nil
+	b := &Backend{Dialect: PostgreSQL, URL: RedactURL(rawURL)}
+	b.DB = stdlib.OpenDB(*cfg,
+		stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			c.PgConn().CustomData()[schemaGenKey] = b.generation()
+			return nil
+		}),
+		stdlib.OptionResetSession(b.refreshStatements))
+	return b, nil
+}
+
+// schemaGenKey holds, in a connection's custom data, the schema
+// generation its statement cache was filled under.
+const schemaGenKey = "vitessdo.schemaGen"
+
+// refreshStatements runs before database/sql reuses a pooled connection:
+// if DDL ran since the connection cached its prepared statements, they
+// are dropped. pgx caches statements by text, and PostgreSQL refuses a
+// cached SELECT * whose table gained a column ("cached plan must not
+// change result type").
+func (b *Backend) refreshStatements(ctx context.Context, c *pgx.Conn) error {
+	data := c.PgConn().CustomData()
+	gen := b.generation()
+	if seen, _ := data[schemaGenKey].(int64); seen == gen {
+		return nil
+	}
+	if err := c.DeallocateAll(ctx); err != nil {
+		return err
+	}
+	data[schemaGenKey] = gen
+	return nil
 }
 
 func postgresPrimaryKey(ctx context.Context, db *sql.DB, table string) ([]string, error) {
