@@ -44,6 +44,8 @@ const (
 	opIsNotNull
 	opCoalesce
 	opCase
+	opCast
+	opNullIf
 )
 
 // Col is the value of column i of the input row.
@@ -278,6 +280,25 @@ func (ev *evaluator) eval(e *Expr, row Row) (any, error) {
 			}
 		}
 		return nil, nil
+	case opCast:
+		a, err := ev.eval(&e.args[0], row)
+		if err != nil {
+			return nil, err
+		}
+		return ev.cast(e.val.(CastType), a)
+	case opNullIf:
+		a, err := ev.eval(&e.args[0], row)
+		if err != nil || a == nil {
+			return nil, err
+		}
+		b, err := ev.eval(&e.args[1], row)
+		if err != nil || b == nil {
+			return a, err
+		}
+		if ev.compare(a, b) == 0 {
+			return nil, nil
+		}
+		return a, nil
 	case opCase:
 		n := len(e.args) - 1
 		for i := 0; i < n; i += 2 {
@@ -671,6 +692,10 @@ func (ev *evaluator) column(e *Expr, cols []Column) Column {
 		return Column{}
 	case opNull:
 		return Column{}
+	case opCast:
+		return castColumn(ev.eng, e.val.(CastType))
+	case opNullIf:
+		return ev.column(&e.args[0], cols)
 	}
 	if pg {
 		return Column{DatabaseType: "BOOL", ScanType: scanBool}

@@ -1,0 +1,260 @@
+package vitessdo_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/dot-do/vitessdo"
+	"github.com/dot-do/vitessdo/vindex"
+)
+
+// mergeVSchema shards items and item_tags by the hash of the item id over
+// four shards, with a reference table of kinds.
+const mergeVSchema = `{
+  "keyspaces": {
+    "shop": {
+      "sharded": true,
+      "shards": ["-40", "40-80", "80-c0", "c0-"],
+      "vindexes": {"hash": {"type": "hash"}},
+      "tables": {
+        "items": {"column_vindexes": [{"column": "id", "name": "hash"}]},
+        "item_tags": {"column_vindexes": [{"column": "item_id", "name": "hash"}]},
+        "kinds": {"type": "reference"}
+      }
+    }
+  }
+}`
+
+var mergeDDL = []string{
+	"CREATE TABLE items (id BIGINT NOT NULL PRIMARY KEY, grp VARCHAR(16), name VARCHAR(64), qty INT, price DECIMAL(10,2), ratio DOUBLE, kind VARCHAR(8))",
+	"CREATE TABLE item_tags (item_id BIGINT NOT NULL, tag VARCHAR(16) NOT NULL, weight INT, PRIMARY KEY (item_id, tag))",
+	"CREATE TABLE kinds (code VARCHAR(8) NOT NULL PRIMARY KEY, label VARCHAR(32))",
+}
+
+// shardOfID returns the index, among the four equal shards of
+// mergeVSchema, of the shard that holds an item id.
+func shardOfID(id int64) int {
+	return int(vindex.HashUint64(uint64(id))[0] >> 6)
+}
+
+// idsOnShard returns the first n positive ids that live on shard i.
+func idsOnShard(i, n int) []int64 {
+	var out []int64
+	for id := int64(1); len(out) < n; id++ {
+		if shardOfID(id) == i {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// item is one row of items.
+type item struct {
+	id    int64
+	grp   any
+	name  any
+	qty   any
+	price any
+	ratio any
+	kind  any
+}
+
+// Values that break naive merges: NULLs, mixed case, non-ASCII text that
+// sorts differently by bytes than by any locale, negative numbers.
+var (
+	mergeGroups = []any{"a", "B", "b", "é", "Z", "ä", nil, "a b", "ß"}
+	mergeNames  = []any{"apple", "Apple", "äpfel", "Zebra", "zebra", "éclair", "eclair", nil, "", "日本", "A", "ab"}
+	mergeKinds  = []any{"x", "y", "z", nil}
+)
+
+// mergeItems returns n items whose groups are split across shards and
+// whose values repeat across shards.
+func mergeItems(ids []int64) []item {
+	out := make([]item, len(ids))
+	for i, id := range ids {
+		it := item{id: id}
+		it.grp = mergeGroups[i%len(mergeGroups)]
+		it.name = mergeNames[(i*7)%len(mergeNames)]
+		if i%5 != 3 {
+			it.qty = int64((i*37)%23 - 11)
+		}
+		if i%6 != 1 {
+			it.price = fmt.Sprintf("%d.%02d", (i*13)%41-20, (i*3)%4*25)
+		}
+		if i%4 != 2 {
+			it.ratio = float64((i*11)%17-8) / 4
+		}
+		it.kind = mergeKinds[i%len(mergeKinds)]
+		out[i] = it
+	}
+	return out
+}
+
+// newMergePair loads the merge schema with the given items into a sharded
+// database and its oracle.
+func newMergePair(t *testing.T, e engine, items []item) *pair {
+	t.Helper()
+	p := newPair(t, e, mergeVSchema)
+	for _, ddl := range mergeDDL {
+		p.exec(t, ddl)
+	}
+	p.exec(t, "INSERT INTO kinds (code, label) VALUES ('x', 'Ex'), ('y', 'Why'), ('w', 'Double')")
+	for i, it := range items {
+		p.exec(t, "INSERT INTO items (id, grp, name, qty, price, ratio, kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			it.id, it.grp, it.name, it.qty, it.price, it.ratio, it.kind)
+		for j := 0; j < i%3; j++ {
+			p.exec(t, "INSERT INTO item_tags (item_id, tag, weight) VALUES (?, ?, ?)", it.id, fmt.Sprintf("t%d-%v", j, mergeGroups[(i+j)%len(mergeGroups)]), nullableInt(i*j%4, i%4 == 0))
+		}
+	}
+	return p
+}
+
+func nullableInt(v int, null bool) any {
+	if null {
+		return nil
+	}
+	return int64(v)
+}
+
+// mergeLayouts are the data sets every merge case runs on.
+func mergeLayouts() []struct {
+	name  string
+	items []item
+} {
+	var spread []int64
+	for id := int64(1); id <= 60; id++ {
+		spread = append(spread, id)
+	}
+	return []struct {
+		name  string
+		items []item
+	}{
+		{"spread", mergeItems(spread)},
+		{"one-shard", mergeItems(idsOnShard(2, 25))},
+		{"empty", nil},
+	}
+}
+
+// mergeCase is a SELECT compared between the sharded database and the
+// oracle.
+type mergeCase struct {
+	query   string
+	args    []any
+	ordered bool
+}
+
+var mergeCases = []mergeCase{
+	// Concatenation and ORDER BY.
+	{query: "SELECT id, grp, name FROM items"},
+	{query: "SELECT id, name FROM items ORDER BY name, id", ordered: true},
+	{query: "SELECT id, name FROM items ORDER BY name DESC, id DESC", ordered: true},
+	{query: "SELECT id, grp FROM items ORDER BY grp, id", ordered: true},
+	{query: "SELECT id, grp FROM items ORDER BY grp DESC, id", ordered: true},
+	{query: "SELECT id, qty FROM items ORDER BY qty, id", ordered: true},
+	{query: "SELECT id, qty FROM items ORDER BY qty DESC, id DESC", ordered: true},
+	{query: "SELECT id, price FROM items ORDER BY price, id", ordered: true},
+	{query: "SELECT id, price FROM items ORDER BY price DESC, id", ordered: true},
+	{query: "SELECT id, ratio FROM items ORDER BY ratio DESC, id", ordered: true},
+	{query: "SELECT id FROM items ORDER BY name, id", ordered: true},
+	{query: "SELECT name AS n, id FROM items ORDER BY n, id", ordered: true},
+	{query: "SELECT id, name FROM items ORDER BY 2, 1", ordered: true},
+	{query: "SELECT id, qty * 2 AS q2 FROM items ORDER BY q2, id", ordered: true},
+	{query: "SELECT id, qty FROM items ORDER BY qty * -1, id", ordered: true},
+	{query: "SELECT * FROM items ORDER BY id", ordered: true},
+	{query: "SELECT i.id, i.name FROM items i ORDER BY i.name, i.id", ordered: true},
+	// LIMIT and OFFSET.
+	{query: "SELECT id, name FROM items ORDER BY name, id LIMIT 5", ordered: true},
+	{query: "SELECT id, name FROM items ORDER BY name, id LIMIT 5 OFFSET 3", ordered: true},
+	{query: "SELECT id, name FROM items ORDER BY name, id LIMIT 3, 4", ordered: true},
+	{query: "SELECT id, name FROM items ORDER BY name, id LIMIT 1000", ordered: true},
+	{query: "SELECT id, name FROM items ORDER BY name, id LIMIT 10 OFFSET 1000", ordered: true},
+	{query: "SELECT id, name FROM items ORDER BY name, id LIMIT 0", ordered: true},
+	{query: "SELECT id, name FROM items ORDER BY name DESC, id LIMIT ? OFFSET ?", args: []any{4, 2}, ordered: true},
+	{query: "SELECT id, name FROM items ORDER BY id LIMIT ?, ?", args: []any{3, 5}, ordered: true},
+	{query: "SELECT id FROM items WHERE qty > ? ORDER BY id LIMIT ?", args: []any{0, 7}, ordered: true},
+	// Scalar aggregates.
+	{query: "SELECT COUNT(*) FROM items"},
+	{query: "SELECT COUNT(*), COUNT(qty), COUNT(price), COUNT(grp) FROM items"},
+	{query: "SELECT SUM(qty), MIN(qty), MAX(qty) FROM items"},
+	{query: "SELECT SUM(price), MIN(price), MAX(price) FROM items"},
+	{query: "SELECT SUM(ratio), MIN(ratio), MAX(ratio) FROM items"},
+	{query: "SELECT AVG(qty) FROM items"},
+	{query: "SELECT AVG(price) FROM items"},
+	{query: "SELECT AVG(ratio) FROM items"},
+	{query: "SELECT MIN(name), MAX(name), MIN(grp), MAX(grp) FROM items"},
+	{query: "SELECT COUNT(DISTINCT grp) FROM items"},
+	{query: "SELECT COUNT(DISTINCT qty), SUM(DISTINCT qty) FROM items"},
+	{query: "SELECT SUM(DISTINCT price) FROM items"},
+	{query: "SELECT COUNT(*) FROM items WHERE qty > 1000"},
+	{query: "SELECT SUM(qty), AVG(qty), MIN(name) FROM items WHERE qty > 1000"},
+	{query: "SELECT COUNT(*) AS n, SUM(qty) AS total FROM items WHERE grp = 'a'"},
+	// Expressions over aggregates.
+	{query: "SELECT COUNT(*) + 1 FROM items"},
+	{query: "SELECT SUM(qty) / COUNT(*) FROM items"},
+	{query: "SELECT SUM(price) / COUNT(price) FROM items"},
+	{query: "SELECT COALESCE(SUM(qty), 0) FROM items WHERE qty > 1000"},
+	{query: "SELECT IFNULL(MAX(name), 'none') FROM items WHERE qty > 1000"},
+	{query: "SELECT CASE WHEN COUNT(*) > 10 THEN 'many' ELSE 'few' END FROM items"},
+	{query: "SELECT MAX(qty) - MIN(qty) AS spread FROM items"},
+	// GROUP BY.
+	{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp"},
+	{query: "SELECT grp, COUNT(*), SUM(qty), MIN(name), MAX(price) FROM items GROUP BY grp ORDER BY grp", ordered: true},
+	{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp ORDER BY grp DESC", ordered: true},
+	{query: "SELECT grp, AVG(qty), AVG(price) FROM items GROUP BY grp ORDER BY grp", ordered: true},
+	{query: "SELECT grp, kind, COUNT(*) FROM items GROUP BY grp, kind ORDER BY grp, kind", ordered: true},
+	{query: "SELECT grp, kind, COUNT(*) FROM items GROUP BY grp, kind ORDER BY kind DESC, grp", ordered: true},
+	{query: "SELECT COUNT(*) FROM items GROUP BY grp ORDER BY grp", ordered: true},
+	{query: "SELECT grp, COUNT(*) AS n FROM items GROUP BY grp ORDER BY n DESC, grp", ordered: true},
+	{query: "SELECT grp, COUNT(*) AS n FROM items GROUP BY grp ORDER BY COUNT(*), grp", ordered: true},
+	{query: "SELECT grp, SUM(qty) FROM items GROUP BY grp ORDER BY SUM(qty) DESC, grp LIMIT 3", ordered: true},
+	{query: "SELECT grp FROM items GROUP BY grp ORDER BY MAX(qty), grp", ordered: true},
+	{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp ORDER BY grp LIMIT 2 OFFSET 1", ordered: true},
+	{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp ORDER BY grp LIMIT ? OFFSET ?", args: []any{3, 2}, ordered: true},
+	{query: "SELECT grp, COUNT(DISTINCT kind) FROM items GROUP BY grp ORDER BY grp", ordered: true},
+	{query: "SELECT grp, COUNT(DISTINCT qty), SUM(DISTINCT qty), COUNT(*) FROM items GROUP BY grp ORDER BY grp", ordered: true},
+	{query: "SELECT grp, SUM(qty) / COUNT(*) AS mean, COUNT(*) + 1 FROM items GROUP BY grp ORDER BY grp", ordered: true},
+	{query: "SELECT qty, COUNT(*) FROM items GROUP BY qty ORDER BY qty", ordered: true},
+	{query: "SELECT price, COUNT(*) FROM items GROUP BY price ORDER BY price DESC", ordered: true},
+	{query: "SELECT kind, MIN(id), MAX(id) FROM items GROUP BY kind ORDER BY kind", ordered: true},
+	{query: "SELECT id, COUNT(*) FROM items GROUP BY id ORDER BY id", ordered: true},
+	{query: "SELECT id, name FROM items GROUP BY id, name ORDER BY id LIMIT 5", ordered: true},
+	// HAVING.
+	{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING COUNT(*) > 6 ORDER BY grp", ordered: true},
+	{query: "SELECT grp, SUM(qty) AS s FROM items GROUP BY grp HAVING s < 0 ORDER BY grp", ordered: true},
+	{query: "SELECT grp FROM items GROUP BY grp HAVING MAX(qty) > 5 AND MIN(qty) < 0 ORDER BY grp", ordered: true},
+	{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING grp > 'a' ORDER BY grp", ordered: true},
+	{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING COUNT(*) > ? ORDER BY grp", args: []any{6}, ordered: true},
+	{query: "SELECT COUNT(*) FROM items HAVING COUNT(*) > 0"},
+	{query: "SELECT id, COUNT(*) FROM items GROUP BY id HAVING COUNT(*) = 1 ORDER BY id", ordered: true},
+	// DISTINCT.
+	{query: "SELECT DISTINCT grp FROM items"},
+	{query: "SELECT DISTINCT grp FROM items ORDER BY grp", ordered: true},
+	{query: "SELECT DISTINCT grp, kind FROM items ORDER BY kind DESC, grp", ordered: true},
+	{query: "SELECT DISTINCT name FROM items ORDER BY name LIMIT 4", ordered: true},
+	{query: "SELECT DISTINCT qty FROM items ORDER BY qty DESC LIMIT 3 OFFSET 2", ordered: true},
+	// Joins inside one shard and with a reference table.
+	{query: "SELECT i.id, t.tag FROM items i JOIN item_tags t ON t.item_id = i.id ORDER BY i.id, t.tag", ordered: true},
+	{query: "SELECT t.tag, COUNT(*), SUM(t.weight) FROM items i JOIN item_tags t ON t.item_id = i.id GROUP BY t.tag ORDER BY t.tag", ordered: true},
+	{query: "SELECT k.label, COUNT(*) FROM items i JOIN kinds k ON k.code = i.kind GROUP BY k.label ORDER BY k.label", ordered: true},
+	{query: "SELECT i.kind, k.label FROM items i LEFT JOIN kinds k ON k.code = i.kind ORDER BY i.id", ordered: true},
+}
+
+func TestScatterSelectMergesLikeOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		for _, layout := range mergeLayouts() {
+			t.Run(layout.name, func(t *testing.T) {
+				p := newMergePair(t, e, layout.items)
+				for _, c := range mergeCases {
+					p.compare(t, c.ordered, c.query, c.args...)
+				}
+			})
+		}
+	})
+}
+
+func isUnsupported(err error) bool {
+	var ue *vitessdo.UnsupportedError
+	return errors.As(err, &ue) && strings.Contains(err.Error(), "unsupported:")
+}
