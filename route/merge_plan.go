@@ -146,6 +146,22 @@ func (b *mergeBuilder) userColumn(e sqlparser.Expr) (int, bool) {
 	return 0, false
 }
 
+// unalias returns the expression a select alias names, or e itself: a
+// hidden column cannot refer to an alias of the same select list (after
+// a *, whose width is unknown, an ORDER BY alias becomes a hidden copy).
+func (b *mergeBuilder) unalias(e sqlparser.Expr) sqlparser.Expr {
+	col, ok := e.(*sqlparser.ColName)
+	if !ok || !col.Qualifier.IsEmpty() {
+		return e
+	}
+	for _, se := range b.s.SelectExprs[:len(b.s.SelectExprs)-b.m.nHidden] {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok && !ae.As.IsEmpty() && ae.As.Equal(col.Name) {
+			return ae.Expr
+		}
+	}
+	return e
+}
+
 // planRows plans a statement whose rows the shards compute whole: concat,
 // or an ordered merge, then DISTINCT and LIMIT.
 func (b *mergeBuilder) planRows() error {
@@ -162,7 +178,7 @@ func (b *mergeBuilder) planRows() error {
 			if m.distinct {
 				return unsupportedf("SELECT DISTINCT ordered by %s, which is not selected", sqlparser.String(o.Expr))
 			}
-			i = b.addHidden(o.Expr)
+			i = b.addHidden(b.unalias(o.Expr))
 		}
 		m.order = append(m.order, orderKey{col: i, fromEnd: m.star, desc: o.Direction == sqlparser.DescScr})
 	}
@@ -227,7 +243,8 @@ func (b *mergeBuilder) planAggregate() error {
 	// Distinct aggregates need the shards to group by their argument.
 	var distinctArg sqlparser.Expr
 	for _, e := range aggregatesIn(s.SelectExprs, s.Having, s.OrderBy) {
-		if e.Distinct {
+		if name := e.Name.Lowered(); e.Distinct && name != "min" && name != "max" {
+			// MIN and MAX ignore DISTINCT: they merge as usual.
 			if len(e.Exprs) != 1 {
 				return unsupportedf("%s over several shards", sqlparser.String(e))
 			}
