@@ -1,10 +1,16 @@
 package vitessdo_test
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/dot-do/vitessdo"
 	"github.com/dot-do/vitessdo/vindex"
@@ -289,4 +295,319 @@ func TestScatterSelectMergesLikeOneDatabase(t *testing.T) {
 func isUnsupported(err error) bool {
 	var ue *vitessdo.UnsupportedError
 	return errors.As(err, &ue) && strings.Contains(err.Error(), "unsupported:")
+}
+
+// explainQueries returns the statements VEXPLAIN PLAN says a statement
+// sends, one per shard.
+func explainQueries(t *testing.T, db *sql.DB, query string, args ...any) []string {
+	t.Helper()
+	res, err := queryAll(db, "VEXPLAIN PLAN "+query, args...)
+	if err != nil {
+		t.Fatalf("VEXPLAIN PLAN %s: %v", query, err)
+	}
+	var out []string
+	for _, r := range res.Rows {
+		out = append(out, fmt.Sprint(r[2]))
+	}
+	return out
+}
+
+// The shard statements document the rewrites: LIMIT count+offset without
+// OFFSET, AVG as SUM and COUNT, HAVING and LIMIT kept at the merge,
+// DISTINCT aggregates as grouping, and statements on one shard or
+// grouped by the unique primary vindex sent whole.
+func TestScatterSelectShardStatementsShowTheRewrite(t *testing.T) {
+	tests := []struct {
+		query string
+		args  []any
+		// want is the SQLite shard statement sent to every shard, or to
+		// the one shard when one is true.
+		want string
+		one  bool
+	}{
+		{query: "SELECT id, name FROM items ORDER BY name, id LIMIT 5 OFFSET 3",
+			want: "SELECT `id`, `name` FROM `items` ORDER BY `name` ASC, `id` ASC LIMIT 8"},
+		{query: "SELECT id, name FROM items ORDER BY name LIMIT ?, ?", args: []any{10, 4},
+			want: "SELECT `id`, `name` FROM `items` ORDER BY `name` ASC LIMIT 14"},
+		{query: "SELECT id FROM items ORDER BY name DESC",
+			want: "SELECT `id`, `name` AS `__vt_h0` FROM `items` ORDER BY `name` DESC"},
+		{query: "SELECT AVG(qty) FROM items",
+			want: "SELECT sum(`qty`) AS `AVG(qty)`, count(`qty`) AS `__vt_h0` FROM `items`"},
+		{query: "SELECT grp, AVG(price) AS p FROM items GROUP BY grp ORDER BY p DESC LIMIT 2",
+			want: "SELECT `grp`, sum(`price`) AS `p`, count(`price`) AS `__vt_h0` FROM `items` GROUP BY `grp` ORDER BY 1 ASC"},
+		{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp ORDER BY grp DESC LIMIT 2 OFFSET 1",
+			want: "SELECT `grp`, count(*) AS `COUNT(*)` FROM `items` GROUP BY `grp` ORDER BY 1 DESC LIMIT 3"},
+		{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING SUM(qty) > 0",
+			want: "SELECT `grp`, count(*) AS `COUNT(*)`, sum(`qty`) AS `__vt_h0` FROM `items` GROUP BY `grp` ORDER BY 1 ASC"},
+		{query: "SELECT COUNT(DISTINCT kind), COUNT(*) FROM items",
+			want: "SELECT `kind` AS `COUNT(distinct kind)`, count(*) AS `COUNT(*)` FROM `items` GROUP BY `kind` ORDER BY 1 ASC"},
+		{query: "SELECT DISTINCT grp, kind FROM items",
+			want: "SELECT DISTINCT `grp`, `kind` FROM `items` ORDER BY 1 ASC, 2 ASC"},
+		{query: "SELECT id, COUNT(*) FROM items GROUP BY id HAVING COUNT(*) > 0 ORDER BY id LIMIT 2",
+			want: "SELECT `id`, count(*) AS `COUNT(*)` FROM `items` GROUP BY `id` HAVING count(*) > 0 ORDER BY `id` ASC LIMIT 2"},
+		{query: "SELECT name, COUNT(*) FROM items WHERE id = 7 GROUP BY name ORDER BY 2 DESC LIMIT 1 OFFSET 1", one: true,
+			want: "SELECT `name`, count(*) AS `COUNT(*)` FROM `items` WHERE `id` = 7 GROUP BY `name` ORDER BY 2 DESC LIMIT 1 OFFSET 1"},
+	}
+	db := openSharded(t, engine{name: "sqlite", url: sqliteURL}, mergeVSchema)
+	for _, ddl := range mergeDDL {
+		if _, err := db.Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range tests {
+		got := explainQueries(t, db, tt.query, tt.args...)
+		n := 4
+		if tt.one {
+			n = 1
+		}
+		if len(got) != n {
+			t.Errorf("%s: sent to %d shards, want %d: %v", tt.query, len(got), n, got)
+			continue
+		}
+		for _, q := range got {
+			if q != tt.want {
+				t.Errorf("%s: shard statement\n got %s\nwant %s", tt.query, q, tt.want)
+				break
+			}
+		}
+	}
+}
+
+// Columns are the user's, with the user's names and aliases, whatever the
+// merge added to the shard statements; plain columns keep the backend's
+// types.
+func TestScatterSelectColumnsAreTheUsersColumns(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeItems([]int64{1, 2, 3, 4, 5, 6, 7, 8}))
+		for _, q := range []string{
+			"SELECT id, name AS Label FROM items ORDER BY qty, id",
+			"SELECT * FROM items ORDER BY name, id",
+			"SELECT grp AS g, AVG(qty) AS mean, COUNT(*) FROM items GROUP BY grp HAVING SUM(price) > 0 ORDER BY MAX(id)",
+			"SELECT DISTINCT kind FROM items ORDER BY kind",
+		} {
+			got, err := p.sharded.Query(q)
+			if err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			want, err := p.oracle.Query(q)
+			if err != nil {
+				t.Fatalf("oracle: %s: %v", q, err)
+			}
+			gc, _ := got.ColumnTypes()
+			wc, _ := want.ColumnTypes()
+			got.Close()
+			want.Close()
+			if len(gc) != len(wc) {
+				t.Errorf("%s: %d columns, one database %d", q, len(gc), len(wc))
+				continue
+			}
+			for i := range gc {
+				if gc[i].Name() != wc[i].Name() {
+					t.Errorf("%s: column %d named %q, one database %q", q, i, gc[i].Name(), wc[i].Name())
+				}
+				if !strings.Contains(wc[i].Name(), "(") && gc[i].DatabaseTypeName() != wc[i].DatabaseTypeName() {
+					t.Errorf("%s: column %s has type %q, one database %q", q, gc[i].Name(), gc[i].DatabaseTypeName(), wc[i].DatabaseTypeName())
+				}
+			}
+		}
+	})
+}
+
+// Statements whose rows the merge cannot compute correctly are refused
+// with an UnsupportedError saying why, never answered wrongly.
+func TestScatterSelectRefusesWhatCannotMerge(t *testing.T) {
+	db := openSharded(t, engine{name: "sqlite", url: sqliteURL}, mergeVSchema)
+	for _, ddl := range mergeDDL {
+		if _, err := db.Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct{ query, want string }{
+		{"SELECT GROUP_CONCAT(name) FROM items", "GROUP_CONCAT"},
+		{"SELECT COUNT(DISTINCT qty), COUNT(DISTINCT name) FROM items", "DISTINCT aggregates over different expressions"},
+		{"SELECT grp, COUNT(*) FROM items GROUP BY grp ORDER BY name", "ORDER BY name"},
+		{"SELECT DISTINCT grp FROM items ORDER BY name", "SELECT DISTINCT ordered by name"},
+		{"SELECT grp, GROUP_CONCAT(name) FROM items GROUP BY grp", "GROUP_CONCAT"},
+		{"SELECT COUNT(*) + qty FROM items GROUP BY grp", "column qty"},
+		{"SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING MAX(name) > kind", "column kind"},
+		{"SELECT grp, STD(qty) FROM items GROUP BY grp", "STD"},
+		{"SELECT id FROM items LIMIT 1 + 1", "LIMIT"},
+	}
+	for _, tt := range tests {
+		_, err := db.Query(tt.query)
+		if !isUnsupported(err) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want an UnsupportedError mentioning %q", tt.query, err, tt.want)
+		}
+	}
+}
+
+// loadItems inserts n items with ids 1…n into db, many rows a statement.
+func loadItems(t *testing.T, db *sql.DB, n int) {
+	t.Helper()
+	const batch = 200
+	for start := 1; start <= n; start += batch {
+		var b strings.Builder
+		b.WriteString("INSERT INTO items (id, grp, name, qty) VALUES ")
+		for id := start; id < start+batch && id <= n; id++ {
+			if id > start {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "(%d, 'g%d', 'name-%05d', %d)", id, id%10, id, id%100)
+		}
+		if _, err := db.Exec(b.String()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// settledGoroutines waits until the number of goroutines drops to at most
+// want and returns the last count seen.
+func settledGoroutines(want int) int {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n := runtime.NumGoroutine()
+		if n <= want || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Closing rows early, a LIMIT that is complete, and a cancelled context
+// each stop every shard query: no goroutine is left behind.
+func TestScatterSelectStopsShardQueriesAndLeavesNoGoroutine(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		db := openSharded(t, e, mergeVSchema)
+		for _, ddl := range mergeDDL {
+			if _, err := db.Exec(ddl); err != nil {
+				t.Fatal(err)
+			}
+		}
+		loadItems(t, db, 5000)
+		// Warm the pools: connections opened now are not leaks later.
+		for range 3 {
+			if _, err := queryAll(db, "SELECT COUNT(*) FROM items"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Run("early close", func(t *testing.T) {
+			base := runtime.NumGoroutine()
+			for _, q := range []string{"SELECT id, name FROM items ORDER BY name", "SELECT id FROM items", "SELECT grp, COUNT(*) FROM items GROUP BY grp"} {
+				rows, err := db.Query(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rows.Next()
+				rows.Next()
+				if err := rows.Close(); err != nil {
+					t.Fatalf("%s: Close: %v", q, err)
+				}
+				if n := settledGoroutines(base); n > base {
+					t.Errorf("%s: %d goroutines after Close, %d before the query", q, n, base)
+				}
+			}
+		})
+
+		t.Run("limit reached", func(t *testing.T) {
+			base := runtime.NumGoroutine()
+			// HAVING keeps the LIMIT from the shards: they would stream
+			// every group but for the merge closing them.
+			for _, q := range []string{
+				"SELECT id, name FROM items ORDER BY name DESC LIMIT 3 OFFSET 2",
+				"SELECT COUNT(*), name FROM items GROUP BY name HAVING COUNT(*) > 0 ORDER BY name DESC LIMIT 3 OFFSET 2",
+			} {
+				rows, err := db.Query(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var names []string
+				for range 3 {
+					if !rows.Next() {
+						t.Fatalf("LIMIT 3 gave fewer rows: %v", rows.Err())
+					}
+					var x any
+					var name string
+					if err := rows.Scan(&x, &name); err != nil {
+						t.Fatal(err)
+					}
+					names = append(names, name)
+				}
+				// The window is full: the shard streams are closed
+				// before the application closes the rows.
+				if n := settledGoroutines(base); n > base {
+					t.Errorf("%s: %d goroutines once the LIMIT is reached, %d before the query", q, n, base)
+				}
+				if rows.Next() {
+					t.Errorf("%s: LIMIT 3 gave a fourth row", q)
+				}
+				rows.Close()
+				if diff := cmp.Diff([]string{"name-04998", "name-04997", "name-04996"}, names); diff != "" {
+					t.Errorf("%s: rows (-want +got):\n%s", q, diff)
+				}
+			}
+		})
+
+		t.Run("context cancelled mid-stream", func(t *testing.T) {
+			base := runtime.NumGoroutine()
+			ctx, cancel := context.WithCancel(context.Background())
+			rows, err := db.QueryContext(ctx, "SELECT id, name FROM items ORDER BY name")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 10 {
+				if !rows.Next() {
+					t.Fatalf("stream ended early: %v", rows.Err())
+				}
+			}
+			cancel()
+			n := 10
+			for rows.Next() {
+				n++
+			}
+			if n == 5000 {
+				t.Error("cancelling the context did not stop the stream")
+			}
+			if err := rows.Err(); !errors.Is(err, context.Canceled) {
+				t.Errorf("rows.Err() = %v, want context.Canceled", err)
+			}
+			rows.Close()
+			if n := settledGoroutines(base); n > base {
+				t.Errorf("%d goroutines after cancel, %d before the query", n, base)
+			}
+		})
+	})
+}
+
+// With scatter_concurrency 1 an ordered merge, which needs a row of every
+// shard before it returns one, still completes: a stream waiting for the
+// merge to take its rows holds no slot.
+func TestScatterConcurrencyOneStillMergesEveryShard(t *testing.T) {
+	cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, ScatterConcurrency: 1}
+	for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
+		cfg.Shards["shop/"+sh] = sqliteURL(t, "shop", sh)
+	}
+	c, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	for _, ddl := range mergeDDL {
+		if _, err := db.Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loadItems(t, db, 3000)
+	res, err := queryAll(db, "SELECT id FROM items ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != 3000 {
+		t.Fatalf("got %d rows, want 3000", len(res.Rows))
+	}
+	for i, r := range res.Rows {
+		if r[0] != int64(i+1) {
+			t.Fatalf("row %d is %v, want %d", i, r[0], i+1)
+		}
+	}
 }

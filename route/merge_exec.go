@@ -12,7 +12,7 @@ import (
 // vars returns the router-made variables the shard statement needs for one
 // execution: the pushed-down LIMIT.
 func (m *mergePlan) vars(args []any) (map[string]any, error) {
-	if m == nil || m.count == nil || m.agg != nil {
+	if m == nil || !m.pushLimit {
 		return nil, nil
 	}
 	count, offset, err := m.window(args)

@@ -32,8 +32,10 @@ type mergePlan struct {
 	distinct bool
 	// agg combines partial aggregates; nil for row-level statements.
 	agg *aggPlan
-	// count and offset are the user's LIMIT; nil when none.
+	// count and offset are the user's LIMIT; nil when none. pushLimit
+	// sends the shards LIMIT count+offset.
 	count, offset *valueExpr
+	pushLimit     bool
 	// computed are user columns the merge computes from hidden columns.
 	computed map[int]sqlparser.Expr
 	// colOf finds the column holding an expression's merged value.
@@ -221,6 +223,7 @@ func (b *mergeBuilder) planLimit(push bool) error {
 		m.offset = &v
 	}
 	if push && m.count != nil {
+		m.pushLimit = true
 		s.Limit = &sqlparser.Limit{Rowcount: sqlparser.NewValArg([]byte(":" + limitArgName))}
 	} else {
 		s.Limit = nil
@@ -236,6 +239,9 @@ func (b *mergeBuilder) planAggregate() error {
 	}
 	if s.Distinct != "" {
 		return unsupportedf("SELECT DISTINCT with GROUP BY or aggregates over several shards")
+	}
+	if hasGroupConcat(s.SelectExprs, s.Having, s.OrderBy) {
+		return unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
 	}
 	ap := &aggPlan{}
 	m.agg = ap
@@ -336,7 +342,14 @@ func (b *mergeBuilder) planAggregate() error {
 	if len(s.GroupBy) == 0 {
 		s.OrderBy = nil
 	}
-	return b.planLimit(false)
+	// When the merged groups come out in the shards' group order and each
+	// shard row is a whole group's partial, a group among the first
+	// offset+count is among the first offset+count of every shard that
+	// holds part of it: the shards may stop there. HAVING (which drops
+	// groups after the merge), a sort after the merge, and DISTINCT
+	// aggregates (several rows a group) prevent it.
+	push := len(s.GroupBy) > 0 && ap.post == nil && ap.having == nil && distinctArg == nil
+	return b.planLimit(push)
 }
 
 func direction(desc bool) string {
@@ -523,6 +536,27 @@ func aggregatesIn(nodes ...sqlparser.SQLNode) []*sqlparser.FuncExpr {
 		}, n)
 	}
 	return out
+}
+
+// hasGroupConcat reports a GROUP_CONCAT in the given nodes outside
+// subqueries.
+func hasGroupConcat(nodes ...sqlparser.SQLNode) bool {
+	found := false
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
+			switch node.(type) {
+			case *sqlparser.Subquery:
+				return false, nil
+			case *sqlparser.GroupConcatExpr:
+				found = true
+			}
+			return !found, nil
+		}, n)
+	}
+	return found
 }
 
 func hasAggregateExpr(e sqlparser.Expr) bool {
