@@ -191,3 +191,52 @@ func castColumn(eng Engine, t CastType) Column {
 	}
 	return Column{}
 }
+
+// numericRank orders PostgreSQL's numeric types by implicit promotion:
+// integers (1) → numeric (2) → float8 (3); 0 for anything else.
+func numericRank(c Column) int {
+	switch c.DatabaseType {
+	case "INT2", "INT4", "INT8":
+		return 1
+	case "NUMERIC":
+		return 2
+	case "FLOAT4", "FLOAT8":
+		return 3
+	}
+	return 0
+}
+
+// unify converts the result branches of a COALESCE or CASE to their
+// common numeric type, as PostgreSQL does when it resolves the type of
+// the expression: COALESCE(SUM(numeric), 0) returns the numeric 0, not
+// the integer.
+func (ev *evaluator) unify(e *Expr) {
+	var branches []int
+	for i := range e.args {
+		if e.op == opCase && i%2 == 0 && i != len(e.args)-1 {
+			continue // a condition
+		}
+		branches = append(branches, i)
+	}
+	top := 0
+	for _, i := range branches {
+		r := numericRank(ev.column(&e.args[i], ev.cols))
+		if r == 0 && !isNullExpr(&e.args[i]) {
+			return // not all numeric: nothing to convert
+		}
+		top = max(top, r)
+	}
+	target := map[int]CastType{2: CastNumeric, 3: CastReal}[top]
+	if target == 0 {
+		return
+	}
+	for _, i := range branches {
+		if r := numericRank(ev.column(&e.args[i], ev.cols)); r != 0 && r < top {
+			e.args[i] = Cast(e.args[i], target)
+		}
+	}
+}
+
+func isNullExpr(e *Expr) bool {
+	return e.op == opNull || e.op == opLit && e.val == nil
+}

@@ -52,3 +52,35 @@ func TestCastToIntegerOutOfRangeFailsOnPostgreSQL(t *testing.T) {
 		t.Fatal("CAST(2^40 AS integer) succeeded, want integer out of range")
 	}
 }
+
+// PostgreSQL resolves COALESCE and CASE to the common type of their
+// branches: an integer branch next to a numeric or float8 one yields
+// that type.
+func TestCoalesceAndCaseTakeTheCommonTypeOnPostgreSQL(t *testing.T) {
+	cols := []Column{{Name: "s", DatabaseType: "NUMERIC"}, {Name: "f", DatabaseType: "FLOAT8"}, {Name: "i", DatabaseType: "INT8"}}
+	row := Row{nil, nil, int64(4)}
+	tests := []struct {
+		name string
+		eng  Engine
+		e    Expr
+		want any
+	}{
+		{"numeric and integer", PostgreSQL, Coalesce(Col(0), Lit(0)), "0"},
+		{"float8 and integer", PostgreSQL, Coalesce(Col(1), Lit(-1)), 0.0 - 1},
+		{"integers stay integers", PostgreSQL, Coalesce(Col(2), Lit(0)), int64(4)},
+		{"case of float8 and integer", PostgreSQL, Case([]When{{Cond: IsNull(Col(1)), Then: Lit(1)}}, Col(1)), 1.0},
+		{"case of integer and numeric", PostgreSQL, Case([]When{{Cond: IsNull(Col(0)), Then: Col(2)}, {Cond: Lit(true), Then: Lit(nil)}}, Col(0)), "4"},
+		{"SQLite keeps each value's type", SQLite, Coalesce(Col(1), Lit(-1)), int64(-1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := evalExpr(t, tt.eng, cols, row, tt.e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

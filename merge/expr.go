@@ -164,26 +164,37 @@ type numText string
 // evaluator evaluates expressions for one engine over rows of known columns.
 type evaluator struct {
 	eng     Engine
+	cols    []Column
 	numeric []bool // column i holds NUMERIC text
 }
 
 func newEvaluator(eng Engine, cols []Column) *evaluator {
-	ev := &evaluator{eng: eng, numeric: make([]bool, len(cols))}
+	ev := &evaluator{eng: eng, cols: cols, numeric: make([]bool, len(cols))}
 	for i, c := range cols {
 		ev.numeric[i] = isNumeric(eng, c)
 	}
 	return ev
 }
 
-// check reports a column reference outside the input.
+// check reports a column reference outside the input, and prepares e
+// for evaluation: on PostgreSQL, the branches of COALESCE and CASE are
+// converted to their common type, as the server resolves it.
 func (ev *evaluator) check(e *Expr) error {
 	if e.op == opCol && (e.col < 0 || e.col >= len(ev.numeric)) {
 		return columnError("expression", e.col, len(ev.numeric))
+	}
+	if len(e.args) > 0 {
+		// The caller's expression may share its argument slices: work on
+		// a copy.
+		e.args = append([]Expr(nil), e.args...)
 	}
 	for i := range e.args {
 		if err := ev.check(&e.args[i]); err != nil {
 			return err
 		}
+	}
+	if ev.eng == PostgreSQL && (e.op == opCoalesce || e.op == opCase) {
+		ev.unify(e)
 	}
 	return nil
 }

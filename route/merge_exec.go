@@ -92,13 +92,38 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 	}
 	if ap := m.agg; ap != nil {
 		it = merge.NewAggregate(it, ap.groupKeys, ap.aggs, eng)
+		var pred *merge.Expr
+		computeFirst := false
 		if ap.having != nil {
-			pred, err := toMergeExpr(ap.having, m, eng, args)
+			x := &mergeExpr{m: m, eng: eng, args: args, used: map[int]bool{}}
+			p, err := x.cond(ap.having)
 			if err != nil {
 				it.Close()
 				return nil, err
 			}
-			it = merge.NewFilter(it, pred, eng)
+			pred = &p
+			for c := range x.used {
+				if _, ok := m.computed[c]; ok {
+					computeFirst = true
+				}
+			}
+		}
+		// Computed columns are filled in before anything reads them:
+		// HAVING when it names one (through an alias), else after HAVING
+		// so that dropped groups are not computed, and always before the
+		// sort, which may order by one.
+		if computeFirst {
+			if it, err = m.compute(it, eng, args); err != nil {
+				return nil, err
+			}
+		}
+		if pred != nil {
+			it = merge.NewFilter(it, *pred, eng)
+		}
+		if !computeFirst {
+			if it, err = m.compute(it, eng, args); err != nil {
+				return nil, err
+			}
 		}
 		if ap.post != nil {
 			if count >= 0 {
@@ -114,11 +139,25 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 	if count >= 0 || offset > 0 {
 		it = merge.NewLimit(it, offset, count)
 	}
-	if m.nHidden == 0 && len(m.computed) == 0 {
+	if m.nHidden == 0 {
 		return it, nil
 	}
 	cols := it.Columns()
 	outs := make([]merge.ProjectColumn, len(cols)-m.nHidden)
+	for i := range outs {
+		outs[i] = merge.ProjectColumn{Name: cols[i].Name, Expr: merge.Col(i)}
+	}
+	return merge.NewProject(it, outs, eng), nil
+}
+
+// compute replaces the placeholders of the select items computed over
+// aggregates with their values, keeping every column in place.
+func (m *mergePlan) compute(it merge.Iterator, eng merge.Engine, args []any) (merge.Iterator, error) {
+	if len(m.computed) == 0 {
+		return it, nil
+	}
+	cols := it.Columns()
+	outs := make([]merge.ProjectColumn, len(cols))
 	for i := range outs {
 		outs[i] = merge.ProjectColumn{Name: cols[i].Name, Expr: merge.Col(i)}
 		if e, ok := m.computed[i]; ok {
@@ -179,6 +218,15 @@ type mergeExpr struct {
 	m    *mergePlan
 	eng  merge.Engine
 	args []any
+	// used collects the columns the expression reads, when not nil.
+	used map[int]bool
+}
+
+func (x *mergeExpr) col(c int) merge.Expr {
+	if x.used != nil {
+		x.used[c] = true
+	}
+	return merge.Col(c)
 }
 
 // cond translates e where a truth value is wanted.
@@ -273,14 +321,14 @@ func funcArgs(f *sqlparser.FuncExpr) ([]sqlparser.Expr, bool) {
 func (x *mergeExpr) expr(e sqlparser.Expr) (merge.Expr, error) {
 	m, eng := x.m, x.eng
 	if c, ok := m.colOf[sqlparser.String(e)]; ok {
-		return merge.Col(c), nil
+		return x.col(c), nil
 	}
 	switch e := e.(type) {
 	case *sqlparser.ParenExpr:
 		return x.expr(e.Expr)
 	case *sqlparser.ColName:
 		if c, ok := m.colOf[e.Name.Lowered()]; ok && e.Qualifier.IsEmpty() {
-			return merge.Col(c), nil
+			return x.col(c), nil
 		}
 		return merge.Expr{}, unsupportedf("column %s in an expression over aggregates over several shards: it must be selected or grouped by", sqlparser.String(e))
 	case *sqlparser.NullVal:

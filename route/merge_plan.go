@@ -70,6 +70,13 @@ func planMerge(a *analysis, sel sqlparser.SelectStatement) (*mergePlan, sqlparse
 	m := &mergePlan{colOf: map[string]int{}, computed: map[int]sqlparser.Expr{}}
 	b := &mergeBuilder{m: m, s: s, distinctCol: -1}
 	for _, se := range s.SelectExprs {
+		var u userItem
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok {
+			u = userItem{expr: ae.Expr, as: ae.As}
+		}
+		b.user = append(b.user, u)
+	}
+	for _, se := range s.SelectExprs {
 		switch se.(type) {
 		case *sqlparser.StarExpr:
 			m.star = true
@@ -91,6 +98,10 @@ func planMerge(a *analysis, sel sqlparser.SelectStatement) (*mergePlan, sqlparse
 type mergeBuilder struct {
 	m *mergePlan
 	s *sqlparser.Select
+	// user is the user's select list as written, before the merge
+	// rewrites items into partials: ORDER BY and GROUP BY terms name
+	// these.
+	user []userItem
 	// distinctCol is the first column carrying a distinct aggregate's
 	// argument, -1 when none.
 	distinctCol int
@@ -100,6 +111,12 @@ func (b *mergeBuilder) noteDistinct(col int) {
 	if b.distinctCol < 0 {
 		b.distinctCol = col
 	}
+}
+
+// userItem is one select item as the user wrote it; expr is nil for *.
+type userItem struct {
+	expr sqlparser.Expr
+	as   sqlparser.ColIdent
 }
 
 // addHidden appends a hidden column to the shard statement and returns
@@ -118,7 +135,7 @@ func (b *mergeBuilder) addHidden(e sqlparser.Expr) int {
 func (b *mergeBuilder) userColumn(e sqlparser.Expr) (int, bool) {
 	if v, ok := e.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
 		n, err := strconv.Atoi(string(v.Val))
-		if err == nil && n >= 1 && n <= len(b.s.SelectExprs)-b.m.nHidden && !b.m.star {
+		if err == nil && n >= 1 && n <= len(b.user) && !b.m.star {
 			return n - 1, true
 		}
 		return 0, false
@@ -128,19 +145,18 @@ func (b *mergeBuilder) userColumn(e sqlparser.Expr) (int, bool) {
 	}
 	text := sqlparser.String(e)
 	col, isCol := e.(*sqlparser.ColName)
-	for i, se := range b.s.SelectExprs[:len(b.s.SelectExprs)-b.m.nHidden] {
-		ae, ok := se.(*sqlparser.AliasedExpr)
-		if !ok {
+	for i, u := range b.user {
+		if u.expr == nil {
 			continue
 		}
-		if isCol && col.Qualifier.IsEmpty() && !ae.As.IsEmpty() && ae.As.Equal(col.Name) {
+		if isCol && col.Qualifier.IsEmpty() && !u.as.IsEmpty() && u.as.Equal(col.Name) {
 			return i, true
 		}
-		if sqlparser.String(ae.Expr) == text {
+		if sqlparser.String(u.expr) == text {
 			return i, true
 		}
 		if isCol {
-			if c, ok := ae.Expr.(*sqlparser.ColName); ok && ae.As.IsEmpty() && c.Name.Equal(col.Name) && (col.Qualifier.IsEmpty() || c.Qualifier.IsEmpty() || c.Qualifier == col.Qualifier) {
+			if c, ok := u.expr.(*sqlparser.ColName); ok && u.as.IsEmpty() && c.Name.Equal(col.Name) && (col.Qualifier.IsEmpty() || c.Qualifier.IsEmpty() || c.Qualifier == col.Qualifier) {
 				return i, true
 			}
 		}
@@ -156,9 +172,9 @@ func (b *mergeBuilder) unalias(e sqlparser.Expr) sqlparser.Expr {
 	if !ok || !col.Qualifier.IsEmpty() {
 		return e
 	}
-	for _, se := range b.s.SelectExprs[:len(b.s.SelectExprs)-b.m.nHidden] {
-		if ae, ok := se.(*sqlparser.AliasedExpr); ok && !ae.As.IsEmpty() && ae.As.Equal(col.Name) {
-			return ae.Expr
+	for _, u := range b.user {
+		if u.expr != nil && !u.as.IsEmpty() && u.as.Equal(col.Name) {
+			return u.expr
 		}
 	}
 	return e
