@@ -100,7 +100,7 @@ func mergeItems(ids []int64) []item {
 
 // newMergePair loads the merge schema with the given items into a sharded
 // database and its oracle.
-func newMergePair(t *testing.T, e engine, items []item) *pair {
+func newMergePair(t testing.TB, e engine, items []item) *pair {
 	t.Helper()
 	p := newPair(t, e, mergeVSchema)
 	for _, ddl := range mergeDDL {
