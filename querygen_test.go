@@ -372,6 +372,9 @@ func (g *queryGen) aggregate(distinctArg *string) (string, bool) {
 				return "COUNT(DISTINCT " + *distinctArg + ")", true
 			}
 		}
+		if g.chance(0.3) {
+			return "AVG(DISTINCT " + *distinctArg + ")", true
+		}
 		return "SUM(DISTINCT " + *distinctArg + ")", true
 	}
 }
@@ -480,9 +483,38 @@ func (g *queryGen) groupKey() string {
 	return c.expr
 }
 
+// genItem is a select item with the arguments its text holds.
+type genItem struct {
+	text, alias string
+	args        []any
+}
+
+// item generates one select item with fn, capturing its arguments.
+func (g *queryGen) item(fn func() string) genItem {
+	saved := g.args
+	g.args = nil
+	it := genItem{text: fn(), args: g.args}
+	g.args = saved
+	return it
+}
+
+// keyExpr is a select item over a group key: the key itself, or an
+// expression with one value per group.
+func (g *queryGen) keyExpr(key string) string {
+	if g.chance(0.85) {
+		return key
+	}
+	for _, c := range g.f.cols {
+		if c.expr == key && c.kind == kindText {
+			return "LOWER(" + key + ")"
+		}
+	}
+	return key + " * -1"
+}
+
 // groupQuery aggregates, with GROUP BY (or scalar), HAVING, ORDER BY
-// group keys or aggregates with the keys after them (a total order), and
-// LIMIT.
+// group keys or aggregates with the keys after them (a total order),
+// DISTINCT over the groups, and LIMIT.
 func (g *queryGen) groupQuery() genQuery {
 	var q genQuery
 	var sb strings.Builder
@@ -493,64 +525,112 @@ func (g *queryGen) groupQuery() genQuery {
 			keys = append(keys, k)
 		}
 	}
+	distinct := g.chance(0.1)
 	var distinctArg string
-	var items []string
-	// keyCols maps a group key to its select position, when selected.
-	keyCols := map[string]int{}
+	var items []genItem
 	for _, k := range keys {
-		if g.chance(0.85) {
-			items = append(items, k)
-			keyCols[k] = len(items)
+		if distinct || g.chance(0.85) {
+			items = append(items, g.item(func() string { return g.keyExpr(k) }))
 		}
 	}
 	for i := 1 + g.r.Intn(3); i > 0; i-- {
-		e := g.aggExpr(&distinctArg)
+		it := g.item(func() string {
+			if g.chance(0.05) {
+				a, _ := g.aggregate(&distinctArg)
+				if strings.HasPrefix(a, "COUNT") || strings.HasPrefix(a, "SUM") {
+					return a + " > " + g.number(kindInt)
+				}
+			}
+			return g.aggExpr(&distinctArg)
+		})
 		if g.chance(0.3) {
-			e += fmt.Sprintf(" AS a%d", i)
+			it.alias = fmt.Sprintf("a%d", i)
 		}
-		items = append(items, e)
+		items = append(items, it)
 	}
 	g.r.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
-	for k := range keyCols {
-		for i, it := range items {
-			if it == k {
-				keyCols[k] = i + 1
-			}
+	var texts []string
+	for _, it := range items {
+		g.args = append(g.args, it.args...)
+		if it.alias != "" {
+			texts = append(texts, it.text+" AS "+it.alias)
+		} else {
+			texts = append(texts, it.text)
 		}
 	}
-	sb.WriteString("SELECT " + strings.Join(items, ", ") + " FROM " + g.f.from)
+	// position names a select item in ORDER BY: its ordinal, its alias,
+	// or its text (when it holds no argument).
+	position := func(i int) string {
+		it := items[i]
+		switch {
+		case it.alias != "" && g.chance(0.5):
+			return it.alias
+		case strings.Contains(it.text, "?") || g.chance(0.4):
+			return fmt.Sprint(i + 1)
+		}
+		return it.text
+	}
+	sb.WriteString("SELECT ")
+	if distinct {
+		sb.WriteString("DISTINCT ")
+	}
+	sb.WriteString(strings.Join(texts, ", ") + " FROM " + g.f.from)
 	sb.WriteString(g.where())
 	if len(keys) > 0 {
 		sb.WriteString(" GROUP BY " + strings.Join(keys, ", "))
 	}
 	if g.chance(0.3) {
-		sb.WriteString(" HAVING " + g.having(keys, &distinctArg))
+		h := g.having(keys, &distinctArg)
+		for _, it := range items {
+			if it.alias != "" && g.chance(0.3) && !strings.Contains(it.text, "?") && !strings.Contains(it.text, "'") {
+				h = "(" + h + ") OR " + it.alias + " IS NULL"
+				break
+			}
+		}
+		sb.WriteString(" HAVING " + h)
 	}
-	if len(keys) == 0 {
+	switch {
+	case len(keys) == 0:
 		// One row (or none, after HAVING).
 		q.ordered = true
-		q.sql, q.args = sb.String(), g.args
-		return q
-	}
-	if g.chance(0.8) {
+		if g.chance(0.15) {
+			fmt.Fprintf(&sb, " LIMIT 1 OFFSET %d", g.r.Intn(2))
+		}
+	case distinct:
+		// Distinct rows ordered by every selected item: a total order.
+		if g.chance(0.7) {
+			q.ordered = true
+			var terms []string
+			for _, i := range g.r.Perm(len(items)) {
+				terms = append(terms, position(i)+direction(g.r))
+			}
+			sb.WriteString(" ORDER BY " + strings.Join(terms, ", "))
+			g.limit(&q, &sb)
+		}
+	case g.chance(0.8):
 		q.ordered = true
 		var terms []string
-		if g.chance(0.35) {
-			// An aggregate first: the merge sorts after grouping.
-			if g.chance(0.5) {
+		if g.chance(0.4) {
+			// An aggregate or an expression first: the merge sorts
+			// after grouping.
+			switch g.r.Intn(4) {
+			case 0:
 				a, _ := g.aggregate(&distinctArg)
 				terms = append(terms, a+direction(g.r))
-			} else {
-				terms = append(terms, fmt.Sprint(1+g.r.Intn(len(items)))+direction(g.r))
+			case 1:
+				a, numeric := g.aggregate(&distinctArg)
+				if numeric {
+					a = a + " * 2 - COUNT(*)"
+				}
+				terms = append(terms, a+direction(g.r))
+			case 2:
+				terms = append(terms, g.keyExpr(keys[g.r.Intn(len(keys))])+direction(g.r))
+			default:
+				terms = append(terms, position(g.r.Intn(len(items)))+direction(g.r))
 			}
 		}
 		for _, i := range g.r.Perm(len(keys)) {
-			k := keys[i]
-			if pos, ok := keyCols[k]; ok && g.chance(0.3) {
-				terms = append(terms, fmt.Sprint(pos)+direction(g.r))
-			} else {
-				terms = append(terms, k+direction(g.r))
-			}
+			terms = append(terms, keys[i]+direction(g.r))
 		}
 		sb.WriteString(" ORDER BY " + strings.Join(terms, ", "))
 		g.limit(&q, &sb)

@@ -126,7 +126,7 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 			}
 		}
 		if ap.post != nil {
-			if count >= 0 {
+			if count >= 0 && ap.distinctCols == nil {
 				it = merge.NewTopN(it, keys(ap.post), eng, count+offset)
 			} else {
 				it = merge.NewSort(it, keys(ap.post), eng)
@@ -135,6 +135,9 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 	}
 	if m.distinct {
 		it = merge.NewDistinct(it, nil, eng)
+	}
+	if m.agg != nil && m.agg.distinctCols != nil {
+		it = merge.NewDistinct(it, m.agg.distinctCols, eng)
 	}
 	if count >= 0 || offset > 0 {
 		it = merge.NewLimit(it, offset, count)

@@ -58,6 +58,9 @@ type aggPlan struct {
 	// post sorts the aggregated rows when the ORDER BY is not the group
 	// order.
 	post []orderKey
+	// distinctCols are the columns of SELECT DISTINCT over groups (the
+	// post sort orders by all of them); nil without DISTINCT.
+	distinctCols []int
 }
 
 // planMerge decides how the rows of several shards combine and rewrites the
@@ -105,6 +108,8 @@ type mergeBuilder struct {
 	// distinctCol is the first column carrying a distinct aggregate's
 	// argument, -1 when none.
 	distinctCol int
+	// groupKeys are the GROUP BY terms of an aggregating statement.
+	groupKeys sqlparser.GroupBy
 }
 
 func (b *mergeBuilder) noteDistinct(col int) {
@@ -253,15 +258,17 @@ func (b *mergeBuilder) planAggregate() error {
 	if m.star {
 		return unsupportedf("SELECT * with aggregates over several shards")
 	}
-	if s.Distinct != "" {
-		return unsupportedf("SELECT DISTINCT with GROUP BY or aggregates over several shards")
-	}
 	if hasGroupConcat(s.SelectExprs, s.Having, s.OrderBy) {
 		return unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
 	}
 	ap := &aggPlan{}
 	m.agg = ap
 	nUser := len(s.SelectExprs)
+	// SELECT DISTINCT over groups: the shards must not collapse partial
+	// rows of different groups; the merge sorts the groups by every
+	// selected column and drops duplicates.
+	distinct := s.Distinct != ""
+	s.Distinct = ""
 	// Distinct aggregates need the shards to group by their argument.
 	var distinctArg sqlparser.Expr
 	for _, e := range aggregatesIn(s.SelectExprs, s.Having, s.OrderBy) {
@@ -278,6 +285,7 @@ func (b *mergeBuilder) planAggregate() error {
 		}
 	}
 	// Group keys.
+	b.groupKeys = s.GroupBy
 	for _, g := range s.GroupBy {
 		i, ok := b.userColumn(g)
 		if !ok {
@@ -308,6 +316,9 @@ func (b *mergeBuilder) planAggregate() error {
 		if err := b.hiddenAggregates(ae.Expr); err != nil {
 			return err
 		}
+		if err := b.checkMergeValue(ae.Expr); err != nil {
+			return err
+		}
 		m.computed[i] = ae.Expr
 		ae.Expr = &sqlparser.NullVal{}
 	}
@@ -324,23 +335,38 @@ func (b *mergeBuilder) planAggregate() error {
 	// The order of the merged groups, and the shards' order.
 	var keys []orderKey
 	for _, o := range s.OrderBy {
-		i, ok := b.userColumn(o.Expr)
-		if !ok {
-			if c, found := m.colOf[sqlparser.String(o.Expr)]; found {
-				i, ok = c, true
-			} else if f, isAgg := o.Expr.(*sqlparser.FuncExpr); isAgg && f.IsAggregate() {
-				if err := b.hiddenAggregates(f); err != nil {
-					return err
-				}
-				i, ok = m.colOf[sqlparser.String(f)], true
-			}
+		i, err := b.groupOrderColumn(o.Expr)
+		if err != nil {
+			return err
 		}
-		if !ok {
-			return unsupportedf("ORDER BY %s over several shards with GROUP BY: order by a selected column, a group key or an aggregate", sqlparser.String(o.Expr))
+		if distinct && i >= nUser {
+			return unsupportedf("SELECT DISTINCT ordered by %s, which is not selected", sqlparser.String(o.Expr))
 		}
 		keys = append(keys, orderKey{col: i, desc: o.Direction == sqlparser.DescScr})
 	}
+	if distinct {
+		// Sort by every selected column, the user's order first, so that
+		// equal rows meet; the shards need only group.
+		used := map[int]bool{}
+		for _, k := range keys {
+			used[k.col] = true
+		}
+		for i := 0; i < nUser; i++ {
+			if !used[i] {
+				keys = append(keys, orderKey{col: i})
+			}
+		}
+		for i := 0; i < nUser; i++ {
+			ap.distinctCols = append(ap.distinctCols, i)
+		}
+	}
 	shardOrder, post := groupOrder(keys, ap.groupKeys)
+	if distinct && post == nil && len(keys) > 0 {
+		// Groups in the shards' order are distinct rows already only if
+		// every selected column is a group key; sort anyway, the merge
+		// cannot tell.
+		post = keys
+	}
 	ap.post = post
 	s.OrderBy = nil
 	for _, k := range shardOrder {
@@ -492,10 +518,84 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 	return err
 }
 
-// checkMergeExpr refuses expressions the merge cannot evaluate.
+// checkMergeExpr refuses conditions the merge cannot evaluate.
 func (b *mergeBuilder) checkMergeExpr(e sqlparser.Expr) error {
 	_, err := toMergeExpr(e, b.m, merge.SQLite, nil)
 	return err
+}
+
+// checkMergeValue refuses values the merge cannot compute.
+func (b *mergeBuilder) checkMergeValue(e sqlparser.Expr) error {
+	_, err := toMergeValue(e, b.m, merge.SQLite, nil)
+	return err
+}
+
+// groupOrderColumn returns the column an ORDER BY term of a grouped
+// statement sorts by: a select item, a group key or an aggregate (added
+// hidden when not selected), an expression over group keys (computed by
+// the shards, hidden), or an expression over aggregates (computed at the
+// merge, hidden).
+func (b *mergeBuilder) groupOrderColumn(e sqlparser.Expr) (int, error) {
+	m := b.m
+	if i, ok := b.userColumn(e); ok {
+		return i, nil
+	}
+	if c, ok := m.colOf[sqlparser.String(e)]; ok {
+		return c, nil
+	}
+	if f, ok := e.(*sqlparser.FuncExpr); ok && f.IsAggregate() {
+		if err := b.hiddenAggregates(f); err != nil {
+			return 0, err
+		}
+		return m.colOf[sqlparser.String(f)], nil
+	}
+	if hasAggregateExpr(e) || b.checkMergeValue(e) == nil {
+		if err := b.hiddenAggregates(e); err != nil {
+			return 0, err
+		}
+		if err := b.checkMergeValue(e); err != nil {
+			return 0, err
+		}
+		i := b.addHidden(&sqlparser.NullVal{})
+		m.computed[i] = e
+		return i, nil
+	}
+	if b.overGroupKeys(e) {
+		// The same in every row of a group: the shards compute it.
+		return b.addHidden(e), nil
+	}
+	return 0, unsupportedf("ORDER BY %s over several shards with GROUP BY: order by a selected column, a group key, an aggregate or an expression over them", sqlparser.String(e))
+}
+
+// overGroupKeys reports whether every column e reads is a group key (so
+// e has one value per group).
+func (b *mergeBuilder) overGroupKeys(e sqlparser.Expr) bool {
+	ok := true
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.Subquery:
+			ok = false
+		case *sqlparser.ColName:
+			if !b.isGroupKey(n) {
+				ok = false
+			}
+		}
+		return ok, nil
+	}, e)
+	return ok
+}
+
+func (b *mergeBuilder) isGroupKey(c *sqlparser.ColName) bool {
+	for _, g := range b.groupKeys {
+		gc, ok := g.(*sqlparser.ColName)
+		if !ok {
+			continue
+		}
+		if gc.Name.Equal(c.Name) && (gc.Qualifier == c.Qualifier || gc.Qualifier.IsEmpty() || c.Qualifier.IsEmpty()) {
+			return true
+		}
+	}
+	return false
 }
 
 // aggFunc maps an aggregate function to its merge.
