@@ -81,6 +81,8 @@ type queryGen struct {
 	r    *rand.Rand
 	f    genFrom
 	args []any
+	// distinct is set while generating a SELECT DISTINCT over groups.
+	distinct bool
 }
 
 // generateQuery returns the statement of a seed.
@@ -224,7 +226,13 @@ func (g *queryGen) rowExpr() (string, genKind) {
 	case 2:
 		return "-" + c.expr, c.kind
 	default:
-		return "COALESCE(" + c.expr + ", 0)", c.kind
+		// A default of the column's type: equal values of different
+		// types (SQLite's 0 and 0.0, PostgreSQL's 0 and 0.00) are one
+		// under DISTINCT, and which one represents them is unspecified.
+		if c.kind == kindInt {
+			return "COALESCE(" + c.expr + ", 0)", c.kind
+		}
+		return "COALESCE(" + c.expr + ", 0.25)", c.kind
 	}
 }
 
@@ -414,7 +422,13 @@ func (g *queryGen) aggExpr(distinctArg *string) string {
 	if !bNumeric {
 		b = "COUNT(*)"
 	}
-	switch g.r.Intn(8) {
+	n := 8
+	if g.distinct {
+		// No integer defaults for sums that may be float or numeric (see
+		// rowExpr).
+		n = 4
+	}
+	switch g.r.Intn(n) {
 	case 0:
 		return a + " + " + b
 	case 1:
@@ -526,6 +540,7 @@ func (g *queryGen) groupQuery() genQuery {
 		}
 	}
 	distinct := g.chance(0.1)
+	g.distinct = distinct
 	var distinctArg string
 	var items []genItem
 	for _, k := range keys {
