@@ -56,6 +56,18 @@ func idsOnShard(i, n int) []int64 {
 	return out
 }
 
+// sameShardIDs returns n ids of the first test layout that live on one
+// shard, as arguments.
+func sameShardIDs(n int) []any {
+	var out []any
+	for _, id := range idsOnShard(1, 60) {
+		if id <= 60 && len(out) < n {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // item is one row of items.
 type item struct {
 	id    int64
@@ -265,6 +277,8 @@ var mergeCases = []mergeCase{
 	{query: "SELECT DISTINCT qty % 3 FROM items"},
 	{query: "SELECT DISTINCT kind, grp FROM items ORDER BY grp DESC, kind LIMIT 5 OFFSET 2", ordered: true},
 	{query: "SELECT grp, COUNT(*) FROM items WHERE id IN (1, 2, 3, 4, 5, 6, 7, 8) GROUP BY grp ORDER BY grp", ordered: true},
+	{query: "SELECT grp, COUNT(*), AVG(price) FROM items WHERE id IN (?, ?, ?) GROUP BY grp ORDER BY 2 DESC, grp LIMIT 1, 2", args: sameShardIDs(3), ordered: true},
+	{query: "SELECT COUNT(*), SUM(qty) FROM items WHERE id IN (?, ?) AND qty > 1000", args: sameShardIDs(2)},
 	{query: "SELECT grp, SUM(qty), COUNT(*) FROM items GROUP BY grp ORDER BY SUM(qty) / COUNT(*) DESC, grp", ordered: true},
 	{query: "SELECT grp FROM items GROUP BY grp ORDER BY COALESCE(MAX(price), 0) - MIN(qty), grp LIMIT 4", ordered: true},
 	{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp ORDER BY LOWER(grp), grp", ordered: true},
@@ -359,6 +373,16 @@ func TestScatterSelectShardStatementsShowTheRewrite(t *testing.T) {
 		{query: "SELECT name, COUNT(*) FROM items WHERE id = 7 GROUP BY name ORDER BY 2 DESC LIMIT 1 OFFSET 1", one: true,
 			want: "SELECT `name`, count(*) AS `COUNT(*)` FROM `items` WHERE `id` = 7 GROUP BY `name` ORDER BY 2 DESC LIMIT 1 OFFSET 1"},
 	}
+	// An IN list whose values all live on one shard reaches that shard
+	// only, with the statement as written.
+	same := idsOnShard(1, 2)
+	tests = append(tests, struct {
+		query string
+		args  []any
+		want  string
+		one   bool
+	}{query: "SELECT grp, AVG(qty) FROM items WHERE id IN (?, ?) GROUP BY grp ORDER BY 2 DESC LIMIT 1, 2", args: []any{same[0], same[1]}, one: true,
+		want: fmt.Sprintf("SELECT `grp`, avg(`qty`) AS `AVG(qty)` FROM `items` WHERE `id` IN (%d, %d) GROUP BY `grp` ORDER BY 2 DESC LIMIT 2 OFFSET 1", same[0], same[1])})
 	db := openSharded(t, engine{name: "sqlite", url: sqliteURL}, mergeVSchema)
 	for _, ddl := range mergeDDL {
 		if _, err := db.Exec(ddl); err != nil {

@@ -70,6 +70,7 @@ func planMerge(a *analysis, sel sqlparser.SelectStatement) (*mergePlan, sqlparse
 	if !ok {
 		return nil, nil, unsupportedf("UNION over several shards: run each SELECT on its own, or pin the statement to one shard")
 	}
+	s = copySelect(s)
 	m := &mergePlan{colOf: map[string]int{}, computed: map[int]sqlparser.Expr{}}
 	b := &mergeBuilder{m: m, s: s, distinctCol: -1}
 	for _, se := range s.SelectExprs {
@@ -96,6 +97,24 @@ func planMerge(a *analysis, sel sqlparser.SelectStatement) (*mergePlan, sqlparse
 		return nil, nil, err
 	}
 	return m, s, nil
+}
+
+// copySelect returns a copy of s that planMerge may rewrite while s stays
+// the statement as written: its select items, ORDER BY and GROUP BY lists
+// are copied (the expressions under them are shared, and not modified).
+func copySelect(s *sqlparser.Select) *sqlparser.Select {
+	c := *s
+	c.SelectExprs = make(sqlparser.SelectExprs, len(s.SelectExprs))
+	for i, se := range s.SelectExprs {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok {
+			cp := *ae
+			se = &cp
+		}
+		c.SelectExprs[i] = se
+	}
+	c.OrderBy = append(sqlparser.OrderBy(nil), s.OrderBy...)
+	c.GroupBy = append(sqlparser.GroupBy(nil), s.GroupBy...)
+	return &c
 }
 
 type mergeBuilder struct {
