@@ -34,7 +34,7 @@ const mergeVSchema = `{
 }`
 
 var mergeDDL = []string{
-	"CREATE TABLE items (id BIGINT NOT NULL PRIMARY KEY, grp VARCHAR(16), name VARCHAR(64), qty INT, price DECIMAL(10,2), ratio DOUBLE, kind VARCHAR(8))",
+	"CREATE TABLE items (id BIGINT NOT NULL PRIMARY KEY, grp VARCHAR(16), name VARCHAR(64), qty INT, price DECIMAL(10,2), ratio DOUBLE, kind VARCHAR(8), made DATETIME)",
 	"CREATE TABLE item_tags (item_id BIGINT NOT NULL, tag VARCHAR(16) NOT NULL, weight INT, PRIMARY KEY (item_id, tag))",
 	"CREATE TABLE kinds (code VARCHAR(8) NOT NULL PRIMARY KEY, label VARCHAR(32))",
 }
@@ -77,6 +77,7 @@ type item struct {
 	price any
 	ratio any
 	kind  any
+	made  any
 }
 
 // Values that break naive merges: NULLs, mixed case, non-ASCII text that
@@ -105,6 +106,9 @@ func mergeItems(ids []int64) []item {
 			it.ratio = float64((i*11)%17-8) / 4
 		}
 		it.kind = mergeKinds[i%len(mergeKinds)]
+		if i%7 != 4 {
+			it.made = time.Date(2024, time.Month(1+i%12), 1+(i*5)%28, (i*7)%24, 0, 0, 0, time.UTC)
+		}
 		out[i] = it
 	}
 	return out
@@ -120,8 +124,8 @@ func newMergePair(t testing.TB, e engine, items []item) *pair {
 	}
 	p.exec(t, "INSERT INTO kinds (code, label) VALUES ('x', 'Ex'), ('y', 'Why'), ('w', 'Double')")
 	for i, it := range items {
-		p.exec(t, "INSERT INTO items (id, grp, name, qty, price, ratio, kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			it.id, it.grp, it.name, it.qty, it.price, it.ratio, it.kind)
+		p.exec(t, "INSERT INTO items (id, grp, name, qty, price, ratio, kind, made) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			it.id, it.grp, it.name, it.qty, it.price, it.ratio, it.kind, it.made)
 		for j := 0; j < i%3; j++ {
 			p.exec(t, "INSERT INTO item_tags (item_id, tag, weight) VALUES (?, ?, ?)", it.id, fmt.Sprintf("t%d-%v", j, mergeGroups[(i+j)%len(mergeGroups)]), nullableInt(i*j%4, i%4 == 0))
 		}
@@ -252,6 +256,16 @@ var mergeCases = []mergeCase{
 	{query: "SELECT DISTINCT grp, kind FROM items ORDER BY kind DESC, grp", ordered: true},
 	{query: "SELECT DISTINCT name FROM items ORDER BY name LIMIT 4", ordered: true},
 	{query: "SELECT DISTINCT qty FROM items ORDER BY qty DESC LIMIT 3 OFFSET 2", ordered: true},
+	// Date-times.
+	{query: "SELECT id, made FROM items ORDER BY made, id", ordered: true},
+	{query: "SELECT id FROM items ORDER BY made DESC, id LIMIT 5 OFFSET 2", ordered: true},
+	{query: "SELECT MIN(made), MAX(made), COUNT(made) FROM items"},
+	{query: "SELECT kind, MIN(made), MAX(made) FROM items GROUP BY kind ORDER BY kind", ordered: true},
+	{query: "SELECT made, COUNT(*) FROM items GROUP BY made ORDER BY made DESC", ordered: true},
+	{query: "SELECT DISTINCT made FROM items ORDER BY made", ordered: true},
+	{query: "SELECT kind, COUNT(*) FROM items GROUP BY kind HAVING MIN(made) = '2024-01-01 00:00:00' ORDER BY kind", ordered: true},
+	{query: "SELECT kind, COUNT(*) FROM items GROUP BY kind HAVING MIN(made) <= '2024-01-01' ORDER BY kind", ordered: true},
+	{query: "SELECT kind, CASE WHEN MAX(made) > ? THEN 'late' END FROM items GROUP BY kind ORDER BY kind", args: []any{"2024-12-25 21:00:00"}, ordered: true},
 	// Derived columns: sort and group terms that are not selected.
 	{query: "SELECT id FROM items i ORDER BY i.name DESC, i.id", ordered: true},
 	{query: "SELECT id FROM items ORDER BY LENGTH(name), id LIMIT 7", ordered: true},

@@ -42,9 +42,10 @@ const (
 	kindDecimal
 	kindFloat
 	kindText
+	kindTime
 )
 
-func (k genKind) numeric() bool { return k != kindText }
+func (k genKind) numeric() bool { return k != kindText && k != kindTime }
 
 // genFrom is a FROM clause with its columns and a unique key of its rows.
 type genFrom struct {
@@ -59,7 +60,7 @@ func genFroms() []genFrom {
 	itemCols := func(q string) []genColumn {
 		return []genColumn{
 			{q + "id", kindInt}, {q + "grp", kindText}, {q + "name", kindText}, {q + "qty", kindInt},
-			{q + "price", kindDecimal}, {q + "ratio", kindFloat}, {q + "kind", kindText},
+			{q + "price", kindDecimal}, {q + "ratio", kindFloat}, {q + "kind", kindText}, {q + "made", kindTime},
 		}
 	}
 	return []genFrom{
@@ -162,9 +163,19 @@ func (g *queryGen) text() string {
 	return "'" + s + "'"
 }
 
+var genTimes = []string{"2024-03-06 14:00:00", "2024-07-01", "2024-11-21 07:00:00", "2023-12-31", "2024-01-01 00:00:00", "2024-01-01"}
+
 func (g *queryGen) literal(k genKind) string {
-	if k == kindText {
+	switch k {
+	case kindText:
 		return g.text()
+	case kindTime:
+		s := genTimes[g.r.Intn(len(genTimes))]
+		if g.chance(0.3) {
+			g.args = append(g.args, s)
+			return "?"
+		}
+		return "'" + s + "'"
 	}
 	return g.number(k)
 }
@@ -348,42 +359,42 @@ func (g *queryGen) distinctQuery() genQuery {
 	return q
 }
 
-// aggregate returns an aggregate call and whether it is numeric.
-func (g *queryGen) aggregate(distinctArg *string) (string, bool) {
+// aggregate returns an aggregate call and the kind of its value.
+func (g *queryGen) aggregate(distinctArg *string) (string, genKind) {
 	switch g.pickWeighted(3, 2, 3, 2, 2, 2, 1, 1) {
 	case 0:
-		return "COUNT(*)", true
+		return "COUNT(*)", kindInt
 	case 1:
-		return "COUNT(" + g.column(nil).expr + ")", true
+		return "COUNT(" + g.column(nil).expr + ")", kindInt
 	case 2:
-		return "SUM(" + g.aggArg() + ")", true
+		return "SUM(" + g.aggArg() + ")", kindDecimal
 	case 3:
 		c := g.column(nil)
-		return "MIN(" + c.expr + ")", c.kind.numeric()
+		return "MIN(" + c.expr + ")", c.kind
 	case 4:
 		c := g.column(nil)
-		return "MAX(" + c.expr + ")", c.kind.numeric()
+		return "MAX(" + c.expr + ")", c.kind
 	case 5:
-		return "AVG(" + g.aggArg() + ")", true
+		return "AVG(" + g.aggArg() + ")", kindDecimal
 	case 6:
 		// Distinct aggregates share one argument (several are refused).
 		if *distinctArg == "" || g.chance(0.03) {
 			*distinctArg = g.column(nil).expr
 		}
-		return "COUNT(DISTINCT " + *distinctArg + ")", true
+		return "COUNT(DISTINCT " + *distinctArg + ")", kindInt
 	default:
 		if *distinctArg == "" || g.chance(0.03) {
 			*distinctArg = g.column(numericCol).expr
 		}
 		for _, c := range g.f.cols {
 			if c.expr == *distinctArg && !c.kind.numeric() {
-				return "COUNT(DISTINCT " + *distinctArg + ")", true
+				return "COUNT(DISTINCT " + *distinctArg + ")", kindInt
 			}
 		}
 		if g.chance(0.3) {
-			return "AVG(DISTINCT " + *distinctArg + ")", true
+			return "AVG(DISTINCT " + *distinctArg + ")", kindDecimal
 		}
-		return "SUM(DISTINCT " + *distinctArg + ")", true
+		return "SUM(DISTINCT " + *distinctArg + ")", kindDecimal
 	}
 }
 
@@ -406,20 +417,22 @@ func (g *queryGen) aggArg() string {
 // aggExpr is a select item over aggregates: an aggregate, or an
 // expression the merge computes from several.
 func (g *queryGen) aggExpr(distinctArg *string) string {
-	a, numeric := g.aggregate(distinctArg)
+	a, kind := g.aggregate(distinctArg)
 	if g.chance(0.6) {
 		return a
 	}
-	if !numeric {
-		switch g.r.Intn(2) {
-		case 0:
+	if !kind.numeric() {
+		switch {
+		case kind == kindText && g.chance(0.5):
 			return "COALESCE(" + a + ", " + g.text() + ")"
+		case kind == kindTime && g.chance(0.5):
+			return "CASE WHEN " + a + " > " + g.literal(kindTime) + " THEN 'late' ELSE 'early' END"
 		default:
 			return "CASE WHEN " + a + " IS NULL THEN 'none' ELSE 'some' END"
 		}
 	}
-	b, bNumeric := g.aggregate(distinctArg)
-	if !bNumeric {
+	b, bKind := g.aggregate(distinctArg)
+	if !bKind.numeric() {
 		b = "COUNT(*)"
 	}
 	n := 8
@@ -464,11 +477,14 @@ func (g *queryGen) having(keys []string, distinctArg *string) string {
 			}
 			continue
 		}
-		a, numeric := g.aggregate(distinctArg)
-		if numeric {
-			ops := []string{"=", "<>", "<", ">", ">="}
+		a, kind := g.aggregate(distinctArg)
+		ops := []string{"=", "<>", "<", ">", ">="}
+		switch {
+		case kind.numeric():
 			parts = append(parts, a+" "+ops[g.r.Intn(len(ops))]+" "+g.number(kindInt))
-		} else {
+		case kind == kindTime:
+			parts = append(parts, a+" "+ops[g.r.Intn(len(ops))]+" "+g.literal(kindTime))
+		default:
 			parts = append(parts, a+" > "+g.text())
 		}
 	}
@@ -519,8 +535,11 @@ func (g *queryGen) keyExpr(key string) string {
 		return key
 	}
 	for _, c := range g.f.cols {
-		if c.expr == key && c.kind == kindText {
+		switch {
+		case c.expr == key && c.kind == kindText:
 			return "LOWER(" + key + ")"
+		case c.expr == key && c.kind == kindTime:
+			return key
 		}
 	}
 	return key + " * -1"
@@ -633,8 +652,8 @@ func (g *queryGen) groupQuery() genQuery {
 				a, _ := g.aggregate(&distinctArg)
 				terms = append(terms, a+direction(g.r))
 			case 1:
-				a, numeric := g.aggregate(&distinctArg)
-				if numeric {
+				a, kind := g.aggregate(&distinctArg)
+				if kind.numeric() {
 					a = a + " * 2 - COUNT(*)"
 				}
 				terms = append(terms, a+direction(g.r))

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // CastType is the target type of Cast.
@@ -239,4 +240,35 @@ func (ev *evaluator) unify(e *Expr) {
 
 func isNullExpr(e *Expr) bool {
 	return e.op == opNull || e.op == opLit && e.val == nil
+}
+
+// pgTimestampLayouts are the ISO forms of PostgreSQL's timestamp input.
+var pgTimestampLayouts = []string{
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04",
+	"2006-01-02",
+}
+
+// pgTimestampOf reads a string as PostgreSQL reads a timestamp literal
+// compared with a timestamp (without time zone) column: its date and time
+// of day, any zone suffix ignored, as the wall clock pgx hands out in UTC.
+func pgTimestampOf(v any) (time.Time, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, false
+	}
+	s = strings.TrimSpace(s)
+	// A zone suffix (+02, -07:00, Z) after the time of day is ignored.
+	if len(s) > 10 {
+		if i := strings.LastIndexAny(s, "+-Z"); i > 10 {
+			s = strings.TrimSpace(s[:i])
+		}
+	}
+	for _, layout := range pgTimestampLayouts {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -82,5 +83,32 @@ func TestCoalesceAndCaseTakeTheCommonTypeOnPostgreSQL(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// PostgreSQL reads a string compared with a timestamp as a timestamp;
+// SQLite compares the text modernc stored.
+func TestTimestampAgainstStringLiteral(t *testing.T) {
+	cols := []Column{{Name: "made", DatabaseType: "TIMESTAMP"}}
+	row := Row{time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		eng  Engine
+		e    Expr
+		want any
+	}{
+		{PostgreSQL, Eq(Col(0), Lit("2024-01-01 00:00:00")), true},
+		{PostgreSQL, Le(Col(0), Lit("2024-01-01")), true},
+		{PostgreSQL, Gt(Lit("2024-01-01T00:00:01+02"), Col(0)), true},
+		{SQLite, Eq(Col(0), Lit("2024-01-01 00:00:00+00:00")), int64(1)},
+		{SQLite, Gt(Col(0), Lit("2024-01-01")), int64(1)},
+	}
+	for _, tt := range tests {
+		got, err := evalExpr(t, tt.eng, cols, row, tt.e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.want {
+			t.Errorf("%v %+v = %v, want %v", tt.eng, tt.e, got, tt.want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package merge
 import (
 	"math"
 	"strconv"
+	"time"
 )
 
 // Expr is an expression over the columns of a row, evaluated at the merge
@@ -360,6 +361,20 @@ func (ev *evaluator) boolean(b bool) any {
 // compare orders two non-NULL values; NUMERIC text against numbers
 // compares as decimals on PostgreSQL.
 func (ev *evaluator) compare(a, b any) int {
+	if ev.eng == PostgreSQL {
+		// A timestamp against a string literal: PostgreSQL reads the
+		// literal as a timestamp.
+		if t, ok := a.(time.Time); ok {
+			if u, ok := pgTimestampOf(b); ok {
+				return t.Compare(u)
+			}
+		}
+		if u, ok := b.(time.Time); ok {
+			if t, ok := pgTimestampOf(a); ok {
+				return t.Compare(u)
+			}
+		}
+	}
 	an, aok := a.(numText)
 	bn, bok := b.(numText)
 	if !aok && !bok {
