@@ -470,9 +470,14 @@ func (g *queryGen) having(keys []string, distinctArg *string) string {
 	for i := 1 + g.r.Intn(2); i > 0; i-- {
 		if len(keys) > 0 && g.chance(0.25) {
 			k := keys[g.r.Intn(len(keys))]
-			if g.chance(0.5) {
+			switch {
+			case g.chance(0.4):
 				parts = append(parts, k+" IS NOT NULL")
-			} else {
+			case g.chance(0.3) && g.keyKind(k).numeric():
+				// A number written as a string: both engines compare
+				// it as a number (SQLite by the column's affinity).
+				parts = append(parts, k+" > '"+fmt.Sprint(g.r.Intn(9)-4)+"'")
+			default:
 				parts = append(parts, k+" <> "+g.keyLiteral(k))
 			}
 			continue
@@ -493,6 +498,15 @@ func (g *queryGen) having(keys []string, distinctArg *string) string {
 		op = " OR "
 	}
 	return strings.Join(parts, op)
+}
+
+func (g *queryGen) keyKind(key string) genKind {
+	for _, c := range g.f.cols {
+		if c.expr == key {
+			return c.kind
+		}
+	}
+	return kindInt
 }
 
 func (g *queryGen) keyLiteral(key string) string {

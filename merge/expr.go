@@ -265,6 +265,7 @@ func (ev *evaluator) eval(e *Expr, row Row) (any, error) {
 		if err != nil || a == nil || b == nil {
 			return nil, err
 		}
+		a, b = ev.coerce(&e.args[0], &e.args[1], a, b)
 		return ev.boolean(compareOp(e.op, ev.compare(a, b))), nil
 	case opAnd, opOr:
 		return ev.logic(e, row)
