@@ -157,5 +157,11 @@
 //     computes it (integer arithmetic is INT8 on PostgreSQL, where an int4
 //     expression would report INT4); plain columns keep the shard's type.
 //   - Other collations (NOCASE, locale-aware) are not supported: text
-//     compares bytewise.
+//     compares bytewise. On PostgreSQL every text column is COLLATE "C",
+//     but text computed from literals alone (CASE … THEN 'x' ELSE 'Y'
+//     END) sorts and groups in the database's default collation: the
+//     shards' order then differs from the merge's unless the database was
+//     created with a bytewise collation (C, C.UTF-8, POSIX), and rows of
+//     one group or DISTINCT value may not meet. Sort and group by columns,
+//     or create the shard databases with LC_COLLATE C or C.UTF-8.
 package merge
