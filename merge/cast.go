@@ -2,6 +2,7 @@ package merge
 
 import (
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -186,7 +187,7 @@ func castColumn(eng Engine, t CastType) Column {
 	case t == CastNumeric && pg:
 		return numericColumn("")
 	case t == CastInteger && pg:
-		return Column{DatabaseType: "INT4", ScanType: scanInt64}
+		return Column{DatabaseType: "INT4", ScanType: reflect.TypeFor[int32]()}
 	case t == CastInteger:
 		return Column{ScanType: scanInt64}
 	}
