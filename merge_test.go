@@ -244,6 +244,11 @@ var mergeCases = []mergeCase{
 	{query: "SELECT kind, MIN(id), MAX(id) FROM items GROUP BY kind ORDER BY kind", ordered: true},
 	{query: "SELECT id, COUNT(*) FROM items GROUP BY id ORDER BY id", ordered: true},
 	{query: "SELECT id, name FROM items GROUP BY id, name ORDER BY id LIMIT 5", ordered: true},
+	{query: "SELECT grp FROM items GROUP BY grp ORDER BY grp DESC", ordered: true},
+	{query: "SELECT grp, kind FROM items GROUP BY grp, kind"},
+	{query: "SELECT COUNT(*), MAX(qty), AVG(price) FROM items WHERE id IN (?, ?)", args: []any{nil, nil}},
+	{query: "SELECT grp, COUNT(*) FROM items WHERE id IN (?, ?) GROUP BY grp", args: []any{nil, nil}},
+	{query: "SELECT id, name FROM items ORDER BY name, id LIMIT ? OFFSET ?", args: []any{"4", "3"}, ordered: true},
 	// HAVING.
 	{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING COUNT(*) > 6 ORDER BY grp", ordered: true},
 	{query: "SELECT grp, SUM(qty) AS s FROM items GROUP BY grp HAVING s < 0 ORDER BY grp", ordered: true},
@@ -681,4 +686,28 @@ func TestScatterConcurrencyOneStillMergesEveryShard(t *testing.T) {
 			t.Fatalf("row %d is %v, want %d", i, r[0], i+1)
 		}
 	}
+}
+
+// SUM of integers stays exact across shards: int64 on SQLite (an integer
+// sum that fits), the exact NUMERIC of SUM(bigint) on PostgreSQL, with
+// partial sums near 2^62 that a float would round.
+func TestScatterSumOfIntegersStaysExact(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newPair(t, e, mergeVSchema)
+		for _, ddl := range mergeDDL {
+			p.exec(t, ddl)
+		}
+		for i := int64(1); i <= 40; i++ {
+			p.exec(t, "INSERT INTO items (id, qty) VALUES (?, ?)", (1<<56)+i*977, i%3)
+		}
+		got := p.compareRows(t, "SELECT SUM(id), SUM(qty), SUM(id) - 40 * 72057594037927936, MIN(id), MAX(id) FROM items")
+		if e.name == "sqlite" {
+			for i, v := range got.Rows[0] {
+				if _, ok := v.(int64); !ok {
+					t.Errorf("column %s is %T, want int64", got.Columns[i], v)
+				}
+			}
+		}
+		p.compareOrdered(t, "SELECT qty, SUM(id) FROM items GROUP BY qty ORDER BY qty")
+	})
 }
