@@ -138,8 +138,10 @@
 //     fractional values of a DECIMAL (NUMERIC affinity) column as REAL, so
 //     there SUM(price) of cents is a float sum too: 0.1 + 0.2 style
 //     values can differ in the last bits; values exact in binary (whole
-//     numbers, quarters) never do. For PostgreSQL AVG(float4), send
-//     SUM(x::float8): SUM(float4) rounds to float4.
+//     numbers, quarters) never do. PostgreSQL's SUM(float4) rounds to
+//     float4, so an AVG(float4) computed from the shards' SUM(x) can
+//     differ in the low digits (the router writes SUM(x) without knowing
+//     the column's type).
 //   - SQLite raises "integer overflow" when an integer SUM overflows at any
 //     point of its row order, so the unsharded and sharded statements can
 //     disagree on whether a sum at the edge of int64 fails. AVG never fails
