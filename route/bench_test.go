@@ -28,7 +28,7 @@ func BenchmarkPointSelectCacheHit(b *testing.B) {
 			b.Fatal(err)
 		}
 		args[0] = int64(i)
-		qs, err := pl.(*selectPlan).queries(ctx, vc, args)
+		qs, _, err := pl.(*selectPlan).queries(ctx, vc, args)
 		if err != nil || len(qs) != 1 {
 			b.Fatal(err)
 		}
@@ -49,7 +49,7 @@ func BenchmarkPointSelectCacheMiss(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := pl.(*selectPlan).queries(ctx, vc, nil); err != nil {
+		if _, _, err := pl.(*selectPlan).queries(ctx, vc, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -448,17 +448,3 @@ func nameColumns(sel sqlparser.SelectStatement) {
 // argPattern matches the parser's names for ? placeholders.
 var argPattern = regexp.MustCompile(`:v[0-9]+`)
 
-// hasGroupConcat reports a GROUP_CONCAT outside subqueries.
-func hasGroupConcat(n sqlparser.SQLNode) bool {
-	found := false
-	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
-		switch node.(type) {
-		case *sqlparser.Subquery:
-			return false, nil
-		case *sqlparser.GroupConcatExpr:
-			found = true
-		}
-		return !found, nil
-	}, n)
-	return found
-}
