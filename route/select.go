@@ -447,4 +447,3 @@ func nameColumns(sel sqlparser.SelectStatement) {
 
 // argPattern matches the parser's names for ? placeholders.
 var argPattern = regexp.MustCompile(`:v[0-9]+`)
-
