@@ -38,6 +38,18 @@ func (c *conn) record(qs []route.ShardQuery) {
 // StreamShards starts the reads in parallel and waits until each has started.
 func (c *conn) StreamShards(ctx context.Context, qs []route.ShardQuery) ([]merge.Iterator, error) {
 	c.record(qs)
+	if len(qs) == 1 {
+		// One shard: read its rows in the caller's goroutine.
+		on, err := c.querier(ctx, qs[0].Shard)
+		if err != nil {
+			return nil, err
+		}
+		d, err := shard.QueryDirect(ctx, qs[0].Shard, on, qs[0].SQL, qs[0].Args)
+		if err != nil {
+			return nil, err
+		}
+		return []merge.Iterator{d}, nil
+	}
 	lim := shard.NewLimiter(c.e.limit)
 	streams := make([]*shard.Stream, 0, len(qs))
 	closeAll := func() {

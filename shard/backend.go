@@ -34,6 +34,8 @@ type Backend struct {
 	mu         sync.Mutex
 	pks        map[string][]string
 	identities map[string]string
+	// stmts holds prepared statements (SQLite).
+	stmts stmtCache
 	// schemaGen counts the DDL statements run through the backend (see
 	// ForgetSchema); PostgreSQL connections refresh their statement
 	// caches when it moves.
@@ -73,6 +75,7 @@ func Open(rawURL string, opts PoolOptions) (*Backend, error) {
 
 // Close closes the backend's pool.
 func (b *Backend) Close() error {
+	b.stmts.closeStmts()
 	if b.keep != nil {
 		b.keep.Close()
 	}

@@ -113,7 +113,7 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 		close(st.header)
 		return
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := st.shard.Backend.query(ctx, q, query, args)
 	if err != nil {
 		lim.release()
 		st.startErr = st.wrap(err)
@@ -272,7 +272,7 @@ func Exec(ctx context.Context, s *Shard, q Querier, query string, args []any, re
 	if returnsID {
 		return execReturning(ctx, s, q, query, args)
 	}
-	res, err := q.ExecContext(ctx, query, args...)
+	res, err := s.Backend.exec(ctx, q, query, args)
 	if err != nil {
 		return Result{Shard: s}, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
 	}
@@ -291,7 +291,7 @@ func execReturning(ctx context.Context, s *Shard, q Querier, query string, args 
 	wrap := func(err error) (Result, error) {
 		return Result{Shard: s}, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := s.Backend.query(ctx, q, query, args)
 	if err != nil {
 		return wrap(err)
 	}
