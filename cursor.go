@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"io"
 
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/route"
@@ -140,18 +139,7 @@ func (c *conn) Query(ctx context.Context, query string, args ...any) ([][]any, e
 	if err != nil {
 		return nil, err
 	}
-	defer it.Close()
-	var rows [][]any
-	for {
-		r, err := it.Next()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, r)
-	}
+	return merge.ReadAll(it)
 }
 
 // Exec runs a write through the router in this session. Inside a

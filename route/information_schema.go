@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -344,19 +343,7 @@ func readShard(ctx context.Context, vc Cursor, sh *shard.Shard, q string) ([][]a
 	if err != nil {
 		return nil, err
 	}
-	it := its[0]
-	defer it.Close()
-	var rows [][]any
-	for {
-		r, err := it.Next()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, append([]any(nil), r...))
-	}
+	return merge.ReadAll(its[0])
 }
 
 // materialise creates an information_schema table in the in-memory

@@ -76,51 +76,48 @@ func (c *stmtCache) closeStmts() {
 	c.items, c.ll = nil, nil
 }
 
-// query runs a query on what the caller gave (the pool or a transaction),
-// through a cached prepared statement on SQLite.
-func (b *Backend) query(ctx context.Context, on Querier, query string, args []any) (*sql.Rows, error) {
+// stmtOn returns the cached prepared statement of a query for what the
+// caller gave (the pool or a transaction on it), or nil when the query
+// should run as text: on PostgreSQL, and on anything else.
+func (b *Backend) stmtOn(ctx context.Context, on Querier, query string) (*sql.Stmt, error) {
 	if b.Dialect != SQLite {
-		return on.QueryContext(ctx, query, args...)
+		return nil, nil
 	}
 	switch on := on.(type) {
 	case *sql.DB:
 		if on == b.DB {
-			st, err := b.prepared(ctx, query)
-			if err != nil {
-				return nil, err
-			}
-			return st.QueryContext(ctx, args...)
+			return b.prepared(ctx, query)
 		}
 	case *sql.Tx:
 		st, err := b.prepared(ctx, query)
 		if err != nil {
 			return nil, err
 		}
-		return on.StmtContext(ctx, st).QueryContext(ctx, args...)
+		return on.StmtContext(ctx, st), nil
 	}
-	return on.QueryContext(ctx, query, args...)
+	return nil, nil
+}
+
+// query runs a query, through a cached prepared statement on SQLite.
+func (b *Backend) query(ctx context.Context, on Querier, query string, args []any) (*sql.Rows, error) {
+	st, err := b.stmtOn(ctx, on, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return on.QueryContext(ctx, query, args...)
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 // exec runs a write like query runs a read.
 func (b *Backend) exec(ctx context.Context, on Querier, query string, args []any) (sql.Result, error) {
-	if b.Dialect != SQLite {
+	st, err := b.stmtOn(ctx, on, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
 		return on.ExecContext(ctx, query, args...)
 	}
-	switch on := on.(type) {
-	case *sql.DB:
-		if on == b.DB {
-			st, err := b.prepared(ctx, query)
-			if err != nil {
-				return nil, err
-			}
-			return st.ExecContext(ctx, args...)
-		}
-	case *sql.Tx:
-		st, err := b.prepared(ctx, query)
-		if err != nil {
-			return nil, err
-		}
-		return on.StmtContext(ctx, st).ExecContext(ctx, args...)
-	}
-	return on.ExecContext(ctx, query, args...)
+	return st.ExecContext(ctx, args...)
 }
