@@ -146,7 +146,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, nvs []driver.Name
 }
 
 func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows, error) {
-	ctx, cancel := c.statementContext(ctx)
+	ctx, cancel := c.statementContext(ctx, p)
 	it, err := p.Query(ctx, c, args)
 	if err != nil {
 		err = c.statementError(ctx, err)
@@ -172,7 +172,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, nvs []driver.Named
 }
 
 func (c *conn) exec(ctx context.Context, p route.Plan, args []any) (driver.Result, error) {
-	ctx, cancel := c.statementContext(ctx)
+	ctx, cancel := c.statementContext(ctx, p)
 	defer cancel()
 	res, err := p.Exec(ctx, c, args)
 	if err != nil {
@@ -181,10 +181,15 @@ func (c *conn) exec(ctx context.Context, p route.Plan, args []any) (driver.Resul
 	return result{res}, nil
 }
 
-// statementContext bounds a statement by the session's query timeout.
-func (c *conn) statementContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if c.session.QueryTimeout > 0 {
-		return context.WithTimeout(ctx, c.session.QueryTimeout)
+// statementContext bounds a statement by its QUERY_TIMEOUT_MS directive or
+// else the session's query timeout.
+func (c *conn) statementContext(ctx context.Context, p route.Plan) (context.Context, context.CancelFunc) {
+	d := c.session.QueryTimeout
+	if t, ok := route.Timeout(p); ok {
+		d = t
+	}
+	if d > 0 {
+		return context.WithTimeout(ctx, d)
 	}
 	return context.WithCancel(ctx)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"io"
 
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/route"
@@ -38,6 +37,18 @@ func (c *conn) record(qs []route.ShardQuery) {
 // StreamShards starts the reads in parallel and waits until each has started.
 func (c *conn) StreamShards(ctx context.Context, qs []route.ShardQuery) ([]merge.Iterator, error) {
 	c.record(qs)
+	if len(qs) == 1 {
+		// One shard: read its rows in the caller's goroutine.
+		on, err := c.querier(ctx, qs[0].Shard)
+		if err != nil {
+			return nil, err
+		}
+		d, err := shard.QueryDirect(ctx, qs[0].Shard, on, qs[0].SQL, qs[0].Args)
+		if err != nil {
+			return nil, err
+		}
+		return []merge.Iterator{d}, nil
+	}
 	lim := shard.NewLimiter(c.e.limit)
 	streams := make([]*shard.Stream, 0, len(qs))
 	closeAll := func() {
@@ -73,7 +84,7 @@ func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.R
 		if err != nil {
 			return nil, err
 		}
-		calls[i] = shard.Call{Shard: q.Shard, On: on, Query: q.SQL, Args: q.Args}
+		calls[i] = shard.Call{Shard: q.Shard, On: on, Query: q.SQL, Args: q.Args, ReturnsID: q.ReturnsID}
 	}
 	return shard.ExecAll(ctx, calls)
 }
@@ -149,18 +160,7 @@ func (c *conn) Query(ctx context.Context, query string, args ...any) ([][]any, e
 	if err != nil {
 		return nil, err
 	}
-	defer it.Close()
-	var rows [][]any
-	for {
-		r, err := it.Next()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, r)
-	}
+	return merge.ReadAll(it)
 }
 
 // Exec runs a write through the router in this session. Inside a

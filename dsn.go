@@ -117,11 +117,11 @@ func (c *Config) set(key string, vs []string) error {
 		for _, s := range vs {
 			target, backend, ok := strings.Cut(s, "=")
 			if !ok || target == "" || backend == "" {
-				return configErrorf("dsn: shard %q: want KEYSPACE/SHARD=BACKEND_URL", redactDSN(s))
+				return configErrorf("dsn: shard %q: want KEYSPACE/SHARD=BACKEND_URL", redactShardValue(s))
 			}
 			ks, sh, ok := strings.Cut(target, "/")
 			if !ok || ks == "" || sh == "" {
-				return configErrorf("dsn: shard %q: want KEYSPACE/SHARD=BACKEND_URL", redactDSN(s))
+				return configErrorf("dsn: shard %q: want KEYSPACE/SHARD=BACKEND_URL", redactShardValue(s))
 			}
 			if _, dup := c.Shards[target]; dup {
 				return configErrorf("dsn: shard %q is given twice", target)

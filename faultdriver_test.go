@@ -121,7 +121,7 @@ func (p *faultPlan) check(url, op, query string) (err error, after bool, hold ch
 		if r.op != "" && r.op != op || r.sql != "" && !hasPrefixFold(query, r.sql) {
 			continue
 		}
-		if r.shard != "" && !contains(p.shards[url], r.shard) {
+		if r.shard != "" && !hasString(p.shards[url], r.shard) {
 			continue
 		}
 		r.hits++
@@ -138,7 +138,7 @@ func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-func contains(list []string, s string) bool {
+func hasString(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true

@@ -28,12 +28,12 @@ const postgresEnv = "VITESSDO_TEST_POSTGRES"
 type engine struct {
 	name string
 	// url returns the backend URL of one shard (or of the oracle).
-	url func(t *testing.T, ks, shard string) string
+	url func(t testing.TB, ks, shard string) string
 }
 
 // engines returns the backends to run on: SQLite always, PostgreSQL when
 // VITESSDO_TEST_POSTGRES is set.
-func engines(t *testing.T) []engine {
+func engines(t testing.TB) []engine {
 	t.Helper()
 	es := []engine{{name: "sqlite", url: sqliteURL}}
 	if os.Getenv(postgresEnv) != "" {
@@ -53,7 +53,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, e engine)) {
 	}
 }
 
-func sqliteURL(t *testing.T, ks, shard string) string {
+func sqliteURL(t testing.TB, ks, shard string) string {
 	dir := filepath.Join(t.TempDir(), ks)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -65,7 +65,7 @@ var schemaCounter atomic.Int64
 
 // postgresURL creates a schema for one shard and returns a URL whose
 // search_path selects it; the schema is dropped when the test ends.
-func postgresURL(t *testing.T, ks, shard string) string {
+func postgresURL(t testing.TB, ks, shard string) string {
 	t.Helper()
 	base := os.Getenv(postgresEnv)
 	name := fmt.Sprintf("vt_%d_%d_%s_%s", os.Getpid(), schemaCounter.Add(1), ks, shard)
@@ -102,7 +102,7 @@ func postgresURL(t *testing.T, ks, shard string) string {
 
 // openSharded opens vitessdo over a VSchema (multi-keyspace JSON), giving
 // every shard a fresh backend of the engine.
-func openSharded(t *testing.T, e engine, vschema string) *sql.DB {
+func openSharded(t testing.TB, e engine, vschema string) *sql.DB {
 	t.Helper()
 	var vs struct {
 		Keyspaces map[string]struct {
@@ -134,7 +134,7 @@ func openSharded(t *testing.T, e engine, vschema string) *sql.DB {
 
 // unshardedVSchema derives the oracle's VSchema: every keyspace unsharded,
 // on one shard, with the same tables, sequences and auto-increments.
-func unshardedVSchema(t *testing.T, vschema string) string {
+func unshardedVSchema(t testing.TB, vschema string) string {
 	t.Helper()
 	var vs map[string]map[string]map[string]any
 	if err := json.Unmarshal([]byte(vschema), &vs); err != nil {
@@ -173,13 +173,13 @@ type pair struct {
 	oracle  *sql.DB
 }
 
-func newPair(t *testing.T, e engine, vschema string) *pair {
+func newPair(t testing.TB, e engine, vschema string) *pair {
 	t.Helper()
 	return &pair{e: e, sharded: openSharded(t, e, vschema), oracle: openSharded(t, e, unshardedVSchema(t, vschema))}
 }
 
 // exec runs a statement on both databases.
-func (p *pair) exec(t *testing.T, query string, args ...any) {
+func (p *pair) exec(t testing.TB, query string, args ...any) {
 	t.Helper()
 	if _, err := p.sharded.Exec(query, args...); err != nil {
 		t.Fatalf("sharded: %s: %v", query, err)
@@ -260,9 +260,18 @@ func (p *pair) compareRows(t *testing.T, query string, args ...any) result {
 	return p.compare(t, false, query, args...)
 }
 
+// sortRows puts rows in a canonical order for comparison as multisets.
+// The key holds each value's type: int64(0) and float64(0) print alike.
 func sortRows(rows [][]any) {
+	key := func(r []any) string {
+		var b strings.Builder
+		for _, v := range r {
+			fmt.Fprintf(&b, "%T:%v|", v, v)
+		}
+		return b.String()
+	}
 	sort.SliceStable(rows, func(i, j int) bool {
-		return fmt.Sprint(rows[i]) < fmt.Sprint(rows[j])
+		return key(rows[i]) < key(rows[j])
 	})
 }
 

@@ -7,36 +7,37 @@ import (
 	"github.com/dot-do/vitessdo/shard"
 )
 
-// redactDSN redacts every backend URL in a DSN, escaped or not.
+// redactDSN returns a DSN for messages: values unescaped where they can be,
+// and every backend URL's password replaced by "xxxxx".
 func redactDSN(dsn string) string {
-	if _, err := url.ParseQuery(dsn); err != nil {
-		if un, err := url.QueryUnescape(dsn); err == nil {
-			dsn = un
-		}
-		return shard.RedactText(dsn)
-	}
 	var b strings.Builder
-	for _, pair := range strings.Split(dsn, "&") {
-		k, _, _ := strings.Cut(pair, "=")
-		if b.Len() > 0 {
+	for i, pair := range strings.Split(dsn, "&") {
+		if i > 0 {
 			b.WriteByte('&')
 		}
+		k, v, hasValue := strings.Cut(pair, "=")
+		if uk, err := url.QueryUnescape(k); err == nil {
+			k = uk
+		}
 		b.WriteString(k)
-		if !strings.Contains(pair, "=") {
+		if !hasValue {
 			continue
 		}
 		b.WriteByte('=')
-		v, err := url.QueryUnescape(strings.TrimPrefix(pair, k+"="))
+		uv, err := url.QueryUnescape(v)
 		if err != nil {
-			b.WriteString(shard.RedactText(pair[len(k)+1:]))
+			b.WriteString(shard.RedactText(v))
 			continue
 		}
-		if target, backend, ok := strings.Cut(v, "="); ok && k == "shard" {
-			v = target + "=" + shard.RedactURL(backend)
-		} else {
-			v = shard.RedactURL(v)
-		}
-		b.WriteString(url.QueryEscape(v))
+		b.WriteString(redactShardValue(uv))
 	}
 	return b.String()
+}
+
+// redactShardValue redacts KEYSPACE/SHARD=URL or a bare URL.
+func redactShardValue(v string) string {
+	if target, backend, ok := strings.Cut(v, "="); ok && !strings.Contains(target, "://") {
+		return target + "=" + shard.RedactURL(backend)
+	}
+	return shard.RedactURL(v)
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 )
 
 var _ Iterator = (*Aggregator)(nil)
@@ -210,7 +211,13 @@ func (a *Aggregator) planAgg(st *aggState, in Column) (Column, error) {
 		st.distinct = st.Func == AggSumDistinct
 		if !pg {
 			st.kind = accSQLiteSum
-			return Column{Name: in.Name, ScanType: in.ScanType}, nil
+			scan := in.ScanType
+			if st.distinct && strings.Contains(strings.ToUpper(typ), "INT") {
+				// The column itself, not a partial sum: a sum of its
+				// integers is an integer.
+				scan = scanInt64
+			}
+			return Column{Name: in.Name, ScanType: scan}, nil
 		}
 		switch {
 		case typ == "INT2" || typ == "INT4" || typ == "INT8" && !st.distinct:

@@ -60,16 +60,31 @@
 // GROUP BY g with aggregates: send GROUP BY g ORDER BY g, with each
 // aggregate replaced by its partial (COUNT → COUNT, SUM → SUM, MIN → MIN,
 // MAX → MAX, AVG(x) → SUM(x), COUNT(x) as two columns) and the HAVING
-// operands added as hidden columns; HAVING itself and LIMIT are not sent.
-// The Aggregator needs only the rows of a group to be adjacent, so the
-// shards may order the group keys in the user's ORDER BY directions.
+// operands added as hidden columns; HAVING itself is not sent. The
+// Aggregator needs only the rows of a group to be adjacent, so the shards
+// may order the group keys in the user's ORDER BY directions; when that
+// is the whole ORDER BY and there is no HAVING, the shards also get LIMIT
+// n+m (a group among the first n+m is among the first n+m of every shard
+// holding part of it).
 //
-//	Ordered(shards, g) → Aggregate(g, aggs) → Filter(having) → Sort or TopN (ORDER BY
-//	other than g, e.g. an aggregate) → Limit → Project
+//	Ordered(shards, g) → Aggregate(g, aggs) → Project(computed) → Filter(having) →
+//	Sort or TopN (ORDER BY other than g, e.g. an aggregate) → Limit → Project
+//
+// Select items computed from aggregates (SUM(x) / COUNT(*), COALESCE(…),
+// CASE) travel as NULL placeholders and are filled in by a Project that
+// keeps every column in place, before anything sorts by them (before
+// HAVING too when HAVING reads one through its alias). An ORDER BY over
+// aggregates that is not selected is such a column, hidden.
 //
 // Scalar aggregates (no GROUP BY): every shard returns one row.
 //
 //	Concat(shards) → Aggregate(nil, aggs) → Filter(having) → Project
+//
+// SELECT DISTINCT over groups: the shards group without DISTINCT (which
+// would merge partial rows of different groups); the merged groups are
+// sorted by every selected column and deduplicated.
+//
+//	… → Aggregate → … → Sort(all selected columns) → Distinct → Limit → Project
 //
 // COUNT/SUM/AVG(DISTINCT x): send GROUP BY g, x ORDER BY g, x with x
 // selected once for each distinct aggregate; other aggregates stay
@@ -102,24 +117,41 @@
 //     with ErrDivisionByZero.
 //
 // Explicit NULLS FIRST/LAST in a SortKey overrides the default. COUNT is
-// int64 on both engines.
+// int64 on both engines. vitessdo's statements have MySQL's meaning, and
+// its PostgreSQL renderer sorts NULLs first ascending as MySQL does, so
+// the router sets NullsFirst/NullsLast on every key explicitly.
+//
+// Expressions evaluated at the merge follow the engine's rules for what
+// the renderer wrote: Cast and NullIf reproduce the conversions it adds
+// (MySQL's exact '/' is CAST(a AS REAL) / b on SQLite and CAST(a AS
+// numeric) / NULLIF(b, 0) on PostgreSQL; a comparison used as a value is
+// CAST(… AS integer) on PostgreSQL), and on PostgreSQL the branches of
+// COALESCE and CASE take their common numeric type (COALESCE(SUM(price),
+// 0) is the numeric 0).
 //
 // # Where a sharded result can differ from the unsharded one
 //
 //   - Float sums (SUM/AVG of REAL, float4, float8) depend on the order of
 //     additions: partial sums added at the merge can differ from the
 //     unsharded sum in the last bits (SQLite's compensated summation hides
-//     most of it; PostgreSQL's plain addition does not). For PostgreSQL
-//     AVG(float4), send SUM(x::float8): SUM(float4) rounds to float4.
+//     most of it; PostgreSQL's plain addition does not). SQLite stores the
+//     fractional values of a DECIMAL (NUMERIC affinity) column as REAL, so
+//     there SUM(price) of cents is a float sum too: 0.1 + 0.2 style
+//     values can differ in the last bits; values exact in binary (whole
+//     numbers, quarters) never do. PostgreSQL's SUM(float4) rounds to
+//     float4, so an AVG(float4) computed from the shards' SUM(x) can
+//     differ in the low digits (the router writes SUM(x) without knowing
+//     the column's type).
 //   - SQLite raises "integer overflow" when an integer SUM overflows at any
 //     point of its row order, so the unsharded and sharded statements can
 //     disagree on whether a sum at the edge of int64 fails. AVG never fails
 //     on SQLite, but its shard-side SUM can.
-//   - Ties in ORDER BY, the value that represents a group (SQLite's 1 and
-//     1.0, PostgreSQL's 1.5 and 1.50) and SQLite bare columns in a group are
-//     unspecified in both; the merge takes them from the first row in shard
-//     order (bare columns from the MIN/MAX row when there is exactly one,
-//     as SQLite does).
+//   - Ties in ORDER BY, the value that represents a group or a DISTINCT
+//     row (SQLite's 0 and 0.0, PostgreSQL's 1.5 and 1.50, as COALESCE(x, 0)
+//     over a REAL or NUMERIC x produces) and SQLite bare columns in a group
+//     are unspecified in both; the merge takes them from the first row in
+//     shard order (bare columns from the MIN/MAX row when there is exactly
+//     one, as SQLite does).
 //   - SQLite values modernc.org/sqlite parsed into time.Time (DATE,
 //     DATETIME, TIMESTAMP columns) compare as instants, where SQLite
 //     compares the stored text; texts of one format and zone agree.
@@ -127,5 +159,11 @@
 //     computes it (integer arithmetic is INT8 on PostgreSQL, where an int4
 //     expression would report INT4); plain columns keep the shard's type.
 //   - Other collations (NOCASE, locale-aware) are not supported: text
-//     compares bytewise.
+//     compares bytewise. On PostgreSQL every text column is COLLATE "C",
+//     but text computed from literals alone (CASE … THEN 'x' ELSE 'Y'
+//     END) sorts and groups in the database's default collation: the
+//     shards' order then differs from the merge's unless the database was
+//     created with a bytewise collation (C, C.UTF-8, POSIX), and rows of
+//     one group or DISTINCT value may not meet. Sort and group by columns,
+//     or create the shard databases with LC_COLLATE C or C.UTF-8.
 package merge

@@ -3,6 +3,7 @@ package merge
 import (
 	"math"
 	"strconv"
+	"time"
 )
 
 // Expr is an expression over the columns of a row, evaluated at the merge
@@ -44,6 +45,8 @@ const (
 	opIsNotNull
 	opCoalesce
 	opCase
+	opCast
+	opNullIf
 )
 
 // Col is the value of column i of the input row.
@@ -162,26 +165,37 @@ type numText string
 // evaluator evaluates expressions for one engine over rows of known columns.
 type evaluator struct {
 	eng     Engine
+	cols    []Column
 	numeric []bool // column i holds NUMERIC text
 }
 
 func newEvaluator(eng Engine, cols []Column) *evaluator {
-	ev := &evaluator{eng: eng, numeric: make([]bool, len(cols))}
+	ev := &evaluator{eng: eng, cols: cols, numeric: make([]bool, len(cols))}
 	for i, c := range cols {
 		ev.numeric[i] = isNumeric(eng, c)
 	}
 	return ev
 }
 
-// check reports a column reference outside the input.
+// check reports a column reference outside the input, and prepares e
+// for evaluation: on PostgreSQL, the branches of COALESCE and CASE are
+// converted to their common type, as the server resolves it.
 func (ev *evaluator) check(e *Expr) error {
 	if e.op == opCol && (e.col < 0 || e.col >= len(ev.numeric)) {
 		return columnError("expression", e.col, len(ev.numeric))
+	}
+	if len(e.args) > 0 {
+		// The caller's expression may share its argument slices: work on
+		// a copy.
+		e.args = append([]Expr(nil), e.args...)
 	}
 	for i := range e.args {
 		if err := ev.check(&e.args[i]); err != nil {
 			return err
 		}
+	}
+	if ev.eng == PostgreSQL && (e.op == opCoalesce || e.op == opCase) {
+		ev.unify(e)
 	}
 	return nil
 }
@@ -251,6 +265,7 @@ func (ev *evaluator) eval(e *Expr, row Row) (any, error) {
 		if err != nil || a == nil || b == nil {
 			return nil, err
 		}
+		a, b = ev.coerce(&e.args[0], &e.args[1], a, b)
 		return ev.boolean(compareOp(e.op, ev.compare(a, b))), nil
 	case opAnd, opOr:
 		return ev.logic(e, row)
@@ -278,6 +293,25 @@ func (ev *evaluator) eval(e *Expr, row Row) (any, error) {
 			}
 		}
 		return nil, nil
+	case opCast:
+		a, err := ev.eval(&e.args[0], row)
+		if err != nil {
+			return nil, err
+		}
+		return ev.cast(e.val.(CastType), a)
+	case opNullIf:
+		a, err := ev.eval(&e.args[0], row)
+		if err != nil || a == nil {
+			return nil, err
+		}
+		b, err := ev.eval(&e.args[1], row)
+		if err != nil || b == nil {
+			return a, err
+		}
+		if ev.compare(a, b) == 0 {
+			return nil, nil
+		}
+		return a, nil
 	case opCase:
 		n := len(e.args) - 1
 		for i := 0; i < n; i += 2 {
@@ -328,6 +362,20 @@ func (ev *evaluator) boolean(b bool) any {
 // compare orders two non-NULL values; NUMERIC text against numbers
 // compares as decimals on PostgreSQL.
 func (ev *evaluator) compare(a, b any) int {
+	if ev.eng == PostgreSQL {
+		// A timestamp against a string literal: PostgreSQL reads the
+		// literal as a timestamp.
+		if t, ok := a.(time.Time); ok {
+			if u, ok := pgTimestampOf(b); ok {
+				return t.Compare(u)
+			}
+		}
+		if u, ok := b.(time.Time); ok {
+			if t, ok := pgTimestampOf(a); ok {
+				return t.Compare(u)
+			}
+		}
+	}
 	an, aok := a.(numText)
 	bn, bok := b.(numText)
 	if !aok && !bok {
@@ -671,6 +719,10 @@ func (ev *evaluator) column(e *Expr, cols []Column) Column {
 		return Column{}
 	case opNull:
 		return Column{}
+	case opCast:
+		return castColumn(ev.eng, e.val.(CastType))
+	case opNullIf:
+		return ev.column(&e.args[0], cols)
 	}
 	if pg {
 		return Column{DatabaseType: "BOOL", ScanType: scanBool}

@@ -38,3 +38,19 @@ func (s *Static) Close() error {
 	s.rows, s.pos = nil, 0
 	return nil
 }
+
+// ReadAll reads an iterator to its end, closes it and returns its rows.
+func ReadAll(it Iterator) ([]Row, error) {
+	defer it.Close()
+	var rows []Row
+	for {
+		r, err := it.Next()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+}

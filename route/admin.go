@@ -159,8 +159,9 @@ func (p *Planner) showTables(ksName, col string) (Plan, error) {
 }
 
 // planSet handles SET: transaction_mode changes the session; the settings
-// MySQL clients send on connect (NAMES, autocommit = 1, sql_mode …) are
-// accepted and have no effect; anything else is unsupported.
+// MySQL clients send on connect (NAMES, autocommit = 1, sql_mode …) and
+// foreign_key_checks are accepted and have no effect; anything else is
+// unsupported.
 func planSet(st *sqlparser.Set) (Plan, error) {
 	type change struct {
 		mode string
@@ -182,6 +183,11 @@ func planSet(st *sqlparser.Set) (Plan, error) {
 			}
 			changes = append(changes, change{mode: s})
 		case "names", "character_set_client", "character_set_results", "character_set_connection", "charset", "sql_mode", "time_zone", "sql_safe_updates", "collation_connection":
+		case "foreign_key_checks":
+			// Accepted with no effect: the shards always check the
+			// foreign keys they keep. Turning the checks off (as GORM's
+			// DropTable does around its DROPs) can only make a statement
+			// fail that MySQL would run, never change data silently.
 		case "autocommit":
 			v, ok := newValueExpr(e.Expr)
 			if !ok || !v.isLiteral() {

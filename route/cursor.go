@@ -13,6 +13,8 @@ type ShardQuery struct {
 	Shard *shard.Shard
 	SQL   string
 	Args  []any
+	// ReturnsID marks an INSERT … RETURNING its generated id.
+	ReturnsID bool
 }
 
 // Cursor is how a plan reaches the shards: the session of the connection

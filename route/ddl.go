@@ -93,6 +93,9 @@ func (p *Planner) planDDL(sql string, s *Session) (Plan, error) {
 	if err := dp.foreignKeys(); err != nil {
 		return nil, err
 	}
+	if mc, ok := stmt.(*shard.ModifyColumn); ok {
+		return &modifyColumnPlan{dp: dp, stmt: mc}, nil
+	}
 	return dp, nil
 }
 
@@ -125,6 +128,8 @@ func unqualify(stmt shard.DDLStatement) {
 	case *shard.AddColumn:
 		st.Table = strip(st.Table)
 	case *shard.DropColumn:
+		st.Table = strip(st.Table)
+	case *shard.ModifyColumn:
 		st.Table = strip(st.Table)
 	case *shard.AddForeignKey:
 		st.Table = strip(st.Table)

@@ -3,7 +3,6 @@ package route
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -354,17 +353,5 @@ func readAll(ctx context.Context, vc Cursor, qs []ShardQuery) ([]merge.Row, erro
 	if err != nil {
 		return nil, err
 	}
-	it := merge.NewConcat(streams)
-	defer it.Close()
-	var rows []merge.Row
-	for {
-		r, err := it.Next()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, r)
-	}
+	return merge.ReadAll(merge.NewConcat(streams))
 }

@@ -35,6 +35,8 @@ type insertPlan struct {
 	// vindexes are the table's column vindexes with, per vindex column,
 	// the column's index in ins.Columns.
 	vindexes []insertVindex
+	// within is the key range a session targets: rows must fall in it.
+	within *key.KeyRange
 }
 
 type insertVindex struct {
@@ -131,7 +133,8 @@ func columnIndex(cols sqlparser.Columns, name string) int {
 }
 
 // planAutoIncrement makes every row carry its auto-increment value as
-// :__seq<row>, adding the column when the statement leaves it out.
+// :__seq<row>, adding the column when the statement leaves it out. NULL,
+// 0 and DEFAULT take the sequence's next id.
 func (ip *insertPlan) planAutoIncrement() error {
 	ai := ip.table.AutoIncrement
 	if ai == nil {
@@ -148,6 +151,10 @@ func (ip *insertPlan) planAutoIncrement() error {
 	ip.autoInc = idx
 	ip.autoIncGiven = make([]valueExpr, len(ip.rows))
 	for i, r := range ip.rows {
+		if _, isDefault := r[idx].(*sqlparser.Default); isDefault {
+			// DEFAULT takes the next id, as NULL does.
+			r[idx] = &sqlparser.NullVal{}
+		}
 		v, ok := newValueExpr(r[idx])
 		if !ok {
 			return unsupportedf("INSERT into %s: the value of auto-increment column %s must be a literal, NULL or ?, not %s", ip.table, ai.Column, sqlparser.String(r[idx]))
@@ -185,7 +192,7 @@ func (ip *insertPlan) planVindexes() error {
 	}
 	if len(ip.ins.OnDup) > 0 {
 		for _, ue := range ip.ins.OnDup {
-			if hasVindexColumn(t, strings.ToLower(ue.Name.Name.String())) {
+			if hasVindexColumn(t, strings.ToLower(ue.Name.Name.String())) && !keepsValue(ue) {
 				return unsupportedf("ON DUPLICATE KEY UPDATE of vindex column %s of %s: the row would have to move to another shard", ue.Name.Name.String(), t)
 			}
 		}
@@ -245,7 +252,7 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	switch {
 	case ip.rows == nil || !ip.table.IsSharded() && ip.table.Type != TypeReference:
 		sh := topo.Shards(ks)[0]
-		q, err := ip.stmt.bind(sh, args, extra)
+		q, err := ip.unshardedQuery(sh, args, extra)
 		if err != nil {
 			return out, err
 		}
@@ -279,13 +286,43 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 			out.result.RowsAffected += r.RowsAffected
 		}
 	}
-	if !generated && len(results) == 1 && results[0].HasLastInsertID && ip.table.AutoIncrement == nil && !ip.table.IsSharded() {
+	if !generated && len(results) == 1 && out.queries[0].ReturnsID && results[0].HasLastInsertID {
 		out.result.LastInsertID, out.result.HasLastInsertID = results[0].LastInsertID, true
 	}
 	if out.result.HasLastInsertID {
 		vc.Session().LastInsertID = out.result.LastInsertID
 	}
 	return out, nil
+}
+
+// unshardedQuery binds the INSERT of an unsharded table. When the table
+// has no sequence but its backend generates ids (an SQLite INTEGER PRIMARY
+// KEY, a PostgreSQL identity or serial column), the statement returns the
+// ids it generated, so LastInsertId is the first row's id as in MySQL,
+// whichever backend and however many rows.
+func (ip *insertPlan) unshardedQuery(sh *shard.Shard, args []any, extra map[string]any) (ShardQuery, error) {
+	if ip.table.AutoIncrement != nil || sh.Backend.DB == nil {
+		return ip.stmt.bind(sh, args, extra)
+	}
+	col, err := sh.Backend.IdentityColumn(ip.table.Name)
+	if err != nil || col == "" {
+		// No id to report (or the table does not exist yet, which the
+		// INSERT itself will say).
+		return ip.stmt.bind(sh, args, extra)
+	}
+	t, err := ip.stmt.template(sh.Backend)
+	if err != nil {
+		return ShardQuery{}, err
+	}
+	rt, err := t.WithReturning(col)
+	if err != nil {
+		return ShardQuery{}, err
+	}
+	sql, bound, err := rt.Bind(bindVars(args, extra))
+	if err != nil {
+		return ShardQuery{}, err
+	}
+	return ShardQuery{Shard: sh, SQL: sql, Args: bound, ReturnsID: true}, nil
 }
 
 // exec runs the shard inserts, with the owned lookup rows first, all or
@@ -433,6 +470,9 @@ func (ip *insertPlan) shardInserts(ctx context.Context, vc Cursor, args []any, e
 			return nil, planErrorf("INSERT into %s, row %d: primary vindex %s gives %s, not one shard", ip.table, r+1, ip.vindexes[0].cv.Name, d)
 		}
 		sh := shards[0]
+		if ip.within != nil && !sh.KeyRange.Intersects(*ip.within) {
+			return nil, planErrorf("INSERT into %s, row %d: the row belongs to shard %s, outside the session's key range %s", ip.table, r+1, sh, ip.within)
+		}
 		if _, ok := byShard[sh]; !ok {
 			order = append(order, sh)
 		}
@@ -495,6 +535,21 @@ func (ip *insertPlan) createLookups(ctx context.Context, vc Cursor, args []any, 
 		}
 	}
 	return nil
+}
+
+// keepsValue reports an ON DUPLICATE KEY UPDATE assignment that cannot
+// move the row: c = c, or c = VALUES(c), which sets the column to the
+// inserted row's value, the one that routed the row to this shard (ORMs
+// write both when they upsert associations).
+func keepsValue(ue *sqlparser.UpdateExpr) bool {
+	name := ue.Name.Name
+	switch e := ue.Expr.(type) {
+	case *sqlparser.ColName:
+		return e.Name.Equal(name) && (e.Qualifier.IsEmpty() || e.Qualifier.Name.String() == ue.Name.Qualifier.Name.String())
+	case *sqlparser.ValuesFuncExpr:
+		return e.Name != nil && e.Name.Name.Equal(name)
+	}
+	return false
 }
 
 // markDML flags the session as running a write until the returned

@@ -12,7 +12,7 @@ import (
 // vars returns the router-made variables the shard statement needs for one
 // execution: the pushed-down LIMIT.
 func (m *mergePlan) vars(args []any) (map[string]any, error) {
-	if m == nil || m.count == nil || m.agg != nil {
+	if m == nil || !m.pushLimit {
 		return nil, nil
 	}
 	count, offset, err := m.window(args)
@@ -80,7 +80,7 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 	keys := func(ks []orderKey) []merge.SortKey {
 		out := make([]merge.SortKey, len(ks))
 		for i, k := range ks {
-			out[i] = merge.SortKey{Col: pos(k), Desc: k.desc}
+			out[i] = merge.SortKey{Col: pos(k), Desc: k.desc, Nulls: nullOrder(k.desc)}
 		}
 		return out
 	}
@@ -92,16 +92,41 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 	}
 	if ap := m.agg; ap != nil {
 		it = merge.NewAggregate(it, ap.groupKeys, ap.aggs, eng)
+		var pred *merge.Expr
+		computeFirst := false
 		if ap.having != nil {
-			pred, err := toMergeExpr(ap.having, m, eng, args)
+			x := &mergeExpr{m: m, eng: eng, args: args, used: map[int]bool{}}
+			p, err := x.cond(ap.having)
 			if err != nil {
 				it.Close()
 				return nil, err
 			}
-			it = merge.NewFilter(it, pred, eng)
+			pred = &p
+			for c := range x.used {
+				if _, ok := m.computed[c]; ok {
+					computeFirst = true
+				}
+			}
+		}
+		// Computed columns are filled in before anything reads them:
+		// HAVING when it names one (through an alias), else after HAVING
+		// so that dropped groups are not computed, and always before the
+		// sort, which may order by one.
+		if computeFirst {
+			if it, err = m.compute(it, eng, args); err != nil {
+				return nil, err
+			}
+		}
+		if pred != nil {
+			it = merge.NewFilter(it, *pred, eng)
+		}
+		if !computeFirst {
+			if it, err = m.compute(it, eng, args); err != nil {
+				return nil, err
+			}
 		}
 		if ap.post != nil {
-			if count >= 0 {
+			if count >= 0 && ap.distinctCols == nil {
 				it = merge.NewTopN(it, keys(ap.post), eng, count+offset)
 			} else {
 				it = merge.NewSort(it, keys(ap.post), eng)
@@ -111,18 +136,35 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 	if m.distinct {
 		it = merge.NewDistinct(it, nil, eng)
 	}
+	if m.agg != nil && m.agg.distinctCols != nil {
+		it = merge.NewDistinct(it, m.agg.distinctCols, eng)
+	}
 	if count >= 0 || offset > 0 {
 		it = merge.NewLimit(it, offset, count)
 	}
-	if m.nHidden == 0 && len(m.computed) == 0 {
+	if m.nHidden == 0 {
 		return it, nil
 	}
 	cols := it.Columns()
 	outs := make([]merge.ProjectColumn, len(cols)-m.nHidden)
 	for i := range outs {
 		outs[i] = merge.ProjectColumn{Name: cols[i].Name, Expr: merge.Col(i)}
+	}
+	return merge.NewProject(it, outs, eng), nil
+}
+
+// compute replaces the placeholders of the select items computed over
+// aggregates with their values, keeping every column in place.
+func (m *mergePlan) compute(it merge.Iterator, eng merge.Engine, args []any) (merge.Iterator, error) {
+	if len(m.computed) == 0 {
+		return it, nil
+	}
+	cols := it.Columns()
+	outs := make([]merge.ProjectColumn, len(cols))
+	for i := range outs {
+		outs[i] = merge.ProjectColumn{Name: cols[i].Name, Expr: merge.Col(i)}
 		if e, ok := m.computed[i]; ok {
-			x, err := toMergeExpr(e, m, eng, args)
+			x, err := toMergeValue(e, m, eng, args)
 			if err != nil {
 				it.Close()
 				return nil, err
@@ -133,36 +175,168 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 	return merge.NewProject(it, outs, eng), nil
 }
 
+// nullOrder is where MySQL puts NULLs, and so where every shard statement
+// puts them: first ascending, last descending. SQLite does so by itself;
+// the PostgreSQL renderer writes NULLS FIRST / NULLS LAST, so the merge
+// must not use PostgreSQL's own default.
+func nullOrder(desc bool) merge.NullOrder {
+	if desc {
+		return merge.NullsLast
+	}
+	return merge.NullsFirst
+}
+
 func closeAll(its []merge.Iterator) {
 	for _, it := range its {
 		it.Close()
 	}
 }
 
-// toMergeExpr translates an expression over merged columns (HAVING, a
+// toMergeExpr translates a condition over merged columns (HAVING) into a
+// merge.Expr; see mergeExpr.
+func toMergeExpr(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (merge.Expr, error) {
+	return (&mergeExpr{m: m, eng: eng, args: args}).cond(e)
+}
+
+// toMergeValue translates a select item over merged columns; see
+// mergeExpr.
+func toMergeValue(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (merge.Expr, error) {
+	return (&mergeExpr{m: m, eng: eng, args: args}).value(e)
+}
+
+// mergeExpr translates an expression over merged columns (HAVING, a
 // select item over aggregates) into a merge.Expr: aggregates, group keys
 // and select aliases become column references; arithmetic, comparisons,
 // AND/OR/NOT, IS [NOT] NULL, COALESCE/IFNULL, IF and CASE evaluate at the
 // merge with the engine's semantics.
-func toMergeExpr(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (merge.Expr, error) {
-	if c, ok := m.colOf[sqlparser.String(e)]; ok {
-		return merge.Col(c), nil
+//
+// The statement means what MySQL means by it, and the shard renderer
+// writes that meaning in each dialect: '/' divides exactly (CAST(a AS
+// REAL) / b on SQLite, CAST(a AS numeric) / NULLIF(b, 0) on PostgreSQL),
+// '%' by zero is NULL, and on PostgreSQL a truth value used as a value is
+// CAST(… AS integer) and a value used as a condition is (v <> 0). The
+// translation writes the same conversions, with the same value and
+// condition contexts, so that the merge computes what one database would.
+type mergeExpr struct {
+	m    *mergePlan
+	eng  merge.Engine
+	args []any
+	// used collects the columns the expression reads, when not nil.
+	used map[int]bool
+}
+
+func (x *mergeExpr) col(c int) merge.Expr {
+	if x.used != nil {
+		x.used[c] = true
 	}
-	sub := func(x sqlparser.Expr) (merge.Expr, error) { return toMergeExpr(x, m, eng, args) }
+	return merge.Col(c)
+}
+
+// cond translates e where a truth value is wanted.
+func (x *mergeExpr) cond(e sqlparser.Expr) (merge.Expr, error) {
+	switch n := e.(type) {
+	case *sqlparser.ParenExpr:
+		return x.cond(n.Expr)
+	case sqlparser.BoolVal:
+		if x.eng == merge.PostgreSQL {
+			return merge.Lit(bool(n)), nil
+		}
+		return x.expr(e)
+	}
+	if x.eng == merge.PostgreSQL && !isTruthExpr(e) {
+		v, err := x.value(e)
+		if err != nil {
+			return v, err
+		}
+		return merge.Ne(v, merge.Lit(int64(0))), nil
+	}
+	return x.expr(e)
+}
+
+// value translates e where a value is wanted.
+func (x *mergeExpr) value(e sqlparser.Expr) (merge.Expr, error) {
+	if p, ok := e.(*sqlparser.ParenExpr); ok {
+		return x.value(p.Expr)
+	}
+	if x.eng == merge.PostgreSQL && isTruthExpr(e) {
+		c, err := x.cond(e)
+		if err != nil {
+			return c, err
+		}
+		return merge.Cast(c, merge.CastInteger), nil
+	}
+	return x.expr(e)
+}
+
+// isTruthExpr reports whether e yields a truth value in its natural form
+// (as the shard renderer decides it).
+func isTruthExpr(e sqlparser.Expr) bool {
+	switch e := e.(type) {
+	case *sqlparser.AndExpr, *sqlparser.OrExpr, *sqlparser.NotExpr, *sqlparser.ComparisonExpr,
+		*sqlparser.RangeCond, *sqlparser.IsExpr, *sqlparser.ExistsExpr:
+		return true
+	case *sqlparser.UnaryExpr:
+		return e.Operator == sqlparser.BangStr
+	case *sqlparser.ParenExpr:
+		return isTruthExpr(e.Expr)
+	}
+	return false
+}
+
+func (x *mergeExpr) values(es ...sqlparser.Expr) ([]merge.Expr, error) {
+	out := make([]merge.Expr, len(es))
+	for i, e := range es {
+		v, err := x.value(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func (x *mergeExpr) conds(es ...sqlparser.Expr) ([]merge.Expr, error) {
+	out := make([]merge.Expr, len(es))
+	for i, e := range es {
+		v, err := x.cond(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// funcArgs returns a function call's arguments as expressions.
+func funcArgs(f *sqlparser.FuncExpr) ([]sqlparser.Expr, bool) {
+	out := make([]sqlparser.Expr, len(f.Exprs))
+	for i, a := range f.Exprs {
+		ae, ok := a.(*sqlparser.AliasedExpr)
+		if !ok {
+			return nil, false
+		}
+		out[i] = ae.Expr
+	}
+	return out, true
+}
+
+// expr translates e in its natural form.
+func (x *mergeExpr) expr(e sqlparser.Expr) (merge.Expr, error) {
+	m, eng := x.m, x.eng
+	if c, ok := m.colOf[sqlparser.String(e)]; ok {
+		return x.col(c), nil
+	}
 	switch e := e.(type) {
 	case *sqlparser.ParenExpr:
-		return sub(e.Expr)
+		return x.expr(e.Expr)
 	case *sqlparser.ColName:
 		if c, ok := m.colOf[e.Name.Lowered()]; ok && e.Qualifier.IsEmpty() {
-			return merge.Col(c), nil
+			return x.col(c), nil
 		}
 		return merge.Expr{}, unsupportedf("column %s in an expression over aggregates over several shards: it must be selected or grouped by", sqlparser.String(e))
 	case *sqlparser.NullVal:
 		return merge.Lit(nil), nil
 	case sqlparser.BoolVal:
-		if eng == merge.PostgreSQL {
-			return merge.Lit(bool(e)), nil
-		}
 		if e {
 			return merge.Lit(int64(1)), nil
 		}
@@ -175,34 +349,31 @@ func toMergeExpr(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (
 		if !ok {
 			return merge.Expr{}, unsupportedf("value %s at the merge", sqlparser.String(e))
 		}
-		if args == nil && !v.isLiteral() {
+		if x.args == nil && !v.isLiteral() {
 			return merge.Lit(nil), nil
 		}
-		x, err := v.eval(args)
+		val, err := v.eval(x.args)
 		if err != nil {
 			return merge.Expr{}, err
 		}
-		return merge.Lit(x), nil
+		return merge.Lit(val), nil
 	case *sqlparser.UnaryExpr:
-		x, err := sub(e.Expr)
-		if err != nil {
-			return x, err
-		}
 		switch e.Operator {
 		case sqlparser.UMinusStr:
-			return merge.Neg(x), nil
+			v, err := x.value(e.Expr)
+			return merge.Neg(v), err
 		case sqlparser.UPlusStr:
-			return x, nil
+			return x.value(e.Expr)
+		case sqlparser.BangStr:
+			c, err := x.cond(e.Expr)
+			return merge.Not(c), err
 		}
 	case *sqlparser.BinaryExpr:
-		l, err := sub(e.Left)
+		vs, err := x.values(e.Left, e.Right)
 		if err != nil {
-			return l, err
+			return merge.Expr{}, err
 		}
-		r, err := sub(e.Right)
-		if err != nil {
-			return r, err
-		}
+		l, r := vs[0], vs[1]
 		switch e.Operator {
 		case sqlparser.PlusStr:
 			return merge.Add(l, r), nil
@@ -211,19 +382,22 @@ func toMergeExpr(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (
 		case sqlparser.MultStr:
 			return merge.Mul(l, r), nil
 		case sqlparser.DivStr:
-			return merge.Div(l, r), nil
+			if eng == merge.PostgreSQL {
+				return merge.Div(merge.Cast(l, merge.CastNumeric), merge.NullIf(r, merge.Lit(int64(0)))), nil
+			}
+			return merge.Div(merge.Cast(l, merge.CastReal), r), nil
 		case sqlparser.ModStr:
+			if eng == merge.PostgreSQL {
+				return merge.Mod(l, merge.NullIf(r, merge.Lit(int64(0)))), nil
+			}
 			return merge.Mod(l, r), nil
 		}
 	case *sqlparser.ComparisonExpr:
-		l, err := sub(e.Left)
+		vs, err := x.values(e.Left, e.Right)
 		if err != nil {
-			return l, err
+			return merge.Expr{}, err
 		}
-		r, err := sub(e.Right)
-		if err != nil {
-			return r, err
-		}
+		l, r := vs[0], vs[1]
 		switch e.Operator {
 		case sqlparser.EqualStr:
 			return merge.Eq(l, r), nil
@@ -239,74 +413,54 @@ func toMergeExpr(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (
 			return merge.Ge(l, r), nil
 		}
 	case *sqlparser.AndExpr:
-		l, err := sub(e.Left)
+		cs, err := x.conds(e.Left, e.Right)
 		if err != nil {
-			return l, err
+			return merge.Expr{}, err
 		}
-		r, err := sub(e.Right)
-		if err != nil {
-			return r, err
-		}
-		return merge.And(l, r), nil
+		return merge.And(cs...), nil
 	case *sqlparser.OrExpr:
-		l, err := sub(e.Left)
+		cs, err := x.conds(e.Left, e.Right)
 		if err != nil {
-			return l, err
+			return merge.Expr{}, err
 		}
-		r, err := sub(e.Right)
-		if err != nil {
-			return r, err
-		}
-		return merge.Or(l, r), nil
+		return merge.Or(cs...), nil
 	case *sqlparser.NotExpr:
-		x, err := sub(e.Expr)
-		if err != nil {
-			return x, err
-		}
-		return merge.Not(x), nil
+		c, err := x.cond(e.Expr)
+		return merge.Not(c), err
 	case *sqlparser.IsExpr:
-		x, err := sub(e.Expr)
-		if err != nil {
-			return x, err
-		}
 		switch e.Operator {
 		case sqlparser.IsNullStr:
-			return merge.IsNull(x), nil
+			v, err := x.value(e.Expr)
+			return merge.IsNull(v), err
 		case sqlparser.IsNotNullStr:
-			return merge.IsNotNull(x), nil
+			v, err := x.value(e.Expr)
+			return merge.IsNotNull(v), err
 		}
 	case *sqlparser.FuncExpr:
+		args, ok := funcArgs(e)
+		if !ok || e.Distinct {
+			break
+		}
 		switch e.Name.Lowered() {
 		case "coalesce", "ifnull":
-			var xs []merge.Expr
-			for _, a := range e.Exprs {
-				ae, ok := a.(*sqlparser.AliasedExpr)
-				if !ok {
-					return merge.Expr{}, unsupportedf("%s at the merge", sqlparser.String(e))
-				}
-				x, err := sub(ae.Expr)
-				if err != nil {
-					return x, err
-				}
-				xs = append(xs, x)
+			vs, err := x.values(args...)
+			if err != nil {
+				return merge.Expr{}, err
 			}
-			return merge.Coalesce(xs...), nil
+			return merge.Coalesce(vs...), nil
 		case "if":
-			if len(e.Exprs) == 3 {
-				var xs []merge.Expr
-				for _, a := range e.Exprs {
-					ae, ok := a.(*sqlparser.AliasedExpr)
-					if !ok {
-						return merge.Expr{}, unsupportedf("%s at the merge", sqlparser.String(e))
-					}
-					x, err := sub(ae.Expr)
-					if err != nil {
-						return x, err
-					}
-					xs = append(xs, x)
-				}
-				return merge.Case([]merge.When{{Cond: xs[0], Then: xs[1]}}, xs[2]), nil
+			if len(args) != 3 {
+				break
 			}
+			c, err := x.cond(args[0])
+			if err != nil {
+				return c, err
+			}
+			vs, err := x.values(args[1], args[2])
+			if err != nil {
+				return merge.Expr{}, err
+			}
+			return merge.Case([]merge.When{{Cond: c, Then: vs[0]}}, vs[1]), nil
 		}
 	case *sqlparser.CaseExpr:
 		var whens []merge.When
@@ -314,19 +468,23 @@ func toMergeExpr(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (
 		hasBase := e.Expr != nil
 		if hasBase {
 			var err error
-			if base, err = sub(e.Expr); err != nil {
+			if base, err = x.value(e.Expr); err != nil {
 				return base, err
 			}
 		}
 		for _, w := range e.Whens {
-			c, err := sub(w.Cond)
+			var c merge.Expr
+			var err error
+			if hasBase {
+				c, err = x.value(w.Cond)
+				c = merge.Eq(base, c)
+			} else {
+				c, err = x.cond(w.Cond)
+			}
 			if err != nil {
 				return c, err
 			}
-			if hasBase {
-				c = merge.Eq(base, c)
-			}
-			v, err := sub(w.Val)
+			v, err := x.value(w.Val)
 			if err != nil {
 				return v, err
 			}
@@ -335,7 +493,7 @@ func toMergeExpr(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (
 		var els merge.Expr
 		if e.Else != nil {
 			var err error
-			if els, err = sub(e.Else); err != nil {
+			if els, err = x.value(e.Else); err != nil {
 				return els, err
 			}
 		}

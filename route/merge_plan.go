@@ -32,8 +32,10 @@ type mergePlan struct {
 	distinct bool
 	// agg combines partial aggregates; nil for row-level statements.
 	agg *aggPlan
-	// count and offset are the user's LIMIT; nil when none.
+	// count and offset are the user's LIMIT; nil when none. pushLimit
+	// sends the shards LIMIT count+offset.
 	count, offset *valueExpr
+	pushLimit     bool
 	// computed are user columns the merge computes from hidden columns.
 	computed map[int]sqlparser.Expr
 	// colOf finds the column holding an expression's merged value.
@@ -56,6 +58,9 @@ type aggPlan struct {
 	// post sorts the aggregated rows when the ORDER BY is not the group
 	// order.
 	post []orderKey
+	// distinctCols are the columns of SELECT DISTINCT over groups (the
+	// post sort orders by all of them); nil without DISTINCT.
+	distinctCols []int
 }
 
 // planMerge decides how the rows of several shards combine and rewrites the
@@ -65,8 +70,16 @@ func planMerge(a *analysis, sel sqlparser.SelectStatement) (*mergePlan, sqlparse
 	if !ok {
 		return nil, nil, unsupportedf("UNION over several shards: run each SELECT on its own, or pin the statement to one shard")
 	}
+	s = copySelect(s)
 	m := &mergePlan{colOf: map[string]int{}, computed: map[int]sqlparser.Expr{}}
 	b := &mergeBuilder{m: m, s: s, distinctCol: -1}
+	for _, se := range s.SelectExprs {
+		var u userItem
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok {
+			u = userItem{expr: ae.Expr, as: ae.As}
+		}
+		b.user = append(b.user, u)
+	}
 	for _, se := range s.SelectExprs {
 		switch se.(type) {
 		case *sqlparser.StarExpr:
@@ -86,18 +99,48 @@ func planMerge(a *analysis, sel sqlparser.SelectStatement) (*mergePlan, sqlparse
 	return m, s, nil
 }
 
+// copySelect returns a copy of s that planMerge may rewrite while s stays
+// the statement as written: its select items, ORDER BY and GROUP BY lists
+// are copied (the expressions under them are shared, and not modified).
+func copySelect(s *sqlparser.Select) *sqlparser.Select {
+	c := *s
+	c.SelectExprs = make(sqlparser.SelectExprs, len(s.SelectExprs))
+	for i, se := range s.SelectExprs {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok {
+			cp := *ae
+			se = &cp
+		}
+		c.SelectExprs[i] = se
+	}
+	c.OrderBy = append(sqlparser.OrderBy(nil), s.OrderBy...)
+	c.GroupBy = append(sqlparser.GroupBy(nil), s.GroupBy...)
+	return &c
+}
+
 type mergeBuilder struct {
 	m *mergePlan
 	s *sqlparser.Select
+	// user is the user's select list as written, before the merge
+	// rewrites items into partials: ORDER BY and GROUP BY terms name
+	// these.
+	user []userItem
 	// distinctCol is the first column carrying a distinct aggregate's
 	// argument, -1 when none.
 	distinctCol int
+	// groupKeys are the GROUP BY terms of an aggregating statement.
+	groupKeys sqlparser.GroupBy
 }
 
 func (b *mergeBuilder) noteDistinct(col int) {
 	if b.distinctCol < 0 {
 		b.distinctCol = col
 	}
+}
+
+// userItem is one select item as the user wrote it; expr is nil for *.
+type userItem struct {
+	expr sqlparser.Expr
+	as   sqlparser.ColIdent
 }
 
 // addHidden appends a hidden column to the shard statement and returns
@@ -116,7 +159,7 @@ func (b *mergeBuilder) addHidden(e sqlparser.Expr) int {
 func (b *mergeBuilder) userColumn(e sqlparser.Expr) (int, bool) {
 	if v, ok := e.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
 		n, err := strconv.Atoi(string(v.Val))
-		if err == nil && n >= 1 && n <= len(b.s.SelectExprs)-b.m.nHidden && !b.m.star {
+		if err == nil && n >= 1 && n <= len(b.user) && !b.m.star {
 			return n - 1, true
 		}
 		return 0, false
@@ -126,24 +169,39 @@ func (b *mergeBuilder) userColumn(e sqlparser.Expr) (int, bool) {
 	}
 	text := sqlparser.String(e)
 	col, isCol := e.(*sqlparser.ColName)
-	for i, se := range b.s.SelectExprs[:len(b.s.SelectExprs)-b.m.nHidden] {
-		ae, ok := se.(*sqlparser.AliasedExpr)
-		if !ok {
+	for i, u := range b.user {
+		if u.expr == nil {
 			continue
 		}
-		if isCol && col.Qualifier.IsEmpty() && !ae.As.IsEmpty() && ae.As.Equal(col.Name) {
+		if isCol && col.Qualifier.IsEmpty() && !u.as.IsEmpty() && u.as.Equal(col.Name) {
 			return i, true
 		}
-		if sqlparser.String(ae.Expr) == text {
+		if sqlparser.String(u.expr) == text {
 			return i, true
 		}
 		if isCol {
-			if c, ok := ae.Expr.(*sqlparser.ColName); ok && ae.As.IsEmpty() && c.Name.Equal(col.Name) && (col.Qualifier.IsEmpty() || c.Qualifier.IsEmpty() || c.Qualifier == col.Qualifier) {
+			if c, ok := u.expr.(*sqlparser.ColName); ok && u.as.IsEmpty() && c.Name.Equal(col.Name) && (col.Qualifier.IsEmpty() || c.Qualifier.IsEmpty() || c.Qualifier == col.Qualifier) {
 				return i, true
 			}
 		}
 	}
 	return 0, false
+}
+
+// unalias returns the expression a select alias names, or e itself: a
+// hidden column cannot refer to an alias of the same select list (after
+// a *, whose width is unknown, an ORDER BY alias becomes a hidden copy).
+func (b *mergeBuilder) unalias(e sqlparser.Expr) sqlparser.Expr {
+	col, ok := e.(*sqlparser.ColName)
+	if !ok || !col.Qualifier.IsEmpty() {
+		return e
+	}
+	for _, u := range b.user {
+		if u.expr != nil && !u.as.IsEmpty() && u.as.Equal(col.Name) {
+			return u.expr
+		}
+	}
+	return e
 }
 
 // planRows plans a statement whose rows the shards compute whole: concat,
@@ -162,7 +220,7 @@ func (b *mergeBuilder) planRows() error {
 			if m.distinct {
 				return unsupportedf("SELECT DISTINCT ordered by %s, which is not selected", sqlparser.String(o.Expr))
 			}
-			i = b.addHidden(o.Expr)
+			i = b.addHidden(b.unalias(o.Expr))
 		}
 		m.order = append(m.order, orderKey{col: i, fromEnd: m.star, desc: o.Direction == sqlparser.DescScr})
 	}
@@ -205,6 +263,7 @@ func (b *mergeBuilder) planLimit(push bool) error {
 		m.offset = &v
 	}
 	if push && m.count != nil {
+		m.pushLimit = true
 		s.Limit = &sqlparser.Limit{Rowcount: sqlparser.NewValArg([]byte(":" + limitArgName))}
 	} else {
 		s.Limit = nil
@@ -218,16 +277,22 @@ func (b *mergeBuilder) planAggregate() error {
 	if m.star {
 		return unsupportedf("SELECT * with aggregates over several shards")
 	}
-	if s.Distinct != "" {
-		return unsupportedf("SELECT DISTINCT with GROUP BY or aggregates over several shards")
+	if hasGroupConcat(s.SelectExprs, s.Having, s.OrderBy) {
+		return unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
 	}
 	ap := &aggPlan{}
 	m.agg = ap
 	nUser := len(s.SelectExprs)
+	// SELECT DISTINCT over groups: the shards must not collapse partial
+	// rows of different groups; the merge sorts the groups by every
+	// selected column and drops duplicates.
+	distinct := s.Distinct != ""
+	s.Distinct = ""
 	// Distinct aggregates need the shards to group by their argument.
 	var distinctArg sqlparser.Expr
 	for _, e := range aggregatesIn(s.SelectExprs, s.Having, s.OrderBy) {
-		if e.Distinct {
+		if name := e.Name.Lowered(); e.Distinct && name != "min" && name != "max" {
+			// MIN and MAX ignore DISTINCT: they merge as usual.
 			if len(e.Exprs) != 1 {
 				return unsupportedf("%s over several shards", sqlparser.String(e))
 			}
@@ -239,6 +304,7 @@ func (b *mergeBuilder) planAggregate() error {
 		}
 	}
 	// Group keys.
+	b.groupKeys = s.GroupBy
 	for _, g := range s.GroupBy {
 		i, ok := b.userColumn(g)
 		if !ok {
@@ -269,6 +335,9 @@ func (b *mergeBuilder) planAggregate() error {
 		if err := b.hiddenAggregates(ae.Expr); err != nil {
 			return err
 		}
+		if err := b.checkMergeValue(ae.Expr); err != nil {
+			return err
+		}
 		m.computed[i] = ae.Expr
 		ae.Expr = &sqlparser.NullVal{}
 	}
@@ -285,23 +354,38 @@ func (b *mergeBuilder) planAggregate() error {
 	// The order of the merged groups, and the shards' order.
 	var keys []orderKey
 	for _, o := range s.OrderBy {
-		i, ok := b.userColumn(o.Expr)
-		if !ok {
-			if c, found := m.colOf[sqlparser.String(o.Expr)]; found {
-				i, ok = c, true
-			} else if f, isAgg := o.Expr.(*sqlparser.FuncExpr); isAgg && f.IsAggregate() {
-				if err := b.hiddenAggregates(f); err != nil {
-					return err
-				}
-				i, ok = m.colOf[sqlparser.String(f)], true
-			}
+		i, err := b.groupOrderColumn(o.Expr)
+		if err != nil {
+			return err
 		}
-		if !ok {
-			return unsupportedf("ORDER BY %s over several shards with GROUP BY: order by a selected column, a group key or an aggregate", sqlparser.String(o.Expr))
+		if distinct && i >= nUser {
+			return unsupportedf("SELECT DISTINCT ordered by %s, which is not selected", sqlparser.String(o.Expr))
 		}
 		keys = append(keys, orderKey{col: i, desc: o.Direction == sqlparser.DescScr})
 	}
+	if distinct {
+		// Sort by every selected column, the user's order first, so that
+		// equal rows meet; the shards need only group.
+		used := map[int]bool{}
+		for _, k := range keys {
+			used[k.col] = true
+		}
+		for i := 0; i < nUser; i++ {
+			if !used[i] {
+				keys = append(keys, orderKey{col: i})
+			}
+		}
+		for i := 0; i < nUser; i++ {
+			ap.distinctCols = append(ap.distinctCols, i)
+		}
+	}
 	shardOrder, post := groupOrder(keys, ap.groupKeys)
+	if distinct && post == nil && len(keys) > 0 {
+		// Groups in the shards' order are distinct rows already only if
+		// every selected column is a group key; sort anyway, the merge
+		// cannot tell.
+		post = keys
+	}
 	ap.post = post
 	s.OrderBy = nil
 	for _, k := range shardOrder {
@@ -319,7 +403,14 @@ func (b *mergeBuilder) planAggregate() error {
 	if len(s.GroupBy) == 0 {
 		s.OrderBy = nil
 	}
-	return b.planLimit(false)
+	// When the merged groups come out in the shards' group order and each
+	// shard row is a whole group's partial, a group among the first
+	// offset+count is among the first offset+count of every shard that
+	// holds part of it: the shards may stop there. HAVING (which drops
+	// groups after the merge), a sort after the merge, and DISTINCT
+	// aggregates (several rows a group) prevent it.
+	push := len(s.GroupBy) > 0 && ap.post == nil && ap.having == nil && distinctArg == nil
+	return b.planLimit(push)
 }
 
 func direction(desc bool) string {
@@ -446,10 +537,84 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 	return err
 }
 
-// checkMergeExpr refuses expressions the merge cannot evaluate.
+// checkMergeExpr refuses conditions the merge cannot evaluate.
 func (b *mergeBuilder) checkMergeExpr(e sqlparser.Expr) error {
 	_, err := toMergeExpr(e, b.m, merge.SQLite, nil)
 	return err
+}
+
+// checkMergeValue refuses values the merge cannot compute.
+func (b *mergeBuilder) checkMergeValue(e sqlparser.Expr) error {
+	_, err := toMergeValue(e, b.m, merge.SQLite, nil)
+	return err
+}
+
+// groupOrderColumn returns the column an ORDER BY term of a grouped
+// statement sorts by: a select item, a group key or an aggregate (added
+// hidden when not selected), an expression over group keys (computed by
+// the shards, hidden), or an expression over aggregates (computed at the
+// merge, hidden).
+func (b *mergeBuilder) groupOrderColumn(e sqlparser.Expr) (int, error) {
+	m := b.m
+	if i, ok := b.userColumn(e); ok {
+		return i, nil
+	}
+	if c, ok := m.colOf[sqlparser.String(e)]; ok {
+		return c, nil
+	}
+	if f, ok := e.(*sqlparser.FuncExpr); ok && f.IsAggregate() {
+		if err := b.hiddenAggregates(f); err != nil {
+			return 0, err
+		}
+		return m.colOf[sqlparser.String(f)], nil
+	}
+	if hasAggregateExpr(e) || b.checkMergeValue(e) == nil {
+		if err := b.hiddenAggregates(e); err != nil {
+			return 0, err
+		}
+		if err := b.checkMergeValue(e); err != nil {
+			return 0, err
+		}
+		i := b.addHidden(&sqlparser.NullVal{})
+		m.computed[i] = e
+		return i, nil
+	}
+	if b.overGroupKeys(e) {
+		// The same in every row of a group: the shards compute it.
+		return b.addHidden(e), nil
+	}
+	return 0, unsupportedf("ORDER BY %s over several shards with GROUP BY: order by a selected column, a group key, an aggregate or an expression over them", sqlparser.String(e))
+}
+
+// overGroupKeys reports whether every column e reads is a group key (so
+// e has one value per group).
+func (b *mergeBuilder) overGroupKeys(e sqlparser.Expr) bool {
+	ok := true
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.Subquery:
+			ok = false
+		case *sqlparser.ColName:
+			if !b.isGroupKey(n) {
+				ok = false
+			}
+		}
+		return ok, nil
+	}, e)
+	return ok
+}
+
+func (b *mergeBuilder) isGroupKey(c *sqlparser.ColName) bool {
+	for _, g := range b.groupKeys {
+		gc, ok := g.(*sqlparser.ColName)
+		if !ok {
+			continue
+		}
+		if gc.Name.Equal(c.Name) && (gc.Qualifier == c.Qualifier || gc.Qualifier.IsEmpty() || c.Qualifier.IsEmpty()) {
+			return true
+		}
+	}
+	return false
 }
 
 // aggFunc maps an aggregate function to its merge.
@@ -506,6 +671,27 @@ func aggregatesIn(nodes ...sqlparser.SQLNode) []*sqlparser.FuncExpr {
 		}, n)
 	}
 	return out
+}
+
+// hasGroupConcat reports a GROUP_CONCAT in the given nodes outside
+// subqueries.
+func hasGroupConcat(nodes ...sqlparser.SQLNode) bool {
+	found := false
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
+			switch node.(type) {
+			case *sqlparser.Subquery:
+				return false, nil
+			case *sqlparser.GroupConcatExpr:
+				found = true
+			}
+			return !found, nil
+		}, n)
+	}
+	return found
 }
 
 func hasAggregateExpr(e sqlparser.Expr) bool {

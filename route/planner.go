@@ -86,7 +86,11 @@ func (p *Planner) build(sql string, s *Session) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.buildStatement(text, stmt, s)
+	pl, err := p.buildStatement(text, stmt, s)
+	if err != nil {
+		return nil, err
+	}
+	return withDirectives(stmt, pl)
 }
 
 // Parse parses one statement of the Vitess/MySQL dialect. A panic of the
@@ -126,6 +130,14 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 		return planSet(st)
 	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
 		return nil, planErrorf("transaction statements are handled by the connection")
+	}
+	if sel, ok := stmt.(sqlparser.SelectStatement); ok {
+		if tables, ok, err := infoSchemaTables(sel); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			return p.planInformationSchema(sel, tables, nargs)
+		}
 	}
 	if s.Targeted() {
 		return p.planTargeted(stmt, s, nargs)

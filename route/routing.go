@@ -66,6 +66,8 @@ type routing struct {
 	pinned []byte
 	// destination is the session's target (ByDestination).
 	destination key.Destination
+	// within restricts the shards to a session's key range (USE ks[-80]).
+	within *key.KeyRange
 }
 
 // target is one shard a routed statement runs on, with the IN values that
@@ -77,6 +79,32 @@ type target struct {
 
 // resolve computes the shards for one execution.
 func (r *routing) resolve(ctx context.Context, vc Cursor, topo *shard.Topology, args []any) ([]target, error) {
+	if r.within == nil {
+		return r.resolveAll(ctx, vc, topo, args)
+	}
+	if r.opcode == Reference || r.opcode == Unsharded {
+		for _, s := range topo.Shards(r.keyspace.Name) {
+			if s.KeyRange.Intersects(*r.within) {
+				return []target{{shard: s}}, nil
+			}
+		}
+		return nil, nil
+	}
+	ts, err := r.resolveAll(ctx, vc, topo, args)
+	if err != nil {
+		return nil, err
+	}
+	out := ts[:0:0]
+	for _, t := range ts {
+		if t.shard.KeyRange.Intersects(*r.within) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// resolveAll computes the shards of the routing in the whole keyspace.
+func (r *routing) resolveAll(ctx context.Context, vc Cursor, topo *shard.Topology, args []any) ([]target, error) {
 	ks := r.keyspace.Name
 	switch r.opcode {
 	case None:

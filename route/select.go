@@ -26,32 +26,45 @@ type selectPlan struct {
 	impossible *shardStmt
 	// merger combines several shards' rows; nil means concatenate.
 	merger *mergePlan
-	nargs  int
+	// whole and wholeImpossible are the statement as written, without the
+	// merge's rewriting, for an execution of a merged plan that reaches
+	// one shard (an IN list whose values all live there): it is sent
+	// whole and its rows streamed through.
+	whole, wholeImpossible *shardStmt
+	nargs                  int
 }
 
 var _ Plan = (*selectPlan)(nil)
 
 func (sp *selectPlan) NumArgs() int { return sp.nargs }
 
-// queries binds the statement for the shards of one execution.
-func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) ([]ShardQuery, error) {
+// queries binds the statement for the shards of one execution; whole
+// reports the statement as written, on one shard, needing no merge.
+func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) (qs []ShardQuery, whole bool, err error) {
 	targets, err := sp.routing.resolve(ctx, vc, sp.p.topo, args)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := sp.checkSameShard(ctx, vc, args, targets); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	stmt := sp.stmt
 	if len(targets) == 0 {
 		stmt = sp.impossible
 		targets = []target{{shard: sp.p.topo.Shards(sp.routing.keyspace.Name)[0]}}
+		if sp.wholeImpossible != nil {
+			stmt, whole = sp.wholeImpossible, true
+		}
+	} else if len(targets) == 1 && sp.whole != nil {
+		stmt, whole = sp.whole, true
 	}
-	mvars, err := sp.merger.vars(args)
-	if err != nil {
-		return nil, err
+	var mvars map[string]any
+	if !whole {
+		if mvars, err = sp.merger.vars(args); err != nil {
+			return nil, false, err
+		}
 	}
-	qs := make([]ShardQuery, len(targets))
+	qs = make([]ShardQuery, len(targets))
 	for i, t := range targets {
 		extra := mvars
 		if sp.routing.rewritten {
@@ -62,11 +75,11 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) ([]Sha
 		}
 		q, err := stmt.bind(t.shard, args, extra)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		qs[i] = q
 	}
-	return qs, nil
+	return qs, whole, nil
 }
 
 // checkSameShard verifies that table groups routed on their own land on
@@ -96,7 +109,7 @@ func shardList(ts []target) string {
 }
 
 func (sp *selectPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
-	qs, err := sp.queries(ctx, vc, args)
+	qs, whole, err := sp.queries(ctx, vc, args)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +117,7 @@ func (sp *selectPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.I
 	if err != nil {
 		return nil, err
 	}
-	if sp.merger == nil {
+	if sp.merger == nil || whole {
 		if len(streams) == 1 {
 			return streams[0], nil
 		}
@@ -118,7 +131,7 @@ func (sp *selectPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, 
 }
 
 func (sp *selectPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
-	qs, err := sp.queries(ctx, vc, args)
+	qs, _, err := sp.queries(ctx, vc, args)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +157,9 @@ func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs in
 		return nil, err
 	}
 	r, same, err := a.route(top)
+	if _, union := sel.(*sqlparser.Union); union && (err != nil || !r.single() || len(same) > 0) {
+		return nil, unsupportedf("UNION over several shards: run each SELECT on its own, or pin the statement to one shard")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -154,10 +170,14 @@ func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs in
 		if err := a.checkPushdown(top); err != nil {
 			return nil, err
 		}
+		if hasGroupConcat(sel) {
+			return nil, unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
+		}
 		m, shardSel, err := planMerge(a, sel)
 		if err != nil {
 			return nil, err
 		}
+		sp.whole, sp.wholeImpossible = newShardStmt(sel), newShardStmt(impossibleQuery(sel))
 		sp.merger, sel = m, shardSel
 	}
 	sp.stmt = newShardStmt(sel)

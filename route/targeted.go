@@ -19,6 +19,11 @@ func (p *Planner) planTargeted(stmt sqlparser.Statement, s *Session, nargs int) 
 	if ks == nil {
 		return nil, planErrorf("keyspace %q not found", s.Keyspace)
 	}
+	if s.KeyRange != nil {
+		if pl, ok, err := p.planInRange(stmt, s, nargs); ok || err != nil {
+			return pl, err
+		}
+	}
 	var dest key.Destination = key.DestinationShard(s.Shard)
 	if s.KeyRange != nil {
 		dest = key.DestinationKeyRange(*s.KeyRange)
@@ -31,6 +36,48 @@ func (p *Planner) planTargeted(stmt sqlparser.Statement, s *Session, nargs int) 
 		return sp, nil
 	}
 	return &passPlan{p: p, routing: r, stmt: newShardStmt(stmt), nargs: nargs}, nil
+}
+
+// planInRange plans a SELECT, INSERT, UPDATE or DELETE of a session that
+// targets a key range as the router would without a target, then keeps
+// only the shards in the range: a SELECT's rows merge as usual, and an
+// INSERT of a row whose shard is outside the range is an error.
+func (p *Planner) planInRange(stmt sqlparser.Statement, s *Session, nargs int) (Plan, bool, error) {
+	inner := *s
+	inner.Shard, inner.KeyRange = "", nil
+	var pl Plan
+	var err error
+	switch st := stmt.(type) {
+	case sqlparser.SelectStatement:
+		pl, err = p.planSelect(st, &inner, nargs)
+	case *sqlparser.Insert:
+		pl, err = p.planInsert(st, &inner, nargs)
+	case *sqlparser.Update:
+		pl, err = p.planUpdate(st, &inner, nargs)
+	case *sqlparser.Delete:
+		pl, err = p.planDelete(st, &inner, nargs)
+	default:
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	kr := s.KeyRange
+	switch pl := pl.(type) {
+	case *selectPlan:
+		if pl.routing.keyspace.Name != s.Keyspace {
+			return nil, true, planErrorf("the statement's tables are in keyspace %s, not in the session's target %s", pl.routing.keyspace.Name, s.Keyspace)
+		}
+		pl.routing.within = kr
+		for _, r := range pl.sameShard {
+			r.within = kr
+		}
+	case *dmlPlan:
+		pl.routing.within = kr
+	case *insertPlan:
+		pl.within = kr
+	}
+	return pl, true, nil
 }
 
 // passPlan runs a write unchanged on the shards of its routing, all of them

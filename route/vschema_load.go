@@ -255,7 +255,8 @@ func (l *loader) vindexes(ks *Keyspace, raw json.RawMessage) error {
 		}
 		vdx, err := vindex.New(name, typ, params, env)
 		if err != nil {
-			return l.errf(ks.Name, "", name, "", "%v", err)
+			// The vindex's error names it.
+			return l.errf(ks.Name, "", "", "", "%v", err)
 		}
 		ks.Vindexes[name] = vdx
 	}

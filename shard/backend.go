@@ -39,10 +39,15 @@ type Backend struct {
 	// connector opens the backend's connections, for DB and OpenPool.
 	connector driver.Connector
 
-	mu   sync.Mutex
-	pks  map[string][]string
-	once sync.Once
-	err  error
+	mu         sync.Mutex
+	pks        map[string][]string
+	identities map[string]string
+	// stmts holds prepared statements (SQLite).
+	stmts stmtCache
+	// schemaGen counts the DDL statements run through the backend (see
+	// ForgetSchema); PostgreSQL connections refresh their statement
+	// caches when it moves.
+	schemaGen int64
 }
 
 // Open opens the backend a URL names: sqlite:PATH, sqlite::memory: or
@@ -91,6 +96,7 @@ func wrap(c driver.Connector, url string, w func(string, driver.Connector) drive
 
 // Close closes the backend's pool.
 func (b *Backend) Close() error {
+	b.stmts.closeStmts()
 	if b.keep != nil {
 		b.keep.Close()
 	}
@@ -106,6 +112,9 @@ func (b *Backend) PrimaryKey(table string) ([]string, error) {
 	b.mu.Unlock()
 	if ok {
 		return pk, nil
+	}
+	if b.DB == nil {
+		return nil, fmt.Errorf("primary key of %q: backend has no database", table)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -131,9 +140,17 @@ func (b *Backend) PrimaryKey(table string) ([]string, error) {
 	return pk, nil
 }
 
+// generation returns the backend's schema generation.
+func (b *Backend) generation() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.schemaGen
+}
+
 // ForgetSchema drops cached catalog facts after DDL.
 func (b *Backend) ForgetSchema() {
 	b.mu.Lock()
-	b.pks = nil
+	b.schemaGen++
+	b.pks, b.identities = nil, nil
 	b.mu.Unlock()
 }

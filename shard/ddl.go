@@ -6,7 +6,7 @@ import (
 
 // DDLStatement is a DDL statement as ParseDDL recognises it: one of
 // *CreateTable, *DropTable, *TruncateTable, *CreateIndex, *DropIndex,
-// *AddColumn, *DropColumn and *AddForeignKey. Names are as written; the
+// *AddColumn, *ModifyColumn, *DropColumn and *AddForeignKey. Names are as written; the
 // renderer folds them.
 type DDLStatement interface {
 	// TableName is the table the statement changes (the first one for a
@@ -86,6 +86,15 @@ type AddColumn struct {
 	Index  *Index
 }
 
+// ModifyColumn is ALTER TABLE t MODIFY [COLUMN] coldef. It is not
+// rendered: the router compares the definition with each shard's
+// catalog (see DescribeColumn) and runs nothing when they agree, as when
+// an ORM restates a column it believes changed.
+type ModifyColumn struct {
+	Table  string
+	Column *sqlparser.ColumnDefinition
+}
+
 // DropColumn is ALTER TABLE t DROP [COLUMN] c.
 type DropColumn struct{ Table, Column string }
 
@@ -102,6 +111,7 @@ func (s *CreateIndex) TableName() string   { return s.Table }
 func (s *DropIndex) TableName() string     { return s.Table }
 func (s *AddColumn) TableName() string     { return s.Table }
 func (s *DropColumn) TableName() string    { return s.Table }
+func (s *ModifyColumn) TableName() string  { return s.Table }
 func (s *AddForeignKey) TableName() string { return s.Table }
 
 func (*CreateTable) isDDL()   {}
@@ -111,4 +121,5 @@ func (*CreateIndex) isDDL()   {}
 func (*DropIndex) isDDL()     {}
 func (*AddColumn) isDDL()     {}
 func (*DropColumn) isDDL()    {}
+func (*ModifyColumn) isDDL()  {}
 func (*AddForeignKey) isDDL() {}

@@ -2,10 +2,7 @@ package shard
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
-
-	"github.com/xwb1989/sqlparser"
 )
 
 // ParseDDL recognises the MySQL DDL that vitessdo renders:
@@ -18,6 +15,7 @@ import (
 //	CREATE [UNIQUE] INDEX [IF NOT EXISTS] n ON t (col [(len)] [ASC|DESC], …)
 //	DROP INDEX n ON t
 //	ALTER TABLE t ADD [COLUMN] coldef [FIRST | AFTER c]
+//	ALTER TABLE t MODIFY [COLUMN] coldef
 //	ALTER TABLE t DROP [COLUMN] c
 //	ALTER TABLE t ADD {INDEX|KEY} [n] (…) | ADD [CONSTRAINT [n]] UNIQUE [INDEX|KEY] [n] (…)
 //	ALTER TABLE t DROP {INDEX|KEY} n
@@ -173,9 +171,9 @@ func (p *ddlParser) statement() (DDLStatement, error) {
 // skipAlterOptions skips MySQL's online-DDL options (ALGORITHM=…, LOCK=…).
 func (p *ddlParser) skipAlterOptions() {
 	for isKw(p.peek(), "algorithm", "lock") {
-		p.i++
+		p.next()
 		p.punct("=")
-		p.i++
+		p.next()
 	}
 }
 
@@ -230,29 +228,6 @@ func (p *ddlParser) createTable() (DDLStatement, error) {
 	}
 	nameIndexes(ct.Indexes)
 	return ct, nil
-}
-
-// nameIndexes gives unnamed indexes MySQL's name: their first column,
-// with _2, _3… on a clash.
-func nameIndexes(indexes []*Index) {
-	used := map[string]bool{}
-	for _, ix := range indexes {
-		if ix.Name != "" {
-			used[strings.ToLower(ix.Name)] = true
-		}
-	}
-	for _, ix := range indexes {
-		if ix.Name != "" {
-			continue
-		}
-		base := ix.Columns[0].Name
-		name := base
-		for n := 2; used[strings.ToLower(name)]; n++ {
-			name = base + "_" + strconv.Itoa(n)
-		}
-		used[strings.ToLower(name)] = true
-		ix.Name = name
-	}
 }
 
 // tableElement reads one element of CREATE TABLE's list.
@@ -318,176 +293,6 @@ func (p *ddlParser) tableElement(ct *CreateTable, defs *[]columnSource) error {
 	}
 	*defs = append(*defs, def)
 	return nil
-}
-
-// indexDefinition reads [INDEX|KEY] [name] [USING x] (cols) [options],
-// after UNIQUE or after INDEX/KEY.
-func (p *ddlParser) indexDefinition(unique bool, name string) (*Index, error) {
-	if unique {
-		p.kw("index")
-		p.kw("key")
-	}
-	if !(p.peek().kind == tokPunct && p.peek().text == "(") && !isKw(p.peek(), "using") {
-		n, err := p.name()
-		if err != nil {
-			return nil, err
-		}
-		name = n
-	}
-	p.skipIndexType()
-	cols, err := p.indexColumns()
-	if err != nil {
-		return nil, err
-	}
-	p.skipIndexOptions()
-	ix := &Index{Name: name, Unique: unique, Columns: cols}
-	return ix, checkIndex(ix)
-}
-
-func checkIndex(ix *Index) error {
-	for _, c := range ix.Columns {
-		if ix.Unique && c.Prefix > 0 {
-			return fmt.Errorf("vitessdo: ddl: unsupported: unique index %s on a prefix of %s", ix.Name, c.Name)
-		}
-	}
-	return nil
-}
-
-func (p *ddlParser) skipIndexType() {
-	if p.kw("using") {
-		p.i++
-	}
-}
-
-func (p *ddlParser) skipIndexOptions() {
-	for {
-		switch {
-		case isKw(p.peek(), "using"):
-			p.i += 2
-		case isKw(p.peek(), "comment"):
-			p.i += 2
-		case isKw(p.peek(), "key_block_size"):
-			p.i++
-			p.punct("=")
-			p.i++
-		case isKw(p.peek(), "visible", "invisible"):
-			p.i++
-		default:
-			return
-		}
-	}
-}
-
-// indexColumns reads (col [(len)] [ASC|DESC], …).
-func (p *ddlParser) indexColumns() ([]IndexColumn, error) {
-	if err := p.expectPunct("("); err != nil {
-		return nil, err
-	}
-	var cols []IndexColumn
-	for {
-		if p.peek().kind == tokPunct && p.peek().text == "(" {
-			return nil, p.unsupportedf("functional index parts")
-		}
-		n, err := p.name()
-		if err != nil {
-			return nil, err
-		}
-		c := IndexColumn{Name: n}
-		if p.punct("(") {
-			t := p.next()
-			l, err := strconv.Atoi(t.text)
-			if err != nil || t.kind != tokNumber {
-				return nil, p.errorf("bad index prefix length %q", t.text)
-			}
-			c.Prefix = l
-			if err := p.expectPunct(")"); err != nil {
-				return nil, err
-			}
-		}
-		if p.kw("desc") {
-			c.Desc = true
-		} else {
-			p.kw("asc")
-		}
-		cols = append(cols, c)
-		if p.punct(",") {
-			continue
-		}
-		return cols, p.expectPunct(")")
-	}
-}
-
-func (p *ddlParser) nameList() ([]string, error) {
-	if err := p.expectPunct("("); err != nil {
-		return nil, err
-	}
-	var names []string
-	for {
-		n, err := p.name()
-		if err != nil {
-			return nil, err
-		}
-		names = append(names, n)
-		if p.punct(",") {
-			continue
-		}
-		return names, p.expectPunct(")")
-	}
-}
-
-// foreignKey reads the rest of FOREIGN KEY [name] (…) REFERENCES t (…) ….
-func (p *ddlParser) foreignKey(name string) (*ForeignKey, error) {
-	if !(p.peek().kind == tokPunct && p.peek().text == "(") {
-		n, err := p.name()
-		if err != nil {
-			return nil, err
-		}
-		if name == "" {
-			name = n
-		}
-	}
-	fk := &ForeignKey{Name: name}
-	var err error
-	if fk.Columns, err = p.nameList(); err != nil {
-		return nil, err
-	}
-	if err := p.expectKw("references"); err != nil {
-		return nil, err
-	}
-	if fk.RefTable, err = p.tableRef(); err != nil {
-		return nil, err
-	}
-	if fk.RefColumns, err = p.nameList(); err != nil {
-		return nil, err
-	}
-	if len(fk.RefColumns) != len(fk.Columns) {
-		return nil, p.errorf("foreign key %s: %d columns reference %d", name, len(fk.Columns), len(fk.RefColumns))
-	}
-	for {
-		switch {
-		case p.kw("match"):
-			return nil, p.unsupportedf("FOREIGN KEY … MATCH")
-		case p.kw("on", "delete"):
-			if fk.OnDelete, err = p.referenceAction(); err != nil {
-				return nil, err
-			}
-		case p.kw("on", "update"):
-			if fk.OnUpdate, err = p.referenceAction(); err != nil {
-				return nil, err
-			}
-		default:
-			return fk, nil
-		}
-	}
-}
-
-func (p *ddlParser) referenceAction() (string, error) {
-	for _, a := range [][]string{{"cascade"}, {"restrict"}, {"set", "null"}, {"set", "default"}, {"no", "action"}} {
-		if p.kw(a...) {
-			return strings.ToUpper(strings.Join(a, " ")), nil
-		}
-	}
-	return "", p.errorf("bad referential action near %q", p.peek().text)
 }
 
 func (p *ddlParser) createIndex(unique bool) (DDLStatement, error) {
@@ -605,6 +410,20 @@ func (p *ddlParser) alterSpec(table string) (DDLStatement, error) {
 			nameIndexes([]*Index{ac.Index})
 		}
 		return ac, nil
+	case p.kw("modify"):
+		p.kw("column")
+		def, err := p.columnDefinition()
+		if err != nil {
+			return nil, err
+		}
+		if def.key != keyNone {
+			return nil, p.unsupportedf("ALTER TABLE MODIFY of a column with a key option")
+		}
+		cols, err := parseColumns([]columnSource{def})
+		if err != nil {
+			return nil, err
+		}
+		return &ModifyColumn{Table: table, Column: cols[0]}, nil
 	case p.kw("drop"):
 		switch {
 		case isKw(p.peek(), "index", "key"):
@@ -625,243 +444,4 @@ func (p *ddlParser) alterSpec(table string) (DDLStatement, error) {
 		return &DropColumn{Table: table, Column: col}, nil
 	}
 	return nil, p.unsupportedf("ALTER TABLE %s", strings.ToUpper(p.peek().text))
-}
-
-// Column definitions.
-
-type keyOption int
-
-const (
-	keyNone keyOption = iota
-	keyPrimary
-	keyUnique
-	keyIndex
-)
-
-// columnSource is one column definition taken apart: the type text that
-// the pinned parser reads, and the options read here.
-type columnSource struct {
-	name     string
-	typeText string
-	notNull  bool
-	autoInc  bool
-	deflt    *sqlparser.SQLVal
-	key      keyOption
-}
-
-// columnDefinition reads name type [options…] up to the next top-level
-// ',' or ')'.
-func (p *ddlParser) columnDefinition() (columnSource, error) {
-	var c columnSource
-	var err error
-	if c.name, err = p.name(); err != nil {
-		return c, err
-	}
-	// The type: everything up to the first option keyword, with
-	// CHARACTER SET / COLLATE (part of the type for the parser).
-	start := p.i
-	depth := 0
-	for {
-		t := p.peek()
-		if t.kind == tokEOF {
-			return c, p.errorf("unterminated column definition %s", c.name)
-		}
-		if t.kind == tokPunct && t.text == "(" {
-			depth++
-		} else if t.kind == tokPunct && t.text == ")" {
-			if depth == 0 {
-				break
-			}
-			depth--
-		} else if depth == 0 && (t.kind == tokPunct && t.text == "," || isColumnOption(t)) {
-			break
-		}
-		p.i++
-	}
-	if p.i == start {
-		return c, p.errorf("column %s has no type", c.name)
-	}
-	c.typeText = typeText(p.src[p.toks[start].pos:p.toks[p.i-1].end], p.toks[start])
-	for {
-		t := p.peek()
-		switch {
-		case t.kind == tokEOF, t.kind == tokPunct && (t.text == "," || t.text == ")"):
-			return c, nil
-		case p.kw("not", "null"):
-			c.notNull = true
-		case p.kw("null"):
-		case p.kw("default"):
-			if c.deflt, err = p.defaultValue(); err != nil {
-				return c, err
-			}
-		case p.kw("on", "update"):
-			if !p.kw("current_timestamp") && !p.kw("now") {
-				return c, p.unsupportedf("ON UPDATE %s", p.peek().text)
-			}
-			if p.punct("(") {
-				for !p.punct(")") && !p.at(tokEOF) {
-					p.i++
-				}
-			}
-		case p.kw("auto_increment"):
-			c.autoInc = true
-		case p.kw("primary", "key"), p.kw("primary"):
-			c.key = keyPrimary
-		case p.kw("unique"):
-			p.kw("key")
-			c.key = keyUnique
-		case p.kw("key"):
-			if c.key == keyNone {
-				c.key = keyIndex
-			}
-		case p.kw("comment"):
-			if p.next().kind != tokString {
-				return c, p.errorf("COMMENT needs a string")
-			}
-		case p.kw("collate"), p.kw("charset"):
-			p.i++
-		case p.kw("character", "set"):
-			p.i++
-		case p.kw("first"):
-		case p.kw("after"):
-			if _, err := p.name(); err != nil {
-				return c, err
-			}
-		case p.kw("references"):
-			return c, p.unsupportedf("column-level REFERENCES (MySQL ignores it; use a FOREIGN KEY clause)")
-		default:
-			return c, p.unsupportedf("column option %q", t.text)
-		}
-	}
-}
-
-func isColumnOption(t token) bool {
-	return isKw(t, "not", "null", "default", "on", "auto_increment", "primary", "unique", "key",
-		"comment", "references", "check", "generated", "as", "invisible", "visible", "storage", "column_format", "srid",
-		"first", "after")
-}
-
-// typeText returns the type as the pinned parser reads it: BOOL and
-// BOOLEAN are MySQL's TINYINT(1), NUMERIC is DECIMAL, DOUBLE PRECISION is
-// DOUBLE.
-func typeText(text string, first token) string {
-	switch strings.ToLower(first.text) {
-	case "bool", "boolean":
-		return "tinyint(1)" + text[len(first.text):]
-	case "numeric", "dec", "fixed":
-		return "decimal" + text[len(first.text):]
-	case "double":
-		rest := strings.TrimSpace(text[len(first.text):])
-		if len(rest) >= 9 && strings.EqualFold(rest[:9], "precision") {
-			return "double" + rest[9:]
-		}
-	}
-	return text
-}
-
-func (p *ddlParser) defaultValue() (*sqlparser.SQLVal, error) {
-	t := p.next()
-	switch {
-	case t.kind == tokString:
-		return sqlparser.NewStrVal([]byte(t.val)), nil
-	case t.kind == tokNumber || t.kind == tokPunct && t.text == "." || t.kind == tokPunct && (t.text == "-" || t.text == "+"):
-		return p.number(t)
-	case isKw(t, "null"):
-		return sqlparser.NewValArg([]byte("null")), nil
-	case isKw(t, "true"):
-		return sqlparser.NewIntVal([]byte("1")), nil
-	case isKw(t, "false"):
-		return sqlparser.NewIntVal([]byte("0")), nil
-	case isKw(t, "current_timestamp", "now", "localtimestamp", "localtime"):
-		if p.punct("(") {
-			for !p.punct(")") {
-				if p.at(tokEOF) {
-					return nil, p.errorf("unterminated DEFAULT")
-				}
-				p.i++
-			}
-		}
-		return sqlparser.NewValArg([]byte("current_timestamp")), nil
-	case t.kind == tokWord && (t.text[0] == 'x' || t.text[0] == 'X') && len(t.text) == 1 && p.peek().kind == tokString:
-		h := p.next().val
-		return sqlparser.NewHexVal([]byte(h)), nil
-	case t.kind == tokWord && (t.text[0] == 'b' || t.text[0] == 'B') && len(t.text) == 1 && p.peek().kind == tokString:
-		return sqlparser.NewBitVal([]byte(p.next().val)), nil
-	case t.kind == tokNumber && strings.HasPrefix(strings.ToLower(t.text), "0x"):
-		return sqlparser.NewHexNum([]byte(t.text)), nil
-	}
-	return nil, p.unsupportedf("DEFAULT %s", t.text)
-}
-
-// number reads a numeric DEFAULT that the lexer split into pieces
-// (-1.5e3 is '-', '1', '.', '5e3').
-func (p *ddlParser) number(first token) (*sqlparser.SQLVal, error) {
-	start, end := first.pos, first.end
-	for {
-		t := p.peek()
-		if t.pos != end || !(t.kind == tokNumber || t.kind == tokWord || t.kind == tokPunct && (t.text == "." || t.text == "-" || t.text == "+")) {
-			break
-		}
-		end = t.end
-		p.i++
-	}
-	text := p.src[start:end]
-	if strings.HasPrefix(text, "+") {
-		text = text[1:]
-	}
-	if _, err := strconv.ParseFloat(text, 64); err != nil || !isNumber([]byte(text)) {
-		return nil, p.errorf("bad DEFAULT number %q", text)
-	}
-	if strings.ContainsAny(text, ".eE") {
-		return sqlparser.NewFloatVal([]byte(text)), nil
-	}
-	return sqlparser.NewIntVal([]byte(text)), nil
-}
-
-// parseColumns has the pinned parser read the column types, in one
-// CREATE TABLE of every column, and puts back the options read here.
-func parseColumns(defs []columnSource) ([]*sqlparser.ColumnDefinition, error) {
-	if len(defs) == 0 {
-		return nil, fmt.Errorf("vitessdo: ddl: a table needs a column")
-	}
-	var b strings.Builder
-	b.WriteString("create table x (")
-	for i, d := range defs {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(sqlparser.Backtick(d.name))
-		b.WriteString(" ")
-		b.WriteString(d.typeText)
-		if d.notNull {
-			b.WriteString(" not null")
-		}
-		if d.autoInc {
-			b.WriteString(" auto_increment")
-		}
-	}
-	b.WriteString(")")
-	stmt, err := parseStrict(b.String())
-	if err != nil {
-		return nil, fmt.Errorf("vitessdo: ddl: column types: %w", err)
-	}
-	ddl, ok := stmt.(*sqlparser.DDL)
-	if !ok || ddl.TableSpec == nil || len(ddl.TableSpec.Columns) != len(defs) {
-		return nil, fmt.Errorf("vitessdo: ddl: column types not understood")
-	}
-	for i, col := range ddl.TableSpec.Columns {
-		col.Type.Default = defs[i].deflt
-		col.Type.KeyOpt = 0
-	}
-	return ddl.TableSpec.Columns, nil
-}
-
-// parseStrict calls ParseStrictDDL, turning its panics into errors.
-func parseStrict(sql string) (stmt sqlparser.Statement, err error) {
-	defer func() {
-		if e := recover(); e != nil {
-			err = fmt.Errorf("syntax error: %v", e)
-		}
-	}()
-	return sqlparser.ParseStrictDDL(sql)
 }

@@ -61,6 +61,8 @@ func RenderDDL(d Dialect, stmt DDLStatement) ([]*Template, error) {
 		w.ident(s.Table)
 		w.write(" DROP COLUMN ")
 		w.ident(s.Column)
+	case *ModifyColumn:
+		return nil, unsupported(d, "ALTER TABLE MODIFY COLUMN that changes column "+s.Column.Name.String()+" of "+s.Table)
 	case *AddForeignKey:
 		if d == SQLite {
 			return nil, unsupported(d, "ALTER TABLE ADD FOREIGN KEY")
@@ -89,6 +91,31 @@ type ddlWriter struct {
 	d     Dialect
 	stmts []*bytes.Buffer
 	err   error
+	// comments are the PostgreSQL column comments the statement being
+	// written needs after it.
+	comments []columnComment
+}
+
+// columnComment records a column's MySQL type on PostgreSQL.
+type columnComment struct {
+	table, column, text string
+}
+
+// columnComments writes COMMENT ON COLUMN for the columns written since
+// the last call (PostgreSQL only).
+func (w *ddlWriter) columnComments() {
+	for _, c := range w.comments {
+		w.start()
+		w.write("COMMENT ON COLUMN ")
+		w.ident(c.table)
+		w.write(".")
+		w.ident(c.column)
+		w.write(" IS ")
+		if err := writeString(w.cur(), []byte(c.text)); err != nil {
+			w.fail(err)
+		}
+	}
+	w.comments = nil
 }
 
 func (w *ddlWriter) start()             { w.stmts = append(w.stmts, new(bytes.Buffer)) }
@@ -153,7 +180,7 @@ func (w *ddlWriter) createTable(ct *CreateTable) {
 		if i > 0 {
 			w.write(", ")
 		}
-		w.column(col, pk[col.Name.Lowered()], inlinePK != "" && col.Name.EqualString(inlinePK))
+		w.column(ct.Table, col, pk[col.Name.Lowered()], inlinePK != "" && col.Name.EqualString(inlinePK))
 	}
 	if len(ct.PrimaryKey) > 0 && inlinePK == "" {
 		w.write(", PRIMARY KEY ")
@@ -164,14 +191,16 @@ func (w *ddlWriter) createTable(ct *CreateTable) {
 		w.foreignKey(fk)
 	}
 	w.write(")")
+	w.columnComments()
 	for _, ix := range ct.Indexes {
 		w.createIndex(ct.Table, ix, ct.IfNotExists)
 	}
 }
 
-// column writes one column definition. DEFAULT CURRENT_TIMESTAMP is UTC
-// on both backends; ON UPDATE CURRENT_TIMESTAMP and COMMENT are dropped.
-func (w *ddlWriter) column(col *sqlparser.ColumnDefinition, inPK, sqliteAutoPK bool) {
+// column writes one column definition, with its MySQL type recorded
+// (see mysqlTypeMarker). DEFAULT CURRENT_TIMESTAMP is UTC on both
+// backends; ON UPDATE CURRENT_TIMESTAMP and COMMENT are dropped.
+func (w *ddlWriter) column(table string, col *sqlparser.ColumnDefinition, inPK, sqliteAutoPK bool) {
 	ct := &col.Type
 	typ, text, err := columnType(w.d, ct)
 	if err != nil {
@@ -180,6 +209,13 @@ func (w *ddlWriter) column(col *sqlparser.ColumnDefinition, inPK, sqliteAutoPK b
 	}
 	w.ident(col.Name.String())
 	w.write(" " + typ)
+	if marker := columnMarker(ct); w.d == SQLite {
+		if !strings.Contains(marker, "*/") {
+			w.write(" /*" + marker + "*/")
+		}
+	} else {
+		w.comments = append(w.comments, columnComment{table: table, column: col.Name.String(), text: marker})
+	}
 	if text && w.d == PostgreSQL {
 		w.write(` COLLATE "C"`)
 	}
@@ -343,7 +379,8 @@ func (w *ddlWriter) addColumn(ac *AddColumn) {
 	w.write("ALTER TABLE ")
 	w.ident(ac.Table)
 	w.write(" ADD COLUMN ")
-	w.column(ac.Column, false, false)
+	w.column(ac.Table, ac.Column, false, false)
+	w.columnComments()
 	if ac.Index != nil {
 		w.createIndex(ac.Table, ac.Index, false)
 	}

@@ -1,6 +1,8 @@
 package shard
 
-import "fmt"
+import (
+	"fmt"
+)
 
 // UnsupportedError reports a construct that has no correct rendering in a
 // dialect. Its text is "vitessdo: unsupported: <what> on <dialect>".

@@ -198,6 +198,11 @@ func TestExecAliasesInGroupByHavingOrderBy(t *testing.T) {
 		}
 		wantRows(t, b, []string{"A|2", "C|3"}, "select upper(dept) as D, count(*) as n from emp group by D having n > 1 order by d")
 		wantRows(t, b, []string{"a", "b", "c"}, "select distinct dept from (select dept as Dept from emp) as s order by s.dept")
+		// GROUP BY and HAVING prefer a FROM column to an alias of the same name.
+		b.exec(t, "insert into emp values (7, 'A', 1)")
+		wantRows(t, b, []string{"A|1", "A|2", "B|1", "C|3"}, "select upper(dept) as dept, count(*) as n from emp group by dept order by 1, 2")
+		wantRows(t, b, []string{"A|1"}, "select upper(dept) as dept, count(*) from emp group by dept having dept = 'A'")
+		wantRows(t, b, []string{"a|2", "c|3"}, "select dept, count(*) as n from emp group by dept having n > 1 order by dept")
 	})
 }
 
@@ -396,5 +401,37 @@ func TestExecNowIsUTC(t *testing.T) {
 		if parts[2] != now.Format("2006-01-02") {
 			t.Errorf("curdate() = %s, want %s", parts[2], now.Format("2006-01-02"))
 		}
+	})
+}
+
+func TestExecMoreForms(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b *testBackend) {
+		b.ddl(t, "create table m (id int primary key, k varchar(10), bin varbinary(4))")
+		b.ddl(t, "create table n (id int primary key, k varchar(10))")
+		b.exec(t, "insert into m values (1, 'Ab', 0x0102), (2, 'cd', X'ff'), (3, null, null)")
+		b.exec(t, "insert into n (id, k) select id + 10, k from m where k is not null")
+		wantRows(t, b, []string{"11|Ab", "12|cd"}, "select id, k from n order by id")
+		wantRows(t, b, []string{"1|11"}, "select m.id, n.id from m join n using (k) where m.id = 1")
+		wantRows(t, b, []string{"2"}, "select count(*) from m natural join (select k from n) as s")
+		wantRows(t, b, []string{"1"}, "select id from m use index (primary) where k = 'Ab' collate utf8mb4_bin")
+		wantRows(t, b, []string{"2"}, "select id from m where bin = 0xff lock in share mode")
+		wantRows(t, b, []string{"1", "2"}, "select id from m where id <=> ? or k is not null order by id", 1)
+		wantRows(t, b, []string{"1"}, "select count(*) from m where rand() < 2 and database() is not null and k = 'cd'")
+		wantRows(t, b, []string{"3"}, "select id from m where not (k is not null) and -id < 0")
+		wantRows(t, b, []string{"1|1"}, "select cast('{\"a\":1}' as json) is not null, cast('ab' as binary) = cast('ab' as binary)")
+		if b.d == PostgreSQL {
+			wantRows(t, b, []string{"1"}, "select id from m where k regexp '^a'")
+		}
+	})
+}
+
+func TestExecPlaceholdersPostgreSQLCannotType(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b *testBackend) {
+		b.ddl(t, "create table p (id int primary key, name varchar(10))")
+		b.exec(t, "insert into p values (1, 'a'), (2, 'b')")
+		wantRows(t, b, []string{"2"}, "select count(*) from p where ? is null or id = ?", nil, 1)
+		wantRows(t, b, []string{"1"}, "select count(*) from p where ? is null or id = ?", 5, 1)
+		wantRows(t, b, []string{"7|a"}, "select ?, name from p where id = 1", 7)
+		wantRows(t, b, []string{"a-7", "b-7"}, "select concat(name, '-', ?) from p order by id", 7)
 	})
 }

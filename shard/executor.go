@@ -113,7 +113,7 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 		close(st.header)
 		return
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := st.shard.Backend.query(ctx, q, query, args)
 	if err != nil {
 		lim.release()
 		st.startErr = st.wrap(err)
@@ -121,7 +121,7 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 		return
 	}
 	defer rows.Close()
-	cols, err := columnsOf(rows)
+	cols, err := columnsOf(rows, st.shard.Backend.Dialect)
 	if err != nil {
 		lim.release()
 		st.startErr = st.wrap(err)
@@ -173,7 +173,11 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 	}
 }
 
-func columnsOf(rows *sql.Rows) ([]merge.Column, error) {
+// columnsOf describes a shard's result columns. On SQLite a column has no
+// length: the driver reports the storage class of the current row's value
+// (any text as unlimited), which says nothing of the column, so the
+// length is left unknown rather than reported wrong.
+func columnsOf(rows *sql.Rows, d Dialect) ([]merge.Column, error) {
 	types, err := rows.ColumnTypes()
 	if err != nil {
 		return nil, err
@@ -182,7 +186,9 @@ func columnsOf(rows *sql.Rows) ([]merge.Column, error) {
 	for i, ct := range types {
 		c := merge.Column{Name: ct.Name(), DatabaseType: ct.DatabaseTypeName(), ScanType: ct.ScanType()}
 		c.Nullable, c.HasNullable = ct.Nullable()
-		c.Length, c.HasLength = ct.Length()
+		if d != SQLite {
+			c.Length, c.HasLength = ct.Length()
+		}
 		c.Precision, c.Scale, c.HasPrecisionScale = ct.DecimalSize()
 		cols[i] = c
 	}
@@ -259,9 +265,14 @@ type Result struct {
 	HasLastInsertID bool
 }
 
-// Exec runs one write statement on a shard.
-func Exec(ctx context.Context, s *Shard, q Querier, query string, args []any) (Result, error) {
-	res, err := q.ExecContext(ctx, query, args...)
+// Exec runs one write statement on a shard. With returnsID, the statement
+// ends in RETURNING an id column: it runs as a query, the rows it returns
+// count as rows affected and the first id is the LastInsertID.
+func Exec(ctx context.Context, s *Shard, q Querier, query string, args []any, returnsID bool) (Result, error) {
+	if returnsID {
+		return execReturning(ctx, s, q, query, args)
+	}
+	res, err := s.Backend.exec(ctx, q, query, args)
 	if err != nil {
 		return Result{Shard: s}, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
 	}
@@ -275,12 +286,40 @@ func Exec(ctx context.Context, s *Shard, q Querier, query string, args []any) (R
 	return out, nil
 }
 
+func execReturning(ctx context.Context, s *Shard, q Querier, query string, args []any) (Result, error) {
+	out := Result{Shard: s}
+	wrap := func(err error) (Result, error) {
+		return Result{Shard: s}, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
+	}
+	rows, err := s.Backend.query(ctx, q, query, args)
+	if err != nil {
+		return wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id sql.NullInt64
+		if err := rows.Scan(&id); err != nil {
+			return wrap(err)
+		}
+		if out.RowsAffected == 0 && id.Valid {
+			out.LastInsertID, out.HasLastInsertID = id.Int64, true
+		}
+		out.RowsAffected++
+	}
+	if err := rows.Err(); err != nil {
+		return wrap(err)
+	}
+	return out, nil
+}
+
 // Call is one statement for ExecAll.
 type Call struct {
 	Shard *Shard
 	On    Querier
 	Query string
 	Args  []any
+	// ReturnsID marks an INSERT … RETURNING id; see Exec.
+	ReturnsID bool
 }
 
 // ExecAll runs the calls in parallel and returns their results in call
@@ -289,7 +328,7 @@ func ExecAll(ctx context.Context, calls []Call) ([]Result, error) {
 	results := make([]Result, len(calls))
 	errs := make([]error, len(calls))
 	if len(calls) == 1 {
-		results[0], errs[0] = Exec(ctx, calls[0].Shard, calls[0].On, calls[0].Query, calls[0].Args)
+		results[0], errs[0] = Exec(ctx, calls[0].Shard, calls[0].On, calls[0].Query, calls[0].Args, calls[0].ReturnsID)
 		return results, errs[0]
 	}
 	var wg sync.WaitGroup
@@ -297,7 +336,7 @@ func ExecAll(ctx context.Context, calls []Call) ([]Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = Exec(ctx, c.Shard, c.On, c.Query, c.Args)
+			results[i], errs[i] = Exec(ctx, c.Shard, c.On, c.Query, c.Args, c.ReturnsID)
 		}()
 	}
 	wg.Wait()

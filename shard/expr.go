@@ -1,7 +1,6 @@
 package shard
 
 import (
-	"encoding/hex"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -208,12 +207,12 @@ func (r *renderer) expr(e sqlparser.Expr) {
 		}
 		r.write(")")
 	case *sqlparser.Subquery:
-		top, scope, in := r.top, r.scope, r.inClause
-		r.top, r.scope, r.inClause = false, nil, clauseOther
+		top, scope, in, onDup := r.top, r.scope, r.inClause, r.onDup
+		r.top, r.scope, r.inClause, r.onDup = false, nil, clauseOther, ""
 		r.write("(")
 		r.node(n.Select)
 		r.write(")")
-		r.top, r.scope, r.inClause = top, scope, in
+		r.top, r.scope, r.inClause, r.onDup = top, scope, in, onDup
 	case sqlparser.ListArg:
 		r.write("(")
 		r.placeholder(string(n), true)
@@ -331,38 +330,16 @@ func (r *renderer) comparison(c *sqlparser.ComparisonExpr) {
 	}
 }
 
-// jsonExtract renders doc->path and doc->>path (MySQL JSON paths such as
-// '$.a[0]'). SQLite has both operators with MySQL's meaning; PostgreSQL's
-// jsonpath reads the same paths.
-func (r *renderer) jsonExtract(doc, path sqlparser.Expr, unquote bool) {
-	if r.d == SQLite {
-		r.write("(")
-		r.operand(doc)
-		if unquote {
-			r.write(" ->> ")
-		} else {
-			r.write(" -> ")
-		}
-		r.operand(path)
-		r.write(")")
-		return
-	}
-	if unquote {
-		r.write("(")
-	}
-	r.write("jsonb_path_query_first(CAST(")
-	r.value(doc)
-	r.write(" AS jsonb), CAST(")
-	r.value(path)
-	r.write(" AS jsonpath))")
-	if unquote {
-		r.write(" #>> '{}')")
-	}
-}
-
 func (r *renderer) is(n *sqlparser.IsExpr) {
 	switch n.Operator {
 	case sqlparser.IsNullStr, sqlparser.IsNotNullStr:
+		if v, ok := n.Expr.(*sqlparser.SQLVal); ok && v.Type == sqlparser.ValArg && r.d == PostgreSQL {
+			// PostgreSQL cannot type a bare placeholder here.
+			r.write("CAST(")
+			r.textValue(v)
+			r.write(" AS text)")
+			break
+		}
 		r.cmpOperand(n.Expr)
 	case sqlparser.IsTrueStr, sqlparser.IsNotTrueStr, sqlparser.IsFalseStr, sqlparser.IsNotFalseStr:
 		if r.d == PostgreSQL && !isBoolExpr(n.Expr) {
@@ -381,94 +358,20 @@ func (r *renderer) is(n *sqlparser.IsExpr) {
 	r.write(" " + strings.ToUpper(n.Operator))
 }
 
-// sqlVal renders a literal. A string literal is MySQL's (the parser has
-// undone its backslash escapes) written in standard SQL. Hexadecimal and
-// bit literals are MySQL binary strings and become blobs/bytea.
-func (r *renderer) sqlVal(v *sqlparser.SQLVal) {
-	switch v.Type {
-	case sqlparser.StrVal:
-		if r.err == nil {
-			if err := writeString(r.buf.Buffer, v.Val); err != nil {
-				r.fail(err)
-			}
-		}
-	case sqlparser.IntVal, sqlparser.FloatVal:
-		if !isNumber(v.Val) {
-			r.fail(errorf("malformed number %q", v.Val))
-			return
-		}
-		r.write(string(v.Val))
-	case sqlparser.HexNum, sqlparser.HexVal:
-		digits := string(v.Val)
-		if v.Type == sqlparser.HexNum {
-			digits = strings.TrimPrefix(strings.TrimPrefix(digits, "0x"), "0X")
-		}
-		if len(digits)%2 == 1 {
-			digits = "0" + digits
-		}
-		b, err := hex.DecodeString(digits)
-		if err != nil {
-			r.fail(errorf("malformed hexadecimal literal %q", v.Val))
-			return
-		}
-		r.blob(b)
-	case sqlparser.BitVal:
-		b, ok := bitsToBytes(string(v.Val))
-		if !ok {
-			r.fail(errorf("malformed bit literal %q", v.Val))
-			return
-		}
-		r.blob(b)
-	case sqlparser.ValArg:
-		r.placeholder(string(v.Val), false)
-	default:
-		r.fail(errorf("unexpected literal type %d", v.Type))
-	}
-}
-
-func (r *renderer) blob(b []byte) {
-	if r.err == nil {
-		r.d.writeBytes(r.buf.Buffer, b)
-	}
-}
-
-func isNumber(b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
-	for i, c := range b {
-		switch {
-		case c >= '0' && c <= '9', c == '.', c == 'e', c == 'E':
-		case (c == '-' || c == '+') && (i == 0 || b[i-1] == 'e' || b[i-1] == 'E'):
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-func bitsToBytes(bits string) ([]byte, bool) {
-	for len(bits)%8 != 0 {
-		bits = "0" + bits
-	}
-	out := make([]byte, len(bits)/8)
-	for i := 0; i < len(bits); i++ {
-		switch bits[i] {
-		case '1':
-			out[i/8] |= 1 << (7 - uint(i%8))
-		case '0':
-		default:
-			return nil, false
-		}
-	}
-	return out, true
-}
-
-// colName renders [table.]column. In ORDER BY, GROUP BY and HAVING of the
-// outermost SELECT a bare name may be an output alias, which MySQL
-// resolves ignoring case: it takes the alias's spelling, and in HAVING on
-// PostgreSQL (which cannot see output aliases there) the aliased
-// expression itself.
+// colName renders [table.]column. In ORDER BY, GROUP BY and HAVING of
+// the outermost SELECT a bare name may be an output alias, which MySQL
+// finds ignoring case: ORDER BY prefers the alias, GROUP BY and HAVING a
+// column of the FROM tables (as SQLite and PostgreSQL do when the name is
+// written as they store it). So:
+//
+//   - ORDER BY takes the alias's spelling;
+//   - GROUP BY and HAVING keep the folded name, which the backend resolves
+//     as MySQL does, unless the alias is spelt with capitals (it would not
+//     be found): then the spelling, or a FROM column with that name is
+//     shadowed by the alias;
+//   - HAVING on PostgreSQL, which cannot see output aliases there, writes
+//     the aliased expression instead when it is an aggregate or a
+//     capitalized alias.
 func (r *renderer) colName(c *sqlparser.ColName) {
 	name := c.Name.String()
 	if strings.HasPrefix(name, "@") {
@@ -477,7 +380,9 @@ func (r *renderer) colName(c *sqlparser.ColName) {
 	}
 	if c.Qualifier.IsEmpty() && r.scope != nil && r.inClause != clauseOther {
 		if out, ok := r.scope.names[strings.ToLower(name)]; ok {
-			if r.inClause == clauseHaving && r.d == PostgreSQL && out.expr != nil {
+			capitalized := foldIdent(out.spelling) != out.spelling
+			switch {
+			case r.inClause == clauseHaving && r.d == PostgreSQL && (capitalized || hasAggregate(out.expr)):
 				in := r.inClause
 				r.inClause = clauseOther
 				r.write("(")
@@ -485,9 +390,10 @@ func (r *renderer) colName(c *sqlparser.ColName) {
 				r.write(")")
 				r.inClause = in
 				return
+			case r.inClause == clauseOrderBy || capitalized:
+				r.exactIdent(out.spelling)
+				return
 			}
-			r.exactIdent(out.spelling)
-			return
 		}
 	}
 	switch {
@@ -501,174 +407,6 @@ func (r *renderer) colName(c *sqlparser.ColName) {
 		r.write(".")
 	}
 	r.ident(name)
-}
-
-func (r *renderer) binary(b *sqlparser.BinaryExpr) {
-	switch b.Operator {
-	case sqlparser.PlusStr, sqlparser.MinusStr, sqlparser.MultStr,
-		sqlparser.BitAndStr, sqlparser.BitOrStr, sqlparser.ShiftLeftStr, sqlparser.ShiftRightStr:
-		r.binaryOperand(b.Left, b.Operator, true)
-		r.write(" " + b.Operator + " ")
-		r.binaryOperand(b.Right, b.Operator, false)
-	case sqlparser.JSONExtractOp, sqlparser.JSONUnquoteExtractOp:
-		r.jsonExtract(b.Left, b.Right, b.Operator == sqlparser.JSONUnquoteExtractOp)
-	case sqlparser.DivStr:
-		r.divide(b.Left, b.Right)
-	case sqlparser.IntDivStr:
-		r.intDivide(b.Left, b.Right)
-	case sqlparser.ModStr:
-		r.modulo(b.Left, b.Right)
-	case sqlparser.BitXorStr:
-		if r.d == PostgreSQL {
-			r.write("(")
-			r.operand(b.Left)
-			r.write(" # ")
-			r.operand(b.Right)
-			r.write(")")
-			return
-		}
-		// SQLite has no XOR: a ^ b = (a | b) - (a & b).
-		r.write("((")
-		r.operand(b.Left)
-		r.write(" | ")
-		r.operand(b.Right)
-		r.write(") - (")
-		r.operand(b.Left)
-		r.write(" & ")
-		r.operand(b.Right)
-		r.write("))")
-	default:
-		r.unsupported("operator " + b.Operator)
-	}
-}
-
-// binaryOperand keeps a + b + c and a * b * c flat; anything else that is
-// not atomic goes in parentheses.
-func (r *renderer) binaryOperand(e sqlparser.Expr, op string, left bool) {
-	if child, ok := e.(*sqlparser.BinaryExpr); ok && left && child.Operator == op &&
-		(op == sqlparser.PlusStr || op == sqlparser.MultStr || op == sqlparser.BitAndStr || op == sqlparser.BitOrStr) {
-		r.value(e)
-		return
-	}
-	r.operand(e)
-}
-
-// divide renders MySQL's '/', which divides exactly (7 / 2 = 3.5) and
-// yields NULL for a zero divisor. SQLite and PostgreSQL divide integers
-// as integers, and PostgreSQL raises an error on zero.
-func (r *renderer) divide(left, right sqlparser.Expr) {
-	if r.d == SQLite {
-		r.write("(CAST(")
-		r.value(left)
-		r.write(" AS REAL) / ")
-		r.operand(right)
-		r.write(")")
-		return
-	}
-	r.write("(CAST(")
-	r.value(left)
-	r.write(" AS numeric) / ")
-	r.nonZero(right)
-	r.write(")")
-}
-
-// nonZero renders a PostgreSQL divisor so that zero yields NULL, as in
-// MySQL, instead of an error; a non-zero literal stays as it is.
-func (r *renderer) nonZero(e sqlparser.Expr) {
-	if v, ok := e.(*sqlparser.SQLVal); ok && (v.Type == sqlparser.IntVal || v.Type == sqlparser.FloatVal) && strings.Trim(string(v.Val), "0.") != "" && !strings.ContainsAny(string(v.Val), "eE") {
-		r.value(e)
-		return
-	}
-	r.write("NULLIF(")
-	r.value(e)
-	r.write(", 0)")
-}
-
-// intDivide renders MySQL's DIV: integer division truncating toward zero,
-// NULL for a zero divisor.
-func (r *renderer) intDivide(left, right sqlparser.Expr) {
-	if r.d == SQLite {
-		r.write("CAST(")
-		r.operand(left)
-		r.write(" / ")
-		r.operand(right)
-		r.write(" AS INTEGER)")
-		return
-	}
-	r.write("CAST(div(CAST(")
-	r.value(left)
-	r.write(" AS numeric), ")
-	r.nonZero(right)
-	r.write(") AS bigint)")
-}
-
-// modulo renders '%' and MOD(): NULL for a zero divisor, as in MySQL.
-func (r *renderer) modulo(left, right sqlparser.Expr) {
-	r.write("(")
-	r.operand(left)
-	r.write(" % ")
-	if r.d == PostgreSQL {
-		r.nonZero(right)
-	} else {
-		r.operand(right)
-	}
-	r.write(")")
-}
-
-func (r *renderer) unary(u *sqlparser.UnaryExpr) {
-	switch u.Operator {
-	case sqlparser.UPlusStr:
-		r.operand(u.Expr)
-	case sqlparser.UMinusStr:
-		r.write("-")
-		if v, ok := u.Expr.(*sqlparser.SQLVal); ok && (v.Type == sqlparser.IntVal || v.Type == sqlparser.FloatVal) && !strings.HasPrefix(string(v.Val), "-") {
-			r.value(v)
-			return
-		}
-		r.write("(")
-		r.value(u.Expr)
-		r.write(")")
-	case sqlparser.TildaStr:
-		r.write("~")
-		r.operand(u.Expr)
-	case sqlparser.BangStr:
-		r.write("NOT ")
-		r.condOperand(u.Expr, true)
-	case sqlparser.BinaryStr:
-		// BINARY x makes MySQL compare bytewise; SQLite and PostgreSQL
-		// columns already do (see COLLATE "C" in the DDL).
-		r.value(u.Expr)
-	case sqlparser.UBinaryStr:
-		if v, ok := u.Expr.(*sqlparser.SQLVal); ok && v.Type == sqlparser.StrVal {
-			r.blob(v.Val)
-			return
-		}
-		r.value(u.Expr)
-	default:
-		r.unsupported("operator " + u.Operator)
-	}
-}
-
-// collate maps MySQL collations: the binary ones to the dialect's bytewise
-// collation, the case-insensitive ones to SQLite's NOCASE (ASCII only);
-// PostgreSQL has no built-in case-insensitive collation.
-func (r *renderer) collate(c *sqlparser.CollateExpr) {
-	name := strings.ToLower(c.Charset)
-	var to string
-	switch {
-	case name == "binary" || strings.HasSuffix(name, "_bin"):
-		to = "BINARY"
-		if r.d == PostgreSQL {
-			to = `"C"`
-		}
-	case strings.HasSuffix(name, "_ci") && r.d == SQLite:
-		to = "NOCASE"
-	default:
-		r.unsupported("COLLATE " + c.Charset)
-		return
-	}
-	r.operand(c.Expr)
-	r.write(" COLLATE " + to)
 }
 
 func (r *renderer) caseExpr(c *sqlparser.CaseExpr) {
@@ -696,4 +434,22 @@ func (r *renderer) caseExpr(c *sqlparser.CaseExpr) {
 		r.value(c.Else)
 	}
 	r.write(" END")
+}
+
+// hasAggregate reports whether e calls an aggregate function outside a
+// subquery.
+func hasAggregate(e sqlparser.Expr) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.FuncExpr:
+			found = found || n.IsAggregate()
+		case *sqlparser.GroupConcatExpr:
+			found = true
+		case *sqlparser.Subquery:
+			return false, nil
+		}
+		return !found, nil
+	}, e)
+	return found
 }

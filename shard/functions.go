@@ -240,8 +240,18 @@ func (r *renderer) textArg(a sqlparser.Expr) {
 		return
 	}
 	r.write("CAST(")
-	r.value(a)
+	r.textValue(a)
 	r.write(" AS text)")
+}
+
+// textValue renders e where PostgreSQL types it as text. A placeholder
+// there is marked so that Bind passes numbers as their decimal text:
+// pgx encodes no Go number into a text parameter.
+func (r *renderer) textValue(e sqlparser.Expr) {
+	if v, ok := e.(*sqlparser.SQLVal); ok && v.Type == sqlparser.ValArg && r.d == PostgreSQL {
+		r.textParam = true
+	}
+	r.value(e)
 }
 
 func countRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
@@ -257,9 +267,12 @@ func countRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
 // concat renders CONCAT with ||, which like MySQL's CONCAT yields NULL
 // when any argument is NULL (PostgreSQL's concat() skips NULLs instead).
 func concat(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
-	if !r.argc(f, args, 1, -1) {
-		return
+	if r.argc(f, args, 1, -1) {
+		r.concat(args)
 	}
+}
+
+func (r *renderer) concat(args []sqlparser.Expr) {
 	r.write("(")
 	for i, a := range args {
 		if i > 0 {
@@ -426,226 +439,4 @@ func datePart(strftime, field string) funcRule {
 		r.value(args[0])
 		r.write(" AS timestamp))) AS integer)")
 	}
-}
-
-// substrRule renders SUBSTRING(s, pos[, len]) and its SubstrExpr form.
-func substrRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
-	if !r.argc(f, args, 2, 3) {
-		return
-	}
-	var n sqlparser.Expr
-	if len(args) == 3 {
-		n = args[2]
-	}
-	r.substr(args[0], args[1], n)
-}
-
-// substr renders MySQL's SUBSTRING: positions count from 1, a negative
-// position counts from the end, position 0 or one before the start yields
-// ”, a negative length yields ”. SQLite and PostgreSQL differ on all but
-// the first, so only a positive literal position (and no or a
-// non-negative literal length) renders as plain substr; anything else gets
-// a CASE that spells the rule out (its operands may repeat, and so may
-// their placeholders).
-func (r *renderer) substr(s, pos, n sqlparser.Expr) {
-	if positiveInt(pos) && (n == nil || nonNegativeInt(n)) {
-		args := []sqlparser.Expr{s, pos}
-		if n != nil {
-			args = append(args, n)
-		}
-		r.call("substr", false, args)
-		return
-	}
-	empty := func() {
-		r.write("substr(")
-		r.value(s)
-		r.write(", 1, 0)")
-	}
-	length := r.pick("length", "char_length")
-	sub := func(from func()) {
-		r.write("substr(")
-		r.value(s)
-		r.write(", ")
-		from()
-		if n != nil {
-			r.write(", ")
-			r.value(n)
-		}
-		r.write(")")
-	}
-	r.write("CASE WHEN ")
-	r.cmpOperand(pos)
-	r.write(" = 0 OR ")
-	r.cmpOperand(pos)
-	r.write(" < -" + length + "(")
-	r.value(s)
-	r.write(")")
-	if n != nil {
-		r.write(" OR ")
-		r.cmpOperand(n)
-		r.write(" < 0")
-	}
-	r.write(" THEN ")
-	empty()
-	if r.d == SQLite {
-		r.write(" ELSE ")
-		sub(func() { r.value(pos) })
-		r.write(" END")
-		return
-	}
-	r.write(" WHEN ")
-	r.cmpOperand(pos)
-	r.write(" > 0 THEN ")
-	sub(func() { r.value(pos) })
-	r.write(" ELSE ")
-	sub(func() {
-		r.write("char_length(")
-		r.value(s)
-		r.write(") + ")
-		r.operand(pos)
-		r.write(" + 1")
-	})
-	r.write(" END")
-}
-
-func positiveInt(e sqlparser.Expr) bool {
-	v, ok := e.(*sqlparser.SQLVal)
-	if !ok || v.Type != sqlparser.IntVal {
-		return false
-	}
-	n, err := strconv.ParseInt(string(v.Val), 10, 64)
-	return err == nil && n > 0
-}
-
-func nonNegativeInt(e sqlparser.Expr) bool {
-	v, ok := e.(*sqlparser.SQLVal)
-	if !ok || v.Type != sqlparser.IntVal {
-		return false
-	}
-	n, err := strconv.ParseInt(string(v.Val), 10, 64)
-	return err == nil && n >= 0
-}
-
-// leftRule renders LEFT(s, n); MySQL gives ” for a negative n.
-func leftRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
-	if !r.argc(f, args, 2, 2) {
-		return
-	}
-	if r.d == SQLite {
-		r.write("substr(")
-		r.value(args[0])
-		r.write(", 1, ")
-		r.value(args[1])
-		r.write(")")
-		return
-	}
-	r.write("CASE WHEN ")
-	r.cmpOperand(args[1])
-	r.write(" < 0 THEN substr(")
-	r.value(args[0])
-	r.write(", 1, 0) ELSE left(")
-	r.value(args[0])
-	r.write(", ")
-	r.value(args[1])
-	r.write(") END")
-}
-
-// rightRule renders RIGHT(s, n); MySQL gives ” for n <= 0.
-func rightRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
-	if !r.argc(f, args, 2, 2) {
-		return
-	}
-	r.write("CASE WHEN ")
-	r.cmpOperand(args[1])
-	r.write(" <= 0 THEN substr(")
-	r.value(args[0])
-	r.write(", 1, 0) ELSE ")
-	if r.d == SQLite {
-		r.write("substr(")
-		r.value(args[0])
-		r.write(", -")
-		r.operand(args[1])
-		r.write(")")
-	} else {
-		r.write("right(")
-		r.value(args[0])
-		r.write(", ")
-		r.value(args[1])
-		r.write(")")
-	}
-	r.write(" END")
-}
-
-// groupConcat renders GROUP_CONCAT: SQLite's group_concat, PostgreSQL's
-// string_agg over text. Several expressions are concatenated first, as in
-// MySQL (and, as there, a row with a NULL among them is skipped).
-func (r *renderer) groupConcat(g *sqlparser.GroupConcatExpr) {
-	sep := ","
-	if g.Separator != "" {
-		const pre = " separator '"
-		if !strings.HasPrefix(g.Separator, pre) || !strings.HasSuffix(g.Separator, "'") {
-			r.fail(errorf("malformed GROUP_CONCAT separator %q", g.Separator))
-			return
-		}
-		sep = g.Separator[len(pre) : len(g.Separator)-1]
-	}
-	var args []sqlparser.Expr
-	for _, se := range g.Exprs {
-		ae, ok := se.(*sqlparser.AliasedExpr)
-		if !ok {
-			r.fail(errorf("unexpected GROUP_CONCAT argument %T", se))
-			return
-		}
-		args = append(args, ae.Expr)
-	}
-	if len(args) == 0 {
-		r.fail(errorf("GROUP_CONCAT without an argument"))
-		return
-	}
-	distinct := g.Distinct != ""
-	if r.d == SQLite && distinct && sep != "," {
-		r.unsupported("GROUP_CONCAT(DISTINCT … SEPARATOR)")
-		return
-	}
-	r.write(r.pick("group_concat(", "string_agg("))
-	if distinct {
-		r.write("DISTINCT ")
-	}
-	if len(args) == 1 {
-		r.textArg(args[0])
-	} else {
-		concat(r, nil, args)
-	}
-	if !(r.d == SQLite && distinct) {
-		r.write(", ")
-		if r.err == nil {
-			if err := writeString(r.buf.Buffer, []byte(sep)); err != nil {
-				r.fail(err)
-			}
-		}
-	}
-	if len(g.OrderBy) > 0 {
-		in := r.inClause
-		r.inClause = clauseOther
-		if r.d == PostgreSQL && distinct {
-			// PostgreSQL orders a DISTINCT aggregate only by its
-			// arguments, which are cast to text.
-			r.write(" ORDER BY ")
-			for i, o := range g.OrderBy {
-				if i > 0 {
-					r.write(", ")
-				}
-				r.textArg(o.Expr)
-				if o.Direction == sqlparser.DescScr {
-					r.write(" DESC NULLS LAST")
-				} else {
-					r.write(" ASC NULLS FIRST")
-				}
-			}
-		} else {
-			r.orderBy(g.OrderBy)
-		}
-		r.inClause = in
-	}
-	r.write(")")
 }

@@ -36,7 +36,11 @@ func (r *renderer) insert(ins *sqlparser.Insert) {
 		r.write(" ")
 		r.columnList(ins.Columns)
 	}
-	switch rows := ins.Rows.(type) {
+	rows := ins.Rows
+	if p, ok := rows.(*sqlparser.ParenSelect); ok && p != nil {
+		rows = p.Select // INSERT … (SELECT …): SQLite takes no parentheses
+	}
+	switch rows := rows.(type) {
 	case sqlparser.Values:
 		r.values(rows)
 	case sqlparser.SelectStatement:

@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -18,9 +21,44 @@ func openPostgresBackend(rawURL string, wrapper func(string, driver.Connector) d
 	if err != nil {
 		return nil, fmt.Errorf("backend %q: %v", RedactURL(rawURL), redactErr(err))
 	}
+	// When a statement's context ends, ask the server to cancel the
+	// query, so it stops working (and holding locks) at once, and close
+	// the connection if the server does not answer within a few seconds.
+	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, CancelRequestDelay: 0, DeadlineDelay: 5 * time.Second}
+	}
 	url := RedactURL(rawURL)
-	connector := wrap(stdlib.GetConnector(*cfg), url, wrapper)
-	return &Backend{DB: sql.OpenDB(connector), Dialect: PostgreSQL, URL: url, connector: connector}, nil
+	b := &Backend{Dialect: PostgreSQL, URL: url}
+	b.connector = wrap(stdlib.GetConnector(*cfg,
+		stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			c.PgConn().CustomData()[schemaGenKey] = b.generation()
+			return nil
+		}),
+		stdlib.OptionResetSession(b.refreshStatements)), url, wrapper)
+	b.DB = sql.OpenDB(b.connector)
+	return b, nil
+}
+
+// schemaGenKey holds, in a connection's custom data, the schema
+// generation its statement cache was filled under.
+const schemaGenKey = "vitessdo.schemaGen"
+
+// refreshStatements runs before database/sql reuses a pooled connection:
+// if DDL ran since the connection cached its prepared statements, they
+// are dropped. pgx caches statements by text, and PostgreSQL refuses a
+// cached SELECT * whose table gained a column ("cached plan must not
+// change result type").
+func (b *Backend) refreshStatements(ctx context.Context, c *pgx.Conn) error {
+	data := c.PgConn().CustomData()
+	gen := b.generation()
+	if seen, _ := data[schemaGenKey].(int64); seen == gen {
+		return nil
+	}
+	if err := c.DeallocateAll(ctx); err != nil {
+		return err
+	}
+	data[schemaGenKey] = gen
+	return nil
 }
 
 func postgresPrimaryKey(ctx context.Context, db *sql.DB, table string) ([]string, error) {

@@ -3,6 +3,7 @@ package shard
 import (
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/xwb1989/sqlparser"
 )
@@ -62,6 +63,8 @@ type renderer struct {
 	scope *aliasScope
 	// inClause is the clause of scope being rendered.
 	inClause clause
+	// textParam marks the next placeholder as typed text by PostgreSQL.
+	textParam bool
 	// onDup is the target table inside ON DUPLICATE KEY UPDATE, where
 	// VALUES(col) means the row proposed for insertion; "" elsewhere.
 	onDup string
@@ -84,7 +87,7 @@ type aliasScope struct {
 
 type outputName struct {
 	spelling string
-	expr     sqlparser.Expr // the aliased expression, nil for a bare column
+	expr     sqlparser.Expr // the aliased expression, or the bare column
 }
 
 func (r *renderer) fail(err error) {
@@ -106,7 +109,11 @@ func (r *renderer) node(n sqlparser.SQLNode) {
 	if r.err != nil {
 		return
 	}
-	if n == nil {
+	if n == nil || isNilPointer(n) {
+		switch n.(type) {
+		case *sqlparser.Where, *sqlparser.Limit:
+			return // an absent clause
+		}
 		r.fail(errors.New("vitessdo: render: missing expression"))
 		return
 	}
@@ -134,6 +141,8 @@ func (r *renderer) exactIdent(name string) {
 // placeholder records a bind variable at the current position. The
 // template writes the dialect's placeholder there.
 func (r *renderer) placeholder(arg string, list bool) {
+	text := r.textParam
+	r.textParam = false
 	if r.err != nil {
 		return
 	}
@@ -145,7 +154,7 @@ func (r *renderer) placeholder(arg string, list bool) {
 		r.fail(errors.New("vitessdo: render: bind variable without a name"))
 		return
 	}
-	r.marks = append(r.marks, mark{offset: r.buf.Len(), param: param{name: name, list: list}})
+	r.marks = append(r.marks, mark{offset: r.buf.Len(), param: param{name: name, list: list, text: text}})
 }
 
 // format is the NodeFormatter: every node of the statement passes here.
@@ -193,4 +202,11 @@ func (r *renderer) format(_ *sqlparser.TrackedBuffer, node sqlparser.SQLNode) {
 	default:
 		r.fail(fmt.Errorf("vitessdo: render: unexpected %T", node))
 	}
+}
+
+// isNilPointer reports a typed nil, which a rewritten AST may hold where
+// a clause is absent.
+func isNilPointer(n sqlparser.SQLNode) bool {
+	v := reflect.ValueOf(n)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }

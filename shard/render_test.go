@@ -148,6 +148,14 @@ func TestRenderSelect(t *testing.T) {
 		sqlite: "SELECT X'0AFF', X'0ABC', X'05' FROM `t`",
 		pg:     `SELECT decode('0AFF', 'hex'), decode('0ABC', 'hex'), decode('05', 'hex') FROM "t"`,
 	}, {
+		name:   "placeholders PostgreSQL types as text",
+		sql:    "select ?, a from t where ? is null or b = ?",
+		vars:   map[string]any{"v1": 7, "v2": 2.5, "v3": true},
+		sqlite: "SELECT ?, `a` FROM `t` WHERE ? IS NULL OR `b` = ?",
+		pg:     `SELECT $1, "a" FROM "t" WHERE CAST($2 AS text) IS NULL OR "b" = $3`,
+		args:   []any{7, 2.5, true},
+		pgArgs: []any{"7", "2.5", int64(1)},
+	}, {
 		name:   "null-safe equality",
 		sql:    "select a from t where a <=> ?",
 		sqlite: "SELECT `a` FROM `t` WHERE `a` IS ?",
@@ -236,6 +244,16 @@ func TestRenderSelect(t *testing.T) {
 		sqlite: "SELECT (`doc` -> '$.a'), (`doc` ->> '$.b[0]'), (`doc` -> '$.c') FROM `t`",
 		pg:     `SELECT jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.a' AS jsonpath)), (jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.b[0]' AS jsonpath)) #>> '{}'), jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.c' AS jsonpath)) FROM "t"`,
 	}, {
+		name:   "logical operators keep their structure",
+		sql:    "select a from t where not (a = 1 and b = 2) and (c = 3 or d = 4) or !e and + f and ~g",
+		sqlite: "SELECT `a` FROM `t` WHERE NOT (`a` = 1 AND `b` = 2) AND (`c` = 3 OR `d` = 4) OR NOT `e` AND `f` AND ~`g`",
+		pg:     `SELECT "a" FROM "t" WHERE NOT ("a" = 1 AND "b" = 2) AND ("c" = 3 OR "d" = 4) OR NOT ("e" <> 0) AND (("f") <> 0) AND ((~"g") <> 0)`,
+	}, {
+		name:   "binary strings",
+		sql:    "select binary a, _binary 'x''y' from db.t",
+		sqlite: "SELECT `a`, X'782779' FROM `db`.`t`",
+		pg:     `SELECT "a", decode('782779', 'hex') FROM "db"."t"`,
+	}, {
 		name:   "variables are unsupported",
 		sql:    "select @@version",
 		sqlite: "error: unsupported: variable @@version",
@@ -271,6 +289,7 @@ func TestRenderFunctions(t *testing.T) {
 		sqlite: "SELECT (`a` || ? || 'x'), concat_ws('-', `a`, `b`) FROM `t`",
 		pg:     `SELECT (CAST("a" AS text) || CAST($1 AS text) || CAST('x' AS text)), concat_ws(CAST('-' AS text), CAST("a" AS text), CAST("b" AS text)) FROM "t"`,
 		args:   []any{int64(1)},
+		pgArgs: []any{"1"},
 	}, {
 		name:   "string functions",
 		sql:    "select length(a), char_length(a), lower(a), ucase(a), trim(a), ltrim(a), replace(a, 'x', 'y'), locate('x', a), instr(a, 'x') from t",
@@ -281,6 +300,13 @@ func TestRenderFunctions(t *testing.T) {
 		sql:    "select substr(a, 2), substring(a, 1, 3), substring(a from 2 for 1) from t",
 		sqlite: "SELECT substr(`a`, 2), substr(`a`, 1, 3), substr(`a`, 2, 1) FROM `t`",
 		pg:     `SELECT substr("a", 2), substr("a", 1, 3), substr("a", 2, 1) FROM "t"`,
+	}, {
+		name:   "mid is substring",
+		sql:    "select mid(a, 2, 3), substring(a, 2, ?) from t",
+		sqlite: "SELECT substr(`a`, 2, 3), CASE WHEN 2 = 0 OR 2 < -length(`a`) OR ? < 0 THEN substr(`a`, 1, 0) ELSE substr(`a`, 2, ?) END FROM `t`",
+		pg:     `SELECT substr("a", 2, 3), CASE WHEN 2 = 0 OR 2 < -char_length("a") OR $1 < 0 THEN substr("a", 1, 0) WHEN 2 > 0 THEN substr("a", 2, $2) ELSE substr("a", char_length("a") + 2 + 1, $3) END FROM "t"`,
+		args:   []any{int64(1), int64(1)},
+		pgArgs: []any{int64(1), int64(1), int64(1)},
 	}, {
 		name:   "substring with a variable position spells MySQL's rule out",
 		sql:    "select substr(a, ?) from t",
@@ -366,6 +392,11 @@ func TestRenderDML(t *testing.T) {
 		sql:    "insert into t (id, a) select id, a from u on duplicate key update a = values(a)",
 		sqlite: "INSERT INTO `t` (`id`, `a`) SELECT * FROM (SELECT `id`, `a` FROM `u`) WHERE 1 ON CONFLICT DO UPDATE SET `a` = excluded.`a`",
 		pg:     `INSERT INTO "t" ("id", "a") SELECT "id", "a" FROM "u" ON CONFLICT ("id") DO UPDATE SET "a" = excluded."a"`,
+	}, {
+		name:   "subqueries in an upsert see their own tables",
+		sql:    "insert into t (id, a) (select id, a from u) on duplicate key update a = (select max(a) from u where u.id = t.id) + b",
+		sqlite: "INSERT INTO `t` (`id`, `a`) SELECT * FROM (SELECT `id`, `a` FROM `u`) WHERE 1 ON CONFLICT DO UPDATE SET `a` = (SELECT max(`a`) FROM `u` WHERE `u`.`id` = `t`.`id`) + `t`.`b`",
+		pg:     `INSERT INTO "t" ("id", "a") SELECT "id", "a" FROM "u" ON CONFLICT ("id") DO UPDATE SET "a" = (SELECT max("a") FROM "u" WHERE "u"."id" = "t"."id") + "t"."b"`,
 	}, {
 		name:   "replace",
 		sql:    "replace into t (id, a) values (?, ?)",

@@ -74,7 +74,7 @@ func newAliasScope(exprs sqlparser.SelectExprs) *aliasScope {
 		if col, ok := ae.Expr.(*sqlparser.ColName); ok {
 			name := col.Name.String()
 			if _, dup := sc.names[strings.ToLower(name)]; !dup && foldIdent(name) != name {
-				sc.names[strings.ToLower(name)] = outputName{spelling: name}
+				sc.names[strings.ToLower(name)] = outputName{spelling: name, expr: col}
 			}
 		}
 	}
@@ -110,7 +110,8 @@ func (r *renderer) selectExprs(exprs sqlparser.SelectExprs, top bool) {
 			}
 			r.write("*")
 		case *sqlparser.AliasedExpr:
-			r.value(se.Expr)
+			// A bare placeholder in a select list is text to PostgreSQL.
+			r.textValue(se.Expr)
 			switch {
 			case !se.As.IsEmpty() && top:
 				r.write(" AS ")
@@ -191,7 +192,6 @@ func (r *renderer) unionMember(s sqlparser.SelectStatement) {
 		r.node(inner)
 		return
 	}
-	r.top = false
 	r.write("SELECT * FROM (")
 	r.node(p.Select)
 	r.write(")")

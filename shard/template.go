@@ -22,11 +22,12 @@ type Template struct {
 	params  []param
 }
 
-// param is one placeholder: the bind variable it reads (without ':'), and
-// whether it is a list argument.
+// param is one placeholder: the bind variable it reads (without ':'),
+// whether it is a list argument, and whether PostgreSQL types it as text.
 type param struct {
 	name string
 	list bool
+	text bool
 }
 
 // mark is where the renderer put a placeholder in its text.
@@ -109,7 +110,7 @@ func (t *Template) Bind(vars map[string]any) (query string, args []any, err erro
 				return "", nil, missingVar(t.params[i].name)
 			}
 			if t.dialect == PostgreSQL {
-				v = pgArg(v)
+				v = pgArg(v, t.params[i].text)
 			}
 			args[i] = v
 		}
@@ -129,7 +130,7 @@ func (t *Template) bindLists(vars map[string]any) (string, []any, error) {
 			return "", nil, missingVar(p.name)
 		}
 		if !p.list {
-			args = append(args, t.arg(v))
+			args = append(args, t.arg(v, p.text))
 			writePlaceholder(&b, t.dialect, len(args))
 			continue
 		}
@@ -144,7 +145,7 @@ func (t *Template) bindLists(vars map[string]any) (string, []any, error) {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			args = append(args, t.arg(e))
+			args = append(args, t.arg(e, false))
 			writePlaceholder(&b, t.dialect, len(args))
 		}
 	}
@@ -152,20 +153,59 @@ func (t *Template) bindLists(vars map[string]any) (string, []any, error) {
 	return b.String(), args, nil
 }
 
-func (t *Template) arg(v any) any {
+func (t *Template) arg(v any, text bool) any {
 	if t.dialect == PostgreSQL {
-		return pgArg(v)
+		return pgArg(v, text)
 	}
 	return v
 }
 
-// pgArg adapts a Go value to the PostgreSQL column types vitessdo creates.
-func pgArg(v any) any {
-	if b, ok := v.(bool); ok {
-		if b {
+// pgArg adapts a Go value to PostgreSQL: a bool is the integer 1 or 0 (the
+// column types vitessdo creates have no boolean), and a number bound where
+// PostgreSQL expects text is its decimal text, as MySQL would convert it.
+func pgArg(v any, text bool) any {
+	switch v := v.(type) {
+	case bool:
+		switch {
+		case text && v:
+			return "1"
+		case text:
+			return "0"
+		case v:
 			return int64(1)
 		}
 		return int64(0)
+	case string, []byte, nil:
+		return v
+	}
+	if !text {
+		return v
+	}
+	switch v := v.(type) {
+	case int:
+		return strconv.FormatInt(int64(v), 10)
+	case int8:
+		return strconv.FormatInt(int64(v), 10)
+	case int16:
+		return strconv.FormatInt(int64(v), 10)
+	case int32:
+		return strconv.FormatInt(int64(v), 10)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case uint:
+		return strconv.FormatUint(uint64(v), 10)
+	case uint8:
+		return strconv.FormatUint(uint64(v), 10)
+	case uint16:
+		return strconv.FormatUint(uint64(v), 10)
+	case uint32:
+		return strconv.FormatUint(uint64(v), 10)
+	case uint64:
+		return strconv.FormatUint(v, 10)
+	case float32:
+		return strconv.FormatFloat(float64(v), 'g', -1, 32)
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
 	}
 	return v
 }

@@ -43,7 +43,7 @@ var (
 //
 // Cost 20, not unique.
 type LookupNonUnique struct {
-	*lookupTable
+	ownedLookup
 }
 
 // LookupUnique is Vitess's "lookup_unique" vindex: LookupNonUnique for a
@@ -53,7 +53,7 @@ type LookupNonUnique struct {
 //
 // Cost 10, unique.
 type LookupUnique struct {
-	*lookupTable
+	ownedLookup
 }
 
 func newLookup(name string, p paramSet, _ Env) (Vindex, error) {
@@ -64,7 +64,7 @@ func newLookup(name string, p paramSet, _ Env) (Vindex, error) {
 	if err := l.readWriteParams(p, false); err != nil {
 		return nil, err
 	}
-	return &LookupNonUnique{l}, nil
+	return &LookupNonUnique{ownedLookup{l, false}}, nil
 }
 
 func newLookupUnique(name string, p paramSet, _ Env) (Vindex, error) {
@@ -75,7 +75,7 @@ func newLookupUnique(name string, p paramSet, _ Env) (Vindex, error) {
 	if err := l.readWriteParams(p, true); err != nil {
 		return nil, err
 	}
-	return &LookupUnique{l}, nil
+	return &LookupUnique{ownedLookup{l, true}}, nil
 }
 
 // Cost returns 20.
@@ -84,52 +84,23 @@ func (*LookupNonUnique) Cost() int { return 20 }
 // IsUnique returns false.
 func (*LookupNonUnique) IsUnique() bool { return false }
 
-// Map returns the keyspace ids the lookup table holds for each value.
-func (v *LookupNonUnique) Map(ctx context.Context, c Cursor, values []any) ([]key.Destination, error) {
-	if v.scatter(values) {
-		return fullRange(values), nil
-	}
-	ids, err := v.lookup(ctx, c, values)
-	if err != nil {
-		return nil, err
-	}
-	return mapNonUnique(ids), nil
-}
-
-// Verify reports whether the table maps each value to its keyspace id.
-func (v *LookupNonUnique) Verify(ctx context.Context, c Cursor, values []any, ksids [][]byte) ([]bool, error) {
-	return v.verify(ctx, c, values, ksids)
-}
-
-// Create inserts the lookup rows of new owner rows.
-func (v *LookupNonUnique) Create(ctx context.Context, c Cursor, rows [][]any, ksids [][]byte, ignoreMode bool) error {
-	return v.create(ctx, c, rows, ksids, ignoreMode, v.writeOrder())
-}
-
-// Delete removes the lookup rows of deleted owner rows.
-func (v *LookupNonUnique) Delete(ctx context.Context, c Cursor, rows [][]any, ksid []byte) error {
-	if v.autocommit {
-		return nil
-	}
-	return v.remove(ctx, c, rows, ksid, CommitNormal)
-}
-
-// Update moves an owner row's lookup row from oldValues to newValues.
-func (v *LookupNonUnique) Update(ctx context.Context, c Cursor, oldValues []any, ksid []byte, newValues []any) error {
-	if err := v.Delete(ctx, c, [][]any{oldValues}, ksid); err != nil {
-		return err
-	}
-	return v.Create(ctx, c, [][]any{newValues}, [][]byte{ksid}, false)
-}
-
 // Cost returns 10.
 func (*LookupUnique) Cost() int { return 10 }
 
 // IsUnique returns true.
 func (*LookupUnique) IsUnique() bool { return true }
 
-// Map returns the keyspace id the lookup table holds for each value.
-func (v *LookupUnique) Map(ctx context.Context, c Cursor, values []any) ([]key.Destination, error) {
+// ownedLookup is what the lookup, lookup_unique, lookup_hash and
+// lookup_hash_unique vindexes share: Map through the lookup table, and the
+// owned-vindex maintenance the router calls.
+type ownedLookup struct {
+	*lookupTable
+	unique bool
+}
+
+// Map returns the keyspace ids the lookup table holds for each value: one
+// per value for a unique lookup, a set for a non-unique one.
+func (v ownedLookup) Map(ctx context.Context, c Cursor, values []any) ([]key.Destination, error) {
 	if v.scatter(values) {
 		return fullRange(values), nil
 	}
@@ -137,21 +108,24 @@ func (v *LookupUnique) Map(ctx context.Context, c Cursor, values []any) ([]key.D
 	if err != nil {
 		return nil, err
 	}
-	return v.mapUnique(values, ids)
+	if v.unique {
+		return v.mapUnique(values, ids)
+	}
+	return mapNonUnique(ids), nil
 }
 
 // Verify reports whether the table maps each value to its keyspace id.
-func (v *LookupUnique) Verify(ctx context.Context, c Cursor, values []any, ksids [][]byte) ([]bool, error) {
+func (v ownedLookup) Verify(ctx context.Context, c Cursor, values []any, ksids [][]byte) ([]bool, error) {
 	return v.verify(ctx, c, values, ksids)
 }
 
 // Create inserts the lookup rows of new owner rows.
-func (v *LookupUnique) Create(ctx context.Context, c Cursor, rows [][]any, ksids [][]byte, ignoreMode bool) error {
+func (v ownedLookup) Create(ctx context.Context, c Cursor, rows [][]any, ksids [][]byte, ignoreMode bool) error {
 	return v.create(ctx, c, rows, ksids, ignoreMode, v.writeOrder())
 }
 
 // Delete removes the lookup rows of deleted owner rows.
-func (v *LookupUnique) Delete(ctx context.Context, c Cursor, rows [][]any, ksid []byte) error {
+func (v ownedLookup) Delete(ctx context.Context, c Cursor, rows [][]any, ksid []byte) error {
 	if v.autocommit {
 		return nil
 	}
@@ -159,7 +133,7 @@ func (v *LookupUnique) Delete(ctx context.Context, c Cursor, rows [][]any, ksid 
 }
 
 // Update moves an owner row's lookup row from oldValues to newValues.
-func (v *LookupUnique) Update(ctx context.Context, c Cursor, oldValues []any, ksid []byte, newValues []any) error {
+func (v ownedLookup) Update(ctx context.Context, c Cursor, oldValues []any, ksid []byte, newValues []any) error {
 	if err := v.Delete(ctx, c, [][]any{oldValues}, ksid); err != nil {
 		return err
 	}

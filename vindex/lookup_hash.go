@@ -1,10 +1,7 @@
 package vindex
 
 import (
-	"context"
 	"math"
-
-	"github.com/dot-do/vitessdo/key"
 )
 
 var (
@@ -26,7 +23,7 @@ var (
 //
 // Cost 20, not unique.
 type LookupHash struct {
-	*lookupTable
+	ownedLookup
 }
 
 // LookupHashUnique is Vitess's "lookup_hash_unique" vindex: LookupHash for
@@ -34,7 +31,7 @@ type LookupHash struct {
 //
 // Cost 10, unique.
 type LookupHashUnique struct {
-	*lookupTable
+	ownedLookup
 }
 
 func newLookupHash(name string, p paramSet, _ Env) (Vindex, error) {
@@ -46,7 +43,7 @@ func newLookupHash(name string, p paramSet, _ Env) (Vindex, error) {
 		return nil, err
 	}
 	l.hashedTo()
-	return &LookupHash{l}, nil
+	return &LookupHash{ownedLookup{l, false}}, nil
 }
 
 func newLookupHashUnique(name string, p paramSet, _ Env) (Vindex, error) {
@@ -58,7 +55,7 @@ func newLookupHashUnique(name string, p paramSet, _ Env) (Vindex, error) {
 		return nil, err
 	}
 	l.hashedTo()
-	return &LookupHashUnique{l}, nil
+	return &LookupHashUnique{ownedLookup{l, true}}, nil
 }
 
 // hashedTo makes the "to" column hold hash numbers instead of keyspace ids.
@@ -88,84 +85,8 @@ func (*LookupHash) Cost() int { return 20 }
 // IsUnique returns false.
 func (*LookupHash) IsUnique() bool { return false }
 
-// Map returns the keyspace ids of the numbers the table holds for each value.
-func (v *LookupHash) Map(ctx context.Context, c Cursor, values []any) ([]key.Destination, error) {
-	if v.scatter(values) {
-		return fullRange(values), nil
-	}
-	ids, err := v.lookup(ctx, c, values)
-	if err != nil {
-		return nil, err
-	}
-	return mapNonUnique(ids), nil
-}
-
-// Verify reports whether the table maps each value to its keyspace id.
-func (v *LookupHash) Verify(ctx context.Context, c Cursor, values []any, ksids [][]byte) ([]bool, error) {
-	return v.verify(ctx, c, values, ksids)
-}
-
-// Create inserts the lookup rows of new owner rows.
-func (v *LookupHash) Create(ctx context.Context, c Cursor, rows [][]any, ksids [][]byte, ignoreMode bool) error {
-	return v.create(ctx, c, rows, ksids, ignoreMode, v.writeOrder())
-}
-
-// Delete removes the lookup rows of deleted owner rows.
-func (v *LookupHash) Delete(ctx context.Context, c Cursor, rows [][]any, ksid []byte) error {
-	if v.autocommit {
-		return nil
-	}
-	return v.remove(ctx, c, rows, ksid, CommitNormal)
-}
-
-// Update moves an owner row's lookup row from oldValues to newValues.
-func (v *LookupHash) Update(ctx context.Context, c Cursor, oldValues []any, ksid []byte, newValues []any) error {
-	if err := v.Delete(ctx, c, [][]any{oldValues}, ksid); err != nil {
-		return err
-	}
-	return v.Create(ctx, c, [][]any{newValues}, [][]byte{ksid}, false)
-}
-
 // Cost returns 10.
 func (*LookupHashUnique) Cost() int { return 10 }
 
 // IsUnique returns true.
 func (*LookupHashUnique) IsUnique() bool { return true }
-
-// Map returns the keyspace id of the number the table holds for each value.
-func (v *LookupHashUnique) Map(ctx context.Context, c Cursor, values []any) ([]key.Destination, error) {
-	if v.scatter(values) {
-		return fullRange(values), nil
-	}
-	ids, err := v.lookup(ctx, c, values)
-	if err != nil {
-		return nil, err
-	}
-	return v.mapUnique(values, ids)
-}
-
-// Verify reports whether the table maps each value to its keyspace id.
-func (v *LookupHashUnique) Verify(ctx context.Context, c Cursor, values []any, ksids [][]byte) ([]bool, error) {
-	return v.verify(ctx, c, values, ksids)
-}
-
-// Create inserts the lookup rows of new owner rows.
-func (v *LookupHashUnique) Create(ctx context.Context, c Cursor, rows [][]any, ksids [][]byte, ignoreMode bool) error {
-	return v.create(ctx, c, rows, ksids, ignoreMode, v.writeOrder())
-}
-
-// Delete removes the lookup rows of deleted owner rows.
-func (v *LookupHashUnique) Delete(ctx context.Context, c Cursor, rows [][]any, ksid []byte) error {
-	if v.autocommit {
-		return nil
-	}
-	return v.remove(ctx, c, rows, ksid, CommitNormal)
-}
-
-// Update moves an owner row's lookup row from oldValues to newValues.
-func (v *LookupHashUnique) Update(ctx context.Context, c Cursor, oldValues []any, ksid []byte, newValues []any) error {
-	if err := v.Delete(ctx, c, [][]any{oldValues}, ksid); err != nil {
-		return err
-	}
-	return v.Create(ctx, c, [][]any{newValues}, [][]byte{ksid}, false)
-}

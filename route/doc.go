@@ -1,0 +1,48 @@
+// Package route turns SQL text into plans and runs them: it is VTGate's
+// planner and engine as a library.
+//
+// A Planner holds the VSchema (LoadVSchema: Vitess's JSON, validated, with
+// its vindexes created), the shard topology and a least-recently-used cache
+// of plans by SQL text and session target. A Plan is immutable and shared
+// by every connection: running it binds the arguments, evaluates the
+// vindexes on the bound values and resolves the shards; nothing is parsed
+// or rendered again.
+//
+// # Routing
+//
+// For a SELECT, UPDATE or DELETE the planner collects the tables of every
+// scope (FROM, joins, subqueries, derived tables), groups the sharded ones
+// that conditions co-locate (equal primary-vindex columns with the same
+// vindex), and picks, among the conditions that restrict the statement's
+// rows, the cheapest vindex: lower Vitess cost, unique before non-unique,
+// one value before a list. The variants are Vitess's: EqualUnique, Equal,
+// IN (each shard receives only its own values, through the list argument
+// ::__vals), MultiEqual, Scatter, Unsharded, Reference (one shard of a
+// keyspace whose every shard holds the table), None (contradictions: no
+// shard holds a row, but the statement still runs with an impossible WHERE
+// on one shard so its columns and scalar aggregates come back) and
+// ByDestination (a session target). Joins and subqueries stay whole on the
+// shards when their tables are co-located, reference tables, or pinned to
+// the same single shard by their own conditions; anything else across
+// shards is an UnsupportedError naming the tables.
+//
+// # Merging
+//
+// A SELECT on several shards is rewritten for them (mergePlan): ORDER BY
+// items not selected become hidden columns, LIMIT n OFFSET o becomes LIMIT
+// n+o, aggregates become partial aggregates (AVG as SUM and COUNT),
+// GROUP BY adds an ORDER BY on its keys, HAVING moves to the merge; the
+// shard streams are then combined by the merge package's operators, and
+// hidden columns are projected away.
+//
+// # Writes
+//
+// An INSERT routes each row by its primary vindex and sends each shard one
+// INSERT of its rows; auto-increment columns take ids from Vitess sequence
+// tables, reserved a block at a time; owned lookup vindexes get their rows
+// created, moved and deleted with the owner's. Writes that touch several
+// shards outside a transaction run in one (Cursor.Atomic): all or none,
+// except when a commit itself fails part way, which the error reports.
+// Reference tables are written on every shard of their keyspace. DDL goes
+// to every shard and reports the shards that applied it when one fails.
+package route

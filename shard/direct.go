@@ -1,0 +1,80 @@
+package shard
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+
+	"github.com/dot-do/vitessdo/merge"
+)
+
+// Direct is one shard query's rows read in the caller's goroutine, with no
+// prefetching: for a statement that reaches a single shard, where a
+// goroutine and its hand-offs would only add latency. Its query runs in
+// QueryDirect; Next reads the rows as the caller asks for them.
+type Direct struct {
+	shard  *Shard
+	rows   *sql.Rows
+	cols   []merge.Column
+	ptrs   []any
+	err    error
+	closed bool
+}
+
+var _ merge.Iterator = (*Direct)(nil)
+
+// QueryDirect runs a query on a shard and returns its rows.
+func QueryDirect(ctx context.Context, s *Shard, q Querier, query string, args []any) (*Direct, error) {
+	rows, err := s.Backend.query(ctx, q, query, args)
+	if err != nil {
+		return nil, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
+	}
+	cols, err := columnsOf(rows, s.Backend.Dialect)
+	if err != nil {
+		rows.Close()
+		return nil, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
+	}
+	return &Direct{shard: s, rows: rows, cols: cols, ptrs: make([]any, len(cols))}, nil
+}
+
+// Columns describes the rows.
+func (d *Direct) Columns() []merge.Column { return d.cols }
+
+// Next returns the next row, or io.EOF after the last.
+func (d *Direct) Next() (merge.Row, error) {
+	if d.err != nil {
+		return nil, d.err
+	}
+	if !d.rows.Next() {
+		if err := d.rows.Err(); err != nil {
+			d.err = &Error{Keyspace: d.shard.Keyspace, Shard: d.shard.Name, Err: err}
+		} else {
+			d.err = io.EOF
+		}
+		d.rows.Close()
+		return nil, d.err
+	}
+	row := make(merge.Row, len(d.cols))
+	for i := range row {
+		d.ptrs[i] = &row[i]
+	}
+	if err := d.rows.Scan(d.ptrs...); err != nil {
+		d.err = &Error{Keyspace: d.shard.Keyspace, Shard: d.shard.Name, Err: err}
+		d.rows.Close()
+		return nil, d.err
+	}
+	return row, nil
+}
+
+// Close closes the rows.
+func (d *Direct) Close() error {
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	if d.err == nil {
+		d.err = errors.New("vitessdo: rows are closed")
+	}
+	return d.rows.Close()
+}
