@@ -97,7 +97,7 @@ func runBank(t *testing.T, e engine, mode string, d time.Duration) {
 	accounts := openAccounts(t, db)
 	shards := env.shards("bank")
 
-	var transfers, retries, declined atomic.Int64
+	var transfers, retries, declined, mostAttempts atomic.Int64
 	var failMu sync.Mutex
 	var failures []string
 	stop := time.Now().Add(d)
@@ -111,7 +111,7 @@ func runBank(t *testing.T, e engine, mode string, d time.Duration) {
 				from, to := pickPair(rng, accounts)
 				amount := 1 + rng.Int64N(50)
 				id := int64(w)*1_000_000_000 + n
-				for attempt := 0; ; attempt++ {
+				for attempt := 1; ; attempt++ {
 					ok, err := transfer(db, id, from, to, amount, ordered, rng)
 					if err == nil {
 						if ok {
@@ -119,11 +119,15 @@ func runBank(t *testing.T, e engine, mode string, d time.Duration) {
 						} else {
 							declined.Add(1)
 						}
+						for m := mostAttempts.Load(); int64(attempt) > m && !mostAttempts.CompareAndSwap(m, int64(attempt)); m = mostAttempts.Load() {
+						}
 						break
 					}
-					if retryable(err) && attempt < 50 {
+					// Retry lock conflicts, backing off with jitter, for as
+					// long as the run lasts and a little more.
+					if retryable(err) && time.Now().Before(stop.Add(10*time.Second)) {
 						retries.Add(1)
-						time.Sleep(time.Duration(rng.IntN(5)+1) * time.Millisecond)
+						time.Sleep(time.Duration(1+rng.IntN(min(2*attempt, 50))) * time.Millisecond)
 						continue
 					}
 					failMu.Lock()
@@ -139,8 +143,8 @@ func runBank(t *testing.T, e engine, mode string, d time.Duration) {
 		t.Error(f)
 	}
 	secs := d.Seconds()
-	t.Logf("%s over %d shards, %d goroutines: %d transfers in %v (%.0f/s), %d declined for funds, %d retried after a lock conflict",
-		mode, len(shards), bankWorkers, transfers.Load(), d, float64(transfers.Load())/secs, declined.Load(), retries.Load())
+	t.Logf("%s over %d shards, %d goroutines: %d transfers in %v (%.0f/s), %d declined for funds, %d retried after a lock conflict (at most %d attempts for one transfer)",
+		mode, len(shards), bankWorkers, transfers.Load(), d, float64(transfers.Load())/secs, declined.Load(), retries.Load(), mostAttempts.Load())
 
 	var total, ledgerRows int64
 	if err := db.QueryRow("SELECT SUM(balance) FROM accounts").Scan(&total); err != nil {
