@@ -249,6 +249,8 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	}
 	topo := ip.p.topo
 	ks := ip.table.Keyspace.Name
+	// dests are the rows' primary vindex destinations (sharded tables).
+	var dests []key.Destination
 	switch {
 	case ip.rows == nil || !ip.table.IsSharded() && ip.table.Type != TypeReference:
 		sh := topo.Shards(ks)[0]
@@ -266,7 +268,11 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 			out.queries = append(out.queries, q)
 		}
 	default:
-		qs, err := ip.shardInserts(ctx, vc, args, extra, dryRun)
+		dests, err = ip.keyspaceIDs(ctx, vc, args, extra)
+		if err != nil {
+			return out, err
+		}
+		qs, err := ip.shardInserts(dests, args, extra)
 		if err != nil {
 			return out, err
 		}
@@ -275,7 +281,7 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	if dryRun {
 		return out, nil
 	}
-	results, err := ip.exec(ctx, vc, args, extra, out.queries)
+	results, err := ip.exec(ctx, vc, args, extra, dests, out.queries)
 	if err != nil {
 		return out, err
 	}
@@ -327,13 +333,13 @@ func (ip *insertPlan) unshardedQuery(sh *shard.Shard, args []any, extra map[stri
 
 // exec runs the shard inserts, with the owned lookup rows first, all or
 // none.
-func (ip *insertPlan) exec(ctx context.Context, vc Cursor, args []any, extra map[string]any, qs []ShardQuery) ([]shard.Result, error) {
+func (ip *insertPlan) exec(ctx context.Context, vc Cursor, args []any, extra map[string]any, dests []key.Destination, qs []ShardQuery) ([]shard.Result, error) {
 	if len(qs) == 1 && len(ip.table.Owned) == 0 {
 		return vc.ExecShards(ctx, qs)
 	}
 	var results []shard.Result
 	err := vc.Atomic(ctx, func(ctx context.Context) error {
-		if err := ip.createLookups(ctx, vc, args, extra); err != nil {
+		if err := ip.createLookups(ctx, vc, args, extra, dests); err != nil {
 			return err
 		}
 		var err error
@@ -453,11 +459,7 @@ func (ip *insertPlan) keyspaceIDs(ctx context.Context, vc Cursor, args []any, ex
 
 // shardInserts splits the rows by shard: one INSERT per shard holding
 // that shard's rows.
-func (ip *insertPlan) shardInserts(ctx context.Context, vc Cursor, args []any, extra map[string]any, dryRun bool) ([]ShardQuery, error) {
-	dests, err := ip.keyspaceIDs(ctx, vc, args, extra)
-	if err != nil {
-		return nil, err
-	}
+func (ip *insertPlan) shardInserts(dests []key.Destination, args []any, extra map[string]any) ([]ShardQuery, error) {
 	ks := ip.table.Keyspace.Name
 	byShard := map[*shard.Shard][]int{}
 	var order []*shard.Shard
@@ -506,13 +508,9 @@ func (ip *insertPlan) shardInserts(ctx context.Context, vc Cursor, args []any, e
 }
 
 // createLookups inserts the rows of the lookup vindexes the table owns.
-func (ip *insertPlan) createLookups(ctx context.Context, vc Cursor, args []any, extra map[string]any) error {
+func (ip *insertPlan) createLookups(ctx context.Context, vc Cursor, args []any, extra map[string]any, dests []key.Destination) error {
 	if len(ip.table.Owned) == 0 {
 		return nil
-	}
-	dests, err := ip.keyspaceIDs(ctx, vc, args, extra)
-	if err != nil {
-		return err
 	}
 	ksids := make([][]byte, len(dests))
 	for i, d := range dests {
