@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/route"
 )
 
@@ -289,11 +290,13 @@ func (c *conn) Ping(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// sessionTarget identifies what a plan depends on in the session.
-func sessionTarget(s *route.Session) string {
-	t := s.Keyspace + ":" + s.Shard
-	if s.KeyRange != nil {
-		t += "[" + s.KeyRange.String() + "]"
-	}
-	return t
+// target is what a plan depends on in the session: its default keyspace
+// and its shard or key-range target.
+type target struct {
+	keyspace, shard string
+	keyRange        *key.KeyRange
+}
+
+func sessionTarget(s *route.Session) target {
+	return target{keyspace: s.Keyspace, shard: s.Shard, keyRange: s.KeyRange}
 }

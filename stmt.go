@@ -14,7 +14,7 @@ type stmt struct {
 	c      *conn
 	query  string
 	plan   route.Plan
-	target string // the session target the plan was made for
+	target target // the session target the plan was made for
 	nargs  int
 	closed bool
 }

@@ -11,19 +11,27 @@ type planCache struct {
 	mu    sync.Mutex
 	size  int
 	ll    *list.List
-	items map[string]*list.Element
+	items map[planKey]*list.Element
+}
+
+// planKey is what a plan depends on: the SQL text and the session's
+// target (its default keyspace resolves unqualified tables; a shard or key
+// range target changes the plan's kind).
+type planKey struct {
+	keyspace, shard, keyRange string
+	sql                       string
 }
 
 type cacheEntry struct {
-	key  string
+	key  planKey
 	plan Plan
 }
 
 func newPlanCache(size int) *planCache {
-	return &planCache{size: size, ll: list.New(), items: map[string]*list.Element{}}
+	return &planCache{size: size, ll: list.New(), items: map[planKey]*list.Element{}}
 }
 
-func (c *planCache) get(key string) (Plan, bool) {
+func (c *planCache) get(key planKey) (Plan, bool) {
 	if c.size <= 0 {
 		return nil, false
 	}
@@ -37,7 +45,7 @@ func (c *planCache) get(key string) (Plan, bool) {
 	return e.Value.(*cacheEntry).plan, true
 }
 
-func (c *planCache) put(key string, p Plan) {
+func (c *planCache) put(key planKey, p Plan) {
 	if c.size <= 0 {
 		return
 	}
@@ -67,5 +75,5 @@ func (c *planCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.ll.Init()
-	c.items = map[string]*list.Element{}
+	c.items = map[planKey]*list.Element{}
 }

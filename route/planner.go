@@ -55,21 +55,12 @@ func (p *Planner) Plan(sql string, s *Session) (Plan, error) {
 // CacheLen returns how many plans the cache holds.
 func (p *Planner) CacheLen() int { return p.cache.len() }
 
-func cacheKey(sql string, s *Session) string {
-	if s.Keyspace == "" && !s.Targeted() {
-		return sql
-	}
-	var b strings.Builder
-	b.WriteString(s.Keyspace)
-	if s.Shard != "" {
-		b.WriteString(":" + s.Shard)
-	}
+func cacheKey(sql string, s *Session) planKey {
+	k := planKey{keyspace: s.Keyspace, shard: s.Shard, sql: sql}
 	if s.KeyRange != nil {
-		b.WriteString("[" + s.KeyRange.String() + "]")
+		k.keyRange = s.KeyRange.String()
 	}
-	b.WriteByte(0)
-	b.WriteString(sql)
-	return b.String()
+	return k
 }
 
 // build plans a statement.
