@@ -16,7 +16,7 @@ import (
 // run on the sharded database and on the oracle and compared. A seed
 // names one statement: -querygen.seed=S -querygen.n=1 replays it.
 var (
-	queryGenN    = flag.Int("querygen.n", 0, "random queries per engine (default 400, 100 with -short)")
+	queryGenN    = flag.Int("querygen.n", 0, "random queries per engine (default 2000, 100 with -short)")
 	queryGenSeed = flag.Int64("querygen.seed", 1, "seed of the first random query")
 )
 
@@ -812,7 +812,7 @@ func (st *genStats) report(t testing.TB, engine string) {
 func TestQueryGenShardedEqualsOneDatabase(t *testing.T) {
 	n := *queryGenN
 	if n == 0 {
-		n = 400
+		n = 2000
 		if testing.Short() {
 			n = 100
 		}
