@@ -450,32 +450,9 @@ func sqliteArith(op exprOp, a, b any) any {
 	x, xi := a.(int64)
 	y, yi := b.(int64)
 	if xi && yi {
-		var r int64
-		ok := true
-		switch op {
-		case opAdd:
-			r, ok = addInt64(x, y)
-		case opSub:
-			r, ok = subInt64(x, y)
-		case opMul:
-			r, ok = mulInt64(x, y)
-		case opDiv:
-			if y == 0 {
-				return nil
-			}
-			if y == -1 && x == math.MinInt64 {
-				ok = false
-			} else {
-				r = x / y
-			}
-		case opMod:
-			if y == 0 {
-				return nil
-			}
-			if y == -1 {
-				y = 1
-			}
-			r = x % y
+		r, ok, byZero := intArith(op, x, y)
+		if byZero {
+			return nil
 		}
 		if ok {
 			return r
@@ -558,8 +535,21 @@ func pgArith(op exprOp, a, b any) (any, error) {
 	if !ok1 || !ok2 {
 		return nil, operatorError(op, a, b)
 	}
-	var r int64
-	ok := true
+	r, ok, byZero := intArith(op, x, y)
+	if byZero {
+		return nil, ErrDivisionByZero
+	}
+	if !ok {
+		return nil, ErrBigintOutOfRange
+	}
+	return r, nil
+}
+
+// intArith is integer arithmetic as both engines do it: truncating
+// division, a remainder with the dividend's sign (x % -1 is 0), and ok
+// false when the result leaves the int64 range; byZero reports a division
+// or remainder by zero, which each engine answers its own way.
+func intArith(op exprOp, x, y int64) (r int64, ok, byZero bool) {
 	switch op {
 	case opAdd:
 		r, ok = addInt64(x, y)
@@ -569,25 +559,22 @@ func pgArith(op exprOp, a, b any) (any, error) {
 		r, ok = mulInt64(x, y)
 	case opDiv:
 		if y == 0 {
-			return nil, ErrDivisionByZero
+			return 0, false, true
 		}
 		if y == -1 && x == math.MinInt64 {
-			ok = false
-		} else {
-			r = x / y
+			return 0, false, false
 		}
+		r, ok = x/y, true
 	case opMod:
 		if y == 0 {
-			return nil, ErrDivisionByZero
+			return 0, false, true
 		}
 		if y != -1 {
 			r = x % y
 		}
+		ok = true
 	}
-	if !ok {
-		return nil, ErrBigintOutOfRange
-	}
-	return r, nil
+	return r, ok, false
 }
 
 func pgFloat(v any) (float64, bool) {
