@@ -63,9 +63,15 @@ func (h *ConsistentHash) Shard(v any) (string, bool, error) {
 
 // Map returns the shard of each value.
 func (h *ConsistentHash) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
+	return mapShards(values, h.Shard)
+}
+
+// mapShards maps values through a vindex that picks shards: one
+// DestinationShard per value, or DestinationNone where it picks none.
+func mapShards(values []any, shardOf func(any) (string, bool, error)) ([]key.Destination, error) {
 	out := make([]key.Destination, len(values))
 	for i, v := range values {
-		shard, ok, err := h.Shard(v)
+		shard, ok, err := shardOf(v)
 		if err != nil {
 			return nil, err
 		}

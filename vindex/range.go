@@ -281,19 +281,7 @@ func floatPosition(f float64) (int64, int, error) {
 
 // Map returns the shard of each value.
 func (r *Range) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
-	out := make([]key.Destination, len(values))
-	for i, v := range values {
-		shard, ok, err := r.Shard(v)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			out[i] = key.DestinationNone{}
-			continue
-		}
-		out[i] = key.DestinationShard(shard)
-	}
-	return out, nil
+	return mapShards(values, r.Shard)
 }
 
 // Verify is an error: range gives shards, not keyspace ids, so it can be a
