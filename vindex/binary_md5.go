@@ -50,8 +50,7 @@ func (b *BinaryMD5) Hash(v any) ([]byte, error) {
 
 // Map returns the keyspace id of each value.
 func (b *BinaryMD5) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
-	out := make([]key.Destination, len(values))
-	ids := make([]byte, md5.Size*len(values))
+	out, ids := destinations(len(values), md5.Size)
 	var scratch []byte
 	for i, v := range values {
 		text, err := sqlText(scratch, v)

@@ -151,7 +151,7 @@ func (cl *consistentLookup) Create(ctx context.Context, c Cursor, rows [][]any, 
 		return err
 	}
 	for i, row := range rows {
-		if cl.ignoreNulls && hasNull(row) {
+		if cl.ignoreNulls && nullColumn(row) >= 0 {
 			continue
 		}
 		if err := cl.takeOver(ctx, sc, row, ksids[i]); err != nil {
@@ -268,15 +268,6 @@ func (v *ConsistentLookupUnique) Map(ctx context.Context, c Cursor, values []any
 		return nil, err
 	}
 	return v.mapUnique(values, ids)
-}
-
-func hasNull(row []any) bool {
-	for _, v := range row {
-		if v == nil {
-			return true
-		}
-	}
-	return false
 }
 
 func describeRow(row []any) string {

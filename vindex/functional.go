@@ -71,3 +71,17 @@ func keyRangeFromPrefix(prefix []byte) key.Destination {
 	}
 	return key.DestinationKeyRange{Start: bytes.Clone(prefix), End: end}
 }
+
+// destinations allocates the result of mapping n values with room for
+// their keyspace ids of size bytes each. A single value, the point query,
+// costs one allocation for both.
+func destinations(n, size int) ([]key.Destination, []byte) {
+	if n == 1 && size <= 16 {
+		one := new(struct {
+			out [1]key.Destination
+			ids [16]byte
+		})
+		return one.out[:], one.ids[:size:size]
+	}
+	return make([]key.Destination, n), make([]byte, n*size)
+}

@@ -106,8 +106,7 @@ func (h *Hash) Hash(v any) ([]byte, error) {
 // Map returns the keyspace id of each integer value, DestinationNone for
 // the others.
 func (h *Hash) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
-	out := make([]key.Destination, len(values))
-	ids := make([]byte, 8*len(values)) // one allocation for every keyspace id
+	out, ids := destinations(len(values), 8)
 	for i, v := range values {
 		n, kind, err := toUint64(v, true)
 		if err != nil {

@@ -174,7 +174,7 @@ func TestReversibleVindexesRoundTrip(t *testing.T) {
 	}
 }
 
-func TestHashHelpersInvertEachOther(t *testing.T) {
+func TestHashUint64AndUnhashKeyspaceIDInvertEachOther(t *testing.T) {
 	for _, n := range []uint64{0, 1, 42, 1 << 63, 18446744073709551615} {
 		back, err := UnhashKeyspaceID(HashUint64(n))
 		if err != nil || back != n {

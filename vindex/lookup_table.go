@@ -349,7 +349,7 @@ func (l *lookupTable) create(ctx context.Context, c Cursor, rows [][]any, ksids 
 		if len(row) != len(l.from) {
 			return l.errorf("create: a row of %d values for the %d \"from\" columns %s", len(row), len(l.from), strings.Join(l.from, ", "))
 		}
-		if col := slices.Index(row, nil); col >= 0 {
+		if col := nullColumn(row); col >= 0 {
 			if l.ignoreNulls {
 				continue
 			}
@@ -401,12 +401,12 @@ func (l *lookupTable) create(ctx context.Context, c Cursor, rows [][]any, ksids 
 	}
 	if l.upsert {
 		q.WriteString(" on duplicate key update ")
-		for _, col := range append(slices.Clone(l.from), l.to) {
-			fmt.Fprintf(&q, "%s = values(%s), ", quoteIdent(col), quoteIdent(col))
+		for i, col := range append(slices.Clone(l.from), l.to) {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "%s = values(%s)", quoteIdent(col), quoteIdent(col))
 		}
-		s := strings.TrimSuffix(q.String(), ", ")
-		q.Reset()
-		q.WriteString(s)
 	}
 	if _, err := l.write(ctx, c, order, q.String(), args...); err != nil {
 		return l.wrap("create", err)
@@ -471,6 +471,16 @@ func (l *lookupTable) writeOrder() CommitOrder {
 		return CommitAutocommit
 	}
 	return CommitNormal
+}
+
+// nullColumn returns the index of the first NULL in row, or -1.
+func nullColumn(row []any) int {
+	for i, v := range row {
+		if v == nil {
+			return i
+		}
+	}
+	return -1
 }
 
 // binaryKeyspaceID reads a keyspace id stored as bytes.

@@ -38,8 +38,7 @@ func (*Null) NeedsCursor() bool { return false }
 
 // Map returns the keyspace id 0x00 for every value.
 func (n *Null) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
-	out := make([]key.Destination, len(values))
-	ids := make([]byte, len(values))
+	out, ids := destinations(len(values), 1)
 	for i := range values {
 		out[i] = key.DestinationKeyspaceID(ids[i : i+1 : i+1])
 	}

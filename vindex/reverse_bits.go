@@ -56,8 +56,7 @@ func (r *ReverseBits) Hash(v any) ([]byte, error) {
 
 // Map returns the keyspace id of each value.
 func (r *ReverseBits) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
-	out := make([]key.Destination, len(values))
-	ids := make([]byte, 8*len(values))
+	out, ids := destinations(len(values), 8)
 	for i, v := range values {
 		num, kind, err := toUint64(v, false)
 		if err != nil {

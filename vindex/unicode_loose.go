@@ -85,8 +85,7 @@ func (u *UnicodeLooseMD5) Hash(v any) ([]byte, error) {
 func (u *UnicodeLooseMD5) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
 	cb := u.loose.get()
 	defer u.loose.put(cb)
-	out := make([]key.Destination, len(values))
-	ids := make([]byte, md5.Size*len(values))
+	out, ids := destinations(len(values), md5.Size)
 	for i, v := range values {
 		k, err := cb.key(v)
 		if err != nil {
@@ -132,8 +131,7 @@ func (u *UnicodeLooseXXHash) Hash(v any) ([]byte, error) {
 func (u *UnicodeLooseXXHash) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
 	cb := u.loose.get()
 	defer u.loose.put(cb)
-	out := make([]key.Destination, len(values))
-	ids := make([]byte, 8*len(values))
+	out, ids := destinations(len(values), 8)
 	for i, v := range values {
 		k, err := cb.key(v)
 		if err != nil {

@@ -58,8 +58,7 @@ func (x *XXHash) Hash(v any) ([]byte, error) {
 
 // Map returns the keyspace id of each value.
 func (x *XXHash) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
-	out := make([]key.Destination, len(values))
-	ids := make([]byte, 8*len(values))
+	out, ids := destinations(len(values), 8)
 	for i, v := range values {
 		sum, err := xxhashOf(v)
 		if err != nil {
