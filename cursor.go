@@ -49,20 +49,45 @@ func (c *conn) StreamShards(ctx context.Context, qs []route.ShardQuery) ([]merge
 		}
 		return []merge.Iterator{d}, nil
 	}
+	// Statements known to be slow start first, each on a goroutine of its
+	// own; the quick ones then run one after another on this goroutine
+	// while those work.
 	lim := shard.NewLimiter(c.e.limit)
-	streams := make([]*shard.Stream, 0, len(qs))
+	streams := make([]*shard.Stream, len(qs))
 	closeAll := func() {
 		for _, s := range streams {
-			s.Close()
+			if s != nil {
+				s.Close()
+			}
 		}
 	}
-	for _, q := range qs {
+	ons := make([]shard.Querier, len(qs))
+	for i, q := range qs {
 		on, err := c.querier(ctx, q.Shard)
 		if err != nil {
+			return nil, err
+		}
+		ons[i] = on
+	}
+	quick := make([]bool, len(qs))
+	for i, q := range qs {
+		if quick[i] = shard.Quick(q.Shard, q.SQL); !quick[i] {
+			streams[i] = shard.Query(ctx, q.Shard, ons[i], lim, q.SQL, q.Args)
+		}
+	}
+	for i, q := range qs {
+		if !quick[i] {
+			continue
+		}
+		st, ok := shard.QueryInline(ctx, q.Shard, ons[i], q.SQL, q.Args)
+		if !ok {
+			st = shard.Query(ctx, q.Shard, ons[i], lim, q.SQL, q.Args)
+		} else if err := st.Wait(); err != nil {
+			st.Close()
 			closeAll()
 			return nil, err
 		}
-		streams = append(streams, shard.Query(ctx, q.Shard, on, lim, q.SQL, q.Args))
+		streams[i] = st
 	}
 	its := make([]merge.Iterator, len(streams))
 	for i, s := range streams {

@@ -44,6 +44,8 @@ type Backend struct {
 	identities map[string]string
 	// stmts holds prepared statements (SQLite).
 	stmts stmtCache
+	// costs holds how long statements took, to run quick ones inline.
+	costs queryCosts
 	// schemaGen counts the DDL statements run through the backend (see
 	// ForgetSchema); PostgreSQL connections refresh their statement
 	// caches when it moves.
