@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	syncatomic "sync/atomic"
 	"time"
 )
 
@@ -46,6 +47,8 @@ type Backend struct {
 	stmts stmtCache
 	// costs holds how long statements took, to run quick ones inline.
 	costs queryCosts
+	// maxOpen is the pool's bound (budget.go).
+	maxOpen syncatomic.Int64
 	// schemaGen counts the DDL statements run through the backend (see
 	// ForgetSchema); PostgreSQL connections refresh their statement
 	// caches when it moves.
@@ -69,17 +72,12 @@ func Open(rawURL string, opts PoolOptions) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.MaxOpenConns > 0 {
-		b.DB.SetMaxOpenConns(opts.MaxOpenConns)
-	}
-	idle := opts.MaxIdleConns
-	if idle == 0 {
-		idle = 4
-	}
-	b.DB.SetMaxIdleConns(idle)
 	if opts.ConnMaxLifetime > 0 {
 		b.DB.SetConnMaxLifetime(opts.ConnMaxLifetime)
 	}
+	// Pool sizes: the DSN's, within the process's connection budget
+	// (budget.go).
+	b.joinBudget(opts)
 	return b, nil
 }
 
@@ -98,6 +96,7 @@ func wrap(c driver.Connector, url string, w func(string, driver.Connector) drive
 
 // Close closes the backend's pool.
 func (b *Backend) Close() error {
+	b.leaveBudget()
 	b.stmts.closeStmts()
 	if b.keep != nil {
 		b.keep.Close()

@@ -80,6 +80,10 @@ type Stream struct {
 	pos    int
 	err    error
 	closed bool
+
+	// conn, when set, is the connection the query runs on, taken for it
+	// (see QueryOn) and given back when its rows end.
+	conn *sql.Conn
 }
 
 var _ merge.Iterator = (*Stream)(nil)
@@ -110,8 +114,26 @@ func (st *Stream) wrap(err error) error {
 	return &Error{Keyspace: st.shard.Keyspace, Shard: st.shard.Name, Err: err}
 }
 
+// QueryOn is Query on a connection taken from the shard's pool for this
+// query alone: the stream closes it when its rows end.
+func QueryOn(ctx context.Context, s *Shard, conn *sql.Conn, lim Limiter, query string, args []any) *Stream {
+	ctx, cancel := context.WithCancel(ctx)
+	st := newStream(s, cancel)
+	st.conn = conn
+	go st.run(ctx, conn, lim, query, args)
+	return st
+}
+
+// release gives back the stream's own connection, if it has one.
+func (st *Stream) release() {
+	if st.conn != nil {
+		st.conn.Close()
+	}
+}
+
 // fail ends a stream that could not start.
 func (st *Stream) fail(err error) {
+	st.release()
 	st.startErr = st.wrap(err)
 	close(st.header)
 	close(st.batches)
@@ -151,6 +173,7 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 func (st *Stream) fetch(ctx context.Context, rows *sql.Rows, lim Limiter, size int, first func(exhausted bool)) {
 	defer close(st.done)
 	defer close(st.batches)
+	defer st.release()
 	defer rows.Close()
 	n := len(st.cols)
 	ptrs := make([]any, n)
