@@ -324,7 +324,7 @@ func (ip *insertPlan) unshardedQuery(sh *shard.Shard, args []any, extra map[stri
 	if err != nil {
 		return ShardQuery{}, err
 	}
-	sql, bound, err := rt.Bind(bindVars(args, extra))
+	sql, bound, err := rt.BindArgs(args, extra)
 	if err != nil {
 		return ShardQuery{}, err
 	}
