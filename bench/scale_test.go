@@ -18,11 +18,14 @@ func eachShardCount(b *testing.B, run func(b *testing.B, f *fixture)) {
 }
 
 func BenchmarkScalePointSelect(b *testing.B) {
-	eachShardCount(b, func(b *testing.B, f *fixture) { pair(b, pairConfig{}, pointSelect(bg, f)) })
+	eachShardCount(b, func(b *testing.B, f *fixture) {
+		// Warm every shard: its connection and prepared statement.
+		pair(b, pairConfig{warm: 8 * f.shards}, pointSelect(bg, f))
+	})
 }
 
 func BenchmarkScaleEmptyScatter(b *testing.B) {
-	eachShardCount(b, func(b *testing.B, f *fixture) { pair(b, pairConfig{round: 20, warm: 5}, emptyScatter(bg, f)) })
+	eachShardCount(b, func(b *testing.B, f *fixture) { pair(b, pairConfig{round: 20, warm: 20}, emptyScatter(bg, f)) })
 }
 
 func BenchmarkScaleInsert100(b *testing.B) {
