@@ -18,6 +18,10 @@ import (
 // its rows, from the query to the last, read in less.
 const inlineBelow = 50 * time.Microsecond
 
+// firstRunSlow is the time over which a statement's first run marks it
+// slow.
+const firstRunSlow = 1 * time.Millisecond
+
 // QueryInline runs a query on the caller's goroutine and reads its first
 // batch of rows. If they end there, the rows are closed (the connection
 // goes back to its pool) and the Stream holds them; otherwise a goroutine
@@ -123,6 +127,10 @@ func (c *queryCosts) record(query string, d time.Duration, exhausted bool) {
 	}
 	if old, ok := c.m[query]; ok {
 		d = (old + d) / 2
+	} else if d < firstRunSlow {
+		// A statement's first run on a backend prepares it and may open
+		// a connection: only a very slow one counts against it.
+		d = inlineBelow / 2
 	}
 	c.m[query] = d
 	c.mu.Unlock()
