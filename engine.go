@@ -78,6 +78,9 @@ func openTopology(cfg *Config, vs *route.VSchema, vschemaDir string) (*shard.Top
 	}
 	memoryID := memoryCounter.Add(1)
 	pool := shard.PoolOptions{MaxOpenConns: cfg.MaxOpenConns, MaxIdleConns: cfg.MaxIdleConns, ConnMaxLifetime: cfg.ConnMaxLifetime, WrapConnector: cfg.WrapConnector}
+	// Memory flat in the shard count: with many SQLite shards each
+	// connection gets a smaller page cache.
+	pool.SQLiteCacheKiB = shard.CacheKiBFor(countShards(vs))
 	for _, ksName := range vs.KeyspaceNames() {
 		ks := vs.Keyspace(ksName)
 		for i, name := range ks.Shards {
@@ -99,6 +102,15 @@ func openTopology(cfg *Config, vs *route.VSchema, vschemaDir string) (*shard.Top
 		}
 	}
 	return shard.NewTopology(shards), nil
+}
+
+// countShards returns how many shards the VSchema lists.
+func countShards(vs *route.VSchema) int {
+	n := 0
+	for _, ks := range vs.KeyspaceNames() {
+		n += len(vs.Keyspace(ks).Shards)
+	}
+	return n
 }
 
 func shardURL(cfg *Config, ks *route.Keyspace, name, vschemaDir string, memoryID int64) (string, error) {

@@ -22,6 +22,21 @@ type PoolOptions struct {
 	// failures injected in tests. url is the backend URL with any
 	// password redacted.
 	WrapConnector func(url string, c driver.Connector) driver.Connector
+	// SQLiteCacheKiB, when positive, is the page cache of each SQLite
+	// connection (PRAGMA cache_size), unless the URL sets one: a
+	// topology of many shards gives each a smaller cache, so that memory
+	// does not grow with the shard count (see CacheKiBFor).
+	SQLiteCacheKiB int
+}
+
+// CacheKiBFor returns the SQLite page cache of each connection for a
+// topology of n SQLite shards: SQLite's default of 2,000 KiB up to 32
+// shards, then 64 MiB shared among them, at least 128 KiB each.
+func CacheKiBFor(n int) int {
+	if n <= 0 {
+		return 2000
+	}
+	return max(128, min(2000, 64*1024/n))
 }
 
 // Backend is the database that stores one or more shards: a *sql.DB pool
@@ -63,7 +78,7 @@ func Open(rawURL string, opts PoolOptions) (*Backend, error) {
 	var err error
 	switch {
 	case strings.HasPrefix(rawURL, "sqlite:"):
-		b, err = openSQLiteBackend(rawURL, opts.WrapConnector)
+		b, err = openSQLiteBackend(rawURL, opts.WrapConnector, opts.SQLiteCacheKiB)
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
 		b, err = openPostgresBackend(rawURL, opts.WrapConnector)
 	default:

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"database/sql/driver"
@@ -36,7 +37,7 @@ var sqlitePragmas = []struct{ name, value string }{
 // openSQLiteBackend opens sqlite:PATH[?params]. PATH ":memory:" is rewritten by
 // the caller into a named in-memory database (sqlite:/NAME?vfs=memdb),
 // which every connection of the pool shares.
-func openSQLiteBackend(rawURL string, wrapper func(string, driver.Connector) driver.Connector) (*Backend, error) {
+func openSQLiteBackend(rawURL string, wrapper func(string, driver.Connector) driver.Connector, cacheKiB int) (*Backend, error) {
 	rest := strings.TrimPrefix(rawURL, "sqlite:")
 	rest = strings.TrimPrefix(rest, "//")
 	path, query, _ := strings.Cut(rest, "?")
@@ -61,6 +62,9 @@ func openSQLiteBackend(rawURL string, wrapper func(string, driver.Connector) dri
 			continue
 		}
 		params.Add("_pragma", p.name+"("+p.value+")")
+	}
+	if cacheKiB > 0 && !set["cache_size"] {
+		params.Add("_pragma", "cache_size(-"+strconv.Itoa(cacheKiB)+")")
 	}
 	if !params.Has("_txlock") {
 		params.Set("_txlock", "immediate")
