@@ -34,6 +34,15 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 		return nil, false
 	}
 	st = newStream(s, nil)
+	if b.Dialect == PostgreSQL {
+		// pgx reads a result to its end when its rows close under a
+		// live context: a stream handed to a goroutine must be able to
+		// cancel its query. (SQLite stops at once, and its interrupt
+		// watcher would cost a goroutine per statement.)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		st.cancel = cancel
+	}
 	start := time.Now()
 	rows, err := b.query(ctx, q, query, args)
 	if err != nil {
@@ -75,9 +84,10 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 	// goroutine reads on, stopped by Close through its own context.
 	b.costs.record(query, time.Since(start), false)
 	st.batches <- batch
-	fctx, cancel := context.WithCancel(ctx)
-	st.cancel = cancel
-	go st.fetch(fctx, rows, nil, 2*firstBatch, nil)
+	if st.cancel == nil {
+		ctx, st.cancel = context.WithCancel(ctx)
+	}
+	go st.fetch(ctx, rows, nil, 2*firstBatch, nil)
 	return st, true
 }
 
