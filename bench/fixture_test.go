@@ -44,9 +44,11 @@ var tableDDL = []string{
 // rows, of one engine.
 type fixture struct {
 	vt, one *sql.DB
-	shards  int
-	rows    int
-	engine  string
+	// shardURLs are the shards' backend URLs, in key-range order.
+	shardURLs []string
+	shards    int
+	rows      int
+	engine    string
 }
 
 func (f *fixture) db(side int) *sql.DB {
@@ -303,7 +305,7 @@ func openFixture(b *testing.B, names, urls []string, oneURL string, rows int, en
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &fixture{vt: vt, one: one.DB, shards: len(names), rows: rows, engine: engine}
+	return &fixture{vt: vt, one: one.DB, shardURLs: urls, shards: len(names), rows: rows, engine: engine}
 }
 
 // postgresFixture returns 4 PostgreSQL shards, one schema each, and one

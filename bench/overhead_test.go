@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dot-do/vitessdo/shard"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -296,4 +297,39 @@ func BenchmarkScatterCount(b *testing.B) { f := main4(b); pair(b, pairConfig{}, 
 func BenchmarkGormPointSelect(b *testing.B) {
 	f := main4(b)
 	pair(b, pairConfig{}, gormPointSelect(b, f))
+}
+
+// BenchmarkShardStatementFloor is the floor under the point select: the
+// same prepared statement straight on the shard that holds the id
+// (through database/sql, each shard opened as vitessdo opens one)
+// against the single database. Routing adds to the shard side's cost;
+// this shows what the shards' statements themselves cost.
+func BenchmarkShardStatementFloor(b *testing.B) {
+	f := main4(b)
+	stmts := make([]*sql.Stmt, f.shards)
+	for i, url := range f.shardURLs {
+		sh, err := shard.Open(url, shard.PoolOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { sh.Close() })
+		if stmts[i], err = sh.DB.Prepare(pointQuery); err != nil {
+			b.Fatal(err)
+		}
+	}
+	one, err := f.one.Prepare(pointQuery)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { one.Close() })
+	pair(b, pairConfig{}, func(side, i int) (any, error) {
+		id := itemID(f, i)
+		st := one
+		if side == 0 {
+			st = stmts[shardOf(id, f.shards)]
+		}
+		var it item
+		err := st.QueryRowContext(bg, id).Scan(&it.name, &it.qty)
+		return it, err
+	})
 }
