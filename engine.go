@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 
@@ -55,7 +56,7 @@ func newEngine(cfg *Config) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache), limit: cfg.ScatterConcurrency}
+	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache), limit: scatterLimit(cfg.ScatterConcurrency)}
 	e.twopc = newTwoPC(topo, cfg.MaxOpenConns)
 	if cfg.Keyspace != "" && vs.Keyspace(cfg.Keyspace) != nil {
 		e.defaultKeyspace = cfg.Keyspace
@@ -102,6 +103,18 @@ func openTopology(cfg *Config, vs *route.VSchema, vschemaDir string) (*shard.Top
 		}
 	}
 	return shard.NewTopology(shards), nil
+}
+
+// scatterLimit returns a statement's bound on shards fetching at once:
+// the DSN's, else four per core (at least 8). Shard statements are
+// CPU-bound on SQLite, so more fetchers than that only queue for the
+// cores, while a fetcher waiting on a PostgreSQL server still leaves
+// room for the next.
+func scatterLimit(n int) int {
+	if n > 0 {
+		return n
+	}
+	return max(8, 4*runtime.GOMAXPROCS(0))
 }
 
 // countShards returns how many shards the VSchema lists.
