@@ -1,4 +1,4 @@
-package vitessdo
+package txn
 
 import (
 	"context"
@@ -245,7 +245,7 @@ func (c *twopc) wake() {
 }
 
 // commit commits the parts with two-phase commit; see the protocol above.
-func (c *twopc) commit(t *transaction, parts []*txPart) error {
+func (c *twopc) commit(t *Transaction, parts []*txPart) error {
 	ctx, cancel := context.WithTimeout(context.Background(), twopcTimeout)
 	defer cancel()
 	if err := c.setup(ctx); err != nil {
@@ -427,43 +427,6 @@ func (p *txPart) finish(ctx context.Context, verb string) error {
 	}
 	return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("%s: %w", strings.ToLower(verb), err)}
 }
-
-// TwoPCError reports a two-phase commit that did not end cleanly.
-// Decision says what became of the transaction: TwoPCRolledBack (no shard
-// committed, none will), TwoPCCommitted (the transaction is committed;
-// the shards in Pending still hold their prepared part, which the
-// connector commits in the background or RecoverTwoPC commits) or
-// TwoPCUnknown (recovery decides, alike for every shard).
-type TwoPCError struct {
-	// GTID identifies the transaction in the decision log and in the
-	// prepared transactions' ids (GTID_i).
-	GTID     string
-	Decision string
-	// Pending lists the shards whose prepared transaction was not
-	// confirmed finished: they may still hold it.
-	Pending []string
-	Err     error
-}
-
-func (e *TwoPCError) Error() string {
-	id := "two-phase commit"
-	if e.GTID != "" {
-		id += " " + e.GTID
-	}
-	switch e.Decision {
-	case TwoPCCommitted:
-		return fmt.Sprintf("vitessdo: %s: committed, but shards %s did not confirm COMMIT PREPARED; the connector commits what they still hold in the background (RecoverTwoPC): %v", id, listOrNone(e.Pending), e.Err)
-	case TwoPCRolledBack:
-		if len(e.Pending) > 0 {
-			return fmt.Sprintf("vitessdo: %s: rolled back (shards %s did not confirm ROLLBACK PREPARED; the connector rolls back what they still hold in the background): %v", id, listOrNone(e.Pending), e.Err)
-		}
-		return fmt.Sprintf("vitessdo: %s: rolled back on every shard: %v", id, e.Err)
-	}
-	return fmt.Sprintf("vitessdo: %s: outcome unknown: the decision could not be recorded or read back; shards %s hold prepared transactions that recovery commits or rolls back together: %v", id, listOrNone(e.Pending), e.Err)
-}
-
-// Unwrap returns the error that stopped the commit.
-func (e *TwoPCError) Unwrap() error { return e.Err }
 
 // close stops the resolver and releases the log's connections (and with
 // them the advisory lock). Prepared transactions stay for a recovery.

@@ -1,35 +1,34 @@
-package vitessdo
+package txn
 
 import (
-	"context"
 	"database/sql"
-	"database/sql/driver"
-	"errors"
-	"fmt"
 	"strings"
 )
 
-// txKind is a transaction statement given as SQL text.
-type txKind int
+// Kind is the kind of a transaction statement given as SQL text.
+type Kind int
 
+// The kinds of transaction statements.
 const (
-	txInvalid txKind = iota
-	txBegin
-	txCommit
-	txRollback
-	txSavepoint
-	txRollbackTo
-	txRelease
+	KindInvalid Kind = iota
+	KindBegin
+	KindCommit
+	KindRollback
+	KindSavepoint
+	KindRollbackTo
+	KindRelease
 )
 
-type txStatement struct {
-	kind      txKind
-	name      string // the savepoint, or what is not understood
-	readOnly  bool
-	isolation sql.IsolationLevel
+// Statement is a transaction statement given as SQL text.
+type Statement struct {
+	Kind Kind
+	// Name is the savepoint, or what is not understood (KindInvalid).
+	Name      string
+	ReadOnly  bool
+	Isolation sql.IsolationLevel
 }
 
-// txControl recognises transaction statements, which the parser does not
+// ParseControl recognises transaction statements, which the parser does not
 // fully know (SAVEPOINT, RELEASE, ROLLBACK TO) and which act on the
 // connection rather than on shards:
 //
@@ -44,11 +43,11 @@ type txStatement struct {
 // where modes, separated by commas or spaces, are READ ONLY, READ WRITE
 // and ISOLATION LEVEL {READ UNCOMMITTED | READ COMMITTED | REPEATABLE
 // READ | SNAPSHOT | SERIALIZABLE}.
-func txControl(query string) (txStatement, bool) {
+func ParseControl(query string) (Statement, bool) {
 	q := strings.TrimRight(strings.TrimSpace(query), "; \t\r\n")
 	f := strings.Fields(strings.ReplaceAll(q, ",", " , "))
 	if len(f) == 0 {
-		return txStatement{}, false
+		return Statement{}, false
 	}
 	w := strings.ToLower(f[0])
 	rest := lowerAll(f[1:])
@@ -60,7 +59,7 @@ func txControl(query string) (txStatement, bool) {
 		return beginStatement(rest), true
 	case "start":
 		if len(rest) == 0 || rest[0] != "transaction" {
-			return txStatement{}, false
+			return Statement{}, false
 		}
 		return beginStatement(rest[1:]), true
 	case "commit", "rollback":
@@ -70,49 +69,49 @@ func txControl(query string) (txStatement, bool) {
 		}
 		switch {
 		case len(r) == 0 && w == "commit":
-			return txStatement{kind: txCommit}, true
+			return Statement{Kind: KindCommit}, true
 		case len(r) == 0:
-			return txStatement{kind: txRollback}, true
+			return Statement{Kind: KindRollback}, true
 		case w == "rollback" && r[0] == "to":
 			r = r[1:]
 			if len(r) > 0 && r[0] == "savepoint" {
 				r = r[1:]
 			}
 			if len(r) == 1 {
-				return txStatement{kind: txRollbackTo, name: unquoteIdent(f[len(f)-1])}, true
+				return Statement{Kind: KindRollbackTo, Name: unquoteIdent(f[len(f)-1])}, true
 			}
 		}
-		return txStatement{kind: txInvalid, name: q}, true
+		return Statement{Kind: KindInvalid, Name: q}, true
 	case "savepoint":
 		if len(rest) == 1 {
-			return txStatement{kind: txSavepoint, name: unquoteIdent(f[1])}, true
+			return Statement{Kind: KindSavepoint, Name: unquoteIdent(f[1])}, true
 		}
-		return txStatement{kind: txInvalid, name: q}, true
+		return Statement{Kind: KindInvalid, Name: q}, true
 	case "release":
 		r := rest
 		if len(r) > 0 && r[0] == "savepoint" {
 			r = r[1:]
 		}
 		if len(r) == 1 {
-			return txStatement{kind: txRelease, name: unquoteIdent(f[len(f)-1])}, true
+			return Statement{Kind: KindRelease, Name: unquoteIdent(f[len(f)-1])}, true
 		}
-		return txStatement{kind: txInvalid, name: q}, true
+		return Statement{Kind: KindInvalid, Name: q}, true
 	}
-	return txStatement{}, false
+	return Statement{}, false
 }
 
 // beginStatement reads the modes of BEGIN or START TRANSACTION.
-func beginStatement(modes []string) txStatement {
-	st := txStatement{kind: txBegin}
-	invalid := func(i int) txStatement {
-		return txStatement{kind: txInvalid, name: "transaction mode " + strings.Join(modes[i:], " ")}
+func beginStatement(modes []string) Statement {
+	st := Statement{Kind: KindBegin}
+	invalid := func(i int) Statement {
+		return Statement{Kind: KindInvalid, Name: "transaction mode " + strings.Join(modes[i:], " ")}
 	}
 	for i := 0; i < len(modes); {
 		switch {
 		case modes[i] == ",":
 			i++
 		case hasWords(modes[i:], "read", "only"):
-			st.readOnly = true
+			st.ReadOnly = true
 			i += 2
 		case hasWords(modes[i:], "read", "write"):
 			i += 2
@@ -121,7 +120,7 @@ func beginStatement(modes []string) txStatement {
 			if n == 0 {
 				return invalid(i)
 			}
-			st.isolation = level
+			st.Isolation = level
 			i += 2 + n
 		default:
 			return invalid(i)
@@ -171,38 +170,4 @@ func unquoteIdent(s string) string {
 		return s[1 : len(s)-1]
 	}
 	return s
-}
-
-// runTxControl runs BEGIN, COMMIT, ROLLBACK and the savepoint statements
-// given as SQL text. They act like the database/sql calls. A transaction
-// begun with BEGIN belongs to the connection, so use it through sql.Conn:
-// on a *sql.DB the next statement may run on another connection, and a
-// connection that goes back to the pool with its transaction open has it
-// rolled back when it is next used (ResetSession).
-func (c *conn) runTxControl(ctx context.Context, st txStatement) error {
-	switch st.kind {
-	case txInvalid:
-		return fmt.Errorf("vitessdo: unsupported transaction statement %q", st.name)
-	case txBegin:
-		_, err := c.BeginTx(ctx, driver.TxOptions{Isolation: driver.IsolationLevel(st.isolation), ReadOnly: st.readOnly})
-		return err
-	case txCommit:
-		if c.tx == nil {
-			return nil
-		}
-		t := c.tx
-		c.endTx()
-		return noRetry(t.commit(ctx))
-	case txRollback:
-		if c.tx == nil {
-			return nil
-		}
-		t := c.tx
-		c.endTx()
-		return noRetry(t.rollback(ctx))
-	}
-	if c.tx == nil {
-		return errors.New("vitessdo: SAVEPOINT, ROLLBACK TO and RELEASE need a transaction")
-	}
-	return noRetry(c.tx.savepoint(ctx, st.kind, st.name))
 }

@@ -1,4 +1,4 @@
-package vitessdo
+package txn
 
 import (
 	"database/sql"
@@ -48,6 +48,43 @@ func listOrNone(l []string) string {
 	return strings.Join(l, ", ")
 }
 
+// TwoPCError reports a two-phase commit that did not end cleanly.
+// Decision says what became of the transaction: TwoPCRolledBack (no shard
+// committed, none will), TwoPCCommitted (the transaction is committed;
+// the shards in Pending still hold their prepared part, which the
+// connector commits in the background or RecoverTwoPC commits) or
+// TwoPCUnknown (recovery decides, alike for every shard).
+type TwoPCError struct {
+	// GTID identifies the transaction in the decision log and in the
+	// prepared transactions' ids (GTID_i).
+	GTID     string
+	Decision string
+	// Pending lists the shards whose prepared transaction was not
+	// confirmed finished: they may still hold it.
+	Pending []string
+	Err     error
+}
+
+func (e *TwoPCError) Error() string {
+	id := "two-phase commit"
+	if e.GTID != "" {
+		id += " " + e.GTID
+	}
+	switch e.Decision {
+	case TwoPCCommitted:
+		return fmt.Sprintf("vitessdo: %s: committed, but shards %s did not confirm COMMIT PREPARED; the connector commits what they still hold in the background (RecoverTwoPC): %v", id, listOrNone(e.Pending), e.Err)
+	case TwoPCRolledBack:
+		if len(e.Pending) > 0 {
+			return fmt.Sprintf("vitessdo: %s: rolled back (shards %s did not confirm ROLLBACK PREPARED; the connector rolls back what they still hold in the background): %v", id, listOrNone(e.Pending), e.Err)
+		}
+		return fmt.Sprintf("vitessdo: %s: rolled back on every shard: %v", id, e.Err)
+	}
+	return fmt.Sprintf("vitessdo: %s: outcome unknown: the decision could not be recorded or read back; shards %s hold prepared transactions that recovery commits or rolls back together: %v", id, listOrNone(e.Pending), e.Err)
+}
+
+// Unwrap returns the error that stopped the commit.
+func (e *TwoPCError) Unwrap() error { return e.Err }
+
 // TransactionError reports a statement the transaction mode refuses (the
 // transaction stays usable), a transaction mode or option that cannot be
 // given, or a transaction that was rolled back under the application: its
@@ -62,25 +99,6 @@ func (e *TransactionError) Error() string { return "vitessdo: " + e.Msg }
 
 // Unwrap returns the cause.
 func (e *TransactionError) Unwrap() error { return e.Err }
-
-// noRetry hides driver.ErrBadConn from errors.Is. database/sql runs a
-// statement again on another connection when it fails with ErrBadConn,
-// which is right only when nothing reached a shard; a shard's ErrBadConn
-// (its pool has already retried) says nothing of the other shards of the
-// statement. errors.As still finds the errors underneath.
-func noRetry(err error) error {
-	if err == nil || !errors.Is(err, driver.ErrBadConn) {
-		return err
-	}
-	return &noRetryError{err}
-}
-
-type noRetryError struct{ err error }
-
-func (e *noRetryError) Error() string { return e.err.Error() }
-
-// As looks through to the error underneath.
-func (e *noRetryError) As(target any) bool { return errors.As(e.err, target) }
 
 // brokenConnection reports an error that means a shard connection is
 // gone, with whatever transaction it held.

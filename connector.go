@@ -1,15 +1,93 @@
 package vitessdo
 
 import (
+	"context"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
+	"github.com/dot-do/vitessdo/internal/txn"
 	"github.com/dot-do/vitessdo/route"
 	"github.com/dot-do/vitessdo/shard"
 )
+
+// Connector owns what all connections of one database share: the VSchema,
+// the plan cache, the sequence caches and one connection pool per shard
+// backend. A vitessdo connection borrows shard connections from those
+// pools as its statements need them. Closing the *sql.DB closes the
+// Connector, which closes every shard pool.
+type Connector struct {
+	cfg     *Config
+	engine  *engine
+	closeMu sync.Once
+	err     error
+}
+
+var (
+	_ driver.Connector = (*Connector)(nil)
+	_ io.Closer        = (*Connector)(nil)
+)
+
+// NewConnector returns a Connector for a configuration built in Go, for
+// use with sql.OpenDB. The Config is copied; later changes to it have no
+// effect.
+func NewConnector(cfg *Config) (*Connector, error) {
+	if cfg == nil {
+		return nil, configErrorf("nil Config")
+	}
+	cfg = cfg.clone()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	e, err := newEngine(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Connector{cfg: cfg, engine: e}, nil
+}
+
+// Connect returns a new connection. It does not connect to any shard: shard
+// connections are taken from the shard pools when statements run.
+func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
+	if c.engine.closed.Load() {
+		return nil, errors.New("vitessdo: connector is closed")
+	}
+	return newConn(c.engine), nil
+}
+
+// Driver returns the vitessdo Driver.
+func (c *Connector) Driver() driver.Driver { return &Driver{} }
+
+// Close closes every shard backend's pool. database/sql calls it when the
+// *sql.DB is closed.
+func (c *Connector) Close() error {
+	c.closeMu.Do(func() {
+		c.err = c.engine.close()
+	})
+	return c.err
+}
+
+// Config returns a copy of the connector's configuration.
+func (c *Connector) Config() *Config { return c.cfg.clone() }
+
+// RecoverTwoPC runs a two-phase-commit recovery pass now: prepared
+// transactions that two-phase commits left behind on the topology's
+// PostgreSQL shards (the process stopped between PREPARE and COMMIT
+// PREPARED, or a shard was unreachable) are committed if their commit
+// decision is recorded and rolled back otherwise, unless they belong to a
+// live connector in another process. The connector runs a pass in the
+// background when it opens and after a commit that leaves work behind; a
+// program calls RecoverTwoPC to know when it is done, or to see its
+// errors. Without PostgreSQL shards it does nothing.
+func (c *Connector) RecoverTwoPC(ctx context.Context) (TwoPCRecovery, error) {
+	return c.engine.txns.RecoverTwoPC(ctx)
+}
 
 // engine is what every connection of a Connector shares: the VSchema, the
 // topology with its shard backends, and the planner with its plan cache
@@ -22,10 +100,9 @@ type engine struct {
 	closed  atomic.Bool
 	// defaultKeyspace is the session keyspace new connections start in.
 	defaultKeyspace string
-	// locks detects deadlocks between transactions on SQLite shards.
-	locks writeLocks
-	// twopc coordinates two-phase commits; nil without PostgreSQL shards.
-	twopc *twopc
+	// txns coordinates the connections' transactions: write-lock
+	// queues on SQLite shards, two-phase commit and its recovery.
+	txns *txn.Coordinator
 }
 
 // memoryCounter makes the names of private in-memory shards unique within
@@ -56,7 +133,7 @@ func newEngine(cfg *Config) (*engine, error) {
 		return nil, err
 	}
 	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache), limit: cfg.ScatterConcurrency}
-	e.twopc = newTwoPC(topo, cfg.MaxOpenConns)
+	e.txns = txn.NewCoordinator(topo, cfg.MaxOpenConns)
 	if cfg.Keyspace != "" && vs.Keyspace(cfg.Keyspace) != nil {
 		e.defaultKeyspace = cfg.Keyspace
 	} else if names := vs.KeyspaceNames(); len(names) == 1 {
@@ -129,8 +206,6 @@ func (e *engine) close() error {
 	if e.closed.Swap(true) {
 		return nil
 	}
-	if e.twopc != nil {
-		e.twopc.close()
-	}
+	e.txns.Close()
 	return e.topo.Close()
 }

@@ -1,4 +1,4 @@
-package vitessdo
+package txn
 
 import (
 	"context"
@@ -264,20 +264,4 @@ func (c *twopc) resolver() {
 		case <-retry:
 		}
 	}
-}
-
-// RecoverTwoPC runs a two-phase-commit recovery pass now: prepared
-// transactions that two-phase commits left behind on the topology's
-// PostgreSQL shards (the process stopped between PREPARE and COMMIT
-// PREPARED, or a shard was unreachable) are committed if their commit
-// decision is recorded and rolled back otherwise, unless they belong to a
-// live connector in another process. The connector runs a pass in the
-// background when it opens and after a commit that leaves work behind; a
-// program calls RecoverTwoPC to know when it is done, or to see its
-// errors. Without PostgreSQL shards it does nothing.
-func (c *Connector) RecoverTwoPC(ctx context.Context) (TwoPCRecovery, error) {
-	if c.engine.twopc == nil {
-		return TwoPCRecovery{}, nil
-	}
-	return c.engine.twopc.recover(ctx)
 }

@@ -1,4 +1,4 @@
-package vitessdo
+package txn
 
 import (
 	"context"
@@ -34,7 +34,7 @@ import (
 type writeLocks struct {
 	mu      sync.Mutex
 	holders map[*shard.Backend]lockHolder
-	waiting map[*transaction]*shard.Shard
+	waiting map[*Transaction]*shard.Shard
 }
 
 // lockWait bounds a wait in the queue, as the default busy_timeout bounds
@@ -45,7 +45,7 @@ const lockWait = 10 * time.Second
 var errLockWait = errors.New("vitessdo: lock wait timeout")
 
 type lockHolder struct {
-	t *transaction
+	t *Transaction
 	s *shard.Shard
 	// released is closed when t lets the lock go.
 	released chan struct{}
@@ -55,14 +55,14 @@ type lockHolder struct {
 // transaction of the connector holds it, t then taking it (BEGIN, then
 // took); it fails if waiting would close a cycle, if ctx ends, or after
 // lockWait.
-func (w *writeLocks) wait(ctx context.Context, t *transaction, s *shard.Shard) error {
+func (w *writeLocks) wait(ctx context.Context, t *Transaction, s *shard.Shard) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.waiting == nil {
-		w.waiting = map[*transaction]*shard.Shard{}
+		w.waiting = map[*Transaction]*shard.Shard{}
 		w.holders = map[*shard.Backend]lockHolder{}
 	}
-	self := map[*transaction]bool{}
+	self := map[*Transaction]bool{}
 	for u := t; u != nil; u = u.outer {
 		self[u] = true
 	}
@@ -75,7 +75,7 @@ func (w *writeLocks) wait(ctx context.Context, t *transaction, s *shard.Shard) e
 		if self[h.t] {
 			return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: the statement needs a transaction of its own on shard %s (a sequence reservation or an autocommit lookup write), whose write lock this transaction holds, and SQLite lets one transaction write a file at a time", s)}
 		}
-		if w.reaches(h.t, self, map[*transaction]bool{}) {
+		if w.reaches(h.t, self, map[*Transaction]bool{}) {
 			return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: shard %s is held by another transaction, which waits for a shard this transaction holds, and SQLite lets one transaction write a file at a time", h.s)}
 		}
 		if timeout == nil {
@@ -106,7 +106,7 @@ func (w *writeLocks) wait(ctx context.Context, t *transaction, s *shard.Shard) e
 // reaches reports whether from waits, through the locks it waits for and
 // their holders, for a transaction in self. A transaction also waits for
 // the transactions that run beside it (outer) while they work.
-func (w *writeLocks) reaches(from *transaction, self, seen map[*transaction]bool) bool {
+func (w *writeLocks) reaches(from *Transaction, self, seen map[*Transaction]bool) bool {
 	if self[from] {
 		return true
 	}
@@ -126,7 +126,7 @@ func (w *writeLocks) reaches(from *transaction, self, seen map[*transaction]bool
 }
 
 // within reports whether y is x or runs beside it.
-func within(y, x *transaction) bool {
+func within(y, x *Transaction) bool {
 	for u := y; u != nil; u = u.outer {
 		if u == x {
 			return true
@@ -136,7 +136,7 @@ func within(y, x *transaction) bool {
 }
 
 // took records whether t's BEGIN took the lock it was given by wait.
-func (w *writeLocks) took(t *transaction, s *shard.Shard, ok bool) {
+func (w *writeLocks) took(t *Transaction, s *shard.Shard, ok bool) {
 	if !ok {
 		w.release(t, s.Backend)
 	}
@@ -144,7 +144,7 @@ func (w *writeLocks) took(t *transaction, s *shard.Shard, ok bool) {
 
 // release records that t no longer holds b's write lock, and wakes the
 // transactions waiting for it.
-func (w *writeLocks) release(t *transaction, b *shard.Backend) {
+func (w *writeLocks) release(t *Transaction, b *shard.Backend) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if h, ok := w.holders[b]; ok && h.t == t {

@@ -1,4 +1,4 @@
-package vitessdo
+package txn
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"github.com/dot-do/vitessdo/vindex"
 )
 
-// transaction is a connection's transaction across shards. A shard joins
+// Transaction is a connection's transaction across shards. A shard joins
 // the first time a statement touches it: a connection is taken from the
 // shard's pool and a backend transaction begun on it, and both are kept
 // until commit or rollback, so later statements on that shard see the
@@ -23,16 +23,15 @@ import (
 // How the backend transactions commit is the transaction mode: one shard
 // only (single), shard by shard (multi), or two-phase commit (twopc, see
 // twopc.go).
-type transaction struct {
-	c        *conn
-	e        *engine
+type Transaction struct {
+	co       *Coordinator
 	mode     string
 	opts     sql.TxOptions
 	implicit bool
 	// outer is the transaction a detached connection's statements run
 	// beside (lookup writes in their own transaction): it waits for them,
 	// which the deadlock detector must know.
-	outer *transaction
+	outer *Transaction
 	// ctx lives as long as the transaction: the backend transactions are
 	// begun with it, so a statement's context ending does not end them.
 	ctx    context.Context
@@ -56,7 +55,7 @@ type transaction struct {
 
 // txPart is one backend transaction of the transaction.
 type txPart struct {
-	t     *transaction
+	t     *Transaction
 	shard *shard.Shard
 	order vindex.CommitOrder
 	conn  *sql.Conn
@@ -99,23 +98,43 @@ func orderRank(o vindex.CommitOrder) int {
 	return 1
 }
 
-func newTransaction(c *conn, opts driver.TxOptions) (*transaction, error) {
-	mode := c.session.TransactionMode
+// Options say how a transaction begins.
+type Options struct {
+	// Mode is Single, Multi (the default when empty) or TwoPC.
+	Mode string
+	// TxOptions are database/sql's isolation level and read-only flag.
+	TxOptions driver.TxOptions
+	// Outer is the transaction the new one runs beside, for a
+	// connection detached from another's transaction (lookup writes in
+	// a transaction of their own): the outer one waits for it.
+	Outer *Transaction
+	// Implicit marks the transaction of one autocommit statement.
+	Implicit bool
+}
+
+// Begin returns a new transaction. No shard is contacted until a
+// statement touches it. An isolation level no backend gives, and TwoPC
+// with a shard that cannot prepare, fail here.
+func (co *Coordinator) Begin(o Options) (*Transaction, error) {
+	mode := o.Mode
 	if mode == "" {
-		mode = TxMulti
+		mode = Multi
 	}
-	txo, err := txOptions(opts)
+	txo, err := txOptions(o.TxOptions)
 	if err != nil {
 		return nil, err
 	}
-	if mode == TxTwoPC {
-		if err := twoPCAvailable(c.e.topo); err != nil {
+	if mode == TwoPC {
+		if err := twoPCAvailable(co.topo); err != nil {
 			return nil, err
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &transaction{c: c, e: c.e, mode: mode, opts: txo, outer: c.outer, ctx: ctx, cancel: cancel, byKey: map[partKey]*txPart{}}, nil
+	return &Transaction{co: co, mode: mode, opts: txo, implicit: o.Implicit, outer: o.Outer, ctx: ctx, cancel: cancel, byKey: map[partKey]*txPart{}}, nil
 }
+
+// Implicit reports the transaction of one autocommit statement.
+func (t *Transaction) Implicit() bool { return t.implicit }
 
 // txOptions checks database/sql's options. Every level up to
 // serializable is available: SQLite transactions are serializable, which
@@ -146,16 +165,16 @@ func backendTxOptions(d shard.Dialect, o sql.TxOptions) *sql.TxOptions {
 	return &o
 }
 
-// querier returns the shard's backend transaction, beginning it when the
+// Querier returns the shard's backend transaction, beginning it when the
 // shard joins.
-func (t *transaction) querier(ctx context.Context, s *shard.Shard) (shard.Querier, error) {
+func (t *Transaction) Querier(ctx context.Context, s *shard.Shard) (shard.Querier, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.failed != nil {
 		return nil, t.failed
 	}
 	normal := t.order == vindex.CommitNormal
-	if normal && t.mode == TxSingle && t.first != nil && t.first.Backend != s.Backend {
+	if normal && t.mode == Single && t.first != nil && t.first.Backend != s.Backend {
 		return nil, &TransactionError{Msg: fmt.Sprintf("transaction_mode single: the transaction is on shard %s and a statement needs shard %s; keep the transaction on one shard, or use transaction_mode multi or twopc", t.first, s)}
 	}
 	k := partKey{order: t.order, backend: s.Backend}
@@ -177,11 +196,30 @@ func (t *transaction) querier(ctx context.Context, s *shard.Shard) (shard.Querie
 	return p.tx, nil
 }
 
+// InOrder runs fn with the statements it runs joining the transaction
+// named by order (see vindex.CommitOrder): consistent lookup vindexes
+// write in the pre and post transactions.
+func (t *Transaction) InOrder(order vindex.CommitOrder, fn func() error) error {
+	if order == vindex.CommitNormal {
+		return fn()
+	}
+	t.mu.Lock()
+	prev := t.order
+	t.order = order
+	t.mu.Unlock()
+	defer func() {
+		t.mu.Lock()
+		t.order = prev
+		t.mu.Unlock()
+	}()
+	return fn()
+}
+
 // join begins the shard's backend transaction and replays the savepoints
 // set so far, so that ROLLBACK TO means the same on every shard. Waiting
 // for a pool connection ends with the statement's context; the backend
 // transaction lives with the transaction's.
-func (t *transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txPart, error) {
+func (t *Transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txPart, error) {
 	b := s.Backend
 	conn, err := b.DB.Conn(ctx)
 	if err != nil {
@@ -189,12 +227,12 @@ func (t *transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txP
 	}
 	p := &txPart{t: t, shard: s, order: k.order, conn: conn, rank: orderRank(t.order)}
 	if b.Dialect == shard.SQLite && !t.opts.ReadOnly {
-		if err := t.e.locks.wait(ctx, t, s); err != nil {
+		if err := t.co.locks.wait(ctx, t, s); err != nil {
 			conn.Close()
 			return nil, err
 		}
 		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b.Dialect, t.opts))
-		t.e.locks.took(t, s, err == nil)
+		t.co.locks.took(t, s, err == nil)
 		p.locked = err == nil
 	} else {
 		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b.Dialect, t.opts))
@@ -266,7 +304,7 @@ func (p *txPart) release() {
 	p.conn, p.locked = nil, false
 	p.t.mu.Unlock()
 	if locked {
-		p.t.e.locks.release(p.t, p.shard.Backend)
+		p.t.co.locks.release(p.t, p.shard.Backend)
 	}
 	if conn == nil {
 		return
@@ -285,17 +323,17 @@ func discard(c *sql.Conn) {
 }
 
 // commitOrder returns the parts in the order they commit.
-func (t *transaction) commitOrder() []*txPart {
+func (t *Transaction) commitOrder() []*txPart {
 	parts := append([]*txPart(nil), t.parts...)
 	sort.SliceStable(parts, func(i, j int) bool { return parts[i].rank < parts[j].rank })
 	return parts
 }
 
-// commit commits the transaction in its mode. A PostgreSQL part in a
+// Commit commits the transaction in its mode. A PostgreSQL part in a
 // failed transaction (a statement had an error and no ROLLBACK TO
 // SAVEPOINT followed) would turn its COMMIT into ROLLBACK after other
 // shards committed: such a transaction is rolled back everywhere instead.
-func (t *transaction) commit(ctx context.Context) error {
+func (t *Transaction) Commit(ctx context.Context) error {
 	defer t.cancel()
 	t.mu.Lock()
 	failed := t.failed
@@ -314,8 +352,8 @@ func (t *transaction) commit(ctx context.Context) error {
 			return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: errors.New("commit refused: a statement of the transaction failed on this shard, and PostgreSQL rolls back a transaction after an error unless it rolls back to a savepoint; every shard was rolled back")}
 		}
 	}
-	if t.mode == TxTwoPC && len(parts) > 1 && !t.opts.ReadOnly {
-		return t.e.twopc.commit(t, parts)
+	if t.mode == TwoPC && len(parts) > 1 && !t.opts.ReadOnly {
+		return t.co.twopc.commit(t, parts)
 	}
 	return commitInOrder(parts)
 }
@@ -346,13 +384,13 @@ func commitInOrder(parts []*txPart) error {
 	return nil
 }
 
-// rollback rolls back every shard.
-func (t *transaction) rollback(ctx context.Context) error {
+// Rollback rolls back every shard.
+func (t *Transaction) Rollback(ctx context.Context) error {
 	defer t.cancel()
 	return t.rollbackParts()
 }
 
-func (t *transaction) rollbackParts() error {
+func (t *Transaction) rollbackParts() error {
 	t.mu.Lock()
 	parts := append([]*txPart(nil), t.parts...)
 	t.mu.Unlock()
@@ -365,9 +403,10 @@ func (t *transaction) rollbackParts() error {
 	return errors.Join(errs...)
 }
 
-// abort rolls back every shard under the application, which learns it
-// from every later statement, and from Commit, until it rolls back.
-func (t *transaction) abort(cause error) error {
+// Abort rolls back every shard under the application, which learns it
+// from every later statement, and from Commit, until it rolls back. It
+// returns the error those statements get.
+func (t *Transaction) Abort(cause error) error {
 	t.rollbackParts()
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -377,24 +416,24 @@ func (t *transaction) abort(cause error) error {
 	return t.failed
 }
 
-// mustAbort reports a statement error after which the transaction cannot
+// MustAbort reports a statement error after which the transaction cannot
 // go on as the application expects: the statement's context ended (a
 // shard may have applied part of it), a shard connection broke (that
 // shard's transaction is gone), or a lock conflict a retry resolves
 // (PostgreSQL's deadlock and serialization failures, SQLite's busy file,
 // the connector's deadlock detector), after which holding the other
 // shards' locks only makes the other transaction wait.
-func mustAbort(ctx context.Context, err error) bool {
+func MustAbort(ctx context.Context, err error) bool {
 	return ctx.Err() != nil || brokenConnection(err) || lockConflict(err)
 }
 
-// savepoint applies SAVEPOINT, ROLLBACK TO or RELEASE on every shard in
+// Savepoint applies SAVEPOINT, ROLLBACK TO or RELEASE on every shard in
 // the transaction and keeps the list of savepoints that shards joining
 // later replay, so that ROLLBACK TO means the same on every shard. Names
 // are case-insensitive, as in MySQL. A savepoint statement that fails on
 // a shard after it took effect on another leaves the shards disagreeing:
 // the transaction is then rolled back.
-func (t *transaction) savepoint(ctx context.Context, kind txKind, name string) error {
+func (t *Transaction) Savepoint(ctx context.Context, kind Kind, name string) error {
 	if !validSavepoint(name) {
 		return fmt.Errorf("vitessdo: savepoint name %q: use letters, digits and _", name)
 	}
@@ -412,12 +451,12 @@ func (t *transaction) savepoint(ctx context.Context, kind txKind, name string) e
 	}
 	verb := "SAVEPOINT"
 	switch kind {
-	case txRollbackTo:
+	case KindRollbackTo:
 		verb = "ROLLBACK TO SAVEPOINT"
-	case txRelease:
+	case KindRelease:
 		verb = "RELEASE SAVEPOINT"
 	}
-	if kind != txSavepoint && idx < 0 {
+	if kind != KindSavepoint && idx < 0 {
 		t.mu.Unlock()
 		return fmt.Errorf("vitessdo: %s %s: no such savepoint", verb, name)
 	}
@@ -425,7 +464,7 @@ func (t *transaction) savepoint(ctx context.Context, kind txKind, name string) e
 	for i, p := range t.parts {
 		if _, err := p.tx.ExecContext(ctx, savepointSQL(verb, name)); err != nil {
 			failed = shardError(p.shard, err)
-			if i == 0 && !mustAbort(ctx, err) {
+			if i == 0 && !MustAbort(ctx, err) {
 				t.mu.Unlock()
 				return failed
 			}
@@ -434,21 +473,21 @@ func (t *transaction) savepoint(ctx context.Context, kind txKind, name string) e
 	}
 	if failed == nil {
 		switch kind {
-		case txSavepoint:
+		case KindSavepoint:
 			if idx >= 0 {
 				// A savepoint of the same name replaces the old one.
 				t.savepoints = append(t.savepoints[:idx], t.savepoints[idx+1:]...)
 			}
 			t.savepoints = append(t.savepoints, name)
-		case txRollbackTo:
+		case KindRollbackTo:
 			t.savepoints = t.savepoints[:idx+1]
-		case txRelease:
+		case KindRelease:
 			t.savepoints = t.savepoints[:idx]
 		}
 	}
 	t.mu.Unlock()
 	if failed != nil {
-		return t.abort(fmt.Errorf("%s %s: %w", verb, name, failed))
+		return t.Abort(fmt.Errorf("%s %s: %w", verb, name, failed))
 	}
 	return nil
 }
@@ -469,31 +508,4 @@ func validSavepoint(name string) bool {
 // quotes; the name is already lower case, so quoting changes nothing.
 func savepointSQL(verb, name string) string {
 	return verb + ` "` + name + `"`
-}
-
-// txHandle is the driver.Tx database/sql holds.
-type txHandle struct {
-	c *conn
-	t *transaction
-}
-
-var _ driver.Tx = (*txHandle)(nil)
-
-// Commit commits every shard of the transaction; see CommitError and
-// TwoPCError.
-func (h *txHandle) Commit() error {
-	if h.c.tx != h.t {
-		return sql.ErrTxDone
-	}
-	h.c.endTx()
-	return noRetry(h.t.commit(context.Background()))
-}
-
-// Rollback rolls back every shard of the transaction.
-func (h *txHandle) Rollback() error {
-	if h.c.tx != h.t {
-		return sql.ErrTxDone
-	}
-	h.c.endTx()
-	return noRetry(h.t.rollback(context.Background()))
 }
