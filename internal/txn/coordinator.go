@@ -57,7 +57,7 @@ func (co *Coordinator) RecoverTwoPC(ctx context.Context) (TwoPCRecovery, error) 
 // of it: it needs the file's write lock while t holds others.
 func (co *Coordinator) Autonomous(ctx context.Context, t *Transaction, s *shard.Shard, fn func(ctx context.Context, q shard.Querier) error) error {
 	var tracked *Transaction
-	if t != nil && s.Backend.Dialect == shard.SQLite {
+	if t != nil && singleWriter(s.Backend) {
 		tracked = t
 		if err := co.locks.wait(ctx, tracked, s); err != nil {
 			return err

@@ -25,6 +25,7 @@ type TwoPCRecovery struct {
 // logRow is a row of a decision log.
 type logRow struct {
 	db           *sql.DB
+	locks        shard.AdvisoryLocks
 	state        string
 	instance     int64
 	participants []string
@@ -37,7 +38,7 @@ func (c *twopc) recover(ctx context.Context) (TwoPCRecovery, error) {
 	var out TwoPCRecovery
 	var backends []*shard.Backend
 	for _, b := range c.topo.Backends() {
-		if b.Dialect == shard.PostgreSQL {
+		if _, _, ok := twoPCCapable(b); ok {
 			backends = append(backends, b)
 		}
 	}
@@ -64,7 +65,7 @@ func (c *twopc) recover(ctx context.Context) (TwoPCRecovery, error) {
 			continue
 		}
 		if row.instance != c.instance {
-			alive, err := instanceAlive(ctx, row.db, row.instance)
+			alive, err := instanceAlive(ctx, row.db, row.locks, row.instance)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -83,12 +84,13 @@ func (c *twopc) recover(ctx context.Context) (TwoPCRecovery, error) {
 		if row == nil || row.state != TwoPCCommitted && row.state != TwoPCRolledBack {
 			continue
 		}
-		verb := "ROLLBACK PREPARED"
+		verb := rollbackPrepared
 		if row.state == TwoPCCommitted {
-			verb = "COMMIT PREPARED"
+			verb = commitPrepared
 		}
 		b := prepared[gid]
-		if _, err := b.DB.ExecContext(ctx, verb+" '"+gid+"'"); err != nil && sqlState(err) != "42704" {
+		pt, _, _ := twoPCCapable(b)
+		if _, err := b.DB.ExecContext(ctx, preparedSQL(pt, verb, gid)); err != nil && !pt.IsUnknownPrepared(err) {
 			errs = append(errs, fmt.Errorf("vitessdo: recovery: %s %s on %s: %w", verb, gid, b.URL, err))
 			continue
 		}
@@ -140,7 +142,8 @@ func (c *twopc) readLogs(ctx context.Context, backends []*shard.Backend) (map[st
 		}
 		for rs.Next() {
 			var gtid, participants string
-			r := &logRow{db: db}
+			_, al, _ := twoPCCapable(b)
+			r := &logRow{db: db, locks: al}
 			if err := rs.Scan(&gtid, &r.state, &r.instance, &participants); err != nil {
 				rs.Close()
 				return nil, err
@@ -163,36 +166,28 @@ func (c *twopc) readLogs(ctx context.Context, backends []*shard.Backend) (map[st
 // preparedOn lists the vt2pc_ prepared transactions in a backend's
 // database.
 func preparedOn(ctx context.Context, b *shard.Backend) ([]string, error) {
-	rs, err := b.DB.QueryContext(ctx, "SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND left(gid, 6) = $1", twopcPrefix)
+	pt, _, _ := twoPCCapable(b)
+	gids, err := pt.ListPrepared(ctx, b.DB, twopcPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("vitessdo: recovery: listing prepared transactions on %s: %w", b.URL, err)
 	}
-	defer rs.Close()
-	var gids []string
-	for rs.Next() {
-		var gid string
-		if err := rs.Scan(&gid); err != nil {
-			return nil, err
-		}
-		gids = append(gids, gid)
-	}
-	return gids, rs.Err()
+	return gids, nil
 }
 
 // instanceAlive reports whether the connector of an instance holds its
 // advisory lock.
-func instanceAlive(ctx context.Context, db *sql.DB, instance int64) (bool, error) {
+func instanceAlive(ctx context.Context, db *sql.DB, locks shard.AdvisoryLocks, instance int64) (bool, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return false, err
 	}
 	defer conn.Close()
-	var got bool
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", instance).Scan(&got); err != nil {
+	got, err := locks.TryAdvisoryLock(ctx, conn, instance)
+	if err != nil {
 		return false, err
 	}
 	if got {
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", instance); err != nil {
+		if err := locks.AdvisoryUnlock(ctx, conn, instance); err != nil {
 			discard(conn)
 		}
 	}

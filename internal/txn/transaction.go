@@ -66,10 +66,10 @@ type txPart struct {
 	// locked: the part holds its SQLite file's write lock, which the
 	// connector's deadlock detector tracks.
 	locked bool
-	// queryOnly: the part is a read-only SQLite transaction, enforced
-	// with PRAGMA query_only, which is undone before the connection goes
-	// back to the pool.
-	queryOnly bool
+	// readOnly, when set, enforces the read-only transaction on a
+	// backend whose driver does not (shard.ReadOnlyEnforcer), and is
+	// undone before the connection goes back to the pool.
+	readOnly shard.ReadOnlyEnforcer
 
 	// gid is the part's PostgreSQL transaction id during a two-phase
 	// commit; prepared says PREPARE TRANSACTION took effect, and
@@ -151,18 +151,22 @@ func txOptions(opts driver.TxOptions) (sql.TxOptions, error) {
 	return sql.TxOptions{}, fmt.Errorf("vitessdo: isolation level %v is not available: shards give read uncommitted to serializable (SQLite shards are always serializable), shard by shard", level)
 }
 
-// backendTxOptions maps the options to a backend. modernc.org/sqlite
-// ignores the isolation level (SQLite is serializable), and for ReadOnly
-// begins a DEFERRED transaction, which takes no write lock but does not
-// refuse writes: join adds PRAGMA query_only.
-func backendTxOptions(d shard.Dialect, o sql.TxOptions) *sql.TxOptions {
-	if d == shard.SQLite {
-		return &sql.TxOptions{ReadOnly: o.ReadOnly}
-	}
-	if o.Isolation == sql.LevelSnapshot {
-		o.Isolation = sql.LevelRepeatableRead
+// backendTxOptions maps the options to a backend (shard.TxOptionsAdapter:
+// SQLite has no isolation level to choose, PostgreSQL names snapshot
+// REPEATABLE READ). A read-only transaction that the backend's driver
+// begins without refusing writes (modernc.org/sqlite begins a DEFERRED
+// transaction) is made to refuse them by join (shard.ReadOnlyEnforcer).
+func backendTxOptions(b *shard.Backend, o sql.TxOptions) *sql.TxOptions {
+	if a, ok := b.Capabilities().(shard.TxOptionsAdapter); ok {
+		return a.TxOptions(o)
 	}
 	return &o
+}
+
+// singleWriter reports a backend whose database has one writer at a time.
+func singleWriter(b *shard.Backend) bool {
+	_, ok := b.Capabilities().(shard.SingleWriter)
+	return ok
 }
 
 // Querier returns the shard's backend transaction, beginning it when the
@@ -178,7 +182,7 @@ func (t *Transaction) Querier(ctx context.Context, s *shard.Shard) (shard.Querie
 		return nil, &TransactionError{Msg: fmt.Sprintf("transaction_mode single: the transaction is on shard %s and a statement needs shard %s; keep the transaction on one shard, or use transaction_mode multi or twopc", t.first, s)}
 	}
 	k := partKey{order: t.order, backend: s.Backend}
-	if s.Backend.Dialect == shard.SQLite {
+	if singleWriter(s.Backend) {
 		k.order = vindex.CommitNormal
 	}
 	p := t.byKey[k]
@@ -226,24 +230,24 @@ func (t *Transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txP
 		return nil, shardError(s, err)
 	}
 	p := &txPart{t: t, shard: s, order: k.order, conn: conn, rank: orderRank(t.order)}
-	if b.Dialect == shard.SQLite && !t.opts.ReadOnly {
+	if singleWriter(b) && !t.opts.ReadOnly {
 		if err := t.co.locks.wait(ctx, t, s); err != nil {
 			conn.Close()
 			return nil, err
 		}
-		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b.Dialect, t.opts))
+		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b, t.opts))
 		t.co.locks.took(t, s, err == nil)
 		p.locked = err == nil
 	} else {
-		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b.Dialect, t.opts))
+		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b, t.opts))
 	}
 	if err != nil {
 		p.release()
 		return nil, shardError(s, err)
 	}
-	if b.Dialect == shard.SQLite && t.opts.ReadOnly {
-		p.queryOnly = true
-		if _, err := p.tx.ExecContext(ctx, "PRAGMA query_only = 1"); err != nil {
+	if ro, ok := b.Capabilities().(shard.ReadOnlyEnforcer); ok && t.opts.ReadOnly {
+		p.readOnly = ro
+		if err := ro.EnforceReadOnly(ctx, p.tx); err != nil {
 			p.end(false)
 			return nil, shardError(s, err)
 		}
@@ -300,7 +304,7 @@ func (p *txPart) end(commit bool) error {
 // and the pool connection.
 func (p *txPart) release() {
 	p.t.mu.Lock()
-	conn, locked, queryOnly := p.conn, p.locked, p.queryOnly
+	conn, locked, readOnly := p.conn, p.locked, p.readOnly
 	p.conn, p.locked = nil, false
 	p.t.mu.Unlock()
 	if locked {
@@ -309,8 +313,8 @@ func (p *txPart) release() {
 	if conn == nil {
 		return
 	}
-	if queryOnly {
-		if _, err := conn.ExecContext(context.Background(), "PRAGMA query_only = 0"); err != nil {
+	if readOnly != nil {
+		if err := readOnly.ResetReadOnly(context.Background(), conn); err != nil {
 			discard(conn)
 		}
 	}
@@ -329,8 +333,8 @@ func (t *Transaction) commitOrder() []*txPart {
 	return parts
 }
 
-// Commit commits the transaction in its mode. A PostgreSQL part in a
-// failed transaction (a statement had an error and no ROLLBACK TO
+// Commit commits the transaction in its mode. A part in a failed
+// transaction (shard.FailedTransactionReporter: PostgreSQL's) (a statement had an error and no ROLLBACK TO
 // SAVEPOINT followed) would turn its COMMIT into ROLLBACK after other
 // shards committed: such a transaction is rolled back everywhere instead.
 func (t *Transaction) Commit(ctx context.Context) error {
@@ -344,12 +348,13 @@ func (t *Transaction) Commit(ctx context.Context) error {
 		return failed
 	}
 	for _, p := range parts {
-		if p.shard.Backend.Dialect != shard.PostgreSQL {
+		fr, ok := p.shard.Backend.Capabilities().(shard.FailedTransactionReporter)
+		if !ok {
 			continue
 		}
-		if failed, _ := shard.InFailedTransaction(p.conn); failed {
+		if failed, _ := fr.InFailedTransaction(p.conn); failed {
 			t.rollbackParts()
-			return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: errors.New("commit refused: a statement of the transaction failed on this shard, and PostgreSQL rolls back a transaction after an error unless it rolls back to a savepoint; every shard was rolled back")}
+			return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("commit refused: a statement of the transaction failed on this shard, and %s rolls back a transaction after an error unless it rolls back to a savepoint; every shard was rolled back", p.shard.Backend.Product())}
 		}
 	}
 	if t.mode == TwoPC && len(parts) > 1 && !t.opts.ReadOnly {

@@ -101,7 +101,7 @@ type twopc struct {
 
 	setupMu sync.Mutex
 	ready   bool
-	lock    *sql.Conn // holds pg_advisory_lock(instance)
+	lock    *sql.Conn // holds the advisory lock of instance
 
 	mu       sync.Mutex
 	inflight map[string]bool // gtids being committed now
@@ -138,12 +138,37 @@ const (
 	TwoPCUnknown = "unknown"
 )
 
-// newTwoPC returns the coordinator of a topology with PostgreSQL
-// backends, nil for one without, and starts its background recovery.
+// Labels of the second phase's two statements, for messages.
+const (
+	commitPrepared   = "COMMIT PREPARED"
+	rollbackPrepared = "ROLLBACK PREPARED"
+)
+
+// twoPCCapable returns a backend's capabilities for two-phase commit:
+// preparing transactions, and the advisory locks that tell a live
+// connector from a gone one. ok is false when it lacks either.
+func twoPCCapable(b *shard.Backend) (shard.PreparedTransactions, shard.AdvisoryLocks, bool) {
+	pt, ok1 := b.Capabilities().(shard.PreparedTransactions)
+	al, ok2 := b.Capabilities().(shard.AdvisoryLocks)
+	return pt, al, ok1 && ok2
+}
+
+// preparedSQL returns the second-phase statement named by verb for a
+// prepared transaction id.
+func preparedSQL(pt shard.PreparedTransactions, verb, gid string) string {
+	if verb == commitPrepared {
+		return pt.CommitPreparedSQL(gid)
+	}
+	return pt.RollbackPreparedSQL(gid)
+}
+
+// newTwoPC returns the coordinator of a topology with backends that can
+// take part in two-phase commit (PostgreSQL), nil for one without, and
+// starts its background recovery.
 func newTwoPC(topo *shard.Topology, maxOpenConns int) *twopc {
 	var log *shard.Backend
 	for _, b := range topo.Backends() {
-		if b.Dialect == shard.PostgreSQL {
+		if _, _, ok := twoPCCapable(b); ok {
 			log = b
 			break
 		}
@@ -181,8 +206,8 @@ func newInstance() int64 {
 func twoPCAvailable(topo *shard.Topology) error {
 	for _, ks := range topo.Keyspaces() {
 		for _, s := range topo.Shards(ks) {
-			if s.Backend.Dialect != shard.PostgreSQL {
-				return &TransactionError{Msg: fmt.Sprintf("transaction_mode twopc needs every shard on PostgreSQL, and shard %s is on SQLite, which has no PREPARE TRANSACTION: it cannot promise to commit before the other shards do; use transaction_mode multi", s)}
+			if _, _, ok := twoPCCapable(s.Backend); !ok {
+				return &TransactionError{Msg: fmt.Sprintf("transaction_mode twopc needs every shard on PostgreSQL, and shard %s is on %s, which has no PREPARE TRANSACTION: it cannot promise to commit before the other shards do; use transaction_mode multi", s, s.Backend.Product())}
 			}
 		}
 	}
@@ -208,8 +233,9 @@ func (c *twopc) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var got bool
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", c.instance).Scan(&got); err != nil || !got {
+	_, al, _ := twoPCCapable(c.log)
+	got, err := al.TryAdvisoryLock(ctx, conn, c.instance)
+	if err != nil || !got {
 		conn.Close()
 		if err == nil {
 			err = fmt.Errorf("advisory lock %d is taken", c.instance)
@@ -293,7 +319,7 @@ func (c *twopc) commit(t *Transaction, parts []*txPart) error {
 		leftBehind = len(pending) > 0
 		return &TwoPCError{GTID: gtid, Decision: TwoPCRolledBack, Pending: pending, Err: errors.New("a recovery rolled the transaction back before its commit was recorded")}
 	}
-	if pending, err := finishPrepared(ctx, parts, "COMMIT PREPARED"); err != nil {
+	if pending, err := finishPrepared(ctx, parts, commitPrepared); err != nil {
 		leftBehind = true
 		return &TwoPCError{GTID: gtid, Decision: TwoPCCommitted, Pending: pending, Err: err}
 	}
@@ -331,17 +357,18 @@ func (p *txPart) prepare(ctx context.Context) error {
 	tx := p.tx
 	p.tx = nil
 	p.t.mu.Unlock()
-	_, err := tx.ExecContext(ctx, "PREPARE TRANSACTION '"+p.gid+"'")
+	pt, _, _ := twoPCCapable(p.shard.Backend)
+	_, err := tx.ExecContext(ctx, pt.PrepareSQL(p.gid))
 	if err == nil {
-		var one int
-		err = tx.QueryRowContext(ctx, "SELECT 1 FROM pg_prepared_xacts WHERE gid = $1", p.gid).Scan(&one)
+		var prepared bool
+		prepared, err = pt.IsPrepared(ctx, tx, p.gid)
 		switch {
-		case err == nil:
-			p.prepared = true
-		case errors.Is(err, sql.ErrNoRows):
-			err = errors.New("PREPARE TRANSACTION rolled the transaction back: a statement of the transaction had failed on this shard")
-		default:
+		case err != nil:
 			p.maybePrepared = true
+		case prepared:
+			p.prepared = true
+		default:
+			err = errors.New("PREPARE TRANSACTION rolled the transaction back: a statement of the transaction had failed on this shard")
 		}
 	} else if brokenConnection(err) {
 		p.maybePrepared = true
@@ -381,7 +408,7 @@ func (c *twopc) decide(ctx context.Context, gtid string) (bool, error) {
 // prepared, for the resolver to roll back.
 func (c *twopc) abandon(ctx context.Context, gtid string, parts []*txPart) []string {
 	c.logDB.ExecContext(ctx, "UPDATE vitessdo_twopc SET state = 'rollback' WHERE gtid = $1 AND state = 'prepare'", gtid)
-	pending, err := finishPrepared(ctx, parts, "ROLLBACK PREPARED")
+	pending, err := finishPrepared(ctx, parts, rollbackPrepared)
 	if err != nil {
 		return pending
 	}
@@ -414,7 +441,8 @@ func finishPrepared(ctx context.Context, parts []*txPart, verb string) ([]string
 // transaction that no longer exists was finished by a recovery (or, when
 // rolling back, never prepared).
 func (p *txPart) finish(ctx context.Context, verb string) error {
-	q := verb + " '" + p.gid + "'"
+	pt, _, _ := twoPCCapable(p.shard.Backend)
+	q := preparedSQL(pt, verb, p.gid)
 	var err error
 	if p.conn != nil {
 		_, err = p.conn.ExecContext(ctx, q)
@@ -422,7 +450,7 @@ func (p *txPart) finish(ctx context.Context, verb string) error {
 	if p.conn == nil || brokenConnection(err) {
 		_, err = p.shard.Backend.DB.ExecContext(ctx, q)
 	}
-	if err == nil || sqlState(err) == "42704" {
+	if err == nil || pt.IsUnknownPrepared(err) {
 		return nil
 	}
 	return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("%s: %w", strings.ToLower(verb), err)}
