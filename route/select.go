@@ -8,6 +8,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
 	"github.com/dot-do/vitessdo/vschema"
@@ -141,11 +142,11 @@ func (sp *selectPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Exp
 }
 
 // engineOf returns the value semantics of a shard's backend.
-func engineOf(s *shard.Shard) merge.Engine {
+func engineOf(s *shard.Shard) eval.Engine {
 	if s.Backend.Dialect == shard.PostgreSQL {
-		return merge.PostgreSQL
+		return eval.PostgreSQL
 	}
-	return merge.SQLite
+	return eval.SQLite
 }
 
 // planSelect plans a SELECT (or UNION) over tables.
