@@ -10,6 +10,7 @@ import (
 	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // ddlPlan runs DDL on every shard of the table's keyspace (reference and
@@ -18,7 +19,7 @@ import (
 // applied the statement.
 type ddlPlan struct {
 	p    *Planner
-	ks   *Keyspace
+	ks   *vschema.Keyspace
 	stmt shard.DDLStatement
 	mu   sync.Mutex
 	tpls map[shard.Dialect][]*shard.Template
@@ -67,7 +68,7 @@ func (p *Planner) planDDL(sql string, s *Session) (Plan, error) {
 	if dt, ok := stmt.(*shard.DropTable); ok {
 		names = dt.Tables
 	}
-	var ks *Keyspace
+	var ks *vschema.Keyspace
 	for _, n := range names {
 		qual, name := splitQualified(n)
 		t, err := p.vs.FindTable(qual, name, s.Keyspace)
@@ -181,7 +182,7 @@ func (dp *ddlPlan) enforceable(table string, fk *shard.ForeignKey) bool {
 	if ref == nil {
 		return false
 	}
-	if ref.Type == TypeReference {
+	if ref.Type == vschema.TypeReference {
 		return true
 	}
 	t := dp.ks.Tables[strings.ToLower(table)]

@@ -8,11 +8,12 @@ import (
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // Planner turns SQL text into plans and caches them.
 type Planner struct {
-	vs    *VSchema
+	vs    *vschema.VSchema
 	topo  *shard.Topology
 	cache *planCache
 	seqs  *sequences
@@ -21,7 +22,7 @@ type Planner struct {
 // NewPlanner returns a planner over a VSchema and its topology, caching up
 // to cacheSize plans (0 means DefaultPlanCacheSize; negative disables the
 // cache).
-func NewPlanner(vs *VSchema, topo *shard.Topology, cacheSize int) *Planner {
+func NewPlanner(vs *vschema.VSchema, topo *shard.Topology, cacheSize int) *Planner {
 	if cacheSize == 0 {
 		cacheSize = DefaultPlanCacheSize
 	}
@@ -32,7 +33,7 @@ func NewPlanner(vs *VSchema, topo *shard.Topology, cacheSize int) *Planner {
 const DefaultPlanCacheSize = 1000
 
 // VSchema returns the planner's VSchema.
-func (p *Planner) VSchema() *VSchema { return p.vs }
+func (p *Planner) VSchema() *vschema.VSchema { return p.vs }
 
 // Topology returns the planner's topology.
 func (p *Planner) Topology() *shard.Topology { return p.topo }
