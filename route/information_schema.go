@@ -269,7 +269,7 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 			}
 			sh := shards[0]
 			src.backend = sh.Backend
-			src.tables, err = shard.ReadCatalog(ctx, sh.Backend.Dialect, func(ctx context.Context, q string) ([][]any, error) {
+			src.tables, err = sh.Backend.ReadCatalog(ctx, func(ctx context.Context, q string) ([][]any, error) {
 				return readShard(ctx, vc, sh, q)
 			})
 			if err != nil {

@@ -143,10 +143,16 @@ func (sp *selectPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Exp
 
 // engineOf returns the value semantics of a shard's backend.
 func engineOf(s *shard.Shard) eval.Engine {
-	if s.Backend.Dialect == shard.PostgreSQL {
-		return eval.PostgreSQL
+	if e, ok := engines[s.Backend.Dialect]; ok {
+		return e
 	}
 	return eval.SQLite
+}
+
+// engines are the value semantics of each backend dialect.
+var engines = map[shard.Dialect]eval.Engine{
+	shard.SQLite:     eval.SQLite,
+	shard.PostgreSQL: eval.PostgreSQL,
 }
 
 // planSelect plans a SELECT (or UNION) over tables.
