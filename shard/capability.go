@@ -1,0 +1,107 @@
+package shard
+
+import (
+	"context"
+	"database/sql"
+)
+
+// Backends differ in what they can do beyond database/sql. Each
+// difference is a small interface that the value Backend.Capabilities
+// returns implements or not; code that depends on one asserts it where it
+// is used, as database/sql asserts a driver's optional interfaces:
+//
+//	if pt, ok := b.Capabilities().(shard.PreparedTransactions); ok {
+//		_, err := tx.ExecContext(ctx, pt.PrepareSQL(gid))
+//	}
+
+// Capabilities returns the value whose optional interfaces (SingleWriter,
+// ReadOnlyEnforcer, TxOptionsAdapter, FailedTransactionReporter,
+// PreparedTransactions, AdvisoryLocks) say what the backend can do.
+func (b *Backend) Capabilities() any {
+	switch b.Dialect {
+	case SQLite:
+		return sqliteCapabilities{}
+	case PostgreSQL:
+		return postgresCapabilities{}
+	}
+	return noCapabilities{}
+}
+
+// Product names the backend's database for messages: "SQLite" or
+// "PostgreSQL".
+func (b *Backend) Product() string {
+	switch b.Dialect {
+	case SQLite:
+		return "SQLite"
+	case PostgreSQL:
+		return "PostgreSQL"
+	}
+	return b.Dialect.String()
+}
+
+type noCapabilities struct{}
+
+// SingleWriter is implemented by backends whose database lets one
+// transaction write at a time (an SQLite file): a writing transaction
+// takes the whole database's write lock when it begins and holds it until
+// it ends, and other writers wait for it, polling.
+type SingleWriter interface {
+	// SingleWriter marks the capability; it does nothing.
+	SingleWriter()
+}
+
+// ReadOnlyEnforcer is implemented by backends whose driver begins a
+// transaction with database/sql's ReadOnly option without refusing
+// writes in it (modernc.org/sqlite begins a deferred transaction).
+// EnforceReadOnly makes the transaction refuse writes. The setting
+// belongs to the connection: ResetReadOnly undoes it before the
+// connection goes back to the pool.
+type ReadOnlyEnforcer interface {
+	EnforceReadOnly(ctx context.Context, tx *sql.Tx) error
+	ResetReadOnly(ctx context.Context, conn *sql.Conn) error
+}
+
+// TxOptionsAdapter is implemented by backends that do not take
+// database/sql's transaction options as they are: TxOptions returns the
+// options to begin the backend's transaction with, giving each level at
+// least the isolation asked for.
+type TxOptionsAdapter interface {
+	TxOptions(o sql.TxOptions) *sql.TxOptions
+}
+
+// FailedTransactionReporter is implemented by backends whose transaction
+// fails as a whole after a statement error (PostgreSQL refuses every
+// statement until ROLLBACK or ROLLBACK TO SAVEPOINT, and turns COMMIT
+// into ROLLBACK). InFailedTransaction reports whether the connection's
+// transaction is in that state; known is false when it cannot tell.
+type FailedTransactionReporter interface {
+	InFailedTransaction(conn *sql.Conn) (failed, known bool)
+}
+
+// PreparedTransactions is implemented by backends that can prepare a
+// transaction for two-phase commit: make it durable without committing
+// it, then commit or roll it back by its id from any connection.
+type PreparedTransactions interface {
+	// PrepareSQL, CommitPreparedSQL and RollbackPreparedSQL return the
+	// statements for a transaction id, which they quote as a literal
+	// (the statements take no placeholder). An id is letters, digits and
+	// underscores.
+	PrepareSQL(gid string) string
+	CommitPreparedSQL(gid string) string
+	RollbackPreparedSQL(gid string) string
+	// IsPrepared reports whether a prepared transaction has the id.
+	IsPrepared(ctx context.Context, q Querier, gid string) (bool, error)
+	// ListPrepared returns the ids that start with prefix of the
+	// transactions prepared in the backend's database.
+	ListPrepared(ctx context.Context, q Querier, prefix string) ([]string, error)
+	// IsUnknownPrepared reports an error saying that no prepared
+	// transaction has the id.
+	IsUnknownPrepared(err error) bool
+}
+
+// AdvisoryLocks is implemented by backends with advisory locks keyed by
+// an integer, held by a connection until it unlocks them or closes.
+type AdvisoryLocks interface {
+	TryAdvisoryLock(ctx context.Context, conn *sql.Conn, key int64) (bool, error)
+	AdvisoryUnlock(ctx context.Context, conn *sql.Conn, key int64) error
+}

@@ -1,0 +1,94 @@
+package shard
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+)
+
+// postgresCapabilities are a PostgreSQL backend's: transactions that fail
+// as a whole, prepared transactions, advisory locks, and snapshot
+// isolation under its standard name.
+type postgresCapabilities struct{}
+
+var (
+	_ TxOptionsAdapter          = postgresCapabilities{}
+	_ FailedTransactionReporter = postgresCapabilities{}
+	_ PreparedTransactions      = postgresCapabilities{}
+	_ AdvisoryLocks             = postgresCapabilities{}
+)
+
+// TxOptions gives snapshot isolation as REPEATABLE READ, which is
+// PostgreSQL's snapshot isolation.
+func (postgresCapabilities) TxOptions(o sql.TxOptions) *sql.TxOptions {
+	if o.Isolation == sql.LevelSnapshot {
+		o.Isolation = sql.LevelRepeatableRead
+	}
+	return &o
+}
+
+func (postgresCapabilities) InFailedTransaction(conn *sql.Conn) (failed, known bool) {
+	return InFailedTransaction(conn)
+}
+
+// quoteLiteral quotes a string as a standard SQL literal.
+func quoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+func (postgresCapabilities) PrepareSQL(gid string) string {
+	return "PREPARE TRANSACTION " + quoteLiteral(gid)
+}
+
+func (postgresCapabilities) CommitPreparedSQL(gid string) string {
+	return "COMMIT PREPARED " + quoteLiteral(gid)
+}
+
+func (postgresCapabilities) RollbackPreparedSQL(gid string) string {
+	return "ROLLBACK PREPARED " + quoteLiteral(gid)
+}
+
+func (postgresCapabilities) IsPrepared(ctx context.Context, q Querier, gid string) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, "SELECT 1 FROM pg_prepared_xacts WHERE gid = $1", gid).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (postgresCapabilities) ListPrepared(ctx context.Context, q Querier, prefix string) ([]string, error) {
+	rs, err := q.QueryContext(ctx, "SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND left(gid, length($1)) = $1", prefix)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var gids []string
+	for rs.Next() {
+		var gid string
+		if err := rs.Scan(&gid); err != nil {
+			return nil, err
+		}
+		gids = append(gids, gid)
+	}
+	return gids, rs.Err()
+}
+
+// IsUnknownPrepared reports undefined_object (42704), PostgreSQL's answer
+// to COMMIT PREPARED or ROLLBACK PREPARED of an id it does not hold.
+func (postgresCapabilities) IsUnknownPrepared(err error) bool {
+	var pe interface{ SQLState() string }
+	return errors.As(err, &pe) && pe.SQLState() == "42704"
+}
+
+func (postgresCapabilities) TryAdvisoryLock(ctx context.Context, conn *sql.Conn, key int64) (bool, error) {
+	var got bool
+	err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got)
+	return got, err
+}
+
+func (postgresCapabilities) AdvisoryUnlock(ctx context.Context, conn *sql.Conn, key int64) error {
+	_, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", key)
+	return err
+}
