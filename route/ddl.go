@@ -62,7 +62,7 @@ func (p *Planner) planDDL(sql string, s *Session) (Plan, error) {
 	}
 	stmt, err := shard.ParseDDL(sql)
 	if err != nil {
-		return nil, renderErr(err)
+		return nil, err
 	}
 	names := []string{stmt.TableName()}
 	if dt, ok := stmt.(*shard.DropTable); ok {
@@ -209,7 +209,7 @@ func (dp *ddlPlan) templates(d shard.Dialect) ([]*shard.Template, error) {
 	}
 	t, err := shard.RenderDDL(d, dp.stmt)
 	if err != nil {
-		return nil, renderErr(err)
+		return nil, err
 	}
 	dp.tpls[d] = t
 	return t, nil
@@ -342,26 +342,4 @@ func shardErr(err error, sh *shard.Shard) error {
 		}
 	}
 	return nil
-}
-
-// DDLError reports DDL that failed on some shards: Applied lists the
-// shards where it took effect, Failed those where it did not (with Errs).
-type DDLError struct {
-	Applied []string
-	Failed  []string
-	Errs    []error
-}
-
-func (e *DDLError) Error() string {
-	return fmt.Sprintf("vitessdo: DDL failed on shards %s (applied on: %s): %v", strings.Join(e.Failed, ", "), orNone(e.Applied), errors.Join(e.Errs...))
-}
-
-// Unwrap returns the shards' errors.
-func (e *DDLError) Unwrap() []error { return e.Errs }
-
-func orNone(l []string) string {
-	if len(l) == 0 {
-		return "none"
-	}
-	return strings.Join(l, ", ")
 }

@@ -156,7 +156,7 @@ func (p *Planner) planInformationSchema(sel sqlparser.SelectStatement, tables []
 	nameInfoColumns(sel)
 	tpl, err := shard.Render(shard.SQLite, sel, nil)
 	if err != nil {
-		return nil, renderErr(err)
+		return nil, err
 	}
 	ip.tpl = tpl
 	return ip, nil

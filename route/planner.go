@@ -101,16 +101,6 @@ func Parse(sql string) (stmt sqlparser.Statement, err error) {
 	return stmt, nil
 }
 
-// SyntaxError reports SQL the parser rejects.
-type SyntaxError struct {
-	SQL string
-	Msg string
-}
-
-func (e *SyntaxError) Error() string {
-	return "vitessdo: syntax error: " + e.Msg + " (the SQL dialect is Vitess/MySQL's: ? placeholders, `backtick` identifiers)"
-}
-
 func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Session) (Plan, error) {
 	nargs := countArgs(stmt)
 	switch st := stmt.(type) {
