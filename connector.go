@@ -15,6 +15,7 @@ import (
 	"github.com/dot-do/vitessdo/internal/txn"
 	"github.com/dot-do/vitessdo/route"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // Connector owns what all connections of one database share: the VSchema,
@@ -110,7 +111,7 @@ type engine struct {
 var memoryCounter atomic.Int64
 
 func newEngine(cfg *Config) (*engine, error) {
-	src := route.Source{Keyspace: cfg.Keyspace, ExtraShards: map[string][]string{}}
+	src := vschema.Source{Keyspace: cfg.Keyspace, ExtraShards: map[string][]string{}}
 	if len(cfg.VSchemaJSON) > 0 {
 		src.Data = cfg.VSchemaJSON
 	} else {
@@ -124,7 +125,7 @@ func newEngine(cfg *Config) (*engine, error) {
 		ks, sh, _ := strings.Cut(target, "/")
 		src.ExtraShards[ks] = append(src.ExtraShards[ks], sh)
 	}
-	vs, err := route.LoadVSchema(src)
+	vs, err := vschema.Load(src)
 	if err != nil {
 		return nil, &ConfigError{Err: err}
 	}
@@ -145,7 +146,7 @@ func newEngine(cfg *Config) (*engine, error) {
 // openTopology opens a backend for every shard: the DSN's shard= URL, else
 // the VSchema's "shards" URL, else an SQLite file under dir=. Shards with
 // the same URL share one backend.
-func openTopology(cfg *Config, vs *route.VSchema, vschemaDir string) (*shard.Topology, error) {
+func openTopology(cfg *Config, vs *vschema.VSchema, vschemaDir string) (*shard.Topology, error) {
 	backends := map[string]*shard.Backend{}
 	shards := map[string][]*shard.Shard{}
 	closeAll := func() {
@@ -178,7 +179,7 @@ func openTopology(cfg *Config, vs *route.VSchema, vschemaDir string) (*shard.Top
 	return shard.NewTopology(shards), nil
 }
 
-func shardURL(cfg *Config, ks *route.Keyspace, name, vschemaDir string, memoryID int64) (string, error) {
+func shardURL(cfg *Config, ks *vschema.Keyspace, name, vschemaDir string, memoryID int64) (string, error) {
 	if u, ok := cfg.Shards[ks.Name+"/"+name]; ok {
 		return u, nil
 	}

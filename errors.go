@@ -8,6 +8,7 @@ import (
 	"github.com/dot-do/vitessdo/internal/txn"
 	"github.com/dot-do/vitessdo/route"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // ConfigError reports a bad DSN, VSchema or shard topology. It is returned
@@ -15,7 +16,7 @@ import (
 // bad DSN.
 type ConfigError struct {
 	Msg string
-	// Err is the underlying error, such as a *route.VSchemaError.
+	// Err is the underlying error, such as a *vschema.VSchemaError.
 	Err error
 }
 
@@ -42,7 +43,7 @@ type UnsupportedError = route.UnsupportedError
 
 // VSchemaError reports an invalid VSchema, naming the file, keyspace,
 // table, vindex and field concerned.
-type VSchemaError = route.VSchemaError
+type VSchemaError = vschema.VSchemaError
 
 // ShardError reports a failure on one shard, naming its keyspace and shard.
 type ShardError = shard.Error

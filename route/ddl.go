@@ -10,6 +10,7 @@ import (
 	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // ddlPlan runs DDL on every shard of the table's keyspace (reference and
@@ -18,7 +19,7 @@ import (
 // applied the statement.
 type ddlPlan struct {
 	p    *Planner
-	ks   *Keyspace
+	ks   *vschema.Keyspace
 	stmt shard.DDLStatement
 	mu   sync.Mutex
 	tpls map[shard.Dialect][]*shard.Template
@@ -61,13 +62,13 @@ func (p *Planner) planDDL(sql string, s *Session) (Plan, error) {
 	}
 	stmt, err := shard.ParseDDL(sql)
 	if err != nil {
-		return nil, renderErr(err)
+		return nil, err
 	}
 	names := []string{stmt.TableName()}
 	if dt, ok := stmt.(*shard.DropTable); ok {
 		names = dt.Tables
 	}
-	var ks *Keyspace
+	var ks *vschema.Keyspace
 	for _, n := range names {
 		qual, name := splitQualified(n)
 		t, err := p.vs.FindTable(qual, name, s.Keyspace)
@@ -181,7 +182,7 @@ func (dp *ddlPlan) enforceable(table string, fk *shard.ForeignKey) bool {
 	if ref == nil {
 		return false
 	}
-	if ref.Type == TypeReference {
+	if ref.Type == vschema.TypeReference {
 		return true
 	}
 	t := dp.ks.Tables[strings.ToLower(table)]
@@ -208,7 +209,7 @@ func (dp *ddlPlan) templates(d shard.Dialect) ([]*shard.Template, error) {
 	}
 	t, err := shard.RenderDDL(d, dp.stmt)
 	if err != nil {
-		return nil, renderErr(err)
+		return nil, err
 	}
 	dp.tpls[d] = t
 	return t, nil
@@ -341,26 +342,4 @@ func shardErr(err error, sh *shard.Shard) error {
 		}
 	}
 	return nil
-}
-
-// DDLError reports DDL that failed on some shards: Applied lists the
-// shards where it took effect, Failed those where it did not (with Errs).
-type DDLError struct {
-	Applied []string
-	Failed  []string
-	Errs    []error
-}
-
-func (e *DDLError) Error() string {
-	return fmt.Sprintf("vitessdo: DDL failed on shards %s (applied on: %s): %v", strings.Join(e.Failed, ", "), orNone(e.Applied), errors.Join(e.Errs...))
-}
-
-// Unwrap returns the shards' errors.
-func (e *DDLError) Unwrap() []error { return e.Errs }
-
-func orNone(l []string) string {
-	if len(l) == 0 {
-		return "none"
-	}
-	return strings.Join(l, ", ")
 }

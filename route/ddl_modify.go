@@ -42,7 +42,7 @@ func (mp *modifyColumnPlan) Exec(ctx context.Context, vc Cursor, args []any) (Re
 	want := shard.DescribeColumn(mp.stmt.Column)
 	table := strings.ToLower(mp.stmt.Table)
 	for _, sh := range shards {
-		tables, err := shard.ReadCatalog(ctx, sh.Backend.Dialect, func(ctx context.Context, q string) ([][]any, error) {
+		tables, err := sh.Backend.ReadCatalog(ctx, func(ctx context.Context, q string) ([][]any, error) {
 			return readShard(ctx, vc, sh, q)
 		})
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // infoSchemaPlan answers a SELECT over MySQL's information_schema, as ORMs
@@ -155,7 +156,7 @@ func (p *Planner) planInformationSchema(sel sqlparser.SelectStatement, tables []
 	nameInfoColumns(sel)
 	tpl, err := shard.Render(shard.SQLite, sel, nil)
 	if err != nil {
-		return nil, renderErr(err)
+		return nil, err
 	}
 	ip.tpl = tpl
 	return ip, nil
@@ -209,8 +210,8 @@ func (ip *infoSchemaPlan) Explain(ctx context.Context, vc Cursor, args []any) ([
 }
 
 // keyspaces returns the keyspaces the statement asks about.
-func (ip *infoSchemaPlan) keyspaces(args []any) ([]*Keyspace, error) {
-	var out []*Keyspace
+func (ip *infoSchemaPlan) keyspaces(args []any) ([]*vschema.Keyspace, error) {
+	var out []*vschema.Keyspace
 	if len(ip.schemas) == 0 {
 		for _, n := range ip.p.vs.KeyspaceNames() {
 			out = append(out, ip.p.vs.Keyspace(n))
@@ -236,7 +237,7 @@ func (ip *infoSchemaPlan) keyspaces(args []any) ([]*Keyspace, error) {
 	return out, nil
 }
 
-func containsKeyspace(l []*Keyspace, ks *Keyspace) bool {
+func containsKeyspace(l []*vschema.Keyspace, ks *vschema.Keyspace) bool {
 	for _, x := range l {
 		if x == ks {
 			return true
@@ -254,7 +255,7 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 		return nil, err
 	}
 	type source struct {
-		ks      *Keyspace
+		ks      *vschema.Keyspace
 		backend *shard.Backend
 		tables  []shard.TableInfo
 	}
@@ -268,7 +269,7 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 			}
 			sh := shards[0]
 			src.backend = sh.Backend
-			src.tables, err = shard.ReadCatalog(ctx, sh.Backend.Dialect, func(ctx context.Context, q string) ([][]any, error) {
+			src.tables, err = sh.Backend.ReadCatalog(ctx, func(ctx context.Context, q string) ([][]any, error) {
 				return readShard(ctx, vc, sh, q)
 			})
 			if err != nil {

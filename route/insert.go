@@ -12,6 +12,7 @@ import (
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
 	"github.com/dot-do/vitessdo/vindex"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // insertPlan routes each row of an INSERT by its primary vindex, fills
@@ -19,7 +20,7 @@ import (
 // vindexes the table owns.
 type insertPlan struct {
 	p     *Planner
-	table *Table
+	table *vschema.Table
 	// ins is the statement as shards receive it: keyspace qualifiers
 	// removed, the auto-increment column present in every row as
 	// :__seq<row>.
@@ -40,7 +41,7 @@ type insertPlan struct {
 }
 
 type insertVindex struct {
-	cv   *ColumnVindex
+	cv   *vschema.ColumnVindex
 	cols []int
 }
 
@@ -61,7 +62,7 @@ func (p *Planner) planInsert(ins *sqlparser.Insert, s *Session, nargs int) (Plan
 	}
 	rows, isValues := ins.Rows.(sqlparser.Values)
 	if !isValues {
-		if t.IsSharded() || t.Type == TypeReference {
+		if t.IsSharded() || t.Type == vschema.TypeReference {
 			return nil, unsupportedf("INSERT … SELECT into %s: the selected rows would have to be routed one by one; insert them with VALUES", t)
 		}
 		if t.AutoIncrement != nil {
@@ -72,10 +73,10 @@ func (p *Planner) planInsert(ins *sqlparser.Insert, s *Session, nargs int) (Plan
 		return ip, nil
 	}
 	ip.rows = rows
-	if ins.Action == sqlparser.ReplaceStr && (t.IsSharded() || t.Type == TypeReference) {
+	if ins.Action == sqlparser.ReplaceStr && (t.IsSharded() || t.Type == vschema.TypeReference) {
 		return nil, unsupportedf("REPLACE into %s: REPLACE deletes then inserts, which cannot keep a sharded or reference table's vindexes right; use INSERT … ON DUPLICATE KEY UPDATE", t)
 	}
-	if len(ins.Columns) == 0 && (t.IsSharded() || t.AutoIncrement != nil || t.Type == TypeReference) {
+	if len(ins.Columns) == 0 && (t.IsSharded() || t.AutoIncrement != nil || t.Type == vschema.TypeReference) {
 		if len(t.Columns) == 0 {
 			return nil, unsupportedf("INSERT into %s without a column list: name the columns, or list them in the vschema's \"columns\"", t)
 		}
@@ -104,7 +105,7 @@ func (p *Planner) planInsert(ins *sqlparser.Insert, s *Session, nargs int) (Plan
 // checkSubqueries refuses subqueries in VALUES and ON DUPLICATE KEY
 // UPDATE of a sharded table: they would read only the row's shard.
 func (ip *insertPlan) checkSubqueries() error {
-	if !ip.table.IsSharded() && ip.table.Type != TypeReference {
+	if !ip.table.IsSharded() && ip.table.Type != vschema.TypeReference {
 		return nil
 	}
 	if _, ok := ip.ins.Rows.(sqlparser.Values); !ok {
@@ -252,14 +253,14 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	// dests are the rows' primary vindex destinations (sharded tables).
 	var dests []key.Destination
 	switch {
-	case ip.rows == nil || !ip.table.IsSharded() && ip.table.Type != TypeReference:
+	case ip.rows == nil || !ip.table.IsSharded() && ip.table.Type != vschema.TypeReference:
 		sh := topo.Shards(ks)[0]
 		q, err := ip.unshardedQuery(sh, args, extra)
 		if err != nil {
 			return out, err
 		}
 		out.queries = []ShardQuery{q}
-	case ip.table.Type == TypeReference:
+	case ip.table.Type == vschema.TypeReference:
 		for _, sh := range topo.Shards(ks) {
 			q, err := ip.stmt.bind(sh, args, extra)
 			if err != nil {
@@ -285,7 +286,7 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	if err != nil {
 		return out, err
 	}
-	if ip.table.Type == TypeReference {
+	if ip.table.Type == vschema.TypeReference {
 		out.result.RowsAffected = results[0].RowsAffected
 	} else {
 		for _, r := range results {

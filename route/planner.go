@@ -8,11 +8,12 @@ import (
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // Planner turns SQL text into plans and caches them.
 type Planner struct {
-	vs    *VSchema
+	vs    *vschema.VSchema
 	topo  *shard.Topology
 	cache *planCache
 	seqs  *sequences
@@ -21,7 +22,7 @@ type Planner struct {
 // NewPlanner returns a planner over a VSchema and its topology, caching up
 // to cacheSize plans (0 means DefaultPlanCacheSize; negative disables the
 // cache).
-func NewPlanner(vs *VSchema, topo *shard.Topology, cacheSize int) *Planner {
+func NewPlanner(vs *vschema.VSchema, topo *shard.Topology, cacheSize int) *Planner {
 	if cacheSize == 0 {
 		cacheSize = DefaultPlanCacheSize
 	}
@@ -32,7 +33,7 @@ func NewPlanner(vs *VSchema, topo *shard.Topology, cacheSize int) *Planner {
 const DefaultPlanCacheSize = 1000
 
 // VSchema returns the planner's VSchema.
-func (p *Planner) VSchema() *VSchema { return p.vs }
+func (p *Planner) VSchema() *vschema.VSchema { return p.vs }
 
 // Topology returns the planner's topology.
 func (p *Planner) Topology() *shard.Topology { return p.topo }
@@ -98,16 +99,6 @@ func Parse(sql string) (stmt sqlparser.Statement, err error) {
 		return nil, &SyntaxError{SQL: sql, Msg: err.Error()}
 	}
 	return stmt, nil
-}
-
-// SyntaxError reports SQL the parser rejects.
-type SyntaxError struct {
-	SQL string
-	Msg string
-}
-
-func (e *SyntaxError) Error() string {
-	return "vitessdo: syntax error: " + e.Msg + " (the SQL dialect is Vitess/MySQL's: ? placeholders, `backtick` identifiers)"
 }
 
 func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Session) (Plan, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // testVSchema has a sharded keyspace of four shards with a hash-sharded
@@ -39,7 +40,7 @@ const testVSchema = `{"keyspaces": {
 // backends of the dialect but no database: enough to plan and render.
 func newTestPlanner(t testing.TB, d shard.Dialect) *Planner {
 	t.Helper()
-	vs, err := LoadVSchema(Source{Data: []byte(testVSchema)})
+	vs, err := vschema.Load(vschema.Source{Data: []byte(testVSchema)})
 	if err != nil {
 		t.Fatal(err)
 	}

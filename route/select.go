@@ -3,12 +3,15 @@ package route
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // selectPlan runs a SELECT on the shards its routing names and merges
@@ -139,11 +142,17 @@ func (sp *selectPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Exp
 }
 
 // engineOf returns the value semantics of a shard's backend.
-func engineOf(s *shard.Shard) merge.Engine {
-	if s.Backend.Dialect == shard.PostgreSQL {
-		return merge.PostgreSQL
+func engineOf(s *shard.Shard) eval.Engine {
+	if e, ok := engines[s.Backend.Dialect]; ok {
+		return e
 	}
-	return merge.SQLite
+	return eval.SQLite
+}
+
+// engines are the value semantics of each backend dialect.
+var engines = map[shard.Dialect]eval.Engine{
+	shard.SQLite:     eval.SQLite,
+	shard.PostgreSQL: eval.PostgreSQL,
 }
 
 // planSelect plans a SELECT (or UNION) over tables.
@@ -257,7 +266,7 @@ func (a *analysis) groups() [][]*tableRef {
 func groupNames(g []*tableRef) string {
 	var names []string
 	for _, r := range g {
-		if !contains(names, r.table.Name) {
+		if !slices.Contains(names, r.table.Name) {
 			names = append(names, r.table.Name)
 		}
 	}
@@ -267,7 +276,7 @@ func groupNames(g []*tableRef) string {
 // groupRouting chooses the routing of one group of co-located tables from
 // the conditions that restrict the statement's rows: those of routing
 // scopes holding a table of the group, or else of the group's own scope.
-func (a *analysis) groupRouting(ks *Keyspace, g []*tableRef) (*routing, error) {
+func (a *analysis) groupRouting(ks *vschema.Keyspace, g []*tableRef) (*routing, error) {
 	if g[0].table.Pinned != nil {
 		return &routing{keyspace: ks, opcode: EqualUnique, pinned: g[0].table.Pinned}, nil
 	}
@@ -369,7 +378,7 @@ func isTableless(sel sqlparser.SelectStatement) bool {
 
 // stripQualifiers removes keyspace qualifiers from table and column names:
 // on a shard, the tables are unqualified.
-func stripQualifiers(n sqlparser.SQLNode, ks *Keyspace) {
+func stripQualifiers(n sqlparser.SQLNode, ks *vschema.Keyspace) {
 	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
 		switch node := node.(type) {
 		case *sqlparser.AliasedTableExpr:

@@ -1,7 +1,6 @@
 package route
 
 import (
-	"errors"
 	"strconv"
 	"sync/atomic"
 
@@ -30,19 +29,10 @@ func (s *shardStmt) template(b *shard.Backend) (*shard.Template, error) {
 	}
 	t, err := shard.Render(d, s.ast, b)
 	if err != nil {
-		return nil, renderErr(err)
+		return nil, err
 	}
 	s.tpls[d].Store(t)
 	return t, nil
-}
-
-// renderErr turns a rendering limit of a dialect into an UnsupportedError.
-func renderErr(err error) error {
-	var ue *shard.UnsupportedError
-	if errors.As(err, &ue) {
-		return &UnsupportedError{Msg: ue.What + " on " + ue.Dialect.String()}
-	}
-	return err
 }
 
 // bind renders the statement for a shard with one execution's arguments.

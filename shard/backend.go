@@ -116,15 +116,13 @@ func (b *Backend) PrimaryKey(table string) ([]string, error) {
 	if b.DB == nil {
 		return nil, fmt.Errorf("primary key of %q: backend has no database", table)
 	}
+	cr, ok := b.Capabilities().(CatalogReader)
+	if !ok {
+		return nil, fmt.Errorf("primary key of %q: %s backends have no catalog vitessdo reads", table, b.Product())
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var err error
-	switch b.Dialect {
-	case PostgreSQL:
-		pk, err = postgresPrimaryKey(ctx, b.DB, t)
-	default:
-		pk, err = sqlitePrimaryKey(ctx, b.DB, t)
-	}
+	pk, err := cr.PrimaryKey(ctx, b.DB, t)
 	if err != nil {
 		return nil, fmt.Errorf("primary key of %q: %w", table, err)
 	}

@@ -16,7 +16,8 @@ import (
 
 // Capabilities returns the value whose optional interfaces (SingleWriter,
 // ReadOnlyEnforcer, TxOptionsAdapter, FailedTransactionReporter,
-// PreparedTransactions, AdvisoryLocks) say what the backend can do.
+// PreparedTransactions, AdvisoryLocks, CatalogReader, StatementCacher)
+// say what the backend can do.
 func (b *Backend) Capabilities() any {
 	switch b.Dialect {
 	case SQLite:
@@ -104,4 +105,32 @@ type PreparedTransactions interface {
 type AdvisoryLocks interface {
 	TryAdvisoryLock(ctx context.Context, conn *sql.Conn, key int64) (bool, error)
 	AdvisoryUnlock(ctx context.Context, conn *sql.Conn, key int64) error
+}
+
+// CatalogReader is implemented by backends whose catalog vitessdo reads:
+// the tables information_schema and schema changes report, the primary
+// keys upserts and ordered modifications target, and the column whose
+// values the backend generates. Each runs its queries through what the
+// caller gives, under the caller's context.
+type CatalogReader interface {
+	ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error)
+	PrimaryKey(ctx context.Context, q Querier, table string) ([]string, error)
+	IdentityColumn(ctx context.Context, q Querier, table string) (string, error)
+}
+
+// StatementCacher is implemented by backends whose driver prepares a
+// statement on every query run as text (modernc.org/sqlite): the backend
+// keeps prepared statements of its pool and runs queries on them.
+type StatementCacher interface {
+	// StatementCacher marks the capability; it does nothing.
+	StatementCacher()
+}
+
+// ColumnLengthsUnknown is implemented by backends whose driver reports a
+// result column's length from the current row's value rather than from
+// the column (SQLite's storage classes): the length is left unknown
+// rather than reported wrong.
+type ColumnLengthsUnknown interface {
+	// ColumnLengthsUnknown marks the capability; it does nothing.
+	ColumnLengthsUnknown()
 }

@@ -17,7 +17,20 @@ var (
 	_ FailedTransactionReporter = postgresCapabilities{}
 	_ PreparedTransactions      = postgresCapabilities{}
 	_ AdvisoryLocks             = postgresCapabilities{}
+	_ CatalogReader             = postgresCapabilities{}
 )
+
+func (postgresCapabilities) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
+	return postgresCatalog(ctx, run)
+}
+
+func (postgresCapabilities) PrimaryKey(ctx context.Context, q Querier, table string) ([]string, error) {
+	return postgresPrimaryKey(ctx, q, table)
+}
+
+func (postgresCapabilities) IdentityColumn(ctx context.Context, q Querier, table string) (string, error) {
+	return postgresIdentity(ctx, q, table)
+}
 
 // TxOptions gives snapshot isolation as REPEATABLE READ, which is
 // PostgreSQL's snapshot isolation.

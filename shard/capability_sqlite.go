@@ -14,9 +14,27 @@ var (
 	_ SingleWriter     = sqliteCapabilities{}
 	_ ReadOnlyEnforcer = sqliteCapabilities{}
 	_ TxOptionsAdapter = sqliteCapabilities{}
+	_ CatalogReader    = sqliteCapabilities{}
+	_ StatementCacher  = sqliteCapabilities{}
+
+	_ ColumnLengthsUnknown = sqliteCapabilities{}
 )
 
-func (sqliteCapabilities) SingleWriter() {}
+func (sqliteCapabilities) SingleWriter()         {}
+func (sqliteCapabilities) StatementCacher()      {}
+func (sqliteCapabilities) ColumnLengthsUnknown() {}
+
+func (sqliteCapabilities) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
+	return sqliteCatalog(ctx, run)
+}
+
+func (sqliteCapabilities) PrimaryKey(ctx context.Context, q Querier, table string) ([]string, error) {
+	return sqlitePrimaryKey(ctx, q, table)
+}
+
+func (sqliteCapabilities) IdentityColumn(ctx context.Context, q Querier, table string) (string, error) {
+	return sqliteIdentity(ctx, q, table)
+}
 
 func (sqliteCapabilities) EnforceReadOnly(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, "PRAGMA query_only = 1")

@@ -1,6 +1,7 @@
 package shard
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -38,5 +39,34 @@ func TestPreparedTransactionStatementsQuoteTheID(t *testing.T) {
 		if got != want {
 			t.Errorf("got %q, want %q", got, want)
 		}
+	}
+}
+
+func TestCatalogAndStatementCapabilitiesOfEachBackend(t *testing.T) {
+	tests := []struct {
+		d                             Dialect
+		catalog, stmtCache, noLengths bool
+	}{
+		{d: SQLite, catalog: true, stmtCache: true, noLengths: true},
+		{d: PostgreSQL, catalog: true},
+		{d: Dialect(99)},
+	}
+	for _, tt := range tests {
+		c := (&Backend{Dialect: tt.d}).Capabilities()
+		_, cr := c.(CatalogReader)
+		_, sc := c.(StatementCacher)
+		_, nl := c.(ColumnLengthsUnknown)
+		got := [3]bool{cr, sc, nl}
+		want := [3]bool{tt.catalog, tt.stmtCache, tt.noLengths}
+		if got != want {
+			t.Errorf("%v: capabilities (catalog, statement cache, no column lengths) = %v, want %v", tt.d, got, want)
+		}
+	}
+}
+
+func TestReadCatalogOfBackendWithoutCatalogNamesTheBackend(t *testing.T) {
+	_, err := (&Backend{Dialect: Dialect(99)}).ReadCatalog(t.Context(), nil)
+	if err == nil || !strings.Contains(err.Error(), "no catalog") {
+		t.Fatalf("ReadCatalog = %v, want an error saying the backend has no catalog", err)
 	}
 }

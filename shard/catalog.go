@@ -58,26 +58,28 @@ type ForeignKeyInfo struct {
 type QueryFunc func(ctx context.Context, sql string) ([][]any, error)
 
 // ReadCatalog reads the tables of a shard's catalog (its schema on
-// PostgreSQL, its file on SQLite), running the dialect's catalog queries
+// PostgreSQL, its file on SQLite), running the backend's catalog queries
 // through run, so that they go wherever the caller's statements go (its
 // transaction included).
-func ReadCatalog(ctx context.Context, d Dialect, run QueryFunc) ([]TableInfo, error) {
-	var (
-		tables []TableInfo
-		err    error
-	)
-	switch d {
-	case SQLite:
-		tables, err = sqliteCatalog(ctx, run)
-	case PostgreSQL:
-		tables, err = postgresCatalog(ctx, run)
-	default:
-		return nil, fmt.Errorf("vitessdo: catalog: unknown dialect %v", d)
+func (b *Backend) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
+	cr, ok := b.Capabilities().(CatalogReader)
+	if !ok {
+		return nil, fmt.Errorf("vitessdo: catalog: %s backends have no catalog vitessdo reads", b.Product())
 	}
+	tables, err := cr.ReadCatalog(ctx, run)
 	if err != nil {
-		return nil, fmt.Errorf("vitessdo: reading the %v catalog: %w", d, err)
+		return nil, fmt.Errorf("vitessdo: reading the %s catalog: %w", b.Product(), err)
 	}
 	return tables, nil
+}
+
+// ReadCatalog reads the tables of the catalog of a backend speaking
+// dialect d (see Backend.ReadCatalog).
+func ReadCatalog(ctx context.Context, d Dialect, run QueryFunc) ([]TableInfo, error) {
+	if !d.valid() {
+		return nil, fmt.Errorf("vitessdo: catalog: unknown dialect %v", d)
+	}
+	return (&Backend{Dialect: d}).ReadCatalog(ctx, run)
 }
 
 // catalogBuilder collects rows into tables, in the order tables appear.

@@ -4,21 +4,38 @@ import (
 	"fmt"
 )
 
-// UnsupportedError reports a construct that has no correct rendering in a
-// dialect. Its text is "vitessdo: unsupported: <what> on <dialect>".
+// UnsupportedError reports SQL vitessdo cannot run correctly: a statement
+// the router cannot execute, or a construct with no correct rendering in a
+// backend's dialect. Its text is "vitessdo: unsupported: " followed by
+// Msg, which says what and why. It is the one type for every such error;
+// the router and the root package name it too.
 type UnsupportedError struct {
-	What    string
-	Dialect Dialect
+	Msg string
 }
 
-func (e *UnsupportedError) Error() string {
-	return "vitessdo: unsupported: " + e.What + " on " + e.Dialect.String()
-}
+func (e *UnsupportedError) Error() string { return "vitessdo: unsupported: " + e.Msg }
 
+// unsupported reports a construct with no correct rendering in d:
+// "<what> on <dialect>".
 func unsupported(d Dialect, what string) error {
-	return &UnsupportedError{What: what, Dialect: d}
+	return &UnsupportedError{Msg: what + " on " + d.String()}
 }
 
 func errorf(format string, args ...any) error {
 	return fmt.Errorf("vitessdo: render: "+format, args...)
 }
+
+// Error is a failure on one shard. It names the keyspace and shard and
+// wraps the backend's error, so errors.As finds both.
+type Error struct {
+	Keyspace string
+	Shard    string
+	Err      error
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("vitessdo: shard %s/%s: %v", e.Keyspace, e.Shard, e.Err)
+}
+
+// Unwrap returns the backend's error.
+func (e *Error) Unwrap() error { return e.Err }

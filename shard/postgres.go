@@ -61,7 +61,7 @@ func (b *Backend) refreshStatements(ctx context.Context, c *pgx.Conn) error {
 	return nil
 }
 
-func postgresPrimaryKey(ctx context.Context, db *sql.DB, table string) ([]string, error) {
+func postgresPrimaryKey(ctx context.Context, db Querier, table string) ([]string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT a.attname
 FROM pg_index i
 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)

@@ -494,7 +494,7 @@ func TestUnsupportedErrorIsTyped(t *testing.T) {
 	}
 	_, err = Render(SQLite, stmt, nil)
 	var ue *UnsupportedError
-	if !errors.As(err, &ue) || ue.Dialect != SQLite || ue.What != "REGEXP" {
+	if !errors.As(err, &ue) || ue.Msg != "REGEXP on "+SQLite.String() {
 		t.Fatalf("got %v, want an UnsupportedError for REGEXP on sqlite", err)
 	}
 	if got, want := err.Error(), "vitessdo: unsupported: REGEXP on sqlite"; got != want {

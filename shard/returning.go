@@ -3,7 +3,6 @@ package shard
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -43,15 +42,13 @@ func (b *Backend) IdentityColumn(table string) (string, error) {
 	if b.DB == nil {
 		return "", fmt.Errorf("identity column of %q: backend has no database", table)
 	}
+	cr, ok := b.Capabilities().(CatalogReader)
+	if !ok {
+		return "", fmt.Errorf("identity column of %q: %s backends have no catalog vitessdo reads", table, b.Product())
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var err error
-	switch b.Dialect {
-	case PostgreSQL:
-		col, err = postgresIdentity(ctx, b.DB, t)
-	default:
-		col, err = sqliteIdentity(ctx, b.DB, t)
-	}
+	col, err := cr.IdentityColumn(ctx, b.DB, t)
 	if err != nil {
 		return "", fmt.Errorf("identity column of %q: %w", table, err)
 	}
@@ -64,7 +61,7 @@ func (b *Backend) IdentityColumn(table string) (string, error) {
 	return col, nil
 }
 
-func postgresIdentity(ctx context.Context, db *sql.DB, table string) (string, error) {
+func postgresIdentity(ctx context.Context, db Querier, table string) (string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT a.attname FROM pg_attribute a
 WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
 AND (a.attidentity <> '' OR pg_get_serial_sequence($1, a.attname) IS NOT NULL)
@@ -81,7 +78,7 @@ ORDER BY a.attnum LIMIT 1`, quoteIdent(table))
 
 // sqliteIdentity finds an INTEGER PRIMARY KEY: the single primary-key
 // column declared INTEGER, which is the table's rowid.
-func sqliteIdentity(ctx context.Context, db *sql.DB, table string) (string, error) {
+func sqliteIdentity(ctx context.Context, db Querier, table string) (string, error) {
 	rows, err := db.QueryContext(ctx, "SELECT name, type FROM pragma_table_info(?) WHERE pk > 0", table)
 	if err != nil {
 		return "", err

@@ -86,7 +86,7 @@ func openSQLiteBackend(rawURL string, wrapper func(string, driver.Connector) dri
 	return b, nil
 }
 
-func sqlitePrimaryKey(ctx context.Context, db *sql.DB, table string) ([]string, error) {
+func sqlitePrimaryKey(ctx context.Context, db Querier, table string) ([]string, error) {
 	rows, err := db.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", table)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package merge
+package eval
 
 import (
 	"bytes"
@@ -66,16 +66,16 @@ func (e Engine) Compare(a, b any, col Column) int {
 		}
 		return 1
 	}
-	return compareValues(e, isNumeric(e, col), a, b)
+	return e.CompareValues(e.IsNumeric(col), a, b)
 }
 
 // isNumeric reports whether string values of col are PostgreSQL NUMERIC text.
-func isNumeric(e Engine, col Column) bool {
+func (e Engine) IsNumeric(col Column) bool {
 	return e == PostgreSQL && col.DatabaseType == "NUMERIC"
 }
 
-// keyOrder is a SortKey resolved against an engine and the input columns.
-type keyOrder struct {
+// KeyOrder is a SortKey resolved against an engine and the input columns.
+type KeyOrder struct {
 	col        int
 	desc       bool
 	nullsFirst bool
@@ -83,8 +83,8 @@ type keyOrder struct {
 	eng        Engine
 }
 
-func resolveKeys(e Engine, keys []SortKey, cols []Column) ([]keyOrder, error) {
-	out := make([]keyOrder, len(keys))
+func (e Engine) ResolveKeys(keys []SortKey, cols []Column) ([]KeyOrder, error) {
+	out := make([]KeyOrder, len(keys))
 	for i, k := range keys {
 		if k.Col < 0 || k.Col >= len(cols) {
 			return nil, columnError("sort key", k.Col, len(cols))
@@ -94,13 +94,13 @@ func resolveKeys(e Engine, keys []SortKey, cols []Column) ([]keyOrder, error) {
 			// SQLite treats NULL as the smallest value, PostgreSQL as the largest.
 			nf = (e == SQLite) != k.Desc
 		}
-		out[i] = keyOrder{col: k.Col, desc: k.Desc, nullsFirst: nf, numeric: isNumeric(e, cols[k.Col]), eng: e}
+		out[i] = KeyOrder{col: k.Col, desc: k.Desc, nullsFirst: nf, numeric: e.IsNumeric(cols[k.Col]), eng: e}
 	}
 	return out, nil
 }
 
 // compareRows orders two rows by keys, in output order.
-func compareRows(keys []keyOrder, a, b Row) int {
+func CompareRows(keys []KeyOrder, a, b Row) int {
 	for i := range keys {
 		k := &keys[i]
 		x, y := a[k.col], b[k.col]
@@ -113,7 +113,7 @@ func compareRows(keys []keyOrder, a, b Row) int {
 			}
 			return 1
 		}
-		c := compareValues(k.eng, k.numeric, x, y)
+		c := k.eng.CompareValues(k.numeric, x, y)
 		if c != 0 {
 			if k.desc {
 				return -c
@@ -140,12 +140,12 @@ func valueClass(v any) int {
 }
 
 // compareValues orders two non-NULL values.
-func compareValues(e Engine, numeric bool, a, b any) int {
+func (e Engine) CompareValues(numeric bool, a, b any) int {
 	switch x := a.(type) {
 	case int64:
 		switch y := b.(type) {
 		case int64:
-			return cmpInt(x, y)
+			return CompareInt(x, y)
 		case float64:
 			return compareIntFloat(e, x, y)
 		}
@@ -173,7 +173,7 @@ func compareValues(e Engine, numeric bool, a, b any) int {
 		}
 	case bool:
 		if y, ok := b.(bool); ok {
-			return cmpInt(boolInt(x), boolInt(y))
+			return CompareInt(boolInt(x), boolInt(y))
 		}
 	}
 	return compareMixed(e, numeric, a, b)
@@ -192,11 +192,11 @@ func compareMixed(e Engine, numeric bool, a, b any) int {
 	}
 	ca, cb := valueClass(a), valueClass(b)
 	if ca != cb {
-		return cmpInt(int64(ca), int64(cb))
+		return CompareInt(int64(ca), int64(cb))
 	}
 	switch ca {
 	case 1: // bool against a number: SQLite has no booleans, 1 and 0 stand for them
-		return compareValues(e, false, numberOf(a), numberOf(b))
+		return e.CompareValues(false, numberOf(a), numberOf(b))
 	case 2:
 		// A time.Time that modernc parsed from a DATE/DATETIME column
 		// against a text value: compare as the text modernc writes.
@@ -244,7 +244,7 @@ func boolInt(b bool) int64 {
 	return 0
 }
 
-func cmpInt(a, b int64) int {
+func CompareInt(a, b int64) int {
 	switch {
 	case a < b:
 		return -1
@@ -298,7 +298,7 @@ func compareIntFloat(e Engine, i int64, f float64) int {
 		return -1
 	}
 	t := int64(f) // truncates toward zero
-	if c := cmpInt(i, t); c != 0 {
+	if c := CompareInt(i, t); c != 0 {
 		return c
 	}
 	// i equals the integral part of f: the fraction decides.
@@ -318,7 +318,7 @@ func compareIntFloat(e Engine, i int64, f float64) int {
 func compareDecimalText(a, b string) int {
 	ra, rb := decimalRank(a), decimalRank(b)
 	if ra != rb || ra != 0 {
-		return cmpInt(int64(ra), int64(rb))
+		return CompareInt(int64(ra), int64(rb))
 	}
 	na, ia, fa := splitDecimal(a)
 	nb, ib, fb := splitDecimal(b)
@@ -391,7 +391,7 @@ func isZeroDigits(s string) bool {
 
 func compareMagnitude(ia, fa, ib, fb string) int {
 	if len(ia) != len(ib) {
-		return cmpInt(int64(len(ia)), int64(len(ib)))
+		return CompareInt(int64(len(ia)), int64(len(ib)))
 	}
 	if c := cmpString(ia, ib); c != 0 {
 		return c
@@ -406,7 +406,7 @@ func compareMagnitude(ia, fa, ib, fb string) int {
 			y = fb[i]
 		}
 		if x != y {
-			return cmpInt(int64(x), int64(y))
+			return CompareInt(int64(x), int64(y))
 		}
 	}
 	return 0

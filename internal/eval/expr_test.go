@@ -1,4 +1,4 @@
-package merge
+package eval
 
 import (
 	"errors"
@@ -11,11 +11,11 @@ import (
 // evalExpr evaluates e over one row of the given columns.
 func evalExpr(t *testing.T, eng Engine, c []Column, row Row, e Expr) (any, error) {
 	t.Helper()
-	ev := newEvaluator(eng, c)
-	if err := ev.check(&e); err != nil {
+	ev := NewEvaluator(eng, c)
+	if err := ev.Check(&e); err != nil {
 		t.Fatal(err)
 	}
-	return ev.value(&e, row)
+	return ev.Value(&e, row)
 }
 
 // Results as sqlite3 (modernc.org/sqlite 3.53) returned them for
@@ -145,9 +145,9 @@ func TestExprPostgreSQL(t *testing.T) {
 }
 
 func TestExprCheckRejectsColumnOutOfRange(t *testing.T) {
-	ev := newEvaluator(SQLite, cols("a b"))
+	ev := NewEvaluator(SQLite, cols("a b"))
 	e := Add(Col(0), Coalesce(Col(2)))
-	if err := ev.check(&e); err == nil {
+	if err := ev.Check(&e); err == nil {
 		t.Fatal("no error")
 	}
 }

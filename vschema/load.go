@@ -1,4 +1,4 @@
-package route
+package vschema
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"github.com/dot-do/vitessdo/vindex"
 )
 
-// Source is what LoadVSchema reads.
+// Source is what Load reads.
 type Source struct {
 	// File names the VSchema in errors; it is not read.
 	File string
@@ -36,8 +36,8 @@ var (
 	ignoredTableFields    = map[string]bool{"column_list_authoritative": true, "source": true}
 )
 
-// LoadVSchema parses and validates a VSchema and creates its vindexes.
-func LoadVSchema(src Source) (*VSchema, error) {
+// Load parses and validates a VSchema and creates its vindexes.
+func Load(src Source) (*VSchema, error) {
 	top, err := decodeObject(src.Data)
 	if err != nil {
 		return nil, &VSchemaError{File: src.File, Msg: "not a JSON object: " + jsonMsg(err)}

@@ -1,4 +1,4 @@
-package merge
+package eval
 
 import (
 	"math"
@@ -12,12 +12,12 @@ import (
 // sortValues sorts vs with the engine's ORDER BY for one key.
 func sortValues(t *testing.T, e Engine, col Column, key SortKey, vs []any) []any {
 	t.Helper()
-	keys, err := resolveKeys(e, []SortKey{key}, []Column{col})
+	keys, err := e.ResolveKeys([]SortKey{key}, []Column{col})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := slices.Clone(vs)
-	slices.SortStableFunc(out, func(a, b any) int { return compareRows(keys, Row{a}, Row{b}) })
+	slices.SortStableFunc(out, func(a, b any) int { return CompareRows(keys, Row{a}, Row{b}) })
 	return out
 }
 

@@ -1,4 +1,4 @@
-package route
+package vschema
 
 import (
 	"testing"
@@ -20,7 +20,7 @@ func TestLoadVSchemaForms(t *testing.T) {
 			}
 		}
 	}}`
-	vs, err := LoadVSchema(Source{File: "v.json", Data: []byte(multi)})
+	vs, err := Load(Source{File: "v.json", Data: []byte(multi)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestLoadVSchemaForms(t *testing.T) {
 	}
 
 	single := `{"sharded": true, "shards": ["-"], "vindexes": {"h": {"type": "xxhash"}}, "tables": {"t": {"column_vindexes": [{"column": "k", "name": "h"}]}}}`
-	vs, err = LoadVSchema(Source{Data: []byte(single), Keyspace: "one"})
+	vs, err = Load(Source{Data: []byte(single), Keyspace: "one"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestLoadVSchemaErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := LoadVSchema(Source{File: "v.json", Data: []byte(tt.json), Keyspace: tt.keyspace})
+			_, err := Load(Source{File: "v.json", Data: []byte(tt.json), Keyspace: tt.keyspace})
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("error:\n got %v\nwant %s", err, tt.want)
 			}
@@ -98,7 +98,7 @@ func TestLoadVSchemaErrors(t *testing.T) {
 }
 
 func TestFindTable(t *testing.T) {
-	vs, err := LoadVSchema(Source{Data: []byte(`{"keyspaces": {
+	vs, err := Load(Source{Data: []byte(`{"keyspaces": {
 		"u1": {"tables": {"dup": {}, "only1": {}}},
 		"u2": {"tables": {"dup": {}}},
 		"s": {"sharded": true, "shards": ["-"], "vindexes": {"h": {"type": "hash"}}, "tables": {"t": {"column_vindexes": [{"column": "id", "name": "h"}]}}}
@@ -135,7 +135,7 @@ func TestFindTable(t *testing.T) {
 	}
 }
 
-func FuzzLoadVSchema(f *testing.F) {
+func FuzzLoad(f *testing.F) {
 	for _, s := range []string{
 		`{"keyspaces": {"a": {"sharded": true, "shards": ["-80", "80-"], "vindexes": {"h": {"type": "hash"}}, "tables": {"t": {"column_vindexes": [{"column": "id", "name": "h"}]}}}}}`,
 		`{"sharded": false, "tables": {"s": {"type": "sequence"}}}`,
@@ -145,7 +145,7 @@ func FuzzLoadVSchema(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {
-		vs, err := LoadVSchema(Source{File: "f.json", Data: []byte(data), Keyspace: "ks"})
+		vs, err := Load(Source{File: "f.json", Data: []byte(data), Keyspace: "ks"})
 		if err != nil {
 			return
 		}

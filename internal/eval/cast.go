@@ -1,4 +1,4 @@
-package merge
+package eval
 
 import (
 	"math"
@@ -37,7 +37,7 @@ func NullIf(a, b Expr) Expr { return binary(opNullIf, a, b) }
 // errIntegerOutOfRange is PostgreSQL's error for an int4 cast that overflows.
 var errIntegerOutOfRange = &specError{"integer out of range"}
 
-func (ev *evaluator) cast(t CastType, v any) (any, error) {
+func (ev *Evaluator) cast(t CastType, v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -212,7 +212,7 @@ func numericRank(c Column) int {
 // common numeric type, as PostgreSQL does when it resolves the type of
 // the expression: COALESCE(SUM(numeric), 0) returns the numeric 0, not
 // the integer.
-func (ev *evaluator) unify(e *Expr) {
+func (ev *Evaluator) unify(e *Expr) {
 	var branches []int
 	for i := range e.args {
 		if e.op == opCase && i%2 == 0 && i != len(e.args)-1 {
@@ -222,7 +222,7 @@ func (ev *evaluator) unify(e *Expr) {
 	}
 	top := 0
 	for _, i := range branches {
-		r := numericRank(ev.column(&e.args[i], ev.cols))
+		r := numericRank(ev.ColumnOf(&e.args[i], ev.cols))
 		if r == 0 && !isNullExpr(&e.args[i]) {
 			return // not all numeric: nothing to convert
 		}
@@ -233,7 +233,7 @@ func (ev *evaluator) unify(e *Expr) {
 		return
 	}
 	for _, i := range branches {
-		if r := numericRank(ev.column(&e.args[i], ev.cols)); r != 0 && r < top {
+		if r := numericRank(ev.ColumnOf(&e.args[i], ev.cols)); r != 0 && r < top {
 			e.args[i] = Cast(e.args[i], target)
 		}
 	}

@@ -1,4 +1,4 @@
-package merge
+package eval
 
 import (
 	"strconv"
@@ -29,7 +29,7 @@ const (
 // affinityOf is the affinity of an operand: a column's from its declared
 // type (SQLite's rules on the type name), a CAST's from its type, none
 // for anything else.
-func (ev *evaluator) affinityOf(e *Expr) affinity {
+func (ev *Evaluator) affinityOf(e *Expr) affinity {
 	switch e.op {
 	case opCol:
 		t := strings.ToUpper(ev.cols[e.col].DatabaseType)
@@ -51,7 +51,7 @@ func (ev *evaluator) affinityOf(e *Expr) affinity {
 
 // coerce converts the two non-NULL operands of a comparison as the
 // engine does before comparing them.
-func (ev *evaluator) coerce(ea, eb *Expr, a, b any) (any, any) {
+func (ev *Evaluator) coerce(ea, eb *Expr, a, b any) (any, any) {
 	if ev.eng == PostgreSQL {
 		return pgCoerce(a, b), pgCoerce(b, a)
 	}

@@ -1,4 +1,4 @@
-package merge
+package eval
 
 import (
 	"math"
@@ -159,20 +159,20 @@ func Case(whens []When, els Expr) Expr {
 func binary(op exprOp, a, b Expr) Expr { return Expr{op: op, args: []Expr{a, b}} }
 
 // numText is a PostgreSQL NUMERIC value inside an evaluation, as text; it
-// leaves the evaluator as a string, the type pgx hands out.
+// leaves the Evaluator as a string, the type pgx hands out.
 type numText string
 
-// evaluator evaluates expressions for one engine over rows of known columns.
-type evaluator struct {
+// Evaluator evaluates expressions for one engine over rows of known columns.
+type Evaluator struct {
 	eng     Engine
 	cols    []Column
 	numeric []bool // column i holds NUMERIC text
 }
 
-func newEvaluator(eng Engine, cols []Column) *evaluator {
-	ev := &evaluator{eng: eng, cols: cols, numeric: make([]bool, len(cols))}
+func NewEvaluator(eng Engine, cols []Column) *Evaluator {
+	ev := &Evaluator{eng: eng, cols: cols, numeric: make([]bool, len(cols))}
 	for i, c := range cols {
-		ev.numeric[i] = isNumeric(eng, c)
+		ev.numeric[i] = eng.IsNumeric(c)
 	}
 	return ev
 }
@@ -180,7 +180,7 @@ func newEvaluator(eng Engine, cols []Column) *evaluator {
 // check reports a column reference outside the input, and prepares e
 // for evaluation: on PostgreSQL, the branches of COALESCE and CASE are
 // converted to their common type, as the server resolves it.
-func (ev *evaluator) check(e *Expr) error {
+func (ev *Evaluator) Check(e *Expr) error {
 	if e.op == opCol && (e.col < 0 || e.col >= len(ev.numeric)) {
 		return columnError("expression", e.col, len(ev.numeric))
 	}
@@ -190,7 +190,7 @@ func (ev *evaluator) check(e *Expr) error {
 		e.args = append([]Expr(nil), e.args...)
 	}
 	for i := range e.args {
-		if err := ev.check(&e.args[i]); err != nil {
+		if err := ev.Check(&e.args[i]); err != nil {
 			return err
 		}
 	}
@@ -201,7 +201,7 @@ func (ev *evaluator) check(e *Expr) error {
 }
 
 // value evaluates e to a result value.
-func (ev *evaluator) value(e *Expr, row Row) (any, error) {
+func (ev *Evaluator) Value(e *Expr, row Row) (any, error) {
 	if e.op == opCol {
 		return row[e.col], nil
 	}
@@ -213,7 +213,7 @@ func (ev *evaluator) value(e *Expr, row Row) (any, error) {
 }
 
 // truth evaluates e as a condition: true only when it is true (not NULL).
-func (ev *evaluator) truth(e *Expr, row Row) (bool, error) {
+func (ev *Evaluator) Truth(e *Expr, row Row) (bool, error) {
 	v, err := ev.eval(e, row)
 	if err != nil {
 		return false, err
@@ -222,7 +222,7 @@ func (ev *evaluator) truth(e *Expr, row Row) (bool, error) {
 	return t && !null, nil
 }
 
-func (ev *evaluator) eval(e *Expr, row Row) (any, error) {
+func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
 	switch e.op {
 	case opNull:
 		return nil, nil
@@ -328,7 +328,7 @@ func (ev *evaluator) eval(e *Expr, row Row) (any, error) {
 	return nil, &specError{"unknown expression operator " + strconv.Itoa(int(e.op))}
 }
 
-func (ev *evaluator) logic(e *Expr, row Row) (any, error) {
+func (ev *Evaluator) logic(e *Expr, row Row) (any, error) {
 	// AND: any false is false, else any NULL is NULL. OR: the dual.
 	decisive := e.op == opOr
 	sawNull := false
@@ -352,7 +352,7 @@ func (ev *evaluator) logic(e *Expr, row Row) (any, error) {
 }
 
 // boolean is a truth value as the engine returns it.
-func (ev *evaluator) boolean(b bool) any {
+func (ev *Evaluator) boolean(b bool) any {
 	if ev.eng == PostgreSQL {
 		return b
 	}
@@ -361,7 +361,7 @@ func (ev *evaluator) boolean(b bool) any {
 
 // compare orders two non-NULL values; NUMERIC text against numbers
 // compares as decimals on PostgreSQL.
-func (ev *evaluator) compare(a, b any) int {
+func (ev *Evaluator) compare(a, b any) int {
 	if ev.eng == PostgreSQL {
 		// A timestamp against a string literal: PostgreSQL reads the
 		// literal as a timestamp.
@@ -379,7 +379,7 @@ func (ev *evaluator) compare(a, b any) int {
 	an, aok := a.(numText)
 	bn, bok := b.(numText)
 	if !aok && !bok {
-		return compareValues(ev.eng, false, a, b)
+		return ev.eng.CompareValues(false, a, b)
 	}
 	if aok {
 		a = string(an)
@@ -393,7 +393,7 @@ func (ev *evaluator) compare(a, b any) int {
 	if f, ok := b.(float64); ok {
 		return compareFloat(ev.eng, numTextFloat(a), f)
 	}
-	return compareValues(ev.eng, true, a, b)
+	return ev.eng.CompareValues(true, a, b)
 }
 
 func numTextFloat(v any) float64 {
@@ -664,12 +664,12 @@ func operatorError(op exprOp, a, b any) error {
 	case opDiv:
 		sym = "/"
 	}
-	return &specError{"operator does not exist: " + typeName(a) + " " + sym + " " + typeName(b)}
+	return &specError{"operator does not exist: " + TypeName(a) + " " + sym + " " + TypeName(b)}
 }
 
 // column describes e's result over input columns cols, as the engine would
 // report it for a select-list expression.
-func (ev *evaluator) column(e *Expr, cols []Column) Column {
+func (ev *Evaluator) ColumnOf(e *Expr, cols []Column) Column {
 	pg := ev.eng == PostgreSQL
 	switch e.op {
 	case opCol:
@@ -677,10 +677,10 @@ func (ev *evaluator) column(e *Expr, cols []Column) Column {
 	case opLit:
 		return literalColumn(ev.eng, e.val)
 	case opAdd, opSub, opMul, opDiv, opMod, opNeg:
-		a := ev.column(&e.args[0], cols)
+		a := ev.ColumnOf(&e.args[0], cols)
 		b := a
 		if len(e.args) > 1 {
-			b = ev.column(&e.args[1], cols)
+			b = ev.ColumnOf(&e.args[1], cols)
 		}
 		isFloat := a.ScanType == scanFloat64 && a.DatabaseType != "NUMERIC" || b.ScanType == scanFloat64 && b.DatabaseType != "NUMERIC"
 		switch {
@@ -700,7 +700,7 @@ func (ev *evaluator) column(e *Expr, cols []Column) Column {
 				continue // a condition
 			}
 			if e.args[i].op != opNull && !(e.args[i].op == opLit && e.args[i].val == nil) {
-				return ev.column(&e.args[i], cols)
+				return ev.ColumnOf(&e.args[i], cols)
 			}
 		}
 		return Column{}
@@ -709,7 +709,7 @@ func (ev *evaluator) column(e *Expr, cols []Column) Column {
 	case opCast:
 		return castColumn(ev.eng, e.val.(CastType))
 	case opNullIf:
-		return ev.column(&e.args[0], cols)
+		return ev.ColumnOf(&e.args[0], cols)
 	}
 	if pg {
 		return Column{DatabaseType: "BOOL", ScanType: scanBool}

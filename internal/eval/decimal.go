@@ -1,4 +1,4 @@
-package merge
+package eval
 
 import (
 	"math/big"
