@@ -15,6 +15,8 @@ import (
 	"github.com/dot-do/vitessdo/internal/txn"
 	"github.com/dot-do/vitessdo/route"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/shard/postgres"
+	"github.com/dot-do/vitessdo/shard/sqlite"
 	"github.com/dot-do/vitessdo/vschema"
 )
 
@@ -133,7 +135,7 @@ func newEngine(cfg *Config) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache), limit: cfg.ScatterConcurrency}
+	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache, route.WithScratchDatabase(openScratch)), limit: cfg.ScatterConcurrency}
 	e.txns = txn.NewCoordinator(topo, cfg.MaxOpenConns)
 	if cfg.Keyspace != "" && vs.Keyspace(cfg.Keyspace) != nil {
 		e.defaultKeyspace = cfg.Keyspace
@@ -166,7 +168,7 @@ func openTopology(cfg *Config, vs *vschema.VSchema, vschemaDir string) (*shard.T
 			}
 			b := backends[url]
 			if b == nil {
-				b, err = shard.Open(url, pool)
+				b, err = openBackend(url, pool)
 				if err != nil {
 					closeAll()
 					return nil, &ConfigError{Msg: fmt.Sprintf("shard %s/%s", ksName, name), Err: err}
@@ -209,4 +211,28 @@ func (e *engine) close() error {
 	}
 	e.txns.Close()
 	return e.topo.Close()
+}
+
+// openBackend opens the backend a URL names with the driver package of its
+// database: sqlite:PATH, sqlite::memory: or sqlite:/NAME?vfs=memdb for
+// SQLite, postgres:// or postgresql:// for PostgreSQL. The drivers are
+// linked here, by the database/sql surface, so that the planner links none.
+func openBackend(rawURL string, pool shard.PoolOptions) (*shard.Backend, error) {
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite:"):
+		return sqlite.Open(rawURL, pool)
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		return postgres.Open(rawURL, pool)
+	}
+	return nil, fmt.Errorf("backend %q: unknown scheme (want sqlite:PATH or postgres://…)", shard.RedactURL(rawURL))
+}
+
+// scratchCounter names the private in-memory databases openScratch opens.
+var scratchCounter atomic.Int64
+
+// openScratch opens a private, empty in-memory SQLite database, where the
+// planner answers information_schema queries.
+func openScratch() (*shard.Backend, error) {
+	url := fmt.Sprintf("sqlite:/vitessdo-information-schema-%d-%d?vfs=memdb", os.Getpid(), scratchCounter.Add(1))
+	return sqlite.Open(url, shard.PoolOptions{})
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"strings"
-	"sync/atomic"
 
 	"github.com/xwb1989/sqlparser"
 
@@ -29,8 +27,9 @@ import (
 //
 // The information_schema tables the statement names are materialised,
 // with the keyspaces its WHERE asks for (table_schema = ?), in a private
-// in-memory SQLite database, and the statement runs there, rendered like
-// any shard statement. Result columns are named as MySQL 8 names them: a
+// in-memory SQLite database the planner's scratch opener gives (see
+// WithScratchDatabase), and the statement runs there, rendered like any
+// shard statement. Result columns are named as MySQL 8 names them: a
 // plain column in upper case (COLUMN_NAME), other items by their text.
 type infoSchemaPlan struct {
 	p      *Planner
@@ -246,9 +245,6 @@ func containsKeyspace(l []*vschema.Keyspace, ks *vschema.Keyspace) bool {
 	return false
 }
 
-// infoDBCounter names the private in-memory databases.
-var infoDBCounter atomic.Int64
-
 func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
 	kss, err := ip.keyspaces(args)
 	if err != nil {
@@ -278,8 +274,10 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 		}
 		sources = append(sources, src)
 	}
-	url := fmt.Sprintf("sqlite:/vitessdo-information-schema-%d-%d?vfs=memdb", os.Getpid(), infoDBCounter.Add(1))
-	db, err := shard.Open(url, shard.PoolOptions{})
+	if ip.p.scratch == nil {
+		return nil, fmt.Errorf("vitessdo: information_schema: the planner has no scratch database (see WithScratchDatabase)")
+	}
+	db, err := ip.p.scratch()
 	if err != nil {
 		return nil, fmt.Errorf("vitessdo: information_schema: %w", err)
 	}

@@ -13,20 +13,36 @@ import (
 
 // Planner turns SQL text into plans and caches them.
 type Planner struct {
-	vs    *vschema.VSchema
-	topo  *shard.Topology
-	cache *planCache
-	seqs  *sequences
+	vs      *vschema.VSchema
+	topo    *shard.Topology
+	cache   *planCache
+	seqs    *sequences
+	scratch func() (*shard.Backend, error)
+}
+
+// Option configures a Planner.
+type Option func(*Planner)
+
+// WithScratchDatabase gives the planner the opener of a private, empty
+// SQLite database, which information_schema queries run on; the planner
+// closes each database it opens. The planner links no database driver:
+// the driver's package (shard/sqlite) opens the database.
+func WithScratchDatabase(open func() (*shard.Backend, error)) Option {
+	return func(p *Planner) { p.scratch = open }
 }
 
 // NewPlanner returns a planner over a VSchema and its topology, caching up
 // to cacheSize plans (0 means DefaultPlanCacheSize; negative disables the
 // cache).
-func NewPlanner(vs *vschema.VSchema, topo *shard.Topology, cacheSize int) *Planner {
+func NewPlanner(vs *vschema.VSchema, topo *shard.Topology, cacheSize int, opts ...Option) *Planner {
 	if cacheSize == 0 {
 		cacheSize = DefaultPlanCacheSize
 	}
-	return &Planner{vs: vs, topo: topo, cache: newPlanCache(cacheSize), seqs: newSequences()}
+	p := &Planner{vs: vs, topo: topo, cache: newPlanCache(cacheSize), seqs: newSequences()}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
 }
 
 // DefaultPlanCacheSize is the plan cache's size when none is configured.

@@ -24,7 +24,8 @@ type PoolOptions struct {
 }
 
 // Backend is the database that stores one or more shards: a *sql.DB pool
-// over SQLite (modernc.org/sqlite) or PostgreSQL (pgx).
+// over SQLite or PostgreSQL, opened by the driver package of its database
+// (shard/sqlite links modernc.org/sqlite, shard/postgres links pgx).
 type Backend struct {
 	// DB is the backend's connection pool.
 	DB *sql.DB
@@ -38,6 +39,9 @@ type Backend struct {
 	keep *sql.Conn
 	// connector opens the backend's connections, for DB and OpenPool.
 	connector driver.Connector
+	// caps is the value Capabilities returns, chosen by the driver
+	// package that opened the backend.
+	caps any
 
 	mu         sync.Mutex
 	pks        map[string][]string
@@ -50,22 +54,41 @@ type Backend struct {
 	schemaGen int64
 }
 
-// Open opens the backend a URL names: sqlite:PATH, sqlite::memory: or
-// sqlite:/NAME?vfs=memdb for SQLite, postgres:// or postgresql:// for
-// PostgreSQL. It does not connect; the first query does.
-func Open(rawURL string, opts PoolOptions) (*Backend, error) {
-	var b *Backend
-	var err error
-	switch {
-	case strings.HasPrefix(rawURL, "sqlite:"):
-		b, err = openSQLiteBackend(rawURL, opts.WrapConnector)
-	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		b, err = openPostgresBackend(rawURL, opts.WrapConnector)
-	default:
-		return nil, fmt.Errorf("backend %q: unknown scheme (want sqlite:PATH or postgres://…)", RedactURL(rawURL))
+// BackendConfig is what the driver package that opens a backend
+// (shard/sqlite, shard/postgres) gives NewBackend.
+type BackendConfig struct {
+	// Dialect is the SQL the backend speaks.
+	Dialect Dialect
+	// URL is the backend URL with any password redacted.
+	URL string
+	// Connector opens the backend's connections; NewBackend wraps it
+	// with PoolOptions.WrapConnector.
+	Connector driver.Connector
+	// KeepOpen holds one connection open for the backend's lifetime, for
+	// a database that would vanish without one (in-memory SQLite).
+	KeepOpen bool
+	// Capabilities is the value Backend.Capabilities returns: what the
+	// backend can do beyond database/sql.
+	Capabilities any
+}
+
+// NewBackend returns the backend over a driver's connector, its pool sized
+// by opts. It connects only when c.KeepOpen asks it to.
+func NewBackend(c BackendConfig, opts PoolOptions) (*Backend, error) {
+	if !c.Dialect.valid() {
+		return nil, fmt.Errorf("backend %q: unknown dialect %v", c.URL, c.Dialect)
 	}
-	if err != nil {
-		return nil, err
+	connector := wrap(c.Connector, c.URL, opts.WrapConnector)
+	b := &Backend{DB: sql.OpenDB(connector), Dialect: c.Dialect, URL: c.URL, connector: connector, caps: c.Capabilities}
+	if c.KeepOpen {
+		// The database lives as long as one connection is open.
+		b.DB.SetConnMaxIdleTime(0)
+		conn, err := b.DB.Conn(context.Background())
+		if err != nil {
+			b.DB.Close()
+			return nil, err
+		}
+		b.keep = conn
 	}
 	if opts.MaxOpenConns > 0 {
 		b.DB.SetMaxOpenConns(opts.MaxOpenConns)
@@ -138,8 +161,10 @@ func (b *Backend) PrimaryKey(table string) ([]string, error) {
 	return pk, nil
 }
 
-// generation returns the backend's schema generation.
-func (b *Backend) generation() int64 {
+// SchemaGeneration counts the DDL statements run through the backend (see
+// ForgetSchema): a driver that caches statements per connection drops
+// them when it moves.
+func (b *Backend) SchemaGeneration() int64 {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.schemaGen

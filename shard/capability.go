@@ -18,12 +18,19 @@ import (
 // ReadOnlyEnforcer, TxOptionsAdapter, FailedTransactionReporter,
 // PreparedTransactions, AdvisoryLocks, CatalogReader, StatementCacher)
 // say what the backend can do.
+//
+// The driver package that opened the backend chose the value; a Backend
+// built without one has the capabilities its dialect's SQL gives
+// (SQLiteCapabilities, PostgreSQLCapabilities).
 func (b *Backend) Capabilities() any {
+	if b.caps != nil {
+		return b.caps
+	}
 	switch b.Dialect {
 	case SQLite:
-		return sqliteCapabilities{}
+		return SQLiteCapabilities{}
 	case PostgreSQL:
-		return postgresCapabilities{}
+		return PostgreSQLCapabilities{}
 	}
 	return noCapabilities{}
 }

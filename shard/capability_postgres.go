@@ -7,42 +7,39 @@ import (
 	"strings"
 )
 
-// postgresCapabilities are a PostgreSQL backend's: transactions that fail
-// as a whole, prepared transactions, advisory locks, and snapshot
-// isolation under its standard name.
-type postgresCapabilities struct{}
+// PostgreSQLCapabilities are what a PostgreSQL backend can do through SQL
+// alone: prepared transactions, advisory locks, snapshot isolation under
+// its standard name, and its catalog. The driver package that opens the
+// backend (shard/postgres) adds what needs the driver: the status of a
+// failed transaction (FailedTransactionReporter).
+type PostgreSQLCapabilities struct{}
 
 var (
-	_ TxOptionsAdapter          = postgresCapabilities{}
-	_ FailedTransactionReporter = postgresCapabilities{}
-	_ PreparedTransactions      = postgresCapabilities{}
-	_ AdvisoryLocks             = postgresCapabilities{}
-	_ CatalogReader             = postgresCapabilities{}
+	_ TxOptionsAdapter     = PostgreSQLCapabilities{}
+	_ PreparedTransactions = PostgreSQLCapabilities{}
+	_ AdvisoryLocks        = PostgreSQLCapabilities{}
+	_ CatalogReader        = PostgreSQLCapabilities{}
 )
 
-func (postgresCapabilities) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
+func (PostgreSQLCapabilities) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
 	return postgresCatalog(ctx, run)
 }
 
-func (postgresCapabilities) PrimaryKey(ctx context.Context, q Querier, table string) ([]string, error) {
+func (PostgreSQLCapabilities) PrimaryKey(ctx context.Context, q Querier, table string) ([]string, error) {
 	return postgresPrimaryKey(ctx, q, table)
 }
 
-func (postgresCapabilities) IdentityColumn(ctx context.Context, q Querier, table string) (string, error) {
+func (PostgreSQLCapabilities) IdentityColumn(ctx context.Context, q Querier, table string) (string, error) {
 	return postgresIdentity(ctx, q, table)
 }
 
 // TxOptions gives snapshot isolation as REPEATABLE READ, which is
 // PostgreSQL's snapshot isolation.
-func (postgresCapabilities) TxOptions(o sql.TxOptions) *sql.TxOptions {
+func (PostgreSQLCapabilities) TxOptions(o sql.TxOptions) *sql.TxOptions {
 	if o.Isolation == sql.LevelSnapshot {
 		o.Isolation = sql.LevelRepeatableRead
 	}
 	return &o
-}
-
-func (postgresCapabilities) InFailedTransaction(conn *sql.Conn) (failed, known bool) {
-	return InFailedTransaction(conn)
 }
 
 // quoteLiteral quotes a string as a standard SQL literal.
@@ -50,19 +47,19 @@ func quoteLiteral(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
-func (postgresCapabilities) PrepareSQL(gid string) string {
+func (PostgreSQLCapabilities) PrepareSQL(gid string) string {
 	return "PREPARE TRANSACTION " + quoteLiteral(gid)
 }
 
-func (postgresCapabilities) CommitPreparedSQL(gid string) string {
+func (PostgreSQLCapabilities) CommitPreparedSQL(gid string) string {
 	return "COMMIT PREPARED " + quoteLiteral(gid)
 }
 
-func (postgresCapabilities) RollbackPreparedSQL(gid string) string {
+func (PostgreSQLCapabilities) RollbackPreparedSQL(gid string) string {
 	return "ROLLBACK PREPARED " + quoteLiteral(gid)
 }
 
-func (postgresCapabilities) IsPrepared(ctx context.Context, q Querier, gid string) (bool, error) {
+func (PostgreSQLCapabilities) IsPrepared(ctx context.Context, q Querier, gid string) (bool, error) {
 	var one int
 	err := q.QueryRowContext(ctx, "SELECT 1 FROM pg_prepared_xacts WHERE gid = $1", gid).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -71,7 +68,7 @@ func (postgresCapabilities) IsPrepared(ctx context.Context, q Querier, gid strin
 	return err == nil, err
 }
 
-func (postgresCapabilities) ListPrepared(ctx context.Context, q Querier, prefix string) ([]string, error) {
+func (PostgreSQLCapabilities) ListPrepared(ctx context.Context, q Querier, prefix string) ([]string, error) {
 	rs, err := q.QueryContext(ctx, "SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND left(gid, length($1)) = $1", prefix)
 	if err != nil {
 		return nil, err
@@ -90,18 +87,18 @@ func (postgresCapabilities) ListPrepared(ctx context.Context, q Querier, prefix 
 
 // IsUnknownPrepared reports undefined_object (42704), PostgreSQL's answer
 // to COMMIT PREPARED or ROLLBACK PREPARED of an id it does not hold.
-func (postgresCapabilities) IsUnknownPrepared(err error) bool {
+func (PostgreSQLCapabilities) IsUnknownPrepared(err error) bool {
 	var pe interface{ SQLState() string }
 	return errors.As(err, &pe) && pe.SQLState() == "42704"
 }
 
-func (postgresCapabilities) TryAdvisoryLock(ctx context.Context, conn *sql.Conn, key int64) (bool, error) {
+func (PostgreSQLCapabilities) TryAdvisoryLock(ctx context.Context, conn *sql.Conn, key int64) (bool, error) {
 	var got bool
 	err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got)
 	return got, err
 }
 
-func (postgresCapabilities) AdvisoryUnlock(ctx context.Context, conn *sql.Conn, key int64) error {
+func (PostgreSQLCapabilities) AdvisoryUnlock(ctx context.Context, conn *sql.Conn, key int64) error {
 	_, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", key)
 	return err
 }

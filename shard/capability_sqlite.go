@@ -5,49 +5,51 @@ import (
 	"database/sql"
 )
 
-// sqliteCapabilities are an SQLite backend's: one writer per file,
-// read-only transactions enforced with PRAGMA query_only, and no
-// isolation level to choose (SQLite transactions are serializable).
-type sqliteCapabilities struct{}
+// SQLiteCapabilities are an SQLite backend's: one writer per file,
+// read-only transactions enforced with PRAGMA query_only, no isolation
+// level to choose (SQLite transactions are serializable), its catalog, a
+// statement cache, and result columns of unknown length. The driver
+// package that opens the backend (shard/sqlite) gives them to it.
+type SQLiteCapabilities struct{}
 
 var (
-	_ SingleWriter     = sqliteCapabilities{}
-	_ ReadOnlyEnforcer = sqliteCapabilities{}
-	_ TxOptionsAdapter = sqliteCapabilities{}
-	_ CatalogReader    = sqliteCapabilities{}
-	_ StatementCacher  = sqliteCapabilities{}
+	_ SingleWriter     = SQLiteCapabilities{}
+	_ ReadOnlyEnforcer = SQLiteCapabilities{}
+	_ TxOptionsAdapter = SQLiteCapabilities{}
+	_ CatalogReader    = SQLiteCapabilities{}
+	_ StatementCacher  = SQLiteCapabilities{}
 
-	_ ColumnLengthsUnknown = sqliteCapabilities{}
+	_ ColumnLengthsUnknown = SQLiteCapabilities{}
 )
 
-func (sqliteCapabilities) SingleWriter()         {}
-func (sqliteCapabilities) StatementCacher()      {}
-func (sqliteCapabilities) ColumnLengthsUnknown() {}
+func (SQLiteCapabilities) SingleWriter()         {}
+func (SQLiteCapabilities) StatementCacher()      {}
+func (SQLiteCapabilities) ColumnLengthsUnknown() {}
 
-func (sqliteCapabilities) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
+func (SQLiteCapabilities) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
 	return sqliteCatalog(ctx, run)
 }
 
-func (sqliteCapabilities) PrimaryKey(ctx context.Context, q Querier, table string) ([]string, error) {
+func (SQLiteCapabilities) PrimaryKey(ctx context.Context, q Querier, table string) ([]string, error) {
 	return sqlitePrimaryKey(ctx, q, table)
 }
 
-func (sqliteCapabilities) IdentityColumn(ctx context.Context, q Querier, table string) (string, error) {
+func (SQLiteCapabilities) IdentityColumn(ctx context.Context, q Querier, table string) (string, error) {
 	return sqliteIdentity(ctx, q, table)
 }
 
-func (sqliteCapabilities) EnforceReadOnly(ctx context.Context, tx *sql.Tx) error {
+func (SQLiteCapabilities) EnforceReadOnly(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, "PRAGMA query_only = 1")
 	return err
 }
 
-func (sqliteCapabilities) ResetReadOnly(ctx context.Context, conn *sql.Conn) error {
+func (SQLiteCapabilities) ResetReadOnly(ctx context.Context, conn *sql.Conn) error {
 	_, err := conn.ExecContext(ctx, "PRAGMA query_only = 0")
 	return err
 }
 
 // TxOptions drops the isolation level, which modernc.org/sqlite refuses
 // above the default and SQLite gives as serializable anyway.
-func (sqliteCapabilities) TxOptions(o sql.TxOptions) *sql.TxOptions {
+func (SQLiteCapabilities) TxOptions(o sql.TxOptions) *sql.TxOptions {
 	return &sql.TxOptions{ReadOnly: o.ReadOnly}
 }

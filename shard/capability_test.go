@@ -5,30 +5,6 @@ import (
 	"testing"
 )
 
-func TestCapabilitiesOfEachBackend(t *testing.T) {
-	tests := []struct {
-		d                                                            Dialect
-		singleWriter, readOnly, txOptions, failedTx, prepared, locks bool
-	}{
-		{d: SQLite, singleWriter: true, readOnly: true, txOptions: true},
-		{d: PostgreSQL, txOptions: true, failedTx: true, prepared: true, locks: true},
-	}
-	for _, tt := range tests {
-		c := (&Backend{Dialect: tt.d}).Capabilities()
-		_, sw := c.(SingleWriter)
-		_, ro := c.(ReadOnlyEnforcer)
-		_, to := c.(TxOptionsAdapter)
-		_, ft := c.(FailedTransactionReporter)
-		_, pt := c.(PreparedTransactions)
-		_, al := c.(AdvisoryLocks)
-		got := [6]bool{sw, ro, to, ft, pt, al}
-		want := [6]bool{tt.singleWriter, tt.readOnly, tt.txOptions, tt.failedTx, tt.prepared, tt.locks}
-		if got != want {
-			t.Errorf("%v: capabilities (single writer, read-only, tx options, failed tx, prepared, advisory locks) = %v, want %v", tt.d, got, want)
-		}
-	}
-}
-
 func TestPreparedTransactionStatementsQuoteTheID(t *testing.T) {
 	pt := (&Backend{Dialect: PostgreSQL}).Capabilities().(PreparedTransactions)
 	for got, want := range map[string]string{

@@ -145,3 +145,26 @@ func postgresMySQLType(pg string) string {
 	}
 	return "text"
 }
+
+func postgresPrimaryKey(ctx context.Context, db Querier, table string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT a.attname
+FROM pg_index i
+JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+WHERE i.indrelid = to_regclass($1) AND i.indisprimary
+ORDER BY array_position(i.indkey::int2[], a.attnum)`, quoteIdent(table))
+	if err != nil {
+		return nil, err
+	}
+	return scanStrings(rows)
+}
+
+func quoteIdent(s string) string {
+	out := []byte{'"'}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			out = append(out, '"')
+		}
+		out = append(out, s[i])
+	}
+	return string(append(out, '"'))
+}

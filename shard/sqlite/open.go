@@ -1,15 +1,13 @@
-package shard
+package sqlite
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"net/url"
 	"strings"
 
-	"database/sql/driver"
-
 	"modernc.org/sqlite"
+
+	"github.com/dot-do/vitessdo/shard"
 )
 
 // SQLite shards get these pragmas unless their URL sets them:
@@ -33,10 +31,11 @@ var sqlitePragmas = []struct{ name, value string }{
 	{"foreign_keys", "ON"},
 }
 
-// openSQLiteBackend opens sqlite:PATH[?params]. PATH ":memory:" is rewritten by
-// the caller into a named in-memory database (sqlite:/NAME?vfs=memdb),
-// which every connection of the pool shares.
-func openSQLiteBackend(rawURL string, wrapper func(string, driver.Connector) driver.Connector) (*Backend, error) {
+// Open opens the backend sqlite:PATH[?params] names. PATH ":memory:" is
+// rewritten by the caller into a named in-memory database
+// (sqlite:/NAME?vfs=memdb), which every connection of the pool shares. It
+// does not connect, except to keep an in-memory database alive.
+func Open(rawURL string, opts shard.PoolOptions) (*shard.Backend, error) {
 	rest := strings.TrimPrefix(rawURL, "sqlite:")
 	rest = strings.TrimPrefix(rest, "//")
 	path, query, _ := strings.Cut(rest, "?")
@@ -70,39 +69,15 @@ func openSQLiteBackend(rawURL string, wrapper func(string, driver.Connector) dri
 	if err != nil {
 		return nil, fmt.Errorf("backend %q: %w", rawURL, err)
 	}
-	connector = wrap(connector, rawURL, wrapper)
-	b := &Backend{DB: sql.OpenDB(connector), Dialect: SQLite, URL: rawURL, connector: connector}
-	db := b.DB
-	if memory {
-		// The database lives as long as one connection is open.
-		db.SetConnMaxIdleTime(0)
-		conn, err := db.Conn(context.Background())
-		if err != nil {
-			db.Close()
-			return nil, fmt.Errorf("backend %q: %w", rawURL, err)
-		}
-		b.keep = conn
+	b, err := shard.NewBackend(shard.BackendConfig{
+		Dialect:      shard.SQLite,
+		URL:          rawURL,
+		Connector:    connector,
+		KeepOpen:     memory,
+		Capabilities: shard.SQLiteCapabilities{},
+	}, opts)
+	if err != nil {
+		return nil, fmt.Errorf("backend %q: %w", rawURL, err)
 	}
 	return b, nil
-}
-
-func sqlitePrimaryKey(ctx context.Context, db Querier, table string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", table)
-	if err != nil {
-		return nil, err
-	}
-	return scanStrings(rows)
-}
-
-func scanStrings(rows *sql.Rows) ([]string, error) {
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
