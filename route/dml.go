@@ -230,7 +230,7 @@ func (dp *dmlPlan) queries(ctx context.Context, vc Cursor, stmt *shardStmt, args
 		if dp.routing.rewritten {
 			extra = map[string]any{listArgName: nonNilVals(t.vals)}
 		}
-		q, err := stmt.bind(t.shard, args, extra)
+		q, err := stmt.bind(ctx, t.shard, args, extra)
 		if err != nil {
 			return nil, err
 		}

@@ -255,14 +255,14 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	switch {
 	case ip.rows == nil || !ip.table.IsSharded() && ip.table.Type != vschema.TypeReference:
 		sh := topo.Shards(ks)[0]
-		q, err := ip.unshardedQuery(sh, args, extra)
+		q, err := ip.unshardedQuery(ctx, sh, args, extra)
 		if err != nil {
 			return out, err
 		}
 		out.queries = []ShardQuery{q}
 	case ip.table.Type == vschema.TypeReference:
 		for _, sh := range topo.Shards(ks) {
-			q, err := ip.stmt.bind(sh, args, extra)
+			q, err := ip.stmt.bind(ctx, sh, args, extra)
 			if err != nil {
 				return out, err
 			}
@@ -273,7 +273,7 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 		if err != nil {
 			return out, err
 		}
-		qs, err := ip.shardInserts(dests, args, extra)
+		qs, err := ip.shardInserts(ctx, dests, args, extra)
 		if err != nil {
 			return out, err
 		}
@@ -307,17 +307,17 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 // KEY, a PostgreSQL identity or serial column), the statement returns the
 // ids it generated, so LastInsertId is the first row's id as in MySQL,
 // whichever backend and however many rows.
-func (ip *insertPlan) unshardedQuery(sh *shard.Shard, args []any, extra map[string]any) (ShardQuery, error) {
+func (ip *insertPlan) unshardedQuery(ctx context.Context, sh *shard.Shard, args []any, extra map[string]any) (ShardQuery, error) {
 	if ip.table.AutoIncrement != nil || sh.Backend.DB == nil {
-		return ip.stmt.bind(sh, args, extra)
+		return ip.stmt.bind(ctx, sh, args, extra)
 	}
-	col, err := sh.Backend.IdentityColumn(ip.table.Name)
+	col, err := sh.Backend.IdentityColumnContext(ctx, ip.table.Name)
 	if err != nil || col == "" {
 		// No id to report (or the table does not exist yet, which the
 		// INSERT itself will say).
-		return ip.stmt.bind(sh, args, extra)
+		return ip.stmt.bind(ctx, sh, args, extra)
 	}
-	t, err := ip.stmt.template(sh.Backend)
+	t, err := ip.stmt.template(ctx, sh.Backend)
 	if err != nil {
 		return ShardQuery{}, err
 	}
@@ -460,7 +460,7 @@ func (ip *insertPlan) keyspaceIDs(ctx context.Context, vc Cursor, args []any, ex
 
 // shardInserts splits the rows by shard: one INSERT per shard holding
 // that shard's rows.
-func (ip *insertPlan) shardInserts(dests []key.Destination, args []any, extra map[string]any) ([]ShardQuery, error) {
+func (ip *insertPlan) shardInserts(ctx context.Context, dests []key.Destination, args []any, extra map[string]any) ([]ShardQuery, error) {
 	ks := ip.table.Keyspace.Name
 	byShard := map[*shard.Shard][]int{}
 	var order []*shard.Shard
@@ -499,7 +499,7 @@ func (ip *insertPlan) shardInserts(dests []key.Destination, args []any, extra ma
 			sub.Rows = vals
 			stmt = newShardStmt(&sub)
 		}
-		q, err := stmt.bind(t.shard, args, extra)
+		q, err := stmt.bind(ctx, t.shard, args, extra)
 		if err != nil {
 			return nil, err
 		}

@@ -76,7 +76,7 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) (qs []
 				extra[k] = v
 			}
 		}
-		q, err := stmt.bind(t.shard, args, extra)
+		q, err := stmt.bind(ctx, t.shard, args, extra)
 		if err != nil {
 			return nil, false, err
 		}

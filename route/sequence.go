@@ -86,7 +86,7 @@ func (s *sequences) reserve(ctx context.Context, vc Cursor, topo *shard.Topology
 	sh := shards[0]
 	var first, end int64
 	err := vc.Autonomous(ctx, sh, func(ctx context.Context, q shard.Querier) error {
-		sq, err := st.selectStmt.bind(sh, nil, nil)
+		sq, err := st.selectStmt.bind(ctx, sh, nil, nil)
 		if err != nil {
 			return err
 		}
@@ -105,7 +105,7 @@ func (s *sequences) reserve(ctx context.Context, vc Cursor, topo *shard.Topology
 			block = n
 		}
 		first, end = next.Int64, next.Int64+block
-		uq, err := st.updateStmt.bind(sh, nil, map[string]any{"next": end})
+		uq, err := st.updateStmt.bind(ctx, sh, nil, map[string]any{"next": end})
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package route
 
 import (
+	"context"
 	"strconv"
 	"sync/atomic"
 
@@ -12,8 +13,11 @@ import (
 // shardStmt is a statement as the router sends it to shards: its AST and,
 // made on first use, its template in each backend dialect.
 type shardStmt struct {
-	ast  sqlparser.Statement
-	tpls [3]atomic.Pointer[shard.Template]
+	ast sqlparser.Statement
+	// tpls holds the templates by dialect. The map is never changed once
+	// stored: a new dialect stores a copy with one more entry, so readers
+	// load it without a lock.
+	tpls atomic.Pointer[map[shard.Dialect]*shard.Template]
 }
 
 func newShardStmt(ast sqlparser.Statement) *shardStmt {
@@ -21,24 +25,42 @@ func newShardStmt(ast sqlparser.Statement) *shardStmt {
 }
 
 // template returns the statement rendered for a backend, rendering it the
-// first time the backend's dialect is asked for.
-func (s *shardStmt) template(b *shard.Backend) (*shard.Template, error) {
+// first time the backend's dialect is asked for. What rendering reads of
+// the backend's catalog (primary keys) it reads under ctx.
+func (s *shardStmt) template(ctx context.Context, b *shard.Backend) (*shard.Template, error) {
 	d := b.Dialect
-	if t := s.tpls[d].Load(); t != nil {
-		return t, nil
+	old := s.tpls.Load()
+	if old != nil {
+		if t := (*old)[d]; t != nil {
+			return t, nil
+		}
 	}
-	t, err := shard.Render(d, s.ast, b)
+	t, err := shard.Render(d, s.ast, b.SchemaContext(ctx))
 	if err != nil {
 		return nil, err
 	}
-	s.tpls[d].Store(t)
-	return t, nil
+	for {
+		m := make(map[shard.Dialect]*shard.Template, 2)
+		if old != nil {
+			if cur := (*old)[d]; cur != nil {
+				return cur, nil
+			}
+			for k, v := range *old {
+				m[k] = v
+			}
+		}
+		m[d] = t
+		if s.tpls.CompareAndSwap(old, &m) {
+			return t, nil
+		}
+		old = s.tpls.Load()
+	}
 }
 
 // bind renders the statement for a shard with one execution's arguments.
 // extra holds router-made variables (such as the IN list ::__vals).
-func (s *shardStmt) bind(sh *shard.Shard, args []any, extra map[string]any) (ShardQuery, error) {
-	t, err := s.template(sh.Backend)
+func (s *shardStmt) bind(ctx context.Context, sh *shard.Shard, args []any, extra map[string]any) (ShardQuery, error) {
+	t, err := s.template(ctx, sh.Backend)
 	if err != nil {
 		return ShardQuery{}, err
 	}

@@ -127,8 +127,15 @@ func (b *Backend) Close() error {
 }
 
 // PrimaryKey returns the primary-key columns of a table, read from the
-// backend's catalog once and cached. It implements Schema.
+// backend's catalog once and cached. It implements Schema; rendering for a
+// statement uses SchemaContext, so the read honours the statement's
+// context.
 func (b *Backend) PrimaryKey(table string) ([]string, error) {
+	return b.PrimaryKeyContext(context.Background(), table)
+}
+
+// PrimaryKeyContext is PrimaryKey reading the catalog under ctx.
+func (b *Backend) PrimaryKeyContext(ctx context.Context, table string) ([]string, error) {
 	t := strings.ToLower(table)
 	b.mu.Lock()
 	pk, ok := b.pks[t]
@@ -143,8 +150,6 @@ func (b *Backend) PrimaryKey(table string) ([]string, error) {
 	if !ok {
 		return nil, fmt.Errorf("primary key of %q: %s backends have no catalog vitessdo reads", table, b.Product())
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	pk, err := cr.PrimaryKey(ctx, b.DB, t)
 	if err != nil {
 		return nil, fmt.Errorf("primary key of %q: %w", table, err)
@@ -176,4 +181,18 @@ func (b *Backend) ForgetSchema() {
 	b.schemaGen++
 	b.pks, b.identities = nil, nil
 	b.mu.Unlock()
+}
+
+// SchemaContext returns the backend as the Schema rendering reads, its
+// catalog reads made under ctx (the statement's).
+func (b *Backend) SchemaContext(ctx context.Context) Schema { return contextSchema{b, ctx} }
+
+// contextSchema is a backend's Schema bound to a statement's context.
+type contextSchema struct {
+	b   *Backend
+	ctx context.Context
+}
+
+func (s contextSchema) PrimaryKey(table string) ([]string, error) {
+	return s.b.PrimaryKeyContext(s.ctx, table)
 }

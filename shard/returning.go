@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // WithReturning returns the template of an INSERT that also returns the
@@ -32,6 +31,11 @@ func (t *Template) WithReturning(column string) (*Template, error) {
 // serial column), or "" when it has none. It is read from the catalog once
 // and cached until ForgetSchema.
 func (b *Backend) IdentityColumn(table string) (string, error) {
+	return b.IdentityColumnContext(context.Background(), table)
+}
+
+// IdentityColumnContext is IdentityColumn reading the catalog under ctx.
+func (b *Backend) IdentityColumnContext(ctx context.Context, table string) (string, error) {
 	t := strings.ToLower(table)
 	b.mu.Lock()
 	col, ok := b.identities[t]
@@ -46,8 +50,6 @@ func (b *Backend) IdentityColumn(table string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("identity column of %q: %s backends have no catalog vitessdo reads", table, b.Product())
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	col, err := cr.IdentityColumn(ctx, b.DB, t)
 	if err != nil {
 		return "", fmt.Errorf("identity column of %q: %w", table, err)
