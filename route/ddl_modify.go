@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
 )
@@ -19,7 +20,7 @@ import (
 // decimal(p, s) column and every column with a comment).
 type modifyColumnPlan struct {
 	dp   *ddlPlan
-	stmt *shard.ModifyColumn
+	stmt *dialect.ModifyColumn
 }
 
 var _ Plan = (*modifyColumnPlan)(nil)

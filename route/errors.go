@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/internal/dialect"
 
 	"github.com/dot-do/vitessdo/vschema"
 )
@@ -14,7 +14,7 @@ import (
 // Its message starts with "unsupported:" and says why. It is the rendering
 // layer's type, so that a construct a dialect cannot render and a
 // statement the router cannot plan are one error to errors.As.
-type UnsupportedError = shard.UnsupportedError
+type UnsupportedError = dialect.UnsupportedError
 
 func unsupportedf(format string, args ...any) error {
 	return &UnsupportedError{Msg: fmt.Sprintf(format, args...)}

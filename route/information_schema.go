@@ -8,6 +8,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
 	"github.com/dot-do/vitessdo/vschema"
@@ -34,7 +35,7 @@ import (
 type infoSchemaPlan struct {
 	p      *Planner
 	tables []*infoTable
-	tpl    *shard.Template
+	tpl    *dialect.Template
 	// schemas are the values of conditions `<schema column> = value` in
 	// the WHERE: when there are any, only those keyspaces are read.
 	schemas []valueExpr
@@ -153,7 +154,7 @@ func (p *Planner) planInformationSchema(sel sqlparser.SelectStatement, tables []
 	}
 	stripQualifiers(sel, nil)
 	nameInfoColumns(sel)
-	tpl, err := shard.Render(shard.SQLite, sel, nil)
+	tpl, err := dialect.Render(dialect.SQLite, sel, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
@@ -150,9 +151,9 @@ func engineOf(s *shard.Shard) eval.Engine {
 }
 
 // engines are the value semantics of each backend dialect.
-var engines = map[shard.Dialect]eval.Engine{
-	shard.SQLite:     eval.SQLite,
-	shard.PostgreSQL: eval.PostgreSQL,
+var engines = map[dialect.Dialect]eval.Engine{
+	dialect.SQLite:     eval.SQLite,
+	dialect.PostgreSQL: eval.PostgreSQL,
 }
 
 // planSelect plans a SELECT (or UNION) over tables.

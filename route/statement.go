@@ -7,6 +7,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/shard"
 )
 
@@ -17,7 +18,7 @@ type shardStmt struct {
 	// tpls holds the templates by dialect. The map is never changed once
 	// stored: a new dialect stores a copy with one more entry, so readers
 	// load it without a lock.
-	tpls atomic.Pointer[map[shard.Dialect]*shard.Template]
+	tpls atomic.Pointer[map[dialect.Dialect]*dialect.Template]
 }
 
 func newShardStmt(ast sqlparser.Statement) *shardStmt {
@@ -27,7 +28,7 @@ func newShardStmt(ast sqlparser.Statement) *shardStmt {
 // template returns the statement rendered for a backend, rendering it the
 // first time the backend's dialect is asked for. What rendering reads of
 // the backend's catalog (primary keys) it reads under ctx.
-func (s *shardStmt) template(ctx context.Context, b *shard.Backend) (*shard.Template, error) {
+func (s *shardStmt) template(ctx context.Context, b *shard.Backend) (*dialect.Template, error) {
 	d := b.Dialect
 	old := s.tpls.Load()
 	if old != nil {
@@ -35,12 +36,12 @@ func (s *shardStmt) template(ctx context.Context, b *shard.Backend) (*shard.Temp
 			return t, nil
 		}
 	}
-	t, err := shard.Render(d, s.ast, b.SchemaContext(ctx))
+	t, err := dialect.Render(d, s.ast, b.SchemaContext(ctx))
 	if err != nil {
 		return nil, err
 	}
 	for {
-		m := make(map[shard.Dialect]*shard.Template, 2)
+		m := make(map[dialect.Dialect]*dialect.Template, 2)
 		if old != nil {
 			if cur := (*old)[d]; cur != nil {
 				return cur, nil

@@ -5,6 +5,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/shard"
 )
 
@@ -14,7 +15,7 @@ func TestShardStatementKeepsOneTemplatePerDialect(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newShardStmt(ast)
-	sqlite, postgres := &shard.Backend{Dialect: shard.SQLite}, &shard.Backend{Dialect: shard.PostgreSQL}
+	sqlite, postgres := &shard.Backend{Dialect: dialect.SQLite}, &shard.Backend{Dialect: dialect.PostgreSQL}
 	t1, err := s.template(t.Context(), sqlite)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +31,7 @@ func TestShardStatementKeepsOneTemplatePerDialect(t *testing.T) {
 		t.Error("the SQLite template was rendered again")
 	}
 	// A dialect the renderer does not know is an error, not a panic.
-	if _, err := s.template(t.Context(), &shard.Backend{Dialect: shard.Dialect(7)}); err == nil {
+	if _, err := s.template(t.Context(), &shard.Backend{Dialect: dialect.Dialect(7)}); err == nil {
 		t.Error("template for an unknown dialect: no error")
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // PoolOptions size a backend's connection pool. Zero values keep
@@ -30,7 +32,7 @@ type Backend struct {
 	// DB is the backend's connection pool.
 	DB *sql.DB
 	// Dialect is the SQL the backend speaks.
-	Dialect Dialect
+	Dialect dialect.Dialect
 	// URL is the backend URL with any password redacted.
 	URL string
 
@@ -58,7 +60,7 @@ type Backend struct {
 // (shard/sqlite, shard/postgres) gives NewBackend.
 type BackendConfig struct {
 	// Dialect is the SQL the backend speaks.
-	Dialect Dialect
+	Dialect dialect.Dialect
 	// URL is the backend URL with any password redacted.
 	URL string
 	// Connector opens the backend's connections; NewBackend wraps it
@@ -75,7 +77,7 @@ type BackendConfig struct {
 // NewBackend returns the backend over a driver's connector, its pool sized
 // by opts. It connects only when c.KeepOpen asks it to.
 func NewBackend(c BackendConfig, opts PoolOptions) (*Backend, error) {
-	if !c.Dialect.valid() {
+	if !c.Dialect.Valid() {
 		return nil, fmt.Errorf("backend %q: unknown dialect %v", c.URL, c.Dialect)
 	}
 	connector := wrap(c.Connector, c.URL, opts.WrapConnector)
@@ -185,7 +187,7 @@ func (b *Backend) ForgetSchema() {
 
 // SchemaContext returns the backend as the Schema rendering reads, its
 // catalog reads made under ctx (the statement's).
-func (b *Backend) SchemaContext(ctx context.Context) Schema { return contextSchema{b, ctx} }
+func (b *Backend) SchemaContext(ctx context.Context) dialect.Schema { return contextSchema{b, ctx} }
 
 // contextSchema is a backend's Schema bound to a statement's context.
 type contextSchema struct {

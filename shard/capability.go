@@ -3,6 +3,8 @@ package shard
 import (
 	"context"
 	"database/sql"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // Backends differ in what they can do beyond database/sql. Each
@@ -27,9 +29,9 @@ func (b *Backend) Capabilities() any {
 		return b.caps
 	}
 	switch b.Dialect {
-	case SQLite:
+	case dialect.SQLite:
 		return SQLiteCapabilities{}
-	case PostgreSQL:
+	case dialect.PostgreSQL:
 		return PostgreSQLCapabilities{}
 	}
 	return noCapabilities{}
@@ -39,9 +41,9 @@ func (b *Backend) Capabilities() any {
 // "PostgreSQL".
 func (b *Backend) Product() string {
 	switch b.Dialect {
-	case SQLite:
+	case dialect.SQLite:
 		return "SQLite"
-	case PostgreSQL:
+	case dialect.PostgreSQL:
 		return "PostgreSQL"
 	}
 	return b.Dialect.String()

@@ -3,10 +3,12 @@ package shard
 import (
 	"strings"
 	"testing"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 func TestPreparedTransactionStatementsQuoteTheID(t *testing.T) {
-	pt := (&Backend{Dialect: PostgreSQL}).Capabilities().(PreparedTransactions)
+	pt := (&Backend{Dialect: dialect.PostgreSQL}).Capabilities().(PreparedTransactions)
 	for got, want := range map[string]string{
 		pt.PrepareSQL("vt2pc_1_2_0"):        "PREPARE TRANSACTION 'vt2pc_1_2_0'",
 		pt.CommitPreparedSQL("vt2pc_1_2_0"): "COMMIT PREPARED 'vt2pc_1_2_0'",
@@ -20,12 +22,12 @@ func TestPreparedTransactionStatementsQuoteTheID(t *testing.T) {
 
 func TestCatalogAndStatementCapabilitiesOfEachBackend(t *testing.T) {
 	tests := []struct {
-		d                             Dialect
+		d                             dialect.Dialect
 		catalog, stmtCache, noLengths bool
 	}{
-		{d: SQLite, catalog: true, stmtCache: true, noLengths: true},
-		{d: PostgreSQL, catalog: true},
-		{d: Dialect(99)},
+		{d: dialect.SQLite, catalog: true, stmtCache: true, noLengths: true},
+		{d: dialect.PostgreSQL, catalog: true},
+		{d: dialect.Dialect(99)},
 	}
 	for _, tt := range tests {
 		c := (&Backend{Dialect: tt.d}).Capabilities()
@@ -41,7 +43,7 @@ func TestCatalogAndStatementCapabilitiesOfEachBackend(t *testing.T) {
 }
 
 func TestReadCatalogOfBackendWithoutCatalogNamesTheBackend(t *testing.T) {
-	_, err := (&Backend{Dialect: Dialect(99)}).ReadCatalog(t.Context(), nil)
+	_, err := (&Backend{Dialect: dialect.Dialect(99)}).ReadCatalog(t.Context(), nil)
 	if err == nil || !strings.Contains(err.Error(), "no catalog") {
 		t.Fatalf("ReadCatalog = %v, want an error saying the backend has no catalog", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // TableInfo is a table as a shard's catalog describes it, in MySQL's
@@ -75,8 +77,8 @@ func (b *Backend) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, 
 
 // ReadCatalog reads the tables of the catalog of a backend speaking
 // dialect d (see Backend.ReadCatalog).
-func ReadCatalog(ctx context.Context, d Dialect, run QueryFunc) ([]TableInfo, error) {
-	if !d.valid() {
+func ReadCatalog(ctx context.Context, d dialect.Dialect, run QueryFunc) ([]TableInfo, error) {
+	if !d.Valid() {
 		return nil, fmt.Errorf("vitessdo: catalog: unknown dialect %v", d)
 	}
 	return (&Backend{Dialect: d}).ReadCatalog(ctx, run)
@@ -141,7 +143,7 @@ func (t *TableInfo) addForeignKeyColumn(fk ForeignKeyInfo, col, ref string) {
 // mysqlIndexName returns the MySQL name of a backend index: the backend
 // name is table_index (see indexName).
 func mysqlIndexName(table, backend string) string {
-	if n, ok := strings.CutPrefix(backend, foldIdent(table)+"_"); ok && n != "" {
+	if n, ok := strings.CutPrefix(backend, dialect.FoldIdent(table)+"_"); ok && n != "" {
 		return n
 	}
 	return backend
@@ -242,7 +244,7 @@ func foreignKeyNames(createSQL string) []string {
 // created from the definition.
 func DescribeColumn(col *sqlparser.ColumnDefinition) ColumnInfo {
 	ct := &col.Type
-	c := ColumnInfo{Name: foldIdent(col.Name.String()), Type: mysqlColumnType(ct), AutoIncrement: bool(ct.Autoincrement), NotNull: bool(ct.NotNull)}
+	c := ColumnInfo{Name: dialect.FoldIdent(col.Name.String()), Type: dialect.MySQLColumnType(ct), AutoIncrement: bool(ct.Autoincrement), NotNull: bool(ct.NotNull)}
 	if v := ct.Default; v != nil {
 		var s string
 		switch v.Type {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"regexp"
 	"strings"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // The PostgreSQL catalog of the shard's schema (the first of its
@@ -47,7 +49,7 @@ func postgresCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
 		if r[4] != nil {
 			c.Default = mysqlDefault(catalogString(r[4]))
 		}
-		if typ, autoInc, ok := parseMarker(catalogString(r[6])); ok {
+		if typ, autoInc, ok := dialect.ParseMarker(catalogString(r[6])); ok {
 			c.Type, c.AutoIncrement = typ, autoInc
 		} else {
 			c.Type, c.AutoIncrement = postgresMySQLType(catalogString(r[2])), catalogBool(r[5])

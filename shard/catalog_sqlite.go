@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // The SQLite catalog: sqlite_master and the table-valued pragmas, one
@@ -22,7 +24,7 @@ const (
 
 // sqliteMarker finds the MySQL type recorded after each column's type in
 // a CREATE TABLE text: `name` TEXT /*mysql:varchar(191)*/.
-var sqliteMarker = regexp.MustCompile("`((?:[^`]|``)+)`\\s+\\w+\\s*/\\*(" + mysqlTypeMarker + "[^*]*)\\*/")
+var sqliteMarker = regexp.MustCompile("`((?:[^`]|``)+)`\\s+\\w+\\s*/\\*(" + dialect.MySQLTypeMarker + "[^*]*)\\*/")
 
 func sqliteCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
 	var b catalogBuilder
@@ -59,7 +61,7 @@ func sqliteCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
 		if r[4] != nil {
 			c.Default = mysqlDefault(catalogString(r[4]))
 		}
-		if typ, autoInc, ok := parseMarker(markers[table][name]); ok {
+		if typ, autoInc, ok := dialect.ParseMarker(markers[table][name]); ok {
 			c.Type, c.AutoIncrement = typ, autoInc
 		} else {
 			c.Type = sqliteMySQLType(declared)

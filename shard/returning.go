@@ -1,30 +1,10 @@
 package shard
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
 )
-
-// WithReturning returns the template of an INSERT that also returns the
-// values of a column for the rows it inserts (RETURNING, which SQLite and
-// PostgreSQL share): how an INSERT into a table with its own
-// auto-increment or identity column reports the ids it generated.
-func (t *Template) WithReturning(column string) (*Template, error) {
-	var b bytes.Buffer
-	b.WriteString(" RETURNING ")
-	if err := t.dialect.writeIdent(&b, foldIdent(column)); err != nil {
-		return nil, err
-	}
-	r := *t
-	r.sql = t.sql + b.String()
-	if t.parts != nil {
-		r.parts = append([]string(nil), t.parts...)
-		r.parts[len(r.parts)-1] += b.String()
-	}
-	return &r, nil
-}
 
 // IdentityColumn returns the column whose values the backend generates
 // for a table (an SQLite INTEGER PRIMARY KEY, a PostgreSQL identity or

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"modernc.org/sqlite"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 func TestSchemaContextReadsTheCatalogUnderTheStatementsContext(t *testing.T) {
@@ -14,7 +16,7 @@ func TestSchemaContextReadsTheCatalogUnderTheStatementsContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := NewBackend(BackendConfig{Dialect: SQLite, URL: "sqlite:pk.db", Connector: connector, Capabilities: SQLiteCapabilities{}}, PoolOptions{})
+	b, err := NewBackend(BackendConfig{Dialect: dialect.SQLite, URL: "sqlite:pk.db", Connector: connector, Capabilities: SQLiteCapabilities{}}, PoolOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/shard"
 )
 
@@ -40,7 +41,7 @@ func Open(rawURL string, opts shard.PoolOptions) (*shard.Backend, error) {
 			return refreshStatements(ctx, b, c)
 		}))
 	b, err = shard.NewBackend(shard.BackendConfig{
-		Dialect:      shard.PostgreSQL,
+		Dialect:      dialect.PostgreSQL,
 		URL:          shard.RedactURL(rawURL),
 		Connector:    connector,
 		Capabilities: capabilities{},

@@ -7,6 +7,7 @@ import (
 
 	"modernc.org/sqlite"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/shard"
 )
 
@@ -70,7 +71,7 @@ func Open(rawURL string, opts shard.PoolOptions) (*shard.Backend, error) {
 		return nil, fmt.Errorf("backend %q: %w", rawURL, err)
 	}
 	b, err := shard.NewBackend(shard.BackendConfig{
-		Dialect:      shard.SQLite,
+		Dialect:      dialect.SQLite,
 		URL:          rawURL,
 		Connector:    connector,
 		KeepOpen:     memory,

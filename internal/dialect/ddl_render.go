@@ -1,4 +1,4 @@
-package shard
+package dialect
 
 import (
 	"bytes"
@@ -198,7 +198,7 @@ func (w *ddlWriter) createTable(ct *CreateTable) {
 }
 
 // column writes one column definition, with its MySQL type recorded
-// (see mysqlTypeMarker). DEFAULT CURRENT_TIMESTAMP is UTC on both
+// (see MySQLTypeMarker). DEFAULT CURRENT_TIMESTAMP is UTC on both
 // backends; ON UPDATE CURRENT_TIMESTAMP and COMMENT are dropped.
 func (w *ddlWriter) column(table string, col *sqlparser.ColumnDefinition, inPK, sqliteAutoPK bool) {
 	ct := &col.Type

@@ -1,10 +1,11 @@
-package shard_test
+package dialect_test
 
 import (
 	"fmt"
 
-	"github.com/dot-do/vitessdo/shard"
 	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 func ExampleRender() {
@@ -12,7 +13,7 @@ func ExampleRender() {
 	if err != nil {
 		panic(err)
 	}
-	tpl, err := shard.Render(shard.PostgreSQL, stmt, nil)
+	tpl, err := dialect.Render(dialect.PostgreSQL, stmt, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -28,16 +29,16 @@ func ExampleRender() {
 }
 
 func ExampleParseDDL() {
-	stmt, err := shard.ParseDDL("CREATE TABLE `Orders` (id bigint NOT NULL AUTO_INCREMENT, user_id bigint, " +
+	stmt, err := dialect.ParseDDL("CREATE TABLE `Orders` (id bigint NOT NULL AUTO_INCREMENT, user_id bigint, " +
 		"PRIMARY KEY (id), KEY by_user (user_id), " +
 		"CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id)) ENGINE=InnoDB")
 	if err != nil {
 		panic(err)
 	}
-	ct := stmt.(*shard.CreateTable)
+	ct := stmt.(*dialect.CreateTable)
 	fmt.Println(len(ct.ForeignKeys), "foreign key, to", ct.ForeignKeys[0].RefTable)
 	ct.ForeignKeys = nil // a sharded keyspace cannot enforce it
-	tpls, err := shard.RenderDDL(shard.SQLite, ct)
+	tpls, err := dialect.RenderDDL(dialect.SQLite, ct)
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package shard
+package dialect
 
 // Schema answers what rendering needs to know about a shard's tables. The
 // executor implements it from the backend catalog. Table and column names

@@ -1,4 +1,4 @@
-package shard
+package dialect
 
 import (
 	"bytes"
@@ -29,6 +29,9 @@ func (d Dialect) String() string {
 }
 
 func (d Dialect) valid() bool { return d == SQLite || d == PostgreSQL }
+
+// Valid reports whether d is a dialect vitessdo renders.
+func (d Dialect) Valid() bool { return d.valid() }
 
 // identQuote is the character that quotes identifiers. PostgreSQL uses the
 // standard double quote. SQLite accepts double quotes too, but the SQLite

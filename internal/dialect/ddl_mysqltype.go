@@ -1,4 +1,4 @@
-package shard
+package dialect
 
 import (
 	"strings"
@@ -21,7 +21,9 @@ import (
 // tinyint(1), as MySQL 8 reports it), followed by " auto_increment" for an
 // AUTO_INCREMENT column. Catalog reads it back to answer
 // information_schema as MySQL would.
-const mysqlTypeMarker = "mysql:"
+// MySQLTypeMarker opens the comment in which DDL records a column's MySQL
+// type in the backend's catalog, for the catalog readers to find.
+const MySQLTypeMarker = "mysql:"
 
 // mysqlColumnType returns MySQL's COLUMN_TYPE for a column type as the
 // parser read it: bigint unsigned, varchar(191), decimal(10,2),
@@ -103,7 +105,7 @@ func mysqlColumnType(ct *sqlparser.ColumnType) string {
 // columnMarker is the text recorded for a column: its MySQL type and
 // whether it is AUTO_INCREMENT.
 func columnMarker(ct *sqlparser.ColumnType) string {
-	m := mysqlTypeMarker + mysqlColumnType(ct)
+	m := MySQLTypeMarker + mysqlColumnType(ct)
 	if ct.Autoincrement {
 		m += " auto_increment"
 	}
@@ -113,7 +115,7 @@ func columnMarker(ct *sqlparser.ColumnType) string {
 // parseMarker splits a recorded marker into the MySQL type and the
 // AUTO_INCREMENT flag; ok is false for text that is not a marker.
 func parseMarker(s string) (typ string, autoInc, ok bool) {
-	s, ok = strings.CutPrefix(strings.TrimSpace(s), mysqlTypeMarker)
+	s, ok = strings.CutPrefix(strings.TrimSpace(s), MySQLTypeMarker)
 	if !ok || s == "" {
 		return "", false, false
 	}
