@@ -127,7 +127,38 @@ func (sp *selectPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.I
 		}
 		return merge.NewConcat(streams), nil
 	}
-	return sp.merger.merge(streams, engineOf(qs[0].Shard), args)
+	eng, err := sp.merger.engine(qs)
+	if err != nil {
+		closeAll(streams)
+		return nil, err
+	}
+	return sp.merger.merge(streams, eng, args)
+}
+
+// engine returns the value semantics the merge of a statement's shard
+// results uses: its shards' backend's. A keyspace may hold shards of both
+// backends (the state in the middle of moving it from SQLite to
+// PostgreSQL); a statement over such shards whose merge compares,
+// combines or computes values is unsupported, because SQLite and
+// PostgreSQL order, group and add values by different rules and no one
+// choice equals what a single database would answer. Concatenating rows,
+// and cutting them at a LIMIT without ORDER BY, needs no semantics.
+func (m *mergePlan) engine(qs []ShardQuery) (eval.Engine, error) {
+	first := qs[0].Shard
+	for _, q := range qs[1:] {
+		if q.Shard.Backend.Dialect == first.Backend.Dialect || !m.needsSemantics() {
+			continue
+		}
+		return eval.SQLite, unsupportedf("merging the rows of %s (%s) and %s (%s): the merge would compare values by one backend's rules; query each backend's shards apart until the keyspace is on one backend",
+			first, first.Backend.Product(), q.Shard, q.Shard.Backend.Product())
+	}
+	return engineOf(first), nil
+}
+
+// needsSemantics reports whether the merge compares, combines or computes
+// values.
+func (m *mergePlan) needsSemantics() bool {
+	return len(m.order) > 0 || m.distinct || m.agg != nil || len(m.computed) > 0
 }
 
 func (sp *selectPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
