@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dot-do/vitessdo/internal/txn"
 	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/route"
 )
@@ -18,7 +19,7 @@ import (
 type conn struct {
 	e       *engine
 	session route.Session
-	tx      *transaction
+	tx      *txn.Transaction
 	closed  bool
 	// ownsConnector is set by Driver.Open, whose connector lives and dies
 	// with the connection.
@@ -27,7 +28,7 @@ type conn struct {
 	lookupSeq int
 	// outer, on a connection detached from another for a lookup write in
 	// a transaction of its own, is the other connection's transaction.
-	outer *transaction
+	outer *txn.Transaction
 }
 
 var (
@@ -69,7 +70,7 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
-	if _, ok := txControl(query); ok {
+	if _, ok := txn.ParseControl(query); ok {
 		return &stmt{c: c, query: query, nargs: 0}, nil
 	}
 	p, err := c.e.planner.Plan(query, &c.session)
@@ -87,7 +88,7 @@ func (c *conn) Close() error {
 	c.closed = true
 	var err error
 	if c.tx != nil {
-		err = c.tx.rollback(context.Background())
+		err = c.tx.Rollback(context.Background())
 		c.tx = nil
 	}
 	if c.ownsConnector {
@@ -112,13 +113,18 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	if c.tx != nil {
 		return nil, errors.New("vitessdo: a transaction is already open on this connection")
 	}
-	t, err := newTransaction(c, opts)
+	t, err := c.begin(opts, false)
 	if err != nil {
 		return nil, err
 	}
 	c.tx = t
 	c.session.InTransaction = true
-	return &txHandle{c: c, t: t}, nil
+	return &transaction{c: c, t: t}, nil
+}
+
+// begin returns a new transaction in the session's transaction mode.
+func (c *conn) begin(opts driver.TxOptions, implicit bool) (*txn.Transaction, error) {
+	return c.e.txns.Begin(txn.Options{Mode: c.session.TransactionMode, TxOptions: opts, Outer: c.outer, Implicit: implicit})
 }
 
 // endTx forgets the connection's transaction.
@@ -133,7 +139,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, nvs []driver.Name
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
-	if ctl, ok := txControl(query); ok {
+	if ctl, ok := txn.ParseControl(query); ok {
 		if err := c.runTxControl(ctx, ctl); err != nil {
 			return nil, err
 		}
@@ -164,7 +170,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, nvs []driver.Named
 	if c.closed {
 		return nil, driver.ErrBadConn
 	}
-	if ctl, ok := txControl(query); ok {
+	if ctl, ok := txn.ParseControl(query); ok {
 		return driver.RowsAffected(0), c.runTxControl(ctx, ctl)
 	}
 	p, err := c.e.planner.Plan(query, &c.session)
@@ -206,14 +212,14 @@ func (c *conn) statementContext(ctx context.Context, p route.Plan) (context.Cont
 // statementError adds what the caller needs to know to a failed
 // statement's error. Inside a transaction, a statement whose context
 // ended, whose shard connection broke or that met a lock conflict rolls
-// the transaction back on every shard (see mustAbort); the transaction
+// the transaction back on every shard (see txn.MustAbort); the transaction
 // stays on the connection, failing every statement and Commit, until the
 // application rolls it back. The error never reads as driver.ErrBadConn:
 // database/sql would run the statement again, and some shards may have
 // applied it.
 func (c *conn) statementError(ctx context.Context, err error) error {
-	if c.tx != nil && mustAbort(ctx, err) {
-		err = c.tx.abort(err)
+	if c.tx != nil && txn.MustAbort(ctx, err) {
+		err = c.tx.Abort(err)
 	}
 	return noRetry(err)
 }
@@ -267,7 +273,7 @@ func (c *conn) ResetSession(ctx context.Context) error {
 		return driver.ErrBadConn
 	}
 	if c.tx != nil {
-		c.tx.rollback(ctx)
+		c.tx.Rollback(ctx)
 		c.endTx()
 	}
 	c.resetSession()
@@ -307,4 +313,38 @@ type target struct {
 
 func sessionTarget(s *route.Session) target {
 	return target{keyspace: s.Keyspace, shard: s.Shard, keyRange: s.KeyRange}
+}
+
+// runTxControl runs BEGIN, COMMIT, ROLLBACK and the savepoint statements
+// given as SQL text. They act like the database/sql calls. A transaction
+// begun with BEGIN belongs to the connection, so use it through sql.Conn:
+// on a *sql.DB the next statement may run on another connection, and a
+// connection that goes back to the pool with its transaction open has it
+// rolled back when it is next used (ResetSession).
+func (c *conn) runTxControl(ctx context.Context, st txn.Statement) error {
+	switch st.Kind {
+	case txn.KindInvalid:
+		return fmt.Errorf("vitessdo: unsupported transaction statement %q", st.Name)
+	case txn.KindBegin:
+		_, err := c.BeginTx(ctx, driver.TxOptions{Isolation: driver.IsolationLevel(st.Isolation), ReadOnly: st.ReadOnly})
+		return err
+	case txn.KindCommit:
+		if c.tx == nil {
+			return nil
+		}
+		t := c.tx
+		c.endTx()
+		return noRetry(t.Commit(ctx))
+	case txn.KindRollback:
+		if c.tx == nil {
+			return nil
+		}
+		t := c.tx
+		c.endTx()
+		return noRetry(t.Rollback(ctx))
+	}
+	if c.tx == nil {
+		return errors.New("vitessdo: SAVEPOINT, ROLLBACK TO and RELEASE need a transaction")
+	}
+	return noRetry(c.tx.Savepoint(ctx, st.Kind, st.Name))
 }

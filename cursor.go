@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 
+	"github.com/dot-do/vitessdo/internal/txn"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/route"
 	"github.com/dot-do/vitessdo/shard"
@@ -21,7 +22,7 @@ func (c *conn) Session() *route.Session { return &c.session }
 // querier returns what a statement on the shard runs on.
 func (c *conn) querier(ctx context.Context, s *shard.Shard) (shard.Querier, error) {
 	if c.tx != nil {
-		return c.tx.querier(ctx, s)
+		return c.tx.Querier(ctx, s)
 	}
 	return s.Backend.DB, nil
 }
@@ -179,21 +180,20 @@ func (c *conn) Atomic(ctx context.Context, fn func(ctx context.Context) error) e
 	if c.tx != nil {
 		return fn(ctx)
 	}
-	t, err := newTransaction(c, driver.TxOptions{})
+	t, err := c.begin(driver.TxOptions{}, true)
 	if err != nil {
 		return err
 	}
-	t.implicit = true
 	c.tx = t
 	err = fn(ctx)
 	c.tx = nil
 	if err != nil {
-		if rerr := t.rollback(context.Background()); rerr != nil {
+		if rerr := t.Rollback(context.Background()); rerr != nil {
 			return fmt.Errorf("%w; rolling back: %v", err, rerr)
 		}
 		return err
 	}
-	return t.commit(ctx)
+	return t.Commit(ctx)
 }
 
 // Autonomous runs fn in a transaction of its own on the shard's backend,
@@ -201,31 +201,7 @@ func (c *conn) Atomic(ctx context.Context, fn func(ctx context.Context) error) e
 // deadlock detector learns of it: it needs the file's write lock while
 // the transaction holds others.
 func (c *conn) Autonomous(ctx context.Context, s *shard.Shard, fn func(ctx context.Context, q shard.Querier) error) error {
-	var tracked *transaction
-	if c.tx != nil && s.Backend.Dialect == shard.SQLite {
-		tracked = c.tx
-		if err := c.e.locks.wait(ctx, tracked, s); err != nil {
-			return err
-		}
-	}
-	tx, err := s.Backend.DB.BeginTx(ctx, nil)
-	if tracked != nil {
-		c.e.locks.took(tracked, s, err == nil)
-		if err == nil {
-			defer c.e.locks.release(tracked, s.Backend)
-		}
-	}
-	if err != nil {
-		return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
-	}
-	if err := fn(ctx, tx); err != nil {
-		tx.Rollback()
-		return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
-	}
-	if err := tx.Commit(); err != nil {
-		return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
-	}
-	return nil
+	return c.e.txns.Autonomous(ctx, c.tx, s, fn)
 }
 
 // Query runs a SELECT through the router in this session (lookup vindexes
@@ -257,16 +233,16 @@ func (c *conn) Exec(ctx context.Context, query string, args ...any) (int64, erro
 	}
 	c.lookupSeq++
 	sp := fmt.Sprintf("vt_lookup_%d", c.lookupSeq)
-	if err := c.tx.savepoint(ctx, txSavepoint, sp); err != nil {
+	if err := c.tx.Savepoint(ctx, txn.KindSavepoint, sp); err != nil {
 		return 0, err
 	}
 	res, err := p.Exec(ctx, c, args)
 	if err != nil {
-		if rerr := c.tx.savepoint(ctx, txRollbackTo, sp); rerr != nil {
+		if rerr := c.tx.Savepoint(ctx, txn.KindRollbackTo, sp); rerr != nil {
 			return 0, fmt.Errorf("%w; restoring the transaction: %v", err, rerr)
 		}
 	}
-	if rerr := c.tx.savepoint(ctx, txRelease, sp); rerr != nil && err == nil {
+	if rerr := c.tx.Savepoint(ctx, txn.KindRelease, sp); rerr != nil && err == nil {
 		err = rerr
 	}
 	return res.RowsAffected, err
@@ -276,24 +252,15 @@ var _ vindex.SessionCursor = (*conn)(nil)
 
 // InTransactionAndIsDML reports a write inside an explicit transaction.
 func (c *conn) InTransactionAndIsDML() bool {
-	return c.tx != nil && !c.tx.implicit && c.session.InDML
+	return c.tx != nil && !c.tx.Implicit() && c.session.InDML
 }
 
 // inOrder runs fn with statements joining the transaction named by order.
 func (c *conn) inOrder(order vindex.CommitOrder, fn func() error) error {
-	if c.tx == nil || order == vindex.CommitNormal {
+	if c.tx == nil {
 		return fn()
 	}
-	c.tx.mu.Lock()
-	prev := c.tx.order
-	c.tx.order = order
-	c.tx.mu.Unlock()
-	defer func() {
-		c.tx.mu.Lock()
-		c.tx.order = prev
-		c.tx.mu.Unlock()
-	}()
-	return fn()
+	return c.tx.InOrder(order, fn)
 }
 
 // QueryOrder runs a SELECT in the transaction named by order.

@@ -43,6 +43,8 @@
 // atomically with PREPARE TRANSACTION and a decision log, resolving what a
 // crash leaves behind when a connector opens (Connector.RecoverTwoPC).
 // Savepoints apply on every shard; isolation levels hold shard by shard.
+// The machinery lives in internal/txn; transaction.go is the driver.Tx
+// over it, and errors.go re-exports its error types.
 // A statement whose context ends or whose shard connection breaks rolls
 // back every shard. On SQLite shards, transactions queue for each shard's
 // single writer, and one that would wait in a cycle fails at once with

@@ -16,6 +16,7 @@ import (
 
 	"github.com/dot-do/vitessdo"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/shard/sqlite"
 	"github.com/dot-do/vitessdo/vindex"
 )
 
@@ -103,7 +104,7 @@ func load(n int) (*dataset, error) {
 	}
 	// The plain database: opened as vitessdo opens a shard, so the
 	// pragmas are the same.
-	single, err := shard.Open("sqlite:"+singlePath, shard.PoolOptions{})
+	single, err := sqlite.Open("sqlite:"+singlePath, shard.PoolOptions{})
 	if err != nil {
 		return nil, err
 	}

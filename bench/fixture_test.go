@@ -14,6 +14,8 @@ import (
 
 	"github.com/dot-do/vitessdo"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/shard/postgres"
+	"github.com/dot-do/vitessdo/shard/sqlite"
 	"github.com/dot-do/vitessdo/vindex"
 )
 
@@ -301,11 +303,19 @@ func openFixture(b *testing.B, names, urls []string, oneURL string, rows int, en
 	if err != nil {
 		b.Fatal(err)
 	}
-	one, err := shard.Open(oneURL, shard.PoolOptions{})
+	one, err := openBackend(oneURL)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return &fixture{vt: vt, one: one.DB, shardURLs: urls, shards: len(names), rows: rows, engine: engine}
+}
+
+// openBackend opens a backend as vitessdo opens a shard.
+func openBackend(url string) (*shard.Backend, error) {
+	if strings.HasPrefix(url, "sqlite:") {
+		return sqlite.Open(url, shard.PoolOptions{})
+	}
+	return postgres.Open(url, shard.PoolOptions{})
 }
 
 // postgresFixture returns 4 PostgreSQL shards, one schema each, and one

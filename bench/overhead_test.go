@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dot-do/vitessdo/shard"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -308,7 +307,7 @@ func BenchmarkShardStatementFloor(b *testing.B) {
 	f := main4(b)
 	stmts := make([]*sql.Stmt, f.shards)
 	for i, url := range f.shardURLs {
-		sh, err := shard.Open(url, shard.PoolOptions{})
+		sh, err := openBackend(url)
 		if err != nil {
 			b.Fatal(err)
 		}

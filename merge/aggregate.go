@@ -2,9 +2,9 @@ package merge
 
 import (
 	"io"
-	"math"
 	"strconv"
-	"strings"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 var _ Iterator = (*Aggregator)(nil)
@@ -72,17 +72,14 @@ type Aggregator struct {
 	src       source
 	groupKeys []int
 	aggs      []Aggregate
-	eng       Engine
+	eng       eval.Engine
 	cols      []Column
 
-	keys    []keyOrder
+	keys    []eval.KeyOrder
 	states  []aggState
-	bare    []int      // columns that are neither aggregates nor AVG counts
-	winner  int        // the single MIN/MAX whose row fills bare columns (SQLite), or -1
-	cur     Row        // the open group: its first row, becoming its output
-	dsc     decScratch // working storage for NUMERIC results
-	quo     decimal
-	cnt     decimal
+	bare    []int // columns that are neither aggregates nor AVG counts
+	winner  int   // the single MIN/MAX whose row fills bare columns (SQLite), or -1
+	cur     Row   // the open group: its first row, becoming its output
 	srcDone bool
 	started bool
 	emitted bool
@@ -93,7 +90,7 @@ type Aggregator struct {
 // columns (none for a scalar aggregate). A spec that does not fit the
 // input (a column out of range, an AVG without its count column, a SUM
 // over a PostgreSQL type it cannot add) is reported by the first Next.
-func NewAggregate(src Iterator, groupKeys []int, aggs []Aggregate, eng Engine) *Aggregator {
+func NewAggregate(src Iterator, groupKeys []int, aggs []Aggregate, eng eval.Engine) *Aggregator {
 	a := &Aggregator{src: source{it: src}, groupKeys: groupKeys, aggs: aggs, eng: eng, winner: -1}
 	a.cols, a.states, a.err = a.plan(src.Columns())
 	return a
@@ -107,12 +104,8 @@ func (a *Aggregator) Columns() []Column { return a.cols }
 type accKind int8
 
 const (
-	accCount      accKind = iota // sum of int64 counts
-	accSQLiteSum                 // SQLite's sum()/avg() state
-	accInt8Sum                   // PostgreSQL int8 addition, erroring on overflow
-	accNumericSum                // PostgreSQL NUMERIC addition
-	accFloat8Sum                 // PostgreSQL float8 addition
-	accFloat4Sum                 // PostgreSQL float4 addition
+	accCount accKind = iota // sum of int64 counts
+	accSum                  // the engine's addition (eval.Sum)
 	accMin
 	accMax
 )
@@ -125,13 +118,7 @@ type aggState struct {
 	numeric  bool // compare MIN/MAX values as NUMERIC text
 
 	count   int64 // COUNT total, or the values an AVG divides by
-	n       int64 // non-NULL values added (PostgreSQL sums)
-	lite    sqliteSum
-	i8      int64
-	f8      float64
-	f4      float32
-	dec     decimal
-	tmp     decimal
+	sum     eval.Sum
 	best    any
 	last    any // DISTINCT: the previous value of the group
 	hasLast bool
@@ -171,7 +158,7 @@ func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
 			if err := claim(ag.CountCol); err != nil {
 				return cols, nil, err
 			}
-			cols[ag.CountCol] = a.countColumn(in[ag.CountCol].Name)
+			cols[ag.CountCol] = a.eng.CountColumn(in[ag.CountCol].Name)
 		}
 		if st.kind == accMin || st.kind == accMax {
 			minmax++
@@ -179,7 +166,7 @@ func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
 		}
 		states[i] = st
 	}
-	if a.eng != SQLite || minmax != 1 {
+	if a.eng != eval.SQLite || minmax != 1 {
 		a.winner = -1
 	}
 	for c := range in {
@@ -193,73 +180,27 @@ func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
 // planAgg chooses the accumulator and the result column of one aggregate
 // from the type of the column it reads.
 func (a *Aggregator) planAgg(st *aggState, in Column) (Column, error) {
-	typ := in.DatabaseType
-	pg := a.eng == PostgreSQL
-	st.numeric = isNumeric(a.eng, in)
+	st.numeric = a.eng.IsNumeric(in)
 	switch st.Func {
 	case AggCount, AggCountDistinct:
 		st.kind = accCount
 		st.distinct = st.Func == AggCountDistinct
-		return a.countColumn(in.Name), nil
+		return a.eng.CountColumn(in.Name), nil
 	case AggMin, AggMax:
 		st.kind = accMin
 		if st.Func == AggMax {
 			st.kind = accMax
 		}
 		return in, nil
-	case AggSum, AggSumDistinct:
-		st.distinct = st.Func == AggSumDistinct
-		if !pg {
-			st.kind = accSQLiteSum
-			scan := in.ScanType
-			if st.distinct && strings.Contains(strings.ToUpper(typ), "INT") {
-				// The column itself, not a partial sum: a sum of its
-				// integers is an integer.
-				scan = scanInt64
-			}
-			return Column{Name: in.Name, ScanType: scan}, nil
-		}
-		switch {
-		case typ == "INT2" || typ == "INT4" || typ == "INT8" && !st.distinct:
-			// SUM(int2/int4) is int8; a shard's SUM(int8) would be NUMERIC.
-			st.kind = accInt8Sum
-			return Column{Name: in.Name, DatabaseType: "INT8", ScanType: scanInt64}, nil
-		case typ == "INT8" || typ == "NUMERIC":
-			st.kind = accNumericSum
-			return numericColumn(in.Name), nil
-		case typ == "FLOAT8":
-			st.kind = accFloat8Sum
-			return in, nil
-		case typ == "FLOAT4":
-			st.kind = accFloat4Sum
-			return in, nil
-		}
-		return in, &specError{"SUM over PostgreSQL type " + strconv.Quote(typ) + " unsupported"}
-	case AggAvg, AggAvgDistinct:
-		st.avg = true
-		st.distinct = st.Func == AggAvgDistinct
-		if !pg {
-			st.kind = accSQLiteSum
-			return Column{Name: in.Name, ScanType: scanFloat64}, nil
-		}
-		switch typ {
-		case "INT2", "INT4", "INT8", "NUMERIC":
-			st.kind = accNumericSum
-			return numericColumn(in.Name), nil
-		case "FLOAT4", "FLOAT8":
-			st.kind = accFloat8Sum
-			return Column{Name: in.Name, DatabaseType: "FLOAT8", ScanType: scanFloat64}, nil
-		}
-		return in, &specError{"AVG over PostgreSQL type " + strconv.Quote(typ) + " unsupported"}
+	case AggSum, AggSumDistinct, AggAvg, AggAvgDistinct:
+		st.kind = accSum
+		st.avg = st.Func == AggAvg || st.Func == AggAvgDistinct
+		st.distinct = st.Func == AggSumDistinct || st.Func == AggAvgDistinct
+		kind, col, err := a.eng.SumOf(in, st.avg, st.distinct)
+		st.sum = eval.NewSum(kind)
+		return col, err
 	}
 	return in, &specError{"unknown aggregate function " + strconv.Itoa(int(st.Func))}
-}
-
-func (a *Aggregator) countColumn(name string) Column {
-	if a.eng == PostgreSQL {
-		return Column{Name: name, DatabaseType: "INT8", ScanType: scanInt64}
-	}
-	return Column{Name: name, ScanType: scanInt64}
 }
 
 // Next returns the next group's row.
@@ -269,11 +210,11 @@ func (a *Aggregator) Next() (Row, error) {
 	}
 	if !a.started {
 		a.started = true
-		keys := make([]SortKey, len(a.groupKeys))
+		keys := make([]eval.SortKey, len(a.groupKeys))
 		for i, k := range a.groupKeys {
-			keys[i] = SortKey{Col: k}
+			keys[i] = eval.SortKey{Col: k}
 		}
-		a.keys, a.err = resolveKeys(a.eng, keys, a.src.it.Columns())
+		a.keys, a.err = a.eng.ResolveKeys(keys, a.src.it.Columns())
 		if a.err != nil {
 			return nil, a.err
 		}
@@ -299,7 +240,7 @@ func (a *Aggregator) Next() (Row, error) {
 			}
 			continue
 		}
-		if compareRows(a.keys, a.cur, row) == 0 {
+		if eval.CompareRows(a.keys, a.cur, row) == 0 {
 			if err := a.add(row); err != nil {
 				a.err = err
 				return nil, err
@@ -344,10 +285,8 @@ func (a *Aggregator) begin(row Row) error {
 }
 
 func (st *aggState) reset() {
-	st.count, st.n = 0, 0
-	st.lite.reset()
-	st.i8, st.f8, st.f4 = 0, 0, 0
-	st.dec.setInt64(0)
+	st.count = 0
+	st.sum.Reset()
 	st.best, st.last, st.hasLast = nil, nil, false
 }
 
@@ -360,7 +299,7 @@ func (a *Aggregator) add(row Row) error {
 			if v == nil {
 				continue
 			}
-			if st.hasLast && compareValues(a.eng, st.numeric, st.last, v) == 0 {
+			if st.hasLast && a.eng.CompareValues(st.numeric, st.last, v) == 0 {
 				continue
 			}
 			st.last, st.hasLast = v, true
@@ -380,7 +319,7 @@ func (a *Aggregator) add(row Row) error {
 			}
 			c := 0
 			if st.best != nil {
-				c = compareValues(a.eng, st.numeric, v, st.best)
+				c = a.eng.CompareValues(st.numeric, v, st.best)
 			}
 			if st.best == nil || (st.kind == accMin && c < 0) || (st.kind == accMax && c > 0) {
 				st.best = v
@@ -405,98 +344,13 @@ func (a *Aggregator) add(row Row) error {
 		if v == nil {
 			continue
 		}
-		if err := a.addSum(st, v); err != nil {
+		if err := st.sum.Add(v); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// addSum adds one non-NULL value (a partial sum, or a distinct value) with
-// the engine's addition.
-func (a *Aggregator) addSum(st *aggState, v any) error {
-	st.n++
-	switch st.kind {
-	case accSQLiteSum:
-		st.lite.add(v)
-	case accInt8Sum:
-		x, ok := v.(int64)
-		if !ok {
-			return valueError("int8", v)
-		}
-		if st.i8, ok = addInt64(st.i8, x); !ok {
-			return ErrBigintOutOfRange
-		}
-	case accNumericSum:
-		switch x := v.(type) {
-		case int64:
-			st.tmp.setInt64(x)
-		case string:
-			if !st.tmp.setText(x) {
-				return valueError("numeric", v)
-			}
-		default:
-			return valueError("numeric", v)
-		}
-		st.dec.add(&st.tmp)
-	case accFloat8Sum:
-		x, ok := toFloat(v)
-		if !ok {
-			return valueError("float8", v)
-		}
-		r := st.f8 + x
-		if math.IsInf(r, 0) && !math.IsInf(st.f8, 0) && !math.IsInf(x, 0) {
-			return ErrFloatOverflow
-		}
-		st.f8 = r
-	case accFloat4Sum:
-		x, ok := toFloat(v)
-		if !ok {
-			return valueError("float4", v)
-		}
-		x4 := float32(x)
-		r := st.f4 + x4
-		if math.IsInf(float64(r), 0) && !math.IsInf(float64(st.f4), 0) && !math.IsInf(float64(x4), 0) {
-			return ErrFloatOverflow
-		}
-		st.f4 = r
-	}
-	return nil
-}
-
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case int64:
-		return float64(x), true
-	}
-	return 0, false
-}
-
-func valueError(typ string, v any) error {
-	return &specError{"cannot add " + typeName(v) + " as " + typ}
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "NULL"
-	case int64:
-		return "int64"
-	case float64:
-		return "float64"
-	case string:
-		return "string"
-	case []byte:
-		return "[]byte"
-	case bool:
-		return "bool"
-	}
-	return "value"
-}
-
-// finish writes the open group's results into its row and returns it.
 func (a *Aggregator) finish() (Row, error) {
 	row := a.cur
 	a.emitted = true
@@ -522,38 +376,9 @@ func (a *Aggregator) result(st *aggState) (any, error) {
 		return st.best, nil
 	}
 	if st.avg {
-		if st.count == 0 {
-			return nil, nil
-		}
-		switch st.kind {
-		case accSQLiteSum:
-			return st.lite.float() / float64(st.count), nil
-		case accFloat8Sum:
-			return st.f8 / float64(st.count), nil
-		}
-		a.cnt.setInt64(st.count)
-		if err := a.quo.quo(&st.dec, &a.cnt, &a.dsc); err != nil {
-			return nil, err
-		}
-		return a.quo.text(&a.dsc), nil
+		return st.sum.Mean(st.count)
 	}
-	if st.kind == accSQLiteSum {
-		return st.lite.sum()
-	}
-	if st.n == 0 {
-		return nil, nil
-	}
-	switch st.kind {
-	case accInt8Sum:
-		return st.i8, nil
-	case accNumericSum:
-		return st.dec.text(&a.dsc), nil
-	case accFloat8Sum:
-		return st.f8, nil
-	case accFloat4Sum:
-		return float64(st.f4), nil
-	}
-	return nil, nil
+	return st.sum.Total()
 }
 
 // emptyScalar is a scalar aggregate's row over no input rows.

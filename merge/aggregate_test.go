@@ -3,6 +3,8 @@ package merge
 import (
 	"errors"
 	"testing"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 // The partial rows below are what each shard returned for the shard
@@ -36,8 +38,8 @@ func TestAggregateGroupsPostgreSQLPartials(t *testing.T) {
 		{Func: AggAvg, Col: 11, CountCol: 12}, {Func: AggAvg, Col: 13, CountCol: 14},
 		{Func: AggMin, Col: 15}, {Func: AggMax, Col: 16},
 	}
-	ordered := NewOrdered(sources(s0, s1, s2, s3), []SortKey{{Col: 0}}, PostgreSQL)
-	a := NewAggregate(ordered, []int{0}, aggs, PostgreSQL)
+	ordered := NewOrdered(sources(s0, s1, s2, s3), []eval.SortKey{{Col: 0}}, eval.PostgreSQL)
+	a := NewAggregate(ordered, []int{0}, aggs, eval.PostgreSQL)
 	wantTypes := []string{"TEXT", "INT8", "INT8", "INT8", "NUMERIC", "NUMERIC", "FLOAT8", "NUMERIC", "INT8", "NUMERIC", "INT8", "NUMERIC", "INT8", "FLOAT8", "INT8", "NUMERIC", "INT8"}
 	for i, col := range a.Columns() {
 		if col.DatabaseType != wantTypes[i] {
@@ -65,7 +67,7 @@ func TestAggregateScalarPostgreSQL(t *testing.T) {
 		{Func: AggCount, Col: 0}, {Func: AggSum, Col: 1}, {Func: AggSum, Col: 2},
 		{Func: AggAvg, Col: 3, CountCol: 4}, {Func: AggAvg, Col: 5, CountCol: 6},
 		{Func: AggMin, Col: 7}, {Func: AggMax, Col: 8},
-	}, PostgreSQL)
+	}, eval.PostgreSQL)
 	wantRows(t, a, "8|7|18446744073709551647|1.00000000000000000000|7|1.17000000000000000000|5|B|é")
 
 	// Shards always return a scalar row; an empty input happens when the
@@ -73,7 +75,7 @@ func TestAggregateScalarPostgreSQL(t *testing.T) {
 	empty := NewAggregate(lit(t, c), nil, []Aggregate{
 		{Func: AggCount, Col: 0}, {Func: AggSum, Col: 1}, {Func: AggSum, Col: 2},
 		{Func: AggAvg, Col: 3, CountCol: 4}, {Func: AggMin, Col: 7},
-	}, PostgreSQL)
+	}, eval.PostgreSQL)
 	wantRows(t, empty, "0|NULL|NULL|NULL|0|NULL|NULL|NULL|NULL")
 }
 
@@ -84,11 +86,11 @@ func TestAggregateDistinctDeduplicatesAcrossShards(t *testing.T) {
 	s0 := lit(t, c, "B|-5|-5|-5|1", "a|1|1|1|1", "a|NULL|NULL|NULL|1", "é|3|3|3|1")
 	s1 := lit(t, c, "a|2|2|2|1", "b|7|7|7|1")
 	s2 := lit(t, c, "B|-5|-5|-5|1", "a|4|4|4|1")
-	ordered := NewOrdered(sources(s0, s1, s2), []SortKey{{Col: 0}, {Col: 1}}, PostgreSQL)
+	ordered := NewOrdered(sources(s0, s1, s2), []eval.SortKey{{Col: 0}, {Col: 1}}, eval.PostgreSQL)
 	a := NewAggregate(ordered, []int{0}, []Aggregate{
 		{Func: AggCountDistinct, Col: 1}, {Func: AggSumDistinct, Col: 2},
 		{Func: AggAvgDistinct, Col: 3}, {Func: AggCount, Col: 4},
-	}, PostgreSQL)
+	}, eval.PostgreSQL)
 	wantRows(t, a,
 		"B|1|-5|-5.0000000000000000|2",
 		"a|3|7|2.3333333333333333|4",
@@ -102,7 +104,7 @@ func TestAggregateDistinctDeduplicatesAcrossShards(t *testing.T) {
 func TestAggregateSumDistinctPostgreSQLTypes(t *testing.T) {
 	a := NewAggregate(lit(t, "w:INT8 n:NUMERIC",
 		"5|1.5", "9223372036854775807|1.50", "9223372036854775807|2"),
-		nil, []Aggregate{{Func: AggSumDistinct, Col: 0}, {Func: AggSumDistinct, Col: 1}}, PostgreSQL)
+		nil, []Aggregate{{Func: AggSumDistinct, Col: 0}, {Func: AggSumDistinct, Col: 1}}, eval.PostgreSQL)
 	if got := a.Columns()[0].DatabaseType; got != "NUMERIC" {
 		t.Errorf("SUM(DISTINCT int8) type %q, want NUMERIC", got)
 	}
@@ -111,9 +113,9 @@ func TestAggregateSumDistinctPostgreSQLTypes(t *testing.T) {
 
 func TestAggregatePostgreSQLInt8SumOverflows(t *testing.T) {
 	a := NewAggregate(lit(t, "s:INT8", "9223372036854775807", "1"),
-		nil, []Aggregate{{Func: AggSum, Col: 0}}, PostgreSQL)
-	if _, err := a.Next(); !errors.Is(err, ErrBigintOutOfRange) {
-		t.Fatalf("Next: %v, want %v", err, ErrBigintOutOfRange)
+		nil, []Aggregate{{Func: AggSum, Col: 0}}, eval.PostgreSQL)
+	if _, err := a.Next(); !errors.Is(err, eval.ErrBigintOutOfRange) {
+		t.Fatalf("Next: %v, want %v", err, eval.ErrBigintOutOfRange)
 	}
 }
 
@@ -137,14 +139,14 @@ func TestAggregateGroupsSQLitePartials(t *testing.T) {
 	s2 := lit(t, c,
 		"B|1|1|-5|-5|1|0.1|0.1|1|'10'|'10'",
 		"a|1|1|4|4|1|0.3|0.3|1|x'00'|x'00'")
-	a := NewAggregate(NewOrdered(sources(s0, s1, s2), []SortKey{{Col: 0}}, SQLite), []int{0}, []Aggregate{
+	a := NewAggregate(NewOrdered(sources(s0, s1, s2), []eval.SortKey{{Col: 0}}, eval.SQLite), []int{0}, []Aggregate{
 		{Func: AggCount, Col: 1}, {Func: AggCount, Col: 2}, {Func: AggSum, Col: 3},
 		{Func: AggAvg, Col: 4, CountCol: 5}, {Func: AggSum, Col: 6}, {Func: AggAvg, Col: 7, CountCol: 8},
 		{Func: AggMin, Col: 9}, {Func: AggMax, Col: 10},
-	}, SQLite)
+	}, eval.SQLite)
 	got, err := drain(t, a)
-	if !errors.Is(err, ErrIntegerOverflow) {
-		t.Fatalf("error %v, want %v", err, ErrIntegerOverflow)
+	if !errors.Is(err, eval.ErrIntegerOverflow) {
+		t.Fatalf("error %v, want %v", err, eval.ErrIntegerOverflow)
 	}
 	want := parseRows(t, a.Columns(),
 		"B|2|2|-10|-5.0|2|0.30000000000000004|0.15000000000000002|2|2.5|'10'",
@@ -154,7 +156,7 @@ func TestAggregateGroupsSQLitePartials(t *testing.T) {
 	if diffRows(t, want, got) {
 		t.Error("rows before the overflow differ")
 	}
-	if _, err := a.Next(); !errors.Is(err, ErrIntegerOverflow) {
+	if _, err := a.Next(); !errors.Is(err, eval.ErrIntegerOverflow) {
 		t.Errorf("Next after error: %v", err)
 	}
 	a.Close()
@@ -172,12 +174,12 @@ func TestAggregateScalarSQLite(t *testing.T) {
 	)), nil, []Aggregate{
 		{Func: AggCount, Col: 0}, {Func: AggSum, Col: 1}, {Func: AggAvg, Col: 2, CountCol: 3},
 		{Func: AggMin, Col: 4}, {Func: AggMax, Col: 5},
-	}, SQLite)
+	}, eval.SQLite)
 	wantRows(t, a, "7|4|0.6666666666666666|6|-1|x'00'")
 
 	empty := NewAggregate(lit(t, c), nil, []Aggregate{
 		{Func: AggCount, Col: 0}, {Func: AggSum, Col: 1}, {Func: AggAvg, Col: 2, CountCol: 3}, {Func: AggMin, Col: 4},
-	}, SQLite)
+	}, eval.SQLite)
 	wantRows(t, empty, "0|NULL|NULL|0|NULL|NULL")
 }
 
@@ -189,10 +191,10 @@ func TestAggregateDistinctSQLite(t *testing.T) {
 	s0 := lit(t, c, "B|2.5|2.5|2.5|1", "a|1|1|1|1", "a|'z'|'z'|'z'|1", "é|NULL|NULL|NULL|1")
 	s1 := lit(t, c, "a|1.0|1.0|1.0|1", "b|-1|-1|-1|1", "é|NULL|NULL|NULL|1")
 	s2 := lit(t, c, "B|'10'|'10'|'10'|1", "a|x'00'|x'00'|x'00'|1")
-	a := NewAggregate(NewOrdered(sources(s0, s1, s2), []SortKey{{Col: 0}, {Col: 1}}, SQLite), []int{0}, []Aggregate{
+	a := NewAggregate(NewOrdered(sources(s0, s1, s2), []eval.SortKey{{Col: 0}, {Col: 1}}, eval.SQLite), []int{0}, []Aggregate{
 		{Func: AggCountDistinct, Col: 1}, {Func: AggSumDistinct, Col: 2},
 		{Func: AggAvgDistinct, Col: 3}, {Func: AggCount, Col: 4},
-	}, SQLite)
+	}, eval.SQLite)
 	wantRows(t, a,
 		"B|2|12.5|6.25|2",
 		"a|3|1.0|0.3333333333333333|4",
@@ -213,7 +215,7 @@ func TestAggregateSQLiteSumSemantics(t *testing.T) {
 		{"compensated floats", []string{"0.1", "0.2", "0.3"}, "0.6", nil},
 		{"overflow then float", []string{"9223372036854775807", "10", "0.5"}, "9.223372036854776e+18", nil},
 		{"float then overflow", []string{"0.5", "9223372036854775807", "10"}, "9.223372036854776e+18", nil},
-		{"overflow", []string{"9223372036854775807", "10"}, "", ErrIntegerOverflow},
+		{"overflow", []string{"9223372036854775807", "10"}, "", eval.ErrIntegerOverflow},
 		{"big int and float", []string{"9007199254740993", "0.5"}, "9007199254740994.0", nil},
 		{"all NULL", []string{"NULL", "NULL"}, "NULL", nil},
 		{"text with junk adds as float", []string{"'3abc'"}, "3.0", nil},
@@ -221,7 +223,7 @@ func TestAggregateSQLiteSumSemantics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := NewAggregate(lit(t, "s:", tt.parts...), nil, []Aggregate{{Func: AggSum, Col: 0}}, SQLite)
+			a := NewAggregate(lit(t, "s:", tt.parts...), nil, []Aggregate{{Func: AggSum, Col: 0}}, eval.SQLite)
 			if tt.err != nil {
 				if _, err := a.Next(); !errors.Is(err, tt.err) {
 					t.Fatalf("Next: %v, want %v", err, tt.err)
@@ -240,27 +242,27 @@ func TestAggregateSQLiteBareColumnFollowsMax(t *testing.T) {
 		lit(t, "k:TEXT m:", "a|4"),
 		lit(t, "k:TEXT m:", "é|9223372036854775807"),
 		lit(t, "k:TEXT m:", "b|7"),
-	)), nil, []Aggregate{{Func: AggMax, Col: 1}}, SQLite)
+	)), nil, []Aggregate{{Func: AggMax, Col: 1}}, eval.SQLite)
 	wantRows(t, a, "é|9223372036854775807")
 
 	pg := NewAggregate(NewConcat(sources(
 		lit(t, "k:TEXT m:INT8", "a|4"),
 		lit(t, "k:TEXT m:INT8", "é|9"),
-	)), nil, []Aggregate{{Func: AggMax, Col: 1}}, PostgreSQL)
+	)), nil, []Aggregate{{Func: AggMax, Col: 1}}, eval.PostgreSQL)
 	wantRows(t, pg, "a|9")
 }
 
 func TestAggregateNullGroupKeysFormOneGroup(t *testing.T) {
-	for _, eng := range []Engine{SQLite, PostgreSQL} {
+	for _, eng := range []eval.Engine{eval.SQLite, eval.PostgreSQL} {
 		s0 := lit(t, "k:INT8 c:INT8", "NULL|1", "1|2")
 		s1 := lit(t, "k:INT8 c:INT8", "NULL|3", "1|4", "2|1")
-		if eng == PostgreSQL {
+		if eng == eval.PostgreSQL {
 			s0 = lit(t, "k:INT8 c:INT8", "1|2", "NULL|1")
 			s1 = lit(t, "k:INT8 c:INT8", "1|4", "2|1", "NULL|3")
 		}
-		a := NewAggregate(NewOrdered(sources(s0, s1), []SortKey{{Col: 0}}, eng), []int{0},
+		a := NewAggregate(NewOrdered(sources(s0, s1), []eval.SortKey{{Col: 0}}, eng), []int{0},
 			[]Aggregate{{Func: AggCount, Col: 1}}, eng)
-		if eng == SQLite {
+		if eng == eval.SQLite {
 			wantRows(t, a, "NULL|4", "1|6", "2|1")
 		} else {
 			wantRows(t, a, "1|6", "2|1", "NULL|4")
@@ -272,7 +274,7 @@ func TestAggregateSQLiteIntAndFloatKeysShareAGroup(t *testing.T) {
 	a := NewAggregate(NewOrdered(sources(
 		lit(t, "k: c:", "1|2", "'1'|1"),
 		lit(t, "k: c:", "1.0|3", "1.5|1"),
-	), []SortKey{{Col: 0}}, SQLite), []int{0}, []Aggregate{{Func: AggCount, Col: 1}}, SQLite)
+	), []eval.SortKey{{Col: 0}}, eval.SQLite), []int{0}, []Aggregate{{Func: AggCount, Col: 1}}, eval.SQLite)
 	wantRows(t, a, "1|5", "1.5|1", "'1'|1")
 }
 
@@ -281,14 +283,14 @@ func TestAggregateRejectsBadSpec(t *testing.T) {
 		name string
 		keys []int
 		aggs []Aggregate
-		eng  Engine
+		eng  eval.Engine
 	}{
-		{"group key out of range", []int{3}, nil, SQLite},
-		{"aggregate out of range", nil, []Aggregate{{Func: AggSum, Col: 2}}, SQLite},
-		{"avg count column out of range", nil, []Aggregate{{Func: AggAvg, Col: 0, CountCol: 5}}, SQLite},
-		{"two aggregates on one column", nil, []Aggregate{{Func: AggSum, Col: 0}, {Func: AggMax, Col: 0}}, SQLite},
-		{"sum over text on PostgreSQL", nil, []Aggregate{{Func: AggSum, Col: 1}}, PostgreSQL},
-		{"unknown function", nil, []Aggregate{{Col: 0}}, SQLite},
+		{"group key out of range", []int{3}, nil, eval.SQLite},
+		{"aggregate out of range", nil, []Aggregate{{Func: AggSum, Col: 2}}, eval.SQLite},
+		{"avg count column out of range", nil, []Aggregate{{Func: AggAvg, Col: 0, CountCol: 5}}, eval.SQLite},
+		{"two aggregates on one column", nil, []Aggregate{{Func: AggSum, Col: 0}, {Func: AggMax, Col: 0}}, eval.SQLite},
+		{"sum over text on PostgreSQL", nil, []Aggregate{{Func: AggSum, Col: 1}}, eval.PostgreSQL},
+		{"unknown function", nil, []Aggregate{{Col: 0}}, eval.SQLite},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -307,7 +309,7 @@ func TestAggregatePropagatesSourceError(t *testing.T) {
 	boom := errors.New("boom")
 	src := lit(t, "k:TEXT c:INT8", "a|1", "b|1")
 	src.err = boom
-	a := NewAggregate(src, []int{0}, []Aggregate{{Func: AggCount, Col: 1}}, PostgreSQL)
+	a := NewAggregate(src, []int{0}, []Aggregate{{Func: AggCount, Col: 1}}, eval.PostgreSQL)
 	got, err := drain(t, a)
 	if !errors.Is(err, boom) || len(got) != 1 {
 		t.Fatalf("got %d rows, %v; want 1 row (group a), %v", len(got), err, boom)

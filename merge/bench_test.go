@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"strconv"
 	"testing"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 // benchSource streams prepared rows without copying them.
@@ -66,8 +68,8 @@ func BenchmarkOrdered(b *testing.B) {
 		srcs[s] = &benchSource{cols: cols, rows: data[s]}
 		its[s] = srcs[s]
 	}
-	keys := []SortKey{{Col: 0}, {Col: 1, Desc: true}}
-	for _, eng := range []Engine{SQLite, PostgreSQL} {
+	keys := []eval.SortKey{{Col: 0}, {Col: 1, Desc: true}}
+	for _, eng := range []eval.Engine{eval.SQLite, eval.PostgreSQL} {
 		b.Run(eng.String(), func(b *testing.B) {
 			perRow(b, total, func() {
 				for _, s := range srcs {
@@ -94,13 +96,13 @@ func BenchmarkOrdered(b *testing.B) {
 func BenchmarkAggregate(b *testing.B) {
 	const total = 1_000_000
 	for _, tc := range []struct {
-		eng  Engine
+		eng  eval.Engine
 		cols []Column
 		sum  func(i int) any
 	}{
-		{SQLite, cols("k:TEXT c: s: m: as: ac:"), func(i int) any { return int64(i) }},
-		{PostgreSQL, cols("k:TEXT c:INT8 s:INT8 m:INT8 as:INT8 ac:INT8"), func(i int) any { return int64(i) }},
-		{PostgreSQL, cols("k:TEXT c:INT8 s:NUMERIC m:INT8 as:NUMERIC ac:INT8"), func(i int) any { return strconv.Itoa(i) + ".25" }},
+		{eval.SQLite, cols("k:TEXT c: s: m: as: ac:"), func(i int) any { return int64(i) }},
+		{eval.PostgreSQL, cols("k:TEXT c:INT8 s:INT8 m:INT8 as:INT8 ac:INT8"), func(i int) any { return int64(i) }},
+		{eval.PostgreSQL, cols("k:TEXT c:INT8 s:NUMERIC m:INT8 as:NUMERIC ac:INT8"), func(i int) any { return strconv.Itoa(i) + ".25" }},
 	} {
 		name := tc.eng.String() + "/" + tc.cols[2].DatabaseType
 		b.Run(name, func(b *testing.B) {

@@ -1,6 +1,10 @@
 package merge
 
-import "io"
+import (
+	"io"
+
+	"github.com/dot-do/vitessdo/internal/eval"
+)
 
 var _ Iterator = (*Distinct)(nil)
 
@@ -17,8 +21,8 @@ var _ Iterator = (*Distinct)(nil)
 type Distinct struct {
 	src     source
 	cols    []int
-	eng     Engine
-	keys    []keyOrder
+	eng     eval.Engine
+	keys    []eval.KeyOrder
 	prev    Row // copy of the last row returned
 	started bool
 	err     error
@@ -27,7 +31,7 @@ type Distinct struct {
 // NewDistinct returns src without rows equal to their predecessor on cols;
 // nil cols means every column (list the user's columns when the rows carry
 // hidden helper columns).
-func NewDistinct(src Iterator, cols []int, eng Engine) *Distinct {
+func NewDistinct(src Iterator, cols []int, eng eval.Engine) *Distinct {
 	return &Distinct{src: source{it: src}, cols: cols, eng: eng}
 }
 
@@ -49,11 +53,11 @@ func (d *Distinct) Next() (Row, error) {
 				cols[i] = i
 			}
 		}
-		keys := make([]SortKey, len(cols))
+		keys := make([]eval.SortKey, len(cols))
 		for i, c := range cols {
-			keys[i] = SortKey{Col: c}
+			keys[i] = eval.SortKey{Col: c}
 		}
-		if d.keys, d.err = resolveKeys(d.eng, keys, in); d.err != nil {
+		if d.keys, d.err = d.eng.ResolveKeys(keys, in); d.err != nil {
 			return nil, d.err
 		}
 	}
@@ -63,7 +67,7 @@ func (d *Distinct) Next() (Row, error) {
 			d.err = err
 			return nil, err
 		}
-		if d.prev != nil && compareRows(d.keys, d.prev, row) == 0 {
+		if d.prev != nil && eval.CompareRows(d.keys, d.prev, row) == 0 {
 			continue
 		}
 		// The returned row belongs to the caller: compare with a copy.

@@ -3,20 +3,22 @@ package merge
 import (
 	"errors"
 	"testing"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 func TestDistinctDropsDuplicatesAcrossShards(t *testing.T) {
 	tests := []struct {
 		name string
-		eng  Engine
+		eng  eval.Engine
 		cols []int
-		keys []SortKey
+		keys []eval.SortKey
 		srcs []*literal
 		want []string
 	}{
 		{
 			name: "SQLite: NULLs, 1 = 1.0, case and accents distinct",
-			eng:  SQLite, keys: []SortKey{{Col: 0}, {Col: 1}},
+			eng:  eval.SQLite, keys: []eval.SortKey{{Col: 0}, {Col: 1}},
 			srcs: []*literal{
 				lit(t, "k: n:", "NULL|NULL", "1|'a'", "'A'|2", "'é'|-1"),
 				lit(t, "k: n:", "NULL|NULL", "1.0|'a'", "'a'|2"),
@@ -27,7 +29,7 @@ func TestDistinctDropsDuplicatesAcrossShards(t *testing.T) {
 		},
 		{
 			name: "PostgreSQL: NUMERIC 1.5 = 1.50, NULLs last",
-			eng:  PostgreSQL, keys: []SortKey{{Col: 0, Desc: true}, {Col: 1}},
+			eng:  eval.PostgreSQL, keys: []eval.SortKey{{Col: 0, Desc: true}, {Col: 1}},
 			srcs: []*literal{
 				lit(t, "k:NUMERIC s:TEXT", "NULL|x", "1.5|x"),
 				lit(t, "k:NUMERIC s:TEXT", "NULL|x", "1.50|x", "1.50|y", "-2|x"),
@@ -36,7 +38,7 @@ func TestDistinctDropsDuplicatesAcrossShards(t *testing.T) {
 		},
 		{
 			name: "only the listed columns count",
-			eng:  PostgreSQL, cols: []int{0}, keys: []SortKey{{Col: 0}},
+			eng:  eval.PostgreSQL, cols: []int{0}, keys: []eval.SortKey{{Col: 0}},
 			srcs: []*literal{
 				lit(t, "k:TEXT hidden:INT8", "a|1", "b|2"),
 				lit(t, "k:TEXT hidden:INT8", "a|3"),
@@ -54,7 +56,7 @@ func TestDistinctDropsDuplicatesAcrossShards(t *testing.T) {
 }
 
 func TestDistinctComparesWithItsOwnCopy(t *testing.T) {
-	d := NewDistinct(lit(t, "k:TEXT", "a", "a", "b"), nil, SQLite)
+	d := NewDistinct(lit(t, "k:TEXT", "a", "a", "b"), nil, eval.SQLite)
 	r, _ := d.Next()
 	r[0] = "b" // the caller owns the row
 	wantRows(t, d, "b")
@@ -64,11 +66,11 @@ func TestDistinctPropagatesError(t *testing.T) {
 	boom := errors.New("boom")
 	src := lit(t, "k:TEXT", "a")
 	src.err = boom
-	d := NewDistinct(src, []int{4}, SQLite)
+	d := NewDistinct(src, []int{4}, eval.SQLite)
 	if _, err := d.Next(); err == nil {
 		t.Fatal("no error for a column out of range")
 	}
-	d2 := NewDistinct(lit(t, "k:TEXT", "a", "a"), nil, SQLite)
+	d2 := NewDistinct(lit(t, "k:TEXT", "a", "a"), nil, eval.SQLite)
 	d2.src.it.(*literal).err = boom
 	if got, err := drain(t, d2); !errors.Is(err, boom) || len(got) != 1 {
 		t.Fatalf("got %d rows, %v", len(got), err)

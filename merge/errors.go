@@ -1,23 +1,6 @@
 package merge
 
-import (
-	"errors"
-	"strconv"
-)
-
-// Errors the engines raise while computing a result; a merge that computes
-// the same value raises the same error, with the engine's own message.
-var (
-	// ErrIntegerOverflow is SQLite's error for an integer SUM that overflows.
-	ErrIntegerOverflow = errors.New("integer overflow")
-	// ErrBigintOutOfRange is PostgreSQL's error for int8 arithmetic that overflows.
-	ErrBigintOutOfRange = errors.New("bigint out of range")
-	// ErrFloatOverflow is PostgreSQL's error for float arithmetic that overflows.
-	ErrFloatOverflow = errors.New("value out of range: overflow")
-	// ErrDivisionByZero is PostgreSQL's error for x / 0 and x % 0
-	// (SQLite returns NULL instead).
-	ErrDivisionByZero = errors.New("division by zero")
-)
+import "strconv"
 
 // specError reports a merge spec that does not fit its input, a mistake of
 // the caller building the operators rather than of the data.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 )
 
@@ -37,18 +38,18 @@ func Example() {
 		&shardRows{cols, []merge.Row{{"DE", int64(2), int64(70), int64(2)}, {"FR", int64(1), int64(30), int64(1)}}},
 		&shardRows{cols, []merge.Row{{"DE", int64(1), int64(41), int64(1)}, {"JP", int64(2), int64(50), int64(2)}}},
 	}
-	pg := merge.PostgreSQL
-	var it merge.Iterator = merge.NewOrdered(shards, []merge.SortKey{{Col: 0}}, pg)
+	pg := eval.PostgreSQL
+	var it merge.Iterator = merge.NewOrdered(shards, []eval.SortKey{{Col: 0}}, pg)
 	it = merge.NewAggregate(it, []int{0}, []merge.Aggregate{
 		{Func: merge.AggCount, Col: 1},
 		{Func: merge.AggAvg, Col: 2, CountCol: 3},
 	}, pg)
-	it = merge.NewFilter(it, merge.Gt(merge.Col(1), merge.Lit(1)), pg)
-	it = merge.NewSort(it, []merge.SortKey{{Col: 2, Desc: true}}, pg)
+	it = merge.NewFilter(it, eval.Gt(eval.Col(1), eval.Lit(1)), pg)
+	it = merge.NewSort(it, []eval.SortKey{{Col: 2, Desc: true}}, pg)
 	it = merge.NewProject(it, []merge.ProjectColumn{
-		{Name: "country", Expr: merge.Col(0)},
-		{Name: "count(*)", Expr: merge.Col(1)},
-		{Name: "avg(age)", Expr: merge.Col(2)},
+		{Name: "country", Expr: eval.Col(0)},
+		{Name: "count(*)", Expr: eval.Col(1)},
+		{Name: "avg(age)", Expr: eval.Col(2)},
 	}, pg)
 	defer it.Close()
 	for i, c := range it.Columns() {

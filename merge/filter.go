@@ -1,6 +1,10 @@
 package merge
 
-import "io"
+import (
+	"io"
+
+	"github.com/dot-do/vitessdo/internal/eval"
+)
 
 var _ Iterator = (*Filter)(nil)
 
@@ -13,16 +17,16 @@ var _ Iterator = (*Filter)(nil)
 // Evaluation errors (PostgreSQL division by zero) end the stream.
 type Filter struct {
 	src     source
-	pred    Expr
-	eng     Engine
-	ev      *evaluator
+	pred    eval.Expr
+	eng     eval.Engine
+	ev      *eval.Evaluator
 	started bool
 	err     error
 }
 
 // NewFilter returns the rows of src on which pred is true under eng's
 // semantics.
-func NewFilter(src Iterator, pred Expr, eng Engine) *Filter {
+func NewFilter(src Iterator, pred eval.Expr, eng eval.Engine) *Filter {
 	return &Filter{src: source{it: src}, pred: pred, eng: eng}
 }
 
@@ -36,8 +40,8 @@ func (f *Filter) Next() (Row, error) {
 	}
 	if !f.started {
 		f.started = true
-		f.ev = newEvaluator(f.eng, f.src.it.Columns())
-		if f.err = f.ev.check(&f.pred); f.err != nil {
+		f.ev = eval.NewEvaluator(f.eng, f.src.it.Columns())
+		if f.err = f.ev.Check(&f.pred); f.err != nil {
 			return nil, f.err
 		}
 	}
@@ -47,7 +51,7 @@ func (f *Filter) Next() (Row, error) {
 			f.err = err
 			return nil, err
 		}
-		ok, err := f.ev.truth(&f.pred, row)
+		ok, err := f.ev.Truth(&f.pred, row)
 		if err != nil {
 			f.err = err
 			return nil, err

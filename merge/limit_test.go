@@ -3,6 +3,8 @@ package merge
 import (
 	"errors"
 	"testing"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 func TestLimitWindow(t *testing.T) {
@@ -37,7 +39,7 @@ func TestLimitWindow(t *testing.T) {
 func TestLimitClosesSourceAsSoonAsFull(t *testing.T) {
 	a := lit(t, "n:INTEGER", "1", "3", "5")
 	b := lit(t, "n:INTEGER", "2", "4")
-	l := NewLimit(NewOrdered(sources(a, b), []SortKey{{Col: 0}}, SQLite), 0, 2)
+	l := NewLimit(NewOrdered(sources(a, b), []eval.SortKey{{Col: 0}}, eval.SQLite), 0, 2)
 	for range 2 {
 		if _, err := l.Next(); err != nil {
 			t.Fatal(err)

@@ -1,6 +1,10 @@
 package merge
 
-import "io"
+import (
+	"io"
+
+	"github.com/dot-do/vitessdo/internal/eval"
+)
 
 var _ Iterator = (*Ordered)(nil)
 
@@ -21,9 +25,9 @@ var _ Iterator = (*Ordered)(nil)
 // check it.
 type Ordered struct {
 	srcs    sourceSet
-	spec    []SortKey
-	eng     Engine
-	keys    []keyOrder
+	spec    []eval.SortKey
+	eng     eval.Engine
+	keys    []eval.KeyOrder
 	heads   []Row
 	heap    []int // source indexes, heap-ordered by their head rows
 	pending int   // source whose head was returned last, refilled on the next call
@@ -33,7 +37,7 @@ type Ordered struct {
 
 // NewOrdered returns the merge of sources, each sorted by keys under eng's
 // order.
-func NewOrdered(sources []Iterator, keys []SortKey, eng Engine) *Ordered {
+func NewOrdered(sources []Iterator, keys []eval.SortKey, eng eval.Engine) *Ordered {
 	return &Ordered{srcs: newSourceSet(sources), spec: keys, eng: eng, pending: -1}
 }
 
@@ -69,7 +73,7 @@ func (o *Ordered) Next() (Row, error) {
 
 func (o *Ordered) start() error {
 	o.started = true
-	keys, err := resolveKeys(o.eng, o.spec, o.Columns())
+	keys, err := o.eng.ResolveKeys(o.spec, o.Columns())
 	if err != nil {
 		return err
 	}
@@ -118,7 +122,7 @@ func (o *Ordered) refill(i int) error {
 }
 
 func (o *Ordered) less(a, b int) bool {
-	if c := compareRows(o.keys, o.heads[a], o.heads[b]); c != 0 {
+	if c := eval.CompareRows(o.keys, o.heads[a], o.heads[b]); c != 0 {
 		return c < 0
 	}
 	return a < b

@@ -3,20 +3,22 @@ package merge
 import (
 	"errors"
 	"testing"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 func TestOrderedMergesSortedSources(t *testing.T) {
 	const kv = "k: src:TEXT"
 	tests := []struct {
 		name string
-		eng  Engine
-		keys []SortKey
+		eng  eval.Engine
+		keys []eval.SortKey
 		srcs []*literal
 		want []string
 	}{
 		{
 			name: "SQLite NULLs first, ints and floats interleave, ties by source",
-			eng:  SQLite, keys: []SortKey{{Col: 0}},
+			eng:  eval.SQLite, keys: []eval.SortKey{{Col: 0}},
 			srcs: []*literal{
 				lit(t, kv, "NULL|a", "-3|a", "1|a", "2.5|a", "'B'|a", "'é'|a"),
 				lit(t, kv),
@@ -26,7 +28,7 @@ func TestOrderedMergesSortedSources(t *testing.T) {
 		},
 		{
 			name: "SQLite DESC puts NULLs last",
-			eng:  SQLite, keys: []SortKey{{Col: 0, Desc: true}},
+			eng:  eval.SQLite, keys: []eval.SortKey{{Col: 0, Desc: true}},
 			srcs: []*literal{
 				lit(t, kv, "'x'|a", "5|a", "NULL|a"),
 				lit(t, kv, "'X'|b", "-1|b", "NULL|b"),
@@ -35,7 +37,7 @@ func TestOrderedMergesSortedSources(t *testing.T) {
 		},
 		{
 			name: "PostgreSQL NULLs last ascending",
-			eng:  PostgreSQL, keys: []SortKey{{Col: 0}},
+			eng:  eval.PostgreSQL, keys: []eval.SortKey{{Col: 0}},
 			srcs: []*literal{
 				lit(t, "k:INT8 src:TEXT", "-7|a", "0|a", "NULL|a"),
 				lit(t, "k:INT8 src:TEXT", "-7|b", "3|b", "NULL|b"),
@@ -44,7 +46,7 @@ func TestOrderedMergesSortedSources(t *testing.T) {
 		},
 		{
 			name: "PostgreSQL NUMERIC keys DESC NULLS LAST",
-			eng:  PostgreSQL, keys: []SortKey{{Col: 0, Desc: true, Nulls: NullsLast}},
+			eng:  eval.PostgreSQL, keys: []eval.SortKey{{Col: 0, Desc: true, Nulls: eval.NullsLast}},
 			srcs: []*literal{
 				lit(t, "k:NUMERIC src:TEXT", "10.5|a", "9.99|a", "-1|a", "NULL|a"),
 				lit(t, "k:NUMERIC src:TEXT", "NaN|b", "10.50|b", "2|b"),
@@ -53,7 +55,7 @@ func TestOrderedMergesSortedSources(t *testing.T) {
 		},
 		{
 			name: "two keys, mixed directions, all rows in one source",
-			eng:  PostgreSQL, keys: []SortKey{{Col: 0}, {Col: 1, Desc: true}},
+			eng:  eval.PostgreSQL, keys: []eval.SortKey{{Col: 0}, {Col: 1, Desc: true}},
 			srcs: []*literal{
 				lit(t, "k:TEXT n:INT8"),
 				lit(t, "k:TEXT n:INT8", "A|3", "A|1", "a|9", "a|NULL", "ä|0"),
@@ -63,7 +65,7 @@ func TestOrderedMergesSortedSources(t *testing.T) {
 		},
 		{
 			name: "two keys across sources",
-			eng:  SQLite, keys: []SortKey{{Col: 0}, {Col: 1, Desc: true}},
+			eng:  eval.SQLite, keys: []eval.SortKey{{Col: 0}, {Col: 1, Desc: true}},
 			srcs: []*literal{
 				lit(t, "k:TEXT n:INTEGER", "a|5", "a|1", "b|NULL"),
 				lit(t, "k:TEXT n:INTEGER", "a|3", "b|2"),
@@ -73,13 +75,13 @@ func TestOrderedMergesSortedSources(t *testing.T) {
 		},
 		{
 			name: "no keys keeps source order",
-			eng:  SQLite,
+			eng:  eval.SQLite,
 			srcs: []*literal{lit(t, kv, "2|a", "1|a"), lit(t, kv, "0|b")},
 			want: []string{"2|a", "1|a", "0|b"},
 		},
 		{
 			name: "all empty",
-			eng:  SQLite, keys: []SortKey{{Col: 0}},
+			eng:  eval.SQLite, keys: []eval.SortKey{{Col: 0}},
 			srcs: []*literal{lit(t, kv), lit(t, kv)},
 		},
 	}
@@ -95,7 +97,7 @@ func TestOrderedMergesSortedSources(t *testing.T) {
 func TestOrderedRefillsLazily(t *testing.T) {
 	a := lit(t, "n:INTEGER", "1", "3")
 	b := lit(t, "n:INTEGER", "2")
-	o := NewOrdered(sources(a, b), []SortKey{{Col: 0}}, SQLite)
+	o := NewOrdered(sources(a, b), []eval.SortKey{{Col: 0}}, eval.SQLite)
 	if _, err := o.Next(); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +119,7 @@ func TestOrderedPropagatesSourceError(t *testing.T) {
 	a := lit(t, "n:INTEGER", "1", "3")
 	b := lit(t, "n:INTEGER", "2")
 	b.err = boom
-	o := NewOrdered(sources(a, b), []SortKey{{Col: 0}}, SQLite)
+	o := NewOrdered(sources(a, b), []eval.SortKey{{Col: 0}}, eval.SQLite)
 	got, err := drain(t, o)
 	if !errors.Is(err, boom) || len(got) != 2 {
 		t.Fatalf("got %d rows, %v; want 2 rows, %v", len(got), err, boom)
@@ -131,7 +133,7 @@ func TestOrderedPropagatesSourceError(t *testing.T) {
 
 func TestOrderedRejectsKeyOutOfRange(t *testing.T) {
 	a := lit(t, "n:INTEGER", "1")
-	o := NewOrdered(sources(a), []SortKey{{Col: 1}}, SQLite)
+	o := NewOrdered(sources(a), []eval.SortKey{{Col: 1}}, eval.SQLite)
 	if _, err := o.Next(); err == nil {
 		t.Fatal("no error for a key past the last column")
 	}

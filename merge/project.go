@@ -1,6 +1,10 @@
 package merge
 
-import "io"
+import (
+	"io"
+
+	"github.com/dot-do/vitessdo/internal/eval"
+)
 
 var _ Iterator = (*Project)(nil)
 
@@ -8,7 +12,7 @@ var _ Iterator = (*Project)(nil)
 // expression computing it from the input row.
 type ProjectColumn struct {
 	Name string
-	Expr Expr
+	Expr eval.Expr
 }
 
 // Project turns merged rows into the rows the user selected: it computes
@@ -24,8 +28,8 @@ type ProjectColumn struct {
 type Project struct {
 	src     source
 	outs    []ProjectColumn
-	eng     Engine
-	ev      *evaluator
+	eng     eval.Engine
+	ev      *eval.Evaluator
 	cols    []Column
 	scratch Row
 	err     error
@@ -33,17 +37,17 @@ type Project struct {
 
 // NewProject returns src's rows projected onto outs under eng's semantics.
 // A column reference out of range is reported by the first Next.
-func NewProject(src Iterator, outs []ProjectColumn, eng Engine) *Project {
+func NewProject(src Iterator, outs []ProjectColumn, eng eval.Engine) *Project {
 	p := &Project{src: source{it: src}, outs: outs, eng: eng, scratch: make(Row, len(outs))}
 	in := src.Columns()
-	p.ev = newEvaluator(eng, in)
+	p.ev = eval.NewEvaluator(eng, in)
 	p.cols = make([]Column, len(outs))
 	for i := range outs {
-		if err := p.ev.check(&outs[i].Expr); err != nil {
+		if err := p.ev.Check(&outs[i].Expr); err != nil {
 			p.err = err
 			continue
 		}
-		c := p.ev.column(&outs[i].Expr, in)
+		c := p.ev.ColumnOf(&outs[i].Expr, in)
 		c.Name = outs[i].Name
 		p.cols[i] = c
 	}
@@ -64,7 +68,7 @@ func (p *Project) Next() (Row, error) {
 		return nil, err
 	}
 	for i := range p.outs {
-		v, err := p.ev.value(&p.outs[i].Expr, row)
+		v, err := p.ev.Value(&p.outs[i].Expr, row)
 		if err != nil {
 			p.err = err
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -11,12 +12,12 @@ func TestProjectSelectsRenamesAndDropsHelpers(t *testing.T) {
 	// Merged rows: k, SUM(v) as NUMERIC, hidden count, hidden sort column.
 	src := lit(t, "k:TEXT s:NUMERIC c:INT8 hidden:TEXT", "a|12.50|4|z", "b|NULL|0|y")
 	p := NewProject(src, []ProjectColumn{
-		{Name: "total", Expr: Col(1)},
-		{Name: "key", Expr: Col(0)},
-		{Name: "per", Expr: Div(Col(1), Col(2))},
-		{Name: "n_plus_1", Expr: Add(Col(2), Lit(1))},
-		{Name: "many", Expr: Gt(Col(2), Lit(1))},
-	}, PostgreSQL)
+		{Name: "total", Expr: eval.Col(1)},
+		{Name: "key", Expr: eval.Col(0)},
+		{Name: "per", Expr: eval.Div(eval.Col(1), eval.Col(2))},
+		{Name: "n_plus_1", Expr: eval.Add(eval.Col(2), eval.Lit(1))},
+		{Name: "many", Expr: eval.Gt(eval.Col(2), eval.Lit(1))},
+	}, eval.PostgreSQL)
 	want := []Column{
 		{Name: "total", DatabaseType: "NUMERIC"},
 		{Name: "key", DatabaseType: "TEXT"},
@@ -33,14 +34,14 @@ func TestProjectSelectsRenamesAndDropsHelpers(t *testing.T) {
 
 func TestProjectWiderThanInput(t *testing.T) {
 	p := NewProject(lit(t, "a:", "1", "2"), []ProjectColumn{
-		{Name: "a", Expr: Col(0)}, {Name: "b", Expr: Mul(Col(0), Lit(10))}, {Name: "c", Expr: Lit("x")},
-	}, SQLite)
+		{Name: "a", Expr: eval.Col(0)}, {Name: "b", Expr: eval.Mul(eval.Col(0), eval.Lit(10))}, {Name: "c", Expr: eval.Lit("x")},
+	}, eval.SQLite)
 	wantRows(t, p, "1|10|'x'", "2|20|'x'")
 }
 
 func TestProjectRejectsColumnOutOfRange(t *testing.T) {
 	src := lit(t, "a:", "1")
-	p := NewProject(src, []ProjectColumn{{Name: "a", Expr: Col(1)}}, SQLite)
+	p := NewProject(src, []ProjectColumn{{Name: "a", Expr: eval.Col(1)}}, eval.SQLite)
 	if _, err := p.Next(); err == nil {
 		t.Fatal("no error")
 	}

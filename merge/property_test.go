@@ -4,37 +4,39 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 // randomValue draws from a small domain full of ties, NULLs, mixed
 // numeric types and text that differs only in case or accents.
-func randomValue(rng *rand.Rand, eng Engine) any {
+func randomValue(rng *rand.Rand, eng eval.Engine) any {
 	switch rng.IntN(8) {
 	case 0:
 		return nil
 	case 1, 2:
 		return int64(rng.IntN(7) - 3)
 	case 3:
-		if eng == SQLite {
+		if eng == eval.SQLite {
 			return float64(rng.IntN(7)-3) / 2
 		}
 		return int64(rng.IntN(3))
 	}
-	if eng == SQLite && rng.IntN(2) == 0 {
+	if eng == eval.SQLite && rng.IntN(2) == 0 {
 		return int64(rng.IntN(3))
 	}
 	return []string{"a", "A", "b", "é", "e", ""}[rng.IntN(6)]
 }
 
 // shardsOf deals rows to n shards at random and sorts each shard.
-func shardsOf(rng *rand.Rand, rows []Row, n int, keys []keyOrder) [][]Row {
+func shardsOf(rng *rand.Rand, rows []Row, n int, keys []eval.KeyOrder) [][]Row {
 	shards := make([][]Row, n)
 	for _, r := range rows {
 		s := rng.IntN(n)
 		shards[s] = append(shards[s], r)
 	}
 	for _, s := range shards {
-		slices.SortStableFunc(s, func(a, b Row) int { return compareRows(keys, a, b) })
+		slices.SortStableFunc(s, func(a, b Row) int { return eval.CompareRows(keys, a, b) })
 	}
 	return shards
 }
@@ -47,9 +49,9 @@ func TestOrderedEqualsStableSortOfConcatenation(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	c := cols("k: v: id:")
 	for trial := range 300 {
-		eng := Engine(trial % 2)
-		keySpec := []SortKey{{Col: 0, Desc: rng.IntN(2) == 0, Nulls: NullOrder(rng.IntN(3))}, {Col: 1, Desc: rng.IntN(2) == 0}}
-		keys, _ := resolveKeys(eng, keySpec, c)
+		eng := eval.Engine(trial % 2)
+		keySpec := []eval.SortKey{{Col: 0, Desc: rng.IntN(2) == 0, Nulls: eval.NullOrder(rng.IntN(3))}, {Col: 1, Desc: rng.IntN(2) == 0}}
+		keys, _ := eng.ResolveKeys(keySpec, c)
 		var rows []Row
 		for i := range rng.IntN(40) {
 			rows = append(rows, Row{randomValue(rng, eng), randomValue(rng, eng), int64(i)})
@@ -61,7 +63,7 @@ func TestOrderedEqualsStableSortOfConcatenation(t *testing.T) {
 			want = append(want, s...)
 			its = append(its, rowsSource(c, s))
 		}
-		slices.SortStableFunc(want, func(a, b Row) int { return compareRows(keys, a, b) })
+		slices.SortStableFunc(want, func(a, b Row) int { return eval.CompareRows(keys, a, b) })
 		got, err := drain(t, NewOrdered(its, keySpec, eng))
 		if err != nil {
 			t.Fatal(err)
@@ -77,12 +79,12 @@ func TestOrderedEqualsStableSortOfConcatenation(t *testing.T) {
 func TestAggregateOfPartialsEqualsAggregateOfRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for trial := range 300 {
-		eng := Engine(trial % 2)
+		eng := eval.Engine(trial % 2)
 		c := cols("k:TEXT c:INT8 s:INT4 mn:INT8 mx:INT8")
-		if eng == PostgreSQL {
+		if eng == eval.PostgreSQL {
 			c[2].DatabaseType = "INT8" // SUM(int4) partials
 		}
-		keys, _ := resolveKeys(eng, []SortKey{{Col: 0}}, c)
+		keys, _ := eng.ResolveKeys([]eval.SortKey{{Col: 0}}, c)
 		var raw []Row
 		for range rng.IntN(40) {
 			k := any([]string{"a", "A", "é", "b"}[rng.IntN(4)])
@@ -105,7 +107,7 @@ func TestAggregateOfPartialsEqualsAggregateOfRows(t *testing.T) {
 			return out
 		}
 		all := clone(raw)
-		slices.SortStableFunc(all, func(a, b Row) int { return compareRows(keys, a, b) })
+		slices.SortStableFunc(all, func(a, b Row) int { return eval.CompareRows(keys, a, b) })
 		want, err := drain(t, NewAggregate(rowsSource(c, all), []int{0}, aggs, eng))
 		if err != nil {
 			t.Fatal(err)
@@ -119,7 +121,7 @@ func TestAggregateOfPartialsEqualsAggregateOfRows(t *testing.T) {
 			}
 			its = append(its, rowsSource(c, partial))
 		}
-		got, err := drain(t, NewAggregate(NewOrdered(its, []SortKey{{Col: 0}}, eng), []int{0}, aggs, eng))
+		got, err := drain(t, NewAggregate(NewOrdered(its, []eval.SortKey{{Col: 0}}, eng), []int{0}, aggs, eng))
 		if err != nil {
 			t.Fatal(err)
 		}

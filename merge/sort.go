@@ -3,6 +3,8 @@ package merge
 import (
 	"io"
 	"slices"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 var _ Iterator = (*Sort)(nil)
@@ -19,25 +21,25 @@ var _ Iterator = (*Sort)(nil)
 // applies the offset and count.
 type Sort struct {
 	src    source
-	spec   []SortKey
-	eng    Engine
+	spec   []eval.SortKey
+	eng    eval.Engine
 	n      int64 // rows kept; negative keeps all
 	rows   []Row
 	seqs   []int64
 	pos    int
 	loaded bool
 	err    error
-	keys   []keyOrder
+	keys   []eval.KeyOrder
 }
 
 // NewSort returns src's rows sorted by keys under eng's order.
-func NewSort(src Iterator, keys []SortKey, eng Engine) *Sort {
+func NewSort(src Iterator, keys []eval.SortKey, eng eval.Engine) *Sort {
 	return &Sort{src: source{it: src}, spec: keys, eng: eng, n: -1}
 }
 
 // NewTopN returns the first n of src's rows sorted by keys (for LIMIT
 // count OFFSET offset, n is offset+count), holding at most n rows.
-func NewTopN(src Iterator, keys []SortKey, eng Engine, n int64) *Sort {
+func NewTopN(src Iterator, keys []eval.SortKey, eng eval.Engine, n int64) *Sort {
 	return &Sort{src: source{it: src}, spec: keys, eng: eng, n: max(n, 0)}
 }
 
@@ -67,7 +69,7 @@ func (s *Sort) Next() (Row, error) {
 }
 
 func (s *Sort) load() error {
-	keys, err := resolveKeys(s.eng, s.spec, s.src.it.Columns())
+	keys, err := s.eng.ResolveKeys(s.spec, s.src.it.Columns())
 	if err != nil {
 		return err
 	}
@@ -93,7 +95,7 @@ func (s *Sort) load() error {
 		return err
 	}
 	if s.n < 0 {
-		slices.SortStableFunc(s.rows, func(a, b Row) int { return compareRows(s.keys, a, b) })
+		slices.SortStableFunc(s.rows, func(a, b Row) int { return eval.CompareRows(s.keys, a, b) })
 		return nil
 	}
 	// Sort the kept rows by key, then arrival.
@@ -112,10 +114,10 @@ func (s *Sort) load() error {
 
 // cmp orders kept rows i and j by key, then by arrival.
 func (s *Sort) cmp(i, j int) int {
-	if c := compareRows(s.keys, s.rows[i], s.rows[j]); c != 0 {
+	if c := eval.CompareRows(s.keys, s.rows[i], s.rows[j]); c != 0 {
 		return c
 	}
-	return cmpInt(s.seqs[i], s.seqs[j])
+	return eval.CompareInt(s.seqs[i], s.seqs[j])
 }
 
 // keep offers a row to the top-n heap, whose root is the worst row kept.
@@ -134,7 +136,7 @@ func (s *Sort) keep(row Row, seq int64) {
 		return
 	}
 	// A later row equal to the worst comes after it: it is not better.
-	if compareRows(s.keys, row, s.rows[0]) >= 0 {
+	if eval.CompareRows(s.keys, row, s.rows[0]) >= 0 {
 		return
 	}
 	s.rows[0], s.seqs[0] = row, seq

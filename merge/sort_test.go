@@ -5,28 +5,30 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 func TestSortOrdersAllRows(t *testing.T) {
 	tests := []struct {
 		name string
-		eng  Engine
-		keys []SortKey
+		eng  eval.Engine
+		keys []eval.SortKey
 		rows []string
 		want []string
 	}{
-		{"SQLite DESC with NULLs, ties stable", SQLite, []SortKey{{Col: 1, Desc: true}},
+		{"SQLite DESC with NULLs, ties stable", eval.SQLite, []eval.SortKey{{Col: 1, Desc: true}},
 			[]string{"a|2", "b|NULL", "c|10", "d|2", "e|2.5"},
 			[]string{"c|10", "e|2.5", "a|2", "d|2", "b|NULL"}},
-		{"PostgreSQL NUMERIC aggregate, NULLs last", PostgreSQL, []SortKey{{Col: 1}},
+		{"PostgreSQL NUMERIC aggregate, NULLs last", eval.PostgreSQL, []eval.SortKey{{Col: 1}},
 			[]string{"a|10.5", "b|NULL", "c|9.25", "d|-1"},
 			[]string{"d|-1", "c|9.25", "a|10.5", "b|NULL"}},
-		{"empty", SQLite, []SortKey{{Col: 0}}, nil, nil},
+		{"empty", eval.SQLite, []eval.SortKey{{Col: 0}}, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := "k:TEXT v:"
-			if tt.eng == PostgreSQL {
+			if tt.eng == eval.PostgreSQL {
 				c = "k:TEXT v:NUMERIC"
 			}
 			src := lit(t, c, tt.rows...)
@@ -49,8 +51,8 @@ func TestTopNEqualsSortThenLimit(t *testing.T) {
 			}
 			rows = append(rows, v+"|"+strconv.Itoa(i))
 		}
-		keys := []SortKey{{Col: 0, Desc: trial%2 == 0}}
-		eng := Engine(trial % 3 / 2)
+		keys := []eval.SortKey{{Col: 0, Desc: trial%2 == 0}}
+		eng := eval.Engine(trial % 3 / 2)
 		n := int64(rng.IntN(12))
 		full, err := drain(t, NewLimit(NewSort(lit(t, "v:INT8 seq:INT8", rows...), keys, eng), 0, n))
 		if err != nil {
@@ -72,7 +74,7 @@ func TestTopNEqualsSortThenLimit(t *testing.T) {
 
 func TestTopNZeroReadsNothing(t *testing.T) {
 	src := lit(t, "v:INT8", "1")
-	wantRows(t, NewTopN(src, []SortKey{{Col: 0}}, SQLite, 0))
+	wantRows(t, NewTopN(src, []eval.SortKey{{Col: 0}}, eval.SQLite, 0))
 	if src.reads != 0 {
 		t.Fatalf("read %d rows", src.reads)
 	}
@@ -83,7 +85,7 @@ func TestSortPropagatesError(t *testing.T) {
 	boom := errors.New("boom")
 	src := lit(t, "v:INT8", "1")
 	src.err = boom
-	s := NewSort(src, []SortKey{{Col: 0}}, SQLite)
+	s := NewSort(src, []eval.SortKey{{Col: 0}}, eval.SQLite)
 	for range 2 {
 		if _, err := s.Next(); !errors.Is(err, boom) {
 			t.Fatalf("Next: %v", err)

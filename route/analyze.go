@@ -1,9 +1,11 @@
 package route
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/dot-do/vitessdo/vschema"
 	"github.com/xwb1989/sqlparser"
 )
 
@@ -11,7 +13,7 @@ import (
 type tableRef struct {
 	// alias is the lower-cased name columns qualify the table with.
 	alias string
-	table *Table
+	table *vschema.Table
 	scope *scope
 	// idx is the table's index in analysis.tables (for union-find).
 	idx int
@@ -282,7 +284,7 @@ func (a *analysis) column(sc *scope, c *sqlparser.ColName) *tableRef {
 	return found
 }
 
-func hasVindexColumn(t *Table, col string) bool {
+func hasVindexColumn(t *vschema.Table, col string) bool {
 	for _, cv := range t.ColumnVindexes {
 		for _, c := range cv.Columns {
 			if c == col {
@@ -295,14 +297,14 @@ func hasVindexColumn(t *Table, col string) bool {
 
 // keyspace returns the one keyspace of every table, or an error naming the
 // keyspaces when the statement spans several.
-func (a *analysis) keyspace() (*Keyspace, error) {
-	var ks *Keyspace
+func (a *analysis) keyspace() (*vschema.Keyspace, error) {
+	var ks *vschema.Keyspace
 	var names []string
 	for _, r := range a.tables {
 		if ks == nil {
 			ks = r.table.Keyspace
 		}
-		if !contains(names, r.table.Keyspace.Name) {
+		if !slices.Contains(names, r.table.Keyspace.Name) {
 			names = append(names, r.table.Keyspace.Name)
 		}
 	}
@@ -317,7 +319,7 @@ func (a *analysis) tableList() string {
 	var names []string
 	for _, r := range a.tables {
 		n := r.table.String()
-		if !contains(names, n) {
+		if !slices.Contains(names, n) {
 			names = append(names, n)
 		}
 	}

@@ -5,14 +5,14 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // BenchmarkPointSelectCacheHit is what a cached point select costs the
 // router per execution: the plan cache lookup, the hash vindex, the shard
 // lookup and binding the rendered template.
 func BenchmarkPointSelectCacheHit(b *testing.B) {
-	p := newTestPlanner(b, shard.SQLite)
+	p := newTestPlanner(b, dialect.SQLite)
 	vc := &explainCursor{}
 	const sql = "select id, name from user where id = ?"
 	if _, err := p.Plan(sql, &vc.s); err != nil {
@@ -38,7 +38,7 @@ func BenchmarkPointSelectCacheHit(b *testing.B) {
 // BenchmarkPointSelectCacheMiss is the cost of planning a statement the
 // cache does not hold: parsing, analysis, routing and rendering.
 func BenchmarkPointSelectCacheMiss(b *testing.B) {
-	p := newTestPlanner(b, shard.SQLite)
+	p := newTestPlanner(b, dialect.SQLite)
 	p.cache = newPlanCache(-1)
 	vc := &explainCursor{}
 	ctx := context.Background()

@@ -3,6 +3,7 @@ package route
 import (
 	"strings"
 
+	"github.com/dot-do/vitessdo/vschema"
 	"github.com/xwb1989/sqlparser"
 )
 
@@ -10,7 +11,7 @@ import (
 // values a condition gives it.
 type candidate struct {
 	opcode Opcode
-	cv     *ColumnVindex
+	cv     *vschema.ColumnVindex
 	values []valueExpr
 	tuples [][]valueExpr
 	// cond is the conjunct the values come from; an IN candidate
@@ -81,7 +82,7 @@ func (a *analysis) chooseRouting(sc *scope, group []*tableRef, conds []sqlparser
 }
 
 // singleColumn returns the candidate a conjunct gives a one-column vindex.
-func (a *analysis) singleColumn(sc *scope, ref *tableRef, cv *ColumnVindex, e sqlparser.Expr) *candidate {
+func (a *analysis) singleColumn(sc *scope, ref *tableRef, cv *vschema.ColumnVindex, e sqlparser.Expr) *candidate {
 	switch e := e.(type) {
 	case *sqlparser.ComparisonExpr:
 		col, other := a.columnSide(sc, ref, cv.Columns[0], e.Left, e.Right)
@@ -149,7 +150,7 @@ func (a *analysis) singleColumn(sc *scope, ref *tableRef, cv *ColumnVindex, e sq
 
 // multiColumn returns the candidate for a multi-column vindex: equalities
 // on every column, or a tuple IN.
-func (a *analysis) multiColumn(sc *scope, ref *tableRef, cv *ColumnVindex, conds []sqlparser.Expr) *candidate {
+func (a *analysis) multiColumn(sc *scope, ref *tableRef, cv *vschema.ColumnVindex, conds []sqlparser.Expr) *candidate {
 	row := make([]valueExpr, len(cv.Columns))
 	found := make([]bool, len(cv.Columns))
 	for _, e := range conds {
@@ -183,7 +184,7 @@ func (a *analysis) multiColumn(sc *scope, ref *tableRef, cv *ColumnVindex, conds
 }
 
 // tupleIn handles (c1, c2) IN ((v1, v2), …) over a multi-column vindex.
-func (a *analysis) tupleIn(sc *scope, ref *tableRef, cv *ColumnVindex, cmp *sqlparser.ComparisonExpr) *candidate {
+func (a *analysis) tupleIn(sc *scope, ref *tableRef, cv *vschema.ColumnVindex, cmp *sqlparser.ComparisonExpr) *candidate {
 	left, ok := cmp.Left.(sqlparser.ValTuple)
 	if !ok || len(left) != len(cv.Columns) {
 		return nil

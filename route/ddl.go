@@ -7,9 +7,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // ddlPlan runs DDL on every shard of the table's keyspace (reference and
@@ -18,10 +20,10 @@ import (
 // applied the statement.
 type ddlPlan struct {
 	p    *Planner
-	ks   *Keyspace
-	stmt shard.DDLStatement
+	ks   *vschema.Keyspace
+	stmt dialect.DDLStatement
 	mu   sync.Mutex
-	tpls map[shard.Dialect][]*shard.Template
+	tpls map[dialect.Dialect][]*dialect.Template
 	// only restricts the statement to the shards a session targets
 	// (USE ks:shard); nil means every shard of the keyspace.
 	only    key.Destination
@@ -59,15 +61,15 @@ func (p *Planner) planDDL(sql string, s *Session) (Plan, error) {
 	if f[0] == "rename" {
 		return nil, unsupportedf("RENAME TABLE: the vschema names the table; rename it there and recreate the table")
 	}
-	stmt, err := shard.ParseDDL(sql)
+	stmt, err := dialect.ParseDDL(sql)
 	if err != nil {
-		return nil, renderErr(err)
+		return nil, err
 	}
 	names := []string{stmt.TableName()}
-	if dt, ok := stmt.(*shard.DropTable); ok {
+	if dt, ok := stmt.(*dialect.DropTable); ok {
 		names = dt.Tables
 	}
-	var ks *Keyspace
+	var ks *vschema.Keyspace
 	for _, n := range names {
 		qual, name := splitQualified(n)
 		t, err := p.vs.FindTable(qual, name, s.Keyspace)
@@ -80,7 +82,7 @@ func (p *Planner) planDDL(sql string, s *Session) (Plan, error) {
 		ks = t.Keyspace
 	}
 	unqualify(stmt)
-	dp := &ddlPlan{p: p, ks: ks, stmt: stmt, tpls: map[shard.Dialect][]*shard.Template{}}
+	dp := &ddlPlan{p: p, ks: ks, stmt: stmt, tpls: map[dialect.Dialect][]*dialect.Template{}}
 	if s.Targeted() {
 		if s.Keyspace != ks.Name {
 			return nil, planErrorf("DDL on %s while the session targets keyspace %s", ks.Name, s.Keyspace)
@@ -93,7 +95,7 @@ func (p *Planner) planDDL(sql string, s *Session) (Plan, error) {
 	if err := dp.foreignKeys(); err != nil {
 		return nil, err
 	}
-	if mc, ok := stmt.(*shard.ModifyColumn); ok {
+	if mc, ok := stmt.(*dialect.ModifyColumn); ok {
 		return &modifyColumnPlan{dp: dp, stmt: mc}, nil
 	}
 	return dp, nil
@@ -107,31 +109,31 @@ func splitQualified(name string) (string, string) {
 }
 
 // unqualify removes keyspace qualifiers from the statement's table names.
-func unqualify(stmt shard.DDLStatement) {
+func unqualify(stmt dialect.DDLStatement) {
 	strip := func(n string) string { _, t := splitQualified(n); return t }
 	switch st := stmt.(type) {
-	case *shard.CreateTable:
+	case *dialect.CreateTable:
 		st.Table = strip(st.Table)
 		for _, fk := range st.ForeignKeys {
 			fk.RefTable = strip(fk.RefTable)
 		}
-	case *shard.DropTable:
+	case *dialect.DropTable:
 		for i := range st.Tables {
 			st.Tables[i] = strip(st.Tables[i])
 		}
-	case *shard.TruncateTable:
+	case *dialect.TruncateTable:
 		st.Table = strip(st.Table)
-	case *shard.CreateIndex:
+	case *dialect.CreateIndex:
 		st.Table = strip(st.Table)
-	case *shard.DropIndex:
+	case *dialect.DropIndex:
 		st.Table = strip(st.Table)
-	case *shard.AddColumn:
+	case *dialect.AddColumn:
 		st.Table = strip(st.Table)
-	case *shard.DropColumn:
+	case *dialect.DropColumn:
 		st.Table = strip(st.Table)
-	case *shard.ModifyColumn:
+	case *dialect.ModifyColumn:
 		st.Table = strip(st.Table)
-	case *shard.AddForeignKey:
+	case *dialect.AddForeignKey:
 		st.Table = strip(st.Table)
 		st.ForeignKey.RefTable = strip(st.ForeignKey.RefTable)
 	}
@@ -144,17 +146,17 @@ func unqualify(stmt shard.DDLStatement) {
 // foreign keys of a sharded keyspace are dropped: enforcing them would
 // need a read on another shard for every write.
 func (dp *ddlPlan) foreignKeys() error {
-	var fks []*shard.ForeignKey
+	var fks []*dialect.ForeignKey
 	var table string
 	switch st := dp.stmt.(type) {
-	case *shard.CreateTable:
+	case *dialect.CreateTable:
 		fks, table = st.ForeignKeys, st.Table
-	case *shard.AddForeignKey:
-		fks, table = []*shard.ForeignKey{st.ForeignKey}, st.Table
+	case *dialect.AddForeignKey:
+		fks, table = []*dialect.ForeignKey{st.ForeignKey}, st.Table
 	default:
 		return nil
 	}
-	var keep []*shard.ForeignKey
+	var keep []*dialect.ForeignKey
 	for _, fk := range fks {
 		if dp.enforceable(table, fk) {
 			keep = append(keep, fk)
@@ -163,9 +165,9 @@ func (dp *ddlPlan) foreignKeys() error {
 		}
 	}
 	switch st := dp.stmt.(type) {
-	case *shard.CreateTable:
+	case *dialect.CreateTable:
 		st.ForeignKeys = keep
-	case *shard.AddForeignKey:
+	case *dialect.AddForeignKey:
 		if len(keep) == 0 {
 			st.ForeignKey = nil
 		}
@@ -173,7 +175,7 @@ func (dp *ddlPlan) foreignKeys() error {
 	return nil
 }
 
-func (dp *ddlPlan) enforceable(table string, fk *shard.ForeignKey) bool {
+func (dp *ddlPlan) enforceable(table string, fk *dialect.ForeignKey) bool {
 	if !dp.ks.Sharded {
 		return true
 	}
@@ -181,7 +183,7 @@ func (dp *ddlPlan) enforceable(table string, fk *shard.ForeignKey) bool {
 	if ref == nil {
 		return false
 	}
-	if ref.Type == TypeReference {
+	if ref.Type == vschema.TypeReference {
 		return true
 	}
 	t := dp.ks.Tables[strings.ToLower(table)]
@@ -196,19 +198,19 @@ func (dp *ddlPlan) enforceable(table string, fk *shard.ForeignKey) bool {
 }
 
 // templates renders the statement for a dialect once.
-func (dp *ddlPlan) templates(d shard.Dialect) ([]*shard.Template, error) {
+func (dp *ddlPlan) templates(d dialect.Dialect) ([]*dialect.Template, error) {
 	dp.mu.Lock()
 	defer dp.mu.Unlock()
 	if t, ok := dp.tpls[d]; ok {
 		return t, nil
 	}
-	if afk, ok := dp.stmt.(*shard.AddForeignKey); ok && afk.ForeignKey == nil {
+	if afk, ok := dp.stmt.(*dialect.AddForeignKey); ok && afk.ForeignKey == nil {
 		dp.tpls[d] = nil
 		return nil, nil
 	}
-	t, err := shard.RenderDDL(d, dp.stmt)
+	t, err := dialect.RenderDDL(d, dp.stmt)
 	if err != nil {
-		return nil, renderErr(err)
+		return nil, err
 	}
 	dp.tpls[d] = t
 	return t, nil
@@ -341,26 +343,4 @@ func shardErr(err error, sh *shard.Shard) error {
 		}
 	}
 	return nil
-}
-
-// DDLError reports DDL that failed on some shards: Applied lists the
-// shards where it took effect, Failed those where it did not (with Errs).
-type DDLError struct {
-	Applied []string
-	Failed  []string
-	Errs    []error
-}
-
-func (e *DDLError) Error() string {
-	return fmt.Sprintf("vitessdo: DDL failed on shards %s (applied on: %s): %v", strings.Join(e.Failed, ", "), orNone(e.Applied), errors.Join(e.Errs...))
-}
-
-// Unwrap returns the shards' errors.
-func (e *DDLError) Unwrap() []error { return e.Errs }
-
-func orNone(l []string) string {
-	if len(l) == 0 {
-		return "none"
-	}
-	return strings.Join(l, ", ")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
 )
@@ -19,7 +20,7 @@ import (
 // decimal(p, s) column and every column with a comment).
 type modifyColumnPlan struct {
 	dp   *ddlPlan
-	stmt *shard.ModifyColumn
+	stmt *dialect.ModifyColumn
 }
 
 var _ Plan = (*modifyColumnPlan)(nil)
@@ -42,7 +43,7 @@ func (mp *modifyColumnPlan) Exec(ctx context.Context, vc Cursor, args []any) (Re
 	want := shard.DescribeColumn(mp.stmt.Column)
 	table := strings.ToLower(mp.stmt.Table)
 	for _, sh := range shards {
-		tables, err := shard.ReadCatalog(ctx, sh.Backend.Dialect, func(ctx context.Context, q string) ([][]any, error) {
+		tables, err := sh.Backend.ReadCatalog(ctx, func(ctx context.Context, q string) ([][]any, error) {
 			return readShard(ctx, vc, sh, q)
 		})
 		if err != nil {

@@ -3,6 +3,7 @@ package route
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -11,6 +12,7 @@ import (
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
 	"github.com/dot-do/vitessdo/vindex"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // dmlPlan routes an UPDATE or DELETE like a SELECT with the same WHERE,
@@ -18,14 +20,14 @@ import (
 // keeps owned lookup vindexes in step with the owner's rows.
 type dmlPlan struct {
 	p       *Planner
-	table   *Table
+	table   *vschema.Table
 	routing *routing
 	stmt    *shardStmt
 	nargs   int
 	delete  bool
 	// owned lists the owned lookup vindexes the statement changes: all
 	// of them for a DELETE, those whose columns an UPDATE sets.
-	owned []*ColumnVindex
+	owned []*vschema.ColumnVindex
 	// ownedRead selects, for the rows the statement changes, the primary
 	// vindex columns and then each owned vindex's columns.
 	ownedRead *shardStmt
@@ -49,7 +51,7 @@ func (p *Planner) planUpdate(upd *sqlparser.Update, s *Session, nargs int) (Plan
 	if t.IsSharded() {
 		for _, ue := range upd.Exprs {
 			col := strings.ToLower(ue.Name.Name.String())
-			if p := t.Primary(); p != nil && contains(p.Columns, col) {
+			if p := t.Primary(); p != nil && slices.Contains(p.Columns, col) {
 				return nil, unsupportedf("UPDATE of primary vindex column %s of %s: the row would have to move to another shard; delete it and insert it again", ue.Name.Name.String(), t)
 			}
 		}
@@ -213,7 +215,7 @@ func (dp *dmlPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iter
 // queries binds a statement for the shards of one execution.
 func (dp *dmlPlan) queries(ctx context.Context, vc Cursor, stmt *shardStmt, args []any) ([]ShardQuery, error) {
 	var targets []target
-	if dp.table.Type == TypeReference {
+	if dp.table.Type == vschema.TypeReference {
 		targets = targetsOf(dp.p.topo.Shards(dp.table.Keyspace.Name))
 	} else {
 		var err error
@@ -228,7 +230,7 @@ func (dp *dmlPlan) queries(ctx context.Context, vc Cursor, stmt *shardStmt, args
 		if dp.routing.rewritten {
 			extra = map[string]any{listArgName: nonNilVals(t.vals)}
 		}
-		q, err := stmt.bind(t.shard, args, extra)
+		q, err := stmt.bind(ctx, t.shard, args, extra)
 		if err != nil {
 			return nil, err
 		}
@@ -278,7 +280,7 @@ func (dp *dmlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, err
 		return Result{}, err
 	}
 	var res Result
-	if dp.table.Type == TypeReference {
+	if dp.table.Type == vschema.TypeReference {
 		res.RowsAffected = results[0].RowsAffected
 		return res, nil
 	}
@@ -335,7 +337,7 @@ func (dp *dmlPlan) maintainLookups(ctx context.Context, vc Cursor, args []any) e
 }
 
 // keyspaceID computes a row's keyspace id from its primary vindex values.
-func (dp *dmlPlan) keyspaceID(ctx context.Context, vc Cursor, prim *ColumnVindex, vals []any) ([]byte, error) {
+func (dp *dmlPlan) keyspaceID(ctx context.Context, vc Cursor, prim *vschema.ColumnVindex, vals []any) ([]byte, error) {
 	dests, err := mapValues(ctx, vc, prim, vals[:1])
 	if err != nil {
 		return nil, err

@@ -1,8 +1,8 @@
 // Package route turns SQL text into plans and runs them: it is VTGate's
 // planner and engine as a library.
 //
-// A Planner holds the VSchema (LoadVSchema: Vitess's JSON, validated, with
-// its vindexes created), the shard topology and a least-recently-used cache
+// A Planner holds the VSchema (package vschema: Vitess's JSON, validated,
+// with its vindexes created), the shard topology and a least-recently-used cache
 // of plans by SQL text and session target. A Plan is immutable and shared
 // by every connection: running it binds the arguments, evaluates the
 // vindexes on the bound values and resolves the shards; nothing is parsed

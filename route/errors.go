@@ -1,64 +1,59 @@
 package route
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
+
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // UnsupportedError reports a statement the router cannot execute correctly.
-// Its message starts with "unsupported:" and says why.
-type UnsupportedError struct {
-	Msg string
-}
-
-func (e *UnsupportedError) Error() string { return "vitessdo: unsupported: " + e.Msg }
+// Its message starts with "unsupported:" and says why. It is the rendering
+// layer's type, so that a construct a dialect cannot render and a
+// statement the router cannot plan are one error to errors.As.
+type UnsupportedError = dialect.UnsupportedError
 
 func unsupportedf(format string, args ...any) error {
 	return &UnsupportedError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// VSchemaError reports an invalid VSchema. The fields name where the
-// problem is; empty fields do not apply.
-type VSchemaError struct {
-	File     string
-	Keyspace string
-	Table    string
-	Vindex   string
-	Field    string
-	Msg      string
+// planErrorf returns a *vschema.PlanError: the statement is invalid
+// against the VSchema.
+func planErrorf(format string, args ...any) error {
+	return &vschema.PlanError{Msg: fmt.Sprintf(format, args...)}
 }
 
-func (e *VSchemaError) Error() string {
-	var b strings.Builder
-	b.WriteString("vschema")
-	if e.File != "" {
-		fmt.Fprintf(&b, " %s", e.File)
-	}
-	if e.Keyspace != "" {
-		fmt.Fprintf(&b, ": keyspace %q", e.Keyspace)
-	}
-	if e.Table != "" {
-		fmt.Fprintf(&b, ": table %q", e.Table)
-	}
-	if e.Vindex != "" {
-		fmt.Fprintf(&b, ": vindex %q", e.Vindex)
-	}
-	if e.Field != "" {
-		fmt.Fprintf(&b, ": %s", e.Field)
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-// PlanError reports a statement that is invalid against the VSchema: an
-// unknown table or keyspace, an ambiguous name, a missing vindex value.
-type PlanError struct {
+// SyntaxError reports SQL the parser rejects.
+type SyntaxError struct {
+	SQL string
 	Msg string
 }
 
-func (e *PlanError) Error() string { return "vitessdo: " + e.Msg }
+func (e *SyntaxError) Error() string {
+	return "vitessdo: syntax error: " + e.Msg + " (the SQL dialect is Vitess/MySQL's: ? placeholders, `backtick` identifiers)"
+}
 
-func planErrorf(format string, args ...any) error {
-	return &PlanError{Msg: fmt.Sprintf(format, args...)}
+// DDLError reports DDL that failed on some shards: Applied lists the
+// shards where it took effect, Failed those where it did not (with Errs).
+type DDLError struct {
+	Applied []string
+	Failed  []string
+	Errs    []error
+}
+
+func (e *DDLError) Error() string {
+	return fmt.Sprintf("vitessdo: DDL failed on shards %s (applied on: %s): %v", strings.Join(e.Failed, ", "), orNone(e.Applied), errors.Join(e.Errs...))
+}
+
+// Unwrap returns the shards' errors.
+func (e *DDLError) Unwrap() []error { return e.Errs }
+
+func orNone(l []string) string {
+	if len(l) == 0 {
+		return "none"
+	}
+	return strings.Join(l, ", ")
 }

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/merge"
-	"github.com/dot-do/vitessdo/shard"
 )
 
 // explainPlan answers VEXPLAIN PLAN (the shard statements a statement would
@@ -72,7 +72,7 @@ func explainRows(qs []ShardQuery) []ExplainRow {
 // DisplayQuery shows a shard statement with its arguments written in
 // place of the placeholders, for people to read. It is never executed:
 // the statement itself always travels with separate arguments.
-func DisplayQuery(d shard.Dialect, sql string, args []any) string {
+func DisplayQuery(d dialect.Dialect, sql string, args []any) string {
 	var b strings.Builder
 	next := 0
 	for i := 0; i < len(sql); i++ {
@@ -95,10 +95,10 @@ func DisplayQuery(d shard.Dialect, sql string, args []any) string {
 			}
 			b.WriteString(sql[i : j+1])
 			i = j
-		case c == '?' && d == shard.SQLite:
+		case c == '?' && d == dialect.SQLite:
 			b.WriteString(displayValue(argAt(args, next)))
 			next++
-		case c == '$' && d == shard.PostgreSQL && i+1 < len(sql) && sql[i+1] >= '0' && sql[i+1] <= '9':
+		case c == '$' && d == dialect.PostgreSQL && i+1 < len(sql) && sql[i+1] >= '0' && sql[i+1] <= '9':
 			j := i + 1
 			for j < len(sql) && sql[j] >= '0' && sql[j] <= '9' {
 				j++

@@ -4,14 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"strings"
-	"sync/atomic"
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // infoSchemaPlan answers a SELECT over MySQL's information_schema, as ORMs
@@ -28,13 +28,14 @@ import (
 //
 // The information_schema tables the statement names are materialised,
 // with the keyspaces its WHERE asks for (table_schema = ?), in a private
-// in-memory SQLite database, and the statement runs there, rendered like
-// any shard statement. Result columns are named as MySQL 8 names them: a
+// in-memory SQLite database the planner's scratch opener gives (see
+// WithScratchDatabase), and the statement runs there, rendered like any
+// shard statement. Result columns are named as MySQL 8 names them: a
 // plain column in upper case (COLUMN_NAME), other items by their text.
 type infoSchemaPlan struct {
 	p      *Planner
 	tables []*infoTable
-	tpl    *shard.Template
+	tpl    *dialect.Template
 	// schemas are the values of conditions `<schema column> = value` in
 	// the WHERE: when there are any, only those keyspaces are read.
 	schemas []valueExpr
@@ -153,9 +154,9 @@ func (p *Planner) planInformationSchema(sel sqlparser.SelectStatement, tables []
 	}
 	stripQualifiers(sel, nil)
 	nameInfoColumns(sel)
-	tpl, err := shard.Render(shard.SQLite, sel, nil)
+	tpl, err := dialect.Render(dialect.SQLite, sel, nil)
 	if err != nil {
-		return nil, renderErr(err)
+		return nil, err
 	}
 	ip.tpl = tpl
 	return ip, nil
@@ -209,8 +210,8 @@ func (ip *infoSchemaPlan) Explain(ctx context.Context, vc Cursor, args []any) ([
 }
 
 // keyspaces returns the keyspaces the statement asks about.
-func (ip *infoSchemaPlan) keyspaces(args []any) ([]*Keyspace, error) {
-	var out []*Keyspace
+func (ip *infoSchemaPlan) keyspaces(args []any) ([]*vschema.Keyspace, error) {
+	var out []*vschema.Keyspace
 	if len(ip.schemas) == 0 {
 		for _, n := range ip.p.vs.KeyspaceNames() {
 			out = append(out, ip.p.vs.Keyspace(n))
@@ -236,7 +237,7 @@ func (ip *infoSchemaPlan) keyspaces(args []any) ([]*Keyspace, error) {
 	return out, nil
 }
 
-func containsKeyspace(l []*Keyspace, ks *Keyspace) bool {
+func containsKeyspace(l []*vschema.Keyspace, ks *vschema.Keyspace) bool {
 	for _, x := range l {
 		if x == ks {
 			return true
@@ -245,16 +246,13 @@ func containsKeyspace(l []*Keyspace, ks *Keyspace) bool {
 	return false
 }
 
-// infoDBCounter names the private in-memory databases.
-var infoDBCounter atomic.Int64
-
 func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
 	kss, err := ip.keyspaces(args)
 	if err != nil {
 		return nil, err
 	}
 	type source struct {
-		ks      *Keyspace
+		ks      *vschema.Keyspace
 		backend *shard.Backend
 		tables  []shard.TableInfo
 	}
@@ -268,7 +266,7 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 			}
 			sh := shards[0]
 			src.backend = sh.Backend
-			src.tables, err = shard.ReadCatalog(ctx, sh.Backend.Dialect, func(ctx context.Context, q string) ([][]any, error) {
+			src.tables, err = sh.Backend.ReadCatalog(ctx, func(ctx context.Context, q string) ([][]any, error) {
 				return readShard(ctx, vc, sh, q)
 			})
 			if err != nil {
@@ -277,8 +275,10 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 		}
 		sources = append(sources, src)
 	}
-	url := fmt.Sprintf("sqlite:/vitessdo-information-schema-%d-%d?vfs=memdb", os.Getpid(), infoDBCounter.Add(1))
-	db, err := shard.Open(url, shard.PoolOptions{})
+	if ip.p.scratch == nil {
+		return nil, fmt.Errorf("vitessdo: information_schema: the planner has no scratch database (see WithScratchDatabase)")
+	}
+	db, err := ip.p.scratch()
 	if err != nil {
 		return nil, fmt.Errorf("vitessdo: information_schema: %w", err)
 	}

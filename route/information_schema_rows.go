@@ -17,10 +17,10 @@ const (
 )
 
 func engineName(b *shard.Backend) string {
-	if b != nil && b.Dialect == shard.PostgreSQL {
-		return "PostgreSQL"
+	if b == nil {
+		return "SQLite"
 	}
-	return "SQLite"
+	return b.Product()
 }
 
 func tablesRows(ks string, b *shard.Backend, tables []shard.TableInfo) [][]any {

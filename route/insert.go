@@ -12,6 +12,7 @@ import (
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
 	"github.com/dot-do/vitessdo/vindex"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // insertPlan routes each row of an INSERT by its primary vindex, fills
@@ -19,7 +20,7 @@ import (
 // vindexes the table owns.
 type insertPlan struct {
 	p     *Planner
-	table *Table
+	table *vschema.Table
 	// ins is the statement as shards receive it: keyspace qualifiers
 	// removed, the auto-increment column present in every row as
 	// :__seq<row>.
@@ -40,7 +41,7 @@ type insertPlan struct {
 }
 
 type insertVindex struct {
-	cv   *ColumnVindex
+	cv   *vschema.ColumnVindex
 	cols []int
 }
 
@@ -61,7 +62,7 @@ func (p *Planner) planInsert(ins *sqlparser.Insert, s *Session, nargs int) (Plan
 	}
 	rows, isValues := ins.Rows.(sqlparser.Values)
 	if !isValues {
-		if t.IsSharded() || t.Type == TypeReference {
+		if t.IsSharded() || t.Type == vschema.TypeReference {
 			return nil, unsupportedf("INSERT … SELECT into %s: the selected rows would have to be routed one by one; insert them with VALUES", t)
 		}
 		if t.AutoIncrement != nil {
@@ -72,10 +73,10 @@ func (p *Planner) planInsert(ins *sqlparser.Insert, s *Session, nargs int) (Plan
 		return ip, nil
 	}
 	ip.rows = rows
-	if ins.Action == sqlparser.ReplaceStr && (t.IsSharded() || t.Type == TypeReference) {
+	if ins.Action == sqlparser.ReplaceStr && (t.IsSharded() || t.Type == vschema.TypeReference) {
 		return nil, unsupportedf("REPLACE into %s: REPLACE deletes then inserts, which cannot keep a sharded or reference table's vindexes right; use INSERT … ON DUPLICATE KEY UPDATE", t)
 	}
-	if len(ins.Columns) == 0 && (t.IsSharded() || t.AutoIncrement != nil || t.Type == TypeReference) {
+	if len(ins.Columns) == 0 && (t.IsSharded() || t.AutoIncrement != nil || t.Type == vschema.TypeReference) {
 		if len(t.Columns) == 0 {
 			return nil, unsupportedf("INSERT into %s without a column list: name the columns, or list them in the vschema's \"columns\"", t)
 		}
@@ -104,7 +105,7 @@ func (p *Planner) planInsert(ins *sqlparser.Insert, s *Session, nargs int) (Plan
 // checkSubqueries refuses subqueries in VALUES and ON DUPLICATE KEY
 // UPDATE of a sharded table: they would read only the row's shard.
 func (ip *insertPlan) checkSubqueries() error {
-	if !ip.table.IsSharded() && ip.table.Type != TypeReference {
+	if !ip.table.IsSharded() && ip.table.Type != vschema.TypeReference {
 		return nil
 	}
 	if _, ok := ip.ins.Rows.(sqlparser.Values); !ok {
@@ -252,16 +253,16 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	// dests are the rows' primary vindex destinations (sharded tables).
 	var dests []key.Destination
 	switch {
-	case ip.rows == nil || !ip.table.IsSharded() && ip.table.Type != TypeReference:
+	case ip.rows == nil || !ip.table.IsSharded() && ip.table.Type != vschema.TypeReference:
 		sh := topo.Shards(ks)[0]
-		q, err := ip.unshardedQuery(sh, args, extra)
+		q, err := ip.unshardedQuery(ctx, sh, args, extra)
 		if err != nil {
 			return out, err
 		}
 		out.queries = []ShardQuery{q}
-	case ip.table.Type == TypeReference:
+	case ip.table.Type == vschema.TypeReference:
 		for _, sh := range topo.Shards(ks) {
-			q, err := ip.stmt.bind(sh, args, extra)
+			q, err := ip.stmt.bind(ctx, sh, args, extra)
 			if err != nil {
 				return out, err
 			}
@@ -272,7 +273,7 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 		if err != nil {
 			return out, err
 		}
-		qs, err := ip.shardInserts(dests, args, extra)
+		qs, err := ip.shardInserts(ctx, dests, args, extra)
 		if err != nil {
 			return out, err
 		}
@@ -285,7 +286,7 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	if err != nil {
 		return out, err
 	}
-	if ip.table.Type == TypeReference {
+	if ip.table.Type == vschema.TypeReference {
 		out.result.RowsAffected = results[0].RowsAffected
 	} else {
 		for _, r := range results {
@@ -306,17 +307,17 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 // KEY, a PostgreSQL identity or serial column), the statement returns the
 // ids it generated, so LastInsertId is the first row's id as in MySQL,
 // whichever backend and however many rows.
-func (ip *insertPlan) unshardedQuery(sh *shard.Shard, args []any, extra map[string]any) (ShardQuery, error) {
+func (ip *insertPlan) unshardedQuery(ctx context.Context, sh *shard.Shard, args []any, extra map[string]any) (ShardQuery, error) {
 	if ip.table.AutoIncrement != nil || sh.Backend.DB == nil {
-		return ip.stmt.bind(sh, args, extra)
+		return ip.stmt.bind(ctx, sh, args, extra)
 	}
-	col, err := sh.Backend.IdentityColumn(ip.table.Name)
+	col, err := sh.Backend.IdentityColumnContext(ctx, ip.table.Name)
 	if err != nil || col == "" {
 		// No id to report (or the table does not exist yet, which the
 		// INSERT itself will say).
-		return ip.stmt.bind(sh, args, extra)
+		return ip.stmt.bind(ctx, sh, args, extra)
 	}
-	t, err := ip.stmt.template(sh.Backend)
+	t, err := ip.stmt.template(ctx, sh.Backend)
 	if err != nil {
 		return ShardQuery{}, err
 	}
@@ -459,7 +460,7 @@ func (ip *insertPlan) keyspaceIDs(ctx context.Context, vc Cursor, args []any, ex
 
 // shardInserts splits the rows by shard: one INSERT per shard holding
 // that shard's rows.
-func (ip *insertPlan) shardInserts(dests []key.Destination, args []any, extra map[string]any) ([]ShardQuery, error) {
+func (ip *insertPlan) shardInserts(ctx context.Context, dests []key.Destination, args []any, extra map[string]any) ([]ShardQuery, error) {
 	ks := ip.table.Keyspace.Name
 	byShard := map[*shard.Shard][]int{}
 	var order []*shard.Shard
@@ -498,7 +499,7 @@ func (ip *insertPlan) shardInserts(dests []key.Destination, args []any, extra ma
 			sub.Rows = vals
 			stmt = newShardStmt(&sub)
 		}
-		q, err := stmt.bind(t.shard, args, extra)
+		q, err := stmt.bind(ctx, t.shard, args, extra)
 		if err != nil {
 			return nil, err
 		}

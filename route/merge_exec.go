@@ -6,6 +6,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 )
 
@@ -64,7 +65,7 @@ func limitValue(v valueExpr, args []any, what string) (int64, error) {
 }
 
 // merge stacks the operators that combine the shards' rows.
-func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any) (merge.Iterator, error) {
+func (m *mergePlan) merge(streams []merge.Iterator, eng eval.Engine, args []any) (merge.Iterator, error) {
 	count, offset, err := m.window(args)
 	if err != nil {
 		closeAll(streams)
@@ -77,10 +78,10 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 		}
 		return k.col
 	}
-	keys := func(ks []orderKey) []merge.SortKey {
-		out := make([]merge.SortKey, len(ks))
+	keys := func(ks []orderKey) []eval.SortKey {
+		out := make([]eval.SortKey, len(ks))
 		for i, k := range ks {
-			out[i] = merge.SortKey{Col: pos(k), Desc: k.desc, Nulls: nullOrder(k.desc)}
+			out[i] = eval.SortKey{Col: pos(k), Desc: k.desc, Nulls: nullOrder(k.desc)}
 		}
 		return out
 	}
@@ -92,7 +93,7 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 	}
 	if ap := m.agg; ap != nil {
 		it = merge.NewAggregate(it, ap.groupKeys, ap.aggs, eng)
-		var pred *merge.Expr
+		var pred *eval.Expr
 		computeFirst := false
 		if ap.having != nil {
 			x := &mergeExpr{m: m, eng: eng, args: args, used: map[int]bool{}}
@@ -148,21 +149,21 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 	cols := it.Columns()
 	outs := make([]merge.ProjectColumn, len(cols)-m.nHidden)
 	for i := range outs {
-		outs[i] = merge.ProjectColumn{Name: cols[i].Name, Expr: merge.Col(i)}
+		outs[i] = merge.ProjectColumn{Name: cols[i].Name, Expr: eval.Col(i)}
 	}
 	return merge.NewProject(it, outs, eng), nil
 }
 
 // compute replaces the placeholders of the select items computed over
 // aggregates with their values, keeping every column in place.
-func (m *mergePlan) compute(it merge.Iterator, eng merge.Engine, args []any) (merge.Iterator, error) {
+func (m *mergePlan) compute(it merge.Iterator, eng eval.Engine, args []any) (merge.Iterator, error) {
 	if len(m.computed) == 0 {
 		return it, nil
 	}
 	cols := it.Columns()
 	outs := make([]merge.ProjectColumn, len(cols))
 	for i := range outs {
-		outs[i] = merge.ProjectColumn{Name: cols[i].Name, Expr: merge.Col(i)}
+		outs[i] = merge.ProjectColumn{Name: cols[i].Name, Expr: eval.Col(i)}
 		if e, ok := m.computed[i]; ok {
 			x, err := toMergeValue(e, m, eng, args)
 			if err != nil {
@@ -179,11 +180,11 @@ func (m *mergePlan) compute(it merge.Iterator, eng merge.Engine, args []any) (me
 // puts them: first ascending, last descending. SQLite does so by itself;
 // the PostgreSQL renderer writes NULLS FIRST / NULLS LAST, so the merge
 // must not use PostgreSQL's own default.
-func nullOrder(desc bool) merge.NullOrder {
+func nullOrder(desc bool) eval.NullOrder {
 	if desc {
-		return merge.NullsLast
+		return eval.NullsLast
 	}
-	return merge.NullsFirst
+	return eval.NullsFirst
 }
 
 func closeAll(its []merge.Iterator) {
@@ -193,19 +194,19 @@ func closeAll(its []merge.Iterator) {
 }
 
 // toMergeExpr translates a condition over merged columns (HAVING) into a
-// merge.Expr; see mergeExpr.
-func toMergeExpr(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (merge.Expr, error) {
+// eval.Expr; see mergeExpr.
+func toMergeExpr(e sqlparser.Expr, m *mergePlan, eng eval.Engine, args []any) (eval.Expr, error) {
 	return (&mergeExpr{m: m, eng: eng, args: args}).cond(e)
 }
 
 // toMergeValue translates a select item over merged columns; see
 // mergeExpr.
-func toMergeValue(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (merge.Expr, error) {
+func toMergeValue(e sqlparser.Expr, m *mergePlan, eng eval.Engine, args []any) (eval.Expr, error) {
 	return (&mergeExpr{m: m, eng: eng, args: args}).value(e)
 }
 
 // mergeExpr translates an expression over merged columns (HAVING, a
-// select item over aggregates) into a merge.Expr: aggregates, group keys
+// select item over aggregates) into a eval.Expr: aggregates, group keys
 // and select aliases become column references; arithmetic, comparisons,
 // AND/OR/NOT, IS [NOT] NULL, COALESCE/IFNULL, IF and CASE evaluate at the
 // merge with the engine's semantics.
@@ -219,51 +220,51 @@ func toMergeValue(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) 
 // condition contexts, so that the merge computes what one database would.
 type mergeExpr struct {
 	m    *mergePlan
-	eng  merge.Engine
+	eng  eval.Engine
 	args []any
 	// used collects the columns the expression reads, when not nil.
 	used map[int]bool
 }
 
-func (x *mergeExpr) col(c int) merge.Expr {
+func (x *mergeExpr) col(c int) eval.Expr {
 	if x.used != nil {
 		x.used[c] = true
 	}
-	return merge.Col(c)
+	return eval.Col(c)
 }
 
 // cond translates e where a truth value is wanted.
-func (x *mergeExpr) cond(e sqlparser.Expr) (merge.Expr, error) {
+func (x *mergeExpr) cond(e sqlparser.Expr) (eval.Expr, error) {
 	switch n := e.(type) {
 	case *sqlparser.ParenExpr:
 		return x.cond(n.Expr)
 	case sqlparser.BoolVal:
-		if x.eng == merge.PostgreSQL {
-			return merge.Lit(bool(n)), nil
+		if x.eng == eval.PostgreSQL {
+			return eval.Lit(bool(n)), nil
 		}
 		return x.expr(e)
 	}
-	if x.eng == merge.PostgreSQL && !isTruthExpr(e) {
+	if x.eng == eval.PostgreSQL && !isTruthExpr(e) {
 		v, err := x.value(e)
 		if err != nil {
 			return v, err
 		}
-		return merge.Ne(v, merge.Lit(int64(0))), nil
+		return eval.Ne(v, eval.Lit(int64(0))), nil
 	}
 	return x.expr(e)
 }
 
 // value translates e where a value is wanted.
-func (x *mergeExpr) value(e sqlparser.Expr) (merge.Expr, error) {
+func (x *mergeExpr) value(e sqlparser.Expr) (eval.Expr, error) {
 	if p, ok := e.(*sqlparser.ParenExpr); ok {
 		return x.value(p.Expr)
 	}
-	if x.eng == merge.PostgreSQL && isTruthExpr(e) {
+	if x.eng == eval.PostgreSQL && isTruthExpr(e) {
 		c, err := x.cond(e)
 		if err != nil {
 			return c, err
 		}
-		return merge.Cast(c, merge.CastInteger), nil
+		return eval.Cast(c, eval.CastInteger), nil
 	}
 	return x.expr(e)
 }
@@ -283,8 +284,8 @@ func isTruthExpr(e sqlparser.Expr) bool {
 	return false
 }
 
-func (x *mergeExpr) values(es ...sqlparser.Expr) ([]merge.Expr, error) {
-	out := make([]merge.Expr, len(es))
+func (x *mergeExpr) values(es ...sqlparser.Expr) ([]eval.Expr, error) {
+	out := make([]eval.Expr, len(es))
 	for i, e := range es {
 		v, err := x.value(e)
 		if err != nil {
@@ -295,8 +296,8 @@ func (x *mergeExpr) values(es ...sqlparser.Expr) ([]merge.Expr, error) {
 	return out, nil
 }
 
-func (x *mergeExpr) conds(es ...sqlparser.Expr) ([]merge.Expr, error) {
-	out := make([]merge.Expr, len(es))
+func (x *mergeExpr) conds(es ...sqlparser.Expr) ([]eval.Expr, error) {
+	out := make([]eval.Expr, len(es))
 	for i, e := range es {
 		v, err := x.cond(e)
 		if err != nil {
@@ -321,7 +322,7 @@ func funcArgs(f *sqlparser.FuncExpr) ([]sqlparser.Expr, bool) {
 }
 
 // expr translates e in its natural form.
-func (x *mergeExpr) expr(e sqlparser.Expr) (merge.Expr, error) {
+func (x *mergeExpr) expr(e sqlparser.Expr) (eval.Expr, error) {
 	m, eng := x.m, x.eng
 	if c, ok := m.colOf[sqlparser.String(e)]; ok {
 		return x.col(c), nil
@@ -333,108 +334,108 @@ func (x *mergeExpr) expr(e sqlparser.Expr) (merge.Expr, error) {
 		if c, ok := m.colOf[e.Name.Lowered()]; ok && e.Qualifier.IsEmpty() {
 			return x.col(c), nil
 		}
-		return merge.Expr{}, unsupportedf("column %s in an expression over aggregates over several shards: it must be selected or grouped by", sqlparser.String(e))
+		return eval.Expr{}, unsupportedf("column %s in an expression over aggregates over several shards: it must be selected or grouped by", sqlparser.String(e))
 	case *sqlparser.NullVal:
-		return merge.Lit(nil), nil
+		return eval.Lit(nil), nil
 	case sqlparser.BoolVal:
 		if e {
-			return merge.Lit(int64(1)), nil
+			return eval.Lit(int64(1)), nil
 		}
-		return merge.Lit(int64(0)), nil
+		return eval.Lit(int64(0)), nil
 	case *sqlparser.SQLVal:
-		if e.Type == sqlparser.FloatVal && eng == merge.PostgreSQL && !strings.ContainsAny(string(e.Val), "eE") {
-			return merge.NumericLit(string(e.Val)), nil
+		if e.Type == sqlparser.FloatVal && eng == eval.PostgreSQL && !strings.ContainsAny(string(e.Val), "eE") {
+			return eval.NumericLit(string(e.Val)), nil
 		}
 		v, ok := newValueExpr(e)
 		if !ok {
-			return merge.Expr{}, unsupportedf("value %s at the merge", sqlparser.String(e))
+			return eval.Expr{}, unsupportedf("value %s at the merge", sqlparser.String(e))
 		}
 		if x.args == nil && !v.isLiteral() {
-			return merge.Lit(nil), nil
+			return eval.Lit(nil), nil
 		}
 		val, err := v.eval(x.args)
 		if err != nil {
-			return merge.Expr{}, err
+			return eval.Expr{}, err
 		}
-		return merge.Lit(val), nil
+		return eval.Lit(val), nil
 	case *sqlparser.UnaryExpr:
 		switch e.Operator {
 		case sqlparser.UMinusStr:
 			v, err := x.value(e.Expr)
-			return merge.Neg(v), err
+			return eval.Neg(v), err
 		case sqlparser.UPlusStr:
 			return x.value(e.Expr)
 		case sqlparser.BangStr:
 			c, err := x.cond(e.Expr)
-			return merge.Not(c), err
+			return eval.Not(c), err
 		}
 	case *sqlparser.BinaryExpr:
 		vs, err := x.values(e.Left, e.Right)
 		if err != nil {
-			return merge.Expr{}, err
+			return eval.Expr{}, err
 		}
 		l, r := vs[0], vs[1]
 		switch e.Operator {
 		case sqlparser.PlusStr:
-			return merge.Add(l, r), nil
+			return eval.Add(l, r), nil
 		case sqlparser.MinusStr:
-			return merge.Sub(l, r), nil
+			return eval.Sub(l, r), nil
 		case sqlparser.MultStr:
-			return merge.Mul(l, r), nil
+			return eval.Mul(l, r), nil
 		case sqlparser.DivStr:
-			if eng == merge.PostgreSQL {
-				return merge.Div(merge.Cast(l, merge.CastNumeric), merge.NullIf(r, merge.Lit(int64(0)))), nil
+			if eng == eval.PostgreSQL {
+				return eval.Div(eval.Cast(l, eval.CastNumeric), eval.NullIf(r, eval.Lit(int64(0)))), nil
 			}
-			return merge.Div(merge.Cast(l, merge.CastReal), r), nil
+			return eval.Div(eval.Cast(l, eval.CastReal), r), nil
 		case sqlparser.ModStr:
-			if eng == merge.PostgreSQL {
-				return merge.Mod(l, merge.NullIf(r, merge.Lit(int64(0)))), nil
+			if eng == eval.PostgreSQL {
+				return eval.Mod(l, eval.NullIf(r, eval.Lit(int64(0)))), nil
 			}
-			return merge.Mod(l, r), nil
+			return eval.Mod(l, r), nil
 		}
 	case *sqlparser.ComparisonExpr:
 		vs, err := x.values(e.Left, e.Right)
 		if err != nil {
-			return merge.Expr{}, err
+			return eval.Expr{}, err
 		}
 		l, r := vs[0], vs[1]
 		switch e.Operator {
 		case sqlparser.EqualStr:
-			return merge.Eq(l, r), nil
+			return eval.Eq(l, r), nil
 		case sqlparser.NotEqualStr:
-			return merge.Ne(l, r), nil
+			return eval.Ne(l, r), nil
 		case sqlparser.LessThanStr:
-			return merge.Lt(l, r), nil
+			return eval.Lt(l, r), nil
 		case sqlparser.LessEqualStr:
-			return merge.Le(l, r), nil
+			return eval.Le(l, r), nil
 		case sqlparser.GreaterThanStr:
-			return merge.Gt(l, r), nil
+			return eval.Gt(l, r), nil
 		case sqlparser.GreaterEqualStr:
-			return merge.Ge(l, r), nil
+			return eval.Ge(l, r), nil
 		}
 	case *sqlparser.AndExpr:
 		cs, err := x.conds(e.Left, e.Right)
 		if err != nil {
-			return merge.Expr{}, err
+			return eval.Expr{}, err
 		}
-		return merge.And(cs...), nil
+		return eval.And(cs...), nil
 	case *sqlparser.OrExpr:
 		cs, err := x.conds(e.Left, e.Right)
 		if err != nil {
-			return merge.Expr{}, err
+			return eval.Expr{}, err
 		}
-		return merge.Or(cs...), nil
+		return eval.Or(cs...), nil
 	case *sqlparser.NotExpr:
 		c, err := x.cond(e.Expr)
-		return merge.Not(c), err
+		return eval.Not(c), err
 	case *sqlparser.IsExpr:
 		switch e.Operator {
 		case sqlparser.IsNullStr:
 			v, err := x.value(e.Expr)
-			return merge.IsNull(v), err
+			return eval.IsNull(v), err
 		case sqlparser.IsNotNullStr:
 			v, err := x.value(e.Expr)
-			return merge.IsNotNull(v), err
+			return eval.IsNotNull(v), err
 		}
 	case *sqlparser.FuncExpr:
 		args, ok := funcArgs(e)
@@ -445,9 +446,9 @@ func (x *mergeExpr) expr(e sqlparser.Expr) (merge.Expr, error) {
 		case "coalesce", "ifnull":
 			vs, err := x.values(args...)
 			if err != nil {
-				return merge.Expr{}, err
+				return eval.Expr{}, err
 			}
-			return merge.Coalesce(vs...), nil
+			return eval.Coalesce(vs...), nil
 		case "if":
 			if len(args) != 3 {
 				break
@@ -458,13 +459,13 @@ func (x *mergeExpr) expr(e sqlparser.Expr) (merge.Expr, error) {
 			}
 			vs, err := x.values(args[1], args[2])
 			if err != nil {
-				return merge.Expr{}, err
+				return eval.Expr{}, err
 			}
-			return merge.Case([]merge.When{{Cond: c, Then: vs[0]}}, vs[1]), nil
+			return eval.Case([]eval.When{{Cond: c, Then: vs[0]}}, vs[1]), nil
 		}
 	case *sqlparser.CaseExpr:
-		var whens []merge.When
-		var base merge.Expr
+		var whens []eval.When
+		var base eval.Expr
 		hasBase := e.Expr != nil
 		if hasBase {
 			var err error
@@ -473,11 +474,11 @@ func (x *mergeExpr) expr(e sqlparser.Expr) (merge.Expr, error) {
 			}
 		}
 		for _, w := range e.Whens {
-			var c merge.Expr
+			var c eval.Expr
 			var err error
 			if hasBase {
 				c, err = x.value(w.Cond)
-				c = merge.Eq(base, c)
+				c = eval.Eq(base, c)
 			} else {
 				c, err = x.cond(w.Cond)
 			}
@@ -488,16 +489,16 @@ func (x *mergeExpr) expr(e sqlparser.Expr) (merge.Expr, error) {
 			if err != nil {
 				return v, err
 			}
-			whens = append(whens, merge.When{Cond: c, Then: v})
+			whens = append(whens, eval.When{Cond: c, Then: v})
 		}
-		var els merge.Expr
+		var els eval.Expr
 		if e.Else != nil {
 			var err error
 			if els, err = x.value(e.Else); err != nil {
 				return els, err
 			}
 		}
-		return merge.Case(whens, els), nil
+		return eval.Case(whens, els), nil
 	}
-	return merge.Expr{}, unsupportedf("expression %s over aggregates over several shards", sqlparser.String(e))
+	return eval.Expr{}, unsupportedf("expression %s over aggregates over several shards", sqlparser.String(e))
 }

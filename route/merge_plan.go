@@ -7,6 +7,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 )
 
@@ -539,13 +540,13 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 
 // checkMergeExpr refuses conditions the merge cannot evaluate.
 func (b *mergeBuilder) checkMergeExpr(e sqlparser.Expr) error {
-	_, err := toMergeExpr(e, b.m, merge.SQLite, nil)
+	_, err := toMergeExpr(e, b.m, eval.SQLite, nil)
 	return err
 }
 
 // checkMergeValue refuses values the merge cannot compute.
 func (b *mergeBuilder) checkMergeValue(e sqlparser.Expr) error {
-	_, err := toMergeValue(e, b.m, merge.SQLite, nil)
+	_, err := toMergeValue(e, b.m, eval.SQLite, nil)
 	return err
 }
 

@@ -8,31 +8,48 @@ import (
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // Planner turns SQL text into plans and caches them.
 type Planner struct {
-	vs    *VSchema
-	topo  *shard.Topology
-	cache *planCache
-	seqs  *sequences
+	vs      *vschema.VSchema
+	topo    *shard.Topology
+	cache   *planCache
+	seqs    *sequences
+	scratch func() (*shard.Backend, error)
+}
+
+// Option configures a Planner.
+type Option func(*Planner)
+
+// WithScratchDatabase gives the planner the opener of a private, empty
+// SQLite database, which information_schema queries run on; the planner
+// closes each database it opens. The planner links no database driver:
+// the driver's package (shard/sqlite) opens the database.
+func WithScratchDatabase(open func() (*shard.Backend, error)) Option {
+	return func(p *Planner) { p.scratch = open }
 }
 
 // NewPlanner returns a planner over a VSchema and its topology, caching up
 // to cacheSize plans (0 means DefaultPlanCacheSize; negative disables the
 // cache).
-func NewPlanner(vs *VSchema, topo *shard.Topology, cacheSize int) *Planner {
+func NewPlanner(vs *vschema.VSchema, topo *shard.Topology, cacheSize int, opts ...Option) *Planner {
 	if cacheSize == 0 {
 		cacheSize = DefaultPlanCacheSize
 	}
-	return &Planner{vs: vs, topo: topo, cache: newPlanCache(cacheSize), seqs: newSequences()}
+	p := &Planner{vs: vs, topo: topo, cache: newPlanCache(cacheSize), seqs: newSequences()}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
 }
 
 // DefaultPlanCacheSize is the plan cache's size when none is configured.
 const DefaultPlanCacheSize = 1000
 
 // VSchema returns the planner's VSchema.
-func (p *Planner) VSchema() *VSchema { return p.vs }
+func (p *Planner) VSchema() *vschema.VSchema { return p.vs }
 
 // Topology returns the planner's topology.
 func (p *Planner) Topology() *shard.Topology { return p.topo }
@@ -98,16 +115,6 @@ func Parse(sql string) (stmt sqlparser.Statement, err error) {
 		return nil, &SyntaxError{SQL: sql, Msg: err.Error()}
 	}
 	return stmt, nil
-}
-
-// SyntaxError reports SQL the parser rejects.
-type SyntaxError struct {
-	SQL string
-	Msg string
-}
-
-func (e *SyntaxError) Error() string {
-	return "vitessdo: syntax error: " + e.Msg + " (the SQL dialect is Vitess/MySQL's: ? placeholders, `backtick` identifiers)"
 }
 
 func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Session) (Plan, error) {

@@ -8,8 +8,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // testVSchema has a sharded keyspace of four shards with a hash-sharded
@@ -37,9 +39,9 @@ const testVSchema = `{"keyspaces": {
 
 // newTestPlanner returns a planner over testVSchema whose shards have
 // backends of the dialect but no database: enough to plan and render.
-func newTestPlanner(t testing.TB, d shard.Dialect) *Planner {
+func newTestPlanner(t testing.TB, d dialect.Dialect) *Planner {
 	t.Helper()
-	vs, err := LoadVSchema(Source{Data: []byte(testVSchema)})
+	vs, err := vschema.Load(vschema.Source{Data: []byte(testVSchema)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +116,7 @@ func TestRoutingVariants(t *testing.T) {
 		{sql: "select * from user where id = 1 for update", opcode: EqualUnique, shards: []string{"-40"}},
 		{sql: "select * from user.user where id = 1", opcode: EqualUnique, shards: []string{"-40"}},
 	}
-	p := newTestPlanner(t, shard.SQLite)
+	p := newTestPlanner(t, dialect.SQLite)
 	for _, tt := range tests {
 		t.Run(tt.sql, func(t *testing.T) {
 			vc := &explainCursor{}
@@ -148,7 +150,7 @@ func TestRoutingVariants(t *testing.T) {
 }
 
 func TestINSendsEachShardOnlyItsValues(t *testing.T) {
-	p := newTestPlanner(t, shard.PostgreSQL)
+	p := newTestPlanner(t, dialect.PostgreSQL)
 	vc := &explainCursor{}
 	pl, err := p.Plan("select id from user where id in (1, 4, 100, 1000)", &vc.s)
 	if err != nil {
@@ -186,7 +188,7 @@ func TestUnsupportedPlans(t *testing.T) {
 		{"insert into music (user_id) values (1 + 1)", "must be a literal"},
 		{"replace into user (id) values (1)", "REPLACE"},
 	}
-	p := newTestPlanner(t, shard.SQLite)
+	p := newTestPlanner(t, dialect.SQLite)
 	for _, tt := range tests {
 		_, err := p.Plan(tt.sql, &Session{})
 		var ue *UnsupportedError
@@ -197,7 +199,7 @@ func TestUnsupportedPlans(t *testing.T) {
 }
 
 func TestPlanCacheHoldsPlansPerSessionTarget(t *testing.T) {
-	p := newTestPlanner(t, shard.SQLite)
+	p := newTestPlanner(t, dialect.SQLite)
 	s := &Session{}
 	a, _ := p.Plan("select * from plain", s)
 	b, _ := p.Plan("select * from plain", s)
@@ -232,7 +234,7 @@ func FuzzPlan(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	p := newTestPlanner(f, shard.PostgreSQL)
+	p := newTestPlanner(f, dialect.PostgreSQL)
 	f.Fuzz(func(t *testing.T, sql string) {
 		vc := &explainCursor{}
 		pl, err := p.Plan(sql, &vc.s)

@@ -8,6 +8,7 @@ import (
 	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/shard"
 	"github.com/dot-do/vitessdo/vindex"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // Opcode is a routing variant, named as in Vitess.
@@ -52,10 +53,10 @@ const listArgName = "__vals"
 
 // routing says which shards of a keyspace a statement goes to.
 type routing struct {
-	keyspace *Keyspace
+	keyspace *vschema.Keyspace
 	opcode   Opcode
 	// vindex is the vindex used for EqualUnique, Equal, IN, MultiEqual.
-	vindex *ColumnVindex
+	vindex *vschema.ColumnVindex
 	// values are the vindex values: one for Equal(Unique), the list for
 	// IN; for MultiEqual each entry of tuples is one row of column values.
 	values []valueExpr
@@ -204,7 +205,7 @@ func (r *routing) resolveMulti(ctx context.Context, vc Cursor, topo *shard.Topol
 }
 
 // mapValues maps values through a single-column vindex.
-func mapValues(ctx context.Context, vc Cursor, cv *ColumnVindex, vals []any) ([]key.Destination, error) {
+func mapValues(ctx context.Context, vc Cursor, cv *vschema.ColumnVindex, vals []any) ([]key.Destination, error) {
 	sc, ok := cv.Vindex.(vindex.SingleColumn)
 	if !ok {
 		return nil, planErrorf("vindex %q needs %d columns", cv.Name, len(cv.Columns))
@@ -216,7 +217,7 @@ func mapValues(ctx context.Context, vc Cursor, cv *ColumnVindex, vals []any) ([]
 	return dests, nil
 }
 
-func vindexErr(cv *ColumnVindex, err error) error {
+func vindexErr(cv *vschema.ColumnVindex, err error) error {
 	if strings.Contains(err.Error(), cv.Name) {
 		return fmt.Errorf("vitessdo: %w", err)
 	}

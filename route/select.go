@@ -3,12 +3,16 @@ package route
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
+	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // selectPlan runs a SELECT on the shards its routing names and merges
@@ -73,7 +77,7 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) (qs []
 				extra[k] = v
 			}
 		}
-		q, err := stmt.bind(t.shard, args, extra)
+		q, err := stmt.bind(ctx, t.shard, args, extra)
 		if err != nil {
 			return nil, false, err
 		}
@@ -123,7 +127,38 @@ func (sp *selectPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.I
 		}
 		return merge.NewConcat(streams), nil
 	}
-	return sp.merger.merge(streams, engineOf(qs[0].Shard), args)
+	eng, err := sp.merger.engine(qs)
+	if err != nil {
+		closeAll(streams)
+		return nil, err
+	}
+	return sp.merger.merge(streams, eng, args)
+}
+
+// engine returns the value semantics the merge of a statement's shard
+// results uses: its shards' backend's. A keyspace may hold shards of both
+// backends (the state in the middle of moving it from SQLite to
+// PostgreSQL); a statement over such shards whose merge compares,
+// combines or computes values is unsupported, because SQLite and
+// PostgreSQL order, group and add values by different rules and no one
+// choice equals what a single database would answer. Concatenating rows,
+// and cutting them at a LIMIT without ORDER BY, needs no semantics.
+func (m *mergePlan) engine(qs []ShardQuery) (eval.Engine, error) {
+	first := qs[0].Shard
+	for _, q := range qs[1:] {
+		if q.Shard.Backend.Dialect == first.Backend.Dialect || !m.needsSemantics() {
+			continue
+		}
+		return eval.SQLite, unsupportedf("merging the rows of %s (%s) and %s (%s): the merge would compare values by one backend's rules; query each backend's shards apart until the keyspace is on one backend",
+			first, first.Backend.Product(), q.Shard, q.Shard.Backend.Product())
+	}
+	return engineOf(first), nil
+}
+
+// needsSemantics reports whether the merge compares, combines or computes
+// values.
+func (m *mergePlan) needsSemantics() bool {
+	return len(m.order) > 0 || m.distinct || m.agg != nil || len(m.computed) > 0
 }
 
 func (sp *selectPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
@@ -139,11 +174,17 @@ func (sp *selectPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Exp
 }
 
 // engineOf returns the value semantics of a shard's backend.
-func engineOf(s *shard.Shard) merge.Engine {
-	if s.Backend.Dialect == shard.PostgreSQL {
-		return merge.PostgreSQL
+func engineOf(s *shard.Shard) eval.Engine {
+	if e, ok := engines[s.Backend.Dialect]; ok {
+		return e
 	}
-	return merge.SQLite
+	return eval.SQLite
+}
+
+// engines are the value semantics of each backend dialect.
+var engines = map[dialect.Dialect]eval.Engine{
+	dialect.SQLite:     eval.SQLite,
+	dialect.PostgreSQL: eval.PostgreSQL,
 }
 
 // planSelect plans a SELECT (or UNION) over tables.
@@ -257,7 +298,7 @@ func (a *analysis) groups() [][]*tableRef {
 func groupNames(g []*tableRef) string {
 	var names []string
 	for _, r := range g {
-		if !contains(names, r.table.Name) {
+		if !slices.Contains(names, r.table.Name) {
 			names = append(names, r.table.Name)
 		}
 	}
@@ -267,7 +308,7 @@ func groupNames(g []*tableRef) string {
 // groupRouting chooses the routing of one group of co-located tables from
 // the conditions that restrict the statement's rows: those of routing
 // scopes holding a table of the group, or else of the group's own scope.
-func (a *analysis) groupRouting(ks *Keyspace, g []*tableRef) (*routing, error) {
+func (a *analysis) groupRouting(ks *vschema.Keyspace, g []*tableRef) (*routing, error) {
 	if g[0].table.Pinned != nil {
 		return &routing{keyspace: ks, opcode: EqualUnique, pinned: g[0].table.Pinned}, nil
 	}
@@ -369,7 +410,7 @@ func isTableless(sel sqlparser.SelectStatement) bool {
 
 // stripQualifiers removes keyspace qualifiers from table and column names:
 // on a shard, the tables are unqualified.
-func stripQualifiers(n sqlparser.SQLNode, ks *Keyspace) {
+func stripQualifiers(n sqlparser.SQLNode, ks *vschema.Keyspace) {
 	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
 		switch node := node.(type) {
 		case *sqlparser.AliasedTableExpr:

@@ -9,6 +9,7 @@ import (
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // sequences hands out ids from Vitess sequence tables. A sequence table
@@ -24,7 +25,7 @@ import (
 // left cannot cover a statement, the rest of it is skipped.
 type sequences struct {
 	mu     sync.Mutex
-	states map[*Table]*seqState
+	states map[*vschema.Table]*seqState
 }
 
 type seqState struct {
@@ -35,10 +36,10 @@ type seqState struct {
 }
 
 func newSequences() *sequences {
-	return &sequences{states: map[*Table]*seqState{}}
+	return &sequences{states: map[*vschema.Table]*seqState{}}
 }
 
-func (s *sequences) state(t *Table) *seqState {
+func (s *sequences) state(t *vschema.Table) *seqState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.states[t]
@@ -69,7 +70,7 @@ func idIsZero() sqlparser.Expr {
 }
 
 // reserve returns the first of n consecutive new ids of a sequence.
-func (s *sequences) reserve(ctx context.Context, vc Cursor, topo *shard.Topology, t *Table, n int64) (int64, error) {
+func (s *sequences) reserve(ctx context.Context, vc Cursor, topo *shard.Topology, t *vschema.Table, n int64) (int64, error) {
 	st := s.state(t)
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -85,7 +86,7 @@ func (s *sequences) reserve(ctx context.Context, vc Cursor, topo *shard.Topology
 	sh := shards[0]
 	var first, end int64
 	err := vc.Autonomous(ctx, sh, func(ctx context.Context, q shard.Querier) error {
-		sq, err := st.selectStmt.bind(sh, nil, nil)
+		sq, err := st.selectStmt.bind(ctx, sh, nil, nil)
 		if err != nil {
 			return err
 		}
@@ -104,7 +105,7 @@ func (s *sequences) reserve(ctx context.Context, vc Cursor, topo *shard.Topology
 			block = n
 		}
 		first, end = next.Int64, next.Int64+block
-		uq, err := st.updateStmt.bind(sh, nil, map[string]any{"next": end})
+		uq, err := st.updateStmt.bind(ctx, sh, nil, map[string]any{"next": end})
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // localValue computes a select expression without a database.
@@ -64,7 +65,7 @@ func (p *Planner) planTableless(sel sqlparser.SelectStatement, s *Session, nargs
 // defaultKeyspace is where statements without tables run: the session's
 // keyspace, else the only keyspace, else the first unsharded one, else the
 // first by name.
-func (p *Planner) defaultKeyspace(s *Session) *Keyspace {
+func (p *Planner) defaultKeyspace(s *Session) *vschema.Keyspace {
 	if s.Keyspace != "" {
 		return p.vs.Keyspace(s.Keyspace)
 	}

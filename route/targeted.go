@@ -100,7 +100,7 @@ func (pp *passPlan) queries(ctx context.Context, vc Cursor, args []any) ([]Shard
 	}
 	qs := make([]ShardQuery, len(targets))
 	for i, t := range targets {
-		if qs[i], err = pp.stmt.bind(t.shard, args, nil); err != nil {
+		if qs[i], err = pp.stmt.bind(ctx, t.shard, args, nil); err != nil {
 			return nil, err
 		}
 	}

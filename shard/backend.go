@@ -9,6 +9,8 @@ import (
 	"sync"
 	syncatomic "sync/atomic"
 	"time"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // PoolOptions size a backend's connection pool. Zero values keep
@@ -40,12 +42,13 @@ func CacheKiBFor(n int) int {
 }
 
 // Backend is the database that stores one or more shards: a *sql.DB pool
-// over SQLite (modernc.org/sqlite) or PostgreSQL (pgx).
+// over SQLite or PostgreSQL, opened by the driver package of its database
+// (shard/sqlite links modernc.org/sqlite, shard/postgres links pgx).
 type Backend struct {
 	// DB is the backend's connection pool.
 	DB *sql.DB
 	// Dialect is the SQL the backend speaks.
-	Dialect Dialect
+	Dialect dialect.Dialect
 	// URL is the backend URL with any password redacted.
 	URL string
 
@@ -54,6 +57,9 @@ type Backend struct {
 	keep *sql.Conn
 	// connector opens the backend's connections, for DB and OpenPool.
 	connector driver.Connector
+	// caps is the value Capabilities returns, chosen by the driver
+	// package that opened the backend.
+	caps any
 
 	mu         sync.Mutex
 	pks        map[string][]string
@@ -70,22 +76,41 @@ type Backend struct {
 	schemaGen int64
 }
 
-// Open opens the backend a URL names: sqlite:PATH, sqlite::memory: or
-// sqlite:/NAME?vfs=memdb for SQLite, postgres:// or postgresql:// for
-// PostgreSQL. It does not connect; the first query does.
-func Open(rawURL string, opts PoolOptions) (*Backend, error) {
-	var b *Backend
-	var err error
-	switch {
-	case strings.HasPrefix(rawURL, "sqlite:"):
-		b, err = openSQLiteBackend(rawURL, opts.WrapConnector, opts.SQLiteCacheKiB)
-	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		b, err = openPostgresBackend(rawURL, opts.WrapConnector)
-	default:
-		return nil, fmt.Errorf("backend %q: unknown scheme (want sqlite:PATH or postgres://…)", RedactURL(rawURL))
+// BackendConfig is what the driver package that opens a backend
+// (shard/sqlite, shard/postgres) gives NewBackend.
+type BackendConfig struct {
+	// Dialect is the SQL the backend speaks.
+	Dialect dialect.Dialect
+	// URL is the backend URL with any password redacted.
+	URL string
+	// Connector opens the backend's connections; NewBackend wraps it
+	// with PoolOptions.WrapConnector.
+	Connector driver.Connector
+	// KeepOpen holds one connection open for the backend's lifetime, for
+	// a database that would vanish without one (in-memory SQLite).
+	KeepOpen bool
+	// Capabilities is the value Backend.Capabilities returns: what the
+	// backend can do beyond database/sql.
+	Capabilities any
+}
+
+// NewBackend returns the backend over a driver's connector, its pool sized
+// by opts. It connects only when c.KeepOpen asks it to.
+func NewBackend(c BackendConfig, opts PoolOptions) (*Backend, error) {
+	if !c.Dialect.Valid() {
+		return nil, fmt.Errorf("backend %q: unknown dialect %v", c.URL, c.Dialect)
 	}
-	if err != nil {
-		return nil, err
+	connector := wrap(c.Connector, c.URL, opts.WrapConnector)
+	b := &Backend{DB: sql.OpenDB(connector), Dialect: c.Dialect, URL: c.URL, connector: connector, caps: c.Capabilities}
+	if c.KeepOpen {
+		// The database lives as long as one connection is open.
+		b.DB.SetConnMaxIdleTime(0)
+		conn, err := b.DB.Conn(context.Background())
+		if err != nil {
+			b.DB.Close()
+			return nil, err
+		}
+		b.keep = conn
 	}
 	if opts.ConnMaxLifetime > 0 {
 		b.DB.SetConnMaxLifetime(opts.ConnMaxLifetime)
@@ -120,8 +145,15 @@ func (b *Backend) Close() error {
 }
 
 // PrimaryKey returns the primary-key columns of a table, read from the
-// backend's catalog once and cached. It implements Schema.
+// backend's catalog once and cached. It implements Schema; rendering for a
+// statement uses SchemaContext, so the read honours the statement's
+// context.
 func (b *Backend) PrimaryKey(table string) ([]string, error) {
+	return b.PrimaryKeyContext(context.Background(), table)
+}
+
+// PrimaryKeyContext is PrimaryKey reading the catalog under ctx.
+func (b *Backend) PrimaryKeyContext(ctx context.Context, table string) ([]string, error) {
 	t := strings.ToLower(table)
 	b.mu.Lock()
 	pk, ok := b.pks[t]
@@ -132,15 +164,11 @@ func (b *Backend) PrimaryKey(table string) ([]string, error) {
 	if b.DB == nil {
 		return nil, fmt.Errorf("primary key of %q: backend has no database", table)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var err error
-	switch b.Dialect {
-	case PostgreSQL:
-		pk, err = postgresPrimaryKey(ctx, b.DB, t)
-	default:
-		pk, err = sqlitePrimaryKey(ctx, b.DB, t)
+	cr, ok := b.Capabilities().(CatalogReader)
+	if !ok {
+		return nil, fmt.Errorf("primary key of %q: %s backends have no catalog vitessdo reads", table, b.Product())
 	}
+	pk, err := cr.PrimaryKey(ctx, b.DB, t)
 	if err != nil {
 		return nil, fmt.Errorf("primary key of %q: %w", table, err)
 	}
@@ -156,8 +184,10 @@ func (b *Backend) PrimaryKey(table string) ([]string, error) {
 	return pk, nil
 }
 
-// generation returns the backend's schema generation.
-func (b *Backend) generation() int64 {
+// SchemaGeneration counts the DDL statements run through the backend (see
+// ForgetSchema): a driver that caches statements per connection drops
+// them when it moves.
+func (b *Backend) SchemaGeneration() int64 {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.schemaGen
@@ -169,4 +199,18 @@ func (b *Backend) ForgetSchema() {
 	b.schemaGen++
 	b.pks, b.identities = nil, nil
 	b.mu.Unlock()
+}
+
+// SchemaContext returns the backend as the Schema rendering reads, its
+// catalog reads made under ctx (the statement's).
+func (b *Backend) SchemaContext(ctx context.Context) dialect.Schema { return contextSchema{b, ctx} }
+
+// contextSchema is a backend's Schema bound to a statement's context.
+type contextSchema struct {
+	b   *Backend
+	ctx context.Context
+}
+
+func (s contextSchema) PrimaryKey(table string) ([]string, error) {
+	return s.b.PrimaryKeyContext(s.ctx, table)
 }

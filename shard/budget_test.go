@@ -1,9 +1,31 @@
 package shard
 
 import (
-	"path/filepath"
+	"context"
+	"database/sql/driver"
+	"errors"
 	"testing"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
+
+// idleConnector never connects: a backend over it only sizes its pool.
+type idleConnector struct{}
+
+func (idleConnector) Connect(context.Context) (driver.Conn, error) {
+	return nil, errors.New("no connection")
+}
+func (idleConnector) Driver() driver.Driver { return nil }
+
+func openIdle(t *testing.T, opts PoolOptions) *Backend {
+	t.Helper()
+	b, err := NewBackend(BackendConfig{Dialect: dialect.SQLite, URL: "sqlite:test", Connector: idleConnector{}}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
 
 func TestCacheKiBForKeepsMemoryFlatInTheShardCount(t *testing.T) {
 	for _, tc := range []struct{ shards, want int }{
@@ -15,52 +37,16 @@ func TestCacheKiBForKeepsMemoryFlatInTheShardCount(t *testing.T) {
 	}
 }
 
-func TestSQLiteCacheSizeFollowsThePoolOptionsUnlessTheURLSetsIt(t *testing.T) {
-	dir := t.TempDir()
-	for _, tc := range []struct {
-		url  string
-		want int
-	}{
-		{"sqlite:" + filepath.Join(dir, "a.db"), -256},
-		{"sqlite:" + filepath.Join(dir, "b.db") + "?_pragma=cache_size(-777)", -777},
-	} {
-		b, err := Open(tc.url, PoolOptions{SQLiteCacheKiB: 256})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got int
-		if err := b.DB.QueryRow("PRAGMA cache_size").Scan(&got); err != nil {
-			t.Fatal(err)
-		}
-		b.Close()
-		if got != tc.want {
-			t.Errorf("%s: cache_size %d, want %d", tc.url, got, tc.want)
-		}
-	}
-}
-
 func TestPoolsShareTheProcesssConnectionBudget(t *testing.T) {
-	dir := t.TempDir()
-	var opened []*Backend
-	defer func() {
-		for _, b := range opened {
-			b.Close()
-		}
-	}()
-	b, err := Open("sqlite:"+filepath.Join(dir, "x.db"), PoolOptions{MaxOpenConns: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opened = append(opened, b)
+	b := openIdle(t, PoolOptions{MaxOpenConns: 3})
 	if got := b.MaxOpenConns(); got != 3 {
 		t.Errorf("max_open_conns 3 gives a pool of %d", got)
 	}
-	c, err := Open("sqlite:"+filepath.Join(dir, "y.db"), PoolOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opened = append(opened, c)
+	c := openIdle(t, PoolOptions{})
 	if got, budget := c.MaxOpenConns(), connBudget(); got <= 0 || got > budget {
 		t.Errorf("pool of %d connections, want 1 to the budget of %d", got, budget)
+	}
+	if c.Tight() {
+		t.Errorf("a pool of %d connections is tight", c.MaxOpenConns())
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // TableInfo is a table as a shard's catalog describes it, in MySQL's
@@ -58,26 +60,28 @@ type ForeignKeyInfo struct {
 type QueryFunc func(ctx context.Context, sql string) ([][]any, error)
 
 // ReadCatalog reads the tables of a shard's catalog (its schema on
-// PostgreSQL, its file on SQLite), running the dialect's catalog queries
+// PostgreSQL, its file on SQLite), running the backend's catalog queries
 // through run, so that they go wherever the caller's statements go (its
 // transaction included).
-func ReadCatalog(ctx context.Context, d Dialect, run QueryFunc) ([]TableInfo, error) {
-	var (
-		tables []TableInfo
-		err    error
-	)
-	switch d {
-	case SQLite:
-		tables, err = sqliteCatalog(ctx, run)
-	case PostgreSQL:
-		tables, err = postgresCatalog(ctx, run)
-	default:
-		return nil, fmt.Errorf("vitessdo: catalog: unknown dialect %v", d)
+func (b *Backend) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
+	cr, ok := b.Capabilities().(CatalogReader)
+	if !ok {
+		return nil, fmt.Errorf("vitessdo: catalog: %s backends have no catalog vitessdo reads", b.Product())
 	}
+	tables, err := cr.ReadCatalog(ctx, run)
 	if err != nil {
-		return nil, fmt.Errorf("vitessdo: reading the %v catalog: %w", d, err)
+		return nil, fmt.Errorf("vitessdo: reading the %s catalog: %w", b.Product(), err)
 	}
 	return tables, nil
+}
+
+// ReadCatalog reads the tables of the catalog of a backend speaking
+// dialect d (see Backend.ReadCatalog).
+func ReadCatalog(ctx context.Context, d dialect.Dialect, run QueryFunc) ([]TableInfo, error) {
+	if !d.Valid() {
+		return nil, fmt.Errorf("vitessdo: catalog: unknown dialect %v", d)
+	}
+	return (&Backend{Dialect: d}).ReadCatalog(ctx, run)
 }
 
 // catalogBuilder collects rows into tables, in the order tables appear.
@@ -139,7 +143,7 @@ func (t *TableInfo) addForeignKeyColumn(fk ForeignKeyInfo, col, ref string) {
 // mysqlIndexName returns the MySQL name of a backend index: the backend
 // name is table_index (see indexName).
 func mysqlIndexName(table, backend string) string {
-	if n, ok := strings.CutPrefix(backend, foldIdent(table)+"_"); ok && n != "" {
+	if n, ok := strings.CutPrefix(backend, dialect.FoldIdent(table)+"_"); ok && n != "" {
 		return n
 	}
 	return backend
@@ -240,7 +244,7 @@ func foreignKeyNames(createSQL string) []string {
 // created from the definition.
 func DescribeColumn(col *sqlparser.ColumnDefinition) ColumnInfo {
 	ct := &col.Type
-	c := ColumnInfo{Name: foldIdent(col.Name.String()), Type: mysqlColumnType(ct), AutoIncrement: bool(ct.Autoincrement), NotNull: bool(ct.NotNull)}
+	c := ColumnInfo{Name: dialect.FoldIdent(col.Name.String()), Type: dialect.MySQLColumnType(ct), AutoIncrement: bool(ct.Autoincrement), NotNull: bool(ct.NotNull)}
 	if v := ct.Default; v != nil {
 		var s string
 		switch v.Type {

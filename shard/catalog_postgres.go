@@ -4,6 +4,8 @@ import (
 	"context"
 	"regexp"
 	"strings"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // The PostgreSQL catalog of the shard's schema (the first of its
@@ -47,7 +49,7 @@ func postgresCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
 		if r[4] != nil {
 			c.Default = mysqlDefault(catalogString(r[4]))
 		}
-		if typ, autoInc, ok := parseMarker(catalogString(r[6])); ok {
+		if typ, autoInc, ok := dialect.ParseMarker(catalogString(r[6])); ok {
 			c.Type, c.AutoIncrement = typ, autoInc
 		} else {
 			c.Type, c.AutoIncrement = postgresMySQLType(catalogString(r[2])), catalogBool(r[5])
@@ -144,4 +146,27 @@ func postgresMySQLType(pg string) string {
 		return "json"
 	}
 	return "text"
+}
+
+func postgresPrimaryKey(ctx context.Context, db Querier, table string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT a.attname
+FROM pg_index i
+JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+WHERE i.indrelid = to_regclass($1) AND i.indisprimary
+ORDER BY array_position(i.indkey::int2[], a.attnum)`, quoteIdent(table))
+	if err != nil {
+		return nil, err
+	}
+	return scanStrings(rows)
+}
+
+func quoteIdent(s string) string {
+	out := []byte{'"'}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			out = append(out, '"')
+		}
+		out = append(out, s[i])
+	}
+	return string(append(out, '"'))
 }

@@ -2,9 +2,12 @@ package shard
 
 import (
 	"context"
+	"database/sql"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // The SQLite catalog: sqlite_master and the table-valued pragmas, one
@@ -21,7 +24,7 @@ const (
 
 // sqliteMarker finds the MySQL type recorded after each column's type in
 // a CREATE TABLE text: `name` TEXT /*mysql:varchar(191)*/.
-var sqliteMarker = regexp.MustCompile("`((?:[^`]|``)+)`\\s+\\w+\\s*/\\*(" + mysqlTypeMarker + "[^*]*)\\*/")
+var sqliteMarker = regexp.MustCompile("`((?:[^`]|``)+)`\\s+\\w+\\s*/\\*(" + dialect.MySQLTypeMarker + "[^*]*)\\*/")
 
 func sqliteCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
 	var b catalogBuilder
@@ -58,7 +61,7 @@ func sqliteCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
 		if r[4] != nil {
 			c.Default = mysqlDefault(catalogString(r[4]))
 		}
-		if typ, autoInc, ok := parseMarker(markers[table][name]); ok {
+		if typ, autoInc, ok := dialect.ParseMarker(markers[table][name]); ok {
 			c.Type, c.AutoIncrement = typ, autoInc
 		} else {
 			c.Type = sqliteMySQLType(declared)
@@ -134,4 +137,25 @@ func sqliteMySQLType(declared string) string {
 		return "double"
 	}
 	return "decimal(10,0)"
+}
+
+func sqlitePrimaryKey(ctx context.Context, db Querier, table string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", table)
+	if err != nil {
+		return nil, err
+	}
+	return scanStrings(rows)
+}
+
+func scanStrings(rows *sql.Rows) ([]string, error) {
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }

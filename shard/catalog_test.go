@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // readCatalog reads the test backend's catalog.
@@ -90,7 +92,7 @@ func TestReadCatalogGivesBackTheMySQLDefinition(t *testing.T) {
 func TestReadCatalogNamesTheMySQLTypeOfTablesItDidNotCreate(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b *testBackend) {
 		var create string
-		if b.d == SQLite {
+		if b.d == dialect.SQLite {
 			create = "CREATE TABLE raw (i INTEGER PRIMARY KEY, t TEXT, v VARCHAR(12), r REAL, d DATETIME, x BLOB)"
 		} else {
 			create = "CREATE TABLE raw (i integer PRIMARY KEY, t text, v varchar(12), r double precision, d timestamp(3), x bytea)"
@@ -102,9 +104,9 @@ func TestReadCatalogNamesTheMySQLTypeOfTablesItDidNotCreate(t *testing.T) {
 		for _, c := range b.readCatalog(t)[0].Columns {
 			got = append(got, c.Name+" "+c.Type)
 		}
-		want := map[Dialect][]string{
-			SQLite:     {"i bigint", "t text", "v varchar(12)", "r double", "d datetime", "x blob"},
-			PostgreSQL: {"i int", "t text", "v varchar(12)", "r double", "d datetime(3)", "x longblob"},
+		want := map[dialect.Dialect][]string{
+			dialect.SQLite:     {"i bigint", "t text", "v varchar(12)", "r double", "d datetime", "x blob"},
+			dialect.PostgreSQL: {"i int", "t text", "v varchar(12)", "r double", "d datetime(3)", "x longblob"},
 		}[b.d]
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("types (-want +got):\n%s", diff)
@@ -115,11 +117,11 @@ func TestReadCatalogNamesTheMySQLTypeOfTablesItDidNotCreate(t *testing.T) {
 func TestSameColumnComparesWhatIsStored(t *testing.T) {
 	describe := func(def string) ColumnInfo {
 		t.Helper()
-		stmt, err := ParseDDL("ALTER TABLE t MODIFY COLUMN " + def)
+		stmt, err := dialect.ParseDDL("ALTER TABLE t MODIFY COLUMN " + def)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return DescribeColumn(stmt.(*ModifyColumn).Column)
+		return DescribeColumn(stmt.(*dialect.ModifyColumn).Column)
 	}
 	stored := ColumnInfo{Name: "c", Type: "decimal(10,2)", NotNull: true, Default: strp("0.50")}
 	tests := []struct {

@@ -30,7 +30,7 @@ func QueryDirect(ctx context.Context, s *Shard, q Querier, query string, args []
 	if err != nil {
 		return nil, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
 	}
-	cols, err := columnsOf(rows, s.Backend.Dialect)
+	cols, err := columnsOf(rows, s.Backend)
 	if err != nil {
 		rows.Close()
 		return nil, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}

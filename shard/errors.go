@@ -4,21 +4,17 @@ import (
 	"fmt"
 )
 
-// UnsupportedError reports a construct that has no correct rendering in a
-// dialect. Its text is "vitessdo: unsupported: <what> on <dialect>".
-type UnsupportedError struct {
-	What    string
-	Dialect Dialect
+// Error is a failure on one shard. It names the keyspace and shard and
+// wraps the backend's error, so errors.As finds both.
+type Error struct {
+	Keyspace string
+	Shard    string
+	Err      error
 }
 
-func (e *UnsupportedError) Error() string {
-	return "vitessdo: unsupported: " + e.What + " on " + e.Dialect.String()
+func (e *Error) Error() string {
+	return fmt.Sprintf("vitessdo: shard %s/%s: %v", e.Keyspace, e.Shard, e.Err)
 }
 
-func unsupported(d Dialect, what string) error {
-	return &UnsupportedError{What: what, Dialect: d}
-}
-
-func errorf(format string, args ...any) error {
-	return fmt.Errorf("vitessdo: render: "+format, args...)
-}
+// Unwrap returns the backend's error.
+func (e *Error) Unwrap() error { return e.Err }

@@ -15,6 +15,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/xwb1989/sqlparser"
 	_ "modernc.org/sqlite"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // The execution tests run rendered statements on real backends: SQLite
@@ -25,7 +27,7 @@ const postgresEnv = "VITESSDO_TEST_POSTGRES"
 
 // testBackend is one backend database for one test.
 type testBackend struct {
-	d  Dialect
+	d  dialect.Dialect
 	db *sql.DB
 }
 
@@ -46,7 +48,7 @@ func openSQLite(t *testing.T) *testBackend {
 	// One connection: last_insert_rowid() is per connection.
 	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { db.Close() })
-	return &testBackend{d: SQLite, db: db}
+	return &testBackend{d: dialect.SQLite, db: db}
 }
 
 func openPostgres(t *testing.T) *testBackend {
@@ -85,14 +87,14 @@ func openPostgres(t *testing.T) *testBackend {
 	}
 	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { db.Close() })
-	return &testBackend{d: PostgreSQL, db: db}
+	return &testBackend{d: dialect.PostgreSQL, db: db}
 }
 
 // PrimaryKey and Columns read the backend catalog: the executor's Schema
 // does the same.
 func (b *testBackend) PrimaryKey(table string) ([]string, error) {
 	q := "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk"
-	if b.d == PostgreSQL {
+	if b.d == dialect.PostgreSQL {
 		q = `SELECT a.attname FROM pg_index i
 			JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
 			WHERE i.indrelid = to_regclass(quote_ident($1)) AND i.indisprimary
@@ -103,7 +105,7 @@ func (b *testBackend) PrimaryKey(table string) ([]string, error) {
 
 func (b *testBackend) Columns(table string) ([]string, error) {
 	q := "SELECT name FROM pragma_table_info(?) ORDER BY cid"
-	if b.d == PostgreSQL {
+	if b.d == dialect.PostgreSQL {
 		q = `SELECT column_name FROM information_schema.columns
 			WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`
 	}
@@ -136,11 +138,11 @@ func (b *testBackend) ddl(t *testing.T, sql string) {
 }
 
 func (b *testBackend) tryDDL(sql string) error {
-	stmt, err := ParseDDL(sql)
+	stmt, err := dialect.ParseDDL(sql)
 	if err != nil {
 		return err
 	}
-	tpls, err := RenderDDL(b.d, stmt)
+	tpls, err := dialect.RenderDDL(b.d, stmt)
 	if err != nil {
 		return err
 	}
@@ -159,7 +161,7 @@ func (b *testBackend) bind(sql string, args ...any) (string, []any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	tpl, err := Render(b.d, stmt, b)
+	tpl, err := dialect.Render(b.d, stmt, b)
 	if err != nil {
 		return "", nil, err
 	}

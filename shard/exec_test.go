@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 func wantRows(t *testing.T, b *testBackend, want []string, sql string, args ...any) {
@@ -378,7 +380,7 @@ func TestExecSelectForUpdateInTransaction(t *testing.T) {
 		if err := tx.QueryRow(q, args...).Scan(&v); err != nil || v != 1 {
 			t.Fatalf("%s: %v, %d", q, err, v)
 		}
-		if !strings.Contains(q, "FOR UPDATE") != (b.d == SQLite) {
+		if !strings.Contains(q, "FOR UPDATE") != (b.d == dialect.SQLite) {
 			t.Errorf("lock clause in %q", q)
 		}
 	})
@@ -419,7 +421,7 @@ func TestExecMoreForms(t *testing.T) {
 		wantRows(t, b, []string{"1"}, "select count(*) from m where rand() < 2 and database() is not null and k = 'cd'")
 		wantRows(t, b, []string{"3"}, "select id from m where not (k is not null) and -id < 0")
 		wantRows(t, b, []string{"1|1"}, "select cast('{\"a\":1}' as json) is not null, cast('ab' as binary) = cast('ab' as binary)")
-		if b.d == PostgreSQL {
+		if b.d == dialect.PostgreSQL {
 			wantRows(t, b, []string{"1"}, "select id from m where k regexp '^a'")
 		}
 	})

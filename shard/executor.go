@@ -152,7 +152,7 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 		st.fail(err)
 		return
 	}
-	cols, err := columnsOf(rows, st.shard.Backend.Dialect)
+	cols, err := columnsOf(rows, st.shard.Backend)
 	if err != nil {
 		rows.Close()
 		lim.release()
@@ -233,7 +233,8 @@ func readBatch(rows *sql.Rows, n, size int, ptrs []any) ([]merge.Row, error) {
 // length: the driver reports the storage class of the current row's value
 // (any text as unlimited), which says nothing of the column, so the
 // length is left unknown rather than reported wrong.
-func columnsOf(rows *sql.Rows, d Dialect) ([]merge.Column, error) {
+func columnsOf(rows *sql.Rows, b *Backend) ([]merge.Column, error) {
+	_, noLength := b.Capabilities().(ColumnLengthsUnknown)
 	types, err := rows.ColumnTypes()
 	if err != nil {
 		return nil, err
@@ -242,7 +243,7 @@ func columnsOf(rows *sql.Rows, d Dialect) ([]merge.Column, error) {
 	for i, ct := range types {
 		c := merge.Column{Name: ct.Name(), DatabaseType: ct.DatabaseTypeName(), ScanType: ct.ScanType()}
 		c.Nullable, c.HasNullable = ct.Nullable()
-		if d != SQLite {
+		if !noLength {
 			c.Length, c.HasLength = ct.Length()
 		}
 		c.Precision, c.Scale, c.HasPrecisionScale = ct.DecimalSize()

@@ -34,11 +34,11 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 		return nil, false
 	}
 	st = newStream(s, nil)
-	if b.Dialect == PostgreSQL {
-		// pgx reads a result to its end when its rows close under a
-		// live context: a stream handed to a goroutine must be able to
-		// cancel its query. (SQLite stops at once, and its interrupt
-		// watcher would cost a goroutine per statement.)
+	if _, ok := b.Capabilities().(ReadsToEndOnClose); ok {
+		// A stream handed to a goroutine must be able to cancel its
+		// query, or closing it early would read the rest. (SQLite stops
+		// at once, and its interrupt watcher would cost a goroutine per
+		// statement.)
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
 		st.cancel = cancel
@@ -49,7 +49,7 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 		st.fail(err)
 		return st, true
 	}
-	cols, err := columnsOf(rows, b.Dialect)
+	cols, err := columnsOf(rows, b)
 	if err != nil {
 		rows.Close()
 		st.fail(err)
@@ -94,6 +94,15 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 // Quick reports whether QueryInline would run a statement on the shard:
 // it is quick there, or not known yet.
 func Quick(s *Shard, query string) bool { return s.Backend.costs.quick(query) }
+
+// ReadsToEndOnClose is implemented by backends whose driver, when rows
+// close before their end under a context that has not ended, reads the
+// rest of the result (pgx): a query that may be closed early needs a
+// context of its own to cancel.
+type ReadsToEndOnClose interface {
+	// ReadsToEndOnClose marks the capability; it does nothing.
+	ReadsToEndOnClose()
+}
 
 // queryCosts remembers, per statement text, how long a backend took to
 // run it and read its rows, for QueryInline.

@@ -1,38 +1,21 @@
 package shard
 
 import (
-	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 )
-
-// WithReturning returns the template of an INSERT that also returns the
-// values of a column for the rows it inserts (RETURNING, which SQLite and
-// PostgreSQL share): how an INSERT into a table with its own
-// auto-increment or identity column reports the ids it generated.
-func (t *Template) WithReturning(column string) (*Template, error) {
-	var b bytes.Buffer
-	b.WriteString(" RETURNING ")
-	if err := t.dialect.writeIdent(&b, foldIdent(column)); err != nil {
-		return nil, err
-	}
-	r := *t
-	r.sql = t.sql + b.String()
-	if t.parts != nil {
-		r.parts = append([]string(nil), t.parts...)
-		r.parts[len(r.parts)-1] += b.String()
-	}
-	return &r, nil
-}
 
 // IdentityColumn returns the column whose values the backend generates
 // for a table (an SQLite INTEGER PRIMARY KEY, a PostgreSQL identity or
 // serial column), or "" when it has none. It is read from the catalog once
 // and cached until ForgetSchema.
 func (b *Backend) IdentityColumn(table string) (string, error) {
+	return b.IdentityColumnContext(context.Background(), table)
+}
+
+// IdentityColumnContext is IdentityColumn reading the catalog under ctx.
+func (b *Backend) IdentityColumnContext(ctx context.Context, table string) (string, error) {
 	t := strings.ToLower(table)
 	b.mu.Lock()
 	col, ok := b.identities[t]
@@ -43,15 +26,11 @@ func (b *Backend) IdentityColumn(table string) (string, error) {
 	if b.DB == nil {
 		return "", fmt.Errorf("identity column of %q: backend has no database", table)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var err error
-	switch b.Dialect {
-	case PostgreSQL:
-		col, err = postgresIdentity(ctx, b.DB, t)
-	default:
-		col, err = sqliteIdentity(ctx, b.DB, t)
+	cr, ok := b.Capabilities().(CatalogReader)
+	if !ok {
+		return "", fmt.Errorf("identity column of %q: %s backends have no catalog vitessdo reads", table, b.Product())
 	}
+	col, err := cr.IdentityColumn(ctx, b.DB, t)
 	if err != nil {
 		return "", fmt.Errorf("identity column of %q: %w", table, err)
 	}
@@ -64,7 +43,7 @@ func (b *Backend) IdentityColumn(table string) (string, error) {
 	return col, nil
 }
 
-func postgresIdentity(ctx context.Context, db *sql.DB, table string) (string, error) {
+func postgresIdentity(ctx context.Context, db Querier, table string) (string, error) {
 	rows, err := db.QueryContext(ctx, `SELECT a.attname FROM pg_attribute a
 WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
 AND (a.attidentity <> '' OR pg_get_serial_sequence($1, a.attname) IS NOT NULL)
@@ -81,7 +60,7 @@ ORDER BY a.attnum LIMIT 1`, quoteIdent(table))
 
 // sqliteIdentity finds an INTEGER PRIMARY KEY: the single primary-key
 // column declared INTEGER, which is the table's rowid.
-func sqliteIdentity(ctx context.Context, db *sql.DB, table string) (string, error) {
+func sqliteIdentity(ctx context.Context, db Querier, table string) (string, error) {
 	rows, err := db.QueryContext(ctx, "SELECT name, type FROM pragma_table_info(?) WHERE pk > 0", table)
 	if err != nil {
 		return "", err

@@ -80,7 +80,7 @@ func (c *stmtCache) closeStmts() {
 // caller gave (the pool or a transaction on it), or nil when the query
 // should run as text: on PostgreSQL, and on anything else.
 func (b *Backend) stmtOn(ctx context.Context, on Querier, query string) (*sql.Stmt, error) {
-	if b.Dialect != SQLite {
+	if _, ok := b.Capabilities().(StatementCacher); !ok {
 		return nil, nil
 	}
 	switch on := on.(type) {

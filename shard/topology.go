@@ -25,7 +25,7 @@ type Topology struct {
 }
 
 // NewTopology builds a topology. shards lists each keyspace's shards in
-// key-range order, as route.Keyspace holds them.
+// key-range order, as vschema.Keyspace holds them.
 func NewTopology(shards map[string][]*Shard) *Topology {
 	t := &Topology{keyspaces: shards}
 	seen := map[*Backend]bool{}

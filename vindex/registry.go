@@ -1,7 +1,6 @@
 package vindex
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -155,51 +154,6 @@ func (p paramSet) errorf(format string, args ...any) error {
 // newError phrases an error of vindex name of type typ.
 func newError(name, typ, format string, args ...any) error {
 	return &Error{Vindex: name, Type: typ, Err: fmt.Errorf(format, args...)}
-}
-
-// wrapError wraps err, which already says what failed, with the vindex.
-func wrapError(name, typ string, err error) error {
-	return &Error{Vindex: name, Type: typ, Err: err}
-}
-
-// Error is an error of one vindex: building it from its params, or mapping
-// or writing values through it.
-type Error struct {
-	Vindex string // the vindex's name in the VSchema
-	Type   string // its Vitess type
-	Err    error
-}
-
-// Error returns `vindex "NAME": TYPE: message`.
-func (e *Error) Error() string {
-	return fmt.Sprintf("vindex %q: %s: %v", e.Vindex, e.Type, e.Err)
-}
-
-// Unwrap returns the underlying error.
-func (e *Error) Unwrap() error { return e.Err }
-
-// ErrDuplicateKey is the error of a write that would duplicate a unique key
-// of a lookup table. A Cursor should return an error that wraps it (or
-// carries the backend's own duplicate-key message, see IsDuplicateKey) when
-// an INSERT hits a unique key, and the consistent lookups return an error
-// wrapping it when a value is already owned by a live row.
-var ErrDuplicateKey = errors.New("duplicate key")
-
-// IsDuplicateKey reports whether err is a unique-key violation: it wraps
-// ErrDuplicateKey, or it carries the message of MySQL ("Duplicate entry"),
-// SQLite ("UNIQUE constraint failed") or PostgreSQL ("duplicate key value
-// violates unique constraint").
-func IsDuplicateKey(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, ErrDuplicateKey) {
-		return true
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "Duplicate entry") ||
-		strings.Contains(msg, "UNIQUE constraint failed") ||
-		strings.Contains(msg, "duplicate key value violates unique constraint")
 }
 
 func plural(n int, one, many string) string {

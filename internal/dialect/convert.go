@@ -1,0 +1,126 @@
+package dialect
+
+import (
+	"strconv"
+
+	"github.com/xwb1989/sqlparser"
+)
+
+// convert renders CAST(x AS type) and CONVERT(x, type).
+//
+//	MySQL type        SQLite                       PostgreSQL
+//	CHAR, NCHAR       CAST(x AS TEXT)              CAST(x AS text)
+//	CHAR(n)           substr(CAST(x AS TEXT),1,n)  CAST(x AS varchar(n))
+//	SIGNED, UNSIGNED  CAST(x AS INTEGER)           CAST(x AS bigint)
+//	DECIMAL(p,s)      round(CAST(x AS REAL), s)    CAST(x AS numeric(p,s))
+//	DATE              date(x)                      CAST(x AS date)
+//	DATETIME          datetime(x)                  CAST(x AS timestamp(0))
+//	TIME              time(x)                      CAST(x AS time(0))
+//	BINARY            CAST(x AS BLOB)              convert_to(CAST(x AS text), 'UTF8')
+//	JSON              json(x)                      CAST(x AS jsonb)
+//
+// Known differences: SQLite truncates a fraction where MySQL rounds
+// (CAST(1.7 AS SIGNED) is 2 in MySQL, 1 on SQLite); PostgreSQL rejects
+// text that is not a number where MySQL takes its numeric prefix; UNSIGNED
+// does not wrap negative numbers.
+func (r *renderer) convert(c *sqlparser.ConvertExpr) {
+	t := c.Type
+	if t == nil {
+		r.fail(errorf("CAST without a type"))
+		return
+	}
+	length, hasLength := 0, t.Length != nil
+	if hasLength {
+		n, err := strconv.Atoi(string(t.Length.Val))
+		if err != nil || n < 0 {
+			r.fail(errorf("malformed length in CAST: %q", t.Length.Val))
+			return
+		}
+		length = n
+	}
+	cast := func(typ string) {
+		r.write("CAST(")
+		r.value(c.Expr)
+		r.write(" AS " + typ + ")")
+	}
+	fn := func(name string) {
+		r.write(name + "(")
+		r.value(c.Expr)
+		r.write(")")
+	}
+	switch t.Type {
+	case "char", "nchar":
+		switch {
+		case !hasLength && r.d == SQLite:
+			cast("TEXT")
+		case !hasLength:
+			cast("text")
+		case r.d == SQLite:
+			r.write("substr(")
+			cast("TEXT")
+			r.write(", 1, " + strconv.Itoa(length) + ")")
+		default:
+			cast("varchar(" + strconv.Itoa(length) + ")")
+		}
+	case "signed", "unsigned":
+		cast(r.pick("INTEGER", "bigint"))
+	case "decimal":
+		precision, scale := 10, 0
+		if hasLength {
+			precision = length
+		}
+		if t.Scale != nil {
+			s, err := strconv.Atoi(string(t.Scale.Val))
+			if err != nil || s < 0 {
+				r.fail(errorf("malformed scale in CAST: %q", t.Scale.Val))
+				return
+			}
+			scale = s
+		}
+		if r.d == SQLite {
+			r.write("round(")
+			cast("REAL")
+			r.write(", " + strconv.Itoa(scale) + ")")
+			return
+		}
+		cast("numeric(" + strconv.Itoa(precision) + "," + strconv.Itoa(scale) + ")")
+	case "date":
+		if r.d == SQLite {
+			fn("date")
+		} else {
+			cast("date")
+		}
+	case "datetime":
+		if r.d == SQLite {
+			fn("datetime")
+		} else {
+			cast("timestamp(" + strconv.Itoa(length) + ")")
+		}
+	case "time":
+		if r.d == SQLite {
+			fn("time")
+		} else {
+			cast("time(" + strconv.Itoa(length) + ")")
+		}
+	case "binary":
+		if hasLength {
+			r.unsupported("CAST to BINARY(n)")
+			return
+		}
+		if r.d == SQLite {
+			cast("BLOB")
+			return
+		}
+		r.write("convert_to(")
+		cast("text")
+		r.write(", 'UTF8')")
+	case "json":
+		if r.d == SQLite {
+			fn("json")
+		} else {
+			cast("jsonb")
+		}
+	default:
+		r.unsupported("CAST to " + t.Type)
+	}
+}

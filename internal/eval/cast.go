@@ -1,0 +1,275 @@
+package eval
+
+import (
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CastType is the target type of Cast.
+type CastType int8
+
+const (
+	// CastReal is CAST(x AS REAL) on SQLite and CAST(x AS float8) on
+	// PostgreSQL.
+	CastReal CastType = iota + 1
+	// CastNumeric is CAST(x AS numeric) on PostgreSQL; on SQLite it is
+	// CAST(x AS NUMERIC), which keeps numbers as they are.
+	CastNumeric
+	// CastInteger is CAST(x AS INTEGER) on SQLite (truncating) and CAST(x
+	// AS integer) on PostgreSQL (rounding, 1/0 for booleans, int4 range).
+	CastInteger
+)
+
+// Cast is CAST(a AS t) with the engine's conversion: the router writes
+// these where the shard renderer writes them, so that an expression
+// evaluated at the merge means what it means on a shard (MySQL's exact
+// '/' is CAST(a AS REAL) / b on SQLite, CAST(a AS numeric) / b on
+// PostgreSQL; a comparison used as a value is CAST(… AS integer) on
+// PostgreSQL). NULL stays NULL.
+func Cast(a Expr, t CastType) Expr { return Expr{op: opCast, val: t, args: []Expr{a}} }
+
+// NullIf is NULLIF(a, b): NULL when a equals b, else a.
+func NullIf(a, b Expr) Expr { return binary(opNullIf, a, b) }
+
+// errIntegerOutOfRange is PostgreSQL's error for an int4 cast that overflows.
+var errIntegerOutOfRange = &specError{"integer out of range"}
+
+func (ev *Evaluator) cast(t CastType, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	if ev.eng == SQLite {
+		return sqliteCast(t, v), nil
+	}
+	return pgCast(t, v)
+}
+
+// sqliteCast converts as SQLite's CAST does.
+func sqliteCast(t CastType, v any) any {
+	switch t {
+	case CastReal:
+		return floatOf(sqliteNumberFloat(v))
+	case CastInteger:
+		switch x := sqliteArithNumber(v).(type) {
+		case int64:
+			return x
+		case float64:
+			return sqliteFloatToInt(x)
+		}
+		return int64(0)
+	}
+	// NUMERIC affinity: text that looks like a number becomes one.
+	switch v.(type) {
+	case string, []byte:
+		n := sqliteNumber(v)
+		if f, ok := n.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+			return int64(f)
+		}
+		return n
+	case bool:
+		return sqliteNumber(v)
+	}
+	return v
+}
+
+func sqliteNumberFloat(v any) any {
+	switch n := sqliteNumber(v).(type) {
+	case int64:
+		return float64(n)
+	default:
+		return n
+	}
+}
+
+// pgCast converts as PostgreSQL's casts between the types a merge sees.
+func pgCast(t CastType, v any) (any, error) {
+	switch t {
+	case CastReal:
+		switch x := v.(type) {
+		case float64:
+			return x, nil
+		case int64:
+			return float64(x), nil
+		case numText:
+			var d decimal
+			if !d.setText(string(x)) {
+				return nil, valueError("float8", v)
+			}
+			return d.float64(), nil
+		}
+		return nil, valueError("float8", v)
+	case CastNumeric:
+		switch x := v.(type) {
+		case numText:
+			return x, nil
+		case int64:
+			return numText(strconv.FormatInt(x, 10)), nil
+		case float64:
+			return numText(float8Numeric(x)), nil
+		}
+		return nil, valueError("numeric", v)
+	case CastInteger:
+		var r float64
+		switch x := v.(type) {
+		case bool:
+			return boolInt(x), nil
+		case int64:
+			if x < math.MinInt32 || x > math.MaxInt32 {
+				return nil, errIntegerOutOfRange
+			}
+			return x, nil
+		case float64:
+			r = math.RoundToEven(x)
+		case numText:
+			var d decimal
+			if !d.setText(string(x)) {
+				return nil, valueError("integer", v)
+			}
+			r = math.Round(d.float64())
+		default:
+			return nil, valueError("integer", v)
+		}
+		if math.IsNaN(r) || r < math.MinInt32 || r > math.MaxInt32 {
+			return nil, errIntegerOutOfRange
+		}
+		return int64(r), nil
+	}
+	return nil, &specError{"unknown cast " + strconv.Itoa(int(t))}
+}
+
+// float8Numeric is PostgreSQL's float8 → numeric: the value printed with
+// 15 significant digits (%.15g), as plain decimal text.
+func float8Numeric(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	s := strconv.FormatFloat(f, 'g', 15, 64)
+	mant, exp, ok := strings.Cut(s, "e")
+	if !ok {
+		return s
+	}
+	e, _ := strconv.Atoi(exp)
+	neg := strings.HasPrefix(mant, "-")
+	mant = strings.TrimPrefix(mant, "-")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := intPart + frac
+	point := len(intPart) + e
+	var out string
+	switch {
+	case point <= 0:
+		out = "0." + strings.Repeat("0", -point) + digits
+	case point >= len(digits):
+		out = digits + strings.Repeat("0", point-len(digits))
+	default:
+		out = digits[:point] + "." + digits[point:]
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+func castColumn(eng Engine, t CastType) Column {
+	pg := eng == PostgreSQL
+	switch {
+	case t == CastReal && pg:
+		return Column{DatabaseType: "FLOAT8", ScanType: scanFloat64}
+	case t == CastReal:
+		return Column{ScanType: scanFloat64}
+	case t == CastNumeric && pg:
+		return numericColumn("")
+	case t == CastInteger && pg:
+		return Column{DatabaseType: "INT4", ScanType: reflect.TypeFor[int32]()}
+	case t == CastInteger:
+		return Column{ScanType: scanInt64}
+	}
+	return Column{}
+}
+
+// numericRank orders PostgreSQL's numeric types by implicit promotion:
+// integers (1) → numeric (2) → float8 (3); 0 for anything else.
+func numericRank(c Column) int {
+	switch c.DatabaseType {
+	case "INT2", "INT4", "INT8":
+		return 1
+	case "NUMERIC":
+		return 2
+	case "FLOAT4", "FLOAT8":
+		return 3
+	}
+	return 0
+}
+
+// unify converts the result branches of a COALESCE or CASE to their
+// common numeric type, as PostgreSQL does when it resolves the type of
+// the expression: COALESCE(SUM(numeric), 0) returns the numeric 0, not
+// the integer.
+func (ev *Evaluator) unify(e *Expr) {
+	var branches []int
+	for i := range e.args {
+		if e.op == opCase && i%2 == 0 && i != len(e.args)-1 {
+			continue // a condition
+		}
+		branches = append(branches, i)
+	}
+	top := 0
+	for _, i := range branches {
+		r := numericRank(ev.ColumnOf(&e.args[i], ev.cols))
+		if r == 0 && !isNullExpr(&e.args[i]) {
+			return // not all numeric: nothing to convert
+		}
+		top = max(top, r)
+	}
+	target := map[int]CastType{2: CastNumeric, 3: CastReal}[top]
+	if target == 0 {
+		return
+	}
+	for _, i := range branches {
+		if r := numericRank(ev.ColumnOf(&e.args[i], ev.cols)); r != 0 && r < top {
+			e.args[i] = Cast(e.args[i], target)
+		}
+	}
+}
+
+func isNullExpr(e *Expr) bool {
+	return e.op == opNull || e.op == opLit && e.val == nil
+}
+
+// pgTimestampLayouts are the ISO forms of PostgreSQL's timestamp input.
+var pgTimestampLayouts = []string{
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04",
+	"2006-01-02",
+}
+
+// pgTimestampOf reads a string as PostgreSQL reads a timestamp literal
+// compared with a timestamp (without time zone) column: its date and time
+// of day, any zone suffix ignored, as the wall clock pgx hands out in UTC.
+func pgTimestampOf(v any) (time.Time, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, false
+	}
+	s = strings.TrimSpace(s)
+	// A zone suffix (+02, -07:00, Z) after the time of day is ignored.
+	if len(s) > 10 {
+		if i := strings.LastIndexAny(s, "+-Z"); i > 10 {
+			s = strings.TrimSpace(s[:i])
+		}
+	}
+	for _, layout := range pgTimestampLayouts {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

@@ -1,0 +1,739 @@
+package eval
+
+import (
+	"math"
+	"strconv"
+	"time"
+)
+
+// Expr is an expression over the columns of a row, evaluated at the merge
+// for what the shards cannot compute: HAVING over combined aggregates, and
+// select-list expressions over them (COUNT(*) + 1, SUM(x) / COUNT(x)).
+// Build one with Col, Lit and the operator functions; the zero Expr is
+// NULL. Evaluation follows the engine: NULL propagates through arithmetic
+// and comparisons, AND/OR/NOT are three-valued, COALESCE and CASE evaluate
+// lazily, and arithmetic has the engine's types and errors (see Add, Div).
+type Expr struct {
+	op   exprOp
+	col  int
+	val  any
+	args []Expr
+}
+
+type exprOp uint8
+
+const (
+	opNull exprOp = iota
+	opCol
+	opLit
+	opAdd
+	opSub
+	opMul
+	opDiv
+	opMod
+	opNeg
+	opEq
+	opNe
+	opLt
+	opLe
+	opGt
+	opGe
+	opAnd
+	opOr
+	opNot
+	opIsNull
+	opIsNotNull
+	opCoalesce
+	opCase
+	opCast
+	opNullIf
+)
+
+// Col is the value of column i of the input row.
+func Col(i int) Expr { return Expr{op: opCol, col: i} }
+
+// Lit is a constant: nil, an integer, a float, a bool, a string or []byte.
+// Go ints of every size become int64, float32 becomes float64.
+func Lit(v any) Expr {
+	switch x := v.(type) {
+	case nil:
+		return Expr{}
+	case int:
+		v = int64(x)
+	case int8:
+		v = int64(x)
+	case int16:
+		v = int64(x)
+	case int32:
+		v = int64(x)
+	case uint8:
+		v = int64(x)
+	case uint16:
+		v = int64(x)
+	case uint32:
+		v = int64(x)
+	case float32:
+		v = float64(x)
+	}
+	return Expr{op: opLit, val: v}
+}
+
+// NumericLit is a PostgreSQL NUMERIC constant written as text ("1.50"), as
+// a PostgreSQL literal with a decimal point is.
+func NumericLit(text string) Expr { return Expr{op: opLit, val: numText(text)} }
+
+// Add is a + b. Integers stay integers: on overflow SQLite continues in
+// float, PostgreSQL fails with ErrBigintOutOfRange. NUMERIC (PostgreSQL)
+// is exact; float overflow fails on PostgreSQL with ErrFloatOverflow.
+func Add(a, b Expr) Expr { return binary(opAdd, a, b) }
+
+// Sub is a - b, with Add's types.
+func Sub(a, b Expr) Expr { return binary(opSub, a, b) }
+
+// Mul is a * b, with Add's types.
+func Mul(a, b Expr) Expr { return binary(opMul, a, b) }
+
+// Div is a / b: integer division truncates on both engines. Division by
+// zero is NULL on SQLite and ErrDivisionByZero on PostgreSQL. NUMERIC
+// division has PostgreSQL's result scale.
+func Div(a, b Expr) Expr { return binary(opDiv, a, b) }
+
+// Mod is a % b, with the sign of a; zero divisors as for Div. SQLite
+// computes it on the integer parts (5.5 % 2 is 1.0).
+func Mod(a, b Expr) Expr { return binary(opMod, a, b) }
+
+// Neg is -a.
+func Neg(a Expr) Expr { return Expr{op: opNeg, args: []Expr{a}} }
+
+// Eq is a = b. Comparisons use the engine's order (Engine.Compare) and
+// return NULL if either side is NULL, else 1/0 on SQLite and true/false on
+// PostgreSQL.
+func Eq(a, b Expr) Expr { return binary(opEq, a, b) }
+
+// Ne is a <> b.
+func Ne(a, b Expr) Expr { return binary(opNe, a, b) }
+
+// Lt is a < b.
+func Lt(a, b Expr) Expr { return binary(opLt, a, b) }
+
+// Le is a <= b.
+func Le(a, b Expr) Expr { return binary(opLe, a, b) }
+
+// Gt is a > b.
+func Gt(a, b Expr) Expr { return binary(opGt, a, b) }
+
+// Ge is a >= b.
+func Ge(a, b Expr) Expr { return binary(opGe, a, b) }
+
+// And is the three-valued conjunction of its arguments.
+func And(args ...Expr) Expr { return Expr{op: opAnd, args: args} }
+
+// Or is the three-valued disjunction of its arguments.
+func Or(args ...Expr) Expr { return Expr{op: opOr, args: args} }
+
+// Not is NOT a (NULL stays NULL).
+func Not(a Expr) Expr { return Expr{op: opNot, args: []Expr{a}} }
+
+// IsNull is a IS NULL.
+func IsNull(a Expr) Expr { return Expr{op: opIsNull, args: []Expr{a}} }
+
+// IsNotNull is a IS NOT NULL.
+func IsNotNull(a Expr) Expr { return Expr{op: opIsNotNull, args: []Expr{a}} }
+
+// Coalesce is the first non-NULL argument (COALESCE, IFNULL).
+func Coalesce(args ...Expr) Expr { return Expr{op: opCoalesce, args: args} }
+
+// When is one WHEN cond THEN result arm of a Case.
+type When struct{ Cond, Then Expr }
+
+// Case is CASE WHEN … THEN … ELSE els END; the zero Expr as els is no
+// ELSE (NULL). A simple CASE x WHEN v is Case with Eq(x, v) conditions.
+func Case(whens []When, els Expr) Expr {
+	args := make([]Expr, 0, 2*len(whens)+1)
+	for _, w := range whens {
+		args = append(args, w.Cond, w.Then)
+	}
+	return Expr{op: opCase, args: append(args, els)}
+}
+
+func binary(op exprOp, a, b Expr) Expr { return Expr{op: op, args: []Expr{a, b}} }
+
+// numText is a PostgreSQL NUMERIC value inside an evaluation, as text; it
+// leaves the Evaluator as a string, the type pgx hands out.
+type numText string
+
+// Evaluator evaluates expressions for one engine over rows of known columns.
+type Evaluator struct {
+	eng     Engine
+	cols    []Column
+	numeric []bool // column i holds NUMERIC text
+}
+
+func NewEvaluator(eng Engine, cols []Column) *Evaluator {
+	ev := &Evaluator{eng: eng, cols: cols, numeric: make([]bool, len(cols))}
+	for i, c := range cols {
+		ev.numeric[i] = eng.IsNumeric(c)
+	}
+	return ev
+}
+
+// check reports a column reference outside the input, and prepares e
+// for evaluation: on PostgreSQL, the branches of COALESCE and CASE are
+// converted to their common type, as the server resolves it.
+func (ev *Evaluator) Check(e *Expr) error {
+	if e.op == opCol && (e.col < 0 || e.col >= len(ev.numeric)) {
+		return columnError("expression", e.col, len(ev.numeric))
+	}
+	if len(e.args) > 0 {
+		// The caller's expression may share its argument slices: work on
+		// a copy.
+		e.args = append([]Expr(nil), e.args...)
+	}
+	for i := range e.args {
+		if err := ev.Check(&e.args[i]); err != nil {
+			return err
+		}
+	}
+	if ev.eng == PostgreSQL && (e.op == opCoalesce || e.op == opCase) {
+		ev.unify(e)
+	}
+	return nil
+}
+
+// value evaluates e to a result value.
+func (ev *Evaluator) Value(e *Expr, row Row) (any, error) {
+	if e.op == opCol {
+		return row[e.col], nil
+	}
+	v, err := ev.eval(e, row)
+	if n, ok := v.(numText); ok {
+		return string(n), err
+	}
+	return v, err
+}
+
+// truth evaluates e as a condition: true only when it is true (not NULL).
+func (ev *Evaluator) Truth(e *Expr, row Row) (bool, error) {
+	v, err := ev.eval(e, row)
+	if err != nil {
+		return false, err
+	}
+	t, null := truthOf(v)
+	return t && !null, nil
+}
+
+func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
+	switch e.op {
+	case opNull:
+		return nil, nil
+	case opCol:
+		v := row[e.col]
+		if s, ok := v.(string); ok && ev.numeric[e.col] {
+			return numText(s), nil
+		}
+		return v, nil
+	case opLit:
+		return e.val, nil
+	case opAdd, opSub, opMul, opDiv, opMod:
+		a, err := ev.eval(&e.args[0], row)
+		if err != nil {
+			return nil, err
+		}
+		b, err := ev.eval(&e.args[1], row)
+		if err != nil || a == nil || b == nil {
+			return nil, err
+		}
+		if ev.eng == SQLite {
+			return sqliteArith(e.op, a, b), nil
+		}
+		return pgArith(e.op, a, b)
+	case opNeg:
+		a, err := ev.eval(&e.args[0], row)
+		if err != nil || a == nil {
+			return nil, err
+		}
+		if ev.eng == SQLite {
+			return sqliteArith(opSub, int64(0), a), nil
+		}
+		return pgArith(opSub, int64(0), a)
+	case opEq, opNe, opLt, opLe, opGt, opGe:
+		a, err := ev.eval(&e.args[0], row)
+		if err != nil {
+			return nil, err
+		}
+		b, err := ev.eval(&e.args[1], row)
+		if err != nil || a == nil || b == nil {
+			return nil, err
+		}
+		a, b = ev.coerce(&e.args[0], &e.args[1], a, b)
+		return ev.boolean(compareOp(e.op, ev.compare(a, b))), nil
+	case opAnd, opOr:
+		return ev.logic(e, row)
+	case opNot:
+		a, err := ev.eval(&e.args[0], row)
+		if err != nil {
+			return nil, err
+		}
+		t, null := truthOf(a)
+		if null {
+			return nil, nil
+		}
+		return ev.boolean(!t), nil
+	case opIsNull, opIsNotNull:
+		a, err := ev.eval(&e.args[0], row)
+		if err != nil {
+			return nil, err
+		}
+		return ev.boolean((a == nil) == (e.op == opIsNull)), nil
+	case opCoalesce:
+		for i := range e.args {
+			v, err := ev.eval(&e.args[i], row)
+			if err != nil || v != nil {
+				return v, err
+			}
+		}
+		return nil, nil
+	case opCast:
+		a, err := ev.eval(&e.args[0], row)
+		if err != nil {
+			return nil, err
+		}
+		return ev.cast(e.val.(CastType), a)
+	case opNullIf:
+		a, err := ev.eval(&e.args[0], row)
+		if err != nil || a == nil {
+			return nil, err
+		}
+		b, err := ev.eval(&e.args[1], row)
+		if err != nil || b == nil {
+			return a, err
+		}
+		if ev.compare(a, b) == 0 {
+			return nil, nil
+		}
+		return a, nil
+	case opCase:
+		n := len(e.args) - 1
+		for i := 0; i < n; i += 2 {
+			c, err := ev.eval(&e.args[i], row)
+			if err != nil {
+				return nil, err
+			}
+			if t, null := truthOf(c); t && !null {
+				return ev.eval(&e.args[i+1], row)
+			}
+		}
+		return ev.eval(&e.args[n], row)
+	}
+	return nil, &specError{"unknown expression operator " + strconv.Itoa(int(e.op))}
+}
+
+func (ev *Evaluator) logic(e *Expr, row Row) (any, error) {
+	// AND: any false is false, else any NULL is NULL. OR: the dual.
+	decisive := e.op == opOr
+	sawNull := false
+	for i := range e.args {
+		v, err := ev.eval(&e.args[i], row)
+		if err != nil {
+			return nil, err
+		}
+		t, null := truthOf(v)
+		switch {
+		case null:
+			sawNull = true
+		case t == decisive:
+			return ev.boolean(decisive), nil
+		}
+	}
+	if sawNull {
+		return nil, nil
+	}
+	return ev.boolean(!decisive), nil
+}
+
+// boolean is a truth value as the engine returns it.
+func (ev *Evaluator) boolean(b bool) any {
+	if ev.eng == PostgreSQL {
+		return b
+	}
+	return boolInt(b)
+}
+
+// compare orders two non-NULL values; NUMERIC text against numbers
+// compares as decimals on PostgreSQL.
+func (ev *Evaluator) compare(a, b any) int {
+	if ev.eng == PostgreSQL {
+		// A timestamp against a string literal: PostgreSQL reads the
+		// literal as a timestamp.
+		if t, ok := a.(time.Time); ok {
+			if u, ok := pgTimestampOf(b); ok {
+				return t.Compare(u)
+			}
+		}
+		if u, ok := b.(time.Time); ok {
+			if t, ok := pgTimestampOf(a); ok {
+				return t.Compare(u)
+			}
+		}
+	}
+	an, aok := a.(numText)
+	bn, bok := b.(numText)
+	if !aok && !bok {
+		return ev.eng.CompareValues(false, a, b)
+	}
+	if aok {
+		a = string(an)
+	}
+	if bok {
+		b = string(bn)
+	}
+	if f, ok := a.(float64); ok {
+		return compareFloat(ev.eng, f, numTextFloat(b))
+	}
+	if f, ok := b.(float64); ok {
+		return compareFloat(ev.eng, numTextFloat(a), f)
+	}
+	return ev.eng.CompareValues(true, a, b)
+}
+
+func numTextFloat(v any) float64 {
+	s, _ := v.(string)
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}
+
+func compareOp(op exprOp, c int) bool {
+	switch op {
+	case opEq:
+		return c == 0
+	case opNe:
+		return c != 0
+	case opLt:
+		return c < 0
+	case opLe:
+		return c <= 0
+	case opGt:
+		return c > 0
+	}
+	return c >= 0
+}
+
+// truthOf interprets a value as a condition: numbers are true when not
+// zero, text by its numeric prefix (as SQLite does).
+func truthOf(v any) (t, null bool) {
+	switch x := v.(type) {
+	case nil:
+		return false, true
+	case bool:
+		return x, false
+	case int64:
+		return x != 0, false
+	case float64:
+		return x != 0, false
+	case numText:
+		return compareDecimalText(string(x), "0") != 0, false
+	}
+	switch n := sqliteNumber(v).(type) {
+	case int64:
+		return n != 0, false
+	case float64:
+		return n != 0, false
+	}
+	return false, false
+}
+
+// sqliteArith is SQLite's arithmetic on two non-NULL values (OP_Add …
+// OP_Remainder): text converts to a number (sqliteArithNumber), integers overflow into float,
+// division and remainder by zero are NULL, NaN results are NULL.
+func sqliteArith(op exprOp, a, b any) any {
+	a, b = sqliteArithNumber(a), sqliteArithNumber(b)
+	x, xi := a.(int64)
+	y, yi := b.(int64)
+	if xi && yi {
+		r, ok, byZero := intArith(op, x, y)
+		if byZero {
+			return nil
+		}
+		if ok {
+			return r
+		}
+	}
+	fx, fy := floatOf(a), floatOf(b)
+	var r float64
+	switch op {
+	case opAdd:
+		r = fx + fy
+	case opSub:
+		r = fx - fy
+	case opMul:
+		r = fx * fy
+	case opDiv:
+		if fy == 0 {
+			return nil
+		}
+		r = fx / fy
+	case opMod:
+		ix, iy := sqliteFloatToInt(fx), sqliteFloatToInt(fy)
+		if iy == 0 {
+			return nil
+		}
+		if iy == -1 {
+			iy = 1
+		}
+		r = float64(ix % iy)
+	}
+	if math.IsNaN(r) {
+		return nil
+	}
+	return r
+}
+
+func floatOf(v any) float64 {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	}
+	return 0
+}
+
+// sqliteFloatToInt converts as sqlite3VdbeIntValue does: saturating.
+func sqliteFloatToInt(f float64) int64 {
+	switch {
+	case math.IsNaN(f):
+		return 0
+	case f <= -9223372036854775808.0:
+		return math.MinInt64
+	case f >= 9223372036854775807.0:
+		return math.MaxInt64
+	}
+	return int64(f)
+}
+
+// pgArith is PostgreSQL's arithmetic on two non-NULL values: int8, NUMERIC
+// or float8 by the usual promotion (int8 → numeric → float8), with the
+// server's errors.
+func pgArith(op exprOp, a, b any) (any, error) {
+	_, af := a.(float64)
+	_, bf := b.(float64)
+	if af || bf {
+		x, ok1 := pgFloat(a)
+		y, ok2 := pgFloat(b)
+		if !ok1 || !ok2 {
+			return nil, operatorError(op, a, b)
+		}
+		return pgFloatArith(op, x, y, a, b)
+	}
+	_, an := a.(numText)
+	_, bn := b.(numText)
+	if an || bn {
+		return pgNumericArith(op, a, b)
+	}
+	x, ok1 := a.(int64)
+	y, ok2 := b.(int64)
+	if !ok1 || !ok2 {
+		return nil, operatorError(op, a, b)
+	}
+	r, ok, byZero := intArith(op, x, y)
+	if byZero {
+		return nil, ErrDivisionByZero
+	}
+	if !ok {
+		return nil, ErrBigintOutOfRange
+	}
+	return r, nil
+}
+
+// intArith is integer arithmetic as both engines do it: truncating
+// division, a remainder with the dividend's sign (x % -1 is 0), and ok
+// false when the result leaves the int64 range; byZero reports a division
+// or remainder by zero, which each engine answers its own way.
+func intArith(op exprOp, x, y int64) (r int64, ok, byZero bool) {
+	switch op {
+	case opAdd:
+		r, ok = addInt64(x, y)
+	case opSub:
+		r, ok = subInt64(x, y)
+	case opMul:
+		r, ok = mulInt64(x, y)
+	case opDiv:
+		if y == 0 {
+			return 0, false, true
+		}
+		if y == -1 && x == math.MinInt64 {
+			return 0, false, false
+		}
+		r, ok = x/y, true
+	case opMod:
+		if y == 0 {
+			return 0, false, true
+		}
+		if y != -1 {
+			r = x % y
+		}
+		ok = true
+	}
+	return r, ok, false
+}
+
+func pgFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	case numText:
+		f, err := strconv.ParseFloat(string(x), 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+func pgFloatArith(op exprOp, x, y float64, a, b any) (any, error) {
+	var r float64
+	switch op {
+	case opAdd:
+		r = x + y
+	case opSub:
+		r = x - y
+	case opMul:
+		r = x * y
+	case opDiv:
+		if y == 0 {
+			return nil, ErrDivisionByZero
+		}
+		r = x / y
+	default:
+		return nil, operatorError(op, a, b)
+	}
+	if math.IsInf(r, 0) && !math.IsInf(x, 0) && !math.IsInf(y, 0) {
+		return nil, ErrFloatOverflow
+	}
+	return r, nil
+}
+
+func pgNumericArith(op exprOp, a, b any) (any, error) {
+	var x, y decimal
+	if !setDecimal(&x, a) || !setDecimal(&y, b) {
+		return nil, operatorError(op, a, b)
+	}
+	var r *decimal
+	var err error
+	switch op {
+	case opAdd:
+		x.add(&y)
+		r = &x
+	case opSub:
+		y.neg()
+		x.add(&y)
+		r = &x
+	case opMul:
+		r = decimalMul(&x, &y)
+	case opDiv:
+		r, err = decimalDiv(&x, &y)
+	case opMod:
+		r, err = decimalMod(&x, &y)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return numText(r.String()), nil
+}
+
+func setDecimal(d *decimal, v any) bool {
+	switch x := v.(type) {
+	case int64:
+		d.setInt64(x)
+		return true
+	case numText:
+		return d.setText(string(x))
+	}
+	return false
+}
+
+func operatorError(op exprOp, a, b any) error {
+	sym := "%"
+	switch op {
+	case opAdd:
+		sym = "+"
+	case opSub:
+		sym = "-"
+	case opMul:
+		sym = "*"
+	case opDiv:
+		sym = "/"
+	}
+	return &specError{"operator does not exist: " + TypeName(a) + " " + sym + " " + TypeName(b)}
+}
+
+// column describes e's result over input columns cols, as the engine would
+// report it for a select-list expression.
+func (ev *Evaluator) ColumnOf(e *Expr, cols []Column) Column {
+	pg := ev.eng == PostgreSQL
+	switch e.op {
+	case opCol:
+		return cols[e.col]
+	case opLit:
+		return literalColumn(ev.eng, e.val)
+	case opAdd, opSub, opMul, opDiv, opMod, opNeg:
+		a := ev.ColumnOf(&e.args[0], cols)
+		b := a
+		if len(e.args) > 1 {
+			b = ev.ColumnOf(&e.args[1], cols)
+		}
+		isFloat := a.ScanType == scanFloat64 && a.DatabaseType != "NUMERIC" || b.ScanType == scanFloat64 && b.DatabaseType != "NUMERIC"
+		switch {
+		case !pg && isFloat:
+			return Column{ScanType: scanFloat64}
+		case !pg:
+			return Column{ScanType: scanInt64}
+		case isFloat:
+			return Column{DatabaseType: "FLOAT8", ScanType: scanFloat64}
+		case a.DatabaseType == "NUMERIC" || b.DatabaseType == "NUMERIC":
+			return numericColumn("")
+		}
+		return Column{DatabaseType: "INT8", ScanType: scanInt64}
+	case opCoalesce, opCase:
+		for i := range e.args {
+			if opCase == e.op && i%2 == 0 && i != len(e.args)-1 {
+				continue // a condition
+			}
+			if e.args[i].op != opNull && !(e.args[i].op == opLit && e.args[i].val == nil) {
+				return ev.ColumnOf(&e.args[i], cols)
+			}
+		}
+		return Column{}
+	case opNull:
+		return Column{}
+	case opCast:
+		return castColumn(ev.eng, e.val.(CastType))
+	case opNullIf:
+		return ev.ColumnOf(&e.args[0], cols)
+	}
+	if pg {
+		return Column{DatabaseType: "BOOL", ScanType: scanBool}
+	}
+	return Column{ScanType: scanInt64}
+}
+
+func literalColumn(eng Engine, v any) Column {
+	pg := eng == PostgreSQL
+	var c Column
+	switch v.(type) {
+	case int64:
+		c = Column{DatabaseType: "INT8", ScanType: scanInt64}
+	case float64:
+		c = Column{DatabaseType: "FLOAT8", ScanType: scanFloat64}
+	case numText:
+		c = numericColumn("")
+	case string:
+		c = Column{DatabaseType: "TEXT", ScanType: scanString}
+	case bool:
+		c = Column{DatabaseType: "BOOL", ScanType: scanBool}
+	}
+	if !pg {
+		c.DatabaseType = ""
+	}
+	return c
+}

@@ -1,0 +1,516 @@
+package txn
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vindex"
+)
+
+// Transaction is a connection's transaction across shards. A shard joins
+// the first time a statement touches it: a connection is taken from the
+// shard's pool and a backend transaction begun on it, and both are kept
+// until commit or rollback, so later statements on that shard see the
+// transaction's writes.
+//
+// How the backend transactions commit is the transaction mode: one shard
+// only (single), shard by shard (multi), or two-phase commit (twopc, see
+// twopc.go).
+type Transaction struct {
+	co       *Coordinator
+	mode     string
+	opts     sql.TxOptions
+	implicit bool
+	// outer is the transaction a detached connection's statements run
+	// beside (lookup writes in their own transaction): it waits for them,
+	// which the deadlock detector must know.
+	outer *Transaction
+	// ctx lives as long as the transaction: the backend transactions are
+	// begun with it, so a statement's context ending does not end them.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu         sync.Mutex
+	parts      []*txPart // in the order the shards joined
+	byKey      map[partKey]*txPart
+	savepoints []string // lower case, oldest first
+	// order is the commit order statements join in now: lookup vindexes
+	// write in the pre and post transactions (see vindex.CommitOrder).
+	order vindex.CommitOrder
+	// first is the first shard a statement of the normal order touched:
+	// transaction_mode single refuses any other backend.
+	first *shard.Shard
+	// failed is set once the transaction was rolled back under the
+	// application (its context ended, a shard connection broke, a
+	// deadlock): every statement fails with it until Rollback.
+	failed error
+}
+
+// txPart is one backend transaction of the transaction.
+type txPart struct {
+	t     *Transaction
+	shard *shard.Shard
+	order vindex.CommitOrder
+	conn  *sql.Conn
+	tx    *sql.Tx
+	// rank orders commits: the pre transactions, then the normal ones,
+	// then the post ones; within a rank, the order of joining.
+	rank int
+	// locked: the part holds its SQLite file's write lock, which the
+	// connector's deadlock detector tracks.
+	locked bool
+	// readOnly, when set, enforces the read-only transaction on a
+	// backend whose driver does not (shard.ReadOnlyEnforcer), and is
+	// undone before the connection goes back to the pool.
+	readOnly shard.ReadOnlyEnforcer
+
+	// gid is the part's PostgreSQL transaction id during a two-phase
+	// commit; prepared says PREPARE TRANSACTION took effect, and
+	// maybePrepared that the connection broke before it could be known.
+	gid           string
+	prepared      bool
+	maybePrepared bool
+}
+
+// partKey names a backend transaction. On PostgreSQL the pre, normal and
+// post transactions of a backend are separate connections, as in Vitess;
+// an SQLite file has one writer, so there they share one transaction,
+// committed at the earliest of their ranks.
+type partKey struct {
+	order   vindex.CommitOrder
+	backend *shard.Backend
+}
+
+func orderRank(o vindex.CommitOrder) int {
+	switch o {
+	case vindex.CommitPre:
+		return 0
+	case vindex.CommitPost:
+		return 2
+	}
+	return 1
+}
+
+// Options say how a transaction begins.
+type Options struct {
+	// Mode is Single, Multi (the default when empty) or TwoPC.
+	Mode string
+	// TxOptions are database/sql's isolation level and read-only flag.
+	TxOptions driver.TxOptions
+	// Outer is the transaction the new one runs beside, for a
+	// connection detached from another's transaction (lookup writes in
+	// a transaction of their own): the outer one waits for it.
+	Outer *Transaction
+	// Implicit marks the transaction of one autocommit statement.
+	Implicit bool
+}
+
+// Begin returns a new transaction. No shard is contacted until a
+// statement touches it. An isolation level no backend gives, and TwoPC
+// with a shard that cannot prepare, fail here.
+func (co *Coordinator) Begin(o Options) (*Transaction, error) {
+	mode := o.Mode
+	if mode == "" {
+		mode = Multi
+	}
+	txo, err := txOptions(o.TxOptions)
+	if err != nil {
+		return nil, err
+	}
+	if mode == TwoPC {
+		if err := twoPCAvailable(co.topo); err != nil {
+			return nil, err
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Transaction{co: co, mode: mode, opts: txo, implicit: o.Implicit, outer: o.Outer, ctx: ctx, cancel: cancel, byKey: map[partKey]*txPart{}}, nil
+}
+
+// Implicit reports the transaction of one autocommit statement.
+func (t *Transaction) Implicit() bool { return t.implicit }
+
+// txOptions checks database/sql's options. Every level up to
+// serializable is available: SQLite transactions are serializable, which
+// gives every weaker level, and PostgreSQL gives each standard level
+// (snapshot is its REPEATABLE READ). A level holds shard by shard: there
+// is no snapshot across shards. Write-committed and linearizable are
+// refused now, not when a shard joins, as database/sql asks.
+func txOptions(opts driver.TxOptions) (sql.TxOptions, error) {
+	level := sql.IsolationLevel(opts.Isolation)
+	switch level {
+	case sql.LevelDefault, sql.LevelReadUncommitted, sql.LevelReadCommitted, sql.LevelRepeatableRead, sql.LevelSnapshot, sql.LevelSerializable:
+		return sql.TxOptions{Isolation: level, ReadOnly: opts.ReadOnly}, nil
+	}
+	return sql.TxOptions{}, fmt.Errorf("vitessdo: isolation level %v is not available: shards give read uncommitted to serializable (SQLite shards are always serializable), shard by shard", level)
+}
+
+// backendTxOptions maps the options to a backend (shard.TxOptionsAdapter:
+// SQLite has no isolation level to choose, PostgreSQL names snapshot
+// REPEATABLE READ). A read-only transaction that the backend's driver
+// begins without refusing writes (modernc.org/sqlite begins a DEFERRED
+// transaction) is made to refuse them by join (shard.ReadOnlyEnforcer).
+func backendTxOptions(b *shard.Backend, o sql.TxOptions) *sql.TxOptions {
+	if a, ok := b.Capabilities().(shard.TxOptionsAdapter); ok {
+		return a.TxOptions(o)
+	}
+	return &o
+}
+
+// singleWriter reports a backend whose database has one writer at a time.
+func singleWriter(b *shard.Backend) bool {
+	_, ok := b.Capabilities().(shard.SingleWriter)
+	return ok
+}
+
+// Querier returns the shard's backend transaction, beginning it when the
+// shard joins.
+func (t *Transaction) Querier(ctx context.Context, s *shard.Shard) (shard.Querier, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.failed != nil {
+		return nil, t.failed
+	}
+	normal := t.order == vindex.CommitNormal
+	if normal && t.mode == Single && t.first != nil && t.first.Backend != s.Backend {
+		return nil, &TransactionError{Msg: fmt.Sprintf("transaction_mode single: the transaction is on shard %s and a statement needs shard %s; keep the transaction on one shard, or use transaction_mode multi or twopc", t.first, s)}
+	}
+	k := partKey{order: t.order, backend: s.Backend}
+	if singleWriter(s.Backend) {
+		k.order = vindex.CommitNormal
+	}
+	p := t.byKey[k]
+	if p == nil {
+		var err error
+		if p, err = t.join(ctx, s, k); err != nil {
+			return nil, err
+		}
+	} else if r := orderRank(t.order); r < p.rank {
+		p.rank = r
+	}
+	if normal && t.first == nil {
+		t.first = s
+	}
+	return p.tx, nil
+}
+
+// InOrder runs fn with the statements it runs joining the transaction
+// named by order (see vindex.CommitOrder): consistent lookup vindexes
+// write in the pre and post transactions.
+func (t *Transaction) InOrder(order vindex.CommitOrder, fn func() error) error {
+	if order == vindex.CommitNormal {
+		return fn()
+	}
+	t.mu.Lock()
+	prev := t.order
+	t.order = order
+	t.mu.Unlock()
+	defer func() {
+		t.mu.Lock()
+		t.order = prev
+		t.mu.Unlock()
+	}()
+	return fn()
+}
+
+// join begins the shard's backend transaction and replays the savepoints
+// set so far, so that ROLLBACK TO means the same on every shard. Waiting
+// for a pool connection ends with the statement's context; the backend
+// transaction lives with the transaction's.
+func (t *Transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txPart, error) {
+	b := s.Backend
+	conn, err := b.DB.Conn(ctx)
+	if err != nil {
+		return nil, shardError(s, err)
+	}
+	p := &txPart{t: t, shard: s, order: k.order, conn: conn, rank: orderRank(t.order)}
+	if singleWriter(b) && !t.opts.ReadOnly {
+		if err := t.co.locks.wait(ctx, t, s); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b, t.opts))
+		t.co.locks.took(t, s, err == nil)
+		p.locked = err == nil
+	} else {
+		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b, t.opts))
+	}
+	if err != nil {
+		p.release()
+		return nil, shardError(s, err)
+	}
+	if ro, ok := b.Capabilities().(shard.ReadOnlyEnforcer); ok && t.opts.ReadOnly {
+		p.readOnly = ro
+		if err := ro.EnforceReadOnly(ctx, p.tx); err != nil {
+			p.end(false)
+			return nil, shardError(s, err)
+		}
+	}
+	for _, sp := range t.savepoints {
+		if _, err := p.tx.ExecContext(ctx, savepointSQL("SAVEPOINT", sp)); err != nil {
+			p.end(false)
+			return nil, shardError(s, err)
+		}
+	}
+	t.parts = append(t.parts, p)
+	t.byKey[k] = p
+	return p, nil
+}
+
+func shardError(s *shard.Shard, err error) error {
+	var se *shard.Error
+	if errors.As(err, &se) {
+		return err
+	}
+	return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
+}
+
+// String names the part's shard, and its commit order when a backend has
+// several.
+func (p *txPart) String() string {
+	if p.order == vindex.CommitNormal {
+		return p.shard.String()
+	}
+	return p.shard.String() + " (" + p.order.String() + ")"
+}
+
+// end commits or rolls back the part's backend transaction and gives its
+// connection back. Ending a part twice does nothing.
+func (p *txPart) end(commit bool) error {
+	p.t.mu.Lock()
+	tx := p.tx
+	p.tx = nil
+	p.t.mu.Unlock()
+	var err error
+	if tx != nil {
+		if commit {
+			err = tx.Commit()
+		} else if err = tx.Rollback(); errors.Is(err, sql.ErrTxDone) {
+			err = nil
+		}
+	}
+	p.release()
+	return err
+}
+
+// release gives back what the part holds besides its backend
+// transaction: the SQLite write lock's place in the deadlock detector
+// and the pool connection.
+func (p *txPart) release() {
+	p.t.mu.Lock()
+	conn, locked, readOnly := p.conn, p.locked, p.readOnly
+	p.conn, p.locked = nil, false
+	p.t.mu.Unlock()
+	if locked {
+		p.t.co.locks.release(p.t, p.shard.Backend)
+	}
+	if conn == nil {
+		return
+	}
+	if readOnly != nil {
+		if err := readOnly.ResetReadOnly(context.Background(), conn); err != nil {
+			discard(conn)
+		}
+	}
+	conn.Close()
+}
+
+// discard closes a pool connection instead of returning it to the pool.
+func discard(c *sql.Conn) {
+	c.Raw(func(any) error { return driver.ErrBadConn })
+}
+
+// commitOrder returns the parts in the order they commit.
+func (t *Transaction) commitOrder() []*txPart {
+	parts := append([]*txPart(nil), t.parts...)
+	sort.SliceStable(parts, func(i, j int) bool { return parts[i].rank < parts[j].rank })
+	return parts
+}
+
+// Commit commits the transaction in its mode. A part in a failed
+// transaction (shard.FailedTransactionReporter: PostgreSQL's) (a statement had an error and no ROLLBACK TO
+// SAVEPOINT followed) would turn its COMMIT into ROLLBACK after other
+// shards committed: such a transaction is rolled back everywhere instead.
+func (t *Transaction) Commit(ctx context.Context) error {
+	defer t.cancel()
+	t.mu.Lock()
+	failed := t.failed
+	parts := t.commitOrder()
+	t.mu.Unlock()
+	if failed != nil {
+		t.rollbackParts()
+		return failed
+	}
+	for _, p := range parts {
+		fr, ok := p.shard.Backend.Capabilities().(shard.FailedTransactionReporter)
+		if !ok {
+			continue
+		}
+		if failed, _ := fr.InFailedTransaction(p.conn); failed {
+			t.rollbackParts()
+			return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("commit refused: a statement of the transaction failed on this shard, and %s rolls back a transaction after an error unless it rolls back to a savepoint; every shard was rolled back", p.shard.Backend.Product())}
+		}
+	}
+	if t.mode == TwoPC && len(parts) > 1 && !t.opts.ReadOnly {
+		return t.co.twopc.commit(t, parts)
+	}
+	return commitInOrder(parts)
+}
+
+// commitInOrder commits the parts one by one. If a commit fails, the rest
+// are rolled back and the error lists exactly which shards committed.
+func commitInOrder(parts []*txPart) error {
+	var committed []string
+	for i, p := range parts {
+		err := p.end(true)
+		if err == nil {
+			committed = append(committed, p.String())
+			continue
+		}
+		var rolled []string
+		for _, q := range parts[i+1:] {
+			q.end(false)
+			rolled = append(rolled, q.String())
+		}
+		if i == 0 && !brokenConnection(err) {
+			if len(parts) == 1 {
+				return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("commit: %w", err)}
+			}
+			return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("commit: %w (no shard committed; the others were rolled back)", err)}
+		}
+		return &CommitError{Committed: committed, Failed: p.String(), Unknown: brokenConnection(err), RolledBack: rolled, Err: err}
+	}
+	return nil
+}
+
+// Rollback rolls back every shard.
+func (t *Transaction) Rollback(ctx context.Context) error {
+	defer t.cancel()
+	return t.rollbackParts()
+}
+
+func (t *Transaction) rollbackParts() error {
+	t.mu.Lock()
+	parts := append([]*txPart(nil), t.parts...)
+	t.mu.Unlock()
+	var errs []error
+	for _, p := range parts {
+		if err := p.end(false); err != nil {
+			errs = append(errs, &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("rollback: %w", err)})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Abort rolls back every shard under the application, which learns it
+// from every later statement, and from Commit, until it rolls back. It
+// returns the error those statements get.
+func (t *Transaction) Abort(cause error) error {
+	t.rollbackParts()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.failed == nil {
+		t.failed = &TransactionError{Msg: "the transaction was rolled back on every shard: " + cause.Error(), Err: cause}
+	}
+	return t.failed
+}
+
+// MustAbort reports a statement error after which the transaction cannot
+// go on as the application expects: the statement's context ended (a
+// shard may have applied part of it), a shard connection broke (that
+// shard's transaction is gone), or a lock conflict a retry resolves
+// (PostgreSQL's deadlock and serialization failures, SQLite's busy file,
+// the connector's deadlock detector), after which holding the other
+// shards' locks only makes the other transaction wait.
+func MustAbort(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || brokenConnection(err) || lockConflict(err)
+}
+
+// Savepoint applies SAVEPOINT, ROLLBACK TO or RELEASE on every shard in
+// the transaction and keeps the list of savepoints that shards joining
+// later replay, so that ROLLBACK TO means the same on every shard. Names
+// are case-insensitive, as in MySQL. A savepoint statement that fails on
+// a shard after it took effect on another leaves the shards disagreeing:
+// the transaction is then rolled back.
+func (t *Transaction) Savepoint(ctx context.Context, kind Kind, name string) error {
+	if !validSavepoint(name) {
+		return fmt.Errorf("vitessdo: savepoint name %q: use letters, digits and _", name)
+	}
+	name = strings.ToLower(name)
+	t.mu.Lock()
+	if t.failed != nil {
+		t.mu.Unlock()
+		return t.failed
+	}
+	idx := -1
+	for i, sp := range t.savepoints {
+		if sp == name {
+			idx = i
+		}
+	}
+	verb := "SAVEPOINT"
+	switch kind {
+	case KindRollbackTo:
+		verb = "ROLLBACK TO SAVEPOINT"
+	case KindRelease:
+		verb = "RELEASE SAVEPOINT"
+	}
+	if kind != KindSavepoint && idx < 0 {
+		t.mu.Unlock()
+		return fmt.Errorf("vitessdo: %s %s: no such savepoint", verb, name)
+	}
+	var failed error
+	for i, p := range t.parts {
+		if _, err := p.tx.ExecContext(ctx, savepointSQL(verb, name)); err != nil {
+			failed = shardError(p.shard, err)
+			if i == 0 && !MustAbort(ctx, err) {
+				t.mu.Unlock()
+				return failed
+			}
+			break
+		}
+	}
+	if failed == nil {
+		switch kind {
+		case KindSavepoint:
+			if idx >= 0 {
+				// A savepoint of the same name replaces the old one.
+				t.savepoints = append(t.savepoints[:idx], t.savepoints[idx+1:]...)
+			}
+			t.savepoints = append(t.savepoints, name)
+		case KindRollbackTo:
+			t.savepoints = t.savepoints[:idx+1]
+		case KindRelease:
+			t.savepoints = t.savepoints[:idx]
+		}
+	}
+	t.mu.Unlock()
+	if failed != nil {
+		return t.Abort(fmt.Errorf("%s %s: %w", verb, name, failed))
+	}
+	return nil
+}
+
+func validSavepoint(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// savepointSQL quotes the name, which both dialects accept in double
+// quotes; the name is already lower case, so quoting changes nothing.
+func savepointSQL(verb, name string) string {
+	return verb + ` "` + name + `"`
+}

@@ -1,0 +1,108 @@
+package shard
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+)
+
+// PostgreSQLCapabilities are what a PostgreSQL backend can do through SQL
+// alone: prepared transactions, advisory locks, snapshot isolation under
+// its standard name, and its catalog. The driver package that opens the
+// backend (shard/postgres) adds what needs the driver: the status of a
+// failed transaction (FailedTransactionReporter).
+type PostgreSQLCapabilities struct{}
+
+var (
+	_ TxOptionsAdapter     = PostgreSQLCapabilities{}
+	_ PreparedTransactions = PostgreSQLCapabilities{}
+	_ AdvisoryLocks        = PostgreSQLCapabilities{}
+	_ CatalogReader        = PostgreSQLCapabilities{}
+)
+
+// ReadsToEndOnClose marks that pgx reads a result to its end when its
+// rows close under a live context.
+func (PostgreSQLCapabilities) ReadsToEndOnClose() {}
+
+func (PostgreSQLCapabilities) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
+	return postgresCatalog(ctx, run)
+}
+
+func (PostgreSQLCapabilities) PrimaryKey(ctx context.Context, q Querier, table string) ([]string, error) {
+	return postgresPrimaryKey(ctx, q, table)
+}
+
+func (PostgreSQLCapabilities) IdentityColumn(ctx context.Context, q Querier, table string) (string, error) {
+	return postgresIdentity(ctx, q, table)
+}
+
+// TxOptions gives snapshot isolation as REPEATABLE READ, which is
+// PostgreSQL's snapshot isolation.
+func (PostgreSQLCapabilities) TxOptions(o sql.TxOptions) *sql.TxOptions {
+	if o.Isolation == sql.LevelSnapshot {
+		o.Isolation = sql.LevelRepeatableRead
+	}
+	return &o
+}
+
+// quoteLiteral quotes a string as a standard SQL literal.
+func quoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+func (PostgreSQLCapabilities) PrepareSQL(gid string) string {
+	return "PREPARE TRANSACTION " + quoteLiteral(gid)
+}
+
+func (PostgreSQLCapabilities) CommitPreparedSQL(gid string) string {
+	return "COMMIT PREPARED " + quoteLiteral(gid)
+}
+
+func (PostgreSQLCapabilities) RollbackPreparedSQL(gid string) string {
+	return "ROLLBACK PREPARED " + quoteLiteral(gid)
+}
+
+func (PostgreSQLCapabilities) IsPrepared(ctx context.Context, q Querier, gid string) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, "SELECT 1 FROM pg_prepared_xacts WHERE gid = $1", gid).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (PostgreSQLCapabilities) ListPrepared(ctx context.Context, q Querier, prefix string) ([]string, error) {
+	rs, err := q.QueryContext(ctx, "SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND left(gid, length($1)) = $1", prefix)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var gids []string
+	for rs.Next() {
+		var gid string
+		if err := rs.Scan(&gid); err != nil {
+			return nil, err
+		}
+		gids = append(gids, gid)
+	}
+	return gids, rs.Err()
+}
+
+// IsUnknownPrepared reports undefined_object (42704), PostgreSQL's answer
+// to COMMIT PREPARED or ROLLBACK PREPARED of an id it does not hold.
+func (PostgreSQLCapabilities) IsUnknownPrepared(err error) bool {
+	var pe interface{ SQLState() string }
+	return errors.As(err, &pe) && pe.SQLState() == "42704"
+}
+
+func (PostgreSQLCapabilities) TryAdvisoryLock(ctx context.Context, conn *sql.Conn, key int64) (bool, error) {
+	var got bool
+	err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got)
+	return got, err
+}
+
+func (PostgreSQLCapabilities) AdvisoryUnlock(ctx context.Context, conn *sql.Conn, key int64) error {
+	_, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", key)
+	return err
+}
