@@ -157,7 +157,9 @@ func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows
 	it, err := p.Query(ctx, c, args)
 	if err != nil {
 		err = c.statementError(ctx, err)
-		cancel()
+		if cancel != nil {
+			cancel()
+		}
 		return nil, err
 	}
 	return newRows(it, cancel), nil
@@ -180,7 +182,9 @@ func (c *conn) ExecContext(ctx context.Context, query string, nvs []driver.Named
 
 func (c *conn) exec(ctx context.Context, p route.Plan, args []any) (driver.Result, error) {
 	ctx, cancel := c.statementContext(ctx, p)
-	defer cancel()
+	if cancel != nil {
+		defer cancel()
+	}
 	res, err := p.Exec(ctx, c, args)
 	if err != nil {
 		return nil, c.statementError(ctx, err)
@@ -189,7 +193,11 @@ func (c *conn) exec(ctx context.Context, p route.Plan, args []any) (driver.Resul
 }
 
 // statementContext bounds a statement by its QUERY_TIMEOUT_MS directive or
-// else the session's query timeout.
+// else the session's query timeout. Without a timeout the caller's context
+// is the statement's, and the cancel function is nil: a context derived
+// per statement would make database/sql and the SQLite driver start a
+// goroutine per shard statement to watch it. Closing the rows stops the
+// shard queries without it.
 func (c *conn) statementContext(ctx context.Context, p route.Plan) (context.Context, context.CancelFunc) {
 	d := c.session.QueryTimeout
 	if t, ok := route.Timeout(p); ok {
@@ -198,7 +206,7 @@ func (c *conn) statementContext(ctx context.Context, p route.Plan) (context.Cont
 	if d > 0 {
 		return context.WithTimeout(ctx, d)
 	}
-	return context.WithCancel(ctx)
+	return ctx, nil
 }
 
 // statementError adds what the caller needs to know to a failed

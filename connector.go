@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -135,7 +136,7 @@ func newEngine(cfg *Config) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache, route.WithScratchDatabase(openScratch)), limit: cfg.ScatterConcurrency}
+	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache, route.WithScratchDatabase(openScratch)), limit: scatterLimit(cfg.ScatterConcurrency)}
 	e.txns = txn.NewCoordinator(topo, cfg.MaxOpenConns)
 	if cfg.Keyspace != "" && vs.Keyspace(cfg.Keyspace) != nil {
 		e.defaultKeyspace = cfg.Keyspace
@@ -143,6 +144,27 @@ func newEngine(cfg *Config) (*engine, error) {
 		e.defaultKeyspace = names[0]
 	}
 	return e, nil
+}
+
+// scatterLimit returns a statement's bound on shards fetching at once:
+// the DSN's, else four per core (at least 8). Shard statements are
+// CPU-bound on SQLite, so more fetchers than that only queue for the
+// cores, while a fetcher waiting on a PostgreSQL server still leaves
+// room for the next.
+func scatterLimit(n int) int {
+	if n > 0 {
+		return n
+	}
+	return max(8, 4*runtime.GOMAXPROCS(0))
+}
+
+// countShards returns how many shards the VSchema lists.
+func countShards(vs *vschema.VSchema) int {
+	n := 0
+	for _, ks := range vs.KeyspaceNames() {
+		n += len(vs.Keyspace(ks).Shards)
+	}
+	return n
 }
 
 // openTopology opens a backend for every shard: the DSN's shard= URL, else
@@ -158,6 +180,9 @@ func openTopology(cfg *Config, vs *vschema.VSchema, vschemaDir string) (*shard.T
 	}
 	memoryID := memoryCounter.Add(1)
 	pool := shard.PoolOptions{MaxOpenConns: cfg.MaxOpenConns, MaxIdleConns: cfg.MaxIdleConns, ConnMaxLifetime: cfg.ConnMaxLifetime, WrapConnector: cfg.WrapConnector}
+	// Memory flat in the shard count: with many SQLite shards each
+	// connection gets a smaller page cache.
+	pool.SQLiteCacheKiB = shard.CacheKiBFor(countShards(vs))
 	for _, ksName := range vs.KeyspaceNames() {
 		ks := vs.Keyspace(ksName)
 		for i, name := range ks.Shards {

@@ -50,20 +50,26 @@ func (c *conn) StreamShards(ctx context.Context, qs []route.ShardQuery) ([]merge
 		}
 		return []merge.Iterator{d}, nil
 	}
+	// Statements known to be slow start first, each on a goroutine of its
+	// own; the quick ones then run one after another on this goroutine
+	// while those work.
 	lim := shard.NewLimiter(c.e.limit)
-	streams := make([]*shard.Stream, 0, len(qs))
+	streams := make([]*shard.Stream, len(qs))
 	closeAll := func() {
 		for _, s := range streams {
-			s.Close()
+			if s != nil {
+				s.Close()
+			}
 		}
 	}
-	for _, q := range qs {
-		on, err := c.querier(ctx, q.Shard)
-		if err != nil {
+	if c.tx == nil && tight(qs) {
+		if err := c.streamInOrder(ctx, qs, lim, streams); err != nil {
 			closeAll()
 			return nil, err
 		}
-		streams = append(streams, shard.Query(ctx, q.Shard, on, lim, q.SQL, q.Args))
+	} else if err := c.streamQuickLast(ctx, qs, lim, streams); err != nil {
+		closeAll()
+		return nil, err
 	}
 	its := make([]merge.Iterator, len(streams))
 	for i, s := range streams {
@@ -74,6 +80,79 @@ func (c *conn) StreamShards(ctx context.Context, qs []route.ShardQuery) ([]merge
 		its[i] = s
 	}
 	return its, nil
+}
+
+// streamQuickLast starts the shard statements known to be slow, each on
+// a goroutine of its own, then runs the quick ones one after another on
+// this goroutine while those work. The shards join a transaction in
+// order.
+func (c *conn) streamQuickLast(ctx context.Context, qs []route.ShardQuery, lim shard.Limiter, streams []*shard.Stream) error {
+	ons := make([]shard.Querier, len(qs))
+	for i, q := range qs {
+		on, err := c.querier(ctx, q.Shard)
+		if err != nil {
+			return err
+		}
+		ons[i] = on
+	}
+	quick := make([]bool, len(qs))
+	for i, q := range qs {
+		if quick[i] = shard.Quick(q.Shard, q.SQL); !quick[i] {
+			streams[i] = shard.Query(ctx, q.Shard, ons[i], lim, q.SQL, q.Args)
+		}
+	}
+	for i, q := range qs {
+		if !quick[i] {
+			continue
+		}
+		st, ok := shard.QueryInline(ctx, q.Shard, ons[i], q.SQL, q.Args)
+		if !ok {
+			st = shard.Query(ctx, q.Shard, ons[i], lim, q.SQL, q.Args)
+		}
+		streams[i] = st
+		if ok {
+			if err := st.Wait(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// tight reports whether a shard of the statements has a pool bounded so
+// low (by max_open_conns or the process's connection budget) that the
+// scatter must take its connections in order.
+func tight(qs []route.ShardQuery) bool {
+	for _, q := range qs {
+		if q.Shard.Backend.Tight() {
+			return true
+		}
+	}
+	return false
+}
+
+// streamInOrder takes the shards' connections one after another in the
+// order of the statements (the topology's, the same for every
+// statement), each held until its rows end; a quick statement runs on
+// this goroutine and gives its connection back at once. Two scatters
+// then never each hold a connection the other waits for.
+func (c *conn) streamInOrder(ctx context.Context, qs []route.ShardQuery, lim shard.Limiter, streams []*shard.Stream) error {
+	for i, q := range qs {
+		b := q.Shard.Backend
+		if st, ok := shard.QueryInline(ctx, q.Shard, b.DB, q.SQL, q.Args); ok {
+			streams[i] = st
+			if err := st.Wait(); err != nil {
+				return err
+			}
+			continue
+		}
+		conn, err := b.DB.Conn(ctx)
+		if err != nil {
+			return &shard.Error{Keyspace: q.Shard.Keyspace, Shard: q.Shard.Name, Err: err}
+		}
+		streams[i] = shard.QueryOn(ctx, q.Shard, conn, lim, q.SQL, q.Args)
+	}
+	return nil
 }
 
 // ExecShards runs the writes in parallel.

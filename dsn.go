@@ -47,8 +47,10 @@ type Config struct {
 	// PlanCache is the number of query plans kept (default 1000;
 	// negative disables the cache).
 	PlanCache int
-	// ScatterConcurrency bounds how many shards one statement queries at
-	// once (default 0: all of them).
+	// ScatterConcurrency bounds how many shards one statement fetches
+	// rows from at once (default 0: four per core, at least 8; shard
+	// statements measured quick run one after another on the caller's
+	// goroutine and take no slot).
 	ScatterConcurrency int
 	// QueryTimeout bounds every statement (default 0: none).
 	QueryTimeout time.Duration

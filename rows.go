@@ -15,7 +15,7 @@ type rows struct {
 	it     merge.Iterator
 	cols   []merge.Column
 	names  []string
-	cancel context.CancelFunc
+	cancel context.CancelFunc // of a statement timeout, or nil
 	closed bool
 }
 
@@ -38,7 +38,7 @@ func newRows(it merge.Iterator, cancel context.CancelFunc) *rows {
 }
 
 func emptyRows() *rows {
-	return newRows(merge.Empty(nil), func() {})
+	return newRows(merge.Empty(nil), nil)
 }
 
 // Columns returns the column names, as the statement names them.
@@ -51,7 +51,9 @@ func (r *rows) Close() error {
 	}
 	r.closed = true
 	err := r.it.Close()
-	r.cancel()
+	if r.cancel != nil {
+		r.cancel()
+	}
 	return err
 }
 

@@ -301,7 +301,7 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 			return nil, fmt.Errorf("vitessdo: information_schema.%s: %w", t.name, err)
 		}
 	}
-	q, bound, err := ip.tpl.Bind(bindVars(args, nil))
+	q, bound, err := ip.tpl.BindArgs(args, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -325,7 +325,7 @@ func (ip *insertPlan) unshardedQuery(ctx context.Context, sh *shard.Shard, args 
 	if err != nil {
 		return ShardQuery{}, err
 	}
-	sql, bound, err := rt.Bind(bindVars(args, extra))
+	sql, bound, err := rt.BindArgs(args, extra)
 	if err != nil {
 		return ShardQuery{}, err
 	}

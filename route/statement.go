@@ -2,7 +2,6 @@ package route
 
 import (
 	"context"
-	"strconv"
 	"sync/atomic"
 
 	"github.com/xwb1989/sqlparser"
@@ -65,37 +64,9 @@ func (s *shardStmt) bind(ctx context.Context, sh *shard.Shard, args []any, extra
 	if err != nil {
 		return ShardQuery{}, err
 	}
-	sql, bound, err := t.Bind(bindVars(args, extra))
+	sql, bound, err := t.BindArgs(args, extra)
 	if err != nil {
 		return ShardQuery{}, err
 	}
 	return ShardQuery{Shard: sh, SQL: sql, Args: bound}, nil
-}
-
-// argNames caches the names v1, v2, … of the user's placeholders.
-var argNames = func() []string {
-	n := make([]string, 64)
-	for i := range n {
-		n[i] = "v" + strconv.Itoa(i+1)
-	}
-	return n
-}()
-
-func argName(i int) string {
-	if i < len(argNames) {
-		return argNames[i]
-	}
-	return "v" + strconv.Itoa(i+1)
-}
-
-// bindVars names the arguments as the parser named their placeholders.
-func bindVars(args []any, extra map[string]any) map[string]any {
-	vars := make(map[string]any, len(args)+len(extra))
-	for i, a := range args {
-		vars[argName(i)] = a
-	}
-	for k, v := range extra {
-		vars[k] = v
-	}
-	return vars
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	syncatomic "sync/atomic"
 	"time"
 
 	"github.com/dot-do/vitessdo/internal/dialect"
@@ -23,6 +24,21 @@ type PoolOptions struct {
 	// failures injected in tests. url is the backend URL with any
 	// password redacted.
 	WrapConnector func(url string, c driver.Connector) driver.Connector
+	// SQLiteCacheKiB, when positive, is the page cache of each SQLite
+	// connection (PRAGMA cache_size), unless the URL sets one: a
+	// topology of many shards gives each a smaller cache, so that memory
+	// does not grow with the shard count (see CacheKiBFor).
+	SQLiteCacheKiB int
+}
+
+// CacheKiBFor returns the SQLite page cache of each connection for a
+// topology of n SQLite shards: SQLite's default of 2,000 KiB up to 32
+// shards, then 64 MiB shared among them, at least 128 KiB each.
+func CacheKiBFor(n int) int {
+	if n <= 0 {
+		return 2000
+	}
+	return max(128, min(2000, 64*1024/n))
 }
 
 // Backend is the database that stores one or more shards: a *sql.DB pool
@@ -50,6 +66,10 @@ type Backend struct {
 	identities map[string]string
 	// stmts holds prepared statements (SQLite).
 	stmts stmtCache
+	// costs holds how long statements took, to run quick ones inline.
+	costs queryCosts
+	// maxOpen is the pool's bound (budget.go).
+	maxOpen syncatomic.Int64
 	// schemaGen counts the DDL statements run through the backend (see
 	// ForgetSchema); PostgreSQL connections refresh their statement
 	// caches when it moves.
@@ -92,17 +112,12 @@ func NewBackend(c BackendConfig, opts PoolOptions) (*Backend, error) {
 		}
 		b.keep = conn
 	}
-	if opts.MaxOpenConns > 0 {
-		b.DB.SetMaxOpenConns(opts.MaxOpenConns)
-	}
-	idle := opts.MaxIdleConns
-	if idle == 0 {
-		idle = 4
-	}
-	b.DB.SetMaxIdleConns(idle)
 	if opts.ConnMaxLifetime > 0 {
 		b.DB.SetConnMaxLifetime(opts.ConnMaxLifetime)
 	}
+	// Pool sizes: the DSN's, within the process's connection budget
+	// (budget.go).
+	b.joinBudget(opts)
 	return b, nil
 }
 
@@ -121,6 +136,7 @@ func wrap(c driver.Connector, url string, w func(string, driver.Connector) drive
 
 // Close closes the backend's pool.
 func (b *Backend) Close() error {
+	b.leaveBudget()
 	b.stmts.closeStmts()
 	if b.keep != nil {
 		b.keep.Close()

@@ -21,6 +21,10 @@ var (
 	_ CatalogReader        = PostgreSQLCapabilities{}
 )
 
+// ReadsToEndOnClose marks that pgx reads a result to its end when its
+// rows close under a live context.
+func (PostgreSQLCapabilities) ReadsToEndOnClose() {}
+
 func (PostgreSQLCapabilities) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
 	return postgresCatalog(ctx, run)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/dot-do/vitessdo/merge"
 )
@@ -79,6 +80,10 @@ type Stream struct {
 	pos    int
 	err    error
 	closed bool
+
+	// conn, when set, is the connection the query runs on, taken for it
+	// (see QueryOn) and given back when its rows end.
+	conn *sql.Conn
 }
 
 var _ merge.Iterator = (*Stream)(nil)
@@ -87,15 +92,19 @@ var _ merge.Iterator = (*Stream)(nil)
 // Errors, including the query's, surface from Columns and Next.
 func Query(ctx context.Context, s *Shard, q Querier, lim Limiter, query string, args []any) *Stream {
 	ctx, cancel := context.WithCancel(ctx)
-	st := &Stream{
+	st := newStream(s, cancel)
+	go st.run(ctx, q, lim, query, args)
+	return st
+}
+
+func newStream(s *Shard, cancel context.CancelFunc) *Stream {
+	return &Stream{
 		shard:   s,
 		header:  make(chan struct{}),
 		batches: make(chan []merge.Row, batchesAhead),
 		cancel:  cancel,
 		done:    make(chan struct{}),
 	}
-	go st.run(ctx, q, lim, query, args)
-	return st
 }
 
 func (st *Stream) wrap(err error) error {
@@ -105,51 +114,81 @@ func (st *Stream) wrap(err error) error {
 	return &Error{Keyspace: st.shard.Keyspace, Shard: st.shard.Name, Err: err}
 }
 
+// QueryOn is Query on a connection taken from the shard's pool for this
+// query alone: the stream closes it when its rows end.
+func QueryOn(ctx context.Context, s *Shard, conn *sql.Conn, lim Limiter, query string, args []any) *Stream {
+	ctx, cancel := context.WithCancel(ctx)
+	st := newStream(s, cancel)
+	st.conn = conn
+	go st.run(ctx, conn, lim, query, args)
+	return st
+}
+
+// release gives back the stream's own connection, if it has one.
+func (st *Stream) release() {
+	if st.conn != nil {
+		st.conn.Close()
+	}
+}
+
+// fail ends a stream that could not start.
+func (st *Stream) fail(err error) {
+	st.release()
+	st.startErr = st.wrap(err)
+	close(st.header)
+	close(st.batches)
+	close(st.done)
+}
+
 func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string, args []any) {
-	defer close(st.done)
-	defer close(st.batches)
 	if err := lim.acquire(ctx); err != nil {
-		st.startErr = st.wrap(err)
-		close(st.header)
+		st.fail(err)
 		return
 	}
+	start := time.Now()
 	rows, err := st.shard.Backend.query(ctx, q, query, args)
 	if err != nil {
 		lim.release()
-		st.startErr = st.wrap(err)
-		close(st.header)
+		st.fail(err)
 		return
 	}
-	defer rows.Close()
 	cols, err := columnsOf(rows, st.shard.Backend)
 	if err != nil {
+		rows.Close()
 		lim.release()
-		st.startErr = st.wrap(err)
-		close(st.header)
+		st.fail(err)
 		return
 	}
 	st.cols = cols
 	close(st.header)
+	st.fetch(ctx, rows, lim, firstBatch, func(exhausted bool) {
+		st.shard.Backend.costs.record(query, time.Since(start), exhausted)
+	})
+}
 
-	n := len(cols)
+// fetch reads rows in batches of growing size into the stream's buffer
+// until they end, the stream is closed or the context is done, holding a
+// Limiter slot while it reads (the caller holds one on entry). first
+// batch (when the rows ended within it) reports how long they took.
+func (st *Stream) fetch(ctx context.Context, rows *sql.Rows, lim Limiter, size int, first func(exhausted bool)) {
+	defer close(st.done)
+	defer close(st.batches)
+	defer st.release()
+	defer rows.Close()
+	n := len(st.cols)
 	ptrs := make([]any, n)
-	size := firstBatch
 	for {
-		vals := make([]any, n*size)
-		batch := make([]merge.Row, 0, size)
-		for len(batch) < size && rows.Next() {
-			row := vals[len(batch)*n : (len(batch)+1)*n : (len(batch)+1)*n]
-			for i := range row {
-				ptrs[i] = &row[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				lim.release()
-				st.endErr = st.wrap(err)
-				return
-			}
-			batch = append(batch, row)
+		batch, err := readBatch(rows, n, size, ptrs)
+		if err != nil {
+			lim.release()
+			st.endErr = st.wrap(err)
+			return
 		}
 		full := len(batch) == size
+		if first != nil {
+			first(!full)
+			first = nil
+		}
 		lim.release()
 		if len(batch) > 0 {
 			select {
@@ -171,6 +210,23 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 			return
 		}
 	}
+}
+
+// readBatch reads up to size rows of n columns.
+func readBatch(rows *sql.Rows, n, size int, ptrs []any) ([]merge.Row, error) {
+	vals := make([]any, n*size)
+	batch := make([]merge.Row, 0, size)
+	for len(batch) < size && rows.Next() {
+		row := vals[len(batch)*n : (len(batch)+1)*n : (len(batch)+1)*n]
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		batch = append(batch, row)
+	}
+	return batch, nil
 }
 
 // columnsOf describes a shard's result columns. On SQLite a column has no
@@ -247,7 +303,9 @@ func (st *Stream) Close() error {
 		return nil
 	}
 	st.closed = true
-	st.cancel()
+	if st.cancel != nil {
+		st.cancel()
+	}
 	for range st.batches {
 	}
 	<-st.done

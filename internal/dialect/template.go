@@ -28,6 +28,40 @@ type param struct {
 	name string
 	list bool
 	text bool
+	// arg is n for the application's vn, 0 for the router's variables.
+	arg int
+}
+
+// argIndex returns n for a name vn (n > 0), else 0.
+func argIndex(name string) int {
+	if len(name) < 2 || name[0] != 'v' || name[1] == '0' {
+		return 0
+	}
+	n, err := strconv.Atoi(name[1:])
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
+
+// vars is one execution's bind variables: the application's arguments in
+// order and the router's by name, which win over an argument of the same
+// name.
+type vars struct {
+	args  []any
+	named map[string]any
+}
+
+func (vs vars) get(p param) (any, bool) {
+	if vs.named != nil {
+		if v, ok := vs.named[p.name]; ok {
+			return v, true
+		}
+	}
+	if p.arg > 0 && p.arg <= len(vs.args) {
+		return vs.args[p.arg-1], true
+	}
+	return nil, false
 }
 
 // mark is where the renderer put a placeholder in its text.
@@ -41,6 +75,7 @@ func newTemplate(d Dialect, text string, marks []mark) *Template {
 	hasList := false
 	for i, m := range marks {
 		t.params[i] = m.param
+		t.params[i].arg = argIndex(m.name)
 		hasList = hasList || m.list
 	}
 	var b strings.Builder
@@ -98,14 +133,25 @@ func (t *Template) Dialect() Dialect { return t.dialect }
 //
 // On PostgreSQL a Go bool becomes the integer 1 or 0: vitessdo stores
 // MySQL's BOOL as smallint (see the package documentation).
-func (t *Template) Bind(vars map[string]any) (query string, args []any, err error) {
+func (t *Template) Bind(named map[string]any) (query string, args []any, err error) {
+	return t.bind(vars{named: named})
+}
+
+// BindArgs is Bind with the application's arguments in order (args[0] is
+// v1) and the router's variables in extra (nil when there are none),
+// without gathering both into one map per execution.
+func (t *Template) BindArgs(args []any, extra map[string]any) (query string, bound []any, err error) {
+	return t.bind(vars{args: args, named: extra})
+}
+
+func (t *Template) bind(vars vars) (query string, args []any, err error) {
 	if t.parts == nil {
 		if len(t.params) == 0 {
 			return t.sql, nil, nil
 		}
 		args = make([]any, len(t.params))
 		for i := range t.params {
-			v, ok := vars[t.params[i].name]
+			v, ok := vars.get(t.params[i])
 			if !ok {
 				return "", nil, missingVar(t.params[i].name)
 			}
@@ -119,13 +165,13 @@ func (t *Template) Bind(vars map[string]any) (query string, args []any, err erro
 	return t.bindLists(vars)
 }
 
-func (t *Template) bindLists(vars map[string]any) (string, []any, error) {
+func (t *Template) bindLists(vars vars) (string, []any, error) {
 	var b strings.Builder
 	b.Grow(len(t.sql) + 8*len(t.params))
 	args := make([]any, 0, len(t.params)+8)
 	for i, p := range t.params {
 		b.WriteString(t.parts[i])
-		v, ok := vars[p.name]
+		v, ok := vars.get(p)
 		if !ok {
 			return "", nil, missingVar(p.name)
 		}

@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -142,5 +143,40 @@ func TestRenderHandlesTypedNilNodes(t *testing.T) {
 	sel.Where = &sqlparser.Where{Type: sqlparser.WhereStr, Expr: &sqlparser.ExistsExpr{Subquery: (*sqlparser.Subquery)(nil)}}
 	if _, err := Render(SQLite, sel, nil); err == nil {
 		t.Error("a nil subquery rendered")
+	}
+}
+
+func TestBindArgsBindsAsTheNamedVariables(t *testing.T) {
+	for _, tc := range []struct {
+		d     Dialect
+		sql   string
+		args  []any
+		extra map[string]any
+	}{
+		{SQLite, "select a from t where a = ? and b = ?", []any{1, "x"}, nil},
+		{PostgreSQL, "select a from t where a = ? and b = ?", []any{true, 2.5}, nil},
+		{PostgreSQL, "select a from t where a in ::xs and b = ? and c in ::ys", []any{"b"}, map[string]any{"xs": []any{1, 2}, "ys": []any{3}}},
+		{SQLite, "select a from t where a = ? and b in ::bs", []any{7}, map[string]any{"bs": []any{1}, "v1": 9}},
+	} {
+		tpl := mustRender(t, tc.d, tc.sql)
+		named := map[string]any{}
+		for i, a := range tc.args {
+			named["v"+strconv.Itoa(i+1)] = a
+		}
+		for k, v := range tc.extra {
+			named[k] = v
+		}
+		wq, wargs, werr := tpl.Bind(named)
+		q, args, err := tpl.BindArgs(tc.args, tc.extra)
+		if (err == nil) != (werr == nil) || q != wq {
+			t.Errorf("%s: BindArgs = %q, %v; Bind = %q, %v", tc.sql, q, err, wq, werr)
+		}
+		if diff := cmp.Diff(wargs, args); diff != "" {
+			t.Errorf("%s: args (-Bind +BindArgs):\n%s", tc.sql, diff)
+		}
+	}
+	tpl := mustRender(t, SQLite, "select a from t where a = ? and b = ?")
+	if _, _, err := tpl.BindArgs([]any{1}, nil); err == nil || !strings.Contains(err.Error(), `"v2"`) {
+		t.Errorf("one argument for two placeholders: %v, want an error naming v2", err)
 	}
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -61,6 +62,9 @@ func Open(rawURL string, opts shard.PoolOptions) (*shard.Backend, error) {
 			continue
 		}
 		params.Add("_pragma", p.name+"("+p.value+")")
+	}
+	if opts.SQLiteCacheKiB > 0 && !set["cache_size"] {
+		params.Add("_pragma", "cache_size(-"+strconv.Itoa(opts.SQLiteCacheKiB)+")")
 	}
 	if !params.Has("_txlock") {
 		params.Set("_txlock", "immediate")

@@ -1,0 +1,113 @@
+package vitessdo_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+)
+
+const hotVSchema = `{"keyspaces": {"app": {
+  "sharded": true,
+  "shards": ["-40", "40-80", "80-c0", "c0-"],
+  "vindexes": {"hash": {"type": "hash"}},
+  "tables": {"t": {"column_vindexes": [{"column": "id", "name": "hash"}]}}
+}}}`
+
+// loadHot fills t with n rows on both sides of a pair.
+func loadHot(t *testing.T, p *pair, n int) {
+	t.Helper()
+	p.exec(t, "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY, v INT)")
+	for id := 1; id <= n; id++ {
+		p.exec(t, "INSERT INTO t (id, v) VALUES (?, ?)", id, id%5)
+	}
+}
+
+// quietGoroutines returns the goroutine count once it stops falling
+// (goroutines of finished work may still be exiting).
+func quietGoroutines() int {
+	n := runtime.NumGoroutine()
+	for range 50 {
+		time.Sleep(2 * time.Millisecond)
+		m := runtime.NumGoroutine()
+		if m >= n {
+			return m
+		}
+		n = m
+	}
+	return n
+}
+
+// TestOpenRowsOfPointAndQuickScatterHoldNoGoroutine: while the rows of a
+// point select, or of a scatter whose shard statements are quick (on
+// SQLite), are open, vitessdo runs no goroutine for them (no watcher of a derived
+// context, no fetcher per shard): their statements ran on the caller's
+// goroutine.
+func TestOpenRowsOfPointAndQuickScatterHoldNoGoroutine(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newPair(t, e, hotVSchema)
+		loadHot(t, p, 40)
+		ctx := context.Background()
+		queries := []string{"SELECT v FROM t WHERE id = 7"}
+		if e.name == "sqlite" {
+			// On PostgreSQL a shard statement takes a round trip, more
+			// than a goroutine costs: scatters run on goroutines there.
+			queries = append(queries, "SELECT COUNT(*) FROM t", "SELECT id FROM t WHERE v = 3 ORDER BY id")
+		}
+		for _, q := range queries {
+			p.compareOrdered(t, q) // plans it, measures the shard statements
+			// Whether a shard statement is quick is measured, and a
+			// machine busy elsewhere can make one run slow: a few tries.
+			var before, during int
+			for range 5 {
+				before = quietGoroutines()
+				rows, err := p.sharded.QueryContext(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				during = runtime.NumGoroutine()
+				for rows.Next() {
+				}
+				if err := rows.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if during <= before {
+					break
+				}
+			}
+			if during > before {
+				t.Errorf("%s: %d goroutines while its rows are open, %d before", q, during, before)
+			}
+		}
+	})
+}
+
+// TestScatterRowsBeyondABatchMatchOneDatabaseAndStopOnClose: shard
+// statements whose rows outlast the first batch hand the rest to a
+// fetching goroutine; the rows equal one database's, and closing the rows
+// early ends every goroutine.
+func TestScatterRowsBeyondABatchMatchOneDatabaseAndStopOnClose(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newPair(t, e, hotVSchema)
+		loadHot(t, p, 400)
+		for range 3 { // the first run measures; later ones are planned by it
+			p.compareOrdered(t, "SELECT id, v FROM t ORDER BY v, id")
+			p.compareRows(t, "SELECT id, v FROM t WHERE v < 4")
+		}
+		before := quietGoroutines()
+		for i := range 5 {
+			rows, err := p.sharded.Query(fmt.Sprintf("SELECT id FROM t WHERE id > %d", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 3 {
+				rows.Next()
+			}
+			rows.Close()
+		}
+		if after := settledGoroutines(before); after > before {
+			t.Errorf("%d goroutines after closing the rows early, %d before", after, before)
+		}
+	})
+}
