@@ -319,6 +319,35 @@ var mergeCases = []mergeCase{
 	{query: "SELECT DISTINCT MAX(qty) FROM items"},
 	{query: "SELECT AVG(DISTINCT qty), COUNT(DISTINCT qty) FROM items"},
 	{query: "SELECT grp, AVG(DISTINCT price) FROM items GROUP BY grp ORDER BY grp", ordered: true},
+	// Expressions over aggregates written in any case and order: the
+	// merge finds each aggregate by what it is, not by its text, which
+	// the name given to an unnamed item may repeat.
+	{query: "select 1+count(*) from items"},
+	{query: "SELECT 1+COUNT(*) FROM items"},
+	{query: "select count(*) + 1, count(*) from items"},
+	{query: "select 2 * sum(qty) - count(*), min(qty) from items"},
+	{query: "select avg(id)+count(name)+qty from items group by qty"},
+	{query: "SELECT AVG(id)+COUNT(name)+qty FROM items GROUP BY qty"},
+	{query: "select grp, count(*) from items group by grp having 1+count(*) > 10 order by grp", ordered: true},
+	{query: "select grp from items group by grp order by 1+count(*), grp", ordered: true},
+	{query: "select grp, -count(*) from items group by grp order by -count(*), grp", ordered: true},
+	// A name that is both a select alias and a column means what one
+	// database makes of it: in GROUP BY the column, in ORDER BY the alias,
+	// in HAVING the alias of an aggregate.
+	{query: "SELECT COUNT(*) qty FROM items GROUP BY qty"},
+	{query: "SELECT COUNT(*) AS grp, grp FROM items GROUP BY grp ORDER BY 2", ordered: true},
+	{query: "SELECT LOWER(grp) AS grp, COUNT(*) FROM items GROUP BY grp"},
+	{query: "SELECT qty AS grp, COUNT(*) FROM items GROUP BY qty, grp"},
+	{query: "SELECT id AS grp, qty AS id FROM items ORDER BY id, grp", ordered: true},
+	{query: "SELECT id AS qty, qty AS id FROM items ORDER BY qty DESC", ordered: true},
+	{query: "SELECT id AS foo, qty AS id FROM items ORDER BY id DESC, foo LIMIT 7", ordered: true},
+	{query: "SELECT grp, SUM(qty) AS qty FROM items GROUP BY grp ORDER BY qty, grp", ordered: true},
+	{query: "SELECT grp, COUNT(*) AS kind FROM items GROUP BY grp HAVING kind > 9 ORDER BY grp", ordered: true, only: "postgres"},
+	{query: "SELECT grp, COUNT(*) AS n FROM items GROUP BY grp HAVING n > 9 ORDER BY n, grp", ordered: true},
+	// A subquery without tables is on every shard.
+	{query: "SELECT id FROM items WHERE name = (SELECT 'zebra') ORDER BY id", ordered: true},
+	{query: "SELECT id FROM items WHERE name IN (SELECT 'zebra' FROM dual) ORDER BY id", ordered: true},
+	{query: "SELECT i.id, k.label FROM items i LEFT JOIN kinds k ON k.code = i.kind WHERE i.qty > 3 ORDER BY i.id", ordered: true},
 	// Groups on the primary vindex: each is on one shard.
 	{query: "SELECT id, COUNT(*) AS c FROM items GROUP BY id ORDER BY c DESC, id LIMIT 4", ordered: true},
 	{query: "SELECT id, SUM(qty) FROM items GROUP BY id HAVING SUM(qty) > 3 ORDER BY SUM(qty), id", ordered: true},
@@ -508,6 +537,13 @@ func TestScatterSelectRefusesWhatCannotMerge(t *testing.T) {
 		{"SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING MAX(name) > kind", "column kind"},
 		{"SELECT grp, STD(qty) FROM items GROUP BY grp", "STD"},
 		{"SELECT id FROM items LIMIT 1 + 1", "LIMIT"},
+		// On SQLite, qty is the column: a value of an arbitrary row.
+		{"SELECT COUNT(*) AS qty FROM items HAVING qty > 10", "column qty"},
+		// The reference table's rows would repeat on every shard.
+		{"SELECT code FROM kinds WHERE code IN (SELECT kind FROM items)", "would repeat on every shard"},
+		{"SELECT code, EXISTS(SELECT 1 FROM items WHERE kind = 'x') FROM kinds", "would repeat on every shard"},
+		{"SELECT k.code, i.id FROM kinds k LEFT JOIN items i ON i.kind = k.code", "would repeat on every shard"},
+		{"SELECT k.code FROM items i RIGHT JOIN kinds k ON i.kind = k.code", "would repeat on every shard"},
 	}
 	for _, tt := range tests {
 		_, err := db.Query(tt.query)

@@ -2,9 +2,6 @@ package route
 
 import (
 	"strconv"
-	"strings"
-
-	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/merge"
 )
@@ -92,35 +89,24 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 	}
 	if ap := m.agg; ap != nil {
 		it = merge.NewAggregate(it, ap.groupKeys, ap.aggs, eng)
-		var pred *merge.Expr
-		computeFirst := false
-		if ap.having != nil {
-			x := &mergeExpr{m: m, eng: eng, args: args, used: map[int]bool{}}
-			p, err := x.cond(ap.having)
-			if err != nil {
-				it.Close()
-				return nil, err
-			}
-			pred = &p
-			for c := range x.used {
-				if _, ok := m.computed[c]; ok {
-					computeFirst = true
-				}
-			}
-		}
 		// Computed columns are filled in before anything reads them:
 		// HAVING when it names one (through an alias), else after HAVING
 		// so that dropped groups are not computed, and always before the
 		// sort, which may order by one.
-		if computeFirst {
+		if m.computeFirst {
 			if it, err = m.compute(it, eng, args); err != nil {
 				return nil, err
 			}
 		}
-		if pred != nil {
-			it = merge.NewFilter(it, *pred, eng)
+		if ap.having != nil {
+			pred, err := ap.having.expr(args)
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			it = merge.NewFilter(it, pred, eng)
 		}
-		if !computeFirst {
+		if !m.computeFirst {
 			if it, err = m.compute(it, eng, args); err != nil {
 				return nil, err
 			}
@@ -163,8 +149,8 @@ func (m *mergePlan) compute(it merge.Iterator, eng merge.Engine, args []any) (me
 	outs := make([]merge.ProjectColumn, len(cols))
 	for i := range outs {
 		outs[i] = merge.ProjectColumn{Name: cols[i].Name, Expr: merge.Col(i)}
-		if e, ok := m.computed[i]; ok {
-			x, err := toMergeValue(e, m, eng, args)
+		if v, ok := m.computed[i]; ok {
+			x, err := v.expr(args)
 			if err != nil {
 				it.Close()
 				return nil, err
@@ -192,312 +178,3 @@ func closeAll(its []merge.Iterator) {
 	}
 }
 
-// toMergeExpr translates a condition over merged columns (HAVING) into a
-// merge.Expr; see mergeExpr.
-func toMergeExpr(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (merge.Expr, error) {
-	return (&mergeExpr{m: m, eng: eng, args: args}).cond(e)
-}
-
-// toMergeValue translates a select item over merged columns; see
-// mergeExpr.
-func toMergeValue(e sqlparser.Expr, m *mergePlan, eng merge.Engine, args []any) (merge.Expr, error) {
-	return (&mergeExpr{m: m, eng: eng, args: args}).value(e)
-}
-
-// mergeExpr translates an expression over merged columns (HAVING, a
-// select item over aggregates) into a merge.Expr: aggregates, group keys
-// and select aliases become column references; arithmetic, comparisons,
-// AND/OR/NOT, IS [NOT] NULL, COALESCE/IFNULL, IF and CASE evaluate at the
-// merge with the engine's semantics.
-//
-// The statement means what MySQL means by it, and the shard renderer
-// writes that meaning in each dialect: '/' divides exactly (CAST(a AS
-// REAL) / b on SQLite, CAST(a AS numeric) / NULLIF(b, 0) on PostgreSQL),
-// '%' by zero is NULL, and on PostgreSQL a truth value used as a value is
-// CAST(… AS integer) and a value used as a condition is (v <> 0). The
-// translation writes the same conversions, with the same value and
-// condition contexts, so that the merge computes what one database would.
-type mergeExpr struct {
-	m    *mergePlan
-	eng  merge.Engine
-	args []any
-	// used collects the columns the expression reads, when not nil.
-	used map[int]bool
-}
-
-func (x *mergeExpr) col(c int) merge.Expr {
-	if x.used != nil {
-		x.used[c] = true
-	}
-	return merge.Col(c)
-}
-
-// cond translates e where a truth value is wanted.
-func (x *mergeExpr) cond(e sqlparser.Expr) (merge.Expr, error) {
-	switch n := e.(type) {
-	case *sqlparser.ParenExpr:
-		return x.cond(n.Expr)
-	case sqlparser.BoolVal:
-		if x.eng == merge.PostgreSQL {
-			return merge.Lit(bool(n)), nil
-		}
-		return x.expr(e)
-	}
-	if x.eng == merge.PostgreSQL && !isTruthExpr(e) {
-		v, err := x.value(e)
-		if err != nil {
-			return v, err
-		}
-		return merge.Ne(v, merge.Lit(int64(0))), nil
-	}
-	return x.expr(e)
-}
-
-// value translates e where a value is wanted.
-func (x *mergeExpr) value(e sqlparser.Expr) (merge.Expr, error) {
-	if p, ok := e.(*sqlparser.ParenExpr); ok {
-		return x.value(p.Expr)
-	}
-	if x.eng == merge.PostgreSQL && isTruthExpr(e) {
-		c, err := x.cond(e)
-		if err != nil {
-			return c, err
-		}
-		return merge.Cast(c, merge.CastInteger), nil
-	}
-	return x.expr(e)
-}
-
-// isTruthExpr reports whether e yields a truth value in its natural form
-// (as the shard renderer decides it).
-func isTruthExpr(e sqlparser.Expr) bool {
-	switch e := e.(type) {
-	case *sqlparser.AndExpr, *sqlparser.OrExpr, *sqlparser.NotExpr, *sqlparser.ComparisonExpr,
-		*sqlparser.RangeCond, *sqlparser.IsExpr, *sqlparser.ExistsExpr:
-		return true
-	case *sqlparser.UnaryExpr:
-		return e.Operator == sqlparser.BangStr
-	case *sqlparser.ParenExpr:
-		return isTruthExpr(e.Expr)
-	}
-	return false
-}
-
-func (x *mergeExpr) values(es ...sqlparser.Expr) ([]merge.Expr, error) {
-	out := make([]merge.Expr, len(es))
-	for i, e := range es {
-		v, err := x.value(e)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = v
-	}
-	return out, nil
-}
-
-func (x *mergeExpr) conds(es ...sqlparser.Expr) ([]merge.Expr, error) {
-	out := make([]merge.Expr, len(es))
-	for i, e := range es {
-		v, err := x.cond(e)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = v
-	}
-	return out, nil
-}
-
-// funcArgs returns a function call's arguments as expressions.
-func funcArgs(f *sqlparser.FuncExpr) ([]sqlparser.Expr, bool) {
-	out := make([]sqlparser.Expr, len(f.Exprs))
-	for i, a := range f.Exprs {
-		ae, ok := a.(*sqlparser.AliasedExpr)
-		if !ok {
-			return nil, false
-		}
-		out[i] = ae.Expr
-	}
-	return out, true
-}
-
-// expr translates e in its natural form.
-func (x *mergeExpr) expr(e sqlparser.Expr) (merge.Expr, error) {
-	m, eng := x.m, x.eng
-	if c, ok := m.colOf[sqlparser.String(e)]; ok {
-		return x.col(c), nil
-	}
-	switch e := e.(type) {
-	case *sqlparser.ParenExpr:
-		return x.expr(e.Expr)
-	case *sqlparser.ColName:
-		if c, ok := m.colOf[e.Name.Lowered()]; ok && e.Qualifier.IsEmpty() {
-			return x.col(c), nil
-		}
-		return merge.Expr{}, unsupportedf("column %s in an expression over aggregates over several shards: it must be selected or grouped by", sqlparser.String(e))
-	case *sqlparser.NullVal:
-		return merge.Lit(nil), nil
-	case sqlparser.BoolVal:
-		if e {
-			return merge.Lit(int64(1)), nil
-		}
-		return merge.Lit(int64(0)), nil
-	case *sqlparser.SQLVal:
-		if e.Type == sqlparser.FloatVal && eng == merge.PostgreSQL && !strings.ContainsAny(string(e.Val), "eE") {
-			return merge.NumericLit(string(e.Val)), nil
-		}
-		v, ok := newValueExpr(e)
-		if !ok {
-			return merge.Expr{}, unsupportedf("value %s at the merge", sqlparser.String(e))
-		}
-		if x.args == nil && !v.isLiteral() {
-			return merge.Lit(nil), nil
-		}
-		val, err := v.eval(x.args)
-		if err != nil {
-			return merge.Expr{}, err
-		}
-		return merge.Lit(val), nil
-	case *sqlparser.UnaryExpr:
-		switch e.Operator {
-		case sqlparser.UMinusStr:
-			v, err := x.value(e.Expr)
-			return merge.Neg(v), err
-		case sqlparser.UPlusStr:
-			return x.value(e.Expr)
-		case sqlparser.BangStr:
-			c, err := x.cond(e.Expr)
-			return merge.Not(c), err
-		}
-	case *sqlparser.BinaryExpr:
-		vs, err := x.values(e.Left, e.Right)
-		if err != nil {
-			return merge.Expr{}, err
-		}
-		l, r := vs[0], vs[1]
-		switch e.Operator {
-		case sqlparser.PlusStr:
-			return merge.Add(l, r), nil
-		case sqlparser.MinusStr:
-			return merge.Sub(l, r), nil
-		case sqlparser.MultStr:
-			return merge.Mul(l, r), nil
-		case sqlparser.DivStr:
-			if eng == merge.PostgreSQL {
-				return merge.Div(merge.Cast(l, merge.CastNumeric), merge.NullIf(r, merge.Lit(int64(0)))), nil
-			}
-			return merge.Div(merge.Cast(l, merge.CastReal), r), nil
-		case sqlparser.ModStr:
-			if eng == merge.PostgreSQL {
-				return merge.Mod(l, merge.NullIf(r, merge.Lit(int64(0)))), nil
-			}
-			return merge.Mod(l, r), nil
-		}
-	case *sqlparser.ComparisonExpr:
-		vs, err := x.values(e.Left, e.Right)
-		if err != nil {
-			return merge.Expr{}, err
-		}
-		l, r := vs[0], vs[1]
-		switch e.Operator {
-		case sqlparser.EqualStr:
-			return merge.Eq(l, r), nil
-		case sqlparser.NotEqualStr:
-			return merge.Ne(l, r), nil
-		case sqlparser.LessThanStr:
-			return merge.Lt(l, r), nil
-		case sqlparser.LessEqualStr:
-			return merge.Le(l, r), nil
-		case sqlparser.GreaterThanStr:
-			return merge.Gt(l, r), nil
-		case sqlparser.GreaterEqualStr:
-			return merge.Ge(l, r), nil
-		}
-	case *sqlparser.AndExpr:
-		cs, err := x.conds(e.Left, e.Right)
-		if err != nil {
-			return merge.Expr{}, err
-		}
-		return merge.And(cs...), nil
-	case *sqlparser.OrExpr:
-		cs, err := x.conds(e.Left, e.Right)
-		if err != nil {
-			return merge.Expr{}, err
-		}
-		return merge.Or(cs...), nil
-	case *sqlparser.NotExpr:
-		c, err := x.cond(e.Expr)
-		return merge.Not(c), err
-	case *sqlparser.IsExpr:
-		switch e.Operator {
-		case sqlparser.IsNullStr:
-			v, err := x.value(e.Expr)
-			return merge.IsNull(v), err
-		case sqlparser.IsNotNullStr:
-			v, err := x.value(e.Expr)
-			return merge.IsNotNull(v), err
-		}
-	case *sqlparser.FuncExpr:
-		args, ok := funcArgs(e)
-		if !ok || e.Distinct {
-			break
-		}
-		switch e.Name.Lowered() {
-		case "coalesce", "ifnull":
-			vs, err := x.values(args...)
-			if err != nil {
-				return merge.Expr{}, err
-			}
-			return merge.Coalesce(vs...), nil
-		case "if":
-			if len(args) != 3 {
-				break
-			}
-			c, err := x.cond(args[0])
-			if err != nil {
-				return c, err
-			}
-			vs, err := x.values(args[1], args[2])
-			if err != nil {
-				return merge.Expr{}, err
-			}
-			return merge.Case([]merge.When{{Cond: c, Then: vs[0]}}, vs[1]), nil
-		}
-	case *sqlparser.CaseExpr:
-		var whens []merge.When
-		var base merge.Expr
-		hasBase := e.Expr != nil
-		if hasBase {
-			var err error
-			if base, err = x.value(e.Expr); err != nil {
-				return base, err
-			}
-		}
-		for _, w := range e.Whens {
-			var c merge.Expr
-			var err error
-			if hasBase {
-				c, err = x.value(w.Cond)
-				c = merge.Eq(base, c)
-			} else {
-				c, err = x.cond(w.Cond)
-			}
-			if err != nil {
-				return c, err
-			}
-			v, err := x.value(w.Val)
-			if err != nil {
-				return v, err
-			}
-			whens = append(whens, merge.When{Cond: c, Then: v})
-		}
-		var els merge.Expr
-		if e.Else != nil {
-			var err error
-			if els, err = x.value(e.Else); err != nil {
-				return els, err
-			}
-		}
-		return merge.Case(whens, els), nil
-	}
-	return merge.Expr{}, unsupportedf("expression %s over aggregates over several shards", sqlparser.String(e))
-}

@@ -36,10 +36,12 @@ type mergePlan struct {
 	// sends the shards LIMIT count+offset.
 	count, offset *valueExpr
 	pushLimit     bool
-	// computed are user columns the merge computes from hidden columns.
-	computed map[int]sqlparser.Expr
-	// colOf finds the column holding an expression's merged value.
-	colOf map[string]int
+	// computed are columns the merge computes from hidden columns (user
+	// columns over aggregates, ORDER BY terms over them).
+	computed map[int]*mergeValue
+	// computeFirst reports a HAVING that reads a computed column: the
+	// columns are computed before it filters.
+	computeFirst bool
 }
 
 // orderKey is a sort key: a column, counted from the end of the row when
@@ -54,7 +56,7 @@ type orderKey struct {
 type aggPlan struct {
 	groupKeys []int
 	aggs      []merge.Aggregate
-	having    sqlparser.Expr
+	having    *mergeValue
 	// post sorts the aggregated rows when the ORDER BY is not the group
 	// order.
 	post []orderKey
@@ -63,23 +65,29 @@ type aggPlan struct {
 	distinctCols []int
 }
 
+// mergeInput is what planMerge needs besides the statement.
+type mergeInput struct {
+	a *analysis
+	// named are the select items nameColumns gave an alias: those are
+	// not aliases the user wrote.
+	named map[*sqlparser.AliasedExpr]bool
+	// eng is the semantics of the keyspace's backends.
+	eng merge.Engine
+	// probe reports whether a name is a column of the FROM tables.
+	probe func(name string) (bool, error)
+}
+
 // planMerge decides how the rows of several shards combine and rewrites the
 // statement the shards run for it.
-func planMerge(a *analysis, sel sqlparser.SelectStatement) (*mergePlan, sqlparser.SelectStatement, error) {
+func planMerge(in mergeInput, sel sqlparser.SelectStatement) (*mergePlan, sqlparser.SelectStatement, error) {
 	s, ok := sel.(*sqlparser.Select)
 	if !ok {
 		return nil, nil, unsupportedf("UNION over several shards: run each SELECT on its own, or pin the statement to one shard")
 	}
+	orig := s
 	s = copySelect(s)
-	m := &mergePlan{colOf: map[string]int{}, computed: map[int]sqlparser.Expr{}}
-	b := &mergeBuilder{m: m, s: s, distinctCol: -1}
-	for _, se := range s.SelectExprs {
-		var u userItem
-		if ae, ok := se.(*sqlparser.AliasedExpr); ok {
-			u = userItem{expr: ae.Expr, as: ae.As}
-		}
-		b.user = append(b.user, u)
-	}
+	m := &mergePlan{computed: map[int]*mergeValue{}}
+	b := &mergeBuilder{m: m, s: s, distinctCol: -1, eng: in.eng, probe: in.probe, colOf: map[string]int{}, columns: map[string]bool{}}
 	for _, se := range s.SelectExprs {
 		switch se.(type) {
 		case *sqlparser.StarExpr:
@@ -88,6 +96,19 @@ func planMerge(a *analysis, sel sqlparser.SelectStatement) (*mergePlan, sqlparse
 			return nil, nil, unsupportedf("NEXT VALUES over several shards")
 		}
 	}
+	for i, se := range s.SelectExprs {
+		var u userItem
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok {
+			u = userItem{expr: ae.Expr}
+			if !ae.As.IsEmpty() && !in.named[orig.SelectExprs[i].(*sqlparser.AliasedExpr)] {
+				u.as = ae.As
+				b.aliases = append(b.aliases, userAlias{name: ae.As.Lowered(), col: i, expr: ae.Expr,
+					aggregate: hasAggregateExpr(ae.Expr), capitalized: isCapitalized(ae.As.String())})
+			}
+		}
+		b.user = append(b.user, u)
+	}
+	a := in.a
 	aggregating := len(s.GroupBy) > 0 || hasAggregate(s.SelectExprs) || (s.Having != nil && hasAggregateExpr(s.Having.Expr))
 	if aggregating && !groupsByVindex(a, a.top, s) {
 		if err := b.planAggregate(); err != nil {
@@ -127,8 +148,21 @@ type mergeBuilder struct {
 	// distinctCol is the first column carrying a distinct aggregate's
 	// argument, -1 when none.
 	distinctCol int
-	// groupKeys are the GROUP BY terms of an aggregating statement.
-	groupKeys sqlparser.GroupBy
+	// groupKeys are the GROUP BY terms of an aggregating statement;
+	// keyIsColumn[i] reports that term i is a column of the FROM tables
+	// (not a select alias).
+	groupKeys   sqlparser.GroupBy
+	keyIsColumn []bool
+	// aliases are the aliases the user wrote in the select list.
+	aliases []userAlias
+	// colOf finds the merged column of an aggregate or a group key by
+	// its text, while planning.
+	colOf map[string]int
+	// eng is the backends' semantics; probe and columns tell whether a
+	// name is a column of the FROM tables (see isColumn).
+	eng     merge.Engine
+	probe   func(name string) (bool, error)
+	columns map[string]bool
 }
 
 func (b *mergeBuilder) noteDistinct(col int) {
@@ -167,14 +201,27 @@ func (b *mergeBuilder) userColumn(e sqlparser.Expr) (int, bool) {
 	if b.m.star {
 		return 0, false
 	}
+	// A bare name that is an alias means the alias, as ORDER BY on one
+	// database resolves it, whatever another item's text is.
+	if col, ok := e.(*sqlparser.ColName); ok {
+		if a := b.alias(col); a != nil {
+			return a.col, true
+		}
+	}
+	return b.sameItem(e)
+}
+
+// sameItem returns the position of the select item that is the same
+// expression as e (not looking at aliases).
+func (b *mergeBuilder) sameItem(e sqlparser.Expr) (int, bool) {
+	if b.m.star {
+		return 0, false
+	}
 	text := sqlparser.String(e)
 	col, isCol := e.(*sqlparser.ColName)
 	for i, u := range b.user {
 		if u.expr == nil {
 			continue
-		}
-		if isCol && col.Qualifier.IsEmpty() && !u.as.IsEmpty() && u.as.Equal(col.Name) {
-			return i, true
 		}
 		if sqlparser.String(u.expr) == text {
 			return i, true
@@ -304,14 +351,24 @@ func (b *mergeBuilder) planAggregate() error {
 		}
 	}
 	// Group keys.
-	b.groupKeys = s.GroupBy
-	for _, g := range s.GroupBy {
-		i, ok := b.userColumn(g)
-		if !ok {
-			i = b.addHidden(g)
+	b.groupKeys = append(sqlparser.GroupBy(nil), s.GroupBy...)
+	for j, g := range s.GroupBy {
+		i, isCol, err := b.groupKey(g)
+		if err != nil {
+			return err
+		}
+		if _, ordinal := g.(*sqlparser.SQLVal); ordinal {
+			// GROUP BY 2 groups by the second item: a column when that
+			// item is one.
+			if c, ok := b.user[i].expr.(*sqlparser.ColName); ok {
+				b.groupKeys[j], isCol = c, true
+			}
 		}
 		ap.groupKeys = append(ap.groupKeys, i)
-		m.colOf[sqlparser.String(g)] = i
+		b.keyIsColumn = append(b.keyIsColumn, isCol)
+		if _, ok := g.(*sqlparser.ColName); !ok {
+			b.colOf[sqlparser.String(g)] = i
+		}
 	}
 	// User columns: aggregates merge in place; expressions over
 	// aggregates are computed after the merge from hidden partials.
@@ -320,35 +377,39 @@ func (b *mergeBuilder) planAggregate() error {
 		if !ok {
 			return unsupportedf("select item %s over several shards", sqlparser.String(s.SelectExprs[i]))
 		}
-		if !ae.As.IsEmpty() {
-			m.colOf[ae.As.Lowered()] = i
-		}
 		if f, ok := ae.Expr.(*sqlparser.FuncExpr); ok && f.IsAggregate() {
 			if err := b.aggregateAt(i, ae, f); err != nil {
 				return err
 			}
 			continue
 		}
-		if _, isGroupKey := m.colOf[sqlparser.String(ae.Expr)]; isGroupKey || !hasAggregateExpr(ae.Expr) {
+		if _, isGroupKey := b.merged(ae.Expr); isGroupKey || !hasAggregateExpr(ae.Expr) {
 			continue
 		}
 		if err := b.hiddenAggregates(ae.Expr); err != nil {
 			return err
 		}
-		if err := b.checkMergeValue(ae.Expr); err != nil {
+		v, err := b.compileValue(ae.Expr, clauseSelect)
+		if err != nil {
 			return err
 		}
-		m.computed[i] = ae.Expr
+		m.computed[i] = v
 		ae.Expr = &sqlparser.NullVal{}
 	}
 	if s.Having != nil {
 		if err := b.hiddenAggregates(s.Having.Expr); err != nil {
 			return err
 		}
-		if err := b.checkMergeExpr(s.Having.Expr); err != nil {
+		v, err := b.compileCond(s.Having.Expr, clauseHaving)
+		if err != nil {
 			return err
 		}
-		ap.having = s.Having.Expr
+		ap.having = v
+		for _, c := range v.reads {
+			if _, ok := m.computed[c]; ok {
+				m.computeFirst = true
+			}
+		}
 		s.Having = nil
 	}
 	// The order of the merged groups, and the shards' order.
@@ -464,7 +525,7 @@ func groupOrder(keys []orderKey, groupKeys []int) (shard, post []orderKey) {
 // aggregateAt makes user column i, an aggregate, a partial the merge
 // combines in place.
 func (b *mergeBuilder) aggregateAt(i int, ae *sqlparser.AliasedExpr, f *sqlparser.FuncExpr) error {
-	m, ap := b.m, b.m.agg
+	ap := b.m.agg
 	key := sqlparser.String(f)
 	fn, err := aggFunc(f)
 	if err != nil {
@@ -483,8 +544,8 @@ func (b *mergeBuilder) aggregateAt(i int, ae *sqlparser.AliasedExpr, f *sqlparse
 		b.noteDistinct(i)
 	}
 	ap.aggs = append(ap.aggs, agg)
-	if _, dup := m.colOf[key]; !dup {
-		m.colOf[key] = i
+	if _, dup := b.colOf[key]; !dup {
+		b.colOf[key] = i
 	}
 	return nil
 }
@@ -509,7 +570,7 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 				return true, nil
 			}
 			key := sqlparser.String(n)
-			if _, ok := b.m.colOf[key]; ok {
+			if _, ok := b.colOf[key]; ok {
 				return false, nil
 			}
 			fn, ferr := aggFunc(n)
@@ -529,23 +590,11 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 				agg.Col = b.addHidden(n)
 			}
 			b.m.agg.aggs = append(b.m.agg.aggs, agg)
-			b.m.colOf[key] = agg.Col
+			b.colOf[key] = agg.Col
 			return false, nil
 		}
 		return true, nil
 	}, e)
-	return err
-}
-
-// checkMergeExpr refuses conditions the merge cannot evaluate.
-func (b *mergeBuilder) checkMergeExpr(e sqlparser.Expr) error {
-	_, err := toMergeExpr(e, b.m, merge.SQLite, nil)
-	return err
-}
-
-// checkMergeValue refuses values the merge cannot compute.
-func (b *mergeBuilder) checkMergeValue(e sqlparser.Expr) error {
-	_, err := toMergeValue(e, b.m, merge.SQLite, nil)
 	return err
 }
 
@@ -559,24 +608,30 @@ func (b *mergeBuilder) groupOrderColumn(e sqlparser.Expr) (int, error) {
 	if i, ok := b.userColumn(e); ok {
 		return i, nil
 	}
-	if c, ok := m.colOf[sqlparser.String(e)]; ok {
+	if c, ok := b.merged(e); ok {
 		return c, nil
+	}
+	if c, ok := e.(*sqlparser.ColName); ok {
+		if i, ok := b.groupKeyColumn(c); ok {
+			return i, nil
+		}
 	}
 	if f, ok := e.(*sqlparser.FuncExpr); ok && f.IsAggregate() {
 		if err := b.hiddenAggregates(f); err != nil {
 			return 0, err
 		}
-		return m.colOf[sqlparser.String(f)], nil
+		return b.colOf[sqlparser.String(f)], nil
 	}
-	if hasAggregateExpr(e) || b.checkMergeValue(e) == nil {
+	if hasAggregateExpr(e) || b.overMerged(e) {
 		if err := b.hiddenAggregates(e); err != nil {
 			return 0, err
 		}
-		if err := b.checkMergeValue(e); err != nil {
+		v, err := b.compileValue(e, clauseOrder)
+		if err != nil {
 			return 0, err
 		}
 		i := b.addHidden(&sqlparser.NullVal{})
-		m.computed[i] = e
+		m.computed[i] = v
 		return i, nil
 	}
 	if b.overGroupKeys(e) {
@@ -605,16 +660,45 @@ func (b *mergeBuilder) overGroupKeys(e sqlparser.Expr) bool {
 }
 
 func (b *mergeBuilder) isGroupKey(c *sqlparser.ColName) bool {
-	for _, g := range b.groupKeys {
-		gc, ok := g.(*sqlparser.ColName)
-		if !ok {
-			continue
-		}
-		if gc.Name.Equal(c.Name) && (gc.Qualifier == c.Qualifier || gc.Qualifier.IsEmpty() || c.Qualifier.IsEmpty()) {
-			return true
-		}
+	_, ok := b.groupKeyColumn(c)
+	return ok
+}
+
+// overMerged reports whether the merge can compute e from merged columns
+// alone (group keys, aggregates, select aliases), without adding any.
+func (b *mergeBuilder) overMerged(e sqlparser.Expr) bool {
+	if hasAggregateExpr(e) {
+		return false
 	}
-	return false
+	saved := len(b.s.SelectExprs)
+	_, err := b.compileValue(e, clauseOrder)
+	return err == nil && len(b.s.SelectExprs) == saved
+}
+
+// groupKey returns the column a GROUP BY term groups by, adding it hidden
+// when no select item is that term, and whether the term is a column of
+// the FROM tables rather than a select alias (see merge_names.go).
+func (b *mergeBuilder) groupKey(g sqlparser.Expr) (int, bool, error) {
+	if c, ok := g.(*sqlparser.ColName); ok {
+		if a := b.alias(c); a != nil {
+			isCol, err := b.groupTermIsColumn(a)
+			if err != nil {
+				return 0, false, err
+			}
+			if !isCol {
+				return a.col, false, nil
+			}
+		}
+		if i, ok := b.sameItem(g); ok {
+			return i, true, nil
+		}
+		return b.addHidden(g), true, nil
+	}
+	i, ok := b.userColumn(g)
+	if !ok {
+		i = b.addHidden(g)
+	}
+	return i, false, nil
 }
 
 // aggFunc maps an aggregate function to its merge.

@@ -164,16 +164,23 @@ func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs in
 		return nil, err
 	}
 	stripQualifiers(sel, r.keyspace)
-	nameColumns(sel)
+	named := nameColumns(sel)
 	sp := &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs}
 	if !r.single() {
+		if err := a.checkAnchored(sel, top); err != nil {
+			return nil, err
+		}
 		if err := a.checkPushdown(top); err != nil {
 			return nil, err
 		}
 		if hasGroupConcat(sel) {
 			return nil, unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
 		}
-		m, shardSel, err := planMerge(a, sel)
+		in := mergeInput{a: a, named: named, eng: p.engineOfKeyspace(r.keyspace)}
+		if s, ok := sel.(*sqlparser.Select); ok {
+			in.probe = p.columnProbe(r.keyspace, s, nargs)
+		}
+		m, shardSel, err := planMerge(in, sel)
 		if err != nil {
 			return nil, err
 		}
@@ -220,6 +227,38 @@ func (a *analysis) route(top *scope) (*routing, []*routing, error) {
 		}
 	}
 	return routings[0], routings[1:], nil
+}
+
+// checkAnchored refuses a statement sent to several shards whose rows
+// would not each come from one shard: when the routed tables are only in
+// subqueries or on the nullable side of an outer join, every shard
+// returns the other tables' rows (see anchored).
+func (a *analysis) checkAnchored(sel sqlparser.SelectStatement, top *scope) error {
+	s, ok := sel.(*sqlparser.Select)
+	if !ok {
+		return nil
+	}
+	groups := a.groups()
+	if len(groups) == 0 {
+		return nil
+	}
+	group := map[*tableRef]bool{}
+	for _, r := range groups[0] {
+		group[r] = true
+	}
+	if a.anchoredFrom(s.From, group, top) {
+		return nil
+	}
+	var outer []string
+	for _, r := range top.tables {
+		if !group[r] && !contains(outer, r.table.Name) {
+			outer = append(outer, r.table.Name)
+		}
+	}
+	if len(outer) == 0 {
+		return unsupportedf("subquery over several shards (%s) in a statement without sharded rows of its own: run the subquery on its own", groupNames(groups[0]))
+	}
+	return unsupportedf("the rows of %s would repeat on every shard: the sharded tables (%s) are only in subqueries or on the nullable side of an outer join", strings.Join(outer, ", "), groupNames(groups[0]))
 }
 
 // groups returns the sharded and pinned tables, grouped by co-location;
@@ -425,13 +464,15 @@ func hasAggregate(exprs sqlparser.SelectExprs) bool {
 // its text as an alias, so a column's name is the same on every backend
 // (SQLite names count(*) "count(*)", PostgreSQL "count") and whether or
 // not the merge rewrites the item.
-func nameColumns(sel sqlparser.SelectStatement) {
+// It returns the items it named.
+func nameColumns(sel sqlparser.SelectStatement) map[*sqlparser.AliasedExpr]bool {
+	named := map[*sqlparser.AliasedExpr]bool{}
 	s, ok := sel.(*sqlparser.Select)
 	if !ok {
 		if u, ok := sel.(*sqlparser.Union); ok {
-			nameColumns(u.Left)
+			return nameColumns(u.Left)
 		}
-		return
+		return named
 	}
 	for _, se := range s.SelectExprs {
 		ae, ok := se.(*sqlparser.AliasedExpr)
@@ -442,7 +483,9 @@ func nameColumns(sel sqlparser.SelectStatement) {
 			continue
 		}
 		ae.As = sqlparser.NewColIdent(argPattern.ReplaceAllString(sqlparser.String(ae.Expr), "?"))
+		named[ae] = true
 	}
+	return named
 }
 
 // argPattern matches the parser's names for ? placeholders.
