@@ -177,4 +177,3 @@ func closeAll(its []merge.Iterator) {
 		it.Close()
 	}
 }
-
