@@ -264,6 +264,11 @@ func (c *exprCompiler) expr(e sqlparser.Expr) (exprFn, error) {
 	}
 	eng := c.eng()
 	switch e := e.(type) {
+	case *sqlparser.Subquery, *sqlparser.ExistsExpr:
+		if i, ok := c.b.subqueries[e]; ok {
+			return c.col(i), nil
+		}
+		return nil, unsupportedf("subquery %s in an expression computed over several shards", sqlparser.String(e))
 	case *sqlparser.ParenExpr:
 		return c.expr(e.Expr)
 	case *sqlparser.ColName:

@@ -163,6 +163,10 @@ type mergeBuilder struct {
 	eng     merge.Engine
 	probe   func(name string) (bool, error)
 	columns map[string]bool
+	// subqueries are the columns holding the values of uncorrelated
+	// subqueries (*Subquery, *ExistsExpr), for a statement computed over
+	// them.
+	subqueries map[sqlparser.Expr]int
 }
 
 func (b *mergeBuilder) noteDistinct(col int) {
