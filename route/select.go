@@ -148,8 +148,22 @@ func engineOf(s *shard.Shard) merge.Engine {
 
 // planSelect plans a SELECT (or UNION) over tables.
 func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
+	if ps, ok := sel.(*sqlparser.ParenSelect); ok {
+		return p.planSelect(ps.Select, s, nargs)
+	}
 	if isTableless(sel) {
 		return p.planTableless(sel, s, nargs)
+	}
+	u, union := sel.(*sqlparser.Union)
+	var sides *sqlparser.Union
+	if union {
+		// The sides are planned on a copy: routing the union as one
+		// statement rewrites its conditions.
+		c, err := cloneSelect(u)
+		if err != nil {
+			return nil, err
+		}
+		sides = c.(*sqlparser.Union)
 	}
 	a := newAnalysis(p, s)
 	top, err := a.selectScope(sel, nil, true)
@@ -157,8 +171,18 @@ func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs in
 		return nil, err
 	}
 	r, same, err := a.route(top)
-	if _, union := sel.(*sqlparser.Union); union && (err != nil || !r.single() || len(same) > 0) {
-		return nil, unsupportedf("UNION over several shards: run each SELECT on its own, or pin the statement to one shard")
+	if union && (err != nil || !r.single() || len(same) > 0) {
+		eng := p.engineOfKeyspace(p.defaultKeyspace(s))
+		if len(a.tables) > 0 {
+			eng = p.engineOfKeyspace(a.tables[0].table.Keyspace)
+		}
+		var whole *selectPlan
+		if err == nil && r.single() {
+			stripQualifiers(sel, r.keyspace)
+			nameColumns(sel)
+			whole = &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs, stmt: newShardStmt(sel), impossible: newShardStmt(sel)}
+		}
+		return p.planUnion(sides, s, nargs, whole, eng)
 	}
 	if err != nil {
 		return nil, err
@@ -490,3 +514,18 @@ func nameColumns(sel sqlparser.SelectStatement) map[*sqlparser.AliasedExpr]bool 
 
 // argPattern matches the parser's names for ? placeholders.
 var argPattern = regexp.MustCompile(`:v[0-9]+`)
+
+// cloneSelect returns a copy of a statement that shares no node with it,
+// by printing and parsing it again (placeholders print as :v1…, which
+// parse back as the same bind variables).
+func cloneSelect(sel sqlparser.SelectStatement) (sqlparser.SelectStatement, error) {
+	stmt, err := Parse(sqlparser.String(sel))
+	if err != nil {
+		return nil, err
+	}
+	c, ok := stmt.(sqlparser.SelectStatement)
+	if !ok {
+		return nil, planErrorf("copy of %s is not a SELECT", sqlparser.String(sel))
+	}
+	return c, nil
+}

@@ -1,0 +1,59 @@
+package merge
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestUnionAllConcatenatesAndUnionKeepsOneOfEqualRows(t *testing.T) {
+	tests := []struct {
+		name     string
+		distinct bool
+		eng      Engine
+		a, b     []string
+		want     []string
+	}{
+		{name: "all", a: []string{"1|x", "2|NULL"}, b: []string{"1|x", "3|y"}, want: []string{"1|x", "2|NULL", "1|x", "3|y"}},
+		{name: "distinct", distinct: true, a: []string{"2|NULL", "1|x", "1|x"}, b: []string{"1|x", "3|y", "2|NULL"}, want: []string{"1|x", "2|NULL", "3|y"}},
+		{name: "distinct on PostgreSQL", distinct: true, eng: PostgreSQL, a: []string{"2|b"}, b: []string{"2|b", "1|a"}, want: []string{"1|a", "2|b"}},
+		{name: "empty side", distinct: true, a: nil, b: []string{"1|x", "1|x"}, want: []string{"1|x"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := "n:INTEGER s:TEXT"
+			if tt.eng == PostgreSQL {
+				spec = "n:INT8 s:TEXT"
+			}
+			a, b := lit(t, spec, tt.a...), lit(t, spec, tt.b...)
+			it, err := NewUnion(sources(a, b), tt.distinct, tt.eng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := drain(t, it)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// UNION sorts to find equal rows: its rows come out sorted.
+			want := parseRows(t, it.Columns(), tt.want...)
+			diffRows(t, want, got)
+			checkClosedOnce(t, a, b)
+		})
+	}
+}
+
+func TestUnionRefusesDifferentWidthsAndConvertingTypes(t *testing.T) {
+	a, b := lit(t, "n:INTEGER", "1"), lit(t, "n:INTEGER m:INTEGER", "1|2")
+	if _, err := NewUnion(sources(a, b), false, SQLite); !errors.Is(err, ErrUnionColumns) {
+		t.Errorf("widths: err = %v, want ErrUnionColumns", err)
+	}
+	checkClosedOnce(t, a, b)
+	a, b = lit(t, "n:INT8", "1"), lit(t, "n:NUMERIC", "1.5")
+	var te *UnionTypeError
+	if _, err := NewUnion(sources(a, b), false, PostgreSQL); !errors.As(err, &te) {
+		t.Errorf("types: err = %v, want a UnionTypeError", err)
+	}
+	a, b = lit(t, "n:INT4", "1"), lit(t, "n:INT8", "2")
+	if _, err := NewUnion(sources(a, b), false, PostgreSQL); err != nil {
+		t.Errorf("int4 and int8: %v", err)
+	}
+}

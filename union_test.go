@@ -1,0 +1,90 @@
+package vitessdo_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// A UNION runs whole on one shard when its SELECTs are there together,
+// and otherwise as a union of the SELECTs, each over the shards it needs:
+// the rows one database returns, in order under the union's ORDER BY.
+func TestUnionAcrossShardsEqualsOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		for _, layout := range mergeLayouts() {
+			t.Run(layout.name, func(t *testing.T) {
+				p := newMergePair(t, e, layout.items)
+				for _, c := range []mergeCase{
+					{query: "SELECT id FROM items WHERE id = 1 UNION SELECT id FROM items WHERE id = 1"},
+					{query: "SELECT id FROM items WHERE id = 1 UNION ALL SELECT id FROM items WHERE id = 1"},
+					{query: "SELECT id FROM items WHERE id = ? UNION SELECT id FROM items WHERE id = ?", args: []any{int64(3), int64(4)}},
+					{query: "SELECT grp FROM items UNION SELECT tag FROM item_tags"},
+					{query: "SELECT grp FROM items UNION DISTINCT SELECT tag FROM item_tags"},
+					{query: "SELECT grp FROM items UNION ALL SELECT tag FROM item_tags"},
+					{query: "SELECT grp FROM items UNION SELECT label FROM kinds ORDER BY grp", ordered: true},
+					{query: "SELECT grp FROM items UNION SELECT label FROM kinds ORDER BY 1 DESC LIMIT 4", ordered: true},
+					{query: "SELECT grp AS g FROM items UNION ALL SELECT label FROM kinds ORDER BY g LIMIT 3 OFFSET 2", ordered: true},
+					{query: "SELECT grp FROM items UNION ALL SELECT kind FROM items UNION SELECT code FROM kinds ORDER BY grp", ordered: true},
+					{query: "SELECT id, name FROM items WHERE id IN (1, 2, 3) UNION SELECT item_id, tag FROM item_tags WHERE item_id IN (2, 5) ORDER BY 1, 2", ordered: true},
+					{query: "SELECT qty FROM items WHERE qty > ? UNION SELECT weight FROM item_tags ORDER BY qty LIMIT ?", args: []any{int64(3), int64(4)}, ordered: true},
+					{query: "SELECT COUNT(*) FROM items UNION ALL SELECT COUNT(*) FROM item_tags"},
+					{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp UNION SELECT kind, COUNT(*) FROM items GROUP BY kind"},
+					{query: "(SELECT id FROM items ORDER BY id DESC LIMIT 3) UNION ALL (SELECT item_id FROM item_tags ORDER BY item_id LIMIT 2) ORDER BY 1", ordered: true},
+					{query: "SELECT 1 UNION SELECT 2"},
+					{query: "SELECT name FROM items WHERE id = 2 UNION SELECT 'extra'"},
+				} {
+					p.compare(t, c.ordered, c.query, c.args...)
+				}
+			})
+		}
+	})
+}
+
+// Pushdown first: SELECTs on one shard together send the union there.
+func TestUnionOnOneShardIsSentWhole(t *testing.T) {
+	db := openSharded(t, engine{name: "sqlite", url: sqliteURL}, mergeVSchema)
+	for _, ddl := range mergeDDL {
+		if _, err := db.Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same := idsOnShard(2, 2)
+	for _, tt := range []struct {
+		query  string
+		args   []any
+		shards int
+		whole  bool
+	}{
+		{query: "SELECT id FROM items WHERE id = 1 UNION SELECT item_id FROM item_tags WHERE item_id = 1", shards: 1, whole: true},
+		{query: "SELECT id FROM items WHERE id = ? UNION SELECT id FROM items WHERE id = ?", args: []any{same[0], same[1]}, shards: 1, whole: true},
+		{query: "SELECT code FROM kinds UNION SELECT label FROM kinds", shards: 1, whole: true},
+		{query: "SELECT grp FROM items UNION SELECT tag FROM item_tags", shards: 8},
+	} {
+		got := explainQueries(t, db, tt.query, tt.args...)
+		if len(got) != tt.shards {
+			t.Errorf("%s: %d shard statements, want %d: %v", tt.query, len(got), tt.shards, got)
+			continue
+		}
+		if tt.whole && !strings.Contains(got[0], "UNION") {
+			t.Errorf("%s: shard statement %s is not the union", tt.query, got[0])
+		}
+	}
+}
+
+// What the union operator cannot reproduce is refused, saying why.
+func TestUnionRefusesWhatCannotMerge(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeItems(idsOnShard(0, 4)))
+		tests := []struct{ query, want string }{
+			{"SELECT grp FROM items UNION SELECT tag FROM item_tags ORDER BY LOWER(grp)", "ORDER BY"},
+		}
+		if e.name == "postgres" {
+			tests = append(tests, struct{ query, want string }{"SELECT id FROM items UNION SELECT price FROM items", "convert"})
+		}
+		for _, tt := range tests {
+			_, err := queryAll(p.sharded, tt.query)
+			if !isUnsupported(err) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s: got %v, want an UnsupportedError mentioning %q", tt.query, err, tt.want)
+			}
+		}
+	})
+}
