@@ -544,6 +544,11 @@ func TestScatterSelectRefusesWhatCannotMerge(t *testing.T) {
 		{"SELECT code, EXISTS(SELECT 1 FROM items WHERE kind = 'x') FROM kinds", "would repeat on every shard"},
 		{"SELECT k.code, i.id FROM kinds k LEFT JOIN items i ON i.kind = k.code", "would repeat on every shard"},
 		{"SELECT k.code FROM items i RIGHT JOIN kinds k ON i.kind = k.code", "would repeat on every shard"},
+		// Errors name the problem: a subquery, not a join; SQL the parser
+		// does not read, not a syntax error.
+		{"SELECT id FROM items WHERE id > (SELECT AVG(id) FROM items)", "subquery over items on other shards"},
+		{"WITH t AS (SELECT id FROM items) SELECT * FROM t", "WITH (common table expressions)"},
+		{"SELECT id, ROW_NUMBER() OVER (ORDER BY id) FROM items", "window functions"},
 	}
 	for _, tt := range tests {
 		_, err := db.Query(tt.query)

@@ -75,6 +75,9 @@ func (p *Planner) build(sql string, s *Session) (Plan, error) {
 	}
 	stmt, err := Parse(text)
 	if err != nil {
+		if uerr := unsupportedSyntax(text); uerr != nil {
+			return nil, uerr
+		}
 		return nil, err
 	}
 	pl, err := p.buildStatement(text, stmt, s)

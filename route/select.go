@@ -246,6 +246,10 @@ func (a *analysis) route(top *scope) (*routing, []*routing, error) {
 	}
 	for i, r := range routings {
 		if !r.single() {
+			if sub := a.subqueryGroup(groups); sub > 0 {
+				return nil, nil, unsupportedf("subquery over %s on other shards than the rows of %s: it is not correlated with them on their primary vindex column, and no condition pins both to one shard",
+					groupNames(groups[sub]), groupNames(groups[0]))
+			}
 			return nil, nil, unsupportedf("cross-shard join: %s and %s are not joined on their primary vindex columns, and no condition pins them to one shard",
 				groupNames(groups[0]), groupNames(groups[max(i, 1)]))
 		}
@@ -283,6 +287,27 @@ func (a *analysis) checkAnchored(sel sqlparser.SelectStatement, top *scope) erro
 		return unsupportedf("subquery over several shards (%s) in a statement without sharded rows of its own: run the subquery on its own", groupNames(groups[0]))
 	}
 	return unsupportedf("the rows of %s would repeat on every shard: the sharded tables (%s) are only in subqueries or on the nullable side of an outer join", strings.Join(outer, ", "), groupNames(groups[0]))
+}
+
+// subqueryGroup returns the index of a group whose tables are all in
+// subqueries (not in the statement's FROM or its derived tables), 0 when
+// none is.
+func (a *analysis) subqueryGroup(groups [][]*tableRef) int {
+	for i, g := range groups {
+		if i == 0 {
+			continue
+		}
+		inSub := true
+		for _, r := range g {
+			if r.scope.routes || r.scope == a.top {
+				inSub = false
+			}
+		}
+		if inSub {
+			return i
+		}
+	}
+	return 0
 }
 
 // groups returns the sharded and pinned tables, grouped by co-location;
