@@ -17,16 +17,18 @@ import (
 )
 
 // mergeVSchema shards items and item_tags by the hash of the item id over
-// four shards, with a reference table of kinds.
+// four shards, tokens by the md5 of a binary key, with a reference table
+// of kinds.
 const mergeVSchema = `{
   "keyspaces": {
     "shop": {
       "sharded": true,
       "shards": ["-40", "40-80", "80-c0", "c0-"],
-      "vindexes": {"hash": {"type": "hash"}},
+      "vindexes": {"hash": {"type": "hash"}, "md5": {"type": "binary_md5"}},
       "tables": {
         "items": {"column_vindexes": [{"column": "id", "name": "hash"}]},
         "item_tags": {"column_vindexes": [{"column": "item_id", "name": "hash"}]},
+        "tokens": {"column_vindexes": [{"column": "tok", "name": "md5"}]},
         "kinds": {"type": "reference"}
       }
     }
@@ -37,7 +39,11 @@ var mergeDDL = []string{
 	"CREATE TABLE items (id BIGINT NOT NULL PRIMARY KEY, grp VARCHAR(16), name VARCHAR(64), qty INT, price DECIMAL(10,2), ratio DOUBLE, kind VARCHAR(8), made DATETIME)",
 	"CREATE TABLE item_tags (item_id BIGINT NOT NULL, tag VARCHAR(16) NOT NULL, weight INT, PRIMARY KEY (item_id, tag))",
 	"CREATE TABLE kinds (code VARCHAR(8) NOT NULL PRIMARY KEY, label VARCHAR(32))",
+	"CREATE TABLE tokens (tok VARBINARY(8) NOT NULL PRIMARY KEY, item_id BIGINT, note VARCHAR(8))",
 }
+
+// tokenOf is the binary key of the i-th item's token.
+func tokenOf(i int) []byte { return []byte{byte(i), byte(i * 7)} }
 
 // shardOfID returns the index, among the four equal shards of
 // mergeVSchema, of the shard that holds an item id.
@@ -126,6 +132,9 @@ func newMergePair(t testing.TB, e engine, items []item) *pair {
 	for i, it := range items {
 		p.exec(t, "INSERT INTO items (id, grp, name, qty, price, ratio, kind, made) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			it.id, it.grp, it.name, it.qty, it.price, it.ratio, it.kind, it.made)
+		if i%5 != 2 {
+			p.exec(t, "INSERT INTO tokens (tok, item_id, note) VALUES (?, ?, ?)", tokenOf(i), it.id, mergeKinds[i%len(mergeKinds)])
+		}
 		for j := 0; j < i%3; j++ {
 			p.exec(t, "INSERT INTO item_tags (item_id, tag, weight) VALUES (?, ?, ?)", it.id, fmt.Sprintf("t%d-%v", j, mergeGroups[(i+j)%len(mergeGroups)]), nullableInt(i*j%4, i%4 == 0))
 		}

@@ -257,9 +257,41 @@ func (c *exprCompiler) literal(e *sqlparser.SQLVal) (exprFn, error) {
 	}, nil
 }
 
+// substitutes reports a name in e that the PostgreSQL renderer replaces
+// by the aliased expression in HAVING (an aggregate or capitalized
+// alias): e is then not the group key or aggregate of the same text.
+func (c *exprCompiler) substitutes(e sqlparser.Expr) bool {
+	if c.clause != clauseHaving || c.eng() != merge.PostgreSQL {
+		return false
+	}
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if col, ok := n.(*sqlparser.ColName); ok {
+			if a := c.b.alias(col); a != nil && (a.aggregate || a.capitalized) && !a.sameColumn() {
+				found = true
+			}
+		}
+		return !found, nil
+	}, e)
+	return found
+}
+
+// compared compiles an operand of a comparison, where a binary literal
+// is the bytes the backend compares (blobs and bytea order bytewise).
+func (c *exprCompiler) compared(e sqlparser.Expr) (exprFn, error) {
+	if v, ok := e.(*sqlparser.SQLVal); ok && (v.Type == sqlparser.HexNum || v.Type == sqlparser.HexVal || v.Type == sqlparser.BitVal) {
+		b, err := binaryLiteral(v)
+		if err != nil {
+			return nil, planErrorf("%v", err)
+		}
+		return fixed(merge.Lit(b)), nil
+	}
+	return c.value(e)
+}
+
 // expr compiles e in its natural form.
 func (c *exprCompiler) expr(e sqlparser.Expr) (exprFn, error) {
-	if i, ok := c.b.merged(e); ok {
+	if i, ok := c.b.merged(e); ok && !c.substitutes(e) {
 		return c.col(i), nil
 	}
 	eng := c.eng()
@@ -334,11 +366,15 @@ func (c *exprCompiler) expr(e sqlparser.Expr) (exprFn, error) {
 		if !ok {
 			break
 		}
-		vs, err := c.values(e.Left, e.Right)
+		l, err := c.compared(e.Left)
 		if err != nil {
 			return nil, err
 		}
-		return binaryFn(vs[0], vs[1], op), nil
+		r, err := c.compared(e.Right)
+		if err != nil {
+			return nil, err
+		}
+		return binaryFn(l, r, op), nil
 	case *sqlparser.AndExpr:
 		cs, err := c.conds(e.Left, e.Right)
 		if err != nil {

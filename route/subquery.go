@@ -105,6 +105,12 @@ func hasSubquery(st *sqlparser.Select) bool {
 // otherwise each subquery runs on its own (subqueryPlan). ok is false
 // when the subqueries read no table.
 func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, nargs int) (Plan, bool, error) {
+	// Routing the statement as one rewrites its conditions: the
+	// subqueries run on their own from a copy.
+	c, err := cloneSelect(st)
+	if err != nil {
+		return nil, true, err
+	}
 	a := newAnalysis(p, s)
 	top, err := a.selectScope(st, nil, true)
 	if err != nil {
@@ -124,6 +130,7 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 			return sp, true, nil
 		}
 	}
+	st = c.(*sqlparser.Select)
 	if st.GroupBy != nil || st.Having != nil || st.OrderBy != nil || st.Limit != nil || st.Distinct != "" {
 		return nil, true, unsupportedf("SELECT without tables with GROUP BY, HAVING, ORDER BY, LIMIT or DISTINCT over subqueries on several shards")
 	}
