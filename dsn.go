@@ -24,6 +24,8 @@ const (
 // Defaults of the Config options.
 const (
 	DefaultPlanCache = 1000
+	// DefaultMaxMemoryRows is the default of MaxMemoryRows, VTGate's.
+	DefaultMaxMemoryRows = 300000
 )
 
 // Config is a parsed DSN. The zero value of an option means its default.
@@ -49,6 +51,11 @@ type Config struct {
 	// ScatterConcurrency bounds how many shards one statement queries at
 	// once (default 0: all of them).
 	ScatterConcurrency int
+	// MaxMemoryRows bounds the rows an operator holds in memory (a sort
+	// the shards cannot do, the deduplication of a UNION across shards):
+	// past it the statement fails with an error naming the limit
+	// (default DefaultMaxMemoryRows).
+	MaxMemoryRows int
 	// QueryTimeout bounds every statement (default 0: none).
 	QueryTimeout time.Duration
 	// TransactionMode is TxSingle, TxMulti (default) or TxTwoPC.
@@ -68,7 +75,7 @@ type Config struct {
 
 // dsnKeys lists every DSN key; ParseDSN rejects others.
 var dsnKeys = []string{
-	"conn_max_lifetime", "dir", "keyspace", "max_idle_conns", "max_open_conns",
+	"conn_max_lifetime", "dir", "keyspace", "max_idle_conns", "max_memory_rows", "max_open_conns",
 	"plan_cache", "query_timeout", "scatter_concurrency", "shard",
 	"transaction_mode", "vschema",
 }
@@ -132,6 +139,8 @@ func (c *Config) set(key string, vs []string) error {
 		c.PlanCache, err = parseInt(key, v)
 	case "scatter_concurrency":
 		c.ScatterConcurrency, err = parseInt(key, v)
+	case "max_memory_rows":
+		c.MaxMemoryRows, err = parseInt(key, v)
 	case "max_open_conns":
 		c.MaxOpenConns, err = parseInt(key, v)
 	case "max_idle_conns":
@@ -178,7 +187,7 @@ func (c *Config) validate() error {
 	for _, o := range []struct {
 		key string
 		n   int
-	}{{"scatter_concurrency", c.ScatterConcurrency}, {"max_open_conns", c.MaxOpenConns}, {"max_idle_conns", c.MaxIdleConns}} {
+	}{{"scatter_concurrency", c.ScatterConcurrency}, {"max_open_conns", c.MaxOpenConns}, {"max_idle_conns", c.MaxIdleConns}, {"max_memory_rows", c.MaxMemoryRows}} {
 		if o.n < 0 {
 			return configErrorf("dsn: %s=%d is negative", o.key, o.n)
 		}
@@ -220,6 +229,7 @@ func (c *Config) FormatDSN() string {
 		add("keyspace", c.Keyspace)
 	}
 	addInt("max_idle_conns", c.MaxIdleConns)
+	addInt("max_memory_rows", c.MaxMemoryRows)
 	addInt("max_open_conns", c.MaxOpenConns)
 	addInt("plan_cache", c.PlanCache)
 	addDur("query_timeout", c.QueryTimeout)

@@ -56,6 +56,7 @@ func newEngine(cfg *Config) (*engine, error) {
 		return nil, err
 	}
 	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache), limit: cfg.ScatterConcurrency}
+	e.planner.SetMaxMemoryRows(cfg.MaxMemoryRows)
 	e.twopc = newTwoPC(topo, cfg.MaxOpenConns)
 	if cfg.Keyspace != "" && vs.Keyspace(cfg.Keyspace) != nil {
 		e.defaultKeyspace = cfg.Keyspace

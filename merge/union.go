@@ -22,7 +22,10 @@ var ErrUnionColumns = errors.New("the SELECTs of a UNION have different numbers 
 // (integer and numeric to numeric, text and varchar to text); NewUnion
 // refuses sources whose types would convert values, which the merge does
 // not reproduce.
-func NewUnion(sources []Iterator, distinct bool, eng Engine) (Iterator, error) {
+//
+// UNION holds every row it deduplicates: maxRows (when > 0) bounds them,
+// past it the stream fails with a MemoryRowsError.
+func NewUnion(sources []Iterator, distinct bool, eng Engine, maxRows int64) (Iterator, error) {
 	if err := checkUnion(sources, eng); err != nil {
 		closeIterators(sources)
 		return nil, err
@@ -36,7 +39,7 @@ func NewUnion(sources []Iterator, distinct bool, eng Engine) (Iterator, error) {
 	for i := range keys {
 		keys[i] = SortKey{Col: i}
 	}
-	return NewDistinct(NewSort(it, keys, eng), nil, eng), nil
+	return NewDistinct(NewSort(NewBound(it, maxRows, "UNION"), keys, eng), nil, eng), nil
 }
 
 // named gives a union's columns the first SELECT's names (Concat may

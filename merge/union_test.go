@@ -2,6 +2,7 @@ package merge
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -25,7 +26,7 @@ func TestUnionAllConcatenatesAndUnionKeepsOneOfEqualRows(t *testing.T) {
 				spec = "n:INT8 s:TEXT"
 			}
 			a, b := lit(t, spec, tt.a...), lit(t, spec, tt.b...)
-			it, err := NewUnion(sources(a, b), tt.distinct, tt.eng)
+			it, err := NewUnion(sources(a, b), tt.distinct, tt.eng, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -43,17 +44,32 @@ func TestUnionAllConcatenatesAndUnionKeepsOneOfEqualRows(t *testing.T) {
 
 func TestUnionRefusesDifferentWidthsAndConvertingTypes(t *testing.T) {
 	a, b := lit(t, "n:INTEGER", "1"), lit(t, "n:INTEGER m:INTEGER", "1|2")
-	if _, err := NewUnion(sources(a, b), false, SQLite); !errors.Is(err, ErrUnionColumns) {
+	if _, err := NewUnion(sources(a, b), false, SQLite, 0); !errors.Is(err, ErrUnionColumns) {
 		t.Errorf("widths: err = %v, want ErrUnionColumns", err)
 	}
 	checkClosedOnce(t, a, b)
 	a, b = lit(t, "n:INT8", "1"), lit(t, "n:NUMERIC", "1.5")
 	var te *UnionTypeError
-	if _, err := NewUnion(sources(a, b), false, PostgreSQL); !errors.As(err, &te) {
+	if _, err := NewUnion(sources(a, b), false, PostgreSQL, 0); !errors.As(err, &te) {
 		t.Errorf("types: err = %v, want a UnionTypeError", err)
 	}
 	a, b = lit(t, "n:INT4", "1"), lit(t, "n:INT8", "2")
-	if _, err := NewUnion(sources(a, b), false, PostgreSQL); err != nil {
+	if _, err := NewUnion(sources(a, b), false, PostgreSQL, 0); err != nil {
 		t.Errorf("int4 and int8: %v", err)
 	}
+}
+
+func TestUnionHoldsAtMostMaxRows(t *testing.T) {
+	a, b := lit(t, "n:INTEGER", "1", "2"), lit(t, "n:INTEGER", "3")
+	it, err := NewUnion(sources(a, b), true, SQLite, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = drain(t, it)
+	var me *MemoryRowsError
+	if !errors.As(err, &me) || me.Limit != 2 || !strings.Contains(err.Error(), "max_memory_rows = 2") {
+		t.Fatalf("err = %v, want a MemoryRowsError naming max_memory_rows = 2", err)
+	}
+	it.Close()
+	checkClosedOnce(t, a, b)
 }

@@ -112,10 +112,10 @@ func (m *mergePlan) merge(streams []merge.Iterator, eng merge.Engine, args []any
 			}
 		}
 		if ap.post != nil {
-			if count >= 0 && ap.distinctCols == nil {
+			if count >= 0 && ap.distinctCols == nil && count+offset <= m.maxRows {
 				it = merge.NewTopN(it, keys(ap.post), eng, count+offset)
 			} else {
-				it = merge.NewSort(it, keys(ap.post), eng)
+				it = merge.NewSort(merge.NewBound(it, m.maxRows, "the sort of merged groups"), keys(ap.post), eng)
 			}
 		}
 	}

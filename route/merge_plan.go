@@ -42,6 +42,8 @@ type mergePlan struct {
 	// computeFirst reports a HAVING that reads a computed column: the
 	// columns are computed before it filters.
 	computeFirst bool
+	// maxRows bounds the rows a sort at the merge holds.
+	maxRows int64
 }
 
 // orderKey is a sort key: a column, counted from the end of the row when
@@ -75,6 +77,8 @@ type mergeInput struct {
 	eng merge.Engine
 	// probe reports whether a name is a column of the FROM tables.
 	probe func(name string) (bool, error)
+	// maxRows bounds the rows an operator holds (max_memory_rows).
+	maxRows int64
 }
 
 // planMerge decides how the rows of several shards combine and rewrites the
@@ -86,7 +90,7 @@ func planMerge(in mergeInput, sel sqlparser.SelectStatement) (*mergePlan, sqlpar
 	}
 	orig := s
 	s = copySelect(s)
-	m := &mergePlan{computed: map[int]*mergeValue{}}
+	m := &mergePlan{computed: map[int]*mergeValue{}, maxRows: in.maxRows}
 	b := &mergeBuilder{m: m, s: s, distinctCol: -1, eng: in.eng, probe: in.probe, colOf: map[string]int{}, columns: map[string]bool{}}
 	for _, se := range s.SelectExprs {
 		switch se.(type) {

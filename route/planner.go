@@ -16,6 +16,9 @@ type Planner struct {
 	topo  *shard.Topology
 	cache *planCache
 	seqs  *sequences
+	// maxMemoryRows bounds the rows an operator holds (see
+	// SetMaxMemoryRows).
+	maxMemoryRows int64
 }
 
 // NewPlanner returns a planner over a VSchema and its topology, caching up
@@ -30,6 +33,28 @@ func NewPlanner(vs *VSchema, topo *shard.Topology, cacheSize int) *Planner {
 
 // DefaultPlanCacheSize is the plan cache's size when none is configured.
 const DefaultPlanCacheSize = 1000
+
+// DefaultMaxMemoryRows bounds the rows an operator holds when none is
+// configured (VTGate's max_memory_rows).
+const DefaultMaxMemoryRows = 300000
+
+// SetMaxMemoryRows sets the most rows an operator of a plan may hold in
+// memory (0 means DefaultMaxMemoryRows), for plans made from now on.
+func (p *Planner) SetMaxMemoryRows(n int) {
+	if n <= 0 {
+		n = DefaultMaxMemoryRows
+	}
+	p.maxMemoryRows = int64(n)
+	p.cache.clear()
+}
+
+// memoryRows returns the bound on rows an operator holds.
+func (p *Planner) memoryRows() int64 {
+	if p.maxMemoryRows <= 0 {
+		return DefaultMaxMemoryRows
+	}
+	return p.maxMemoryRows
+}
 
 // VSchema returns the planner's VSchema.
 func (p *Planner) VSchema() *VSchema { return p.vs }

@@ -200,7 +200,7 @@ func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs in
 		if hasGroupConcat(sel) {
 			return nil, unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
 		}
-		in := mergeInput{a: a, named: named, eng: p.engineOfKeyspace(r.keyspace)}
+		in := mergeInput{a: a, named: named, eng: p.engineOfKeyspace(r.keyspace), maxRows: p.memoryRows()}
 		if s, ok := sel.(*sqlparser.Select); ok {
 			in.probe = p.columnProbe(r.keyspace, s, nargs)
 		}

@@ -34,6 +34,8 @@ type unionPlan struct {
 	offset      *valueExpr
 	eng         merge.Engine
 	nargs       int
+	// maxRows bounds the rows the union's sorts hold.
+	maxRows int64
 }
 
 var _ Plan = (*unionPlan)(nil)
@@ -81,15 +83,15 @@ func (up *unionPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.It
 		l.Close()
 		return nil, err
 	}
-	it, err := merge.NewUnion([]merge.Iterator{l, r}, up.distinct, up.eng)
+	it, err := merge.NewUnion([]merge.Iterator{l, r}, up.distinct, up.eng, up.maxRows)
 	if err != nil {
 		return nil, unsupportedf("%v", err)
 	}
 	if len(up.order) > 0 {
-		if count >= 0 {
+		if count >= 0 && count+offset <= up.maxRows {
 			it = merge.NewTopN(it, up.order, up.eng, count+offset)
 		} else {
-			it = merge.NewSort(it, up.order, up.eng)
+			it = merge.NewSort(merge.NewBound(it, up.maxRows, "the sort of a UNION"), up.order, up.eng)
 		}
 	}
 	if count >= 0 || offset > 0 {
@@ -125,7 +127,7 @@ func (up *unionPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Expl
 // planUnion plans a UNION that is not one shard statement: whole is the
 // union sent whole when its sides may share a shard (nil otherwise).
 func (p *Planner) planUnion(u *sqlparser.Union, s *Session, nargs int, whole *selectPlan, eng merge.Engine) (Plan, error) {
-	up := &unionPlan{whole: whole, eng: eng, nargs: nargs}
+	up := &unionPlan{whole: whole, eng: eng, nargs: nargs, maxRows: p.memoryRows()}
 	switch u.Type {
 	case sqlparser.UnionStr, sqlparser.UnionDistinctStr:
 		up.distinct = true

@@ -1,0 +1,24 @@
+package merge
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestBoundFailsPastItsLimitAndNeverReturnsAPartialSort(t *testing.T) {
+	src := lit(t, "n:INTEGER", "3", "1", "2")
+	it := NewSort(NewBound(src, 2, "sort"), []SortKey{{Col: 0}}, SQLite)
+	_, err := drain(t, it)
+	var me *MemoryRowsError
+	if !errors.As(err, &me) || me.Limit != 2 {
+		t.Fatalf("err = %v, want a MemoryRowsError with limit 2", err)
+	}
+	it.Close()
+	checkClosedOnce(t, src)
+
+	src = lit(t, "n:INTEGER", "3", "1")
+	wantRows(t, NewSort(NewBound(src, 2, "sort"), []SortKey{{Col: 0}}, SQLite), "1", "3")
+	if it := NewBound(src, 0, "sort"); it != Iterator(src) {
+		t.Error("a limit of 0 should return the source itself")
+	}
+}
