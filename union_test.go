@@ -59,7 +59,12 @@ func TestUnionOnOneShardIsSentWhole(t *testing.T) {
 		{query: "SELECT code FROM kinds UNION SELECT label FROM kinds", shards: 1, whole: true},
 		{query: "SELECT grp FROM items UNION SELECT tag FROM item_tags", shards: 8},
 	} {
-		got := explainQueries(t, db, tt.query, tt.args...)
+		var got []string
+		for _, q := range explainQueries(t, db, tt.query, tt.args...) {
+			if strings.HasPrefix(q, "SELECT") {
+				got = append(got, q)
+			}
+		}
 		if len(got) != tt.shards {
 			t.Errorf("%s: %d shard statements, want %d: %v", tt.query, len(got), tt.shards, got)
 			continue

@@ -74,17 +74,18 @@ func (sp *subqueryPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result
 	return execByQuery(ctx, sp, vc, args)
 }
 
-// Explain lists the shard statements of every subquery.
+// Explain shows the operators over the shard statements of every
+// subquery.
 func (sp *subqueryPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
-	var out []ExplainRow
-	for _, sq := range sp.subs {
+	inputs := make([][]ExplainRow, len(sp.subs))
+	for i, sq := range sp.subs {
 		rows, err := sq.plan.Explain(ctx, vc, args)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, rows...)
+		inputs[i] = rows
 	}
-	return out, nil
+	return sp.explainTree(inputs), nil
 }
 
 // hasSubquery reports a subquery in a SELECT's select list or WHERE.
@@ -138,12 +139,13 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 	sp := &subqueryPlan{eng: p.engineOfKeyspace(a.tables[0].table.Keyspace), nargs: nargs}
 	b := &mergeBuilder{m: &mergePlan{}, eng: sp.eng, subqueries: map[sqlparser.Expr]int{}}
 	add := func(e sqlparser.Expr, sq *sqlparser.Subquery, kind merge.SubqueryKind) error {
+		text := sqlparser.String(e)
 		plan, err := p.planSelect(sq.Select, s, nargs)
 		if err != nil {
 			return err
 		}
 		b.subqueries[e] = len(sp.subs)
-		sp.subs = append(sp.subs, planSubquery{kind: kind, plan: plan, text: sqlparser.String(e)})
+		sp.subs = append(sp.subs, planSubquery{kind: kind, plan: plan, text: text})
 		return nil
 	}
 	var perr error

@@ -121,7 +121,7 @@ func (up *unionPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Expl
 	if err != nil {
 		return nil, err
 	}
-	return append(l, r...), nil
+	return up.explainTree(append(l, r...)), nil
 }
 
 // planUnion plans a UNION that is not one shard statement: whole is the
