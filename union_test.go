@@ -3,6 +3,8 @@ package vitessdo_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // A UNION runs whole on one shard when its SELECTs are there together,
@@ -89,6 +91,54 @@ func TestUnionRefusesWhatCannotMerge(t *testing.T) {
 			_, err := queryAll(p.sharded, tt.query)
 			if !isUnsupported(err) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("%s: got %v, want an UnsupportedError mentioning %q", tt.query, err, tt.want)
+			}
+		}
+	})
+}
+
+// In a transaction every SELECT of a union reads the transaction's shard
+// connections: one after the other, never two on one connection at once.
+func TestUnionInATransactionEqualsOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		for _, q := range []string{
+			"SELECT grp FROM items UNION SELECT tag FROM item_tags ORDER BY 1",
+			"SELECT id FROM items WHERE qty > 3 UNION ALL SELECT item_id FROM item_tags ORDER BY 1",
+			"SELECT (SELECT COUNT(*) FROM items) + (SELECT COUNT(*) FROM item_tags)",
+		} {
+			want, err := queryAll(p.oracle, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx, err := p.sharded.Begin()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := tx.Query(q)
+			if err != nil {
+				tx.Rollback()
+				t.Fatalf("%s in a transaction: %v", q, err)
+			}
+			var got [][]any
+			for rows.Next() {
+				var v any
+				if err := rows.Scan(&v); err != nil {
+					t.Fatal(err)
+				}
+				if b, ok := v.([]byte); ok {
+					v = string(b)
+				}
+				got = append(got, []any{v})
+			}
+			if err := rows.Err(); err != nil {
+				t.Errorf("%s in a transaction: %v", q, err)
+			}
+			rows.Close()
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want.Rows, got); diff != "" {
+				t.Errorf("%s in a transaction differs from one database (-oracle +sharded):\n%s", q, diff)
 			}
 		}
 	})

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"errors"
+	"io"
 	"strings"
 )
 
@@ -9,77 +10,108 @@ import (
 // numbers of columns.
 var ErrUnionColumns = errors.New("the SELECTs of a UNION have different numbers of columns")
 
-// Union combines the rows of the SELECTs of a UNION: UNION ALL keeps
-// every row, UNION (DISTINCT) one of each set of equal rows. The columns
-// are the first source's.
+var _ Iterator = (*Union)(nil)
+
+// Union returns the rows of the SELECTs of a UNION ALL, one SELECT after
+// another: the first source's rows, then those of each later source,
+// which is opened only when the one before it has ended and been closed
+// (so the SELECTs of a transaction never read one shard connection at
+// once). The columns are the first source's.
 //
-// Algorithm: UNION ALL concatenates the sources (Concat: nothing held).
-// UNION sorts the concatenation by every column (Sort: every row held)
-// and drops rows equal to their predecessor (Distinct), equality being
-// the engine's (NULL equals NULL, SQLite's 1 equals 1.0).
+// NewUnion with distinct gives UNION (DISTINCT): the rows sorted by every
+// column (Sort: every row held, at most maxRows) with rows equal to their
+// predecessor dropped (Distinct), equality being the engine's (NULL equals
+// NULL, SQLite's 1 equals 1.0).
 //
 // On PostgreSQL the server converts the columns of a UNION to one type
-// (integer and numeric to numeric, text and varchar to text); NewUnion
-// refuses sources whose types would convert values, which the merge does
-// not reproduce.
-//
-// UNION holds every row it deduplicates: maxRows (when > 0) bounds them,
-// past it the stream fails with a MemoryRowsError.
-func NewUnion(sources []Iterator, distinct bool, eng Engine, maxRows int64) (Iterator, error) {
-	if err := checkUnion(sources, eng); err != nil {
-		closeIterators(sources)
-		return nil, err
-	}
-	var it Iterator = &named{Iterator: NewConcat(sources), first: sources[0].Columns()}
+// (integer and numeric to numeric, text and varchar to text); a later
+// source whose types would convert values, which the merge does not
+// reproduce, ends the stream with a UnionTypeError.
+type Union struct {
+	cur  Iterator
+	rest []func() (Iterator, error)
+	cols []Column
+	eng  Engine
+	err  error
+}
+
+// NewUnion returns the union of first and the sources rest opens, in
+// order.
+func NewUnion(first Iterator, rest []func() (Iterator, error), distinct bool, eng Engine, maxRows int64) Iterator {
+	u := &Union{cur: first, rest: rest, cols: first.Columns(), eng: eng}
 	if !distinct {
-		return it, nil
+		return u
 	}
-	n := len(sources[0].Columns())
-	keys := make([]SortKey, n)
+	keys := make([]SortKey, len(u.cols))
 	for i := range keys {
 		keys[i] = SortKey{Col: i}
 	}
-	return NewDistinct(NewSort(NewBound(it, maxRows, "UNION"), keys, eng), nil, eng), nil
+	return NewDistinct(NewSort(NewBound(u, maxRows, "UNION"), keys, eng), nil, eng)
 }
 
-// named gives a union's columns the first SELECT's names (Concat may
-// describe a column by another source, which knows its type).
-type named struct {
-	Iterator
-	first []Column
-	cols  []Column
-}
+// Columns returns the first source's columns.
+func (u *Union) Columns() []Column { return u.cols }
 
-func (n *named) Columns() []Column {
-	if n.cols == nil {
-		n.cols = append([]Column(nil), n.Iterator.Columns()...)
-		for i := range n.cols {
-			if i < len(n.first) {
-				n.cols[i].Name = n.first[i].Name
-			}
+// Next returns the current source's next row, moving to the next source
+// at the end of one.
+func (u *Union) Next() (Row, error) {
+	for u.err == nil && u.cur != nil {
+		row, err := u.cur.Next()
+		if err == nil {
+			return row, nil
+		}
+		if err != io.EOF {
+			u.err = err
+			break
+		}
+		u.cur.Close()
+		u.cur = nil
+		if len(u.rest) == 0 {
+			u.err = io.EOF
+			break
+		}
+		open := u.rest[0]
+		u.rest = u.rest[1:]
+		next, err := open()
+		if err != nil {
+			u.err = err
+			break
+		}
+		u.cur = next
+		if err := u.check(next.Columns()); err != nil {
+			u.err = err
 		}
 	}
-	return n.cols
+	if u.err == nil {
+		u.err = io.EOF
+	}
+	return nil, u.err
 }
 
-func checkUnion(sources []Iterator, eng Engine) error {
-	if len(sources) == 0 {
-		return &specError{"union of no sources"}
+// Close closes the current source; sources not yet opened never are.
+func (u *Union) Close() error {
+	u.rest = nil
+	if u.err == nil {
+		u.err = io.EOF
 	}
-	first := sources[0].Columns()
-	for _, s := range sources[1:] {
-		cs := s.Columns()
-		if len(cs) != len(first) {
-			return ErrUnionColumns
-		}
-		if eng != PostgreSQL {
-			continue
-		}
-		for i := range cs {
-			a, b := typeFamily(first[i].DatabaseType), typeFamily(cs[i].DatabaseType)
-			if a != b {
-				return &UnionTypeError{Column: first[i].Name, Left: first[i].DatabaseType, Right: cs[i].DatabaseType}
-			}
+	if u.cur == nil {
+		return nil
+	}
+	err := u.cur.Close()
+	u.cur = nil
+	return err
+}
+
+func (u *Union) check(cs []Column) error {
+	if len(cs) != len(u.cols) {
+		return ErrUnionColumns
+	}
+	if u.eng != PostgreSQL {
+		return nil
+	}
+	for i := range cs {
+		if typeFamily(u.cols[i].DatabaseType) != typeFamily(cs[i].DatabaseType) {
+			return &UnionTypeError{Column: u.cols[i].Name, Left: u.cols[i].DatabaseType, Right: cs[i].DatabaseType}
 		}
 	}
 	return nil
@@ -105,10 +137,4 @@ func typeFamily(t string) string {
 		return "text"
 	}
 	return t
-}
-
-func closeIterators(its []Iterator) {
-	for _, it := range its {
-		it.Close()
-	}
 }

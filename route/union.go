@@ -78,15 +78,9 @@ func (up *unionPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.It
 	if err != nil {
 		return nil, err
 	}
-	r, err := up.right.Query(ctx, vc, args)
-	if err != nil {
-		l.Close()
-		return nil, err
-	}
-	it, err := merge.NewUnion([]merge.Iterator{l, r}, up.distinct, up.eng, up.maxRows)
-	if err != nil {
-		return nil, unsupportedf("%v", err)
-	}
+	right := func() (merge.Iterator, error) { return up.right.Query(ctx, vc, args) }
+	it := merge.NewUnion(&unionErrors{Iterator: l}, []func() (merge.Iterator, error){right}, up.distinct, up.eng, up.maxRows)
+	it = &unionErrors{Iterator: it}
 	if len(up.order) > 0 {
 		if count >= 0 && count+offset <= up.maxRows {
 			it = merge.NewTopN(it, up.order, up.eng, count+offset)
@@ -230,4 +224,22 @@ func unionColumn(e sqlparser.Expr, names []string) (int, bool) {
 		return found, found >= 0
 	}
 	return 0, false
+}
+
+// unionErrors reports the columns a union cannot combine as unsupported
+// (types PostgreSQL would convert) or as the statement's error (widths).
+type unionErrors struct {
+	merge.Iterator
+}
+
+func (u *unionErrors) Next() (merge.Row, error) {
+	row, err := u.Iterator.Next()
+	var te *merge.UnionTypeError
+	switch {
+	case errors.As(err, &te):
+		return nil, unsupportedf("%v", te)
+	case errors.Is(err, merge.ErrUnionColumns):
+		return nil, planErrorf("%v", err)
+	}
+	return row, err
 }
