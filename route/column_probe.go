@@ -25,6 +25,9 @@ func (p *Planner) columnProbe(ks *Keyspace, sel *sqlparser.Select, nargs int) fu
 			return false, planErrorf("keyspace %q has no shards", ks.Name)
 		}
 		sh := shards[0]
+		if sh.Backend == nil || sh.Backend.DB == nil {
+			return false, unsupportedf("%s is both a select alias and perhaps a column, and shard %s has no database to tell: name the column qualified or the expression in full", name, sh)
+		}
 		never := sqlparser.NewWhere(sqlparser.WhereStr, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr,
 			Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))})
 		run := func(item sqlparser.Expr) error {

@@ -229,6 +229,12 @@ func FuzzPlan(f *testing.F) {
 		"vexplain plan select * from ref",
 		"use `user:-40`",
 		"select /*!*/ 1", "select * from user where id in ()", "set transaction_mode = 'twopc'",
+		"select id from user union select user_id from music order by 1 limit 2",
+		"select (select count(*) from user) + 1, exists (select 1 from music where id = ?)",
+		"select count(*) name from user group by name having name > 1 order by name",
+		"select id as name, count(*) from user group by name",
+		"select 1+count(*) from user where id = 0x04",
+		"with x as (select 1) select * from x",
 	} {
 		f.Add(s)
 	}
