@@ -50,9 +50,16 @@ func TestBinaryLiteralsRouteAsTheBytesTheBackendCompares(t *testing.T) {
 		} {
 			p.compareRows(t, c.query, c.args...)
 		}
+		// Writes find their rows the same way.
+		p.exec(t, "UPDATE tokens SET label = 'four!' WHERE tok = 0x04")
+		p.exec(t, "DELETE FROM tokens WHERE tok = b'1010' OR tok = X'0102'")
+		p.compareRows(t, "SELECT tok, label FROM tokens")
 		got := p.compareRows(t, "SELECT label FROM tokens WHERE tok = 0x04")
-		if len(got.Rows) != 1 {
-			t.Errorf("WHERE tok = 0x04 found %d rows, want 1", len(got.Rows))
+		if len(got.Rows) != 1 || got.Rows[0][0] != "four!" {
+			t.Errorf("WHERE tok = 0x04 found %v, want the updated row", got.Rows)
+		}
+		if got := p.compareRows(t, "SELECT COUNT(*) FROM tokens"); got.Rows[0][0] != int64(26) {
+			t.Errorf("%v tokens after the DELETE, want 26", got.Rows)
 		}
 		// One shard each: the literal is a point on the vindex.
 		for _, q := range []string{"SELECT label FROM tokens WHERE tok = 0x04", "SELECT label FROM tokens WHERE tok = b'1010'"} {
