@@ -1,10 +1,14 @@
 package vitessdo_test
 
 import (
+	"database/sql"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/dot-do/vitessdo"
 )
 
 // A UNION runs whole on one shard when its SELECTs are there together,
@@ -142,4 +146,41 @@ func TestUnionInATransactionEqualsOneDatabase(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Keyspaces on different backends: a union that compares values (UNION,
+// ORDER BY) has no one backend's rules and is refused; UNION ALL only
+// concatenates.
+func TestUnionOverDifferentBackendsComparesNothing(t *testing.T) {
+	if os.Getenv(postgresEnv) == "" {
+		t.Skipf("needs PostgreSQL: set %s", postgresEnv)
+	}
+	sqliteEngine := engine{name: "sqlite", url: sqliteURL}
+	cfg := &vitessdo.Config{VSchemaJSON: []byte(shopAndMainVSchema), Shards: map[string]string{"main/0": postgresURL(t, "main", "0")}}
+	for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
+		cfg.Shards["shop/"+sh] = sqliteEngine.url(t, "shop", sh)
+	}
+	c, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	for _, ddl := range append(mergeDDL, "CREATE TABLE notes (id BIGINT NOT NULL PRIMARY KEY, body VARCHAR(32))") {
+		if _, err := db.Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		"SELECT grp FROM items UNION SELECT body FROM notes",
+		"SELECT grp FROM items UNION ALL SELECT body FROM notes ORDER BY 1",
+		"SELECT (SELECT COUNT(*) FROM items) + (SELECT COUNT(*) FROM notes)",
+	} {
+		if _, err := queryAll(db, q); !isUnsupported(err) || !strings.Contains(err.Error(), "different rules") {
+			t.Errorf("%s: got %v, want unsupported: different rules", q, err)
+		}
+	}
+	if _, err := queryAll(db, "SELECT grp FROM items UNION ALL SELECT body FROM notes"); err != nil {
+		t.Errorf("UNION ALL over two backends: %v", err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/shard"
 )
 
 // probeTimeout bounds the statements a plan sends to learn its columns.
@@ -60,4 +61,27 @@ func (p *Planner) engineOfKeyspace(ks *Keyspace) merge.Engine {
 		return engineOf(shards[0])
 	}
 	return merge.SQLite
+}
+
+// mixedBackends returns a shard of each backend when the keyspaces of the
+// tables hold shards of more than one (a keyspace moving from SQLite to
+// PostgreSQL, keyspaces on different backends): an operator that compares
+// or computes values then has no one backend's rules to follow.
+func (p *Planner) mixedBackends(tables []*tableRef) (a, b *shard.Shard) {
+	seen := map[string]bool{}
+	for _, r := range tables {
+		ks := r.table.Keyspace.Name
+		if seen[ks] {
+			continue
+		}
+		seen[ks] = true
+		for _, s := range p.topo.Shards(ks) {
+			if a == nil {
+				a = s
+			} else if s.Backend.Dialect != a.Backend.Dialect {
+				return a, s
+			}
+		}
+	}
+	return nil, nil
 }

@@ -176,6 +176,9 @@ func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs in
 		if len(a.tables) > 0 {
 			eng = p.engineOfKeyspace(a.tables[0].table.Keyspace)
 		}
+		if x, y := p.mixedBackends(a.tables); x != nil && (u.OrderBy != nil || unionDistinct(u)) {
+			return nil, unsupportedf("UNION over %s and %s, whose backends order and compare values by different rules: query each backend's shards apart", x, y)
+		}
 		var whole *selectPlan
 		if err == nil && r.single() {
 			stripQualifiers(sel, r.keyspace)

@@ -131,6 +131,9 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 			return sp, true, nil
 		}
 	}
+	if x, y := p.mixedBackends(a.tables); x != nil {
+		return nil, true, unsupportedf("SELECT without tables over subqueries on %s and %s, whose backends compute values by different rules: run the subqueries apart", x, y)
+	}
 	st = c.(*sqlparser.Select)
 	if st.GroupBy != nil || st.Having != nil || st.OrderBy != nil || st.Limit != nil || st.Distinct != "" {
 		return nil, true, unsupportedf("SELECT without tables with GROUP BY, HAVING, ORDER BY, LIMIT or DISTINCT over subqueries on several shards")

@@ -167,6 +167,18 @@ func (p *Planner) planUnion(u *sqlparser.Union, s *Session, nargs int, whole *se
 	return up, nil
 }
 
+// unionDistinct reports a UNION that removes duplicates anywhere in it.
+func unionDistinct(u *sqlparser.Union) bool {
+	if u.Type != sqlparser.UnionAllStr {
+		return true
+	}
+	if l, ok := u.Left.(*sqlparser.Union); ok && unionDistinct(l) {
+		return true
+	}
+	r, ok := u.Right.(*sqlparser.Union)
+	return ok && unionDistinct(r)
+}
+
 // outputNames returns the lower-cased names of a SELECT's columns (of its
 // first SELECT for a UNION): aliases, bare column names, "" for others.
 func outputNames(sel sqlparser.SelectStatement) []string {
