@@ -136,7 +136,7 @@ func newEngine(cfg *Config) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache, route.WithScratchDatabase(openScratch)), limit: scatterLimit(cfg.ScatterConcurrency)}
+	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache, route.WithScratchDatabase(openScratch), route.WithMaxMemoryRows(cfg.MaxMemoryRows)), limit: scatterLimit(cfg.ScatterConcurrency)}
 	e.txns = txn.NewCoordinator(topo, cfg.MaxOpenConns)
 	if cfg.Keyspace != "" && vs.Keyspace(cfg.Keyspace) != nil {
 		e.defaultKeyspace = cfg.Keyspace

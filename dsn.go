@@ -25,6 +25,8 @@ const (
 // Defaults of the Config options.
 const (
 	DefaultPlanCache = 1000
+	// DefaultMaxMemoryRows is the default of MaxMemoryRows, VTGate's.
+	DefaultMaxMemoryRows = 300000
 )
 
 // Config is a parsed DSN. The zero value of an option means its default.
@@ -52,6 +54,11 @@ type Config struct {
 	// statements measured quick run one after another on the caller's
 	// goroutine and take no slot).
 	ScatterConcurrency int
+	// MaxMemoryRows bounds the rows an operator holds in memory (a sort
+	// the shards cannot do, the deduplication of a UNION across shards):
+	// past it the statement fails with an error naming the limit
+	// (default DefaultMaxMemoryRows).
+	MaxMemoryRows int
 	// QueryTimeout bounds every statement (default 0: none).
 	QueryTimeout time.Duration
 	// TransactionMode is TxSingle, TxMulti (default) or TxTwoPC.
@@ -71,7 +78,7 @@ type Config struct {
 
 // dsnKeys lists every DSN key; ParseDSN rejects others.
 var dsnKeys = []string{
-	"conn_max_lifetime", "dir", "keyspace", "max_idle_conns", "max_open_conns",
+	"conn_max_lifetime", "dir", "keyspace", "max_idle_conns", "max_memory_rows", "max_open_conns",
 	"plan_cache", "query_timeout", "scatter_concurrency", "shard",
 	"transaction_mode", "vschema",
 }
@@ -135,6 +142,8 @@ func (c *Config) set(key string, vs []string) error {
 		c.PlanCache, err = parseInt(key, v)
 	case "scatter_concurrency":
 		c.ScatterConcurrency, err = parseInt(key, v)
+	case "max_memory_rows":
+		c.MaxMemoryRows, err = parseInt(key, v)
 	case "max_open_conns":
 		c.MaxOpenConns, err = parseInt(key, v)
 	case "max_idle_conns":
@@ -181,7 +190,7 @@ func (c *Config) validate() error {
 	for _, o := range []struct {
 		key string
 		n   int
-	}{{"scatter_concurrency", c.ScatterConcurrency}, {"max_open_conns", c.MaxOpenConns}, {"max_idle_conns", c.MaxIdleConns}} {
+	}{{"scatter_concurrency", c.ScatterConcurrency}, {"max_open_conns", c.MaxOpenConns}, {"max_idle_conns", c.MaxIdleConns}, {"max_memory_rows", c.MaxMemoryRows}} {
 		if o.n < 0 {
 			return configErrorf("dsn: %s=%d is negative", o.key, o.n)
 		}
@@ -223,6 +232,7 @@ func (c *Config) FormatDSN() string {
 		add("keyspace", c.Keyspace)
 	}
 	addInt("max_idle_conns", c.MaxIdleConns)
+	addInt("max_memory_rows", c.MaxMemoryRows)
 	addInt("max_open_conns", c.MaxOpenConns)
 	addInt("plan_cache", c.PlanCache)
 	addDur("query_timeout", c.QueryTimeout)

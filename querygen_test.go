@@ -43,17 +43,20 @@ const (
 	kindFloat
 	kindText
 	kindTime
+	kindBlob
 )
 
-func (k genKind) numeric() bool { return k != kindText && k != kindTime }
+func (k genKind) numeric() bool { return k != kindText && k != kindTime && k != kindBlob }
 
 // genFrom is a FROM clause with its columns and a unique key of its rows.
 type genFrom struct {
 	from   string
 	cols   []genColumn
 	unique []string
-	// vindex is the primary vindex column of the sharded rows.
-	vindex string
+	// vindex is the primary vindex column of the sharded rows, of kind
+	// vindexKind.
+	vindex     string
+	vindexKind genKind
 }
 
 func genFroms() []genFrom {
@@ -74,6 +77,8 @@ func genFroms() []genFrom {
 			unique: []string{"i.id"}, vindex: "i.id"},
 		{from: "item_tags t", cols: []genColumn{{"t.item_id", kindInt}, {"t.tag", kindText}, {"t.weight", kindInt}},
 			unique: []string{"t.item_id", "t.tag"}, vindex: "t.item_id"},
+		{from: "tokens", cols: []genColumn{{"tok", kindBlob}, {"item_id", kindInt}, {"note", kindText}},
+			unique: []string{"tok"}, vindex: "tok", vindexKind: kindBlob},
 	}
 }
 
@@ -90,17 +95,71 @@ type queryGen struct {
 func generateQuery(seed int64) genQuery {
 	g := &queryGen{r: rand.New(rand.NewSource(seed))}
 	froms := genFroms()
-	g.f = froms[g.pickWeighted(5, 3, 3, 2, 2)]
-	switch g.pickWeighted(4, 2, 5, 1) {
+	g.f = froms[g.pickWeighted(5, 3, 3, 2, 2, 2)]
+	switch g.pickWeighted(4, 2, 5, 1, 1, 1, 1) {
 	case 0:
 		return g.rowQuery()
 	case 1:
 		return g.distinctQuery()
 	case 2:
 		return g.groupQuery()
-	default:
+	case 3:
 		return g.vindexGroupQuery()
+	case 4:
+		return g.tablelessQuery()
+	case 5:
+		return g.unionQuery()
+	default:
+		return g.clashQuery()
 	}
+}
+
+// clashQuery names a select item after a column of the FROM tables and
+// uses the name in GROUP BY, HAVING or ORDER BY, where each backend
+// decides whether it means the alias or the column.
+func (g *queryGen) clashQuery() genQuery {
+	var q genQuery
+	key := g.column(func(c genColumn) bool { return c.expr != g.f.vindex && c.kind != kindBlob })
+	name := unqualified(key.expr)
+	other := g.column(func(c genColumn) bool {
+		return unqualified(c.expr) != name && c.expr != g.f.vindex && c.kind != kindBlob
+	})
+	var sql string
+	switch g.r.Intn(5) {
+	case 0:
+		// GROUP BY the column, not the aggregate's alias.
+		sql = "SELECT COUNT(*) " + name + " FROM " + g.f.from + g.where() + " GROUP BY " + key.expr
+	case 1:
+		// GROUP BY the column, the item computed from it per group.
+		e := "LOWER(" + key.expr + ")"
+		if key.kind != kindText {
+			e = key.expr + " IS NULL"
+		}
+		sql = "SELECT " + e + " AS " + name + ", COUNT(*) FROM " + g.f.from + g.where() + " GROUP BY " + key.expr
+	case 2:
+		// HAVING the alias of an aggregate (PostgreSQL) or the column of
+		// an arbitrary row (SQLite, refused).
+		other := unqualified(other.expr)
+		sql = "SELECT " + key.expr + ", COUNT(*) AS " + other + " FROM " + g.f.from + g.where() + " GROUP BY " + key.expr + " HAVING " + other + " > " + fmt.Sprint(g.r.Intn(4))
+	case 3:
+		// ORDER BY the alias, which swaps two columns' names.
+		q.ordered = true
+		v := unqualified(g.f.vindex)
+		sql = "SELECT " + g.f.vindex + " AS " + name + ", " + key.expr + " AS " + v + " FROM " + g.f.from + g.where() + " ORDER BY " + v + direction(g.r) + ", " + name + direction(g.r)
+		if len(g.f.unique) > 1 {
+			sql += ", " + strings.Join(g.f.unique, ", ")
+		}
+		var sb strings.Builder
+		g.limit(&q, &sb)
+		sql += sb.String()
+	default:
+		// ORDER BY the alias of an aggregate named after a column.
+		q.ordered = true
+		sql = "SELECT " + key.expr + ", SUM(" + g.column(numericCol).expr + ") AS " + name + "x, MAX(" + other.expr + ") AS " + unqualified(other.expr) +
+			" FROM " + g.f.from + g.where() + " GROUP BY " + key.expr + " ORDER BY " + unqualified(other.expr) + direction(g.r) + ", " + key.expr
+	}
+	q.sql, q.args = sql, g.args
+	return q
 }
 
 func (g *queryGen) pickWeighted(weights ...int) int {
@@ -131,6 +190,7 @@ func (g *queryGen) column(pred func(genColumn) bool) genColumn {
 }
 
 func numericCol(c genColumn) bool { return c.kind.numeric() }
+func notBlob(c genColumn) bool    { return c.kind != kindBlob }
 func intCol(c genColumn) bool     { return c.kind == kindInt }
 
 // number returns a literal or, sometimes, a ? argument.
@@ -165,8 +225,46 @@ func (g *queryGen) text() string {
 
 var genTimes = []string{"2024-03-06 14:00:00", "2024-07-01", "2024-11-21 07:00:00", "2023-12-31", "2024-01-01 00:00:00", "2024-01-01"}
 
+// blob is a binary literal written as MySQL writes them (0x…, X'…', b'…')
+// or a []byte argument: a token key, or a value no token has.
+func (g *queryGen) blob() string {
+	b := tokenOf(g.r.Intn(100))
+	if g.chance(0.2) {
+		b = b[:1]
+	}
+	switch g.r.Intn(5) {
+	case 0:
+		return fmt.Sprintf("0x%x", b)
+	case 1:
+		return fmt.Sprintf("X'%X'", b)
+	case 2:
+		return fmt.Sprintf("x'%x'", b)
+	case 3:
+		var bits strings.Builder
+		for _, c := range b {
+			fmt.Fprintf(&bits, "%08b", c)
+		}
+		return "b'" + bits.String() + "'"
+	}
+	g.args = append(g.args, b)
+	return "?"
+}
+
+// vindexValue is a value of the primary vindex column.
+func (g *queryGen) vindexValue() string {
+	switch g.f.vindexKind {
+	case kindBlob:
+		return g.blob()
+	case kindText:
+		return g.text()
+	}
+	return fmt.Sprint(g.r.Intn(80) + 1)
+}
+
 func (g *queryGen) literal(k genKind) string {
 	switch k {
+	case kindBlob:
+		return g.blob()
 	case kindText:
 		return g.text()
 	case kindTime:
@@ -206,10 +304,14 @@ func (g *queryGen) predicate(depth int) string {
 			return c.expr + " IN (" + g.text() + ", " + g.text() + ")"
 		}
 		// id IN (…) routes to the shards of the listed ids.
-		return g.f.vindex + " IN (" + g.number(kindInt) + ", " + fmt.Sprint(g.r.Intn(80)+1) + ", " + fmt.Sprint(g.r.Intn(80)+1) + ")"
+		first := g.vindexValue()
+		if g.f.vindexKind == kindInt {
+			first = g.number(kindInt)
+		}
+		return g.f.vindex + " IN (" + first + ", " + g.vindexValue() + ", " + g.vindexValue() + ")"
 	default:
 		// A point condition: the statement goes to one shard whole.
-		return g.f.vindex + " = " + fmt.Sprint(g.r.Intn(80)+1)
+		return g.f.vindex + " = " + g.vindexValue()
 	}
 }
 
@@ -290,10 +392,13 @@ func (g *queryGen) rowQuery() genQuery {
 	} else {
 		for i := 0; i < n; i++ {
 			e, _ := g.rowExpr()
-			if g.chance(0.3) {
-				e += fmt.Sprintf(" AS c%d", i)
-			}
 			items = append(items, e)
+		}
+		taken := g.outputNames(items)
+		for i := range items {
+			if g.chance(0.3) {
+				items[i] += " AS " + g.alias(i, "c", taken, true)
+			}
 		}
 	}
 	sb.WriteString("SELECT " + strings.Join(items, ", ") + " FROM " + g.f.from)
@@ -359,8 +464,18 @@ func (g *queryGen) distinctQuery() genQuery {
 	return q
 }
 
-// aggregate returns an aggregate call and the kind of its value.
+// aggregate returns an aggregate call and the kind of its value, written
+// in capitals or, sometimes, in lower case (the merge must know count(*)
+// as COUNT(*)).
 func (g *queryGen) aggregate(distinctArg *string) (string, genKind) {
+	a, kind := g.aggregateCall(distinctArg)
+	if g.chance(0.25) {
+		a = strings.ToLower(a)
+	}
+	return a, kind
+}
+
+func (g *queryGen) aggregateCall(distinctArg *string) (string, genKind) {
 	switch g.pickWeighted(3, 2, 3, 2, 2, 2, 1, 1) {
 	case 0:
 		return "COUNT(*)", kindInt
@@ -369,10 +484,11 @@ func (g *queryGen) aggregate(distinctArg *string) (string, genKind) {
 	case 2:
 		return "SUM(" + g.aggArg() + ")", kindDecimal
 	case 3:
-		c := g.column(nil)
+		// PostgreSQL has no MIN or MAX of bytea.
+		c := g.column(notBlob)
 		return "MIN(" + c.expr + ")", c.kind
 	case 4:
-		c := g.column(nil)
+		c := g.column(notBlob)
 		return "MAX(" + c.expr + ")", c.kind
 	case 5:
 		return "AVG(" + g.aggArg() + ")", kindDecimal
@@ -435,7 +551,7 @@ func (g *queryGen) aggExpr(distinctArg *string) string {
 	if !bKind.numeric() {
 		b = "COUNT(*)"
 	}
-	n := 8
+	n := 10
 	if g.distinct {
 		// No integer defaults for sums that may be float or numeric (see
 		// rowExpr).
@@ -456,6 +572,11 @@ func (g *queryGen) aggExpr(distinctArg *string) string {
 		return "CASE WHEN " + a + " > " + g.number(kindInt) + " THEN 'big' ELSE 'small' END"
 	case 6:
 		return "IFNULL(" + a + ", -1) + 1"
+	case 7:
+		// A literal before the aggregate.
+		return g.number(kindInt) + " + " + a
+	case 8:
+		return "1+" + a + "*2"
 	default:
 		if strings.HasPrefix(a, "COUNT(") {
 			return a + " % 3"
@@ -485,6 +606,10 @@ func (g *queryGen) having(keys []string, distinctArg *string) string {
 		a, kind := g.aggregate(distinctArg)
 		ops := []string{"=", "<>", "<", ">", ">="}
 		switch {
+		case kind.numeric() && g.chance(0.2):
+			parts = append(parts, "1 + "+a+" "+ops[g.r.Intn(len(ops))]+" "+g.number(kindInt))
+		case kind == kindBlob:
+			parts = append(parts, a+" IS NOT NULL")
 		case kind.numeric():
 			parts = append(parts, a+" "+ops[g.r.Intn(len(ops))]+" "+g.number(kindInt))
 		case kind == kindTime:
@@ -525,6 +650,55 @@ func (g *queryGen) groupKey() string {
 		return c.expr + " % 3"
 	}
 	return c.expr
+}
+
+// unqualified is a column's name without its table.
+func unqualified(expr string) string {
+	if _, name, ok := strings.Cut(expr, "."); ok {
+		return name
+	}
+	return expr
+}
+
+// outputNames returns the names a select list's bare columns have, and
+// the names of the FROM's unique key and vindex columns: an alias
+// spelling one of them would make ORDER BY ambiguous or change what a
+// total order sorts by.
+func (g *queryGen) outputNames(items []string) map[string]bool {
+	taken := map[string]bool{unqualified(g.f.vindex): true}
+	for _, u := range g.f.unique {
+		taken[unqualified(u)] = true
+	}
+	for _, it := range items {
+		for _, c := range g.f.cols {
+			if c.expr == it {
+				taken[unqualified(it)] = true
+			}
+		}
+	}
+	return taken
+}
+
+// alias names select item i: prefix and its position, or sometimes the
+// name of another column of the FROM tables, which GROUP BY, HAVING and
+// ORDER BY must then resolve as the backend does.
+func (g *queryGen) alias(i int, prefix string, taken map[string]bool, collide bool) string {
+	if collide && g.chance(0.4) {
+		var free []string
+		for _, c := range g.f.cols {
+			if n := unqualified(c.expr); !taken[n] {
+				free = append(free, n)
+			}
+		}
+		if len(free) > 0 {
+			n := free[g.r.Intn(len(free))]
+			taken[n] = true
+			return n
+		}
+	}
+	n := fmt.Sprintf("%s%d", prefix, i)
+	taken[n] = true
+	return n
 }
 
 // genItem is a select item with the arguments its text holds.
@@ -581,18 +755,24 @@ func (g *queryGen) groupQuery() genQuery {
 			items = append(items, g.item(func() string { return g.keyExpr(k) }))
 		}
 	}
+	// The PostgreSQL renderer writes an aggregate alias's expression for
+	// its name in HAVING, even inside an aggregate there (MAX(price) with
+	// price an alias is MAX(COUNT(*)), which PostgreSQL refuses): aliases
+	// spell columns only without HAVING.
+	withHaving := g.chance(0.3)
+	taken := g.outputNames(keys)
 	for i := 1 + g.r.Intn(3); i > 0; i-- {
 		it := g.item(func() string {
 			if g.chance(0.05) {
 				a, _ := g.aggregate(&distinctArg)
-				if strings.HasPrefix(a, "COUNT") || strings.HasPrefix(a, "SUM") {
+				if u := strings.ToUpper(a); strings.HasPrefix(u, "COUNT") || strings.HasPrefix(u, "SUM") {
 					return a + " > " + g.number(kindInt)
 				}
 			}
 			return g.aggExpr(&distinctArg)
 		})
 		if g.chance(0.3) {
-			it.alias = fmt.Sprintf("a%d", i)
+			it.alias = g.alias(i, "a", taken, !withHaving)
 		}
 		items = append(items, it)
 	}
@@ -627,7 +807,7 @@ func (g *queryGen) groupQuery() genQuery {
 	if len(keys) > 0 {
 		sb.WriteString(" GROUP BY " + strings.Join(keys, ", "))
 	}
-	if g.chance(0.3) {
+	if withHaving {
 		h := g.having(keys, &distinctArg)
 		for _, it := range items {
 			if it.alias != "" && g.chance(0.3) && !strings.Contains(it.text, "?") && !strings.Contains(it.text, "'") {
@@ -661,7 +841,13 @@ func (g *queryGen) groupQuery() genQuery {
 		if g.chance(0.4) {
 			// An aggregate or an expression first: the merge sorts
 			// after grouping.
-			switch g.r.Intn(4) {
+			switch g.r.Intn(5) {
+			case 4:
+				a, kind := g.aggregate(&distinctArg)
+				if kind.numeric() {
+					a = "1 + " + a
+				}
+				terms = append(terms, a+direction(g.r))
 			case 0:
 				a, _ := g.aggregate(&distinctArg)
 				terms = append(terms, a+direction(g.r))
@@ -711,6 +897,120 @@ func (g *queryGen) vindexGroupQuery() genQuery {
 			terms = append(terms, fmt.Sprint(2+g.r.Intn(len(items)-1))+direction(g.r))
 		}
 		terms = append(terms, g.f.vindex+direction(g.r))
+		sb.WriteString(" ORDER BY " + strings.Join(terms, ", "))
+		g.limit(&q, &sb)
+	}
+	q.sql, q.args = sb.String(), g.args
+	return q
+}
+
+// tablelessQuery is a SELECT without tables over subqueries: each
+// subquery runs over the shards it needs, or the statement goes whole to
+// the one shard that has its rows.
+func (g *queryGen) tablelessQuery() genQuery {
+	q := genQuery{ordered: true} // one row, or none
+	froms := genFroms()
+	sub := func() string {
+		g.f = froms[g.r.Intn(len(froms))]
+		switch g.r.Intn(4) {
+		case 0:
+			return "(SELECT COUNT(*) FROM " + g.f.from + g.where() + ")"
+		case 1:
+			var da string
+			a, _ := g.aggregate(&da)
+			return "(SELECT " + a + " FROM " + g.f.from + g.where() + ")"
+		case 2:
+			if len(g.f.unique) == 1 {
+				// A point: one row or none, on one shard.
+				c := g.column(nil)
+				return "(SELECT " + c.expr + " FROM " + g.f.from + " WHERE " + g.f.vindex + " = " + g.vindexValue() + ")"
+			}
+		}
+		return "(SELECT SUM(" + g.aggArg() + ") FROM " + g.f.from + g.where() + ")"
+	}
+	exists := func() string {
+		g.f = froms[g.r.Intn(len(froms))]
+		return "EXISTS (SELECT 1 FROM " + g.f.from + " WHERE " + g.predicate(0) + ")"
+	}
+	var sql string
+	switch g.r.Intn(7) {
+	case 0:
+		sql = "SELECT " + sub()
+	case 1:
+		sql = "SELECT " + exists()
+	case 2:
+		g.f = froms[g.r.Intn(len(froms))]
+		sql = "SELECT (SELECT COUNT(*) FROM " + g.f.from + ") + (SELECT SUM(" + g.aggArg() + ") FROM " + g.f.from + g.where() + ") AS n"
+	case 3:
+		not := ""
+		if g.chance(0.4) {
+			not = "NOT "
+		}
+		sql = "SELECT 1 FROM dual WHERE " + not + exists()
+	case 4:
+		sql = "SELECT COALESCE((SELECT MAX(qty) FROM items" + g.whereOn(froms[0]) + "), -1), " + exists() + " AS e"
+	case 5:
+		sql = "SELECT CASE WHEN (SELECT COUNT(*) FROM " + g.f.from + g.where() + ") > " + g.number(kindInt) + " THEN 'many' ELSE 'few' END"
+	default:
+		sql = "SELECT NOT " + exists() + ", " + sub()
+	}
+	q.sql, q.args = sql, g.args
+	return q
+}
+
+// whereOn is where over another FROM.
+func (g *queryGen) whereOn(f genFrom) string {
+	g.f = f
+	return g.where()
+}
+
+// unionQuery is a UNION [ALL|DISTINCT] of SELECTs of columns of one kind
+// per position, from any tables: sent whole when one shard has every
+// SELECT's rows, else a union of the SELECTs.
+func (g *queryGen) unionQuery() genQuery {
+	var q genQuery
+	froms := append(genFroms(), genFrom{from: "kinds k", cols: []genColumn{{"k.code", kindText}, {"k.label", kindText}}, unique: []string{"k.code"}, vindex: "k.code", vindexKind: kindText})
+	kinds := []genKind{kindText}
+	if g.chance(0.5) {
+		kinds[0] = kindInt
+	}
+	if g.chance(0.4) {
+		kinds = append(kinds, []genKind{kindText, kindInt}[g.r.Intn(2)])
+	}
+	var sides []string
+	for n := 2 + g.r.Intn(2); len(sides) < n; {
+		g.f = froms[g.r.Intn(len(froms))]
+		var cols []string
+		for _, k := range kinds {
+			var cs []string
+			for _, c := range g.f.cols {
+				if c.kind == k {
+					cs = append(cs, c.expr)
+				}
+			}
+			if len(cs) == 0 {
+				break
+			}
+			cols = append(cols, cs[g.r.Intn(len(cs))])
+		}
+		if len(cols) != len(kinds) {
+			continue
+		}
+		side := "SELECT " + strings.Join(cols, ", ") + " FROM " + g.f.from + g.where()
+		if len(sides) > 0 {
+			side = []string{" UNION ", " UNION ALL ", " UNION DISTINCT ", " UNION ALL "}[g.r.Intn(4)] + side
+		}
+		sides = append(sides, side)
+	}
+	var sb strings.Builder
+	sb.WriteString(strings.Join(sides, ""))
+	if g.chance(0.6) {
+		// Every column: rows equal on all of them are the same row.
+		q.ordered = true
+		var terms []string
+		for _, i := range g.r.Perm(len(kinds)) {
+			terms = append(terms, fmt.Sprint(i+1)+direction(g.r))
+		}
 		sb.WriteString(" ORDER BY " + strings.Join(terms, ", "))
 		g.limit(&q, &sb)
 	}

@@ -125,6 +125,11 @@ func (a *analysis) tableExpr(sc *scope, te sqlparser.TableExpr, inner bool) erro
 	case *sqlparser.AliasedTableExpr:
 		switch expr := te.Expr.(type) {
 		case sqlparser.TableName:
+			if isDualName(expr) && te.As.IsEmpty() {
+				// MySQL's one-row table of a SELECT without tables: the
+				// renderer drops it, and it is on every shard.
+				return nil
+			}
 			_, err := a.addTable(sc, expr, te.As.String())
 			return err
 		case *sqlparser.Subquery:
@@ -427,4 +432,62 @@ func (a *analysis) linkColumns(ra *tableRef, ca *sqlparser.ColName, rb *tableRef
 	}
 	a.union(ra.idx, rb.idx)
 	return true
+}
+
+// isDualName reports MySQL's dual.
+func isDualName(tn sqlparser.TableName) bool {
+	return tn.Qualifier.IsEmpty() && strings.EqualFold(tn.Name.String(), "dual")
+}
+
+// anchored reports whether every row of a FROM item holds a row of one of
+// the given tables that is not NULL-extended: each such row then lives on
+// one shard only, and a statement scattered over the shards produces it
+// once. A reference table's rows are on every shard, and the preserved
+// side of an outer join keeps its rows on the shards where the other side
+// has no match: rows anchored by neither repeat on every shard.
+func (a *analysis) anchored(te sqlparser.TableExpr, group map[*tableRef]bool, sc *scope) bool {
+	switch te := te.(type) {
+	case *sqlparser.AliasedTableExpr:
+		switch expr := te.Expr.(type) {
+		case sqlparser.TableName:
+			alias := te.As.String()
+			if alias == "" {
+				alias = expr.Name.String()
+			}
+			for _, r := range sc.tables {
+				if r.alias == strings.ToLower(alias) {
+					return group[r]
+				}
+			}
+			return false
+		case *sqlparser.Subquery:
+			inner, ok := expr.Select.(*sqlparser.Select)
+			if !ok {
+				return false
+			}
+			isc := a.bySelect[inner]
+			return isc != nil && a.anchoredFrom(inner.From, group, isc)
+		}
+	case *sqlparser.ParenTableExpr:
+		return a.anchoredFrom(te.Exprs, group, sc)
+	case *sqlparser.JoinTableExpr:
+		switch te.Join {
+		case sqlparser.LeftJoinStr, sqlparser.NaturalLeftJoinStr:
+			return a.anchored(te.LeftExpr, group, sc)
+		case sqlparser.RightJoinStr, sqlparser.NaturalRightJoinStr:
+			return a.anchored(te.RightExpr, group, sc)
+		}
+		return a.anchored(te.LeftExpr, group, sc) || a.anchored(te.RightExpr, group, sc)
+	}
+	return false
+}
+
+// anchoredFrom is anchored for a FROM list (an inner join of its items).
+func (a *analysis) anchoredFrom(from sqlparser.TableExprs, group map[*tableRef]bool, sc *scope) bool {
+	for _, te := range from {
+		if a.anchored(te, group, sc) {
+			return true
+		}
+	}
+	return false
 }

@@ -140,6 +140,11 @@ func (p *Planner) planDML(tn sqlparser.TableName, alias string, where *sqlparser
 	if len(same) > 0 {
 		return nil, nil, nil, unsupportedf("UPDATE or DELETE whose subqueries read other shards' tables (%s)", a.tableList())
 	}
+	if gs := a.groups(); len(gs) > 0 && ref.table.Keyspace.Sharded && !ref.table.IsSharded() && ref.table.Pinned == nil {
+		// A reference table's write runs on every shard: each copy would
+		// be changed by that shard's rows of the subqueries' tables.
+		return nil, nil, nil, unsupportedf("UPDATE or DELETE of reference table %s whose subqueries read sharded tables (%s): each shard's copy would change by its own rows of them", ref.table, groupNames(gs[0]))
+	}
 	return &dmlPlan{p: p, table: ref.table, routing: r, nargs: nargs}, a, sc, nil
 }
 

@@ -18,6 +18,9 @@ type Planner struct {
 	cache   *planCache
 	seqs    *sequences
 	scratch func() (*shard.Backend, error)
+	// maxMemoryRows bounds the rows an operator holds (see
+	// WithMaxMemoryRows).
+	maxMemoryRows int64
 }
 
 // Option configures a Planner.
@@ -47,6 +50,29 @@ func NewPlanner(vs *vschema.VSchema, topo *shard.Topology, cacheSize int, opts .
 
 // DefaultPlanCacheSize is the plan cache's size when none is configured.
 const DefaultPlanCacheSize = 1000
+
+// DefaultMaxMemoryRows bounds the rows an operator holds when none is
+// configured (VTGate's max_memory_rows).
+const DefaultMaxMemoryRows = 300000
+
+// WithMaxMemoryRows bounds the rows an operator of a plan may hold in
+// memory (0 means DefaultMaxMemoryRows): a sort the shards cannot do, the
+// deduplication of a UNION across shards.
+func WithMaxMemoryRows(n int) Option {
+	return func(p *Planner) {
+		if n > 0 {
+			p.maxMemoryRows = int64(n)
+		}
+	}
+}
+
+// memoryRows returns the bound on rows an operator holds.
+func (p *Planner) memoryRows() int64 {
+	if p.maxMemoryRows <= 0 {
+		return DefaultMaxMemoryRows
+	}
+	return p.maxMemoryRows
+}
 
 // VSchema returns the planner's VSchema.
 func (p *Planner) VSchema() *vschema.VSchema { return p.vs }
@@ -92,6 +118,9 @@ func (p *Planner) build(sql string, s *Session) (Plan, error) {
 	}
 	stmt, err := Parse(text)
 	if err != nil {
+		if uerr := unsupportedSyntax(text); uerr != nil {
+			return nil, uerr
+		}
 		return nil, err
 	}
 	pl, err := p.buildStatement(text, stmt, s)

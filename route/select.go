@@ -189,8 +189,22 @@ var engines = map[dialect.Dialect]eval.Engine{
 
 // planSelect plans a SELECT (or UNION) over tables.
 func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
+	if ps, ok := sel.(*sqlparser.ParenSelect); ok {
+		return p.planSelect(ps.Select, s, nargs)
+	}
 	if isTableless(sel) {
 		return p.planTableless(sel, s, nargs)
+	}
+	u, union := sel.(*sqlparser.Union)
+	var sides *sqlparser.Union
+	if union {
+		// The sides are planned on a copy: routing the union as one
+		// statement rewrites its conditions.
+		c, err := cloneSelect(u)
+		if err != nil {
+			return nil, err
+		}
+		sides = c.(*sqlparser.Union)
 	}
 	a := newAnalysis(p, s)
 	top, err := a.selectScope(sel, nil, true)
@@ -198,23 +212,43 @@ func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs in
 		return nil, err
 	}
 	r, same, err := a.route(top)
-	if _, union := sel.(*sqlparser.Union); union && (err != nil || !r.single() || len(same) > 0) {
-		return nil, unsupportedf("UNION over several shards: run each SELECT on its own, or pin the statement to one shard")
+	if union && (err != nil || !r.single() || len(same) > 0) {
+		eng := p.engineOfKeyspace(p.defaultKeyspace(s))
+		if len(a.tables) > 0 {
+			eng = p.engineOfKeyspace(a.tables[0].table.Keyspace)
+		}
+		if x, y := p.mixedBackends(a.tables); x != nil && (u.OrderBy != nil || unionDistinct(u)) {
+			return nil, unsupportedf("UNION over %s and %s, whose backends order and compare values by different rules: query each backend's shards apart", x, y)
+		}
+		var whole *selectPlan
+		if err == nil && r.single() {
+			stripQualifiers(sel, r.keyspace)
+			nameColumns(sel)
+			whole = &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs, stmt: newShardStmt(sel), impossible: newShardStmt(sel)}
+		}
+		return p.planUnion(sides, s, nargs, whole, eng)
 	}
 	if err != nil {
 		return nil, err
 	}
 	stripQualifiers(sel, r.keyspace)
-	nameColumns(sel)
+	named := nameColumns(sel)
 	sp := &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs}
 	if !r.single() {
+		if err := a.checkAnchored(sel, top); err != nil {
+			return nil, err
+		}
 		if err := a.checkPushdown(top); err != nil {
 			return nil, err
 		}
 		if hasGroupConcat(sel) {
 			return nil, unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
 		}
-		m, shardSel, err := planMerge(a, sel)
+		in := mergeInput{a: a, named: named, eng: p.engineOfKeyspace(r.keyspace), maxRows: p.memoryRows()}
+		if s, ok := sel.(*sqlparser.Select); ok {
+			in.probe = p.columnProbe(r.keyspace, s, nargs)
+		}
+		m, shardSel, err := planMerge(in, sel)
 		if err != nil {
 			return nil, err
 		}
@@ -256,11 +290,68 @@ func (a *analysis) route(top *scope) (*routing, []*routing, error) {
 	}
 	for i, r := range routings {
 		if !r.single() {
+			if sub := a.subqueryGroup(groups); sub > 0 {
+				return nil, nil, unsupportedf("subquery over %s on other shards than the rows of %s: it is not correlated with them on their primary vindex column, and no condition pins both to one shard",
+					groupNames(groups[sub]), groupNames(groups[0]))
+			}
 			return nil, nil, unsupportedf("cross-shard join: %s and %s are not joined on their primary vindex columns, and no condition pins them to one shard",
 				groupNames(groups[0]), groupNames(groups[max(i, 1)]))
 		}
 	}
 	return routings[0], routings[1:], nil
+}
+
+// checkAnchored refuses a statement sent to several shards whose rows
+// would not each come from one shard: when the routed tables are only in
+// subqueries or on the nullable side of an outer join, every shard
+// returns the other tables' rows (see anchored).
+func (a *analysis) checkAnchored(sel sqlparser.SelectStatement, top *scope) error {
+	s, ok := sel.(*sqlparser.Select)
+	if !ok {
+		return nil
+	}
+	groups := a.groups()
+	if len(groups) == 0 {
+		return nil
+	}
+	group := map[*tableRef]bool{}
+	for _, r := range groups[0] {
+		group[r] = true
+	}
+	if a.anchoredFrom(s.From, group, top) {
+		return nil
+	}
+	var outer []string
+	for _, r := range top.tables {
+		if !group[r] && !slices.Contains(outer, r.table.Name) {
+			outer = append(outer, r.table.Name)
+		}
+	}
+	if len(outer) == 0 {
+		return unsupportedf("subquery over several shards (%s) in a statement without sharded rows of its own: run the subquery on its own", groupNames(groups[0]))
+	}
+	return unsupportedf("the rows of %s would repeat on every shard: the sharded tables (%s) are only in subqueries or on the nullable side of an outer join", strings.Join(outer, ", "), groupNames(groups[0]))
+}
+
+// subqueryGroup returns the index of a group whose tables are all in
+// subqueries (not in the statement's FROM or its derived tables), 0 when
+// none is.
+func (a *analysis) subqueryGroup(groups [][]*tableRef) int {
+	for i, g := range groups {
+		if i == 0 {
+			continue
+		}
+		inSub := true
+		for _, r := range g {
+			if r.scope.routes || r.scope == a.top {
+				inSub = false
+			}
+		}
+		if inSub {
+			return i
+		}
+	}
+	return 0
 }
 
 // groups returns the sharded and pinned tables, grouped by co-location;
@@ -466,13 +557,15 @@ func hasAggregate(exprs sqlparser.SelectExprs) bool {
 // its text as an alias, so a column's name is the same on every backend
 // (SQLite names count(*) "count(*)", PostgreSQL "count") and whether or
 // not the merge rewrites the item.
-func nameColumns(sel sqlparser.SelectStatement) {
+// It returns the items it named.
+func nameColumns(sel sqlparser.SelectStatement) map[*sqlparser.AliasedExpr]bool {
+	named := map[*sqlparser.AliasedExpr]bool{}
 	s, ok := sel.(*sqlparser.Select)
 	if !ok {
 		if u, ok := sel.(*sqlparser.Union); ok {
-			nameColumns(u.Left)
+			return nameColumns(u.Left)
 		}
-		return
+		return named
 	}
 	for _, se := range s.SelectExprs {
 		ae, ok := se.(*sqlparser.AliasedExpr)
@@ -483,8 +576,25 @@ func nameColumns(sel sqlparser.SelectStatement) {
 			continue
 		}
 		ae.As = sqlparser.NewColIdent(argPattern.ReplaceAllString(sqlparser.String(ae.Expr), "?"))
+		named[ae] = true
 	}
+	return named
 }
 
 // argPattern matches the parser's names for ? placeholders.
 var argPattern = regexp.MustCompile(`:v[0-9]+`)
+
+// cloneSelect returns a copy of a statement that shares no node with it,
+// by printing and parsing it again (placeholders print as :v1…, which
+// parse back as the same bind variables).
+func cloneSelect(sel sqlparser.SelectStatement) (sqlparser.SelectStatement, error) {
+	stmt, err := Parse(sqlparser.String(sel))
+	if err != nil {
+		return nil, err
+	}
+	c, ok := stmt.(sqlparser.SelectStatement)
+	if !ok {
+		return nil, planErrorf("copy of %s is not a SELECT", sqlparser.String(sel))
+	}
+	return c, nil
+}

@@ -18,6 +18,11 @@ type localValue func(vc Cursor, args []any) (any, error)
 // of the default keyspace.
 func (p *Planner) planTableless(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
 	st := sel.(*sqlparser.Select)
+	if hasSubquery(st) {
+		if pl, ok, err := p.planTablelessSubqueries(st, s, nargs); ok || err != nil {
+			return pl, err
+		}
+	}
 	var names []string
 	var values []localValue
 	local := st.Where == nil && st.Having == nil && len(st.GroupBy) == 0 && st.Limit == nil && len(st.OrderBy) == 0

@@ -1,6 +1,7 @@
 package route
 
 import (
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -99,20 +100,12 @@ func literalValue(v *sqlparser.SQLVal) (any, error) {
 			return nil, err
 		}
 		return f, nil
-	case sqlparser.HexNum:
-		u, err := strconv.ParseUint(strings.TrimPrefix(strings.ToLower(s), "0x"), 16, 64)
-		if err != nil {
-			return nil, err
-		}
-		return u, nil
-	case sqlparser.HexVal:
-		return v.HexDecode()
-	case sqlparser.BitVal:
-		u, err := strconv.ParseUint(s, 2, 64)
-		if err != nil {
-			return nil, err
-		}
-		return u, nil
+	case sqlparser.HexNum, sqlparser.HexVal, sqlparser.BitVal:
+		// MySQL's 0x04, X'04' and b'100' are binary strings, and the
+		// renderer sends them to the shards as blobs (bytea): a vindex
+		// maps them, and the router compares them, as those bytes, so
+		// that a row is looked for where the backend finds it.
+		return binaryLiteral(v)
 	}
 	return nil, fmt.Errorf("not a literal")
 }
@@ -142,4 +135,33 @@ func sameValue(a, b any) (equal, known bool) {
 		}
 	}
 	return false, false
+}
+
+// binaryLiteral returns the bytes of a hexadecimal or bit literal.
+func binaryLiteral(v *sqlparser.SQLVal) ([]byte, error) {
+	s := string(v.Val)
+	switch v.Type {
+	case sqlparser.HexVal:
+		return v.HexDecode()
+	case sqlparser.HexNum:
+		s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
+		if len(s)%2 == 1 {
+			s = "0" + s
+		}
+		return hex.DecodeString(s)
+	}
+	for len(s)%8 != 0 {
+		s = "0" + s
+	}
+	out := make([]byte, len(s)/8)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '1':
+			out[i/8] |= 1 << (7 - uint(i%8))
+		case '0':
+		default:
+			return nil, fmt.Errorf("malformed bit literal %q", v.Val)
+		}
+	}
+	return out, nil
 }

@@ -1,0 +1,26 @@
+package route
+
+import "regexp"
+
+// unparsedForms are SQL forms the pinned parser does not read, which a
+// syntax error would misname: they are valid SQL that vitessdo cannot
+// run, so they are reported as unsupported, saying why.
+var unparsedForms = []struct {
+	re  *regexp.Regexp
+	why string
+}{
+	{regexp.MustCompile(`(?is)^\s*(/\*.*?\*/\s*)*with\b`), "WITH (common table expressions): the SQL parser does not read them; write the subquery in FROM instead"},
+	{regexp.MustCompile(`(?is)\)\s*over\s*(\(|[a-z_][a-z0-9_]*\s*($|[),]))`), "window functions (… OVER …): the SQL parser does not read them"},
+	{regexp.MustCompile(`(?is)\bwindow\s+[a-z_][a-z0-9_]*\s+as\s*\(`), "window functions (WINDOW … AS): the SQL parser does not read them"},
+}
+
+// unsupportedSyntax returns an UnsupportedError for SQL the parser
+// rejected because it cannot read the form, or nil.
+func unsupportedSyntax(sql string) error {
+	for _, f := range unparsedForms {
+		if f.re.MatchString(sql) {
+			return unsupportedf("%s", f.why)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,36 @@
+package route
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
+)
+
+// Valid SQL the parser cannot read is unsupported, saying why, not a
+// syntax error; real syntax errors stay syntax errors.
+func TestUnparsedFormsAreUnsupported(t *testing.T) {
+	p := newTestPlanner(t, dialect.SQLite)
+	for _, tt := range []struct{ sql, want string }{
+		{"WITH x AS (SELECT 1) SELECT * FROM x", "WITH (common table expressions)"},
+		{"with recursive t(n) as (select 1 union all select n+1 from t where n < 3) select * from t", "WITH"},
+		{"/* c */ WITH x AS (SELECT id FROM user) SELECT * FROM x", "WITH"},
+		{"SELECT id, ROW_NUMBER() OVER (ORDER BY id) FROM user", "window functions"},
+		{"SELECT id, SUM(id) OVER w FROM user WINDOW w AS (PARTITION BY name)", "window functions"},
+		{"select rank() over(partition by name order by id) from user", "window functions"},
+	} {
+		_, err := p.Plan(tt.sql, &Session{})
+		var ue *UnsupportedError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "unsupported: "+tt.want) {
+			t.Errorf("%s: got %v, want unsupported: %s", tt.sql, err, tt.want)
+		}
+	}
+	for _, sql := range []string{"SELEC 1", "SELECT * FROM user WHERE", "SELECT 1 +"} {
+		_, err := p.Plan(sql, &Session{})
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("%s: got %v, want a syntax error", sql, err)
+		}
+	}
+}
