@@ -283,6 +283,11 @@ func (dp *ddlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, err
 	if err != nil {
 		return Result{}, err
 	}
+	if _, ok := dp.stmt.(*dialect.CreateTable); ok {
+		if err := dp.ensureRecords(ctx, shards); err != nil {
+			return Result{}, err
+		}
+	}
 	failed := map[int]error{}
 	for k := 0; ; k++ {
 		var round []ShardQuery
