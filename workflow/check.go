@@ -15,17 +15,17 @@ import (
 
 // The kinds of findings Check reports.
 const (
-	KindVSchema         = "vschema"          // the VSchema does not load
-	KindUnreachable     = "unreachable"      // a shard's backend does not answer
-	KindLayout          = "layout"           // shard records disagree with the VSchema (vitessdo.LayoutError)
-	KindMissingTable    = "missing_table"    // a VSchema table is missing on a shard
-	KindColumnDrift     = "column_drift"     // a column differs between the shards of a keyspace
-	KindMisplacedRow    = "misplaced_row"    // a row is not on the shard its primary vindex names
-	KindReferenceDrift  = "reference_drift"  // a reference table differs between shards
-	KindLookupMissing   = "lookup_missing"   // an owner row has no lookup row for its keyspace id
-	KindLookupDangling  = "lookup_dangling"  // a lookup row has no owner row
-	KindSequenceBehind  = "sequence_behind"  // a sequence's next_id is not above the ids given
-	KindNotChecked      = "not_checked"      // something Check cannot verify, a warning
+	KindVSchema         = "vschema"           // the VSchema does not load
+	KindUnreachable     = "unreachable"       // a shard's backend does not answer
+	KindLayout          = "layout"            // shard records disagree with the VSchema (vitessdo.LayoutError)
+	KindMissingTable    = "missing_table"     // a VSchema table is missing on a shard
+	KindColumnDrift     = "column_drift"      // a column differs between the shards of a keyspace
+	KindMisplacedRow    = "misplaced_row"     // a row is not on the shard its primary vindex names
+	KindReferenceDrift  = "reference_drift"   // a reference table differs between shards
+	KindLookupMissing   = "lookup_missing"    // an owner row has no lookup row for its keyspace id
+	KindLookupDangling  = "lookup_dangling"   // a lookup row has no owner row
+	KindSequenceBehind  = "sequence_behind"   // a sequence's next_id is not above the ids given
+	KindNotChecked      = "not_checked"       // something Check cannot verify, a warning
 	KindTooManyFindings = "too_many_findings" // findings left out of the report
 )
 
