@@ -1,21 +1,26 @@
-// Package workflow holds the operations that move, verify and explain the
-// data of a vitessdo database as a Go API, the operations Vitess calls
-// workflows; the vitessdo command (cmd/vitessdo) is a thin wrapper over
-// them.
+// Package workflow moves data into and between the shards of a vitessdo
+// keyspace, as Vitess's workflows do, for programs and for the vitessdo
+// command:
 //
-// Check verifies what the driver assumes about the shards: the VSchema is
-// valid and every shard reachable, the shard records agree with the
-// VSchema's layout, every table exists on every shard of its keyspace with
-// the same columns, every row sits on the shard its primary vindex names,
-// reference tables are the same on every shard, owned lookup vindexes
-// agree with their owner tables both ways, and every sequence is ahead of
-// the ids it gave. It reads the shards as streams, a batch of rows at a
-// time, and compares values as the backend returns them.
+//   - MoveTables copies the tables of an existing, unsharded database
+//     that vitessdo does not manage (sqlite:PATH or postgres://…) into a
+//     keyspace, each row routed as the driver routes an INSERT, and
+//     verifies every table against its source.
+//   - Reshard splits or merges the shards of a sharded keyspace: it copies
+//     the rows of the shards that change into new shard backends by
+//     keyspace id, verifies the copy (VDiff), and switches the VSchema
+//     file's "shards" atomically.
 //
-// Explain returns the driver's VEXPLAIN PLAN or VEXPLAIN QUERIES of a
-// statement.
+// Both take the driver's DSN. Neither leaves the data half-switched: an
+// interrupted MoveTables rolls back the table it was copying, and an
+// interrupted Reshard leaves the old layout in place and serving; a re-run
+// starts the interrupted work over.
 //
-// A workflow opens the shards whatever their layout (see
-// vitessdo.Config.SkipLayoutCheck): it is how a layout the driver refuses
-// is reported and repaired.
+// # Checksums
+//
+// Verification compares row counts and an order-independent checksum over
+// every column: the sum of a 64-bit hash of each row's values, each value
+// first brought to one canonical form per column kind (integers, numbers,
+// times, bytes and text), so that the same row read from SQLite and from
+// PostgreSQL hashes alike.
 package workflow
