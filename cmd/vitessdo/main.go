@@ -3,6 +3,8 @@
 //
 //	vitessdo check -dsn DSN [-keyspace KS] [-json]
 //	vitessdo explain -dsn DSN [-queries] [-json] 'SQL'
+//	vitessdo movetables -dsn DSN -source URL [-tables a,b,…] [-json]
+//	vitessdo reshard -dsn DSN -keyspace KS -to SHARDS [-backend TEMPLATE] [-cleanup] [-json]
 //
 // Every subcommand prints a human summary, or with -json a machine
 // summary, and exits 0 on success, 1 when it found problems or failed,
@@ -44,6 +46,8 @@ type command struct {
 var commands = []*command{
 	checkCommand,
 	explainCommand,
+	moveTablesCommand,
+	reshardCommand,
 }
 
 // env is where a subcommand writes.
