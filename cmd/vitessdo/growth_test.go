@@ -201,7 +201,9 @@ func TestGrowthThroughTheCommand(t *testing.T) {
 					Table  string
 					Source struct{ Rows int64 }
 				}
-				Sequences []struct{ NextID int64 `json:"next_id"` }
+				Sequences []struct {
+					NextID int64 `json:"next_id"`
+				}
 			}
 			if err := json.Unmarshal([]byte(out), &mt); err != nil {
 				t.Fatalf("movetables -json: %v\n%s", err, out)
