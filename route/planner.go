@@ -169,6 +169,11 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 	if s.Targeted() {
 		return p.planTargeted(stmt, s, nargs)
 	}
+	if sel, ok := stmt.(*sqlparser.Select); ok {
+		if pl, ok, err := p.planVindexTable(sel, s, nargs); ok || err != nil {
+			return pl, err
+		}
+	}
 	switch st := stmt.(type) {
 	case sqlparser.SelectStatement:
 		return p.planSelect(st, s, nargs)
