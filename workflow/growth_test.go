@@ -3,8 +3,11 @@ package workflow
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -129,6 +132,9 @@ func TestMoveTablesThenReshardKeepsAnswers(t *testing.T) {
 			g.sameAnswers(t, want)
 			g.checkPlacement(t)
 			g.checkClean(t)
+			if e.name == "sqlite" {
+				g.refusesHalfDone(t, two)
+			}
 
 			// The re-run completes.
 			opts.Progress, opts.afterBatch = nil, nil
@@ -141,6 +147,83 @@ func TestMoveTablesThenReshardKeepsAnswers(t *testing.T) {
 				t.Fatalf("Reshard 4->2: %+v", rr)
 			}
 			g.sameAnswers(t, want)
+			g.checkPlacement(t)
+			g.checkClean(t)
+		})
+	}
+}
+
+// refusesHalfDone opens the driver on a VSchema that lists the shards of
+// an unfinished reshard and expects a refusal that says so.
+func (g *growth) refusesHalfDone(t *testing.T, shards []string) {
+	t.Helper()
+	data, err := os.ReadFile(g.vschema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs map[string]map[string]map[string]any
+	if err := json.Unmarshal(data, &vs); err != nil {
+		t.Fatal(err)
+	}
+	vs["keyspaces"]["app"]["shards"] = shards
+	edited, err := json.Marshal(vs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(g.dir, "edited.vschema.json")
+	if err := os.WriteFile(path, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	db, err := sql.Open("vitessdo", "vschema="+url.QueryEscape(path)+"&dir="+url.QueryEscape(filepath.Join(g.dir, "data")))
+	if err == nil {
+		defer db.Close()
+		err = db.QueryRow("SELECT COUNT(*) FROM users").Scan(&n)
+	}
+	if err == nil || !strings.Contains(err.Error(), "reshard") {
+		t.Fatalf("the driver on the shards of a half-done reshard: %v (%d users), want a refusal naming the reshard", err, n)
+	}
+}
+
+func TestMoveTablesInterruptedThenRerunSkipsWhatItCopied(t *testing.T) {
+	for _, e := range engines(t) {
+		t.Run(e.name, func(t *testing.T) {
+			g := newGrowth(t, e)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var done []string
+			opts := MoveTablesOptions{Source: g.source, afterTable: func(table string) {
+				done = append(done, table)
+				if len(done) == 2 {
+					cancel()
+				}
+			}}
+			if _, err := MoveTables(ctx, g.cfg, opts); !errors.Is(err, context.Canceled) {
+				t.Fatalf("interrupted MoveTables: %v, want context.Canceled", err)
+			}
+			if len(done) != 2 {
+				t.Fatalf("tables committed before the interruption: %v", done)
+			}
+			opts.afterTable = nil
+			res, err := MoveTables(context.Background(), g.cfg, opts)
+			if err != nil {
+				t.Fatalf("MoveTables re-run: %v", err)
+			}
+			var skipped []string
+			for _, tc := range res.Tables {
+				if tc.Skipped {
+					skipped = append(skipped, tc.Table)
+				}
+				if tc.Source != tc.Target {
+					t.Errorf("table %s: source %s, shards %s", tc.Table, tc.Source, tc.Target)
+				}
+			}
+			if !slices.Equal(skipped, done) {
+				t.Errorf("re-run skipped %v, want the tables copied before: %v", skipped, done)
+			}
+			if len(res.Sequences) != 2 {
+				t.Errorf("sequences advanced: %+v", res.Sequences)
+			}
 			g.checkPlacement(t)
 			g.checkClean(t)
 		})

@@ -26,6 +26,10 @@ type MoveTablesOptions struct {
 	// Progress, when set, is called as rows are copied and verified,
 	// from one goroutine at a time.
 	Progress func(Progress)
+
+	// afterTable, when set, is called after each table is committed
+	// (tests interrupt the copy there).
+	afterTable func(table string)
 }
 
 // MoveTablesResult says what MoveTables copied and what the verification
@@ -44,8 +48,11 @@ type TableCopy struct {
 	Table    string `json:"table"`
 	Keyspace string `json:"keyspace"`
 	Created  bool   `json:"created"`
-	Source   Sum    `json:"source"`
-	Target   Sum    `json:"target"`
+	// Skipped reports a table whose shards already held exactly the
+	// source's rows (copied by an earlier, interrupted run).
+	Skipped bool `json:"skipped,omitempty"`
+	Source  Sum  `json:"source"`
+	Target  Sum  `json:"target"`
 	// Shards holds, for a reference table, what each shard holds.
 	Shards map[string]Sum `json:"shards,omitempty"`
 }
@@ -187,6 +194,8 @@ type moveTable struct {
 	maxID  int64
 	hasMax bool
 	copy   *TableCopy
+	// skip is set when the shards hold the source's rows already.
+	skip bool
 }
 
 func (m *mover) close() {
@@ -212,24 +221,43 @@ func (m *mover) shardsOf(ks *vschema.Keyspace) ([]*shardBackend, error) {
 }
 
 // prepare creates the tables missing on the shards, the lookup tables of
-// their owned vindexes included, and checks that the others are empty.
+// their owned vindexes included. A table that already holds rows is
+// skipped when they are exactly the source's (a run interrupted after it
+// copied the table), and refused otherwise.
 func (m *mover) prepare(ctx context.Context, tables []*vschema.Table) error {
 	for _, t := range tables {
 		info := m.cat[strings.ToLower(t.Name)]
 		cols, kinds := columnsOf(info)
 		mt := &moveTable{t: t, info: info, cols: cols, kinds: kinds, copy: &TableCopy{Table: t.Name, Keyspace: t.Keyspace.Name}}
-		created, err := m.ensureTable(ctx, t, createTableSQL(t.Name, info, t.Keyspace.Sharded))
+		created, rows, err := m.ensureTable(ctx, t, createTableSQL(t.Name, info, t.Keyspace.Sharded))
 		if err != nil {
 			return err
 		}
 		mt.copy.Created = created
+		if rows > 0 {
+			problems, err := m.compare(ctx, mt, mt.copy, startMeter(ctx, nil, "", 0))
+			if err != nil {
+				return err
+			}
+			if len(problems) > 0 {
+				return fmt.Errorf("vitessdo: movetables: table %s already holds %d rows on its shards, not the source's (%s): movetables copies into empty tables", t, rows, strings.Join(problems, "; "))
+			}
+			mt.skip, mt.copy.Skipped = true, true
+			if err := m.sourceMaxID(ctx, mt); err != nil {
+				return err
+			}
+		}
 		for _, cv := range t.Owned {
 			lt, ddl, err := m.lookupTableDDL(t, info, cv)
 			if err != nil {
 				return err
 			}
-			if _, err := m.ensureTable(ctx, lt, ddl); err != nil {
+			_, n, err := m.ensureTable(ctx, lt, ddl)
+			if err != nil {
 				return err
+			}
+			if n > 0 && !mt.skip {
+				return fmt.Errorf("vitessdo: movetables: lookup table %s of vindex %q already holds %d rows: movetables copies into empty tables", lt, cv.Name, n)
 			}
 		}
 		if mt.rows, err = countTable(ctx, m.src, t.Name); err != nil {
@@ -242,33 +270,32 @@ func (m *mover) prepare(ctx context.Context, tables []*vschema.Table) error {
 }
 
 // ensureTable creates a table through the driver when its keyspace's
-// first shard lacks it, and otherwise checks that no shard holds a row
-// of it. It reports whether it created the table.
-func (m *mover) ensureTable(ctx context.Context, t *vschema.Table, ddl string) (bool, error) {
+// first shard lacks it. It reports whether it created the table, and how
+// many rows the shards hold of it.
+func (m *mover) ensureTable(ctx context.Context, t *vschema.Table, ddl string) (bool, int64, error) {
 	shards, err := m.shardsOf(t.Keyspace)
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	cat, err := readCatalog(ctx, shards[0].backend)
 	if err != nil {
-		return false, fmt.Errorf("vitessdo: movetables: shard %s: %w", shards[0], err)
+		return false, 0, fmt.Errorf("vitessdo: movetables: shard %s: %w", shards[0], err)
 	}
 	if _, ok := cat[strings.ToLower(t.Name)]; !ok {
 		if _, err := m.db.ExecContext(ctx, qualifyDDL(t, ddl)); err != nil {
-			return false, fmt.Errorf("vitessdo: movetables: creating table %s: %w", t, err)
+			return false, 0, fmt.Errorf("vitessdo: movetables: creating table %s: %w", t, err)
 		}
-		return true, nil
+		return true, 0, nil
 	}
+	var total int64
 	for _, s := range shards {
 		n, err := countTable(ctx, s.backend, t.Name)
 		if err != nil {
-			return false, fmt.Errorf("vitessdo: movetables: shard %s: %w", s, err)
+			return false, 0, fmt.Errorf("vitessdo: movetables: shard %s: %w", s, err)
 		}
-		if n > 0 {
-			return false, fmt.Errorf("vitessdo: movetables: table %s already holds %d rows on shard %s: movetables copies into empty tables", t, n, s)
-		}
+		total += n
 	}
-	return false, nil
+	return false, total, nil
 }
 
 // qualifyDDL names the table's keyspace in its CREATE TABLE, for the
@@ -322,4 +349,32 @@ func (m *mover) lookupTableDDL(owner *vschema.Table, info shard.TableInfo, cv *v
 		cols[len(cols)-1].NotNull = true
 	}
 	return t, createTableSQL(t.Name, shard.TableInfo{Name: t.Name, Columns: cols, PrimaryKey: pk}, t.Keyspace.Sharded), nil
+}
+
+// sourceMaxID reads the largest auto-increment id of a source table, for
+// a table whose copy is skipped.
+func (m *mover) sourceMaxID(ctx context.Context, mt *moveTable) error {
+	ai := mt.t.AutoIncrement
+	if ai == nil {
+		return nil
+	}
+	for _, c := range mt.cols {
+		if !strings.EqualFold(c, ai.Column) {
+			continue
+		}
+		col, err := m.src.Dialect.QuoteIdent(c)
+		if err != nil {
+			return err
+		}
+		tbl, err := m.src.Dialect.QuoteIdent(mt.info.Name)
+		if err != nil {
+			return err
+		}
+		var max sql.NullInt64
+		if err := m.src.DB.QueryRowContext(ctx, "SELECT MAX("+col+") FROM "+tbl).Scan(&max); err != nil {
+			return fmt.Errorf("vitessdo: movetables: source: %w", err)
+		}
+		mt.maxID, mt.hasMax = max.Int64, max.Valid
+	}
+	return nil
 }

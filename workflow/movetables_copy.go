@@ -19,8 +19,15 @@ func (m *mover) copyAll(ctx context.Context) error {
 	defer meter.finish()
 	for _, mt := range m.tables {
 		meter.setTable(mt.t.Name)
+		if mt.skip {
+			meter.add(int(mt.rows))
+			continue
+		}
 		if err := m.copyTable(ctx, mt, meter); err != nil {
 			return fmt.Errorf("vitessdo: movetables: table %s: %w", mt.t, err)
+		}
+		if m.opts.afterTable != nil {
+			m.opts.afterTable(mt.t.Name)
 		}
 	}
 	return nil
@@ -267,62 +274,74 @@ func (m *mover) verify(ctx context.Context) error {
 	for i, mt := range m.tables {
 		meter.setTable(mt.t.Name)
 		tc := &m.res.Tables[i]
-		var srcSum Sum
-		err := sumTable(ctx, m.src, mt.t.Name, mt.cols, mt.kinds, func(_ []any, h uint64) error {
-			srcSum.add(h)
-			meter.add(1)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("vitessdo: movetables: verify: source: %w", err)
-		}
-		tc.Source = srcSum
-		shards, err := m.shardsOf(mt.t.Keyspace)
+		problems, err := m.compare(ctx, mt, tc, meter)
 		if err != nil {
 			return err
 		}
-		lower := make([]string, len(mt.cols))
-		for j, c := range mt.cols {
-			lower[j] = strings.ToLower(c)
-		}
-		reference := mt.t.Type == "reference" && mt.t.Keyspace.Sharded
-		sums := make([]Sum, len(shards))
-		g := newGroup(ctx)
-		for j, s := range shards {
-			g.run(func(ctx context.Context) error {
-				err := sumTable(ctx, s.backend, strings.ToLower(mt.t.Name), lower, mt.kinds, func(_ []any, h uint64) error {
-					sums[j].add(h)
-					if !reference || j == 0 {
-						meter.add(1)
-					}
-					return nil
-				})
-				if err != nil {
-					return fmt.Errorf("vitessdo: movetables: verify: shard %s: %w", s, err)
+		m.res.Problems = append(m.res.Problems, problems...)
+	}
+	return nil
+}
+
+// compare sums a table on the source and on its shards into tc and
+// returns the differences.
+func (m *mover) compare(ctx context.Context, mt *moveTable, tc *TableCopy, meter *meter) ([]string, error) {
+	var srcSum Sum
+	err := sumTable(ctx, m.src, mt.t.Name, mt.cols, mt.kinds, func(_ []any, h uint64) error {
+		srcSum.add(h)
+		meter.add(1)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("vitessdo: movetables: verify: source: %w", err)
+	}
+	tc.Source, tc.Target, tc.Shards = srcSum, Sum{}, nil
+	shards, err := m.shardsOf(mt.t.Keyspace)
+	if err != nil {
+		return nil, err
+	}
+	lower := make([]string, len(mt.cols))
+	for j, c := range mt.cols {
+		lower[j] = strings.ToLower(c)
+	}
+	reference := mt.t.Type == "reference" && mt.t.Keyspace.Sharded
+	sums := make([]Sum, len(shards))
+	g := newGroup(ctx)
+	for j, s := range shards {
+		g.run(func(ctx context.Context) error {
+			err := sumTable(ctx, s.backend, strings.ToLower(mt.t.Name), lower, mt.kinds, func(_ []any, h uint64) error {
+				sums[j].add(h)
+				if !reference || j == 0 {
+					meter.add(1)
 				}
 				return nil
 			})
-		}
-		if err := g.wait(); err != nil {
-			return err
-		}
-		if reference {
-			tc.Shards = map[string]Sum{}
-			tc.Target = sums[0]
-			for j, s := range shards {
-				tc.Shards[s.name] = sums[j]
-				if sums[j] != srcSum {
-					m.res.Problems = append(m.res.Problems, fmt.Sprintf("reference table %s: shard %s holds %s, the source %s", mt.t, s, sums[j], srcSum))
-				}
+			if err != nil {
+				return fmt.Errorf("vitessdo: movetables: verify: shard %s: %w", s, err)
 			}
-			continue
-		}
-		for _, s := range sums {
-			tc.Target.merge(s)
-		}
-		if tc.Target != srcSum {
-			m.res.Problems = append(m.res.Problems, fmt.Sprintf("table %s: the shards hold %s, the source %s", mt.t, tc.Target, srcSum))
-		}
+			return nil
+		})
 	}
-	return nil
+	if err := g.wait(); err != nil {
+		return nil, err
+	}
+	var problems []string
+	if reference {
+		tc.Shards = map[string]Sum{}
+		tc.Target = sums[0]
+		for j, s := range shards {
+			tc.Shards[s.name] = sums[j]
+			if sums[j] != srcSum {
+				problems = append(problems, fmt.Sprintf("reference table %s: shard %s holds %s, the source %s", mt.t, s, sums[j], srcSum))
+			}
+		}
+		return problems, nil
+	}
+	for _, s := range sums {
+		tc.Target.merge(s)
+	}
+	if tc.Target != srcSum {
+		problems = append(problems, fmt.Sprintf("table %s: the shards hold %s, the source %s", mt.t, tc.Target, srcSum))
+	}
+	return problems, nil
 }

@@ -79,6 +79,9 @@ func printMoveTables(w io.Writer, r *workflow.MoveTablesResult) {
 		if t.Created {
 			created = " (created)"
 		}
+		if t.Skipped {
+			created = " (already copied)"
+		}
 		fmt.Fprintf(w, "%-6s %s.%s%s: source %s; shards %s\n", status, t.Keyspace, t.Table, created, t.Source, t.Target)
 	}
 	for _, s := range r.Sequences {
