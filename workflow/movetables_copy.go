@@ -286,16 +286,6 @@ func (m *mover) verify(ctx context.Context) error {
 // compare sums a table on the source and on its shards into tc and
 // returns the differences.
 func (m *mover) compare(ctx context.Context, mt *moveTable, tc *TableCopy, meter *meter) ([]string, error) {
-	var srcSum Sum
-	err := sumTable(ctx, m.src, mt.t.Name, mt.cols, mt.kinds, func(_ []any, h uint64) error {
-		srcSum.add(h)
-		meter.add(1)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("vitessdo: movetables: verify: source: %w", err)
-	}
-	tc.Source, tc.Target, tc.Shards = srcSum, Sum{}, nil
 	shards, err := m.shardsOf(mt.t.Keyspace)
 	if err != nil {
 		return nil, err
@@ -305,8 +295,21 @@ func (m *mover) compare(ctx context.Context, mt *moveTable, tc *TableCopy, meter
 		lower[j] = strings.ToLower(c)
 	}
 	reference := mt.t.Type == "reference" && mt.t.Keyspace.Sharded
+	var srcSum Sum
 	sums := make([]Sum, len(shards))
+	// The source and the shards are read at once.
 	g := newGroup(ctx)
+	g.run(func(ctx context.Context) error {
+		err := sumTable(ctx, m.src, mt.t.Name, mt.cols, mt.kinds, func(_ []any, h uint64) error {
+			srcSum.add(h)
+			meter.add(1)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("vitessdo: movetables: verify: source: %w", err)
+		}
+		return nil
+	})
 	for j, s := range shards {
 		g.run(func(ctx context.Context) error {
 			err := sumTable(ctx, s.backend, strings.ToLower(mt.t.Name), lower, mt.kinds, func(_ []any, h uint64) error {
@@ -325,6 +328,7 @@ func (m *mover) compare(ctx context.Context, mt *moveTable, tc *TableCopy, meter
 	if err := g.wait(); err != nil {
 		return nil, err
 	}
+	tc.Source, tc.Target, tc.Shards = srcSum, Sum{}, nil
 	var problems []string
 	if reference {
 		tc.Shards = map[string]Sum{}
