@@ -434,7 +434,7 @@ func TestScatterSelectShardStatementsShowTheRewrite(t *testing.T) {
 		{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING SUM(qty) > 0",
 			want: "SELECT `grp`, count(*) AS `COUNT(*)`, sum(`qty`) AS `__vt_h0` FROM `items` GROUP BY `grp` ORDER BY 1 ASC"},
 		{query: "SELECT COUNT(DISTINCT kind), COUNT(*) FROM items",
-			want: "SELECT `kind` AS `COUNT(distinct kind)`, count(*) AS `COUNT(*)` FROM `items` GROUP BY `kind` ORDER BY 1 ASC"},
+			want: "SELECT `kind` AS `COUNT(DISTINCT kind)`, count(*) AS `COUNT(*)` FROM `items` GROUP BY `kind` ORDER BY 1 ASC"},
 		{query: "SELECT DISTINCT grp, kind FROM items",
 			want: "SELECT DISTINCT `grp`, `kind` FROM `items` ORDER BY 1 ASC, 2 ASC"},
 		{query: "SELECT id, COUNT(*) FROM items GROUP BY id HAVING COUNT(*) > 0 ORDER BY id LIMIT 2",

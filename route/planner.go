@@ -166,6 +166,7 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 			return p.planInformationSchema(sel, tables, nargs)
 		}
 	}
+	nameItemsByText(sql, stmt)
 	if s.Targeted() {
 		return p.planTargeted(stmt, s, nargs)
 	}

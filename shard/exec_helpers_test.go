@@ -17,6 +17,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/dot-do/vitessdo/internal/dialect"
+	_ "github.com/dot-do/vitessdo/shard/sqlite/mysqlfunc"
 )
 
 // The execution tests run rendered statements on real backends: SQLite

@@ -37,11 +37,6 @@ func init() {
 			r.write(r.pick("time('now')", "CAST(date_trunc('second', now() AT TIME ZONE 'UTC') AS time)"))
 		}
 	}
-	rename := func(sqlite, pg string) funcRule {
-		return func(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
-			r.call(r.pick(sqlite, pg), f.Distinct, args)
-		}
-	}
 	funcRules = map[string]funcRule{
 		"now": now, "current_timestamp": now, "localtime": now, "localtimestamp": now,
 		"sysdate": now, "utc_timestamp": now,
@@ -59,20 +54,26 @@ func init() {
 		"minute":         datePart("%M", "minute"),
 		"second":         datePart("%S", "second"),
 
-		"ifnull": rename("coalesce", "coalesce"),
-		"if":     ifRule,
-		"concat": concat,
+		"ifnull":   coalesceRule,
+		"coalesce": coalesceRule,
+		"if":       ifRule,
+		"concat":   concat,
 		"concat_ws": func(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
 			if r.argc(f, args, 2, -1) {
 				r.castArgs("concat_ws", args)
 			}
 		},
-		"length":           rename("octet_length", "octet_length"),
-		"octet_length":     rename("octet_length", "octet_length"),
-		"char_length":      rename("length", "char_length"),
-		"character_length": rename("length", "char_length"),
-		"lcase":            rename("lower", "lower"),
-		"ucase":            rename("upper", "upper"),
+		"length":           textFunc("octet_length", "octet_length", 0),
+		"octet_length":     textFunc("octet_length", "octet_length", 0),
+		"char_length":      textFunc("length", "char_length", 0),
+		"character_length": textFunc("length", "char_length", 0),
+		"lower":            textFunc("lower", "lower", 0),
+		"upper":            textFunc("upper", "upper", 0),
+		"lcase":            textFunc("lower", "lower", 0),
+		"ucase":            textFunc("upper", "upper", 0),
+		"replace":          textFunc("replace", "replace", 0, 1, 2),
+		"lpad":             padRule("mysql_lpad", "lpad"),
+		"rpad":             padRule("mysql_rpad", "rpad"),
 		"substr":           substrRule,
 		"substring":        substrRule,
 		"mid":              substrRule,
@@ -82,7 +83,10 @@ func init() {
 		"ltrim":            oneArg("ltrim"),
 		"rtrim":            oneArg("rtrim"),
 		"round":            roundRule,
-		"ceiling":          rename("ceil", "ceil"),
+		"truncate":         truncateRule,
+		"ceil":             toDouble("ceil"),
+		"ceiling":          toDouble("ceil"),
+		"floor":            toDouble("floor"),
 		"mod": func(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
 			if r.argc(f, args, 2, 2) {
 				r.modulo(args[0], args[1])
@@ -95,12 +99,21 @@ func init() {
 		"schema":         schemaName,
 		"rand":           randRule,
 		"log":            logRule,
-		"instr":          rename("instr", "strpos"),
-		"locate": func(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
+		"instr": func(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
 			if r.argc(f, args, 2, 2) {
-				r.call(r.pick("instr", "strpos"), false, []sqlparser.Expr{args[1], args[0]})
+				textFunc("instr", "strpos", 0, 1)(r, f, args)
 			}
 		},
+		"locate":        locateRule,
+		"date_format":   dateFormatRule,
+		"date_add":      dateAddRule(1),
+		"adddate":       dateAddRule(1),
+		"date_sub":      dateAddRule(-1),
+		"subdate":       dateAddRule(-1),
+		"datediff":      dateDiff,
+		"timestampdiff": timestampDiff,
+		"from_unixtime": fromUnixtime,
+		"last_day":      lastDay,
 		"json_extract": func(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
 			if r.argc(f, args, 2, 2) {
 				r.jsonExtract(args[0], args[1], false)
@@ -115,7 +128,7 @@ func init() {
 // to_char-style and positional functions differ).
 var conflicting = map[string]bool{
 	"format": true, "position": true, "insert": true, "char": true,
-	"truncate": true, "encode": true, "decode": true, "password": true,
+	"encode": true, "decode": true, "password": true,
 }
 
 func (r *renderer) pick(sqlite, pg string) string {
@@ -306,24 +319,8 @@ func oneArg(name string) funcRule {
 			r.unsupported(name + " with " + strconv.Itoa(len(args)) + " arguments")
 			return
 		}
-		r.call(name, false, args)
+		textFunc(name, name, 0)(r, f, args)
 	}
-}
-
-// roundRule: PostgreSQL rounds to a number of places only in numeric.
-func roundRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
-	if !r.argc(f, args, 1, 2) {
-		return
-	}
-	if r.d == SQLite || len(args) == 1 {
-		r.call("round", false, args)
-		return
-	}
-	r.write("round(CAST(")
-	r.value(args[0])
-	r.write(" AS numeric), ")
-	r.value(args[1])
-	r.write(")")
 }
 
 // extremum renders GREATEST/LEAST, NULL when any argument is NULL as in
@@ -439,4 +436,46 @@ func datePart(strftime, field string) funcRule {
 		r.value(args[0])
 		r.write(" AS timestamp))) AS integer)")
 	}
+}
+
+// coalesceRule renders COALESCE and IFNULL. With a string literal among
+// values of other types MySQL's result is a string (IFNULL(n, 'none') is
+// '7' or 'none'): every argument is then taken as text, where PostgreSQL
+// would refuse to mix the types and SQLite would keep each value's own.
+func coalesceRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
+	if !r.argc(f, args, 1, -1) {
+		return
+	}
+	literal, other := false, false
+	for _, a := range args {
+		switch v := a.(type) {
+		case *sqlparser.SQLVal:
+			if v.Type == sqlparser.StrVal {
+				literal = true
+			} else {
+				other = true
+			}
+		case *sqlparser.NullVal:
+		default:
+			other = true
+		}
+	}
+	if !literal || !other {
+		r.call("coalesce", false, args)
+		return
+	}
+	r.write("coalesce(")
+	for i, a := range args {
+		if i > 0 {
+			r.write(", ")
+		}
+		if v, ok := a.(*sqlparser.SQLVal); ok && v.Type == sqlparser.StrVal {
+			r.value(a)
+			continue
+		}
+		r.write("CAST(")
+		r.textValue(a)
+		r.write(r.pick(" AS TEXT)", " AS text)"))
+	}
+	r.write(")")
 }

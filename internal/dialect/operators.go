@@ -7,17 +7,28 @@ import (
 )
 
 // jsonExtract renders doc->path and doc->>path (MySQL JSON paths such as
-// '$.a[0]'). SQLite has both operators with MySQL's meaning; PostgreSQL's
-// jsonpath reads the same paths.
+// '$.a[0]'). SQLite has both operators; its JSON text is put in MySQL's
+// form (mysql_json), and ->> made text. PostgreSQL's jsonpath reads the
+// same paths, and jsonb prints as MySQL does.
 func (r *renderer) jsonExtract(doc, path sqlparser.Expr, unquote bool) {
 	if r.d == SQLite {
-		r.write("(")
-		r.operand(doc)
 		if unquote {
+			// ->> yields SQL values; MySQL's yields text, true and false
+			// spelt so.
+			r.write("CASE json_type(")
+			r.value(doc)
+			r.write(", ")
+			r.value(path)
+			r.write(") WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(")
+			r.operand(doc)
 			r.write(" ->> ")
-		} else {
-			r.write(" -> ")
+			r.operand(path)
+			r.write(" AS TEXT) END")
+			return
 		}
+		r.write("mysql_json(")
+		r.operand(doc)
+		r.write(" -> ")
 		r.operand(path)
 		r.write(")")
 		return
@@ -36,6 +47,9 @@ func (r *renderer) jsonExtract(doc, path sqlparser.Expr, unquote bool) {
 }
 
 func (r *renderer) binary(b *sqlparser.BinaryExpr) {
+	if r.intervalArith(b) {
+		return
+	}
 	switch b.Operator {
 	case sqlparser.PlusStr, sqlparser.MinusStr, sqlparser.MultStr,
 		sqlparser.BitAndStr, sqlparser.BitOrStr, sqlparser.ShiftLeftStr, sqlparser.ShiftRightStr:

@@ -241,8 +241,8 @@ func TestRenderSelect(t *testing.T) {
 	}, {
 		name:   "json extraction",
 		sql:    "select doc->'$.a', doc->>'$.b[0]', json_extract(doc, '$.c') from t",
-		sqlite: "SELECT (`doc` -> '$.a'), (`doc` ->> '$.b[0]'), (`doc` -> '$.c') FROM `t`",
-		pg:     `SELECT jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.a' AS jsonpath)), (jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.b[0]' AS jsonpath)) #>> '{}'), jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.c' AS jsonpath)) FROM "t"`,
+		sqlite: "SELECT mysql_json(`doc` -> '$.a'), CASE json_type(`doc`, '$.b[0]') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(`doc` ->> '$.b[0]' AS TEXT) END, mysql_json(`doc` -> '$.c') FROM `t`",
+		pg:     `SELECT CAST(jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.a' AS jsonpath)) AS text), (jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.b[0]' AS jsonpath)) #>> '{}'), CAST(jsonb_path_query_first(CAST("doc" AS jsonb), CAST('$.c' AS jsonpath)) AS text) FROM "t"`,
 	}, {
 		name:   "logical operators keep their structure",
 		sql:    "select a from t where not (a = 1 and b = 2) and (c = 3 or d = 4) or !e and + f and ~g",
@@ -271,12 +271,12 @@ func TestRenderFunctions(t *testing.T) {
 		name:   "time",
 		sql:    "select now(), current_timestamp, utc_timestamp(), curdate(), current_date, curtime(), unix_timestamp() from dual",
 		sqlite: "SELECT datetime('now'), datetime('now'), datetime('now'), date('now'), date('now'), time('now'), unixepoch()",
-		pg:     "SELECT date_trunc('second', now() AT TIME ZONE 'UTC'), date_trunc('second', now() AT TIME ZONE 'UTC'), date_trunc('second', now() AT TIME ZONE 'UTC'), CAST(now() AT TIME ZONE 'UTC' AS date), CAST(now() AT TIME ZONE 'UTC' AS date), CAST(date_trunc('second', now() AT TIME ZONE 'UTC') AS time), CAST(extract(epoch FROM now()) AS bigint)",
+		pg:     "SELECT to_char(date_trunc('second', now() AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS'), to_char(date_trunc('second', now() AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS'), to_char(date_trunc('second', now() AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS'), to_char(CAST(now() AT TIME ZONE 'UTC' AS date), 'YYYY-MM-DD'), to_char(CAST(now() AT TIME ZONE 'UTC' AS date), 'YYYY-MM-DD'), CAST(date_trunc('second', now() AT TIME ZONE 'UTC') AS time), CAST(extract(epoch FROM now()) AS bigint)",
 	}, {
 		name:   "date parts",
 		sql:    "select year(d), month(d), date(d) from t",
 		sqlite: "SELECT CAST(strftime('%Y', `d`) AS INTEGER), CAST(strftime('%m', `d`) AS INTEGER), date(`d`) FROM `t`",
-		pg:     `SELECT CAST(floor(extract(year FROM CAST("d" AS timestamp))) AS integer), CAST(floor(extract(month FROM CAST("d" AS timestamp))) AS integer), CAST("d" AS date) FROM "t"`,
+		pg:     `SELECT CAST(floor(extract(year FROM CAST("d" AS timestamp))) AS integer), CAST(floor(extract(month FROM CAST("d" AS timestamp))) AS integer), to_char(CAST("d" AS date), 'YYYY-MM-DD') FROM "t"`,
 	}, {
 		name:   "null handling",
 		sql:    "select ifnull(a, ?), coalesce(a, b, 0), nullif(a, 0), if(a > 0, 'p', 'n'), if(a, 1, 2) from t",
@@ -294,31 +294,31 @@ func TestRenderFunctions(t *testing.T) {
 		name:   "string functions",
 		sql:    "select length(a), char_length(a), lower(a), ucase(a), trim(a), ltrim(a), replace(a, 'x', 'y'), locate('x', a), instr(a, 'x') from t",
 		sqlite: "SELECT octet_length(`a`), length(`a`), lower(`a`), upper(`a`), trim(`a`), ltrim(`a`), replace(`a`, 'x', 'y'), instr(`a`, 'x'), instr(`a`, 'x') FROM `t`",
-		pg:     `SELECT octet_length("a"), char_length("a"), lower("a"), upper("a"), trim("a"), ltrim("a"), replace("a", 'x', 'y'), strpos("a", 'x'), strpos("a", 'x') FROM "t"`,
+		pg:     `SELECT octet_length(CAST("a" AS text)), char_length(CAST("a" AS text)), lower(CAST("a" AS text)), upper(CAST("a" AS text)), trim(CAST("a" AS text)), ltrim(CAST("a" AS text)), replace(CAST("a" AS text), 'x', 'y'), strpos(CAST("a" AS text), 'x'), strpos(CAST("a" AS text), 'x') FROM "t"`,
 	}, {
 		name:   "substring with literal positions",
 		sql:    "select substr(a, 2), substring(a, 1, 3), substring(a from 2 for 1) from t",
 		sqlite: "SELECT substr(`a`, 2), substr(`a`, 1, 3), substr(`a`, 2, 1) FROM `t`",
-		pg:     `SELECT substr("a", 2), substr("a", 1, 3), substr("a", 2, 1) FROM "t"`,
+		pg:     `SELECT substr(CAST("a" AS text), 2), substr(CAST("a" AS text), 1, 3), substr(CAST("a" AS text), 2, 1) FROM "t"`,
 	}, {
 		name:   "mid is substring",
 		sql:    "select mid(a, 2, 3), substring(a, 2, ?) from t",
 		sqlite: "SELECT substr(`a`, 2, 3), CASE WHEN 2 = 0 OR 2 < -length(`a`) OR ? < 0 THEN substr(`a`, 1, 0) ELSE substr(`a`, 2, ?) END FROM `t`",
-		pg:     `SELECT substr("a", 2, 3), CASE WHEN 2 = 0 OR 2 < -char_length("a") OR $1 < 0 THEN substr("a", 1, 0) WHEN 2 > 0 THEN substr("a", 2, $2) ELSE substr("a", char_length("a") + 2 + 1, $3) END FROM "t"`,
+		pg:     `SELECT substr(CAST("a" AS text), 2, 3), CASE WHEN 2 = 0 OR 2 < -char_length(CAST("a" AS text)) OR $1 < 0 THEN substr(CAST("a" AS text), 1, 0) WHEN 2 > 0 THEN substr(CAST("a" AS text), 2, $2) ELSE substr(CAST("a" AS text), char_length(CAST("a" AS text)) + 2 + 1, $3) END FROM "t"`,
 		args:   []any{int64(1), int64(1)},
 		pgArgs: []any{int64(1), int64(1), int64(1)},
 	}, {
 		name:   "substring with a variable position spells MySQL's rule out",
 		sql:    "select substr(a, ?) from t",
 		sqlite: "SELECT CASE WHEN ? = 0 OR ? < -length(`a`) THEN substr(`a`, 1, 0) ELSE substr(`a`, ?) END FROM `t`",
-		pg:     `SELECT CASE WHEN $1 = 0 OR $2 < -char_length("a") THEN substr("a", 1, 0) WHEN $3 > 0 THEN substr("a", $4) ELSE substr("a", char_length("a") + $5 + 1) END FROM "t"`,
+		pg:     `SELECT CASE WHEN $1 = 0 OR $2 < -char_length(CAST("a" AS text)) THEN substr(CAST("a" AS text), 1, 0) WHEN $3 > 0 THEN substr(CAST("a" AS text), $4) ELSE substr(CAST("a" AS text), char_length(CAST("a" AS text)) + $5 + 1) END FROM "t"`,
 		args:   []any{int64(1), int64(1), int64(1)},
 		pgArgs: []any{int64(1), int64(1), int64(1), int64(1), int64(1)},
 	}, {
 		name:   "numeric functions",
 		sql:    "select round(a), round(a, 2), abs(a), floor(a), ceiling(a), greatest(a, b), least(a, 1), log(a), pow(a, 2) from t",
-		sqlite: "SELECT round(`a`), round(`a`, 2), abs(`a`), floor(`a`), ceil(`a`), max(`a`, `b`), min(`a`, 1), ln(`a`), pow(`a`, 2) FROM `t`",
-		pg:     `SELECT round("a"), round(CAST("a" AS numeric), 2), abs("a"), floor("a"), ceil("a"), CASE WHEN "a" IS NULL OR "b" IS NULL THEN NULL ELSE greatest("a", "b") END, CASE WHEN "a" IS NULL OR 1 IS NULL THEN NULL ELSE least("a", 1) END, ln("a"), pow("a", 2) FROM "t"`,
+		sqlite: "SELECT mysql_round(`a`, 0), mysql_round(`a`, 2), abs(`a`), CAST(floor(`a`) AS REAL), CAST(ceil(`a`) AS REAL), max(`a`, `b`), min(`a`, 1), ln(`a`), pow(`a`, 2) FROM `t`",
+		pg:     `SELECT CAST(round(CAST("a" AS numeric)) AS double precision), CAST(round(CAST("a" AS numeric), CAST(2 AS integer)) AS double precision), abs("a"), CAST(floor("a") AS double precision), CAST(ceil("a") AS double precision), CASE WHEN "a" IS NULL OR "b" IS NULL THEN NULL ELSE greatest("a", "b") END, CASE WHEN "a" IS NULL OR 1 IS NULL THEN NULL ELSE least("a", 1) END, ln("a"), pow("a", 2) FROM "t"`,
 	}, {
 		name:   "aggregates",
 		sql:    "select count(*), count(distinct a), sum(a), avg(distinct b), min(c), max(c) from t",

@@ -110,8 +110,12 @@ func (r *renderer) selectExprs(exprs sqlparser.SelectExprs, top bool) {
 			}
 			r.write("*")
 		case *sqlparser.AliasedExpr:
-			// A bare placeholder in a select list is text to PostgreSQL.
-			r.textValue(se.Expr)
+			if top {
+				r.outputValue(se.Expr)
+			} else {
+				// A bare placeholder in a select list is text to PostgreSQL.
+				r.textValue(se.Expr)
+			}
 			switch {
 			case !se.As.IsEmpty() && top:
 				r.write(" AS ")

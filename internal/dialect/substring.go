@@ -27,22 +27,26 @@ func substrRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
 // their placeholders).
 func (r *renderer) substr(s, pos, n sqlparser.Expr) {
 	if positiveInt(pos) && (n == nil || nonNegativeInt(n)) {
-		args := []sqlparser.Expr{s, pos}
+		r.write("substr(")
+		r.strArg(s)
+		r.write(", ")
+		r.value(pos)
 		if n != nil {
-			args = append(args, n)
+			r.write(", ")
+			r.value(n)
 		}
-		r.call("substr", false, args)
+		r.write(")")
 		return
 	}
 	empty := func() {
 		r.write("substr(")
-		r.value(s)
+		r.strArg(s)
 		r.write(", 1, 0)")
 	}
 	length := r.pick("length", "char_length")
 	sub := func(from func()) {
 		r.write("substr(")
-		r.value(s)
+		r.strArg(s)
 		r.write(", ")
 		from()
 		if n != nil {
@@ -56,7 +60,7 @@ func (r *renderer) substr(s, pos, n sqlparser.Expr) {
 	r.write(" = 0 OR ")
 	r.cmpOperand(pos)
 	r.write(" < -" + length + "(")
-	r.value(s)
+	r.strArg(s)
 	r.write(")")
 	if n != nil {
 		r.write(" OR ")
@@ -78,7 +82,7 @@ func (r *renderer) substr(s, pos, n sqlparser.Expr) {
 	r.write(" ELSE ")
 	sub(func() {
 		r.write("char_length(")
-		r.value(s)
+		r.strArg(s)
 		r.write(") + ")
 		r.operand(pos)
 		r.write(" + 1")
@@ -111,7 +115,7 @@ func leftRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
 	}
 	if r.d == SQLite {
 		r.write("substr(")
-		r.value(args[0])
+		r.strArg(args[0])
 		r.write(", 1, ")
 		r.value(args[1])
 		r.write(")")
@@ -120,9 +124,9 @@ func leftRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
 	r.write("CASE WHEN ")
 	r.cmpOperand(args[1])
 	r.write(" < 0 THEN substr(")
-	r.value(args[0])
+	r.strArg(args[0])
 	r.write(", 1, 0) ELSE left(")
-	r.value(args[0])
+	r.strArg(args[0])
 	r.write(", ")
 	r.value(args[1])
 	r.write(") END")
@@ -136,17 +140,17 @@ func rightRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
 	r.write("CASE WHEN ")
 	r.cmpOperand(args[1])
 	r.write(" <= 0 THEN substr(")
-	r.value(args[0])
+	r.strArg(args[0])
 	r.write(", 1, 0) ELSE ")
 	if r.d == SQLite {
 		r.write("substr(")
-		r.value(args[0])
+		r.strArg(args[0])
 		r.write(", -")
 		r.operand(args[1])
 		r.write(")")
 	} else {
 		r.write("right(")
-		r.value(args[0])
+		r.strArg(args[0])
 		r.write(", ")
 		r.value(args[1])
 		r.write(")")

@@ -10,6 +10,8 @@ import (
 
 	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/shard"
+	// The MySQL functions the renderer writes for SQLite.
+	_ "github.com/dot-do/vitessdo/shard/sqlite/mysqlfunc"
 )
 
 // SQLite shards get these pragmas unless their URL sets them:

@@ -1,0 +1,8 @@
+// Package mysqlfunc registers with modernc.org/sqlite the MySQL functions
+// SQLite lacks or has with another meaning (DATE_FORMAT, DATE_ADD,
+// DATEDIFF, TIMESTAMPDIFF, LPAD, RPAD, ROUND, TRUNCATE, and MySQL's JSON
+// text), under the names internal/dialect writes for them
+// (dialect.SQLiteFunctions). Importing the package registers them for
+// every SQLite connection opened afterwards; the SQLite backend imports
+// it.
+package mysqlfunc
