@@ -62,7 +62,7 @@ func (p *Planner) planInsert(ins *sqlparser.Insert, s *Session, nargs int) (Plan
 	}
 	rows, isValues := ins.Rows.(sqlparser.Values)
 	if !isValues {
-		if t.IsSharded() || t.Type == vschema.TypeReference {
+		if t.IsSharded() || t.Type == vschema.TypeReference || t.Pinned != nil {
 			return nil, unsupportedf("INSERT … SELECT into %s: the selected rows would have to be routed one by one; insert them with VALUES", t)
 		}
 		if t.AutoIncrement != nil {
@@ -255,11 +255,18 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	switch {
 	case ip.rows == nil || !ip.table.IsSharded() && ip.table.Type != vschema.TypeReference:
 		sh := topo.Shards(ks)[0]
+		if ip.table.Pinned != nil {
+			// A pinned table's rows live on the shard of its keyspace id,
+			// where its reads, UPDATEs and DELETEs go.
+			sh = topo.ShardFor(ks, ip.table.Pinned)
+		}
 		q, err := ip.unshardedQuery(ctx, sh, args, extra)
 		if err != nil {
 			return out, err
 		}
 		out.queries = []ShardQuery{q}
+	case ip.table.Type == vschema.TypeReference && ip.table.AutoIncrement == nil:
+		return ip.runReference(ctx, vc, args, dryRun)
 	case ip.table.Type == vschema.TypeReference:
 		for _, sh := range topo.Shards(ks) {
 			q, err := ip.stmt.bind(ctx, sh, args, extra)
