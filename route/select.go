@@ -189,6 +189,13 @@ var engines = map[dialect.Dialect]eval.Engine{
 
 // planSelect plans a SELECT (or UNION) over tables.
 func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
+	if st, ok := sel.(*sqlparser.Select); ok && st.Where != nil && !isTableless(st) && hasSubquery(st) {
+		return p.planSelectOrPullout(st, s, nargs)
+	}
+	return p.planSelectStatement(sel, s, nargs)
+}
+
+func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
 	if ps, ok := sel.(*sqlparser.ParenSelect); ok {
 		return p.planSelect(ps.Select, s, nargs)
 	}
