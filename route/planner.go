@@ -152,7 +152,7 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 	case *sqlparser.Use:
 		return planUse(p, st.DBName.String())
 	case *sqlparser.Show:
-		return p.planShow(st, s)
+		return p.planShow(st, sql, s)
 	case *sqlparser.Set:
 		return planSet(st)
 	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
