@@ -106,10 +106,21 @@ func cacheKey(sql string, s *Session) planKey {
 	return k
 }
 
-// build plans a statement.
+// build plans a statement. Comments before its first word may hold
+// directives for the whole statement.
 func (p *Planner) build(sql string, s *Session) (Plan, error) {
 	text := strings.TrimSpace(sql)
 	text = strings.TrimRight(text, "; \t\r\n")
+	lead, text := leadingComments(text)
+	pl, err := p.buildText(text, s)
+	if err != nil || len(lead) == 0 {
+		return pl, err
+	}
+	return applyDirectives(lead, pl)
+}
+
+// buildText plans a statement without leading comments.
+func (p *Planner) buildText(text string, s *Session) (Plan, error) {
 	if pl, ok, err := p.buildSpecial(text, s); ok || err != nil {
 		return pl, err
 	}
