@@ -174,7 +174,7 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 			if err != nil {
 				return nil, err
 			}
-			return p.planInformationSchema(sel, tables, nargs)
+			return p.planInformationSchema(sel, tables, nargs, s)
 		}
 	}
 	if s.Targeted() {

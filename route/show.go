@@ -161,7 +161,7 @@ func (p *Planner) showTables(opt *sqlparser.ShowTablesOpt, s *Session) (Plan, er
 	if err != nil {
 		return nil, err
 	}
-	inner, err := p.planInformationSchema(stmt.(sqlparser.SelectStatement), []*infoTable{infoTables["tables"]}, 1)
+	inner, err := p.planInformationSchema(stmt.(sqlparser.SelectStatement), []*infoTable{infoTables["tables"]}, 1, s)
 	if err != nil {
 		return nil, err
 	}
