@@ -173,8 +173,7 @@ func (p *Planner) buildSpecial(text string, s *Session) (Plan, bool, error) {
 		return &explainPlan{inner: inner, run: mode == "queries"}, true, nil
 	}
 	if len(f) == 3 && strings.EqualFold(f[0], "show") && strings.EqualFold(f[1], "vschema") && strings.EqualFold(f[2], "tables") {
-		pl, err := p.showTables(s.Keyspace, "Tables")
-		return pl, true, err
+		return p.showVSchemaTables(s.Keyspace), true, nil
 	}
 	if t, ok := useTarget(text); ok && strings.ContainsAny(t, "[]") {
 		pl, err := planUse(p, t)

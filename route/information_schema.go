@@ -43,6 +43,10 @@ type infoSchemaPlan struct {
 	// (every one but SCHEMATA).
 	catalogs bool
 	nargs    int
+	// global is set for a session without a default keyspace over a
+	// VSchema of several keyspaces: the catalog is then one schema (see
+	// GlobalSchema).
+	global bool
 }
 
 var _ Plan = (*infoSchemaPlan)(nil)
@@ -132,8 +136,8 @@ func infoTableNames() []string {
 }
 
 // planInformationSchema plans a SELECT over information_schema tables.
-func (p *Planner) planInformationSchema(sel sqlparser.SelectStatement, tables []*infoTable, nargs int) (Plan, error) {
-	ip := &infoSchemaPlan{p: p, tables: tables, nargs: nargs}
+func (p *Planner) planInformationSchema(sel sqlparser.SelectStatement, tables []*infoTable, nargs int, s *Session) (Plan, error) {
+	ip := &infoSchemaPlan{p: p, tables: tables, nargs: nargs, global: s.Keyspace == "" && len(p.vs.Keyspaces) > 1}
 	for _, t := range tables {
 		ip.catalogs = ip.catalogs || t.rows != nil
 	}
@@ -212,6 +216,9 @@ func (ip *infoSchemaPlan) Explain(ctx context.Context, vc Cursor, args []any) ([
 // keyspaces returns the keyspaces the statement asks about.
 func (ip *infoSchemaPlan) keyspaces(args []any) ([]*vschema.Keyspace, error) {
 	var out []*vschema.Keyspace
+	if len(ip.schemas) == 0 && ip.global {
+		return []*vschema.Keyspace{globalKeyspace}, nil
+	}
 	if len(ip.schemas) == 0 {
 		for _, n := range ip.p.vs.KeyspaceNames() {
 			out = append(out, ip.p.vs.Keyspace(n))
@@ -232,6 +239,8 @@ func (ip *infoSchemaPlan) keyspaces(args []any) ([]*vschema.Keyspace, error) {
 		}
 		if ks := ip.p.vs.Keyspace(name); ks != nil && !containsKeyspace(out, ks) {
 			out = append(out, ks)
+		} else if ip.global && name == GlobalSchema && !containsKeyspace(out, globalKeyspace) {
+			out = append(out, globalKeyspace)
 		}
 	}
 	return out, nil
@@ -251,29 +260,23 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 	if err != nil {
 		return nil, err
 	}
-	type source struct {
-		ks      *vschema.Keyspace
-		backend *shard.Backend
-		tables  []shard.TableInfo
-	}
-	var sources []source
+	var sources []catalogSource
 	for _, ks := range kss {
-		src := source{ks: ks}
-		if ip.catalogs {
-			shards := ip.p.topo.Shards(ks.Name)
-			if len(shards) == 0 {
-				continue
-			}
-			sh := shards[0]
-			src.backend = sh.Backend
-			src.tables, err = sh.Backend.ReadCatalog(ctx, func(ctx context.Context, q string) ([][]any, error) {
-				return readShard(ctx, vc, sh, q)
-			})
+		if ks == globalKeyspace {
+			gs, err := ip.globalSources(ctx, vc)
 			if err != nil {
-				return nil, &shard.Error{Keyspace: sh.Keyspace, Shard: sh.Name, Err: err}
+				return nil, err
 			}
+			sources = append(sources, gs...)
+			continue
 		}
-		sources = append(sources, src)
+		src, ok, err := ip.keyspaceSource(ctx, vc, ks)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			sources = append(sources, src)
+		}
 	}
 	if ip.p.scratch == nil {
 		return nil, fmt.Errorf("vitessdo: information_schema: the planner has no scratch database (see WithScratchDatabase)")
@@ -290,12 +293,14 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 	defer conn.Close()
 	for _, t := range ip.tables {
 		var rows [][]any
-		for _, src := range sources {
+		for i, src := range sources {
 			if t.rows == nil {
-				rows = append(rows, []any{"def", src.ks.Name, "utf8mb4", "utf8mb4_bin", nil, "NO"})
+				if i == 0 || sources[i-1].schema != src.schema {
+					rows = append(rows, []any{"def", src.schema, "utf8mb4", "utf8mb4_bin", nil, "NO"})
+				}
 				continue
 			}
-			rows = append(rows, t.rows(src.ks.Name, src.backend, src.tables)...)
+			rows = append(rows, t.rows(src.schema, src.backend, src.tables)...)
 		}
 		if err := materialise(ctx, conn, t, rows); err != nil {
 			return nil, fmt.Errorf("vitessdo: information_schema.%s: %w", t.name, err)
@@ -335,6 +340,37 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 		return nil, fmt.Errorf("vitessdo: information_schema: %w", err)
 	}
 	return merge.NewStatic(textColumns(names, out), out), nil
+}
+
+// catalogSource is what one schema of the answer holds from one
+// keyspace: the tables of its first shard's catalog.
+type catalogSource struct {
+	schema  string
+	backend *shard.Backend
+	tables  []shard.TableInfo
+}
+
+// keyspaceSource reads a keyspace's catalog from its first shard, when
+// the statement needs catalogs; ok is false for a keyspace without
+// shards.
+func (ip *infoSchemaPlan) keyspaceSource(ctx context.Context, vc Cursor, ks *vschema.Keyspace) (src catalogSource, ok bool, err error) {
+	src.schema = ks.Name
+	if !ip.catalogs {
+		return src, true, nil
+	}
+	shards := ip.p.topo.Shards(ks.Name)
+	if len(shards) == 0 {
+		return src, false, nil
+	}
+	sh := shards[0]
+	src.backend = sh.Backend
+	src.tables, err = sh.Backend.ReadCatalog(ctx, func(ctx context.Context, q string) ([][]any, error) {
+		return readShard(ctx, vc, sh, q)
+	})
+	if err != nil {
+		return src, false, &shard.Error{Keyspace: sh.Keyspace, Shard: sh.Name, Err: err}
+	}
+	return src, true, nil
 }
 
 // readShard runs a catalog query on one shard through the session.

@@ -106,10 +106,21 @@ func cacheKey(sql string, s *Session) planKey {
 	return k
 }
 
-// build plans a statement.
+// build plans a statement. Comments before its first word may hold
+// directives for the whole statement.
 func (p *Planner) build(sql string, s *Session) (Plan, error) {
 	text := strings.TrimSpace(sql)
 	text = strings.TrimRight(text, "; \t\r\n")
+	lead, text := leadingComments(text)
+	pl, err := p.buildText(text, s)
+	if err != nil || len(lead) == 0 {
+		return pl, err
+	}
+	return applyDirectives(lead, pl)
+}
+
+// buildText plans a statement without leading comments.
+func (p *Planner) buildText(text string, s *Session) (Plan, error) {
 	if pl, ok, err := p.buildSpecial(text, s); ok || err != nil {
 		return pl, err
 	}
@@ -152,7 +163,7 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 	case *sqlparser.Use:
 		return planUse(p, st.DBName.String())
 	case *sqlparser.Show:
-		return p.planShow(st, s)
+		return p.planShow(st, sql, s)
 	case *sqlparser.Set:
 		return planSet(st)
 	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
@@ -163,7 +174,7 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 			if err != nil {
 				return nil, err
 			}
-			return p.planInformationSchema(sel, tables, nargs)
+			return p.planInformationSchema(sel, tables, nargs, s)
 		}
 	}
 	nameItemsByText(sql, stmt)
