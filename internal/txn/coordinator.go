@@ -2,6 +2,7 @@ package txn
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/dot-do/vitessdo/shard"
 )
@@ -80,18 +81,69 @@ func (co *Coordinator) Autonomous(ctx context.Context, t *Transaction, s *shard.
 		}
 		defer co.locks.release(owner, b)
 	}
-	tx, err := b.DB.BeginTx(ctx, nil)
+	tx := &lazyTx{ctx: ctx, db: b.DB}
+	err := fn(ctx, tx, true)
+	if tx.err != nil {
+		return shardError(s, tx.err)
+	}
+	if tx.tx == nil {
+		if err != nil {
+			return shardError(s, err)
+		}
+		return nil
+	}
 	if err != nil {
+		tx.tx.Rollback()
 		return shardError(s, err)
 	}
-	if err := fn(ctx, tx, true); err != nil {
-		tx.Rollback()
-		return shardError(s, err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.tx.Commit(); err != nil {
 		return shardError(s, err)
 	}
 	return nil
+}
+
+// lazyTx is the transaction of Autonomous, begun by its first statement:
+// a reservation that finds, once its turn comes, that the one before it
+// already did the work takes no connection and writes nothing.
+type lazyTx struct {
+	ctx context.Context
+	db  *sql.DB
+	tx  *sql.Tx
+	// err is BEGIN's error, which Autonomous reports.
+	err error
+}
+
+func (l *lazyTx) begin() bool {
+	if l.tx == nil && l.err == nil {
+		l.tx, l.err = l.db.BeginTx(l.ctx, nil)
+	}
+	return l.err == nil
+}
+
+func (l *lazyTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !l.begin() {
+		return nil, l.err
+	}
+	return l.tx.QueryContext(ctx, query, args...)
+}
+
+func (l *lazyTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if !l.begin() {
+		// A Row holding an error can only come from database/sql: one
+		// under an ended context, whose error Autonomous replaces by
+		// BEGIN's.
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		return l.db.QueryRowContext(done, query, args...)
+	}
+	return l.tx.QueryRowContext(ctx, query, args...)
+}
+
+func (l *lazyTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if !l.begin() {
+		return nil, l.err
+	}
+	return l.tx.ExecContext(ctx, query, args...)
 }
 
 // WithWriteLocks runs fn holding the connector's write locks of the
