@@ -118,13 +118,12 @@ func brokenConnection(err error) bool {
 
 // lockConflict reports an error a retry of the transaction resolves:
 // PostgreSQL's deadlock_detected, serialization_failure and
-// lock_not_available, SQLite's BUSY and LOCKED, ErrDeadlock and a
-// timed-out wait for an SQLite shard's write lock.
+// lock_not_available, SQLite's BUSY and LOCKED, and ErrDeadlock.
 func lockConflict(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, ErrDeadlock) || errors.Is(err, errLockWait) {
+	if errors.Is(err, ErrDeadlock) {
 		return true
 	}
 	switch sqlState(err) {
