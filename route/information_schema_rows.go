@@ -4,7 +4,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // The rows of the information_schema tables, built from one keyspace's
@@ -15,6 +17,28 @@ const (
 	infoCharset   = "utf8mb4"
 	infoCollation = "utf8mb4_bin"
 )
+
+// catalogSource is what the rows of one keyspace are built from: the
+// keyspace and, when the statement reads more than SCHEMATA, the backend
+// and tables of its first shard.
+type catalogSource struct {
+	ks      *vschema.Keyspace
+	backend *shard.Backend
+	tables  []shard.TableInfo
+}
+
+// build returns the table's rows for one keyspace.
+func (t *infoTable) build(src catalogSource) []merge.Row {
+	if t.rows == nil {
+		return schemataRows(src.ks.Name)
+	}
+	return t.rows(src.ks.Name, src.backend, src.tables)
+}
+
+// schemataRows is the keyspace's row of SCHEMATA.
+func schemataRows(ks string) []merge.Row {
+	return []merge.Row{{"def", ks, infoCharset, infoCollation, nil, "NO"}}
+}
 
 func engineName(b *shard.Backend) string {
 	if b == nil {

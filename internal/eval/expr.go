@@ -47,6 +47,7 @@ const (
 	opCase
 	opCast
 	opNullIf
+	opLike
 )
 
 // Col is the value of column i of the input row.
@@ -312,6 +313,8 @@ func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
 			return nil, nil
 		}
 		return a, nil
+	case opLike:
+		return ev.like(e, row)
 	case opCase:
 		n := len(e.args) - 1
 		for i := 0; i < n; i += 2 {
