@@ -3,6 +3,7 @@ package shard
 import (
 	"context"
 	"database/sql"
+	"errors"
 )
 
 // SQLiteCapabilities are an SQLite backend's: one writer per file,
@@ -20,6 +21,7 @@ var (
 	_ StatementCacher  = SQLiteCapabilities{}
 
 	_ ColumnLengthsUnknown = SQLiteCapabilities{}
+	_ LockConflictReporter = SQLiteCapabilities{}
 )
 
 func (SQLiteCapabilities) SingleWriter()         {}
@@ -52,4 +54,18 @@ func (SQLiteCapabilities) ResetReadOnly(ctx context.Context, conn *sql.Conn) err
 // above the default and SQLite gives as serializable anyway.
 func (SQLiteCapabilities) TxOptions(o sql.TxOptions) *sql.TxOptions {
 	return &sql.TxOptions{ReadOnly: o.ReadOnly}
+}
+
+// IsLockConflict reports SQLITE_BUSY and SQLITE_LOCKED, with any extended
+// code.
+func (SQLiteCapabilities) IsLockConflict(err error) bool {
+	var coded interface{ Code() int }
+	if !errors.As(err, &coded) {
+		return false
+	}
+	switch coded.Code() & 0xff {
+	case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+		return true
+	}
+	return false
 }
