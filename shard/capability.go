@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/dot-do/vitessdo/internal/dialect"
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 // Backends differ in what they can do beyond database/sql. Each
@@ -19,8 +20,8 @@ import (
 // Capabilities returns the value whose optional interfaces (SingleWriter,
 // ReadOnlyEnforcer, TxOptionsAdapter, FailedTransactionReporter,
 // PreparedTransactions, AdvisoryLocks, DecisionLog, LockConflictReporter,
-// CatalogReader, StatementCacher, ColumnLengthsUnknown) say what the
-// backend can do.
+// CatalogReader, StatementCacher, ColumnLengthsUnknown, ValueSemantics)
+// say what the backend can do.
 //
 // The driver package that opened the backend chose the value; a Backend
 // built without one has the capabilities its dialect's SQL gives
@@ -187,4 +188,12 @@ type DecisionLogStatements struct {
 	DeleteInState string
 	// List returns every row: gtid, state, instance, participants.
 	List string
+}
+
+// ValueSemantics is implemented by backends whose values the merge can
+// compare, combine and compute as the backend itself does: Semantics
+// names the rules. The rows of a backend without it are only
+// concatenated and cut at a LIMIT.
+type ValueSemantics interface {
+	Semantics() eval.Engine
 }

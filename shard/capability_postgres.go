@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 // PostgreSQLCapabilities are what a PostgreSQL backend can do through SQL
@@ -21,6 +23,7 @@ var (
 	_ CatalogReader        = PostgreSQLCapabilities{}
 	_ LockConflictReporter = PostgreSQLCapabilities{}
 	_ DecisionLog          = PostgreSQLCapabilities{}
+	_ ValueSemantics       = PostgreSQLCapabilities{}
 )
 
 // ReadsToEndOnClose marks that pgx reads a result to its end when its
@@ -146,3 +149,6 @@ var postgresDecisionLog = DecisionLogStatements{
 func (PostgreSQLCapabilities) DecisionLogSQL() *DecisionLogStatements {
 	return &postgresDecisionLog
 }
+
+// Semantics returns PostgreSQL's value rules.
+func (PostgreSQLCapabilities) Semantics() eval.Engine { return eval.PostgreSQL }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 // SQLiteCapabilities are an SQLite backend's: one writer per file,
@@ -22,6 +24,7 @@ var (
 
 	_ ColumnLengthsUnknown = SQLiteCapabilities{}
 	_ LockConflictReporter = SQLiteCapabilities{}
+	_ ValueSemantics       = SQLiteCapabilities{}
 )
 
 func (SQLiteCapabilities) SingleWriter()         {}
@@ -69,3 +72,6 @@ func (SQLiteCapabilities) IsLockConflict(err error) bool {
 	}
 	return false
 }
+
+// Semantics returns SQLite's value rules.
+func (SQLiteCapabilities) Semantics() eval.Engine { return eval.SQLite }
