@@ -67,7 +67,7 @@ func compileCatalogSelect(sel sqlparser.SelectStatement, t *infoTable) (*catalog
 	if !ok {
 		return nil, unsupportedf("a join of information_schema tables: read each table on its own")
 	}
-	if hasSubquery(s) {
+	if _, isName := ate.Expr.(sqlparser.TableName); !isName || hasSubquery(s) || (s.Having != nil && hasSubqueryIn(s.Having)) || hasSubqueryIn(s.OrderBy) || hasSubqueryIn(s.GroupBy) {
 		return nil, unsupportedf("a subquery in a query of information_schema.%s", strings.ToUpper(t.name))
 	}
 	cs := &catalogSelect{table: t, distinct: s.Distinct != ""}
@@ -182,6 +182,18 @@ func compileCatalogSelect(sel sqlparser.SelectStatement, t *infoTable) (*catalog
 		}
 	}
 	return cs, nil
+}
+
+// hasSubqueryIn reports a subquery anywhere under n.
+func hasSubqueryIn(n sqlparser.SQLNode) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if _, ok := n.(*sqlparser.Subquery); ok {
+			found = true
+		}
+		return !found, nil
+	}, n)
+	return found
 }
 
 func hasStar(s *sqlparser.Select) bool {

@@ -202,6 +202,8 @@ func TestCatalogSelectRefusesWhatItCannotAnswer(t *testing.T) {
 		{"SELECT t.table_name FROM information_schema.tables t JOIN information_schema.columns c ON t.table_name = c.table_name", "unsupported: a join of information_schema tables"},
 		{"SELECT table_name FROM information_schema.tables UNION SELECT table_name FROM information_schema.columns", "unsupported: UNION of information_schema queries"},
 		{"SELECT table_name FROM information_schema.tables WHERE table_name IN (SELECT table_name FROM information_schema.columns)", "unsupported: a subquery"},
+		{"SELECT table_name FROM (SELECT * FROM information_schema.tables WHERE table_schema = 'main') AS t", "unsupported: a subquery"},
+		{"SELECT table_name FROM information_schema.tables ORDER BY (SELECT 1 FROM information_schema.columns LIMIT 1)", "unsupported: a subquery"},
 		{"SELECT group_concat(table_name) FROM information_schema.tables", "unsupported"},
 		{"SELECT table_name FROM information_schema.tables ORDER BY 3", "ORDER BY 3: the select list has 1 items"},
 	}
