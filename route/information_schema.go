@@ -223,7 +223,7 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 	}
 	var sources []catalogSource
 	for _, ks := range kss {
-		src := catalogSource{ks: ks}
+		src := catalogSource{schema: ks.Name}
 		if ip.catalogs {
 			shards := ip.p.topo.Shards(ks.Name)
 			if len(shards) == 0 {
@@ -240,15 +240,19 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 		}
 		sources = append(sources, src)
 	}
-	var rows []merge.Row
-	for _, src := range sources {
-		rows = append(rows, ip.query.table.build(src)...)
-	}
-	names, out, err := ip.query.run(rows, args)
+	names, out, err := ip.query.run(ip.query.table.build(sources), args)
 	if err != nil {
 		return nil, fmt.Errorf("vitessdo: information_schema.%s: %w", strings.ToUpper(ip.query.table.name), err)
 	}
 	return merge.NewStatic(textColumns(names, out), out), nil
+}
+
+// catalogSource is what one schema of the answer holds from one
+// keyspace: the tables of its first shard's catalog.
+type catalogSource struct {
+	schema  string
+	backend *shard.Backend
+	tables  []shard.TableInfo
 }
 
 // readShard runs a catalog query on one shard through the session.

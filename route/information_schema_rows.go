@@ -6,7 +6,6 @@ import (
 
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
-	"github.com/dot-do/vitessdo/vschema"
 )
 
 // The rows of the information_schema tables, built from one keyspace's
@@ -18,26 +17,26 @@ const (
 	infoCollation = "utf8mb4_bin"
 )
 
-// catalogSource is what the rows of one keyspace are built from: the
-// keyspace and, when the statement reads more than SCHEMATA, the backend
-// and tables of its first shard.
-type catalogSource struct {
-	ks      *vschema.Keyspace
-	backend *shard.Backend
-	tables  []shard.TableInfo
-}
-
-// build returns the table's rows for one keyspace.
-func (t *infoTable) build(src catalogSource) []merge.Row {
-	if t.rows == nil {
-		return schemataRows(src.ks.Name)
+// build returns the table's rows over the sources, in their order: one
+// SCHEMATA row per schema (consecutive sources of one schema share it),
+// and the rows of the other tables from each source's catalog.
+func (t *infoTable) build(sources []catalogSource) []merge.Row {
+	var rows []merge.Row
+	for i, src := range sources {
+		if t.rows == nil {
+			if i == 0 || sources[i-1].schema != src.schema {
+				rows = append(rows, schemataRow(src.schema))
+			}
+			continue
+		}
+		rows = append(rows, t.rows(src.schema, src.backend, src.tables)...)
 	}
-	return t.rows(src.ks.Name, src.backend, src.tables)
+	return rows
 }
 
-// schemataRows is the keyspace's row of SCHEMATA.
-func schemataRows(ks string) []merge.Row {
-	return []merge.Row{{"def", ks, infoCharset, infoCollation, nil, "NO"}}
+// schemataRow is a schema's row of SCHEMATA.
+func schemataRow(schema string) merge.Row {
+	return merge.Row{"def", schema, infoCharset, infoCollation, nil, "NO"}
 }
 
 func engineName(b *shard.Backend) string {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
-	"github.com/dot-do/vitessdo/vschema"
 )
 
 // catalogFixture is two keyspaces' catalogs, as shards report them.
@@ -42,9 +41,9 @@ func catalogFixture() []catalogSource {
 		{Name: "Countries", Columns: []shard.ColumnInfo{{Name: "code", Type: "varchar(2)", NotNull: true}, {Name: "name", Type: "varchar(64)"}}, PrimaryKey: []string{"code"}},
 	}
 	return []catalogSource{
-		{ks: &vschema.Keyspace{Name: "app"}, tables: app},
-		{ks: &vschema.Keyspace{Name: "main"}, tables: main},
-		{ks: &vschema.Keyspace{Name: "app_archive"}},
+		{schema: "app", tables: app},
+		{schema: "main", tables: main},
+		{schema: "app_archive"},
 	}
 }
 
@@ -61,10 +60,7 @@ func TestCatalogSelectMatchesSQLite(t *testing.T) {
 	sources := catalogFixture()
 	for _, name := range infoTableNames() {
 		tab := infoTables[strings.ToLower(name)]
-		var rows []merge.Row
-		for _, src := range sources {
-			rows = append(rows, tab.build(src)...)
-		}
+		rows := tab.build(sources)
 		if _, err := db.Exec(fmt.Sprintf("CREATE TABLE %s (%s)", tab.name, strings.Join(tab.cols, ", "))); err != nil {
 			t.Fatal(err)
 		}
@@ -132,11 +128,7 @@ func runCatalogQuery(query string, sources []catalogSource, args []any) ([]strin
 	if err != nil {
 		return nil, nil, err
 	}
-	var rows []merge.Row
-	for _, src := range sources {
-		rows = append(rows, cs.table.build(src)...)
-	}
-	return cs.run(rows, args)
+	return cs.run(cs.table.build(sources), args)
 }
 
 func sqliteRows(db *sql.DB, query string, args []any) ([]merge.Row, error) {
@@ -212,5 +204,21 @@ func TestCatalogSelectRefusesWhatItCannotAnswer(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want one containing %q", tt.query, err, tt.want)
 		}
+	}
+}
+
+// TestCatalogRowsOfSourcesSharingASchema checks that sources of one
+// schema give SCHEMATA one row and the other tables the rows of each.
+func TestCatalogRowsOfSourcesSharingASchema(t *testing.T) {
+	sources := []catalogSource{
+		{schema: "s", tables: []shard.TableInfo{{Name: "a"}}},
+		{schema: "s", tables: []shard.TableInfo{{Name: "b"}}},
+		{schema: "t"},
+	}
+	if got := infoTables["schemata"].build(sources); len(got) != 2 || got[0][1] != "s" || got[1][1] != "t" {
+		t.Errorf("SCHEMATA rows %v, want one for s and one for t", got)
+	}
+	if got := infoTables["tables"].build(sources); len(got) != 2 || got[0][2] != "a" || got[1][2] != "b" {
+		t.Errorf("TABLES rows %v, want a and b", got)
 	}
 }
