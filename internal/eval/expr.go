@@ -38,6 +38,7 @@ const (
 	opLe
 	opGt
 	opGe
+	opLike
 	opAnd
 	opOr
 	opNot
@@ -47,7 +48,6 @@ const (
 	opCase
 	opCast
 	opNullIf
-	opLike
 )
 
 // Col is the value of column i of the input row.
@@ -270,6 +270,8 @@ func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
 		return ev.boolean(compareOp(e.op, ev.compare(a, b))), nil
 	case opAnd, opOr:
 		return ev.logic(e, row)
+	case opLike:
+		return ev.like(e, row)
 	case opNot:
 		a, err := ev.eval(&e.args[0], row)
 		if err != nil {
@@ -313,8 +315,6 @@ func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
 			return nil, nil
 		}
 		return a, nil
-	case opLike:
-		return ev.like(e, row)
 	case opCase:
 		n := len(e.args) - 1
 		for i := 0; i < n; i += 2 {
