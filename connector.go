@@ -143,7 +143,7 @@ func newEngine(cfg *Config) (*engine, error) {
 			return nil, problems[0]
 		}
 	}
-	e := &engine{cfg: cfg, vs: vs, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache, route.WithScratchDatabase(openScratch), route.WithMaxMemoryRows(cfg.MaxMemoryRows)), limit: scatterLimit(cfg.ScatterConcurrency)}
+	e := &engine{cfg: cfg, vs: vs, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache, route.WithMaxMemoryRows(cfg.MaxMemoryRows)), limit: scatterLimit(cfg.ScatterConcurrency)}
 	e.txns = txn.NewCoordinator(topo, cfg.MaxOpenConns)
 	if cfg.Keyspace != "" && vs.Keyspace(cfg.Keyspace) != nil {
 		e.defaultKeyspace = cfg.Keyspace
@@ -257,14 +257,4 @@ func openBackend(rawURL string, pool shard.PoolOptions) (*shard.Backend, error) 
 		return postgres.Open(rawURL, pool)
 	}
 	return nil, fmt.Errorf("backend %q: unknown scheme (want sqlite:PATH or postgres://…)", shard.RedactURL(rawURL))
-}
-
-// scratchCounter names the private in-memory databases openScratch opens.
-var scratchCounter atomic.Int64
-
-// openScratch opens a private, empty in-memory SQLite database, where the
-// planner answers information_schema queries.
-func openScratch() (*shard.Backend, error) {
-	url := fmt.Sprintf("sqlite:/vitessdo-information-schema-%d-%d?vfs=memdb", os.Getpid(), scratchCounter.Add(1))
-	return sqlite.Open(url, shard.PoolOptions{})
 }

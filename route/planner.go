@@ -13,11 +13,10 @@ import (
 
 // Planner turns SQL text into plans and caches them.
 type Planner struct {
-	vs      *vschema.VSchema
-	topo    *shard.Topology
-	cache   *planCache
-	seqs    *sequences
-	scratch func() (*shard.Backend, error)
+	vs    *vschema.VSchema
+	topo  *shard.Topology
+	cache *planCache
+	seqs  *sequences
 	// maxMemoryRows bounds the rows an operator holds (see
 	// WithMaxMemoryRows).
 	maxMemoryRows int64
@@ -25,14 +24,6 @@ type Planner struct {
 
 // Option configures a Planner.
 type Option func(*Planner)
-
-// WithScratchDatabase gives the planner the opener of a private, empty
-// SQLite database, which information_schema queries run on; the planner
-// closes each database it opens. The planner links no database driver:
-// the driver's package (shard/sqlite) opens the database.
-func WithScratchDatabase(open func() (*shard.Backend, error)) Option {
-	return func(p *Planner) { p.scratch = open }
-}
 
 // NewPlanner returns a planner over a VSchema and its topology, caching up
 // to cacheSize plans (0 means DefaultPlanCacheSize; negative disables the

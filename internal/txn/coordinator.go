@@ -25,6 +25,8 @@ type Coordinator struct {
 	locks writeLocks
 	// twopc coordinates two-phase commits; nil without PostgreSQL shards.
 	twopc *twopc
+	// conflicts tell the errors of lock conflicts, by backend.
+	conflicts []shard.LockConflictReporter
 }
 
 // NewCoordinator returns the coordinator of a topology's transactions.
@@ -32,7 +34,7 @@ type Coordinator struct {
 // the background; maxOpenConns bounds the decision log's pool as it
 // bounds a shard's (0: no bound). Close stops it.
 func NewCoordinator(topo *shard.Topology, maxOpenConns int) *Coordinator {
-	return &Coordinator{topo: topo, twopc: newTwoPC(topo, maxOpenConns)}
+	return &Coordinator{topo: topo, twopc: newTwoPC(topo, maxOpenConns), conflicts: lockConflictReporters(topo)}
 }
 
 // Close stops the background recovery and releases the decision log's

@@ -478,8 +478,8 @@ func (t *Transaction) Abort(cause error) error {
 // (PostgreSQL's deadlock and serialization failures, SQLite's busy file,
 // the connector's deadlock detector), after which holding the other
 // shards' locks only makes the other transaction wait.
-func MustAbort(ctx context.Context, err error) bool {
-	return ctx.Err() != nil || brokenConnection(err) || lockConflict(err)
+func (t *Transaction) MustAbort(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || brokenConnection(err) || t.co.lockConflict(err)
 }
 
 // Savepoint applies SAVEPOINT, ROLLBACK TO or RELEASE on every shard in
@@ -519,7 +519,7 @@ func (t *Transaction) Savepoint(ctx context.Context, kind Kind, name string) err
 	for i, p := range t.parts {
 		if _, err := p.tx.ExecContext(ctx, savepointSQL(verb, name)); err != nil {
 			failed = shardError(p.shard, err)
-			if i == 0 && !MustAbort(ctx, err) {
+			if i == 0 && !t.MustAbort(ctx, err) {
 				t.mu.Unlock()
 				return failed
 			}
