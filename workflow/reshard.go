@@ -149,7 +149,10 @@ func Reshard(ctx context.Context, cfg *vitessdo.Config, opts ReshardOptions) (*R
 		}
 	}
 	if len(targetNames) == 0 {
-		return res, nil
+		// The keyspace has these shards already; a run that switched
+		// and stopped before retiring the old shards is finished.
+		res.Retired, err = finishRetire(ctx, l, ks)
+		return res, err
 	}
 	res.Copied = targetNames
 	urls, err := targetURLs(l, ks, targetNames, opts.Backend)

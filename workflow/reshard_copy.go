@@ -324,25 +324,37 @@ func writeRows(ctx context.Context, tg *shardBackend, table string, cols []strin
 		return fmt.Errorf("vitessdo: reshard: shard %s: %w", tg, err)
 	}
 	defer tx.Rollback()
-	stmts := map[int]string{}
+	// Full batches run one prepared statement; a short last batch is
+	// prepared on its own.
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
 	args := make([]any, 0, batchRows(len(cols))*len(cols))
 	for b := range in {
 		if ctx.Err() != nil {
 			continue
 		}
-		q, ok := stmts[len(b)]
+		st, ok := stmts[len(b)]
 		if !ok {
-			if q, err = insertSQL(tg.backend, strings.ToLower(table), cols, len(b)); err != nil {
+			q, err := insertSQL(tg.backend, strings.ToLower(table), cols, len(b))
+			if err != nil {
 				drain()
 				return err
 			}
-			stmts[len(b)] = q
+			if st, err = tx.PrepareContext(ctx, q); err != nil {
+				drain()
+				return fmt.Errorf("vitessdo: reshard: shard %s: table %s: %w", tg, table, err)
+			}
+			stmts[len(b)] = st
 		}
 		args = args[:0]
 		for _, row := range b {
 			args = append(args, row...)
 		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			drain()
 			return fmt.Errorf("vitessdo: reshard: shard %s: table %s: %w", tg, table, err)
 		}
