@@ -166,11 +166,15 @@ func Reshard(ctx context.Context, cfg *vitessdo.Config, opts ReshardOptions) (*R
 	defer closeShards(sources)
 	var targets []*shardBackend
 	defer func() { closeShards(targets) }()
+	inUse := map[string]string{}
+	for _, n := range ks.Shards {
+		if u, err := l.cfg.ShardURL(ks, n); err == nil {
+			inUse[u] = n
+		}
+	}
 	for i, n := range targetNames {
-		for _, s := range sources {
-			if s.url == urls[i] {
-				return nil, fmt.Errorf("vitessdo: reshard: new shard %s/%s has the backend of old shard %s", ks.Name, n, s)
-			}
+		if old, ok := inUse[urls[i]]; ok {
+			return nil, fmt.Errorf("vitessdo: reshard: new shard %s/%s would share the backend of shard %s/%s: give each new shard a backend of its own", ks.Name, n, ks.Name, old)
 		}
 		b, err := openBackend(urls[i])
 		if err != nil {
