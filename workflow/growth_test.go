@@ -271,6 +271,29 @@ func TestMoveTablesInterruptedThenRerunSkipsWhatItCopied(t *testing.T) {
 	}
 }
 
+func TestMoveTablesFromOneEngineToTheOther(t *testing.T) {
+	es := engines(t)
+	if len(es) < 2 {
+		t.Skip("needs PostgreSQL: set " + postgresEnv)
+	}
+	for _, pair := range [][2]engine{{es[0], es[1]}, {es[1], es[0]}} {
+		t.Run(pair[1].name+"-to-"+pair[0].name, func(t *testing.T) {
+			g := newGrowthFrom(t, pair[0], pair[1])
+			res, err := MoveTables(context.Background(), g.cfg, MoveTablesOptions{Source: g.source})
+			if err != nil {
+				t.Fatalf("MoveTables: %v (%+v)", err, res)
+			}
+			for _, tc := range res.Tables {
+				if !tc.Created || tc.Source != tc.Target {
+					t.Errorf("table %s: created %v, source %s, shards %s", tc.Table, tc.Created, tc.Source, tc.Target)
+				}
+			}
+			g.checkPlacement(t)
+			g.checkClean(t)
+		})
+	}
+}
+
 func TestReshardRefusesToSwitchAfterAWriteDuringTheCopy(t *testing.T) {
 	for _, e := range engines(t) {
 		t.Run(e.name, func(t *testing.T) {
