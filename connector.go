@@ -138,7 +138,7 @@ func newEngine(cfg *Config) (*engine, error) {
 		return nil, err
 	}
 	if !cfg.SkipLayoutCheck {
-		if problems := checkLayout(context.Background(), cfg, vs, topo); len(problems) > 0 {
+		if problems := checkLayout(context.Background(), cfg, vs, topo, true); len(problems) > 0 {
 			topo.Close()
 			return nil, problems[0]
 		}
