@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/dot-do/vitessdo/shard"
 	"github.com/dot-do/vitessdo/shard/sqlite"
@@ -36,6 +38,9 @@ import (
 // rewrites them to the VSchema's layout. An empty keyspace, or the layout
 // a finished reshard wrote, passes.
 
+// layoutCheckTimeout bounds the layout check when a connector opens.
+const layoutCheckTimeout = 30 * time.Second
+
 // layoutInfo is what one backend says it holds.
 type layoutInfo struct {
 	records []shard.Record
@@ -61,6 +66,7 @@ type layoutChecker struct {
 // for their statements (and `vitessdo check`) to report.
 func checkLayout(ctx context.Context, cfg *Config, vs *vschema.VSchema, topo *shard.Topology, heal bool) []*LayoutError {
 	lc := &layoutChecker{cfg: cfg, vs: vs, topo: topo, info: map[*shard.Backend]*layoutInfo{}, pool: shard.PoolOptions{MaxOpenConns: 1, WrapConnector: cfg.WrapConnector}, heal: heal}
+	lc.prefetch(ctx)
 	var out []*LayoutError
 	for _, ks := range vs.KeyspaceNames() {
 		out = append(out, lc.keyspace(ctx, vs.Keyspace(ks))...)
@@ -68,10 +74,40 @@ func checkLayout(ctx context.Context, cfg *Config, vs *vschema.VSchema, topo *sh
 	return out
 }
 
+// prefetch reads every backend of the topology, several at once: a
+// topology of many PostgreSQL shards opens in the time of a few round
+// trips.
+func (lc *layoutChecker) prefetch(ctx context.Context) {
+	backends := lc.topo.Backends()
+	infos := make([]*layoutInfo, len(backends))
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	for i, b := range backends {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			infos[i] = readLayoutInfo(ctx, b)
+		}()
+	}
+	wg.Wait()
+	for i, b := range backends {
+		lc.info[b] = infos[i]
+	}
+}
+
 func (lc *layoutChecker) read(ctx context.Context, b *shard.Backend) *layoutInfo {
 	if li := lc.info[b]; li != nil {
 		return li
 	}
+	li := readLayoutInfo(ctx, b)
+	lc.info[b] = li
+	return li
+}
+
+// readLayoutInfo reads a backend's shard records and tables.
+func readLayoutInfo(ctx context.Context, b *shard.Backend) *layoutInfo {
 	li := &layoutInfo{}
 	if _, ok := b.Capabilities().(shard.RecordKeeper); ok {
 		li.records, li.err = shard.ReadRecords(ctx, b)
@@ -81,7 +117,6 @@ func (lc *layoutChecker) read(ctx context.Context, b *shard.Backend) *layoutInfo
 	} else {
 		li.err = fmt.Errorf("no shard records")
 	}
-	lc.info[b] = li
 	return li
 }
 
