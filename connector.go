@@ -138,7 +138,12 @@ func newEngine(cfg *Config) (*engine, error) {
 		return nil, err
 	}
 	if !cfg.SkipLayoutCheck {
-		if problems := checkLayout(context.Background(), cfg, vs, topo); len(problems) > 0 {
+		// A backend that does not answer in time is left out: its
+		// statements will say so.
+		ctx, cancel := context.WithTimeout(context.Background(), layoutCheckTimeout)
+		problems := checkLayout(ctx, cfg, vs, topo, true)
+		cancel()
+		if len(problems) > 0 {
 			topo.Close()
 			return nil, problems[0]
 		}

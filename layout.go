@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/dot-do/vitessdo/shard"
 	"github.com/dot-do/vitessdo/shard/sqlite"
@@ -31,7 +33,13 @@ import (
 //     a shard the VSchema does not list that holds rows, unless its
 //     record says retired or reshard target.
 //
-// An empty keyspace, or the layout a finished reshard wrote, passes.
+// The first three are problems only where a listed shard of the keyspace
+// holds rows: the records of an empty keyspace are stale, and opening
+// rewrites them to the VSchema's layout. An empty keyspace, or the layout
+// a finished reshard wrote, passes.
+
+// layoutCheckTimeout bounds the layout check when a connector opens.
+const layoutCheckTimeout = 30 * time.Second
 
 // layoutInfo is what one backend says it holds.
 type layoutInfo struct {
@@ -48,13 +56,17 @@ type layoutChecker struct {
 	info map[*shard.Backend]*layoutInfo
 	// pool sizes the backends opened for unlisted files.
 	pool shard.PoolOptions
+	// heal rewrites the stale records of an empty keyspace to the
+	// VSchema's layout, as opening does (a check only reports).
+	heal bool
 }
 
 // checkLayout returns every disagreement between the VSchema and the
 // shards' data. Backends it cannot read are left out: reaching them is
 // for their statements (and `vitessdo check`) to report.
-func checkLayout(ctx context.Context, cfg *Config, vs *vschema.VSchema, topo *shard.Topology) []*LayoutError {
-	lc := &layoutChecker{cfg: cfg, vs: vs, topo: topo, info: map[*shard.Backend]*layoutInfo{}, pool: shard.PoolOptions{MaxOpenConns: 1, WrapConnector: cfg.WrapConnector}}
+func checkLayout(ctx context.Context, cfg *Config, vs *vschema.VSchema, topo *shard.Topology, heal bool) []*LayoutError {
+	lc := &layoutChecker{cfg: cfg, vs: vs, topo: topo, info: map[*shard.Backend]*layoutInfo{}, pool: shard.PoolOptions{MaxOpenConns: 1, WrapConnector: cfg.WrapConnector}, heal: heal}
+	lc.prefetch(ctx)
 	var out []*LayoutError
 	for _, ks := range vs.KeyspaceNames() {
 		out = append(out, lc.keyspace(ctx, vs.Keyspace(ks))...)
@@ -62,10 +74,40 @@ func checkLayout(ctx context.Context, cfg *Config, vs *vschema.VSchema, topo *sh
 	return out
 }
 
+// prefetch reads every backend of the topology, several at once: a
+// topology of many PostgreSQL shards opens in the time of a few round
+// trips.
+func (lc *layoutChecker) prefetch(ctx context.Context) {
+	backends := lc.topo.Backends()
+	infos := make([]*layoutInfo, len(backends))
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	for i, b := range backends {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			infos[i] = readLayoutInfo(ctx, b)
+		}()
+	}
+	wg.Wait()
+	for i, b := range backends {
+		lc.info[b] = infos[i]
+	}
+}
+
 func (lc *layoutChecker) read(ctx context.Context, b *shard.Backend) *layoutInfo {
 	if li := lc.info[b]; li != nil {
 		return li
 	}
+	li := readLayoutInfo(ctx, b)
+	lc.info[b] = li
+	return li
+}
+
+// readLayoutInfo reads a backend's shard records and tables.
+func readLayoutInfo(ctx context.Context, b *shard.Backend) *layoutInfo {
 	li := &layoutInfo{}
 	if _, ok := b.Capabilities().(shard.RecordKeeper); ok {
 		li.records, li.err = shard.ReadRecords(ctx, b)
@@ -75,7 +117,6 @@ func (lc *layoutChecker) read(ctx context.Context, b *shard.Backend) *layoutInfo
 	} else {
 		li.err = fmt.Errorf("no shard records")
 	}
-	lc.info[b] = li
 	return li
 }
 
@@ -97,6 +138,16 @@ func (lc *layoutChecker) keyspace(ctx context.Context, ks *vschema.Keyspace) []*
 	// they have.
 	var bare []*shard.Shard
 	filled := map[*shard.Shard][]string{}
+	// Problems of the records are problems only where there are rows: in
+	// an empty keyspace they are stale, and opening rewrites them.
+	var stale []*LayoutError
+	var heals []func() error
+	staleRecord := func(sh *shard.Shard, heal func() error, format string, args ...any) *LayoutError {
+		e := &LayoutError{Keyspace: ks.Name, Shard: sh.Name, Problem: fmt.Sprintf(format, args...)}
+		stale = append(stale, e)
+		heals = append(heals, heal)
+		return e
+	}
 	for _, sh := range shards {
 		li := lc.read(ctx, sh.Backend)
 		if li.err != nil {
@@ -104,14 +155,18 @@ func (lc *layoutChecker) keyspace(ctx context.Context, ks *vschema.Keyspace) []*
 		}
 		own, hasOwn := shard.FindRecord(li.records, ks.Name, sh.Name)
 		if hasOwn {
+			fixed := own
+			fixed.State, fixed.Detail, fixed.Placement = shard.StateServing, "", placement
+			b := sh.Backend
+			heal := func() error { return shard.WriteRecord(ctx, b, fixed) }
 			switch own.State {
 			case shard.StateResharding:
-				problem(sh.Name, "the shard is the target of a reshard (to %s) that has not switched", own.Detail).HalfDoneReshard = true
+				staleRecord(sh, heal, "the shard is the target of a reshard (to %s) that has not switched", own.Detail).HalfDoneReshard = true
 			case shard.StateRetired:
-				problem(sh.Name, "a finished reshard retired the shard: its rows are stale copies")
+				staleRecord(sh, heal, "a finished reshard retired the shard: its rows are stale copies")
 			}
 			if len(own.Placement) > 0 && placement != nil && !slices.Equal(own.Placement, placement) {
-				problem(sh.Name, "its rows were placed over the shards %s, the vschema lists %s: the same value now names another shard", strings.Join(own.Placement, ","), strings.Join(placement, ","))
+				staleRecord(sh, heal, "its rows were placed over the shards %s, the vschema lists %s: the same value now names another shard", strings.Join(own.Placement, ","), strings.Join(placement, ","))
 			}
 		}
 		for _, r := range li.records {
@@ -121,7 +176,9 @@ func (lc *layoutChecker) keyspace(ctx context.Context, ks *vschema.Keyspace) []*
 			if backendOf[r.Shard] == sh.Backend {
 				continue
 			}
-			problem(sh.Name, "its backend %s holds shard %s (key range %s), not the key range %s", sh.Backend.URL, r.Shard, r.KeyRange, sh.KeyRange)
+			b, name := sh.Backend, r.Shard
+			staleRecord(sh, func() error { return shard.ClearRecord(ctx, b, ks.Name, name) },
+				"its backend %s holds shard %s (key range %s), not the key range %s", sh.Backend.URL, r.Shard, r.KeyRange, sh.KeyRange)
 		}
 		mine := ksTables(ks, li.tables)
 		if !hasOwn && len(mine) == 0 {
@@ -130,10 +187,16 @@ func (lc *layoutChecker) keyspace(ctx context.Context, ks *vschema.Keyspace) []*
 			filled[sh] = mine
 		}
 	}
-	if len(bare) > 0 && len(filled) > 0 {
-		if sib, table := lc.siblingWithRows(ctx, shards, filled); sib != nil {
+	if len(bare) > 0 || len(stale) > 0 {
+		sib, table := lc.siblingWithRows(ctx, shards, filled)
+		if sib != nil {
+			out = append(out, stale...)
 			for _, sh := range bare {
 				problem(sh.Name, "the shard has none of the keyspace's tables while shard %s holds rows of %s: the data was never moved to it", sib.Name, table)
+			}
+		} else if lc.heal {
+			for _, h := range heals {
+				h()
 			}
 		}
 	}
@@ -235,7 +298,7 @@ func (lc *layoutChecker) unlistedRows(ctx context.Context, ks *vschema.Keyspace,
 // Config.SkipLayoutCheck is set (as `vitessdo check` and the reshard
 // workflow set it, to report or repair them).
 func (c *Connector) LayoutProblems(ctx context.Context) []*LayoutError {
-	return checkLayout(ctx, c.cfg, c.engine.vs, c.engine.topo)
+	return checkLayout(ctx, c.cfg, c.engine.vs, c.engine.topo, false)
 }
 
 // Topology returns the connector's shards and their backends, for

@@ -348,3 +348,34 @@ func TestLayoutUnlistedShardFileWithRowsIsRefused(t *testing.T) {
 		t.Errorf("problems after retiring -40 and 40-80: %v, want -80 only", got)
 	}
 }
+
+func TestLayoutEmptyTablesOpenUnderANewShardListAndTheRecordsFollow(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		f := newLayoutFixture(e)
+		f.fill(t, fourShards, "consistent_hash", 0)
+		f.urls["c0-e0"] = f.urls["c0-"]
+		// Tables but no rows: the records of four shards are stale.
+		db, err := f.open(t, fiveShards, "consistent_hash")
+		if err != nil {
+			t.Fatalf("empty tables under five shards: %v", err)
+		}
+		if _, err := db.Exec("CREATE TABLE IF NOT EXISTS t (id BIGINT PRIMARY KEY, v VARCHAR(20))"); err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i <= 50; i++ {
+			if _, err := db.Exec("INSERT INTO t (id, v) VALUES (?, 'x')", i); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		// The records now say five shards: the same layout reopens, and
+		// going back to four is refused.
+		if _, err := f.open(t, fiveShards, "consistent_hash"); err != nil {
+			t.Fatalf("reopening five shards with rows: %v", err)
+		}
+		delete(f.urls, "c0-")
+		f.urls["c0-"] = f.urls["c0-e0"]
+		_, err = f.open(t, fourShards, "consistent_hash")
+		wantLayoutError(t, err, "-40", "placed over the shards -40,40-80,80-c0,c0-e0,e0-")
+	})
+}

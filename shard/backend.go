@@ -74,6 +74,8 @@ type Backend struct {
 	// ForgetSchema); PostgreSQL connections refresh their statement
 	// caches when it moves.
 	schemaGen int64
+	// ensured holds the shard records EnsureRecord wrote or found.
+	ensured sync.Map
 }
 
 // BackendConfig is what the driver package that opens a backend

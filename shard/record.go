@@ -162,6 +162,10 @@ func FindRecord(records []Record, keyspace, shard string) (Record, bool) {
 // that keyspace and shard; a record without a placement takes r's. The
 // driver calls it before it first creates a table on a shard.
 func EnsureRecord(ctx context.Context, b *Backend, r Record) error {
+	done := r.Keyspace + "/" + r.Shard + "/" + strings.Join(r.Placement, ",")
+	if _, ok := b.ensured.Load(done); ok {
+		return nil
+	}
 	st, err := b.recordStatements()
 	if err != nil {
 		return err
@@ -177,8 +181,13 @@ func EnsureRecord(ctx context.Context, b *Backend, r Record) error {
 			return fmt.Errorf("vitessdo: writing shard record %s/%s: %w", r.Keyspace, r.Shard, err)
 		}
 	}
+	b.ensured.Store(done, true)
 	return nil
 }
+
+// forgetEnsured drops what EnsureRecord knows of a backend's records,
+// after they change.
+func (b *Backend) forgetEnsured() { b.ensured.Clear() }
 
 // WriteRecord adds or replaces a shard's record.
 func WriteRecord(ctx context.Context, b *Backend, r Record) error {
@@ -199,6 +208,7 @@ func WriteRecordTo(ctx context.Context, b *Backend, q Querier, r Record) error {
 	if err := createRecordTable(ctx, b, q, st); err != nil {
 		return err
 	}
+	b.forgetEnsured()
 	if _, err := q.ExecContext(ctx, st.Upsert, recordArgs(r)...); err != nil {
 		return fmt.Errorf("vitessdo: writing shard record %s/%s: %w", r.Keyspace, r.Shard, err)
 	}
@@ -233,6 +243,7 @@ func setState(ctx context.Context, b *Backend, keyspace, shard string, state Rec
 	if err := createRecordTable(ctx, b, b.DB, st); err != nil {
 		return err
 	}
+	b.forgetEnsured()
 	res, err := b.DB.ExecContext(ctx, st.SetState, string(state), detail, keyspace, shard)
 	if err != nil {
 		return fmt.Errorf("vitessdo: marking shard %s/%s %s: %w", keyspace, shard, state, err)
@@ -253,6 +264,7 @@ func ClearRecord(ctx context.Context, b *Backend, keyspace, shard string) error 
 	if err := b.DB.QueryRowContext(ctx, st.Exists).Scan(&exists); err != nil || !exists {
 		return err
 	}
+	b.forgetEnsured()
 	if _, err := b.DB.ExecContext(ctx, st.Delete, keyspace, shard); err != nil {
 		return fmt.Errorf("vitessdo: clearing shard record %s/%s: %w", keyspace, shard, err)
 	}

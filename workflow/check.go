@@ -230,7 +230,7 @@ func (c *checker) layout(ctx context.Context, ks *vschema.Keyspace) error {
 		c.tables = map[string]map[string]map[string]*shard.TableInfo{}
 		for _, p := range c.t.conn.LayoutProblems(ctx) {
 			if c.vs.Keyspace(p.Keyspace) != nil && contains(c.r.Keyspaces, p.Keyspace) {
-				c.r.problem(Finding{Kind: KindLayout, Keyspace: p.Keyspace, Shard: p.Shard, Message: strings.TrimPrefix(p.Error(), "vitessdo: layout: ")})
+				c.r.problem(Finding{Kind: KindLayout, Keyspace: p.Keyspace, Shard: p.Shard, Message: strings.TrimPrefix(p.Error(), fmt.Sprintf("vitessdo: layout: keyspace %s, shard %s: ", p.Keyspace, p.Shard))})
 			}
 		}
 	}

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dot-do/vitessdo"
 	"github.com/dot-do/vitessdo/workflow"
 )
 
@@ -103,4 +105,39 @@ func TestCheckReportsEachProblem(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestCheckReportsALayoutTheDriverRefuses(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		cfg, _ := newShop(t, e, 10)
+		split := *cfg
+		split.VSchemaJSON = []byte(strings.Replace(shopVSchema, `["-40", "40-80", "80-c0", "c0-"]`, `["-20", "20-40", "40-80", "80-c0", "c0-"]`, 1))
+		split.Shards = map[string]string{}
+		for k, v := range cfg.Shards {
+			if k != "app/-40" {
+				split.Shards[k] = v
+			}
+		}
+		split.Shards["app/-20"] = e.url(t, "app", "-20")
+		split.Shards["app/20-40"] = e.url(t, "app", "20-40")
+		if _, err := vitessdo.NewConnector(&split); err == nil {
+			t.Fatal("the driver opened a split never copied")
+		}
+		r, err := workflow.Check(context.Background(), &split, workflow.CheckOptions{Keyspace: "app"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var layout []string
+		for _, p := range r.Problems {
+			if p.Kind == workflow.KindLayout {
+				layout = append(layout, p.Shard)
+				if !strings.Contains(p.Message, "vitessdo reshard") {
+					t.Errorf("layout finding does not say to reshard: %v", p)
+				}
+			}
+		}
+		if strings.Join(layout, " ") != "-20 20-40" {
+			t.Errorf("layout problems on %v, want -20 and 20-40\n%v", layout, r.Problems)
+		}
+	})
 }

@@ -158,9 +158,15 @@ type growth struct {
 // on two shards.
 func newGrowth(t *testing.T, e engine) *growth {
 	t.Helper()
+	return newGrowthFrom(t, e, e)
+}
+
+// newGrowthFrom is newGrowth with the plain database on another engine.
+func newGrowthFrom(t *testing.T, e, source engine) *growth {
+	t.Helper()
 	g := &growth{e: e, dir: t.TempDir()}
-	g.source = e.url(t, "source")
-	fillSource(t, e.name, g.source)
+	g.source = source.url(t, "source")
+	fillSource(t, source.name, g.source)
 	g.vschema = filepath.Join(g.dir, "app.vschema.json")
 	var shards, main string
 	switch e.name {

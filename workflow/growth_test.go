@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/dot-do/vitessdo/shard"
 )
 
 // reshardOptions returns options that put new shards on fresh backends
@@ -99,6 +101,18 @@ func TestMoveTablesThenReshardKeepsAnswers(t *testing.T) {
 			g.checkPlacement(t)
 			g.checkClean(t)
 
+			// A run that stopped after the switch, before it retired the
+			// old shards, is finished by running it again.
+			g.unretire(t, rr.From)
+			if _, err := sql.Open("vitessdo", g.dsn); err == nil && e.name == "sqlite" {
+				t.Fatal("the driver opens with the files of old shards unretired")
+			}
+			rr, err = Reshard(ctx, g.cfg, g.reshardOptions(t, four))
+			if err != nil || len(rr.Retired) != 2 {
+				t.Fatalf("Reshard again: %v %+v", err, rr)
+			}
+			g.sameAnswers(t, want)
+
 			// 4 -> 2, interrupted in the middle of the copy.
 			two := []string{"-80", "80-"}
 			before, err := os.ReadFile(g.vschema)
@@ -150,6 +164,33 @@ func TestMoveTablesThenReshardKeepsAnswers(t *testing.T) {
 			g.checkPlacement(t)
 			g.checkClean(t)
 		})
+	}
+}
+
+// unretire marks the old shards serving again, as a reshard that stopped
+// between the switch and the retirement leaves them.
+func (g *growth) unretire(t *testing.T, shards []string) {
+	t.Helper()
+	backups, _ := filepath.Glob(g.vschema + ".*.bak")
+	old := *g.cfg
+	old.VSchema = backups[len(backups)-1]
+	vs, err := old.LoadVSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range shards {
+		u, err := old.ShardURL(vs.Keyspace("app"), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := openBackend(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := shard.MarkServing(context.Background(), b, "app", n); err != nil {
+			t.Fatal(err)
+		}
+		b.Close()
 	}
 }
 
@@ -223,6 +264,29 @@ func TestMoveTablesInterruptedThenRerunSkipsWhatItCopied(t *testing.T) {
 			}
 			if len(res.Sequences) != 2 {
 				t.Errorf("sequences advanced: %+v", res.Sequences)
+			}
+			g.checkPlacement(t)
+			g.checkClean(t)
+		})
+	}
+}
+
+func TestMoveTablesFromOneEngineToTheOther(t *testing.T) {
+	es := engines(t)
+	if len(es) < 2 {
+		t.Skip("needs PostgreSQL: set " + postgresEnv)
+	}
+	for _, pair := range [][2]engine{{es[0], es[1]}, {es[1], es[0]}} {
+		t.Run(pair[1].name+"-to-"+pair[0].name, func(t *testing.T) {
+			g := newGrowthFrom(t, pair[0], pair[1])
+			res, err := MoveTables(context.Background(), g.cfg, MoveTablesOptions{Source: g.source})
+			if err != nil {
+				t.Fatalf("MoveTables: %v (%+v)", err, res)
+			}
+			for _, tc := range res.Tables {
+				if !tc.Created || tc.Source != tc.Target {
+					t.Errorf("table %s: created %v, source %s, shards %s", tc.Table, tc.Created, tc.Source, tc.Target)
+				}
 			}
 			g.checkPlacement(t)
 			g.checkClean(t)

@@ -260,7 +260,7 @@ func (m *mover) prepare(ctx context.Context, tables []*vschema.Table) error {
 				return fmt.Errorf("vitessdo: movetables: lookup table %s of vindex %q already holds %d rows: movetables copies into empty tables", lt, cv.Name, n)
 			}
 		}
-		if mt.rows, err = countTable(ctx, m.src, t.Name); err != nil {
+		if mt.rows, err = countTable(ctx, m.src, info.Name); err != nil {
 			return fmt.Errorf("vitessdo: movetables: source: %w", err)
 		}
 		m.tables = append(m.tables, mt)
@@ -289,7 +289,7 @@ func (m *mover) ensureTable(ctx context.Context, t *vschema.Table, ddl string) (
 	}
 	var total int64
 	for _, s := range shards {
-		n, err := countTable(ctx, s.backend, t.Name)
+		n, err := countTable(ctx, s.backend, strings.ToLower(t.Name))
 		if err != nil {
 			return false, 0, fmt.Errorf("vitessdo: movetables: shard %s: %w", s, err)
 		}

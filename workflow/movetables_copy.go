@@ -50,7 +50,7 @@ func (m *mover) copyTable(ctx context.Context, mt *moveTable, meter *meter) erro
 	g.run(func(ctx context.Context) error {
 		defer close(batches)
 		b := make(batch, 0, size)
-		err := readTable(ctx, m.src, mt.t.Name, mt.cols, func(row []any) error {
+		err := readTable(ctx, m.src, mt.info.Name, mt.cols, func(row []any) error {
 			cp := make([]any, len(row))
 			for i, v := range row {
 				if bs, ok := v.([]byte); ok {
@@ -300,7 +300,7 @@ func (m *mover) compare(ctx context.Context, mt *moveTable, tc *TableCopy, meter
 	// The source and the shards are read at once.
 	g := newGroup(ctx)
 	g.run(func(ctx context.Context) error {
-		err := sumTable(ctx, m.src, mt.t.Name, mt.cols, mt.kinds, func(_ []any, h uint64) error {
+		err := sumTable(ctx, m.src, mt.info.Name, mt.cols, mt.kinds, func(_ []any, h uint64) error {
 			srcSum.add(h)
 			meter.add(1)
 			return nil

@@ -149,7 +149,10 @@ func Reshard(ctx context.Context, cfg *vitessdo.Config, opts ReshardOptions) (*R
 		}
 	}
 	if len(targetNames) == 0 {
-		return res, nil
+		// The keyspace has these shards already; a run that switched
+		// and stopped before retiring the old shards is finished.
+		res.Retired, err = finishRetire(ctx, l, ks)
+		return res, err
 	}
 	res.Copied = targetNames
 	urls, err := targetURLs(l, ks, targetNames, opts.Backend)
@@ -163,11 +166,15 @@ func Reshard(ctx context.Context, cfg *vitessdo.Config, opts ReshardOptions) (*R
 	defer closeShards(sources)
 	var targets []*shardBackend
 	defer func() { closeShards(targets) }()
+	inUse := map[string]string{}
+	for _, n := range ks.Shards {
+		if u, err := l.cfg.ShardURL(ks, n); err == nil {
+			inUse[u] = n
+		}
+	}
 	for i, n := range targetNames {
-		for _, s := range sources {
-			if s.url == urls[i] {
-				return nil, fmt.Errorf("vitessdo: reshard: new shard %s/%s has the backend of old shard %s", ks.Name, n, s)
-			}
+		if old, ok := inUse[urls[i]]; ok {
+			return nil, fmt.Errorf("vitessdo: reshard: new shard %s/%s would share the backend of shard %s/%s: give each new shard a backend of its own", ks.Name, n, ks.Name, old)
 		}
 		b, err := openBackend(urls[i])
 		if err != nil {

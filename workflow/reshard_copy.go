@@ -85,7 +85,7 @@ func (r *resharder) countRows(ctx context.Context) (int64, error) {
 	var total int64
 	for _, rt := range r.tables {
 		for _, s := range r.readers(rt.t) {
-			n, err := countTable(ctx, s.backend, rt.t.Name)
+			n, err := countTable(ctx, s.backend, strings.ToLower(rt.t.Name))
 			if err != nil {
 				return 0, fmt.Errorf("vitessdo: reshard: shard %s: %w", s, err)
 			}
@@ -99,8 +99,10 @@ func (r *resharder) countRows(ctx context.Context) (int64, error) {
 	return total, nil
 }
 
+// countTable counts a table's rows; table is the name as the backend's
+// catalog spells it.
 func countTable(ctx context.Context, b *shard.Backend, table string) (int64, error) {
-	t, err := b.Dialect.QuoteIdent(strings.ToLower(table))
+	t, err := b.Dialect.QuoteIdent(table)
 	if err != nil {
 		return 0, err
 	}
@@ -208,7 +210,7 @@ func (r *resharder) readShard(ctx context.Context, rt *reshardTable, src *shardB
 		return nil
 	}
 	h := newRowHasher(rt.kinds)
-	err := readTable(ctx, src.backend, rt.t.Name, rt.cols, func(row []any) error {
+	err := readTable(ctx, src.backend, strings.ToLower(rt.t.Name), rt.cols, func(row []any) error {
 		cp := make([]any, len(row))
 		for i, v := range row {
 			if b, ok := v.([]byte); ok {
@@ -275,10 +277,11 @@ func send(ctx context.Context, c chan batch, b batch) error {
 	}
 }
 
-// readTable calls each with every row of a table, in one read
-// transaction, so that the rows are one snapshot of it.
+// readTable calls each with every row of a table (named as the backend's
+// catalog spells it), in one read transaction, so that the rows are one
+// snapshot of it.
 func readTable(ctx context.Context, b *shard.Backend, table string, cols []string, each func(row []any) error) error {
-	q, err := selectSQL(b, strings.ToLower(table), cols)
+	q, err := selectSQL(b, table, cols)
 	if err != nil {
 		return err
 	}
@@ -324,25 +327,37 @@ func writeRows(ctx context.Context, tg *shardBackend, table string, cols []strin
 		return fmt.Errorf("vitessdo: reshard: shard %s: %w", tg, err)
 	}
 	defer tx.Rollback()
-	stmts := map[int]string{}
+	// Full batches run one prepared statement; a short last batch is
+	// prepared on its own.
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
 	args := make([]any, 0, batchRows(len(cols))*len(cols))
 	for b := range in {
 		if ctx.Err() != nil {
 			continue
 		}
-		q, ok := stmts[len(b)]
+		st, ok := stmts[len(b)]
 		if !ok {
-			if q, err = insertSQL(tg.backend, strings.ToLower(table), cols, len(b)); err != nil {
+			q, err := insertSQL(tg.backend, strings.ToLower(table), cols, len(b))
+			if err != nil {
 				drain()
 				return err
 			}
-			stmts[len(b)] = q
+			if st, err = tx.PrepareContext(ctx, q); err != nil {
+				drain()
+				return fmt.Errorf("vitessdo: reshard: shard %s: table %s: %w", tg, table, err)
+			}
+			stmts[len(b)] = st
 		}
 		args = args[:0]
 		for _, row := range b {
 			args = append(args, row...)
 		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			drain()
 			return fmt.Errorf("vitessdo: reshard: shard %s: table %s: %w", tg, table, err)
 		}

@@ -195,7 +195,15 @@ func TestGrowthThroughTheCommand(t *testing.T) {
 				}
 				return stdout
 			}
-			out := run(0, "movetables", "-dsn", dsn, "-source", source, "-json")
+			code, out, stderr := runCommand(t, bin, "movetables", "-dsn", dsn, "-source", source, "-json")
+			if code != 0 {
+				t.Fatalf("movetables: exit %d\n%s\n%s", code, out, stderr)
+			}
+			for _, w := range []string{"copy users: 2403/2403 rows (100.0%)", "rows/s, ETA", "verify"} {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("movetables progress on stderr lacks %q:\n%s", w, stderr)
+				}
+			}
 			var mt struct {
 				Tables []struct {
 					Table  string
