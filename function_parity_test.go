@@ -357,6 +357,8 @@ func TestFunctionParityInClausesEqualsOneDatabase(t *testing.T) {
 			{query: "SELECT MAX(DATE(created_at)), MIN(LAST_DAY(d)) FROM ev"},
 			{query: "SELECT grp, MAX(DATE_ADD(d, INTERVAL 1 DAY)) FROM ev GROUP BY grp ORDER BY grp", ordered: true},
 			{query: "SELECT SUM(ROUND(x, 1)), MAX(ABS(n)) FROM ev"},
+			{query: "SELECT ROUND(SUM(x), 1), ROUND(AVG(n), 2), TRUNCATE(AVG(x), 1), ROUND(COUNT(*) / 3) FROM ev"},
+			{query: "SELECT grp, ROUND(AVG(x), 2) AS a FROM ev GROUP BY grp HAVING ROUND(AVG(x), 1) > 0 ORDER BY ROUND(AVG(x), 2) DESC", ordered: true},
 			{query: "SELECT grp, COUNT(*) FROM ev GROUP BY grp HAVING MAX(TIMESTAMPDIFF(DAY, created_at, d)) > 1 ORDER BY grp", ordered: true},
 			{query: "SELECT doc->>'$.a.y', COUNT(*) FROM ev GROUP BY doc->>'$.a.y'"},
 		} {
