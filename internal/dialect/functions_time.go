@@ -401,6 +401,15 @@ func (r *renderer) outputValue(e sqlparser.Expr) {
 		r.write(" AS text)")
 		return
 	}
+	if !r.temporalText(e) {
+		r.textValue(e)
+	}
+}
+
+// temporalText writes a PostgreSQL date or datetime function's value as
+// MySQL's text for it (what SQLite yields), reporting whether e is one.
+// String functions take such a value so too.
+func (r *renderer) temporalText(e sqlparser.Expr) bool {
 	kind, shape := temporalOf(e)
 	switch kind {
 	case tDate:
@@ -412,14 +421,20 @@ func (r *renderer) outputValue(e sqlparser.Expr) {
 		r.value(e)
 		r.write(", 'YYYY-MM-DD HH24:MI:SS')")
 	case tDateShaped:
+		if r.grouped && !hasAggregate(shape) {
+			// Grouped rows share the shape of their group's argument;
+			// outside an aggregate PostgreSQL would not let it be read.
+			shape = &sqlparser.FuncExpr{Name: sqlparser.NewColIdent("min"), Exprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: shape}}}
+		}
 		r.write("to_char(")
 		r.value(e)
 		r.write(", CASE WHEN char_length(")
 		r.textArg(shape)
 		r.write(") <= 10 THEN 'YYYY-MM-DD' ELSE 'YYYY-MM-DD HH24:MI:SS' END)")
 	default:
-		r.textValue(e)
+		return false
 	}
+	return true
 }
 
 // isJSONExtract reports JSON_EXTRACT(doc, path) and doc -> path.
