@@ -141,8 +141,8 @@ const (
 	datetimeLayout = "2006-01-02 15:04:05"
 )
 
-// dateFormat is DATE_FORMAT(t, format) for the specifiers
-// dialect.DateFormatSpecifiers lists (the renderer refuses the others).
+// dateFormat is DATE_FORMAT(t, format) for the specifiers the renderer
+// accepts (it refuses the others).
 func dateFormat(args []driver.Value) (driver.Value, error) {
 	t, ok := parseTime(args[0])
 	f, fok := textArg(args[1])
@@ -223,8 +223,8 @@ func formatSpecifier(b *strings.Builder, t time.Time, c byte) error {
 	return nil
 }
 
-// dateAdd is DATE_ADD(t, INTERVAL n unit), unit one of
-// dialect.IntervalUnits. Months and years keep the day of the month,
+// dateAdd is DATE_ADD(t, INTERVAL n unit), unit one of the renderer's:
+// second, minute, hour, day, week, month, quarter, year. Months and years keep the day of the month,
 // clamped to the month's last day, as MySQL does. The result is a date
 // when t is one and the unit is a day or longer, else a datetime.
 func dateAdd(args []driver.Value) (driver.Value, error) {
