@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -89,6 +90,9 @@ var parityCases = []parityCase{
 	{"TIMESTAMPDIFF(MONTH, created_at, d)", 1, int64(1)},
 	{"TIMESTAMPDIFF(MONTH, '2024-01-31', '2024-02-29')", 1, int64(0)},
 	{"TIMESTAMPDIFF(MONTH, '2024-03-31', '2024-01-31')", 1, int64(-2)},
+	{"TIMESTAMPDIFF(MONTH, '2024-03-30', '2024-02-29')", 1, int64(-1)},
+	{"TIMESTAMPDIFF(MONTH, '2024-03-28', '2024-02-29')", 1, int64(0)},
+	{"TIMESTAMPDIFF(MONTH, '2024-01-15 10:00:00', '2024-02-15 09:59:59')", 1, int64(0)},
 	{"TIMESTAMPDIFF(HOUR, d, created_at)", 1, int64(-1069)},
 	{"TIMESTAMPDIFF(YEAR, '2020-02-29', d)", 1, int64(4)},
 	{"TIMESTAMPDIFF(QUARTER, '2023-11-29', d)", 1, int64(1)},
@@ -105,6 +109,13 @@ var parityCases = []parityCase{
 	{"DAY(d)", 1, int64(29)},
 	{"DAYOFMONTH(created_at)", 2, int64(31)},
 	{"HOUR(created_at)", 2, int64(23)},
+	{"MINUTE(created_at)", 1, int64(20)},
+	{"SECOND(created_at)", 1, int64(30)},
+	{"TIMESTAMP(d)", 1, "2024-02-29 00:00:00"},
+	{"CURTIME()", 1, matches(`^\d\d:\d\d:\d\d$`)},
+	{"SYSDATE()", 1, datetimeShape},
+	{"ADDDATE(d, 1)", 1, "2024-03-01"},
+	{"SUBDATE(created_at, INTERVAL 1 YEAR)", 1, "2023-01-15 10:20:30"},
 	{"YEAR(created_at)", 3, nil},
 	{"LAST_DAY(created_at)", 1, "2024-01-31"},
 	{"LAST_DAY(d)", 1, "2024-02-29"},
@@ -116,6 +127,11 @@ var parityCases = []parityCase{
 	{"CONCAT(s, nul)", 1, nil},
 	{"CONCAT_WS(',', s, nul, n)", 1, "Hello,7"},
 	{"CONCAT('d=', d)", 1, "d=2024-02-29"},
+	{"CONCAT('next ', DATE_ADD(d, INTERVAL 1 DAY))", 1, "next 2024-03-01"},
+	{"CONCAT(DATE(created_at), '/', LAST_DAY(d))", 1, "2024-01-15/2024-02-29"},
+	{"LENGTH(DATE_ADD(d, INTERVAL 1 DAY))", 1, int64(10)},
+	{"LEFT(DATE_SUB(created_at, INTERVAL 1 DAY), 10)", 1, "2024-01-14"},
+	{"MID(CONCAT(s, n), 5, 2)", 1, "o7"},
 	{"SUBSTRING(s, 2, 3)", 1, "ell"},
 	{"SUBSTR(created_at, 1, 7)", 1, "2024-01"},
 	{"SUBSTR(created_at,1,7)", 3, nil},
@@ -155,6 +171,10 @@ var parityCases = []parityCase{
 	{"LOWER(s)", 1, "hello"},
 	{"UPPER(s)", 1, "HELLO"},
 	{"UPPER(created_at)", 1, "2024-01-15 10:20:30"},
+	{"LCASE(s)", 1, "hello"},
+	{"UCASE(s)", 1, "HELLO"},
+	{"CONCAT_WS('-', nul, nul)", 1, ""},
+	{"CONCAT_WS(nul, s, n)", 1, nil},
 
 	// Numbers. ROUND, TRUNCATE, CEIL and FLOOR are DOUBLE on both
 	// backends (MySQL: BIGINT for an integer argument).
@@ -184,6 +204,8 @@ var parityCases = []parityCase{
 	{"LEAST(n, 3)", 1, int64(3)},
 	{"GREATEST(n, nul)", 1, nil},
 	{"LEAST(s, 'Help')", 1, "Hello"},
+	{"LN(1)", 1, float64(0)},
+	{"LOG(1)", 1, float64(0)},
 
 	// Conditions.
 	{"IF(n > 5, 'big', 'small')", 1, "big"},
@@ -340,6 +362,10 @@ func TestFunctionParityInClausesEqualsOneDatabase(t *testing.T) {
 			{query: "SELECT MAX(DATE(created_at)), MIN(LAST_DAY(d)) FROM ev"},
 			{query: "SELECT grp, MAX(DATE_ADD(d, INTERVAL 1 DAY)) FROM ev GROUP BY grp ORDER BY grp", ordered: true},
 			{query: "SELECT SUM(ROUND(x, 1)), MAX(ABS(n)) FROM ev"},
+			{query: "SELECT DATE_ADD(d, INTERVAL 1 DAY), COUNT(*) FROM ev GROUP BY DATE_ADD(d, INTERVAL 1 DAY)"},
+			{query: "SELECT LAST_DAY(created_at) AS ld, COUNT(*) FROM ev GROUP BY ld ORDER BY ld", ordered: true},
+			{query: "SELECT ROUND(SUM(x), 1), ROUND(AVG(n), 2), TRUNCATE(AVG(x), 1), ROUND(COUNT(*) / 3) FROM ev"},
+			{query: "SELECT grp, ROUND(AVG(x), 2) AS a FROM ev GROUP BY grp HAVING ROUND(AVG(x), 1) > 0 ORDER BY ROUND(AVG(x), 2) DESC", ordered: true},
 			{query: "SELECT grp, COUNT(*) FROM ev GROUP BY grp HAVING MAX(TIMESTAMPDIFF(DAY, created_at, d)) > 1 ORDER BY grp", ordered: true},
 			{query: "SELECT doc->>'$.a.y', COUNT(*) FROM ev GROUP BY doc->>'$.a.y'"},
 		} {
@@ -388,4 +414,48 @@ func TestFunctionParityAcrossBackends(t *testing.T) {
 			t.Errorf("%s: SQLite and PostgreSQL shards differ (-sqlite +postgres):\n%s", query, diff)
 		}
 	}
+}
+
+// A time.Time argument is bound in UTC on every backend: it finds the row
+// written as text, and the date functions read it.
+func TestFunctionParityBindsTimesInUTC(t *testing.T) {
+	at := time.Date(2024, 1, 15, 12, 20, 30, 0, time.FixedZone("CEST", 2*3600))
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := openParity(t, e)
+		for _, c := range []struct {
+			query string
+			want  []any
+		}{
+			{"SELECT id FROM ev WHERE created_at = ?", []any{int64(1)}},
+			{"SELECT id FROM ev WHERE created_at <= ? AND id < 3", []any{int64(1)}},
+			{"SELECT DATE_FORMAT(?, '%Y-%m-%d %H:%i:%s') FROM ev WHERE id = 1", []any{"2024-01-15 10:20:30"}},
+			{"SELECT DATEDIFF(?, created_at) FROM ev WHERE id = 2", []any{int64(-16)}},
+			{"SELECT DATE_ADD(?, INTERVAL 1 HOUR) FROM ev WHERE id = 1", []any{"2024-01-15 11:20:30"}},
+			{"SELECT TIMESTAMPDIFF(SECOND, created_at, ?) FROM ev WHERE id = 1", []any{int64(0)}},
+		} {
+			for _, db := range []*sql.DB{p.sharded, p.oracle} {
+				got, err := queryAll(db, c.query, at)
+				if err != nil {
+					t.Errorf("%s: %v", c.query, err)
+					continue
+				}
+				var col []any
+				for _, r := range got.Rows {
+					col = append(col, r[0])
+				}
+				if diff := cmp.Diff(c.want, col); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", c.query, diff)
+				}
+			}
+		}
+		p.exec(t, "INSERT INTO ev (id, created_at, grp) VALUES (?, ?, 'c')", int64(9), at)
+		got, err := queryAll(p.sharded, "SELECT DATE_FORMAT(created_at, '%H:%i'), created_at FROM ev WHERE id = 9")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := [][]any{{"10:20", at.UTC()}}
+		if diff := cmp.Diff(want, got.Rows); diff != "" {
+			t.Errorf("a time.Time written and read back (-want +got):\n%s", diff)
+		}
+	})
 }

@@ -445,6 +445,22 @@ func (c *exprCompiler) function(e *sqlparser.FuncExpr) (exprFn, error) {
 				return nil, err
 			}
 			return nary(vs, func(xs []eval.Expr) eval.Expr { return eval.Coalesce(xs...) }), nil
+		case "round", "truncate":
+			// The rounding every backend does (eval.RoundDecimal), so
+			// ROUND(SUM(x), 1) over the merged sum is what one database
+			// gives.
+			truncate := e.Name.Lowered() == "truncate"
+			if len(args) < 1 || len(args) > 2 || truncate && len(args) != 2 {
+				break
+			}
+			if len(args) == 1 {
+				args = append(args, sqlparser.NewIntVal([]byte("0")))
+			}
+			vs, err := c.values(args...)
+			if err != nil {
+				return nil, err
+			}
+			return nary(vs, func(xs []eval.Expr) eval.Expr { return eval.Round(xs[0], xs[1], truncate) }), nil
 		case "if":
 			if len(args) != 3 {
 				break

@@ -35,6 +35,9 @@ type selectPlan struct {
 	// whole and its rows streamed through.
 	whole, wholeImpossible *shardStmt
 	nargs                  int
+	// names are the statement's column names when a backend would report
+	// one otherwise (see longNames); nil when the backend's are the same.
+	names []string
 }
 
 var _ Plan = (*selectPlan)(nil)
@@ -112,6 +115,14 @@ func shardList(ts []target) string {
 }
 
 func (sp *selectPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
+	it, err := sp.query(ctx, vc, args)
+	if err != nil || sp.names == nil {
+		return it, err
+	}
+	return merge.NewRename(it, sp.names), nil
+}
+
+func (sp *selectPlan) query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
 	qs, whole, err := sp.queries(ctx, vc, args)
 	if err != nil {
 		return nil, err
@@ -234,7 +245,7 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	}
 	stripQualifiers(sel, r.keyspace)
 	named := nameColumns(sel)
-	sp := &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs}
+	sp := &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs, names: longNames(sel)}
 	if !r.single() {
 		if err := a.checkAnchored(sel, top); err != nil {
 			return nil, err
@@ -580,6 +591,39 @@ func nameColumns(sel sqlparser.SelectStatement) map[*sqlparser.AliasedExpr]bool 
 		named[ae] = true
 	}
 	return named
+}
+
+// longNames returns the column names of a SELECT when one of them is
+// longer than PostgreSQL keeps (it cuts names at 63 bytes): the plan then
+// reports the names itself, so they are the same on every backend. nil
+// when every name fits, or the select list has a star.
+func longNames(sel sqlparser.SelectStatement) []string {
+	s, ok := sel.(*sqlparser.Select)
+	if !ok {
+		return nil
+	}
+	var names []string
+	long := false
+	for _, se := range s.SelectExprs {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok {
+			return nil
+		}
+		name := ae.As.String()
+		if name == "" {
+			c, ok := ae.Expr.(*sqlparser.ColName)
+			if !ok {
+				return nil
+			}
+			name = c.Name.String()
+		}
+		long = long || len(name) > maxIdentBytes
+		names = append(names, name)
+	}
+	if !long {
+		return nil
+	}
+	return names
 }
 
 // argPattern matches the parser's names for ? placeholders.

@@ -2,7 +2,6 @@ package route
 
 import (
 	"context"
-	"unicode/utf8"
 
 	"github.com/xwb1989/sqlparser"
 
@@ -125,7 +124,7 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 		if r, same, rerr := a.route(top); rerr == nil && r.single() && len(same) == 0 {
 			stripQualifiers(st, r.keyspace)
 			nameColumns(st)
-			sp := &selectPlan{p: p, routing: r, nargs: nargs, stmt: newShardStmt(st)}
+			sp := &selectPlan{p: p, routing: r, nargs: nargs, stmt: newShardStmt(st), names: longNames(st)}
 			// The subqueries find no row where the conditions contradict:
 			// the statement still has its one row.
 			sp.impossible = sp.stmt
@@ -189,7 +188,7 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 			name = sqlparser.String(ae.Expr)
 		}
 		sp.items = append(sp.items, v)
-		sp.names = append(sp.names, outputName(sp.eng, name))
+		sp.names = append(sp.names, name)
 	}
 	if st.Where != nil {
 		v, err := b.compileCond(st.Where.Expr, clauseSelect)
@@ -202,17 +201,6 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 }
 
 // maxIdentBytes is PostgreSQL's identifier length (NAMEDATALEN - 1): it
-// cuts longer column names there.
+// cuts longer column names there, and the plans name such columns
+// themselves.
 const maxIdentBytes = 63
-
-// outputName is the name a backend gives a result column named name.
-func outputName(eng eval.Engine, name string) string {
-	if eng != eval.PostgreSQL || len(name) <= maxIdentBytes {
-		return name
-	}
-	n := maxIdentBytes
-	for n > 0 && !utf8.RuneStart(name[n]) {
-		n--
-	}
-	return name[:n]
-}

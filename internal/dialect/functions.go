@@ -252,6 +252,9 @@ func (r *renderer) textArg(a sqlparser.Expr) {
 		r.value(a)
 		return
 	}
+	if r.temporalText(a) {
+		return
+	}
 	r.write("CAST(")
 	r.textValue(a)
 	r.write(" AS text)")

@@ -28,9 +28,9 @@ func SQLiteFunctions() []string {
 	}
 }
 
-// IntervalUnits are the INTERVAL units DATE_ADD, DATE_SUB and
+// intervalUnits are the INTERVAL units DATE_ADD, DATE_SUB and
 // TIMESTAMPDIFF accept, lower-cased, with PostgreSQL's interval for one.
-var IntervalUnits = map[string]string{
+var intervalUnits = map[string]string{
 	"second": "1 second", "minute": "1 minute", "hour": "1 hour", "day": "1 day",
 	"week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year",
 }
@@ -128,7 +128,7 @@ func (r *renderer) timestamp(t sqlparser.Expr) {
 // intervalUnit returns the lower-cased unit of INTERVAL n unit.
 func (r *renderer) intervalUnit(unit string) (string, bool) {
 	u := strings.ToLower(unit)
-	if _, ok := IntervalUnits[u]; !ok {
+	if _, ok := intervalUnits[u]; !ok {
 		r.unsupported("INTERVAL unit " + unit + " (supported: SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR)")
 		return "", false
 	}
@@ -185,7 +185,7 @@ func (r *renderer) dateAdd(t sqlparser.Expr, iv *sqlparser.IntervalExpr, sign in
 	}
 	r.write("CAST(")
 	r.value(iv.Expr)
-	r.write(" AS integer) * interval '" + IntervalUnits[unit] + "')")
+	r.write(" AS integer) * interval '" + intervalUnits[unit] + "')")
 }
 
 // intervalArith renders t + INTERVAL …, INTERVAL … + t and t - INTERVAL ….
@@ -401,6 +401,15 @@ func (r *renderer) outputValue(e sqlparser.Expr) {
 		r.write(" AS text)")
 		return
 	}
+	if !r.temporalText(e) {
+		r.textValue(e)
+	}
+}
+
+// temporalText writes a PostgreSQL date or datetime function's value as
+// MySQL's text for it (what SQLite yields), reporting whether e is one.
+// String functions take such a value so too.
+func (r *renderer) temporalText(e sqlparser.Expr) bool {
 	kind, shape := temporalOf(e)
 	switch kind {
 	case tDate:
@@ -412,14 +421,20 @@ func (r *renderer) outputValue(e sqlparser.Expr) {
 		r.value(e)
 		r.write(", 'YYYY-MM-DD HH24:MI:SS')")
 	case tDateShaped:
+		if r.grouped && !hasAggregate(shape) {
+			// Grouped rows share the shape of their group's argument;
+			// outside an aggregate PostgreSQL would not let it be read.
+			shape = &sqlparser.FuncExpr{Name: sqlparser.NewColIdent("min"), Exprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: shape}}}
+		}
 		r.write("to_char(")
 		r.value(e)
 		r.write(", CASE WHEN char_length(")
 		r.textArg(shape)
 		r.write(") <= 10 THEN 'YYYY-MM-DD' ELSE 'YYYY-MM-DD HH24:MI:SS' END)")
 	default:
-		r.textValue(e)
+		return false
 	}
+	return true
 }
 
 // isJSONExtract reports JSON_EXTRACT(doc, path) and doc -> path.

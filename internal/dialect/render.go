@@ -65,6 +65,9 @@ type renderer struct {
 	inClause clause
 	// textParam marks the next placeholder as typed text by PostgreSQL.
 	textParam bool
+	// grouped is true while rendering a SELECT with GROUP BY or
+	// aggregates (its select list reads rows only through them).
+	grouped bool
 	// onDup is the target table inside ON DUPLICATE KEY UPDATE, where
 	// VALUES(col) means the row proposed for insertion; "" elsewhere.
 	onDup string

@@ -320,6 +320,29 @@ func TestRenderFunctions(t *testing.T) {
 		sqlite: "SELECT mysql_round(`a`, 0), mysql_round(`a`, 2), abs(`a`), CAST(floor(`a`) AS REAL), CAST(ceil(`a`) AS REAL), max(`a`, `b`), min(`a`, 1), ln(`a`), pow(`a`, 2) FROM `t`",
 		pg:     `SELECT CAST(round(CAST("a" AS numeric)) AS double precision), CAST(round(CAST("a" AS numeric), CAST(2 AS integer)) AS double precision), abs("a"), CAST(floor("a") AS double precision), CAST(ceil("a") AS double precision), CASE WHEN "a" IS NULL OR "b" IS NULL THEN NULL ELSE greatest("a", "b") END, CASE WHEN "a" IS NULL OR 1 IS NULL THEN NULL ELSE least("a", 1) END, ln("a"), pow("a", 2) FROM "t"`,
 	}, {
+		name:   "date format and date arithmetic",
+		sql:    "select date_format(a, '%Y-%m \"%%\"'), date_add(d, interval ? day), d - interval 1 month, datediff(a, d) from t",
+		sqlite: "SELECT mysql_date_format(`a`, '%Y-%m \"%%\"'), mysql_date_add(`d`, ?, 'day'), mysql_date_add(`d`, -1, 'month'), mysql_datediff(`a`, `d`) FROM `t`",
+		pg:     `SELECT to_char(CAST("a" AS timestamp), 'YYYY"-"MM" ""\"""%""\""'), to_char((CAST("d" AS timestamp) + CAST($1 AS integer) * interval '1 day'), CASE WHEN char_length(CAST("d" AS text)) <= 10 THEN 'YYYY-MM-DD' ELSE 'YYYY-MM-DD HH24:MI:SS' END), to_char((CAST("d" AS timestamp) - CAST(1 AS integer) * interval '1 month'), CASE WHEN char_length(CAST("d" AS text)) <= 10 THEN 'YYYY-MM-DD' ELSE 'YYYY-MM-DD HH24:MI:SS' END), (CAST("a" AS date) - CAST("d" AS date)) FROM "t"`,
+		args:   []any{int64(1)},
+	}, {
+		name:   "date differences and conversions",
+		sql:    "select timestampdiff(month, a, d), timestampdiff(hour, a, d), last_day(d), from_unixtime(?) from t",
+		sqlite: "SELECT mysql_timestampdiff('month', `a`, `d`), mysql_timestampdiff('hour', `a`, `d`), date(`d`, 'start of month', '+1 month', '-1 day'), datetime(?, 'unixepoch') FROM `t`",
+		pg:     `SELECT CAST(trunc((extract(year FROM age(CAST("d" AS timestamp), CAST("a" AS timestamp))) * 12 + extract(month FROM age(CAST("d" AS timestamp), CAST("a" AS timestamp)))) / 1) AS bigint), CAST(trunc(extract(epoch FROM (CAST("d" AS timestamp) - CAST("a" AS timestamp))) / 3600) AS bigint), to_char(CAST(date_trunc('month', CAST("d" AS timestamp)) + interval '1 month' - interval '1 day' AS date), 'YYYY-MM-DD'), to_char((to_timestamp($1) AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS') FROM "t"`,
+		args:   []any{int64(1)},
+	}, {
+		name:   "padding, located search, truncation, text fallbacks",
+		sql:    "select lpad(a, 5, '0'), locate('x', a, ?), truncate(b, 1), ifnull(b, 'none') from t",
+		sqlite: "SELECT mysql_lpad(`a`, 5, '0'), CASE WHEN ? < 1 THEN 0 WHEN instr(substr(`a`, ?), 'x') = 0 THEN 0 ELSE instr(substr(`a`, ?), 'x') + ? - 1 END, mysql_truncate(`b`, 1), coalesce(CAST(`b` AS TEXT), 'none') FROM `t`",
+		pg:     `SELECT CASE WHEN 5 < 0 OR '0' = '' AND 5 > char_length(CAST("a" AS text)) THEN NULL ELSE lpad(CAST("a" AS text), CAST(5 AS integer), '0') END, CASE WHEN $1 < 1 THEN 0 WHEN strpos(substr(CAST("a" AS text), $2), 'x') = 0 THEN 0 ELSE strpos(substr(CAST("a" AS text), $3), 'x') + $4 - 1 END, CAST(trunc(CAST("b" AS numeric), CAST(1 AS integer)) AS double precision), coalesce(CAST("b" AS text), 'none') FROM "t"`,
+		args:   []any{int64(1), int64(1), int64(1), int64(1)},
+	}, {
+		name:   "date formats and interval units without a rendering are unsupported",
+		sql:    "select date_format(a, '%U'), date_add(a, interval 1 day_hour) from t",
+		sqlite: "error: unsupported: DATE_FORMAT format",
+		pg:     "error: unsupported: DATE_FORMAT format",
+	}, {
 		name:   "aggregates",
 		sql:    "select count(*), count(distinct a), sum(a), avg(distinct b), min(c), max(c) from t",
 		sqlite: "SELECT count(*), count(DISTINCT `a`), sum(`a`), avg(DISTINCT `b`), min(`c`), max(`c`) FROM `t`",

@@ -12,9 +12,10 @@ import (
 // dialect's: none on SQLite (a writer locks the whole database), FOR
 // UPDATE / FOR SHARE on PostgreSQL.
 func (r *renderer) selectStmt(s *sqlparser.Select) {
-	top, scope, in := r.top, r.scope, r.inClause
-	defer func() { r.top, r.scope, r.inClause = top, scope, in }()
+	top, scope, in, grouped := r.top, r.scope, r.inClause, r.grouped
+	defer func() { r.top, r.scope, r.inClause, r.grouped = top, scope, in, grouped }()
 	r.top, r.scope, r.inClause = false, nil, clauseOther
+	r.grouped = len(s.GroupBy) > 0 || selectsAggregate(s.SelectExprs)
 	if top {
 		r.scope = newAliasScope(s.SelectExprs)
 	}
@@ -347,4 +348,13 @@ func (r *renderer) lock(lock string) {
 	default:
 		r.unsupported("lock clause" + lock)
 	}
+}
+
+func selectsAggregate(exprs sqlparser.SelectExprs) bool {
+	for _, se := range exprs {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok && hasAggregate(ae.Expr) {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Template is a shard statement rendered for one dialect, with its
@@ -155,10 +156,7 @@ func (t *Template) bind(vars vars) (query string, args []any, err error) {
 			if !ok {
 				return "", nil, missingVar(t.params[i].name)
 			}
-			if t.dialect == PostgreSQL {
-				v = pgArg(v, t.params[i].text)
-			}
-			args[i] = v
+			args[i] = t.arg(v, t.params[i].text)
 		}
 		return t.sql, args, nil
 	}
@@ -200,6 +198,9 @@ func (t *Template) bindLists(vars vars) (string, []any, error) {
 }
 
 func (t *Template) arg(v any, text bool) any {
+	if tm, ok := v.(time.Time); ok {
+		return timeArg(t.dialect, tm, text)
+	}
 	if t.dialect == PostgreSQL {
 		return pgArg(v, text)
 	}
@@ -254,6 +255,19 @@ func pgArg(v any, text bool) any {
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	}
 	return v
+}
+
+// timeArg binds a time.Time in UTC on every backend, as vitessdo renders
+// NOW() and reads dates: on SQLite (and where PostgreSQL expects text) as
+// MySQL's text for a datetime, which SQLite's date functions and the
+// MySQL functions vitessdo adds read, and which compares with dates
+// written as text.
+func timeArg(d Dialect, t time.Time, text bool) any {
+	t = t.UTC()
+	if d == SQLite || text {
+		return t.Format("2006-01-02 15:04:05.999999")
+	}
+	return t
 }
 
 func missingVar(name string) error {

@@ -48,6 +48,7 @@ const (
 	opCase
 	opCast
 	opNullIf
+	opRound
 )
 
 // Col is the value of column i of the input row.
@@ -315,6 +316,8 @@ func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
 			return nil, nil
 		}
 		return a, nil
+	case opRound:
+		return ev.round(e, row)
 	case opCase:
 		n := len(e.args) - 1
 		for i := 0; i < n; i += 2 {
@@ -713,6 +716,11 @@ func (ev *Evaluator) ColumnOf(e *Expr, cols []Column) Column {
 		return castColumn(ev.eng, e.val.(CastType))
 	case opNullIf:
 		return ev.ColumnOf(&e.args[0], cols)
+	case opRound:
+		if pg {
+			return Column{DatabaseType: "FLOAT8", ScanType: scanFloat64}
+		}
+		return Column{ScanType: scanFloat64}
 	}
 	if pg {
 		return Column{DatabaseType: "BOOL", ScanType: scanBool}

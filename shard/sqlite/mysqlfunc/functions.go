@@ -4,7 +4,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"modernc.org/sqlite"
 
 	"github.com/dot-do/vitessdo/internal/dialect"
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 // MySQL functions SQLite lacks, or has with another meaning, are Go
@@ -141,8 +141,8 @@ const (
 	datetimeLayout = "2006-01-02 15:04:05"
 )
 
-// dateFormat is DATE_FORMAT(t, format) for the specifiers
-// dialect.DateFormatSpecifiers lists (the renderer refuses the others).
+// dateFormat is DATE_FORMAT(t, format) for the specifiers the renderer
+// accepts (it refuses the others).
 func dateFormat(args []driver.Value) (driver.Value, error) {
 	t, ok := parseTime(args[0])
 	f, fok := textArg(args[1])
@@ -223,8 +223,8 @@ func formatSpecifier(b *strings.Builder, t time.Time, c byte) error {
 	return nil
 }
 
-// dateAdd is DATE_ADD(t, INTERVAL n unit), unit one of
-// dialect.IntervalUnits. Months and years keep the day of the month,
+// dateAdd is DATE_ADD(t, INTERVAL n unit), unit one of the renderer's:
+// second, minute, hour, day, week, month, quarter, year. Months and years keep the day of the month,
 // clamped to the month's last day, as MySQL does. The result is a date
 // when t is one and the unit is a day or longer, else a datetime.
 func dateAdd(args []driver.Value) (driver.Value, error) {
@@ -361,50 +361,15 @@ func pad(args []driver.Value, left bool) (driver.Value, error) {
 	return s + string(fill), nil
 }
 
-// roundTo is ROUND(x, d) and TRUNCATE(x, d) on x's shortest decimal
-// form (as PostgreSQL's numeric rounds it): half away from zero, a
-// negative d rounding left of the point. The result is a double.
+// roundTo is ROUND(x, d) and TRUNCATE(x, d) as every backend computes
+// them (eval.RoundDecimal): a double.
 func roundTo(args []driver.Value, truncate bool) (driver.Value, error) {
 	x, xok := floatArg(args[0])
 	d, dok := intArg(args[1])
 	if !xok || !dok {
 		return nil, nil
 	}
-	if math.IsInf(x, 0) || math.IsNaN(x) {
-		return x, nil
-	}
-	d = max(min(d, 400), -400)
-	intPart, frac, _ := strings.Cut(strconv.FormatFloat(math.Abs(x), 'f', -1, 64), ".")
-	scale := int64(len(frac))
-	if d >= scale {
-		return x, nil
-	}
-	n, ok := new(big.Int).SetString(intPart+frac, 10)
-	if !ok {
-		return nil, fmt.Errorf("vitessdo: ROUND of %v: not a decimal", x)
-	}
-	unit := new(big.Int).Exp(big.NewInt(10), big.NewInt(scale-d), nil)
-	q, r := new(big.Int).QuoRem(n, unit, new(big.Int))
-	if !truncate && r.Lsh(r, 1).Cmp(unit) >= 0 {
-		q.Add(q, big.NewInt(1))
-	}
-	text := q.String()
-	if d < 0 {
-		text += strings.Repeat("0", int(-d))
-	} else if d > 0 {
-		for int64(len(text)) <= d {
-			text = "0" + text
-		}
-		text = text[:int64(len(text))-d] + "." + text[int64(len(text))-d:]
-	}
-	v, err := strconv.ParseFloat(text, 64)
-	if err != nil {
-		return nil, fmt.Errorf("vitessdo: ROUND of %v: %w", x, err)
-	}
-	if x < 0 {
-		v = -v
-	}
-	return v, nil
+	return eval.RoundDecimal(x, d, truncate), nil
 }
 
 // jsonText writes a JSON value as MySQL (and PostgreSQL's jsonb) prints
