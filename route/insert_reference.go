@@ -27,6 +27,11 @@ func refIDArg(i int) string { return "__refid" + strconv.Itoa(i) }
 func (ip *insertPlan) runReference(ctx context.Context, vc Cursor, args []any, dryRun bool) (insertRun, error) {
 	shards := ip.p.topo.Shards(ip.table.Keyspace.Name)
 	first := shards[0]
+	if len(shards) == 1 {
+		// One copy: the backend numbers the rows, as for an unsharded
+		// table, in one statement.
+		return ip.runSingleCopy(ctx, vc, args, dryRun, first)
+	}
 	col := ""
 	if first.Backend.DB != nil {
 		// An error (the table does not exist yet) leaves col empty: the
@@ -68,6 +73,30 @@ func (ip *insertPlan) runReference(ctx context.Context, vc Cursor, args []any, d
 		return ip.runReferenceCopies(ctx, vc, args, dryRun, shards)
 	}
 	return ip.runReferenceGenerated(ctx, vc, args, dryRun, shards, col, idx, need)
+}
+
+// runSingleCopy inserts into the one copy of a reference table in an
+// unsharded keyspace, reporting the first generated id.
+func (ip *insertPlan) runSingleCopy(ctx context.Context, vc Cursor, args []any, dryRun bool, sh *shard.Shard) (insertRun, error) {
+	var out insertRun
+	q, err := ip.unshardedQuery(ctx, sh, args, nil)
+	if err != nil {
+		return out, err
+	}
+	out.queries = []ShardQuery{q}
+	if dryRun {
+		return out, nil
+	}
+	results, err := ip.exec(ctx, vc, args, nil, nil, out.queries)
+	if err != nil {
+		return out, err
+	}
+	out.result.RowsAffected = results[0].RowsAffected
+	if q.ReturnsID && results[0].HasLastInsertID {
+		out.result.LastInsertID, out.result.HasLastInsertID = results[0].LastInsertID, true
+		vc.Session().LastInsertID = out.result.LastInsertID
+	}
+	return out, nil
 }
 
 // runReferenceCopies sends the same INSERT to every copy.

@@ -173,3 +173,45 @@ func TestConsistentLookupNeedsSessionsAndOwnerInfo(t *testing.T) {
 		t.Errorf("Create without owner info: %v, want %s", err, want)
 	}
 }
+
+// In ignore mode (INSERT IGNORE or ON DUPLICATE KEY UPDATE of the owner)
+// the batch is still a plain INSERT, so a dangling row is taken over
+// rather than ignored, and a value a live owner row holds is left alone
+// without an error: the router's Verify then finds it maps elsewhere.
+func TestConsistentLookupIgnoreModeTakesOverDanglingRowsAndSkipsLiveOnes(t *testing.T) {
+	tests := []struct {
+		name    string
+		replies []reply
+		want    []call
+	}{{
+		name:    "dangling: taken over",
+		replies: []reply{{err: duplicate}, {rows: [][]any{{[]byte("old")}}}, {}, {}},
+		want: []call{
+			{Via: "QueryOrder", Order: "pre", SQL: "select `toc` from `t` where `fromc1` = ? and `fromc2` = ? for update", Args: []any{int64(1), int64(2)}},
+			{Via: "QueryKeyspaceID", Order: "ks/6f6c64", SQL: "select `c1` from `user` where `c1` = ? and `c2` = ? lock in share mode", Args: []any{int64(1), int64(2)}},
+			{Via: "ExecOrder", Order: "pre", SQL: "update `t` set `toc` = ? where `fromc1` = ? and `fromc2` = ?", Args: []any{[]byte("new"), int64(1), int64(2)}},
+		},
+	}, {
+		name:    "live owner: left alone, no error",
+		replies: []reply{{err: duplicate}, {rows: [][]any{{[]byte("old")}}}, {rows: [][]any{{int64(1)}}}},
+		want: []call{
+			{Via: "QueryOrder", Order: "pre", SQL: "select `toc` from `t` where `fromc1` = ? and `fromc2` = ? for update", Args: []any{int64(1), int64(2)}},
+			{Via: "QueryKeyspaceID", Order: "ks/6f6c64", SQL: "select `c1` from `user` where `c1` = ? and `c2` = ? lock in share mode", Args: []any{int64(1), int64(2)}},
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := newConsistent(t, "consistent_lookup_unique")
+			c := &sessionCursor{fakeCursor: fakeCursor{replies: tt.replies}}
+			if err := v.Create(t.Context(), c, [][]any{{int64(1), int64(2)}}, [][]byte{[]byte("new")}, true); err != nil {
+				t.Fatalf("Create in ignore mode: %v", err)
+			}
+			if c.calls[0].SQL != "insert into `t`(`fromc1`, `fromc2`, `toc`) values (?, ?, ?)" {
+				t.Errorf("first statement %q, want a plain INSERT", c.calls[0].SQL)
+			}
+			if diff := cmp.Diff(tt.want, c.calls[1:]); diff != "" {
+				t.Errorf("calls after the failed insert (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
