@@ -11,6 +11,7 @@ import (
 	"github.com/dot-do/vitessdo/internal/txn"
 	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/route"
+	"github.com/dot-do/vitessdo/shard"
 )
 
 // conn is a vitessdo connection: a session (default keyspace, shard target,
@@ -283,20 +284,40 @@ func (c *conn) ResetSession(ctx context.Context) error {
 // IsValid reports whether the connection may be reused.
 func (c *conn) IsValid() bool { return !c.closed }
 
-// Ping checks that every shard backend answers.
+// Ping checks that every shard backend answers. A failure names the
+// keyspace and shard (every shard a shared backend serves) and the
+// backend's URL.
 func (c *conn) Ping(ctx context.Context) error {
 	if c.closed {
 		return driver.ErrBadConn
 	}
-	backends := c.e.topo.Backends()
-	errs := make([]error, len(backends))
+	type pinged struct {
+		b      *shard.Backend
+		shards []*shard.Shard
+	}
+	var order []*pinged
+	byBackend := map[*shard.Backend]*pinged{}
+	for _, ks := range c.e.topo.Keyspaces() {
+		for _, sh := range c.e.topo.Shards(ks) {
+			p := byBackend[sh.Backend]
+			if p == nil {
+				p = &pinged{b: sh.Backend}
+				byBackend[sh.Backend] = p
+				order = append(order, p)
+			}
+			p.shards = append(p.shards, sh)
+		}
+	}
+	errs := make([]error, len(order))
 	var wg sync.WaitGroup
-	for i, b := range backends {
+	for i, p := range order {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := b.DB.PingContext(ctx); err != nil {
-				errs[i] = fmt.Errorf("vitessdo: ping %s: %w", b.URL, err)
+			if err := p.b.DB.PingContext(ctx); err != nil {
+				for _, sh := range p.shards {
+					errs[i] = errors.Join(errs[i], &shard.Error{Keyspace: sh.Keyspace, Shard: sh.Name, Err: fmt.Errorf("ping %s: %w", p.b.URL, err)})
+				}
 			}
 		}()
 	}

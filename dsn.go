@@ -98,6 +98,9 @@ func ParseDSN(dsn string) (*Config, error) {
 	cfg := &Config{}
 	for k, vs := range values {
 		if !isDSNKey(k) {
+			if hint := unescapedShardURL(dsn); hint != "" {
+				return nil, configErrorf("dsn: unknown key %q: a shard's backend URL must be URL-escaped inside the DSN, or its own '&' ends it: write %s", k, hint)
+			}
 			return nil, configErrorf("dsn: unknown key %q (known keys: %s)", k, strings.Join(dsnKeys, ", "))
 		}
 		if k != "shard" && len(vs) > 1 {
@@ -111,6 +114,37 @@ func ParseDSN(dsn string) (*Config, error) {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// unescapedShardURL finds a shard= value whose backend URL has a query
+// that the DSN's '&' cut short (shard=ks/0=postgres://h/db?sslmode=disable&search_path=s)
+// and returns that shard=… pair as it should be written, escaped, with
+// any password redacted; "" when there is none.
+func unescapedShardURL(dsn string) string {
+	parts := strings.Split(dsn, "&")
+	for i, p := range parts {
+		k, v, _ := strings.Cut(p, "=")
+		if k != "shard" || !strings.Contains(v, "?") {
+			continue
+		}
+		if raw, err := url.QueryUnescape(v); err == nil {
+			v = raw
+		}
+		n := 0
+		for _, q := range parts[i+1:] {
+			qk, _, _ := strings.Cut(q, "=")
+			if isDSNKey(qk) {
+				break
+			}
+			v += "&" + q
+			n++
+		}
+		if n == 0 {
+			continue
+		}
+		return "shard=" + url.QueryEscape(redactShardValue(v))
+	}
+	return ""
 }
 
 func isDSNKey(k string) bool {

@@ -63,6 +63,7 @@ func TestParseDSNErrors(t *testing.T) {
 		{"vschema=a&shard=app", `vitessdo: dsn: shard "app": want KEYSPACE/SHARD=BACKEND_URL`},
 		{"vschema=a&shard=app%3Dsqlite%3Ax", `vitessdo: dsn: shard "app=sqlite:x": want KEYSPACE/SHARD=BACKEND_URL`},
 		{"vschema=a&shard=app%2F-80%3Dx&shard=app%2F-80%3Dy", `vitessdo: dsn: shard "app/-80" is given twice`},
+		{"vschema=a&shard=app/0=postgres://u:secret@h/db?sslmode=disable&search_path=app_0&keyspace=app", `vitessdo: dsn: unknown key "search_path": a shard's backend URL must be URL-escaped inside the DSN, or its own '&' ends it: write shard=app%2F0%3Dpostgres%3A%2F%2Fu%3Axxxxx%40h%2Fdb%3Fsslmode%3Ddisable%26search_path%3Dapp_0`},
 		{"vschema=a&shard=app%2F-80%3Dpostgres%3A%2F%2Fu%3Asecret%40h%2Fdb&x=%zz", `vitessdo: dsn "vschema=a&shard=app/-80=postgres://u:xxxxx@h/db&x=%zz": invalid URL escape "%zz"`},
 	}
 	for _, tt := range tests {

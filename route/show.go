@@ -42,6 +42,7 @@ func (p *Planner) planShow(st *sqlparser.Show, sql string, s *Session) (Plan, er
 // showLikeRe finds the LIKE 'pattern' of a SHOW statement.
 var (
 	showLikeRe  = regexp.MustCompile(`(?is)\blike\s+'((?:[^'\\]|''|\\.)*)'\s*$`)
+	showLikeKw  = regexp.MustCompile(`(?is)\blike\b`)
 	showWhereRe = regexp.MustCompile(`(?is)\bwhere\b`)
 )
 
@@ -53,7 +54,7 @@ func showLike(sql string) (*regexp.Regexp, error) {
 	}
 	m := showLikeRe.FindStringSubmatch(sql)
 	if m == nil {
-		if regexp.MustCompile(`(?is)\blike\b`).MatchString(sql) {
+		if showLikeKw.MatchString(sql) {
 			return nil, planErrorf("SHOW … LIKE: want a quoted pattern, as LIKE 'ab%%'")
 		}
 		return nil, nil

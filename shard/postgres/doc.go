@@ -9,7 +9,9 @@
 // postgresql:// URLs.
 //
 // Open sends URL parameters pgx does not know (search_path) as run-time
-// parameters, so several shards can live in schemas of one database; asks
+// parameters, so several shards can live in schemas of one database, and
+// creates the search_path's first schema when it is missing; bounds
+// opening a connection by connect_timeout (default DefaultConnectTimeout); asks
 // the server to cancel a query when its context ends; and drops a pooled
 // connection's cached statements after DDL ran through the backend. The
 // backend it returns has shard.PostgreSQLCapabilities (prepared

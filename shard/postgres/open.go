@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,12 +16,16 @@ import (
 // Open opens the backend a postgres:// or postgresql:// URL names, through
 // pgx. URL parameters pgx does not know, such as search_path, are sent as
 // run-time parameters, so several shards can share one database in schemas
-// of their own. It does not connect; the first query does.
+// of their own; the first schema of search_path is created when missing.
+// A connection that does not open within connect_timeout seconds
+// (default DefaultConnectTimeout) fails. It does not connect; the first
+// query does.
 func Open(rawURL string, opts shard.PoolOptions) (*shard.Backend, error) {
-	cfg, err := pgx.ParseConfig(rawURL)
+	cfg, err := parseConfig(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("backend %q: %v", shard.RedactURL(rawURL), redactErr(err))
+		return nil, err
 	}
+	schema := newSchemaCreator(cfg)
 	// When a statement's context ends, ask the server to cancel the
 	// query, so it stops working (and holding locks) at once, and close
 	// the connection if the server does not answer within a few seconds.
@@ -35,7 +38,7 @@ func Open(rawURL string, opts shard.PoolOptions) (*shard.Backend, error) {
 	connector := stdlib.GetConnector(*cfg,
 		stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
 			c.PgConn().CustomData()[schemaGenKey] = b.SchemaGeneration()
-			return nil
+			return schema.ensure(ctx, c)
 		}),
 		stdlib.OptionResetSession(func(ctx context.Context, c *pgx.Conn) error {
 			return refreshStatements(ctx, b, c)
