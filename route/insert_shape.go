@@ -19,6 +19,9 @@ import (
 type rowShapes struct {
 	// args[r][c] is the application argument (1-based) of row r, column c.
 	args [][]int
+	// upTo[n] is the highest argument of the first n rows; upTo[len]
+	// of all, beyond which come arguments outside the rows.
+	upTo []int
 	mu   sync.Mutex
 	byN  map[int]*shardStmt
 }
@@ -30,11 +33,13 @@ func newRowShapes(rows sqlparser.Values) *rowShapes {
 		return nil
 	}
 	args := make([][]int, len(rows))
+	upTo := make([]int, len(rows)+1)
 	for r, row := range rows {
 		if len(row) != len(rows[0]) {
 			return nil
 		}
 		args[r] = make([]int, len(row))
+		upTo[r+1] = upTo[r]
 		for c, e := range row {
 			v, ok := e.(*sqlparser.SQLVal)
 			if !ok || v.Type != sqlparser.ValArg {
@@ -45,9 +50,10 @@ func newRowShapes(rows sqlparser.Values) *rowShapes {
 				return nil
 			}
 			args[r][c] = n
+			upTo[r+1] = max(upTo[r+1], n)
 		}
 	}
-	return &rowShapes{args: args}
+	return &rowShapes{args: args, upTo: upTo}
 }
 
 // placeholderArg returns n for the bind variable :vn of the
@@ -86,8 +92,15 @@ func (rs *rowShapes) stmt(ins *sqlparser.Insert, rows sqlparser.Values, n int) *
 // takes the value of the corresponding row's. Arguments outside the rows
 // (ON DUPLICATE KEY UPDATE's) keep their values.
 func (rs *rowShapes) arrange(args []any, rows []int) []any {
-	out := make([]any, len(args))
-	copy(out, args)
+	all := rs.upTo[len(rs.upTo)-1]
+	var out []any
+	if len(args) > all {
+		out = make([]any, len(args))
+		copy(out[all:], args[all:])
+	} else {
+		// Only the first len(rows) rows' arguments are read.
+		out = make([]any, min(rs.upTo[len(rows)], len(args)))
+	}
 	for i, r := range rows {
 		for c, a := range rs.args[i] {
 			if src := rs.args[r][c]; a <= len(out) && src <= len(args) {
