@@ -38,6 +38,9 @@ type insertPlan struct {
 	vindexes []insertVindex
 	// within is the key range a session targets: rows must fall in it.
 	within *key.KeyRange
+	// shapes, for rows of ? placeholders only, renders a shard's subset
+	// of the rows once per row count (insert_shape.go).
+	shapes *rowShapes
 }
 
 type insertVindex struct {
@@ -99,6 +102,7 @@ func (p *Planner) planInsert(ins *sqlparser.Insert, s *Session, nargs int) (Plan
 	}
 	stripQualifiers(ins, t.Keyspace)
 	ip.stmt = newShardStmt(ins)
+	ip.shapes = newRowShapes(rows)
 	return ip, nil
 }
 
@@ -504,8 +508,10 @@ func (ip *insertPlan) shardInserts(ctx context.Context, dests []key.Destination,
 	qs := make([]ShardQuery, 0, len(targets))
 	for _, t := range targets {
 		rows := byShard[t.shard]
-		stmt := ip.stmt
-		if len(rows) != len(ip.rows) {
+		stmt, stmtArgs := ip.stmt, args
+		if len(rows) != len(ip.rows) && ip.shapes != nil {
+			stmt, stmtArgs = ip.shapes.stmt(ip.ins, ip.rows, len(rows)), ip.shapes.arrange(args, rows)
+		} else if len(rows) != len(ip.rows) {
 			sub := *ip.ins
 			vals := make(sqlparser.Values, len(rows))
 			for i, r := range rows {
@@ -514,7 +520,7 @@ func (ip *insertPlan) shardInserts(ctx context.Context, dests []key.Destination,
 			sub.Rows = vals
 			stmt = newShardStmt(&sub)
 		}
-		q, err := stmt.bind(ctx, t.shard, args, extra)
+		q, err := stmt.bind(ctx, t.shard, stmtArgs, extra)
 		if err != nil {
 			return nil, err
 		}

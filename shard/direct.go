@@ -24,6 +24,9 @@ type Direct struct {
 
 var _ merge.Iterator = (*Direct)(nil)
 
+// errRowsClosed is what a closed stream's Next returns.
+var errRowsClosed = errors.New("vitessdo: rows are closed")
+
 // QueryDirect runs a query on a shard and returns its rows.
 func QueryDirect(ctx context.Context, s *Shard, q Querier, query string, args []any) (*Direct, error) {
 	rows, err := s.Backend.query(ctx, q, query, args)
@@ -74,7 +77,7 @@ func (d *Direct) Close() error {
 	}
 	d.closed = true
 	if d.err == nil {
-		d.err = errors.New("vitessdo: rows are closed")
+		d.err = errRowsClosed
 	}
 	return d.rows.Close()
 }

@@ -310,7 +310,7 @@ func (st *Stream) Close() error {
 	}
 	<-st.done
 	if st.err == nil {
-		st.err = errors.New("vitessdo: rows are closed")
+		st.err = errRowsClosed
 	}
 	return nil
 }

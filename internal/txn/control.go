@@ -3,6 +3,7 @@ package txn
 import (
 	"database/sql"
 	"strings"
+	"unicode"
 )
 
 // Kind is the kind of a transaction statement given as SQL text.
@@ -44,6 +45,9 @@ type Statement struct {
 // and ISOLATION LEVEL {READ UNCOMMITTED | READ COMMITTED | REPEATABLE
 // READ | SNAPSHOT | SERIALIZABLE}.
 func ParseControl(query string) (Statement, bool) {
+	if !controlWord(query) {
+		return Statement{}, false
+	}
 	q := strings.TrimRight(strings.TrimSpace(query), "; \t\r\n")
 	f := strings.Fields(strings.ReplaceAll(q, ",", " , "))
 	if len(f) == 0 {
@@ -98,6 +102,25 @@ func ParseControl(query string) (Statement, bool) {
 		return Statement{Kind: KindInvalid, Name: q}, true
 	}
 	return Statement{}, false
+}
+
+// controlWords are the words a transaction statement starts with.
+var controlWords = [...]string{"begin", "start", "commit", "rollback", "savepoint", "release"}
+
+// controlWord reports whether the query's first word may start a
+// transaction statement, without allocating: every other statement (the
+// hot path) is told apart by its first word.
+func controlWord(query string) bool {
+	q := strings.TrimLeftFunc(query, unicode.IsSpace)
+	if end := strings.IndexFunc(q, func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == ';' }); end >= 0 {
+		q = q[:end]
+	}
+	for _, w := range controlWords {
+		if strings.EqualFold(q, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // beginStatement reads the modes of BEGIN or START TRANSACTION.

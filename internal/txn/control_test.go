@@ -30,6 +30,11 @@ func TestParseControlRecognisesTransactionStatements(t *testing.T) {
 		{"START", Statement{}, false},
 		{"SELECT 1", Statement{}, false},
 		{"", Statement{}, false},
+		{"  \n\tcommit;", Statement{Kind: KindCommit}, true},
+		{"Begin, read only", Statement{Kind: KindBegin, ReadOnly: true}, true},
+		{"BEGINNING", Statement{}, false},
+		{"SELECT name, qty FROM items WHERE id = ?", Statement{}, false},
+		{"INSERT INTO savepoints (id) VALUES (?)", Statement{}, false},
 	}
 	for _, tt := range tests {
 		got, ok := ParseControl(tt.query)
@@ -44,5 +49,12 @@ func TestSavepointNamesAreLettersDigitsAndUnderscores(t *testing.T) {
 		if got := validSavepoint(name); got != want {
 			t.Errorf("validSavepoint(%q) = %v, want %v", name, got, want)
 		}
+	}
+}
+
+func TestParseControlOfOtherStatementsAllocatesNothing(t *testing.T) {
+	q := "SELECT name, qty FROM items WHERE id = ?"
+	if n := testing.AllocsPerRun(100, func() { ParseControl(q) }); n != 0 {
+		t.Errorf("ParseControl(%q) allocates %v times, want 0", q, n)
 	}
 }
