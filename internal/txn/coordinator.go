@@ -160,17 +160,16 @@ func (co *Coordinator) WithWriteLocks(ctx context.Context, shards []*shard.Shard
 	if !any {
 		return fn()
 	}
-	order := []int{0}
+	lock := shards
 	if len(shards) > 1 {
-		order = sortByLockOrder(shards)
-	}
-	owner := &Transaction{}
-	var lock []*shard.Shard
-	for _, i := range order {
-		if singleWriter(shards[i].Backend) {
-			lock = append(lock, shards[i])
+		lock = nil
+		for _, s := range shards {
+			if singleWriter(s.Backend) {
+				lock = append(lock, s)
+			}
 		}
 	}
+	owner := &Transaction{}
 	if err := co.locks.acquire(ctx, owner, lock); err != nil {
 		return err
 	}

@@ -105,6 +105,14 @@ func (w *writeLocks) acquire(ctx context.Context, t *Transaction, shards []*shar
 	if w.locks == nil {
 		w.locks = map[*shard.Backend]*writeLock{}
 	}
+	if len(shards) == 1 && len(w.queue) == 0 {
+		// Nobody waits: a free lock is taken at once.
+		if l := w.locks[shards[0].Backend]; l != nil && (l.holder == nil || l.holder == t) {
+			l.holder, l.s = t, shards[0]
+			w.mu.Unlock()
+			return nil
+		}
+	}
 	r := &lockRequest{t: t}
 	for _, i := range sortByLockOrder(shards) {
 		s := shards[i]
