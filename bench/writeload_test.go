@@ -67,9 +67,16 @@ func (r writeLoadResult) percentile(p float64) time.Duration {
 // BenchmarkWriteLoad runs the write load through vitessdo over 4 SQLite
 // shards (and an unsharded keyspace holding the sequence) and the same
 // goroutines and statements on one plain SQLite database, each on fresh
-// files. It reports rows/s and the p50 and p99 latency of a write
-// statement on both sides, and the statements that failed.
+// files, with the readers and without them. It reports rows/s and the p50
+// and p99 latency of a write statement on both sides, and the statements
+// that failed.
 func BenchmarkWriteLoad(b *testing.B) {
+	for _, readers := range []int{writeLoadReaders, 0} {
+		b.Run(fmt.Sprintf("readers=%d", readers), func(b *testing.B) { benchWriteLoad(b, readers) })
+	}
+}
+
+func benchWriteLoad(b *testing.B, readers int) {
 	for i := 0; i < b.N; i++ {
 		dir, err := os.MkdirTemp(baseDir(), "vitessdo-writeload-")
 		if err != nil {
@@ -80,8 +87,8 @@ func BenchmarkWriteLoad(b *testing.B) {
 			os.RemoveAll(dir)
 			b.Fatal(err)
 		}
-		vt := runWriteLoad(sharded)
-		one := runWriteLoad(single)
+		vt := runWriteLoad(sharded, readers)
+		one := runWriteLoad(single, readers)
 		sharded.Close()
 		single.Close()
 		os.RemoveAll(dir)
@@ -152,7 +159,7 @@ func openWriteLoad(dir string) (*sql.DB, *sql.DB, error) {
 
 // runWriteLoad runs the writers and the readers on db until every writer
 // is done.
-func runWriteLoad(db *sql.DB) writeLoadResult {
+func runWriteLoad(db *sql.DB, nreaders int) writeLoadResult {
 	var (
 		res     writeLoadResult
 		mu      sync.Mutex
@@ -169,7 +176,7 @@ func runWriteLoad(db *sql.DB) writeLoadResult {
 			mu.Unlock()
 		}
 	}
-	for r := 0; r < writeLoadReaders; r++ {
+	for r := 0; r < nreaders; r++ {
 		readers.Add(1)
 		go func() {
 			defer readers.Done()

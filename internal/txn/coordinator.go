@@ -149,8 +149,8 @@ func (l *lazyTx) ExecContext(ctx context.Context, query string, args ...any) (sq
 }
 
 // WithWriteLocks runs fn holding the connector's write locks of the
-// shards on SQLite files, taken in lock order in the connector's queue
-// (see writeLocks) and released when fn returns: an autocommit write
+// shards on SQLite files, taken together in the connector's queue (see
+// writeLocks) and released when fn returns: an autocommit write
 // waits its turn behind the transactions that hold or wait for its file,
 // first come first served, instead of polling SQLite's busy handler
 // against them. A wait ends with ctx.
@@ -162,30 +162,23 @@ func (co *Coordinator) WithWriteLocks(ctx context.Context, shards []*shard.Shard
 	if !any {
 		return fn()
 	}
-	order := []int{0}
+	lock := shards
 	if len(shards) > 1 {
-		order = sortByLockOrder(shards)
-	}
-	var owner *Transaction
-	for _, i := range order {
-		b := shards[i].Backend
-		if !singleWriter(b) {
-			continue
-		}
-		if owner == nil {
-			owner = &Transaction{}
-			defer func() {
-				for _, s := range shards {
-					co.locks.release(owner, s.Backend)
-				}
-			}()
-		}
-		if co.locks.holds(owner, b) {
-			continue
-		}
-		if err := co.locks.wait(ctx, owner, shards[i]); err != nil {
-			return err
+		lock = nil
+		for _, s := range shards {
+			if singleWriter(s.Backend) {
+				lock = append(lock, s)
+			}
 		}
 	}
+	owner := &Transaction{}
+	if err := co.locks.acquire(ctx, owner, lock); err != nil {
+		return err
+	}
+	defer func() {
+		for _, s := range lock {
+			co.locks.release(owner, s.Backend)
+		}
+	}()
 	return fn()
 }

@@ -17,8 +17,13 @@
 // conflict rolls the transaction back on every shard (Transaction.MustAbort, Abort).
 //
 // An SQLite file has one writer: the Coordinator queues a connector's
-// transactions for each SQLite shard's write lock and fails at once, with
-// ErrDeadlock, a wait that would close a cycle (locks.go).
+// writers (transactions, autocommit writes, sequence reservations) for
+// the SQLite shards' write locks, first come first served, granting a
+// statement all the locks it asks for together, for as long as the
+// statement's context lasts, and fails at once, with ErrDeadlock, a wait
+// that would close a cycle (locks.go). A sequence reservation or
+// autocommit lookup write on a file the transaction already holds runs
+// in the transaction instead of waiting for it.
 //
 // ParseControl recognises the transaction statements given as SQL text
 // (BEGIN, COMMIT, SAVEPOINT, …), which the SQL parser does not fully

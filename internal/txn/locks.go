@@ -21,19 +21,25 @@ import (
 // transactions that each hold one shard and need the other's would both
 // poll until the timeout and fail.
 //
-// So every writer of the connector first takes its place in the lock's
-// queue. Each backend's lock has one holder and a first-in first-out
-// queue of waiters; a release hands the lock to the first waiter at once
-// (it is never free while someone waits, so no late arrival overtakes
-// the queue and no wake-up is lost). A wait lasts as long as the
-// statement's context: a writer waits its turn, however long the queue,
-// and the application's deadline (query_timeout, a context) bounds it.
+// So every writer of the connector first asks the queue. A request names
+// every lock a statement still needs (Transaction.Queriers asks for all
+// of a statement's shards at once) and is granted all of them together,
+// so a statement never holds one shard's lock while it waits for
+// another's; requests are served in the order they came (first come,
+// first served), with one exception that wastes no lock time: a lock
+// that no earlier waiting request has claimed goes to a later request
+// that can have all its locks now. A waiting request claims each of its
+// locks it found taken, and from then on that lock, once free, waits for
+// it; a request therefore waits at most for the statements holding its
+// locks, never for a chain of waiters. Release hands the locks on at
+// once: no wake-up is lost and no late arrival overtakes a claim. A wait
+// lasts as long as the statement's context: a writer waits its turn,
+// however long the queue, and the application's deadline (query_timeout,
+// a context) bounds it.
 //
-// A statement that needs several shards' locks takes them in one global
-// order, lockOrder (Transaction.Queriers): two such statements never hold
-// one lock each and wait for the other's. A transaction whose statements
-// touch shards in different orders can still close a cycle: waiting
-// would then last forever, so the wait fails at once, with a
+// A transaction whose statements touch shards in different orders holds
+// locks while it asks for more, and can close a cycle with another:
+// waiting would then last forever, so the request fails at once, with a
 // TransactionError whose cause is ErrDeadlock, and the connection rolls
 // the transaction back, which lets the others go on; the application
 // retries it. Only the connector's writers are queued: a lock held by
@@ -42,24 +48,26 @@ import (
 type writeLocks struct {
 	mu    sync.Mutex
 	locks map[*shard.Backend]*writeLock
-	// waiting is what each queued transaction waits for (a transaction
-	// waits for one lock at a time).
-	waiting map[*Transaction]*lockWaiter
+	// queue holds the waiting requests in the order they came.
+	queue []*lockRequest
 }
 
-// writeLock is one backend's write lock: its holder, and the waiters in
-// the order they came.
+// writeLock is one backend's write lock.
 type writeLock struct {
 	holder *Transaction
 	s      *shard.Shard // the shard the holder took it for
-	queue  []*lockWaiter
 }
 
-type lockWaiter struct {
-	t    *Transaction
-	s    *shard.Shard
-	lock *writeLock
-	// granted is closed when the lock is handed to t.
+// lockRequest is a transaction's wait for a set of locks, granted
+// together.
+type lockRequest struct {
+	t      *Transaction
+	shards []*shard.Shard
+	locks  []*writeLock
+	// claimed[i] is set once locks[i] was found taken: from then on it
+	// is kept for this request (and earlier ones) when it comes free.
+	claimed []bool
+	// granted is closed when every lock is t's.
 	granted chan struct{}
 }
 
@@ -83,104 +91,248 @@ func sortByLockOrder(shards []*shard.Shard) []int {
 	return idx
 }
 
-// wait takes s's write lock for t, queueing behind the holder and the
-// earlier waiters. It fails if waiting would close a cycle (at once), or
-// when ctx ends; the lock is then not held.
+// wait takes s's write lock for t (see acquire).
 func (w *writeLocks) wait(ctx context.Context, t *Transaction, s *shard.Shard) error {
+	return w.acquire(ctx, t, []*shard.Shard{s})
+}
+
+// acquire takes the write locks of the shards' backends for t, all
+// together, queueing behind the earlier requests for them. It fails if
+// waiting would close a cycle (at once), or when ctx ends; no lock of the
+// request is then held.
+func (w *writeLocks) acquire(ctx context.Context, t *Transaction, shards []*shard.Shard) error {
 	w.mu.Lock()
 	if w.locks == nil {
 		w.locks = map[*shard.Backend]*writeLock{}
-		w.waiting = map[*Transaction]*lockWaiter{}
 	}
-	l := w.locks[s.Backend]
-	if l == nil {
-		l = &writeLock{}
-		w.locks[s.Backend] = l
+	if len(shards) == 1 && len(w.queue) == 0 {
+		// Nobody waits: a free lock is taken at once.
+		if l := w.locks[shards[0].Backend]; l != nil && (l.holder == nil || l.holder == t) {
+			l.holder, l.s = t, shards[0]
+			w.mu.Unlock()
+			return nil
+		}
 	}
-	if l.holder == nil {
-		l.holder, l.s = t, s
+	r := &lockRequest{t: t}
+	for _, i := range sortByLockOrder(shards) {
+		s := shards[i]
+		l := w.locks[s.Backend]
+		if l == nil {
+			l = &writeLock{}
+			w.locks[s.Backend] = l
+		}
+		if l.holder == t || containsLock(r.locks, l) {
+			continue
+		}
+		if l.holder != nil && within(t, l.holder) {
+			w.mu.Unlock()
+			return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: the statement needs a transaction of its own on shard %s, whose write lock this transaction holds, and SQLite lets one transaction write a file at a time", s)}
+		}
+		r.shards = append(r.shards, s)
+		r.locks = append(r.locks, l)
+	}
+	if len(r.locks) == 0 {
 		w.mu.Unlock()
 		return nil
 	}
-	self := map[*Transaction]bool{}
-	for u := t; u != nil; u = u.outer {
-		self[u] = true
-	}
-	if self[l.holder] {
+	r.claimed = make([]bool, len(r.locks))
+	r.granted = make(chan struct{})
+	w.queue = append(w.queue, r)
+	w.grant()
+	if isClosed(r.granted) {
 		w.mu.Unlock()
-		return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: the statement needs a transaction of its own on shard %s, whose write lock this transaction holds, and SQLite lets one transaction write a file at a time", s)}
+		return nil
 	}
-	// A waiter waits for the holder and for the waiters ahead of it; those
-	// wait for the holder too, so a cycle through them is one through the
-	// holder.
-	if w.reaches(l.holder, self, map[*Transaction]bool{}) {
-		held := l.s
-		w.mu.Unlock()
-		return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: shard %s is held by another transaction, which waits for a shard this transaction holds, and SQLite lets one transaction write a file at a time", held)}
+	if w.holdsAny(t) {
+		if held := w.cycle(r); held != nil {
+			w.remove(r)
+			w.grant()
+			w.mu.Unlock()
+			return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: shard %s is held by another transaction, which waits for a shard this transaction holds, and SQLite lets one transaction write a file at a time", held)}
+		}
 	}
-	q := &lockWaiter{t: t, s: s, lock: l, granted: make(chan struct{})}
-	l.queue = append(l.queue, q)
-	w.waiting[t] = q
 	w.mu.Unlock()
 
 	select {
-	case <-q.granted:
+	case <-r.granted:
 		return nil
 	case <-ctx.Done():
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	select {
-	case <-q.granted:
-		// Handed over as the context ended: pass it on.
-		w.handOff(l)
-	default:
-		delete(w.waiting, t)
-		for i, o := range l.queue {
-			if o == q {
-				l.queue = append(l.queue[:i:i], l.queue[i+1:]...)
-				break
-			}
+	if isClosed(r.granted) {
+		// Granted as the context ended: hand the locks on.
+		for _, l := range r.locks {
+			l.holder, l.s = nil, nil
 		}
+	} else {
+		w.remove(r)
 	}
+	w.grant()
 	return ctx.Err()
 }
 
-// handOff gives l to its first waiter, or frees it. Called with w.mu held
-// by (or for) the holder.
-func (w *writeLocks) handOff(l *writeLock) {
-	if len(l.queue) == 0 {
-		l.holder, l.s = nil, nil
-		return
-	}
-	q := l.queue[0]
-	l.queue[0] = nil
-	l.queue = l.queue[1:]
-	delete(w.waiting, q.t)
-	l.holder, l.s = q.t, q.s
-	close(q.granted)
-}
-
-// reaches reports whether from waits, through the locks it waits for and
-// their holders, for a transaction in self. A transaction also waits for
-// the transactions that run beside it (outer) while they work.
-func (w *writeLocks) reaches(from *Transaction, self, seen map[*Transaction]bool) bool {
-	if self[from] {
-		return true
-	}
-	if seen[from] {
-		return false
-	}
-	seen[from] = true
-	for y, q := range w.waiting {
-		if !within(y, from) {
-			continue
-		}
-		if h := q.lock.holder; h != nil && w.reaches(h, self, seen) {
+func containsLock(ls []*writeLock, l *writeLock) bool {
+	for _, x := range ls {
+		if x == l {
 			return true
 		}
 	}
 	return false
+}
+
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// remove takes a waiting request out of the queue.
+func (w *writeLocks) remove(r *lockRequest) {
+	for i, q := range w.queue {
+		if q == r {
+			copy(w.queue[i:], w.queue[i+1:])
+			w.queue[len(w.queue)-1] = nil
+			w.queue = w.queue[:len(w.queue)-1]
+			return
+		}
+	}
+}
+
+// grant gives their locks to the waiting requests that can have them
+// all, in the order the requests came: a lock held, or claimed by an
+// earlier waiting request, is not free for a later one. A request that
+// cannot have its locks claims those it found taken. Called with w.mu
+// held.
+func (w *writeLocks) grant() {
+	if len(w.queue) == 0 {
+		return
+	}
+	var blocked map[*writeLock]bool
+	kept := w.queue[:0]
+	for _, r := range w.queue {
+		free := true
+		for _, l := range r.locks {
+			if l.holder != nil || blocked[l] {
+				free = false
+				break
+			}
+		}
+		if free {
+			for i, l := range r.locks {
+				l.holder, l.s = r.t, r.shards[i]
+			}
+			close(r.granted)
+			continue
+		}
+		if blocked == nil {
+			blocked = map[*writeLock]bool{}
+		}
+		for i, l := range r.locks {
+			if l.holder != nil || blocked[l] {
+				r.claimed[i] = true
+			}
+		}
+		for i, l := range r.locks {
+			if r.claimed[i] {
+				blocked[l] = true
+			}
+		}
+		kept = append(kept, r)
+	}
+	for i := len(kept); i < len(w.queue); i++ {
+		w.queue[i] = nil
+	}
+	w.queue = kept
+}
+
+// holdsAny reports whether t, or a transaction it runs beside, holds a
+// lock: only then can its wait close a cycle.
+func (w *writeLocks) holdsAny(t *Transaction) bool {
+	for _, l := range w.locks {
+		if l.holder != nil && within(t, l.holder) {
+			return true
+		}
+	}
+	return false
+}
+
+// cycle reports whether the waiting request r waits, through the locks
+// and requests it waits for, for its own transaction (or one it runs
+// beside); it returns a shard whose lock closes the cycle, or nil. A
+// request waits for the holders of its locks and for the earlier
+// requests that want one of them; a transaction also waits for the
+// transactions that run beside it (outer) while they work.
+func (w *writeLocks) cycle(r *lockRequest) *shard.Shard {
+	// The waiting requests of each lock, in the order they came, and of
+	// each transaction (with those running beside it).
+	byLock := map[*writeLock][]*lockRequest{}
+	byTx := map[*Transaction][]*lockRequest{}
+	for _, q := range w.queue {
+		for _, l := range q.locks {
+			byLock[l] = append(byLock[l], q)
+		}
+		for u := q.t; u != nil; u = u.outer {
+			byTx[u] = append(byTx[u], q)
+		}
+	}
+	self := map[*Transaction]bool{}
+	for u := r.t; u != nil; u = u.outer {
+		self[u] = true
+	}
+	seen := map[*Transaction]bool{}
+	var reaches func(q *lockRequest) bool
+	// waitsFor calls fn for each transaction q waits for.
+	waitsFor := func(q *lockRequest, fn func(*Transaction) bool) bool {
+		for _, l := range q.locks {
+			if l.holder != nil && l.holder != q.t && fn(l.holder) {
+				return true
+			}
+			for _, e := range byLock[l] {
+				if e == q {
+					break
+				}
+				if fn(e.t) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var visit func(u *Transaction) bool
+	visit = func(u *Transaction) bool {
+		if self[u] {
+			return true
+		}
+		if seen[u] {
+			return false
+		}
+		seen[u] = true
+		for _, q := range byTx[u] {
+			if reaches(q) {
+				return true
+			}
+		}
+		return false
+	}
+	reaches = func(q *lockRequest) bool { return waitsFor(q, visit) }
+	for _, l := range r.locks {
+		if l.holder != nil && visit(l.holder) {
+			return l.s
+		}
+		for _, e := range byLock[l] {
+			if e == r {
+				break
+			}
+			if visit(e.t) {
+				return e.shards[0]
+			}
+		}
+	}
+	return nil
 }
 
 // within reports whether y is x or runs beside it.
@@ -200,13 +352,13 @@ func (w *writeLocks) took(t *Transaction, s *shard.Shard, ok bool) {
 	}
 }
 
-// release lets b's write lock go if t holds it, handing it to the first
-// waiter.
+// release lets b's write lock go if t holds it, and hands it on.
 func (w *writeLocks) release(t *Transaction, b *shard.Backend) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if l := w.locks[b]; l != nil && l.holder == t {
-		w.handOff(l)
+		l.holder, l.s = nil, nil
+		w.grant()
 	}
 }
 

@@ -20,16 +20,98 @@ func lockShards(n int) []*shard.Shard {
 	return out
 }
 
-func TestWriteLocksRefuseAWaitForALockTheTransactionHolds(t *testing.T) {
+func TestWriteLocksRefuseAWaitForALockTheOuterTransactionHolds(t *testing.T) {
 	var w writeLocks
 	s := lockShards(1)
 	a := &Transaction{}
 	if err := w.wait(context.Background(), a, s[0]); err != nil {
 		t.Fatal(err)
 	}
-	err := w.wait(context.Background(), a, s[0])
+	if err := w.wait(context.Background(), a, s[0]); err != nil {
+		t.Fatalf("the holder asking again: %v, want the lock it holds", err)
+	}
+	beside := &Transaction{outer: a}
+	err := w.wait(context.Background(), beside, s[0])
 	if !errors.Is(err, ErrDeadlock) {
-		t.Fatalf("second wait of the holder: %v, want ErrDeadlock", err)
+		t.Fatalf("wait of a transaction beside the holder: %v, want ErrDeadlock", err)
+	}
+}
+
+// TestWriteLocksGrantAStatementsLocksTogether: a request for two locks
+// holds neither while one is taken, so a single-lock request for the
+// free one that comes later is not held up by it.
+func TestWriteLocksGrantAStatementsLocksTogether(t *testing.T) {
+	var w writeLocks
+	s := lockShards(2)
+	a, multi, single := &Transaction{}, &Transaction{}, &Transaction{}
+	ctx := context.Background()
+	if err := w.wait(ctx, a, s[1]); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- w.acquire(ctx, multi, []*shard.Shard{s[1], s[0]}) }()
+	queued(t, &w, multi)
+	if w.holds(multi, s[0].Backend) {
+		t.Fatal("the two-lock request holds one lock while it waits for the other")
+	}
+	// s[0] is free and unclaimed: a later request may have it now.
+	if err := w.wait(ctx, single, s[0]); err != nil {
+		t.Fatal(err)
+	}
+	w.release(a, s[1].Backend)
+	// Now multi has claimed both: s[1] waits for it while single holds s[0].
+	late := &Transaction{}
+	lateCtx, cancel := context.WithTimeout(ctx, time.Millisecond)
+	if err := w.wait(lateCtx, late, s[1]); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a later request for a lock an earlier one claimed: %v, want it to wait", err)
+	}
+	cancel()
+	w.release(single, s[0].Backend)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !w.holds(multi, s[0].Backend) || !w.holds(multi, s[1].Backend) {
+		t.Error("the two-lock request returned without both locks")
+	}
+}
+
+// TestWriteLocksDetectACycleThroughAClaim: b waits behind c's claim on a
+// free lock, c waits for a lock a holds, and a asks for one b holds.
+func TestWriteLocksDetectACycleThroughAClaim(t *testing.T) {
+	var w writeLocks
+	s := lockShards(3)
+	a, b, c, d := &Transaction{}, &Transaction{}, &Transaction{}, &Transaction{}
+	ctx := context.Background()
+	mustTake := func(tx *Transaction, sh *shard.Shard) {
+		t.Helper()
+		if err := w.wait(ctx, tx, sh); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustTake(a, s[0])
+	mustTake(b, s[1])
+	mustTake(d, s[2])
+	// c wants s[0] (held by a) and s[2] (held by d): it claims both.
+	cDone := make(chan error, 1)
+	go func() { cDone <- w.acquire(ctx, c, []*shard.Shard{s[0], s[2]}) }()
+	queued(t, &w, c)
+	w.release(d, s[2].Backend) // s[2] is free, and claimed by c
+	// b waits for s[2] behind c's claim.
+	bDone := make(chan error, 1)
+	go func() { bDone <- w.wait(ctx, b, s[2]) }()
+	queued(t, &w, b)
+	// a asks for s[1], which b holds: a → b → c → a.
+	if err := w.wait(ctx, a, s[1]); !errors.Is(err, ErrDeadlock) {
+		t.Fatalf("wait closing a cycle through a claim: %v, want ErrDeadlock", err)
+	}
+	w.release(a, s[0].Backend)
+	if err := <-cDone; err != nil {
+		t.Fatal(err)
+	}
+	w.release(c, s[0].Backend)
+	w.release(c, s[2].Backend)
+	if err := <-bDone; err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -49,10 +131,7 @@ func TestWriteLocksRefuseAWaitThatClosesACycle(t *testing.T) {
 	// b's wait for a's shard closes the cycle once a is waiting.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		w.mu.Lock()
-		_, waiting := w.waiting[a]
-		w.mu.Unlock()
-		if waiting || time.Now().After(deadline) {
+		if w.isWaiting(a) || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(time.Millisecond)
@@ -80,15 +159,24 @@ func TestWriteLocksWaitEndsWithTheContext(t *testing.T) {
 	}
 }
 
+// isWaiting reports whether tx has a request in the queue.
+func (w *writeLocks) isWaiting(tx *Transaction) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, r := range w.queue {
+		if r.t == tx {
+			return true
+		}
+	}
+	return false
+}
+
 // queued waits until t is in the queue of a lock.
 func queued(t *testing.T, w *writeLocks, tx *Transaction) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		w.mu.Lock()
-		_, ok := w.waiting[tx]
-		w.mu.Unlock()
-		if ok {
+		if w.isWaiting(tx) {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -138,8 +226,8 @@ func TestWriteLocksHandTheLockToWaitersInTheOrderTheyCame(t *testing.T) {
 		}
 		w.release(waiters[i], s[0].Backend)
 	}
-	if w.locks[s[0].Backend].holder != nil || len(w.locks[s[0].Backend].queue) != 0 {
-		t.Errorf("lock after every release: %+v, want free with no waiter", w.locks[s[0].Backend])
+	if w.locks[s[0].Backend].holder != nil || len(w.queue) != 0 {
+		t.Errorf("lock after every release: %+v, %d waiting; want free with no waiter", w.locks[s[0].Backend], len(w.queue))
 	}
 }
 
@@ -161,10 +249,7 @@ func TestWriteLocksCancelledWaiterLeavesTheQueue(t *testing.T) {
 	if err := <-bDone; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled waiter: %v, want context.Canceled", err)
 	}
-	w.mu.Lock()
-	_, stillWaiting := w.waiting[b]
-	w.mu.Unlock()
-	if stillWaiting {
+	if w.isWaiting(b) {
 		t.Error("the cancelled waiter is still recorded as waiting")
 	}
 	w.release(a, s[0].Backend)
@@ -219,8 +304,8 @@ func TestWriteLocksLoseNoHandOff(t *testing.T) {
 	}
 	wg.Wait()
 	l := w.locks[s[0].Backend]
-	if l.holder != nil || len(l.queue) != 0 || len(w.waiting) != 0 {
-		t.Errorf("after every goroutine: holder %v, %d queued, %d waiting; want a free lock", l.holder, len(l.queue), len(w.waiting))
+	if l.holder != nil || len(w.queue) != 0 {
+		t.Errorf("after every goroutine: holder %v, %d waiting; want a free lock", l.holder, len(w.queue))
 	}
 	if took.Load()+gaveUp.Load() != 32*200 || took.Load() == 0 {
 		t.Errorf("%d took the lock, %d gave up", took.Load(), gaveUp.Load())

@@ -209,10 +209,12 @@ func (t *Transaction) Querier(ctx context.Context, s *shard.Shard) (shard.Querie
 }
 
 // Queriers returns the backend transactions of the shards, in the order
-// given, joining those not in the transaction yet. The shards join in
-// lock order (see writeLocks): two statements that need the write locks
-// of several SQLite shards take them in the same order, so neither holds
-// one the other waits for while it waits for the other's.
+// given, joining those not in the transaction yet. The write locks of the
+// SQLite shards that join are asked for together (see writeLocks): the
+// statement holds none of them while it waits for another, so two such
+// statements never wait for each other, and a single-shard write waits
+// only for the statements holding its shard. The shards then join in
+// lock order.
 func (t *Transaction) Queriers(ctx context.Context, shards []*shard.Shard) ([]shard.Querier, error) {
 	out := make([]shard.Querier, len(shards))
 	if len(shards) == 1 {
@@ -220,14 +222,75 @@ func (t *Transaction) Queriers(ctx context.Context, shards []*shard.Shard) ([]sh
 		out[0] = q
 		return out, err
 	}
+	locked := t.lockFirst(ctx, shards)
+	if locked.err != nil {
+		return nil, locked.err
+	}
 	for _, i := range sortByLockOrder(shards) {
 		q, err := t.Querier(ctx, shards[i])
 		if err != nil {
+			t.releaseUnjoined(locked.shards)
 			return nil, err
 		}
 		out[i] = q
 	}
 	return out, nil
+}
+
+type lockedShards struct {
+	shards []*shard.Shard
+	err    error
+}
+
+// lockFirst takes together the write locks of the SQLite shards that
+// would join (not read-only, not in the transaction yet, not held by a
+// transaction this one runs beside).
+func (t *Transaction) lockFirst(ctx context.Context, shards []*shard.Shard) lockedShards {
+	if t.opts.ReadOnly {
+		return lockedShards{}
+	}
+	var need []*shard.Shard
+	t.mu.Lock()
+	failed := t.failed
+	for _, s := range shards {
+		if !singleWriter(s.Backend) {
+			continue
+		}
+		if _, ok := t.byKey[partKey{order: vindex.CommitNormal, backend: s.Backend}]; ok {
+			continue
+		}
+		need = append(need, s)
+	}
+	t.mu.Unlock()
+	if failed != nil {
+		return lockedShards{err: failed}
+	}
+	if len(need) < 2 {
+		return lockedShards{}
+	}
+	var own []*shard.Shard
+	for _, s := range need {
+		if t.outer.heldPart(s.Backend) == nil {
+			own = append(own, s)
+		}
+	}
+	if err := t.co.locks.acquire(ctx, t, own); err != nil {
+		return lockedShards{err: err}
+	}
+	return lockedShards{shards: own}
+}
+
+// releaseUnjoined lets go the locks lockFirst took for shards that did
+// not join.
+func (t *Transaction) releaseUnjoined(shards []*shard.Shard) {
+	for _, s := range shards {
+		t.mu.Lock()
+		p := t.byKey[partKey{order: vindex.CommitNormal, backend: s.Backend}]
+		t.mu.Unlock()
+		if p == nil {
+			t.co.locks.release(t, s.Backend)
+		}
+	}
 }
 
 // heldPart returns the part of t, or of a transaction t runs beside,
