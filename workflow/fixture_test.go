@@ -62,8 +62,8 @@ var growthQueries = []string{
 }
 
 const (
-	fixtureUsers  = 1200
-	fixtureOrders = 3600
+	fixtureUsers  = 800
+	fixtureOrders = 2400
 )
 
 // sourceDDL creates the plain database, in each engine's own dialect.

@@ -53,10 +53,10 @@ func TestMoveTablesThenReshardKeepsAnswers(t *testing.T) {
 			g.checkPlacement(t)
 			g.checkClean(t)
 			want := g.answers(t)
-			if !strings.Contains(want[0], "\n1200\n") {
+			if !strings.Contains(want[0], "\n800\n") {
 				t.Fatalf("users after movetables: %q", want[0])
 			}
-			if !strings.Contains(want[len(want)-1], "\n1200\n") {
+			if !strings.Contains(want[len(want)-1], "\n800\n") {
 				t.Fatalf("lookup rows after movetables: %q", want[len(want)-1])
 			}
 
