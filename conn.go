@@ -212,13 +212,13 @@ func (c *conn) statementContext(ctx context.Context, p route.Plan) (context.Cont
 // statementError adds what the caller needs to know to a failed
 // statement's error. Inside a transaction, a statement whose context
 // ended, whose shard connection broke or that met a lock conflict rolls
-// the transaction back on every shard (see txn.MustAbort); the transaction
+// the transaction back on every shard (see txn.Transaction.MustAbort); the transaction
 // stays on the connection, failing every statement and Commit, until the
 // application rolls it back. The error never reads as driver.ErrBadConn:
 // database/sql would run the statement again, and some shards may have
 // applied it.
 func (c *conn) statementError(ctx context.Context, err error) error {
-	if c.tx != nil && txn.MustAbort(ctx, err) {
+	if c.tx != nil && c.tx.MustAbort(ctx, err) {
 		err = c.tx.Abort(err)
 	}
 	return noRetry(err)

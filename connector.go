@@ -98,6 +98,7 @@ func (c *Connector) RecoverTwoPC(ctx context.Context) (TwoPCRecovery, error) {
 // and sequence caches.
 type engine struct {
 	cfg     *Config
+	vs      *vschema.VSchema
 	planner *route.Planner
 	topo    *shard.Topology
 	limit   int
@@ -136,7 +137,13 @@ func newEngine(cfg *Config) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{cfg: cfg, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache, route.WithScratchDatabase(openScratch), route.WithMaxMemoryRows(cfg.MaxMemoryRows)), limit: scatterLimit(cfg.ScatterConcurrency)}
+	if !cfg.SkipLayoutCheck {
+		if problems := checkLayout(context.Background(), cfg, vs, topo); len(problems) > 0 {
+			topo.Close()
+			return nil, problems[0]
+		}
+	}
+	e := &engine{cfg: cfg, vs: vs, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache, route.WithMaxMemoryRows(cfg.MaxMemoryRows)), limit: scatterLimit(cfg.ScatterConcurrency)}
 	e.txns = txn.NewCoordinator(topo, cfg.MaxOpenConns)
 	if cfg.Keyspace != "" && vs.Keyspace(cfg.Keyspace) != nil {
 		e.defaultKeyspace = cfg.Keyspace
@@ -250,14 +257,4 @@ func openBackend(rawURL string, pool shard.PoolOptions) (*shard.Backend, error) 
 		return postgres.Open(rawURL, pool)
 	}
 	return nil, fmt.Errorf("backend %q: unknown scheme (want sqlite:PATH or postgres://…)", shard.RedactURL(rawURL))
-}
-
-// scratchCounter names the private in-memory databases openScratch opens.
-var scratchCounter atomic.Int64
-
-// openScratch opens a private, empty in-memory SQLite database, where the
-// planner answers information_schema queries.
-func openScratch() (*shard.Backend, error) {
-	url := fmt.Sprintf("sqlite:/vitessdo-information-schema-%d-%d?vfs=memdb", os.Getpid(), scratchCounter.Add(1))
-	return sqlite.Open(url, shard.PoolOptions{})
 }

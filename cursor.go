@@ -87,13 +87,9 @@ func (c *conn) StreamShards(ctx context.Context, qs []route.ShardQuery) ([]merge
 // this goroutine while those work. The shards join a transaction in
 // order.
 func (c *conn) streamQuickLast(ctx context.Context, qs []route.ShardQuery, lim shard.Limiter, streams []*shard.Stream) error {
-	ons := make([]shard.Querier, len(qs))
-	for i, q := range qs {
-		on, err := c.querier(ctx, q.Shard)
-		if err != nil {
-			return err
-		}
-		ons[i] = on
+	ons, err := c.queriers(ctx, qs)
+	if err != nil {
+		return err
 	}
 	quick := make([]bool, len(qs))
 	for i, q := range qs {
@@ -155,18 +151,56 @@ func (c *conn) streamInOrder(ctx context.Context, qs []route.ShardQuery, lim sha
 	return nil
 }
 
-// ExecShards runs the writes in parallel.
+// ExecShards runs the writes in parallel. In a transaction the shards
+// join it in lock order (txn.Transaction.Queriers); outside one, the
+// writes to SQLite files wait their turn for the files' write locks in
+// the connector's queue (txn.Coordinator.WithWriteLocks).
 func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.Result, error) {
 	c.record(qs)
+	ons, err := c.queriers(ctx, qs)
+	if err != nil {
+		return nil, err
+	}
 	calls := make([]shard.Call, len(qs))
+	for i, q := range qs {
+		calls[i] = shard.Call{Shard: q.Shard, On: ons[i], Query: q.SQL, Args: q.Args, ReturnsID: q.ReturnsID}
+	}
+	if c.tx != nil {
+		return shard.ExecAll(ctx, calls)
+	}
+	shards := make([]*shard.Shard, len(qs))
+	for i, q := range qs {
+		shards[i] = q.Shard
+	}
+	var res []shard.Result
+	err = c.e.txns.WithWriteLocks(ctx, shards, func() error {
+		var err error
+		res, err = shard.ExecAll(ctx, calls)
+		return err
+	})
+	return res, err
+}
+
+// queriers returns what the statements run on: the shards' backend
+// transactions in the connection's transaction, joined in lock order, or
+// the backends' pools.
+func (c *conn) queriers(ctx context.Context, qs []route.ShardQuery) ([]shard.Querier, error) {
+	if c.tx != nil && len(qs) > 1 {
+		shards := make([]*shard.Shard, len(qs))
+		for i, q := range qs {
+			shards[i] = q.Shard
+		}
+		return c.tx.Queriers(ctx, shards)
+	}
+	ons := make([]shard.Querier, len(qs))
 	for i, q := range qs {
 		on, err := c.querier(ctx, q.Shard)
 		if err != nil {
 			return nil, err
 		}
-		calls[i] = shard.Call{Shard: q.Shard, On: on, Query: q.SQL, Args: q.Args, ReturnsID: q.ReturnsID}
+		ons[i] = on
 	}
-	return shard.ExecAll(ctx, calls)
+	return ons, nil
 }
 
 // Atomic runs fn in the connection's transaction or, outside one, in an
@@ -197,10 +231,10 @@ func (c *conn) Atomic(ctx context.Context, fn func(ctx context.Context) error) e
 }
 
 // Autonomous runs fn in a transaction of its own on the shard's backend,
-// as sequence reservations do. Inside a transaction on SQLite shards the
-// deadlock detector learns of it: it needs the file's write lock while
-// the transaction holds others.
-func (c *conn) Autonomous(ctx context.Context, s *shard.Shard, fn func(ctx context.Context, q shard.Querier) error) error {
+// as sequence reservations do, or in the connection's transaction when
+// that holds the write lock of the shard's SQLite file (see
+// txn.Coordinator.Autonomous).
+func (c *conn) Autonomous(ctx context.Context, s *shard.Shard, fn func(ctx context.Context, q shard.Querier, own bool) error) error {
 	return c.e.txns.Autonomous(ctx, c.tx, s, fn)
 }
 

@@ -74,6 +74,12 @@ type Config struct {
 	// injected in tests. url is the backend URL with any password
 	// redacted. It has no DSN form: FormatDSN omits it.
 	WrapConnector func(url string, c driver.Connector) driver.Connector
+
+	// SkipLayoutCheck opens the shards without comparing the VSchema's
+	// layout with the shard records (see LayoutError), for tools that
+	// report or repair a layout: `vitessdo check`, the reshard
+	// workflow. It has no DSN form: FormatDSN omits it.
+	SkipLayoutCheck bool
 }
 
 // dsnKeys lists every DSN key; ParseDSN rejects others.

@@ -118,3 +118,29 @@ func (e *noRetryError) Error() string { return e.err.Error() }
 
 // As looks through to the error underneath.
 func (e *noRetryError) As(target any) bool { return errors.As(e.err, target) }
+
+// LayoutError reports shards whose data disagrees with the layout the
+// VSchema gives them: a backend recording another shard or another
+// placement, a listed shard missing the data its siblings have, a shard
+// file the VSchema no longer lists that still holds rows, a half-done
+// reshard. NewConnector (and sql.Open) refuse such a layout, since
+// reading it would silently miss rows; the fix is to move the data to
+// the layout with `vitessdo reshard`, or to restore the VSchema's
+// "shards".
+type LayoutError struct {
+	Keyspace string
+	Shard    string
+	// Problem says what disagrees.
+	Problem string
+	// HalfDoneReshard marks a reshard that has not switched or not
+	// finished switching.
+	HalfDoneReshard bool
+}
+
+func (e *LayoutError) Error() string {
+	fix := "move the rows to the vschema's shards with `vitessdo reshard`, or restore the vschema's \"shards\""
+	if e.HalfDoneReshard {
+		fix = "a reshard is half done: run the same `vitessdo reshard` again to finish it"
+	}
+	return fmt.Sprintf("vitessdo: layout: keyspace %s, shard %s: %s; %s", e.Keyspace, e.Shard, e.Problem, fix)
+}

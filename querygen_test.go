@@ -291,7 +291,11 @@ func (g *queryGen) predicate(depth int) string {
 	switch g.pickWeighted(5, 2, 1, 1, 1) {
 	case 0:
 		ops := []string{"=", "<>", "<", "<=", ">", ">="}
-		return c.expr + " " + ops[g.r.Intn(len(ops))] + " " + g.literal(c.kind)
+		op := ops[g.r.Intn(len(ops))]
+		if c.kind.numeric() && g.chance(0.15) {
+			return c.expr + " " + op + " " + g.scalarSubquery()
+		}
+		return c.expr + " " + op + " " + g.literal(c.kind)
 	case 1:
 		if g.chance(0.5) {
 			return c.expr + " IS NULL"
@@ -312,6 +316,24 @@ func (g *queryGen) predicate(depth int) string {
 	default:
 		// A point condition: the statement goes to one shard whole.
 		return g.f.vindex + " = " + g.vindexValue()
+	}
+}
+
+// scalarSubquery is an uncorrelated subquery of one numeric value (NULL
+// when it finds no row), over tables on other shards than the row: it
+// runs once and its value is bound into the outer statement.
+func (g *queryGen) scalarSubquery() string {
+	switch g.r.Intn(5) {
+	case 0:
+		return "(SELECT MAX(weight) FROM item_tags)"
+	case 1:
+		return "(SELECT MIN(qty) FROM items WHERE grp = " + g.text() + ")"
+	case 2:
+		return "(SELECT COUNT(*) FROM item_tags WHERE weight > " + g.number(kindInt) + ")"
+	case 3:
+		return "(SELECT AVG(qty) FROM items)"
+	default:
+		return "(SELECT SUM(weight) FROM item_tags WHERE tag = " + g.text() + ")"
 	}
 }
 

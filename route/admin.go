@@ -3,7 +3,6 @@ package route
 import (
 	"context"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -104,58 +103,6 @@ func useTarget(sql string) (string, bool) {
 		return "", false
 	}
 	return strings.Trim(f[1], "`"), true
-}
-
-// planShow answers SHOW KEYSPACES (DATABASES), SHOW VITESS_SHARDS, SHOW
-// VSCHEMA TABLES and SHOW TABLES.
-func (p *Planner) planShow(st *sqlparser.Show, s *Session) (Plan, error) {
-	switch strings.ToLower(st.Type) {
-	case "keyspaces", "databases", "schemas":
-		return p.showKeyspaces(), nil
-	case "vitess_shards":
-		return &staticPlan{cols: []string{"Shards"}, run: func(Cursor, []any) ([]merge.Row, error) {
-			var rows []merge.Row
-			for _, ks := range p.vs.KeyspaceNames() {
-				for _, sh := range p.vs.Keyspace(ks).Shards {
-					rows = append(rows, merge.Row{ks + "/" + sh})
-				}
-			}
-			return rows, nil
-		}}, nil
-	case "tables":
-		return p.showTables(s.Keyspace, "Tables_in_"+s.Keyspace)
-	}
-	return nil, unsupportedf("SHOW %s", st.Type)
-}
-
-func (p *Planner) showKeyspaces() Plan {
-	return &staticPlan{cols: []string{"Database"}, run: func(Cursor, []any) ([]merge.Row, error) {
-		var rows []merge.Row
-		for _, ks := range p.vs.KeyspaceNames() {
-			rows = append(rows, merge.Row{ks})
-		}
-		return rows, nil
-	}}
-}
-
-// showTables lists the tables the VSchema gives the keyspace.
-func (p *Planner) showTables(ksName, col string) (Plan, error) {
-	if ksName == "" {
-		return nil, planErrorf("no keyspace selected: USE a keyspace first")
-	}
-	ks := p.vs.Keyspace(ksName)
-	return &staticPlan{cols: []string{col}, run: func(Cursor, []any) ([]merge.Row, error) {
-		var names []string
-		for _, t := range ks.Tables {
-			names = append(names, t.Name)
-		}
-		sort.Strings(names)
-		rows := make([]merge.Row, len(names))
-		for i, n := range names {
-			rows[i] = merge.Row{n}
-		}
-		return rows, nil
-	}}, nil
 }
 
 // planSet handles SET: transaction_mode changes the session; the settings

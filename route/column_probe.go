@@ -79,7 +79,7 @@ func (p *Planner) mixedBackends(tables []*tableRef) (a, b *shard.Shard) {
 		for _, s := range p.topo.Shards(ks) {
 			if a == nil {
 				a = s
-			} else if s.Backend.Dialect != a.Backend.Dialect {
+			} else if engineOf(s) != engineOf(a) {
 				return a, s
 			}
 		}

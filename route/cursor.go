@@ -43,8 +43,13 @@ type Cursor interface {
 
 	// Autonomous runs fn in a transaction of its own on a shard's
 	// backend, outside the session's transaction, as sequence
-	// reservations do: committed when fn succeeds, rolled back otherwise.
-	Autonomous(ctx context.Context, s *shard.Shard, fn func(ctx context.Context, q shard.Querier) error) error
+	// reservations do: committed when fn succeeds, rolled back
+	// otherwise; own is then true. When the session's transaction holds
+	// the only write lock of the shard's database (an SQLite file),
+	// which no transaction of its own could take before the session's
+	// ends, fn runs in the session's transaction instead, with own
+	// false: what it writes commits or rolls back with that transaction.
+	Autonomous(ctx context.Context, s *shard.Shard, fn func(ctx context.Context, q shard.Querier, own bool) error) error
 
 	// Session is the connection's session state.
 	Session() *Session

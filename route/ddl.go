@@ -81,7 +81,6 @@ func (p *Planner) planDDL(sql string, s *Session) (Plan, error) {
 		}
 		ks = t.Keyspace
 	}
-	unqualify(stmt)
 	dp := &ddlPlan{p: p, ks: ks, stmt: stmt, tpls: map[dialect.Dialect][]*dialect.Template{}}
 	if s.Targeted() {
 		if s.Keyspace != ks.Name {
@@ -95,6 +94,7 @@ func (p *Planner) planDDL(sql string, s *Session) (Plan, error) {
 	if err := dp.foreignKeys(); err != nil {
 		return nil, err
 	}
+	unqualify(stmt)
 	if mc, ok := stmt.(*dialect.ModifyColumn); ok {
 		return &modifyColumnPlan{dp: dp, stmt: mc}, nil
 	}
@@ -176,10 +176,15 @@ func (dp *ddlPlan) foreignKeys() error {
 }
 
 func (dp *ddlPlan) enforceable(table string, fk *dialect.ForeignKey) bool {
+	refKs, refName := splitQualified(fk.RefTable)
+	if refKs != "" && refKs != dp.ks.Name {
+		return false // the referenced table is in another keyspace's databases
+	}
+	_, table = splitQualified(table)
 	if !dp.ks.Sharded {
 		return true
 	}
-	ref := dp.ks.Tables[strings.ToLower(fk.RefTable)]
+	ref := dp.ks.Tables[strings.ToLower(refName)]
 	if ref == nil {
 		return false
 	}
@@ -282,6 +287,11 @@ func (dp *ddlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, err
 	per, err := dp.shardQueries(shards)
 	if err != nil {
 		return Result{}, err
+	}
+	if _, ok := dp.stmt.(*dialect.CreateTable); ok {
+		if err := dp.ensureRecords(ctx, shards); err != nil {
+			return Result{}, err
+		}
 	}
 	failed := map[int]error{}
 	for k := 0; ; k++ {

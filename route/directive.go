@@ -41,6 +41,29 @@ func withDirectives(stmt sqlparser.Statement, p Plan) (Plan, error) {
 			comments = s.Comments
 		}
 	}
+	return applyDirectives(comments, p)
+}
+
+// leadingComments splits the comments before a statement's first word
+// from the statement, as Vitess accepts directives there
+// (/*vt+ QUERY_TIMEOUT_MS=100 */ SELECT …). MySQL's executable comments
+// (/*! … */) are part of the statement and stay.
+func leadingComments(sql string) (sqlparser.Comments, string) {
+	var comments sqlparser.Comments
+	rest := strings.TrimSpace(sql)
+	for strings.HasPrefix(rest, "/*") && !strings.HasPrefix(rest, "/*!") {
+		end := strings.Index(rest[2:], "*/")
+		if end < 0 {
+			break
+		}
+		comments = append(comments, []byte(rest[:end+4]))
+		rest = strings.TrimSpace(rest[end+4:])
+	}
+	return comments, rest
+}
+
+// applyDirectives applies the /*vt+ … */ directives among comments.
+func applyDirectives(comments sqlparser.Comments, p Plan) (Plan, error) {
 	for _, c := range comments {
 		text := string(c)
 		if !strings.HasPrefix(text, "/*vt+") {

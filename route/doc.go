@@ -35,6 +35,16 @@
 // shard streams are then combined by the merge package's operators, and
 // hidden columns are projected away.
 //
+// # information_schema
+//
+// A SELECT over one information_schema table (SCHEMATA, TABLES, COLUMNS,
+// STATISTICS, TABLE_CONSTRAINTS, KEY_COLUMN_USAGE,
+// REFERENTIAL_CONSTRAINTS) is answered by the router itself, with no
+// database: the rows are built from the VSchema and the catalog of each
+// keyspace's first shard (catalogSource, infoTable.build), and the
+// statement's clauses run over them with the merge package's operators
+// and SQLite's value rules (catalogSelect), whatever the shards' backend.
+//
 // # Writes
 //
 // An INSERT routes each row by its primary vindex and sends each shard one

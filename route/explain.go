@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -95,19 +94,18 @@ func DisplayQuery(d dialect.Dialect, sql string, args []any) string {
 			}
 			b.WriteString(sql[i : j+1])
 			i = j
-		case c == '?' && d == dialect.SQLite:
-			b.WriteString(displayValue(argAt(args, next)))
-			next++
-		case c == '$' && d == dialect.PostgreSQL && i+1 < len(sql) && sql[i+1] >= '0' && sql[i+1] <= '9':
-			j := i + 1
-			for j < len(sql) && sql[j] >= '0' && sql[j] <= '9' {
-				j++
-			}
-			n, _ := strconv.Atoi(sql[i+1 : j])
-			b.WriteString(displayValue(argAt(args, n-1)))
-			i = j - 1
 		default:
-			b.WriteByte(c)
+			w, n, numbered := d.PlaceholderAt(sql, i)
+			if w == 0 {
+				b.WriteByte(c)
+				continue
+			}
+			if !numbered {
+				n = next
+				next++
+			}
+			b.WriteString(displayValue(argAt(args, n)))
+			i += w - 1
 		}
 	}
 	return b.String()
@@ -173,8 +171,7 @@ func (p *Planner) buildSpecial(text string, s *Session) (Plan, bool, error) {
 		return &explainPlan{inner: inner, run: mode == "queries"}, true, nil
 	}
 	if len(f) == 3 && strings.EqualFold(f[0], "show") && strings.EqualFold(f[1], "vschema") && strings.EqualFold(f[2], "tables") {
-		pl, err := p.showTables(s.Keyspace, "Tables")
-		return pl, true, err
+		return p.showVSchemaTables(s.Keyspace), true, nil
 	}
 	if t, ok := useTarget(text); ok && strings.ContainsAny(t, "[]") {
 		pl, err := planUse(p, t)

@@ -2,13 +2,11 @@ package route
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
 
-	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
 	"github.com/dot-do/vitessdo/vschema"
@@ -26,16 +24,16 @@ import (
 // transaction's view. Column types are MySQL's: the type each column was
 // created with is recorded in the backend's catalog (see shard.TableInfo).
 //
-// The information_schema tables the statement names are materialised,
-// with the keyspaces its WHERE asks for (table_schema = ?), in a private
-// in-memory SQLite database the planner's scratch opener gives (see
-// WithScratchDatabase), and the statement runs there, rendered like any
-// shard statement. Result columns are named as MySQL 8 names them: a
-// plain column in upper case (COLUMN_NAME), other items by their text.
+// The router evaluates the statement itself (see catalogSelect): it
+// builds the rows of the information_schema table the statement reads,
+// for the keyspaces its WHERE asks for (table_schema = ?), and runs the
+// statement's clauses over them with the merge's operators. Result columns
+// are named as MySQL 8 names them: a plain column in upper case
+// (COLUMN_NAME), other items by their text.
 type infoSchemaPlan struct {
 	p      *Planner
 	tables []*infoTable
-	tpl    *dialect.Template
+	query  *catalogSelect
 	// schemas are the values of conditions `<schema column> = value` in
 	// the WHERE: when there are any, only those keyspaces are read.
 	schemas []valueExpr
@@ -43,6 +41,10 @@ type infoSchemaPlan struct {
 	// (every one but SCHEMATA).
 	catalogs bool
 	nargs    int
+	// global is set for a session without a default keyspace over a
+	// VSchema of several keyspaces: the catalog is then one schema (see
+	// GlobalSchema).
+	global bool
 }
 
 var _ Plan = (*infoSchemaPlan)(nil)
@@ -132,8 +134,8 @@ func infoTableNames() []string {
 }
 
 // planInformationSchema plans a SELECT over information_schema tables.
-func (p *Planner) planInformationSchema(sel sqlparser.SelectStatement, tables []*infoTable, nargs int) (Plan, error) {
-	ip := &infoSchemaPlan{p: p, tables: tables, nargs: nargs}
+func (p *Planner) planInformationSchema(sel sqlparser.SelectStatement, tables []*infoTable, nargs int, s *Session) (Plan, error) {
+	ip := &infoSchemaPlan{p: p, tables: tables, nargs: nargs, global: s.Keyspace == "" && len(p.vs.Keyspaces) > 1}
 	for _, t := range tables {
 		ip.catalogs = ip.catalogs || t.rows != nil
 	}
@@ -152,40 +154,12 @@ func (p *Planner) planInformationSchema(sel sqlparser.SelectStatement, tables []
 			}
 		}
 	}
-	stripQualifiers(sel, nil)
-	nameInfoColumns(sel)
-	tpl, err := dialect.Render(dialect.SQLite, sel, nil)
+	q, err := compileCatalogSelect(sel, tables[0])
 	if err != nil {
 		return nil, err
 	}
-	ip.tpl = tpl
+	ip.query = q
 	return ip, nil
-}
-
-// nameInfoColumns names the select items as MySQL 8 names the columns of
-// an information_schema query: a plain column by its upper-case name,
-// anything else by its text.
-func nameInfoColumns(sel sqlparser.SelectStatement) {
-	switch s := sel.(type) {
-	case *sqlparser.Union:
-		nameInfoColumns(s.Left)
-		return
-	case *sqlparser.ParenSelect:
-		nameInfoColumns(s.Select)
-		return
-	}
-	s := sel.(*sqlparser.Select)
-	for _, se := range s.SelectExprs {
-		ae, ok := se.(*sqlparser.AliasedExpr)
-		if !ok || !ae.As.IsEmpty() {
-			continue
-		}
-		if col, ok := ae.Expr.(*sqlparser.ColName); ok {
-			ae.As = sqlparser.NewColIdent(strings.ToUpper(col.Name.String()))
-			continue
-		}
-		ae.As = sqlparser.NewColIdent(argPattern.ReplaceAllString(sqlparser.String(ae.Expr), "?"))
-	}
 }
 
 func (ip *infoSchemaPlan) NumArgs() int { return ip.nargs }
@@ -212,6 +186,9 @@ func (ip *infoSchemaPlan) Explain(ctx context.Context, vc Cursor, args []any) ([
 // keyspaces returns the keyspaces the statement asks about.
 func (ip *infoSchemaPlan) keyspaces(args []any) ([]*vschema.Keyspace, error) {
 	var out []*vschema.Keyspace
+	if len(ip.schemas) == 0 && ip.global {
+		return []*vschema.Keyspace{globalKeyspace}, nil
+	}
 	if len(ip.schemas) == 0 {
 		for _, n := range ip.p.vs.KeyspaceNames() {
 			out = append(out, ip.p.vs.Keyspace(n))
@@ -232,6 +209,8 @@ func (ip *infoSchemaPlan) keyspaces(args []any) ([]*vschema.Keyspace, error) {
 		}
 		if ks := ip.p.vs.Keyspace(name); ks != nil && !containsKeyspace(out, ks) {
 			out = append(out, ks)
+		} else if ip.global && name == GlobalSchema && !containsKeyspace(out, globalKeyspace) {
+			out = append(out, globalKeyspace)
 		}
 	}
 	return out, nil
@@ -251,90 +230,60 @@ func (ip *infoSchemaPlan) Query(ctx context.Context, vc Cursor, args []any) (mer
 	if err != nil {
 		return nil, err
 	}
-	type source struct {
-		ks      *vschema.Keyspace
-		backend *shard.Backend
-		tables  []shard.TableInfo
-	}
-	var sources []source
+	var sources []catalogSource
 	for _, ks := range kss {
-		src := source{ks: ks}
-		if ip.catalogs {
-			shards := ip.p.topo.Shards(ks.Name)
-			if len(shards) == 0 {
-				continue
-			}
-			sh := shards[0]
-			src.backend = sh.Backend
-			src.tables, err = sh.Backend.ReadCatalog(ctx, func(ctx context.Context, q string) ([][]any, error) {
-				return readShard(ctx, vc, sh, q)
-			})
+		if ks == globalKeyspace {
+			gs, err := ip.globalSources(ctx, vc)
 			if err != nil {
-				return nil, &shard.Error{Keyspace: sh.Keyspace, Shard: sh.Name, Err: err}
+				return nil, err
 			}
+			sources = append(sources, gs...)
+			continue
 		}
-		sources = append(sources, src)
-	}
-	if ip.p.scratch == nil {
-		return nil, fmt.Errorf("vitessdo: information_schema: the planner has no scratch database (see WithScratchDatabase)")
-	}
-	db, err := ip.p.scratch()
-	if err != nil {
-		return nil, fmt.Errorf("vitessdo: information_schema: %w", err)
-	}
-	defer db.Close()
-	conn, err := db.DB.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("vitessdo: information_schema: %w", err)
-	}
-	defer conn.Close()
-	for _, t := range ip.tables {
-		var rows [][]any
-		for _, src := range sources {
-			if t.rows == nil {
-				rows = append(rows, []any{"def", src.ks.Name, "utf8mb4", "utf8mb4_bin", nil, "NO"})
-				continue
-			}
-			rows = append(rows, t.rows(src.ks.Name, src.backend, src.tables)...)
-		}
-		if err := materialise(ctx, conn, t, rows); err != nil {
-			return nil, fmt.Errorf("vitessdo: information_schema.%s: %w", t.name, err)
-		}
-	}
-	q, bound, err := ip.tpl.BindArgs(args, nil)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := conn.QueryContext(ctx, q, bound...)
-	if err != nil {
-		return nil, fmt.Errorf("vitessdo: information_schema: %w", err)
-	}
-	defer rs.Close()
-	names, err := rs.Columns()
-	if err != nil {
-		return nil, err
-	}
-	var out []merge.Row
-	for rs.Next() {
-		row := make(merge.Row, len(names))
-		ptrs := make([]any, len(names))
-		for i := range row {
-			ptrs[i] = &row[i]
-		}
-		if err := rs.Scan(ptrs...); err != nil {
+		src, ok, err := ip.keyspaceSource(ctx, vc, ks)
+		if err != nil {
 			return nil, err
 		}
-		for i, v := range row {
-			if b, ok := v.([]byte); ok {
-				row[i] = string(b)
-			}
+		if ok {
+			sources = append(sources, src)
 		}
-		out = append(out, row)
 	}
-	if err := rs.Err(); err != nil {
-		return nil, fmt.Errorf("vitessdo: information_schema: %w", err)
+	names, out, err := ip.query.run(ip.query.table.build(sources), args)
+	if err != nil {
+		return nil, fmt.Errorf("vitessdo: information_schema.%s: %w", strings.ToUpper(ip.query.table.name), err)
 	}
 	return merge.NewStatic(textColumns(names, out), out), nil
+}
+
+// catalogSource is what one schema of the answer holds from one
+// keyspace: the tables of its first shard's catalog.
+type catalogSource struct {
+	schema  string
+	backend *shard.Backend
+	tables  []shard.TableInfo
+}
+
+// keyspaceSource reads a keyspace's catalog from its first shard, when
+// the statement needs catalogs; ok is false for a keyspace without
+// shards.
+func (ip *infoSchemaPlan) keyspaceSource(ctx context.Context, vc Cursor, ks *vschema.Keyspace) (src catalogSource, ok bool, err error) {
+	src.schema = ks.Name
+	if !ip.catalogs {
+		return src, true, nil
+	}
+	shards := ip.p.topo.Shards(ks.Name)
+	if len(shards) == 0 {
+		return src, false, nil
+	}
+	sh := shards[0]
+	src.backend = sh.Backend
+	src.tables, err = sh.Backend.ReadCatalog(ctx, func(ctx context.Context, q string) ([][]any, error) {
+		return readShard(ctx, vc, sh, q)
+	})
+	if err != nil {
+		return src, false, &shard.Error{Keyspace: sh.Keyspace, Shard: sh.Name, Err: err}
+	}
+	return src, true, nil
 }
 
 // readShard runs a catalog query on one shard through the session.
@@ -344,41 +293,4 @@ func readShard(ctx context.Context, vc Cursor, sh *shard.Shard, q string) ([][]a
 		return nil, err
 	}
 	return merge.ReadAll(its[0])
-}
-
-// materialise creates an information_schema table in the in-memory
-// database and loads its rows.
-func materialise(ctx context.Context, conn *sql.Conn, t *infoTable, rows [][]any) error {
-	var b strings.Builder
-	b.WriteString("CREATE TABLE `" + t.name + "` (")
-	for i, c := range t.cols {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("`" + c + "`")
-	}
-	b.WriteString(")")
-	if _, err := conn.ExecContext(ctx, b.String()); err != nil {
-		return err
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	ins := "INSERT INTO `" + t.name + "` VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)), ", ") + ")"
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	st, err := tx.PrepareContext(ctx, ins)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, r := range rows {
-		if _, err := st.ExecContext(ctx, r...); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
 }

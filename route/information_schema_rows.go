@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
 )
 
@@ -15,6 +16,28 @@ const (
 	infoCharset   = "utf8mb4"
 	infoCollation = "utf8mb4_bin"
 )
+
+// build returns the table's rows over the sources, in their order: one
+// SCHEMATA row per schema (consecutive sources of one schema share it),
+// and the rows of the other tables from each source's catalog.
+func (t *infoTable) build(sources []catalogSource) []merge.Row {
+	var rows []merge.Row
+	for i, src := range sources {
+		if t.rows == nil {
+			if i == 0 || sources[i-1].schema != src.schema {
+				rows = append(rows, schemataRow(src.schema))
+			}
+			continue
+		}
+		rows = append(rows, t.rows(src.schema, src.backend, src.tables)...)
+	}
+	return rows
+}
+
+// schemataRow is a schema's row of SCHEMATA.
+func schemataRow(schema string) merge.Row {
+	return merge.Row{"def", schema, infoCharset, infoCollation, nil, "NO"}
+}
 
 func engineName(b *shard.Backend) string {
 	if b == nil {

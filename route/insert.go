@@ -62,7 +62,7 @@ func (p *Planner) planInsert(ins *sqlparser.Insert, s *Session, nargs int) (Plan
 	}
 	rows, isValues := ins.Rows.(sqlparser.Values)
 	if !isValues {
-		if t.IsSharded() || t.Type == vschema.TypeReference {
+		if t.IsSharded() || t.Type == vschema.TypeReference || t.Pinned != nil {
 			return nil, unsupportedf("INSERT … SELECT into %s: the selected rows would have to be routed one by one; insert them with VALUES", t)
 		}
 		if t.AutoIncrement != nil {
@@ -198,8 +198,10 @@ func (ip *insertPlan) planVindexes() error {
 			}
 		}
 	}
-	if len(t.Owned) > 0 && (ip.ins.Ignore != "" || len(ip.ins.OnDup) > 0) {
-		return unsupportedf("INSERT IGNORE or ON DUPLICATE KEY UPDATE into %s, which owns lookup vindexes: whether a row was written is known only after the lookup rows are", t)
+	if ip.upsertsOwned() {
+		if err := ip.planUpsertOwned(); err != nil {
+			return err
+		}
 	}
 	if len(t.Owned) > 0 {
 		if _, ok := t.Primary().Vindex.(vindex.SingleColumn); !ok {
@@ -255,11 +257,18 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	switch {
 	case ip.rows == nil || !ip.table.IsSharded() && ip.table.Type != vschema.TypeReference:
 		sh := topo.Shards(ks)[0]
+		if ip.table.Pinned != nil {
+			// A pinned table's rows live on the shard of its keyspace id,
+			// where its reads, UPDATEs and DELETEs go.
+			sh = topo.ShardFor(ks, ip.table.Pinned)
+		}
 		q, err := ip.unshardedQuery(ctx, sh, args, extra)
 		if err != nil {
 			return out, err
 		}
 		out.queries = []ShardQuery{q}
+	case ip.table.Type == vschema.TypeReference && ip.table.AutoIncrement == nil:
+		return ip.runReference(ctx, vc, args, dryRun)
 	case ip.table.Type == vschema.TypeReference:
 		for _, sh := range topo.Shards(ks) {
 			q, err := ip.stmt.bind(ctx, sh, args, extra)
@@ -273,7 +282,7 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 		if err != nil {
 			return out, err
 		}
-		qs, err := ip.shardInserts(ctx, dests, args, extra)
+		qs, err := ip.shardInserts(ctx, dests, nil, args, extra)
 		if err != nil {
 			return out, err
 		}
@@ -337,6 +346,9 @@ func (ip *insertPlan) unshardedQuery(ctx context.Context, sh *shard.Shard, args 
 func (ip *insertPlan) exec(ctx context.Context, vc Cursor, args []any, extra map[string]any, dests []key.Destination, qs []ShardQuery) ([]shard.Result, error) {
 	if len(qs) == 1 && len(ip.table.Owned) == 0 {
 		return vc.ExecShards(ctx, qs)
+	}
+	if ip.upsertsOwned() {
+		return ip.execUpsertOwned(ctx, vc, args, extra, dests)
 	}
 	var results []shard.Result
 	err := vc.Atomic(ctx, func(ctx context.Context) error {
@@ -459,12 +471,15 @@ func (ip *insertPlan) keyspaceIDs(ctx context.Context, vc Cursor, args []any, ex
 }
 
 // shardInserts splits the rows by shard: one INSERT per shard holding
-// that shard's rows.
-func (ip *insertPlan) shardInserts(ctx context.Context, dests []key.Destination, args []any, extra map[string]any) ([]ShardQuery, error) {
+// that shard's rows. With keep, only the rows it marks.
+func (ip *insertPlan) shardInserts(ctx context.Context, dests []key.Destination, keep []bool, args []any, extra map[string]any) ([]ShardQuery, error) {
 	ks := ip.table.Keyspace.Name
 	byShard := map[*shard.Shard][]int{}
 	var order []*shard.Shard
 	for r, d := range dests {
+		if keep != nil && !keep[r] {
+			continue
+		}
 		shards, err := ip.p.topo.Resolve(ks, d)
 		if err != nil {
 			return nil, planErrorf("%v", err)

@@ -362,6 +362,14 @@ func (c *exprCompiler) expr(e sqlparser.Expr) (exprFn, error) {
 			return binaryFn(l, r, eval.Mod), nil
 		}
 	case *sqlparser.ComparisonExpr:
+		if c.b.source != nil {
+			if (e.Operator == sqlparser.LikeStr || e.Operator == sqlparser.NotLikeStr) && e.Escape == nil {
+				return c.like(e)
+			}
+			if list, ok := e.Right.(sqlparser.ValTuple); ok && (e.Operator == sqlparser.InStr || e.Operator == sqlparser.NotInStr) {
+				return c.inList(e, list)
+			}
+		}
 		op, ok := comparisons[e.Operator]
 		if !ok {
 			break
@@ -526,4 +534,40 @@ func (c *exprCompiler) caseExpr(e *sqlparser.CaseExpr) (exprFn, error) {
 		}
 		return eval.Case(whens, xs[len(xs)-1])
 	}), nil
+}
+
+// like compiles a LIKE over rows the router holds itself; over shards'
+// rows the shards evaluate LIKE.
+func (c *exprCompiler) like(e *sqlparser.ComparisonExpr) (exprFn, error) {
+	vs, err := c.values(e.Left, e.Right)
+	if err != nil {
+		return nil, err
+	}
+	l := binaryFn(vs[0], vs[1], eval.Like)
+	if e.Operator == sqlparser.NotLikeStr {
+		return unary(l, eval.Not), nil
+	}
+	return l, nil
+}
+
+// inList compiles x [NOT] IN (a, b, …) over rows the router holds
+// itself: x = a OR x = b …, with SQL's NULL rules.
+func (c *exprCompiler) inList(e *sqlparser.ComparisonExpr, list sqlparser.ValTuple) (exprFn, error) {
+	x, err := c.compared(e.Left)
+	if err != nil {
+		return nil, err
+	}
+	eqs := make([]exprFn, len(list))
+	for i, v := range list {
+		r, err := c.compared(v)
+		if err != nil {
+			return nil, err
+		}
+		eqs[i] = binaryFn(x, r, eval.Eq)
+	}
+	in := nary(eqs, func(xs []eval.Expr) eval.Expr { return eval.Or(xs...) })
+	if e.Operator == sqlparser.NotInStr {
+		return unary(in, eval.Not), nil
+	}
+	return in, nil
 }

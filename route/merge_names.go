@@ -128,6 +128,9 @@ func (b *mergeBuilder) merged(e sqlparser.Expr) (int, bool) {
 // resolveName returns the merged column a bare or qualified name in an
 // expression over merged columns reads.
 func (b *mergeBuilder) resolveName(c *sqlparser.ColName, cl clause) (int, error) {
+	if b.source != nil {
+		return b.source(c)
+	}
 	if a := b.alias(c); a != nil {
 		wins, err := b.aliasWins(a, cl)
 		if err != nil {

@@ -171,6 +171,9 @@ type mergeBuilder struct {
 	// subqueries (*Subquery, *ExistsExpr), for a statement computed over
 	// them.
 	subqueries map[sqlparser.Expr]int
+	// source resolves a name to a column of rows the router holds itself
+	// (the information_schema tables); nil for rows from shards.
+	source func(c *sqlparser.ColName) (int, error)
 }
 
 func (b *mergeBuilder) noteDistinct(col int) {

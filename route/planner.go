@@ -13,11 +13,10 @@ import (
 
 // Planner turns SQL text into plans and caches them.
 type Planner struct {
-	vs      *vschema.VSchema
-	topo    *shard.Topology
-	cache   *planCache
-	seqs    *sequences
-	scratch func() (*shard.Backend, error)
+	vs    *vschema.VSchema
+	topo  *shard.Topology
+	cache *planCache
+	seqs  *sequences
 	// maxMemoryRows bounds the rows an operator holds (see
 	// WithMaxMemoryRows).
 	maxMemoryRows int64
@@ -25,14 +24,6 @@ type Planner struct {
 
 // Option configures a Planner.
 type Option func(*Planner)
-
-// WithScratchDatabase gives the planner the opener of a private, empty
-// SQLite database, which information_schema queries run on; the planner
-// closes each database it opens. The planner links no database driver:
-// the driver's package (shard/sqlite) opens the database.
-func WithScratchDatabase(open func() (*shard.Backend, error)) Option {
-	return func(p *Planner) { p.scratch = open }
-}
 
 // NewPlanner returns a planner over a VSchema and its topology, caching up
 // to cacheSize plans (0 means DefaultPlanCacheSize; negative disables the
@@ -106,10 +97,21 @@ func cacheKey(sql string, s *Session) planKey {
 	return k
 }
 
-// build plans a statement.
+// build plans a statement. Comments before its first word may hold
+// directives for the whole statement.
 func (p *Planner) build(sql string, s *Session) (Plan, error) {
 	text := strings.TrimSpace(sql)
 	text = strings.TrimRight(text, "; \t\r\n")
+	lead, text := leadingComments(text)
+	pl, err := p.buildText(text, s)
+	if err != nil || len(lead) == 0 {
+		return pl, err
+	}
+	return applyDirectives(lead, pl)
+}
+
+// buildText plans a statement without leading comments.
+func (p *Planner) buildText(text string, s *Session) (Plan, error) {
 	if pl, ok, err := p.buildSpecial(text, s); ok || err != nil {
 		return pl, err
 	}
@@ -152,7 +154,7 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 	case *sqlparser.Use:
 		return planUse(p, st.DBName.String())
 	case *sqlparser.Show:
-		return p.planShow(st, s)
+		return p.planShow(st, sql, s)
 	case *sqlparser.Set:
 		return planSet(st)
 	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
@@ -163,12 +165,17 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 			if err != nil {
 				return nil, err
 			}
-			return p.planInformationSchema(sel, tables, nargs)
+			return p.planInformationSchema(sel, tables, nargs, s)
 		}
 	}
 	nameItemsByText(sql, stmt)
 	if s.Targeted() {
 		return p.planTargeted(stmt, s, nargs)
+	}
+	if sel, ok := stmt.(*sqlparser.Select); ok {
+		if pl, ok, err := p.planVindexTable(sel, s, nargs); ok || err != nil {
+			return pl, err
+		}
 	}
 	switch st := stmt.(type) {
 	case sqlparser.SelectStatement:

@@ -77,7 +77,7 @@ func (c *explainCursor) ExecShards(ctx context.Context, qs []ShardQuery) ([]shar
 func (c *explainCursor) Atomic(ctx context.Context, fn func(context.Context) error) error {
 	return fn(ctx)
 }
-func (c *explainCursor) Autonomous(ctx context.Context, s *shard.Shard, fn func(context.Context, shard.Querier) error) error {
+func (c *explainCursor) Autonomous(ctx context.Context, s *shard.Shard, fn func(context.Context, shard.Querier, bool) error) error {
 	return errors.New("no database")
 }
 func (c *explainCursor) Session() *Session { return &c.s }

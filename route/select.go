@@ -8,7 +8,6 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
-	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
@@ -157,7 +156,7 @@ func (sp *selectPlan) query(ctx context.Context, vc Cursor, args []any) (merge.I
 func (m *mergePlan) engine(qs []ShardQuery) (eval.Engine, error) {
 	first := qs[0].Shard
 	for _, q := range qs[1:] {
-		if q.Shard.Backend.Dialect == first.Backend.Dialect || !m.needsSemantics() {
+		if engineOf(q.Shard) == engineOf(first) || !m.needsSemantics() {
 			continue
 		}
 		return eval.SQLite, unsupportedf("merging the rows of %s (%s) and %s (%s): the merge would compare values by one backend's rules; query each backend's shards apart until the keyspace is on one backend",
@@ -184,22 +183,24 @@ func (sp *selectPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Exp
 	return explainRows(qs), nil
 }
 
-// engineOf returns the value semantics of a shard's backend.
+// engineOf returns the value semantics of a shard's backend
+// (shard.ValueSemantics); SQLite's for a backend that names none.
 func engineOf(s *shard.Shard) eval.Engine {
-	if e, ok := engines[s.Backend.Dialect]; ok {
-		return e
+	if vs, ok := s.Backend.Capabilities().(shard.ValueSemantics); ok {
+		return vs.Semantics()
 	}
 	return eval.SQLite
 }
 
-// engines are the value semantics of each backend dialect.
-var engines = map[dialect.Dialect]eval.Engine{
-	dialect.SQLite:     eval.SQLite,
-	dialect.PostgreSQL: eval.PostgreSQL,
-}
-
 // planSelect plans a SELECT (or UNION) over tables.
 func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
+	if st, ok := sel.(*sqlparser.Select); ok && st.Where != nil && !isTableless(st) && hasSubquery(st) {
+		return p.planSelectOrPullout(st, s, nargs)
+	}
+	return p.planSelectStatement(sel, s, nargs)
+}
+
+func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
 	if ps, ok := sel.(*sqlparser.ParenSelect); ok {
 		return p.planSelect(ps.Select, s, nargs)
 	}

@@ -70,22 +70,52 @@ func idIsZero() sqlparser.Expr {
 }
 
 // reserve returns the first of n consecutive new ids of a sequence.
+//
+// When the block in memory cannot cover n ids, a new block is reserved
+// on the sequence's shard. The memory is locked only once that shard's
+// write is under way (inside the reservation, which on SQLite holds the
+// file's write lock and on PostgreSQL locks the row): a reservation that
+// waits for the shard holds nothing another reservation waits for, and
+// the first to get the shard refills the block for those behind it.
+//
+// A reservation that runs in the session's transaction (the transaction
+// holds the write lock of the sequence's SQLite file, see
+// Cursor.Autonomous) takes only the statement's ids and keeps no block
+// in memory: a rollback undoes it, so those ids may be handed out again
+// then, as the rows that had them are gone.
 func (s *sequences) reserve(ctx context.Context, vc Cursor, topo *shard.Topology, t *vschema.Table, n int64) (int64, error) {
 	st := s.state(t)
 	st.mu.Lock()
-	defer st.mu.Unlock()
 	if st.end-st.next >= n {
 		first := st.next
 		st.next += n
+		st.mu.Unlock()
 		return first, nil
 	}
+	st.mu.Unlock()
 	shards := topo.Shards(t.Keyspace.Name)
 	if len(shards) == 0 {
 		return 0, planErrorf("sequence %s: keyspace has no shard", t)
 	}
 	sh := shards[0]
 	var first, end int64
-	err := vc.Autonomous(ctx, sh, func(ctx context.Context, q shard.Querier) error {
+	locked, refill := false, false
+	defer func() {
+		if locked {
+			st.mu.Unlock()
+		}
+	}()
+	err := vc.Autonomous(ctx, sh, func(ctx context.Context, q shard.Querier, own bool) error {
+		if !locked {
+			st.mu.Lock()
+			locked = true
+		}
+		if st.end-st.next >= n {
+			// Refilled while this one waited for the shard.
+			first = st.next
+			st.next += n
+			return nil
+		}
 		sq, err := st.selectStmt.bind(ctx, sh, nil, nil)
 		if err != nil {
 			return err
@@ -101,10 +131,11 @@ func (s *sequences) reserve(ctx context.Context, vc Cursor, topo *shard.Topology
 			return fmt.Errorf("sequence table %s: next_id is NULL", t)
 		}
 		block := cache.Int64
-		if block < n {
+		if block < n || !own {
 			block = n
 		}
 		first, end = next.Int64, next.Int64+block
+		refill = own
 		uq, err := st.updateStmt.bind(ctx, sh, nil, map[string]any{"next": end})
 		if err != nil {
 			return err
@@ -115,6 +146,9 @@ func (s *sequences) reserve(ctx context.Context, vc Cursor, topo *shard.Topology
 	if err != nil {
 		return 0, fmt.Errorf("vitessdo: sequence %s: %w", t, err)
 	}
-	st.next, st.end = first+n, end
+	if refill {
+		// The block is committed: hand out the rest of it.
+		st.next, st.end = first+n, end
+	}
 	return first, nil
 }

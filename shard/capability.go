@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/dot-do/vitessdo/internal/dialect"
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 // Backends differ in what they can do beyond database/sql. Each
@@ -18,7 +19,8 @@ import (
 
 // Capabilities returns the value whose optional interfaces (SingleWriter,
 // ReadOnlyEnforcer, TxOptionsAdapter, FailedTransactionReporter,
-// PreparedTransactions, AdvisoryLocks, CatalogReader, StatementCacher)
+// PreparedTransactions, AdvisoryLocks, DecisionLog, LockConflictReporter,
+// CatalogReader, StatementCacher, ColumnLengthsUnknown, ValueSemantics)
 // say what the backend can do.
 //
 // The driver package that opened the backend chose the value; a Backend
@@ -142,4 +144,56 @@ type StatementCacher interface {
 type ColumnLengthsUnknown interface {
 	// ColumnLengthsUnknown marks the capability; it does nothing.
 	ColumnLengthsUnknown()
+}
+
+// LockConflictReporter is implemented by backends whose errors say when a
+// statement met a lock conflict that a retry of the transaction resolves
+// (a deadlock, a serialization failure, a lock not available, a busy
+// database file). IsLockConflict reports such an error, however wrapped.
+type LockConflictReporter interface {
+	IsLockConflict(err error) bool
+}
+
+// DecisionLog is implemented by backends that can keep two-phase
+// commit's decision log: a table, vitessdo_twopc, with one row per
+// transaction being committed (its gtid, its state: prepare, commit or
+// rollback, the instance of the connector that began it, and its
+// participants as a JSON list of backend URLs).
+type DecisionLog interface {
+	// DecisionLogSQL returns the statements that read and write the log.
+	DecisionLogSQL() *DecisionLogStatements
+}
+
+// DecisionLogStatements are the statements of a decision log, in the
+// backend's dialect; each takes, as placeholders in this order, the
+// arguments its comment lists.
+type DecisionLogStatements struct {
+	// Create creates the table when it does not exist.
+	Create string
+	// Exists returns one row with one boolean: whether the table exists.
+	Exists string
+	// Insert adds a transaction in state prepare: gtid, instance,
+	// participants.
+	Insert string
+	// Commit and Rollback decide a transaction still in state prepare:
+	// gtid. One row is affected when the decision was made by the
+	// statement.
+	Commit, Rollback string
+	// State returns a transaction's state: gtid.
+	State string
+	// Delete deletes a transaction's row: gtid.
+	Delete string
+	// DeleteInState deletes a transaction's row if it is in a state:
+	// gtid, state.
+	DeleteInState string
+	// List returns every row: gtid, state, instance, participants.
+	List string
+}
+
+// ValueSemantics is implemented by backends whose values the merge can
+// compare, combine and compute as the backend itself does: Semantics
+// names the rules. The rows of a backend without it are only
+// concatenated and cut at a LIMIT.
+type ValueSemantics interface {
+	Semantics() eval.Engine
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 // PostgreSQLCapabilities are what a PostgreSQL backend can do through SQL
@@ -19,6 +21,9 @@ var (
 	_ PreparedTransactions = PostgreSQLCapabilities{}
 	_ AdvisoryLocks        = PostgreSQLCapabilities{}
 	_ CatalogReader        = PostgreSQLCapabilities{}
+	_ LockConflictReporter = PostgreSQLCapabilities{}
+	_ DecisionLog          = PostgreSQLCapabilities{}
+	_ ValueSemantics       = PostgreSQLCapabilities{}
 )
 
 // ReadsToEndOnClose marks that pgx reads a result to its end when its
@@ -106,3 +111,44 @@ func (PostgreSQLCapabilities) AdvisoryUnlock(ctx context.Context, conn *sql.Conn
 	_, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", key)
 	return err
 }
+
+// IsLockConflict reports deadlock_detected (40P01), serialization_failure
+// (40001) and lock_not_available (55P03).
+func (PostgreSQLCapabilities) IsLockConflict(err error) bool {
+	var pe interface{ SQLState() string }
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe.SQLState() {
+	case "40P01", "40001", "55P03":
+		return true
+	}
+	return false
+}
+
+// postgresDecisionLog is the decision log on PostgreSQL.
+var postgresDecisionLog = DecisionLogStatements{
+	Create: `CREATE TABLE IF NOT EXISTS vitessdo_twopc (
+	gtid text PRIMARY KEY,
+	state text NOT NULL,
+	instance bigint NOT NULL,
+	participants text NOT NULL,
+	started timestamptz NOT NULL DEFAULT now()
+)`,
+	Exists:        "SELECT to_regclass('vitessdo_twopc') IS NOT NULL",
+	Insert:        "INSERT INTO vitessdo_twopc (gtid, state, instance, participants) VALUES ($1, 'prepare', $2, $3)",
+	Commit:        "UPDATE vitessdo_twopc SET state = 'commit' WHERE gtid = $1 AND state = 'prepare'",
+	Rollback:      "UPDATE vitessdo_twopc SET state = 'rollback' WHERE gtid = $1 AND state = 'prepare'",
+	State:         "SELECT state FROM vitessdo_twopc WHERE gtid = $1",
+	Delete:        "DELETE FROM vitessdo_twopc WHERE gtid = $1",
+	DeleteInState: "DELETE FROM vitessdo_twopc WHERE gtid = $1 AND state = $2",
+	List:          "SELECT gtid, state, instance, participants FROM vitessdo_twopc",
+}
+
+// DecisionLogSQL returns the decision log's statements on PostgreSQL.
+func (PostgreSQLCapabilities) DecisionLogSQL() *DecisionLogStatements {
+	return &postgresDecisionLog
+}
+
+// Semantics returns PostgreSQL's value rules.
+func (PostgreSQLCapabilities) Semantics() eval.Engine { return eval.PostgreSQL }

@@ -3,6 +3,9 @@ package shard
 import (
 	"context"
 	"database/sql"
+	"errors"
+
+	"github.com/dot-do/vitessdo/internal/eval"
 )
 
 // SQLiteCapabilities are an SQLite backend's: one writer per file,
@@ -20,6 +23,8 @@ var (
 	_ StatementCacher  = SQLiteCapabilities{}
 
 	_ ColumnLengthsUnknown = SQLiteCapabilities{}
+	_ LockConflictReporter = SQLiteCapabilities{}
+	_ ValueSemantics       = SQLiteCapabilities{}
 )
 
 func (SQLiteCapabilities) SingleWriter()         {}
@@ -53,3 +58,20 @@ func (SQLiteCapabilities) ResetReadOnly(ctx context.Context, conn *sql.Conn) err
 func (SQLiteCapabilities) TxOptions(o sql.TxOptions) *sql.TxOptions {
 	return &sql.TxOptions{ReadOnly: o.ReadOnly}
 }
+
+// IsLockConflict reports SQLITE_BUSY and SQLITE_LOCKED, with any extended
+// code.
+func (SQLiteCapabilities) IsLockConflict(err error) bool {
+	var coded interface{ Code() int }
+	if !errors.As(err, &coded) {
+		return false
+	}
+	switch coded.Code() & 0xff {
+	case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+		return true
+	}
+	return false
+}
+
+// Semantics returns SQLite's value rules.
+func (SQLiteCapabilities) Semantics() eval.Engine { return eval.SQLite }

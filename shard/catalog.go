@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,7 +73,8 @@ func (b *Backend) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, 
 	if err != nil {
 		return nil, fmt.Errorf("vitessdo: reading the %s catalog: %w", b.Product(), err)
 	}
-	return tables, nil
+	// The shard records are the driver's, not the application's.
+	return slices.DeleteFunc(tables, func(t TableInfo) bool { return t.Name == RecordTable }), nil
 }
 
 // ReadCatalog reads the tables of the catalog of a backend speaking

@@ -13,8 +13,11 @@
 // writer per SQLite file), ReadOnlyEnforcer (PRAGMA query_only),
 // TxOptionsAdapter, FailedTransactionReporter, PreparedTransactions (two-
 // phase commit, its SQL text and id quoting inside the PostgreSQL set),
-// AdvisoryLocks, CatalogReader, StatementCacher and ColumnLengthsUnknown.
-// No code outside the backends compares dialects to choose behaviour.
+// AdvisoryLocks, DecisionLog (two-phase commit's log table and its
+// statements), LockConflictReporter (the errors a retry resolves),
+// ValueSemantics (the rules the merge computes values by), CatalogReader,
+// StatementCacher and ColumnLengthsUnknown. No code outside the backends
+// compares dialects to choose behaviour.
 //
 // Statements are rendered in each backend's dialect by internal/dialect;
 // Backend.Dialect names it and Backend.SchemaContext gives the renderer

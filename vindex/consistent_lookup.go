@@ -3,6 +3,7 @@ package vindex
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -41,6 +42,11 @@ var (
 // value a true duplicate: an error naming the vindex that wraps
 // ErrDuplicateKey. Otherwise the lookup row is dangling and is pointed at
 // the new keyspace id (UPDATE, CommitPre), unless it already points there.
+//
+// With ignoreMode (INSERT IGNORE, ON DUPLICATE KEY UPDATE of the owner)
+// dangling rows are still taken over, and a value owned by a live row is
+// left as it is instead of being an error: the router then finds, by
+// Verify, that the value does not map to the new row.
 //
 // Update does nothing when the values are unchanged, else Delete then
 // Create. Writes need a Cursor that implements SessionCursor.
@@ -146,7 +152,10 @@ func (cl *consistentLookup) Create(ctx context.Context, c Cursor, rows [][]any, 
 	if !ok {
 		return cl.errorf("create: a consistent lookup needs a cursor that implements vindex.SessionCursor")
 	}
-	err := cl.create(ctx, sc, rows, ksids, ignoreMode, CommitPre)
+	// Even with ignoreMode the batch is a plain INSERT: a duplicate must
+	// surface so that a dangling lookup row is taken over rather than
+	// ignored. Only a value owned by a live row is then left alone.
+	err := cl.create(ctx, sc, rows, ksids, false, CommitPre)
 	if err == nil || !IsDuplicateKey(err) {
 		return err
 	}
@@ -155,6 +164,9 @@ func (cl *consistentLookup) Create(ctx context.Context, c Cursor, rows [][]any, 
 			continue
 		}
 		if err := cl.takeOver(ctx, sc, row, ksids[i]); err != nil {
+			if ignoreMode && errors.Is(err, ErrDuplicateKey) {
+				continue
+			}
 			return err
 		}
 	}

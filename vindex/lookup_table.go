@@ -321,6 +321,12 @@ func (l *lookupTable) verify(ctx context.Context, c Cursor, values []any, ksids 
 		return nil, l.errorf("cannot verify values without a cursor")
 	}
 	for i, v := range values {
+		if v == nil && l.ignoreNulls {
+			// NULL has no lookup row to verify: it maps nowhere, and
+			// ignore_nulls lets its owner rows be.
+			out[i] = true
+			continue
+		}
 		to, err := l.toValue(ksids[i])
 		if err != nil {
 			return nil, l.wrap("verify", err)

@@ -118,15 +118,19 @@ func (p *ddlParser) name() (string, error) {
 	return "", p.errorf("expected a name near %q", t.text)
 }
 
-// tableRef reads [db.]table and returns the table name: the router has
-// already resolved keyspace qualifiers.
+// tableRef reads [db.]table and returns "db.table" or "table": the router
+// resolves the qualifier to a keyspace and removes it before rendering.
 func (p *ddlParser) tableRef() (string, error) {
 	name, err := p.name()
 	if err != nil {
 		return "", err
 	}
 	if p.punct(".") {
-		return p.name()
+		table, err := p.name()
+		if err != nil {
+			return "", err
+		}
+		return name + "." + table, nil
 	}
 	return name, nil
 }

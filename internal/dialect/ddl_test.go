@@ -131,7 +131,7 @@ func TestRenderDDL(t *testing.T) {
 		pg:     []string{"error: several operations"},
 	}, {
 		name:   "drop index with options",
-		sql:    "drop index ix on db.t algorithm = inplace lock = none",
+		sql:    "drop index ix on t algorithm = inplace lock = none",
 		sqlite: []string{"DROP INDEX `t_ix`"},
 		pg:     []string{`DROP INDEX "t_ix"`},
 	}, {
@@ -284,6 +284,29 @@ func TestParseDDLSplitsForeignKeysFromCreateTable(t *testing.T) {
 	}
 	if got, want := tpls[0].String(), `CREATE TABLE "order" ("id" bigint NOT NULL, "user_id" bigint, PRIMARY KEY ("id"))`; got != want {
 		t.Errorf("got %s\nwant %s", got, want)
+	}
+}
+
+func TestParseDDLKeepsKeyspaceQualifiers(t *testing.T) {
+	for _, tc := range []struct{ sql, want string }{
+		{"CREATE TABLE main.audit (id int primary key)", "main.audit"},
+		{"CREATE TABLE `main`.`audit` (id int primary key)", "main.audit"},
+		{"create table audit (id int primary key)", "audit"},
+		{"DROP TABLE main.a, main.b", "main.a"},
+		{"TRUNCATE TABLE `main`.a", "main.a"},
+		{"CREATE INDEX ix ON main.a (x)", "main.a"},
+		{"DROP INDEX ix ON `main`.`a`", "main.a"},
+		{"ALTER TABLE main.a ADD COLUMN y int", "main.a"},
+		{"ALTER TABLE main.a DROP COLUMN y", "main.a"},
+	} {
+		stmt, err := ParseDDL(tc.sql)
+		if err != nil {
+			t.Errorf("%s: %v", tc.sql, err)
+			continue
+		}
+		if got := stmt.TableName(); got != tc.want {
+			t.Errorf("%s: table %q, want %q", tc.sql, got, tc.want)
+		}
 	}
 }
 

@@ -38,6 +38,7 @@ const (
 	opLe
 	opGt
 	opGe
+	opLike
 	opAnd
 	opOr
 	opNot
@@ -270,6 +271,8 @@ func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
 		return ev.boolean(compareOp(e.op, ev.compare(a, b))), nil
 	case opAnd, opOr:
 		return ev.logic(e, row)
+	case opLike:
+		return ev.like(e, row)
 	case opNot:
 		a, err := ev.eval(&e.args[0], row)
 		if err != nil {

@@ -2,6 +2,7 @@ package txn
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/dot-do/vitessdo/shard"
 )
@@ -24,6 +25,8 @@ type Coordinator struct {
 	locks writeLocks
 	// twopc coordinates two-phase commits; nil without PostgreSQL shards.
 	twopc *twopc
+	// conflicts tell the errors of lock conflicts, by backend.
+	conflicts []shard.LockConflictReporter
 }
 
 // NewCoordinator returns the coordinator of a topology's transactions.
@@ -31,7 +34,7 @@ type Coordinator struct {
 // the background; maxOpenConns bounds the decision log's pool as it
 // bounds a shard's (0: no bound). Close stops it.
 func NewCoordinator(topo *shard.Topology, maxOpenConns int) *Coordinator {
-	return &Coordinator{topo: topo, twopc: newTwoPC(topo, maxOpenConns)}
+	return &Coordinator{topo: topo, twopc: newTwoPC(topo, maxOpenConns), conflicts: lockConflictReporters(topo)}
 }
 
 // Close stops the background recovery and releases the decision log's
@@ -52,33 +55,137 @@ func (co *Coordinator) RecoverTwoPC(ctx context.Context) (TwoPCRecovery, error) 
 }
 
 // Autonomous runs fn in a transaction of its own on the shard's backend,
-// as sequence reservations do, committed if fn succeeds. Inside t (nil
-// outside a transaction) on SQLite shards the deadlock detector learns
-// of it: it needs the file's write lock while t holds others.
-func (co *Coordinator) Autonomous(ctx context.Context, t *Transaction, s *shard.Shard, fn func(ctx context.Context, q shard.Querier) error) error {
-	var tracked *Transaction
-	if t != nil && singleWriter(s.Backend) {
-		tracked = t
-		if err := co.locks.wait(ctx, tracked, s); err != nil {
+// as sequence reservations do, committed if fn succeeds; own is then
+// true. On an SQLite shard it first takes the file's write lock in the
+// connector's queue (see writeLocks), as a transaction does.
+//
+// Inside t (nil outside a transaction), when t or the transaction it
+// runs beside holds the write lock of the shard's SQLite file, no other
+// transaction can write the file before t ends, and waiting for one
+// would wait for t itself: fn then runs in t's transaction on that file,
+// with own false, and what it writes commits or rolls back with t.
+func (co *Coordinator) Autonomous(ctx context.Context, t *Transaction, s *shard.Shard, fn func(ctx context.Context, q shard.Querier, own bool) error) error {
+	b := s.Backend
+	var owner *Transaction
+	if singleWriter(b) {
+		if p := t.heldPart(b); p != nil {
+			if err := fn(ctx, p.tx, false); err != nil {
+				return shardError(s, err)
+			}
+			return nil
+		}
+		owner = t
+		if owner == nil {
+			owner = &Transaction{}
+		}
+		if err := co.locks.wait(ctx, owner, s); err != nil {
+			return err
+		}
+		defer co.locks.release(owner, b)
+	}
+	tx := &lazyTx{ctx: ctx, db: b.DB}
+	err := fn(ctx, tx, true)
+	if tx.err != nil {
+		return shardError(s, tx.err)
+	}
+	if tx.tx == nil {
+		if err != nil {
+			return shardError(s, err)
+		}
+		return nil
+	}
+	if err != nil {
+		tx.tx.Rollback()
+		return shardError(s, err)
+	}
+	if err := tx.tx.Commit(); err != nil {
+		return shardError(s, err)
+	}
+	return nil
+}
+
+// lazyTx is the transaction of Autonomous, begun by its first statement:
+// a reservation that finds, once its turn comes, that the one before it
+// already did the work takes no connection and writes nothing.
+type lazyTx struct {
+	ctx context.Context
+	db  *sql.DB
+	tx  *sql.Tx
+	// err is BEGIN's error, which Autonomous reports.
+	err error
+}
+
+func (l *lazyTx) begin() bool {
+	if l.tx == nil && l.err == nil {
+		l.tx, l.err = l.db.BeginTx(l.ctx, nil)
+	}
+	return l.err == nil
+}
+
+func (l *lazyTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !l.begin() {
+		return nil, l.err
+	}
+	return l.tx.QueryContext(ctx, query, args...)
+}
+
+func (l *lazyTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if !l.begin() {
+		// A Row holding an error can only come from database/sql: one
+		// under an ended context, whose error Autonomous replaces by
+		// BEGIN's.
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		return l.db.QueryRowContext(done, query, args...)
+	}
+	return l.tx.QueryRowContext(ctx, query, args...)
+}
+
+func (l *lazyTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if !l.begin() {
+		return nil, l.err
+	}
+	return l.tx.ExecContext(ctx, query, args...)
+}
+
+// WithWriteLocks runs fn holding the connector's write locks of the
+// shards on SQLite files, taken in lock order in the connector's queue
+// (see writeLocks) and released when fn returns: an autocommit write
+// waits its turn behind the transactions that hold or wait for its file,
+// first come first served, instead of polling SQLite's busy handler
+// against them. A wait ends with ctx.
+func (co *Coordinator) WithWriteLocks(ctx context.Context, shards []*shard.Shard, fn func() error) error {
+	any := false
+	for _, s := range shards {
+		any = any || singleWriter(s.Backend)
+	}
+	if !any {
+		return fn()
+	}
+	order := []int{0}
+	if len(shards) > 1 {
+		order = sortByLockOrder(shards)
+	}
+	var owner *Transaction
+	for _, i := range order {
+		b := shards[i].Backend
+		if !singleWriter(b) {
+			continue
+		}
+		if owner == nil {
+			owner = &Transaction{}
+			defer func() {
+				for _, s := range shards {
+					co.locks.release(owner, s.Backend)
+				}
+			}()
+		}
+		if co.locks.holds(owner, b) {
+			continue
+		}
+		if err := co.locks.wait(ctx, owner, shards[i]); err != nil {
 			return err
 		}
 	}
-	tx, err := s.Backend.DB.BeginTx(ctx, nil)
-	if tracked != nil {
-		co.locks.took(tracked, s, err == nil)
-		if err == nil {
-			defer co.locks.release(tracked, s.Backend)
-		}
-	}
-	if err != nil {
-		return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
-	}
-	if err := fn(ctx, tx); err != nil {
-		tx.Rollback()
-		return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
-	}
-	if err := tx.Commit(); err != nil {
-		return &shard.Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
-	}
-	return nil
+	return fn()
 }

@@ -14,7 +14,7 @@
 // Savepoints apply on every shard and are replayed on shards that join
 // later, so ROLLBACK TO means the same everywhere. A statement whose
 // context ends, whose shard connection breaks or that meets a lock
-// conflict rolls the transaction back on every shard (MustAbort, Abort).
+// conflict rolls the transaction back on every shard (Transaction.MustAbort, Abort).
 //
 // An SQLite file has one writer: the Coordinator queues a connector's
 // transactions for each SQLite shard's write lock and fails at once, with

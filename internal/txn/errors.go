@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"reflect"
 	"strings"
+
+	"github.com/dot-do/vitessdo/shard"
 )
 
 // ErrDeadlock is the cause of a transaction the connector rolled back
@@ -117,35 +120,41 @@ func brokenConnection(err error) bool {
 }
 
 // lockConflict reports an error a retry of the transaction resolves:
-// PostgreSQL's deadlock_detected, serialization_failure and
-// lock_not_available, SQLite's BUSY and LOCKED, ErrDeadlock and a
-// timed-out wait for an SQLite shard's write lock.
-func lockConflict(err error) bool {
+// ErrDeadlock, and what a backend of the topology reports as a lock
+// conflict (shard.LockConflictReporter: PostgreSQL's deadlock_detected,
+// serialization_failure and lock_not_available, SQLite's BUSY and
+// LOCKED).
+func (co *Coordinator) lockConflict(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, ErrDeadlock) || errors.Is(err, errLockWait) {
+	if errors.Is(err, ErrDeadlock) {
 		return true
 	}
-	switch sqlState(err) {
-	case "40P01", "40001", "55P03":
-		return true
+	if co == nil {
+		return false
 	}
-	var coded interface{ Code() int }
-	if errors.As(err, &coded) {
-		switch coded.Code() & 0xff {
-		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+	for _, r := range co.conflicts {
+		if r.IsLockConflict(err) {
 			return true
 		}
 	}
 	return false
 }
 
-// sqlState returns a PostgreSQL error's SQLSTATE, or "".
-func sqlState(err error) string {
-	var pe interface{ SQLState() string }
-	if errors.As(err, &pe) {
-		return pe.SQLState()
+// lockConflictReporters returns the lock-conflict reporters of the
+// topology's backends, one per kind of capabilities.
+func lockConflictReporters(topo *shard.Topology) []shard.LockConflictReporter {
+	var out []shard.LockConflictReporter
+	seen := map[reflect.Type]bool{}
+	for _, b := range topo.Backends() {
+		caps := b.Capabilities()
+		r, ok := caps.(shard.LockConflictReporter)
+		if !ok || seen[reflect.TypeOf(caps)] {
+			continue
+		}
+		seen[reflect.TypeOf(caps)] = true
+		out = append(out, r)
 	}
-	return ""
+	return out
 }

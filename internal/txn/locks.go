@@ -2,105 +2,163 @@ package txn
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"sort"
 	"sync"
-	"time"
 
 	"github.com/dot-do/vitessdo/shard"
 )
 
-// writeLocks queues the connector's transactions for the write locks of
-// SQLite shards, and detects deadlocks between them.
+// writeLocks queues the connector's writers for the write locks of
+// SQLite shards, and detects deadlocks between transactions.
 //
 // An SQLite file has one writer. A transaction takes a shard's write lock
 // when the shard joins (BEGIN IMMEDIATE) and holds it until commit or
-// rollback. SQLite itself makes a second writer poll, sleeping between
-// tries, for up to busy_timeout; two transactions that each hold one
-// shard and need the other's would both poll until the timeout and fail,
-// and so would a transaction that needs a separate transaction on a file
-// it holds itself (a sequence reservation on the shard of an unsharded
-// table it wrote).
+// rollback; an autocommit write and a sequence reservation take it for
+// the one statement. SQLite itself makes a second writer poll, sleeping
+// between tries, for up to busy_timeout: polling is not fair (a writer
+// can lose every try for as long as others keep the file busy), and two
+// transactions that each hold one shard and need the other's would both
+// poll until the timeout and fail.
 //
-// writeLocks records which transaction of the connector holds (or is
-// taking) each SQLite backend's write lock and which shard each
-// transaction waits for. A transaction waits in the queue, woken as soon
-// as the holder ends, for up to lockWait; if waiting would close a cycle
-// it fails at once, with a TransactionError whose cause is ErrDeadlock,
-// and the connection rolls it back, which lets the others go on; the
-// application retries it. Only the connector's own transactions are
-// queued: a lock held by another connector or process on the same file
-// is waited for by SQLite, up to busy_timeout.
+// So every writer of the connector first takes its place in the lock's
+// queue. Each backend's lock has one holder and a first-in first-out
+// queue of waiters; a release hands the lock to the first waiter at once
+// (it is never free while someone waits, so no late arrival overtakes
+// the queue and no wake-up is lost). A wait lasts as long as the
+// statement's context: a writer waits its turn, however long the queue,
+// and the application's deadline (query_timeout, a context) bounds it.
+//
+// A statement that needs several shards' locks takes them in one global
+// order, lockOrder (Transaction.Queriers): two such statements never hold
+// one lock each and wait for the other's. A transaction whose statements
+// touch shards in different orders can still close a cycle: waiting
+// would then last forever, so the wait fails at once, with a
+// TransactionError whose cause is ErrDeadlock, and the connection rolls
+// the transaction back, which lets the others go on; the application
+// retries it. Only the connector's writers are queued: a lock held by
+// another connector or process on the same file is waited for by SQLite,
+// up to busy_timeout.
 type writeLocks struct {
-	mu      sync.Mutex
-	holders map[*shard.Backend]lockHolder
-	waiting map[*Transaction]*shard.Shard
+	mu    sync.Mutex
+	locks map[*shard.Backend]*writeLock
+	// waiting is what each queued transaction waits for (a transaction
+	// waits for one lock at a time).
+	waiting map[*Transaction]*lockWaiter
 }
 
-// lockWait bounds a wait in the queue, as the default busy_timeout bounds
-// SQLite's own.
-const lockWait = 10 * time.Second
-
-// errLockWait is the cause of a wait in the queue that timed out.
-var errLockWait = errors.New("vitessdo: lock wait timeout")
-
-type lockHolder struct {
-	t *Transaction
-	s *shard.Shard
-	// released is closed when t lets the lock go.
-	released chan struct{}
+// writeLock is one backend's write lock: its holder, and the waiters in
+// the order they came.
+type writeLock struct {
+	holder *Transaction
+	s      *shard.Shard // the shard the holder took it for
+	queue  []*lockWaiter
 }
 
-// wait queues t for s's write lock. It returns once no other
-// transaction of the connector holds it, t then taking it (BEGIN, then
-// took); it fails if waiting would close a cycle, if ctx ends, or after
-// lockWait.
+type lockWaiter struct {
+	t    *Transaction
+	s    *shard.Shard
+	lock *writeLock
+	// granted is closed when the lock is handed to t.
+	granted chan struct{}
+}
+
+// lockOrder reports whether shard a's write lock is taken before b's
+// when a statement needs both: by keyspace, then shard name, the same
+// order for every statement of every connection.
+func lockOrder(a, b *shard.Shard) bool {
+	if a.Keyspace != b.Keyspace {
+		return a.Keyspace < b.Keyspace
+	}
+	return a.Name < b.Name
+}
+
+// sortByLockOrder returns the indexes of shards in lock order.
+func sortByLockOrder(shards []*shard.Shard) []int {
+	idx := make([]int, len(shards))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return lockOrder(shards[idx[i]], shards[idx[j]]) })
+	return idx
+}
+
+// wait takes s's write lock for t, queueing behind the holder and the
+// earlier waiters. It fails if waiting would close a cycle (at once), or
+// when ctx ends; the lock is then not held.
 func (w *writeLocks) wait(ctx context.Context, t *Transaction, s *shard.Shard) error {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.waiting == nil {
-		w.waiting = map[*Transaction]*shard.Shard{}
-		w.holders = map[*shard.Backend]lockHolder{}
+	if w.locks == nil {
+		w.locks = map[*shard.Backend]*writeLock{}
+		w.waiting = map[*Transaction]*lockWaiter{}
+	}
+	l := w.locks[s.Backend]
+	if l == nil {
+		l = &writeLock{}
+		w.locks[s.Backend] = l
+	}
+	if l.holder == nil {
+		l.holder, l.s = t, s
+		w.mu.Unlock()
+		return nil
 	}
 	self := map[*Transaction]bool{}
 	for u := t; u != nil; u = u.outer {
 		self[u] = true
 	}
-	var timeout <-chan time.Time
-	for {
-		h, ok := w.holders[s.Backend]
-		if !ok {
-			break
-		}
-		if self[h.t] {
-			return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: the statement needs a transaction of its own on shard %s (a sequence reservation or an autocommit lookup write), whose write lock this transaction holds, and SQLite lets one transaction write a file at a time", s)}
-		}
-		if w.reaches(h.t, self, map[*Transaction]bool{}) {
-			return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: shard %s is held by another transaction, which waits for a shard this transaction holds, and SQLite lets one transaction write a file at a time", h.s)}
-		}
-		if timeout == nil {
-			timer := time.NewTimer(lockWait)
-			defer timer.Stop()
-			timeout = timer.C
-		}
-		w.waiting[t] = s
+	if self[l.holder] {
 		w.mu.Unlock()
-		var err error
-		select {
-		case <-h.released:
-		case <-ctx.Done():
-			err = ctx.Err()
-		case <-timeout:
-			err = &TransactionError{Err: errLockWait, Msg: fmt.Sprintf("shard %s: another transaction held its write lock for %v", s, lockWait)}
-		}
-		w.mu.Lock()
+		return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: the statement needs a transaction of its own on shard %s, whose write lock this transaction holds, and SQLite lets one transaction write a file at a time", s)}
+	}
+	// A waiter waits for the holder and for the waiters ahead of it; those
+	// wait for the holder too, so a cycle through them is one through the
+	// holder.
+	if w.reaches(l.holder, self, map[*Transaction]bool{}) {
+		held := l.s
+		w.mu.Unlock()
+		return &TransactionError{Err: ErrDeadlock, Msg: fmt.Sprintf("deadlock: shard %s is held by another transaction, which waits for a shard this transaction holds, and SQLite lets one transaction write a file at a time", held)}
+	}
+	q := &lockWaiter{t: t, s: s, lock: l, granted: make(chan struct{})}
+	l.queue = append(l.queue, q)
+	w.waiting[t] = q
+	w.mu.Unlock()
+
+	select {
+	case <-q.granted:
+		return nil
+	case <-ctx.Done():
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	select {
+	case <-q.granted:
+		// Handed over as the context ended: pass it on.
+		w.handOff(l)
+	default:
 		delete(w.waiting, t)
-		if err != nil {
-			return err
+		for i, o := range l.queue {
+			if o == q {
+				l.queue = append(l.queue[:i:i], l.queue[i+1:]...)
+				break
+			}
 		}
 	}
-	w.holders[s.Backend] = lockHolder{t: t, s: s, released: make(chan struct{})}
-	return nil
+	return ctx.Err()
+}
+
+// handOff gives l to its first waiter, or frees it. Called with w.mu held
+// by (or for) the holder.
+func (w *writeLocks) handOff(l *writeLock) {
+	if len(l.queue) == 0 {
+		l.holder, l.s = nil, nil
+		return
+	}
+	q := l.queue[0]
+	l.queue[0] = nil
+	l.queue = l.queue[1:]
+	delete(w.waiting, q.t)
+	l.holder, l.s = q.t, q.s
+	close(q.granted)
 }
 
 // reaches reports whether from waits, through the locks it waits for and
@@ -114,11 +172,11 @@ func (w *writeLocks) reaches(from *Transaction, self, seen map[*Transaction]bool
 		return false
 	}
 	seen[from] = true
-	for y, s := range w.waiting {
+	for y, q := range w.waiting {
 		if !within(y, from) {
 			continue
 		}
-		if h, ok := w.holders[s.Backend]; ok && w.reaches(h.t, self, seen) {
+		if h := q.lock.holder; h != nil && w.reaches(h, self, seen) {
 			return true
 		}
 	}
@@ -142,13 +200,20 @@ func (w *writeLocks) took(t *Transaction, s *shard.Shard, ok bool) {
 	}
 }
 
-// release records that t no longer holds b's write lock, and wakes the
-// transactions waiting for it.
+// release lets b's write lock go if t holds it, handing it to the first
+// waiter.
 func (w *writeLocks) release(t *Transaction, b *shard.Backend) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if h, ok := w.holders[b]; ok && h.t == t {
-		delete(w.holders, b)
-		close(h.released)
+	if l := w.locks[b]; l != nil && l.holder == t {
+		w.handOff(l)
 	}
+}
+
+// holds reports whether t holds b's write lock.
+func (w *writeLocks) holds(t *Transaction, b *shard.Backend) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	l := w.locks[b]
+	return l != nil && l.holder == t
 }

@@ -25,6 +25,7 @@ type TwoPCRecovery struct {
 // logRow is a row of a decision log.
 type logRow struct {
 	db           *sql.DB
+	sql          *shard.DecisionLogStatements
 	locks        shard.AdvisoryLocks
 	state        string
 	instance     int64
@@ -75,7 +76,7 @@ func (c *twopc) recover(ctx context.Context) (TwoPCRecovery, error) {
 				continue
 			}
 		}
-		if row.state, err = arbitrate(ctx, row.db, gtid); err != nil {
+		if row.state, err = arbitrate(ctx, row.db, row.sql, gtid); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -114,7 +115,7 @@ func (c *twopc) recover(ctx context.Context) (TwoPCRecovery, error) {
 		if row.state != TwoPCCommitted && row.state != TwoPCRolledBack || left[gtid] || c.inFlight(gtid) || !allIn(row.participants, ours) {
 			continue
 		}
-		if _, err := row.db.ExecContext(ctx, "DELETE FROM vitessdo_twopc WHERE gtid = $1 AND state = $2", gtid, row.state); err != nil {
+		if _, err := row.db.ExecContext(ctx, row.sql.DeleteInState, gtid, row.state); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -129,21 +130,25 @@ func (c *twopc) readLogs(ctx context.Context, backends []*shard.Backend) (map[st
 		if b == c.log {
 			db = c.logDB
 		}
+		dl, ok := decisionLog(b)
+		if !ok {
+			continue
+		}
 		var exists bool
-		if err := db.QueryRowContext(ctx, "SELECT to_regclass('vitessdo_twopc') IS NOT NULL").Scan(&exists); err != nil {
+		if err := db.QueryRowContext(ctx, dl.Exists).Scan(&exists); err != nil {
 			return nil, fmt.Errorf("vitessdo: recovery: reading the decision log on %s: %w", b.URL, err)
 		}
 		if !exists {
 			continue
 		}
-		rs, err := db.QueryContext(ctx, "SELECT gtid, state, instance, participants FROM vitessdo_twopc")
+		rs, err := db.QueryContext(ctx, dl.List)
 		if err != nil {
 			return nil, fmt.Errorf("vitessdo: recovery: reading the decision log on %s: %w", b.URL, err)
 		}
 		for rs.Next() {
 			var gtid, participants string
 			_, al, _ := twoPCCapable(b)
-			r := &logRow{db: db, locks: al}
+			r := &logRow{db: db, sql: dl, locks: al}
 			if err := rs.Scan(&gtid, &r.state, &r.instance, &participants); err != nil {
 				rs.Close()
 				return nil, err
@@ -197,12 +202,12 @@ func instanceAlive(ctx context.Context, db *sql.DB, locks shard.AdvisoryLocks, i
 // arbitrate decides rollback for an undecided transaction unless its
 // coordinator decided first, and returns the decision ("" when the row
 // is gone: the coordinator finished).
-func arbitrate(ctx context.Context, db *sql.DB, gtid string) (string, error) {
-	if _, err := db.ExecContext(ctx, "UPDATE vitessdo_twopc SET state = 'rollback' WHERE gtid = $1 AND state = 'prepare'", gtid); err != nil {
+func arbitrate(ctx context.Context, db *sql.DB, dl *shard.DecisionLogStatements, gtid string) (string, error) {
+	if _, err := db.ExecContext(ctx, dl.Rollback, gtid); err != nil {
 		return "", err
 	}
 	var state string
-	err := db.QueryRowContext(ctx, "SELECT state FROM vitessdo_twopc WHERE gtid = $1", gtid).Scan(&state)
+	err := db.QueryRowContext(ctx, dl.State, gtid).Scan(&state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

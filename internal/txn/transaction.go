@@ -187,6 +187,14 @@ func (t *Transaction) Querier(ctx context.Context, s *shard.Shard) (shard.Querie
 	}
 	p := t.byKey[k]
 	if p == nil {
+		if b := t.outer.heldPart(s.Backend); b != nil && singleWriter(s.Backend) {
+			// The transaction this one runs beside holds the file's one
+			// write lock, which no other transaction can take before it
+			// ends: the statement runs in it (an autocommit lookup write
+			// then commits or rolls back with the statement that caused
+			// it).
+			return b.tx, nil
+		}
 		var err error
 		if p, err = t.join(ctx, s, k); err != nil {
 			return nil, err
@@ -198,6 +206,44 @@ func (t *Transaction) Querier(ctx context.Context, s *shard.Shard) (shard.Querie
 		t.first = s
 	}
 	return p.tx, nil
+}
+
+// Queriers returns the backend transactions of the shards, in the order
+// given, joining those not in the transaction yet. The shards join in
+// lock order (see writeLocks): two statements that need the write locks
+// of several SQLite shards take them in the same order, so neither holds
+// one the other waits for while it waits for the other's.
+func (t *Transaction) Queriers(ctx context.Context, shards []*shard.Shard) ([]shard.Querier, error) {
+	out := make([]shard.Querier, len(shards))
+	if len(shards) == 1 {
+		q, err := t.Querier(ctx, shards[0])
+		out[0] = q
+		return out, err
+	}
+	for _, i := range sortByLockOrder(shards) {
+		q, err := t.Querier(ctx, shards[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = q
+	}
+	return out, nil
+}
+
+// heldPart returns the part of t, or of a transaction t runs beside,
+// that holds b's write lock; nil if none does (or t is nil).
+func (t *Transaction) heldPart(b *shard.Backend) *txPart {
+	for u := t; u != nil; u = u.outer {
+		u.mu.Lock()
+		for _, p := range u.parts {
+			if p.locked && p.tx != nil && p.shard.Backend == b {
+				u.mu.Unlock()
+				return p
+			}
+		}
+		u.mu.Unlock()
+	}
+	return nil
 }
 
 // InOrder runs fn with the statements it runs joining the transaction
@@ -221,25 +267,29 @@ func (t *Transaction) InOrder(order vindex.CommitOrder, fn func() error) error {
 
 // join begins the shard's backend transaction and replays the savepoints
 // set so far, so that ROLLBACK TO means the same on every shard. Waiting
-// for a pool connection ends with the statement's context; the backend
-// transaction lives with the transaction's.
+// for the write lock of an SQLite shard (first, so that a waiter holds no
+// pool connection) and for a pool connection end with the statement's
+// context; the backend transaction lives with the transaction's.
 func (t *Transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txPart, error) {
 	b := s.Backend
+	lock := singleWriter(b) && !t.opts.ReadOnly
+	if lock {
+		if err := t.co.locks.wait(ctx, t, s); err != nil {
+			return nil, err
+		}
+	}
 	conn, err := b.DB.Conn(ctx)
 	if err != nil {
+		if lock {
+			t.co.locks.release(t, b)
+		}
 		return nil, shardError(s, err)
 	}
 	p := &txPart{t: t, shard: s, order: k.order, conn: conn, rank: orderRank(t.order)}
-	if singleWriter(b) && !t.opts.ReadOnly {
-		if err := t.co.locks.wait(ctx, t, s); err != nil {
-			conn.Close()
-			return nil, err
-		}
-		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b, t.opts))
+	p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b, t.opts))
+	if lock {
 		t.co.locks.took(t, s, err == nil)
 		p.locked = err == nil
-	} else {
-		p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b, t.opts))
 	}
 	if err != nil {
 		p.release()
@@ -428,8 +478,8 @@ func (t *Transaction) Abort(cause error) error {
 // (PostgreSQL's deadlock and serialization failures, SQLite's busy file,
 // the connector's deadlock detector), after which holding the other
 // shards' locks only makes the other transaction wait.
-func MustAbort(ctx context.Context, err error) bool {
-	return ctx.Err() != nil || brokenConnection(err) || lockConflict(err)
+func (t *Transaction) MustAbort(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || brokenConnection(err) || t.co.lockConflict(err)
 }
 
 // Savepoint applies SAVEPOINT, ROLLBACK TO or RELEASE on every shard in
@@ -469,7 +519,7 @@ func (t *Transaction) Savepoint(ctx context.Context, kind Kind, name string) err
 	for i, p := range t.parts {
 		if _, err := p.tx.ExecContext(ctx, savepointSQL(verb, name)); err != nil {
 			failed = shardError(p.shard, err)
-			if i == 0 && !MustAbort(ctx, err) {
+			if i == 0 && !t.MustAbort(ctx, err) {
 				t.mu.Unlock()
 				return failed
 			}

@@ -93,9 +93,11 @@ import (
 // retrying with backoff, whenever a commit leaves a prepared part behind,
 // until the pass succeeds or the connector closes.
 type twopc struct {
-	topo     *shard.Topology
-	log      *shard.Backend
-	logDB    *sql.DB
+	topo  *shard.Topology
+	log   *shard.Backend
+	logDB *sql.DB
+	// logSQL are the statements of the decision log on log.
+	logSQL   *shard.DecisionLogStatements
 	instance int64
 	seq      atomic.Int64
 
@@ -117,13 +119,6 @@ const (
 	twopcPrefix = "vt2pc_"
 	// twopcTimeout bounds a two-phase commit, and a recovery pass.
 	twopcTimeout = 30 * time.Second
-	twopcCreate  = `CREATE TABLE IF NOT EXISTS vitessdo_twopc (
-	gtid text PRIMARY KEY,
-	state text NOT NULL,
-	instance bigint NOT NULL,
-	participants text NOT NULL,
-	started timestamptz NOT NULL DEFAULT now()
-)`
 )
 
 // Decisions of a two-phase commit, as TwoPCError reports them.
@@ -153,6 +148,16 @@ func twoPCCapable(b *shard.Backend) (shard.PreparedTransactions, shard.AdvisoryL
 	return pt, al, ok1 && ok2
 }
 
+// decisionLog returns the statements of a backend's decision log; ok is
+// false when the backend cannot keep one.
+func decisionLog(b *shard.Backend) (*shard.DecisionLogStatements, bool) {
+	dl, ok := b.Capabilities().(shard.DecisionLog)
+	if !ok {
+		return nil, false
+	}
+	return dl.DecisionLogSQL(), true
+}
+
 // preparedSQL returns the second-phase statement named by verb for a
 // prepared transaction id.
 func preparedSQL(pt shard.PreparedTransactions, verb, gid string) string {
@@ -167,10 +172,13 @@ func preparedSQL(pt shard.PreparedTransactions, verb, gid string) string {
 // starts its background recovery.
 func newTwoPC(topo *shard.Topology, maxOpenConns int) *twopc {
 	var log *shard.Backend
+	var logSQL *shard.DecisionLogStatements
 	for _, b := range topo.Backends() {
 		if _, _, ok := twoPCCapable(b); ok {
-			log = b
-			break
+			if dl, ok := decisionLog(b); ok {
+				log, logSQL = b, dl
+				break
+			}
 		}
 	}
 	if log == nil {
@@ -182,7 +190,7 @@ func newTwoPC(topo *shard.Topology, maxOpenConns int) *twopc {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &twopc{
-		topo: topo, log: log, logDB: db, instance: newInstance(),
+		topo: topo, log: log, logDB: db, logSQL: logSQL, instance: newInstance(),
 		inflight: map[string]bool{}, kick: make(chan struct{}, 1),
 		ctx: ctx, cancel: cancel, done: make(chan struct{}),
 	}
@@ -222,10 +230,10 @@ func (c *twopc) setup(ctx context.Context) error {
 	if c.ready {
 		return nil
 	}
-	if _, err := c.logDB.ExecContext(ctx, twopcCreate); err != nil {
+	if _, err := c.logDB.ExecContext(ctx, c.logSQL.Create); err != nil {
 		// Two connectors creating the table at once: one fails.
 		var exists bool
-		if c.logDB.QueryRowContext(ctx, "SELECT to_regclass('vitessdo_twopc') IS NOT NULL").Scan(&exists); !exists {
+		if c.logDB.QueryRowContext(ctx, c.logSQL.Exists).Scan(&exists); !exists {
 			return err
 		}
 	}
@@ -295,7 +303,7 @@ func (c *twopc) commit(t *Transaction, parts []*txPart) error {
 		urls[i] = p.shard.Backend.URL
 	}
 	list, _ := json.Marshal(urls)
-	if _, err := c.logDB.ExecContext(ctx, "INSERT INTO vitessdo_twopc (gtid, state, instance, participants) VALUES ($1, 'prepare', $2, $3)", gtid, c.instance, string(list)); err != nil {
+	if _, err := c.logDB.ExecContext(ctx, c.logSQL.Insert, gtid, c.instance, string(list)); err != nil {
 		rollbackAll(parts)
 		return &TwoPCError{GTID: gtid, Decision: TwoPCRolledBack, Err: fmt.Errorf("recording the transaction in the decision log on %s: %w", c.log.URL, err)}
 	}
@@ -324,7 +332,7 @@ func (c *twopc) commit(t *Transaction, parts []*txPart) error {
 		return &TwoPCError{GTID: gtid, Decision: TwoPCCommitted, Pending: pending, Err: err}
 	}
 	// A row left behind is deleted by the next recovery pass.
-	c.logDB.ExecContext(ctx, "DELETE FROM vitessdo_twopc WHERE gtid = $1", gtid)
+	c.logDB.ExecContext(ctx, c.logSQL.Delete, gtid)
 	return nil
 }
 
@@ -384,7 +392,7 @@ func (p *txPart) prepare(ctx context.Context) error {
 // no longer 'prepare' (a recovery rolled the transaction back), and an
 // error when the outcome of the write cannot be read back.
 func (c *twopc) decide(ctx context.Context, gtid string) (bool, error) {
-	res, err := c.logDB.ExecContext(ctx, "UPDATE vitessdo_twopc SET state = 'commit' WHERE gtid = $1 AND state = 'prepare'", gtid)
+	res, err := c.logDB.ExecContext(ctx, c.logSQL.Commit, gtid)
 	if err == nil {
 		var n int64
 		if n, err = res.RowsAffected(); err == nil {
@@ -393,7 +401,7 @@ func (c *twopc) decide(ctx context.Context, gtid string) (bool, error) {
 	}
 	// The write may or may not have committed: read the row.
 	var state string
-	switch rerr := c.logDB.QueryRowContext(ctx, "SELECT state FROM vitessdo_twopc WHERE gtid = $1", gtid).Scan(&state); {
+	switch rerr := c.logDB.QueryRowContext(ctx, c.logSQL.State, gtid).Scan(&state); {
 	case errors.Is(rerr, sql.ErrNoRows):
 		return false, nil
 	case rerr != nil:
@@ -407,12 +415,12 @@ func (c *twopc) decide(ctx context.Context, gtid string) (bool, error) {
 // and the row is deleted. It returns the parts that may be left
 // prepared, for the resolver to roll back.
 func (c *twopc) abandon(ctx context.Context, gtid string, parts []*txPart) []string {
-	c.logDB.ExecContext(ctx, "UPDATE vitessdo_twopc SET state = 'rollback' WHERE gtid = $1 AND state = 'prepare'", gtid)
+	c.logDB.ExecContext(ctx, c.logSQL.Rollback, gtid)
 	pending, err := finishPrepared(ctx, parts, rollbackPrepared)
 	if err != nil {
 		return pending
 	}
-	c.logDB.ExecContext(ctx, "DELETE FROM vitessdo_twopc WHERE gtid = $1", gtid)
+	c.logDB.ExecContext(ctx, c.logSQL.Delete, gtid)
 	return nil
 }
 
