@@ -84,6 +84,12 @@ func nameList(names []string) string {
 // createTable creates a table on a backend, rendered for its dialect
 // from the MySQL DDL.
 func createTable(ctx context.Context, b *shard.Backend, mysqlDDL string) error {
+	return execDDL(ctx, b, mysqlDDL)
+}
+
+// execDDL renders a MySQL DDL statement in the backend's dialect and runs
+// it there, then drops the backend's cached schema.
+func execDDL(ctx context.Context, b *shard.Backend, mysqlDDL string) error {
 	stmt, err := dialect.ParseDDL(mysqlDDL)
 	if err != nil {
 		return fmt.Errorf("%s: %w", mysqlDDL, err)
@@ -103,19 +109,5 @@ func createTable(ctx context.Context, b *shard.Backend, mysqlDDL string) error {
 
 // dropTable drops a table from a backend if it is there.
 func dropTable(ctx context.Context, b *shard.Backend, table string) error {
-	stmt, err := dialect.ParseDDL("DROP TABLE IF EXISTS " + backquote(strings.ToLower(table)))
-	if err != nil {
-		return err
-	}
-	tpls, err := dialect.RenderDDL(b.Dialect, stmt)
-	if err != nil {
-		return err
-	}
-	for _, t := range tpls {
-		if _, err := b.DB.ExecContext(ctx, t.String()); err != nil {
-			return fmt.Errorf("%s: %w", t.String(), err)
-		}
-	}
-	b.ForgetSchema()
-	return nil
+	return execDDL(ctx, b, "DROP TABLE IF EXISTS "+backquote(strings.ToLower(table)))
 }

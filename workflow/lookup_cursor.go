@@ -25,24 +25,7 @@ func (c txCursor) Query(ctx context.Context, query string, args ...any) ([][]any
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	var out [][]any
-	for rows.Next() {
-		row := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range row {
-			ptrs[i] = &row[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		out = append(out, row)
-	}
-	return out, rows.Err()
+	return scanAll(rows)
 }
 
 func (c txCursor) Exec(ctx context.Context, query string, args ...any) (int64, error) {

@@ -15,24 +15,29 @@ func queryRows(ctx context.Context, db *sql.DB, query string, args ...any) ([][]
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
+	return scanAll(rows)
+}
+
+// scanAll reads every row of rs and closes it.
+func scanAll(rs *sql.Rows) ([][]any, error) {
+	defer rs.Close()
+	cols, err := rs.Columns()
 	if err != nil {
 		return nil, err
 	}
 	var out [][]any
-	for rows.Next() {
+	for rs.Next() {
 		row := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
 		for i := range row {
 			ptrs[i] = &row[i]
 		}
-		if err := rows.Scan(ptrs...); err != nil {
+		if err := rs.Scan(ptrs...); err != nil {
 			return nil, err
 		}
 		out = append(out, row)
 	}
-	return out, rows.Err()
+	return out, rs.Err()
 }
 
 // readCatalog returns a backend's tables by lower-cased name.

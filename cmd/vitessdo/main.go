@@ -132,6 +132,18 @@ func fail(e *env, name string, err error) int {
 }
 
 // writeJSON writes v indented.
+// splitList returns the non-empty, trimmed items of a comma-separated
+// flag value.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

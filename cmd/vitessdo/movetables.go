@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/dot-do/vitessdo/workflow"
 )
@@ -39,13 +38,7 @@ func runMoveTables(ctx context.Context, c *command, e *env, args []string) int {
 		return usageError(e, fs, "%v", err)
 	}
 	opts := workflow.MoveTablesOptions{Source: *source}
-	if *tables != "" {
-		for _, t := range strings.Split(*tables, ",") {
-			if t = strings.TrimSpace(t); t != "" {
-				opts.Tables = append(opts.Tables, t)
-			}
-		}
-	}
+	opts.Tables = splitList(*tables)
 	pp := newProgressPrinter(e.stderr)
 	opts.Progress = pp.report
 	res, err := workflow.MoveTables(ctx, cfg, opts)

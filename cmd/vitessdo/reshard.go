@@ -43,12 +43,7 @@ func runReshard(ctx context.Context, c *command, e *env, args []string) int {
 	if err != nil {
 		return usageError(e, fs, "%v", err)
 	}
-	var shards []string
-	for _, s := range strings.Split(*to, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			shards = append(shards, s)
-		}
-	}
+	shards := splitList(*to)
 	if _, _, err := key.Partition(shards); err != nil {
 		return usageError(e, fs, "-to: %v", err)
 	}
