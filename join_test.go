@@ -1,7 +1,14 @@
 package vitessdo_test
 
 import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/dot-do/vitessdo"
+	"github.com/dot-do/vitessdo/merge"
 )
 
 // A SELECT over two tables no one shard holds together runs as a
@@ -43,4 +50,98 @@ var joinCases = []mergeCase{
 	// empty sides
 	{query: "SELECT i.name, t.note FROM items i JOIN tokens t ON t.item_id = i.id WHERE i.id < 0"},
 	{query: "SELECT i.name, t.note FROM items i LEFT JOIN tokens t ON t.item_id = i.id AND t.note = 'none'"},
+}
+
+// crossVSchema puts items and notes in two sharded keyspaces and labels
+// in an unsharded one; crossOracleVSchema holds all three in one database.
+const crossVSchema = `{
+  "keyspaces": {
+    "ref": {"sharded": false, "tables": {"labels": {}}},
+    "shop": {
+      "sharded": true,
+      "shards": ["-80", "80-"],
+      "vindexes": {"hash": {"type": "hash"}},
+      "tables": {"items": {"column_vindexes": [{"column": "id", "name": "hash"}]}}
+    },
+    "other": {
+      "sharded": true,
+      "shards": ["-40", "40-80", "80-c0", "c0-"],
+      "vindexes": {"hash": {"type": "hash"}},
+      "tables": {"notes": {"column_vindexes": [{"column": "item_id", "name": "hash"}]}}
+    }
+  }
+}`
+
+const crossOracleVSchema = `{"keyspaces": {"shop": {"sharded": false, "tables": {"labels": {}, "items": {}, "notes": {}}}}}`
+
+// Joins across keyspaces (sharded with unsharded, two sharded keyspaces)
+// return the rows one database holding every table returns.
+func TestJoinAcrossKeyspacesEqualsOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := &pair{e: e, sharded: openSharded(t, e, crossVSchema), oracle: openSharded(t, e, crossOracleVSchema)}
+		for _, ddl := range []string{
+			"CREATE TABLE labels (code VARCHAR(8) NOT NULL PRIMARY KEY, label VARCHAR(32))",
+			"CREATE TABLE items (id BIGINT NOT NULL PRIMARY KEY, code VARCHAR(8), qty INT)",
+			"CREATE TABLE notes (id BIGINT NOT NULL PRIMARY KEY, item_id BIGINT, body VARCHAR(32))",
+		} {
+			p.exec(t, ddl)
+		}
+		p.exec(t, "INSERT INTO labels (code, label) VALUES ('a', 'Ay'), ('b', 'Bee'), ('z', 'Zed')")
+		for i := int64(1); i <= 40; i++ {
+			code := []any{"a", "b", "c", nil}[i%4]
+			p.exec(t, "INSERT INTO items (id, code, qty) VALUES (?, ?, ?)", i, code, nullableInt(int(i%5), i%7 == 0))
+			for j := int64(0); j < i%3; j++ {
+				p.exec(t, "INSERT INTO notes (id, item_id, body) VALUES (?, ?, ?)", i*10+j, i, fmt.Sprintf("n%d", j))
+			}
+		}
+		p.exec(t, "INSERT INTO notes (id, item_id, body) VALUES (9002, 99, 'gone')")
+		for _, c := range []mergeCase{
+			{query: "SELECT i.id, l.label FROM items i JOIN labels l ON l.code = i.code"},
+			{query: "SELECT i.id, l.label FROM items i LEFT JOIN labels l ON l.code = i.code"},
+			{query: "SELECT l.label, i.id FROM labels l LEFT JOIN items i ON i.code = l.code"},
+			{query: "SELECT l.label, i.qty FROM labels l, items i WHERE i.code = l.code AND l.code = ?", args: []any{"b"}},
+			{query: "SELECT n.body, i.qty FROM notes n JOIN items i ON i.id = n.item_id"},
+			{query: "SELECT i.id, n.body FROM items i LEFT JOIN notes n ON n.item_id = i.id"},
+			{query: "SELECT i.id, n.body FROM items i JOIN notes n ON n.item_id = i.id WHERE i.qty > 2 AND n.body <> 'n0'"},
+			{query: "SELECT n.id, i.code FROM notes n LEFT JOIN items i ON i.id = n.item_id"},
+			{query: "SELECT i.id, n.id AS nid FROM items i JOIN notes n ON n.item_id = i.id WHERE n.item_id = 7"},
+		} {
+			p.compare(t, false, c.query, c.args...)
+		}
+	})
+}
+
+// A join binds batches of outer rows; the inner rows of a batch are held
+// and bounded by max_memory_rows, and a batch size of one row is the same
+// answer.
+func TestJoinBoundsTheInnerRowsOfABatch(t *testing.T) {
+	cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, MaxMemoryRows: 20}
+	for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
+		cfg.Shards["shop/"+sh] = sqliteURL(t, "shop", sh)
+	}
+	c, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	for _, ddl := range mergeDDL {
+		if _, err := db.Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := int64(1); i <= 60; i++ {
+		if _, err := db.Exec("INSERT INTO items (id, qty) VALUES (?, ?)", i, i%2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = queryAll(db, "SELECT a.id, b.id AS bid FROM items a JOIN items b ON b.qty = a.qty")
+	var me *merge.MemoryRowsError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "max_memory_rows = 20") {
+		t.Errorf("got %v, want an error naming max_memory_rows = 20", err)
+	}
+	res, err := queryAll(db, "SELECT a.id, b.qty FROM items a JOIN items b ON b.id = a.id")
+	if err != nil || len(res.Rows) != 60 {
+		t.Errorf("vindex join: %v, %d rows, want 60", err, len(res.Rows))
+	}
 }
