@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/dot-do/vitessdo"
 	"github.com/dot-do/vitessdo/merge"
 )
@@ -143,5 +145,39 @@ func TestJoinBoundsTheInnerRowsOfABatch(t *testing.T) {
 	res, err := queryAll(db, "SELECT a.id, b.qty FROM items a JOIN items b ON b.id = a.id")
 	if err != nil || len(res.Rows) != 60 {
 		t.Errorf("vindex join: %v, %d rows, want 60", err, len(res.Rows))
+	}
+	// Batches of 7 rows (join_batch) give the same answer.
+	cfg.MaxMemoryRows = 0
+	cd, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbd := sql.OpenDB(cd)
+	defer dbd.Close()
+	cfg.JoinBatch = 7
+	c7, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db7 := sql.OpenDB(c7)
+	defer db7.Close()
+	for _, q := range []string{
+		"SELECT a.id, b.id AS bid FROM items a JOIN items b ON b.qty = a.qty",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id",
+		"SELECT a.id, b.qty FROM items a JOIN items b ON b.id = a.id WHERE a.id > 3",
+	} {
+		want, werr := queryAll(dbd, q)
+		got, gerr := queryAll(db7, q)
+		if werr != nil || gerr != nil {
+			t.Fatalf("%s: %v, %v", q, werr, gerr)
+		}
+		sortRows(want.Rows)
+		sortRows(got.Rows)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: join_batch=7 differs (-256 +7):\n%s", q, diff)
+		}
+	}
+	if cfg, err := vitessdo.ParseDSN("vschema=v.json&join_batch=9"); err != nil || cfg.JoinBatch != 9 {
+		t.Errorf("join_batch=9: %v, %+v", err, cfg)
 	}
 }

@@ -304,7 +304,7 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	// Select list: each expression comes from one side.
 	type outRef struct{ side, pos int }
 	var refs []outRef
-	jp := &joinPlan{left: left, nargs: nargs, maxRows: p.memoryRows(), batch: DefaultJoinBatch, eng: p.engineOfKeyspace(sides[0].table.Keyspace)}
+	jp := &joinPlan{left: left, nargs: nargs, maxRows: p.memoryRows(), batch: p.batchRows(), eng: p.engineOfKeyspace(sides[0].table.Keyspace)}
 	for _, se := range sel.SelectExprs {
 		ae, ok := se.(*sqlparser.AliasedExpr)
 		if !ok {
@@ -468,4 +468,12 @@ func isCrossShard(err error) bool {
 		return false
 	}
 	return strings.HasPrefix(ue.Msg, "cross-shard join:") || strings.HasPrefix(ue.Msg, "cross-keyspace statement:")
+}
+
+// batchRows returns the outer rows a join binds per run of its inner side.
+func (p *Planner) batchRows() int {
+	if p.joinBatch > 0 {
+		return p.joinBatch
+	}
+	return DefaultJoinBatch
 }
