@@ -181,3 +181,23 @@ func TestJoinBoundsTheInnerRowsOfABatch(t *testing.T) {
 		t.Errorf("join_batch=9: %v, %+v", err, cfg)
 	}
 }
+
+// The inner side of a join on its vindex column reaches only the shards
+// holding the batch's key values.
+func TestJoinInnerSideIsRoutedByTheBatchKeys(t *testing.T) {
+	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeItems([]int64{1, 2, 3, 4, 5, 6, 7, 8}))
+	res, err := queryAll(p.sharded, "VEXPLAIN QUERIES SELECT t.note, i.name FROM tokens t JOIN items i ON i.id = t.item_id WHERE t.tok = ?", tokenOf(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inner []string
+	for _, r := range res.Rows {
+		if q := fmt.Sprint(r[2]); strings.Contains(q, "FROM `items`") {
+			inner = append(inner, fmt.Sprint(r[1]))
+		}
+	}
+	shards := []string{"-40", "40-80", "80-c0", "c0-"}
+	if want := []string{shards[shardOfID(4)]}; !cmp.Equal(inner, want) {
+		t.Errorf("inner statements ran on %v, want %v (the shard of item 4)", inner, want)
+	}
+}

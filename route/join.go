@@ -52,8 +52,8 @@ var _ Plan = (*joinPlan)(nil)
 
 func (jp *joinPlan) NumArgs() int { return jp.nargs }
 
-// innerArgs binds a batch's key values after the statement's arguments;
-// the list is padded with its first value, or all NULL (no shard) when
+// innerArgs binds a batch's distinct key values after the statement's
+// arguments; the list is padded with its values, or all NULL (no shard) when
 // the batch has no non-NULL key.
 func (jp *joinPlan) innerArgs(args []any, batch []merge.Row) []any {
 	out := append(make([]any, 0, len(args)+jp.batch), args...)
@@ -61,8 +61,14 @@ func (jp *joinPlan) innerArgs(args []any, batch []merge.Row) []any {
 		return out
 	}
 	var vals []any
+	seen := map[string]bool{}
 	for _, row := range batch {
-		if v := row[jp.keys[0].Outer]; v != nil {
+		v := row[jp.keys[0].Outer]
+		if v == nil {
+			continue
+		}
+		if k := fmt.Sprintf("%T %v", v, v); !seen[k] {
+			seen[k] = true
 			vals = append(vals, v)
 		}
 	}
@@ -131,7 +137,11 @@ func (jp *joinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Expla
 		join = operatorRow("Join %s on %s", kind, strings.Join(on, " AND "))
 	}
 	if jp.bound {
-		join.Query += fmt.Sprintf(" (inner bound by batches of %d)", jp.batch)
+		how := "bound"
+		if sp, ok := jp.inner.(*selectPlan); ok {
+			how = "routed " + sp.routing.opcode.String()
+		}
+		join.Query += fmt.Sprintf(" (inner %s by batches of %d)", how, jp.batch)
 	}
 	rows := []ExplainRow{join}
 	rows = append(rows, nest(o)...)
