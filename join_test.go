@@ -47,6 +47,7 @@ var joinCases = []mergeCase{
 	{query: "SELECT i.id, g.tag FROM items i LEFT JOIN item_tags g ON g.weight = i.qty"},
 	{query: "SELECT a.id, b.id AS bid FROM items a JOIN items b ON b.qty = a.qty WHERE a.id < 10"},
 	{query: "SELECT a.id, b.tag FROM items a JOIN item_tags b ON a.grp = b.tag"},
+	{query: "SELECT t.NOTE, i.Name AS Nm FROM tokens t JOIN items i ON i.id = t.item_id"},
 	// two key equalities; expressions of one side
 	{query: "SELECT t.note, i.qty + 1 AS q1 FROM tokens t JOIN items i ON i.id = t.item_id AND i.kind = t.note"},
 	// empty sides
@@ -199,5 +200,16 @@ func TestJoinInnerSideIsRoutedByTheBatchKeys(t *testing.T) {
 	shards := []string{"-40", "40-80", "80-c0", "c0-"}
 	if want := []string{shards[shardOfID(4)]}; !cmp.Equal(inner, want) {
 		t.Errorf("inner statements ran on %v, want %v (the shard of item 4)", inner, want)
+	}
+}
+
+// Join keys of different kinds compare by the backend's conversion rules
+// (SQLite's affinities), which the merge does not follow: refused.
+func TestJoinRefusesKeysOfDifferentKinds(t *testing.T) {
+	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeItems([]int64{1, 2, 3, 4}))
+	p.exec(t, "INSERT INTO items (id, name) VALUES (100, '3')")
+	_, err := queryAll(p.sharded, "SELECT a.id, b.id AS bid FROM items a JOIN items b ON b.name = a.qty")
+	if !isUnsupported(err) || !strings.Contains(err.Error(), "conversion rules") {
+		t.Errorf("got %v, want unsupported naming the conversion rules", err)
 	}
 }

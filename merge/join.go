@@ -1,7 +1,9 @@
 package merge
 
 import (
+	"fmt"
 	"io"
+	"time"
 
 	"github.com/dot-do/vitessdo/internal/eval"
 )
@@ -125,7 +127,11 @@ func (j *Join) Next() (Row, error) {
 		for j.ii < len(j.inners) {
 			in := j.inners[j.ii]
 			j.ii++
-			if j.matches(o, in) {
+			ok, err := j.matches(o, in)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
 				j.matched = true
 				return j.pair(o, in), nil
 			}
@@ -138,14 +144,46 @@ func (j *Join) Next() (Row, error) {
 	}
 }
 
-func (j *Join) matches(o, in Row) bool {
+func (j *Join) matches(o, in Row) (bool, error) {
 	for _, k := range j.keys {
 		a, b := o[k.Outer], in[k.Inner]
-		if a == nil || b == nil || j.eng.Compare(a, b, j.inner[k.Inner]) != 0 {
-			return false
+		if a == nil || b == nil {
+			return false, nil
+		}
+		if ca, cb := valueClass(a), valueClass(b); ca != cb {
+			return false, &JoinKeyTypeError{Outer: a, Inner: b}
+		}
+		if j.eng.Compare(a, b, j.inner[k.Inner]) != 0 {
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
+}
+
+// JoinKeyTypeError reports join key values of different kinds (a number
+// and a text): the backend would compare them by its conversion rules,
+// which the join does not follow.
+type JoinKeyTypeError struct {
+	Outer, Inner any
+}
+
+func (e *JoinKeyTypeError) Error() string {
+	return fmt.Sprintf("join key values %T and %T compare by the backend's conversion rules", e.Outer, e.Inner)
+}
+
+// valueClass groups values that compare without conversion.
+func valueClass(v any) int {
+	switch v.(type) {
+	case int64, float64, bool:
+		return 0
+	case string:
+		return 1
+	case []byte:
+		return 2
+	case time.Time:
+		return 3
+	}
+	return 4
 }
 
 // pair returns a new row of o followed by in (NULLs when in is nil).

@@ -38,9 +38,11 @@ type joinPlan struct {
 	keys         []merge.JoinKey
 	// bound says the inner statement takes the batch's values of the
 	// outer column keys[0].Outer as batch further arguments.
-	bound   bool
-	batch   int
-	outs    []merge.ProjectColumn
+	bound bool
+	batch int
+	outs  []merge.ProjectColumn
+	// cols are the joined row's positions of the output columns.
+	cols    []int
 	names   []string
 	eng     eval.Engine
 	nargs   int
@@ -100,7 +102,14 @@ func (jp *joinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Ite
 	if err != nil {
 		return nil, err
 	}
-	return merge.NewProject(j, jp.outs, jp.eng), nil
+	// The output columns take the names the shards gave them, as one
+	// database names them.
+	outs := make([]merge.ProjectColumn, len(jp.outs))
+	for i, o := range jp.outs {
+		outs[i] = o
+		outs[i].Name = j.Columns()[jp.cols[i]].Name
+	}
+	return &joinErrors{Iterator: merge.NewProject(j, outs, jp.eng)}, nil
 }
 
 func (jp *joinPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
@@ -292,8 +301,10 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 					a, b = b, a
 				}
 				pairs = append(pairs, keyPair{cols: [2]*sqlparser.ColName{a, b}})
-			default:
+			case left:
 				return joinRefusal("condition %s of a LEFT JOIN across shards is not run", sqlparser.String(c))
+			default:
+				return joinRefusal("condition %s names no column of the joined tables", sqlparser.String(c))
 			}
 		}
 		return nil
@@ -338,7 +349,7 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 		if sd < 0 {
 			sd = 0
 		}
-		sides[sd].exprs = append(sides[sd].exprs, &sqlparser.AliasedExpr{Expr: ae.Expr, As: sqlparser.NewColIdent("vj" + strconv.Itoa(len(refs)))})
+		sides[sd].exprs = append(sides[sd].exprs, &sqlparser.AliasedExpr{Expr: ae.Expr, As: ae.As})
 		refs = append(refs, outRef{side: sd, pos: len(sides[sd].exprs) - 1})
 		jp.names = append(jp.names, name)
 	}
@@ -438,6 +449,7 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 			col += nouter
 		}
 		jp.outs = append(jp.outs, merge.ProjectColumn{Name: jp.names[i], Expr: eval.Col(col)})
+		jp.cols = append(jp.cols, col)
 	}
 	jp.eng = p.engineOfKeyspace(sides[innerIdx].table.Keyspace)
 	return jp, nil
@@ -486,4 +498,19 @@ func (p *Planner) batchRows() int {
 		return p.joinBatch
 	}
 	return DefaultJoinBatch
+}
+
+// joinErrors reports join keys the merge cannot compare as the backend
+// does as unsupported.
+type joinErrors struct {
+	merge.Iterator
+}
+
+func (je *joinErrors) Next() (merge.Row, error) {
+	row, err := je.Iterator.Next()
+	var ke *merge.JoinKeyTypeError
+	if errors.As(err, &ke) {
+		return nil, joinRefusal("%v", ke)
+	}
+	return row, err
 }
