@@ -59,6 +59,9 @@ type Config struct {
 	// past it the statement fails with an error naming the limit
 	// (default DefaultMaxMemoryRows).
 	MaxMemoryRows int
+	// JoinBatch is the number of outer rows a join across shards binds
+	// into one run of its inner side (default route.DefaultJoinBatch).
+	JoinBatch int
 	// QueryTimeout bounds every statement (default 0: none).
 	QueryTimeout time.Duration
 	// TransactionMode is TxSingle, TxMulti (default) or TxTwoPC.
@@ -84,7 +87,7 @@ type Config struct {
 
 // dsnKeys lists every DSN key; ParseDSN rejects others.
 var dsnKeys = []string{
-	"conn_max_lifetime", "dir", "keyspace", "max_idle_conns", "max_memory_rows", "max_open_conns",
+	"conn_max_lifetime", "dir", "join_batch", "keyspace", "max_idle_conns", "max_memory_rows", "max_open_conns",
 	"plan_cache", "query_timeout", "scatter_concurrency", "shard",
 	"transaction_mode", "vschema",
 }
@@ -184,6 +187,8 @@ func (c *Config) set(key string, vs []string) error {
 		c.ScatterConcurrency, err = parseInt(key, v)
 	case "max_memory_rows":
 		c.MaxMemoryRows, err = parseInt(key, v)
+	case "join_batch":
+		c.JoinBatch, err = parseInt(key, v)
 	case "max_open_conns":
 		c.MaxOpenConns, err = parseInt(key, v)
 	case "max_idle_conns":
@@ -230,7 +235,7 @@ func (c *Config) validate() error {
 	for _, o := range []struct {
 		key string
 		n   int
-	}{{"scatter_concurrency", c.ScatterConcurrency}, {"max_open_conns", c.MaxOpenConns}, {"max_idle_conns", c.MaxIdleConns}, {"max_memory_rows", c.MaxMemoryRows}} {
+	}{{"scatter_concurrency", c.ScatterConcurrency}, {"max_open_conns", c.MaxOpenConns}, {"max_idle_conns", c.MaxIdleConns}, {"max_memory_rows", c.MaxMemoryRows}, {"join_batch", c.JoinBatch}} {
 		if o.n < 0 {
 			return configErrorf("dsn: %s=%d is negative", o.key, o.n)
 		}
@@ -271,6 +276,7 @@ func (c *Config) FormatDSN() string {
 	if c.Keyspace != "" {
 		add("keyspace", c.Keyspace)
 	}
+	addInt("join_batch", c.JoinBatch)
 	addInt("max_idle_conns", c.MaxIdleConns)
 	addInt("max_memory_rows", c.MaxMemoryRows)
 	addInt("max_open_conns", c.MaxOpenConns)

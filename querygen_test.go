@@ -1073,7 +1073,13 @@ type genStats struct {
 // is a fault of the generator.
 func runGenQuery(t testing.TB, p *pair, seed int64, st *genStats) {
 	t.Helper()
-	q := generateQuery(seed)
+	compareGenQuery(t, p, seed, generateQuery(seed), st)
+}
+
+// compareGenQuery runs a generated statement on both databases (see
+// runGenQuery).
+func compareGenQuery(t testing.TB, p *pair, seed int64, q genQuery, st *genStats) {
+	t.Helper()
 	st.run++
 	got, gerr := queryAll(p.sharded, q.sql, q.args...)
 	want, werr := queryAll(p.oracle, q.sql, q.args...)

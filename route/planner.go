@@ -20,6 +20,9 @@ type Planner struct {
 	// maxMemoryRows bounds the rows an operator holds (see
 	// WithMaxMemoryRows).
 	maxMemoryRows int64
+	// joinBatch is the outer rows a join binds per run of its inner
+	// side (see WithJoinBatch).
+	joinBatch int
 }
 
 // Option configures a Planner.
@@ -53,6 +56,16 @@ func WithMaxMemoryRows(n int) Option {
 	return func(p *Planner) {
 		if n > 0 {
 			p.maxMemoryRows = int64(n)
+		}
+	}
+}
+
+// WithJoinBatch sets the number of outer rows a join across shards binds
+// into one run of its inner side (0 means DefaultJoinBatch).
+func WithJoinBatch(n int) Option {
+	return func(p *Planner) {
+		if n > 0 {
+			p.joinBatch = n
 		}
 	}
 }

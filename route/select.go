@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -218,12 +219,28 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		}
 		sides = c.(*sqlparser.Union)
 	}
+	var joinSel *sqlparser.Select
+	if st, ok := sel.(*sqlparser.Select); ok && !union && twoTables(st) {
+		c, err := cloneSelect(st)
+		if err != nil {
+			return nil, err
+		}
+		joinSel = c.(*sqlparser.Select)
+	}
 	a := newAnalysis(p, s)
 	top, err := a.selectScope(sel, nil, true)
 	if err != nil {
 		return nil, err
 	}
 	r, same, err := a.route(top)
+	if joinSel != nil && isCrossShard(err) {
+		jp, jerr := p.planJoin(joinSel, s, nargs)
+		var ue, je *UnsupportedError
+		if errors.As(jerr, &je) && errors.As(err, &ue) {
+			return nil, unsupportedf("%s; %s", ue.Msg, je.Msg)
+		}
+		return jp, jerr
+	}
 	if union && (err != nil || !r.single() || len(same) > 0) {
 		eng := p.engineOfKeyspace(p.defaultKeyspace(s))
 		if len(a.tables) > 0 {

@@ -1,0 +1,207 @@
+package merge
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/dot-do/vitessdo/internal/eval"
+)
+
+var _ Iterator = (*Join)(nil)
+
+// JoinOpen opens the inner side of a join for one batch of outer rows;
+// an empty batch still returns the inner side's columns.
+type JoinOpen func(batch []Row) (Iterator, error)
+
+// JoinKey is one equality of a join: the outer row's column Outer equals
+// the inner row's column Inner.
+type JoinKey struct {
+	Outer, Inner int
+}
+
+// Join is a nested-loop join (Vitess's ApplyJoin): it reads the outer
+// side in batches, opens the inner side once per batch through a
+// JoinOpen (which binds the batch's key values into the inner statement,
+// so the inner side returns only candidate rows), and pairs each outer
+// row, in order, with every inner row whose keys equal its keys under
+// the engine's comparison (NULL equals nothing). A LEFT join emits an
+// outer row without a match once, NULL-extended.
+//
+// Rows are outer columns followed by inner columns. It holds one batch
+// of outer rows and the inner rows of that batch, at most maxRows of
+// them; more fails the statement with a MemoryRowsError.
+type Join struct {
+	outer   Iterator
+	open    JoinOpen
+	keys    []JoinKey
+	left    bool
+	batch   int
+	maxRows int64
+	eng     eval.Engine
+	cols    []Column
+	inner   []Column
+
+	outers  []Row
+	inners  []Row
+	oi, ii  int
+	matched bool
+	eof     bool
+	closed  bool
+}
+
+// NewJoin returns the join of outer with the inner side open returns,
+// reading batch outer rows at a time. It reads the first batch and opens
+// the inner side for it, so the columns are known.
+func NewJoin(outer Iterator, open JoinOpen, keys []JoinKey, left bool, batch int, maxRows int64, eng eval.Engine) (*Join, error) {
+	if batch < 1 {
+		batch = 1
+	}
+	j := &Join{outer: outer, open: open, keys: keys, left: left, batch: batch, maxRows: maxRows, eng: eng}
+	if err := j.fill(); err != nil {
+		outer.Close()
+		return nil, err
+	}
+	j.cols = append(append([]Column(nil), outer.Columns()...), j.inner...)
+	return j, nil
+}
+
+// fill reads the next batch of outer rows and the inner rows for it.
+func (j *Join) fill() error {
+	j.outers, j.inners, j.oi, j.ii, j.matched = j.outers[:0], nil, 0, 0, false
+	for !j.eof && len(j.outers) < j.batch {
+		row, err := j.outer.Next()
+		if err == io.EOF {
+			j.eof = true
+			break
+		}
+		if err != nil {
+			return err
+		}
+		j.outers = append(j.outers, row)
+	}
+	if len(j.outers) == 0 && j.inner != nil {
+		return nil
+	}
+	it, err := j.open(j.outers)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	if j.inner == nil {
+		j.inner = append([]Column{}, it.Columns()...)
+	}
+	if len(j.outers) == 0 {
+		return nil
+	}
+	rows, err := ReadAll(NewBound(it, j.maxRows, "the inner side of a join"))
+	if err != nil {
+		return err
+	}
+	j.inners = rows
+	return nil
+}
+
+// Columns describes the outer columns followed by the inner ones.
+func (j *Join) Columns() []Column { return j.cols }
+
+// Next returns the next joined row.
+func (j *Join) Next() (Row, error) {
+	if j.closed {
+		return nil, io.EOF
+	}
+	for {
+		if j.oi >= len(j.outers) {
+			if j.eof {
+				return nil, io.EOF
+			}
+			if err := j.fill(); err != nil {
+				return nil, err
+			}
+			if len(j.outers) == 0 {
+				return nil, io.EOF
+			}
+			continue
+		}
+		o := j.outers[j.oi]
+		for j.ii < len(j.inners) {
+			in := j.inners[j.ii]
+			j.ii++
+			ok, err := j.matches(o, in)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				j.matched = true
+				return j.pair(o, in), nil
+			}
+		}
+		unmatched := !j.matched
+		j.oi, j.ii, j.matched = j.oi+1, 0, false
+		if j.left && unmatched {
+			return j.pair(o, nil), nil
+		}
+	}
+}
+
+func (j *Join) matches(o, in Row) (bool, error) {
+	for _, k := range j.keys {
+		a, b := o[k.Outer], in[k.Inner]
+		if a == nil || b == nil {
+			return false, nil
+		}
+		if ca, cb := valueClass(a), valueClass(b); ca != cb {
+			return false, &JoinKeyTypeError{Outer: a, Inner: b}
+		}
+		if j.eng.Compare(a, b, j.inner[k.Inner]) != 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// JoinKeyTypeError reports join key values of different kinds (a number
+// and a text): the backend would compare them by its conversion rules,
+// which the join does not follow.
+type JoinKeyTypeError struct {
+	Outer, Inner any
+}
+
+func (e *JoinKeyTypeError) Error() string {
+	return fmt.Sprintf("join key values %T and %T compare by the backend's conversion rules", e.Outer, e.Inner)
+}
+
+// valueClass groups values that compare without conversion.
+func valueClass(v any) int {
+	switch v.(type) {
+	case int64, float64, bool:
+		return 0
+	case string:
+		return 1
+	case []byte:
+		return 2
+	case time.Time:
+		return 3
+	}
+	return 4
+}
+
+// pair returns a new row of o followed by in (NULLs when in is nil).
+func (j *Join) pair(o, in Row) Row {
+	row := make(Row, 0, len(j.cols))
+	row = append(row, o...)
+	if in == nil {
+		return append(row, make(Row, len(j.inner))...)
+	}
+	return append(row, in...)
+}
+
+// Close stops the outer side; the inner side of a batch is closed once read.
+func (j *Join) Close() error {
+	if j.closed {
+		return nil
+	}
+	j.closed = true
+	j.outers, j.inners = nil, nil
+	return j.outer.Close()
+}
