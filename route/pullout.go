@@ -325,9 +325,10 @@ func (pp *pulloutPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result,
 	return execByQuery(ctx, pp, vc, args)
 }
 
-// explainResults are stand-in results for VEXPLAIN: each subquery's
-// value is the text of the subquery (one value for an IN list).
-func (pp *pulloutPlan) explainResults() ([]any, []subResult, string) {
+// standInResults are stand-in results of the subqueries, to plan the
+// outer statement before they run: each value is the text of its
+// subquery (one value for an IN list).
+func (pp *pulloutPlan) standInResults() ([]any, []subResult, string) {
 	res := make([]subResult, len(pp.subs))
 	sig := make([]string, len(pp.subs))
 	var vals []any
@@ -339,11 +340,13 @@ func (pp *pulloutPlan) explainResults() ([]any, []subResult, string) {
 	return vals, res, strings.Join(sig, ",")
 }
 
-// Explain shows the outer statement, with each subquery's value as the
-// text of the subquery, then the subqueries.
+// Explain runs the subqueries (they are uncorrelated reads) and shows the
+// outer statement as their values route it, then the subqueries.
 func (pp *pulloutPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
-	vals, res, sig := pp.explainResults()
-	all := append(append([]any(nil), args[:pp.nargs]...), vals...)
+	all, res, sig, err := pp.outerArgs(ctx, vc, args)
+	if err != nil {
+		return nil, err
+	}
 	outer, err := pp.outer(sig, res)
 	if err != nil {
 		return nil, err
@@ -490,7 +493,7 @@ func (p *Planner) planPullout(sel *sqlparser.Select, s *Session, nargs int) (Pla
 	pp.p, pp.sess = p, Session{Keyspace: s.Keyspace}
 	pp.outers = map[string]Plan{}
 	// Planning the outer statement now reports what it cannot do at once.
-	_, res, sig := pp.explainResults()
+	_, res, sig := pp.standInResults()
 	if _, err := pp.outer(sig, res); err != nil {
 		return nil, true, err
 	}
