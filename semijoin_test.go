@@ -157,3 +157,62 @@ func TestInSubqueryValueListRespectsMaxMemoryRows(t *testing.T) {
 		t.Errorf("IN list within the bound: %v", err)
 	}
 }
+
+// An uncorrelated subquery in HAVING runs once and its value or list is
+// bound into the outer statement's HAVING, evaluated at the merge of
+// groups from every shard. What the merge cannot evaluate (an IN list, a
+// NUMERIC cast over aggregates) is refused, never answered wrong.
+func TestUncorrelatedSubqueryInHavingMatchesOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newSemiPair(t, e)
+		for _, q := range []string{
+			"SELECT ref, COUNT(*) FROM users GROUP BY ref HAVING COUNT(*) >= (SELECT MIN(amount) FROM orders)",
+			"SELECT ref, COUNT(*) FROM users GROUP BY ref HAVING MAX(id) > (SELECT MAX(amount) FROM orders WHERE amount < 5)",
+			"SELECT ref, COUNT(*) FROM users GROUP BY ref HAVING NOT EXISTS (SELECT 1 FROM orders WHERE amount > 100)",
+			"SELECT ref, COUNT(*) FROM users GROUP BY ref HAVING EXISTS (SELECT 1 FROM orders WHERE amount > 6) AND COUNT(*) > 1",
+		} {
+			p.compareRows(t, q)
+		}
+		for _, q := range []string{
+			"SELECT ref, COUNT(*) FROM users GROUP BY ref HAVING MAX(id) > (SELECT AVG(amount) FROM orders)",
+			"SELECT ref, COUNT(*) FROM users GROUP BY ref HAVING MAX(id) IN (SELECT amount FROM orders)",
+			"SELECT ref, COUNT(*) FROM users GROUP BY ref HAVING MAX(id) NOT IN (SELECT amount FROM orders WHERE amount IS NOT NULL)",
+			"SELECT ref, COUNT(*) FROM users GROUP BY ref HAVING MAX(id) NOT IN (SELECT amount FROM orders)",
+		} {
+			if _, err := queryAll(p.sharded, q); err == nil {
+				p.compareRows(t, q)
+			} else if !isUnsupported(err) {
+				t.Errorf("%s: %v, want rows or unsupported", q, err)
+			}
+		}
+	})
+}
+
+// A pulled-out subquery runs inside the session's transaction: it sees
+// the transaction's own uncommitted rows.
+func TestPulledOutSubqueryRunsInTheTransaction(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newSemiPair(t, e)
+		tx, err := p.sharded.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec("INSERT INTO orders (id, user_id, amount) VALUES (20, 8, 8)"); err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		if err := tx.QueryRow("SELECT COUNT(*) FROM users WHERE id IN (SELECT amount FROM orders WHERE amount = 8)").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("IN subquery in a transaction counts %d users, want 1 (the uncommitted order's)", n)
+		}
+		if err := tx.QueryRow("SELECT COUNT(*) FROM users WHERE EXISTS (SELECT 1 FROM orders WHERE id = 20)").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 8 {
+			t.Errorf("EXISTS subquery in a transaction counts %d users, want 8", n)
+		}
+	})
+}

@@ -79,6 +79,8 @@ type pulloutSlot struct {
 	node sqlparser.Expr
 	sub  *sqlparser.Subquery
 	top  bool
+	// having is set for a subquery of HAVING, else it is in WHERE.
+	having bool
 }
 
 // subResult is what a pulled-out subquery produced: its bound values
@@ -269,7 +271,11 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 		default:
 			to = listCondition(sl, r, arg)
 		}
-		sel.Where.Expr = sqlparser.ReplaceExpr(sel.Where.Expr, sl.node, to)
+		if sl.having {
+			sel.Having.Expr = sqlparser.ReplaceExpr(sel.Having.Expr, sl.node, to)
+		} else {
+			sel.Where.Expr = sqlparser.ReplaceExpr(sel.Where.Expr, sl.node, to)
+		}
 	}
 	sess := pp.sess
 	pl, err := pp.p.planSelect(sel, &sess, next)
@@ -387,14 +393,24 @@ func (p *Planner) planSelectOrPullout(st *sqlparser.Select, s *Session, nargs in
 	return pp, perr
 }
 
-// pulloutSlots finds the uncorrelated subqueries of a SELECT's WHERE that
-// can be pulled out: scalars compared with a value, `x [NOT] IN (SELECT
-// …)` and `EXISTS (SELECT …)` (NOT EXISTS is NOT over it), in the order
-// of a walk of the statement.
+// pulloutSlots finds the uncorrelated subqueries of a SELECT's WHERE and
+// HAVING that can be pulled out: scalars compared with a value, `x [NOT]
+// IN (SELECT …)` and `EXISTS (SELECT …)` (NOT EXISTS is NOT over it), in
+// the order of a walk of the statement.
 func pulloutSlots(sel *sqlparser.Select) []pulloutSlot {
-	if sel.Where == nil {
-		return nil
+	var out []pulloutSlot
+	if sel.Where != nil {
+		out = appendPulloutSlots(out, sel.Where.Expr, false)
 	}
+	if sel.Having != nil {
+		out = appendPulloutSlots(out, sel.Having.Expr, true)
+	}
+	return out
+}
+
+// appendPulloutSlots appends the subqueries of one condition that can be
+// pulled out.
+func appendPulloutSlots(out []pulloutSlot, cond sqlparser.Expr, having bool) []pulloutSlot {
 	top := map[sqlparser.Expr]bool{}
 	var conjuncts func(e sqlparser.Expr)
 	conjuncts = func(e sqlparser.Expr) {
@@ -408,15 +424,14 @@ func pulloutSlots(sel *sqlparser.Select) []pulloutSlot {
 			top[e] = true
 		}
 	}
-	conjuncts(sel.Where.Expr)
-	var out []pulloutSlot
+	conjuncts(cond)
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 		switch n := n.(type) {
 		case *sqlparser.Subquery:
 			return false, nil
 		case *sqlparser.ExistsExpr:
 			if uncorrelated(n.Subquery) {
-				out = append(out, pulloutSlot{kind: existsSlot, node: n, sub: n.Subquery})
+				out = append(out, pulloutSlot{kind: existsSlot, node: n, sub: n.Subquery, having: having})
 				return false, nil
 			}
 		case *sqlparser.ComparisonExpr:
@@ -427,7 +442,7 @@ func pulloutSlots(sel *sqlparser.Select) []pulloutSlot {
 					if n.Operator == sqlparser.NotInStr {
 						k = notInSlot
 					}
-					out = append(out, pulloutSlot{kind: k, node: n, sub: sq, top: top[n]})
+					out = append(out, pulloutSlot{kind: k, node: n, sub: sq, top: top[n], having: having})
 					return false, nil
 				}
 				return true, nil
@@ -438,12 +453,12 @@ func pulloutSlots(sel *sqlparser.Select) []pulloutSlot {
 			}
 			for _, side := range []sqlparser.Expr{n.Left, n.Right} {
 				if sq, ok := side.(*sqlparser.Subquery); ok && uncorrelated(sq) {
-					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq})
+					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, having: having})
 				}
 			}
 		}
 		return true, nil
-	}, sel.Where)
+	}, cond)
 	return out
 }
 
