@@ -218,6 +218,9 @@ func (pp *pulloutPlan) pullList(open func() (merge.Iterator, error)) (subResult,
 			r.values = append(r.values, v)
 		}
 	}
+	if n := len(r.values); n > maxListArgs {
+		return subResult{}, unsupportedf("%d distinct values: more than the %d bind arguments an IN list of a shard statement may hold", n, maxListArgs)
+	}
 	if n := len(r.values); n > 0 {
 		for m := 1; ; m *= 2 {
 			if m >= n {
@@ -230,6 +233,10 @@ func (pp *pulloutPlan) pullList(open func() (merge.Iterator, error)) (subResult,
 	}
 	return r, it.Close()
 }
+
+// maxListArgs bounds the values of one IN list, padded to a power of two
+// within SQLite's 32766 bind arguments of a statement.
+const maxListArgs = 16384
 
 // outer returns the outer plan for the subqueries' results of a
 // signature, planning it the first time.

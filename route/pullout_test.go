@@ -1,10 +1,13 @@
 package route
 
 import (
+	"errors"
 	"strconv"
 	"testing"
 
 	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/merge"
 )
 
 // listCondition follows SQL's NULL rules for a bound IN list: an empty
@@ -46,5 +49,37 @@ func TestListConditionFollowsNullRules(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// An IN subquery's list is bounded by max_memory_rows (rows read) and by
+// the bind arguments one shard statement may hold (distinct values).
+func TestPullListBounds(t *testing.T) {
+	rows := func(n int, dup bool) func() (merge.Iterator, error) {
+		return func() (merge.Iterator, error) {
+			out := make([]merge.Row, n)
+			for i := range out {
+				v := int64(i)
+				if dup {
+					v = 7
+				}
+				out[i] = merge.Row{v}
+			}
+			return merge.NewStatic([]merge.Column{{Name: "v"}}, out), nil
+		}
+	}
+	p := &Planner{maxMemoryRows: 20000}
+	pp := &pulloutPlan{p: p}
+	if _, err := pp.pullList(rows(20001, true)); !errors.As(err, new(*merge.MemoryRowsError)) {
+		t.Errorf("20001 rows over max_memory_rows = 20000: %v, want a MemoryRowsError", err)
+	}
+	if r, err := pp.pullList(rows(20000, true)); err != nil || len(r.values) != 1 {
+		t.Errorf("20000 equal rows: %v values, %v; want 1 value", len(r.values), err)
+	}
+	if _, err := pp.pullList(rows(maxListArgs+1, false)); !errors.As(err, new(*UnsupportedError)) {
+		t.Errorf("%d distinct values: %v, want unsupported", maxListArgs+1, err)
+	}
+	if r, err := pp.pullList(rows(5, false)); err != nil || len(r.values) != 8 {
+		t.Errorf("5 distinct values: %d bound, %v; want 8 (padded)", len(r.values), err)
 	}
 }
