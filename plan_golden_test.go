@@ -28,12 +28,14 @@ var planDDL = []string{
 	"INSERT INTO order_seq (id, next_id, cache) VALUES (0, 1, 100)",
 	"CREATE TABLE user_email_idx (email VARCHAR(128) NOT NULL PRIMARY KEY, keyspace_id VARBINARY(16))",
 	"CREATE TABLE settings (name VARCHAR(64) NOT NULL PRIMARY KEY, value VARCHAR(255))",
+	"INSERT INTO settings (name, value) VALUES ('owner', 'Grace')",
 	"USE app",
 	"CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(128), name VARCHAR(64), score INT)",
 	"CREATE TABLE orders (id BIGINT NOT NULL PRIMARY KEY, user_id BIGINT NOT NULL, product_id BIGINT, amount INT)",
 	"CREATE TABLE products (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(64), price INT)",
 	"CREATE TABLE audit (id BIGINT NOT NULL PRIMARY KEY, note VARCHAR(255))",
 	"INSERT INTO users (id, email, name, score) VALUES (1, 'ada@example.com', 'Ada', 10), (2, 'grace@example.com', 'Grace', 20), (3, 'edsger@example.com', 'Edsger', 30)",
+	"INSERT INTO orders (id, user_id, product_id, amount) VALUES (1, 1, 2, 7), (2, 2, 3, NULL), (3, 3, 3, 9)",
 }
 
 // planCase is one statement of a golden file and the plan it gets: the

@@ -288,7 +288,7 @@ func (g *queryGen) predicate(depth int) string {
 		return "(" + g.predicate(depth+1) + op + g.predicate(depth+1) + ")"
 	}
 	c := g.column(nil)
-	switch g.pickWeighted(5, 2, 1, 1, 1) {
+	switch g.pickWeighted(5, 2, 1, 1, 1, 1) {
 	case 0:
 		ops := []string{"=", "<>", "<", "<=", ">", ">="}
 		op := ops[g.r.Intn(len(ops))]
@@ -313,9 +313,55 @@ func (g *queryGen) predicate(depth int) string {
 			first = g.number(kindInt)
 		}
 		return g.f.vindex + " IN (" + first + ", " + g.vindexValue() + ", " + g.vindexValue() + ")"
-	default:
+	case 4:
 		// A point condition: the statement goes to one shard whole.
 		return g.f.vindex + " = " + g.vindexValue()
+	default:
+		return g.semiSubquery(c)
+	}
+}
+
+// semiSubquery is an uncorrelated IN, NOT IN, EXISTS or NOT EXISTS
+// subquery, over tables on other shards than the row: its list (NULLs,
+// duplicates and empty lists included) or its boolean is bound into the
+// outer statement.
+func (g *queryGen) semiSubquery(c genColumn) string {
+	op := " IN "
+	if g.chance(0.5) {
+		op = " NOT IN "
+	}
+	switch {
+	case g.chance(0.2):
+		not := ""
+		if g.chance(0.5) {
+			not = "NOT "
+		}
+		return not + "EXISTS (SELECT 1 FROM item_tags WHERE weight > " + g.number(kindInt) + ")"
+	case g.f.vindexKind == kindInt && g.chance(0.4):
+		// On the vindex column the list routes the outer statement.
+		// Each alternative draws its literals only when chosen: a literal
+		// may be a bind argument.
+		lists := []func() string{
+			func() string { return "SELECT qty FROM items WHERE grp = " + g.text() },
+			func() string { return "SELECT weight FROM item_tags" },
+			func() string { return "SELECT item_id FROM item_tags WHERE weight > " + g.number(kindInt) },
+		}
+		return g.f.vindex + op + "(" + lists[g.r.Intn(len(lists))]() + ")"
+	case c.kind == kindInt:
+		lists := []func() string{
+			func() string { return "SELECT weight FROM item_tags WHERE tag = " + g.text() },
+			func() string { return "SELECT qty FROM items WHERE qty > " + g.number(kindInt) },
+			func() string { return "SELECT weight FROM item_tags WHERE weight IS NULL" },
+		}
+		return c.expr + op + "(" + lists[g.r.Intn(len(lists))]() + ")"
+	case c.kind == kindText:
+		lists := []func() string{
+			func() string { return "SELECT tag FROM item_tags WHERE weight > " + g.number(kindInt) },
+			func() string { return "SELECT grp FROM items WHERE qty < " + g.number(kindInt) },
+		}
+		return c.expr + op + "(" + lists[g.r.Intn(len(lists))]() + ")"
+	default:
+		return c.expr + " IS NOT NULL"
 	}
 }
 

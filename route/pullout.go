@@ -3,6 +3,8 @@ package route
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,16 +39,68 @@ import (
 type pulloutPlan struct {
 	p     *Planner
 	sess  Session
-	subs  []planSubquery
+	subs  []pulledSubquery
 	eng   eval.Engine
 	nargs int
-	// outerText is the outer statement, the subqueries replaced by
-	// placeholders :v<nargs+1>….
+	// outerText is the outer statement with its subqueries in place;
+	// pulloutSlots finds them again, in the same order, in each parse.
 	outerText string
 
 	mu sync.Mutex
-	// outers are the outer plans by cast signature (see signature).
+	// outers are the outer plans by signature (see outerArgs).
 	outers map[string]Plan
+}
+
+// pulledSubquery is one subquery run before the outer statement.
+type pulledSubquery struct {
+	planSubquery
+	// slot is how the outer statement uses the subquery's result.
+	slot slotKind
+}
+
+// slotKind is how the outer statement uses a pulled-out subquery.
+type slotKind int8
+
+const (
+	// scalarSlot: the subquery is a value compared in WHERE.
+	scalarSlot slotKind = iota
+	// inSlot / notInSlot: `x IN (SELECT …)`, `x NOT IN (SELECT …)`.
+	inSlot
+	notInSlot
+	// existsSlot: `EXISTS (SELECT …)`.
+	existsSlot
+)
+
+// pulloutSlot is one subquery found in the outer statement: node is the
+// expression replaced once the subquery has run (the subquery itself, the
+// IN comparison or the EXISTS), top whether node is a conjunct of WHERE.
+type pulloutSlot struct {
+	kind slotKind
+	node sqlparser.Expr
+	sub  *sqlparser.Subquery
+	top  bool
+	// having is set for a subquery of HAVING, else it is in WHERE.
+	having bool
+}
+
+// subResult is what a pulled-out subquery produced: its bound values
+// (padded, for IN, to a power of two by repeating the last), whether an
+// IN list held NULL, and whether the values need the NUMERIC cast.
+type subResult struct {
+	values  []any
+	null    bool
+	numeric bool
+}
+
+func (r subResult) signature(k slotKind) string {
+	sig := strconv.Itoa(len(r.values))
+	if r.null {
+		sig += "z"
+	}
+	if r.numeric {
+		sig += "n"
+	}
+	return sig
 }
 
 var _ Plan = (*pulloutPlan)(nil)
@@ -54,40 +108,139 @@ var _ Plan = (*pulloutPlan)(nil)
 func (pp *pulloutPlan) NumArgs() int { return pp.nargs }
 
 // outerArgs runs the subqueries and returns the outer statement's
-// arguments, the user's then one value per subquery, and the cast
-// signature of the values.
-func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]any, string, error) {
-	subs := make([]merge.Subquery, len(pp.subs))
+// arguments (the user's, then each subquery's values in order), the
+// results and their signature.
+func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]any, []subResult, string, error) {
+	res := make([]subResult, len(pp.subs))
+	var scalars []merge.Subquery
+	var scalarAt []int
 	for i, sq := range pp.subs {
 		plan := sq.plan
-		subs[i] = merge.Subquery{Name: sq.text, Kind: sq.kind, Open: func() (merge.Iterator, error) {
-			return plan.Query(ctx, vc, args)
-		}}
-	}
-	it, err := merge.SubqueryRow(subs, pp.eng)
-	if err != nil {
-		return nil, "", err
-	}
-	defer it.Close()
-	row, err := it.Next()
-	if err != nil {
-		return nil, "", err
-	}
-	sig := make([]byte, len(row))
-	for i, c := range it.Columns() {
-		sig[i] = '-'
-		if _, text := row[i].(string); text && pp.eng == eval.PostgreSQL && strings.EqualFold(c.DatabaseType, "NUMERIC") {
-			sig[i] = 'n'
+		open := func() (merge.Iterator, error) { return plan.Query(ctx, vc, args) }
+		switch sq.slot {
+		case scalarSlot:
+			scalars = append(scalars, merge.Subquery{Name: sq.text, Kind: merge.ScalarSubquery, Open: open})
+			scalarAt = append(scalarAt, i)
+		case existsSlot:
+			found, err := pullExists(open)
+			if err != nil {
+				return nil, nil, "", fmt.Errorf("vitessdo: EXISTS subquery %s: %w", sq.text, err)
+			}
+			res[i] = subResult{values: []any{found}}
+		default:
+			r, err := pp.pullList(open)
+			if err != nil {
+				return nil, nil, "", fmt.Errorf("vitessdo: IN subquery %s: %w", sq.text, err)
+			}
+			res[i] = r
 		}
 	}
-	out := make([]any, 0, len(args)+len(row))
-	out = append(out, args[:pp.nargs]...)
-	return append(out, row...), string(sig), nil
+	if len(scalars) > 0 {
+		it, err := merge.SubqueryRow(scalars, pp.eng)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		defer it.Close()
+		row, err := it.Next()
+		if err != nil {
+			return nil, nil, "", err
+		}
+		for j, c := range it.Columns() {
+			_, text := row[j].(string)
+			res[scalarAt[j]] = subResult{values: []any{row[j]}, numeric: text && pp.eng == eval.PostgreSQL && strings.EqualFold(c.DatabaseType, "NUMERIC")}
+		}
+	}
+	out := append([]any(nil), args[:pp.nargs]...)
+	sig := make([]string, len(res))
+	for i, r := range res {
+		out = append(out, r.values...)
+		sig[i] = r.signature(pp.subs[i].slot)
+	}
+	return out, res, strings.Join(sig, ","), nil
 }
 
-// outer returns the outer plan for a cast signature, planning it the
-// first time.
-func (pp *pulloutPlan) outer(sig string) (Plan, error) {
+// pullExists reports whether a subquery (run with LIMIT 1) has a row, as
+// 1 or 0.
+func pullExists(open func() (merge.Iterator, error)) (int64, error) {
+	it, err := open()
+	if err != nil {
+		return 0, err
+	}
+	defer it.Close()
+	if _, err := it.Next(); errors.Is(err, io.EOF) {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	return 1, it.Close()
+}
+
+// pullList reads the one column of an IN subquery: its distinct non-NULL
+// values, whether it held a NULL, at most max_memory_rows rows.
+func (pp *pulloutPlan) pullList(open func() (merge.Iterator, error)) (subResult, error) {
+	it, err := open()
+	if err != nil {
+		return subResult{}, err
+	}
+	defer it.Close()
+	cols := it.Columns()
+	if len(cols) != 1 {
+		return subResult{}, planErrorf("the subquery returns %d columns, want 1", len(cols))
+	}
+	limit := pp.p.memoryRows()
+	var r subResult
+	seen := map[string]bool{}
+	for n := int64(0); ; n++ {
+		row, err := it.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return subResult{}, err
+		}
+		if n >= limit {
+			return subResult{}, &merge.MemoryRowsError{Limit: limit, What: "IN subquery value list"}
+		}
+		v := row[0]
+		if v == nil {
+			r.null = true
+			continue
+		}
+		if _, text := v.(string); text && pp.eng == eval.PostgreSQL && strings.EqualFold(cols[0].DatabaseType, "NUMERIC") {
+			r.numeric = true
+		}
+		key := fmt.Sprintf("%T:%v", v, v)
+		if b, ok := v.([]byte); ok {
+			key = "b:" + string(b)
+		}
+		if !seen[key] {
+			seen[key] = true
+			r.values = append(r.values, v)
+		}
+	}
+	if n := len(r.values); n > maxListArgs {
+		return subResult{}, unsupportedf("%d distinct values: more than the %d bind arguments an IN list of a shard statement may hold", n, maxListArgs)
+	}
+	if n := len(r.values); n > 0 {
+		for m := 1; ; m *= 2 {
+			if m >= n {
+				for len(r.values) < m {
+					r.values = append(r.values, r.values[n-1])
+				}
+				break
+			}
+		}
+	}
+	return r, it.Close()
+}
+
+// maxListArgs bounds the values of one IN list, padded to a power of two
+// within SQLite's 32766 bind arguments of a statement.
+const maxListArgs = 16384
+
+// outer returns the outer plan for the subqueries' results of a
+// signature, planning it the first time.
+func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 	pp.mu.Lock()
 	defer pp.mu.Unlock()
 	if pl := pp.outers[sig]; pl != nil {
@@ -101,27 +254,38 @@ func (pp *pulloutPlan) outer(sig string) (Plan, error) {
 	if !ok {
 		return nil, planErrorf("outer statement %s is not a SELECT", pp.outerText)
 	}
-	casts := map[string]bool{}
-	for i := range sig {
-		if sig[i] == 'n' {
-			casts[":v"+strconv.Itoa(pp.nargs+i+1)] = true
+	slots := pulloutSlots(sel)
+	if len(slots) != len(pp.subs) {
+		return nil, planErrorf("outer statement %s: %d subqueries, want %d", pp.outerText, len(slots), len(pp.subs))
+	}
+	next := pp.nargs
+	arg := func(numeric bool) sqlparser.Expr {
+		next++
+		var e sqlparser.Expr = sqlparser.NewValArg([]byte(":v" + strconv.Itoa(next)))
+		if numeric {
+			e = &sqlparser.ConvertExpr{Expr: e, Type: &sqlparser.ConvertType{Type: "decimal", Length: sqlparser.NewIntVal([]byte("65")), Scale: sqlparser.NewIntVal([]byte("30"))}}
+		}
+		return e
+	}
+	for i, sl := range slots {
+		r := res[i]
+		var to sqlparser.Expr
+		switch sl.kind {
+		case scalarSlot:
+			to = arg(r.numeric)
+		case existsSlot:
+			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(false), Right: sqlparser.NewIntVal([]byte("1"))}
+		default:
+			to = listCondition(sl, r, arg)
+		}
+		if sl.having {
+			sel.Having.Expr = sqlparser.ReplaceExpr(sel.Having.Expr, sl.node, to)
+		} else {
+			sel.Where.Expr = sqlparser.ReplaceExpr(sel.Where.Expr, sl.node, to)
 		}
 	}
-	if len(casts) > 0 {
-		decimal := &sqlparser.ConvertType{Type: "decimal", Length: sqlparser.NewIntVal([]byte("65")), Scale: sqlparser.NewIntVal([]byte("30"))}
-		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-			if c, ok := n.(*sqlparser.ComparisonExpr); ok {
-				for _, side := range []*sqlparser.Expr{&c.Left, &c.Right} {
-					if v, ok := (*side).(*sqlparser.SQLVal); ok && v.Type == sqlparser.ValArg && casts[string(v.Val)] {
-						*side = &sqlparser.ConvertExpr{Expr: v, Type: decimal}
-					}
-				}
-			}
-			return true, nil
-		}, sel.Where)
-	}
 	sess := pp.sess
-	pl, err := pp.p.planSelect(sel, &sess, pp.nargs+len(pp.subs))
+	pl, err := pp.p.planSelect(sel, &sess, next)
 	if err != nil {
 		return nil, err
 	}
@@ -129,12 +293,41 @@ func (pp *pulloutPlan) outer(sig string) (Plan, error) {
 	return pl, nil
 }
 
+// listCondition is what `x [NOT] IN (SELECT …)` becomes once the subquery
+// has run, with SQL's NULL rules: x IN () is false and x NOT IN () true
+// for every x, NULL included; a NULL in the list makes IN NULL instead of
+// false and NOT IN never true. A conjunct of WHERE keeps only the rows
+// where it is true, so there a NULL in the list is dropped from IN and
+// makes NOT IN false; elsewhere (under NOT, OR) the list keeps a NULL.
+func listCondition(sl pulloutSlot, r subResult, arg func(bool) sqlparser.Expr) sqlparser.Expr {
+	cmp := sl.node.(*sqlparser.ComparisonExpr)
+	never := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))}
+	always := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("1"))}
+	if sl.kind == notInSlot && r.null && sl.top {
+		return never
+	}
+	var list sqlparser.ValTuple
+	for range r.values {
+		list = append(list, arg(r.numeric))
+	}
+	if r.null && !sl.top {
+		list = append(list, &sqlparser.NullVal{})
+	}
+	if len(list) == 0 {
+		if sl.kind == notInSlot {
+			return always
+		}
+		return never
+	}
+	return &sqlparser.ParenExpr{Expr: &sqlparser.ComparisonExpr{Operator: cmp.Operator, Left: cmp.Left, Right: list}}
+}
+
 func (pp *pulloutPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
-	all, sig, err := pp.outerArgs(ctx, vc, args)
+	all, res, sig, err := pp.outerArgs(ctx, vc, args)
 	if err != nil {
 		return nil, err
 	}
-	outer, err := pp.outer(sig)
+	outer, err := pp.outer(sig, res)
 	if err != nil {
 		return nil, err
 	}
@@ -145,14 +338,29 @@ func (pp *pulloutPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result,
 	return execByQuery(ctx, pp, vc, args)
 }
 
-// Explain shows the outer statement, with each subquery's value as the
-// text of the subquery, then the subqueries.
-func (pp *pulloutPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
-	all := append([]any(nil), args[:pp.nargs]...)
-	for _, sq := range pp.subs {
-		all = append(all, "<value of "+sq.text+">")
+// standInResults are stand-in results of the subqueries, to plan the
+// outer statement before they run: each value is the text of its
+// subquery (one value for an IN list).
+func (pp *pulloutPlan) standInResults() ([]any, []subResult, string) {
+	res := make([]subResult, len(pp.subs))
+	sig := make([]string, len(pp.subs))
+	var vals []any
+	for i, sq := range pp.subs {
+		res[i] = subResult{values: []any{"<value of " + sq.text + ">"}}
+		vals = append(vals, res[i].values...)
+		sig[i] = res[i].signature(sq.slot)
 	}
-	outer, err := pp.outer(strings.Repeat("-", len(pp.subs)))
+	return vals, res, strings.Join(sig, ",")
+}
+
+// Explain runs the subqueries (they are uncorrelated reads) and shows the
+// outer statement as their values route it, then the subqueries.
+func (pp *pulloutPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
+	all, res, sig, err := pp.outerArgs(ctx, vc, args)
+	if err != nil {
+		return nil, err
+	}
+	outer, err := pp.outer(sig, res)
 	if err != nil {
 		return nil, err
 	}
@@ -173,8 +381,8 @@ func (pp *pulloutPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Ex
 }
 
 // planSelectOrPullout plans a SELECT with subqueries in WHERE as one
-// statement when it can, else with its uncorrelated scalar subqueries
-// pulled out.
+// statement when it can, else with its uncorrelated subqueries pulled
+// out.
 func (p *Planner) planSelectOrPullout(st *sqlparser.Select, s *Session, nargs int) (Plan, error) {
 	c, err := cloneSelect(st)
 	if err != nil {
@@ -192,39 +400,97 @@ func (p *Planner) planSelectOrPullout(st *sqlparser.Select, s *Session, nargs in
 	return pp, perr
 }
 
-// planPullout plans sel (a copy the caller owns) with its uncorrelated
-// scalar subqueries of WHERE pulled out; ok is false when it has none.
-func (p *Planner) planPullout(sel *sqlparser.Select, s *Session, nargs int) (Plan, bool, error) {
-	if sel.Where == nil {
-		return nil, false, nil
+// pulloutSlots finds the uncorrelated subqueries of a SELECT's WHERE and
+// HAVING that can be pulled out: scalars compared with a value, `x [NOT]
+// IN (SELECT …)` and `EXISTS (SELECT …)` (NOT EXISTS is NOT over it), in
+// the order of a walk of the statement.
+func pulloutSlots(sel *sqlparser.Select) []pulloutSlot {
+	var out []pulloutSlot
+	if sel.Where != nil {
+		out = appendPulloutSlots(out, sel.Where.Expr, false)
 	}
-	var subs []*sqlparser.Subquery
-	var slots []*sqlparser.Expr
+	if sel.Having != nil {
+		out = appendPulloutSlots(out, sel.Having.Expr, true)
+	}
+	return out
+}
+
+// appendPulloutSlots appends the subqueries of one condition that can be
+// pulled out.
+func appendPulloutSlots(out []pulloutSlot, cond sqlparser.Expr, having bool) []pulloutSlot {
+	top := map[sqlparser.Expr]bool{}
+	var conjuncts func(e sqlparser.Expr)
+	conjuncts = func(e sqlparser.Expr) {
+		switch e := e.(type) {
+		case *sqlparser.AndExpr:
+			conjuncts(e.Left)
+			conjuncts(e.Right)
+		case *sqlparser.ParenExpr:
+			conjuncts(e.Expr)
+		default:
+			top[e] = true
+		}
+	}
+	conjuncts(cond)
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 		switch n := n.(type) {
 		case *sqlparser.Subquery:
 			return false, nil
+		case *sqlparser.ExistsExpr:
+			if uncorrelated(n.Subquery) {
+				out = append(out, pulloutSlot{kind: existsSlot, node: n, sub: n.Subquery, having: having})
+				return false, nil
+			}
 		case *sqlparser.ComparisonExpr:
 			switch n.Operator {
+			case sqlparser.InStr, sqlparser.NotInStr:
+				if sq, ok := n.Right.(*sqlparser.Subquery); ok && uncorrelated(sq) && !exprHasSubquery(n.Left) {
+					k := inSlot
+					if n.Operator == sqlparser.NotInStr {
+						k = notInSlot
+					}
+					out = append(out, pulloutSlot{kind: k, node: n, sub: sq, top: top[n], having: having})
+					return false, nil
+				}
+				return true, nil
 			case sqlparser.EqualStr, sqlparser.NotEqualStr, sqlparser.LessThanStr, sqlparser.LessEqualStr,
 				sqlparser.GreaterThanStr, sqlparser.GreaterEqualStr, sqlparser.NullSafeEqualStr:
 			default:
 				return true, nil
 			}
-			for _, side := range []*sqlparser.Expr{&n.Left, &n.Right} {
-				if sq, ok := (*side).(*sqlparser.Subquery); ok && uncorrelated(sq) {
-					subs = append(subs, sq)
-					slots = append(slots, side)
+			for _, side := range []sqlparser.Expr{n.Left, n.Right} {
+				if sq, ok := side.(*sqlparser.Subquery); ok && uncorrelated(sq) {
+					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, having: having})
 				}
 			}
 		}
 		return true, nil
-	}, sel.Where)
-	if len(subs) == 0 {
+	}, cond)
+	return out
+}
+
+// exprHasSubquery reports an expression holding a subquery.
+func exprHasSubquery(e sqlparser.Expr) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if _, ok := n.(*sqlparser.Subquery); ok {
+			found = true
+		}
+		return !found, nil
+	}, e)
+	return found
+}
+
+// planPullout plans sel (a copy the caller owns) with its uncorrelated
+// subqueries of WHERE pulled out; ok is false when it has none.
+func (p *Planner) planPullout(sel *sqlparser.Select, s *Session, nargs int) (Plan, bool, error) {
+	slots := pulloutSlots(sel)
+	if len(slots) == 0 {
 		return nil, false, nil
 	}
-	pp := &pulloutPlan{nargs: nargs, eng: eval.SQLite}
-	for i, sq := range subs {
+	pp := &pulloutPlan{nargs: nargs, eng: eval.SQLite, outerText: sqlparser.String(sel)}
+	for i, sl := range slots {
+		sq := sl.sub
 		text := sqlparser.String(sq)
 		if i == 0 {
 			if t := firstTable(sq.Select); t != nil {
@@ -233,17 +499,24 @@ func (p *Planner) planPullout(sel *sqlparser.Select, s *Session, nargs int) (Pla
 				}
 			}
 		}
-		plan, err := p.planSelect(sq.Select, s, nargs)
+		inner := sq.Select
+		if sl.kind == existsSlot {
+			// Whether a row exists needs one row: LIMIT 1 goes to the shards.
+			if is, ok := inner.(*sqlparser.Select); ok && is.Limit == nil {
+				is.Limit = &sqlparser.Limit{Rowcount: sqlparser.NewIntVal([]byte("1"))}
+			}
+		}
+		plan, err := p.planSelect(inner, s, nargs)
 		if err != nil {
 			return nil, true, err
 		}
-		pp.subs = append(pp.subs, planSubquery{kind: merge.ScalarSubquery, plan: plan, text: text})
-		*slots[i] = sqlparser.NewValArg([]byte(":v" + strconv.Itoa(nargs+i+1)))
+		pp.subs = append(pp.subs, pulledSubquery{planSubquery: planSubquery{kind: merge.ScalarSubquery, plan: plan, text: text}, slot: sl.kind})
 	}
-	pp.p, pp.sess, pp.outerText = p, Session{Keyspace: s.Keyspace}, sqlparser.String(sel)
+	pp.p, pp.sess = p, Session{Keyspace: s.Keyspace}
 	pp.outers = map[string]Plan{}
 	// Planning the outer statement now reports what it cannot do at once.
-	if _, err := pp.outer(strings.Repeat("-", len(subs))); err != nil {
+	_, res, sig := pp.standInResults()
+	if _, err := pp.outer(sig, res); err != nil {
 		return nil, true, err
 	}
 	return pp, true, nil
