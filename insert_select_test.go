@@ -2,11 +2,15 @@ package vitessdo_test
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/dot-do/vitessdo"
+	"github.com/dot-do/vitessdo/merge"
 )
 
 // insertSelectVSchema has two sharded tables with different primary
@@ -18,6 +22,7 @@ const insertSelectVSchema = `{
       "sharded": false,
       "tables": {
         "b_seq": {"type": "sequence"},
+        "email_idx": {},
         "plain": {},
         "totals": {}
       }
@@ -25,10 +30,15 @@ const insertSelectVSchema = `{
     "app": {
       "sharded": true,
       "shards": ["-40", "40-80", "80-c0", "c0-"],
-      "vindexes": {"hash": {"type": "hash"}, "xxhash": {"type": "xxhash"}},
+      "vindexes": {
+        "hash": {"type": "hash"},
+        "xxhash": {"type": "xxhash"},
+        "email": {"type": "consistent_lookup_unique", "params": {"table": "main.email_idx", "from": "email", "to": "keyspace_id"}, "owner": "people"}
+      },
       "tables": {
         "src_a": {"column_vindexes": [{"column": "id", "name": "hash"}], "columns": [{"name": "id"}, {"name": "k"}, {"name": "v"}]},
         "dst_b": {"column_vindexes": [{"column": "k", "name": "xxhash"}], "auto_increment": {"column": "id", "sequence": "main.b_seq"}},
+        "people": {"column_vindexes": [{"column": "id", "name": "hash"}, {"column": "email", "name": "email"}], "auto_increment": {"column": "id", "sequence": "main.b_seq"}},
         "ref": {"type": "reference", "columns": [{"name": "id"}, {"name": "v"}]}
       }
     }
@@ -50,6 +60,8 @@ func newInsertSelectPair(t *testing.T, e engine) *pair {
 		"CREATE TABLE app.src_a (id BIGINT NOT NULL PRIMARY KEY, k BIGINT, v VARCHAR(16))",
 		"CREATE TABLE app.dst_b (id BIGINT NOT NULL PRIMARY KEY, k BIGINT, v VARCHAR(16))",
 		"CREATE TABLE app.ref (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(16))",
+		"CREATE TABLE main.email_idx (email VARCHAR(64) NOT NULL PRIMARY KEY, keyspace_id VARBINARY(16))",
+		"CREATE TABLE app.people (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(64), k BIGINT)",
 	} {
 		p.exec(t, q)
 	}
@@ -153,6 +165,18 @@ func TestInsertSelectMatchesOneDatabase(t *testing.T) {
 			{
 				name:   "with arguments, upserting",
 				stmts:  []string{"INSERT INTO app.dst_b (id, k, v) SELECT id, k, v FROM app.src_a WHERE id < 10", "INSERT INTO app.dst_b (id, k, v) SELECT id, k, ? FROM app.src_a WHERE id < ? ON DUPLICATE KEY UPDATE v = ?"},
+				check:  "SELECT id, k, v FROM app.dst_b",
+				vindex: [2]string{"dst_b", "k"},
+			},
+			{
+				name:   "upserting a table without a sequence, rows split over shards",
+				stmts:  []string{"INSERT INTO app.src_a (id, k, v) SELECT id, k, ? FROM app.src_a WHERE id < ? ON DUPLICATE KEY UPDATE v = ?"},
+				check:  "SELECT id, k, v FROM app.src_a",
+				vindex: [2]string{"src_a", "id"},
+			},
+			{
+				name:   "INSERT IGNORE",
+				stmts:  []string{"INSERT INTO app.dst_b (id, k, v) SELECT id, k, v FROM app.src_a WHERE id < 10", "INSERT IGNORE INTO app.dst_b (id, k, v) SELECT id, k, 'second' FROM app.src_a WHERE id < 20"},
 				check:  "SELECT id, k, v FROM app.dst_b",
 				vindex: [2]string{"dst_b", "k"},
 			},
@@ -272,4 +296,71 @@ func TestInsertSelectErrors(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestInsertSelectCreatesOwnedLookupRows(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newInsertSelectPair(t, e)
+		p.execBoth(t, true, "INSERT INTO app.people (email, k) SELECT v, k FROM main.plain ORDER BY k")
+		p.compareRows(t, "SELECT id, email, k FROM app.people")
+		requireOnVindexShards(t, p.sharded, "people", "id")
+		var n int
+		if err := p.sharded.QueryRow("SELECT COUNT(*) FROM main.email_idx").Scan(&n); err != nil || n != 40 {
+			t.Fatalf("lookup rows: %d (%v), want 40", n, err)
+		}
+		for i, email := range map[int]string{1: "p1", 17: "p17", 40: "p40"} {
+			if got := explain(t, p.sharded, "SELECT k FROM app.people WHERE email = ?", email); len(got) != 1 {
+				t.Errorf("SELECT by email %s reaches %v, want the one shard the lookup names", email, got)
+			}
+			var k int
+			if err := p.sharded.QueryRow("SELECT k FROM app.people WHERE email = ?", email).Scan(&k); err != nil || k != 100+i {
+				t.Errorf("SELECT by email %s: k %d (%v), want %d", email, k, err, 100+i)
+			}
+		}
+		// A value the lookup already holds fails the whole statement.
+		if _, err := p.sharded.Exec("INSERT INTO app.people (email, k) SELECT v, k FROM main.plain WHERE k > 138 UNION ALL SELECT 'fresh', 1"); err == nil {
+			t.Fatal("duplicate lookup value: no error")
+		}
+		if err := p.sharded.QueryRow("SELECT COUNT(*) FROM app.people WHERE email = 'fresh'").Scan(&n); err != nil || n != 0 {
+			t.Errorf("failed INSERT … SELECT left %d rows (%v)", n, err)
+		}
+	})
+}
+
+func TestInsertSelectHoldsAtMostMaxMemoryRows(t *testing.T) {
+	cfg := &vitessdo.Config{VSchemaJSON: []byte(insertSelectVSchema), Shards: map[string]string{"main/0": sqliteURL(t, "main", "0")}, MaxMemoryRows: 10}
+	for _, sh := range insertSelectShards {
+		cfg.Shards["app/"+sh] = sqliteURL(t, "app", sh)
+	}
+	c, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	for _, q := range []string{
+		"CREATE TABLE app.src_a (id BIGINT NOT NULL PRIMARY KEY, k BIGINT, v VARCHAR(16))",
+		"CREATE TABLE app.dst_b (id BIGINT NOT NULL PRIMARY KEY, k BIGINT, v VARCHAR(16))",
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 1; i <= 11; i++ {
+		if _, err := db.Exec("INSERT INTO app.src_a (id, k, v) VALUES (?, ?, 'x')", i, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Exec("INSERT INTO app.dst_b (id, k, v) SELECT id, k, v FROM app.src_a WHERE id <= 10"); err != nil {
+		t.Fatalf("ten rows: %v", err)
+	}
+	_, err = db.Exec("INSERT INTO app.dst_b (id, k, v) SELECT id + 100, k, v FROM app.src_a")
+	var me *merge.MemoryRowsError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "max_memory_rows = 10") {
+		t.Fatalf("eleven rows: %v, want the max_memory_rows error", err)
+	}
+	var n int
+	if err := db.QueryRow("SELECT COUNT(*) FROM app.dst_b").Scan(&n); err != nil || n != 10 {
+		t.Errorf("dst_b holds %d rows (%v), want the first statement's 10", n, err)
+	}
 }

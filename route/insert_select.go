@@ -141,11 +141,18 @@ func (isp *insertSelectPlan) rowsInsert(ctx context.Context, vc Cursor, args []a
 	if len(rows) == 0 {
 		return nil, nil, nil
 	}
+	// The rows' values are the arguments :v1 … :vN, row after row, and the
+	// statement's own arguments (ON DUPLICATE KEY UPDATE's) follow them,
+	// as in an INSERT of ? rows written out.
+	n := len(rows) * cols
 	ins := isp.ins
 	ins.Columns = append(sqlparser.Columns(nil), isp.ins.Columns...)
-	ins.OnDup = cloneOnDup(isp.ins.OnDup)
-	insArgs := make([]any, isp.nargs, isp.nargs+len(rows)*cols)
-	copy(insArgs, args)
+	od, err := cloneOnDup(isp.ins.OnDup, n)
+	if err != nil {
+		return nil, nil, fmt.Errorf("INSERT into %s: %w", t, err)
+	}
+	ins.OnDup = od
+	insArgs := make([]any, 0, n+isp.nargs)
 	vals := make(sqlparser.Values, len(rows))
 	for r, row := range rows {
 		tuple := make(sqlparser.ValTuple, cols)
@@ -155,6 +162,7 @@ func (isp *insertSelectPlan) rowsInsert(ctx context.Context, vc Cursor, args []a
 		}
 		vals[r] = tuple
 	}
+	insArgs = append(insArgs, args...)
 	ins.Rows = vals
 	pl, err := isp.p.planInsert(&ins, vc.Session(), len(insArgs))
 	if err != nil {
@@ -190,14 +198,23 @@ func (isp *insertSelectPlan) readRows(ctx context.Context, vc Cursor, args []any
 }
 
 // cloneOnDup copies ON DUPLICATE KEY UPDATE, whose expressions planning
-// rewrites, so that every execution starts from the statement's.
-func cloneOnDup(od sqlparser.OnDup) sqlparser.OnDup {
+// rewrites, with its arguments :vK renumbered :v(K+shift).
+func cloneOnDup(od sqlparser.OnDup, shift int) (sqlparser.OnDup, error) {
 	if len(od) == 0 {
-		return nil
+		return nil, nil
 	}
 	stmt, err := sqlparser.Parse("INSERT INTO t (a) VALUES (1)" + sqlparser.String(od))
 	if err != nil {
-		return od
+		return nil, fmt.Errorf("copying ON DUPLICATE KEY UPDATE: %w", err)
 	}
-	return stmt.(*sqlparser.Insert).OnDup
+	out := stmt.(*sqlparser.Insert).OnDup
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if v, ok := n.(*sqlparser.SQLVal); ok && v.Type == sqlparser.ValArg {
+			if i, ok := argIndex(string(v.Val)); ok {
+				v.Val = []byte(":v" + strconv.Itoa(i+1+shift))
+			}
+		}
+		return true, nil
+	}, out)
+	return out, nil
 }
