@@ -364,3 +364,47 @@ func TestInsertSelectHoldsAtMostMaxMemoryRows(t *testing.T) {
 		t.Errorf("dst_b holds %d rows (%v), want the first statement's 10", n, err)
 	}
 }
+
+// TestInsertSelectOfManyRowsIsAllOrNone inserts more selected rows than
+// one statement's arguments hold: the INSERTs of several batches commit
+// together, or none of them when one fails.
+func TestInsertSelectOfManyRowsIsAllOrNone(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newInsertSelectPair(t, e)
+		const n = 4000
+		var sb strings.Builder
+		args := make([]any, 0, 3*n)
+		sb.WriteString("INSERT INTO app.src_a (id, k, v) VALUES ")
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(?, ?, ?)")
+			args = append(args, 10000+i, i%13, fmt.Sprintf("m%d", i))
+		}
+		p.exec(t, sb.String(), args...)
+		// The last row's id is taken on its shard of dst_b: the batch
+		// holding it fails, after the first batch was written.
+		p.exec(t, "INSERT INTO app.dst_b (id, k, v) VALUES (?, ?, 'taken')", 10000+n-1, (n-1)%13)
+		if _, err := p.sharded.Exec("INSERT INTO app.dst_b (id, k, v) SELECT id, k, v FROM app.src_a WHERE id >= 10000 ORDER BY id"); err == nil {
+			t.Fatal("duplicate key in the last batch: no error")
+		}
+		if diff := cmp.Diff([]any{int64(1)}, onShardCount(t, p.sharded)); diff != "" {
+			t.Errorf("failed INSERT … SELECT of several batches left rows (-want +got):\n%s", diff)
+		}
+		p.exec(t, "DELETE FROM app.dst_b")
+		p.execBoth(t, true, "INSERT INTO app.dst_b (k, v) SELECT k, v FROM app.src_a WHERE id >= 10000 ORDER BY id")
+		p.compareRows(t, "SELECT id, k, v FROM app.dst_b")
+		requireOnVindexShards(t, p.sharded, "dst_b", "k")
+	})
+}
+
+// onShardCount returns dst_b's row count over all shards.
+func onShardCount(t *testing.T, db *sql.DB) []any {
+	t.Helper()
+	var total int64
+	for _, c := range shardCounts(t, db, "dst_b") {
+		total += c.(int64)
+	}
+	return []any{total}
+}

@@ -97,12 +97,48 @@ func (isp *insertSelectPlan) Query(ctx context.Context, vc Cursor, args []any) (
 	return queryByExec(ctx, isp, vc, args)
 }
 
+// insertSelectBatchArgs bounds the bind arguments of one INSERT of
+// selected rows, well below the backends' limits on a statement's
+// parameters (SQLite's 32766, PostgreSQL's 65535).
+const insertSelectBatchArgs = 10000
+
+// rowsBatch is the INSERT of some of the selected rows, with its
+// arguments.
+type rowsBatch struct {
+	plan Plan
+	args []any
+}
+
 func (isp *insertSelectPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
-	ins, insArgs, err := isp.rowsInsert(ctx, vc, args)
-	if err != nil || ins == nil {
+	batches, err := isp.rowsInserts(ctx, vc, args)
+	if err != nil || len(batches) == 0 {
 		return Result{}, err
 	}
-	return ins.Exec(ctx, vc, insArgs)
+	if len(batches) == 1 {
+		return batches[0].plan.Exec(ctx, vc, batches[0].args)
+	}
+	// Several INSERTs: all of them or none.
+	var res Result
+	err = vc.Atomic(ctx, func(ctx context.Context) error {
+		for _, b := range batches {
+			r, err := b.plan.Exec(ctx, vc, b.args)
+			if err != nil {
+				return err
+			}
+			res.RowsAffected += r.RowsAffected
+			if r.HasLastInsertID && !res.HasLastInsertID {
+				res.LastInsertID, res.HasLastInsertID = r.LastInsertID, true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if res.HasLastInsertID {
+		vc.Session().LastInsertID = res.LastInsertID
+	}
+	return res, nil
 }
 
 // Explain lists the SELECT's shard statements, then the INSERTs its rows
@@ -112,23 +148,27 @@ func (isp *insertSelectPlan) Explain(ctx context.Context, vc Cursor, args []any)
 	if err != nil {
 		return nil, err
 	}
-	ins, insArgs, err := isp.rowsInsert(ctx, vc, args)
-	if err != nil || ins == nil {
-		return out, err
-	}
-	more, err := ins.Explain(ctx, vc, insArgs)
+	batches, err := isp.rowsInserts(ctx, vc, args)
 	if err != nil {
 		return nil, err
 	}
-	return append(out, more...), nil
+	for _, b := range batches {
+		more, err := b.plan.Explain(ctx, vc, b.args)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
+	return out, nil
 }
 
-// rowsInsert runs the SELECT and returns the INSERT of its rows with its
-// arguments (nil when the SELECT returns no row).
-func (isp *insertSelectPlan) rowsInsert(ctx context.Context, vc Cursor, args []any) (Plan, []any, error) {
+// rowsInserts runs the SELECT and returns the INSERTs of its rows, as
+// many rows in each as insertSelectBatchArgs allows (none when the SELECT
+// returns no row).
+func (isp *insertSelectPlan) rowsInserts(ctx context.Context, vc Cursor, args []any) ([]rowsBatch, error) {
 	cols, rows, err := isp.readRows(ctx, vc, args)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	t := isp.table
 	want := len(isp.ins.Columns)
@@ -136,11 +176,25 @@ func (isp *insertSelectPlan) rowsInsert(ctx context.Context, vc Cursor, args []a
 		want = len(t.Columns)
 	}
 	if want > 0 && cols != want {
-		return nil, nil, planErrorf("INSERT into %s: the SELECT returns %d columns for %d", t, cols, want)
+		return nil, planErrorf("INSERT into %s: the SELECT returns %d columns for %d", t, cols, want)
 	}
-	if len(rows) == 0 {
-		return nil, nil, nil
+	per := max(1, insertSelectBatchArgs/max(cols, 1))
+	var out []rowsBatch
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		b, err := isp.batch(vc, cols, rows[:n], args)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+		rows = rows[n:]
 	}
+	return out, nil
+}
+
+// batch plans the INSERT of rows.
+func (isp *insertSelectPlan) batch(vc Cursor, cols int, rows []merge.Row, args []any) (rowsBatch, error) {
+	t := isp.table
 	// The rows' values are the arguments :v1 … :vN, row after row, and the
 	// statement's own arguments (ON DUPLICATE KEY UPDATE's) follow them,
 	// as in an INSERT of ? rows written out.
@@ -149,7 +203,7 @@ func (isp *insertSelectPlan) rowsInsert(ctx context.Context, vc Cursor, args []a
 	ins.Columns = append(sqlparser.Columns(nil), isp.ins.Columns...)
 	od, err := cloneOnDup(isp.ins.OnDup, n)
 	if err != nil {
-		return nil, nil, fmt.Errorf("INSERT into %s: %w", t, err)
+		return rowsBatch{}, fmt.Errorf("INSERT into %s: %w", t, err)
 	}
 	ins.OnDup = od
 	insArgs := make([]any, 0, n+isp.nargs)
@@ -166,9 +220,9 @@ func (isp *insertSelectPlan) rowsInsert(ctx context.Context, vc Cursor, args []a
 	ins.Rows = vals
 	pl, err := isp.p.planInsert(&ins, vc.Session(), len(insArgs))
 	if err != nil {
-		return nil, nil, err
+		return rowsBatch{}, err
 	}
-	return pl, insArgs, nil
+	return rowsBatch{plan: pl, args: insArgs}, nil
 }
 
 // readRows runs the SELECT and reads every row, at most max_memory_rows.
