@@ -198,8 +198,12 @@ func TestPinnedTableInsertLandsOnThePinnedShard(t *testing.T) {
 				t.Errorf("shard %s holds audit rows %v; they belong on 80-c0", sh, got)
 			}
 		}
-		if _, err := db.Exec("INSERT INTO audit (id, note) SELECT id, note FROM audit"); !isUnsupported(err) {
-			t.Errorf("INSERT … SELECT into a pinned table: %v, want unsupported", err)
+		if _, err := db.Exec("INSERT INTO audit (id, note) SELECT id + 10, note FROM audit"); err != nil {
+			t.Fatalf("INSERT … SELECT into a pinned table: %v", err)
+		}
+		want = append(want, []any{int64(11), "a"}, []any{int64(12), "b"})
+		if diff := cmp.Diff(want, onShard(t, db, "shop", "80-c0", "SELECT id, note FROM audit ORDER BY id")); diff != "" {
+			t.Errorf("pinned shard 80-c0 after INSERT … SELECT (-want +got):\n%s", diff)
 		}
 	})
 }

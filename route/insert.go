@@ -65,11 +65,8 @@ func (p *Planner) planInsert(ins *sqlparser.Insert, s *Session, nargs int) (Plan
 	}
 	rows, isValues := ins.Rows.(sqlparser.Values)
 	if !isValues {
-		if t.IsSharded() || t.Type == vschema.TypeReference || t.Pinned != nil {
-			return nil, unsupportedf("INSERT … SELECT into %s: the selected rows would have to be routed one by one; insert them with VALUES", t)
-		}
-		if t.AutoIncrement != nil {
-			return nil, unsupportedf("INSERT … SELECT into %s, whose ids come from a sequence", t)
+		if !p.pushesInsertSelect(ins, t, s) {
+			return p.planInsertSelect(ins, t, s, nargs)
 		}
 		stripQualifiers(ins, t.Keyspace)
 		ip.stmt = newShardStmt(ins)
