@@ -126,7 +126,7 @@ func (g *queryGen) joinQuery() genQuery {
 func TestQueryGenJoinsEqualOneDatabase(t *testing.T) {
 	n := *queryGenN
 	if n == 0 {
-		n = 600
+		n = 200
 		if testing.Short() {
 			n = 60
 		}
