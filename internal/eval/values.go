@@ -225,12 +225,18 @@ func numberOf(v any) any {
 // sqliteTimeFormat is how modernc.org/sqlite writes a time.Time as text.
 const sqliteTimeFormat = "2006-01-02 15:04:05.999999999-07:00"
 
+// boundTimeFormat is the text vitessdo binds a time.Time as on SQLite.
+const boundTimeFormat = "2006-01-02 15:04:05.999999"
+
 func textOf(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
 	case time.Time:
-		return x.Format(sqliteTimeFormat)
+		// vitessdo binds a time.Time to SQLite as MySQL's datetime text in
+		// UTC (internal/dialect's timeArg), so that is the text a shard
+		// holds for it and compares with.
+		return x.UTC().Format(boundTimeFormat)
 	case []byte:
 		return string(x)
 	}
