@@ -43,6 +43,11 @@ type Aggregate struct {
 	// CountCol is, for AggAvg only, the column holding the shards'
 	// COUNT(x); the total count replaces it.
 	CountCol int
+	// Values says Col holds the aggregated values themselves (rows the
+	// router evaluates a SELECT over), not each shard's partial result:
+	// a SUM of PostgreSQL INT8 values is then NUMERIC, as the backend
+	// sums them, where a sum of shards' INT8 partial sums of INT4 is INT8.
+	Values bool
 }
 
 // Aggregator is GROUP BY (or a scalar aggregate, with no group keys) over
@@ -196,7 +201,7 @@ func (a *Aggregator) planAgg(st *aggState, in Column) (Column, error) {
 		st.kind = accSum
 		st.avg = st.Func == AggAvg || st.Func == AggAvgDistinct
 		st.distinct = st.Func == AggSumDistinct || st.Func == AggAvgDistinct
-		kind, col, err := a.eng.SumOf(in, st.avg, st.distinct)
+		kind, col, err := a.eng.SumOf(in, st.avg, st.distinct || st.Values)
 		st.sum = eval.NewSum(kind)
 		return col, err
 	}
