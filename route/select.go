@@ -234,7 +234,13 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	}
 	r, same, err := a.route(top)
 	if joinSel != nil && isCrossShard(err) {
-		jp, jerr := p.planJoin(joinSel, s, nargs)
+		var jp Plan
+		var jerr error
+		if needsHorizon(joinSel) {
+			jp, jerr = p.planJoinHorizon(joinSel, s, nargs, p.engineOfKeyspace(a.tables[0].table.Keyspace))
+		} else {
+			jp, jerr = p.planJoin(joinSel, s, nargs)
+		}
 		var ue, je *UnsupportedError
 		if errors.As(jerr, &je) && errors.As(err, &ue) {
 			return nil, unsupportedf("%s; %s", ue.Msg, je.Msg)
