@@ -94,22 +94,31 @@ func (g *queryGen) joinQuery() genQuery {
 			fmt.Fprintf(&sb, "%s AS c%d", c.expr, i)
 		}
 	}
+	// Conditions are generated in the order of their text, so the
+	// arguments they bind are in the order of their placeholders.
 	var where []string
-	if g.chance(0.5) {
-		where = append(where, side(a, an))
-	}
+	whereA := g.chance(0.5)
 	switch g.pickWeighted(4, 3, 2) {
 	case 0:
 		if g.chance(0.4) {
 			on = append(on, side(b, bn))
+		}
+		if whereA {
+			where = append(where, side(a, an))
 		}
 		fmt.Fprintf(&sb, " FROM %s %s JOIN %s %s ON %s", a.from, an, b.from, bn, strings.Join(on, " AND "))
 	case 1:
 		if g.chance(0.4) {
 			on = append(on, side(b, bn))
 		}
+		if whereA {
+			where = append(where, side(a, an))
+		}
 		fmt.Fprintf(&sb, " FROM %s %s LEFT JOIN %s %s ON %s", a.from, an, b.from, bn, strings.Join(on, " AND "))
 	default:
+		if whereA {
+			where = append(where, side(a, an))
+		}
 		where = append(where, on...)
 		if g.chance(0.4) {
 			where = append(where, side(b, bn))
