@@ -2,7 +2,6 @@ package vitessdo_test
 
 import (
 	"fmt"
-	"math/rand"
 	"strings"
 	"testing"
 )
@@ -52,27 +51,5 @@ func (g *queryGen) joinHorizonQuery() genQuery {
 // Generated two-table joins with a horizon return the rows one database
 // returns.
 func TestQueryGenJoinHorizonsEqualOneDatabase(t *testing.T) {
-	n := *queryGenN
-	if n == 0 {
-		n = 150
-		if testing.Short() {
-			n = 40
-		}
-	}
-	forEachEngine(t, func(t *testing.T, e engine) {
-		p := newMergePair(t, e, genData())
-		st := &genStats{reasons: map[string]int{}}
-		for i := 0; i < n; i++ {
-			seed := *queryGenSeed + int64(i)
-			g := &queryGen{r: rand.New(rand.NewSource(seed))}
-			compareGenQuery(t, p, seed, g.joinHorizonQuery(), st)
-			if st.mismatches >= 20 {
-				t.Fatalf("stopping after %d mismatches", st.mismatches)
-			}
-		}
-		st.report(t, e.name)
-		if st.unsupported*10 > st.run {
-			t.Errorf("%d of %d generated joins with a horizon are unsupported: %v", st.unsupported, st.run, st.reasons)
-		}
-	})
+	compareGeneratedJoins(t, 150, "joins with a horizon", (*queryGen).joinHorizonQuery)
 }
