@@ -424,6 +424,54 @@ func TestTwoPCRecoveryLeavesALiveConnectorsTransactionAlone(t *testing.T) {
 	}
 }
 
+// TestTwoPCRecoveryLeavesALiveConnectorsDecidedCommitAlone holds a
+// commit after its decision is recorded, before any shard commits, and
+// runs another connector's recovery there: the transaction is decided
+// but its connector is alive and finishing it, so recovery must not
+// commit its prepared transactions concurrently with it (PostgreSQL
+// answers one of the two "prepared transaction is busy").
+func TestTwoPCRecoveryLeavesALiveConnectorsDecidedCommitAlone(t *testing.T) {
+	env := newTwoPCEnv(t)
+	db, _ := env.open(t, vitessdo.TxTwoPC)
+	tx := writeOnEveryShard(t, env, db)
+	hold := make(chan struct{})
+	rule := &faultRule{op: "exec", sql: "COMMIT PREPARED", hold: hold}
+	env.faults.add(rule)
+	done := make(chan error, 1)
+	go func() { done <- tx.Commit() }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		env.faults.mu.Lock()
+		hits := rule.hits
+		env.faults.mu.Unlock()
+		if hits > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			close(hold)
+			t.Fatal("the commit never reached its first COMMIT PREPARED")
+		}
+	}
+	other, c := env.open(t, vitessdo.TxTwoPC)
+	rec := recoverNow(t, c)
+	if len(rec.RolledBack) != 0 || len(rec.Committed) != 0 {
+		t.Errorf("recovery beside a live commit: %+v, want nothing resolved", rec)
+	}
+	if left := env.prepared(t); len(left) != len(env.shards("app")) {
+		t.Errorf("prepared transactions while the commit is held: %v, want one per shard", left)
+	}
+	close(hold)
+	if err := <-done; err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	env.faults.reset()
+	if diff := cmp.Diff(allCounts(env, 1), count(t, other, "app", "users")); diff != "" {
+		t.Errorf("rows per shard (-want +got):\n%s", diff)
+	}
+	if left := env.prepared(t); len(left) != 0 {
+		t.Errorf("prepared transactions left: %v", left)
+	}
+}
+
 func TestLookupRowsCommitAndRollBackWithTheOwnerUnderTwoPC(t *testing.T) {
 	if os.Getenv(postgresEnv) == "" {
 		t.Skipf("two-phase commit needs PostgreSQL: set %s", postgresEnv)
