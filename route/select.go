@@ -220,7 +220,7 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		sides = c.(*sqlparser.Union)
 	}
 	var joinSel *sqlparser.Select
-	if st, ok := sel.(*sqlparser.Select); ok && !union && twoTables(st) {
+	if st, ok := sel.(*sqlparser.Select); ok && !union && namedTables(st) {
 		c, err := cloneSelect(st)
 		if err != nil {
 			return nil, err
