@@ -82,3 +82,57 @@ func TestJoinTreeShowsInTheVexplainPlan(t *testing.T) {
 		}
 	}
 }
+
+// Unqualified columns, *, t.*, USING, NATURAL JOIN and RIGHT JOIN over
+// tables on different shards read as one database reads them.
+func TestJoinColumnsEqualOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		for _, layout := range mergeLayouts() {
+			t.Run(layout.name, func(t *testing.T) {
+				p := newMergePair(t, e, layout.items)
+				for _, c := range joinColumnCases {
+					p.compare(t, c.ordered, c.query, c.args...)
+				}
+			})
+		}
+	})
+}
+
+var joinColumnCases = []mergeCase{
+	{query: "SELECT name, note FROM items i JOIN tokens t ON item_id = id"},
+	{query: "SELECT name, note, label FROM items i JOIN tokens t ON item_id = id LEFT JOIN kinds ON code = kind WHERE qty > 0"},
+	{query: "SELECT * FROM tokens t JOIN items i ON i.id = t.item_id"},
+	{query: "SELECT t.*, i.name FROM tokens t JOIN items i ON i.id = t.item_id WHERE i.qty < 3"},
+	{query: "SELECT i.id, g.*, t.* FROM items i JOIN item_tags g ON g.item_id = i.id LEFT JOIN tokens t ON t.item_id = g.item_id"},
+	{query: "SELECT * FROM item_tags g JOIN tokens t USING (item_id)"},
+	{query: "SELECT item_id, tag, note FROM item_tags LEFT JOIN tokens USING (item_id)"},
+	{query: "SELECT * FROM item_tags g LEFT JOIN tokens t USING (item_id) WHERE weight IS NOT NULL"},
+	{query: "SELECT * FROM item_tags NATURAL JOIN tokens"},
+	{query: "SELECT item_id, note FROM tokens NATURAL LEFT JOIN item_tags"},
+	{query: "SELECT i.id, t.note FROM tokens t RIGHT JOIN items i ON i.id = t.item_id"},
+	{query: "SELECT * FROM tokens t RIGHT JOIN items i ON i.id = t.item_id AND t.note <> 'x'"},
+	{query: "SELECT * FROM tokens RIGHT JOIN item_tags USING (item_id)"},
+	{query: "SELECT item_id, note, tag FROM tokens RIGHT JOIN item_tags USING (item_id)"},
+	{query: "SELECT t.note, i.name, g.tag FROM tokens t RIGHT JOIN items i ON i.id = t.item_id JOIN item_tags g ON g.item_id = i.id"},
+	{query: "SELECT note, COUNT(*) AS n FROM items i JOIN tokens t ON item_id = id GROUP BY note"},
+	{query: "SELECT DISTINCT * FROM item_tags g JOIN tokens t USING (item_id)"},
+}
+
+// An unqualified name that more than one table has, or none, fails as
+// one database fails.
+func TestJoinColumnsAmbiguousOrUnknown(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, c := range []struct{ query, want string }{
+			{"SELECT item_id FROM item_tags g JOIN tokens t ON t.item_id = g.item_id", "ambiguous"},
+			{"SELECT g.tag FROM item_tags g JOIN tokens t ON t.item_id = item_id", "ambiguous"},
+			{"SELECT nope FROM item_tags g JOIN tokens t ON t.item_id = g.item_id", "nope"},
+		} {
+			_, oerr := queryAll(p.oracle, c.query)
+			_, serr := queryAll(p.sharded, c.query)
+			if oerr == nil || serr == nil || isUnsupported(serr) || !strings.Contains(serr.Error(), c.want) {
+				t.Errorf("%s: sharded %v, one database %v; want both to fail, the sharded naming %q", c.query, serr, oerr, c.want)
+			}
+		}
+	})
+}
