@@ -1,9 +1,14 @@
 package vitessdo_test
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/dot-do/vitessdo"
+	"github.com/dot-do/vitessdo/merge"
 )
 
 // Joins of three and more tables, INNER and LEFT mixed, comma joins with
@@ -56,6 +61,9 @@ var joinTreeCases = []mergeCase{
 	{query: "SELECT a.id, t.note FROM items a JOIN tokens t ON 1 = 1 WHERE a.id < 6 AND t.item_id > 50"},
 	{query: "SELECT a.id, t.note FROM items a JOIN tokens t ON t.item_id = a.id WHERE a.qty + t.item_id > ?", args: []any{int64(20)}},
 	{query: "SELECT a.id, b.name FROM items a LEFT JOIN items b ON b.id = a.id + 1 AND b.name LIKE 'a%'"},
+	// expressions of a nullable side are computed over the joined rows
+	{query: "SELECT i.id, COALESCE(t.note, 'none') AS n FROM items i LEFT JOIN tokens t ON t.item_id = i.id"},
+	{query: "SELECT i.id, t.item_id + ? AS x, CASE WHEN t.note IS NULL THEN 1 ELSE 0 END AS m FROM items i LEFT JOIN tokens t ON t.item_id = i.id", args: []any{int64(3)}},
 	// horizons over three tables
 	{query: "SELECT i.grp, COUNT(*) AS n FROM items i JOIN item_tags g ON g.item_id = i.id JOIN tokens t ON t.item_id = i.id GROUP BY i.grp"},
 	{query: "SELECT DISTINCT t.note, k.label FROM tokens t JOIN items i ON i.id = t.item_id LEFT JOIN kinds k ON k.code = i.kind"},
@@ -135,4 +143,38 @@ func TestJoinColumnsAmbiguousOrUnknown(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A join without an equality reads its inner side once and holds it,
+// bounded by max_memory_rows.
+func TestJoinWithoutKeysBoundsTheInnerRows(t *testing.T) {
+	cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, MaxMemoryRows: 20}
+	for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
+		cfg.Shards["shop/"+sh] = sqliteURL(t, "shop", sh)
+	}
+	c, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	for _, ddl := range mergeDDL {
+		if _, err := db.Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := int64(1); i <= 60; i++ {
+		if _, err := db.Exec("INSERT INTO items (id, qty) VALUES (?, ?)", i, i%7); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = queryAll(db, "SELECT a.id, b.id AS bid FROM items a JOIN items b ON a.qty < b.qty")
+	var me *merge.MemoryRowsError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "max_memory_rows = 20") {
+		t.Errorf("got %v, want an error naming max_memory_rows = 20", err)
+	}
+	res, err := queryAll(db, "SELECT a.id, b.id AS bid FROM items a JOIN items b ON a.qty < b.qty WHERE b.id < 10")
+	if err != nil || len(res.Rows) == 0 {
+		t.Errorf("inner side of 9 rows: %v, %d rows", err, len(res.Rows))
+	}
 }

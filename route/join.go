@@ -48,13 +48,16 @@ type joinPlan struct {
 	// outs project the user's columns on the last join of a chain (nil on
 	// the others, whose rows are the outer columns then the inner ones);
 	// cols are the joined row's positions of the output columns.
-	outs    []merge.ProjectColumn
-	cols    []int
-	names   []string
-	eng     eval.Engine
-	nargs   int
-	maxRows int64
-	text    string
+	outs []merge.ProjectColumn
+	cols []int
+	// computed are the output columns computed over the joined row (an
+	// expression of a nullable side), nil for the others.
+	computed []*mergeValue
+	names    []string
+	eng      eval.Engine
+	nargs    int
+	maxRows  int64
+	text     string
 }
 
 var _ Plan = (*joinPlan)(nil)
@@ -138,6 +141,15 @@ func (jp *joinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Ite
 	outs := make([]merge.ProjectColumn, len(jp.outs))
 	for i, o := range jp.outs {
 		outs[i] = o
+		if jp.computed != nil && jp.computed[i] != nil {
+			x, err := jp.computed[i].expr(args)
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			outs[i].Expr = x
+			continue
+		}
 		outs[i].Name = j.Columns()[jp.cols[i]].Name
 	}
 	return &joinErrors{Iterator: merge.NewProject(it, outs, jp.eng)}, nil

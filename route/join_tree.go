@@ -715,9 +715,12 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 		return nil, err
 	}
 	// The user's select items, each computed by the leaf of its tables.
+	// An expression of a nullable leaf is computed over the joined row:
+	// its leaf's rows may be NULL-extended (COALESCE(t.x, 0) is 0 then).
 	type outRef struct {
 		leaf *joinLeaf
 		pos  int
+		expr sqlparser.Expr
 	}
 	var outs []outRef
 	var names []string
@@ -744,9 +747,13 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 			}
 			name = c.Name.String()
 		}
+		names = append(names, name)
+		if _, isCol := ae.Expr.(*sqlparser.ColName); l.nullable && !isCol {
+			outs = append(outs, outRef{leaf: l, expr: ae.Expr})
+			continue
+		}
 		l.exprs = append(l.exprs, &sqlparser.AliasedExpr{Expr: ae.Expr, As: ae.As})
 		outs = append(outs, outRef{leaf: l, pos: len(l.exprs) - 1})
-		names = append(names, name)
 	}
 	var zero []sqlparser.Expr
 	for _, c := range jt.conds {
@@ -761,7 +768,15 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	if err != nil {
 		return nil, err
 	}
-	// Every column a join, residual or filter reads is a column of its leaf.
+	// Every column a join, residual, filter or computed item reads is a
+	// column of its leaf.
+	for _, o := range outs {
+		if o.expr != nil {
+			for _, c := range columnsOf(o.expr) {
+				o.leaf.need(c)
+			}
+		}
+	}
 	for _, st := range steps {
 		for _, k := range st.keys {
 			ro, _ := jt.refs(k[0])
@@ -819,7 +834,18 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 		cur, top = node, node
 	}
 	top.names = names
+	top.computed = make([]*mergeValue, len(outs))
 	for i, o := range outs {
+		if o.expr != nil {
+			v, err := jt.compileValue(o.expr, leaves, order[len(order)-1], top.eng)
+			if err != nil {
+				return nil, err
+			}
+			top.computed[i] = v
+			top.outs = append(top.outs, merge.ProjectColumn{Name: names[i]})
+			top.cols = append(top.cols, -1)
+			continue
+		}
 		col := o.leaf.offset + o.pos
 		top.outs = append(top.outs, merge.ProjectColumn{Name: names[i], Expr: eval.Col(col)})
 		top.cols = append(top.cols, col)
@@ -830,6 +856,16 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 // compile compiles conditions over the joined row of the tables up to
 // and including leaf last.
 func (jt *joinPlanner) compile(es []sqlparser.Expr, leaves []*joinLeaf, last *joinLeaf, eng eval.Engine) (*mergeValue, error) {
+	return jt.builder(leaves, last, eng).compileCond(andAll(es), clauseSelect)
+}
+
+// compileValue compiles a select item over the joined row.
+func (jt *joinPlanner) compileValue(e sqlparser.Expr, leaves []*joinLeaf, last *joinLeaf, eng eval.Engine) (*mergeValue, error) {
+	return jt.builder(leaves, last, eng).compileValue(e, clauseSelect)
+}
+
+// builder returns the compiler of expressions over the joined row.
+func (jt *joinPlanner) builder(leaves []*joinLeaf, last *joinLeaf, eng eval.Engine) *mergeBuilder {
 	b := &mergeBuilder{m: &mergePlan{}, eng: eng, colOf: map[string]int{}, columns: map[string]bool{}}
 	b.source = func(c *sqlparser.ColName) (int, error) {
 		r, err := jt.refs(c)
@@ -843,5 +879,5 @@ func (jt *joinPlanner) compile(es []sqlparser.Expr, leaves []*joinLeaf, last *jo
 		}
 		return l.offset + i, nil
 	}
-	return b.compileCond(andAll(es), clauseSelect)
+	return b
 }
