@@ -220,7 +220,7 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		sides = c.(*sqlparser.Union)
 	}
 	var joinSel *sqlparser.Select
-	if st, ok := sel.(*sqlparser.Select); ok && !union && twoTables(st) {
+	if st, ok := sel.(*sqlparser.Select); ok && !union && namedTables(st) {
 		c, err := cloneSelect(st)
 		if err != nil {
 			return nil, err
@@ -235,10 +235,13 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	r, same, err := a.route(top)
 	if joinSel != nil && isCrossShard(err) {
 		var jp Plan
-		var jerr error
-		if needsHorizon(joinSel) {
-			jp, jerr = p.planJoinHorizon(joinSel, s, nargs, p.engineOfKeyspace(a.tables[0].table.Keyspace))
-		} else {
+		eng := p.engineOfKeyspace(a.tables[0].table.Keyspace)
+		joinSel, jerr := p.qualifyJoin(joinSel, s, eng)
+		switch {
+		case jerr != nil:
+		case needsHorizon(joinSel):
+			jp, jerr = p.planJoinHorizon(joinSel, s, nargs, eng)
+		default:
 			jp, jerr = p.planJoin(joinSel, s, nargs)
 		}
 		var ue, je *UnsupportedError
