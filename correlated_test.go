@@ -1,0 +1,89 @@
+package vitessdo_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Correlated EXISTS, NOT EXISTS, IN and NOT IN subqueries over other
+// shards than the outer rows run as a semi-join: the outer rows in
+// batches, the subquery once per batch with the batch's keys bound (by
+// vindex when the inner key is the inner table's vindex column). The rows
+// equal one database's, NULLs on both sides of NOT IN included.
+func TestCorrelatedSemiJoinMatchesOneDatabase(t *testing.T) {
+	queries := []string{
+		// Inner key on the inner table's vindex column (orders.user_id),
+		// outer key not on the outer's.
+		"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref)",
+		"SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref)",
+		"SELECT id, email FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref AND o.amount > 4)",
+		"SELECT id FROM users u WHERE u.id IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref)",
+		"SELECT id FROM users u WHERE u.id NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref)",
+		"SELECT id FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.id - 1)",
+		// Inner key not on a vindex column: the batch scatters.
+		"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)",
+		"SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)",
+		"SELECT id FROM users u WHERE u.ref IN (SELECT o.user_id FROM orders o WHERE o.amount = u.id)",
+		"SELECT id FROM users u WHERE u.ref NOT IN (SELECT o.user_id FROM orders o WHERE o.amount = u.id)",
+		"SELECT id FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.id - 10 = u.id)",
+		"SELECT id FROM users u WHERE u.ref IN (SELECT o.amount FROM orders o WHERE o.id - 10 = u.id)",
+		"SELECT id FROM users u WHERE NOT (u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.id))",
+		// Several subqueries, other conditions, two keys.
+		"SELECT id FROM users u WHERE email <> 'c' AND EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) AND u.ref NOT IN (SELECT o.user_id FROM orders o WHERE o.amount = u.ref)",
+		"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref AND o.amount = u.id)",
+		"SELECT u.id, u.email FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref) ORDER BY u.email DESC",
+		"SELECT * FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref)",
+		// The outer rows over orders, the inner users routed by id.
+		"SELECT o.id FROM orders o WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = o.amount AND u.email <> 'c')",
+		"SELECT o.id FROM orders o WHERE o.amount NOT IN (SELECT u.ref FROM users u WHERE u.id = o.amount)",
+		"SELECT o.id FROM orders o WHERE o.id NOT IN (SELECT u.ref FROM users u WHERE u.id = o.user_id)",
+	}
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newSemiPair(t, e)
+		for _, q := range queries {
+			p.compareRows(t, q)
+		}
+		// Cross-keyspace: main.flags on its shard, flags_app (the same
+		// rows) in one database.
+		for _, q := range []string{
+			"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM %s f WHERE f.v = u.ref)",
+			"SELECT id FROM users u WHERE u.id NOT IN (SELECT f.v FROM %s f WHERE f.id = u.ref)",
+		} {
+			got, err := queryAll(p.sharded, strings.Replace(q, "%s", "flags", 1))
+			if err != nil {
+				t.Fatalf("sharded: %s: %v", q, err)
+			}
+			want, err := queryAll(p.oracle, strings.Replace(q, "%s", "flags_app", 1))
+			if err != nil {
+				t.Fatalf("oracle: %s: %v", q, err)
+			}
+			sortRows(got.Rows)
+			sortRows(want.Rows)
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("%s (-one database +shards):\n%s", q, d)
+			}
+		}
+	})
+}
+
+// VEXPLAIN shows the semi-join over the outer statement, with its hidden
+// key columns, and the inner statement routed by the batch.
+func TestCorrelatedSemiJoinExplainShowsBothRoutes(t *testing.T) {
+	p := newSemiPair(t, engines(t)[0])
+	res, err := queryAll(p.sharded, "VEXPLAIN PLAN SELECT id FROM users u WHERE u.id NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text []string
+	for _, r := range res.Rows {
+		text = append(text, strings.TrimSpace(r[len(r)-1].(string)))
+	}
+	all := strings.Join(text, "\n")
+	for _, want := range []string{"SemiJoin NOT IN on outer hidden 1 = inner 1 (inner routed IN", "FROM `users` AS `u`", "FROM `orders` AS `o`"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("VEXPLAIN lacks %q:\n%s", want, all)
+		}
+	}
+}
