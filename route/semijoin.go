@@ -320,11 +320,11 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 			return nil, true, semiRefusalf("a correlated subquery inside the expression %s: only a select item that is the subquery runs", sqlparser.String(ae.Expr))
 		}
 	}
+	if sel.Having != nil && correlatedIn(sel.Having.Expr) {
+		return nil, true, semiRefusalf("a correlated subquery in HAVING (it would run per group, over the merged groups)")
+	}
 	if len(found) == 0 {
 		return nil, false, nil
-	}
-	if sel.Having != nil && correlatedIn(sel.Having.Expr) {
-		return nil, true, semiRefusalf("a correlated subquery in HAVING")
 	}
 	if sel.Lock != "" {
 		return nil, true, semiRefusalf("%s over a semi-join", strings.TrimSpace(sel.Lock))
