@@ -87,3 +87,32 @@ func TestCorrelatedSemiJoinExplainShowsBothRoutes(t *testing.T) {
 		}
 	}
 }
+
+// A SELECT whose DISTINCT, GROUP BY, aggregates, HAVING or LIMIT must run
+// after its semi-join is evaluated by the router over the rows the
+// semi-join keeps.
+func TestCorrelatedSemiJoinWithAHorizonMatchesOneDatabase(t *testing.T) {
+	queries := []string{
+		"SELECT COUNT(*) FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)",
+		"SELECT COUNT(*), MAX(u.email), SUM(u.ref) FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.id)",
+		"SELECT u.ref, COUNT(*) AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) GROUP BY u.ref",
+		"SELECT u.ref, COUNT(*) AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) GROUP BY u.ref HAVING COUNT(*) > 1",
+		"SELECT DISTINCT u.ref FROM users u WHERE u.ref IN (SELECT o.user_id FROM orders o WHERE o.amount = u.id)",
+		"SELECT DISTINCT ref FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref)",
+		"SELECT COUNT(*) FROM users WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = users.id)",
+	}
+	ordered := []string{
+		"SELECT id, email FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref) ORDER BY id LIMIT 2",
+		"SELECT u.id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) ORDER BY u.id DESC LIMIT 3",
+		"SELECT u.ref AS r, COUNT(*) AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id) GROUP BY r ORDER BY r",
+	}
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newSemiPair(t, e)
+		for _, q := range queries {
+			p.compareRows(t, q)
+		}
+		for _, q := range ordered {
+			p.compareOrdered(t, q)
+		}
+	})
+}

@@ -722,7 +722,89 @@ func (p *Planner) isPrimaryVindexColumn(from sqlparser.TableExprs, c *sqlparser.
 }
 
 // planSemiJoinHorizon plans a SELECT whose DISTINCT, GROUP BY, HAVING,
-// aggregates or LIMIT must run after its semi-join.
+// aggregates or LIMIT must run after its semi-join: the semi-join keeps
+// the rows of `SELECT <every column the horizon names> FROM <the same
+// FROM> WHERE <the other conditions>`, and a relationSelect evaluates
+// the select list, grouping, HAVING, DISTINCT, ORDER BY and LIMIT over
+// them, as the horizon of a join is.
 func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs int, found []semiFound, rest []sqlparser.Expr) (Plan, bool, error) {
-	return nil, true, semiRefusalf("DISTINCT, GROUP BY, HAVING, aggregates and LIMIT over the rows a semi-join keeps are not run at the merge")
+	for _, se := range sel.SelectExprs {
+		if _, ok := se.(*sqlparser.StarExpr); ok {
+			return nil, true, semiRefusalf("* in a SELECT whose horizon runs after a semi-join: name the columns")
+		}
+	}
+	c, err := cloneSelect(sel)
+	if err != nil {
+		return nil, true, err
+	}
+	user := c.(*sqlparser.Select)
+	aliases := map[string]bool{}
+	for _, se := range user.SelectExprs {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok && !ae.As.IsEmpty() {
+			aliases[ae.As.Lowered()] = true
+		}
+	}
+	at := map[string]int{}
+	var cols sqlparser.SelectExprs
+	key := func(cn *sqlparser.ColName) string {
+		return strings.ToLower(cn.Qualifier.Name.String()) + "." + cn.Name.Lowered()
+	}
+	collect := func(n sqlparser.SQLNode, clause bool) {
+		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+			switch n := n.(type) {
+			case *sqlparser.Subquery:
+				return false, nil
+			case *sqlparser.ColName:
+				if clause && n.Qualifier.IsEmpty() && aliases[n.Name.Lowered()] {
+					return false, nil
+				}
+				if _, ok := at[key(n)]; !ok {
+					at[key(n)] = len(cols)
+					cols = append(cols, &sqlparser.AliasedExpr{Expr: &sqlparser.ColName{Name: n.Name, Qualifier: n.Qualifier}})
+				}
+			}
+			return true, nil
+		}, n)
+	}
+	collect(user.SelectExprs, false)
+	collect(user.GroupBy, true)
+	if user.Having != nil {
+		collect(user.Having, true)
+	}
+	collect(user.OrderBy, true)
+	if len(cols) == 0 {
+		cols = sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: sqlparser.NewIntVal([]byte("1")), As: sqlparser.NewColIdent("vsj_one")}}
+	}
+	rows := &sqlparser.Select{SelectExprs: cols, From: sel.From}
+	input, err := p.buildSemiJoin(rows, s, nargs, found, rest)
+	if err != nil {
+		return nil, true, err
+	}
+	named := nameColumns(user)
+	src := relationSource{
+		what:  "a semi-join",
+		width: len(cols),
+		eng:   input.eng,
+		resolve: func(cn *sqlparser.ColName) (int, error) {
+			i, ok := at[key(cn)]
+			if !ok {
+				return 0, semiRefusalf("column %s is not one the semi-join reads", sqlparser.String(cn))
+			}
+			return i, nil
+		},
+		isColumn: p.fromColumnProbe(sel.From, s, nargs),
+		itemName: func(ae *sqlparser.AliasedExpr) string {
+			if _, isCol := ae.Expr.(*sqlparser.ColName); isCol && (ae.As.IsEmpty() || named[ae]) {
+				return ""
+			}
+			return ae.As.String()
+		},
+		strict: true,
+	}
+	user.Where = nil
+	rel, err := compileRelationSelect(user, src)
+	if err != nil {
+		return nil, true, err
+	}
+	return &relationPlan{input: input, rel: rel, what: "semi-join", nargs: nargs, maxRows: p.memoryRows()}, true, nil
 }
