@@ -72,6 +72,19 @@ var semiJoinQueries = []string{
 	"SELECT o.id FROM orders o WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = o.amount AND u.email <> 'c')",
 	"SELECT o.id FROM orders o WHERE o.amount NOT IN (SELECT u.ref FROM users u WHERE u.id = o.amount)",
 	"SELECT o.id FROM orders o WHERE o.id NOT IN (SELECT u.ref FROM users u WHERE u.id = o.user_id)",
+	// Outer rows of a join across shards, of a co-located join, of a
+	// derived table; inner rows of a co-located join, of a subquery
+	// with a subquery of its own, of a DISTINCT; outer rows pinned to
+	// one shard or a few.
+	"SELECT u.id, o.id FROM users u JOIN orders o ON o.amount = u.id WHERE EXISTS (SELECT 1 FROM flags_app f WHERE f.v = u.ref)",
+	"SELECT u.id, o.id AS oid FROM users u JOIN orders o ON o.user_id = u.id WHERE NOT EXISTS (SELECT 1 FROM orders x WHERE x.amount = o.id - 9)",
+	"SELECT d.id FROM (SELECT id, ref FROM users WHERE id > 1) AS d WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = d.ref)",
+	"SELECT u.id FROM users u WHERE EXISTS (SELECT 1 FROM orders o JOIN users v ON v.id = o.user_id WHERE o.amount = u.id AND v.email <> 'q')",
+	"SELECT u.id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id AND EXISTS (SELECT 1 FROM users v WHERE v.ref = o.id - 9))",
+	"SELECT u.id FROM users u WHERE u.ref IN (SELECT DISTINCT o.amount FROM orders o WHERE o.user_id = u.id - 1 + 1)",
+	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) AND id = 3",
+	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) AND id IN (3, 5, 6)",
+	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id AND o.user_id = 6)",
 	// Mixed with an uncorrelated subquery, which runs once first.
 	"SELECT id FROM users u WHERE u.id IN (SELECT amount FROM orders) AND EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref)",
 	"SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id AND o.user_id > (SELECT MIN(user_id) FROM orders))",

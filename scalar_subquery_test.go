@@ -40,6 +40,8 @@ var scalarQueries = []string{
 	"SELECT u.email, (SELECT COUNT(*) FROM orders o WHERE o.user_id = u.ref AND o.amount > 2) AS n FROM users u WHERE u.id < 7 ORDER BY u.email LIMIT 4",
 	"SELECT o.id, (SELECT u.email FROM users u WHERE u.id = o.amount) AS e FROM orders o",
 	"SELECT u.id, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) AS n FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref)",
+	"SELECT f.id, (SELECT COUNT(*) FROM orders o WHERE o.amount = f.v) AS n FROM flags_app f",
+	"SELECT id, (SELECT MAX(amount) FROM orders) AS m FROM users WHERE id IN (SELECT user_id FROM orders)",
 }
 
 // A scalar subquery with several rows for a row is PostgreSQL's error on

@@ -479,15 +479,13 @@ func andAll(conds []sqlparser.Expr) sqlparser.Expr {
 	return w
 }
 
-// fromTables returns the VSchema tables a FROM clause names, outside its
-// subqueries.
+// fromTables returns the VSchema tables a FROM clause names, those of
+// its derived tables and subqueries included.
 func (p *Planner) fromTables(from sqlparser.TableExprs, s *Session) ([]*vschema.Table, error) {
 	var out []*vschema.Table
 	var bad error
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 		switch n := n.(type) {
-		case *sqlparser.Subquery:
-			return false, nil
 		case sqlparser.TableName:
 			if n.Name.IsEmpty() {
 				return false, nil
