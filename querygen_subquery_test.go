@@ -1,9 +1,13 @@
 package vitessdo_test
 
 import (
+	"database/sql"
 	"fmt"
+	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/dot-do/vitessdo"
 )
 
 // subqueryTables are the tables the correlated subquery generator uses,
@@ -12,8 +16,8 @@ import (
 // and text columns, so a correlation compares values of one kind.
 func subqueryTables() []genFrom {
 	return []genFrom{
-		{from: "items", cols: []genColumn{{"id", kindInt}, {"grp", kindText}, {"name", kindText}, {"qty", kindInt}, {"kind", kindText}}, vindex: "id"},
-		{from: "item_tags", cols: []genColumn{{"item_id", kindInt}, {"tag", kindText}, {"weight", kindInt}}, vindex: "item_id"},
+		{from: "items", cols: []genColumn{{"id", kindInt}, {"grp", kindText}, {"name", kindText}, {"qty", kindInt}, {"kind", kindText}}, unique: []string{"id"}, vindex: "id"},
+		{from: "item_tags", cols: []genColumn{{"item_id", kindInt}, {"tag", kindText}, {"weight", kindInt}}, unique: []string{"item_id", "tag"}, vindex: "item_id"},
 		{from: "tokens", cols: []genColumn{{"item_id", kindInt}, {"note", kindText}}},
 	}
 }
@@ -60,6 +64,9 @@ func (g *subqueryGen) correlation() (genFrom, string) {
 	if kind == kindInt && in.vindex != "" && g.chance(0.5) {
 		ic = genColumn{"b." + in.vindex, kindInt}
 	}
+	if kind == kindInt && g.chance(0.15) {
+		oc.expr += " + 1"
+	}
 	conds := []string{ic.expr + " = " + oc.expr}
 	if g.chance(0.5) {
 		conds[0] = oc.expr + " = " + ic.expr
@@ -104,6 +111,10 @@ func (g *subqueryGen) condition() string {
 	if !ok {
 		x, _ = g.col(g.outer, "a", kindInt)
 		y, _ = g.col(in, "b", kindInt)
+	}
+	if not == "" && g.chance(0.15) {
+		// NOT over IN is NOT IN.
+		return "NOT (" + x.expr + " IN (SELECT " + y.expr + " FROM " + in.from + " b WHERE " + where + "))"
 	}
 	return x.expr + " " + not + "IN (SELECT " + y.expr + " FROM " + in.from + " b WHERE " + where + ")"
 }
@@ -153,7 +164,7 @@ func (g *queryGen) subqueryQuery() genQuery {
 	}
 	from := " FROM " + sg.outer.from + " a"
 	var sb strings.Builder
-	switch g.pickWeighted(4, 4, 2, 1, 1, 2) {
+	switch g.pickWeighted(4, 4, 2, 1, 1, 2, 2) {
 	case 0:
 		sb.WriteString("SELECT " + aliased(cols) + from + where())
 	case 1:
@@ -169,9 +180,12 @@ func (g *queryGen) subqueryQuery() genQuery {
 		fmt.Fprintf(&sb, "SELECT COUNT(*) AS n, MAX(%s) AS hi, COUNT(%s) AS m%s%s", cols[0], cols[len(cols)-1], from, where())
 	case 3:
 		fmt.Fprintf(&sb, "SELECT %s AS k, COUNT(*) AS n%s%s GROUP BY %s", cols[0], from, where(), cols[0])
+		if g.chance(0.3) {
+			sb.WriteString(" HAVING COUNT(*) > 1")
+		}
 	case 4:
 		sb.WriteString("SELECT DISTINCT " + aliased(cols) + from + where())
-	default:
+	case 5:
 		var by []string
 		for i := range cols {
 			by = append(by, fmt.Sprintf("c%d", i))
@@ -180,6 +194,21 @@ func (g *queryGen) subqueryQuery() genQuery {
 			}
 		}
 		fmt.Fprintf(&sb, "SELECT %s%s%s ORDER BY %s LIMIT %d", aliased(cols), from, where(), strings.Join(by, ", "), 1+g.r.Intn(12))
+		return genQuery{sql: sb.String(), args: g.args, ordered: true}
+	default:
+		// Scalar subqueries of rows ordered by a unique key and cut by a
+		// LIMIT: the shards order and limit the rows, the values come after.
+		sb.WriteString("SELECT " + aliased(cols))
+		fmt.Fprintf(&sb, ", %s AS s0", sg.scalar())
+		sb.WriteString(from)
+		if len(sg.outer.unique) == 0 {
+			return genQuery{sql: sb.String(), args: g.args}
+		}
+		var by []string
+		for _, u := range sg.outer.unique {
+			by = append(by, "a."+u+direction(g.r))
+		}
+		fmt.Fprintf(&sb, " ORDER BY %s LIMIT %d", strings.Join(by, ", "), 1+g.r.Intn(30))
 		return genQuery{sql: sb.String(), args: g.args, ordered: true}
 	}
 	return genQuery{sql: sb.String(), args: g.args}
@@ -196,7 +225,39 @@ func aliased(cols []string) string {
 
 // Generated statements with correlated subqueries over other shards
 // (EXISTS, NOT EXISTS, IN, NOT IN, scalar subqueries of the select list)
-// return the rows one database returns.
+// return the rows one database returns, with the outer rows in batches
+// of 16 (join_batch), so most statements bind several batches.
 func TestQueryGenCorrelatedSubqueriesEqualOneDatabase(t *testing.T) {
-	compareGeneratedJoins(t, 150, "statements with correlated subqueries", (*queryGen).subqueryQuery)
+	n := 150
+	if *queryGenN != 0 {
+		n = *queryGenN
+	} else if testing.Short() {
+		n = n * 3 / 10
+	}
+	forEachEngine(t, func(t *testing.T, e engine) {
+		cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, JoinBatch: 16}
+		for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
+			cfg.Shards["shop/"+sh] = e.url(t, "shop", sh)
+		}
+		c, err := vitessdo.NewConnector(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &pair{e: e, sharded: sql.OpenDB(c), oracle: openSharded(t, e, unshardedVSchema(t, mergeVSchema))}
+		t.Cleanup(func() { p.sharded.Close() })
+		loadMergeItems(t, p, genData())
+		st := &genStats{reasons: map[string]int{}}
+		for i := 0; i < n; i++ {
+			seed := *queryGenSeed + int64(i)
+			g := &queryGen{r: rand.New(rand.NewSource(seed))}
+			compareGenQuery(t, p, seed, g.subqueryQuery(), st)
+			if st.mismatches >= 20 {
+				t.Fatalf("stopping after %d mismatches", st.mismatches)
+			}
+		}
+		st.report(t, e.name)
+		if st.unsupported*10 > st.run {
+			t.Errorf("%d of %d generated statements with correlated subqueries are unsupported: %v", st.unsupported, st.run, st.reasons)
+		}
+	})
 }
