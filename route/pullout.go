@@ -395,7 +395,11 @@ func (p *Planner) planSelectOrPullout(st *sqlparser.Select, s *Session, nargs in
 	}
 	pp, ok, perr := p.planPullout(c.(*sqlparser.Select), s, nargs)
 	if !ok {
-		return nil, err
+		sj, ok, serr := p.planSemiJoin(c.(*sqlparser.Select), s, nargs)
+		if !ok {
+			return nil, err
+		}
+		return sj, serr
 	}
 	return pp, perr
 }
