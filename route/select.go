@@ -227,12 +227,23 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		}
 		joinSel = c.(*sqlparser.Select)
 	}
+	var derivedSel *sqlparser.Select
+	if st, ok := sel.(*sqlparser.Select); ok && derivedFrom(st) != nil {
+		c, err := cloneSelect(st)
+		if err != nil {
+			return nil, err
+		}
+		derivedSel = c.(*sqlparser.Select)
+	}
 	a := newAnalysis(p, s)
 	top, err := a.selectScope(sel, nil, true)
 	if err != nil {
 		return nil, err
 	}
 	r, same, err := a.route(top)
+	if derivedSel != nil && err != nil {
+		return p.planDerivedInstead(derivedSel, s, nargs, a, err)
+	}
 	if joinSel != nil && isCrossShard(err) {
 		var jp Plan
 		var jerr error
@@ -274,6 +285,9 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 			return nil, err
 		}
 		if err := a.checkPushdown(top); err != nil {
+			if derivedSel != nil {
+				return p.planDerivedInstead(derivedSel, s, nargs, a, err)
+			}
 			return nil, err
 		}
 		if hasGroupConcat(sel) {
