@@ -189,3 +189,64 @@ func TestDerivedTableRefusals(t *testing.T) {
 		}
 	}
 }
+
+// An outer condition on a plain column of a derived table (a grouping
+// column when it groups, and no LIMIT) moves into the derived table's
+// WHERE: it filters before the grouping and routes by the vindex.
+func TestDerivedTableConditionsMoveInside(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		for _, layout := range mergeLayouts() {
+			t.Run(layout.name, func(t *testing.T) {
+				p := newMergePair(t, e, layout.items)
+				for _, tt := range derivedPushCases {
+					p.compare(t, tt.ordered, tt.query, tt.args...)
+				}
+			})
+		}
+	})
+	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeLayouts()[0].items)
+	for _, tt := range derivedPushCases {
+		shards := explain(t, p.sharded, tt.query, tt.args...)
+		var n int
+		for _, s := range shards {
+			if strings.HasPrefix(s, "shop/") {
+				n++
+			}
+		}
+		if n != tt.shards {
+			t.Errorf("%s: reaches %d shards, want %d: %v", tt.query, n, tt.shards, shards)
+		}
+		if tt.inside != "" {
+			qs := fmt.Sprint(explainQueries(t, p.sharded, tt.query, tt.args...))
+			if !strings.Contains(qs, tt.inside) {
+				t.Errorf("%s: the shards get %s, want the condition %s inside", tt.query, qs, tt.inside)
+			}
+		}
+	}
+}
+
+var derivedPushCases = []struct {
+	query   string
+	args    []any
+	ordered bool
+	// shards is how many shards the statement reaches; inside is the
+	// text of the condition in the derived table's WHERE, if it moves.
+	shards int
+	inside string
+}{
+	{query: "SELECT * FROM (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) t WHERE t.item_id = 5", shards: 1, inside: "WHERE `item_id` = 5 GROUP BY"},
+	{query: "SELECT * FROM (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) t WHERE item_id = ?", args: []any{7}, shards: 1},
+	{query: "SELECT n FROM (SELECT item_id AS k, COUNT(*) AS n FROM item_tags GROUP BY item_id) t WHERE t.k IN (5, 7) AND t.n > 0", shards: 2, inside: "`item_id` IN"},
+	{query: "SELECT * FROM (SELECT grp, COUNT(*) AS n FROM items WHERE qty > 0 OR qty IS NULL GROUP BY grp) d WHERE d.grp = 'a' OR d.grp IS NULL", shards: 4, inside: "(`qty` > 0 OR `qty` IS NULL) AND (`grp` = 'a' OR `grp` IS NULL)"},
+	{query: "SELECT * FROM (SELECT grp, id, COUNT(*) AS n FROM items GROUP BY grp, id) d WHERE d.id = 7", shards: 1},
+	{query: "SELECT * FROM (SELECT DISTINCT grp, kind FROM items) d WHERE d.kind = 'x'", shards: 4, inside: "`kind` = 'x'"},
+	{query: "SELECT * FROM (SELECT * FROM items) d WHERE d.id = 11", shards: 1},
+	{query: "SELECT d.name FROM (SELECT i.id AS ident, i.name FROM items i) d WHERE d.ident = ? AND d.name IS NOT NULL", args: []any{11}, shards: 1},
+	{query: "SELECT x.n FROM (SELECT d.id, d.n FROM (SELECT id, COUNT(*) AS n FROM items GROUP BY id) d) x WHERE x.id = 3", shards: 1},
+	// Conditions that stay outside: a LIMIT, an aggregate, a column not
+	// grouped by.
+	{query: "SELECT * FROM (SELECT id, name FROM items ORDER BY id LIMIT 9) d WHERE d.id = 3", shards: 4},
+	{query: "SELECT * FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d WHERE d.n = 2", shards: 4},
+	{query: "SELECT * FROM (SELECT grp, MAX(id) AS id FROM items GROUP BY grp) d WHERE d.id = 3", shards: 4},
+	{query: "SELECT * FROM (SELECT COUNT(*) AS n, MAX(id) AS m FROM items) d WHERE d.n > 0", shards: 4},
+}

@@ -229,6 +229,7 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	}
 	var derivedSel *sqlparser.Select
 	if st, ok := sel.(*sqlparser.Select); ok && derivedFrom(st) != nil {
+		pushIntoDerived(st)
 		c, err := cloneSelect(st)
 		if err != nil {
 			return nil, err
