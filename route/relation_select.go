@@ -677,5 +677,13 @@ func (rs *relationSelect) describe() string {
 		}
 		parts = append(parts, lim)
 	}
-	return strings.Join(append(parts, "Project "+strings.Join(rs.names, ", ")), " | ")
+	names := make([]string, len(rs.names))
+	for i, n := range rs.names {
+		if n == "" && rs.nameFrom[i] >= 0 {
+			// Named by the input column it is, known when the rows arrive.
+			n = "#" + strconv.Itoa(rs.nameFrom[i]+1)
+		}
+		names[i] = n
+	}
+	return strings.Join(append(parts, "Project "+strings.Join(names, ", ")), " | ")
 }

@@ -227,12 +227,24 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		}
 		joinSel = c.(*sqlparser.Select)
 	}
+	var derivedSel *sqlparser.Select
+	if st, ok := sel.(*sqlparser.Select); ok && derivedFrom(st) != nil {
+		pushIntoDerived(st)
+		c, err := cloneSelect(st)
+		if err != nil {
+			return nil, err
+		}
+		derivedSel = c.(*sqlparser.Select)
+	}
 	a := newAnalysis(p, s)
 	top, err := a.selectScope(sel, nil, true)
 	if err != nil {
 		return nil, err
 	}
 	r, same, err := a.route(top)
+	if derivedSel != nil && err != nil {
+		return p.planDerivedInstead(derivedSel, s, nargs, a, err)
+	}
 	if joinSel != nil && isCrossShard(err) {
 		var jp Plan
 		eng := p.engineOfKeyspace(a.tables[0].table.Keyspace)
@@ -277,6 +289,9 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 			return nil, err
 		}
 		if err := a.checkPushdown(top); err != nil {
+			if derivedSel != nil {
+				return p.planDerivedInstead(derivedSel, s, nargs, a, err)
+			}
 			return nil, err
 		}
 		if hasGroupConcat(sel) {
@@ -492,28 +507,24 @@ func (a *analysis) checkPushdown(top *scope) error {
 		if sel.Limit != nil {
 			return unsupportedf("subquery with LIMIT over several shards: each shard would apply the limit to its own rows (%s)", sqlparser.String(sel))
 		}
-		if len(sel.GroupBy) > 0 || sel.Distinct != "" || hasAggregate(sel.SelectExprs) {
+		if len(sel.GroupBy) > 0 || hasAggregate(sel.SelectExprs) {
 			if !groupsByVindex(a, sc, sel) {
 				return unsupportedf("subquery that aggregates over several shards: each shard would aggregate its own rows (%s)", sqlparser.String(sel))
 			}
+		}
+		if sel.Distinct != "" && !selectsVindex(a, sc, sel) {
+			return unsupportedf("subquery with DISTINCT over several shards: each shard would remove only its own duplicates (%s)", sqlparser.String(sel))
 		}
 	}
 	return nil
 }
 
 // groupsByVindex reports whether a SELECT groups by the primary vindex
-// column of a sharded table, so each group lives on one shard.
+// column of a sharded table (see isVindexColumn), so each group lives on
+// one shard.
 func groupsByVindex(a *analysis, sc *scope, sel *sqlparser.Select) bool {
 	for _, g := range sel.GroupBy {
-		col, ok := g.(*sqlparser.ColName)
-		if !ok {
-			continue
-		}
-		ref := a.column(sc, col)
-		if ref == nil || !ref.table.IsSharded() {
-			continue
-		}
-		if p := ref.table.Primary(); len(p.Columns) == 1 && p.Columns[0] == strings.ToLower(col.Name.String()) && p.Vindex.IsUnique() {
+		if col, ok := g.(*sqlparser.ColName); ok && isVindexColumn(a, sc, sel, col) {
 			return true
 		}
 	}
