@@ -470,15 +470,6 @@ func (p *Planner) buildSemiJoin(sel *sqlparser.Select, s *Session, nargs int, fo
 	return sp, nil
 }
 
-// andAll joins conditions with AND.
-func andAll(conds []sqlparser.Expr) sqlparser.Expr {
-	w := conds[0]
-	for _, c := range conds[1:] {
-		w = &sqlparser.AndExpr{Left: w, Right: c}
-	}
-	return w
-}
-
 // fromTables returns the VSchema tables a FROM clause names, those of
 // its derived tables and subqueries included.
 func (p *Planner) fromTables(from sqlparser.TableExprs, s *Session) ([]*vschema.Table, error) {
