@@ -61,6 +61,11 @@ var joinTreeCases = []mergeCase{
 	{query: "SELECT a.id, t.note FROM items a JOIN tokens t ON 1 = 1 WHERE a.id < 6 AND t.item_id > 50"},
 	{query: "SELECT a.id, t.note FROM items a JOIN tokens t ON t.item_id = a.id WHERE a.qty + t.item_id > ?", args: []any{int64(20)}},
 	{query: "SELECT a.id, b.name FROM items a LEFT JOIN items b ON b.id = a.id + 1 AND b.name LIKE 'a%'"},
+	// a reference table preserved by a LEFT JOIN of sharded rows: a join,
+	// not one statement per shard, whose rows would repeat
+	{query: "SELECT k.code, i.id FROM kinds k LEFT JOIN items i ON i.kind = k.code"},
+	{query: "SELECT k.code FROM items i RIGHT JOIN kinds k ON i.kind = k.code"},
+	{query: "SELECT k.code, i.id, g.tag FROM kinds k LEFT JOIN items i ON i.kind = k.code LEFT JOIN item_tags g ON g.item_id = i.id"},
 	// expressions of a nullable side are computed over the joined rows
 	{query: "SELECT i.id, COALESCE(t.note, 'none') AS n FROM items i LEFT JOIN tokens t ON t.item_id = i.id"},
 	{query: "SELECT i.id, t.item_id + ? AS x, CASE WHEN t.note IS NULL THEN 1 ELSE 0 END AS m FROM items i LEFT JOIN tokens t ON t.item_id = i.id", args: []any{int64(3)}},

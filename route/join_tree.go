@@ -1,6 +1,7 @@
 package route
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -361,7 +362,13 @@ func (jt *joinPlanner) together(l *joinLeaf) (single, ok bool) {
 	if err != nil {
 		return false, false
 	}
-	if _, _, err := a.route(top); err != nil {
+	r, _, err := a.route(top)
+	if err != nil {
+		return false, false
+	}
+	// Checked before planning: a statement refused here is planned as a
+	// join, which would ask again.
+	if !r.single() && a.checkAnchored(sel, top) != nil {
 		return false, false
 	}
 	pl, err := jt.planLeaf(sel, jt.nargs)
@@ -664,6 +671,26 @@ func joinKeys(st *joinStep, leaves []*joinLeaf, jt *joinPlanner) []merge.JoinKey
 		keys = append(keys, merge.JoinKey{Outer: ol.offset + ol.need(k[0]), Inner: st.leaf.need(k[1])})
 	}
 	return keys
+}
+
+// planJoinSelect plans a SELECT over tables one statement per shard does
+// not run together (why says so) as a join at the merge, with a horizon
+// when it needs one; a refusal says both why.
+func (p *Planner) planJoinSelect(sel *sqlparser.Select, s *Session, nargs int, eng eval.Engine, why error) (Plan, error) {
+	var jp Plan
+	sel, err := p.qualifyJoin(sel, s, eng)
+	switch {
+	case err != nil:
+	case needsHorizon(sel):
+		jp, err = p.planJoinHorizon(sel, s, nargs, eng)
+	default:
+		jp, err = p.planJoin(sel, s, nargs)
+	}
+	var ue, je *UnsupportedError
+	if errors.As(err, &je) && errors.As(why, &ue) {
+		return nil, unsupportedf("%s; %s", ue.Msg, je.Msg)
+	}
+	return jp, err
 }
 
 // planJoin plans a SELECT of tables that are not on one shard together
