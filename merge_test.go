@@ -125,6 +125,14 @@ func mergeItems(ids []int64) []item {
 func newMergePair(t testing.TB, e engine, items []item) *pair {
 	t.Helper()
 	p := newPair(t, e, mergeVSchema)
+	loadMergeItems(t, p, items)
+	return p
+}
+
+// loadMergeItems creates the merge schema in a pair's databases and loads
+// the given items.
+func loadMergeItems(t testing.TB, p *pair, items []item) {
+	t.Helper()
 	for _, ddl := range mergeDDL {
 		p.exec(t, ddl)
 	}
@@ -139,7 +147,6 @@ func newMergePair(t testing.TB, e engine, items []item) *pair {
 			p.exec(t, "INSERT INTO item_tags (item_id, tag, weight) VALUES (?, ?, ?)", it.id, fmt.Sprintf("t%d-%v", j, mergeGroups[(i+j)%len(mergeGroups)]), nullableInt(i*j%4, i%4 == 0))
 		}
 	}
-	return p
 }
 
 func nullableInt(v int, null bool) any {

@@ -846,6 +846,11 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 		eng := p.engineOfKeyspace(jt.tables[l.tables[0]].table.Keyspace)
 		node := &joinPlan{outer: cur, inner: l.plan, left: st.left, keys: joinKeys(st, leaves, jt), bound: st.bound,
 			batch: batch, eng: eng, nargs: nargs, maxRows: p.memoryRows()}
+		if p.hashJoins(st, cur, l.plan) {
+			if node.all, err = jt.planLeaf(jt.leafSelect(l, nil, l.exprs), nargs); err != nil {
+				return nil, err
+			}
+		}
 		if len(st.residual) > 0 {
 			if node.residual, err = jt.compile(st.residual, leaves, l, eng); err != nil {
 				return nil, err
