@@ -702,7 +702,7 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	case sel.Distinct != "", len(sel.GroupBy) > 0, sel.Having != nil, len(sel.OrderBy) > 0, sel.Limit != nil:
 		return nil, joinRefusal("DISTINCT, GROUP BY, HAVING, ORDER BY and LIMIT over the rows of a join are not run at the merge")
 	case sel.Lock != "":
-		return nil, joinRefusal("%s over a join", strings.TrimSpace(sel.Lock))
+		return nil, joinRefusal("%s over a join", strings.ToUpper(strings.TrimSpace(sel.Lock)))
 	case hasAggregate(sel.SelectExprs):
 		return nil, joinRefusal("aggregates over the rows of a join are not run at the merge")
 	case hasSubquery(sel):
