@@ -203,3 +203,23 @@ func (g *queryGen) joinTreeQuery() genQuery {
 func TestQueryGenJoinTreesEqualOneDatabase(t *testing.T) {
 	compareGeneratedJoins(t, 200, "joins of several tables", (*queryGen).joinTreeQuery)
 }
+
+// joinTreeHorizonQuery is a generated join of several tables (see
+// joinTreeQuery) whose select items are columns, with a horizon (see
+// joinHorizonQuery).
+func (g *queryGen) joinTreeHorizonQuery() genQuery {
+	for {
+		g.args = nil
+		q := g.joinTreeQuery()
+		list, _, _ := strings.Cut(strings.TrimPrefix(q.sql, "SELECT "), " FROM ")
+		if !strings.ContainsAny(list, "*(") {
+			return g.horizonOver(q)
+		}
+	}
+}
+
+// Generated joins of several tables with a horizon return the rows one
+// database returns.
+func TestQueryGenJoinTreeHorizonsEqualOneDatabase(t *testing.T) {
+	compareGeneratedJoins(t, 150, "joins of several tables with a horizon", (*queryGen).joinTreeHorizonQuery)
+}
