@@ -61,9 +61,15 @@ var joinTreeCases = []mergeCase{
 	{query: "SELECT a.id, t.note FROM items a JOIN tokens t ON 1 = 1 WHERE a.id < 6 AND t.item_id > 50"},
 	{query: "SELECT a.id, t.note FROM items a JOIN tokens t ON t.item_id = a.id WHERE a.qty + t.item_id > ?", args: []any{int64(20)}},
 	{query: "SELECT a.id, b.name FROM items a LEFT JOIN items b ON b.id = a.id + 1 AND b.name LIKE 'a%'"},
+	// a reference table preserved by a LEFT JOIN of sharded rows: a join,
+	// not one statement per shard, whose rows would repeat
+	{query: "SELECT k.code, i.id FROM kinds k LEFT JOIN items i ON i.kind = k.code"},
+	{query: "SELECT k.code FROM items i RIGHT JOIN kinds k ON i.kind = k.code"},
+	{query: "SELECT k.code, i.id, g.tag FROM kinds k LEFT JOIN items i ON i.kind = k.code LEFT JOIN item_tags g ON g.item_id = i.id"},
 	// expressions of a nullable side are computed over the joined rows
 	{query: "SELECT i.id, COALESCE(t.note, 'none') AS n FROM items i LEFT JOIN tokens t ON t.item_id = i.id"},
 	{query: "SELECT i.id, t.item_id + ? AS x, CASE WHEN t.note IS NULL THEN 1 ELSE 0 END AS m FROM items i LEFT JOIN tokens t ON t.item_id = i.id", args: []any{int64(3)}},
+	{query: "SELECT i.id, COALESCE(t.item_id, ?) AS n, COALESCE(b.price, ?) AS p FROM items i LEFT JOIN tokens t ON t.item_id = i.id LEFT JOIN items b ON b.id = i.qty", args: []any{float64(-7), float64(2.5)}},
 	// horizons over three tables
 	{query: "SELECT i.grp, COUNT(*) AS n FROM items i JOIN item_tags g ON g.item_id = i.id JOIN tokens t ON t.item_id = i.id GROUP BY i.grp"},
 	{query: "SELECT DISTINCT t.note, k.label FROM tokens t JOIN items i ON i.id = t.item_id LEFT JOIN kinds k ON k.code = i.kind"},
@@ -176,5 +182,21 @@ func TestJoinWithoutKeysBoundsTheInnerRows(t *testing.T) {
 	res, err := queryAll(db, "SELECT a.id, b.id AS bid FROM items a JOIN items b ON a.qty < b.qty WHERE b.id < 10")
 	if err != nil || len(res.Rows) == 0 {
 		t.Errorf("inner side of 9 rows: %v, %d rows", err, len(res.Rows))
+	}
+}
+
+// What the join planner does not run is refused saying why.
+func TestJoinTreeRefusesSayingWhy(t *testing.T) {
+	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeLayouts()[0].items)
+	for _, c := range []struct{ query, want string }{
+		{"SELECT a.id FROM items a LEFT JOIN (tokens t JOIN items b ON b.qty = t.item_id) ON t.item_id = a.id", "nullable side"},
+		{"SELECT a.id FROM items a JOIN tokens t ON t.item_id = a.id RIGHT JOIN items b ON b.qty = t.item_id", "nullable side"},
+		{"SELECT a.id FROM items a JOIN tokens t ON t.item_id = a.qty FOR UPDATE", "FOR UPDATE"},
+		{"SELECT a.id FROM items a JOIN tokens t ON t.note = a.qty", "conversion rules"},
+	} {
+		_, err := queryAll(p.sharded, c.query)
+		if !isUnsupported(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want unsupported naming %q", c.query, err, c.want)
+		}
 	}
 }

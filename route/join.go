@@ -43,6 +43,9 @@ type joinPlan struct {
 	// residual is the match condition beyond the keys, filter the
 	// condition on the joined rows; nil when none. Their texts are for
 	// VEXPLAIN.
+	// all, when not nil, is the inner leaf without the batch's IN list:
+	// the join reads it once into a hash table (see hashInner).
+	all                      Plan
 	residual, filter         *mergeValue
 	residualText, filterText string
 	// outs project the user's columns on the last join of a chain (nil on
@@ -98,6 +101,14 @@ func (jp *joinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Ite
 	if len(args) > jp.nargs {
 		args = args[:jp.nargs]
 	}
+	var table *merge.HashTable
+	if jp.all != nil {
+		t, err := jp.hashInner(ctx, vc, args)
+		if err != nil {
+			return nil, err
+		}
+		table = t
+	}
 	outer, err := jp.outer.Query(ctx, vc, args)
 	if err != nil {
 		return nil, err
@@ -125,8 +136,10 @@ func (jp *joinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Ite
 			filter = &x
 		}
 	}
-	j, err := merge.NewJoinWith(outer, open, opts)
-	if err != nil {
+	var j merge.Iterator
+	if table != nil {
+		j = merge.NewHashJoin(outer, table, jp.left)
+	} else if j, err = merge.NewJoinWith(outer, open, opts); err != nil {
 		return nil, err
 	}
 	var it merge.Iterator = j
@@ -169,7 +182,12 @@ func (jp *joinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Expla
 	if err != nil {
 		return nil, err
 	}
-	i, err := jp.inner.Explain(ctx, vc, jp.innerArgs(args, nil))
+	var i []ExplainRow
+	if jp.all != nil {
+		i, err = jp.all.Explain(ctx, vc, args)
+	} else {
+		i, err = jp.inner.Explain(ctx, vc, jp.innerArgs(args, nil))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -191,13 +209,16 @@ func (jp *joinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Expla
 	if len(on) > 0 {
 		join = operatorRow("Join %s on %s", kind, strings.Join(on, " AND "))
 	}
-	if jp.bound {
+	switch {
+	case jp.all != nil:
+		join.Query = "Hash" + join.Query + fmt.Sprintf(" (inner read once into a hash table; past max_memory_rows by batches of %d)", jp.batch)
+	case jp.bound:
 		how := "bound"
 		if sp, ok := jp.inner.(*selectPlan); ok {
 			how = "routed " + sp.routing.opcode.String()
 		}
 		join.Query += fmt.Sprintf(" (inner %s by batches of %d)", how, jp.batch)
-	} else {
+	default:
 		join.Query += " (inner read once)"
 	}
 	rows := []ExplainRow{join}

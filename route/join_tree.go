@@ -1,6 +1,7 @@
 package route
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -361,7 +362,13 @@ func (jt *joinPlanner) together(l *joinLeaf) (single, ok bool) {
 	if err != nil {
 		return false, false
 	}
-	if _, _, err := a.route(top); err != nil {
+	r, _, err := a.route(top)
+	if err != nil {
+		return false, false
+	}
+	// Checked before planning: a statement refused here is planned as a
+	// join, which would ask again.
+	if !r.single() && a.checkAnchored(sel, top) != nil {
 		return false, false
 	}
 	pl, err := jt.planLeaf(sel, jt.nargs)
@@ -666,6 +673,26 @@ func joinKeys(st *joinStep, leaves []*joinLeaf, jt *joinPlanner) []merge.JoinKey
 	return keys
 }
 
+// planJoinSelect plans a SELECT over tables one statement per shard does
+// not run together (why says so) as a join at the merge, with a horizon
+// when it needs one; a refusal says both why.
+func (p *Planner) planJoinSelect(sel *sqlparser.Select, s *Session, nargs int, eng eval.Engine, why error) (Plan, error) {
+	var jp Plan
+	sel, err := p.qualifyJoin(sel, s, eng)
+	switch {
+	case err != nil:
+	case needsHorizon(sel):
+		jp, err = p.planJoinHorizon(sel, s, nargs, eng)
+	default:
+		jp, err = p.planJoin(sel, s, nargs)
+	}
+	var ue, je *UnsupportedError
+	if errors.As(err, &je) && errors.As(why, &ue) {
+		return nil, unsupportedf("%s; %s", ue.Msg, je.Msg)
+	}
+	return jp, err
+}
+
 // planJoin plans a SELECT of tables that are not on one shard together
 // as a chain of nested-loop joins, or refuses it saying why. Every column
 // is qualified (see qualifyJoin), and the select items are columns or
@@ -675,7 +702,7 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	case sel.Distinct != "", len(sel.GroupBy) > 0, sel.Having != nil, len(sel.OrderBy) > 0, sel.Limit != nil:
 		return nil, joinRefusal("DISTINCT, GROUP BY, HAVING, ORDER BY and LIMIT over the rows of a join are not run at the merge")
 	case sel.Lock != "":
-		return nil, joinRefusal("%s over a join", strings.TrimSpace(sel.Lock))
+		return nil, joinRefusal("%s over a join", strings.ToUpper(strings.TrimSpace(sel.Lock)))
 	case hasAggregate(sel.SelectExprs):
 		return nil, joinRefusal("aggregates over the rows of a join are not run at the merge")
 	case hasSubquery(sel):
@@ -819,6 +846,11 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 		eng := p.engineOfKeyspace(jt.tables[l.tables[0]].table.Keyspace)
 		node := &joinPlan{outer: cur, inner: l.plan, left: st.left, keys: joinKeys(st, leaves, jt), bound: st.bound,
 			batch: batch, eng: eng, nargs: nargs, maxRows: p.memoryRows()}
+		if p.hashJoins(st, cur, l.plan) {
+			if node.all, err = jt.planLeaf(jt.leafSelect(l, nil, l.exprs), nargs); err != nil {
+				return nil, err
+			}
+		}
 		if len(st.residual) > 0 {
 			if node.residual, err = jt.compile(st.residual, leaves, l, eng); err != nil {
 				return nil, err

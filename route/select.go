@@ -2,7 +2,6 @@ package route
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -246,21 +245,7 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		return p.planDerivedInstead(derivedSel, s, nargs, a, err)
 	}
 	if joinSel != nil && isCrossShard(err) {
-		var jp Plan
-		eng := p.engineOfKeyspace(a.tables[0].table.Keyspace)
-		joinSel, jerr := p.qualifyJoin(joinSel, s, eng)
-		switch {
-		case jerr != nil:
-		case needsHorizon(joinSel):
-			jp, jerr = p.planJoinHorizon(joinSel, s, nargs, eng)
-		default:
-			jp, jerr = p.planJoin(joinSel, s, nargs)
-		}
-		var ue, je *UnsupportedError
-		if errors.As(jerr, &je) && errors.As(err, &ue) {
-			return nil, unsupportedf("%s; %s", ue.Msg, je.Msg)
-		}
-		return jp, jerr
+		return p.planJoinSelect(joinSel, s, nargs, p.engineOfKeyspace(a.tables[0].table.Keyspace), err)
 	}
 	if union && (err != nil || !r.single() || len(same) > 0) {
 		eng := p.engineOfKeyspace(p.defaultKeyspace(s))
@@ -286,6 +271,9 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	sp := &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs, names: longNames(sel)}
 	if !r.single() {
 		if err := a.checkAnchored(sel, top); err != nil {
+			if joinSel != nil {
+				return p.planJoinSelect(joinSel, s, nargs, p.engineOfKeyspace(r.keyspace), err)
+			}
 			return nil, err
 		}
 		if err := a.checkPushdown(top); err != nil {
