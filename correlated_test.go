@@ -85,6 +85,13 @@ var semiJoinQueries = []string{
 	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) AND id = 3",
 	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) AND id IN (3, 5, 6)",
 	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id AND o.user_id = 6)",
+	// Correlation beyond the key equalities, evaluated by the router
+	// over each outer row and its candidate inner rows.
+	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref AND o.amount > u.id)",
+	"SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref AND o.amount <> u.id)",
+	"SELECT id FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref AND (o.amount < u.id OR o.amount IS NULL))",
+	"SELECT id FROM users u WHERE u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.id AND o.id > u.id + 8)",
+	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id AND o.id - u.ref > 10)",
 	// Mixed with an uncorrelated subquery, which runs once first.
 	"SELECT id FROM users u WHERE u.id IN (SELECT amount FROM orders) AND EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref)",
 	"SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id AND o.user_id > (SELECT MIN(user_id) FROM orders))",

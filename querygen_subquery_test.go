@@ -46,8 +46,9 @@ func (g *subqueryGen) col(f genFrom, q string, k genKind) (genColumn, bool) {
 // correlation returns an inner table and the conditions of its WHERE:
 // one or two equalities of an inner and an outer column of one kind
 // (often the inner's vindex column, so the batch routes the inner
-// statement), sometimes with a condition on the inner table alone.
-func (g *subqueryGen) correlation() (genFrom, string) {
+// statement), sometimes with a condition on the inner table alone and,
+// when residual, one comparing inner and outer columns otherwise.
+func (g *subqueryGen) correlation(residual bool) (genFrom, string) {
 	ts := subqueryTables()
 	in := ts[g.pickWeighted(3, 2, 2)]
 	kind := kindInt
@@ -78,6 +79,17 @@ func (g *subqueryGen) correlation() (genFrom, string) {
 			}
 		}
 	}
+	if residual && g.chance(0.25) {
+		// A correlation the router evaluates over the candidate rows.
+		x, _ := g.col(in, "b", kindInt)
+		y, _ := g.col(g.outer, "a", kindInt)
+		ops := []string{"<", ">=", "<>"}
+		r := x.expr + " " + ops[g.r.Intn(len(ops))] + " " + y.expr
+		if g.chance(0.3) {
+			r = "(" + r + " OR " + x.expr + " IS NULL)"
+		}
+		conds = append(conds, r)
+	}
 	if g.chance(0.5) {
 		c, _ := g.col(in, "b", -1)
 		switch g.r.Intn(3) {
@@ -100,13 +112,13 @@ func (g *subqueryGen) condition() string {
 		not = "NOT "
 	}
 	if g.chance(0.4) {
-		in, where := g.correlation()
+		in, where := g.correlation(true)
 		return not + "EXISTS (SELECT 1 FROM " + in.from + " b WHERE " + where + ")"
 	}
 	x, _ := g.col(g.outer, "a", -1)
 	// The select list comes before WHERE in the text: its literals bind
 	// first, so it is drawn first (it has none).
-	in, where := g.correlation()
+	in, where := g.correlation(true)
 	y, ok := g.col(in, "b", x.kind)
 	if !ok {
 		x, _ = g.col(g.outer, "a", kindInt)
@@ -125,7 +137,7 @@ func (g *subqueryGen) condition() string {
 func (g *subqueryGen) scalar() string {
 	switch g.pickWeighted(6, 2, 1) {
 	case 0:
-		in, where := g.correlation()
+		in, where := g.correlation(false)
 		y, _ := g.col(in, "b", -1)
 		n, _ := g.col(in, "b", kindInt)
 		aggs := []string{"COUNT(*)", "COUNT(" + y.expr + ")", "MAX(" + y.expr + ")", "MIN(" + y.expr + ")", "SUM(" + n.expr + ")"}
@@ -133,7 +145,12 @@ func (g *subqueryGen) scalar() string {
 	case 1:
 		oc, _ := g.col(g.outer, "a", kindInt)
 		y, _ := g.col(subqueryTables()[0], "b", -1)
-		return "(SELECT " + y.expr + " FROM items b WHERE b.id = " + oc.expr + ")"
+		more := ""
+		if g.chance(0.3) {
+			other, _ := g.col(g.outer, "a", kindInt)
+			more = " AND b.qty < " + other.expr
+		}
+		return "(SELECT " + y.expr + " FROM items b WHERE b.id = " + oc.expr + more + ")"
 	}
 	aggs := []string{"(SELECT MAX(weight) FROM item_tags)", "(SELECT COUNT(*) FROM tokens WHERE note IS NULL)", "(SELECT MIN(name) FROM items WHERE qty > 100)"}
 	return aggs[g.r.Intn(len(aggs))]

@@ -57,6 +57,13 @@ type semiSubquery struct {
 	// once marks an uncorrelated scalar subquery: it runs once.
 	once bool
 	text string
+	// residual is the correlation other than key equalities, over the
+	// hidden outer columns resFrom… (resWidth of them) followed by the
+	// inner row; nil when none. residualText shows it.
+	residual     *mergeValue
+	resFrom      int
+	resWidth     int
+	residualText string
 }
 
 var _ Plan = (*semiJoinPlan)(nil)
@@ -108,6 +115,14 @@ func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 		c := merge.Correlated{Kind: sq.kind, Left: base + sq.left, Value: sq.value, Into: sq.into, Default: sq.dflt}
 		for _, k := range sq.keys {
 			c.Keys = append(c.Keys, merge.JoinKey{Outer: base + k.Outer, Inner: k.Inner})
+		}
+		if sq.residual != nil {
+			x, err := sq.residual.expr(args)
+			if err != nil {
+				outer.Close()
+				return nil, err
+			}
+			c.Residual, c.From, c.Width = &x, base+sq.resFrom, sq.resWidth
 		}
 		if sq.once {
 			var row *merge.Static
@@ -176,6 +191,9 @@ func (sp *semiJoinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]E
 			how := "bound"
 			if ip, ok := sq.inner.(*selectPlan); ok {
 				how = "routed " + ip.routing.opcode.String()
+			}
+			if sq.residual != nil {
+				on = append(on, sq.residualText)
 			}
 			desc += fmt.Sprintf(" on %s (inner %s by batches of %d)", strings.Join(on, " AND "), how, sp.batch)
 		} else {
@@ -455,6 +473,13 @@ func (p *Planner) buildSemiJoin(sel *sqlparser.Select, s *Session, nargs int, fo
 		if f.left != nil {
 			sq.left = hide(f.left)
 		}
+		if c.residual != nil {
+			sq.resFrom, sq.resWidth = len(hidden), len(c.residualOuter)
+			for _, oc := range c.residualOuter {
+				hide(oc)
+			}
+			sq.residual, sq.residualText = c.residual, c.residualText
+		}
 		sq.inner, sq.value, sq.dflt = c.plan, c.value, c.dflt
 		sp.subs = append(sp.subs, sq)
 	}
@@ -510,6 +535,11 @@ type correlation struct {
 	outerCols []sqlparser.Expr
 	value     int
 	dflt      any
+	// residual is the rest of the correlation, over residualOuter
+	// followed by the inner row (see semiSubquery).
+	residual      *mergeValue
+	residualOuter []sqlparser.Expr
+	residualText  string
 }
 
 // correlate checks that a subquery is correlated only by equalities of an
@@ -589,30 +619,39 @@ func (p *Planner) correlate(f semiFound, s *Session, nargs, batch int, eng eval.
 		return nil, semiRefusalf("the aggregate in the EXISTS subquery %s (it always has a row)", text)
 	}
 	var innerCols, outerCols []sqlparser.Expr
-	var conds []sqlparser.Expr
+	var conds, residual []sqlparser.Expr
 	if sub.Where != nil {
 		for _, c := range splitAnd(sub.Where.Expr) {
 			if !outerRef(c) {
 				conds = append(conds, c)
 				continue
 			}
+			if hasSubqueryIn(c) {
+				return nil, semiRefusalf("the condition %s: a subquery in a correlation", sqlparser.String(c))
+			}
 			cmp, ok := c.(*sqlparser.ComparisonExpr)
-			if !ok || cmp.Operator != sqlparser.EqualStr || hasSubqueryIn(cmp) {
-				return nil, semiRefusalf("the condition %s: only equalities of inner and outer values correlate a subquery", sqlparser.String(c))
+			if ok && cmp.Operator == sqlparser.EqualStr {
+				a, b := cmp.Left, cmp.Right
+				if outerRef(a) {
+					a, b = b, a
+				}
+				if !outerRef(a) && !innerRef(b) {
+					innerCols = append(innerCols, a)
+					outerCols = append(outerCols, b)
+					continue
+				}
 			}
-			a, b := cmp.Left, cmp.Right
-			if outerRef(a) {
-				a, b = b, a
-			}
-			if outerRef(a) || innerRef(b) {
-				return nil, semiRefusalf("the condition %s: only equalities of an inner value and an outer value correlate a subquery", sqlparser.String(c))
-			}
-			innerCols = append(innerCols, a)
-			outerCols = append(outerCols, b)
+			residual = append(residual, c)
 		}
 	}
 	if len(innerCols) == 0 {
+		if len(residual) > 0 {
+			return nil, semiRefusalf("the condition %s: a correlated subquery runs by an equality of an inner and an outer value, and this one has none", sqlparser.String(andAll(residual)))
+		}
 		return nil, semiRefusalf("the subquery %s names outer columns outside the conditions of its WHERE", text)
+	}
+	if len(residual) > 0 && agg != "" {
+		return nil, semiRefusalf("the condition %s of the aggregating subquery %s: only equalities of an inner and an outer value correlate an aggregate", sqlparser.String(andAll(residual)), text)
 	}
 	innerTables, err := p.fromTables(sub.From, s)
 	if err != nil {
@@ -645,6 +684,11 @@ func (p *Planner) correlate(f semiFound, s *Session, nargs, batch int, eng eval.
 	out := &correlation{outerCols: outerCols, value: len(innerCols)}
 	if value != nil {
 		is.SelectExprs = append(is.SelectExprs, &sqlparser.AliasedExpr{Expr: value, As: sqlparser.NewColIdent("vsv")})
+	}
+	if len(residual) > 0 {
+		if err := compileResidual(out, is, residual, isOuter, eng); err != nil {
+			return nil, err
+		}
 	}
 	if agg != "" {
 		for _, c := range innerCols {
@@ -805,4 +849,57 @@ func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs i
 		return nil, true, err
 	}
 	return &relationPlan{input: input, rel: rel, what: "semi-join", nargs: nargs, maxRows: p.memoryRows()}, true, nil
+}
+
+// compileResidual compiles the correlation conditions other than key
+// equalities into out.residual, evaluated by the router over a row of
+// the outer columns they name (out.residualOuter, hidden in the outer
+// statement) followed by the inner row, to whose select list is adds
+// the inner columns they name.
+func compileResidual(out *correlation, is *sqlparser.Select, residual []sqlparser.Expr, isOuter func(*sqlparser.ColName) bool, eng eval.Engine) error {
+	key := func(c *sqlparser.ColName) string {
+		return strings.ToLower(c.Qualifier.Name.String()) + "." + c.Name.Lowered()
+	}
+	outerAt, innerAt := map[string]int{}, map[string]int{}
+	cond := andAll(residual)
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		c, ok := n.(*sqlparser.ColName)
+		if !ok {
+			return true, nil
+		}
+		k := key(c)
+		if isOuter(c) {
+			if _, ok := outerAt[k]; !ok {
+				outerAt[k] = len(out.residualOuter)
+				out.residualOuter = append(out.residualOuter, &sqlparser.ColName{Name: c.Name, Qualifier: c.Qualifier})
+			}
+		} else if _, ok := innerAt[k]; !ok {
+			innerAt[k] = len(is.SelectExprs)
+			is.SelectExprs = append(is.SelectExprs, &sqlparser.AliasedExpr{Expr: &sqlparser.ColName{Name: c.Name, Qualifier: c.Qualifier}, As: sqlparser.NewColIdent("vsr_" + strconv.Itoa(len(innerAt)))})
+		}
+		return false, nil
+	}, cond)
+	width := len(out.residualOuter)
+	b := &mergeBuilder{m: &mergePlan{}, eng: eng, colOf: map[string]int{}, columns: map[string]bool{}}
+	b.source = func(c *sqlparser.ColName) (int, error) {
+		if i, ok := outerAt[key(c)]; ok && isOuter(c) {
+			return i, nil
+		}
+		if i, ok := innerAt[key(c)]; ok {
+			return width + i, nil
+		}
+		return 0, semiRefusalf("column %s of the correlation is not one the semi-join reads", sqlparser.String(c))
+	}
+	// The condition is compiled from a copy: the inner statement's text
+	// holds its columns as written.
+	c, err := Parse("SELECT 1 FROM dual WHERE " + sqlparser.String(cond))
+	if err != nil {
+		return err
+	}
+	v, err := b.compileCond(c.(*sqlparser.Select).Where.Expr, clauseSelect)
+	if err != nil {
+		return err
+	}
+	out.residual, out.residualText = v, sqlparser.String(cond)
+	return nil
 }
