@@ -195,3 +195,26 @@ func loadSemiRows(t *testing.T, db *sql.DB) {
 		}
 	}
 }
+
+// A condition comparing correlated scalar subqueries (under OR and NOT
+// too) is evaluated by the router once each row has the subqueries'
+// values, as are the horizon's clauses after it.
+func TestCorrelatedScalarSubqueryInWhereMatchesOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newSemiPair(t, e)
+		for _, q := range []string{
+			"SELECT id FROM users u WHERE u.id > (SELECT AVG(o.amount) FROM orders o WHERE o.user_id = u.ref)",
+			"SELECT id FROM users u WHERE (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) = 0",
+			"SELECT id, email FROM users u WHERE u.ref < (SELECT MAX(o.amount) FROM orders o WHERE o.user_id = u.id) OR u.email = 'b'",
+			"SELECT id FROM users u WHERE NOT (u.ref < (SELECT MAX(o.amount) FROM orders o WHERE o.user_id = u.id))",
+			"SELECT COUNT(*) FROM users u WHERE (SELECT COUNT(*) FROM orders o WHERE o.user_id = u.ref) >= 1 AND EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)",
+			"SELECT u.ref, COUNT(*) AS n FROM users u WHERE u.id <> (SELECT MIN(o.id) FROM orders o WHERE o.user_id = u.ref) GROUP BY u.ref",
+			"SELECT id FROM users u WHERE u.id > (SELECT o.amount FROM orders o WHERE o.id = u.id + 9)",
+			"SELECT id FROM users u WHERE u.id IN (SELECT user_id FROM orders) AND u.id > (SELECT AVG(o.amount) FROM orders o WHERE o.amount = u.id)",
+			"SELECT id FROM users u WHERE u.id > (SELECT AVG(o.amount) FROM orders o WHERE o.id = u.id)",
+		} {
+			p.compareRows(t, q)
+		}
+		p.compareOrdered(t, "SELECT id FROM users u WHERE (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) = 0 ORDER BY id DESC LIMIT 2")
+	})
+}

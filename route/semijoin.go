@@ -308,7 +308,9 @@ func semiCondition(e sqlparser.Expr) (semiFound, bool) {
 // list taken out to a semi-join; ok is false when it has none.
 func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, bool, error) {
 	var found []semiFound
-	var rest []sqlparser.Expr
+	// valueConds are conditions comparing correlated scalar subqueries:
+	// the router evaluates them once the values are in the rows.
+	var rest, valueConds []sqlparser.Expr
 	if sel.Where != nil {
 		for _, c := range splitAnd(sel.Where.Expr) {
 			if f, ok := semiCondition(c); ok {
@@ -316,7 +318,11 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 				continue
 			}
 			if correlatedIn(c) {
-				return nil, true, semiRefusalf("a correlated subquery under OR, or in an expression, in %s: only conditions of WHERE joined by AND that are [NOT] EXISTS or x [NOT] IN (SELECT …) run", sqlparser.String(c))
+				if !onlyScalarSubqueries(c) {
+					return nil, true, semiRefusalf("a correlated EXISTS or IN subquery under OR or NOT, or in an expression, in %s: only conditions of WHERE joined by AND that are [NOT] EXISTS or x [NOT] IN (SELECT …) run", sqlparser.String(c))
+				}
+				valueConds = append(valueConds, c)
+				continue
 			}
 			rest = append(rest, c)
 		}
@@ -341,7 +347,7 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 	if sel.Having != nil && correlatedIn(sel.Having.Expr) {
 		return nil, true, semiRefusalf("a correlated subquery in HAVING (it would run per group, over the merged groups)")
 	}
-	if len(found) == 0 {
+	if len(found) == 0 && len(valueConds) == 0 {
 		return nil, false, nil
 	}
 	if sel.Lock != "" {
@@ -359,11 +365,11 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 	}
 	horizon := sel.Distinct != "" || len(sel.GroupBy) > 0 || sel.Having != nil || sel.Limit != nil || hasAggregate(sel.SelectExprs)
 	filters := len(found) > scalars
-	if filters && horizon {
+	if filters && horizon || len(valueConds) > 0 {
 		if scalars > 0 {
-			return nil, true, semiRefusalf("a scalar subquery in the select list of a SELECT whose DISTINCT, GROUP BY, HAVING, aggregates or LIMIT run after a semi-join")
+			return nil, true, semiRefusalf("a scalar subquery in the select list of a SELECT whose WHERE compares correlated scalar subqueries, or whose DISTINCT, GROUP BY, HAVING, aggregates or LIMIT run after a semi-join")
 		}
-		return p.planSemiJoinHorizon(sel, s, nargs, found, rest)
+		return p.planSemiJoinHorizon(sel, s, nargs, found, rest, valueConds)
 	}
 	if correlatedScalars && orderNamesScalar(sel) {
 		return nil, true, semiRefusalf("ORDER BY a correlated scalar subquery of the select list")
@@ -769,7 +775,11 @@ func (p *Planner) isPrimaryVindexColumn(from sqlparser.TableExprs, c *sqlparser.
 // FROM> WHERE <the other conditions>`, and a relationSelect evaluates
 // the select list, grouping, HAVING, DISTINCT, ORDER BY and LIMIT over
 // them, as the horizon of a join is.
-func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs int, found []semiFound, rest []sqlparser.Expr) (Plan, bool, error) {
+//
+// A condition comparing correlated scalar subqueries (valueConds) is
+// evaluated there too: each subquery's value fills a column of the rows,
+// which the condition reads in its place.
+func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs int, found []semiFound, rest, valueConds []sqlparser.Expr) (Plan, bool, error) {
 	for _, se := range sel.SelectExprs {
 		if _, ok := se.(*sqlparser.StarExpr); ok {
 			return nil, true, semiRefusalf("* in a SELECT whose horizon runs after a semi-join: name the columns")
@@ -814,9 +824,35 @@ func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs i
 		collect(user.Having, true)
 	}
 	collect(user.OrderBy, true)
+	// The conditions over scalar subqueries read each subquery's value as
+	// a column vsq_N of the rows.
+	var where []sqlparser.Expr
+	var values []semiFound
+	for _, vc := range valueConds {
+		cp, err := Parse("SELECT 1 FROM dual WHERE " + sqlparser.String(vc))
+		if err != nil {
+			return nil, true, err
+		}
+		cond := cp.(*sqlparser.Select).Where.Expr
+		collect(cond, false)
+		for _, sq := range correlatedSubqueries(cond) {
+			name := "vsq_" + strconv.Itoa(len(values))
+			col := &sqlparser.ColName{Name: sqlparser.NewColIdent(name)}
+			cond = sqlparser.ReplaceExpr(cond, sq, col)
+			values = append(values, semiFound{kind: merge.SemiValue, sub: sq})
+		}
+		where = append(where, cond)
+	}
 	if len(cols) == 0 {
 		cols = sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: sqlparser.NewIntVal([]byte("1")), As: sqlparser.NewColIdent("vsj_one")}}
 	}
+	for i := range values {
+		name := "vsq_" + strconv.Itoa(i)
+		at["."+name] = len(cols)
+		values[i].item = len(cols)
+		cols = append(cols, &sqlparser.AliasedExpr{Expr: values[i].sub, As: sqlparser.NewColIdent(name)})
+	}
+	found = append(append([]semiFound{}, found...), values...)
 	rows := &sqlparser.Select{SelectExprs: cols, From: sel.From}
 	input, err := p.buildSemiJoin(rows, s, nargs, found, rest)
 	if err != nil {
@@ -844,6 +880,9 @@ func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs i
 		strict: true,
 	}
 	user.Where = nil
+	if len(where) > 0 {
+		user.Where = sqlparser.NewWhere(sqlparser.WhereStr, andAll(where))
+	}
 	rel, err := compileRelationSelect(user, src)
 	if err != nil {
 		return nil, true, err
@@ -902,4 +941,44 @@ func compileResidual(out *correlation, is *sqlparser.Select, residual []sqlparse
 	}
 	out.residual, out.residualText = v, sqlparser.String(cond)
 	return nil
+}
+
+// correlatedSubqueries returns the correlated subqueries of an
+// expression, outermost first in the order of a walk.
+func correlatedSubqueries(e sqlparser.Expr) []*sqlparser.Subquery {
+	var out []*sqlparser.Subquery
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if sq, ok := n.(*sqlparser.Subquery); ok {
+			if !uncorrelated(sq) {
+				out = append(out, sq)
+			}
+			return false, nil
+		}
+		return true, nil
+	}, e)
+	return out
+}
+
+// onlyScalarSubqueries reports an expression whose correlated subqueries
+// are all scalar values (not EXISTS, not the list of IN).
+func onlyScalarSubqueries(e sqlparser.Expr) bool {
+	ok := true
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.ExistsExpr:
+			if !uncorrelated(n.Subquery) {
+				ok = false
+			}
+			return false, nil
+		case *sqlparser.ComparisonExpr:
+			if sq, isSub := n.Right.(*sqlparser.Subquery); isSub && (n.Operator == sqlparser.InStr || n.Operator == sqlparser.NotInStr) && !uncorrelated(sq) {
+				ok = false
+				return false, nil
+			}
+		case *sqlparser.Subquery:
+			return false, nil
+		}
+		return ok, nil
+	}, e)
+	return ok
 }
