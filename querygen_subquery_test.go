@@ -131,6 +131,29 @@ func (g *subqueryGen) condition() string {
 	return x.expr + " " + not + "IN (SELECT " + y.expr + " FROM " + in.from + " b WHERE " + where + ")"
 }
 
+// valueCondition compares an outer column with a correlated scalar
+// subquery (an aggregate per outer row, or the column of the one item an
+// id names), sometimes under OR.
+func (g *subqueryGen) valueCondition() string {
+	oc, _ := g.col(g.outer, "a", kindInt)
+	var sub string
+	if g.chance(0.7) {
+		in, where := g.correlation(false)
+		n, _ := g.col(in, "b", kindInt)
+		aggs := []string{"COUNT(*)", "COUNT(" + n.expr + ")", "MAX(" + n.expr + ")", "MIN(" + n.expr + ")", "SUM(" + n.expr + ")"}
+		sub = "(SELECT " + aggs[g.r.Intn(len(aggs))] + " FROM " + in.from + " b WHERE " + where + ")"
+	} else {
+		key, _ := g.col(g.outer, "a", kindInt)
+		sub = "(SELECT b.qty FROM items b WHERE b.id = " + key.expr + ")"
+	}
+	ops := []string{"=", "<>", "<", ">="}
+	cond := oc.expr + " " + ops[g.r.Intn(len(ops))] + " " + sub
+	if g.chance(0.2) {
+		cond = "(" + cond + " OR " + oc.expr + " IS NULL)"
+	}
+	return cond
+}
+
 // scalar is a scalar subquery of the select list: an aggregate per outer
 // row (COUNT over no rows is 0, the others NULL), a column of the one
 // item an id names, or an uncorrelated aggregate.
@@ -168,17 +191,24 @@ func (g *queryGen) subqueryQuery() genQuery {
 		c, _ := sg.col(sg.outer, "a", -1)
 		cols = append(cols, c.expr)
 	}
-	where := func() string {
+	// where is a WHERE of correlated conditions; with values, sometimes
+	// one comparing a correlated scalar subquery.
+	whereOf := func(values bool) string {
 		var conds []string
 		if g.chance(0.3) {
 			c, _ := sg.col(sg.outer, "a", -1)
 			conds = append(conds, c.expr+" IS NOT NULL")
 		}
 		for i := 0; i < 1+g.r.Intn(2); i++ {
+			if values && g.chance(0.25) {
+				conds = append(conds, sg.valueCondition())
+				continue
+			}
 			conds = append(conds, sg.condition())
 		}
 		return " WHERE " + strings.Join(conds, " AND ")
 	}
+	where := func() string { return whereOf(true) }
 	from := " FROM " + sg.outer.from + " a"
 	var sb strings.Builder
 	switch g.pickWeighted(4, 4, 2, 1, 1, 2, 2) {
@@ -191,7 +221,7 @@ func (g *queryGen) subqueryQuery() genQuery {
 		}
 		sb.WriteString(from)
 		if g.chance(0.3) {
-			sb.WriteString(where())
+			sb.WriteString(whereOf(false))
 		}
 	case 2:
 		fmt.Fprintf(&sb, "SELECT COUNT(*) AS n, MAX(%s) AS hi, COUNT(%s) AS m%s%s", cols[0], cols[len(cols)-1], from, where())
