@@ -214,6 +214,15 @@ func (g *queryGen) subqueryQuery() genQuery {
 	switch g.pickWeighted(4, 4, 2, 1, 1, 2, 2) {
 	case 0:
 		sb.WriteString("SELECT " + aliased(cols) + from + where())
+		if len(sg.outer.unique) > 0 && g.chance(0.3) {
+			// ORDER BY a unique key alone runs on the shards.
+			var by []string
+			for _, u := range sg.outer.unique {
+				by = append(by, "a."+u+direction(g.r))
+			}
+			sb.WriteString(" ORDER BY " + strings.Join(by, ", "))
+			return genQuery{sql: sb.String(), args: g.args, ordered: true}
+		}
 	case 1:
 		sb.WriteString("SELECT " + aliased(cols))
 		for i := 0; i < 1+g.r.Intn(2); i++ {
