@@ -85,6 +85,13 @@ var semiJoinQueries = []string{
 	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) AND id = 3",
 	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) AND id IN (3, 5, 6)",
 	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id AND o.user_id = 6)",
+	// Correlation beyond the key equalities, evaluated by the router
+	// over each outer row and its candidate inner rows.
+	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref AND o.amount > u.id)",
+	"SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref AND o.amount <> u.id)",
+	"SELECT id FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref AND (o.amount < u.id OR o.amount IS NULL))",
+	"SELECT id FROM users u WHERE u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.id AND o.id > u.id + 8)",
+	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id AND o.id - u.ref > 10)",
 	// Mixed with an uncorrelated subquery, which runs once first.
 	"SELECT id FROM users u WHERE u.id IN (SELECT amount FROM orders) AND EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref)",
 	"SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id AND o.user_id > (SELECT MIN(user_id) FROM orders))",
@@ -138,6 +145,9 @@ var semiHorizonQueries = []string{
 
 // semiOrderedQueries order and limit the rows a semi-join keeps.
 var semiOrderedQueries = []string{
+	// ORDER BY alone runs on the shards: the semi-join keeps the order.
+	"SELECT u.id, u.email FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref) ORDER BY u.email DESC",
+	"SELECT u.id FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.id) ORDER BY u.ref, u.id",
 	"SELECT id, email FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref) ORDER BY id LIMIT 2",
 	"SELECT u.id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) ORDER BY u.id DESC LIMIT 3",
 	"SELECT u.ref AS r, COUNT(*) AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id) GROUP BY r ORDER BY r",
@@ -186,5 +196,115 @@ func loadSemiRows(t *testing.T, db *sql.DB) {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
+	}
+}
+
+// A condition comparing correlated scalar subqueries (under OR and NOT
+// too) is evaluated by the router once each row has the subqueries'
+// values, as are the horizon's clauses after it.
+func TestCorrelatedScalarSubqueryInWhereMatchesOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newSemiPair(t, e)
+		for _, q := range []string{
+			"SELECT id FROM users u WHERE u.id > (SELECT AVG(o.amount) FROM orders o WHERE o.user_id = u.ref)",
+			"SELECT id FROM users u WHERE (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) = 0",
+			"SELECT id, email FROM users u WHERE u.ref < (SELECT MAX(o.amount) FROM orders o WHERE o.user_id = u.id) OR u.email = 'b'",
+			"SELECT id FROM users u WHERE NOT (u.ref < (SELECT MAX(o.amount) FROM orders o WHERE o.user_id = u.id))",
+			"SELECT COUNT(*) FROM users u WHERE (SELECT COUNT(*) FROM orders o WHERE o.user_id = u.ref) >= 1 AND EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)",
+			"SELECT u.ref, COUNT(*) AS n FROM users u WHERE u.id <> (SELECT MIN(o.id) FROM orders o WHERE o.user_id = u.ref) GROUP BY u.ref",
+			"SELECT id FROM users u WHERE u.id > (SELECT o.amount FROM orders o WHERE o.id = u.id + 9)",
+			"SELECT id FROM users u WHERE u.id IN (SELECT user_id FROM orders) AND u.id > (SELECT AVG(o.amount) FROM orders o WHERE o.amount = u.id)",
+			"SELECT id FROM users u WHERE u.id > (SELECT AVG(o.amount) FROM orders o WHERE o.id = u.id)",
+		} {
+			p.compareRows(t, q)
+		}
+		p.compareOrdered(t, "SELECT id FROM users u WHERE (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) = 0 ORDER BY id DESC LIMIT 2")
+	})
+}
+
+// A semi-join's inner statements run inside the session's transaction,
+// and a prepared statement binds new arguments on each execution.
+func TestCorrelatedSemiJoinRunsInTheTransactionAndRebinds(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newSemiPair(t, e)
+		tx, err := p.sharded.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec("INSERT INTO orders (id, user_id, amount) VALUES (20, 8, 8)"); err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		if err := tx.QueryRow("SELECT COUNT(*) FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		// Amounts 5, 6, 7, 3, 1 and the uncommitted 8.
+		if n != 6 {
+			t.Errorf("semi-join in a transaction counts %d users, want 6", n)
+		}
+		if err := tx.QueryRow("SELECT (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) FROM users u WHERE u.id = 8").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("scalar subquery in a transaction counts %d orders, want 1", n)
+		}
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		st, err := p.sharded.Prepare("SELECT id FROM users u WHERE u.email <> ? AND EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id AND o.id > ?)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		for _, args := range [][]any{{"a", 10}, {"c", 13}, {"e", 100}} {
+			q := "SELECT id FROM users u WHERE u.email <> ? AND EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id AND o.id > ?)"
+			want, err := queryAll(p.oracle, q, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := st.Query(args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got [][]any
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, []any{id})
+			}
+			rows.Close()
+			sortRows(got)
+			sortRows(want.Rows)
+			if d := cmp.Diff(want.Rows, got); d != "" {
+				t.Errorf("prepared %v (-one database +shards):\n%s", args, d)
+			}
+		}
+	})
+}
+
+// The inner rows of one batch are bounded by max_memory_rows.
+func TestCorrelatedSemiJoinRespectsMaxMemoryRows(t *testing.T) {
+	cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, MaxMemoryRows: 20}
+	for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
+		cfg.Shards["shop/"+sh] = sqliteURL(t, "shop", sh)
+	}
+	c, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	for _, ddl := range mergeDDL {
+		if _, err := db.Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loadItems(t, db, 100)
+	_, err = queryAll(db, "SELECT a.id FROM items a WHERE EXISTS (SELECT 1 FROM items b WHERE b.qty = a.qty)")
+	if err == nil || !strings.Contains(err.Error(), "max_memory_rows = 20") {
+		t.Errorf("got %v, want an error naming max_memory_rows = 20", err)
 	}
 }

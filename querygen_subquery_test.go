@@ -46,8 +46,9 @@ func (g *subqueryGen) col(f genFrom, q string, k genKind) (genColumn, bool) {
 // correlation returns an inner table and the conditions of its WHERE:
 // one or two equalities of an inner and an outer column of one kind
 // (often the inner's vindex column, so the batch routes the inner
-// statement), sometimes with a condition on the inner table alone.
-func (g *subqueryGen) correlation() (genFrom, string) {
+// statement), sometimes with a condition on the inner table alone and,
+// when residual, one comparing inner and outer columns otherwise.
+func (g *subqueryGen) correlation(residual bool) (genFrom, string) {
 	ts := subqueryTables()
 	in := ts[g.pickWeighted(3, 2, 2)]
 	kind := kindInt
@@ -78,6 +79,17 @@ func (g *subqueryGen) correlation() (genFrom, string) {
 			}
 		}
 	}
+	if residual && g.chance(0.25) {
+		// A correlation the router evaluates over the candidate rows.
+		x, _ := g.col(in, "b", kindInt)
+		y, _ := g.col(g.outer, "a", kindInt)
+		ops := []string{"<", ">=", "<>"}
+		r := x.expr + " " + ops[g.r.Intn(len(ops))] + " " + y.expr
+		if g.chance(0.3) {
+			r = "(" + r + " OR " + x.expr + " IS NULL)"
+		}
+		conds = append(conds, r)
+	}
 	if g.chance(0.5) {
 		c, _ := g.col(in, "b", -1)
 		switch g.r.Intn(3) {
@@ -100,13 +112,13 @@ func (g *subqueryGen) condition() string {
 		not = "NOT "
 	}
 	if g.chance(0.4) {
-		in, where := g.correlation()
+		in, where := g.correlation(true)
 		return not + "EXISTS (SELECT 1 FROM " + in.from + " b WHERE " + where + ")"
 	}
 	x, _ := g.col(g.outer, "a", -1)
 	// The select list comes before WHERE in the text: its literals bind
 	// first, so it is drawn first (it has none).
-	in, where := g.correlation()
+	in, where := g.correlation(true)
 	y, ok := g.col(in, "b", x.kind)
 	if !ok {
 		x, _ = g.col(g.outer, "a", kindInt)
@@ -119,13 +131,36 @@ func (g *subqueryGen) condition() string {
 	return x.expr + " " + not + "IN (SELECT " + y.expr + " FROM " + in.from + " b WHERE " + where + ")"
 }
 
+// valueCondition compares an outer column with a correlated scalar
+// subquery (an aggregate per outer row, or the column of the one item an
+// id names), sometimes under OR.
+func (g *subqueryGen) valueCondition() string {
+	oc, _ := g.col(g.outer, "a", kindInt)
+	var sub string
+	if g.chance(0.7) {
+		in, where := g.correlation(false)
+		n, _ := g.col(in, "b", kindInt)
+		aggs := []string{"COUNT(*)", "COUNT(" + n.expr + ")", "MAX(" + n.expr + ")", "MIN(" + n.expr + ")", "SUM(" + n.expr + ")"}
+		sub = "(SELECT " + aggs[g.r.Intn(len(aggs))] + " FROM " + in.from + " b WHERE " + where + ")"
+	} else {
+		key, _ := g.col(g.outer, "a", kindInt)
+		sub = "(SELECT b.qty FROM items b WHERE b.id = " + key.expr + ")"
+	}
+	ops := []string{"=", "<>", "<", ">="}
+	cond := oc.expr + " " + ops[g.r.Intn(len(ops))] + " " + sub
+	if g.chance(0.2) {
+		cond = "(" + cond + " OR " + oc.expr + " IS NULL)"
+	}
+	return cond
+}
+
 // scalar is a scalar subquery of the select list: an aggregate per outer
 // row (COUNT over no rows is 0, the others NULL), a column of the one
 // item an id names, or an uncorrelated aggregate.
 func (g *subqueryGen) scalar() string {
 	switch g.pickWeighted(6, 2, 1) {
 	case 0:
-		in, where := g.correlation()
+		in, where := g.correlation(false)
 		y, _ := g.col(in, "b", -1)
 		n, _ := g.col(in, "b", kindInt)
 		aggs := []string{"COUNT(*)", "COUNT(" + y.expr + ")", "MAX(" + y.expr + ")", "MIN(" + y.expr + ")", "SUM(" + n.expr + ")"}
@@ -133,7 +168,12 @@ func (g *subqueryGen) scalar() string {
 	case 1:
 		oc, _ := g.col(g.outer, "a", kindInt)
 		y, _ := g.col(subqueryTables()[0], "b", -1)
-		return "(SELECT " + y.expr + " FROM items b WHERE b.id = " + oc.expr + ")"
+		more := ""
+		if g.chance(0.3) {
+			other, _ := g.col(g.outer, "a", kindInt)
+			more = " AND b.qty < " + other.expr
+		}
+		return "(SELECT " + y.expr + " FROM items b WHERE b.id = " + oc.expr + more + ")"
 	}
 	aggs := []string{"(SELECT MAX(weight) FROM item_tags)", "(SELECT COUNT(*) FROM tokens WHERE note IS NULL)", "(SELECT MIN(name) FROM items WHERE qty > 100)"}
 	return aggs[g.r.Intn(len(aggs))]
@@ -151,22 +191,38 @@ func (g *queryGen) subqueryQuery() genQuery {
 		c, _ := sg.col(sg.outer, "a", -1)
 		cols = append(cols, c.expr)
 	}
-	where := func() string {
+	// where is a WHERE of correlated conditions; with values, sometimes
+	// one comparing a correlated scalar subquery.
+	whereOf := func(values bool) string {
 		var conds []string
 		if g.chance(0.3) {
 			c, _ := sg.col(sg.outer, "a", -1)
 			conds = append(conds, c.expr+" IS NOT NULL")
 		}
 		for i := 0; i < 1+g.r.Intn(2); i++ {
+			if values && g.chance(0.25) {
+				conds = append(conds, sg.valueCondition())
+				continue
+			}
 			conds = append(conds, sg.condition())
 		}
 		return " WHERE " + strings.Join(conds, " AND ")
 	}
+	where := func() string { return whereOf(true) }
 	from := " FROM " + sg.outer.from + " a"
 	var sb strings.Builder
 	switch g.pickWeighted(4, 4, 2, 1, 1, 2, 2) {
 	case 0:
 		sb.WriteString("SELECT " + aliased(cols) + from + where())
+		if len(sg.outer.unique) > 0 && g.chance(0.3) {
+			// ORDER BY a unique key alone runs on the shards.
+			var by []string
+			for _, u := range sg.outer.unique {
+				by = append(by, "a."+u+direction(g.r))
+			}
+			sb.WriteString(" ORDER BY " + strings.Join(by, ", "))
+			return genQuery{sql: sb.String(), args: g.args, ordered: true}
+		}
 	case 1:
 		sb.WriteString("SELECT " + aliased(cols))
 		for i := 0; i < 1+g.r.Intn(2); i++ {
@@ -174,7 +230,7 @@ func (g *queryGen) subqueryQuery() genQuery {
 		}
 		sb.WriteString(from)
 		if g.chance(0.3) {
-			sb.WriteString(where())
+			sb.WriteString(whereOf(false))
 		}
 	case 2:
 		fmt.Fprintf(&sb, "SELECT COUNT(*) AS n, MAX(%s) AS hi, COUNT(%s) AS m%s%s", cols[0], cols[len(cols)-1], from, where())

@@ -41,6 +41,7 @@ var scalarQueries = []string{
 	"SELECT o.id, (SELECT u.email FROM users u WHERE u.id = o.amount) AS e FROM orders o",
 	"SELECT u.id, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) AS n FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref)",
 	"SELECT f.id, (SELECT COUNT(*) FROM orders o WHERE o.amount = f.v) AS n FROM flags_app f",
+	"SELECT u.id, (SELECT o.amount FROM orders o WHERE o.user_id = u.ref AND o.id > u.id + 9) AS a FROM users u",
 	"SELECT id, (SELECT MAX(amount) FROM orders) AS m FROM users WHERE id IN (SELECT user_id FROM orders)",
 }
 
@@ -81,8 +82,9 @@ func TestCorrelatedSubqueriesRefusedSayWhy(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newSemiPair(t, e)
 		for _, tt := range []struct{ sql, why string }{
-			{"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.id)", "only equalities"},
-			{"SELECT id FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.amount = u.id OR o.amount IS NULL)", "only equalities"},
+			{"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.id)", "an equality of an inner and an outer value"},
+			{"SELECT id FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.amount = u.id OR o.amount IS NULL)", "an equality of an inner and an outer value"},
+			{"SELECT u.id, (SELECT COUNT(*) FROM orders o WHERE o.user_id = u.ref AND o.amount > u.id) AS n FROM users u", "only equalities of an inner and an outer value correlate an aggregate"},
 			{"SELECT id FROM users u WHERE u.email = 'a' OR EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)", "under OR"},
 			{"SELECT id FROM users u WHERE EXISTS (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id)", "aggregate"},
 			{"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id LIMIT 1)", "LIMIT"},

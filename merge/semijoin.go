@@ -62,7 +62,13 @@ type Correlated struct {
 	// for an outer row without inner rows (0 for COUNT, else NULL).
 	Into    int
 	Default any
-	Open    JoinOpen
+	// Residual, when set, is a further condition an inner row meets for an
+	// outer row (o.amount > u.floor): it reads the outer columns From,
+	// Width of them, followed by the inner row's columns, and counts only
+	// when true.
+	Residual    *eval.Expr
+	From, Width int
+	Open        JoinOpen
 }
 
 // ErrSubqueryRowOrder reports a scalar subquery with several different
@@ -93,6 +99,9 @@ type SemiJoin struct {
 	eng     eval.Engine
 	cols    []Column
 	inner   [][]Column
+	// evs evaluate the residual conditions; scratch holds one pair row.
+	evs     []*eval.Evaluator
+	scratch Row
 
 	rows   []Row
 	next   int
@@ -106,7 +115,7 @@ func NewSemiJoin(outer Iterator, subs []Correlated, batch int, maxRows int64, en
 	if batch < 1 {
 		batch = 1
 	}
-	s := &SemiJoin{outer: outer, subs: subs, batch: batch, maxRows: maxRows, eng: eng, inner: make([][]Column, len(subs))}
+	s := &SemiJoin{outer: outer, subs: subs, batch: batch, maxRows: maxRows, eng: eng, inner: make([][]Column, len(subs)), evs: make([]*eval.Evaluator, len(subs))}
 	s.cols = append([]Column(nil), outer.Columns()...)
 	if err := s.fill(); err != nil {
 		outer.Close()
@@ -165,6 +174,17 @@ func (s *SemiJoin) apply(i int) error {
 	defer it.Close()
 	if s.inner[i] == nil {
 		s.inner[i] = append([]Column{}, it.Columns()...)
+		if sq.Residual != nil {
+			if sq.From < 0 || sq.From+sq.Width > len(s.cols) {
+				return fmt.Errorf("vitessdo: merge: residual columns %d..%d out of range", sq.From, sq.From+sq.Width)
+			}
+			cols := append(append([]Column{}, s.cols[sq.From:sq.From+sq.Width]...), s.inner[i]...)
+			ev := eval.NewEvaluator(s.eng, cols)
+			if err := ev.Check(sq.Residual); err != nil {
+				return err
+			}
+			s.evs[i] = ev
+		}
 	}
 	if len(s.rows) == 0 {
 		return nil
@@ -197,6 +217,10 @@ func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 	var values int
 	for _, in := range inners {
 		ok, err := s.matches(sq.Keys, cols, o, in)
+		if err == nil && ok && sq.Residual != nil {
+			s.scratch = append(append(s.scratch[:0], o[sq.From:sq.From+sq.Width]...), in...)
+			ok, err = s.evs[i].Truth(sq.Residual, s.scratch)
+		}
 		if err != nil {
 			return false, err
 		}

@@ -399,6 +399,10 @@ func (p *Planner) planSelectOrPullout(st *sqlparser.Select, s *Session, nargs in
 		if !ok {
 			return nil, err
 		}
+		var su *UnsupportedError
+		if errors.As(serr, &su) {
+			return nil, unsupportedf("%s; as a semi-join: %s", unsupported.Msg, su.Msg)
+		}
 		return sj, serr
 	}
 	return pp, perr
