@@ -81,6 +81,17 @@ var derivedCases = []struct {
 	{query: "SELECT d.kind, d.s FROM (SELECT kind, SUM(qty) AS s FROM items GROUP BY kind) d WHERE d.kind IS NULL OR d.s IS NULL"},
 	{query: "SELECT d.grp FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d WHERE d.n IN (SELECT qty FROM items)"},
 	{query: "SELECT d.grp FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d WHERE d.n > (SELECT MIN(qty) FROM items)"},
+	// No row routes anywhere: the derived table's scalar aggregate still
+	// has its row.
+	{query: "SELECT * FROM (SELECT COUNT(*) AS c, MAX(qty) AS m FROM items WHERE id = 1 AND id = 2) d"},
+	{query: "SELECT c + 1 AS x FROM (SELECT COUNT(*) AS c FROM items WHERE id = 1 AND id = 2) d WHERE d.c = 0"},
+	{query: "SELECT * FROM (SELECT COUNT(*) AS c FROM (SELECT id FROM items WHERE id = 3 AND id = 4) a) b"},
+	{query: "SELECT * FROM (SELECT id, COUNT(*) AS n FROM items GROUP BY id) d WHERE d.id = 1 AND d.id = 2"},
+	// SQLite gives an expression over a DATETIME column as the text the
+	// row holds, the column itself as a time.
+	{query: "SELECT MIN(d.m) AS lo, MAX(d.m) AS hi, COUNT(DISTINCT d.m) AS n FROM (SELECT made AS m, name FROM items ORDER BY id LIMIT 30) d"},
+	{query: "SELECT d.m, COALESCE(d.m, d.m) AS c FROM (SELECT DISTINCT made AS m FROM items) d"},
+	{query: "SELECT d.g, MIN(d.m) AS m FROM (SELECT grp AS g, made AS m FROM items GROUP BY grp, made) d GROUP BY d.g"},
 	// Nested derived tables.
 	{query: "SELECT x.n FROM (SELECT d.n FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d) x"},
 	{query: "SELECT COUNT(*) AS c FROM (SELECT n FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d GROUP BY n) x"},

@@ -233,3 +233,22 @@ func (dp *derivedPlan) compile(sel *sqlparser.Select, cols []derivedColumn) (*re
 	}
 	return compileRelationSelect(sel, src)
 }
+
+// impossibleDerived returns the impossibleQuery of a SELECT over one
+// derived table: the derived table's SELECT gets the WHERE no row
+// satisfies, and the outer one keeps its own, so the statement returns
+// what one database returns when the tables hold no row it reads (the
+// one row of a derived table's scalar aggregate, then filtered by the
+// outer WHERE). nil when sel reads no derived table alone.
+func impossibleDerived(sel *sqlparser.Select) *sqlparser.Select {
+	ate := derivedFrom(sel)
+	if ate == nil {
+		return nil
+	}
+	sub := ate.Expr.(*sqlparser.Subquery)
+	d := *ate
+	d.Expr = &sqlparser.Subquery{Select: impossibleQuery(sub.Select)}
+	c := *sel
+	c.From = sqlparser.TableExprs{&d}
+	return &c
+}

@@ -573,6 +573,9 @@ func impossibleQuery(sel sqlparser.SelectStatement) sqlparser.SelectStatement {
 	if !ok {
 		return sel
 	}
+	if d := impossibleDerived(s); d != nil {
+		return d
+	}
 	c := *s
 	never := &sqlparser.ComparisonExpr{Operator: sqlparser.NotEqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("1"))}
 	c.Where = sqlparser.NewWhere(sqlparser.WhereStr, never)
