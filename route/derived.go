@@ -252,3 +252,29 @@ func impossibleDerived(sel *sqlparser.Select) *sqlparser.Select {
 	c.From = sqlparser.TableExprs{&d}
 	return &c
 }
+
+// joinedDerivedRefusal adds to an unsupported error of a SELECT that
+// joins a derived table with other tables why the router does not run it
+// as it runs a derived table read alone: the join across shards takes
+// tables only.
+func joinedDerivedRefusal(sel sqlparser.SelectStatement, err error) error {
+	s, ok := sel.(*sqlparser.Select)
+	var ue *UnsupportedError
+	if !ok || derivedFrom(s) != nil || !errors.As(err, &ue) {
+		return err
+	}
+	joined := ""
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if ate, ok := n.(*sqlparser.AliasedTableExpr); ok {
+			if _, ok := ate.Expr.(*sqlparser.Subquery); ok && joined == "" {
+				joined = ate.As.String()
+			}
+			return false, nil
+		}
+		return true, nil
+	}, s.From)
+	if joined == "" {
+		return err
+	}
+	return unsupportedf("%s (the derived table %s is joined with other tables: only a derived table read alone is evaluated over its merged rows, and a join across shards joins tables)", ue.Msg, joined)
+}

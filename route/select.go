@@ -276,7 +276,7 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		return p.planUnion(sides, s, nargs, whole, eng)
 	}
 	if err != nil {
-		return nil, err
+		return nil, joinedDerivedRefusal(sel, err)
 	}
 	stripQualifiers(sel, r.keyspace)
 	named := nameColumns(sel)
@@ -289,7 +289,7 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 			if derivedSel != nil {
 				return p.planDerivedInstead(derivedSel, s, nargs, a, err)
 			}
-			return nil, err
+			return nil, joinedDerivedRefusal(sel, err)
 		}
 		if hasGroupConcat(sel) {
 			return nil, unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
