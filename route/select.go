@@ -229,7 +229,9 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	}
 	var derivedSel *sqlparser.Select
 	if st, ok := sel.(*sqlparser.Select); ok && derivedFrom(st) != nil {
-		pushIntoDerived(st)
+		if p.readsShardedTable(st, s) {
+			pushIntoDerived(st)
+		}
 		c, err := cloneSelect(st)
 		if err != nil {
 			return nil, err
