@@ -16,7 +16,7 @@ import (
 // SELECT is evaluated by the router over those rows (a relationPlan):
 //
 //	SELECT d.grp, d.n FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) AS d WHERE d.n > 1
-//	  Evaluate (derived table d) Filter | Project grp, n
+//	  Evaluate (derived table d) Filter | Project #1, #2
 //	    the merge of SELECT grp, COUNT(*) AS n FROM items GROUP BY grp
 //
 // The outer statement's names resolve to the derived table's columns:
@@ -102,7 +102,7 @@ func (p *Planner) planDerived(sel *sqlparser.Select, s *Session, nargs int, eng 
 	if err != nil {
 		return nil, err
 	}
-	dp := &derivedPlan{alias: alias, eng: eng, outer: sel}
+	dp := &derivedPlan{alias: alias, eng: eng}
 	rp := &relationPlan{input: input, what: "derived table " + alias, nargs: nargs, maxRows: p.memoryRows()}
 	if !known {
 		// The derived table selects *: its columns are named by the
@@ -166,7 +166,6 @@ func derivedColumns(sel sqlparser.SelectStatement) (cols []derivedColumn, known 
 type derivedPlan struct {
 	alias string
 	eng   eval.Engine
-	outer *sqlparser.Select
 }
 
 // compile compiles the outer SELECT sel over the derived table's columns.
