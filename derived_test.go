@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -262,4 +263,40 @@ var derivedPushCases = []struct {
 	{query: "SELECT * FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d WHERE d.n = 2", shards: 4},
 	{query: "SELECT * FROM (SELECT grp, MAX(id) AS id FROM items GROUP BY grp) d WHERE d.id = 3", shards: 4},
 	{query: "SELECT * FROM (SELECT COUNT(*) AS n, MAX(id) AS m FROM items) d WHERE d.n > 0", shards: 4},
+}
+
+// Over a keyspace on SQLite and PostgreSQL shards at once, the router
+// passes a derived table's rows through, and refuses to compare them by
+// one backend's rules.
+func TestDerivedTableOverMixedBackends(t *testing.T) {
+	if os.Getenv(postgresEnv) == "" {
+		t.Skipf("needs a PostgreSQL server: set %s", postgresEnv)
+	}
+	cfg := &vitessdo.Config{VSchemaJSON: []byte(`{"keyspaces": {"app": {"sharded": true, "shards": ["-80", "80-"],
+		"vindexes": {"hash": {"type": "hash"}},
+		"tables": {"items": {"column_vindexes": [{"column": "id", "name": "hash"}]}}}}}`),
+		Shards: map[string]string{"app/-80": sqliteURL(t, "app", "-80"), "app/80-": postgresURL(t, "app", "80-")}}
+	c, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	if _, err := db.Exec("CREATE TABLE items (id bigint NOT NULL, name varchar(64), PRIMARY KEY (id))"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 8; i++ {
+		if _, err := db.Exec("INSERT INTO items (id, name) VALUES (?, ?)", i, "n"); err != nil {
+			t.Fatalf("insert %d: %v", i, err)
+		}
+	}
+	got, err := queryAll(db, "SELECT d.id FROM (SELECT id, name FROM items LIMIT 3) d")
+	if err != nil || len(got.Rows) != 3 {
+		t.Errorf("a derived LIMIT passed through: %v rows, %v; want 3 rows", len(got.Rows), err)
+	}
+	_, err = queryAll(db, "SELECT d.id FROM (SELECT id, name FROM items LIMIT 3) d WHERE d.name = 'n'")
+	var ue *vitessdo.UnsupportedError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "SQLite") || !strings.Contains(err.Error(), "PostgreSQL") {
+		t.Errorf("a condition over the derived rows of both backends: err = %v, want an UnsupportedError naming both", err)
+	}
 }
