@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -81,6 +82,17 @@ var derivedCases = []struct {
 	{query: "SELECT d.kind, d.s FROM (SELECT kind, SUM(qty) AS s FROM items GROUP BY kind) d WHERE d.kind IS NULL OR d.s IS NULL"},
 	{query: "SELECT d.grp FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d WHERE d.n IN (SELECT qty FROM items)"},
 	{query: "SELECT d.grp FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d WHERE d.n > (SELECT MIN(qty) FROM items)"},
+	// No row routes anywhere: the derived table's scalar aggregate still
+	// has its row.
+	{query: "SELECT * FROM (SELECT COUNT(*) AS c, MAX(qty) AS m FROM items WHERE id = 1 AND id = 2) d"},
+	{query: "SELECT c + 1 AS x FROM (SELECT COUNT(*) AS c FROM items WHERE id = 1 AND id = 2) d WHERE d.c = 0"},
+	{query: "SELECT * FROM (SELECT COUNT(*) AS c FROM (SELECT id FROM items WHERE id = 3 AND id = 4) a) b"},
+	{query: "SELECT * FROM (SELECT id, COUNT(*) AS n FROM items GROUP BY id) d WHERE d.id = 1 AND d.id = 2"},
+	// SQLite gives an expression over a DATETIME column as the text the
+	// row holds, the column itself as a time.
+	{query: "SELECT MIN(d.m) AS lo, MAX(d.m) AS hi, COUNT(DISTINCT d.m) AS n FROM (SELECT made AS m, name FROM items ORDER BY id LIMIT 30) d"},
+	{query: "SELECT d.m, COALESCE(d.m, d.m) AS c FROM (SELECT DISTINCT made AS m FROM items) d"},
+	{query: "SELECT d.g, MIN(d.m) AS m FROM (SELECT grp AS g, made AS m FROM items GROUP BY grp, made) d GROUP BY d.g"},
 	// Nested derived tables.
 	{query: "SELECT x.n FROM (SELECT d.n FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d) x"},
 	{query: "SELECT COUNT(*) AS c FROM (SELECT n FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d GROUP BY n) x"},
@@ -181,6 +193,8 @@ func TestDerivedTableRefusals(t *testing.T) {
 	for _, tt := range []struct{ query, want string }{
 		{"SELECT * FROM (SELECT grp, COUNT(*) FROM items GROUP BY grp) d", "computed without an alias"},
 		{"SELECT * FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d FOR UPDATE", "FOR UPDATE"},
+		{"SELECT d.grp, d.n, k.label FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d JOIN kinds k ON k.code = d.grp", "the derived table d is joined with other tables"},
+		{"SELECT d.item_id, i.name FROM (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) d JOIN items i ON i.id = d.item_id", "the derived table d is joined with other tables"},
 		{"SELECT grp, n FROM (SELECT grp, kind, COUNT(*) AS n FROM items GROUP BY grp, kind) d GROUP BY grp", "neither grouped nor aggregated"},
 	} {
 		_, err := queryAll(p.sharded, tt.query)
@@ -249,4 +263,40 @@ var derivedPushCases = []struct {
 	{query: "SELECT * FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d WHERE d.n = 2", shards: 4},
 	{query: "SELECT * FROM (SELECT grp, MAX(id) AS id FROM items GROUP BY grp) d WHERE d.id = 3", shards: 4},
 	{query: "SELECT * FROM (SELECT COUNT(*) AS n, MAX(id) AS m FROM items) d WHERE d.n > 0", shards: 4},
+}
+
+// Over a keyspace on SQLite and PostgreSQL shards at once, the router
+// passes a derived table's rows through, and refuses to compare them by
+// one backend's rules.
+func TestDerivedTableOverMixedBackends(t *testing.T) {
+	if os.Getenv(postgresEnv) == "" {
+		t.Skipf("needs a PostgreSQL server: set %s", postgresEnv)
+	}
+	cfg := &vitessdo.Config{VSchemaJSON: []byte(`{"keyspaces": {"app": {"sharded": true, "shards": ["-80", "80-"],
+		"vindexes": {"hash": {"type": "hash"}},
+		"tables": {"items": {"column_vindexes": [{"column": "id", "name": "hash"}]}}}}}`),
+		Shards: map[string]string{"app/-80": sqliteURL(t, "app", "-80"), "app/80-": postgresURL(t, "app", "80-")}}
+	c, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	if _, err := db.Exec("CREATE TABLE items (id bigint NOT NULL, name varchar(64), PRIMARY KEY (id))"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 8; i++ {
+		if _, err := db.Exec("INSERT INTO items (id, name) VALUES (?, ?)", i, "n"); err != nil {
+			t.Fatalf("insert %d: %v", i, err)
+		}
+	}
+	got, err := queryAll(db, "SELECT d.id FROM (SELECT id, name FROM items LIMIT 3) d")
+	if err != nil || len(got.Rows) != 3 {
+		t.Errorf("a derived LIMIT passed through: %v rows, %v; want 3 rows", len(got.Rows), err)
+	}
+	_, err = queryAll(db, "SELECT d.id FROM (SELECT id, name FROM items LIMIT 3) d WHERE d.name = 'n'")
+	var ue *vitessdo.UnsupportedError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "SQLite") || !strings.Contains(err.Error(), "PostgreSQL") {
+		t.Errorf("a condition over the derived rows of both backends: err = %v, want an UnsupportedError naming both", err)
+	}
 }

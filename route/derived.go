@@ -16,7 +16,7 @@ import (
 // SELECT is evaluated by the router over those rows (a relationPlan):
 //
 //	SELECT d.grp, d.n FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) AS d WHERE d.n > 1
-//	  Evaluate (derived table d) Filter | Project grp, n
+//	  Evaluate (derived table d) Filter | Project #1, #2
 //	    the merge of SELECT grp, COUNT(*) AS n FROM items GROUP BY grp
 //
 // The outer statement's names resolve to the derived table's columns:
@@ -102,7 +102,7 @@ func (p *Planner) planDerived(sel *sqlparser.Select, s *Session, nargs int, eng 
 	if err != nil {
 		return nil, err
 	}
-	dp := &derivedPlan{alias: alias, eng: eng, outer: sel}
+	dp := &derivedPlan{alias: alias, eng: eng}
 	rp := &relationPlan{input: input, what: "derived table " + alias, nargs: nargs, maxRows: p.memoryRows()}
 	if !known {
 		// The derived table selects *: its columns are named by the
@@ -166,7 +166,6 @@ func derivedColumns(sel sqlparser.SelectStatement) (cols []derivedColumn, known 
 type derivedPlan struct {
 	alias string
 	eng   eval.Engine
-	outer *sqlparser.Select
 }
 
 // compile compiles the outer SELECT sel over the derived table's columns.
@@ -232,4 +231,49 @@ func (dp *derivedPlan) compile(sel *sqlparser.Select, cols []derivedColumn) (*re
 		strict: true,
 	}
 	return compileRelationSelect(sel, src)
+}
+
+// impossibleDerived returns the impossibleQuery of a SELECT over one
+// derived table: the derived table's SELECT gets the WHERE no row
+// satisfies, and the outer one keeps its own, so the statement returns
+// what one database returns when the tables hold no row it reads (the
+// one row of a derived table's scalar aggregate, then filtered by the
+// outer WHERE). nil when sel reads no derived table alone.
+func impossibleDerived(sel *sqlparser.Select) *sqlparser.Select {
+	ate := derivedFrom(sel)
+	if ate == nil {
+		return nil
+	}
+	sub := ate.Expr.(*sqlparser.Subquery)
+	d := *ate
+	d.Expr = &sqlparser.Subquery{Select: impossibleQuery(sub.Select)}
+	c := *sel
+	c.From = sqlparser.TableExprs{&d}
+	return &c
+}
+
+// joinedDerivedRefusal adds to an unsupported error of a SELECT that
+// joins a derived table with other tables why the router does not run it
+// as it runs a derived table read alone: the join across shards takes
+// tables only.
+func joinedDerivedRefusal(sel sqlparser.SelectStatement, err error) error {
+	s, ok := sel.(*sqlparser.Select)
+	var ue *UnsupportedError
+	if !ok || derivedFrom(s) != nil || !errors.As(err, &ue) {
+		return err
+	}
+	joined := ""
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if ate, ok := n.(*sqlparser.AliasedTableExpr); ok {
+			if _, ok := ate.Expr.(*sqlparser.Subquery); ok && joined == "" {
+				joined = ate.As.String()
+			}
+			return false, nil
+		}
+		return true, nil
+	}, s.From)
+	if joined == "" {
+		return err
+	}
+	return unsupportedf("%s (the derived table %s is joined with other tables: only a derived table read alone is evaluated over its merged rows, and a join across shards joins tables)", ue.Msg, joined)
 }

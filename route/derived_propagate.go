@@ -7,6 +7,24 @@ import (
 	"github.com/xwb1989/sqlparser"
 )
 
+// readsShardedTable reports whether a statement names a table of a
+// sharded keyspace: one shard answers every other statement as written,
+// and its conditions stay where they are written.
+func (p *Planner) readsShardedTable(sel *sqlparser.Select, s *Session) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if ate, ok := n.(*sqlparser.AliasedTableExpr); ok {
+			if tn, ok := ate.Expr.(sqlparser.TableName); ok {
+				if t, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace); err == nil && t.Keyspace.Sharded {
+					found = true
+				}
+			}
+		}
+		return !found, nil
+	}, sel)
+	return found
+}
+
 // pushIntoDerived moves the conjuncts of a SELECT's WHERE that read only
 // plain columns of its one derived table into the derived table's own
 // WHERE, over the columns they name there, so they filter the rows before

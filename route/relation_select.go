@@ -60,6 +60,9 @@ type relationSelect struct {
 	names    []string
 	nameFrom []int
 	distinct bool
+	// timeText marks the select items that are not a column itself,
+	// whose time.Time values SQLite gives as text (see relation_time.go).
+	timeText []bool
 	order    []eval.SortKey
 	// count and offset are the LIMIT; nil when none.
 	count, offset *valueExpr
@@ -171,6 +174,10 @@ func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSe
 			rs.items = append(rs.items, v)
 			rs.names = append(rs.names, name)
 			rs.nameFrom = append(rs.nameFrom, from)
+			for len(rs.timeText) < len(rs.names)-1 {
+				rs.timeText = append(rs.timeText, false)
+			}
+			rs.timeText = append(rs.timeText, src.eng == eval.SQLite && !isBareColumn(se.Expr))
 		default:
 			return nil, unsupportedf("select item %s over the rows of %s", sqlparser.String(se), src.what)
 		}
@@ -635,6 +642,9 @@ func (rs *relationSelect) open(it merge.Iterator, args []any, maxRows int64) (me
 			outs[i] = merge.ProjectColumn{Name: names[i], Expr: eval.Col(i)}
 		}
 		it = merge.NewProject(it, outs, eng)
+	}
+	if rs.timeText != nil {
+		it = newTimeText(it, rs.timeText)
 	}
 	return it, nil
 }

@@ -228,7 +228,9 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	}
 	var derivedSel *sqlparser.Select
 	if st, ok := sel.(*sqlparser.Select); ok && derivedFrom(st) != nil {
-		pushIntoDerived(st)
+		if p.readsShardedTable(st, s) {
+			pushIntoDerived(st)
+		}
 		c, err := cloneSelect(st)
 		if err != nil {
 			return nil, err
@@ -264,7 +266,7 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		return p.planUnion(sides, s, nargs, whole, eng)
 	}
 	if err != nil {
-		return nil, err
+		return nil, joinedDerivedRefusal(sel, err)
 	}
 	stripQualifiers(sel, r.keyspace)
 	named := nameColumns(sel)
@@ -280,7 +282,7 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 			if derivedSel != nil {
 				return p.planDerivedInstead(derivedSel, s, nargs, a, err)
 			}
-			return nil, err
+			return nil, joinedDerivedRefusal(sel, err)
 		}
 		if hasGroupConcat(sel) {
 			return nil, unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
@@ -563,6 +565,9 @@ func impossibleQuery(sel sqlparser.SelectStatement) sqlparser.SelectStatement {
 	s, ok := sel.(*sqlparser.Select)
 	if !ok {
 		return sel
+	}
+	if d := impossibleDerived(s); d != nil {
+		return d
 	}
 	c := *s
 	never := &sqlparser.ComparisonExpr{Operator: sqlparser.NotEqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("1"))}
