@@ -2,6 +2,7 @@ package shard
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -372,54 +373,97 @@ func TestConnRowsHoldTheirConnectionWithinThePoolLimit(t *testing.T) {
 }
 
 func TestConnStatementsInATransactionReuseItsConnection(t *testing.T) {
-	b, s, _ := cachingBackend(t, 2, 40)
-	ctx := context.Background()
-	conn, err := b.DB.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := &TxConn{Tx: tx, Conn: conn}
-	if _, err := Exec(ctx, s, q, "UPDATE t SET v = ? WHERE id = ?", []any{-1, 1}, false); err != nil {
-		t.Fatal(err)
-	}
-	// The same statement twice at once on the transaction's connection:
-	// the second prepares a statement of its own.
-	const all = "SELECT id, v FROM t WHERE id <= ? ORDER BY id"
-	first, err := QueryDirect(ctx, s, q, all, []any{40})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := readAll(t, s, q, all, []any{3}...); fmt.Sprint(got) != "[1 -1 2 20 3 30]" {
-		t.Errorf("second use in the transaction: %v", got)
-	}
-	var n int
-	for {
-		row, err := first.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 && fmt.Sprint(row...) != "1 -1" {
-			t.Errorf("first row %v: the transaction's write not seen", row)
-		}
-		n++
-	}
-	first.Close()
-	if n != 40 {
-		t.Errorf("%d rows, want 40", n)
-	}
-	if err := tx.Rollback(); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close()
-	if got := readAll(t, s, b.DB, "SELECT v FROM t WHERE id = ?", 1); len(got) != 1 || got[0] != "10" {
-		t.Errorf("after rollback: %v", got)
+	for _, begin := range []struct {
+		name string
+		tx   func(b *Backend, conn *sql.Conn) (BackendTx, error)
+	}{
+		{"ConnTx", func(b *Backend, conn *sql.Conn) (BackendTx, error) { return b.BeginOn(context.Background(), conn, nil) }},
+		{"sql.Tx", func(b *Backend, conn *sql.Conn) (BackendTx, error) { return conn.BeginTx(context.Background(), nil) }},
+	} {
+		t.Run(begin.name, func(t *testing.T) {
+			b, s, _ := cachingBackend(t, 2, 40)
+			ctx := context.Background()
+			conn, err := b.DB.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx, err := begin.tx(b, conn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := tx.(*ConnTx); ok != (begin.name == "ConnTx") {
+				t.Fatalf("BeginOn began a %T", tx)
+			}
+			q := &TxConn{Querier: tx, Conn: conn}
+			if _, err := Exec(ctx, s, q, "UPDATE t SET v = ? WHERE id = ?", []any{-1, 1}, false); err != nil {
+				t.Fatal(err)
+			}
+			// The same statement twice at once on the transaction's
+			// connection: the second prepares a statement of its own.
+			const all = "SELECT id, v FROM t WHERE id <= ? ORDER BY id"
+			first, err := QueryDirect(ctx, s, q, all, []any{40})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := readAll(t, s, q, all, []any{3}...); fmt.Sprint(got) != "[1 -1 2 20 3 30]" {
+				t.Errorf("second use in the transaction: %v", got)
+			}
+			var n int
+			for {
+				row, err := first.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n == 0 && fmt.Sprint(row...) != "1 -1" {
+					t.Errorf("first row %v: the transaction's write not seen", row)
+				}
+				n++
+			}
+			first.Close()
+			if n != 40 {
+				t.Errorf("%d rows, want 40", n)
+			}
+			// Statements as text run in the transaction too.
+			var v int64
+			if err := tx.QueryRowContext(ctx, "SELECT v FROM t WHERE id = 1").Scan(&v); err != nil || v != -1 {
+				t.Errorf("text query in the transaction: %d, %v", v, err)
+			}
+			if err := tx.Rollback(); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.Commit(); !errors.Is(err, sql.ErrTxDone) {
+				t.Errorf("Commit after Rollback: %v, want sql.ErrTxDone", err)
+			}
+			conn.Close()
+			if got := readAll(t, s, b.DB, "SELECT v FROM t WHERE id = ?", 1); len(got) != 1 || got[0] != "10" {
+				t.Errorf("after rollback: %v", got)
+			}
+			// A committed transaction's writes stay.
+			conn, err = b.DB.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tx, err = begin.tx(b, conn); err != nil {
+				t.Fatal(err)
+			}
+			q = &TxConn{Querier: tx, Conn: conn}
+			if _, err := Exec(ctx, s, q, "UPDATE t SET v = ? WHERE id = ?", []any{-2, 2}, false); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			conn.Close()
+			if got := readAll(t, s, b.DB, "SELECT v FROM t WHERE id = ?", 2); len(got) != 1 || got[0] != "-2" {
+				t.Errorf("after commit: %v", got)
+			}
+			if n := b.DB.Stats().InUse; n != 0 {
+				t.Errorf("%d connections in use", n)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,63 @@
+package bench
+
+import (
+	"database/sql"
+	"testing"
+)
+
+// BenchmarkPreparedPointSelectAlone runs the prepared point select on one
+// side only per sub-benchmark, not interleaved: through vitessdo over the
+// 4 shards, straight on the shard file holding each id (the floor), and
+// on the single database. Interleaved (PreparedPointSelect), the sides
+// share modernc.org/sqlite's process-wide page cache and the CPU caches;
+// alone, each has them to itself, which shows what vitessdo's own code
+// costs. Compare ns/op and allocs/op across the sub-benchmarks of one
+// run (-count repeats them in turn).
+func BenchmarkPreparedPointSelectAlone(b *testing.B) {
+	f := main4(b)
+	prepare := func(b *testing.B, db *sql.DB) *sql.Stmt {
+		st, err := db.Prepare(pointQuery)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		return st
+	}
+	run := func(b *testing.B, stmtFor func(id int64) *sql.Stmt) {
+		var it item
+		for i := -1000; i < 0; i++ {
+			id := itemID(f, i)
+			if err := stmtFor(id).QueryRowContext(bg, id).Scan(&it.name, &it.qty); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			id := itemID(f, i)
+			if err := stmtFor(id).QueryRowContext(bg, id).Scan(&it.name, &it.qty); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("vitessdo", func(b *testing.B) {
+		st := prepare(b, f.vt)
+		run(b, func(int64) *sql.Stmt { return st })
+	})
+	b.Run("shards", func(b *testing.B) {
+		stmts := make([]*sql.Stmt, f.shards)
+		for i, url := range f.shardURLs {
+			sh, err := openBackend(url)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { sh.Close() })
+			stmts[i] = prepare(b, sh.DB)
+		}
+		run(b, func(id int64) *sql.Stmt { return stmts[shardOf(id, f.shards)] })
+	})
+	b.Run("one", func(b *testing.B) {
+		st := prepare(b, f.one)
+		run(b, func(int64) *sql.Stmt { return st })
+	})
+}
