@@ -61,3 +61,33 @@ func BenchmarkPreparedPointSelectAlone(b *testing.B) {
 		run(b, func(int64) *sql.Stmt { return st })
 	})
 }
+
+// BenchmarkPostgresShardStatementFloor is ShardStatementFloor on
+// PostgreSQL: the point select straight on the schema that holds each id
+// (4 pools, one a schema, opened as vitessdo opens a shard), no
+// vitessdo code, against the one schema. What PostgresPointSelect costs
+// above 1 that this costs too is the server's, not routing's: 4 pools
+// keep 4 server processes busy where one serves the single schema.
+func BenchmarkPostgresShardStatementFloor(b *testing.B) {
+	f := pg4(b)
+	q := queries(f, pointQuery)[1]
+	dbs := make([]*sql.DB, f.shards)
+	for i, url := range f.shardURLs {
+		sh, err := openBackend(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { sh.Close() })
+		dbs[i] = sh.DB
+	}
+	pair(b, pairConfig{}, func(side, i int) (any, error) {
+		id := itemID(f, i)
+		db := f.one
+		if side == 0 {
+			db = dbs[shardOf(id, f.shards)]
+		}
+		var it item
+		err := db.QueryRowContext(bg, q, id).Scan(&it.name, &it.qty)
+		return it, err
+	})
+}

@@ -36,6 +36,7 @@ type ConnRows struct {
 	cs    *cachedStmt
 	ri    driver.Rows
 	cols  []merge.Column
+	names []string
 	dest  []driver.Value
 
 	batch []merge.Row
@@ -101,7 +102,8 @@ func (r *ConnRows) start(cc *cachedConn, query string, args []any) error {
 		return err
 	}
 	r.cs, r.ri = cs, ri
-	r.cols = describe(ri, cc.b)
+	r.names = ri.Columns()
+	r.cols = describe(r.names, ri, cc.b)
 	if cap(cs.dest) < len(r.cols) {
 		cs.dest = make([]driver.Value, len(r.cols))
 	}
@@ -180,6 +182,10 @@ func (r *ConnRows) wrap(err error) error {
 // Columns describes the rows.
 func (r *ConnRows) Columns() []merge.Column { return r.cols }
 
+// ColumnNames returns the columns' names, as the driver gave them. The
+// caller must not change the slice.
+func (r *ConnRows) ColumnNames() []string { return r.names }
+
 // Next returns the next row, or io.EOF after the last.
 func (r *ConnRows) Next() (merge.Row, error) {
 	if r.err != nil {
@@ -250,9 +256,8 @@ var anyType = reflect.TypeFor[any]()
 
 // describe describes a driver's result columns as database/sql's
 // ColumnTypes would (see columnsOf).
-func describe(ri driver.Rows, b *Backend) []merge.Column {
+func describe(names []string, ri driver.Rows, b *Backend) []merge.Column {
 	_, noLength := b.Capabilities().(ColumnLengthsUnknown)
-	names := ri.Columns()
 	cols := make([]merge.Column, len(names))
 	dbType, _ := ri.(driver.RowsColumnTypeDatabaseTypeName)
 	scanType, _ := ri.(driver.RowsColumnTypeScanType)
