@@ -24,7 +24,11 @@ var (
 // begun on the driver connection; otherwise conn.BeginTx's *sql.Tx.
 func (b *Backend) BeginOn(ctx context.Context, conn *sql.Conn, opts *sql.TxOptions) (BackendTx, error) {
 	if !b.connCache {
-		return conn.BeginTx(ctx, opts)
+		tx, err := conn.BeginTx(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		return tx, nil
 	}
 	var o driver.TxOptions
 	if opts != nil {
