@@ -293,17 +293,17 @@ func values(nv []driver.NamedValue) []driver.Value {
 var errNotCached = errors.New("vitessdo: the backend's connection has no statement cache")
 
 // onConn runs fn on conn's driver connection, inside (*sql.Conn).Raw. An
-// error fn returns that is driver.ErrBadConn discards a connection taken
-// from the pool (own); on a transaction's connection it becomes a
+// error fn returns that is driver.ErrBadConn discards the connection,
+// unless a database/sql Tx holds it (sqlTx): there it becomes a
 // brokenTxConnError.
-func onConn(conn *sql.Conn, own bool, fn func(cc *cachedConn) error) error {
+func onConn(conn *sql.Conn, sqlTx bool, fn func(cc *cachedConn) error) error {
 	return conn.Raw(func(dc any) error {
 		cc, ok := dc.(*cachedConn)
 		if !ok {
 			return errNotCached
 		}
 		err := fn(cc)
-		if !own && errors.Is(err, driver.ErrBadConn) {
+		if sqlTx && errors.Is(err, driver.ErrBadConn) {
 			err = &brokenTxConnError{err}
 		}
 		return err
@@ -333,27 +333,30 @@ func (b *Backend) cachesConns() bool { return b.connCache }
 // the Querier of a shard in a transaction: on a backend whose
 // connections cache statements, the transaction's statements run on the
 // connection's own (database/sql's Tx would prepare, or look up, a
-// statement of its own for each).
+// statement of its own for each). Querier is the transaction: a
+// *sql.Tx, or a ConnTx (see BeginOn).
 type TxConn struct {
-	*sql.Tx
+	Querier
 	Conn *sql.Conn
 }
 
 // connOf returns the connection a statement on q runs on through the
-// connection's cache, and whether it is one of the pool's to take (nil,
-// true) or the transaction's; ok is false when the statement runs
-// through database/sql instead.
-func (b *Backend) connOf(q Querier) (conn *sql.Conn, ok bool) {
+// connection's cache: nil for one of the pool's, to take for the
+// statement, or the transaction's, with sqlTx set when a database/sql
+// Tx holds it. ok is false when the statement runs through database/sql
+// instead.
+func (b *Backend) connOf(q Querier) (conn *sql.Conn, sqlTx, ok bool) {
 	if !b.connCache {
-		return nil, false
+		return nil, false, false
 	}
 	switch q := q.(type) {
 	case *sql.DB:
-		return nil, q == b.DB
+		return nil, false, q == b.DB
 	case *TxConn:
-		return q.Conn, q.Conn != nil
+		_, sqlTx = q.Querier.(*sql.Tx)
+		return q.Conn, sqlTx, q.Conn != nil
 	}
-	return nil, false
+	return nil, false, false
 }
 
 // connResult is a write's result, read on its connection.
@@ -367,7 +370,7 @@ func (r connResult) LastInsertId() (int64, error) { return r.id, r.idErr }
 
 // execConn runs a write on a connection's own prepared statement: on tx's
 // connection, or on one taken from the pool for it when tx is nil.
-func (b *Backend) execConn(ctx context.Context, tx *sql.Conn, query string, args []any) (sql.Result, error) {
+func (b *Backend) execConn(ctx context.Context, tx *sql.Conn, sqlTx bool, query string, args []any) (sql.Result, error) {
 	for try := 0; ; try++ {
 		conn := tx
 		if conn == nil {
@@ -377,7 +380,7 @@ func (b *Backend) execConn(ctx context.Context, tx *sql.Conn, query string, args
 			}
 		}
 		var res connResult
-		err := onConn(conn, tx == nil, func(cc *cachedConn) error {
+		err := onConn(conn, sqlTx, func(cc *cachedConn) error {
 			cs, err := cc.stmt(ctx, query)
 			if err != nil {
 				return err

@@ -31,10 +31,13 @@ type ConnRows struct {
 	// not a transaction's.
 	conn *sql.Conn
 	own  bool
-	cs   *cachedStmt
-	ri   driver.Rows
-	cols []merge.Column
-	dest []driver.Value
+	// sqlTx: a database/sql Tx holds the connection (see onConn).
+	sqlTx bool
+	cs    *cachedStmt
+	ri    driver.Rows
+	cols  []merge.Column
+	names []string
+	dest  []driver.Value
 
 	batch []merge.Row
 	// first holds the first batch of a result of one row.
@@ -50,9 +53,10 @@ type ConnRows struct {
 var _ merge.Iterator = (*ConnRows)(nil)
 
 // queryConn runs a query on a connection's own prepared statement: tx's
-// connection, or one taken from the pool when tx is nil (tried again on
-// another, up to maxBadConnRetries times, when it turns out broken).
-func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, query string, args []any) (*ConnRows, error) {
+// connection (held by a database/sql Tx when sqlTx is set), or one taken
+// from the pool when tx is nil (tried again on another, up to
+// maxBadConnRetries times, when it turns out broken).
+func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, sqlTx bool, query string, args []any) (*ConnRows, error) {
 	for try := 0; ; try++ {
 		conn := tx
 		if conn == nil {
@@ -61,8 +65,8 @@ func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, query s
 				return nil, err
 			}
 		}
-		r := &ConnRows{shard: s, ctx: ctx, conn: conn, own: tx == nil, size: firstBatch}
-		err := onConn(conn, r.own, func(cc *cachedConn) error { return r.start(cc, query, args) })
+		r := &ConnRows{shard: s, ctx: ctx, conn: conn, own: tx == nil, sqlTx: sqlTx, size: firstBatch}
+		err := onConn(conn, r.sqlTx, func(cc *cachedConn) error { return r.start(cc, query, args) })
 		if err == nil {
 			if r.ri == nil {
 				r.giveBack()
@@ -98,7 +102,8 @@ func (r *ConnRows) start(cc *cachedConn, query string, args []any) error {
 		return err
 	}
 	r.cs, r.ri = cs, ri
-	r.cols = describe(ri, cc.b)
+	r.names = ri.Columns()
+	r.cols = describe(r.names, ri, cc.b)
 	if cap(cs.dest) < len(r.cols) {
 		cs.dest = make([]driver.Value, len(r.cols))
 	}
@@ -177,6 +182,10 @@ func (r *ConnRows) wrap(err error) error {
 // Columns describes the rows.
 func (r *ConnRows) Columns() []merge.Column { return r.cols }
 
+// ColumnNames returns the columns' names, as the driver gave them. The
+// caller must not change the slice.
+func (r *ConnRows) ColumnNames() []string { return r.names }
+
 // Next returns the next row, or io.EOF after the last.
 func (r *ConnRows) Next() (merge.Row, error) {
 	if r.err != nil {
@@ -191,7 +200,7 @@ func (r *ConnRows) Next() (merge.Row, error) {
 			r.fail(err)
 			return nil, r.err
 		}
-		err := onConn(r.conn, r.own, func(cc *cachedConn) error {
+		err := onConn(r.conn, r.sqlTx, func(cc *cachedConn) error {
 			err := r.read(cc)
 			if err != nil {
 				r.end(cc)
@@ -223,7 +232,7 @@ func (r *ConnRows) fail(err error) {
 func (r *ConnRows) closeRows() error {
 	var err error
 	if r.ri != nil && r.conn != nil {
-		err = onConn(r.conn, r.own, func(cc *cachedConn) error { return r.end(cc) })
+		err = onConn(r.conn, r.sqlTx, func(cc *cachedConn) error { return r.end(cc) })
 	}
 	r.ri = nil
 	r.giveBack()
@@ -247,9 +256,8 @@ var anyType = reflect.TypeFor[any]()
 
 // describe describes a driver's result columns as database/sql's
 // ColumnTypes would (see columnsOf).
-func describe(ri driver.Rows, b *Backend) []merge.Column {
+func describe(names []string, ri driver.Rows, b *Backend) []merge.Column {
 	_, noLength := b.Capabilities().(ColumnLengthsUnknown)
-	names := ri.Columns()
 	cols := make([]merge.Column, len(names))
 	dbType, _ := ri.(driver.RowsColumnTypeDatabaseTypeName)
 	scanType, _ := ri.(driver.RowsColumnTypeScanType)

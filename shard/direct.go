@@ -30,8 +30,8 @@ var errRowsClosed = errors.New("vitessdo: rows are closed")
 // QueryDirect runs a query on a shard and returns its rows: on a backend
 // whose connections cache statements, as ConnRows; otherwise as Direct.
 func QueryDirect(ctx context.Context, s *Shard, q Querier, query string, args []any) (merge.Iterator, error) {
-	if conn, ok := s.Backend.connOf(q); ok {
-		r, err := s.Backend.queryConn(ctx, s, conn, query, args)
+	if conn, sqlTx, ok := s.Backend.connOf(q); ok {
+		r, err := s.Backend.queryConn(ctx, s, conn, sqlTx, query, args)
 		if err != nil {
 			return nil, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
 		}

@@ -84,7 +84,7 @@ func (b *Backend) stmtOn(ctx context.Context, on Querier, query string) (*sql.St
 		return nil, nil
 	}
 	if tc, ok := on.(*TxConn); ok {
-		on = tc.Tx
+		on = tc.Querier
 	}
 	switch on := on.(type) {
 	case *sql.DB:
@@ -130,8 +130,8 @@ func (b *Backend) query(ctx context.Context, on Querier, query string, args []an
 // exec runs a write like query runs a read; on a backend whose
 // connections cache statements, on the connection's own (execConn).
 func (b *Backend) exec(ctx context.Context, on Querier, query string, args []any) (sql.Result, error) {
-	if conn, ok := b.connOf(on); ok {
-		return b.execConn(ctx, conn, query, args)
+	if conn, sqlTx, ok := b.connOf(on); ok {
+		return b.execConn(ctx, conn, sqlTx, query, args)
 	}
 	st, err := b.stmtOn(ctx, on, query)
 	if err != nil {

@@ -55,10 +55,10 @@ type txPart struct {
 	shard *shard.Shard
 	order vindex.CommitOrder
 	conn  *sql.Conn
-	tx    *sql.Tx
+	tx    shard.BackendTx
 	// q is the part's Querier: tx, and conn for the statements that run
 	// on the connection's own prepared statements.
-	q *shard.TxConn
+	q shard.TxConn
 	// rank orders commits: the pre transactions, then the normal ones,
 	// then the post ones; within a rank, the order of joining.
 	rank int
@@ -191,7 +191,7 @@ func (t *Transaction) Querier(ctx context.Context, s *shard.Shard) (shard.Querie
 			// ends: the statement runs in it (an autocommit lookup write
 			// then commits or rolls back with the statement that caused
 			// it).
-			return b.q, nil
+			return &b.q, nil
 		}
 		var err error
 		if p, err = t.join(ctx, s, k); err != nil {
@@ -203,7 +203,7 @@ func (t *Transaction) Querier(ctx context.Context, s *shard.Shard) (shard.Querie
 	if normal && t.first == nil {
 		t.first = s
 	}
-	return p.q, nil
+	return &p.q, nil
 }
 
 // Queriers returns the backend transactions of the shards, in the order
@@ -352,7 +352,7 @@ func (t *Transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txP
 	// that never ends, which also spares database/sql's watcher of the
 	// transaction's context and the SQLite driver's interrupt watcher a
 	// goroutine each.
-	p.tx, err = conn.BeginTx(context.Background(), backendTxOptions(b, t.opts))
+	p.tx, err = b.BeginOn(context.Background(), conn, backendTxOptions(b, t.opts))
 	if lock {
 		t.co.locks.took(t, s, err == nil)
 		p.locked = err == nil
@@ -361,7 +361,7 @@ func (t *Transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txP
 		p.release()
 		return nil, shardError(s, err)
 	}
-	p.q = &shard.TxConn{Tx: p.tx, Conn: conn}
+	p.q = shard.TxConn{Querier: p.tx, Conn: conn}
 	if ro, ok := b.Capabilities().(shard.ReadOnlyEnforcer); ok && t.opts.ReadOnly {
 		p.readOnly = ro
 		if err := ro.EnforceReadOnly(ctx, p.tx); err != nil {
