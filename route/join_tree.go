@@ -61,7 +61,9 @@ type joinLeaf struct {
 	tables   []int
 	set      tableSet
 	nullable bool
-	single   bool
+	// single says the leaf reaches one shard; narrow that it reaches
+	// some shards by a vindex (IN, Equal), not all.
+	single, narrow bool
 	// exprs are the leaf's columns: the user's select items it computes,
 	// then the columns joins, residuals and filters read (hidden, by
 	// "table.column").
@@ -260,7 +262,7 @@ func (jt *joinPlanner) group() ([]*joinLeaf, error) {
 	var leaves []*joinLeaf
 	for i, t := range jt.tables {
 		l := &joinLeaf{tables: []int{i}, set: 1 << i, nullable: t.nullable}
-		l.single, _ = jt.together(l)
+		l.single, l.narrow, _ = jt.together(l)
 		leaves = append(leaves, l)
 	}
 	merge := func(i, j int) bool {
@@ -268,11 +270,11 @@ func (jt *joinPlanner) group() ([]*joinLeaf, error) {
 		if cand == nil {
 			return false
 		}
-		single, ok := jt.together(cand)
+		single, narrow, ok := jt.together(cand)
 		if !ok {
 			return false
 		}
-		cand.single = single
+		cand.single, cand.narrow = single, narrow
 		leaves[i] = cand
 		leaves = slices.Delete(leaves, j, j+1)
 		return true
@@ -346,36 +348,41 @@ func (jt *joinPlanner) allConds() []*joinCond {
 }
 
 // together reports whether one shard statement runs a leaf's tables with
-// their conditions, and whether it reaches one shard.
-func (jt *joinPlanner) together(l *joinLeaf) (single, ok bool) {
+// their conditions, and whether it reaches one shard, or some by a vindex.
+func (jt *joinPlanner) together(l *joinLeaf) (single, narrow, ok bool) {
 	// Routing rewrites the conditions it routes by: it runs on a copy.
 	stmt, err := Parse(sqlparser.String(jt.leafSelect(l, nil, nil)))
 	if err != nil {
-		return false, false
+		return false, false, false
 	}
 	sel := stmt.(*sqlparser.Select)
 	a := newAnalysis(jt.p, jt.s)
 	top, err := a.selectScope(sel, nil, true)
 	if err != nil {
-		return false, false
+		return false, false, false
 	}
 	r, _, err := a.route(top)
 	if err != nil {
-		return false, false
+		return false, false, false
 	}
 	// Checked before planning: a statement refused here is planned as a
 	// join, which would ask again.
 	if !r.single() && a.checkAnchored(sel, top) != nil {
-		return false, false
+		return false, false, false
 	}
 	pl, err := jt.planLeaf(sel, jt.nargs)
 	if err != nil {
-		return false, false
+		return false, false, false
 	}
-	if _, isRoute := pl.(*selectPlan); !isRoute {
-		return false, false
+	sp, isRoute := pl.(*selectPlan)
+	if !isRoute {
+		return false, false, false
 	}
-	return singleShard(pl), true
+	switch sp.routing.opcode {
+	case IN, Equal, MultiEqual:
+		narrow = true
+	}
+	return singleShard(pl), narrow, true
 }
 
 // leafConds returns the conditions a leaf's statement runs: the result's
@@ -472,10 +479,11 @@ func (jt *joinPlanner) planLeaf(sel *sqlparser.Select, nargs int) (Plan, error) 
 }
 
 // order returns the leaves in the order the chain joins them: first the
-// leaf restricted to one shard (else the first), then at each step the
-// leaf that may join next (a nullable one once the tables its ON names
-// are joined) that an equality links to the rows so far, restricted to
-// one shard, earliest in FROM order, in that preference.
+// leaf restricted to one shard, else to some shards by a vindex, else the
+// first; then at each step the leaf that may join next (a nullable one
+// once the tables its ON names are joined) that an equality links to the
+// rows so far (else another condition), reaching fewest shards, earliest
+// in FROM order, in that preference.
 func (jt *joinPlanner) order(leaves []*joinLeaf) ([]*joinLeaf, error) {
 	var out []*joinLeaf
 	var placed tableSet
@@ -490,16 +498,14 @@ func (jt *joinPlanner) order(leaves []*joinLeaf) ([]*joinLeaf, error) {
 				continue
 			}
 			score := 0
-			if l.single {
-				score++
+			switch {
+			case l.single:
+				score = 2
+			case l.narrow:
+				score = 1
 			}
 			if len(out) > 0 {
-				switch jt.link(l, placed) {
-				case 2:
-					score += 4
-				case 1:
-					score += 2
-				}
+				score += 4 * jt.link(l, placed)
 			}
 			if score > bestScore {
 				best, bestScore = i, score
