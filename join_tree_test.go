@@ -200,3 +200,15 @@ func TestJoinTreeRefusesSayingWhy(t *testing.T) {
 		}
 	}
 }
+
+// Tables each pinned to a shard by their own conditions, joined to a
+// third that neither is co-located with, are joined apart when their
+// shards differ.
+func TestJoinTreeRunsPinnedTablesApart(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		a, b := idsOnShard(0, 1)[0], idsOnShard(3, 1)[0]
+		p.compare(t, false, "SELECT x.id, y.id AS yid, t.note FROM items x JOIN items y ON y.qty <> x.qty JOIN tokens t ON t.item_id = x.id WHERE x.id = ? AND y.id = ?", a, b)
+		p.compare(t, false, "SELECT x.id, y.id AS yid, t.note FROM items x JOIN items y ON y.qty <> x.qty JOIN tokens t ON t.item_id = x.id WHERE x.id = ? AND y.id = ?", a, a+0)
+	})
+}

@@ -374,8 +374,11 @@ func (jt *joinPlanner) together(l *joinLeaf) (single, narrow, ok bool) {
 	if err != nil {
 		return false, false, false
 	}
+	// Tables each pinned to one shard by their own values are together
+	// only if the values are on one shard, which the plan checks when it
+	// runs: the join runs them apart instead.
 	sp, isRoute := pl.(*selectPlan)
-	if !isRoute {
+	if !isRoute || len(sp.sameShard) > 0 {
 		return false, false, false
 	}
 	switch sp.routing.opcode {
