@@ -361,12 +361,14 @@ func (jt *joinPlanner) together(l *joinLeaf) (single, narrow, ok bool) {
 	if err != nil {
 		return false, false, false
 	}
-	r, _, err := a.route(top)
-	if err != nil {
+	r, same, err := a.route(top)
+	if err != nil || len(same) > 0 {
 		return false, false, false
 	}
 	// Checked before planning: a statement refused here is planned as a
-	// join, which would ask again.
+	// join, which would ask again. Tables each pinned to one shard by
+	// their own values are together only if the values are on one shard,
+	// which the plan checks when it runs: the join runs them apart.
 	if !r.single() && a.checkAnchored(sel, top) != nil {
 		return false, false, false
 	}
@@ -374,11 +376,8 @@ func (jt *joinPlanner) together(l *joinLeaf) (single, narrow, ok bool) {
 	if err != nil {
 		return false, false, false
 	}
-	// Tables each pinned to one shard by their own values are together
-	// only if the values are on one shard, which the plan checks when it
-	// runs: the join runs them apart instead.
 	sp, isRoute := pl.(*selectPlan)
-	if !isRoute || len(sp.sameShard) > 0 {
+	if !isRoute {
 		return false, false, false
 	}
 	switch sp.routing.opcode {
