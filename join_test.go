@@ -108,6 +108,10 @@ func TestJoinAcrossKeyspacesEqualsOneDatabase(t *testing.T) {
 			{query: "SELECT i.id, n.body FROM items i JOIN notes n ON n.item_id = i.id WHERE i.qty > 2 AND n.body <> 'n0'"},
 			{query: "SELECT n.id, i.code FROM notes n LEFT JOIN items i ON i.id = n.item_id"},
 			{query: "SELECT i.id, n.id AS nid FROM items i JOIN notes n ON n.item_id = i.id WHERE n.item_id = 7"},
+			{query: "SELECT i.id, n.body, l.label FROM items i JOIN notes n ON n.item_id = i.id LEFT JOIN labels l ON l.code = i.code"},
+			{query: "SELECT l.label, i.id, n.body FROM labels l LEFT JOIN items i ON i.code = l.code LEFT JOIN notes n ON n.item_id = i.id AND n.body <> 'n1'"},
+			{query: "SELECT * FROM labels l JOIN items i ON i.code = l.code JOIN notes n ON n.item_id = i.id WHERE i.qty < n.id"},
+			{query: "SELECT code, label, qty FROM labels JOIN items USING (code) WHERE qty > 1"},
 		} {
 			p.compare(t, false, c.query, c.args...)
 		}

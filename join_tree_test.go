@@ -200,3 +200,44 @@ func TestJoinTreeRefusesSayingWhy(t *testing.T) {
 		}
 	}
 }
+
+// Tables each pinned to a shard by their own conditions, joined to a
+// third that neither is co-located with, are joined apart when their
+// shards differ.
+func TestJoinTreeRunsPinnedTablesApart(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		a, b := idsOnShard(0, 1)[0], idsOnShard(3, 1)[0]
+		p.compare(t, false, "SELECT x.id, y.id AS yid, t.note FROM items x JOIN items y ON y.qty <> x.qty JOIN tokens t ON t.item_id = x.id WHERE x.id = ? AND y.id = ?", a, b)
+		p.compare(t, false, "SELECT x.id, y.id AS yid, t.note FROM items x JOIN items y ON y.qty <> x.qty JOIN tokens t ON t.item_id = x.id WHERE x.id = ? AND y.id = ?", a, a+0)
+	})
+}
+
+// Two tables each pinned to a shard by their own values run as one
+// statement when the values share a shard, and as a join when not.
+func TestJoinOfPinnedTablesOnDifferentShards(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		a, b, c := idsOnShard(0, 2)[0], idsOnShard(0, 2)[1], idsOnShard(3, 1)[0]
+		q := "SELECT x.id, x.name, t.item_id, t.note FROM items x JOIN tokens t ON t.note = x.kind WHERE x.id = ? AND t.tok = ?"
+		for _, args := range [][]any{{a, tokenOf(int(b) - 1)}, {a, tokenOf(int(c) - 1)}, {c, tokenOf(int(a) - 1)}} {
+			p.compare(t, false, q, args...)
+		}
+		q = "SELECT x.id, y.id AS yid FROM items x, items y WHERE x.id = ? AND y.id = ? AND y.qty <> x.qty"
+		for _, args := range [][]any{{a, b}, {a, c}} {
+			p.compare(t, false, q, args...)
+		}
+		for _, tt := range []struct {
+			args []any
+			join bool
+		}{{[]any{a, b}, false}, {[]any{a, c}, true}} {
+			res, err := queryAll(p.sharded, "VEXPLAIN PLAN "+q, tt.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(fmt.Sprint(res.Rows), "Join INNER"); got != tt.join {
+				t.Errorf("%v: VEXPLAIN PLAN shows a join: %v, want %v:\n%v", tt.args, got, tt.join, res.Rows)
+			}
+		}
+	})
+}

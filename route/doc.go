@@ -23,8 +23,14 @@
 // on one shard so its columns and scalar aggregates come back) and
 // ByDestination (a session target). Joins and subqueries stay whole on the
 // shards when their tables are co-located, reference tables, or pinned to
-// the same single shard by their own conditions; anything else across
-// shards is an UnsupportedError naming the tables.
+// the same single shard by their own conditions. A SELECT over tables no
+// one shard holds together runs as a left-deep chain of joins at the
+// router (join_tree.go, join_build.go): leaves of tables one shard
+// statement runs together, each join binding batches of outer key values
+// into its inner leaf (or, when both sides scatter, reading the inner
+// leaf once into a hash table), conditions beyond key equalities
+// evaluated over the joined rows; what it does not run is an
+// UnsupportedError saying why.
 //
 // # Merging
 //

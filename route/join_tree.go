@@ -1,15 +1,12 @@
 package route
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
 
-	"github.com/dot-do/vitessdo/internal/eval"
-	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/vschema"
 )
 
@@ -64,7 +61,9 @@ type joinLeaf struct {
 	tables   []int
 	set      tableSet
 	nullable bool
-	single   bool
+	// single says the leaf reaches one shard; narrow that it reaches
+	// some shards by a vindex (IN, Equal), not all.
+	single, narrow bool
 	// exprs are the leaf's columns: the user's select items it computes,
 	// then the columns joins, residuals and filters read (hidden, by
 	// "table.column").
@@ -263,7 +262,7 @@ func (jt *joinPlanner) group() ([]*joinLeaf, error) {
 	var leaves []*joinLeaf
 	for i, t := range jt.tables {
 		l := &joinLeaf{tables: []int{i}, set: 1 << i, nullable: t.nullable}
-		l.single, _ = jt.together(l)
+		l.single, l.narrow, _ = jt.together(l)
 		leaves = append(leaves, l)
 	}
 	merge := func(i, j int) bool {
@@ -271,11 +270,11 @@ func (jt *joinPlanner) group() ([]*joinLeaf, error) {
 		if cand == nil {
 			return false
 		}
-		single, ok := jt.together(cand)
+		single, narrow, ok := jt.together(cand)
 		if !ok {
 			return false
 		}
-		cand.single = single
+		cand.single, cand.narrow = single, narrow
 		leaves[i] = cand
 		leaves = slices.Delete(leaves, j, j+1)
 		return true
@@ -349,36 +348,43 @@ func (jt *joinPlanner) allConds() []*joinCond {
 }
 
 // together reports whether one shard statement runs a leaf's tables with
-// their conditions, and whether it reaches one shard.
-func (jt *joinPlanner) together(l *joinLeaf) (single, ok bool) {
+// their conditions, and whether it reaches one shard, or some by a vindex.
+func (jt *joinPlanner) together(l *joinLeaf) (single, narrow, ok bool) {
 	// Routing rewrites the conditions it routes by: it runs on a copy.
 	stmt, err := Parse(sqlparser.String(jt.leafSelect(l, nil, nil)))
 	if err != nil {
-		return false, false
+		return false, false, false
 	}
 	sel := stmt.(*sqlparser.Select)
 	a := newAnalysis(jt.p, jt.s)
 	top, err := a.selectScope(sel, nil, true)
 	if err != nil {
-		return false, false
+		return false, false, false
 	}
-	r, _, err := a.route(top)
-	if err != nil {
-		return false, false
+	r, same, err := a.route(top)
+	if err != nil || len(same) > 0 {
+		return false, false, false
 	}
 	// Checked before planning: a statement refused here is planned as a
-	// join, which would ask again.
+	// join, which would ask again. Tables each pinned to one shard by
+	// their own values are together only if the values are on one shard,
+	// which the plan checks when it runs: the join runs them apart.
 	if !r.single() && a.checkAnchored(sel, top) != nil {
-		return false, false
+		return false, false, false
 	}
 	pl, err := jt.planLeaf(sel, jt.nargs)
 	if err != nil {
-		return false, false
+		return false, false, false
 	}
-	if _, isRoute := pl.(*selectPlan); !isRoute {
-		return false, false
+	sp, isRoute := pl.(*selectPlan)
+	if !isRoute {
+		return false, false, false
 	}
-	return singleShard(pl), true
+	switch sp.routing.opcode {
+	case IN, Equal, MultiEqual:
+		narrow = true
+	}
+	return singleShard(pl), narrow, true
 }
 
 // leafConds returns the conditions a leaf's statement runs: the result's
@@ -475,10 +481,11 @@ func (jt *joinPlanner) planLeaf(sel *sqlparser.Select, nargs int) (Plan, error) 
 }
 
 // order returns the leaves in the order the chain joins them: first the
-// leaf restricted to one shard (else the first), then at each step the
-// leaf that may join next (a nullable one once the tables its ON names
-// are joined) that an equality links to the rows so far, restricted to
-// one shard, earliest in FROM order, in that preference.
+// leaf restricted to one shard, else to some shards by a vindex, else the
+// first; then at each step the leaf that may join next (a nullable one
+// once the tables its ON names are joined) that an equality links to the
+// rows so far (else another condition), reaching fewest shards, earliest
+// in FROM order, in that preference.
 func (jt *joinPlanner) order(leaves []*joinLeaf) ([]*joinLeaf, error) {
 	var out []*joinLeaf
 	var placed tableSet
@@ -493,16 +500,14 @@ func (jt *joinPlanner) order(leaves []*joinLeaf) ([]*joinLeaf, error) {
 				continue
 			}
 			score := 0
-			if l.single {
-				score++
+			switch {
+			case l.single:
+				score = 2
+			case l.narrow:
+				score = 1
 			}
 			if len(out) > 0 {
-				switch jt.link(l, placed) {
-				case 2:
-					score += 4
-				case 1:
-					score += 2
-				}
+				score += 4 * jt.link(l, placed)
 			}
 			if score > bestScore {
 				best, bestScore = i, score
@@ -659,257 +664,4 @@ func describeConds(es []sqlparser.Expr) string {
 		return ""
 	}
 	return sqlparser.String(andAll(es))
-}
-
-// joinKeys turns a step's keys into positions of the outer row and the
-// inner leaf.
-func joinKeys(st *joinStep, leaves []*joinLeaf, jt *joinPlanner) []merge.JoinKey {
-	var keys []merge.JoinKey
-	for _, k := range st.keys {
-		ro, _ := jt.refs(k[0])
-		ol := leafOf(leaves, leafIndex(ro))
-		keys = append(keys, merge.JoinKey{Outer: ol.offset + ol.need(k[0]), Inner: st.leaf.need(k[1])})
-	}
-	return keys
-}
-
-// planJoinSelect plans a SELECT over tables one statement per shard does
-// not run together (why says so) as a join at the merge, with a horizon
-// when it needs one; a refusal says both why.
-func (p *Planner) planJoinSelect(sel *sqlparser.Select, s *Session, nargs int, eng eval.Engine, why error) (Plan, error) {
-	var jp Plan
-	sel, err := p.qualifyJoin(sel, s, eng)
-	switch {
-	case err != nil:
-	case needsHorizon(sel):
-		jp, err = p.planJoinHorizon(sel, s, nargs, eng)
-	default:
-		jp, err = p.planJoin(sel, s, nargs)
-	}
-	var ue, je *UnsupportedError
-	if errors.As(err, &je) && errors.As(why, &ue) {
-		return nil, unsupportedf("%s; %s", ue.Msg, je.Msg)
-	}
-	return jp, err
-}
-
-// planJoin plans a SELECT of tables that are not on one shard together
-// as a chain of nested-loop joins, or refuses it saying why. Every column
-// is qualified (see qualifyJoin), and the select items are columns or
-// named expressions of one leaf's tables (see needsHorizon).
-func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, error) {
-	switch {
-	case sel.Distinct != "", len(sel.GroupBy) > 0, sel.Having != nil, len(sel.OrderBy) > 0, sel.Limit != nil:
-		return nil, joinRefusal("DISTINCT, GROUP BY, HAVING, ORDER BY and LIMIT over the rows of a join are not run at the merge")
-	case sel.Lock != "":
-		return nil, joinRefusal("%s over a join", strings.ToUpper(strings.TrimSpace(sel.Lock)))
-	case hasAggregate(sel.SelectExprs):
-		return nil, joinRefusal("aggregates over the rows of a join are not run at the merge")
-	case hasSubquery(sel):
-		return nil, joinRefusal("subqueries in a join of tables on different shards")
-	}
-	jt := &joinPlanner{p: p, s: s, nargs: nargs, byName: map[string]int{}}
-	for _, te := range sel.From {
-		if err := jt.from(te); err != nil {
-			return nil, err
-		}
-	}
-	if sel.Where != nil {
-		for _, c := range splitAnd(sel.Where.Expr) {
-			jt.conds = append(jt.conds, &joinCond{expr: c})
-		}
-	}
-	refs := make([]*tableRef, len(jt.tables))
-	for i, t := range jt.tables {
-		refs[i] = &tableRef{table: t.table}
-	}
-	if x, y := p.mixedBackends(refs); x != nil {
-		return nil, joinRefusal("%s and %s are on backends that compare values by different rules", x, y)
-	}
-	for _, c := range jt.allConds() {
-		r, err := jt.refs(c.expr)
-		if err != nil {
-			return nil, err
-		}
-		c.refs = r
-	}
-	leaves, err := jt.group()
-	if err != nil {
-		return nil, err
-	}
-	order, err := jt.order(leaves)
-	if err != nil {
-		return nil, err
-	}
-	// The user's select items, each computed by the leaf of its tables.
-	// An expression of a nullable leaf is computed over the joined row:
-	// its leaf's rows may be NULL-extended (COALESCE(t.x, 0) is 0 then).
-	type outRef struct {
-		leaf *joinLeaf
-		pos  int
-		expr sqlparser.Expr
-	}
-	var outs []outRef
-	var names []string
-	for _, se := range sel.SelectExprs {
-		ae, ok := se.(*sqlparser.AliasedExpr)
-		if !ok {
-			return nil, joinRefusal("%s in a join across shards: name the columns", sqlparser.String(se))
-		}
-		r, err := jt.refs(ae.Expr)
-		if err != nil {
-			return nil, err
-		}
-		l := order[0]
-		if r != 0 {
-			if l = leafOf(leaves, leafIndex(r)); !r.subsetOf(l.set) {
-				return nil, joinRefusal("%s uses tables on different shards: select each table's columns apart", sqlparser.String(ae.Expr))
-			}
-		}
-		name := ae.As.String()
-		if name == "" {
-			c, ok := ae.Expr.(*sqlparser.ColName)
-			if !ok {
-				return nil, joinRefusal("name %s with AS in a join across shards", sqlparser.String(ae.Expr))
-			}
-			name = c.Name.String()
-		}
-		names = append(names, name)
-		if _, isCol := ae.Expr.(*sqlparser.ColName); l.nullable && !isCol {
-			outs = append(outs, outRef{leaf: l, expr: ae.Expr})
-			continue
-		}
-		l.exprs = append(l.exprs, &sqlparser.AliasedExpr{Expr: ae.Expr, As: ae.As})
-		outs = append(outs, outRef{leaf: l, pos: len(l.exprs) - 1})
-	}
-	var zero []sqlparser.Expr
-	for _, c := range jt.conds {
-		if c.refs == 0 {
-			zero = append(zero, c.expr)
-		}
-	}
-	if len(order) == 1 {
-		return jt.planLeaf(jt.leafSelect(order[0], zero, order[0].exprs), nargs)
-	}
-	steps, err := jt.steps(order)
-	if err != nil {
-		return nil, err
-	}
-	// Every column a join, residual, filter or computed item reads is a
-	// column of its leaf.
-	for _, o := range outs {
-		if o.expr != nil {
-			for _, c := range columnsOf(o.expr) {
-				o.leaf.need(c)
-			}
-		}
-	}
-	for _, st := range steps {
-		for _, k := range st.keys {
-			ro, _ := jt.refs(k[0])
-			leafOf(leaves, leafIndex(ro)).need(k[0])
-			st.leaf.need(k[1])
-		}
-		for _, e := range append(append([]sqlparser.Expr{}, st.residual...), st.filter...) {
-			for _, c := range columnsOf(e) {
-				r, _ := jt.refs(c)
-				leafOf(leaves, leafIndex(r)).need(c)
-			}
-		}
-	}
-	off := 0
-	for _, l := range order {
-		l.offset = off
-		off += l.width()
-	}
-	batch := p.batchRows()
-	if order[0].plan, err = jt.planLeaf(jt.leafSelect(order[0], zero, order[0].exprs), nargs); err != nil {
-		return nil, err
-	}
-	var cur Plan = order[0].plan
-	var top *joinPlan
-	for _, st := range steps {
-		l := st.leaf
-		var extra []sqlparser.Expr
-		n := nargs
-		if st.bound {
-			var list sqlparser.ValTuple
-			for b := 0; b < batch; b++ {
-				list = append(list, sqlparser.NewValArg([]byte(":v"+strconv.Itoa(nargs+b+1))))
-			}
-			extra = append(extra, &sqlparser.ComparisonExpr{Operator: sqlparser.InStr, Left: st.keys[0][1], Right: list})
-			n += batch
-		}
-		if l.plan, err = jt.planLeaf(jt.leafSelect(l, extra, l.exprs), n); err != nil {
-			return nil, err
-		}
-		eng := p.engineOfKeyspace(jt.tables[l.tables[0]].table.Keyspace)
-		node := &joinPlan{outer: cur, inner: l.plan, left: st.left, keys: joinKeys(st, leaves, jt), bound: st.bound,
-			batch: batch, eng: eng, nargs: nargs, maxRows: p.memoryRows()}
-		if p.hashJoins(st, cur, l.plan) {
-			if node.all, err = jt.planLeaf(jt.leafSelect(l, nil, l.exprs), nargs); err != nil {
-				return nil, err
-			}
-		}
-		if len(st.residual) > 0 {
-			if node.residual, err = jt.compile(st.residual, leaves, l, eng); err != nil {
-				return nil, err
-			}
-			node.residualText = describeConds(st.residual)
-		}
-		if len(st.filter) > 0 {
-			if node.filter, err = jt.compile(st.filter, leaves, l, eng); err != nil {
-				return nil, err
-			}
-			node.filterText = describeConds(st.filter)
-		}
-		cur, top = node, node
-	}
-	top.names = names
-	top.computed = make([]*mergeValue, len(outs))
-	for i, o := range outs {
-		if o.expr != nil {
-			v, err := jt.compileValue(o.expr, leaves, order[len(order)-1], top.eng)
-			if err != nil {
-				return nil, err
-			}
-			top.computed[i] = v
-			top.outs = append(top.outs, merge.ProjectColumn{Name: names[i]})
-			top.cols = append(top.cols, -1)
-			continue
-		}
-		col := o.leaf.offset + o.pos
-		top.outs = append(top.outs, merge.ProjectColumn{Name: names[i], Expr: eval.Col(col)})
-		top.cols = append(top.cols, col)
-	}
-	return top, nil
-}
-
-// compile compiles conditions over the joined row of the tables up to
-// and including leaf last.
-func (jt *joinPlanner) compile(es []sqlparser.Expr, leaves []*joinLeaf, last *joinLeaf, eng eval.Engine) (*mergeValue, error) {
-	return jt.builder(leaves, last, eng).compileCond(andAll(es), clauseSelect)
-}
-
-// compileValue compiles a select item over the joined row.
-func (jt *joinPlanner) compileValue(e sqlparser.Expr, leaves []*joinLeaf, last *joinLeaf, eng eval.Engine) (*mergeValue, error) {
-	return jt.builder(leaves, last, eng).compileValue(e, clauseSelect)
-}
-
-// builder returns the compiler of expressions over the joined row.
-func (jt *joinPlanner) builder(leaves []*joinLeaf, last *joinLeaf, eng eval.Engine) *mergeBuilder {
-	b := &mergeBuilder{m: &mergePlan{}, eng: eng, colOf: map[string]int{}, columns: map[string]bool{}}
-	b.source = func(c *sqlparser.ColName) (int, error) {
-		r, err := jt.refs(c)
-		if err != nil {
-			return 0, err
-		}
-		l := leafOf(leaves, leafIndex(r))
-		i, ok := l.hidden[strings.ToLower(c.Qualifier.Name.String())+"."+c.Name.Lowered()]
-		if !ok || l.offset > last.offset {
-			return 0, joinRefusal("column %s is not one the join reads", sqlparser.String(c))
-		}
-		return l.offset + i, nil
-	}
-	return b
 }

@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -38,6 +39,9 @@ type selectPlan struct {
 	// names are the statement's column names when a backend would report
 	// one otherwise (see longNames); nil when the backend's are the same.
 	names []string
+	// apart runs the statement as a join at the router when the tables
+	// of sameShard land on other shards than routing's; nil when none.
+	apart Plan
 }
 
 var _ Plan = (*selectPlan)(nil)
@@ -52,6 +56,9 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) (qs []
 		return nil, false, err
 	}
 	if err := sp.checkSameShard(ctx, vc, args, targets); err != nil {
+		if sp.apart != nil {
+			return nil, false, errRunApart
+		}
 		return nil, false, err
 	}
 	stmt := sp.stmt
@@ -88,6 +95,10 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) (qs []
 	return qs, whole, nil
 }
 
+// errRunApart tells a selectPlan's executions that its pinned tables are
+// on different shards and its join at the router runs instead.
+var errRunApart = errors.New("vitessdo: pinned tables on different shards")
+
 // checkSameShard verifies that table groups routed on their own land on
 // the statement's one shard; anything else would need a cross-shard join.
 func (sp *selectPlan) checkSameShard(ctx context.Context, vc Cursor, args []any, targets []target) error {
@@ -116,6 +127,9 @@ func shardList(ts []target) string {
 
 func (sp *selectPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
 	it, err := sp.query(ctx, vc, args)
+	if err == errRunApart {
+		return sp.apart.Query(ctx, vc, args)
+	}
 	if err != nil || sp.names == nil {
 		return it, err
 	}
@@ -177,6 +191,9 @@ func (sp *selectPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, 
 
 func (sp *selectPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
 	qs, _, err := sp.queries(ctx, vc, args)
+	if err == errRunApart {
+		return sp.apart.Explain(ctx, vc, args)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -271,6 +288,12 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	stripQualifiers(sel, r.keyspace)
 	named := nameColumns(sel)
 	sp := &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs, names: longNames(sel)}
+	if len(same) > 0 && joinSel != nil {
+		// Planned now; run only when the pinned tables' shards differ.
+		if jp, err := p.planJoinSelect(joinSel, s, nargs, p.engineOfKeyspace(r.keyspace), nil); err == nil {
+			sp.apart = jp
+		}
+	}
 	if !r.single() {
 		if err := a.checkAnchored(sel, top); err != nil {
 			if joinSel != nil {
