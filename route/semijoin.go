@@ -22,10 +22,9 @@ import (
 // columns.
 //
 //	SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)
-//	  Project id
-//	    SemiJoin EXISTS on outer 2 = inner 1
-//	      route SELECT id, u.id AS vsj_0 FROM users AS u
-//	      route SELECT o.amount AS vsk_0 FROM orders AS o WHERE o.amount IN (batch)
+//	  SemiJoin EXISTS on outer hidden 1 = inner 1 (inner routed Scatter by batches of 256)
+//	    route SELECT id, u.id AS vsj_0 FROM users AS u
+//	    route SELECT o.amount AS vsk_0 FROM orders AS o WHERE o.amount IN (::semi_batch)
 //
 // An uncorrelated scalar subquery of the select list runs once.
 type semiJoinPlan struct {
