@@ -141,12 +141,36 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 	// the horizon does not read (an uncorrelated one is the same value
 	// in every row). Otherwise the router evaluates the horizon.
 	aggregates := sel.Distinct != "" || len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs)
-	if len(valueConds) > 0 || nested || len(filters) > 0 && (aggregates || sel.Limit != nil) ||
+	if len(valueConds) > 0 || nested || len(filters) > 0 && aggregates ||
 		correlatedScalars && (aggregates || orderNamesScalar(sel)) {
 		return p.planSemiJoinHorizon(sel, s, nargs, filters, rest, valueConds)
 	}
+	// A LIMIT cuts the rows the filters keep: the shards sort the outer
+	// rows (without a limit), the semi-join keeps them in order and the
+	// limit applies after.
+	var limit *sqlparser.Limit
+	if len(filters) > 0 && sel.Limit != nil {
+		limit, sel.Limit = sel.Limit, nil
+	}
 	pl, err := p.buildSemiJoin(sel, s, nargs, found, rest)
-	return pl, true, err
+	if err != nil || limit == nil {
+		return pl, true, err
+	}
+	if limit.Rowcount != nil {
+		v, ok := newValueExpr(limit.Rowcount)
+		if !ok {
+			return nil, true, unsupportedf("LIMIT %s: the count must be a number or ?", sqlparser.String(limit.Rowcount))
+		}
+		pl.count = &v
+	}
+	if limit.Offset != nil {
+		v, ok := newValueExpr(limit.Offset)
+		if !ok {
+			return nil, true, unsupportedf("OFFSET %s: the offset must be a number or ?", sqlparser.String(limit.Offset))
+		}
+		pl.offset = &v
+	}
+	return pl, true, nil
 }
 
 // orderNamesScalar reports an ORDER BY naming a scalar subquery item of
