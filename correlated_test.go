@@ -145,6 +145,10 @@ var semiHorizonQueries = []string{
 
 // semiOrderedQueries order and limit the rows a semi-join keeps.
 var semiOrderedQueries = []string{
+	// LIMIT after the filters, the sort on the shards.
+	"SELECT * FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref) ORDER BY id LIMIT 3",
+	"SELECT u.id, u.email FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.id) ORDER BY u.email DESC LIMIT 2 OFFSET 1",
+	"SELECT u.id, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) AS n FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref) ORDER BY u.id DESC LIMIT 3",
 	// ORDER BY alone runs on the shards: the semi-join keeps the order.
 	"SELECT u.id, u.email FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref) ORDER BY u.email DESC",
 	"SELECT u.id FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.id) ORDER BY u.ref, u.id",

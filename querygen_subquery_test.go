@@ -211,7 +211,7 @@ func (g *queryGen) subqueryQuery() genQuery {
 	where := func() string { return whereOf(true) }
 	from := " FROM " + sg.outer.from + " a"
 	var sb strings.Builder
-	switch g.pickWeighted(4, 4, 2, 1, 1, 2, 2) {
+	switch g.pickWeighted(4, 4, 2, 1, 1, 2, 2, 2) {
 	case 0:
 		sb.WriteString("SELECT " + aliased(cols) + from + where())
 		if len(sg.outer.unique) > 0 && g.chance(0.3) {
@@ -251,6 +251,31 @@ func (g *queryGen) subqueryQuery() genQuery {
 		}
 		fmt.Fprintf(&sb, "SELECT %s%s%s ORDER BY %s LIMIT %d", aliased(cols), from, where(), strings.Join(by, ", "), 1+g.r.Intn(12))
 		return genQuery{sql: sb.String(), args: g.args, ordered: true}
+	case 7:
+		// A count per outer row in an expression, under DISTINCT, in an
+		// aggregate, or ordering the rows: the router evaluates the
+		// horizon over the values.
+		in, corr := sg.correlation(false)
+		count := "(SELECT COUNT(*) FROM " + in.from + " b WHERE " + corr + ")"
+		switch g.r.Intn(4) {
+		case 0:
+			fmt.Fprintf(&sb, "SELECT %s, %s + 1 AS s0%s", aliased(cols), count, from)
+		case 1:
+			fmt.Fprintf(&sb, "SELECT DISTINCT %s AS s0%s", count, from)
+		case 2:
+			fmt.Fprintf(&sb, "SELECT %s AS k, SUM(%s) AS s0, COUNT(*) AS n%s GROUP BY %s", cols[0], count, from, cols[0])
+		default:
+			fmt.Fprintf(&sb, "SELECT %s, %s AS s0%s", aliased(cols), count, from)
+			if len(sg.outer.unique) == 0 {
+				return genQuery{sql: sb.String(), args: g.args}
+			}
+			by := []string{"s0" + direction(g.r)}
+			for _, u := range sg.outer.unique {
+				by = append(by, "a."+u)
+			}
+			fmt.Fprintf(&sb, " ORDER BY %s LIMIT %d", strings.Join(by, ", "), 1+g.r.Intn(30))
+			return genQuery{sql: sb.String(), args: g.args, ordered: true}
+		}
 	default:
 		// Scalar subqueries of rows ordered by a unique key and cut by a
 		// LIMIT: the shards order and limit the rows, the values come after.

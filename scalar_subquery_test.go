@@ -89,15 +89,43 @@ func TestCorrelatedSubqueriesRefusedSayWhy(t *testing.T) {
 			{"SELECT id FROM users u WHERE EXISTS (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id)", "aggregate"},
 			{"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id LIMIT 1)", "LIMIT"},
 			{"SELECT u.ref, COUNT(*) FROM users u GROUP BY u.ref HAVING EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref)", "HAVING"},
-			{"SELECT u.ref, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.ref) FROM users u GROUP BY u.ref", "GROUP BY"},
-			{"SELECT u.id, 1 + (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) AS n FROM users u", "inside the expression"},
-			{"SELECT u.id, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) AS n FROM users u ORDER BY n", "ORDER BY"},
+			// The subquery runs per row, not per group.
+			{"SELECT u.ref, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.ref) FROM users u GROUP BY u.ref", "neither grouped nor aggregated"},
+			{"SELECT u.id, EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) AS e FROM users u", "EXISTS or IN subquery in the select list"},
 			{"SELECT u.id, (SELECT o.amount FROM orders o WHERE o.amount = u.id ORDER BY o.id) AS n FROM users u", "ORDER BY"},
 		} {
 			_, err := queryAll(p.sharded, tt.sql)
 			if !isUnsupported(err) || !strings.Contains(err.Error(), tt.why) {
 				t.Errorf("%s: %v, want unsupported saying %q", tt.sql, err, tt.why)
 			}
+		}
+	})
+}
+
+// Scalar subqueries inside expressions of the select list or ORDER BY,
+// under DISTINCT or inside aggregates, or named by ORDER BY, fill columns
+// of the rows, over which the router evaluates the select list and the
+// horizon.
+func TestScalarSubqueryInExpressionsMatchesOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newSemiPair(t, e)
+		for _, q := range []string{
+			"SELECT u.id, 1 + (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) AS n FROM users u",
+			"SELECT DISTINCT (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) AS n FROM users u",
+			"SELECT u.ref, SUM((SELECT COUNT(*) FROM orders o WHERE o.amount = u.id)) AS n FROM users u GROUP BY u.ref",
+			"SELECT COUNT(*) AS c, MAX((SELECT MAX(o.id) FROM orders o WHERE o.user_id = u.ref)) AS m FROM users u",
+			"SELECT u.id, COALESCE((SELECT MAX(o.amount) FROM orders o WHERE o.user_id = u.ref), -1) AS m FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)",
+			"SELECT u.id, (SELECT MAX(amount) FROM orders) + u.id AS n FROM users u",
+		} {
+			p.compareRows(t, q)
+		}
+		for _, q := range []string{
+			"SELECT u.id, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) AS n FROM users u ORDER BY n, u.id",
+			"SELECT u.id, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) AS n FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref) ORDER BY u.id LIMIT 3",
+			"SELECT u.id FROM users u ORDER BY (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id), u.id",
+			"SELECT u.id, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) AS n FROM users u ORDER BY 2 DESC, 1 LIMIT 4",
+		} {
+			p.compareOrdered(t, q)
 		}
 	})
 }

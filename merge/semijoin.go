@@ -87,7 +87,8 @@ var ErrSubqueryRowOrder = errors.New("a scalar subquery returns several differen
 // Algorithm: read a batch of outer rows; for each subquery in turn open
 // its inner side for the rows still kept, read every inner row (at most
 // maxRows), and decide each kept row over the inner rows whose keys equal
-// its keys under the engine's comparison, with SQL's NULL rules: x IN S
+// its keys under the engine's comparison (and that meet the Residual
+// condition, when there is one), with SQL's NULL rules: x IN S
 // is true only when a y equals x; x NOT IN S is true when S is empty, or
 // when x is not NULL and no y is NULL or equals x. The first batch is read
 // when the SemiJoin is made, so the columns are known.

@@ -211,7 +211,7 @@ func engineOf(s *shard.Shard) eval.Engine {
 
 // planSelect plans a SELECT (or UNION) over tables.
 func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
-	if st, ok := sel.(*sqlparser.Select); ok && !isTableless(st) && (st.Where != nil && hasSubquery(st) || st.Having != nil && exprHasSubquery(st.Having.Expr) || hasSubqueryIn(st.SelectExprs)) {
+	if st, ok := sel.(*sqlparser.Select); ok && !isTableless(st) && (st.Where != nil && hasSubquery(st) || st.Having != nil && exprHasSubquery(st.Having.Expr) || hasSubqueryIn(st.SelectExprs) || hasSubqueryIn(st.OrderBy)) {
 		return p.planSelectOrPullout(st, s, nargs)
 	}
 	return p.planSelectStatement(sel, s, nargs)

@@ -22,10 +22,9 @@ import (
 // columns.
 //
 //	SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)
-//	  Project id
-//	    SemiJoin EXISTS on outer 2 = inner 1
-//	      route SELECT id, u.id AS vsj_0 FROM users AS u
-//	      route SELECT o.amount AS vsk_0 FROM orders AS o WHERE o.amount IN (batch)
+//	  SemiJoin EXISTS on outer hidden 1 = inner 1 (inner routed Scatter by batches of 256)
+//	    route SELECT id, u.id AS vsj_0 FROM users AS u
+//	    route SELECT o.amount AS vsk_0 FROM orders AS o WHERE o.amount IN (::semi_batch)
 //
 // An uncorrelated scalar subquery of the select list runs once.
 type semiJoinPlan struct {
@@ -37,6 +36,10 @@ type semiJoinPlan struct {
 	eng     eval.Engine
 	nargs   int
 	maxRows int64
+	// count and offset are the outer statement's LIMIT when it applies to
+	// the rows the semi-join keeps (the shards sort them, the limit cuts
+	// them after); nil when none.
+	count, offset *valueExpr
 }
 
 // semiSubquery is one subquery of a semiJoinPlan. Outer positions (keys'
@@ -153,7 +156,24 @@ func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 	for i := range outs {
 		outs[i] = merge.ProjectColumn{Name: sj.Columns()[i].Name, Expr: eval.Col(i)}
 	}
-	return &semiErrors{Iterator: merge.NewProject(sj, outs, sp.eng)}, nil
+	var it merge.Iterator = merge.NewProject(sj, outs, sp.eng)
+	if sp.count != nil || sp.offset != nil {
+		count, offset := int64(-1), int64(0)
+		if sp.count != nil {
+			if count, err = limitValue(*sp.count, args, "LIMIT"); err != nil {
+				it.Close()
+				return nil, err
+			}
+		}
+		if sp.offset != nil {
+			if offset, err = limitValue(*sp.offset, args, "OFFSET"); err != nil {
+				it.Close()
+				return nil, err
+			}
+		}
+		it = merge.NewLimit(it, offset, count)
+	}
+	return &semiErrors{Iterator: it}, nil
 }
 
 func (sp *semiJoinPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
@@ -207,7 +227,18 @@ func (sp *semiJoinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]E
 	}
 	out := []ExplainRow{operatorRow("SemiJoin %s", strings.Join(what, "; "))}
 	out = append(out, nest(o)...)
-	return append(out, inner...), nil
+	out = append(out, inner...)
+	if sp.count != nil || sp.offset != nil {
+		var lim []string
+		if sp.count != nil {
+			lim = append(lim, "LIMIT "+sp.count.String())
+		}
+		if sp.offset != nil {
+			lim = append(lim, "OFFSET "+sp.offset.String())
+		}
+		out = append([]ExplainRow{operatorRow("%s", strings.Join(lim, " "))}, nest(out)...)
+	}
+	return out, nil
 }
 
 // semiRefusal reports what the merge cannot decide as a backend would

@@ -64,10 +64,32 @@ func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs i
 		collect(user.Having, true)
 	}
 	collect(user.OrderBy, true)
-	// The conditions over scalar subqueries read each subquery's value as
-	// a column vsq_N of the rows.
+	// Scalar subqueries read their values as columns vsq_N of the rows:
+	// those of the select list and ORDER BY, and of the conditions over
+	// them.
 	var where []sqlparser.Expr
 	var values []semiFound
+	valueOf := func(e sqlparser.Expr) sqlparser.Expr {
+		for _, sq := range subqueriesIn(e) {
+			name := "vsq_" + strconv.Itoa(len(values))
+			e = sqlparser.ReplaceExpr(e, sq, &sqlparser.ColName{Name: sqlparser.NewColIdent(name)})
+			values = append(values, semiFound{kind: merge.SemiValue, sub: sq})
+		}
+		return e
+	}
+	for _, se := range user.SelectExprs {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok || !hasSubqueryIn(ae.Expr) {
+			continue
+		}
+		if ae.As.IsEmpty() {
+			ae.As = sqlparser.NewColIdent(argPattern.ReplaceAllString(sqlparser.String(ae.Expr), "?"))
+		}
+		ae.Expr = valueOf(ae.Expr)
+	}
+	for _, o := range user.OrderBy {
+		o.Expr = valueOf(o.Expr)
+	}
 	for _, vc := range valueConds {
 		cp, err := Parse("SELECT 1 FROM dual WHERE " + sqlparser.String(vc))
 		if err != nil {
@@ -75,13 +97,7 @@ func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs i
 		}
 		cond := cp.(*sqlparser.Select).Where.Expr
 		collect(cond, false)
-		for _, sq := range correlatedSubqueries(cond) {
-			name := "vsq_" + strconv.Itoa(len(values))
-			col := &sqlparser.ColName{Name: sqlparser.NewColIdent(name)}
-			cond = sqlparser.ReplaceExpr(cond, sq, col)
-			values = append(values, semiFound{kind: merge.SemiValue, sub: sq})
-		}
-		where = append(where, cond)
+		where = append(where, valueOf(cond))
 	}
 	if len(cols) == 0 {
 		cols = sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: sqlparser.NewIntVal([]byte("1")), As: sqlparser.NewColIdent("vsj_one")}}

@@ -94,55 +94,83 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 			rest = append(rest, c)
 		}
 	}
-	scalars := 0
-	correlatedScalars := false
+	filters := found
+	var scalars []semiFound
+	correlatedScalars, nested := false, false
 	for i, se := range sel.SelectExprs {
 		ae, ok := se.(*sqlparser.AliasedExpr)
 		if !ok {
 			continue
 		}
 		if sq, ok := ae.Expr.(*sqlparser.Subquery); ok {
-			found = append(found, semiFound{kind: merge.SemiValue, sub: sq, item: i})
-			scalars++
+			scalars = append(scalars, semiFound{kind: merge.SemiValue, sub: sq, item: i})
 			correlatedScalars = correlatedScalars || !uncorrelated(sq)
 			continue
 		}
-		if correlatedIn(ae.Expr) {
-			return nil, true, semiRefusalf("a correlated subquery inside the expression %s: only a select item that is the subquery runs", sqlparser.String(ae.Expr))
+		nested = nested || hasSubqueryIn(ae.Expr)
+	}
+	for _, o := range sel.OrderBy {
+		nested = nested || hasSubqueryIn(o.Expr)
+	}
+	if nested {
+		for _, n := range []sqlparser.SQLNode{sel.SelectExprs, sel.OrderBy} {
+			if !valuesOnly(n) {
+				return nil, true, semiRefusalf("an EXISTS or IN subquery in the select list or ORDER BY")
+			}
 		}
 	}
+	found = append(found, scalars...)
 	if sel.Having != nil && correlatedIn(sel.Having.Expr) {
 		return nil, true, semiRefusalf("a correlated subquery in HAVING (it would run per group, over the merged groups)")
 	}
-	if len(found) == 0 && len(valueConds) == 0 {
+	if len(found) == 0 && len(valueConds) == 0 && !nested {
 		return nil, false, nil
 	}
 	if sel.Lock != "" {
 		return nil, true, semiRefusalf("%s over a semi-join", strings.TrimSpace(sel.Lock))
 	}
-	if scalars > 0 {
+	if len(scalars) > 0 {
 		for _, se := range sel.SelectExprs {
 			if _, ok := se.(*sqlparser.StarExpr); ok {
 				return nil, true, semiRefusalf("* with a scalar subquery in the select list: name the columns")
 			}
 		}
 	}
-	if correlatedScalars && (sel.Distinct != "" || len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs)) {
-		return nil, true, semiRefusalf("a correlated scalar subquery in the select list of a SELECT with DISTINCT, GROUP BY, HAVING or aggregates")
+	// The outer statement keeps its horizon when the subqueries change
+	// no row it reads: filters with at most an ORDER BY, select items
+	// the horizon does not read (an uncorrelated one is the same value
+	// in every row). Otherwise the router evaluates the horizon.
+	aggregates := sel.Distinct != "" || len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs)
+	if len(valueConds) > 0 || nested || len(filters) > 0 && aggregates ||
+		correlatedScalars && (aggregates || orderNamesScalar(sel)) {
+		return p.planSemiJoinHorizon(sel, s, nargs, filters, rest, valueConds)
 	}
-	horizon := sel.Distinct != "" || len(sel.GroupBy) > 0 || sel.Having != nil || sel.Limit != nil || hasAggregate(sel.SelectExprs)
-	filters := len(found) > scalars
-	if filters && horizon || len(valueConds) > 0 {
-		if scalars > 0 {
-			return nil, true, semiRefusalf("a scalar subquery in the select list of a SELECT whose WHERE compares correlated scalar subqueries, or whose DISTINCT, GROUP BY, HAVING, aggregates or LIMIT run after a semi-join")
-		}
-		return p.planSemiJoinHorizon(sel, s, nargs, found, rest, valueConds)
-	}
-	if correlatedScalars && orderNamesScalar(sel) {
-		return nil, true, semiRefusalf("ORDER BY a correlated scalar subquery of the select list")
+	// A LIMIT cuts the rows the filters keep: the shards sort the outer
+	// rows (without a limit), the semi-join keeps them in order and the
+	// limit applies after.
+	var limit *sqlparser.Limit
+	if len(filters) > 0 && sel.Limit != nil {
+		limit, sel.Limit = sel.Limit, nil
 	}
 	pl, err := p.buildSemiJoin(sel, s, nargs, found, rest)
-	return pl, true, err
+	if err != nil || limit == nil {
+		return pl, true, err
+	}
+	if limit.Rowcount != nil {
+		v, ok := newValueExpr(limit.Rowcount)
+		if !ok {
+			return nil, true, unsupportedf("LIMIT %s: the count must be a number or ?", sqlparser.String(limit.Rowcount))
+		}
+		pl.count = &v
+	}
+	if limit.Offset != nil {
+		v, ok := newValueExpr(limit.Offset)
+		if !ok {
+			return nil, true, unsupportedf("OFFSET %s: the offset must be a number or ?", sqlparser.String(limit.Offset))
+		}
+		pl.offset = &v
+	}
+	return pl, true, nil
 }
 
 // orderNamesScalar reports an ORDER BY naming a scalar subquery item of
@@ -292,15 +320,13 @@ func (p *Planner) fromTables(from sqlparser.TableExprs, s *Session) ([]*vschema.
 	return out, bad
 }
 
-// correlatedSubqueries returns the correlated subqueries of an
-// expression, outermost first in the order of a walk.
-func correlatedSubqueries(e sqlparser.Expr) []*sqlparser.Subquery {
+// subqueriesIn returns the outermost subqueries of an expression, in the
+// order of a walk.
+func subqueriesIn(e sqlparser.Expr) []*sqlparser.Subquery {
 	var out []*sqlparser.Subquery
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 		if sq, ok := n.(*sqlparser.Subquery); ok {
-			if !uncorrelated(sq) {
-				out = append(out, sq)
-			}
+			out = append(out, sq)
 			return false, nil
 		}
 		return true, nil
@@ -329,5 +355,25 @@ func onlyScalarSubqueries(e sqlparser.Expr) bool {
 		}
 		return ok, nil
 	}, e)
+	return ok
+}
+
+// valuesOnly reports a node whose subqueries are all scalar values (none
+// is the operand of EXISTS or the list of IN).
+func valuesOnly(n sqlparser.SQLNode) bool {
+	ok := true
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.ExistsExpr:
+			ok = false
+		case *sqlparser.ComparisonExpr:
+			if _, isSub := n.Right.(*sqlparser.Subquery); isSub && (n.Operator == sqlparser.InStr || n.Operator == sqlparser.NotInStr) {
+				ok = false
+			}
+		case *sqlparser.Subquery:
+			return false, nil
+		}
+		return ok, nil
+	}, n)
 	return ok
 }
