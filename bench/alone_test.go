@@ -11,8 +11,9 @@ import (
 // on the single database. Interleaved (PreparedPointSelect), the sides
 // share modernc.org/sqlite's process-wide page cache and the CPU caches;
 // alone, each has them to itself, which shows what vitessdo's own code
-// costs. Compare ns/op and allocs/op across the sub-benchmarks of one
-// run (-count repeats them in turn).
+// costs. Compare cpu-ns/op (the process's CPU time per lookup, which
+// other programs' load disturbs less than ns/op) and allocs/op across
+// the sub-benchmarks of one run (-count repeats them in turn).
 func BenchmarkPreparedPointSelectAlone(b *testing.B) {
 	f := main4(b)
 	prepare := func(b *testing.B, db *sql.DB) *sql.Stmt {
@@ -33,12 +34,14 @@ func BenchmarkPreparedPointSelectAlone(b *testing.B) {
 		}
 		b.ReportAllocs()
 		b.ResetTimer()
+		c0 := cpuTime()
 		for i := range b.N {
 			id := itemID(f, i)
 			if err := stmtFor(id).QueryRowContext(bg, id).Scan(&it.name, &it.qty); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 	b.Run("vitessdo", func(b *testing.B) {
 		st := prepare(b, f.vt)
