@@ -157,6 +157,14 @@ func (c *conn) streamInOrder(ctx context.Context, qs []route.ShardQuery, lim sha
 // the connector's queue (txn.Coordinator.WithWriteLocks).
 func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.Result, error) {
 	c.record(qs)
+	if c.tx != nil && !c.tx.Holds() {
+		// The first writes of a transaction (those of a multi-shard
+		// statement's own): prepared on the pools while the transaction
+		// holds no connection, they are not parsed on every execution.
+		for _, q := range qs {
+			q.Shard.Backend.PrepareAhead(ctx, q.SQL)
+		}
+	}
 	ons, err := c.queriers(ctx, qs)
 	if err != nil {
 		return nil, err

@@ -212,13 +212,81 @@ var (
 	_ driver.Pinger             = (*faultConn)(nil)
 )
 
-func (c *faultConn) Prepare(query string) (driver.Stmt, error) { return c.inner.Prepare(query) }
+func (c *faultConn) Prepare(query string) (driver.Stmt, error) {
+	return c.PrepareContext(context.Background(), query)
+}
 
+// PrepareContext counts the preparation as op "prepare"; the prepared
+// statement's executions consult the plan as the connection's do.
 func (c *faultConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	if pc, ok := c.inner.(driver.ConnPrepareContext); ok {
-		return pc.PrepareContext(ctx, query)
+	var st driver.Stmt
+	err := c.plan.run(ctx, c.url, "prepare", query, func() error {
+		var err error
+		if pc, ok := c.inner.(driver.ConnPrepareContext); ok {
+			st, err = pc.PrepareContext(ctx, query)
+		} else {
+			st, err = c.inner.Prepare(query)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return c.inner.Prepare(query)
+	return &faultStmt{conn: c, query: query, inner: st}, nil
+}
+
+// faultStmt is a statement prepared on a faultConn: its executions
+// consult the plan as "exec" and "query" operations of the statement's
+// text.
+type faultStmt struct {
+	conn  *faultConn
+	query string
+	inner driver.Stmt
+}
+
+var (
+	_ driver.StmtExecContext  = (*faultStmt)(nil)
+	_ driver.StmtQueryContext = (*faultStmt)(nil)
+)
+
+func (s *faultStmt) Close() error  { return s.inner.Close() }
+func (s *faultStmt) NumInput() int { return s.inner.NumInput() }
+
+func (s *faultStmt) Exec(args []driver.Value) (driver.Result, error) {
+	return nil, errors.New("faultStmt: Exec without a context")
+}
+
+func (s *faultStmt) Query(args []driver.Value) (driver.Rows, error) {
+	return nil, errors.New("faultStmt: Query without a context")
+}
+
+func (s *faultStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	var res driver.Result
+	err := s.conn.plan.run(ctx, s.conn.url, "exec", s.query, func() error {
+		var err error
+		res, err = s.inner.(driver.StmtExecContext).ExecContext(ctx, args)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (s *faultStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	var rows driver.Rows
+	err := s.conn.plan.run(ctx, s.conn.url, "query", s.query, func() error {
+		var err error
+		rows, err = s.inner.(driver.StmtQueryContext).QueryContext(ctx, args)
+		return err
+	})
+	if err != nil {
+		if rows != nil {
+			rows.Close()
+		}
+		return nil, err
+	}
+	return rows, nil
 }
 
 func (c *faultConn) Close() error { return c.inner.Close() }

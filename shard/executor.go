@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/dot-do/vitessdo/merge"
@@ -381,8 +380,10 @@ type Call struct {
 	ReturnsID bool
 }
 
-// ExecAll runs the calls in parallel and returns their results in call
-// order, with the errors of the calls that failed joined.
+// ExecAll runs the calls in parallel (see Each and Workers: one
+// goroutine per core on SQLite, the caller's among them) and returns
+// their results in call order, with the errors of the calls that failed
+// joined.
 func ExecAll(ctx context.Context, calls []Call) ([]Result, error) {
 	results := make([]Result, len(calls))
 	errs := make([]error, len(calls))
@@ -390,15 +391,14 @@ func ExecAll(ctx context.Context, calls []Call) ([]Result, error) {
 		results[0], errs[0] = Exec(ctx, calls[0].Shard, calls[0].On, calls[0].Query, calls[0].Args, calls[0].ReturnsID)
 		return results, errs[0]
 	}
-	var wg sync.WaitGroup
+	shards := make([]*Shard, len(calls))
 	for i, c := range calls {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], errs[i] = Exec(ctx, c.Shard, c.On, c.Query, c.Args, c.ReturnsID)
-		}()
+		shards[i] = c.Shard
 	}
-	wg.Wait()
+	Each(len(calls), Workers(shards), func(i int) {
+		c := &calls[i]
+		results[i], errs[i] = Exec(ctx, c.Shard, c.On, c.Query, c.Args, c.ReturnsID)
+	})
 	return results, errors.Join(nonNil(errs)...)
 }
 

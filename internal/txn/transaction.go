@@ -226,7 +226,12 @@ func (t *Transaction) Queriers(ctx context.Context, shards []*shard.Shard) ([]sh
 	if locked.err != nil {
 		return nil, locked.err
 	}
-	for _, i := range sortByLockOrder(shards) {
+	order := sortByLockOrder(shards)
+	if err := t.joinTogether(ctx, shards, order); err != nil {
+		t.releaseUnjoined(locked.shards)
+		return nil, err
+	}
+	for _, i := range order {
 		q, err := t.Querier(ctx, shards[i])
 		if err != nil {
 			t.releaseUnjoined(locked.shards)
@@ -326,54 +331,6 @@ func (t *Transaction) InOrder(order vindex.CommitOrder, fn func() error) error {
 		t.mu.Unlock()
 	}()
 	return fn()
-}
-
-// join begins the shard's backend transaction and replays the savepoints
-// set so far, so that ROLLBACK TO means the same on every shard. Waiting
-// for the write lock of an SQLite shard (first, so that a waiter holds no
-// pool connection) and for a pool connection end with the statement's
-// context; the backend transaction lives with the transaction's.
-func (t *Transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txPart, error) {
-	b := s.Backend
-	lock := singleWriter(b) && !t.opts.ReadOnly
-	if lock {
-		if err := t.co.locks.wait(ctx, t, s); err != nil {
-			return nil, err
-		}
-	}
-	conn, err := b.DB.Conn(ctx)
-	if err != nil {
-		if lock {
-			t.co.locks.release(t, b)
-		}
-		return nil, shardError(s, err)
-	}
-	p := &txPart{t: t, shard: s, order: k.order, conn: conn, rank: orderRank(t.order)}
-	p.tx, err = conn.BeginTx(t.ctx, backendTxOptions(b, t.opts))
-	if lock {
-		t.co.locks.took(t, s, err == nil)
-		p.locked = err == nil
-	}
-	if err != nil {
-		p.release()
-		return nil, shardError(s, err)
-	}
-	if ro, ok := b.Capabilities().(shard.ReadOnlyEnforcer); ok && t.opts.ReadOnly {
-		p.readOnly = ro
-		if err := ro.EnforceReadOnly(ctx, p.tx); err != nil {
-			p.end(false)
-			return nil, shardError(s, err)
-		}
-	}
-	for _, sp := range t.savepoints {
-		if _, err := p.tx.ExecContext(ctx, savepointSQL("SAVEPOINT", sp)); err != nil {
-			p.end(false)
-			return nil, shardError(s, err)
-		}
-	}
-	t.parts = append(t.parts, p)
-	t.byKey[k] = p
-	return p, nil
 }
 
 func shardError(s *shard.Shard, err error) error {
