@@ -52,6 +52,7 @@ func (t *Transaction) place(ctx context.Context, s *shard.Shard, k partKey, rank
 		}
 		return nil, shardError(s, err)
 	}
+	t.co.held.add(b, 1)
 	return &txPart{t: t, shard: s, order: k.order, conn: conn, rank: rank, locked: lock}, nil
 }
 
@@ -112,6 +113,7 @@ func (p *txPart) abandon() {
 	}
 	p.conn.Close()
 	p.conn = nil
+	p.t.co.held.add(p.shard.Backend, -1)
 }
 
 // add makes a begun part one of the transaction's. Called with t.mu

@@ -389,6 +389,7 @@ func (p *txPart) release() {
 		}
 	}
 	conn.Close()
+	p.t.co.held.add(p.shard.Backend, -1)
 }
 
 // discard closes a pool connection instead of returning it to the pool.
