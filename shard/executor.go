@@ -211,11 +211,19 @@ func (st *Stream) fetch(ctx context.Context, rows *sql.Rows, lim Limiter, size i
 	}
 }
 
-// readBatch reads up to size rows of n columns.
+// readBatch reads up to size rows of n columns, scanning through ptrs
+// (made when nil). Nothing is allocated when there is no row.
 func readBatch(rows *sql.Rows, n, size int, ptrs []any) ([]merge.Row, error) {
-	vals := make([]any, n*size)
-	batch := make([]merge.Row, 0, size)
+	var vals []any
+	var batch []merge.Row
 	for len(batch) < size && rows.Next() {
+		if batch == nil {
+			vals = make([]any, n*size)
+			batch = make([]merge.Row, 0, size)
+			if ptrs == nil {
+				ptrs = make([]any, n)
+			}
+		}
 		row := vals[len(batch)*n : (len(batch)+1)*n : (len(batch)+1)*n]
 		for i := range row {
 			ptrs[i] = &row[i]
