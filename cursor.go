@@ -169,18 +169,19 @@ func (c *conn) tryInOrder(ctx context.Context, qs []route.ShardQuery, lim shard.
 	for i := range qs {
 		q := &qs[i]
 		b := q.Shard.Backend
-		if !holding {
+		guard := holding && c.mustGuard(b)
+		if !guard {
 			if st, ok := shard.QueryInline(ctx, q.Shard, b.DB, q.SQL, q.Args); ok {
 				streams[i] = st
 				if err := st.Wait(); err != nil {
 					return nil, err
 				}
-				holding = st.Holds()
+				holding = holding || st.Holds()
 				continue
 			}
 		}
 		var own *sql.Conn
-		if holding {
+		if guard {
 			own, err = c.connBesideTransactions(ctx, b)
 			if errors.Is(err, errLetGo) {
 				return q, nil
@@ -195,6 +196,18 @@ func (c *conn) tryInOrder(ctx context.Context, qs []route.ShardQuery, lim shard.
 		holding = true
 	}
 	return nil, nil
+}
+
+// mustGuard reports whether a scatter holding connections must guard its
+// wait for one of b's (connBesideTransactions): the connection's
+// transactions hold some of b's pool, or the pool is full. Otherwise a
+// connection is free and no transaction holds one: the scatter takes it
+// as any statement does. (A transaction could take b's last connection
+// between this look and the scatter's; that is the one wait left
+// unguarded, to keep a goroutine off every shard of every scatter.)
+func (c *conn) mustGuard(b *shard.Backend) bool {
+	n, _ := c.e.txns.TransactionConns(b)
+	return n > 0 || b.PoolFull()
 }
 
 // errLetGo says a scatter must let go of the connections it holds
