@@ -148,7 +148,7 @@ func newEngine(cfg *Config) (*engine, error) {
 			return nil, problems[0]
 		}
 	}
-	e := &engine{cfg: cfg, vs: vs, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache, route.WithMaxMemoryRows(cfg.MaxMemoryRows), route.WithJoinBatch(cfg.JoinBatch)), limit: scatterLimit(cfg.ScatterConcurrency)}
+	e := &engine{cfg: cfg, vs: vs, topo: topo, planner: route.NewPlanner(vs, topo, cfg.PlanCache, route.WithMaxMemoryRows(cfg.MaxMemoryRows), route.WithJoinBatch(cfg.JoinBatch), route.WithJoinHash(cfg.JoinHash)), limit: scatterLimit(cfg.ScatterConcurrency)}
 	e.txns = txn.NewCoordinator(topo, cfg.MaxOpenConns)
 	if cfg.Keyspace != "" && vs.Keyspace(cfg.Keyspace) != nil {
 		e.defaultKeyspace = cfg.Keyspace

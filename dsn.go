@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dot-do/vitessdo/internal/txn"
+	"github.com/dot-do/vitessdo/route"
 	"github.com/dot-do/vitessdo/shard"
 )
 
@@ -20,6 +21,13 @@ const (
 	TxMulti = txn.Multi
 	// TxTwoPC commits atomically with two-phase commit (PostgreSQL shards).
 	TxTwoPC = txn.TwoPC
+)
+
+// The join_hash modes (see Config.JoinHash).
+const (
+	JoinHashAuto   = route.JoinHashAuto
+	JoinHashAlways = route.JoinHashAlways
+	JoinHashNever  = route.JoinHashNever
 )
 
 // Defaults of the Config options.
@@ -62,6 +70,13 @@ type Config struct {
 	// JoinBatch is the number of outer rows a join across shards binds
 	// into one run of its inner side (default route.DefaultJoinBatch).
 	JoinBatch int
+	// JoinHash chooses how a join across shards pairs rows on an equality:
+	// JoinHashAuto (default, "") reads the inner side once into a hash
+	// table when both sides are scatters and the key routes the inner side
+	// nowhere in particular, and binds batches of outer keys otherwise;
+	// JoinHashAlways hashes every equality join without other conditions;
+	// JoinHashNever always binds batches.
+	JoinHash string
 	// QueryTimeout bounds every statement (default 0: none).
 	QueryTimeout time.Duration
 	// TransactionMode is TxSingle, TxMulti (default) or TxTwoPC.
@@ -87,7 +102,7 @@ type Config struct {
 
 // dsnKeys lists every DSN key; ParseDSN rejects others.
 var dsnKeys = []string{
-	"conn_max_lifetime", "dir", "join_batch", "keyspace", "max_idle_conns", "max_memory_rows", "max_open_conns",
+	"conn_max_lifetime", "dir", "join_batch", "join_hash", "keyspace", "max_idle_conns", "max_memory_rows", "max_open_conns",
 	"plan_cache", "query_timeout", "scatter_concurrency", "shard",
 	"transaction_mode", "vschema",
 }
@@ -189,6 +204,8 @@ func (c *Config) set(key string, vs []string) error {
 		c.MaxMemoryRows, err = parseInt(key, v)
 	case "join_batch":
 		c.JoinBatch, err = parseInt(key, v)
+	case "join_hash":
+		c.JoinHash = v
 	case "max_open_conns":
 		c.MaxOpenConns, err = parseInt(key, v)
 	case "max_idle_conns":
@@ -231,6 +248,11 @@ func (c *Config) validate() error {
 	case "", TxSingle, TxMulti, TxTwoPC:
 	default:
 		return configErrorf("dsn: transaction_mode=%q: want single, multi or twopc", c.TransactionMode)
+	}
+	switch c.JoinHash {
+	case JoinHashAuto, "auto", JoinHashAlways, JoinHashNever:
+	default:
+		return configErrorf("dsn: join_hash=%q: want auto, always or never", c.JoinHash)
 	}
 	for _, o := range []struct {
 		key string
@@ -277,6 +299,9 @@ func (c *Config) FormatDSN() string {
 		add("keyspace", c.Keyspace)
 	}
 	addInt("join_batch", c.JoinBatch)
+	if c.JoinHash != "" {
+		add("join_hash", c.JoinHash)
+	}
 	addInt("max_idle_conns", c.MaxIdleConns)
 	addInt("max_memory_rows", c.MaxMemoryRows)
 	addInt("max_open_conns", c.MaxOpenConns)

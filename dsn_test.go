@@ -53,7 +53,7 @@ func TestParseDSNErrors(t *testing.T) {
 	}{
 		{"", "vitessdo: dsn: vschema is required (the path of a VSchema JSON file)"},
 		{"dir=x", "vitessdo: dsn: vschema is required (the path of a VSchema JSON file)"},
-		{"vschema=a&foo=1", `vitessdo: dsn: unknown key "foo" (known keys: conn_max_lifetime, dir, join_batch, keyspace, max_idle_conns, max_memory_rows, max_open_conns, plan_cache, query_timeout, scatter_concurrency, shard, transaction_mode, vschema)`},
+		{"vschema=a&foo=1", `vitessdo: dsn: unknown key "foo" (known keys: conn_max_lifetime, dir, join_batch, join_hash, keyspace, max_idle_conns, max_memory_rows, max_open_conns, plan_cache, query_timeout, scatter_concurrency, shard, transaction_mode, vschema)`},
 		{"vschema=a&vschema=b", `vitessdo: dsn: key "vschema" is given 2 times`},
 		{"vschema=a&plan_cache=many", `vitessdo: dsn: plan_cache="many" is not an integer`},
 		{"vschema=a&query_timeout=5", `vitessdo: dsn: query_timeout="5" is not a duration (such as 500ms or 2s)`},

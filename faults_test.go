@@ -387,12 +387,15 @@ func TestTwoPCCrashIsResolvedByTheNextConnector(t *testing.T) {
 	}
 }
 
-func TestTwoPCRecoveryLeavesALiveConnectorsTransactionAlone(t *testing.T) {
-	env := newTwoPCEnv(t)
+// commitHeldAt commits, under two-phase commit, a transaction that
+// wrote on every shard, holding it at the first shard statement that
+// contains sql; release lets it go on and returns Commit's error.
+func commitHeldAt(t *testing.T, env *txEnv, sql string) (release func() error) {
+	t.Helper()
 	db, _ := env.open(t, vitessdo.TxTwoPC)
 	tx := writeOnEveryShard(t, env, db)
 	hold := make(chan struct{})
-	rule := &faultRule{op: "exec", sql: "UPDATE vitessdo_twopc SET state = 'commit'", hold: hold}
+	rule := &faultRule{op: "exec", sql: sql, hold: hold}
 	env.faults.add(rule)
 	done := make(chan error, 1)
 	go func() { done <- tx.Commit() }()
@@ -404,9 +407,19 @@ func TestTwoPCRecoveryLeavesALiveConnectorsTransactionAlone(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the commit never reached its decision")
+			close(hold)
+			t.Fatalf("the commit never reached %s", sql)
 		}
 	}
+	return func() error {
+		close(hold)
+		return <-done
+	}
+}
+
+func TestTwoPCRecoveryLeavesALiveConnectorsTransactionAlone(t *testing.T) {
+	env := newTwoPCEnv(t)
+	release := commitHeldAt(t, env, "UPDATE vitessdo_twopc SET state = 'commit'")
 	// Another connector, as another process would, finds the prepared
 	// transactions of a live connector and leaves them.
 	other, c := env.open(t, vitessdo.TxTwoPC)
@@ -414,13 +427,41 @@ func TestTwoPCRecoveryLeavesALiveConnectorsTransactionAlone(t *testing.T) {
 	if len(rec.Waiting) != 1 || len(rec.RolledBack) != 0 || len(rec.Committed) != 0 {
 		t.Errorf("recovery beside a live commit: %+v, want one transaction waiting and nothing resolved", rec)
 	}
-	close(hold)
-	if err := <-done; err != nil {
+	if err := release(); err != nil {
 		t.Fatalf("Commit: %v", err)
 	}
 	env.faults.reset()
 	if diff := cmp.Diff(allCounts(env, 1), count(t, other, "app", "users")); diff != "" {
 		t.Errorf("rows per shard (-want +got):\n%s", diff)
+	}
+}
+
+// TestTwoPCRecoveryLeavesALiveConnectorsDecidedCommitAlone holds a
+// commit after its decision is recorded, before any shard commits, and
+// runs another connector's recovery there: the transaction is decided
+// but its connector is alive and finishing it, so recovery must not
+// commit its prepared transactions concurrently with it (PostgreSQL
+// answers one of the two "prepared transaction is busy").
+func TestTwoPCRecoveryLeavesALiveConnectorsDecidedCommitAlone(t *testing.T) {
+	env := newTwoPCEnv(t)
+	release := commitHeldAt(t, env, "COMMIT PREPARED")
+	other, c := env.open(t, vitessdo.TxTwoPC)
+	rec := recoverNow(t, c)
+	if len(rec.RolledBack) != 0 || len(rec.Committed) != 0 {
+		t.Errorf("recovery beside a live commit: %+v, want nothing resolved", rec)
+	}
+	if left := env.prepared(t); len(left) != len(env.shards("app")) {
+		t.Errorf("prepared transactions while the commit is held: %v, want one per shard", left)
+	}
+	if err := release(); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	env.faults.reset()
+	if diff := cmp.Diff(allCounts(env, 1), count(t, other, "app", "users")); diff != "" {
+		t.Errorf("rows per shard (-want +got):\n%s", diff)
+	}
+	if left := env.prepared(t); len(left) != 0 {
+		t.Errorf("prepared transactions left: %v", left)
 	}
 }
 

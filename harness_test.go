@@ -1,28 +1,24 @@
 package vitessdo_test
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dot-do/vitessdo"
+	"github.com/dot-do/vitessdo/internal/backendtest"
 )
 
 // The end-to-end suite runs every test against SQLite shards, and against
 // PostgreSQL shards too when VITESSDO_TEST_POSTGRES holds a server URL
 // (each shard in a schema of its own, dropped when the test ends).
-const postgresEnv = "VITESSDO_TEST_POSTGRES"
+const postgresEnv = backendtest.PostgresEnv
 
 // engine is a kind of shard backend the suite runs on.
 type engine struct {
@@ -53,51 +49,12 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, e engine)) {
 	}
 }
 
-func sqliteURL(t testing.TB, ks, shard string) string {
-	dir := filepath.Join(t.TempDir(), ks)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return "sqlite:" + filepath.Join(dir, shard+".db")
-}
-
-var schemaCounter atomic.Int64
+func sqliteURL(t testing.TB, ks, shard string) string { return backendtest.SQLiteURL(t, ks, shard) }
 
 // postgresURL creates a schema for one shard and returns a URL whose
 // search_path selects it; the schema is dropped when the test ends.
 func postgresURL(t testing.TB, ks, shard string) string {
-	t.Helper()
-	base := os.Getenv(postgresEnv)
-	name := fmt.Sprintf("vt_%d_%d_%s_%s", os.Getpid(), schemaCounter.Add(1), ks, shard)
-	name = strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(name))
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA "`+name+`"`); err != nil {
-		t.Fatalf("creating schema %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer admin.Close()
-		if _, err := admin.Exec(`DROP SCHEMA "` + name + `" CASCADE`); err != nil {
-			t.Logf("dropping schema %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return backendtest.PostgresURL(t, "vt", ks, shard)
 }
 
 // openSharded opens vitessdo over a VSchema (multi-keyspace JSON), giving

@@ -125,6 +125,14 @@ func mergeItems(ids []int64) []item {
 func newMergePair(t testing.TB, e engine, items []item) *pair {
 	t.Helper()
 	p := newPair(t, e, mergeVSchema)
+	loadMergeItems(t, p, items)
+	return p
+}
+
+// loadMergeItems creates the merge schema in a pair and loads the items,
+// their tokens and tags, and the kinds.
+func loadMergeItems(t testing.TB, p *pair, items []item) {
+	t.Helper()
 	for _, ddl := range mergeDDL {
 		p.exec(t, ddl)
 	}
@@ -139,7 +147,6 @@ func newMergePair(t testing.TB, e engine, items []item) *pair {
 			p.exec(t, "INSERT INTO item_tags (item_id, tag, weight) VALUES (?, ?, ?)", it.id, fmt.Sprintf("t%d-%v", j, mergeGroups[(i+j)%len(mergeGroups)]), nullableInt(i*j%4, i%4 == 0))
 		}
 	}
-	return p
 }
 
 func nullableInt(v int, null bool) any {
@@ -551,12 +558,10 @@ func TestScatterSelectRefusesWhatCannotMerge(t *testing.T) {
 		// The reference table's rows would repeat on every shard.
 		{"SELECT code FROM kinds k WHERE code IN (SELECT kind FROM items i WHERE i.id > k.code)", "would repeat on every shard"},
 		{"SELECT code, EXISTS(SELECT 1 FROM items WHERE kind = 'x') FROM kinds", "would repeat on every shard"},
-		{"SELECT k.code, i.id FROM kinds k LEFT JOIN items i ON i.kind = k.code", "would repeat on every shard"},
-		{"SELECT k.code FROM items i RIGHT JOIN kinds k ON i.kind = k.code", "would repeat on every shard"},
 		// Errors name the problem: a subquery, not a join; SQL the parser
 		// does not read, not a syntax error. (An uncorrelated one is run
 		// on its own, see TestUncorrelatedScalarSubqueryOverOtherShards….)
-		{"SELECT id FROM items a WHERE id > (SELECT AVG(b.id) FROM items b WHERE b.grp = a.grp)", "subquery over items on other shards"},
+		{"SELECT id FROM items a WHERE id > (SELECT AVG(b.id) FROM items b WHERE b.grp > a.grp)", "subquery over items on other shards"},
 		{"WITH t AS (SELECT id FROM items) SELECT * FROM t", "WITH (common table expressions)"},
 		{"SELECT id, ROW_NUMBER() OVER (ORDER BY id) FROM items", "window functions"},
 	}

@@ -12,7 +12,12 @@ import (
 // with a LIMIT (a total order of the result, so the rows compare in
 // order).
 func (g *queryGen) joinHorizonQuery() genQuery {
-	q := g.joinQuery()
+	return g.horizonOver(g.joinQuery())
+}
+
+// horizonOver wraps a generated join whose select items are `expr AS
+// cN` into a horizon (see joinHorizonQuery).
+func (g *queryGen) horizonOver(q genQuery) genQuery {
 	list, from, _ := strings.Cut(strings.TrimPrefix(q.sql, "SELECT "), " FROM ")
 	var cols []string
 	for _, item := range strings.Split(list, ", ") {

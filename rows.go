@@ -30,11 +30,22 @@ var (
 
 func newRows(it merge.Iterator, cancel context.CancelFunc) *rows {
 	cols := it.Columns()
-	names := make([]string, len(cols))
-	for i, c := range cols {
-		names[i] = c.Name
+	var names []string
+	if n, ok := it.(columnNamer); ok {
+		names = n.ColumnNames()
+	} else {
+		names = make([]string, len(cols))
+		for i, c := range cols {
+			names[i] = c.Name
+		}
 	}
 	return &rows{it: it, cols: cols, names: names, cancel: cancel}
+}
+
+// columnNamer is an iterator that has its columns' names at hand
+// (shard.ConnRows: the driver's), sparing newRows a slice.
+type columnNamer interface {
+	ColumnNames() []string
 }
 
 func emptyRows() *rows {

@@ -28,6 +28,12 @@ type JoinKey struct {
 // the engine's comparison (NULL equals nothing). A LEFT join emits an
 // outer row without a match once, NULL-extended.
 //
+// A residual condition (JoinOptions.Residual) is part of the match: a
+// pair of rows joins when the keys are equal and the residual, evaluated
+// over the joined row, is true; a LEFT join NULL-extends an outer row no
+// inner row matches so. A join without keys pairs every outer row with
+// every inner row the residual accepts.
+//
 // Rows are outer columns followed by inner columns. It holds one batch
 // of outer rows and the inner rows of that batch, at most maxRows of
 // them; more fails the statement with a MemoryRowsError.
@@ -41,6 +47,14 @@ type Join struct {
 	eng     eval.Engine
 	cols    []Column
 	inner   []Column
+	// residual is the condition beyond the keys, nil when none; ev
+	// evaluates it over scratch, the joined row being tried.
+	residual *eval.Expr
+	ev       *eval.Evaluator
+	scratch  Row
+	// once holds the inner rows read for the first batch for every batch.
+	once bool
+	read bool
 
 	outers  []Row
 	inners  []Row
@@ -54,31 +68,64 @@ type Join struct {
 // reading batch outer rows at a time. It reads the first batch and opens
 // the inner side for it, so the columns are known.
 func NewJoin(outer Iterator, open JoinOpen, keys []JoinKey, left bool, batch int, maxRows int64, eng eval.Engine) (*Join, error) {
+	return NewJoinWith(outer, open, JoinOptions{Keys: keys, Left: left, Batch: batch, MaxRows: maxRows, Eng: eng})
+}
+
+// JoinOptions describe a Join.
+type JoinOptions struct {
+	Keys []JoinKey
+	// Left NULL-extends the outer rows without a match.
+	Left bool
+	// Batch is the number of outer rows per opening of the inner side.
+	Batch int
+	// MaxRows bounds the inner rows held (0: no bound).
+	MaxRows int64
+	Eng     eval.Engine
+	// Residual, when not nil, is a condition over the joined row (outer
+	// columns, then inner) that a match must also satisfy.
+	Residual *eval.Expr
+	// Once says the inner side does not depend on the batch: it is
+	// opened and read once, and its rows, at most MaxRows, are joined
+	// with every batch.
+	Once bool
+}
+
+// NewJoinWith returns the join o describes of outer with the inner side
+// open returns. It reads the first batch and opens the inner side for
+// it, so the columns are known.
+func NewJoinWith(outer Iterator, open JoinOpen, o JoinOptions) (*Join, error) {
+	batch := o.Batch
 	if batch < 1 {
 		batch = 1
 	}
-	j := &Join{outer: outer, open: open, keys: keys, left: left, batch: batch, maxRows: maxRows, eng: eng}
+	j := &Join{outer: outer, open: open, keys: o.Keys, left: o.Left, batch: batch, maxRows: o.MaxRows, eng: o.Eng, once: o.Once}
 	if err := j.fill(); err != nil {
 		outer.Close()
 		return nil, err
 	}
 	j.cols = append(append([]Column(nil), outer.Columns()...), j.inner...)
+	if o.Residual != nil {
+		r := *o.Residual
+		j.residual = &r
+		j.ev = eval.NewEvaluator(j.eng, j.cols)
+		if err := j.ev.Check(j.residual); err != nil {
+			outer.Close()
+			return nil, err
+		}
+		j.scratch = make(Row, len(j.cols))
+	}
 	return j, nil
 }
 
 // fill reads the next batch of outer rows and the inner rows for it.
 func (j *Join) fill() error {
+	if j.once && j.read {
+		j.outers, j.oi, j.ii, j.matched = j.outers[:0], 0, 0, false
+		return j.readOuter()
+	}
 	j.outers, j.inners, j.oi, j.ii, j.matched = j.outers[:0], nil, 0, 0, false
-	for !j.eof && len(j.outers) < j.batch {
-		row, err := j.outer.Next()
-		if err == io.EOF {
-			j.eof = true
-			break
-		}
-		if err != nil {
-			return err
-		}
-		j.outers = append(j.outers, row)
+	if err := j.readOuter(); err != nil {
+		return err
 	}
 	if len(j.outers) == 0 && j.inner != nil {
 		return nil
@@ -98,7 +145,23 @@ func (j *Join) fill() error {
 	if err != nil {
 		return err
 	}
-	j.inners = rows
+	j.inners, j.read = rows, true
+	return nil
+}
+
+// readOuter reads the next batch of outer rows.
+func (j *Join) readOuter() error {
+	for !j.eof && len(j.outers) < j.batch {
+		row, err := j.outer.Next()
+		if err == io.EOF {
+			j.eof = true
+			break
+		}
+		if err != nil {
+			return err
+		}
+		j.outers = append(j.outers, row)
+	}
 	return nil
 }
 
@@ -157,7 +220,12 @@ func (j *Join) matches(o, in Row) (bool, error) {
 			return false, nil
 		}
 	}
-	return true, nil
+	if j.residual == nil {
+		return true, nil
+	}
+	copy(j.scratch, o)
+	copy(j.scratch[len(o):], in)
+	return j.ev.Truth(j.residual, j.scratch)
 }
 
 // JoinKeyTypeError reports join key values of different kinds (a number

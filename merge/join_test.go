@@ -93,3 +93,60 @@ func TestJoinBoundsTheInnerRowsAndRefusesMixedKeys(t *testing.T) {
 	}
 	j.Close()
 }
+
+// A residual condition is part of the match: an inner join keeps the
+// pairs it accepts, a LEFT join NULL-extends an outer row that no inner
+// row matches on keys and residual, and a join without keys is a nested
+// loop over every pair.
+func TestJoinResidualIsPartOfTheMatch(t *testing.T) {
+	// outer k, v; inner ik, iv: residual v < iv (columns 1 and 3).
+	lt := eval.Lt(eval.Col(1), eval.Col(3))
+	tests := []struct {
+		name  string
+		keys  []JoinKey
+		left  bool
+		once  bool
+		outer []string
+		inner []string
+		want  []string
+	}{
+		{name: "inner keys and residual", keys: []JoinKey{{Outer: 0, Inner: 0}},
+			outer: []string{"1|5", "2|1", "3|9"}, inner: []string{"1|4", "1|6", "2|2", "3|NULL"},
+			want: []string{"1|5|1|6", "2|1|2|2"}},
+		{name: "left extends rows the residual rejects", keys: []JoinKey{{Outer: 0, Inner: 0}}, left: true,
+			outer: []string{"1|5", "2|1", "3|9", "NULL|0"}, inner: []string{"1|4", "1|6", "2|0", "3|NULL"},
+			want: []string{"1|5|1|6", "2|1|NULL|NULL", "3|9|NULL|NULL", "NULL|0|NULL|NULL"}},
+		{name: "no keys", outer: []string{"1|5", "2|1"}, inner: []string{"7|3", "8|6"},
+			want: []string{"1|5|8|6", "2|1|7|3", "2|1|8|6"}},
+		{name: "no keys, left, read once", left: true, once: true, outer: []string{"1|5", "2|9", "3|1"}, inner: []string{"7|3", "8|6"},
+			want: []string{"1|5|8|6", "2|9|NULL|NULL", "3|1|7|3", "3|1|8|6"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			outer := lit(t, "k:BIGINT v:BIGINT", tt.outer...)
+			open, batches, _ := innerOf(t, "ik:BIGINT iv:BIGINT", tt.inner...)
+			j, err := NewJoinWith(outer, open, JoinOptions{Keys: tt.keys, Left: tt.left, Batch: 1, MaxRows: 100, Eng: eval.SQLite, Residual: &lt, Once: tt.once})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantRows(t, j, tt.want...)
+			if tt.once && len(*batches) != 1 {
+				t.Errorf("inner side opened %d times, want once", len(*batches))
+			}
+			if !tt.once && len(*batches) != len(tt.outer) {
+				t.Errorf("inner side opened %d times, want once per batch (%d)", len(*batches), len(tt.outer))
+			}
+		})
+	}
+}
+
+// The inner rows read once are bounded by max_memory_rows too.
+func TestJoinReadOnceBoundsTheInnerRows(t *testing.T) {
+	outer := lit(t, "k:BIGINT", "1")
+	open, _, _ := innerOf(t, "ik:BIGINT", "1", "2", "3")
+	_, err := NewJoinWith(outer, open, JoinOptions{Batch: 4, MaxRows: 2, Eng: eval.SQLite, Once: true})
+	var me *MemoryRowsError
+	if !errors.As(err, &me) {
+		t.Errorf("got %v, want a MemoryRowsError", err)
+	}
+}

@@ -35,6 +35,19 @@
 // shard streams are then combined by the merge package's operators, and
 // hidden columns are projected away.
 //
+// # Subqueries across shards
+//
+// A subquery whose tables are on other shards than the statement's rows
+// runs apart. An uncorrelated one runs once and its value, list or
+// boolean is bound into the outer statement (pulloutPlan), or fills its
+// select item. A correlated one runs as a semi-join (semiJoinPlan): the
+// outer statement selects the values it correlates on as hidden columns,
+// the subquery runs once per batch of outer rows with their values bound
+// as an IN list (routed by vindex when it can be), and merge.SemiJoin
+// keeps or drops each row by EXISTS, IN and NOT IN with SQL's NULL rules,
+// or fills in a scalar subquery's value; a horizon that must come after
+// runs over the rows kept (relationPlan).
+//
 // # information_schema
 //
 // A SELECT over one information_schema table (SCHEMATA, TABLES, COLUMNS,

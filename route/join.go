@@ -5,27 +5,27 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
-	"github.com/dot-do/vitessdo/vschema"
 )
 
 // DefaultJoinBatch is the number of outer rows a join binds into one run
 // of its inner side.
 const DefaultJoinBatch = 256
 
-// joinPlan runs a SELECT over two tables no one shard holds together as
-// a nested-loop join (Vitess's ApplyJoin): the outer side is a SELECT of
-// its own over the shards its conditions name; for each batch of its rows
-// the inner side runs with the batch's join key values bound as an IN
+// joinPlan is one nested-loop join (Vitess's ApplyJoin) of a SELECT over
+// tables no one shard holds together: the outer side is a leaf statement
+// or the join of the tables before; for each batch of its rows the inner
+// leaf runs with the batch's values of the first join key bound as an IN
 // list, so an equality on the inner table's vindex column reaches only
-// the shards holding matches; merge.Join pairs the rows and a projection
-// gives the user's columns.
+// the shards holding matches; merge.Join pairs the rows on the keys and
+// the residual condition, a filter applies the WHERE conditions on a
+// nullable inner side, and the last join of the chain projects the
+// user's columns (see join_tree.go for the planning).
 //
 //	SELECT t.note, i.name FROM tokens t JOIN items i ON i.id = t.item_id
 //	  Project note, name
@@ -40,14 +40,27 @@ type joinPlan struct {
 	// outer column keys[0].Outer as batch further arguments.
 	bound bool
 	batch int
-	outs  []merge.ProjectColumn
+	// residual is the match condition beyond the keys, filter the
+	// condition on the joined rows; nil when none. Their texts are for
+	// VEXPLAIN.
+	// all, when not nil, is the inner leaf without the batch's IN list:
+	// the join reads it once into a hash table (see hashInner).
+	all                      Plan
+	residual, filter         *mergeValue
+	residualText, filterText string
+	// outs project the user's columns on the last join of a chain (nil on
+	// the others, whose rows are the outer columns then the inner ones);
 	// cols are the joined row's positions of the output columns.
-	cols    []int
-	names   []string
-	eng     eval.Engine
-	nargs   int
-	maxRows int64
-	text    string
+	outs []merge.ProjectColumn
+	cols []int
+	// computed are the output columns computed over the joined row (an
+	// expression of a nullable side), nil for the others.
+	computed []*mergeValue
+	names    []string
+	eng      eval.Engine
+	nargs    int
+	maxRows  int64
+	text     string
 }
 
 var _ Plan = (*joinPlan)(nil)
@@ -88,6 +101,14 @@ func (jp *joinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Ite
 	if len(args) > jp.nargs {
 		args = args[:jp.nargs]
 	}
+	var table *merge.HashTable
+	if jp.all != nil {
+		t, err := jp.hashInner(ctx, vc, args)
+		if err != nil {
+			return nil, err
+		}
+		table = t
+	}
 	outer, err := jp.outer.Query(ctx, vc, args)
 	if err != nil {
 		return nil, err
@@ -98,18 +119,53 @@ func (jp *joinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Ite
 		}
 		return jp.inner.Query(ctx, vc, jp.innerArgs(args, batch))
 	}
-	j, err := merge.NewJoin(outer, open, jp.keys, jp.left, jp.batch, jp.maxRows, jp.eng)
-	if err != nil {
+	opts := merge.JoinOptions{Keys: jp.keys, Left: jp.left, Batch: jp.batch, MaxRows: jp.maxRows, Eng: jp.eng, Once: !jp.bound}
+	var filter *eval.Expr
+	for _, v := range []*mergeValue{jp.residual, jp.filter} {
+		if v == nil {
+			continue
+		}
+		x, err := v.expr(args)
+		if err != nil {
+			outer.Close()
+			return nil, err
+		}
+		if v == jp.residual {
+			opts.Residual = &x
+		} else {
+			filter = &x
+		}
+	}
+	var j merge.Iterator
+	if table != nil {
+		j = merge.NewHashJoin(outer, table, jp.left)
+	} else if j, err = merge.NewJoinWith(outer, open, opts); err != nil {
 		return nil, err
+	}
+	var it merge.Iterator = j
+	if filter != nil {
+		it = merge.NewFilter(j, *filter, jp.eng)
+	}
+	if jp.outs == nil {
+		return it, nil
 	}
 	// The output columns take the names the shards gave them, as one
 	// database names them.
 	outs := make([]merge.ProjectColumn, len(jp.outs))
 	for i, o := range jp.outs {
 		outs[i] = o
+		if jp.computed != nil && jp.computed[i] != nil {
+			x, err := jp.computed[i].expr(args)
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			outs[i].Expr = x
+			continue
+		}
 		outs[i].Name = j.Columns()[jp.cols[i]].Name
 	}
-	return &joinErrors{Iterator: merge.NewProject(j, outs, jp.eng)}, nil
+	return &joinErrors{Iterator: merge.NewProject(it, outs, jp.eng)}, nil
 }
 
 func (jp *joinPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
@@ -126,7 +182,12 @@ func (jp *joinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Expla
 	if err != nil {
 		return nil, err
 	}
-	i, err := jp.inner.Explain(ctx, vc, jp.innerArgs(args, nil))
+	var i []ExplainRow
+	if jp.all != nil {
+		i, err = jp.all.Explain(ctx, vc, args)
+	} else {
+		i, err = jp.inner.Explain(ctx, vc, jp.innerArgs(args, nil))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -141,319 +202,39 @@ func (jp *joinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Expla
 	for _, k := range jp.keys {
 		on = append(on, fmt.Sprintf("outer %d = inner %d", k.Outer+1, k.Inner+1))
 	}
+	if jp.residualText != "" {
+		on = append(on, jp.residualText)
+	}
 	join := operatorRow("Join %s", kind)
 	if len(on) > 0 {
 		join = operatorRow("Join %s on %s", kind, strings.Join(on, " AND "))
 	}
-	if jp.bound {
+	switch {
+	case jp.all != nil:
+		join.Query = "Hash" + join.Query + fmt.Sprintf(" (inner read once into a hash table; past max_memory_rows by batches of %d)", jp.batch)
+	case jp.bound:
 		how := "bound"
 		if sp, ok := jp.inner.(*selectPlan); ok {
 			how = "routed " + sp.routing.opcode.String()
 		}
 		join.Query += fmt.Sprintf(" (inner %s by batches of %d)", how, jp.batch)
+	default:
+		join.Query += " (inner read once)"
 	}
 	rows := []ExplainRow{join}
 	rows = append(rows, nest(o)...)
 	rows = append(rows, nest(i)...)
+	if jp.filterText != "" {
+		rows = append([]ExplainRow{operatorRow("Filter %s", jp.filterText)}, nest(rows)...)
+	}
+	if jp.outs == nil {
+		return rows, nil
+	}
 	return append([]ExplainRow{operatorRow("Project %s", strings.Join(jp.names, ", "))}, nest(rows)...), nil
 }
 
 // nullBatch is the inner statement's IN list as VEXPLAIN binds it.
 var nullBatch = regexp.MustCompile(`IN \((NULL, )*NULL\)`)
-
-// joinSide is one table of a two-table join being planned.
-type joinSide struct {
-	expr  *sqlparser.AliasedTableExpr
-	name  string
-	table *vschema.Table
-	conds []sqlparser.Expr
-	// exprs are the user's columns this side computes.
-	exprs sqlparser.SelectExprs
-}
-
-// joinRefusal is the reason a SELECT over tables not on one shard
-// together is not run as a join.
-func joinRefusal(why string, args ...any) error {
-	return unsupportedf("cross-shard join: "+why, args...)
-}
-
-// planJoin plans a SELECT of two tables that are not on one shard
-// together as a nested-loop join, or refuses it saying why.
-func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, error) {
-	switch {
-	case sel.Distinct != "", len(sel.GroupBy) > 0, sel.Having != nil, len(sel.OrderBy) > 0, sel.Limit != nil:
-		return nil, joinRefusal("DISTINCT, GROUP BY, HAVING, ORDER BY and LIMIT over the rows of a join are not run at the merge")
-	case sel.Lock != "":
-		return nil, joinRefusal("%s over a join", strings.TrimSpace(sel.Lock))
-	case hasAggregate(sel.SelectExprs):
-		return nil, joinRefusal("aggregates over the rows of a join are not run at the merge")
-	case hasSubquery(sel):
-		return nil, joinRefusal("subqueries in a join of tables on different shards")
-	}
-	var l, r *sqlparser.AliasedTableExpr
-	var on sqlparser.Expr
-	left := false
-	switch {
-	case len(sel.From) == 2:
-		l, _ = sel.From[0].(*sqlparser.AliasedTableExpr)
-		r, _ = sel.From[1].(*sqlparser.AliasedTableExpr)
-	case len(sel.From) == 1:
-		j, ok := sel.From[0].(*sqlparser.JoinTableExpr)
-		if !ok {
-			return nil, joinRefusal("only joins of two tables are run across shards")
-		}
-		switch j.Join {
-		case sqlparser.JoinStr:
-		case sqlparser.LeftJoinStr:
-			left = true
-		default:
-			return nil, joinRefusal("%s across shards: only JOIN and LEFT JOIN are run", strings.ToUpper(j.Join))
-		}
-		if len(j.Condition.Using) > 0 {
-			return nil, joinRefusal("USING across shards: write the ON condition")
-		}
-		l, _ = j.LeftExpr.(*sqlparser.AliasedTableExpr)
-		r, _ = j.RightExpr.(*sqlparser.AliasedTableExpr)
-		on = j.Condition.On
-	}
-	if l == nil || r == nil {
-		return nil, joinRefusal("only joins of two tables are run across shards")
-	}
-	sides := [2]*joinSide{}
-	for i, te := range []*sqlparser.AliasedTableExpr{l, r} {
-		tn, ok := te.Expr.(sqlparser.TableName)
-		if !ok {
-			return nil, joinRefusal("only joins of two tables are run across shards")
-		}
-		vt, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
-		if err != nil {
-			return nil, err
-		}
-		name := tn.Name.String()
-		if !te.As.IsEmpty() {
-			name = te.As.String()
-		}
-		sides[i] = &joinSide{expr: te, name: strings.ToLower(name), table: vt}
-	}
-	if sides[0].name == sides[1].name {
-		return nil, joinRefusal("the two tables need different names or aliases")
-	}
-	if x, y := p.mixedBackends([]*tableRef{{table: sides[0].table}, {table: sides[1].table}}); x != nil {
-		return nil, joinRefusal("%s and %s are on backends that compare values by different rules", x, y)
-	}
-	// side returns which side's columns e names: 0, 1, 2 for both, -1 for
-	// none, or an error for a column not qualified by a side's name.
-	side := func(e sqlparser.SQLNode) (int, error) {
-		seen := [2]bool{}
-		var bad error
-		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-			c, ok := n.(*sqlparser.ColName)
-			if !ok {
-				return true, nil
-			}
-			q := strings.ToLower(c.Qualifier.Name.String())
-			switch {
-			case c.Qualifier.Qualifier.IsEmpty() && q == sides[0].name:
-				seen[0] = true
-			case c.Qualifier.Qualifier.IsEmpty() && q == sides[1].name:
-				seen[1] = true
-			default:
-				bad = joinRefusal("qualify column %s with its table's name or alias", sqlparser.String(c))
-			}
-			return false, nil
-		}, e)
-		switch {
-		case bad != nil:
-			return 0, bad
-		case seen[0] && seen[1]:
-			return 2, nil
-		case seen[0]:
-			return 0, nil
-		case seen[1]:
-			return 1, nil
-		}
-		return -1, nil
-	}
-	type keyPair struct{ cols [2]*sqlparser.ColName }
-	var pairs []keyPair
-	classify := func(conds []sqlparser.Expr, fromOn bool) error {
-		for _, c := range conds {
-			sd, err := side(c)
-			if err != nil {
-				return err
-			}
-			switch {
-			case sd == 0 && (!left || !fromOn):
-				sides[0].conds = append(sides[0].conds, c)
-			case sd == 1 && (!left || fromOn):
-				sides[1].conds = append(sides[1].conds, c)
-			case sd == 2 && (!left || fromOn):
-				cmp, ok := c.(*sqlparser.ComparisonExpr)
-				if !ok || cmp.Operator != sqlparser.EqualStr {
-					return joinRefusal("only equalities of a column of each table join tables across shards, not %s", sqlparser.String(c))
-				}
-				a, aok := cmp.Left.(*sqlparser.ColName)
-				b, bok := cmp.Right.(*sqlparser.ColName)
-				if !aok || !bok {
-					return joinRefusal("only equalities of a column of each table join tables across shards, not %s", sqlparser.String(c))
-				}
-				if sa, _ := side(a); sa == 1 {
-					a, b = b, a
-				}
-				pairs = append(pairs, keyPair{cols: [2]*sqlparser.ColName{a, b}})
-			case left:
-				return joinRefusal("condition %s of a LEFT JOIN across shards is not run", sqlparser.String(c))
-			default:
-				return joinRefusal("condition %s names no column of the joined tables", sqlparser.String(c))
-			}
-		}
-		return nil
-	}
-	if on != nil {
-		if err := classify(splitAnd(on), true); err != nil {
-			return nil, err
-		}
-	}
-	if sel.Where != nil {
-		if err := classify(splitAnd(sel.Where.Expr), false); err != nil {
-			return nil, err
-		}
-	}
-	// The outer side is the left one, unless an inner join's right side
-	// is restricted to one shard and the left is not.
-	outerIdx := 0
-	// Select list: each expression comes from one side.
-	type outRef struct{ side, pos int }
-	var refs []outRef
-	jp := &joinPlan{left: left, nargs: nargs, maxRows: p.memoryRows(), batch: p.batchRows(), eng: p.engineOfKeyspace(sides[0].table.Keyspace)}
-	for _, se := range sel.SelectExprs {
-		ae, ok := se.(*sqlparser.AliasedExpr)
-		if !ok {
-			return nil, joinRefusal("* in a join across shards: name the columns")
-		}
-		sd, err := side(ae.Expr)
-		if err != nil {
-			return nil, err
-		}
-		if sd == 2 {
-			return nil, joinRefusal("%s uses both tables: select each table's columns apart", sqlparser.String(ae.Expr))
-		}
-		name := ae.As.String()
-		if name == "" {
-			c, ok := ae.Expr.(*sqlparser.ColName)
-			if !ok {
-				return nil, joinRefusal("name %s with AS in a join across shards", sqlparser.String(ae.Expr))
-			}
-			name = c.Name.String()
-		}
-		if sd < 0 {
-			sd = 0
-		}
-		sides[sd].exprs = append(sides[sd].exprs, &sqlparser.AliasedExpr{Expr: ae.Expr, As: ae.As})
-		refs = append(refs, outRef{side: sd, pos: len(sides[sd].exprs) - 1})
-		jp.names = append(jp.names, name)
-	}
-	build := func(i int, keys []*sqlparser.ColName, bindCol *sqlparser.ColName) (Plan, []int, error) {
-		sd := sides[i]
-		exprs := append(sqlparser.SelectExprs{}, sd.exprs...)
-		var pos []int
-		for k, c := range keys {
-			pos = append(pos, len(exprs))
-			exprs = append(exprs, &sqlparser.AliasedExpr{Expr: c, As: sqlparser.NewColIdent("vjk" + strconv.Itoa(k))})
-		}
-		conds := append([]sqlparser.Expr{}, sd.conds...)
-		if bindCol != nil {
-			var list sqlparser.ValTuple
-			for b := 0; b < jp.batch; b++ {
-				list = append(list, sqlparser.NewValArg([]byte(":v"+strconv.Itoa(nargs+b+1))))
-			}
-			conds = append(conds, &sqlparser.ComparisonExpr{Operator: sqlparser.InStr, Left: bindCol, Right: list})
-		}
-		if len(exprs) == 0 {
-			exprs = append(exprs, &sqlparser.AliasedExpr{Expr: sqlparser.NewIntVal([]byte("1")), As: sqlparser.NewColIdent("vjone")})
-		}
-		side := &sqlparser.Select{SelectExprs: exprs, From: sqlparser.TableExprs{sd.expr}}
-		if len(conds) > 0 {
-			w := conds[0]
-			for _, c := range conds[1:] {
-				w = &sqlparser.AndExpr{Left: w, Right: c}
-			}
-			side.Where = sqlparser.NewWhere(sqlparser.WhereStr, w)
-		}
-		text := sqlparser.String(side)
-		stmt, err := Parse(text)
-		if err != nil {
-			return nil, nil, err
-		}
-		n := nargs
-		if bindCol != nil {
-			n += jp.batch
-		}
-		pl, err := p.planSelect(stmt.(*sqlparser.Select), s, n)
-		return pl, pos, err
-	}
-	if !left {
-		// Try the right side as outer when it alone reaches one shard.
-		lp, _, lerr := build(0, nil, nil)
-		rp, _, rerr := build(1, nil, nil)
-		if lerr == nil && rerr == nil && !singleShard(lp) && singleShard(rp) {
-			outerIdx = 1
-		}
-	}
-	innerIdx := 1 - outerIdx
-	okeys := make([]*sqlparser.ColName, len(pairs))
-	ikeys := make([]*sqlparser.ColName, len(pairs))
-	for k, pr := range pairs {
-		okeys[k], ikeys[k] = pr.cols[outerIdx], pr.cols[innerIdx]
-	}
-	// Bind the key on the inner table's primary vindex column, else the first.
-	bindAt := -1
-	if vt := sides[innerIdx].table; len(pairs) > 0 {
-		bindAt = 0
-		if len(vt.ColumnVindexes) > 0 && len(vt.ColumnVindexes[0].Columns) == 1 {
-			for k, c := range ikeys {
-				if c.Name.Lowered() == vt.ColumnVindexes[0].Columns[0] {
-					bindAt = k
-					break
-				}
-			}
-		}
-	}
-	if bindAt > 0 {
-		okeys[0], okeys[bindAt] = okeys[bindAt], okeys[0]
-		ikeys[0], ikeys[bindAt] = ikeys[bindAt], ikeys[0]
-	}
-	var bindCol *sqlparser.ColName
-	if bindAt >= 0 {
-		bindCol = ikeys[0]
-		jp.bound = true
-	}
-	var opos, ipos []int
-	var err error
-	if jp.outer, opos, err = build(outerIdx, okeys, nil); err != nil {
-		return nil, err
-	}
-	if jp.inner, ipos, err = build(innerIdx, ikeys, bindCol); err != nil {
-		return nil, err
-	}
-	for k := range pairs {
-		jp.keys = append(jp.keys, merge.JoinKey{Outer: opos[k], Inner: ipos[k]})
-	}
-	nouter := len(sides[outerIdx].exprs) + len(okeys)
-	if nouter == 0 {
-		nouter = 1
-	}
-	for i, ref := range refs {
-		col := ref.pos
-		if ref.side != outerIdx {
-			col += nouter
-		}
-		jp.outs = append(jp.outs, merge.ProjectColumn{Name: jp.names[i], Expr: eval.Col(col)})
-		jp.cols = append(jp.cols, col)
-	}
-	jp.eng = p.engineOfKeyspace(sides[innerIdx].table.Keyspace)
-	return jp, nil
-}
 
 // singleShard reports a plan that is one route reaching at most one shard.
 func singleShard(pl Plan) bool {
@@ -461,25 +242,35 @@ func singleShard(pl Plan) bool {
 	return ok && sp.routing.single() && len(sp.sameShard) == 0
 }
 
-// twoTables reports a SELECT over exactly two tables: a comma list or
-// one JOIN of two named tables.
-func twoTables(sel *sqlparser.Select) bool {
-	named := func(te sqlparser.TableExpr) bool {
-		a, ok := te.(*sqlparser.AliasedTableExpr)
-		if !ok {
+// namedTables reports a SELECT over several tables, each a named table
+// (no derived table), joined by commas and JOINs.
+func namedTables(sel *sqlparser.Select) bool {
+	n := 0
+	var walk func(te sqlparser.TableExpr) bool
+	walk = func(te sqlparser.TableExpr) bool {
+		switch te := te.(type) {
+		case *sqlparser.AliasedTableExpr:
+			_, ok := te.Expr.(sqlparser.TableName)
+			n++
+			return ok
+		case *sqlparser.ParenTableExpr:
+			for _, e := range te.Exprs {
+				if !walk(e) {
+					return false
+				}
+			}
+			return true
+		case *sqlparser.JoinTableExpr:
+			return walk(te.LeftExpr) && walk(te.RightExpr)
+		}
+		return false
+	}
+	for _, te := range sel.From {
+		if !walk(te) {
 			return false
 		}
-		_, ok = a.Expr.(sqlparser.TableName)
-		return ok
 	}
-	switch len(sel.From) {
-	case 2:
-		return named(sel.From[0]) && named(sel.From[1])
-	case 1:
-		j, ok := sel.From[0].(*sqlparser.JoinTableExpr)
-		return ok && named(j.LeftExpr) && named(j.RightExpr)
-	}
-	return false
+	return n >= 2
 }
 
 // isCrossShard reports the refusal of a statement whose tables no one
@@ -513,4 +304,10 @@ func (je *joinErrors) Next() (merge.Row, error) {
 		return nil, joinRefusal("%v", ke)
 	}
 	return row, err
+}
+
+// joinRefusal is the reason a SELECT over tables not on one shard
+// together is not run as a join.
+func joinRefusal(why string, args ...any) error {
+	return unsupportedf("cross-shard join: "+why, args...)
 }

@@ -1,6 +1,8 @@
 package route
 
 import (
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -248,10 +250,16 @@ func (c *exprCompiler) literal(e *sqlparser.SQLVal) (exprFn, error) {
 		return fixed(eval.Lit(v.lit)), nil
 	}
 	c.dynamic = true
+	pg := c.eng() == eval.PostgreSQL
 	return func(args []any) (eval.Expr, error) {
 		x, err := v.eval(args)
 		if err != nil {
 			return eval.Expr{}, err
+		}
+		// PostgreSQL types a float argument by its context, NUMERIC
+		// beside a NUMERIC column: as a literal 6.5 is.
+		if f, ok := x.(float64); ok && pg && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			return eval.NumericLit(strconv.FormatFloat(f, 'f', -1, 64)), nil
 		}
 		return eval.Lit(x), nil
 	}, nil

@@ -23,6 +23,8 @@ type Planner struct {
 	// joinBatch is the outer rows a join binds per run of its inner
 	// side (see WithJoinBatch).
 	joinBatch int
+	// joinHash is the join_hash mode (see WithJoinHash).
+	joinHash string
 }
 
 // Option configures a Planner.
@@ -67,6 +69,30 @@ func WithJoinBatch(n int) Option {
 		if n > 0 {
 			p.joinBatch = n
 		}
+	}
+}
+
+// The modes of WithJoinHash.
+const (
+	// JoinHashAuto hashes the inner side of an equality join when both
+	// sides are scatters and the key routes the inner side nowhere in
+	// particular.
+	JoinHashAuto = ""
+	// JoinHashAlways hashes the inner side of every join on equalities
+	// alone.
+	JoinHashAlways = "always"
+	// JoinHashNever always binds batches of outer keys.
+	JoinHashNever = "never"
+)
+
+// WithJoinHash sets when a join across shards reads its inner side once
+// into a hash table instead of binding batches of outer keys into it.
+func WithJoinHash(mode string) Option {
+	return func(p *Planner) {
+		if mode == "auto" {
+			mode = JoinHashAuto
+		}
+		p.joinHash = mode
 	}
 }
 

@@ -395,7 +395,15 @@ func (p *Planner) planSelectOrPullout(st *sqlparser.Select, s *Session, nargs in
 	}
 	pp, ok, perr := p.planPullout(c.(*sqlparser.Select), s, nargs)
 	if !ok {
-		return nil, err
+		sj, ok, serr := p.planSemiJoin(c.(*sqlparser.Select), s, nargs)
+		if !ok {
+			return nil, err
+		}
+		var su *UnsupportedError
+		if errors.As(serr, &su) {
+			return nil, unsupportedf("%s; as a semi-join: %s", unsupported.Msg, su.Msg)
+		}
+		return sj, serr
 	}
 	return pp, perr
 }

@@ -60,6 +60,9 @@ type relationSelect struct {
 	names    []string
 	nameFrom []int
 	distinct bool
+	// timeText marks the select items that are not a column itself,
+	// whose time.Time values SQLite gives as text (see relation_time.go).
+	timeText []bool
 	order    []eval.SortKey
 	// count and offset are the LIMIT; nil when none.
 	count, offset *valueExpr
@@ -171,6 +174,10 @@ func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSe
 			rs.items = append(rs.items, v)
 			rs.names = append(rs.names, name)
 			rs.nameFrom = append(rs.nameFrom, from)
+			for len(rs.timeText) < len(rs.names)-1 {
+				rs.timeText = append(rs.timeText, false)
+			}
+			rs.timeText = append(rs.timeText, src.eng == eval.SQLite && !isBareColumn(se.Expr))
 		default:
 			return nil, unsupportedf("select item %s over the rows of %s", sqlparser.String(se), src.what)
 		}
@@ -636,6 +643,9 @@ func (rs *relationSelect) open(it merge.Iterator, args []any, maxRows int64) (me
 		}
 		it = merge.NewProject(it, outs, eng)
 	}
+	if rs.timeText != nil {
+		it = newTimeText(it, rs.timeText)
+	}
 	return it, nil
 }
 
@@ -677,5 +687,13 @@ func (rs *relationSelect) describe() string {
 		}
 		parts = append(parts, lim)
 	}
-	return strings.Join(append(parts, "Project "+strings.Join(rs.names, ", ")), " | ")
+	names := make([]string, len(rs.names))
+	for i, n := range rs.names {
+		if n == "" && rs.nameFrom[i] >= 0 {
+			// Named by the input column it is, known when the rows arrive.
+			n = "#" + strconv.Itoa(rs.nameFrom[i]+1)
+		}
+		names[i] = n
+	}
+	return strings.Join(append(parts, "Project "+strings.Join(names, ", ")), " | ")
 }

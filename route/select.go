@@ -2,7 +2,6 @@ package route
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -195,7 +194,7 @@ func engineOf(s *shard.Shard) eval.Engine {
 
 // planSelect plans a SELECT (or UNION) over tables.
 func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
-	if st, ok := sel.(*sqlparser.Select); ok && !isTableless(st) && (st.Where != nil && hasSubquery(st) || st.Having != nil && exprHasSubquery(st.Having.Expr)) {
+	if st, ok := sel.(*sqlparser.Select); ok && !isTableless(st) && (st.Where != nil && hasSubquery(st) || st.Having != nil && exprHasSubquery(st.Having.Expr) || hasSubqueryIn(st.SelectExprs)) {
 		return p.planSelectOrPullout(st, s, nargs)
 	}
 	return p.planSelectStatement(sel, s, nargs)
@@ -220,12 +219,23 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		sides = c.(*sqlparser.Union)
 	}
 	var joinSel *sqlparser.Select
-	if st, ok := sel.(*sqlparser.Select); ok && !union && twoTables(st) {
+	if st, ok := sel.(*sqlparser.Select); ok && !union && namedTables(st) {
 		c, err := cloneSelect(st)
 		if err != nil {
 			return nil, err
 		}
 		joinSel = c.(*sqlparser.Select)
+	}
+	var derivedSel *sqlparser.Select
+	if st, ok := sel.(*sqlparser.Select); ok && derivedFrom(st) != nil {
+		if p.readsShardedTable(st, s) {
+			pushIntoDerived(st)
+		}
+		c, err := cloneSelect(st)
+		if err != nil {
+			return nil, err
+		}
+		derivedSel = c.(*sqlparser.Select)
 	}
 	a := newAnalysis(p, s)
 	top, err := a.selectScope(sel, nil, true)
@@ -233,19 +243,11 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		return nil, err
 	}
 	r, same, err := a.route(top)
+	if derivedSel != nil && err != nil {
+		return p.planDerivedInstead(derivedSel, s, nargs, a, err)
+	}
 	if joinSel != nil && isCrossShard(err) {
-		var jp Plan
-		var jerr error
-		if needsHorizon(joinSel) {
-			jp, jerr = p.planJoinHorizon(joinSel, s, nargs, p.engineOfKeyspace(a.tables[0].table.Keyspace))
-		} else {
-			jp, jerr = p.planJoin(joinSel, s, nargs)
-		}
-		var ue, je *UnsupportedError
-		if errors.As(jerr, &je) && errors.As(err, &ue) {
-			return nil, unsupportedf("%s; %s", ue.Msg, je.Msg)
-		}
-		return jp, jerr
+		return p.planJoinSelect(joinSel, s, nargs, p.engineOfKeyspace(a.tables[0].table.Keyspace), err)
 	}
 	if union && (err != nil || !r.single() || len(same) > 0) {
 		eng := p.engineOfKeyspace(p.defaultKeyspace(s))
@@ -264,17 +266,23 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		return p.planUnion(sides, s, nargs, whole, eng)
 	}
 	if err != nil {
-		return nil, err
+		return nil, joinedDerivedRefusal(sel, err)
 	}
 	stripQualifiers(sel, r.keyspace)
 	named := nameColumns(sel)
 	sp := &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs, names: longNames(sel)}
 	if !r.single() {
 		if err := a.checkAnchored(sel, top); err != nil {
+			if joinSel != nil {
+				return p.planJoinSelect(joinSel, s, nargs, p.engineOfKeyspace(r.keyspace), err)
+			}
 			return nil, err
 		}
 		if err := a.checkPushdown(top); err != nil {
-			return nil, err
+			if derivedSel != nil {
+				return p.planDerivedInstead(derivedSel, s, nargs, a, err)
+			}
+			return nil, joinedDerivedRefusal(sel, err)
 		}
 		if hasGroupConcat(sel) {
 			return nil, unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
@@ -489,28 +497,24 @@ func (a *analysis) checkPushdown(top *scope) error {
 		if sel.Limit != nil {
 			return unsupportedf("subquery with LIMIT over several shards: each shard would apply the limit to its own rows (%s)", sqlparser.String(sel))
 		}
-		if len(sel.GroupBy) > 0 || sel.Distinct != "" || hasAggregate(sel.SelectExprs) {
+		if len(sel.GroupBy) > 0 || hasAggregate(sel.SelectExprs) {
 			if !groupsByVindex(a, sc, sel) {
 				return unsupportedf("subquery that aggregates over several shards: each shard would aggregate its own rows (%s)", sqlparser.String(sel))
 			}
+		}
+		if sel.Distinct != "" && !selectsVindex(a, sc, sel) {
+			return unsupportedf("subquery with DISTINCT over several shards: each shard would remove only its own duplicates (%s)", sqlparser.String(sel))
 		}
 	}
 	return nil
 }
 
 // groupsByVindex reports whether a SELECT groups by the primary vindex
-// column of a sharded table, so each group lives on one shard.
+// column of a sharded table (see isVindexColumn), so each group lives on
+// one shard.
 func groupsByVindex(a *analysis, sc *scope, sel *sqlparser.Select) bool {
 	for _, g := range sel.GroupBy {
-		col, ok := g.(*sqlparser.ColName)
-		if !ok {
-			continue
-		}
-		ref := a.column(sc, col)
-		if ref == nil || !ref.table.IsSharded() {
-			continue
-		}
-		if p := ref.table.Primary(); len(p.Columns) == 1 && p.Columns[0] == strings.ToLower(col.Name.String()) && p.Vindex.IsUnique() {
+		if col, ok := g.(*sqlparser.ColName); ok && isVindexColumn(a, sc, sel, col) {
 			return true
 		}
 	}
@@ -561,6 +565,9 @@ func impossibleQuery(sel sqlparser.SelectStatement) sqlparser.SelectStatement {
 	s, ok := sel.(*sqlparser.Select)
 	if !ok {
 		return sel
+	}
+	if d := impossibleDerived(s); d != nil {
+		return d
 	}
 	c := *s
 	never := &sqlparser.ComparisonExpr{Operator: sqlparser.NotEqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("1"))}

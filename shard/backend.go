@@ -76,6 +76,11 @@ type Backend struct {
 	schemaGen int64
 	// ensured holds the shard records EnsureRecord wrote or found.
 	ensured sync.Map
+	// connCache: the pool's connections keep their own prepared
+	// statements (conncache.go); ddlGen counts ForgetSchema calls for
+	// them.
+	connCache bool
+	ddlGen    syncatomic.Int64
 }
 
 // BackendConfig is what the driver package that opens a backend
@@ -103,7 +108,14 @@ func NewBackend(c BackendConfig, opts PoolOptions) (*Backend, error) {
 		return nil, fmt.Errorf("backend %q: unknown dialect %v", c.URL, c.Dialect)
 	}
 	connector := wrap(c.Connector, c.URL, opts.WrapConnector)
-	b := &Backend{DB: sql.OpenDB(connector), Dialect: c.Dialect, URL: c.URL, connector: connector, caps: c.Capabilities}
+	b := &Backend{Dialect: c.Dialect, URL: c.URL, connector: connector, caps: c.Capabilities}
+	if _, ok := b.Capabilities().(StatementCacher); ok {
+		// Each connection keeps its own prepared statements.
+		b.connCache = true
+		b.DB = sql.OpenDB(&cachingConnector{Connector: connector, b: b})
+	} else {
+		b.DB = sql.OpenDB(connector)
+	}
 	if c.KeepOpen {
 		// The database lives as long as one connection is open.
 		b.DB.SetConnMaxIdleTime(0)
@@ -201,6 +213,7 @@ func (b *Backend) ForgetSchema() {
 	b.schemaGen++
 	b.pks, b.identities = nil, nil
 	b.mu.Unlock()
+	b.ddlGen.Add(1)
 }
 
 // SchemaContext returns the backend as the Schema rendering reads, its

@@ -69,7 +69,7 @@ type SingleWriter interface {
 // belongs to the connection: ResetReadOnly undoes it before the
 // connection goes back to the pool.
 type ReadOnlyEnforcer interface {
-	EnforceReadOnly(ctx context.Context, tx *sql.Tx) error
+	EnforceReadOnly(ctx context.Context, tx Querier) error
 	ResetReadOnly(ctx context.Context, conn *sql.Conn) error
 }
 

@@ -45,7 +45,7 @@ func (SQLiteCapabilities) IdentityColumn(ctx context.Context, q Querier, table s
 	return sqliteIdentity(ctx, q, table)
 }
 
-func (SQLiteCapabilities) EnforceReadOnly(ctx context.Context, tx *sql.Tx) error {
+func (SQLiteCapabilities) EnforceReadOnly(ctx context.Context, tx Querier) error {
 	_, err := tx.ExecContext(ctx, "PRAGMA query_only = 1")
 	return err
 }

@@ -27,8 +27,16 @@ var _ merge.Iterator = (*Direct)(nil)
 // errRowsClosed is what a closed stream's Next returns.
 var errRowsClosed = errors.New("vitessdo: rows are closed")
 
-// QueryDirect runs a query on a shard and returns its rows.
-func QueryDirect(ctx context.Context, s *Shard, q Querier, query string, args []any) (*Direct, error) {
+// QueryDirect runs a query on a shard and returns its rows: on a backend
+// whose connections cache statements, as ConnRows; otherwise as Direct.
+func QueryDirect(ctx context.Context, s *Shard, q Querier, query string, args []any) (merge.Iterator, error) {
+	if conn, sqlTx, ok := s.Backend.connOf(q); ok {
+		r, err := s.Backend.queryConn(ctx, s, conn, sqlTx, query, args)
+		if err != nil {
+			return nil, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
+		}
+		return r, nil
+	}
 	rows, err := s.Backend.query(ctx, q, query, args)
 	if err != nil {
 		return nil, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}

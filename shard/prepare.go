@@ -22,7 +22,10 @@ import "context"
 // preparing takes one of the pool's connections for a moment and may
 // wait for it.
 func (b *Backend) PrepareAhead(ctx context.Context, query string) {
-	if _, ok := b.Capabilities().(StatementCacher); !ok {
+	if _, ok := b.Capabilities().(StatementCacher); !ok || b.connCache {
+		// Connections that keep their own prepared statements
+		// (conncache.go) prepare a transaction's statements on its own
+		// connection, once.
 		return
 	}
 	b.prepared(ctx, query)

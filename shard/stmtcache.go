@@ -83,6 +83,9 @@ func (b *Backend) stmtOn(ctx context.Context, on Querier, query string) (*sql.St
 	if _, ok := b.Capabilities().(StatementCacher); !ok {
 		return nil, nil
 	}
+	if tc, ok := on.(*TxConn); ok {
+		on = tc.Querier
+	}
 	switch on := on.(type) {
 	case *sql.DB:
 		if on == b.DB {
@@ -124,8 +127,12 @@ func (b *Backend) query(ctx context.Context, on Querier, query string, args []an
 	return st.QueryContext(ctx, args...)
 }
 
-// exec runs a write like query runs a read.
+// exec runs a write like query runs a read; on a backend whose
+// connections cache statements, on the connection's own (execConn).
 func (b *Backend) exec(ctx context.Context, on Querier, query string, args []any) (sql.Result, error) {
+	if conn, sqlTx, ok := b.connOf(on); ok {
+		return b.execConn(ctx, conn, sqlTx, query, args)
+	}
 	st, err := b.stmtOn(ctx, on, query)
 	if err != nil {
 		return nil, err

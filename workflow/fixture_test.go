@@ -15,12 +15,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dot-do/vitessdo"
+	"github.com/dot-do/vitessdo/internal/backendtest"
 	"github.com/dot-do/vitessdo/shard"
 )
 
 // The workflow tests run on SQLite shards, and on PostgreSQL shards too
 // when VITESSDO_TEST_POSTGRES holds a server URL.
-const postgresEnv = "VITESSDO_TEST_POSTGRES"
+const postgresEnv = backendtest.PostgresEnv
 
 // growthVSchema is the keyspaces the tests grow: users with an owned
 // lookup on email, orders sharded by user_id, a reference table, and the
@@ -105,29 +106,18 @@ func engines(t *testing.T) []engine {
 	return es
 }
 
-var schemaCounter atomic.Int64
-
 // pgSchemaName returns a schema name unique to this process and test.
 func pgSchemaName(name string) string {
 	n := fmt.Sprintf("gw_%d_%d_%s", os.Getpid(), schemaCounter.Add(1), name)
 	return strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(n))
 }
 
+var schemaCounter atomic.Int64
+
 // postgresSchemaURL creates a schema and returns a URL selecting it; the
 // schema is dropped when the test ends.
 func postgresSchemaURL(t testing.TB, schema string) string {
-	t.Helper()
-	base := os.Getenv(postgresEnv)
-	pgExec(t, `CREATE SCHEMA IF NOT EXISTS "`+schema+`"`)
-	t.Cleanup(func() { pgExec(t, `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`) })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return backendtest.PostgresSchema(t, schema)
 }
 
 func pgExec(t testing.TB, stmt string) {

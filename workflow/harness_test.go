@@ -4,23 +4,19 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
-	"path/filepath"
-	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/dot-do/vitessdo"
+	"github.com/dot-do/vitessdo/internal/backendtest"
 )
 
 // The workflow tests run on SQLite shards, and on PostgreSQL shards too
 // when VITESSDO_TEST_POSTGRES holds a server URL (a schema per shard,
 // dropped when the test ends).
-const postgresEnv = "VITESSDO_TEST_POSTGRES"
+const postgresEnv = backendtest.PostgresEnv
 
 type engine struct {
 	name string
@@ -40,49 +36,10 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, e engine)) {
 	}
 }
 
-func sqliteURL(t testing.TB, ks, shard string) string {
-	dir := filepath.Join(t.TempDir(), ks)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return "sqlite:" + filepath.Join(dir, shard+".db")
-}
-
-var schemaCounter atomic.Int64
+func sqliteURL(t testing.TB, ks, shard string) string { return backendtest.SQLiteURL(t, ks, shard) }
 
 func postgresURL(t testing.TB, ks, shard string) string {
-	t.Helper()
-	base := os.Getenv(postgresEnv)
-	name := fmt.Sprintf("wf_%d_%d_%s_%s", os.Getpid(), schemaCounter.Add(1), ks, shard)
-	name = strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(name))
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA "`+name+`"`); err != nil {
-		t.Fatalf("creating schema %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer admin.Close()
-		if _, err := admin.Exec(`DROP SCHEMA "` + name + `" CASCADE`); err != nil {
-			t.Logf("dropping schema %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return backendtest.PostgresURL(t, "wf", ks, shard)
 }
 
 // shopVSchema: users sharded by id over four shards, found by email (an

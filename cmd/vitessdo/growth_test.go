@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/dot-do/vitessdo/internal/backendtest"
 )
 
 // growthVSchema is a keyspace to grow into: users with an owned lookup
@@ -45,29 +47,7 @@ var growthQueries = []string{
 }
 
 // pgSchema creates a schema and returns a URL selecting it.
-func pgSchema(t *testing.T, name string) string {
-	t.Helper()
-	base := os.Getenv(postgresEnv)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec(`CREATE SCHEMA IF NOT EXISTS "` + name + `"`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if admin, err := sql.Open("pgx", base); err == nil {
-			admin.Exec(`DROP SCHEMA IF EXISTS "` + name + `" CASCADE`)
-			admin.Close()
-		}
-	})
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+func pgSchema(t *testing.T, name string) string { return backendtest.PostgresSchema(t, name) }
 
 // growthSetup writes a plain source database and the VSchema of a
 // keyspace on two shards, and returns the DSN, the source URL and the

@@ -19,9 +19,10 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	_ "github.com/dot-do/vitessdo"
+	"github.com/dot-do/vitessdo/internal/backendtest"
 )
 
-const postgresEnv = "VITESSDO_TEST_POSTGRES"
+const postgresEnv = backendtest.PostgresEnv
 
 const cmdVSchema = `{
   "keyspaces": {
@@ -82,29 +83,9 @@ func shardDSN(t *testing.T, engine string) string {
 		v.Set("dir", filepath.Join(dir, "data"))
 		return v.Encode()
 	}
-	base := os.Getenv(postgresEnv)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
 	for _, sh := range []string{"-80", "80-"} {
-		name := fmt.Sprintf("cmd_%d_%d_%s", os.Getpid(), schemaCounter.Add(1), strings.ReplaceAll(sh, "-", "_"))
-		if _, err := admin.Exec(`CREATE SCHEMA "` + name + `"`); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			admin, err := sql.Open("pgx", base)
-			if err == nil {
-				admin.Exec(`DROP SCHEMA "` + name + `" CASCADE`)
-				admin.Close()
-			}
-		})
-		u, _ := url.Parse(base)
-		q := u.Query()
-		q.Set("search_path", name)
-		u.RawQuery = q.Encode()
-		v.Add("shard", "app/"+sh+"="+u.String())
+		u := backendtest.PostgresURL(t, "cmd", "app", sh)
+		v.Add("shard", "app/"+sh+"="+u)
 	}
 	return v.Encode()
 }

@@ -56,25 +56,29 @@ func (t *Transaction) place(ctx context.Context, s *shard.Shard, k partKey, rank
 	return &txPart{t: t, shard: s, order: k.order, conn: conn, rank: rank, locked: lock}, nil
 }
 
-// begin begins the part's backend transaction on its connection (with
-// the transaction's context, so that a statement's context ending does
-// not end it) and replays the savepoints, so that ROLLBACK TO means the
+// begin begins the part's backend transaction on its connection and
+// replays the savepoints, so that ROLLBACK TO means the
 // same on every shard. On failure the part is abandoned: nothing is
 // held. The part is not in its transaction yet, so no other goroutine
 // reads its fields.
 func (p *txPart) begin(ctx context.Context, savepoints []string) error {
 	t, s, b := p.t, p.shard, p.shard.Backend
-	var err error
-	p.tx, err = p.conn.BeginTx(t.ctx, backendTxOptions(b, t.opts))
+	// The backend transaction lives until Commit or Rollback, not as long
+	// as the statement that joined the shard: it begins under a context
+	// that never ends, which also spares database/sql's watcher of the
+	// transaction's context and the SQLite driver's interrupt watcher a
+	// goroutine each.
+	tx, err := b.BeginOn(context.Background(), p.conn, backendTxOptions(b, t.opts))
 	if p.locked {
 		t.co.locks.took(t, s, err == nil)
 		p.locked = err == nil
 	}
 	if err != nil {
-		p.tx = nil
 		p.abandon()
 		return shardError(s, err)
 	}
+	p.tx = tx
+	p.q = shard.TxConn{Querier: p.tx, Conn: p.conn}
 	if ro, ok := b.Capabilities().(shard.ReadOnlyEnforcer); ok && t.opts.ReadOnly {
 		p.readOnly = ro
 		if err := ro.EnforceReadOnly(ctx, p.tx); err != nil {
@@ -120,7 +124,15 @@ func (p *txPart) abandon() {
 // held.
 func (t *Transaction) add(k partKey, p *txPart) {
 	t.parts = append(t.parts, p)
-	t.byKey[k] = p
+	if t.byKey != nil || len(t.parts) > partsScanned {
+		if t.byKey == nil {
+			t.byKey = make(map[partKey]*txPart, len(t.parts))
+			for _, q := range t.parts {
+				t.byKey[partKey{order: q.order, backend: q.shard.Backend}] = q
+			}
+		}
+		t.byKey[k] = p
+	}
 }
 
 // joinTogether joins the shards of a statement that are not in the
@@ -143,7 +155,7 @@ func (t *Transaction) joinTogether(ctx context.Context, shards []*shard.Shard, o
 	for _, i := range order {
 		s := shards[i]
 		k := partKey{order: vindex.CommitNormal, backend: s.Backend}
-		if t.byKey[k] != nil || slices.Contains(keys, k) {
+		if t.part(k) != nil || slices.Contains(keys, k) {
 			continue
 		}
 		if singleWriter(s.Backend) && t.outer.heldPart(s.Backend) != nil {
@@ -179,7 +191,7 @@ func (t *Transaction) joinTogether(ctx context.Context, shards []*shard.Shard, o
 	for i, p := range parts {
 		switch {
 		case errs[i] != nil:
-		case failed != nil || t.byKey[keys[i]] != nil:
+		case failed != nil || t.part(keys[i]) != nil:
 			// Rolled back under the application meanwhile, or joined
 			// meanwhile: this part is not needed.
 			p.abandon()

@@ -60,21 +60,46 @@ func (c *twopc) recover(ctx context.Context) (TwoPCRecovery, error) {
 		}
 	}
 	var errs []error
+	// A transaction of a live connector in another process is that
+	// connector's to finish, decided or not: resolving its prepared
+	// transactions beside it would race its own COMMIT PREPARED.
+	live := map[int64]bool{}
+	others := func(row *logRow) (bool, error) {
+		if row.instance == c.instance {
+			return false, nil
+		}
+		if alive, ok := live[row.instance]; ok {
+			return alive, nil
+		}
+		alive, err := instanceAlive(ctx, row.db, row.locks, row.instance)
+		if err != nil {
+			return false, err
+		}
+		live[row.instance] = alive
+		return alive, nil
+	}
+	skip := map[string]bool{}
 	for _, gtid := range sortedKeys(rows) {
 		row := rows[gtid]
-		if row.state != "prepare" || c.inFlight(gtid) {
+		if c.inFlight(gtid) {
+			skip[gtid] = true
 			continue
 		}
-		if row.instance != c.instance {
-			alive, err := instanceAlive(ctx, row.db, row.locks, row.instance)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			if alive {
+		alive, err := others(row)
+		if err != nil {
+			errs = append(errs, err)
+			skip[gtid] = true
+			continue
+		}
+		if alive {
+			skip[gtid] = true
+			if row.state == "prepare" {
 				out.Waiting = append(out.Waiting, gtid)
-				continue
 			}
+			continue
+		}
+		if row.state != "prepare" {
+			continue
 		}
 		if row.state, err = arbitrate(ctx, row.db, row.sql, gtid); err != nil {
 			errs = append(errs, err)
@@ -82,7 +107,7 @@ func (c *twopc) recover(ctx context.Context) (TwoPCRecovery, error) {
 	}
 	for _, gid := range sortedKeys(prepared) {
 		row := rows[gtidOf(gid)]
-		if row == nil || row.state != TwoPCCommitted && row.state != TwoPCRolledBack {
+		if row == nil || skip[gtidOf(gid)] || row.state != TwoPCCommitted && row.state != TwoPCRolledBack {
 			continue
 		}
 		verb := rollbackPrepared
@@ -112,7 +137,7 @@ func (c *twopc) recover(ctx context.Context) (TwoPCRecovery, error) {
 	}
 	for _, gtid := range sortedKeys(rows) {
 		row := rows[gtid]
-		if row.state != TwoPCCommitted && row.state != TwoPCRolledBack || left[gtid] || c.inFlight(gtid) || !allIn(row.participants, ours) {
+		if row.state != TwoPCCommitted && row.state != TwoPCRolledBack || left[gtid] || skip[gtid] || !allIn(row.participants, ours) {
 			continue
 		}
 		if _, err := row.db.ExecContext(ctx, row.sql.DeleteInState, gtid, row.state); err != nil {

@@ -32,13 +32,9 @@ type Transaction struct {
 	// beside (lookup writes in their own transaction): it waits for them,
 	// which the deadlock detector must know.
 	outer *Transaction
-	// ctx lives as long as the transaction: the backend transactions are
-	// begun with it, so a statement's context ending does not end them.
-	ctx    context.Context
-	cancel context.CancelFunc
-
-	mu         sync.Mutex
-	parts      []*txPart // in the order the shards joined
+	mu    sync.Mutex
+	parts []*txPart // in the order the shards joined
+	// byKey finds the parts once there are more than partsScanned.
 	byKey      map[partKey]*txPart
 	savepoints []string // lower case, oldest first
 	// order is the commit order statements join in now: lookup vindexes
@@ -59,7 +55,10 @@ type txPart struct {
 	shard *shard.Shard
 	order vindex.CommitOrder
 	conn  *sql.Conn
-	tx    *sql.Tx
+	tx    shard.BackendTx
+	// q is the part's Querier: tx, and conn for the statements that run
+	// on the connection's own prepared statements.
+	q shard.TxConn
 	// rank orders commits: the pre transactions, then the normal ones,
 	// then the post ones; within a rank, the order of joining.
 	rank int
@@ -129,8 +128,7 @@ func (co *Coordinator) Begin(o Options) (*Transaction, error) {
 			return nil, err
 		}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	return &Transaction{co: co, mode: mode, opts: txo, implicit: o.Implicit, outer: o.Outer, ctx: ctx, cancel: cancel, byKey: map[partKey]*txPart{}}, nil
+	return &Transaction{co: co, mode: mode, opts: txo, implicit: o.Implicit, outer: o.Outer}, nil
 }
 
 // Implicit reports the transaction of one autocommit statement.
@@ -185,7 +183,7 @@ func (t *Transaction) Querier(ctx context.Context, s *shard.Shard) (shard.Querie
 	if singleWriter(s.Backend) {
 		k.order = vindex.CommitNormal
 	}
-	p := t.byKey[k]
+	p := t.part(k)
 	if p == nil {
 		if b := t.outer.heldPart(s.Backend); b != nil && singleWriter(s.Backend) {
 			// The transaction this one runs beside holds the file's one
@@ -193,7 +191,7 @@ func (t *Transaction) Querier(ctx context.Context, s *shard.Shard) (shard.Querie
 			// ends: the statement runs in it (an autocommit lookup write
 			// then commits or rolls back with the statement that caused
 			// it).
-			return b.tx, nil
+			return &b.q, nil
 		}
 		var err error
 		if p, err = t.join(ctx, s, k); err != nil {
@@ -205,7 +203,7 @@ func (t *Transaction) Querier(ctx context.Context, s *shard.Shard) (shard.Querie
 	if normal && t.first == nil {
 		t.first = s
 	}
-	return p.tx, nil
+	return &p.q, nil
 }
 
 // Queriers returns the backend transactions of the shards, in the order
@@ -261,7 +259,7 @@ func (t *Transaction) lockFirst(ctx context.Context, shards []*shard.Shard) lock
 		if !singleWriter(s.Backend) {
 			continue
 		}
-		if _, ok := t.byKey[partKey{order: vindex.CommitNormal, backend: s.Backend}]; ok {
+		if t.part(partKey{order: vindex.CommitNormal, backend: s.Backend}) != nil {
 			continue
 		}
 		need = append(need, s)
@@ -290,7 +288,7 @@ func (t *Transaction) lockFirst(ctx context.Context, shards []*shard.Shard) lock
 func (t *Transaction) releaseUnjoined(shards []*shard.Shard) {
 	for _, s := range shards {
 		t.mu.Lock()
-		p := t.byKey[partKey{order: vindex.CommitNormal, backend: s.Backend}]
+		p := t.part(partKey{order: vindex.CommitNormal, backend: s.Backend})
 		t.mu.Unlock()
 		if p == nil {
 			t.co.locks.release(t, s.Backend)
@@ -331,6 +329,23 @@ func (t *Transaction) InOrder(order vindex.CommitOrder, fn func() error) error {
 		t.mu.Unlock()
 	}()
 	return fn()
+}
+
+// partsScanned is how many parts a transaction finds by looking through
+// them; beyond, it keeps them in byKey.
+const partsScanned = 8
+
+// part returns the part named by k, or nil. Called with t.mu held.
+func (t *Transaction) part(k partKey) *txPart {
+	if t.byKey != nil {
+		return t.byKey[k]
+	}
+	for _, p := range t.parts {
+		if p.order == k.order && p.shard.Backend == k.backend {
+			return p
+		}
+	}
+	return nil
 }
 
 func shardError(s *shard.Shard, err error) error {
@@ -399,6 +414,9 @@ func discard(c *sql.Conn) {
 
 // commitOrder returns the parts in the order they commit.
 func (t *Transaction) commitOrder() []*txPart {
+	if len(t.parts) <= 1 {
+		return t.parts
+	}
 	parts := append([]*txPart(nil), t.parts...)
 	sort.SliceStable(parts, func(i, j int) bool { return parts[i].rank < parts[j].rank })
 	return parts
@@ -409,7 +427,6 @@ func (t *Transaction) commitOrder() []*txPart {
 // SAVEPOINT followed) would turn its COMMIT into ROLLBACK after other
 // shards committed: such a transaction is rolled back everywhere instead.
 func (t *Transaction) Commit(ctx context.Context) error {
-	defer t.cancel()
 	t.mu.Lock()
 	failed := t.failed
 	parts := t.commitOrder()
@@ -437,12 +454,14 @@ func (t *Transaction) Commit(ctx context.Context) error {
 // commitInOrder commits the parts one by one. If a commit fails, the rest
 // are rolled back and the error lists exactly which shards committed.
 func commitInOrder(parts []*txPart) error {
-	var committed []string
 	for i, p := range parts {
 		err := p.end(true)
 		if err == nil {
-			committed = append(committed, p.String())
 			continue
+		}
+		var committed []string
+		for _, q := range parts[:i] {
+			committed = append(committed, q.String())
 		}
 		var rolled []string
 		for _, q := range parts[i+1:] {
@@ -462,7 +481,6 @@ func commitInOrder(parts []*txPart) error {
 
 // Rollback rolls back every shard.
 func (t *Transaction) Rollback(ctx context.Context) error {
-	defer t.cancel()
 	return t.rollbackParts()
 }
 

@@ -1,0 +1,241 @@
+package route
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/dot-do/vitessdo/internal/eval"
+	"github.com/dot-do/vitessdo/merge"
+)
+
+// semiJoinPlan runs a SELECT whose correlated subqueries read other
+// shards than its rows (Vitess's SemiJoin, and the projection of a
+// correlated scalar subquery): the outer statement runs without them,
+// selecting the outer columns they correlate on as hidden columns; for
+// each batch of its rows each subquery runs once with the batch's key
+// values bound as an IN list (so an equality on the inner table's vindex
+// column reaches only the shards holding matches), and merge.SemiJoin
+// keeps or drops each row (EXISTS, NOT EXISTS, IN, NOT IN) or puts a
+// scalar subquery's value into its column; a projection drops the hidden
+// columns.
+//
+//	SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)
+//	  Project id
+//	    SemiJoin EXISTS on outer 2 = inner 1
+//	      route SELECT id, u.id AS vsj_0 FROM users AS u
+//	      route SELECT o.amount AS vsk_0 FROM orders AS o WHERE o.amount IN (batch)
+//
+// An uncorrelated scalar subquery of the select list runs once.
+type semiJoinPlan struct {
+	outer Plan
+	subs  []semiSubquery
+	// hidden is the number of trailing outer columns the subqueries read.
+	hidden  int
+	batch   int
+	eng     eval.Engine
+	nargs   int
+	maxRows int64
+}
+
+// semiSubquery is one subquery of a semiJoinPlan. Outer positions (keys'
+// Outer, left) count from the first hidden column.
+type semiSubquery struct {
+	kind  merge.CorrelatedKind
+	inner Plan
+	keys  []merge.JoinKey
+	left  int
+	value int
+	// into is the select item a scalar subquery's value fills.
+	into int
+	dflt any
+	// once marks an uncorrelated scalar subquery: it runs once.
+	once bool
+	text string
+	// residual is the correlation other than key equalities, over the
+	// hidden outer columns resFrom… (resWidth of them) followed by the
+	// inner row; nil when none. residualText shows it.
+	residual     *mergeValue
+	resFrom      int
+	resWidth     int
+	residualText string
+}
+
+var _ Plan = (*semiJoinPlan)(nil)
+
+func (sp *semiJoinPlan) NumArgs() int { return sp.nargs }
+
+// innerArgs binds the batch's distinct non-NULL values of outer column
+// col after the statement's arguments, padded as a join pads them.
+func (sp *semiJoinPlan) innerArgs(args []any, batch []merge.Row, col int) []any {
+	out := append(make([]any, 0, len(args)+sp.batch), args...)
+	var vals []any
+	seen := map[string]bool{}
+	for _, row := range batch {
+		v := row[col]
+		if v == nil {
+			continue
+		}
+		k := fmt.Sprintf("%T %v", v, v)
+		if b, ok := v.([]byte); ok {
+			k = "b " + string(b)
+		}
+		if !seen[k] {
+			seen[k] = true
+			vals = append(vals, v)
+		}
+	}
+	for i := 0; i < sp.batch; i++ {
+		var v any
+		if len(vals) > 0 {
+			v = vals[i%len(vals)]
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
+	if len(args) > sp.nargs {
+		args = args[:sp.nargs]
+	}
+	outer, err := sp.outer.Query(ctx, vc, args)
+	if err != nil {
+		return nil, err
+	}
+	base := len(outer.Columns()) - sp.hidden
+	subs := make([]merge.Correlated, len(sp.subs))
+	for i, sq := range sp.subs {
+		sq := sq
+		c := merge.Correlated{Kind: sq.kind, Left: base + sq.left, Value: sq.value, Into: sq.into, Default: sq.dflt}
+		for _, k := range sq.keys {
+			c.Keys = append(c.Keys, merge.JoinKey{Outer: base + k.Outer, Inner: k.Inner})
+		}
+		if sq.residual != nil {
+			x, err := sq.residual.expr(args)
+			if err != nil {
+				outer.Close()
+				return nil, err
+			}
+			c.Residual, c.From, c.Width = &x, base+sq.resFrom, sq.resWidth
+		}
+		if sq.once {
+			var row *merge.Static
+			c.Open = func([]merge.Row) (merge.Iterator, error) {
+				if row == nil {
+					open := func() (merge.Iterator, error) { return sq.inner.Query(ctx, vc, args) }
+					r, err := merge.SubqueryRow([]merge.Subquery{{Name: sq.text, Kind: merge.ScalarSubquery, Open: open}}, sp.eng)
+					if err != nil {
+						return nil, err
+					}
+					row = r
+				}
+				cp := *row
+				return &cp, nil
+			}
+		} else {
+			bind := c.Keys[0].Outer
+			c.Open = func(batch []merge.Row) (merge.Iterator, error) {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				return sq.inner.Query(ctx, vc, sp.innerArgs(args, batch, bind))
+			}
+		}
+		subs[i] = c
+	}
+	sj, err := merge.NewSemiJoin(outer, subs, sp.batch, sp.maxRows, sp.eng)
+	if err != nil {
+		return nil, semiRefusal(err)
+	}
+	outs := make([]merge.ProjectColumn, base)
+	for i := range outs {
+		outs[i] = merge.ProjectColumn{Name: sj.Columns()[i].Name, Expr: eval.Col(i)}
+	}
+	return &semiErrors{Iterator: merge.NewProject(sj, outs, sp.eng)}, nil
+}
+
+func (sp *semiJoinPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
+	return execByQuery(ctx, sp, vc, args)
+}
+
+// Explain shows the semi-join over the outer statement and each
+// subquery's, the latter bound for a batch of NULL keys.
+func (sp *semiJoinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
+	if len(args) > sp.nargs {
+		args = args[:sp.nargs]
+	}
+	o, err := sp.outer.Explain(ctx, vc, args)
+	if err != nil {
+		return nil, err
+	}
+	var what []string
+	var inner []ExplainRow
+	for _, sq := range sp.subs {
+		iargs := args
+		desc := sq.kind.String()
+		if sq.kind == merge.SemiValue {
+			desc = fmt.Sprintf("VALUE into %d", sq.into+1)
+		}
+		if !sq.once {
+			iargs = sp.innerArgs(args, nil, 0)
+			var on []string
+			for _, k := range sq.keys {
+				on = append(on, fmt.Sprintf("outer hidden %d = inner %d", k.Outer+1, k.Inner+1))
+			}
+			how := "bound"
+			if ip, ok := sq.inner.(*selectPlan); ok {
+				how = "routed " + ip.routing.opcode.String()
+			}
+			if sq.residual != nil {
+				on = append(on, sq.residualText)
+			}
+			desc += fmt.Sprintf(" on %s (inner %s by batches of %d)", strings.Join(on, " AND "), how, sp.batch)
+		} else {
+			desc += " (uncorrelated, run once)"
+		}
+		what = append(what, desc)
+		rows, err := sq.inner.Explain(ctx, vc, iargs)
+		if err != nil {
+			return nil, err
+		}
+		for k := range rows {
+			rows[k].Query = nullBatch.ReplaceAllString(rows[k].Query, "IN (::semi_batch)")
+		}
+		inner = append(inner, nest(rows)...)
+	}
+	out := []ExplainRow{operatorRow("SemiJoin %s", strings.Join(what, "; "))}
+	out = append(out, nest(o)...)
+	return append(out, inner...), nil
+}
+
+// semiRefusal reports what the merge cannot decide as a backend would
+// as unsupported.
+func semiRefusal(err error) error {
+	var ke *merge.JoinKeyTypeError
+	switch {
+	case errors.As(err, &ke):
+		return unsupportedf("correlated subquery over other shards: %v", ke)
+	case errors.Is(err, merge.ErrSubqueryRowOrder):
+		return unsupportedf("correlated subquery over other shards: %v", err)
+	}
+	return err
+}
+
+// semiErrors passes a semi-join's rows, reporting its refusals as
+// unsupported.
+type semiErrors struct {
+	merge.Iterator
+}
+
+func (se *semiErrors) Next() (merge.Row, error) {
+	row, err := se.Iterator.Next()
+	return row, semiRefusal(err)
+}
+
+// semiRefusalf is the refusal of a correlated subquery over other
+// shards, saying why.
+func semiRefusalf(why string, args ...any) error {
+	return unsupportedf("correlated subquery over other shards than the statement's rows: "+why, args...)
+}

@@ -1,0 +1,287 @@
+package shard
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"reflect"
+
+	"github.com/dot-do/vitessdo/merge"
+)
+
+// ConnRows is one shard query's rows read on a connection's own prepared
+// statement (see conncache.go), in the caller's goroutine. The query and
+// its first batch of rows run inside one (*sql.Conn).Raw call; when the
+// rows end there — a point select — the statement is reset and the
+// connection goes back to the pool before the caller reads a row. Longer
+// results read each later batch in a further Raw call, holding the
+// connection in between, as database/sql's Rows does.
+//
+// A cancellable context is watched by the driver while the query runs
+// (modernc.org/sqlite interrupts it) and between rows after that: the
+// rows then end with the context's error.
+type ConnRows struct {
+	shard *Shard
+	ctx   context.Context
+	// conn holds the rows' connection while rows remain on it; own says
+	// it was taken from the pool for them (given back when they end),
+	// not a transaction's.
+	conn *sql.Conn
+	own  bool
+	// sqlTx: a database/sql Tx holds the connection (see onConn).
+	sqlTx bool
+	cs    *cachedStmt
+	ri    driver.Rows
+	cols  []merge.Column
+	names []string
+	dest  []driver.Value
+
+	batch []merge.Row
+	// first holds the first batch of a result of one row.
+	first [1]merge.Row
+	pos   int
+	size  int
+	// err is io.EOF after the last row, the error the rows ended with,
+	// or errRowsClosed.
+	err    error
+	closed bool
+}
+
+var _ merge.Iterator = (*ConnRows)(nil)
+
+// queryConn runs a query on a connection's own prepared statement: tx's
+// connection (held by a database/sql Tx when sqlTx is set), or one taken
+// from the pool when tx is nil (tried again on another, up to
+// maxBadConnRetries times, when it turns out broken).
+func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, sqlTx bool, query string, args []any) (*ConnRows, error) {
+	for try := 0; ; try++ {
+		conn := tx
+		if conn == nil {
+			var err error
+			if conn, err = b.DB.Conn(ctx); err != nil {
+				return nil, err
+			}
+		}
+		r := &ConnRows{shard: s, ctx: ctx, conn: conn, own: tx == nil, sqlTx: sqlTx, size: firstBatch}
+		err := onConn(conn, r.sqlTx, func(cc *cachedConn) error { return r.start(cc, query, args) })
+		if err == nil {
+			if r.ri == nil {
+				r.giveBack()
+			}
+			return r, nil
+		}
+		if r.own {
+			conn.Close()
+			if errors.Is(err, driver.ErrBadConn) && try < maxBadConnRetries {
+				continue
+			}
+		}
+		return nil, err
+	}
+}
+
+// start runs the query and reads the first batch. Run inside Raw.
+func (r *ConnRows) start(cc *cachedConn, query string, args []any) error {
+	cs, err := cc.stmt(r.ctx, query)
+	if err != nil {
+		return err
+	}
+	nv, err := cc.args(args)
+	if err != nil {
+		cc.release(cs)
+		return err
+	}
+	cs.busy = true
+	ri, err := cs.query(r.ctx, nv)
+	cc.clearArgs()
+	if err != nil {
+		cc.release(cs)
+		return err
+	}
+	r.cs, r.ri = cs, ri
+	r.names = ri.Columns()
+	r.cols = describe(r.names, ri, cc.b)
+	if cap(cs.dest) < len(r.cols) {
+		cs.dest = make([]driver.Value, len(r.cols))
+	}
+	r.dest = cs.dest[:len(r.cols)]
+	r.batch = r.first[:0]
+	if err := r.read(cc); err != nil {
+		r.end(cc)
+		return err
+	}
+	return nil
+}
+
+// read reads the next batch, ending the rows after the last. Run inside
+// Raw.
+func (r *ConnRows) read(cc *cachedConn) error {
+	clear(r.batch)
+	r.batch, r.pos = r.batch[:0], 0
+	done := r.ctx.Done()
+	for len(r.batch) < r.size {
+		if done != nil {
+			select {
+			case <-done:
+				return r.ctx.Err()
+			default:
+			}
+		}
+		if err := r.ri.Next(r.dest); err != nil {
+			if err == io.EOF {
+				return r.end(cc)
+			}
+			return err
+		}
+		row := make(merge.Row, len(r.dest))
+		for i, v := range r.dest {
+			if b, ok := v.([]byte); ok {
+				// The driver may reuse its buffer; database/sql's Scan
+				// into *any copies too.
+				v = bytes.Clone(b)
+			}
+			row[i] = v
+			r.dest[i] = nil
+		}
+		r.batch = append(r.batch, row)
+	}
+	if r.size < maxBatch {
+		r.size *= 2
+	}
+	return nil
+}
+
+// end closes the driver's rows and releases their statement. Run inside
+// Raw.
+func (r *ConnRows) end(cc *cachedConn) error {
+	if r.ri == nil {
+		return nil
+	}
+	err := r.ri.Close()
+	r.ri = nil
+	cc.release(r.cs)
+	r.cs = nil
+	return err
+}
+
+// giveBack gives the connection back to the pool, if the rows took it.
+func (r *ConnRows) giveBack() {
+	if r.own && r.conn != nil {
+		r.conn.Close()
+	}
+	r.conn = nil
+}
+
+func (r *ConnRows) wrap(err error) error {
+	return &Error{Keyspace: r.shard.Keyspace, Shard: r.shard.Name, Err: err}
+}
+
+// Columns describes the rows.
+func (r *ConnRows) Columns() []merge.Column { return r.cols }
+
+// ColumnNames returns the columns' names, as the driver gave them. The
+// caller must not change the slice.
+func (r *ConnRows) ColumnNames() []string { return r.names }
+
+// Next returns the next row, or io.EOF after the last.
+func (r *ConnRows) Next() (merge.Row, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	for r.pos >= len(r.batch) {
+		if r.ri == nil {
+			r.err = io.EOF
+			return nil, r.err
+		}
+		if err := r.ctx.Err(); err != nil {
+			r.fail(err)
+			return nil, r.err
+		}
+		err := onConn(r.conn, r.sqlTx, func(cc *cachedConn) error {
+			err := r.read(cc)
+			if err != nil {
+				r.end(cc)
+			}
+			return err
+		})
+		if err != nil {
+			r.fail(err)
+			return nil, r.err
+		}
+		if r.ri == nil {
+			r.giveBack()
+		}
+	}
+	row := r.batch[r.pos]
+	r.batch[r.pos] = nil
+	r.pos++
+	return row, nil
+}
+
+// fail ends the rows with an error.
+func (r *ConnRows) fail(err error) {
+	r.closeRows()
+	r.err = r.wrap(err)
+}
+
+// closeRows ends the driver's rows, if open, and gives the connection
+// back.
+func (r *ConnRows) closeRows() error {
+	var err error
+	if r.ri != nil && r.conn != nil {
+		err = onConn(r.conn, r.sqlTx, func(cc *cachedConn) error { return r.end(cc) })
+	}
+	r.ri = nil
+	r.giveBack()
+	return err
+}
+
+// Close closes the rows and gives their connection back.
+func (r *ConnRows) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	if r.err == nil {
+		r.err = errRowsClosed
+	}
+	r.batch = nil
+	return r.closeRows()
+}
+
+var anyType = reflect.TypeFor[any]()
+
+// describe describes a driver's result columns as database/sql's
+// ColumnTypes would (see columnsOf).
+func describe(names []string, ri driver.Rows, b *Backend) []merge.Column {
+	_, noLength := b.Capabilities().(ColumnLengthsUnknown)
+	cols := make([]merge.Column, len(names))
+	dbType, _ := ri.(driver.RowsColumnTypeDatabaseTypeName)
+	scanType, _ := ri.(driver.RowsColumnTypeScanType)
+	nullable, _ := ri.(driver.RowsColumnTypeNullable)
+	length, _ := ri.(driver.RowsColumnTypeLength)
+	decimal, _ := ri.(driver.RowsColumnTypePrecisionScale)
+	for i, name := range names {
+		c := merge.Column{Name: name, ScanType: anyType}
+		if dbType != nil {
+			c.DatabaseType = dbType.ColumnTypeDatabaseTypeName(i)
+		}
+		if scanType != nil {
+			c.ScanType = scanType.ColumnTypeScanType(i)
+		}
+		if nullable != nil {
+			c.Nullable, c.HasNullable = nullable.ColumnTypeNullable(i)
+		}
+		if length != nil && !noLength {
+			c.Length, c.HasLength = length.ColumnTypeLength(i)
+		}
+		if decimal != nil {
+			c.Precision, c.Scale, c.HasPrecisionScale = decimal.ColumnTypePrecisionScale(i)
+		}
+		cols[i] = c
+	}
+	return cols
+}
