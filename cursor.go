@@ -2,7 +2,9 @@ package vitessdo
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 
 	"github.com/dot-do/vitessdo/internal/txn"
@@ -132,23 +134,116 @@ func tight(qs []route.ShardQuery) bool {
 // statement), each held until its rows end; a quick statement runs on
 // this goroutine and gives its connection back at once. Two scatters
 // then never each hold a connection the other waits for.
+//
+// A transaction holds its connections out of that order, for as long as
+// the application keeps it, and may next read a shard whose connection
+// the scatter holds: a scatter holding connections does not wait for a
+// pool that is full while a transaction holds some of it. It lets go of
+// every shard instead (nothing has been read from them yet), waits for
+// that pool holding nothing, and starts again.
 func (c *conn) streamInOrder(ctx context.Context, qs []route.ShardQuery, lim shard.Limiter, streams []*shard.Stream) error {
-	for i, q := range qs {
-		b := q.Shard.Backend
-		if st, ok := shard.QueryInline(ctx, q.Shard, b.DB, q.SQL, q.Args); ok {
-			streams[i] = st
-			if err := st.Wait(); err != nil {
-				return err
+	for {
+		blocked, err := c.tryInOrder(ctx, qs, lim, streams)
+		if blocked == nil {
+			return err
+		}
+		for i, st := range streams {
+			if st != nil {
+				st.Close()
+				streams[i] = nil
 			}
-			continue
 		}
-		conn, err := b.DB.Conn(ctx)
+		conn, err := blocked.Shard.Backend.DB.Conn(ctx)
 		if err != nil {
-			return &shard.Error{Keyspace: q.Shard.Keyspace, Shard: q.Shard.Name, Err: err}
+			return &shard.Error{Keyspace: blocked.Shard.Keyspace, Shard: blocked.Shard.Name, Err: err}
 		}
-		streams[i] = shard.QueryOn(ctx, q.Shard, conn, lim, q.SQL, q.Args)
+		conn.Close()
 	}
-	return nil
+}
+
+// tryInOrder starts the statements in order (see streamInOrder). It
+// returns the statement it stopped at, holding connections, when that
+// shard's pool is full and a transaction holds some of it.
+func (c *conn) tryInOrder(ctx context.Context, qs []route.ShardQuery, lim shard.Limiter, streams []*shard.Stream) (blocked *route.ShardQuery, err error) {
+	holding := false
+	for i := range qs {
+		q := &qs[i]
+		b := q.Shard.Backend
+		guard := holding && c.mustGuard(b)
+		if !guard {
+			if st, ok := shard.QueryInline(ctx, q.Shard, b.DB, q.SQL, q.Args); ok {
+				streams[i] = st
+				if err := st.Wait(); err != nil {
+					return nil, err
+				}
+				holding = holding || st.Holds()
+				continue
+			}
+		}
+		var own *sql.Conn
+		if guard {
+			own, err = c.connBesideTransactions(ctx, b)
+			if errors.Is(err, errLetGo) {
+				return q, nil
+			}
+		} else {
+			own, err = b.DB.Conn(ctx)
+		}
+		if err != nil {
+			return nil, &shard.Error{Keyspace: q.Shard.Keyspace, Shard: q.Shard.Name, Err: err}
+		}
+		streams[i] = shard.QueryOn(ctx, q.Shard, own, lim, q.SQL, q.Args)
+		holding = true
+	}
+	return nil, nil
+}
+
+// mustGuard reports whether a scatter holding connections must guard its
+// wait for one of b's (connBesideTransactions): the connection's
+// transactions hold some of b's pool, or the pool is full. Otherwise a
+// connection is free and no transaction holds one: the scatter takes it
+// as any statement does. (A transaction could take b's last connection
+// between this look and the scatter's; that is the one wait left
+// unguarded, to keep a goroutine off every shard of every scatter.)
+func (c *conn) mustGuard(b *shard.Backend) bool {
+	n, _ := c.e.txns.TransactionConns(b)
+	return n > 0 || b.PoolFull()
+}
+
+// errLetGo says a scatter must let go of the connections it holds
+// before it waits for a pool (see streamInOrder).
+var errLetGo = errors.New("vitessdo: let go of the shards before waiting")
+
+// connBesideTransactions takes a connection of b's pool for a scatter
+// that holds others: errLetGo if the pool is full while the connection's
+// transactions hold some of it; otherwise it waits, giving up the wait
+// (and looking again) when a transaction takes or gives back one of b's
+// connections.
+func (c *conn) connBesideTransactions(ctx context.Context, b *shard.Backend) (*sql.Conn, error) {
+	for {
+		n, moved := c.e.txns.TransactionConns(b)
+		if n > 0 && b.PoolFull() {
+			return nil, errLetGo
+		}
+		wait, cancel := context.WithCancel(ctx)
+		go func() {
+			select {
+			case <-moved:
+				cancel()
+			case <-wait.Done():
+			}
+		}()
+		conn, err := b.DB.Conn(wait)
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return conn, err
+		}
+		select {
+		case <-moved:
+		default:
+			return nil, err
+		}
+	}
 }
 
 // ExecShards runs the writes in parallel. In a transaction the shards
@@ -157,6 +252,14 @@ func (c *conn) streamInOrder(ctx context.Context, qs []route.ShardQuery, lim sha
 // the connector's queue (txn.Coordinator.WithWriteLocks).
 func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.Result, error) {
 	c.record(qs)
+	if c.tx != nil && !c.tx.Holds() {
+		// The first writes of a transaction (those of a multi-shard
+		// statement's own): prepared on the pools while the transaction
+		// holds no connection, they are not parsed on every execution.
+		for _, q := range qs {
+			q.Shard.Backend.PrepareAhead(ctx, q.SQL)
+		}
+	}
 	ons, err := c.queriers(ctx, qs)
 	if err != nil {
 		return nil, err

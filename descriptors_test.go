@@ -5,30 +5,59 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dot-do/vitessdo"
 )
 
-// lowerOpenFileLimit sets the process's soft RLIMIT_NOFILE for the test.
-func lowerOpenFileLimit(t *testing.T, n uint64) {
+// fdLimitEnv marks the re-run of a test binary in which a test lowers
+// the process's open-file limit before it opens anything (see
+// inLowFileLimit).
+const fdLimitEnv = "VITESSDO_TEST_OPEN_FILE_LIMIT"
+
+// inLowFileLimit runs the calling test again in a process of its own
+// whose soft RLIMIT_NOFILE is limit, set before the test opens anything
+// (the Go runtime raises the soft limit at start-up, and other tests of
+// this process hold descriptors and pools of their own). It returns true
+// in that process, where the test goes on; in this one it waits for the
+// re-run, reports its failure and returns false.
+func inLowFileLimit(t *testing.T, limit uint64) bool {
 	t.Helper()
+	if os.Getenv(fdLimitEnv) != "" {
+		var rl syscall.Rlimit
+		if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+			t.Fatalf("getrlimit: %v", err)
+		}
+		rl.Cur = min(limit, rl.Max)
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+			t.Fatalf("setrlimit: %v", err)
+		}
+		return true
+	}
 	var rl syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
-		t.Skipf("getrlimit: %v", err)
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil || rl.Max < limit {
+		t.Skipf("cannot set an open-file limit of %d (hard limit %d, %v)", limit, rl.Max, err)
 	}
-	if rl.Cur < n {
-		t.Skipf("open-file limit is %d already, below %d", rl.Cur, n)
+	cmd := exec.Command(os.Args[0], "-test.run", "^"+t.Name()+"$", "-test.count", "1", "-test.v")
+	cmd.Env = append(os.Environ(), fdLimitEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("under an open-file limit of %d: %v\n%s", limit, err, out)
 	}
-	saved := rl
-	rl.Cur = n
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
-		t.Skipf("setrlimit: %v", err)
+	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
+		t.Fatalf("under an open-file limit of %d, the test did not pass:\n%s", limit, out)
 	}
-	t.Cleanup(func() { syscall.Setrlimit(syscall.RLIMIT_NOFILE, &saved) })
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "descriptors:") {
+			t.Log(strings.TrimSpace(line))
+		}
+	}
+	return false
 }
 
 func openDescriptors(t *testing.T) int {
@@ -65,7 +94,10 @@ func TestScattersOver256ShardsStayWithinTheOpenFileLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("opens 256 shards")
 	}
-	lowerOpenFileLimit(t, 1024)
+	if !inLowFileLimit(t, 1024) {
+		return
+	}
+	peak := watchDescriptors(t)
 	vschema := `{"sharded": true, "shards": [` + strings.Join(shardNames256(), ", ") + `],
 	  "vindexes": {"hash": {"type": "hash"}},
 	  "tables": {"t": {"column_vindexes": [{"column": "id", "name": "hash"}]}}}`
@@ -156,5 +188,42 @@ func TestScattersOver256ShardsStayWithinTheOpenFileLimit(t *testing.T) {
 	}
 	if n := openDescriptors(t); n > 1024 {
 		t.Errorf("%d descriptors open, above the limit of 1024", n)
+	}
+	if n := peak(); n > 1024 {
+		t.Errorf("%d descriptors open at the peak, above the limit of 1024", n)
+	}
+	t.Logf("descriptors: %d at the peak, %d after", peak(), openDescriptors(t))
+}
+
+// watchDescriptors samples the process's open descriptors until the
+// test ends; the function it returns gives the peak so far.
+func watchDescriptors(t *testing.T) func() int {
+	t.Helper()
+	var mu sync.Mutex
+	peak := openDescriptors(t)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
+					mu.Lock()
+					peak = max(peak, len(fds))
+					mu.Unlock()
+				}
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-done })
+	return func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return peak
 	}
 }

@@ -216,23 +216,28 @@ func (c *faultConn) Prepare(query string) (driver.Stmt, error) {
 	return c.PrepareContext(context.Background(), query)
 }
 
-// PrepareContext prepares on the backend's connection; the statement's
-// executions go through the plan as the connection's do.
+// PrepareContext counts the preparation as op "prepare"; the prepared
+// statement's executions consult the plan as the connection's do.
 func (c *faultConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	var st driver.Stmt
-	var err error
-	if pc, ok := c.inner.(driver.ConnPrepareContext); ok {
-		st, err = pc.PrepareContext(ctx, query)
-	} else {
-		st, err = c.inner.Prepare(query)
-	}
+	err := c.plan.run(ctx, c.url, "prepare", query, func() error {
+		var err error
+		if pc, ok := c.inner.(driver.ConnPrepareContext); ok {
+			st, err = pc.PrepareContext(ctx, query)
+		} else {
+			st, err = c.inner.Prepare(query)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	return &faultStmt{conn: c, query: query, inner: st}, nil
 }
 
-// faultStmt is a prepared statement of a faultConn.
+// faultStmt is a statement prepared on a faultConn: its executions
+// consult the plan as "exec" and "query" operations of the statement's
+// text.
 type faultStmt struct {
 	conn  *faultConn
 	query string

@@ -40,8 +40,19 @@ type pairConfig struct {
 	warm int
 }
 
+// pairResult is what a pair benchmark measured: the total time of each
+// side's operations.
+type pairResult struct {
+	took [2]time.Duration
+}
+
+// perOp returns a side's mean time per operation.
+func (r pairResult) perOp(b *testing.B, side int) time.Duration {
+	return r.took[side] / time.Duration(max(1, b.N))
+}
+
 // pair runs a pair benchmark.
-func pair(b *testing.B, cfg pairConfig, run op) {
+func pair(b *testing.B, cfg pairConfig, run op) pairResult {
 	b.Helper()
 	if cfg.par <= 0 {
 		cfg.par = 1
@@ -95,6 +106,7 @@ func pair(b *testing.B, cfg pairConfig, run op) {
 	b.ReportMetric(float64(allocs[1])/ops, "one-allocs/op")
 	b.ReportMetric(ratios[len(ratios)/2], "ratio")
 	b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "cpu-ratio")
+	return pairResult{took: took}
 }
 
 // cpuTime returns the CPU time the process has used, user and system:

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 	"testing"
 )
@@ -19,17 +20,59 @@ func eachShardCount(b *testing.B, run func(b *testing.B, f *fixture)) {
 
 func BenchmarkScalePointSelect(b *testing.B) {
 	eachShardCount(b, func(b *testing.B, f *fixture) {
+		w := watchFDs(f)
 		// Warm every shard: its connection and prepared statement.
 		pair(b, pairConfig{warm: 8 * f.shards}, pointSelect(bg, f))
+		w.report(b)
 	})
 }
 
+// BenchmarkScaleEmptyScatter reports, besides the ratio, vt-µs/shard
+// (vitessdo's time per shard) and fanout-µs/shard (its time beyond the
+// single database's, per shard).
 func BenchmarkScaleEmptyScatter(b *testing.B) {
-	eachShardCount(b, func(b *testing.B, f *fixture) { pair(b, pairConfig{round: 20, warm: 20}, emptyScatter(bg, f)) })
+	eachShardCount(b, func(b *testing.B, f *fixture) {
+		w := watchFDs(f)
+		r := pair(b, pairConfig{round: 20, warm: 20}, emptyScatter(bg, f))
+		w.report(b)
+		vt, one := r.perOp(b, 0), r.perOp(b, 1)
+		b.ReportMetric(float64(vt.Nanoseconds())/1e3/float64(f.shards), "vt-µs/shard")
+		b.ReportMetric(float64((vt-one).Nanoseconds())/1e3/float64(f.shards), "fanout-µs/shard")
+	})
 }
 
 func BenchmarkScaleInsert100(b *testing.B) {
-	eachShardCount(b, func(b *testing.B, f *fixture) { pair(b, pairConfig{round: 10, warm: 5}, insertMany(b, bg, f)) })
+	eachShardCount(b, func(b *testing.B, f *fixture) {
+		w := watchFDs(f)
+		pair(b, pairConfig{round: 10, warm: 5}, insertMany(b, bg, f))
+		w.report(b)
+	})
+}
+
+// BenchmarkScaleConcurrentScatters runs 32 scatters at once, half a
+// COUNT over the small table (quick on every shard), half every row of
+// it in id order (each shard's rows outlast a batch, so its connection
+// is held while the merge reads), and reports the descriptors the shard
+// pools hold at the peak and after.
+func BenchmarkScaleConcurrentScatters(b *testing.B) {
+	eachShardCount(b, func(b *testing.B, f *fixture) {
+		count, ordered := scatterCount(bg, f), orderedScatter(bg, f)
+		w := watchFDs(f)
+		pair(b, pairConfig{par: 32, round: 64, warm: 32}, func(side, i int) (any, error) {
+			if i%2 == 0 {
+				return count(side, i)
+			}
+			return ordered(side, i)
+		})
+		w.report(b)
+	})
+}
+
+// orderedScatter reads every row of the small table in id order.
+func orderedScatter(ctx context.Context, f *fixture) op {
+	return func(side, i int) (any, error) {
+		return readRange(f.db(side).QueryContext(ctx, "SELECT id, id, qty FROM small ORDER BY id"))
+	}
 }
 
 // The PostgreSQL benchmarks: 4 shards, one schema each, against one

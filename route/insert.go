@@ -425,8 +425,11 @@ func isZeroID(v any) bool {
 // rowValues returns, per row, the values of a vindex's columns.
 func (ip *insertPlan) rowValues(iv insertVindex, args []any, extra map[string]any) ([][]any, error) {
 	out := make([][]any, len(ip.rows))
+	// One array holds every row's values.
+	n := len(iv.cols)
+	all := make([]any, n*len(ip.rows))
 	for r, row := range ip.rows {
-		vals := make([]any, len(iv.cols))
+		vals := all[r*n : (r+1)*n : (r+1)*n]
 		for j, idx := range iv.cols {
 			switch {
 			case idx < 0:
@@ -472,39 +475,55 @@ func (ip *insertPlan) keyspaceIDs(ctx context.Context, vc Cursor, args []any, ex
 }
 
 // shardInserts splits the rows by shard: one INSERT per shard holding
-// that shard's rows. With keep, only the rows it marks.
+// that shard's rows, in the keyspace's shard order. With keep, only the
+// rows it marks.
 func (ip *insertPlan) shardInserts(ctx context.Context, dests []key.Destination, keep []bool, args []any, extra map[string]any) ([]ShardQuery, error) {
 	ks := ip.table.Keyspace.Name
-	byShard := map[*shard.Shard][]int{}
-	var order []*shard.Shard
+	shards := ip.p.topo.Shards(ks)
+	// rowShard[r] is the index in shards of row r's shard (-1: not kept);
+	// perShard counts each shard's rows.
+	rowShard := make([]int32, len(dests))
+	perShard := make([]int32, len(shards))
+	reached := 0
 	for r, d := range dests {
 		if keep != nil && !keep[r] {
+			rowShard[r] = -1
 			continue
 		}
-		shards, err := ip.p.topo.Resolve(ks, d)
+		i, err := ip.rowShard(shards, r, d)
 		if err != nil {
-			return nil, planErrorf("%v", err)
+			return nil, err
 		}
-		if len(shards) != 1 {
-			return nil, planErrorf("INSERT into %s, row %d: primary vindex %s gives %s, not one shard", ip.table, r+1, ip.vindexes[0].cv.Name, d)
-		}
-		sh := shards[0]
+		sh := shards[i]
 		if ip.within != nil && !sh.KeyRange.Intersects(*ip.within) {
 			return nil, planErrorf("INSERT into %s, row %d: the row belongs to shard %s, outside the session's key range %s", ip.table, r+1, sh, ip.within)
 		}
-		if _, ok := byShard[sh]; !ok {
-			order = append(order, sh)
+		if perShard[i] == 0 {
+			reached++
 		}
-		byShard[sh] = append(byShard[sh], r)
+		perShard[i]++
+		rowShard[r] = int32(i)
 	}
-	targets := make([]target, len(order))
-	for i, sh := range order {
-		targets[i] = target{shard: sh}
+	// The rows of each shard, in statement order, in one array: shard i's
+	// are byShard[start[i]:start[i+1]].
+	start := make([]int32, len(shards)+1)
+	for i, n := range perShard {
+		start[i+1] = start[i] + n
 	}
-	sortTargets(targets)
-	qs := make([]ShardQuery, 0, len(targets))
-	for _, t := range targets {
-		rows := byShard[t.shard]
+	byShard := make([]int, start[len(shards)])
+	fill := append([]int32(nil), start[:len(shards)]...)
+	for r, i := range rowShard {
+		if i >= 0 {
+			byShard[fill[i]] = r
+			fill[i]++
+		}
+	}
+	qs := make([]ShardQuery, 0, reached)
+	for i, sh := range shards {
+		if perShard[i] == 0 {
+			continue
+		}
+		rows := byShard[start[i]:start[i+1]]
 		stmt, stmtArgs := ip.stmt, args
 		if len(rows) != len(ip.rows) && ip.shapes != nil {
 			stmt, stmtArgs = ip.shapes.stmt(ip.ins, ip.rows, len(rows)), ip.shapes.arrange(args, rows)
@@ -517,13 +536,34 @@ func (ip *insertPlan) shardInserts(ctx context.Context, dests []key.Destination,
 			sub.Rows = vals
 			stmt = newShardStmt(&sub)
 		}
-		q, err := stmt.bind(ctx, t.shard, stmtArgs, extra)
+		q, err := stmt.bind(ctx, sh, stmtArgs, extra)
 		if err != nil {
 			return nil, err
 		}
 		qs = append(qs, q)
 	}
 	return qs, nil
+}
+
+// rowShard returns the index in shards (the keyspace's, in key-range
+// order) of the one shard row r's primary vindex destination names.
+func (ip *insertPlan) rowShard(shards []*shard.Shard, r int, d key.Destination) (int, error) {
+	if id, ok := d.(key.DestinationKeyspaceID); ok {
+		return shard.IndexFor(shards, id), nil
+	}
+	found, err := ip.p.topo.Resolve(ip.table.Keyspace.Name, d)
+	if err != nil {
+		return 0, planErrorf("%v", err)
+	}
+	if len(found) != 1 {
+		return 0, planErrorf("INSERT into %s, row %d: primary vindex %s gives %s, not one shard", ip.table, r+1, ip.vindexes[0].cv.Name, d)
+	}
+	for i, s := range shards {
+		if s == found[0] {
+			return i, nil
+		}
+	}
+	return 0, planErrorf("INSERT into %s, row %d: shard %s is not one of keyspace %s's", ip.table, r+1, found[0], ip.table.Keyspace.Name)
 }
 
 // createLookups inserts the rows of the lookup vindexes the table owns.

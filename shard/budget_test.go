@@ -46,7 +46,42 @@ func TestPoolsShareTheProcesssConnectionBudget(t *testing.T) {
 	if got, budget := c.MaxOpenConns(), connBudget(); got <= 0 || got > budget {
 		t.Errorf("pool of %d connections, want 1 to the budget of %d", got, budget)
 	}
-	if c.Tight() {
-		t.Errorf("a pool of %d connections is tight", c.MaxOpenConns())
+	if !c.Tight() {
+		t.Errorf("a pool bounded at %d connections does not take a scatter's connections in order", c.MaxOpenConns())
+	}
+}
+
+func TestTheBudgetIsBoundedByTheMachineWhateverTheOpenFileLimit(t *testing.T) {
+	if got, most := connBudget(), machineConns(); got > most {
+		t.Errorf("budget of %d connections, above the machine's bound of %d", got, most)
+	}
+	if got := machineConns(); got < minConns {
+		t.Errorf("machine's bound of %d connections, below %d", got, minConns)
+	}
+}
+
+func TestIdleConnectionsShrinkWithTheNumberOfPools(t *testing.T) {
+	for _, tc := range []struct{ pools, want int }{
+		{1, 4}, {4, 4}, {16, 4}, {32, 4}, {64, 2}, {128, 1}, {256, 1}, {4096, 1},
+	} {
+		if got := idleShare(tc.pools); got != tc.want {
+			t.Errorf("idleShare(%d) = %d, want %d", tc.pools, got, tc.want)
+		}
+	}
+}
+
+func TestPoolIdleLimitFollowsThePoolsOpen(t *testing.T) {
+	var pools []*Backend
+	for range 64 {
+		pools = append(pools, openIdle(t, PoolOptions{}))
+	}
+	if got := pools[0].DB.Stats().MaxOpenConnections; got != pools[0].MaxOpenConns() {
+		t.Errorf("pool's database/sql bound %d, budget's %d", got, pools[0].MaxOpenConns())
+	}
+	budget.mu.Lock()
+	n := len(budget.backends)
+	budget.mu.Unlock()
+	if want := idleShare(n); want > 2 {
+		t.Errorf("%d pools open keep %d idle connections each, want at most 2", n, want)
 	}
 }

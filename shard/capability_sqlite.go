@@ -21,6 +21,7 @@ var (
 	_ TxOptionsAdapter = SQLiteCapabilities{}
 	_ CatalogReader    = SQLiteCapabilities{}
 	_ StatementCacher  = SQLiteCapabilities{}
+	_ InProcess        = SQLiteCapabilities{}
 
 	_ ColumnLengthsUnknown = SQLiteCapabilities{}
 	_ LockConflictReporter = SQLiteCapabilities{}
@@ -29,6 +30,7 @@ var (
 
 func (SQLiteCapabilities) SingleWriter()         {}
 func (SQLiteCapabilities) StatementCacher()      {}
+func (SQLiteCapabilities) InProcess()            {}
 func (SQLiteCapabilities) ColumnLengthsUnknown() {}
 
 func (SQLiteCapabilities) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {

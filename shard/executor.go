@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/dot-do/vitessdo/merge"
@@ -212,11 +211,19 @@ func (st *Stream) fetch(ctx context.Context, rows *sql.Rows, lim Limiter, size i
 	}
 }
 
-// readBatch reads up to size rows of n columns.
+// readBatch reads up to size rows of n columns, scanning through ptrs
+// (made when nil). Nothing is allocated when there is no row.
 func readBatch(rows *sql.Rows, n, size int, ptrs []any) ([]merge.Row, error) {
-	vals := make([]any, n*size)
-	batch := make([]merge.Row, 0, size)
+	var vals []any
+	var batch []merge.Row
 	for len(batch) < size && rows.Next() {
+		if batch == nil {
+			vals = make([]any, n*size)
+			batch = make([]merge.Row, 0, size)
+			if ptrs == nil {
+				ptrs = make([]any, n)
+			}
+		}
 		row := vals[len(batch)*n : (len(batch)+1)*n : (len(batch)+1)*n]
 		for i := range row {
 			ptrs[i] = &row[i]
@@ -381,8 +388,10 @@ type Call struct {
 	ReturnsID bool
 }
 
-// ExecAll runs the calls in parallel and returns their results in call
-// order, with the errors of the calls that failed joined.
+// ExecAll runs the calls in parallel (see Each and Workers: one
+// goroutine per core on SQLite, the caller's among them) and returns
+// their results in call order, with the errors of the calls that failed
+// joined.
 func ExecAll(ctx context.Context, calls []Call) ([]Result, error) {
 	results := make([]Result, len(calls))
 	errs := make([]error, len(calls))
@@ -390,15 +399,14 @@ func ExecAll(ctx context.Context, calls []Call) ([]Result, error) {
 		results[0], errs[0] = Exec(ctx, calls[0].Shard, calls[0].On, calls[0].Query, calls[0].Args, calls[0].ReturnsID)
 		return results, errs[0]
 	}
-	var wg sync.WaitGroup
+	shards := make([]*Shard, len(calls))
 	for i, c := range calls {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], errs[i] = Exec(ctx, c.Shard, c.On, c.Query, c.Args, c.ReturnsID)
-		}()
+		shards[i] = c.Shard
 	}
-	wg.Wait()
+	Each(len(calls), Workers(shards), func(i int) {
+		c := &calls[i]
+		results[i], errs[i] = Exec(ctx, c.Shard, c.On, c.Query, c.Args, c.ReturnsID)
+	})
 	return results, errors.Join(nonNil(errs)...)
 }
 

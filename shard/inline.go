@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/dot-do/vitessdo/merge"
 )
 
 // A scatter's shard statements that are known to be quick run one after
@@ -33,7 +35,10 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 	if !b.costs.quick(query) {
 		return nil, false
 	}
-	st = newStream(s, nil)
+	// The stream's channels are made only if a goroutine reads on: a
+	// stream whose rows end in the first batch, or that failed, is one
+	// allocation.
+	st = &Stream{shard: s}
 	if _, ok := b.Capabilities().(ReadsToEndOnClose); ok {
 		// A stream handed to a goroutine must be able to cancel its
 		// query, or closing it early would read the rest. (SQLite stops
@@ -46,49 +51,65 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 	start := time.Now()
 	rows, err := b.query(ctx, q, query, args)
 	if err != nil {
-		st.fail(err)
+		st.ended(st.wrap(err), nil)
 		return st, true
 	}
 	cols, err := columnsOf(rows, b)
 	if err != nil {
 		rows.Close()
-		st.fail(err)
+		st.ended(st.wrap(err), nil)
 		return st, true
 	}
 	st.cols = cols
-	close(st.header)
-	n := len(cols)
-	ptrs := make([]any, n)
-	batch, err := readBatch(rows, n, firstBatch, ptrs)
+	batch, err := readBatch(rows, len(cols), firstBatch, nil)
 	if err != nil {
 		rows.Close()
 		b.costs.record(query, time.Since(start), false)
-		st.endErr = st.wrap(err)
-		close(st.batches)
-		close(st.done)
+		st.ended(nil, st.wrap(err))
 		return st, true
 	}
 	if len(batch) < firstBatch {
 		err := rows.Err()
 		rows.Close()
 		b.costs.record(query, time.Since(start), true)
-		if len(batch) > 0 {
-			st.batches <- batch
-		}
-		st.endErr = st.wrap(err)
-		close(st.batches)
-		close(st.done)
+		st.cur = batch
+		st.ended(nil, st.wrap(err))
 		return st, true
 	}
 	// More rows than a batch: the statement is not quick after all; a
 	// goroutine reads on, stopped by Close through its own context.
 	b.costs.record(query, time.Since(start), false)
+	st.header = closedHeader
+	st.batches = make(chan []merge.Row, batchesAhead)
+	st.done = make(chan struct{})
 	st.batches <- batch
 	if st.cancel == nil {
 		ctx, st.cancel = context.WithCancel(ctx)
 	}
 	go st.fetch(ctx, rows, nil, 2*firstBatch, nil)
 	return st, true
+}
+
+// closedHeader, closedBatches and closedDone are the channels of every
+// stream that ended before its caller read it (QueryInline): closed
+// once, only ever received from.
+var (
+	closedHeader  = closed(make(chan struct{}))
+	closedBatches = func() chan []merge.Row { c := make(chan []merge.Row); close(c); return c }()
+	closedDone    = closedHeader
+)
+
+func closed(c chan struct{}) chan struct{} {
+	close(c)
+	return c
+}
+
+// ended makes a stream that ended in its caller's goroutine: startErr is
+// why it could not start, endErr how its rows ended; its rows, if any,
+// are st.cur.
+func (st *Stream) ended(startErr, endErr error) {
+	st.startErr, st.endErr = startErr, endErr
+	st.header, st.batches, st.done = closedHeader, closedBatches, closedDone
 }
 
 // Quick reports whether QueryInline would run a statement on the shard:

@@ -151,6 +151,11 @@ func (t *Topology) ShardFor(keyspace string, id []byte) *Shard {
 	return shards[shardFor(shards, id)]
 }
 
+// IndexFor returns the index, in shards (a keyspace's, in key-range
+// order, as Topology.Shards returns them), of the shard whose key range
+// holds the keyspace id.
+func IndexFor(shards []*Shard, id []byte) int { return shardFor(shards, id) }
+
 // shardFor finds the shard containing id by binary search over the key
 // ranges, which partition the keyspace (checked when the VSchema loads).
 func shardFor(shards []*Shard, id []byte) int {

@@ -27,6 +27,8 @@ type Coordinator struct {
 	twopc *twopc
 	// conflicts tell the errors of lock conflicts, by backend.
 	conflicts []shard.LockConflictReporter
+	// held counts the pool connections the transactions hold (held.go).
+	held heldConns
 }
 
 // NewCoordinator returns the coordinator of a topology's transactions.

@@ -224,7 +224,12 @@ func (t *Transaction) Queriers(ctx context.Context, shards []*shard.Shard) ([]sh
 	if locked.err != nil {
 		return nil, locked.err
 	}
-	for _, i := range sortByLockOrder(shards) {
+	order := sortByLockOrder(shards)
+	if err := t.joinTogether(ctx, shards, order); err != nil {
+		t.releaseUnjoined(locked.shards)
+		return nil, err
+	}
+	for _, i := range order {
 		q, err := t.Querier(ctx, shards[i])
 		if err != nil {
 			t.releaseUnjoined(locked.shards)
@@ -326,68 +331,6 @@ func (t *Transaction) InOrder(order vindex.CommitOrder, fn func() error) error {
 	return fn()
 }
 
-// join begins the shard's backend transaction and replays the savepoints
-// set so far, so that ROLLBACK TO means the same on every shard. Waiting
-// for the write lock of an SQLite shard (first, so that a waiter holds no
-// pool connection) and for a pool connection end with the statement's
-// context; the backend transaction lives with the transaction's.
-func (t *Transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txPart, error) {
-	b := s.Backend
-	lock := singleWriter(b) && !t.opts.ReadOnly
-	if lock {
-		if err := t.co.locks.wait(ctx, t, s); err != nil {
-			return nil, err
-		}
-	}
-	conn, err := b.DB.Conn(ctx)
-	if err != nil {
-		if lock {
-			t.co.locks.release(t, b)
-		}
-		return nil, shardError(s, err)
-	}
-	p := &txPart{t: t, shard: s, order: k.order, conn: conn, rank: orderRank(t.order)}
-	// The backend transaction lives until Commit or Rollback, not as long
-	// as the statement that joined the shard: it begins under a context
-	// that never ends, which also spares database/sql's watcher of the
-	// transaction's context and the SQLite driver's interrupt watcher a
-	// goroutine each.
-	p.tx, err = b.BeginOn(context.Background(), conn, backendTxOptions(b, t.opts))
-	if lock {
-		t.co.locks.took(t, s, err == nil)
-		p.locked = err == nil
-	}
-	if err != nil {
-		p.release()
-		return nil, shardError(s, err)
-	}
-	p.q = shard.TxConn{Querier: p.tx, Conn: conn}
-	if ro, ok := b.Capabilities().(shard.ReadOnlyEnforcer); ok && t.opts.ReadOnly {
-		p.readOnly = ro
-		if err := ro.EnforceReadOnly(ctx, p.tx); err != nil {
-			p.end(false)
-			return nil, shardError(s, err)
-		}
-	}
-	for _, sp := range t.savepoints {
-		if _, err := p.tx.ExecContext(ctx, savepointSQL("SAVEPOINT", sp)); err != nil {
-			p.end(false)
-			return nil, shardError(s, err)
-		}
-	}
-	t.parts = append(t.parts, p)
-	if t.byKey != nil || len(t.parts) > partsScanned {
-		if t.byKey == nil {
-			t.byKey = make(map[partKey]*txPart, len(t.parts))
-			for _, q := range t.parts {
-				t.byKey[partKey{order: q.order, backend: q.shard.Backend}] = q
-			}
-		}
-		t.byKey[k] = p
-	}
-	return p, nil
-}
-
 // partsScanned is how many parts a transaction finds by looking through
 // them; beyond, it keeps them in byKey.
 const partsScanned = 8
@@ -461,6 +404,7 @@ func (p *txPart) release() {
 		}
 	}
 	conn.Close()
+	p.t.co.held.add(p.shard.Backend, -1)
 }
 
 // discard closes a pool connection instead of returning it to the pool.
