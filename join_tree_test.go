@@ -69,7 +69,7 @@ var joinTreeCases = []mergeCase{
 	// expressions of a nullable side are computed over the joined rows
 	{query: "SELECT i.id, COALESCE(t.note, 'none') AS n FROM items i LEFT JOIN tokens t ON t.item_id = i.id"},
 	{query: "SELECT i.id, t.item_id + ? AS x, CASE WHEN t.note IS NULL THEN 1 ELSE 0 END AS m FROM items i LEFT JOIN tokens t ON t.item_id = i.id", args: []any{int64(3)}},
-	{query: "SELECT i.id, COALESCE(t.item_id, ?) AS n, COALESCE(b.price, ?) AS p FROM items i LEFT JOIN tokens t ON t.item_id = i.id LEFT JOIN items b ON b.id = i.qty", args: []any{float64(-7), float64(2.5)}},
+	{query: "SELECT i.id, COALESCE(t.item_id, ?) AS n, COALESCE(b.price, ?) AS p FROM items i LEFT JOIN tokens t ON t.item_id = i.id LEFT JOIN items b ON b.id = i.qty", args: []any{int64(-7), float64(2.5)}},
 	// horizons over three tables
 	{query: "SELECT i.grp, COUNT(*) AS n FROM items i JOIN item_tags g ON g.item_id = i.id JOIN tokens t ON t.item_id = i.id GROUP BY i.grp"},
 	{query: "SELECT DISTINCT t.note, k.label FROM tokens t JOIN items i ON i.id = t.item_id LEFT JOIN kinds k ON k.code = i.kind"},
