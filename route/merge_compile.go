@@ -1,8 +1,6 @@
 package route
 
 import (
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -256,10 +254,13 @@ func (c *exprCompiler) literal(e *sqlparser.SQLVal) (exprFn, error) {
 		if err != nil {
 			return eval.Expr{}, err
 		}
-		// PostgreSQL types a float argument by its context, NUMERIC
-		// beside a NUMERIC column: as a literal 6.5 is.
-		if f, ok := x.(float64); ok && pg && !math.IsInf(f, 0) && !math.IsNaN(f) {
-			return eval.NumericLit(strconv.FormatFloat(f, 'f', -1, 64)), nil
+		// PostgreSQL types an argument by its context: a float beside a
+		// NUMERIC column is NUMERIC, beside a bigint one a bigint (pgx
+		// drops the fraction), beside a double precision one a double.
+		// The merge does not know the context's type, so it does not
+		// guess one.
+		if _, ok := x.(float64); ok && pg {
+			return eval.Expr{}, unsupportedf("float argument %s in an expression computed over several shards on PostgreSQL, which types it by the column beside it: write the value in the statement (a NUMERIC literal there)", strings.TrimPrefix(string(e.Val), ":v"))
 		}
 		return eval.Lit(x), nil
 	}, nil
