@@ -222,13 +222,8 @@ func (dp *derivedPlan) compile(sel *sqlparser.Select, cols []derivedColumn) (*re
 			}
 			return idx, names, nil
 		},
-		itemName: func(ae *sqlparser.AliasedExpr) string {
-			if _, isCol := ae.Expr.(*sqlparser.ColName); isCol && (ae.As.IsEmpty() || named[ae]) {
-				return ""
-			}
-			return ae.As.String()
-		},
-		strict: true,
+		itemName: userItemName(named),
+		strict:   true,
 	}
 	return compileRelationSelect(sel, src)
 }

@@ -68,33 +68,12 @@ var _ Plan = (*joinPlan)(nil)
 func (jp *joinPlan) NumArgs() int { return jp.nargs }
 
 // innerArgs binds a batch's distinct key values after the statement's
-// arguments; the list is padded with its values, or all NULL (no shard) when
-// the batch has no non-NULL key.
+// arguments (see batchArgs) when the inner side is bound by them.
 func (jp *joinPlan) innerArgs(args []any, batch []merge.Row) []any {
-	out := append(make([]any, 0, len(args)+jp.batch), args...)
 	if !jp.bound {
-		return out
+		return append(make([]any, 0, len(args)), args...)
 	}
-	var vals []any
-	seen := map[string]bool{}
-	for _, row := range batch {
-		v := row[jp.keys[0].Outer]
-		if v == nil {
-			continue
-		}
-		if k := fmt.Sprintf("%T %v", v, v); !seen[k] {
-			seen[k] = true
-			vals = append(vals, v)
-		}
-	}
-	for i := 0; i < jp.batch; i++ {
-		var v any
-		if len(vals) > 0 {
-			v = vals[i%len(vals)]
-		}
-		out = append(out, v)
-	}
-	return out
+	return batchArgs(args, batch, jp.keys[0].Outer, jp.batch)
 }
 
 func (jp *joinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {

@@ -124,13 +124,8 @@ func (p *Planner) planJoinHorizon(sel *sqlparser.Select, s *Session, nargs int, 
 			return i, nil
 		},
 		isColumn: p.fromColumnProbe(sel.From, s, nargs),
-		itemName: func(ae *sqlparser.AliasedExpr) string {
-			if _, isCol := ae.Expr.(*sqlparser.ColName); isCol && (ae.As.IsEmpty() || named[ae]) {
-				return ""
-			}
-			return ae.As.String()
-		},
-		strict: true,
+		itemName: userItemName(named),
+		strict:   true,
 	}
 	user.Where = nil
 	rel, err := compileRelationSelect(user, src)

@@ -697,3 +697,16 @@ func (rs *relationSelect) describe() string {
 	}
 	return strings.Join(append(parts, "Project "+strings.Join(names, ", ")), " | ")
 }
+
+// userItemName names the select items of a user's SELECT evaluated over
+// rows whose columns carry the names the shards gave them: a plain
+// column the user did not alias keeps its input column's name (""), any
+// other item its alias (named: those nameColumns gave their text).
+func userItemName(named map[*sqlparser.AliasedExpr]bool) func(*sqlparser.AliasedExpr) string {
+	return func(ae *sqlparser.AliasedExpr) string {
+		if _, isCol := ae.Expr.(*sqlparser.ColName); isCol && (ae.As.IsEmpty() || named[ae]) {
+			return ""
+		}
+		return ae.As.String()
+	}
+}

@@ -70,33 +70,9 @@ var _ Plan = (*semiJoinPlan)(nil)
 func (sp *semiJoinPlan) NumArgs() int { return sp.nargs }
 
 // innerArgs binds the batch's distinct non-NULL values of outer column
-// col after the statement's arguments, padded as a join pads them.
+// col after the statement's arguments (see batchArgs).
 func (sp *semiJoinPlan) innerArgs(args []any, batch []merge.Row, col int) []any {
-	out := append(make([]any, 0, len(args)+sp.batch), args...)
-	var vals []any
-	seen := map[string]bool{}
-	for _, row := range batch {
-		v := row[col]
-		if v == nil {
-			continue
-		}
-		k := fmt.Sprintf("%T %v", v, v)
-		if b, ok := v.([]byte); ok {
-			k = "b " + string(b)
-		}
-		if !seen[k] {
-			seen[k] = true
-			vals = append(vals, v)
-		}
-	}
-	for i := 0; i < sp.batch; i++ {
-		var v any
-		if len(vals) > 0 {
-			v = vals[i%len(vals)]
-		}
-		out = append(out, v)
-	}
-	return out
+	return batchArgs(args, batch, col, sp.batch)
 }
 
 func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {

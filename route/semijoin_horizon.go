@@ -127,13 +127,8 @@ func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs i
 			return i, nil
 		},
 		isColumn: p.fromColumnProbe(sel.From, s, nargs),
-		itemName: func(ae *sqlparser.AliasedExpr) string {
-			if _, isCol := ae.Expr.(*sqlparser.ColName); isCol && (ae.As.IsEmpty() || named[ae]) {
-				return ""
-			}
-			return ae.As.String()
-		},
-		strict: true,
+		itemName: userItemName(named),
+		strict:   true,
 	}
 	user.Where = nil
 	if len(where) > 0 {
