@@ -291,23 +291,9 @@ func TestCorrelatedSemiJoinRunsInTheTransactionAndRebinds(t *testing.T) {
 
 // The inner rows of one batch are bounded by max_memory_rows.
 func TestCorrelatedSemiJoinRespectsMaxMemoryRows(t *testing.T) {
-	cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, MaxMemoryRows: 20}
-	for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
-		cfg.Shards["shop/"+sh] = sqliteURL(t, "shop", sh)
-	}
-	c, err := vitessdo.NewConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	for _, ddl := range mergeDDL {
-		if _, err := db.Exec(ddl); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db := openMemoryBounded(t)
 	loadItems(t, db, 100)
-	_, err = queryAll(db, "SELECT a.id FROM items a WHERE EXISTS (SELECT 1 FROM items b WHERE b.qty = a.qty)")
+	_, err := queryAll(db, "SELECT a.id FROM items a WHERE EXISTS (SELECT 1 FROM items b WHERE b.qty = a.qty)")
 	if err == nil || !strings.Contains(err.Error(), "max_memory_rows = 20") {
 		t.Errorf("got %v, want an error naming max_memory_rows = 20", err)
 	}

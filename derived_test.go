@@ -140,21 +140,7 @@ func TestDerivedTablesShowInTheVexplainPlan(t *testing.T) {
 // A derived table the router evaluates holds rows only in its sorts, at
 // most max_memory_rows: past that the statement fails naming the limit.
 func TestDerivedTableHoldsAtMostMaxMemoryRows(t *testing.T) {
-	cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, MaxMemoryRows: 20}
-	for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
-		cfg.Shards["shop/"+sh] = sqliteURL(t, "shop", sh)
-	}
-	c, err := vitessdo.NewConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	for _, ddl := range mergeDDL {
-		if _, err := db.Exec(ddl); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db := openMemoryBounded(t)
 	loadItems(t, db, 100)
 	for _, q := range []string{
 		"SELECT n, COUNT(*) FROM (SELECT name, COUNT(*) AS n FROM items GROUP BY name) d GROUP BY n",

@@ -1,13 +1,11 @@
 package vitessdo_test
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/dot-do/vitessdo"
 	"github.com/dot-do/vitessdo/merge"
 )
 
@@ -154,27 +152,13 @@ func TestJoinColumnsAmbiguousOrUnknown(t *testing.T) {
 // A join without an equality reads its inner side once and holds it,
 // bounded by max_memory_rows.
 func TestJoinWithoutKeysBoundsTheInnerRows(t *testing.T) {
-	cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, MaxMemoryRows: 20}
-	for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
-		cfg.Shards["shop/"+sh] = sqliteURL(t, "shop", sh)
-	}
-	c, err := vitessdo.NewConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	for _, ddl := range mergeDDL {
-		if _, err := db.Exec(ddl); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db := openMemoryBounded(t)
 	for i := int64(1); i <= 60; i++ {
 		if _, err := db.Exec("INSERT INTO items (id, qty) VALUES (?, ?)", i, i%7); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err = queryAll(db, "SELECT a.id, b.id AS bid FROM items a JOIN items b ON a.qty < b.qty")
+	_, err := queryAll(db, "SELECT a.id, b.id AS bid FROM items a JOIN items b ON a.qty < b.qty")
 	var me *merge.MemoryRowsError
 	if !errors.As(err, &me) || !strings.Contains(err.Error(), "max_memory_rows = 20") {
 		t.Errorf("got %v, want an error naming max_memory_rows = 20", err)

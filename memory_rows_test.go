@@ -14,21 +14,7 @@ import (
 // a sort of merged groups) holds at most max_memory_rows: past it the
 // statement fails with an error naming the limit, never a partial result.
 func TestMaxMemoryRowsBoundsOperatorsThatHoldRows(t *testing.T) {
-	cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, MaxMemoryRows: 20}
-	for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
-		cfg.Shards["shop/"+sh] = sqliteURL(t, "shop", sh)
-	}
-	c, err := vitessdo.NewConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	for _, ddl := range mergeDDL {
-		if _, err := db.Exec(ddl); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db := openMemoryBounded(t)
 	loadItems(t, db, 100)
 	for _, q := range []string{
 		"SELECT name FROM items UNION SELECT tag FROM item_tags",
@@ -60,4 +46,26 @@ func TestMaxMemoryRowsBoundsOperatorsThatHoldRows(t *testing.T) {
 			t.Errorf("%s: %d rows, want %d", tt.query, len(res.Rows), tt.rows)
 		}
 	}
+}
+
+// openMemoryBounded opens vitessdo over the merge schema on four SQLite
+// shards with max_memory_rows = 20, the tables created and empty.
+func openMemoryBounded(t *testing.T) *sql.DB {
+	t.Helper()
+	cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, MaxMemoryRows: 20}
+	for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
+		cfg.Shards["shop/"+sh] = sqliteURL(t, "shop", sh)
+	}
+	c, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	t.Cleanup(func() { db.Close() })
+	for _, ddl := range mergeDDL {
+		if _, err := db.Exec(ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db
 }

@@ -1,14 +1,12 @@
 package vitessdo_test
 
 import (
-	"database/sql"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/dot-do/vitessdo"
 	"github.com/dot-do/vitessdo/merge"
 )
 
@@ -132,23 +130,9 @@ func TestUncorrelatedSemiJoinSubqueriesMatchOneDatabase(t *testing.T) {
 // An IN subquery whose value list passes max_memory_rows fails naming the
 // limit; within it the answer is whole.
 func TestInSubqueryValueListRespectsMaxMemoryRows(t *testing.T) {
-	cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, MaxMemoryRows: 20}
-	for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
-		cfg.Shards["shop/"+sh] = sqliteURL(t, "shop", sh)
-	}
-	c, err := vitessdo.NewConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	for _, ddl := range mergeDDL {
-		if _, err := db.Exec(ddl); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db := openMemoryBounded(t)
 	loadItems(t, db, 100)
-	_, err = queryAll(db, "SELECT id FROM items WHERE qty IN (SELECT id FROM items)")
+	_, err := queryAll(db, "SELECT id FROM items WHERE qty IN (SELECT id FROM items)")
 	var me *merge.MemoryRowsError
 	if !errors.As(err, &me) || !strings.Contains(err.Error(), "max_memory_rows = 20") {
 		t.Errorf("IN list of 100 values: got %v, want an error naming max_memory_rows = 20", err)
