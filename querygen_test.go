@@ -203,6 +203,11 @@ func (g *queryGen) number(k genKind) string {
 		v = float64(g.r.Intn(81)-40) / 4
 	}
 	if g.chance(0.3) {
+		// Now and then a float argument beside an integer: PostgreSQL
+		// types it by the column (a bigint drops the fraction).
+		if k == kindInt && g.chance(0.15) {
+			v = float64(g.r.Intn(49)-24) / 4
+		}
 		g.args = append(g.args, v)
 		return "?"
 	}
