@@ -1,9 +1,12 @@
 package vitessdo_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/dot-do/vitessdo/merge"
 )
 
 // A derived table the shards cannot run with the tables it is joined with
@@ -49,6 +52,14 @@ var derivedJoinCases = []struct {
 	{query: "SELECT i.grp, SUM(d.n) AS tags, COUNT(*) AS c FROM (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) d JOIN items i ON i.id = d.item_id GROUP BY i.grp"},
 	{query: "SELECT d.n, COUNT(*) AS c FROM items i LEFT JOIN (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) d ON d.item_id = i.id GROUP BY d.n ORDER BY d.n", ordered: true},
 	{query: "SELECT i.name, d.n FROM (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) d JOIN items i ON i.id = d.item_id ORDER BY i.name, i.id LIMIT 4", ordered: true},
+	// A filter on the nullable derived table after the join, a residual,
+	// arguments inside the derived table, three leaves, two derived tables.
+	{query: "SELECT i.id FROM items i LEFT JOIN (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) d ON d.item_id = i.id WHERE d.n IS NULL"},
+	{query: "SELECT i.id, d.g FROM items i JOIN (SELECT grp AS g, MAX(qty) AS m FROM items GROUP BY grp) d ON d.g = i.grp AND i.qty < d.m"},
+	{query: "SELECT d.g, d.n, i.id FROM (SELECT grp AS g, COUNT(*) AS n FROM items WHERE qty > ? GROUP BY grp) d JOIN items i ON i.grp = d.g WHERE i.qty < ?", args: []any{2, 5}},
+	{query: "SELECT d.g, i.id, t.tag FROM (SELECT grp AS g, COUNT(*) AS n FROM items GROUP BY grp) d JOIN items i ON i.grp = d.g JOIN item_tags t ON t.item_id = i.id"},
+	{query: "SELECT a.g, a.n, b.m FROM (SELECT grp AS g, COUNT(*) AS n FROM items GROUP BY grp) a JOIN (SELECT grp AS g, MAX(qty) AS m FROM items GROUP BY grp) b ON b.g = a.g"},
+	{query: "SELECT i.id, d.n FROM items i JOIN (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d ON d.grp = i.grp WHERE i.id = 7"},
 	// Unqualified names of one table.
 	{query: "SELECT n, name FROM (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) d JOIN items i ON i.id = item_id"},
 }
@@ -80,5 +91,18 @@ func TestDerivedTableJoinRefusals(t *testing.T) {
 		if err == nil || !isUnsupported(err) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: got %v, want an unsupported error saying %q", tt.query, err, tt.want)
 		}
+	}
+}
+
+// A derived table read once as the inner side of a join holds its rows,
+// at most max_memory_rows: past that the statement fails naming the limit.
+func TestDerivedTableJoinHoldsAtMostMaxMemoryRows(t *testing.T) {
+	db := openMemoryBounded(t)
+	loadItems(t, db, 100)
+	q := "SELECT i.id, d.id FROM items i JOIN (SELECT id FROM items ORDER BY id LIMIT 50) d ON d.id = i.qty"
+	_, err := queryAll(db, q)
+	var me *merge.MemoryRowsError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "max_memory_rows = 20") {
+		t.Errorf("%s: got %v, want an error naming max_memory_rows = 20", q, err)
 	}
 }
