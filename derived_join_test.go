@@ -60,6 +60,9 @@ var derivedJoinCases = []struct {
 	{query: "SELECT d.g, i.id, t.tag FROM (SELECT grp AS g, COUNT(*) AS n FROM items GROUP BY grp) d JOIN items i ON i.grp = d.g JOIN item_tags t ON t.item_id = i.id"},
 	{query: "SELECT a.g, a.n, b.m FROM (SELECT grp AS g, COUNT(*) AS n FROM items GROUP BY grp) a JOIN (SELECT grp AS g, MAX(qty) AS m FROM items GROUP BY grp) b ON b.g = a.g"},
 	{query: "SELECT i.id, d.n FROM items i JOIN (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d ON d.grp = i.grp WHERE i.id = 7"},
+	// * over the join, and a RIGHT JOIN.
+	{query: "SELECT * FROM (SELECT grp AS g, COUNT(*) AS n FROM items GROUP BY grp) d JOIN items i ON i.grp = d.g"},
+	{query: "SELECT i.id, d.n FROM (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) d RIGHT JOIN items i ON i.id = d.item_id"},
 	// Unqualified names of one table.
 	{query: "SELECT n, name FROM (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) d JOIN items i ON i.id = item_id"},
 }
