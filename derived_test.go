@@ -179,8 +179,6 @@ func TestDerivedTableRefusals(t *testing.T) {
 	for _, tt := range []struct{ query, want string }{
 		{"SELECT * FROM (SELECT grp, COUNT(*) FROM items GROUP BY grp) d", "computed without an alias"},
 		{"SELECT * FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d FOR UPDATE", "FOR UPDATE"},
-		{"SELECT d.grp, d.n, k.label FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d JOIN kinds k ON k.code = d.grp", "the derived table d is joined with other tables"},
-		{"SELECT d.item_id, i.name FROM (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) d JOIN items i ON i.id = d.item_id", "the derived table d is joined with other tables"},
 		{"SELECT grp, n FROM (SELECT grp, kind, COUNT(*) AS n FROM items GROUP BY grp, kind) d GROUP BY grp", "neither grouped nor aggregated"},
 	} {
 		_, err := queryAll(p.sharded, tt.query)

@@ -172,9 +172,17 @@ func (q *joinQualifier) qualify(n sqlparser.SQLNode, cols []joinColumn, skip map
 func (q *joinQualifier) from(te sqlparser.TableExpr) (sqlparser.TableExpr, []joinColumn, error) {
 	switch te := te.(type) {
 	case *sqlparser.AliasedTableExpr:
+		if _, ok := te.Expr.(*sqlparser.Subquery); ok {
+			cols, err := derivedJoinColumns(te)
+			if err != nil {
+				return nil, nil, err
+			}
+			q.cols[strings.ToLower(te.As.String())] = cols
+			return te, cols, nil
+		}
 		tn, ok := te.Expr.(sqlparser.TableName)
 		if !ok {
-			return nil, nil, joinRefusal("derived table %s in a join of tables on different shards", sqlparser.String(te))
+			return nil, nil, joinRefusal("table expression %s in a join of tables on different shards", sqlparser.String(te))
 		}
 		name := tn.Name.String()
 		if !te.As.IsEmpty() {

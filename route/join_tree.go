@@ -47,6 +47,9 @@ type joinTable struct {
 	// nullable marks the right side of a LEFT JOIN, whose ON conjuncts are on.
 	nullable bool
 	on       []*joinCond
+	// derived marks a derived table (see derived_join.go); table is then
+	// the first table its SELECT reads, which gives its backend.
+	derived bool
 }
 
 // joinCond is one conjunct of the conditions and the tables it names.
@@ -116,17 +119,27 @@ type joinPlanner struct {
 
 // addTable records a table of the FROM.
 func (jt *joinPlanner) addTable(te *sqlparser.AliasedTableExpr, nullable bool) (*joinTable, error) {
-	tn, ok := te.Expr.(sqlparser.TableName)
-	if !ok {
-		return nil, joinRefusal("derived table %s in a join of tables on different shards", sqlparser.String(te))
-	}
-	vt, err := jt.p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), jt.s.Keyspace)
-	if err != nil {
-		return nil, err
-	}
-	name := tn.Name.String()
-	if !te.As.IsEmpty() {
-		name = te.As.String()
+	var vt *vschema.Table
+	var name string
+	derived := false
+	switch tn := te.Expr.(type) {
+	case sqlparser.TableName:
+		var err error
+		if vt, err = jt.p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), jt.s.Keyspace); err != nil {
+			return nil, err
+		}
+		name = tn.Name.String()
+		if !te.As.IsEmpty() {
+			name = te.As.String()
+		}
+	case *sqlparser.Subquery:
+		var err error
+		if vt, err = jt.p.derivedTable(te, jt.s); err != nil {
+			return nil, err
+		}
+		name, derived = te.As.String(), true
+	default:
+		return nil, joinRefusal("table expression %s in a join of tables on different shards", sqlparser.String(te))
 	}
 	name = strings.ToLower(name)
 	if _, dup := jt.byName[name]; dup {
@@ -135,7 +148,7 @@ func (jt *joinPlanner) addTable(te *sqlparser.AliasedTableExpr, nullable bool) (
 	if len(jt.tables) >= 63 {
 		return nil, joinRefusal("more than 63 tables")
 	}
-	t := &joinTable{expr: te, name: name, table: vt, nullable: nullable}
+	t := &joinTable{expr: te, name: name, table: vt, nullable: nullable, derived: derived}
 	jt.byName[name] = len(jt.tables)
 	jt.tables = append(jt.tables, t)
 	return t, nil
@@ -318,6 +331,12 @@ func (jt *joinPlanner) mergeLeaves(a, b *joinLeaf) *joinLeaf {
 	set := a.set | b.set
 	if jt.tables[tables[0]].nullable {
 		return nil
+	}
+	// A derived table is a leaf of its own: its SELECT is planned apart.
+	for _, i := range tables {
+		if jt.tables[i].derived {
+			return nil
+		}
 	}
 	for _, i := range tables {
 		if jt.tables[i].nullable && !jt.onRefs(i).subsetOf(set) {
@@ -623,7 +642,9 @@ func (jt *joinPlanner) steps(order []*joinLeaf) ([]*joinStep, error) {
 				}
 			}
 			st.keys[0], st.keys[at] = st.keys[at], st.keys[0]
-			st.bound = true
+			// A derived table is read once, unbound: its rows are those
+			// of its whole SELECT, which a key list would not narrow.
+			st.bound = !jt.tables[l.tables[0]].derived
 		}
 		placed |= l.set
 		steps = append(steps, st)

@@ -243,6 +243,14 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		}
 		joinSel = c.(*sqlparser.Select)
 	}
+	var derivedJoin *sqlparser.Select
+	if st, ok := sel.(*sqlparser.Select); ok && !union && joinsDerived(st) {
+		c, err := cloneSelect(st)
+		if err != nil {
+			return nil, err
+		}
+		derivedJoin = c.(*sqlparser.Select)
+	}
 	var derivedSel *sqlparser.Select
 	if st, ok := sel.(*sqlparser.Select); ok && derivedFrom(st) != nil {
 		if p.readsShardedTable(st, s) {
@@ -265,6 +273,9 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	}
 	if joinSel != nil && isCrossShard(err) {
 		return p.planJoinSelect(joinSel, s, nargs, p.engineOfKeyspace(a.tables[0].table.Keyspace), err)
+	}
+	if derivedJoin != nil && err != nil {
+		return p.planDerivedJoin(derivedJoin, s, nargs, a, err)
 	}
 	if union && (err != nil || !r.single() || len(same) > 0) {
 		eng := p.engineOfKeyspace(p.defaultKeyspace(s))
@@ -304,6 +315,9 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		if err := a.checkPushdown(top); err != nil {
 			if derivedSel != nil {
 				return p.planDerivedInstead(derivedSel, s, nargs, a, err)
+			}
+			if derivedJoin != nil {
+				return p.planDerivedJoin(derivedJoin, s, nargs, a, err)
 			}
 			return nil, joinedDerivedRefusal(sel, err)
 		}

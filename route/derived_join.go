@@ -1,0 +1,110 @@
+package route
+
+import (
+	"errors"
+
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/vschema"
+)
+
+// A derived table joined with tables, when the statement cannot go to the
+// shards as one, is a leaf of the join of its own (see join_tree.go): its
+// statement is `SELECT d.x, … FROM (…) AS d [WHERE conditions on d]`,
+// planned as any SELECT over one derived table is (pushed down when its
+// shards run it, else the derived SELECT merged and the outer one
+// evaluated over its rows, see derived.go). Its columns are the derived
+// table's output names.
+//
+// As the first leaf of the chain it is the outer side, and the next leaf
+// is bound by its key values. As an inner side it is read once, unbound,
+// and matched by the join keys at the merge: a batch of keys would not
+// narrow what its whole SELECT computes.
+//
+//	SELECT d.grp, d.n, i.name FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) AS d JOIN items i ON i.id = d.grp
+//	  Join (bound i.id) | the derived table d evaluated over its merged rows, then items by id
+
+// joinsDerived reports a SELECT whose FROM joins a derived table with
+// other tables (no other kind of FROM item).
+func joinsDerived(sel *sqlparser.Select) bool {
+	n, derived := 0, 0
+	var walk func(te sqlparser.TableExpr) bool
+	walk = func(te sqlparser.TableExpr) bool {
+		switch te := te.(type) {
+		case *sqlparser.AliasedTableExpr:
+			n++
+			switch te.Expr.(type) {
+			case sqlparser.TableName:
+				return true
+			case *sqlparser.Subquery:
+				derived++
+				return !te.As.IsEmpty()
+			}
+			return false
+		case *sqlparser.ParenTableExpr:
+			for _, e := range te.Exprs {
+				if !walk(e) {
+					return false
+				}
+			}
+			return true
+		case *sqlparser.JoinTableExpr:
+			return walk(te.LeftExpr) && walk(te.RightExpr)
+		}
+		return false
+	}
+	for _, te := range sel.From {
+		if !walk(te) {
+			return false
+		}
+	}
+	return n > 1 && derived > 0
+}
+
+// derivedTable returns the first table a derived table's SELECT reads,
+// whose keyspace gives the backend its rows are compared by.
+func (p *Planner) derivedTable(te *sqlparser.AliasedTableExpr, s *Session) (*vschema.Table, error) {
+	var tn *sqlparser.TableName
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if ate, ok := n.(*sqlparser.AliasedTableExpr); ok && tn == nil {
+			if t, ok := ate.Expr.(sqlparser.TableName); ok {
+				tn = &t
+			}
+		}
+		return tn == nil, nil
+	}, te.Expr)
+	if tn == nil {
+		return nil, joinRefusal("the derived table %s reads no table", te.As.String())
+	}
+	return p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
+}
+
+// derivedJoinColumns returns the columns of a derived table in a join,
+// named by its alias; a derived table selecting * is refused, as its
+// columns are known only when its rows arrive.
+func derivedJoinColumns(te *sqlparser.AliasedTableExpr) ([]joinColumn, error) {
+	cols, known := derivedColumns(te.Expr.(*sqlparser.Subquery).Select)
+	if !known {
+		return nil, joinRefusal("the derived table %s selects *: name its columns to join it with other tables", te.As.String())
+	}
+	out := make([]joinColumn, len(cols))
+	for i, c := range cols {
+		out[i] = joinColumn{table: te.As.String(), name: c.name}
+	}
+	return out, nil
+}
+
+// planDerivedJoin plans sel (a copy the caller owns), which joins a
+// derived table with tables, as a join at the merge, where routing or
+// pushing it down as analysed in a failed with cause.
+func (p *Planner) planDerivedJoin(sel *sqlparser.Select, s *Session, nargs int, a *analysis, cause error) (Plan, error) {
+	var ue *UnsupportedError
+	if !errors.As(cause, &ue) {
+		return nil, cause
+	}
+	eng := p.engineOfKeyspace(p.defaultKeyspace(s))
+	if len(a.tables) > 0 {
+		eng = p.engineOfKeyspace(a.tables[0].table.Keyspace)
+	}
+	return p.planJoinSelect(sel, s, nargs, eng, cause)
+}
