@@ -27,38 +27,8 @@ import (
 // joinsDerived reports a SELECT whose FROM joins a derived table with
 // other tables (no other kind of FROM item).
 func joinsDerived(sel *sqlparser.Select) bool {
-	n, derived := 0, 0
-	var walk func(te sqlparser.TableExpr) bool
-	walk = func(te sqlparser.TableExpr) bool {
-		switch te := te.(type) {
-		case *sqlparser.AliasedTableExpr:
-			n++
-			switch te.Expr.(type) {
-			case sqlparser.TableName:
-				return true
-			case *sqlparser.Subquery:
-				derived++
-				return !te.As.IsEmpty()
-			}
-			return false
-		case *sqlparser.ParenTableExpr:
-			for _, e := range te.Exprs {
-				if !walk(e) {
-					return false
-				}
-			}
-			return true
-		case *sqlparser.JoinTableExpr:
-			return walk(te.LeftExpr) && walk(te.RightExpr)
-		}
-		return false
-	}
-	for _, te := range sel.From {
-		if !walk(te) {
-			return false
-		}
-	}
-	return n > 1 && derived > 0
+	tables, derived, ok := fromItems(sel)
+	return ok && derived > 0 && tables+derived > 1
 }
 
 // derivedTable returns the first table a derived table's SELECT reads,

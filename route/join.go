@@ -224,14 +224,27 @@ func singleShard(pl Plan) bool {
 // namedTables reports a SELECT over several tables, each a named table
 // (no derived table), joined by commas and JOINs.
 func namedTables(sel *sqlparser.Select) bool {
-	n := 0
+	tables, derived, ok := fromItems(sel)
+	return ok && derived == 0 && tables >= 2
+}
+
+// fromItems counts the named tables and the aliased derived tables of a
+// SELECT's FROM clause, joined by commas, JOINs and parentheses; ok is
+// false when it holds anything else.
+func fromItems(sel *sqlparser.Select) (tables, derived int, ok bool) {
 	var walk func(te sqlparser.TableExpr) bool
 	walk = func(te sqlparser.TableExpr) bool {
 		switch te := te.(type) {
 		case *sqlparser.AliasedTableExpr:
-			_, ok := te.Expr.(sqlparser.TableName)
-			n++
-			return ok
+			switch te.Expr.(type) {
+			case sqlparser.TableName:
+				tables++
+				return true
+			case *sqlparser.Subquery:
+				derived++
+				return !te.As.IsEmpty()
+			}
+			return false
 		case *sqlparser.ParenTableExpr:
 			for _, e := range te.Exprs {
 				if !walk(e) {
@@ -246,10 +259,10 @@ func namedTables(sel *sqlparser.Select) bool {
 	}
 	for _, te := range sel.From {
 		if !walk(te) {
-			return false
+			return tables, derived, false
 		}
 	}
-	return n >= 2
+	return tables, derived, true
 }
 
 // isCrossShard reports the refusal of a statement whose tables no one
