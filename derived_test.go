@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/dot-do/vitessdo"
-	"github.com/dot-do/vitessdo/merge"
 )
 
 // A GROUP BY or DISTINCT the shards may run alone must make each group
@@ -147,11 +146,7 @@ func TestDerivedTableHoldsAtMostMaxMemoryRows(t *testing.T) {
 		"SELECT * FROM (SELECT id, name FROM items ORDER BY id LIMIT 50) d ORDER BY name",
 		"SELECT DISTINCT g FROM (SELECT DISTINCT grp AS g, name FROM items) d",
 	} {
-		_, err := queryAll(db, q)
-		var me *merge.MemoryRowsError
-		if !errors.As(err, &me) || !strings.Contains(err.Error(), "max_memory_rows = 20") {
-			t.Errorf("%s: got %v, want an error naming max_memory_rows = 20", q, err)
-		}
+		wantMemoryRowsError(t, db, q)
 	}
 	for _, tt := range []struct {
 		query string
@@ -161,14 +156,7 @@ func TestDerivedTableHoldsAtMostMaxMemoryRows(t *testing.T) {
 		{"SELECT * FROM (SELECT id FROM items ORDER BY id LIMIT 50) d ORDER BY id DESC LIMIT 5", 5},
 		{"SELECT COUNT(*) FROM (SELECT id FROM items ORDER BY id LIMIT 50 OFFSET 10) d", 1},
 	} {
-		res, err := queryAll(db, tt.query)
-		if err != nil {
-			t.Errorf("%s: %v", tt.query, err)
-			continue
-		}
-		if len(res.Rows) != tt.rows {
-			t.Errorf("%s: %d rows, want %d", tt.query, len(res.Rows), tt.rows)
-		}
+		wantRows(t, db, tt.query, tt.rows)
 	}
 }
 

@@ -21,11 +21,7 @@ func TestMaxMemoryRowsBoundsOperatorsThatHoldRows(t *testing.T) {
 		"SELECT name FROM items UNION ALL SELECT tag FROM item_tags ORDER BY 1",
 		"SELECT name, COUNT(*) FROM items GROUP BY name ORDER BY COUNT(*), name",
 	} {
-		_, err := queryAll(db, q)
-		var me *merge.MemoryRowsError
-		if !errors.As(err, &me) || !strings.Contains(err.Error(), "max_memory_rows = 20") {
-			t.Errorf("%s: got %v, want an error naming max_memory_rows = 20", q, err)
-		}
+		wantMemoryRowsError(t, db, q)
 	}
 	// Within the bound, and where nothing is held, the answer is whole.
 	for _, tt := range []struct {
@@ -37,14 +33,7 @@ func TestMaxMemoryRowsBoundsOperatorsThatHoldRows(t *testing.T) {
 		{"SELECT name FROM items UNION ALL SELECT tag FROM item_tags ORDER BY 1 LIMIT 5", 5},
 		{"SELECT grp, COUNT(*) FROM items GROUP BY grp ORDER BY COUNT(*), grp", 10},
 	} {
-		res, err := queryAll(db, tt.query)
-		if err != nil {
-			t.Errorf("%s: %v", tt.query, err)
-			continue
-		}
-		if len(res.Rows) != tt.rows {
-			t.Errorf("%s: %d rows, want %d", tt.query, len(res.Rows), tt.rows)
-		}
+		wantRows(t, db, tt.query, tt.rows)
 	}
 }
 
@@ -68,4 +57,27 @@ func openMemoryBounded(t *testing.T) *sql.DB {
 		}
 	}
 	return db
+}
+
+// wantMemoryRowsError checks that query fails naming max_memory_rows = 20.
+func wantMemoryRowsError(t *testing.T, db *sql.DB, query string) {
+	t.Helper()
+	_, err := queryAll(db, query)
+	var me *merge.MemoryRowsError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "max_memory_rows = 20") {
+		t.Errorf("%s: got %v, want an error naming max_memory_rows = 20", query, err)
+	}
+}
+
+// wantRows checks that query answers with n rows.
+func wantRows(t *testing.T, db *sql.DB, query string, n int) {
+	t.Helper()
+	res, err := queryAll(db, query)
+	if err != nil {
+		t.Errorf("%s: %v", query, err)
+		return
+	}
+	if len(res.Rows) != n {
+		t.Errorf("%s: %d rows, want %d", query, len(res.Rows), n)
+	}
 }
