@@ -1,10 +1,8 @@
 package vitessdo_test
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -241,27 +239,7 @@ var derivedPushCases = []struct {
 // passes a derived table's rows through, and refuses to compare them by
 // one backend's rules.
 func TestDerivedTableOverMixedBackends(t *testing.T) {
-	if os.Getenv(postgresEnv) == "" {
-		t.Skipf("needs a PostgreSQL server: set %s", postgresEnv)
-	}
-	cfg := &vitessdo.Config{VSchemaJSON: []byte(`{"keyspaces": {"app": {"sharded": true, "shards": ["-80", "80-"],
-		"vindexes": {"hash": {"type": "hash"}},
-		"tables": {"items": {"column_vindexes": [{"column": "id", "name": "hash"}]}}}}}`),
-		Shards: map[string]string{"app/-80": sqliteURL(t, "app", "-80"), "app/80-": postgresURL(t, "app", "80-")}}
-	c, err := vitessdo.NewConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	if _, err := db.Exec("CREATE TABLE items (id bigint NOT NULL, name varchar(64), PRIMARY KEY (id))"); err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i <= 8; i++ {
-		if _, err := db.Exec("INSERT INTO items (id, name) VALUES (?, ?)", i, "n"); err != nil {
-			t.Fatalf("insert %d: %v", i, err)
-		}
-	}
+	db := openMixedItems(t)
 	got, err := queryAll(db, "SELECT d.id FROM (SELECT id, name FROM items LIMIT 3) d")
 	if err != nil || len(got.Rows) != 3 {
 		t.Errorf("a derived LIMIT passed through: %v rows, %v; want 3 rows", len(got.Rows), err)

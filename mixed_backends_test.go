@@ -15,27 +15,7 @@ import (
 // and reads the merge only concatenates work; a merge that compares values
 // across the two backends is unsupported and says so.
 func TestKeyspaceMidMigrationMixesSQLiteAndPostgreSQLShards(t *testing.T) {
-	if os.Getenv(postgresEnv) == "" {
-		t.Skipf("needs a PostgreSQL server: set %s", postgresEnv)
-	}
-	cfg := &vitessdo.Config{VSchemaJSON: []byte(`{"keyspaces": {"app": {"sharded": true, "shards": ["-80", "80-"],
-		"vindexes": {"hash": {"type": "hash"}},
-		"tables": {"items": {"column_vindexes": [{"column": "id", "name": "hash"}]}}}}}`),
-		Shards: map[string]string{"app/-80": sqliteURL(t, "app", "-80"), "app/80-": postgresURL(t, "app", "80-")}}
-	c, err := vitessdo.NewConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	if _, err := db.Exec("CREATE TABLE items (id bigint NOT NULL, name varchar(64), PRIMARY KEY (id))"); err != nil {
-		t.Fatal(err)
-	}
-	for i := 1; i <= 8; i++ {
-		if _, err := db.Exec("INSERT INTO items (id, name) VALUES (?, ?)", i, "n"); err != nil {
-			t.Fatalf("insert %d: %v", i, err)
-		}
-	}
+	db := openMixedItems(t)
 	var name string
 	if err := db.QueryRow("SELECT name FROM items WHERE id = ?", 3).Scan(&name); err != nil || name != "n" {
 		t.Fatalf("point select = %q, %v", name, err)
@@ -54,4 +34,33 @@ func TestKeyspaceMidMigrationMixesSQLiteAndPostgreSQLShards(t *testing.T) {
 			t.Errorf("%s: err = %v, want an UnsupportedError naming both backends", q, err)
 		}
 	}
+}
+
+// openMixedItems opens a keyspace of two shards, one on SQLite and one
+// on PostgreSQL, with items ids 1 to 8; it skips without a PostgreSQL
+// server.
+func openMixedItems(t *testing.T) *sql.DB {
+	t.Helper()
+	if os.Getenv(postgresEnv) == "" {
+		t.Skipf("needs a PostgreSQL server: set %s", postgresEnv)
+	}
+	cfg := &vitessdo.Config{VSchemaJSON: []byte(`{"keyspaces": {"app": {"sharded": true, "shards": ["-80", "80-"],
+		"vindexes": {"hash": {"type": "hash"}},
+		"tables": {"items": {"column_vindexes": [{"column": "id", "name": "hash"}]}}}}}`),
+		Shards: map[string]string{"app/-80": sqliteURL(t, "app", "-80"), "app/80-": postgresURL(t, "app", "80-")}}
+	c, err := vitessdo.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Exec("CREATE TABLE items (id bigint NOT NULL, name varchar(64), PRIMARY KEY (id))"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 8; i++ {
+		if _, err := db.Exec("INSERT INTO items (id, name) VALUES (?, ?)", i, "n"); err != nil {
+			t.Fatalf("insert %d: %v", i, err)
+		}
+	}
+	return db
 }
