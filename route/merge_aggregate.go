@@ -19,8 +19,15 @@ func (b *mergeBuilder) planAggregate() error {
 	if m.star {
 		return unsupportedf("SELECT * with aggregates over several shards")
 	}
-	if hasGroupConcat(s.SelectExprs, s.Having, s.OrderBy) {
-		return unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
+	if hasGroupConcat(s.Having, s.OrderBy) {
+		return unsupportedf("GROUP_CONCAT in HAVING or ORDER BY over several shards: select it, and order by its alias")
+	}
+	for _, se := range s.SelectExprs {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok && hasGroupConcat(ae.Expr) {
+			if _, whole := ae.Expr.(*sqlparser.GroupConcatExpr); !whole {
+				return unsupportedf("GROUP_CONCAT inside an expression over several shards: only a GROUP_CONCAT selected as it is merges")
+			}
+		}
 	}
 	ap := &aggPlan{}
 	m.agg = ap
@@ -74,6 +81,12 @@ func (b *mergeBuilder) planAggregate() error {
 		}
 		if f, ok := ae.Expr.(*sqlparser.FuncExpr); ok && f.IsAggregate() {
 			if err := b.aggregateAt(i, ae, f); err != nil {
+				return err
+			}
+			continue
+		}
+		if g, ok := ae.Expr.(*sqlparser.GroupConcatExpr); ok {
+			if err := b.groupConcatAt(i, ae, g); err != nil {
 				return err
 			}
 			continue
@@ -156,6 +169,18 @@ func (b *mergeBuilder) planAggregate() error {
 		m.order = append(m.order, orderKey{col: i})
 		s.OrderBy = append(s.OrderBy, &sqlparser.Order{Expr: sqlparser.NewIntVal([]byte(strconv.Itoa(i + 1))), Direction: sqlparser.AscScr})
 	}
+	if cp := b.concat; cp != nil {
+		if distinctArg != nil {
+			return unsupportedf("GROUP_CONCAT beside DISTINCT aggregates over several shards: each needs the shards' rows grouped by its own terms")
+		}
+		// The shards group by the GROUP_CONCAT's ORDER BY terms too, and
+		// sort by them after the group keys.
+		s.GroupBy = append(s.GroupBy, cp.groupBy...)
+		for _, k := range cp.order {
+			m.order = append(m.order, k)
+			s.OrderBy = append(s.OrderBy, &sqlparser.Order{Expr: sqlparser.NewIntVal([]byte(strconv.Itoa(k.col + 1))), Direction: direction(k.desc)})
+		}
+	}
 	if len(s.GroupBy) == 0 {
 		s.OrderBy = nil
 	}
@@ -165,7 +190,7 @@ func (b *mergeBuilder) planAggregate() error {
 	// holds part of it: the shards may stop there. HAVING (which drops
 	// groups after the merge), a sort after the merge, and DISTINCT
 	// aggregates (several rows a group) prevent it.
-	push := len(s.GroupBy) > 0 && ap.post == nil && ap.having == nil && distinctArg == nil
+	push := len(s.GroupBy) > 0 && ap.post == nil && ap.having == nil && distinctArg == nil && b.concat == nil
 	return b.planLimit(push)
 }
 
@@ -258,7 +283,7 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 			err = unsupportedf("subquery in an expression over aggregates over several shards")
 			return false, nil
 		case *sqlparser.GroupConcatExpr:
-			err = unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
+			err = unsupportedf("GROUP_CONCAT inside an expression over several shards: only a GROUP_CONCAT selected as it is merges")
 			return false, nil
 		case *sqlparser.FuncExpr:
 			if !n.IsAggregate() {

@@ -321,9 +321,6 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 			}
 			return nil, joinedDerivedRefusal(sel, err)
 		}
-		if hasGroupConcat(sel) {
-			return nil, unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
-		}
 		in := mergeInput{a: a, named: named, eng: p.engineOfKeyspace(r.keyspace), maxRows: p.memoryRows()}
 		if s, ok := sel.(*sqlparser.Select); ok {
 			in.probe = p.columnProbe(r.keyspace, s, nargs)

@@ -55,7 +55,13 @@ func (ev *Evaluator) cast(t CastType, v any) (any, error) {
 }
 
 // text is CAST(v AS TEXT) of a non-NULL value.
-func (ev *Evaluator) text(v any) string {
+func (ev *Evaluator) text(v any) string { return ev.eng.Text(v) }
+
+// Text is a non-NULL value as text, as the engine converts it where text
+// is wanted (CAST(v AS TEXT), a GROUP_CONCAT): a number as the engine
+// prints it, a blob's bytes, a time as the text the engine holds (SQLite)
+// or prints (PostgreSQL's timestamp output).
+func (e Engine) Text(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
@@ -66,17 +72,17 @@ func (ev *Evaluator) text(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		if ev.eng == SQLite {
+		if e == SQLite {
 			return textAffinity(x).(string)
 		}
 		return pgFloatText(x)
 	case bool:
-		if ev.eng == SQLite {
+		if e == SQLite {
 			return strconv.FormatInt(boolInt(x), 10)
 		}
 		return strconv.FormatBool(x)
 	case time.Time:
-		if ev.eng == SQLite {
+		if e == SQLite {
 			return textOf(x)
 		}
 		// timestamp output: ISO date and time, fractional seconds only
@@ -84,6 +90,14 @@ func (ev *Evaluator) text(v any) string {
 		return x.Format("2006-01-02 15:04:05.999999")
 	}
 	return ""
+}
+
+// TextColumn is the column of a text result (a GROUP_CONCAT) on the
+// engine.
+func (e Engine) TextColumn(name string) Column {
+	c := castColumn(e, CastText)
+	c.Name = name
+	return c
 }
 
 // pgFloatText is PostgreSQL's float8 output: the shortest text that reads
