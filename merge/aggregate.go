@@ -2,6 +2,7 @@ package merge
 
 import (
 	"io"
+	"reflect"
 	"strconv"
 
 	"github.com/dot-do/vitessdo/internal/eval"
@@ -44,6 +45,17 @@ const (
 	// input as for AggGroupConcat but no CountCol: a text equal to the
 	// previous one of the group is skipped.
 	AggGroupConcatDistinct
+	// AggTotal combines SQLite's TOTAL(x): each shard sends its total, a
+	// float; the result is their float sum (0.0 for no rows).
+	AggTotal
+	// AggBitAnd combines BIT_AND(x) (PostgreSQL): each shard sends
+	// BIT_AND(x); the result is their bitwise AND, NULL when every
+	// partial is.
+	AggBitAnd
+	// AggBitOr combines BIT_OR(x) as AggBitAnd does, with OR.
+	AggBitOr
+	// AggBitXor combines BIT_XOR(x) as AggBitAnd does, with XOR.
+	AggBitXor
 )
 
 // Aggregate is one aggregate of a grouped or scalar merge.
@@ -66,7 +78,7 @@ type Aggregate struct {
 
 // Aggregator is GROUP BY (or a scalar aggregate, with no group keys) over
 // per-shard partial aggregates: COUNT, SUM, MIN, MAX, AVG and their
-// DISTINCT forms, with each engine's result types and errors.
+// DISTINCT forms, and GROUP_CONCAT, with each engine's result types and errors.
 //
 // Input: the shards' rows merged in group-key order (an Ordered over the
 // shards' GROUP BY … ORDER BY keys), so the rows of one group are
@@ -128,6 +140,7 @@ const (
 	accMin
 	accMax
 	accConcat // texts appended in input order
+	accBits   // a bitwise AND, OR or XOR of int64 partials
 )
 
 type aggState struct {
@@ -143,6 +156,7 @@ type aggState struct {
 	last    any // DISTINCT: the previous value of the group
 	hasLast bool
 	text    []byte // GROUP_CONCAT: the texts so far
+	total   bool   // TOTAL: the sum as a float, 0.0 for none
 }
 
 func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
@@ -216,6 +230,14 @@ func (a *Aggregator) planAgg(st *aggState, in Column) (Column, error) {
 	case AggGroupConcat, AggGroupConcatDistinct:
 		st.kind = accConcat
 		return a.eng.TextColumn(in.Name), nil
+	case AggBitAnd, AggBitOr, AggBitXor:
+		st.kind = accBits
+		return in, nil
+	case AggTotal:
+		st.kind, st.total = accSum, true
+		kind, _, err := a.eng.SumOf(in, false, false)
+		st.sum = eval.NewSum(kind)
+		return eval.Column{Name: in.Name, DatabaseType: in.DatabaseType, ScanType: reflect.TypeFor[float64]()}, err
 	case AggSum, AggSumDistinct, AggAvg, AggAvgDistinct:
 		st.kind = accSum
 		st.avg = st.Func == AggAvg || st.Func == AggAvgDistinct
@@ -324,6 +346,12 @@ func (a *Aggregator) add(row Row) error {
 			a.concat(st, row, v)
 			continue
 		}
+		if st.kind == accBits {
+			if err := st.bits(v); err != nil {
+				return err
+			}
+			continue
+		}
 		if st.distinct {
 			if v == nil {
 				continue
@@ -406,6 +434,32 @@ func (a *Aggregator) concat(st *aggState, row Row, v any) {
 	}
 }
 
+// bits folds a BIT_AND, BIT_OR or BIT_XOR partial into the group's.
+func (st *aggState) bits(v any) error {
+	if v == nil {
+		return nil
+	}
+	x, ok := v.(int64)
+	if !ok {
+		return &specError{"bitwise aggregate of a " + eval.TypeName(v)}
+	}
+	if st.best == nil {
+		st.best = x
+		return nil
+	}
+	b := st.best.(int64)
+	switch st.Func {
+	case AggBitAnd:
+		b &= x
+	case AggBitOr:
+		b |= x
+	default:
+		b ^= x
+	}
+	st.best = b
+	return nil
+}
+
 func (a *Aggregator) finish() (Row, error) {
 	row := a.cur
 	a.emitted = true
@@ -427,7 +481,7 @@ func (a *Aggregator) result(st *aggState) (any, error) {
 	switch st.kind {
 	case accCount:
 		return st.count, nil
-	case accMin, accMax:
+	case accMin, accMax, accBits:
 		return st.best, nil
 	case accConcat:
 		if st.count == 0 {
@@ -438,6 +492,16 @@ func (a *Aggregator) result(st *aggState) (any, error) {
 	if st.avg {
 		return st.sum.Mean(st.count)
 	}
+	if st.total {
+		v, err := st.sum.Total()
+		switch x := v.(type) {
+		case int64:
+			return float64(x), err
+		case nil:
+			return 0.0, err
+		}
+		return v, err
+	}
 	return st.sum.Total()
 }
 
@@ -447,6 +511,9 @@ func (a *Aggregator) emptyScalar() Row {
 	for _, st := range a.states {
 		if st.kind == accCount {
 			row[st.Col] = int64(0)
+		}
+		if st.total {
+			row[st.Col] = 0.0
 		}
 		if st.Func == AggAvg || st.Func == AggGroupConcat {
 			row[st.CountCol] = int64(0)

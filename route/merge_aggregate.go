@@ -6,6 +6,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/merge"
 )
 
@@ -79,7 +80,7 @@ func (b *mergeBuilder) planAggregate() error {
 		if !ok {
 			return unsupportedf("select item %s over several shards", sqlparser.String(s.SelectExprs[i]))
 		}
-		if f, ok := ae.Expr.(*sqlparser.FuncExpr); ok && f.IsAggregate() {
+		if f, ok := ae.Expr.(*sqlparser.FuncExpr); ok && dialect.IsAggregate(f) {
 			if err := b.aggregateAt(i, ae, f); err != nil {
 				return err
 			}
@@ -286,7 +287,7 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 			err = unsupportedf("GROUP_CONCAT inside an expression over several shards: only a GROUP_CONCAT selected as it is merges")
 			return false, nil
 		case *sqlparser.FuncExpr:
-			if !n.IsAggregate() {
+			if !dialect.IsAggregate(n) {
 				return true, nil
 			}
 			key := sqlparser.String(n)
@@ -336,7 +337,7 @@ func (b *mergeBuilder) groupOrderColumn(e sqlparser.Expr) (int, error) {
 			return i, nil
 		}
 	}
-	if f, ok := e.(*sqlparser.FuncExpr); ok && f.IsAggregate() {
+	if f, ok := e.(*sqlparser.FuncExpr); ok && dialect.IsAggregate(f) {
 		if err := b.hiddenAggregates(f); err != nil {
 			return 0, err
 		}
@@ -450,8 +451,16 @@ func aggFunc(f *sqlparser.FuncExpr) (merge.AggFunc, error) {
 		return merge.AggMax, nil
 	case "avg":
 		return merge.AggAvg, nil
+	case "total":
+		return merge.AggTotal, nil
+	case "bit_and":
+		return merge.AggBitAnd, nil
+	case "bit_or":
+		return merge.AggBitOr, nil
+	case "bit_xor":
+		return merge.AggBitXor, nil
 	}
-	return 0, unsupportedf("aggregate %s over several shards: only COUNT, SUM, MIN, MAX and AVG merge", strings.ToUpper(name))
+	return 0, unsupportedf("aggregate %s over several shards: COUNT, SUM, MIN, MAX, AVG, TOTAL, BIT_AND, BIT_OR, BIT_XOR and GROUP_CONCAT merge exactly; floating-point statistics (variance, standard deviation) depend on the order the rows are added in, and the others have no merge", strings.ToUpper(name))
 }
 
 // aggregatesIn returns the aggregate calls of the given nodes.
@@ -466,7 +475,7 @@ func aggregatesIn(nodes ...sqlparser.SQLNode) []*sqlparser.FuncExpr {
 			case *sqlparser.Subquery:
 				return false, nil
 			case *sqlparser.FuncExpr:
-				if node.IsAggregate() {
+				if dialect.IsAggregate(node) {
 					out = append(out, node)
 					return false, nil
 				}

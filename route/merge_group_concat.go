@@ -62,7 +62,7 @@ func (b *mergeBuilder) groupConcatAt(i int, ae *sqlparser.AliasedExpr, g *sqlpar
 	}
 	for _, a := range args {
 		if !ordered[sqlparser.String(a)] {
-			return unsupportedf("%s over several shards without its argument %s in its ORDER BY: rows that tie on the ORDER BY concatenate in one database's scan order", text, sqlparser.String(a))
+			return unsupportedf("GROUP_CONCAT over several shards without its argument %s in its ORDER BY (%s): rows that tie on the ORDER BY concatenate in one database's scan order", sqlparser.String(a), text)
 		}
 	}
 	cp := &concatPlan{}

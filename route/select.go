@@ -9,6 +9,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
@@ -618,7 +619,7 @@ func hasAggregate(exprs sqlparser.SelectExprs) bool {
 		case *sqlparser.Subquery:
 			return false, nil
 		case *sqlparser.FuncExpr:
-			if n.IsAggregate() {
+			if dialect.IsAggregate(n) {
 				found = true
 			}
 		case *sqlparser.GroupConcatExpr:

@@ -87,12 +87,22 @@ func (ev *Evaluator) resolveParams(e *Expr) error {
 // values of different type categories (text > bytea, timestamp = text):
 // the server has no such operator.
 func (ev *Evaluator) comparable(op exprOp, a, b *Expr) error {
+	if isTextLit(a) || isTextLit(b) {
+		// A string constant built as a Lit: pgCoerce compares it as the
+		// literal the server would type by the other operand.
+		return nil
+	}
 	ta, tb := ev.ColumnOf(a, ev.cols).DatabaseType, ev.ColumnOf(b, ev.cols).DatabaseType
 	ca, cb := categoryOf(ta), categoryOf(tb)
 	if ca == pgUnknownCategory || cb == pgUnknownCategory || ca == cb && (ca != pgOther || ta == tb) {
 		return nil
 	}
 	return &TypeError{"operator does not exist: " + pgTypeName(ta) + " " + compareSymbol(op) + " " + pgTypeName(tb)}
+}
+
+func isTextLit(e *Expr) bool {
+	_, ok := e.val.(string)
+	return e.op == opLit && ok
 }
 
 // resolveParam gives an unresolved Param the type typ and converts its
