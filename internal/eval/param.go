@@ -55,14 +55,18 @@ func (ev *Evaluator) resolveParams(e *Expr) error {
 		if e.op > opMod {
 			return ev.comparable(e.op, a, b)
 		}
-		return nil
+		return ev.arithmetic(e.op, a, b)
 	case opNeg:
 		if e.args[0].unresolved() {
 			return &TypeError{"operator is not unique: - unknown"}
 		}
 		return nil
 	case opCast:
-		return resolveParam(&e.args[0], castColumn(PostgreSQL, e.val.(CastType)).DatabaseType)
+		to := castColumn(PostgreSQL, e.val.(CastType)).DatabaseType
+		if from := ev.ColumnOf(&e.args[0], ev.cols).DatabaseType; from == "BYTEA" && to != "TEXT" {
+			return &TypeError{"cannot cast type bytea to " + pgTypeName(to)}
+		}
+		return resolveParam(&e.args[0], to)
 	case opRound:
 		if err := resolveParam(&e.args[0], "NUMERIC"); err != nil {
 			return err
@@ -103,6 +107,23 @@ func (ev *Evaluator) comparable(op exprOp, a, b *Expr) error {
 func isTextLit(e *Expr) bool {
 	_, ok := e.val.(string)
 	return e.op == opLit && ok
+}
+
+// arithmetic reports PostgreSQL's error for arithmetic on a typed value
+// of a category without it (bytea, text, boolean), which the server
+// raises when it parses the statement, whether or not a row reaches it.
+// Times are left to the evaluation.
+func (ev *Evaluator) arithmetic(op exprOp, a, b *Expr) error {
+	if isTextLit(a) || isTextLit(b) {
+		return nil
+	}
+	ta, tb := ev.ColumnOf(a, ev.cols).DatabaseType, ev.ColumnOf(b, ev.cols).DatabaseType
+	for _, t := range []string{ta, tb} {
+		if c := categoryOf(t); c == pgString || c == pgBoolean || c == pgOther {
+			return &TypeError{"operator does not exist: " + pgTypeName(ta) + " " + opSymbol(op) + " " + pgTypeName(tb)}
+		}
+	}
+	return nil
 }
 
 // resolveParam gives an unresolved Param the type typ and converts its
@@ -260,6 +281,11 @@ func pgParamValue(v any, typ string) (any, error) {
 				return nil, inputError(typ, x)
 			}
 			return t, nil
+		}
+		return nil, noPlan()
+	case "BYTEA":
+		if _, ok := v.(string); ok {
+			return []byte(v.(string)), nil
 		}
 		return nil, noPlan()
 	case "BOOL":
