@@ -34,6 +34,18 @@ func (p *pair) compareOutcome(t *testing.T, query string, args ...any) {
 	}
 }
 
+// compareOutcomes runs each case over the merge data on every engine (see
+// compareOutcome).
+func compareOutcomes(t *testing.T, cases []outcomeCase) {
+	t.Helper()
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, c := range cases {
+			p.compareOutcome(t, c.query, c.args...)
+		}
+	})
+}
+
 // Arguments in expressions the merge computes take the type PostgreSQL's
 // parser gives them beside the merged value (a float beside a bigint
 // drops its fraction, beside a NUMERIC it is exact, under '/' the
@@ -69,12 +81,7 @@ func TestMergeArgumentsTakeTheirContextsType(t *testing.T) {
 		{"SELECT grp, COALESCE(MAX(name), ?) AS s FROM items GROUP BY grp", []any{int64(7)}},
 		{"SELECT grp, COALESCE(MAX(name), ?) AS s FROM items GROUP BY grp", []any{"none"}},
 	}
-	forEachEngine(t, func(t *testing.T, e engine) {
-		p := newMergePair(t, e, mergeLayouts()[0].items)
-		for _, c := range cases {
-			p.compareOutcome(t, c.query, c.args...)
-		}
-	})
+	compareOutcomes(t, cases)
 }
 
 // COALESCE and CASE computed at the merge have the type PostgreSQL
@@ -103,10 +110,5 @@ func TestMergeCoalesceAndCaseResolveOneType(t *testing.T) {
 		{query: "SELECT grp, COALESCE(SUM(price), SUM(qty), 0) AS m FROM items GROUP BY grp"},
 		{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING MAX(made) > '2024-06-01'"},
 	}
-	forEachEngine(t, func(t *testing.T, e engine) {
-		p := newMergePair(t, e, mergeLayouts()[0].items)
-		for _, c := range cases {
-			p.compareOutcome(t, c.query, c.args...)
-		}
-	})
+	compareOutcomes(t, cases)
 }

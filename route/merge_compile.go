@@ -496,21 +496,7 @@ func (c *exprCompiler) function(e *sqlparser.FuncExpr) (exprFn, error) {
 // kinds every other argument is CAST(… AS TEXT), a placeholder there
 // bound as text, so the result is a string as in MySQL.
 func (c *exprCompiler) coalesceArgs(args []sqlparser.Expr) ([]exprFn, error) {
-	literal, other := false, false
-	for _, a := range args {
-		switch v := a.(type) {
-		case *sqlparser.SQLVal:
-			if v.Type == sqlparser.StrVal {
-				literal = true
-			} else {
-				other = true
-			}
-		case *sqlparser.NullVal:
-		default:
-			other = true
-		}
-	}
-	if !literal || !other {
+	if !dialect.CoalescesAsText(args) {
 		return c.values(args...)
 	}
 	out := make([]exprFn, len(args))

@@ -218,13 +218,8 @@ func pgParamValue(v any, typ string) (any, error) {
 		case int64:
 			return numText(strconv.FormatInt(x, 10)), nil
 		case float64:
-			switch {
-			case math.IsNaN(x):
-				return numText("NaN"), nil
-			case math.IsInf(x, 1):
-				return numText("Infinity"), nil
-			case math.IsInf(x, -1):
-				return numText("-Infinity"), nil
+			if t, ok := pgSpecialFloat(x); ok {
+				return numText(t), nil
 			}
 			return numText(strconv.FormatFloat(x, 'f', -1, 64)), nil
 		case string:
