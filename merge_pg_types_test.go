@@ -112,3 +112,20 @@ func TestMergeCoalesceAndCaseResolveOneType(t *testing.T) {
 	}
 	compareOutcomes(t, cases)
 }
+
+// A float argument compared with the integer vindex column routes where
+// the backend finds its row: PostgreSQL truncates it (id = 5.25 finds id
+// 5), SQLite finds none.
+func TestFloatArgumentOnTheVindexColumnRoutesAsTheBackendCompares(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		for _, c := range []outcomeCase{
+			{"SELECT id, name FROM items WHERE id = ?", []any{5.25}},
+			{"SELECT id, name FROM items WHERE id = ?", []any{-0.5}},
+			{"SELECT id FROM items WHERE id IN (?, 11, ?)", []any{5.75, 61.5}},
+			{"SELECT COUNT(*) FROM items WHERE id = ? OR id = ?", []any{7.5, 8.0}},
+		} {
+			p.compareOutcome(t, c.query, c.args...)
+		}
+	})
+}

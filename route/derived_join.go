@@ -59,6 +59,9 @@ func derivedJoinColumns(te *sqlparser.AliasedTableExpr) ([]joinColumn, error) {
 	}
 	out := make([]joinColumn, len(cols))
 	for i, c := range cols {
+		if c.unnamed {
+			return nil, joinRefusal("the column %s of the derived table %s is computed without an alias, which each backend names its own way: name it with AS", c.name, te.As.String())
+		}
 		out[i] = joinColumn{table: te.As.String(), name: c.name}
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"encoding/hex"
 	"fmt"
 	"math"
 	"reflect"
@@ -68,6 +69,10 @@ func (e Engine) Text(v any) string {
 	case numText:
 		return string(x)
 	case []byte:
+		if e == PostgreSQL {
+			// bytea's output: \x and the bytes in hex.
+			return `\x` + hex.EncodeToString(x)
+		}
 		return string(x)
 	case int64:
 		return strconv.FormatInt(x, 10)
