@@ -48,6 +48,9 @@ func TestParamTakesTheTypeBesideIt(t *testing.T) {
 		{"under CAST numeric", Cast(Param(2.5), CastNumeric), "2.5", false},
 		{"beside NULLIF's integer", NullIf(Param(2.5), Lit(0)), int64(2), false},
 		{"NULL stays NULL", Add(Col(0), Param(nil)), nil, false},
+		{"IN list of bigint types the float as bigint", In(Col(0), Param(10.5), Lit(3)), true, false},
+		{"IN list with a numeric types the float as numeric", In(Col(0), Param(10.5), NumericLit("2.5")), false, false},
+		{"IN list of text and a number fails", In(Col(3), Col(0)), nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { checkPostgreSQL(t, tt.e, tt.want, tt.wantErr) })
