@@ -43,8 +43,11 @@ type pulloutPlan struct {
 	eng   eval.Engine
 	nargs int
 	// outerText is the outer statement with its subqueries in place;
-	// pulloutSlots finds them again, in the same order, in each parse.
+	// outerSlots finds them again, in the same order, in each parse.
 	outerText string
+	// write is set for an UPDATE or DELETE: the subqueries run in the
+	// transaction the write runs in.
+	write bool
 
 	mu sync.Mutex
 	// outers are the outer plans by signature (see outerArgs).
@@ -73,14 +76,16 @@ const (
 
 // pulloutSlot is one subquery found in the outer statement: node is the
 // expression replaced once the subquery has run (the subquery itself, the
-// IN comparison or the EXISTS), top whether node is a conjunct of WHERE.
+// IN comparison or the EXISTS), top whether node is a conjunct of its
+// condition.
 type pulloutSlot struct {
 	kind slotKind
 	node sqlparser.Expr
 	sub  *sqlparser.Subquery
 	top  bool
-	// having is set for a subquery of HAVING, else it is in WHERE.
-	having bool
+	// in is the expression holding node: a WHERE or HAVING condition, the
+	// value of an UPDATE's SET.
+	in *sqlparser.Expr
 }
 
 // subResult is what a pulled-out subquery produced: its bound values
@@ -250,11 +255,7 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	sel, ok := stmt.(*sqlparser.Select)
-	if !ok {
-		return nil, planErrorf("outer statement %s is not a SELECT", pp.outerText)
-	}
-	slots := pulloutSlots(sel)
+	slots := outerSlots(stmt)
 	if len(slots) != len(pp.subs) {
 		return nil, planErrorf("outer statement %s: %d subqueries, want %d", pp.outerText, len(slots), len(pp.subs))
 	}
@@ -278,14 +279,10 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 		default:
 			to = listCondition(sl, r, arg)
 		}
-		if sl.having {
-			sel.Having.Expr = sqlparser.ReplaceExpr(sel.Having.Expr, sl.node, to)
-		} else {
-			sel.Where.Expr = sqlparser.ReplaceExpr(sel.Where.Expr, sl.node, to)
-		}
+		*sl.in = sqlparser.ReplaceExpr(*sl.in, sl.node, to)
 	}
 	sess := pp.sess
-	pl, err := pp.p.planSelect(sel, &sess, next)
+	pl, err := pp.p.planOuter(stmt, &sess, next)
 	if err != nil {
 		return nil, err
 	}
@@ -323,6 +320,9 @@ func listCondition(sl pulloutSlot, r subResult, arg func(bool) sqlparser.Expr) s
 }
 
 func (pp *pulloutPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
+	if pp.write {
+		return queryByExec(ctx, pp, vc, args)
+	}
 	all, res, sig, err := pp.outerArgs(ctx, vc, args)
 	if err != nil {
 		return nil, err
@@ -335,6 +335,9 @@ func (pp *pulloutPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.
 }
 
 func (pp *pulloutPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
+	if pp.write {
+		return pp.execWrite(ctx, vc, args)
+	}
 	return execByQuery(ctx, pp, vc, args)
 }
 
@@ -415,17 +418,18 @@ func (p *Planner) planSelectOrPullout(st *sqlparser.Select, s *Session, nargs in
 func pulloutSlots(sel *sqlparser.Select) []pulloutSlot {
 	var out []pulloutSlot
 	if sel.Where != nil {
-		out = appendPulloutSlots(out, sel.Where.Expr, false)
+		out = appendPulloutSlots(out, &sel.Where.Expr)
 	}
 	if sel.Having != nil {
-		out = appendPulloutSlots(out, sel.Having.Expr, true)
+		out = appendPulloutSlots(out, &sel.Having.Expr)
 	}
 	return out
 }
 
 // appendPulloutSlots appends the subqueries of one condition that can be
 // pulled out.
-func appendPulloutSlots(out []pulloutSlot, cond sqlparser.Expr, having bool) []pulloutSlot {
+func appendPulloutSlots(out []pulloutSlot, in *sqlparser.Expr) []pulloutSlot {
+	cond := *in
 	top := map[sqlparser.Expr]bool{}
 	var conjuncts func(e sqlparser.Expr)
 	conjuncts = func(e sqlparser.Expr) {
@@ -446,7 +450,7 @@ func appendPulloutSlots(out []pulloutSlot, cond sqlparser.Expr, having bool) []p
 			return false, nil
 		case *sqlparser.ExistsExpr:
 			if uncorrelated(n.Subquery) {
-				out = append(out, pulloutSlot{kind: existsSlot, node: n, sub: n.Subquery, having: having})
+				out = append(out, pulloutSlot{kind: existsSlot, node: n, sub: n.Subquery, in: in})
 				return false, nil
 			}
 		case *sqlparser.ComparisonExpr:
@@ -457,7 +461,7 @@ func appendPulloutSlots(out []pulloutSlot, cond sqlparser.Expr, having bool) []p
 					if n.Operator == sqlparser.NotInStr {
 						k = notInSlot
 					}
-					out = append(out, pulloutSlot{kind: k, node: n, sub: sq, top: top[n], having: having})
+					out = append(out, pulloutSlot{kind: k, node: n, sub: sq, top: top[n], in: in})
 					return false, nil
 				}
 				return true, nil
@@ -468,7 +472,7 @@ func appendPulloutSlots(out []pulloutSlot, cond sqlparser.Expr, having bool) []p
 			}
 			for _, side := range []sqlparser.Expr{n.Left, n.Right} {
 				if sq, ok := side.(*sqlparser.Subquery); ok && uncorrelated(sq) {
-					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, having: having})
+					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, in: in})
 				}
 			}
 		}
@@ -492,11 +496,18 @@ func exprHasSubquery(e sqlparser.Expr) bool {
 // planPullout plans sel (a copy the caller owns) with its uncorrelated
 // subqueries of WHERE pulled out; ok is false when it has none.
 func (p *Planner) planPullout(sel *sqlparser.Select, s *Session, nargs int) (Plan, bool, error) {
-	slots := pulloutSlots(sel)
+	return p.pullout(sel, pulloutSlots(sel), s, nargs)
+}
+
+// pullout plans stmt (a copy the caller owns) with the subqueries of
+// slots run first; ok is false when there are none.
+func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Session, nargs int) (Plan, bool, error) {
 	if len(slots) == 0 {
 		return nil, false, nil
 	}
-	pp := &pulloutPlan{nargs: nargs, eng: eval.SQLite, outerText: sqlparser.String(sel)}
+	pp := &pulloutPlan{nargs: nargs, eng: eval.SQLite, outerText: sqlparser.String(stmt)}
+	_, pp.write = stmt.(sqlparser.SelectStatement)
+	pp.write = !pp.write
 	for i, sl := range slots {
 		sq := sl.sub
 		text := sqlparser.String(sq)
