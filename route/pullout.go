@@ -124,7 +124,7 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 		open := func() (merge.Iterator, error) { return plan.Query(ctx, vc, args) }
 		switch sq.slot {
 		case scalarSlot:
-			scalars = append(scalars, merge.Subquery{Name: sq.text, Kind: merge.ScalarSubquery, Open: open})
+			scalars = append(scalars, sq.open(ctx, vc, args))
 			scalarAt = append(scalarAt, i)
 		case existsSlot:
 			found, err := pullExists(open)
@@ -143,7 +143,7 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 	if len(scalars) > 0 {
 		it, err := merge.SubqueryRow(scalars, pp.eng)
 		if err != nil {
-			return nil, nil, "", err
+			return nil, nil, "", scalarRefusal(err)
 		}
 		defer it.Close()
 		row, err := it.Next()
@@ -525,11 +525,11 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 				is.Limit = &sqlparser.Limit{Rowcount: sqlparser.NewIntVal([]byte("1"))}
 			}
 		}
-		plan, err := p.planSelect(inner, s, nargs)
+		ps, err := p.newPlanSubquery(merge.ScalarSubquery, inner, text, s, nargs)
 		if err != nil {
 			return nil, true, err
 		}
-		pp.subs = append(pp.subs, pulledSubquery{planSubquery: planSubquery{kind: merge.ScalarSubquery, plan: plan, text: text}, slot: sl.kind})
+		pp.subs = append(pp.subs, pulledSubquery{planSubquery: ps, slot: sl.kind})
 	}
 	pp.p, pp.sess = p, Session{Keyspace: s.Keyspace}
 	pp.outers = map[string]Plan{}

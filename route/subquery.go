@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"errors"
 
 	"github.com/xwb1989/sqlparser"
 
@@ -32,6 +33,55 @@ type planSubquery struct {
 	kind merge.SubqueryKind
 	plan Plan
 	text string
+	// decided is set when the plan's first row is one database's first
+	// (see firstRowDecided).
+	decided bool
+}
+
+// newPlanSubquery plans a subquery's SELECT.
+func (p *Planner) newPlanSubquery(kind merge.SubqueryKind, sel sqlparser.SelectStatement, text string, s *Session, nargs int) (planSubquery, error) {
+	plan, err := p.planSelect(sel, s, nargs)
+	if err != nil {
+		return planSubquery{}, err
+	}
+	return planSubquery{kind: kind, plan: plan, text: text, decided: firstRowDecided(sel, plan)}, nil
+}
+
+// open is the merge's subquery that runs the plan.
+func (sq planSubquery) open(ctx context.Context, vc Cursor, args []any) merge.Subquery {
+	plan := sq.plan
+	return merge.Subquery{Name: sq.text, Kind: sq.kind, FirstDecided: sq.decided, Open: func() (merge.Iterator, error) {
+		return plan.Query(ctx, vc, args)
+	}}
+}
+
+// firstRowDecided reports whether a subquery's first row is the one a
+// database holding every row takes first: the subquery orders its rows,
+// or its plan sends it whole to one shard.
+func firstRowDecided(sel sqlparser.SelectStatement, pl Plan) bool {
+	switch s := sel.(type) {
+	case *sqlparser.Select:
+		if len(s.OrderBy) > 0 {
+			return true
+		}
+	case *sqlparser.Union:
+		if len(s.OrderBy) > 0 {
+			return true
+		}
+	case *sqlparser.ParenSelect:
+		return firstRowDecided(s.Select, pl)
+	}
+	sp, ok := pl.(*selectPlan)
+	return ok && sp.routing.single() && len(sp.sameShard) == 0 && sp.apart == nil
+}
+
+// scalarRefusal reports a scalar subquery whose several values SQLite
+// would choose among by an order the shards do not share as unsupported.
+func scalarRefusal(err error) error {
+	if errors.Is(err, merge.ErrSubqueryRowOrder) {
+		return unsupportedf("uncorrelated scalar subquery over several shards: %v: order its rows (ORDER BY … LIMIT 1) or select one value", err)
+	}
+	return err
 }
 
 var _ Plan = (*subqueryPlan)(nil)
@@ -41,15 +91,12 @@ func (sp *subqueryPlan) NumArgs() int { return sp.nargs }
 func (sp *subqueryPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
 	subs := make([]merge.Subquery, len(sp.subs))
 	for i, sq := range sp.subs {
-		plan := sq.plan
-		subs[i] = merge.Subquery{Name: sq.text, Kind: sq.kind, Open: func() (merge.Iterator, error) {
-			return plan.Query(ctx, vc, args)
-		}}
+		subs[i] = sq.open(ctx, vc, args)
 	}
 	var it merge.Iterator
 	it, err := merge.SubqueryRow(subs, sp.eng)
 	if err != nil {
-		return nil, err
+		return nil, scalarRefusal(err)
 	}
 	if sp.where != nil {
 		pred, err := sp.where.expr(args)
@@ -142,13 +189,12 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 	sp := &subqueryPlan{eng: p.engineOfKeyspace(a.tables[0].table.Keyspace), nargs: nargs}
 	b := &mergeBuilder{m: &mergePlan{}, eng: sp.eng, subqueries: map[sqlparser.Expr]int{}}
 	add := func(e sqlparser.Expr, sq *sqlparser.Subquery, kind merge.SubqueryKind) error {
-		text := sqlparser.String(e)
-		plan, err := p.planSelect(sq.Select, s, nargs)
+		ps, err := p.newPlanSubquery(kind, sq.Select, sqlparser.String(e), s, nargs)
 		if err != nil {
 			return err
 		}
 		b.subqueries[e] = len(sp.subs)
-		sp.subs = append(sp.subs, planSubquery{kind: kind, plan: plan, text: text})
+		sp.subs = append(sp.subs, ps)
 		return nil
 	}
 	var perr error
