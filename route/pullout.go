@@ -11,8 +11,10 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // pulloutPlan runs a SELECT whose WHERE compares with uncorrelated scalar
@@ -48,6 +50,10 @@ type pulloutPlan struct {
 	// write is set for an UPDATE or DELETE: the subqueries run in the
 	// transaction the write runs in.
 	write bool
+	// tableless is set for a SELECT without tables, which runs on one
+	// shard of this keyspace (that of the subqueries' tables) once its
+	// subqueries are bound (see planTablelessBound).
+	tableless *vschema.Keyspace
 
 	mu sync.Mutex
 	// outers are the outer plans by signature (see outerArgs).
@@ -95,6 +101,9 @@ type subResult struct {
 	values  []any
 	null    bool
 	numeric bool
+	// dbType is the backend's type of the subquery's column, which a
+	// typed pulloutPlan casts each value to.
+	dbType string
 }
 
 func (r subResult) signature(k slotKind) string {
@@ -105,7 +114,7 @@ func (r subResult) signature(k slotKind) string {
 	if r.numeric {
 		sig += "n"
 	}
-	return sig
+	return sig + r.dbType
 }
 
 var _ Plan = (*pulloutPlan)(nil)
@@ -152,7 +161,7 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 		}
 		for j, c := range it.Columns() {
 			_, text := row[j].(string)
-			res[scalarAt[j]] = subResult{values: []any{row[j]}, numeric: text && pp.eng == eval.PostgreSQL && strings.EqualFold(c.DatabaseType, "NUMERIC")}
+			res[scalarAt[j]] = subResult{values: []any{row[j]}, numeric: text && pp.eng == eval.PostgreSQL && strings.EqualFold(c.DatabaseType, "NUMERIC"), dbType: pp.castType(c)}
 		}
 	}
 	out := append([]any(nil), args[:pp.nargs]...)
@@ -193,7 +202,7 @@ func (pp *pulloutPlan) pullList(open func() (merge.Iterator, error)) (subResult,
 		return subResult{}, planErrorf("the subquery returns %d columns, want 1", len(cols))
 	}
 	limit := pp.p.memoryRows()
-	var r subResult
+	r := subResult{dbType: pp.castType(cols[0])}
 	seen := map[string]bool{}
 	for n := int64(0); ; n++ {
 		row, err := it.Next()
@@ -256,14 +265,20 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 		return nil, err
 	}
 	slots := outerSlots(stmt)
+	if pp.tableless != nil {
+		slots = tablelessSlots(stmt.(*sqlparser.Select))
+	}
 	if len(slots) != len(pp.subs) {
 		return nil, planErrorf("outer statement %s: %d subqueries, want %d", pp.outerText, len(slots), len(pp.subs))
 	}
 	next := pp.nargs
-	arg := func(numeric bool) sqlparser.Expr {
+	arg := func(r subResult) sqlparser.Expr {
 		next++
 		var e sqlparser.Expr = sqlparser.NewValArg([]byte(":v" + strconv.Itoa(next)))
-		if numeric {
+		if r.dbType != "" {
+			return dialect.NativeCast(e, r.dbType)
+		}
+		if r.numeric {
 			e = &sqlparser.ConvertExpr{Expr: e, Type: &sqlparser.ConvertType{Type: "decimal", Length: sqlparser.NewIntVal([]byte("65")), Scale: sqlparser.NewIntVal([]byte("30"))}}
 		}
 		return e
@@ -273,16 +288,16 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 		var to sqlparser.Expr
 		switch sl.kind {
 		case scalarSlot:
-			to = arg(r.numeric)
+			to = arg(r)
 		case existsSlot:
-			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(false), Right: sqlparser.NewIntVal([]byte("1"))}
+			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(subResult{}), Right: sqlparser.NewIntVal([]byte("1"))}
 		default:
 			to = listCondition(sl, r, arg)
 		}
 		*sl.in = sqlparser.ReplaceExpr(*sl.in, sl.node, to)
 	}
 	sess := pp.sess
-	pl, err := pp.p.planOuter(stmt, &sess, next)
+	pl, err := pp.planOuter(stmt, &sess, next)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +311,7 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 // false and NOT IN never true. A conjunct of WHERE keeps only the rows
 // where it is true, so there a NULL in the list is dropped from IN and
 // makes NOT IN false; elsewhere (under NOT, OR) the list keeps a NULL.
-func listCondition(sl pulloutSlot, r subResult, arg func(bool) sqlparser.Expr) sqlparser.Expr {
+func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Expr) sqlparser.Expr {
 	cmp := sl.node.(*sqlparser.ComparisonExpr)
 	never := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))}
 	always := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("1"))}
@@ -305,7 +320,7 @@ func listCondition(sl pulloutSlot, r subResult, arg func(bool) sqlparser.Expr) s
 	}
 	var list sqlparser.ValTuple
 	for range r.values {
-		list = append(list, arg(r.numeric))
+		list = append(list, arg(r))
 	}
 	if r.null && !sl.top {
 		list = append(list, &sqlparser.NullVal{})
@@ -496,16 +511,17 @@ func exprHasSubquery(e sqlparser.Expr) bool {
 // planPullout plans sel (a copy the caller owns) with its uncorrelated
 // subqueries of WHERE pulled out; ok is false when it has none.
 func (p *Planner) planPullout(sel *sqlparser.Select, s *Session, nargs int) (Plan, bool, error) {
-	return p.pullout(sel, pulloutSlots(sel), s, nargs)
+	return p.pullout(sel, pulloutSlots(sel), s, nargs, nil)
 }
 
 // pullout plans stmt (a copy the caller owns) with the subqueries of
-// slots run first; ok is false when there are none.
-func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Session, nargs int) (Plan, bool, error) {
+// slots run first; ok is false when there are none. tableless is the
+// keyspace a SELECT without tables runs in, nil for other statements.
+func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Session, nargs int, tableless *vschema.Keyspace) (Plan, bool, error) {
 	if len(slots) == 0 {
 		return nil, false, nil
 	}
-	pp := &pulloutPlan{nargs: nargs, eng: eval.SQLite, outerText: sqlparser.String(stmt)}
+	pp := &pulloutPlan{nargs: nargs, eng: eval.SQLite, outerText: sqlparser.String(stmt), tableless: tableless}
 	_, pp.write = stmt.(sqlparser.SelectStatement)
 	pp.write = !pp.write
 	for i, sl := range slots {

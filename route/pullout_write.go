@@ -54,7 +54,7 @@ func (p *Planner) planReferenceWrite(tn sqlparser.TableName, text string, refusa
 	if err != nil {
 		return nil, err
 	}
-	pl, ok, err := p.pullout(stmt, outerSlots(stmt), s, nargs)
+	pl, ok, err := p.pullout(stmt, outerSlots(stmt), s, nargs, nil)
 	if !ok {
 		return nil, refusal
 	}
@@ -89,7 +89,11 @@ func outerSlots(stmt sqlparser.Statement) []pulloutSlot {
 
 // planOuter plans the outer statement of a pulloutPlan once its
 // subqueries are replaced by their values.
-func (p *Planner) planOuter(stmt sqlparser.Statement, s *Session, nargs int) (Plan, error) {
+func (pp *pulloutPlan) planOuter(stmt sqlparser.Statement, s *Session, nargs int) (Plan, error) {
+	p := pp.p
+	if sel, ok := stmt.(*sqlparser.Select); ok && pp.tableless != nil {
+		return p.tablelessOnShard(sel, pp.tableless, nargs), nil
+	}
 	switch st := stmt.(type) {
 	case *sqlparser.Update:
 		return p.planUpdate(st, s, nargs)

@@ -181,12 +181,25 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 	if x, y := p.mixedBackends(a.tables); x != nil {
 		return nil, true, unsupportedf("SELECT without tables over subqueries on %s and %s, whose backends compute values by different rules: run the subqueries apart", x, y)
 	}
-	st = c.(*sqlparser.Select)
+	text := sqlparser.String(c)
+	ks := a.tables[0].table.Keyspace
+	pl, err := p.planTablelessAtRouter(c.(*sqlparser.Select), s, nargs, p.engineOfKeyspace(ks))
+	var unsupported *UnsupportedError
+	if errors.As(err, &unsupported) {
+		pl, err = p.planTablelessBound(text, s, nargs, ks)
+	}
+	return pl, true, err
+}
+
+// planTablelessAtRouter plans a SELECT without tables over subqueries on
+// several shards as a subqueryPlan: the router computes its select list
+// and WHERE over the subqueries' values.
+func (p *Planner) planTablelessAtRouter(st *sqlparser.Select, s *Session, nargs int, eng eval.Engine) (Plan, error) {
 	if st.GroupBy != nil || st.Having != nil || st.OrderBy != nil || st.Limit != nil || st.Distinct != "" {
-		return nil, true, unsupportedf("SELECT without tables with GROUP BY, HAVING, ORDER BY, LIMIT or DISTINCT over subqueries on several shards")
+		return nil, unsupportedf("SELECT without tables with GROUP BY, HAVING, ORDER BY, LIMIT or DISTINCT over subqueries on several shards")
 	}
 	nameColumns(st)
-	sp := &subqueryPlan{eng: p.engineOfKeyspace(a.tables[0].table.Keyspace), nargs: nargs}
+	sp := &subqueryPlan{eng: eng, nargs: nargs}
 	b := &mergeBuilder{m: &mergePlan{}, eng: sp.eng, subqueries: map[sqlparser.Expr]int{}}
 	add := func(e sqlparser.Expr, sq *sqlparser.Subquery, kind merge.SubqueryKind) error {
 		ps, err := p.newPlanSubquery(kind, sq.Select, sqlparser.String(e), s, nargs)
@@ -218,16 +231,16 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 		return true, nil
 	}, st.SelectExprs, st.Where)
 	if perr != nil {
-		return nil, true, perr
+		return nil, perr
 	}
 	for _, se := range st.SelectExprs {
 		ae, ok := se.(*sqlparser.AliasedExpr)
 		if !ok {
-			return nil, true, unsupportedf("select item %s in a SELECT without tables", sqlparser.String(se))
+			return nil, unsupportedf("select item %s in a SELECT without tables", sqlparser.String(se))
 		}
 		v, err := b.compileValue(ae.Expr, clauseSelect)
 		if err != nil {
-			return nil, true, err
+			return nil, err
 		}
 		name := ae.As.String()
 		if name == "" {
@@ -239,11 +252,11 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 	if st.Where != nil {
 		v, err := b.compileCond(st.Where.Expr, clauseSelect)
 		if err != nil {
-			return nil, true, err
+			return nil, err
 		}
 		sp.where = v
 	}
-	return sp, true, nil
+	return sp, nil
 }
 
 // maxIdentBytes is PostgreSQL's identifier length (NAMEDATALEN - 1): it
