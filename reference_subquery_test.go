@@ -30,6 +30,10 @@ func TestReferenceTableOverShardedSubqueriesEqualsOneDatabase(t *testing.T) {
 			{query: "SELECT code FROM kinds WHERE code IN (SELECT kind FROM items)"},
 			{query: "SELECT code, label FROM kinds WHERE code NOT IN (SELECT kind FROM items WHERE kind IS NOT NULL)"},
 			{query: "SELECT code FROM kinds WHERE code NOT IN (SELECT kind FROM items)"},
+			// The NULL in the list makes NOT IN false without its values,
+			// which still hold their places among the arguments.
+			{query: "SELECT code FROM kinds WHERE code NOT IN (SELECT kind FROM items) OR EXISTS (SELECT id FROM items WHERE qty > ?)", args: []any{5}},
+			{query: "SELECT code FROM kinds WHERE code NOT IN (SELECT kind FROM items) AND LENGTH(code) < (SELECT COUNT(*) FROM items)"},
 			{query: "SELECT code FROM kinds WHERE code IN (SELECT kind FROM items WHERE qty > ?)", args: []any{5}},
 			{query: "SELECT code FROM kinds WHERE code IN (SELECT kind FROM items WHERE id = 1000)"},
 			{query: "SELECT code FROM kinds WHERE code NOT IN (SELECT kind FROM items WHERE id = 1000)"},

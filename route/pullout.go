@@ -285,6 +285,10 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 	}
 	for i, sl := range slots {
 		r := res[i]
+		// The values of each result hold their places among the
+		// arguments whether or not the condition uses them (NOT IN over
+		// a NULL in WHERE is false).
+		start := next
 		var to sqlparser.Expr
 		switch sl.kind {
 		case scalarSlot:
@@ -295,6 +299,7 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 			to = listCondition(sl, r, arg)
 		}
 		*sl.in = sqlparser.ReplaceExpr(*sl.in, sl.node, to)
+		next = start + len(r.values)
 	}
 	sess := pp.sess
 	pl, err := pp.planOuter(stmt, &sess, next)

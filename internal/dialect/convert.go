@@ -38,6 +38,10 @@ func (r *renderer) convert(c *sqlparser.ConvertExpr) {
 		r.write("CAST(")
 		r.value(c.Expr)
 		r.write(" AS " + name + ")")
+		if r.d == PostgreSQL && textTypeNames[strings.ToLower(name)] {
+			// As text columns are (see ddl_types.go).
+			r.write(` COLLATE "C"`)
+		}
 		return
 	}
 	length, hasLength := 0, t.Length != nil
@@ -135,6 +139,10 @@ func (r *renderer) convert(c *sqlparser.ConvertExpr) {
 		r.unsupported("CAST to " + t.Type)
 	}
 }
+
+// textTypeNames are PostgreSQL's names of text types, which a NativeCast
+// collates as text columns are.
+var textTypeNames = map[string]bool{"text": true, "varchar": true, "bpchar": true, "char": true, "character varying": true}
 
 // nativeTypePrefix marks the ConvertType of a NativeCast; no type the
 // parser reads starts with it.
