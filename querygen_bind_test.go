@@ -99,7 +99,15 @@ func (g *queryGen) tablelessBoundQuery() genQuery {
 	var items []string
 	for n := 1 + g.r.Intn(2); len(items) < n; {
 		var e string
-		switch g.r.Intn(6) {
+		switch g.r.Intn(7) {
+		case 6:
+			// A scalar subquery that may have several rows: SQLite's
+			// first row is decided by its ORDER BY, or by one value.
+			e = "(" + g.bindSubquery(kindText)
+			if g.chance(0.5) {
+				e += " ORDER BY 1 DESC LIMIT 1"
+			}
+			e += ")"
 		case 0:
 			e = g.number(kindInt) + []string{" IN ", " NOT IN "}[g.r.Intn(2)] + "(" + g.bindSubquery(kindInt) + ")"
 		case 1:
@@ -167,7 +175,7 @@ func compareBindQuery(t *testing.T, p *pair, seed int64, q genQuery, st *genStat
 		st.run++
 		*failed++
 		_, gerr := queryAll(p.sharded, q.sql, q.args...)
-		if gerr == nil || shardPrefix.ReplaceAllString(gerr.Error(), "") != shardPrefix.ReplaceAllString(werr.Error(), "") {
+		if gerr == nil || !sameFailure(gerr, werr) {
 			st.mismatches++
 			t.Errorf("seed %d: %s %v: got %v, one database fails with %v", seed, q.sql, q.args, gerr, werr)
 		}
@@ -297,4 +305,15 @@ func writeAndRead(db *sql.DB, q genQuery) ([][]any, error) {
 		out = append(out, []any{code, label})
 	}
 	return out, rows.Err()
+}
+
+// sameFailure reports whether two errors are the same failure: the same
+// message but for the shard named, or PostgreSQL's scalar subquery of
+// several rows, which the router reports itself.
+func sameFailure(got, want error) bool {
+	const rows = "more than one row returned by a subquery used as an expression"
+	if strings.Contains(got.Error(), rows) && strings.Contains(want.Error(), rows) {
+		return true
+	}
+	return shardPrefix.ReplaceAllString(got.Error(), "") == shardPrefix.ReplaceAllString(want.Error(), "")
 }

@@ -104,6 +104,9 @@ type subResult struct {
 	// dbType is the backend's type of the subquery's column, which a
 	// typed pulloutPlan casts each value to.
 	dbType string
+	// several is set for a scalar subquery of several rows, whose values
+	// are the first two (see severalRows).
+	several bool
 }
 
 func (r subResult) signature(k slotKind) string {
@@ -113,6 +116,9 @@ func (r subResult) signature(k slotKind) string {
 	}
 	if r.numeric {
 		sig += "n"
+	}
+	if r.several {
+		sig += "s"
 	}
 	return sig + r.dbType
 }
@@ -126,15 +132,16 @@ func (pp *pulloutPlan) NumArgs() int { return pp.nargs }
 // results and their signature.
 func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]any, []subResult, string, error) {
 	res := make([]subResult, len(pp.subs))
-	var scalars []merge.Subquery
-	var scalarAt []int
 	for i, sq := range pp.subs {
 		plan := sq.plan
 		open := func() (merge.Iterator, error) { return plan.Query(ctx, vc, args) }
 		switch sq.slot {
 		case scalarSlot:
-			scalars = append(scalars, sq.open(ctx, vc, args))
-			scalarAt = append(scalarAt, i)
+			r, err := pp.scalarResult(sq.open(ctx, vc, args))
+			if err != nil {
+				return nil, nil, "", err
+			}
+			res[i] = r
 		case existsSlot:
 			found, err := pullExists(open)
 			if err != nil {
@@ -149,21 +156,6 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 			res[i] = r
 		}
 	}
-	if len(scalars) > 0 {
-		it, err := merge.SubqueryRow(scalars, pp.eng)
-		if err != nil {
-			return nil, nil, "", scalarRefusal(err)
-		}
-		defer it.Close()
-		row, err := it.Next()
-		if err != nil {
-			return nil, nil, "", err
-		}
-		for j, c := range it.Columns() {
-			_, text := row[j].(string)
-			res[scalarAt[j]] = subResult{values: []any{row[j]}, numeric: text && pp.eng == eval.PostgreSQL && strings.EqualFold(c.DatabaseType, "NUMERIC"), dbType: pp.castType(c)}
-		}
-	}
 	out := append([]any(nil), args[:pp.nargs]...)
 	sig := make([]string, len(res))
 	for i, r := range res {
@@ -171,6 +163,27 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 		sig[i] = r.signature(pp.subs[i].slot)
 	}
 	return out, res, strings.Join(sig, ","), nil
+}
+
+// scalarResult runs a scalar subquery and returns its value. On
+// PostgreSQL, a SELECT without tables gets several rows as their first
+// two (see severalRows); elsewhere they are an error.
+func (pp *pulloutPlan) scalarResult(sq merge.Subquery) (subResult, error) {
+	it, err := merge.SubqueryRow([]merge.Subquery{sq}, pp.eng)
+	if errors.Is(err, merge.ErrSubqueryRows) && pp.tableless != nil {
+		return pp.severalRows(sq)
+	}
+	if err != nil {
+		return subResult{}, scalarRefusal(err)
+	}
+	defer it.Close()
+	row, err := it.Next()
+	if err != nil {
+		return subResult{}, err
+	}
+	c := it.Columns()[0]
+	_, text := row[0].(string)
+	return subResult{values: []any{row[0]}, numeric: text && pp.eng == eval.PostgreSQL && strings.EqualFold(c.DatabaseType, "NUMERIC"), dbType: pp.castType(c)}, nil
 }
 
 // pullExists reports whether a subquery (run with LIMIT 1) has a row, as
@@ -293,6 +306,9 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 		switch sl.kind {
 		case scalarSlot:
 			to = arg(r)
+			if r.several {
+				to = severalRowsQuery(to, arg(r))
+			}
 		case existsSlot:
 			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(subResult{}), Right: sqlparser.NewIntVal([]byte("1"))}
 		default:

@@ -26,6 +26,10 @@ type subqueryPlan struct {
 	items []*mergeValue
 	names []string
 	nargs int
+	// severalRows runs the statement when a scalar subquery has several
+	// rows on PostgreSQL, which fails only where it evaluates it: with
+	// the subqueries bound, on one shard (see planTablelessBound).
+	severalRows Plan
 }
 
 // planSubquery is one subquery of a subqueryPlan.
@@ -95,6 +99,9 @@ func (sp *subqueryPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 	}
 	var it merge.Iterator
 	it, err := merge.SubqueryRow(subs, sp.eng)
+	if errors.Is(err, merge.ErrSubqueryRows) && sp.severalRows != nil {
+		return sp.severalRows.Query(ctx, vc, args)
+	}
 	if err != nil {
 		return nil, scalarRefusal(err)
 	}
@@ -183,10 +190,13 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 	}
 	text := sqlparser.String(c)
 	ks := a.tables[0].table.Keyspace
-	pl, err := p.planTablelessAtRouter(c.(*sqlparser.Select), s, nargs, p.engineOfKeyspace(ks))
+	eng := p.engineOfKeyspace(ks)
+	pl, err := p.planTablelessAtRouter(c.(*sqlparser.Select), s, nargs, eng)
 	var unsupported *UnsupportedError
 	if errors.As(err, &unsupported) {
 		pl, err = p.planTablelessBound(text, s, nargs, ks)
+	} else if sp, ok := pl.(*subqueryPlan); ok && eng == eval.PostgreSQL {
+		sp.severalRows, _ = p.planTablelessBound(text, s, nargs, ks)
 	}
 	return pl, true, err
 }

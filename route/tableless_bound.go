@@ -22,7 +22,11 @@ import (
 //	  subquery: SELECT qty FROM items          (every shard)
 //
 // Nothing beside a placeholder types it there, so on PostgreSQL each
-// value is cast to the type of the column it came from. An empty IN list
+// value is cast to the type of the column it came from. A scalar
+// subquery of several rows is an error on PostgreSQL only where the
+// statement evaluates it (not under LIMIT 0, a false WHERE, a CASE
+// branch not taken): it is bound as a subquery of two of its rows, for
+// the backend to fail on as one database would. An empty IN list
 // is false (NOT IN true) whatever its left side, a NULL in it stays in
 // the list: SQL's rules for `x IN (SELECT …)`.
 
@@ -115,4 +119,33 @@ func (pp *pulloutPlan) castType(c merge.Column) string {
 		return ""
 	}
 	return c.DatabaseType
+}
+
+// severalRows reads the first two rows of a scalar subquery of several
+// rows.
+func (pp *pulloutPlan) severalRows(sq merge.Subquery) (subResult, error) {
+	it, err := sq.Open()
+	if err != nil {
+		return subResult{}, err
+	}
+	defer it.Close()
+	r := subResult{several: true, dbType: pp.castType(it.Columns()[0])}
+	for len(r.values) < 2 {
+		row, err := it.Next()
+		if err != nil {
+			return subResult{}, err
+		}
+		r.values = append(r.values, row[0])
+	}
+	return r, it.Close()
+}
+
+// severalRowsQuery is `(SELECT a UNION ALL SELECT b)`: a scalar subquery
+// of two rows.
+func severalRowsQuery(a, b sqlparser.Expr) sqlparser.Expr {
+	row := func(e sqlparser.Expr) *sqlparser.Select {
+		dual := &sqlparser.AliasedTableExpr{Expr: sqlparser.TableName{Name: sqlparser.NewTableIdent("dual")}}
+		return &sqlparser.Select{SelectExprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: e}}, From: sqlparser.TableExprs{dual}}
+	}
+	return &sqlparser.Subquery{Select: &sqlparser.Union{Type: sqlparser.UnionAllStr, Left: row(a), Right: row(b)}}
 }
