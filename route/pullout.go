@@ -165,12 +165,11 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 	return out, res, strings.Join(sig, ","), nil
 }
 
-// scalarResult runs a scalar subquery and returns its value. On
-// PostgreSQL, a SELECT without tables gets several rows as their first
-// two (see severalRows); elsewhere they are an error.
+// scalarResult runs a scalar subquery and returns its value; several
+// rows on PostgreSQL are their first two (see severalRows).
 func (pp *pulloutPlan) scalarResult(sq merge.Subquery) (subResult, error) {
 	it, err := merge.SubqueryRow([]merge.Subquery{sq}, pp.eng)
-	if errors.Is(err, merge.ErrSubqueryRows) && pp.tableless != nil {
+	if errors.Is(err, merge.ErrSubqueryRows) {
 		return pp.severalRows(sq)
 	}
 	if err != nil {
@@ -485,14 +484,14 @@ func appendPulloutSlots(out []pulloutSlot, in *sqlparser.Expr) []pulloutSlot {
 		case *sqlparser.Subquery:
 			return false, nil
 		case *sqlparser.ExistsExpr:
-			if uncorrelated(n.Subquery) {
+			if pullable(n.Subquery) {
 				out = append(out, pulloutSlot{kind: existsSlot, node: n, sub: n.Subquery, in: in})
 				return false, nil
 			}
 		case *sqlparser.ComparisonExpr:
 			switch n.Operator {
 			case sqlparser.InStr, sqlparser.NotInStr:
-				if sq, ok := n.Right.(*sqlparser.Subquery); ok && uncorrelated(sq) && !exprHasSubquery(n.Left) {
+				if sq, ok := n.Right.(*sqlparser.Subquery); ok && pullable(sq) && !exprHasSubquery(n.Left) {
 					k := inSlot
 					if n.Operator == sqlparser.NotInStr {
 						k = notInSlot
@@ -507,7 +506,7 @@ func appendPulloutSlots(out []pulloutSlot, in *sqlparser.Expr) []pulloutSlot {
 				return true, nil
 			}
 			for _, side := range []sqlparser.Expr{n.Left, n.Right} {
-				if sq, ok := side.(*sqlparser.Subquery); ok && uncorrelated(sq) {
+				if sq, ok := side.(*sqlparser.Subquery); ok && pullable(sq) {
 					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, in: in})
 				}
 			}
@@ -588,6 +587,13 @@ func firstTable(sel sqlparser.SelectStatement) *sqlparser.TableName {
 		return out == nil, nil
 	}, sel)
 	return out
+}
+
+// pullable reports an uncorrelated subquery that reads a table: one
+// without tables stays in the statement, whose shards compute it.
+func pullable(sq *sqlparser.Subquery) bool {
+	t := firstTable(sq.Select)
+	return t != nil && !strings.EqualFold(t.Name.String(), "dual") && uncorrelated(sq)
 }
 
 // uncorrelated reports a subquery none of whose qualified columns name a
