@@ -592,8 +592,14 @@ func firstTable(sel sqlparser.SelectStatement) *sqlparser.TableName {
 // pullable reports an uncorrelated subquery that reads a table: one
 // without tables stays in the statement, whose shards compute it.
 func pullable(sq *sqlparser.Subquery) bool {
-	t := firstTable(sq.Select)
-	return t != nil && !strings.EqualFold(t.Name.String(), "dual") && uncorrelated(sq)
+	reads := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if tn, ok := n.(sqlparser.TableName); ok && !tn.Name.IsEmpty() && !strings.EqualFold(tn.Name.String(), "dual") {
+			reads = true
+		}
+		return !reads, nil
+	}, sq.Select)
+	return reads && uncorrelated(sq)
 }
 
 // uncorrelated reports a subquery none of whose qualified columns name a
