@@ -232,7 +232,7 @@ func compareBindQuery(t *testing.T, p *pair, seed int64, q genQuery, st *genStat
 // by expressions and joins with an inner derived table return what one
 // database returns, or fail as it does.
 func TestQueryGenBoundSubqueriesEqualOneDatabase(t *testing.T) {
-	n := 100
+	n := 75
 	if *queryGenN != 0 {
 		n = *queryGenN
 	} else if testing.Short() {
