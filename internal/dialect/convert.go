@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/xwb1989/sqlparser"
 )
@@ -123,4 +124,64 @@ func (r *renderer) convert(c *sqlparser.ConvertExpr) {
 	default:
 		r.unsupported("CAST to " + t.Type)
 	}
+}
+
+// textTypeNames are PostgreSQL's names of text types, which a NativeCast
+// collates as text columns are.
+var textTypeNames = map[string]bool{"text": true, "varchar": true, "bpchar": true, "char": true}
+
+// nativeCastFunc is the function a NativeCast is written as, so that the
+// statement prints and parses again as any other.
+const nativeCastFunc = "vitessdo_cast"
+
+// NativeCast is CAST(e AS name) with name a type of the backend the
+// statement is rendered for, written as it is (the router types a bind
+// argument by the column its value came from: PostgreSQL's INT8, NUMERIC,
+// TEXT, BOOL…; text types collate as text columns do). It is the call
+// vitessdo_cast(e, 'name'); name must be a plain type name (letters,
+// digits, _).
+func NativeCast(e sqlparser.Expr, name string) sqlparser.Expr {
+	return &sqlparser.FuncExpr{Name: sqlparser.NewColIdent(nativeCastFunc), Exprs: sqlparser.SelectExprs{
+		&sqlparser.AliasedExpr{Expr: e}, &sqlparser.AliasedExpr{Expr: sqlparser.NewStrVal([]byte(name))},
+	}}
+}
+
+// nativeCast renders a NativeCast.
+func (r *renderer) nativeCast(f *sqlparser.FuncExpr) {
+	var e sqlparser.Expr
+	var name string
+	if len(f.Exprs) == 2 {
+		x, ok1 := f.Exprs[0].(*sqlparser.AliasedExpr)
+		t, ok2 := f.Exprs[1].(*sqlparser.AliasedExpr)
+		if ok1 && ok2 {
+			if v, ok := t.Expr.(*sqlparser.SQLVal); ok && v.Type == sqlparser.StrVal {
+				e, name = x.Expr, string(v.Val)
+			}
+		}
+	}
+	if e == nil || !PlainTypeName(name) {
+		r.fail(errorf("%s takes a value and a plain type name", nativeCastFunc))
+		return
+	}
+	r.write("CAST(")
+	r.value(e)
+	r.write(" AS " + name + ")")
+	if r.d == PostgreSQL && textTypeNames[strings.ToLower(name)] {
+		// As text columns are (see ddl_types.go).
+		r.write(` COLLATE "C"`)
+	}
+}
+
+// PlainTypeName reports a type name of letters, digits and _ that starts
+// with a letter or _.
+func PlainTypeName(name string) bool {
+	if name == "" || name[0] >= '0' && name[0] <= '9' {
+		return false
+	}
+	for _, c := range name {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
