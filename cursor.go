@@ -37,21 +37,31 @@ func (c *conn) record(qs []route.ShardQuery) {
 	}
 }
 
+var _ route.ShardStreamer = (*conn)(nil)
+
+// StreamShard reads one shard statement's rows in the caller's
+// goroutine.
+func (c *conn) StreamShard(ctx context.Context, q route.ShardQuery) (merge.Iterator, error) {
+	if c.session.Recording != nil {
+		c.record([]route.ShardQuery{q})
+	}
+	on, err := c.querier(ctx, q.Shard)
+	if err != nil {
+		return nil, err
+	}
+	return shard.QueryDirect(ctx, q.Shard, on, q.SQL, q.Args)
+}
+
 // StreamShards starts the reads in parallel and waits until each has started.
 func (c *conn) StreamShards(ctx context.Context, qs []route.ShardQuery) ([]merge.Iterator, error) {
-	c.record(qs)
 	if len(qs) == 1 {
-		// One shard: read its rows in the caller's goroutine.
-		on, err := c.querier(ctx, qs[0].Shard)
-		if err != nil {
-			return nil, err
-		}
-		d, err := shard.QueryDirect(ctx, qs[0].Shard, on, qs[0].SQL, qs[0].Args)
+		d, err := c.StreamShard(ctx, qs[0])
 		if err != nil {
 			return nil, err
 		}
 		return []merge.Iterator{d}, nil
 	}
+	c.record(qs)
 	// Statements known to be slow start first, each on a goroutine of its
 	// own; the quick ones then run one after another on this goroutine
 	// while those work.

@@ -137,6 +137,12 @@ func (sp *selectPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.I
 }
 
 func (sp *selectPlan) query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
+	if q, ok, err := sp.pointQuery(ctx, vc, args); ok {
+		if err != nil {
+			return nil, err
+		}
+		return streamOne(ctx, vc, q)
+	}
 	qs, whole, err := sp.queries(ctx, vc, args)
 	if err != nil {
 		return nil, err

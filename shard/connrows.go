@@ -40,8 +40,12 @@ type ConnRows struct {
 	dest  []driver.Value
 
 	batch []merge.Row
-	// first holds the first batch of a result of one row.
-	first [1]merge.Row
+	// first holds the first batch of a result of one row, and firstVals
+	// the values of the first row when they fit: a point select's row
+	// costs no allocation of its own.
+	first     [1]merge.Row
+	firstVals [4]any
+	read1     bool
 	pos   int
 	size  int
 	// err is io.EOF after the last row, the error the rows ended with,
@@ -103,7 +107,8 @@ func (r *ConnRows) start(cc *cachedConn, query string, args []any) error {
 	}
 	r.cs, r.ri = cs, ri
 	r.names = ri.Columns()
-	r.cols = describe(r.names, ri, cc.b)
+	r.cols = describeAgain(cs.cols, r.names, ri, cc.b)
+	cs.cols = r.cols
 	if cap(cs.dest) < len(r.cols) {
 		cs.dest = make([]driver.Value, len(r.cols))
 	}
@@ -136,7 +141,13 @@ func (r *ConnRows) read(cc *cachedConn) error {
 			}
 			return err
 		}
-		row := make(merge.Row, len(r.dest))
+		var row merge.Row
+		if !r.read1 && len(r.dest) <= len(r.firstVals) {
+			row = r.firstVals[:len(r.dest):len(r.dest)]
+		} else {
+			row = make(merge.Row, len(r.dest))
+		}
+		r.read1 = true
 		for i, v := range r.dest {
 			if b, ok := v.([]byte); ok {
 				// The driver may reuse its buffer; database/sql's Scan
@@ -254,34 +265,83 @@ func (r *ConnRows) Close() error {
 
 var anyType = reflect.TypeFor[any]()
 
-// describe describes a driver's result columns as database/sql's
-// ColumnTypes would (see columnsOf).
+// describer reads a driver's result columns as database/sql's
+// ColumnTypes would (see columnsOf): the capabilities of one driver's
+// rows, asserted once.
+type describer struct {
+	ri       driver.Rows
+	noLength bool
+	dbType   driver.RowsColumnTypeDatabaseTypeName
+	scanType driver.RowsColumnTypeScanType
+	nullable driver.RowsColumnTypeNullable
+	length   driver.RowsColumnTypeLength
+	decimal  driver.RowsColumnTypePrecisionScale
+}
+
+func newDescriber(ri driver.Rows, b *Backend) describer {
+	d := describer{ri: ri}
+	_, d.noLength = b.Capabilities().(ColumnLengthsUnknown)
+	d.dbType, _ = ri.(driver.RowsColumnTypeDatabaseTypeName)
+	d.scanType, _ = ri.(driver.RowsColumnTypeScanType)
+	d.nullable, _ = ri.(driver.RowsColumnTypeNullable)
+	d.length, _ = ri.(driver.RowsColumnTypeLength)
+	d.decimal, _ = ri.(driver.RowsColumnTypePrecisionScale)
+	return d
+}
+
+// column describes column i, named name.
+func (d *describer) column(i int, name string) merge.Column {
+	c := merge.Column{Name: name, ScanType: anyType}
+	if d.dbType != nil {
+		c.DatabaseType = d.dbType.ColumnTypeDatabaseTypeName(i)
+	}
+	if d.scanType != nil {
+		c.ScanType = d.scanType.ColumnTypeScanType(i)
+	}
+	if d.nullable != nil {
+		c.Nullable, c.HasNullable = d.nullable.ColumnTypeNullable(i)
+	}
+	if d.length != nil && !d.noLength {
+		c.Length, c.HasLength = d.length.ColumnTypeLength(i)
+	}
+	if d.decimal != nil {
+		c.Precision, c.Scale, c.HasPrecisionScale = d.decimal.ColumnTypePrecisionScale(i)
+	}
+	return c
+}
+
+// describe describes a driver's result columns.
 func describe(names []string, ri driver.Rows, b *Backend) []merge.Column {
-	_, noLength := b.Capabilities().(ColumnLengthsUnknown)
+	d := newDescriber(ri, b)
 	cols := make([]merge.Column, len(names))
-	dbType, _ := ri.(driver.RowsColumnTypeDatabaseTypeName)
-	scanType, _ := ri.(driver.RowsColumnTypeScanType)
-	nullable, _ := ri.(driver.RowsColumnTypeNullable)
-	length, _ := ri.(driver.RowsColumnTypeLength)
-	decimal, _ := ri.(driver.RowsColumnTypePrecisionScale)
 	for i, name := range names {
-		c := merge.Column{Name: name, ScanType: anyType}
-		if dbType != nil {
-			c.DatabaseType = dbType.ColumnTypeDatabaseTypeName(i)
-		}
-		if scanType != nil {
-			c.ScanType = scanType.ColumnTypeScanType(i)
-		}
-		if nullable != nil {
-			c.Nullable, c.HasNullable = nullable.ColumnTypeNullable(i)
-		}
-		if length != nil && !noLength {
-			c.Length, c.HasLength = length.ColumnTypeLength(i)
-		}
-		if decimal != nil {
-			c.Precision, c.Scale, c.HasPrecisionScale = decimal.ColumnTypePrecisionScale(i)
-		}
-		cols[i] = c
+		cols[i] = d.column(i, name)
 	}
 	return cols
+}
+
+// describeAgain describes a driver's result columns as describe does,
+// returning last itself when it describes them so: a prepared
+// statement's rows keep their names and declared types, and SQLite's
+// scan types follow the first row's values, which mostly keep their
+// types too. The caller must not change the slice.
+func describeAgain(last []merge.Column, names []string, ri driver.Rows, b *Backend) []merge.Column {
+	if len(last) != len(names) {
+		return describe(names, ri, b)
+	}
+	d := newDescriber(ri, b)
+	for i, name := range names {
+		c := d.column(i, name)
+		if c == last[i] {
+			continue
+		}
+		cols := make([]merge.Column, len(names))
+		copy(cols, last[:i])
+		cols[i] = c
+		for j := i + 1; j < len(names); j++ {
+			cols[j] = d.column(j, names[j])
+		}
+		return cols
+	}
+	return last
 }

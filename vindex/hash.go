@@ -15,6 +15,7 @@ var (
 	_ SingleColumn = (*Hash)(nil)
 	_ Reversible   = (*Hash)(nil)
 	_ Hashing      = (*Hash)(nil)
+	_ Hashing8     = (*Hash)(nil)
 )
 
 // Hash is Vitess's "hash" vindex: the keyspace id of an integer is the DES
@@ -106,21 +107,21 @@ func (h *Hash) Hash(v any) ([]byte, error) {
 // Map returns the keyspace id of each integer value, DestinationNone for
 // the others.
 func (h *Hash) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
-	out, ids := destinations(len(values), 8)
-	for i, v := range values {
-		n, kind, err := toUint64(v, true)
-		if err != nil {
-			return nil, wrapError(h.name, "hash", err)
-		}
-		if kind != isNumber {
-			out[i] = key.DestinationNone{}
-			continue
-		}
-		id := ids[8*i : 8*i+8 : 8*i+8]
-		putHash(id, n)
-		out[i] = key.DestinationKeyspaceID(id)
+	return map8(h, values)
+}
+
+// KeyspaceID8 returns the keyspace id of an integer value; ok is false for
+// the others.
+func (h *Hash) KeyspaceID8(v any) (ksid [8]byte, ok bool, err error) {
+	n, kind, err := toUint64(v, true)
+	if err != nil {
+		return ksid, false, wrapError(h.name, "hash", err)
 	}
-	return out, nil
+	if kind != isNumber {
+		return ksid, false, nil
+	}
+	putHash(ksid[:], n)
+	return ksid, true, nil
 }
 
 // Verify reports whether each value hashes to its keyspace id; a value
