@@ -46,8 +46,8 @@ type ConnRows struct {
 	first     [1]merge.Row
 	firstVals [4]any
 	read1     bool
-	pos   int
-	size  int
+	pos       int
+	size      int
 	// err is io.EOF after the last row, the error the rows ended with,
 	// or errRowsClosed.
 	err    error
