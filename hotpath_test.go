@@ -113,8 +113,9 @@ func TestOpenRowsOfPointAndQuickScatterHoldNoGoroutine(t *testing.T) {
 
 // TestScatterRowsBeyondABatchMatchOneDatabaseAndStopOnClose: shard
 // statements whose rows outlast the first batch hand the rest to a
-// fetching goroutine; the rows equal one database's, and closing the rows
-// early ends every goroutine.
+// fetching goroutine (or, quick ones on SQLite, read it on the caller's);
+// the rows equal one database's, and closing the rows early ends every
+// goroutine.
 func TestScatterRowsBeyondABatchMatchOneDatabaseAndStopOnClose(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newPair(t, e, hotVSchema)
@@ -136,6 +137,50 @@ func TestScatterRowsBeyondABatchMatchOneDatabaseAndStopOnClose(t *testing.T) {
 		}
 		if after := settledGoroutines(before); after > before {
 			t.Errorf("%d goroutines after closing the rows early, %d before", after, before)
+		}
+	})
+}
+
+// TestQuickScatterRowsBeyondABatchHoldNoGoroutine: on SQLite, a quick
+// scatter whose shards return more rows than the first batch reads the
+// later batches on the caller's goroutine: while its rows are open, read
+// past the first batch or not, no goroutine runs for them; the rows equal
+// one database's, and closing them early gives the connections back.
+func TestQuickScatterRowsBeyondABatchHoldNoGoroutine(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		if e.name != "sqlite" {
+			t.Skip("PostgreSQL scatters run on goroutines")
+		}
+		p := newPair(t, e, hotVSchema)
+		loadHot(t, p, 160) // about 40 rows a shard, batches of 16 then 32
+		queries := []string{"SELECT id, v FROM t WHERE id > 0", "SELECT id, v FROM t ORDER BY v DESC, id"}
+		for _, q := range queries {
+			for range 3 { // the first run measures the shard statements
+				p.compareRows(t, q)
+				p.compareOrdered(t, "SELECT id, v FROM t ORDER BY v DESC, id")
+			}
+			var before, during int
+			for range 5 { // a busy machine can make a statement measure slow
+				before = statementGoroutines()
+				rows, err := p.sharded.Query(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for range 50 {
+					rows.Next()
+				}
+				during = statementGoroutines()
+				if err := rows.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if during <= before {
+					break
+				}
+			}
+			if during > before {
+				t.Errorf("%s: %d goroutines while its rows are open, %d before", q, during, before)
+			}
+			p.compareRows(t, q)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"time"
 
 	"github.com/dot-do/vitessdo/merge"
 )
@@ -46,8 +47,13 @@ type ConnRows struct {
 	first     [1]merge.Row
 	firstVals [4]any
 	read1     bool
-	pos       int
-	size      int
+	// slab holds the values of the batch's rows to come: later rows
+	// share an allocation per rowsPerSlab.
+	slab []any
+	pos  int
+	size int
+	// spent is the time the batches after the first took to read.
+	spent time.Duration
 	// err is io.EOF after the last row, the error the rows ended with,
 	// or errRowsClosed.
 	err    error
@@ -141,13 +147,7 @@ func (r *ConnRows) read(cc *cachedConn) error {
 			}
 			return err
 		}
-		var row merge.Row
-		if !r.read1 && len(r.dest) <= len(r.firstVals) {
-			row = r.firstVals[:len(r.dest):len(r.dest)]
-		} else {
-			row = make(merge.Row, len(r.dest))
-		}
-		r.read1 = true
+		row := r.newRow(r.size - len(r.batch))
 		for i, v := range r.dest {
 			if b, ok := v.([]byte); ok {
 				// The driver may reuse its buffer; database/sql's Scan
@@ -163,6 +163,30 @@ func (r *ConnRows) read(cc *cachedConn) error {
 		r.size *= 2
 	}
 	return nil
+}
+
+// rowsPerSlab is how many rows after the first share one allocation of
+// their values.
+const rowsPerSlab = 16
+
+// newRow returns room for a row's values, of at most room rows still to
+// read in the batch: the first row's in firstVals (or its own
+// allocation), later rows' in slabs of up to rowsPerSlab rows.
+func (r *ConnRows) newRow(room int) merge.Row {
+	n := len(r.dest)
+	if !r.read1 {
+		r.read1 = true
+		if n <= len(r.firstVals) {
+			return r.firstVals[:n:n]
+		}
+		return make(merge.Row, n)
+	}
+	if len(r.slab) < n || n == 0 {
+		r.slab = make([]any, n*max(1, min(room, rowsPerSlab)))
+	}
+	row := r.slab[:n:n]
+	r.slab = r.slab[n:]
+	return row
 }
 
 // end closes the driver's rows and releases their statement. Run inside
@@ -211,6 +235,7 @@ func (r *ConnRows) Next() (merge.Row, error) {
 			r.fail(err)
 			return nil, r.err
 		}
+		t0 := time.Now()
 		err := onConn(r.conn, r.sqlTx, func(cc *cachedConn) error {
 			err := r.read(cc)
 			if err != nil {
@@ -218,6 +243,7 @@ func (r *ConnRows) Next() (merge.Row, error) {
 			}
 			return err
 		})
+		r.spent += time.Since(t0)
 		if err != nil {
 			r.fail(err)
 			return nil, r.err

@@ -83,6 +83,12 @@ type Stream struct {
 	// conn, when set, is the connection the query runs on, taken for it
 	// (see QueryOn) and given back when its rows end.
 	conn *sql.Conn
+	// rows, when set, are the rows beyond cur, read on the caller's
+	// goroutine (see queryInlineConn); query is their statement until
+	// its cost is noted, spent the time its first batch took.
+	rows  *ConnRows
+	query string
+	spent time.Duration
 }
 
 var _ merge.Iterator = (*Stream)(nil)
@@ -145,6 +151,15 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 		return
 	}
 	start := time.Now()
+	if conn, sqlTx, ok := st.shard.Backend.connOf(q); ok {
+		st.runConn(ctx, conn, sqlTx, lim, query, args, start)
+		return
+	}
+	if st.conn != nil && st.shard.Backend.cachesConns() {
+		// QueryOn's connection, taken for this query alone.
+		st.runConn(ctx, st.conn, false, lim, query, args, start)
+		return
+	}
 	rows, err := st.shard.Backend.query(ctx, q, query, args)
 	if err != nil {
 		lim.release()
@@ -163,6 +178,65 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 	st.fetch(ctx, rows, lim, firstBatch, func(exhausted bool) {
 		st.shard.Backend.costs.record(query, time.Since(start), exhausted)
 	})
+}
+
+// runConn is run on a backend whose connections cache their statements:
+// the query runs on the connection's own prepared statement (ConnRows:
+// conn, a transaction's, or nil for one of the pool's) and its rows are
+// fetched as fetch does, with a Limiter slot held while a batch is read.
+func (st *Stream) runConn(ctx context.Context, conn *sql.Conn, sqlTx bool, lim Limiter, query string, args []any, start time.Time) {
+	r, err := st.shard.Backend.queryConn(ctx, st.shard, conn, sqlTx, query, args)
+	if err != nil {
+		lim.release()
+		st.fail(err)
+		return
+	}
+	defer close(st.done)
+	defer close(st.batches)
+	defer st.release()
+	defer r.Close()
+	st.cols = r.cols
+	close(st.header)
+	first := true
+	for size := firstBatch; ; size = min(2*size, maxBatch) {
+		var batch []merge.Row
+		for len(batch) < size {
+			row, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				lim.release()
+				st.endErr = err
+				return
+			}
+			if batch == nil {
+				batch = make([]merge.Row, 0, size)
+			}
+			batch = append(batch, row)
+		}
+		full := len(batch) == size
+		if first {
+			st.shard.Backend.costs.record(query, time.Since(start), !full)
+			first = false
+		}
+		lim.release()
+		if len(batch) > 0 {
+			select {
+			case st.batches <- batch:
+			case <-ctx.Done():
+				st.endErr = st.wrap(ctx.Err())
+				return
+			}
+		}
+		if !full {
+			return
+		}
+		if err := lim.acquire(ctx); err != nil {
+			st.endErr = st.wrap(err)
+			return
+		}
+	}
 }
 
 // fetch reads rows in batches of growing size into the stream's buffer
@@ -282,6 +356,14 @@ func (st *Stream) Next() (merge.Row, error) {
 		return nil, st.err
 	}
 	for st.pos >= len(st.cur) {
+		if st.rows != nil {
+			r, err := st.rows.Next()
+			if err != nil {
+				st.err, st.cur = err, nil
+				st.noteCost()
+			}
+			return r, err
+		}
 		b, ok := <-st.batches
 		if !ok {
 			<-st.header
@@ -310,6 +392,10 @@ func (st *Stream) Close() error {
 		return nil
 	}
 	st.closed = true
+	if st.rows != nil {
+		st.rows.Close()
+		st.noteCost()
+	}
 	if st.cancel != nil {
 		st.cancel()
 	}
