@@ -67,21 +67,30 @@ var _ merge.Iterator = (*ConnRows)(nil)
 // from the pool when tx is nil (tried again on another, up to
 // maxBadConnRetries times, when it turns out broken).
 func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, sqlTx bool, query string, args []any) (*ConnRows, error) {
+	r := new(ConnRows)
+	if err := b.queryConnInto(r, ctx, s, tx, sqlTx, query, args); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// queryConnInto is queryConn into rows the caller allocated.
+func (b *Backend) queryConnInto(r *ConnRows, ctx context.Context, s *Shard, tx *sql.Conn, sqlTx bool, query string, args []any) error {
 	for try := 0; ; try++ {
 		conn := tx
 		if conn == nil {
 			var err error
 			if conn, err = b.DB.Conn(ctx); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		r := &ConnRows{shard: s, ctx: ctx, conn: conn, own: tx == nil, sqlTx: sqlTx, size: firstBatch}
+		*r = ConnRows{shard: s, ctx: ctx, conn: conn, own: tx == nil, sqlTx: sqlTx, size: firstBatch}
 		err := onConn(conn, r.sqlTx, func(cc *cachedConn) error { return r.start(cc, query, args) })
 		if err == nil {
 			if r.ri == nil {
 				r.giveBack()
 			}
-			return r, nil
+			return nil
 		}
 		if r.own {
 			conn.Close()
@@ -89,7 +98,7 @@ func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, sqlTx b
 				continue
 			}
 		}
-		return nil, err
+		return err
 	}
 }
 

@@ -104,9 +104,15 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 // rows end or close.
 func queryInlineConn(ctx context.Context, s *Shard, conn *sql.Conn, sqlTx bool, query string, args []any) *Stream {
 	b := s.Backend
-	st := &Stream{shard: s}
+	// The stream and its rows are one allocation.
+	both := new(struct {
+		st Stream
+		r  ConnRows
+	})
+	st, r := &both.st, &both.r
+	st.shard = s
 	start := time.Now()
-	r, err := b.queryConn(ctx, s, conn, sqlTx, query, args)
+	err := b.queryConnInto(r, ctx, s, conn, sqlTx, query, args)
 	if err != nil {
 		st.ended(st.wrap(err), nil)
 		return st
