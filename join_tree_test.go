@@ -185,22 +185,14 @@ func TestJoinTreeRefusesSayingWhy(t *testing.T) {
 	}
 }
 
-// A float argument in an expression the router computes runs on SQLite,
-// which does not type arguments, and is refused on PostgreSQL, which
-// types it by the column beside it (a bigint column drops its fraction)
-// where the router cannot know that type.
+// A float argument in an expression the router computes follows the
+// backend: SQLite does not type arguments, PostgreSQL types it by the
+// column beside it (a bigint column drops its fraction).
 func TestFloatArgumentAtTheMergeFollowsTheBackend(t *testing.T) {
 	const query = "SELECT i.id, COALESCE(t.item_id, ?) AS n FROM items i LEFT JOIN tokens t ON t.item_id = i.id"
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, mergeLayouts()[0].items)
-		if e.name == "sqlite" {
-			p.compare(t, false, query, 9.5)
-			return
-		}
-		_, err := queryAll(p.sharded, query, 9.5)
-		if !isUnsupported(err) || !strings.Contains(err.Error(), "float argument 1") {
-			t.Errorf("%s [9.5]: got %v, want unsupported naming the float argument", query, err)
-		}
+		p.compare(t, false, query, 9.5)
 		p.compare(t, false, query, int64(9))
 		p.compare(t, false, strings.Replace(query, "?", "9.5", 1))
 	})

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"io"
+	"reflect"
 	"strconv"
 
 	"github.com/dot-do/vitessdo/internal/eval"
@@ -33,6 +34,28 @@ const (
 	AggSumDistinct
 	// AggAvgDistinct is AVG(DISTINCT x), with input as for AggCountDistinct.
 	AggAvgDistinct
+	// AggGroupConcat is GROUP_CONCAT(x ORDER BY …): Col holds x's text as
+	// the backend writes it (or a value the engine converts to text),
+	// CountCol how many rows had it, and the input is sorted by the group
+	// keys then the GROUP_CONCAT's ORDER BY, so a group's values arrive
+	// in the order they concatenate; NULLs are skipped, Separator goes
+	// between values, and the result is NULL when there are none.
+	AggGroupConcat
+	// AggGroupConcatDistinct is GROUP_CONCAT(DISTINCT x ORDER BY …), with
+	// input as for AggGroupConcat but no CountCol: a text equal to the
+	// previous one of the group is skipped.
+	AggGroupConcatDistinct
+	// AggTotal combines SQLite's TOTAL(x): each shard sends its total, a
+	// float; the result is their float sum (0.0 for no rows).
+	AggTotal
+	// AggBitAnd combines BIT_AND(x) (PostgreSQL): each shard sends
+	// BIT_AND(x); the result is their bitwise AND, NULL when every
+	// partial is.
+	AggBitAnd
+	// AggBitOr combines BIT_OR(x) as AggBitAnd does, with OR.
+	AggBitOr
+	// AggBitXor combines BIT_XOR(x) as AggBitAnd does, with XOR.
+	AggBitXor
 )
 
 // Aggregate is one aggregate of a grouped or scalar merge.
@@ -40,9 +63,12 @@ type Aggregate struct {
 	Func AggFunc
 	// Col is the input column the aggregate reads; the result replaces it.
 	Col int
-	// CountCol is, for AggAvg only, the column holding the shards'
-	// COUNT(x); the total count replaces it.
+	// CountCol is, for AggAvg, the column holding the shards' COUNT(x),
+	// and for AggGroupConcat the number of rows with the value; the total
+	// count replaces it.
 	CountCol int
+	// Separator goes between the values of an AggGroupConcat.
+	Separator string
 	// Values says Col holds the aggregated values themselves (rows the
 	// router evaluates a SELECT over), not each shard's partial result:
 	// a SUM of PostgreSQL INT8 values is then NUMERIC, as the backend
@@ -52,7 +78,7 @@ type Aggregate struct {
 
 // Aggregator is GROUP BY (or a scalar aggregate, with no group keys) over
 // per-shard partial aggregates: COUNT, SUM, MIN, MAX, AVG and their
-// DISTINCT forms, with each engine's result types and errors.
+// DISTINCT forms, and GROUP_CONCAT, with each engine's result types and errors.
 //
 // Input: the shards' rows merged in group-key order (an Ordered over the
 // shards' GROUP BY … ORDER BY keys), so the rows of one group are
@@ -113,6 +139,8 @@ const (
 	accSum                  // the engine's addition (eval.Sum)
 	accMin
 	accMax
+	accConcat // texts appended in input order
+	accBits   // a bitwise AND, OR or XOR of int64 partials
 )
 
 type aggState struct {
@@ -127,6 +155,8 @@ type aggState struct {
 	best    any
 	last    any // DISTINCT: the previous value of the group
 	hasLast bool
+	text    []byte // GROUP_CONCAT: the texts so far
+	total   bool   // TOTAL: the sum as a float, 0.0 for none
 }
 
 func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
@@ -159,7 +189,7 @@ func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
 			return cols, nil, err
 		}
 		cols[ag.Col] = col
-		if ag.Func == AggAvg {
+		if ag.Func == AggAvg || ag.Func == AggGroupConcat {
 			if err := claim(ag.CountCol); err != nil {
 				return cols, nil, err
 			}
@@ -197,6 +227,17 @@ func (a *Aggregator) planAgg(st *aggState, in Column) (Column, error) {
 			st.kind = accMax
 		}
 		return in, nil
+	case AggGroupConcat, AggGroupConcatDistinct:
+		st.kind = accConcat
+		return a.eng.TextColumn(in.Name), nil
+	case AggBitAnd, AggBitOr, AggBitXor:
+		st.kind = accBits
+		return in, nil
+	case AggTotal:
+		st.kind, st.total = accSum, true
+		kind, _, err := a.eng.SumOf(in, false, false)
+		st.sum = eval.NewSum(kind)
+		return eval.Column{Name: in.Name, DatabaseType: in.DatabaseType, ScanType: reflect.TypeFor[float64]()}, err
 	case AggSum, AggSumDistinct, AggAvg, AggAvgDistinct:
 		st.kind = accSum
 		st.avg = st.Func == AggAvg || st.Func == AggAvgDistinct
@@ -293,6 +334,7 @@ func (st *aggState) reset() {
 	st.count = 0
 	st.sum.Reset()
 	st.best, st.last, st.hasLast = nil, nil, false
+	st.text = st.text[:0]
 }
 
 // add folds one input row into the open group.
@@ -300,6 +342,16 @@ func (a *Aggregator) add(row Row) error {
 	for i := range a.states {
 		st := &a.states[i]
 		v := row[st.Col]
+		if st.kind == accConcat {
+			a.concat(st, row, v)
+			continue
+		}
+		if st.kind == accBits {
+			if err := st.bits(v); err != nil {
+				return err
+			}
+			continue
+		}
 		if st.distinct {
 			if v == nil {
 				continue
@@ -356,6 +408,58 @@ func (a *Aggregator) add(row Row) error {
 	return nil
 }
 
+// concat appends a GROUP_CONCAT's value v, as many times as rows had it
+// (once for a DISTINCT one, and not at all when the previous text is the
+// same).
+func (a *Aggregator) concat(st *aggState, row Row, v any) {
+	if v == nil {
+		return
+	}
+	text := a.eng.Text(v)
+	times := int64(1)
+	if st.Func == AggGroupConcatDistinct {
+		if st.hasLast && st.last == text {
+			return
+		}
+		st.last, st.hasLast = text, true
+	} else {
+		times, _ = row[st.CountCol].(int64)
+	}
+	for ; times > 0; times-- {
+		if st.count > 0 {
+			st.text = append(st.text, st.Separator...)
+		}
+		st.text = append(st.text, text...)
+		st.count++
+	}
+}
+
+// bits folds a BIT_AND, BIT_OR or BIT_XOR partial into the group's.
+func (st *aggState) bits(v any) error {
+	if v == nil {
+		return nil
+	}
+	x, ok := v.(int64)
+	if !ok {
+		return &specError{"bitwise aggregate of a " + eval.TypeName(v)}
+	}
+	if st.best == nil {
+		st.best = x
+		return nil
+	}
+	b := st.best.(int64)
+	switch st.Func {
+	case AggBitAnd:
+		b &= x
+	case AggBitOr:
+		b |= x
+	default:
+		b ^= x
+	}
+	st.best = b
+	return nil
+}
+
 func (a *Aggregator) finish() (Row, error) {
 	row := a.cur
 	a.emitted = true
@@ -366,7 +470,7 @@ func (a *Aggregator) finish() (Row, error) {
 			return nil, err
 		}
 		row[st.Col] = v
-		if st.Func == AggAvg {
+		if st.Func == AggAvg || st.Func == AggGroupConcat {
 			row[st.CountCol] = st.count
 		}
 	}
@@ -377,11 +481,26 @@ func (a *Aggregator) result(st *aggState) (any, error) {
 	switch st.kind {
 	case accCount:
 		return st.count, nil
-	case accMin, accMax:
+	case accMin, accMax, accBits:
 		return st.best, nil
+	case accConcat:
+		if st.count == 0 {
+			return nil, nil
+		}
+		return string(st.text), nil
 	}
 	if st.avg {
 		return st.sum.Mean(st.count)
+	}
+	if st.total {
+		v, err := st.sum.Total()
+		switch x := v.(type) {
+		case int64:
+			return float64(x), err
+		case nil:
+			return 0.0, err
+		}
+		return v, err
 	}
 	return st.sum.Total()
 }
@@ -393,7 +512,10 @@ func (a *Aggregator) emptyScalar() Row {
 		if st.kind == accCount {
 			row[st.Col] = int64(0)
 		}
-		if st.Func == AggAvg {
+		if st.total {
+			row[st.Col] = 0.0
+		}
+		if st.Func == AggAvg || st.Func == AggGroupConcat {
 			row[st.CountCol] = int64(0)
 		}
 	}

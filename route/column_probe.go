@@ -30,21 +30,9 @@ func (p *Planner) columnProbe(ks *vschema.Keyspace, sel *sqlparser.Select, nargs
 		if sh.Backend == nil || sh.Backend.DB == nil {
 			return false, unsupportedf("%s is both a select alias and perhaps a column, and shard %s has no database to tell: name the column qualified or the expression in full", name, sh)
 		}
-		never := sqlparser.NewWhere(sqlparser.WhereStr, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr,
-			Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))})
 		run := func(item sqlparser.Expr) error {
-			probe := &sqlparser.Select{SelectExprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: item}}, From: sel.From, Where: never}
-			ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
-			defer cancel()
-			q, err := newShardStmt(probe).bind(ctx, sh, make([]any, nargs), map[string]any{listArgName: []any{nil}})
-			if err != nil {
-				return err
-			}
-			rows, err := sh.Backend.DB.QueryContext(ctx, q.SQL, q.Args...)
-			if err != nil {
-				return err
-			}
-			return rows.Close()
+			_, err := probeColumns(sh, &sqlparser.Select{SelectExprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: item}}, From: sel.From}, nargs)
+			return err
 		}
 		if run(&sqlparser.ColName{Name: sqlparser.NewColIdent(name)}) == nil {
 			return true, nil
@@ -54,6 +42,31 @@ func (p *Planner) columnProbe(ks *vschema.Keyspace, sel *sqlparser.Select, nargs
 		}
 		return false, nil
 	}
+}
+
+// probeColumns runs sel on shard sh with a WHERE no row satisfies (its
+// own WHERE dropped) and NULL for every argument, and returns the names
+// the backend gives its columns.
+func probeColumns(sh *shard.Shard, sel *sqlparser.Select, nargs int) ([]string, error) {
+	never := sqlparser.NewWhere(sqlparser.WhereStr, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr,
+		Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))})
+	probe := *sel
+	probe.Where = never
+	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
+	defer cancel()
+	q, err := newShardStmt(&probe).bind(ctx, sh, make([]any, nargs), map[string]any{listArgName: []any{nil}})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := sh.Backend.DB.QueryContext(ctx, q.SQL, q.Args...)
+	if err != nil {
+		return nil, err
+	}
+	names, err := rows.Columns()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	return names, err
 }
 
 // engineOfKeyspace returns the value semantics of a keyspace's backends.

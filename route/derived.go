@@ -98,6 +98,7 @@ func (p *Planner) planDerived(sel *sqlparser.Select, s *Session, nargs int, eng 
 	}
 	inner := ate.Expr.(*sqlparser.Subquery).Select
 	cols, known := derivedColumns(inner)
+	cols = p.nameUnnamed(ate, cols, s, nargs)
 	input, err := p.planSelect(inner, s, nargs)
 	if err != nil {
 		return nil, err
@@ -128,10 +129,13 @@ func (p *Planner) planDerived(sel *sqlparser.Select, s *Session, nargs int, eng 
 }
 
 // derivedColumn is one column of a derived table. unnamed marks an item
-// computed without an alias, which each backend names its own way.
+// computed without an alias, which each backend names its own way;
+// backend marks a name the backend gave such an item (derived_names.go),
+// which * gives the column.
 type derivedColumn struct {
 	name    string
 	unnamed bool
+	backend bool
 }
 
 // derivedColumns returns the columns of a derived table's SELECT (the
@@ -219,6 +223,9 @@ func (dp *derivedPlan) compile(sel *sqlparser.Select, cols []derivedColumn) (*re
 					return nil, nil, unsupportedf("%s over %s, whose column %s is computed without an alias, which each backend names its own way: name it with AS", sqlparser.String(se), what, c.name)
 				}
 				idx[i] = i
+				if c.backend {
+					names[i] = c.name
+				}
 			}
 			return idx, names, nil
 		},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/merge"
 )
 
@@ -19,8 +20,15 @@ func (b *mergeBuilder) planAggregate() error {
 	if m.star {
 		return unsupportedf("SELECT * with aggregates over several shards")
 	}
-	if hasGroupConcat(s.SelectExprs, s.Having, s.OrderBy) {
-		return unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
+	if hasGroupConcat(s.Having, s.OrderBy) {
+		return unsupportedf("GROUP_CONCAT in HAVING or ORDER BY over several shards: select it, and order by its alias")
+	}
+	for _, se := range s.SelectExprs {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok && hasGroupConcat(ae.Expr) {
+			if _, whole := ae.Expr.(*sqlparser.GroupConcatExpr); !whole {
+				return unsupportedf("GROUP_CONCAT inside an expression over several shards: only a GROUP_CONCAT selected as it is merges")
+			}
+		}
 	}
 	ap := &aggPlan{}
 	m.agg = ap
@@ -72,8 +80,14 @@ func (b *mergeBuilder) planAggregate() error {
 		if !ok {
 			return unsupportedf("select item %s over several shards", sqlparser.String(s.SelectExprs[i]))
 		}
-		if f, ok := ae.Expr.(*sqlparser.FuncExpr); ok && f.IsAggregate() {
+		if f, ok := ae.Expr.(*sqlparser.FuncExpr); ok && dialect.IsAggregate(f) {
 			if err := b.aggregateAt(i, ae, f); err != nil {
+				return err
+			}
+			continue
+		}
+		if g, ok := ae.Expr.(*sqlparser.GroupConcatExpr); ok {
+			if err := b.groupConcatAt(i, ae, g); err != nil {
 				return err
 			}
 			continue
@@ -156,6 +170,18 @@ func (b *mergeBuilder) planAggregate() error {
 		m.order = append(m.order, orderKey{col: i})
 		s.OrderBy = append(s.OrderBy, &sqlparser.Order{Expr: sqlparser.NewIntVal([]byte(strconv.Itoa(i + 1))), Direction: sqlparser.AscScr})
 	}
+	if cp := b.concat; cp != nil {
+		if distinctArg != nil {
+			return unsupportedf("GROUP_CONCAT beside DISTINCT aggregates over several shards: each needs the shards' rows grouped by its own terms")
+		}
+		// The shards group by the GROUP_CONCAT's ORDER BY terms too, and
+		// sort by them after the group keys.
+		s.GroupBy = append(s.GroupBy, cp.groupBy...)
+		for _, k := range cp.order {
+			m.order = append(m.order, k)
+			s.OrderBy = append(s.OrderBy, &sqlparser.Order{Expr: sqlparser.NewIntVal([]byte(strconv.Itoa(k.col + 1))), Direction: direction(k.desc)})
+		}
+	}
 	if len(s.GroupBy) == 0 {
 		s.OrderBy = nil
 	}
@@ -165,7 +191,7 @@ func (b *mergeBuilder) planAggregate() error {
 	// holds part of it: the shards may stop there. HAVING (which drops
 	// groups after the merge), a sort after the merge, and DISTINCT
 	// aggregates (several rows a group) prevent it.
-	push := len(s.GroupBy) > 0 && ap.post == nil && ap.having == nil && distinctArg == nil
+	push := len(s.GroupBy) > 0 && ap.post == nil && ap.having == nil && distinctArg == nil && b.concat == nil
 	return b.planLimit(push)
 }
 
@@ -258,10 +284,10 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 			err = unsupportedf("subquery in an expression over aggregates over several shards")
 			return false, nil
 		case *sqlparser.GroupConcatExpr:
-			err = unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
+			err = unsupportedf("GROUP_CONCAT inside an expression over several shards: only a GROUP_CONCAT selected as it is merges")
 			return false, nil
 		case *sqlparser.FuncExpr:
-			if !n.IsAggregate() {
+			if !dialect.IsAggregate(n) {
 				return true, nil
 			}
 			key := sqlparser.String(n)
@@ -311,7 +337,7 @@ func (b *mergeBuilder) groupOrderColumn(e sqlparser.Expr) (int, error) {
 			return i, nil
 		}
 	}
-	if f, ok := e.(*sqlparser.FuncExpr); ok && f.IsAggregate() {
+	if f, ok := e.(*sqlparser.FuncExpr); ok && dialect.IsAggregate(f) {
 		if err := b.hiddenAggregates(f); err != nil {
 			return 0, err
 		}
@@ -425,8 +451,16 @@ func aggFunc(f *sqlparser.FuncExpr) (merge.AggFunc, error) {
 		return merge.AggMax, nil
 	case "avg":
 		return merge.AggAvg, nil
+	case "total":
+		return merge.AggTotal, nil
+	case "bit_and":
+		return merge.AggBitAnd, nil
+	case "bit_or":
+		return merge.AggBitOr, nil
+	case "bit_xor":
+		return merge.AggBitXor, nil
 	}
-	return 0, unsupportedf("aggregate %s over several shards: only COUNT, SUM, MIN, MAX and AVG merge", strings.ToUpper(name))
+	return 0, unsupportedf("aggregate %s over several shards: COUNT, SUM, MIN, MAX, AVG, TOTAL, BIT_AND, BIT_OR, BIT_XOR and GROUP_CONCAT merge exactly; floating-point statistics (variance, standard deviation) depend on the order the rows are added in, and the others have no merge", strings.ToUpper(name))
 }
 
 // aggregatesIn returns the aggregate calls of the given nodes.
@@ -441,7 +475,7 @@ func aggregatesIn(nodes ...sqlparser.SQLNode) []*sqlparser.FuncExpr {
 			case *sqlparser.Subquery:
 				return false, nil
 			case *sqlparser.FuncExpr:
-				if node.IsAggregate() {
+				if dialect.IsAggregate(node) {
 					out = append(out, node)
 					return false, nil
 				}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 )
 
@@ -64,6 +65,9 @@ type exprCompiler struct {
 	// dynamic reports a placeholder somewhere in the expression.
 	dynamic bool
 	reads   []int
+	// textArg is set while compiling a placeholder the shard renderer
+	// binds as text (an argument of COALESCE beside a string literal).
+	textArg bool
 }
 
 // compileValue compiles e where a value is wanted.
@@ -236,31 +240,43 @@ func (c *exprCompiler) literal(e *sqlparser.SQLVal) (exprFn, error) {
 			return fixed(eval.NumericLit(string(e.Val))), nil
 		}
 	case sqlparser.HexNum, sqlparser.HexVal, sqlparser.BitVal:
-		// Binary strings compare and convert by rules of their own on
-		// each backend: the merge does not reproduce them.
-		return nil, unsupportedf("binary literal %s in an expression computed over several shards", sqlparser.String(e))
+		// The shard renderer writes a blob (X'41' on SQLite, bytea on
+		// PostgreSQL): SQLite's arithmetic reads its bytes as text
+		// ('5' is 5, 'A' is 0), PostgreSQL has no arithmetic on bytea and
+		// no common type of it with a number, as eval does with the bytes.
+		b, err := binaryLiteral(e)
+		if err != nil {
+			return nil, planErrorf("%v", err)
+		}
+		return fixed(eval.Lit(b)), nil
 	}
 	v, ok := newValueExpr(e)
 	if !ok {
 		return nil, unsupportedf("value %s at the merge", sqlparser.String(e))
 	}
+	// PostgreSQL types an argument, and a quoted literal, by its context
+	// when it parses the statement (a float beside a bigint column drops
+	// its fraction, beside a NUMERIC one it is exact): eval.Param takes
+	// the type the merged columns give it.
+	pg := c.eng() == eval.PostgreSQL
 	if v.isLiteral() {
+		if _, text := v.lit.(string); text && pg && e.Type == sqlparser.StrVal {
+			return fixed(eval.Param(v.lit)), nil
+		}
 		return fixed(eval.Lit(v.lit)), nil
 	}
 	c.dynamic = true
-	pg := c.eng() == eval.PostgreSQL
+	d, text := dialectOf(c.eng()), c.textArg
 	return func(args []any) (eval.Expr, error) {
 		x, err := v.eval(args)
 		if err != nil {
 			return eval.Expr{}, err
 		}
-		// PostgreSQL types an argument by its context: a float beside a
-		// NUMERIC column is NUMERIC, beside a bigint one a bigint (pgx
-		// drops the fraction), beside a double precision one a double.
-		// The merge does not know the context's type, so it does not
-		// guess one.
-		if _, ok := x.(float64); ok && pg {
-			return eval.Expr{}, unsupportedf("float argument %s in an expression computed over several shards on PostgreSQL, which types it by the column beside it: write the value in the statement (a NUMERIC literal there)", strings.TrimPrefix(string(e.Val), ":v"))
+		// The value the shard would receive: a bool is 1 or 0, a time
+		// in UTC, a number bound as text its decimal text.
+		x = dialect.BoundArg(d, x, text)
+		if pg {
+			return eval.Param(x), nil
 		}
 		return eval.Lit(x), nil
 	}, nil
@@ -283,19 +299,6 @@ func (c *exprCompiler) substitutes(e sqlparser.Expr) bool {
 		return !found, nil
 	}, e)
 	return found
-}
-
-// compared compiles an operand of a comparison, where a binary literal
-// is the bytes the backend compares (blobs and bytea order bytewise).
-func (c *exprCompiler) compared(e sqlparser.Expr) (exprFn, error) {
-	if v, ok := e.(*sqlparser.SQLVal); ok && (v.Type == sqlparser.HexNum || v.Type == sqlparser.HexVal || v.Type == sqlparser.BitVal) {
-		b, err := binaryLiteral(v)
-		if err != nil {
-			return nil, planErrorf("%v", err)
-		}
-		return fixed(eval.Lit(b)), nil
-	}
-	return c.value(e)
 }
 
 // expr compiles e in its natural form.
@@ -371,23 +374,21 @@ func (c *exprCompiler) expr(e sqlparser.Expr) (exprFn, error) {
 			return binaryFn(l, r, eval.Mod), nil
 		}
 	case *sqlparser.ComparisonExpr:
-		if c.b.source != nil {
-			if (e.Operator == sqlparser.LikeStr || e.Operator == sqlparser.NotLikeStr) && e.Escape == nil {
-				return c.like(e)
-			}
-			if list, ok := e.Right.(sqlparser.ValTuple); ok && (e.Operator == sqlparser.InStr || e.Operator == sqlparser.NotInStr) {
-				return c.inList(e, list)
-			}
+		if c.b.source != nil && (e.Operator == sqlparser.LikeStr || e.Operator == sqlparser.NotLikeStr) && e.Escape == nil {
+			return c.like(e)
+		}
+		if list, ok := e.Right.(sqlparser.ValTuple); ok && (e.Operator == sqlparser.InStr || e.Operator == sqlparser.NotInStr) {
+			return c.inList(e, list)
 		}
 		op, ok := comparisons[e.Operator]
 		if !ok {
 			break
 		}
-		l, err := c.compared(e.Left)
+		l, err := c.value(e.Left)
 		if err != nil {
 			return nil, err
 		}
-		r, err := c.compared(e.Right)
+		r, err := c.value(e.Right)
 		if err != nil {
 			return nil, err
 		}
@@ -449,7 +450,7 @@ func (c *exprCompiler) function(e *sqlparser.FuncExpr) (exprFn, error) {
 	if ok && !e.Distinct {
 		switch e.Name.Lowered() {
 		case "coalesce", "ifnull":
-			vs, err := c.values(args...)
+			vs, err := c.coalesceArgs(args)
 			if err != nil {
 				return nil, err
 			}
@@ -488,6 +489,50 @@ func (c *exprCompiler) function(e *sqlparser.FuncExpr) (exprFn, error) {
 		}
 	}
 	return nil, unsupportedf("expression %s over aggregates over several shards", sqlparser.String(e))
+}
+
+// coalesceArgs compiles the arguments of COALESCE or IFNULL as the shard
+// renderer writes them: with a string literal among values of other
+// kinds every other argument is CAST(… AS TEXT), a placeholder there
+// bound as text, so the result is a string as in MySQL.
+func (c *exprCompiler) coalesceArgs(args []sqlparser.Expr) ([]exprFn, error) {
+	literal, other := false, false
+	for _, a := range args {
+		switch v := a.(type) {
+		case *sqlparser.SQLVal:
+			if v.Type == sqlparser.StrVal {
+				literal = true
+			} else {
+				other = true
+			}
+		case *sqlparser.NullVal:
+		default:
+			other = true
+		}
+	}
+	if !literal || !other {
+		return c.values(args...)
+	}
+	out := make([]exprFn, len(args))
+	for i, a := range args {
+		if v, ok := a.(*sqlparser.SQLVal); ok && v.Type == sqlparser.StrVal {
+			fn, err := c.value(a)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = fn
+			continue
+		}
+		v, isArg := a.(*sqlparser.SQLVal)
+		c.textArg = isArg && v.Type == sqlparser.ValArg
+		fn, err := c.value(a)
+		c.textArg = false
+		if err != nil {
+			return nil, err
+		}
+		out[i] = unary(fn, func(x eval.Expr) eval.Expr { return eval.Cast(x, eval.CastText) })
+	}
+	return out, nil
 }
 
 func (c *exprCompiler) caseExpr(e *sqlparser.CaseExpr) (exprFn, error) {
@@ -559,16 +604,40 @@ func (c *exprCompiler) like(e *sqlparser.ComparisonExpr) (exprFn, error) {
 	return l, nil
 }
 
-// inList compiles x [NOT] IN (a, b, …) over rows the router holds
-// itself: x = a OR x = b …, with SQL's NULL rules.
+// inList compiles x [NOT] IN (a, b, …): x = a OR x = b …, with SQL's
+// NULL rules. PostgreSQL types the list's unknown-typed items (arguments,
+// quoted literals) by the common type of x and the whole list, where x =
+// a types each by x alone: the two agree unless another item may have a
+// type above x's (a decimal literal, a column), which is refused.
 func (c *exprCompiler) inList(e *sqlparser.ComparisonExpr, list sqlparser.ValTuple) (exprFn, error) {
-	x, err := c.compared(e.Left)
+	if c.eng() == eval.PostgreSQL {
+		unknown, typed := false, false
+		for _, v := range list {
+			switch v := v.(type) {
+			case *sqlparser.SQLVal:
+				switch v.Type {
+				case sqlparser.ValArg, sqlparser.StrVal:
+					unknown = true
+				case sqlparser.IntVal:
+				default:
+					typed = true
+				}
+			case *sqlparser.NullVal:
+			default:
+				typed = true
+			}
+		}
+		if unknown && typed {
+			return nil, unsupportedf("%s at the merge on PostgreSQL: the arguments of the list take the common type of the whole list", sqlparser.String(e))
+		}
+	}
+	x, err := c.value(e.Left)
 	if err != nil {
 		return nil, err
 	}
 	eqs := make([]exprFn, len(list))
 	for i, v := range list {
-		r, err := c.compared(v)
+		r, err := c.value(v)
 		if err != nil {
 			return nil, err
 		}
@@ -579,4 +648,12 @@ func (c *exprCompiler) inList(e *sqlparser.ComparisonExpr, list sqlparser.ValTup
 		return unary(in, eval.Not), nil
 	}
 	return in, nil
+}
+
+// dialectOf is the shard dialect of an engine.
+func dialectOf(eng eval.Engine) dialect.Dialect {
+	if eng == eval.PostgreSQL {
+		return dialect.PostgreSQL
+	}
+	return dialect.SQLite
 }

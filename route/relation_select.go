@@ -6,6 +6,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 )
@@ -368,7 +369,7 @@ func (ag *relationAggregate) checkGrouped(b *mergeBuilder, e sqlparser.Expr, src
 		}
 		switch n := n.(type) {
 		case *sqlparser.FuncExpr:
-			if n.IsAggregate() {
+			if dialect.IsAggregate(n) {
 				return false, nil
 			}
 		case *sqlparser.GroupConcatExpr:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
@@ -327,9 +328,6 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 			}
 			return nil, joinedDerivedRefusal(sel, err)
 		}
-		if hasGroupConcat(sel) {
-			return nil, unsupportedf("GROUP_CONCAT over several shards: the order of the concatenated values cannot be merged")
-		}
 		in := mergeInput{a: a, named: named, eng: p.engineOfKeyspace(r.keyspace), maxRows: p.memoryRows()}
 		if s, ok := sel.(*sqlparser.Select); ok {
 			in.probe = p.columnProbe(r.keyspace, s, nargs)
@@ -627,7 +625,7 @@ func hasAggregate(exprs sqlparser.SelectExprs) bool {
 		case *sqlparser.Subquery:
 			return false, nil
 		case *sqlparser.FuncExpr:
-			if n.IsAggregate() {
+			if dialect.IsAggregate(n) {
 				found = true
 			}
 		case *sqlparser.GroupConcatExpr:

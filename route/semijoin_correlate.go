@@ -6,6 +6,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 )
@@ -85,7 +86,7 @@ func (p *Planner) correlate(f semiFound, s *Session, nargs, batch int, eng eval.
 		value = ae.Expr
 		if hasAggregate(sub.SelectExprs) {
 			fn, ok := value.(*sqlparser.FuncExpr)
-			if f.kind != merge.SemiValue || !ok || !fn.IsAggregate() {
+			if f.kind != merge.SemiValue || !ok || !dialect.IsAggregate(fn) {
 				return nil, semiRefusalf("the aggregate in %s: only a scalar subquery selecting one aggregate call runs per outer row", text)
 			}
 			agg = fn.Name.Lowered()

@@ -443,7 +443,7 @@ func hasAggregate(e sqlparser.Expr) bool {
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 		switch n := n.(type) {
 		case *sqlparser.FuncExpr:
-			found = found || n.IsAggregate()
+			found = found || IsAggregate(n)
 		case *sqlparser.GroupConcatExpr:
 			found = true
 		case *sqlparser.Subquery:

@@ -232,6 +232,12 @@ func (t *Template) keepsAll(args []any) bool {
 	return true
 }
 
+// BoundArg is the value a shard of dialect d receives for an argument:
+// text says the placeholder stands where PostgreSQL types it as text. An
+// expression evaluated by the router over such an argument reads this
+// value, as the backend would.
+func BoundArg(d Dialect, v any, text bool) any { return (&Template{dialect: d}).arg(v, text) }
+
 func (t *Template) arg(v any, text bool) any {
 	if tm, ok := v.(time.Time); ok {
 		return timeArg(t.dialect, tm, text)

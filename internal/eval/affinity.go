@@ -44,6 +44,9 @@ func (ev *Evaluator) affinityOf(e *Expr) affinity {
 		// REAL, FLOA, DOUB and every other declared type: REAL or NUMERIC.
 		return affNumeric
 	case opCast:
+		if e.val.(CastType) == CastText {
+			return affText
+		}
 		return affNumeric
 	}
 	return affNone

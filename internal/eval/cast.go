@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"strconv"
@@ -21,6 +22,9 @@ const (
 	// CastInteger is CAST(x AS INTEGER) on SQLite (truncating) and CAST(x
 	// AS integer) on PostgreSQL (rounding, 1/0 for booleans, int4 range).
 	CastInteger
+	// CastText is CAST(x AS TEXT): a number as the engine prints it, a
+	// time as the text the engine holds or prints for it.
+	CastText
 )
 
 // Cast is CAST(a AS t) with the engine's conversion: the router writes
@@ -41,10 +45,84 @@ func (ev *Evaluator) cast(t CastType, v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
+	if t == CastText {
+		return ev.text(v), nil
+	}
 	if ev.eng == SQLite {
 		return sqliteCast(t, v), nil
 	}
 	return pgCast(t, v)
+}
+
+// text is CAST(v AS TEXT) of a non-NULL value.
+func (ev *Evaluator) text(v any) string { return ev.eng.Text(v) }
+
+// Text is a non-NULL value as text, as the engine converts it where text
+// is wanted (CAST(v AS TEXT), a GROUP_CONCAT): a number as the engine
+// prints it, a blob's bytes, a time as the text the engine holds (SQLite)
+// or prints (PostgreSQL's timestamp output).
+func (e Engine) Text(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case numText:
+		return string(x)
+	case []byte:
+		return string(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		if e == SQLite {
+			return textAffinity(x).(string)
+		}
+		return pgFloatText(x)
+	case bool:
+		if e == SQLite {
+			return strconv.FormatInt(boolInt(x), 10)
+		}
+		return strconv.FormatBool(x)
+	case time.Time:
+		if e == SQLite {
+			return textOf(x)
+		}
+		// timestamp output: ISO date and time, fractional seconds only
+		// when there are some.
+		return x.Format("2006-01-02 15:04:05.999999")
+	}
+	return ""
+}
+
+// TextColumn is the column of a text result (a GROUP_CONCAT) on the
+// engine.
+func (e Engine) TextColumn(name string) Column {
+	c := castColumn(e, CastText)
+	c.Name = name
+	return c
+}
+
+// pgFloatText is PostgreSQL's float8 output: the shortest text that reads
+// back as the same float, in exponent form when the decimal exponent is
+// below -4 or at least 15.
+func pgFloatText(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	s := strconv.FormatFloat(f, 'e', -1, 64)
+	mant, exp, _ := strings.Cut(s, "e")
+	e, _ := strconv.Atoi(exp)
+	if e < -4 || e >= 15 {
+		sign := "+"
+		if e < 0 {
+			sign, e = "-", -e
+		}
+		return mant + "e" + sign + fmt.Sprintf("%02d", e)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
 // sqliteCast converts as SQLite's CAST does.
@@ -190,6 +268,10 @@ func castColumn(eng Engine, t CastType) Column {
 		return Column{DatabaseType: "INT4", ScanType: reflect.TypeFor[int32]()}
 	case t == CastInteger:
 		return Column{ScanType: scanInt64}
+	case t == CastText && pg:
+		return Column{DatabaseType: "TEXT", ScanType: scanString}
+	case t == CastText:
+		return Column{ScanType: scanString}
 	}
 	return Column{}
 }
@@ -208,11 +290,12 @@ func numericRank(c Column) int {
 	return 0
 }
 
-// unify converts the result branches of a COALESCE or CASE to their
-// common numeric type, as PostgreSQL does when it resolves the type of
-// the expression: COALESCE(SUM(numeric), 0) returns the numeric 0, not
-// the integer.
-func (ev *Evaluator) unify(e *Expr) {
+// unify resolves the type of a COALESCE or CASE as PostgreSQL does when
+// it parses the statement (see commonType): branches of different type
+// categories are an error, unknown-typed ones (Param) take the common
+// type, and numeric branches are converted to the common numeric type:
+// COALESCE(SUM(numeric), 0) returns the numeric 0, not the integer.
+func (ev *Evaluator) unify(e *Expr) error {
 	var branches []int
 	for i := range e.args {
 		if e.op == opCase && i%2 == 0 && i != len(e.args)-1 {
@@ -220,23 +303,39 @@ func (ev *Evaluator) unify(e *Expr) {
 		}
 		branches = append(branches, i)
 	}
-	top := 0
-	for _, i := range branches {
-		r := numericRank(ev.ColumnOf(&e.args[i], ev.cols))
-		if r == 0 && !isNullExpr(&e.args[i]) {
-			return // not all numeric: nothing to convert
-		}
-		top = max(top, r)
+	what := "COALESCE"
+	if e.op == opCase {
+		// The server resolves the ELSE first.
+		what = "CASE"
+		last := branches[len(branches)-1]
+		branches = append([]int{last}, branches[:len(branches)-1]...)
 	}
+	types := make([]string, len(branches))
+	for k, i := range branches {
+		if a := &e.args[i]; !isNullExpr(a) && !a.unresolved() {
+			types[k] = ev.ColumnOf(a, ev.cols).DatabaseType
+		}
+	}
+	common, err := commonType(what, types)
+	if err != nil {
+		return err
+	}
+	for _, i := range branches {
+		if err := resolveParam(&e.args[i], common); err != nil {
+			return err
+		}
+	}
+	top := numericRank(typeColumn(common))
 	target := map[int]CastType{2: CastNumeric, 3: CastReal}[top]
 	if target == 0 {
-		return
+		return nil
 	}
 	for _, i := range branches {
 		if r := numericRank(ev.ColumnOf(&e.args[i], ev.cols)); r != 0 && r < top {
 			e.args[i] = Cast(e.args[i], target)
 		}
 	}
+	return nil
 }
 
 func isNullExpr(e *Expr) bool {

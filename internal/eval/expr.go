@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -18,6 +19,8 @@ type Expr struct {
 	col  int
 	val  any
 	args []Expr
+	// typ is the PostgreSQL type a Param took from its context.
+	typ string
 }
 
 type exprOp uint8
@@ -49,6 +52,7 @@ const (
 	opCast
 	opNullIf
 	opRound
+	opParam
 )
 
 // Col is the value of column i of the input row.
@@ -196,10 +200,13 @@ func (ev *Evaluator) Check(e *Expr) error {
 			return err
 		}
 	}
-	if ev.eng == PostgreSQL && (e.op == opCoalesce || e.op == opCase) {
-		ev.unify(e)
+	if ev.eng != PostgreSQL {
+		return nil
 	}
-	return nil
+	if e.op == opCoalesce || e.op == opCase {
+		return ev.unify(e)
+	}
+	return ev.resolveParams(e)
 }
 
 // value evaluates e to a result value.
@@ -234,7 +241,7 @@ func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
 			return numText(s), nil
 		}
 		return v, nil
-	case opLit:
+	case opLit, opParam:
 		return e.val, nil
 	case opAdd, opSub, opMul, opDiv, opMod:
 		a, err := ev.eval(&e.args[0], row)
@@ -659,18 +666,7 @@ func setDecimal(d *decimal, v any) bool {
 }
 
 func operatorError(op exprOp, a, b any) error {
-	sym := "%"
-	switch op {
-	case opAdd:
-		sym = "+"
-	case opSub:
-		sym = "-"
-	case opMul:
-		sym = "*"
-	case opDiv:
-		sym = "/"
-	}
-	return &specError{"operator does not exist: " + TypeName(a) + " " + sym + " " + TypeName(b)}
+	return &specError{"operator does not exist: " + TypeName(a) + " " + opSymbol(op) + " " + TypeName(b)}
 }
 
 // column describes e's result over input columns cols, as the engine would
@@ -681,6 +677,11 @@ func (ev *Evaluator) ColumnOf(e *Expr, cols []Column) Column {
 	case opCol:
 		return cols[e.col]
 	case opLit:
+		return literalColumn(ev.eng, e.val)
+	case opParam:
+		if e.typ != "" {
+			return typeColumn(e.typ)
+		}
 		return literalColumn(ev.eng, e.val)
 	case opAdd, opSub, opMul, opDiv, opMod, opNeg:
 		a := ev.ColumnOf(&e.args[0], cols)
@@ -742,6 +743,8 @@ func literalColumn(eng Engine, v any) Column {
 		c = Column{DatabaseType: "TEXT", ScanType: scanString}
 	case bool:
 		c = Column{DatabaseType: "BOOL", ScanType: scanBool}
+	case []byte:
+		c = Column{DatabaseType: "BYTEA", ScanType: reflect.TypeFor[[]byte]()}
 	}
 	if !pg {
 		c.DatabaseType = ""

@@ -13,7 +13,8 @@ func evalExpr(t *testing.T, eng Engine, c []Column, row Row, e Expr) (any, error
 	t.Helper()
 	ev := NewEvaluator(eng, c)
 	if err := ev.Check(&e); err != nil {
-		t.Fatal(err)
+		// PostgreSQL's type errors come when it parses the statement.
+		return nil, err
 	}
 	return ev.Value(&e, row)
 }
