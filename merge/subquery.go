@@ -25,10 +25,15 @@ type Subquery struct {
 	Name string
 	Kind SubqueryKind
 	Open func() (Iterator, error)
+	// FirstDecided is set when the stream's first row is the one a
+	// database holding every row takes first: the subquery orders its
+	// rows, or runs whole on one shard. Otherwise a scalar subquery on
+	// SQLite, which takes the first row, must have one value.
+	FirstDecided bool
 }
 
 // ErrSubqueryRows is PostgreSQL's error for a scalar subquery with more
-// than one row (SQLite takes the first row).
+// than one row (SQLite takes the first row, see ErrSubqueryRowOrder).
 var ErrSubqueryRows = errors.New("more than one row returned by a subquery used as an expression")
 
 // ErrSubqueryColumns is the error for a scalar subquery with more than one
@@ -41,10 +46,12 @@ var ErrSubqueryColumns = errors.New("subquery has too many columns")
 // computes from with Project and Filter.
 //
 // Algorithm: open each subquery in turn; a scalar one reads at most two
-// rows (a second is an error on PostgreSQL, ignored on SQLite, which takes
-// the first row), an EXISTS one at most one; each is closed before the
-// next opens, so at most one runs at a time and no row is held but the
-// values.
+// rows on PostgreSQL (a second is an error), on SQLite, which takes the
+// first row, one when that row is decided (FirstDecided) and otherwise
+// every row, refusing several different values with ErrSubqueryRowOrder
+// (the shards' streams interleave in no order one database shares); an
+// EXISTS one reads at most one row; each is closed before the next
+// opens, so at most one runs at a time and no row is held but the values.
 func SubqueryRow(subs []Subquery, eng eval.Engine) (*Static, error) {
 	cols := make([]Column, len(subs))
 	row := make(Row, len(subs))
@@ -84,14 +91,36 @@ func subqueryValue(sq Subquery, eng eval.Engine) (Column, any, error) {
 	if !found {
 		return col, nil, nil
 	}
-	if eng == eval.PostgreSQL {
+	switch {
+	case eng == eval.PostgreSQL:
 		if _, err := it.Next(); err == nil {
 			return Column{}, nil, ErrSubqueryRows
 		} else if err != io.EOF {
 			return Column{}, nil, err
 		}
+	case !sq.FirstDecided:
+		if err := sameValues(it, first[0]); err != nil {
+			return Column{}, nil, err
+		}
 	}
 	return col, first[0], it.Close()
+}
+
+// sameValues reads the rest of a scalar subquery's stream and reports
+// ErrSubqueryRowOrder when a row's value differs from v.
+func sameValues(it Iterator, v any) error {
+	for {
+		row, err := it.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !sameValue(v, row[0]) {
+			return ErrSubqueryRowOrder
+		}
+	}
 }
 
 func existsInt(b bool) int64 {

@@ -27,10 +27,18 @@ func TestSubqueryRowHoldsEachSubqueryValue(t *testing.T) {
 			a := lit(t, "n:TEXT")
 			return []Subquery{{Name: "a", Open: opener(a)}}, []*literal{a}
 		}, want: []string{"NULL"}},
-		{name: "SQLite takes the first of several rows", eng: eval.SQLite, subs: func() ([]Subquery, []*literal) {
+		{name: "SQLite takes the first of several rows when it is decided", eng: eval.SQLite, subs: func() ([]Subquery, []*literal) {
 			a := lit(t, "n:INTEGER", "7", "8")
+			return []Subquery{{Name: "a", FirstDecided: true, Open: opener(a)}}, []*literal{a}
+		}, want: []string{"7"}},
+		{name: "SQLite takes the one value of several rows", eng: eval.SQLite, subs: func() ([]Subquery, []*literal) {
+			a := lit(t, "n:INTEGER", "7", "7", "7")
 			return []Subquery{{Name: "a", Open: opener(a)}}, []*literal{a}
 		}, want: []string{"7"}},
+		{name: "SQLite refuses several values of an undecided first row", eng: eval.SQLite, subs: func() ([]Subquery, []*literal) {
+			a := lit(t, "n:INTEGER", "7", "7", "8")
+			return []Subquery{{Name: "a", Open: opener(a)}}, []*literal{a}
+		}, err: ErrSubqueryRowOrder},
 		{name: "PostgreSQL refuses several rows", eng: eval.PostgreSQL, subs: func() ([]Subquery, []*literal) {
 			a := lit(t, "n:INT8", "7", "8")
 			return []Subquery{{Name: "a", Open: opener(a)}}, []*literal{a}

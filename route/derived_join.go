@@ -2,6 +2,7 @@ package route
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/xwb1989/sqlparser"
 
@@ -17,12 +18,19 @@ import (
 // table's output names.
 //
 // As the first leaf of the chain it is the outer side, and the next leaf
-// is bound by its key values. As an inner side it is read once, unbound,
-// and matched by the join keys at the merge: a batch of keys would not
-// narrow what its whole SELECT computes.
+// is bound by its key values. As an inner side it is read in batches
+// bound by the outer rows' key values when its key column is, inside
+// its SELECT, the primary vindex column of a sharded table and the
+// condition on it moves into that SELECT (see derivedBindable): each
+// batch then routes to the shards of its keys and computes the derived
+// rows of those keys only. Otherwise it is read once, unbound, within
+// max_memory_rows, and matched by the join keys at the merge: a batch of
+// keys would not narrow what its whole SELECT computes.
 //
 //	SELECT d.grp, d.n, i.name FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) AS d JOIN items i ON i.id = d.grp
 //	  Join (bound i.id) | the derived table d evaluated over its merged rows, then items by id
+//	SELECT i.name, d.n FROM items i JOIN (SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) AS d ON d.item_id = i.id
+//	  Join (bound d.item_id) | items, then d's SELECT WHERE item_id IN (batch), routed by item_id
 
 // joinsDerived reports a SELECT whose FROM joins a derived table with
 // other tables (no other kind of FROM item).
@@ -77,4 +85,46 @@ func (p *Planner) planDerivedJoin(sel *sqlparser.Select, s *Session, nargs int, 
 		eng = p.engineOfKeyspace(a.tables[0].table.Keyspace)
 	}
 	return p.planJoinSelect(sel, s, nargs, eng, cause)
+}
+
+// derivedBindable reports whether a derived table in a join may be read
+// in batches bound by its key column key: a condition on key moves into
+// its SELECT (see pushIntoDerived), so a batch's rows are its rows whose
+// key is among the batch's, and lands on the primary vindex column of a
+// sharded table there, so each batch routes to its keys' shards.
+func (p *Planner) derivedBindable(te *sqlparser.AliasedTableExpr, key *sqlparser.ColName, s *Session) bool {
+	sq, ok := te.Expr.(*sqlparser.Subquery)
+	if !ok {
+		return false
+	}
+	inner, ok := sq.Select.(*sqlparser.Select)
+	if !ok || inner.Limit != nil || inner.Lock != "" || len(inner.From) != 1 {
+		return false
+	}
+	probe := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: &sqlparser.ColName{Name: key.Name, Qualifier: key.Qualifier}, Right: sqlparser.NewIntVal([]byte("0"))}
+	moved, ok := derivedCondition(probe, te.As.String(), inner)
+	if !ok {
+		return false
+	}
+	col, ok := moved.(*sqlparser.ComparisonExpr).Left.(*sqlparser.ColName)
+	if !ok {
+		return false
+	}
+	ate, ok := inner.From[0].(*sqlparser.AliasedTableExpr)
+	if !ok {
+		return false
+	}
+	tn, ok := ate.Expr.(sqlparser.TableName)
+	if !ok {
+		return false
+	}
+	if q := col.Qualifier.Name.String(); q != "" && !strings.EqualFold(q, ate.As.String()) && !strings.EqualFold(q, tn.Name.String()) {
+		return false
+	}
+	t, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
+	if err != nil || !t.IsSharded() {
+		return false
+	}
+	prim := t.Primary()
+	return prim != nil && len(prim.Columns) == 1 && prim.Columns[0] == col.Name.Lowered()
 }

@@ -43,9 +43,13 @@ func (p *Planner) planUpdate(upd *sqlparser.Update, s *Session, nargs int) (Plan
 	if err != nil {
 		return nil, err
 	}
+	var text string
+	if dmlSubqueries(upd.Where, upd.Exprs) {
+		text = sqlparser.String(upd)
+	}
 	dp, a, sc, err := p.planDML(tn, alias, upd.Where, s, nargs, upd.Exprs)
 	if err != nil {
-		return nil, err
+		return p.planReferenceWrite(tn, text, err, s, nargs)
 	}
 	t := dp.table
 	if t.IsSharded() {
@@ -78,9 +82,13 @@ func (p *Planner) planDelete(del *sqlparser.Delete, s *Session, nargs int) (Plan
 	if err != nil {
 		return nil, err
 	}
+	var text string
+	if dmlSubqueries(del.Where, nil) {
+		text = sqlparser.String(del)
+	}
 	dp, a, sc, err := p.planDML(tn, alias, del.Where, s, nargs, nil)
 	if err != nil {
-		return nil, err
+		return p.planReferenceWrite(tn, text, err, s, nargs)
 	}
 	dp.delete = true
 	t := dp.table
@@ -143,7 +151,7 @@ func (p *Planner) planDML(tn sqlparser.TableName, alias string, where *sqlparser
 	if gs := a.groups(); len(gs) > 0 && ref.table.Keyspace.Sharded && !ref.table.IsSharded() && ref.table.Pinned == nil {
 		// A reference table's write runs on every shard: each copy would
 		// be changed by that shard's rows of the subqueries' tables.
-		return nil, nil, nil, unsupportedf("UPDATE or DELETE of reference table %s whose subqueries read sharded tables (%s): each shard's copy would change by its own rows of them", ref.table, groupNames(gs[0]))
+		return nil, nil, nil, unsupportedf("UPDATE or DELETE of reference table %s with a subquery over sharded tables (%s) that is correlated, or not a compared value, an IN list or an EXISTS, and so cannot run once before the write: each shard's copy would change by its own rows of them", ref.table, groupNames(gs[0]))
 	}
 	return &dmlPlan{p: p, table: ref.table, routing: r, nargs: nargs}, a, sc, nil
 }

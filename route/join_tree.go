@@ -642,9 +642,10 @@ func (jt *joinPlanner) steps(order []*joinLeaf) ([]*joinStep, error) {
 				}
 			}
 			st.keys[0], st.keys[at] = st.keys[at], st.keys[0]
-			// A derived table is read once, unbound: its rows are those
-			// of its whole SELECT, which a key list would not narrow.
-			st.bound = !jt.tables[l.tables[0]].derived
+			// A derived table is read once, unbound, unless the key list
+			// narrows and routes its SELECT (see derivedBindable).
+			lt := jt.tables[l.tables[0]]
+			st.bound = !lt.derived || jt.p.derivedBindable(lt.expr, st.keys[0][1], jt.s)
 		}
 		placed |= l.set
 		steps = append(steps, st)

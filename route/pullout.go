@@ -11,8 +11,10 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // pulloutPlan runs a SELECT whose WHERE compares with uncorrelated scalar
@@ -43,8 +45,15 @@ type pulloutPlan struct {
 	eng   eval.Engine
 	nargs int
 	// outerText is the outer statement with its subqueries in place;
-	// pulloutSlots finds them again, in the same order, in each parse.
+	// outerSlots finds them again, in the same order, in each parse.
 	outerText string
+	// write is set for an UPDATE or DELETE: the subqueries run in the
+	// transaction the write runs in.
+	write bool
+	// tableless is set for a SELECT without tables, which runs on one
+	// shard of this keyspace (that of the subqueries' tables) once its
+	// subqueries are bound (see planTablelessBound).
+	tableless *vschema.Keyspace
 
 	mu sync.Mutex
 	// outers are the outer plans by signature (see outerArgs).
@@ -73,14 +82,16 @@ const (
 
 // pulloutSlot is one subquery found in the outer statement: node is the
 // expression replaced once the subquery has run (the subquery itself, the
-// IN comparison or the EXISTS), top whether node is a conjunct of WHERE.
+// IN comparison or the EXISTS), top whether node is a conjunct of its
+// condition.
 type pulloutSlot struct {
 	kind slotKind
 	node sqlparser.Expr
 	sub  *sqlparser.Subquery
 	top  bool
-	// having is set for a subquery of HAVING, else it is in WHERE.
-	having bool
+	// in is the expression holding node: a WHERE or HAVING condition, the
+	// value of an UPDATE's SET.
+	in *sqlparser.Expr
 }
 
 // subResult is what a pulled-out subquery produced: its bound values
@@ -90,6 +101,12 @@ type subResult struct {
 	values  []any
 	null    bool
 	numeric bool
+	// dbType is the backend's type of the subquery's column, which a
+	// typed pulloutPlan casts each value to.
+	dbType string
+	// several is set for a scalar subquery of several rows, whose values
+	// are the first two (see severalRows).
+	several bool
 }
 
 func (r subResult) signature(k slotKind) string {
@@ -100,7 +117,10 @@ func (r subResult) signature(k slotKind) string {
 	if r.numeric {
 		sig += "n"
 	}
-	return sig
+	if r.several {
+		sig += "s"
+	}
+	return sig + r.dbType
 }
 
 var _ Plan = (*pulloutPlan)(nil)
@@ -112,15 +132,16 @@ func (pp *pulloutPlan) NumArgs() int { return pp.nargs }
 // results and their signature.
 func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]any, []subResult, string, error) {
 	res := make([]subResult, len(pp.subs))
-	var scalars []merge.Subquery
-	var scalarAt []int
 	for i, sq := range pp.subs {
 		plan := sq.plan
 		open := func() (merge.Iterator, error) { return plan.Query(ctx, vc, args) }
 		switch sq.slot {
 		case scalarSlot:
-			scalars = append(scalars, merge.Subquery{Name: sq.text, Kind: merge.ScalarSubquery, Open: open})
-			scalarAt = append(scalarAt, i)
+			r, err := pp.scalarResult(sq.open(ctx, vc, args))
+			if err != nil {
+				return nil, nil, "", err
+			}
+			res[i] = r
 		case existsSlot:
 			found, err := pullExists(open)
 			if err != nil {
@@ -135,21 +156,6 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 			res[i] = r
 		}
 	}
-	if len(scalars) > 0 {
-		it, err := merge.SubqueryRow(scalars, pp.eng)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		defer it.Close()
-		row, err := it.Next()
-		if err != nil {
-			return nil, nil, "", err
-		}
-		for j, c := range it.Columns() {
-			_, text := row[j].(string)
-			res[scalarAt[j]] = subResult{values: []any{row[j]}, numeric: text && pp.eng == eval.PostgreSQL && strings.EqualFold(c.DatabaseType, "NUMERIC")}
-		}
-	}
 	out := append([]any(nil), args[:pp.nargs]...)
 	sig := make([]string, len(res))
 	for i, r := range res {
@@ -157,6 +163,27 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 		sig[i] = r.signature(pp.subs[i].slot)
 	}
 	return out, res, strings.Join(sig, ","), nil
+}
+
+// scalarResult runs a scalar subquery and returns its value. On
+// PostgreSQL, a SELECT without tables gets several rows as their first
+// two (see severalRows); elsewhere they are an error.
+func (pp *pulloutPlan) scalarResult(sq merge.Subquery) (subResult, error) {
+	it, err := merge.SubqueryRow([]merge.Subquery{sq}, pp.eng)
+	if errors.Is(err, merge.ErrSubqueryRows) && pp.tableless != nil {
+		return pp.severalRows(sq)
+	}
+	if err != nil {
+		return subResult{}, scalarRefusal(err)
+	}
+	defer it.Close()
+	row, err := it.Next()
+	if err != nil {
+		return subResult{}, err
+	}
+	c := it.Columns()[0]
+	_, text := row[0].(string)
+	return subResult{values: []any{row[0]}, numeric: text && pp.eng == eval.PostgreSQL && strings.EqualFold(c.DatabaseType, "NUMERIC"), dbType: pp.castType(c)}, nil
 }
 
 // pullExists reports whether a subquery (run with LIMIT 1) has a row, as
@@ -188,7 +215,7 @@ func (pp *pulloutPlan) pullList(open func() (merge.Iterator, error)) (subResult,
 		return subResult{}, planErrorf("the subquery returns %d columns, want 1", len(cols))
 	}
 	limit := pp.p.memoryRows()
-	var r subResult
+	r := subResult{dbType: pp.castType(cols[0])}
 	seen := map[string]bool{}
 	for n := int64(0); ; n++ {
 		row, err := it.Next()
@@ -250,42 +277,48 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	sel, ok := stmt.(*sqlparser.Select)
-	if !ok {
-		return nil, planErrorf("outer statement %s is not a SELECT", pp.outerText)
+	slots := outerSlots(stmt)
+	if pp.tableless != nil {
+		slots = tablelessSlots(stmt.(*sqlparser.Select))
 	}
-	slots := pulloutSlots(sel)
 	if len(slots) != len(pp.subs) {
 		return nil, planErrorf("outer statement %s: %d subqueries, want %d", pp.outerText, len(slots), len(pp.subs))
 	}
 	next := pp.nargs
-	arg := func(numeric bool) sqlparser.Expr {
+	arg := func(r subResult) sqlparser.Expr {
 		next++
 		var e sqlparser.Expr = sqlparser.NewValArg([]byte(":v" + strconv.Itoa(next)))
-		if numeric {
+		if r.dbType != "" {
+			return dialect.NativeCast(e, r.dbType)
+		}
+		if r.numeric {
 			e = &sqlparser.ConvertExpr{Expr: e, Type: &sqlparser.ConvertType{Type: "decimal", Length: sqlparser.NewIntVal([]byte("65")), Scale: sqlparser.NewIntVal([]byte("30"))}}
 		}
 		return e
 	}
 	for i, sl := range slots {
 		r := res[i]
+		// The values of each result hold their places among the
+		// arguments whether or not the condition uses them (NOT IN over
+		// a NULL in WHERE is false).
+		start := next
 		var to sqlparser.Expr
 		switch sl.kind {
 		case scalarSlot:
-			to = arg(r.numeric)
+			to = arg(r)
+			if r.several {
+				to = severalRowsQuery(to, arg(r))
+			}
 		case existsSlot:
-			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(false), Right: sqlparser.NewIntVal([]byte("1"))}
+			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(subResult{}), Right: sqlparser.NewIntVal([]byte("1"))}
 		default:
 			to = listCondition(sl, r, arg)
 		}
-		if sl.having {
-			sel.Having.Expr = sqlparser.ReplaceExpr(sel.Having.Expr, sl.node, to)
-		} else {
-			sel.Where.Expr = sqlparser.ReplaceExpr(sel.Where.Expr, sl.node, to)
-		}
+		*sl.in = sqlparser.ReplaceExpr(*sl.in, sl.node, to)
+		next = start + len(r.values)
 	}
 	sess := pp.sess
-	pl, err := pp.p.planSelect(sel, &sess, next)
+	pl, err := pp.planOuter(stmt, &sess, next)
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +332,7 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 // false and NOT IN never true. A conjunct of WHERE keeps only the rows
 // where it is true, so there a NULL in the list is dropped from IN and
 // makes NOT IN false; elsewhere (under NOT, OR) the list keeps a NULL.
-func listCondition(sl pulloutSlot, r subResult, arg func(bool) sqlparser.Expr) sqlparser.Expr {
+func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Expr) sqlparser.Expr {
 	cmp := sl.node.(*sqlparser.ComparisonExpr)
 	never := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))}
 	always := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("1"))}
@@ -308,7 +341,7 @@ func listCondition(sl pulloutSlot, r subResult, arg func(bool) sqlparser.Expr) s
 	}
 	var list sqlparser.ValTuple
 	for range r.values {
-		list = append(list, arg(r.numeric))
+		list = append(list, arg(r))
 	}
 	if r.null && !sl.top {
 		list = append(list, &sqlparser.NullVal{})
@@ -323,6 +356,9 @@ func listCondition(sl pulloutSlot, r subResult, arg func(bool) sqlparser.Expr) s
 }
 
 func (pp *pulloutPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
+	if pp.write {
+		return queryByExec(ctx, pp, vc, args)
+	}
 	all, res, sig, err := pp.outerArgs(ctx, vc, args)
 	if err != nil {
 		return nil, err
@@ -335,6 +371,9 @@ func (pp *pulloutPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.
 }
 
 func (pp *pulloutPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
+	if pp.write {
+		return pp.execWrite(ctx, vc, args)
+	}
 	return execByQuery(ctx, pp, vc, args)
 }
 
@@ -415,17 +454,18 @@ func (p *Planner) planSelectOrPullout(st *sqlparser.Select, s *Session, nargs in
 func pulloutSlots(sel *sqlparser.Select) []pulloutSlot {
 	var out []pulloutSlot
 	if sel.Where != nil {
-		out = appendPulloutSlots(out, sel.Where.Expr, false)
+		out = appendPulloutSlots(out, &sel.Where.Expr)
 	}
 	if sel.Having != nil {
-		out = appendPulloutSlots(out, sel.Having.Expr, true)
+		out = appendPulloutSlots(out, &sel.Having.Expr)
 	}
 	return out
 }
 
 // appendPulloutSlots appends the subqueries of one condition that can be
 // pulled out.
-func appendPulloutSlots(out []pulloutSlot, cond sqlparser.Expr, having bool) []pulloutSlot {
+func appendPulloutSlots(out []pulloutSlot, in *sqlparser.Expr) []pulloutSlot {
+	cond := *in
 	top := map[sqlparser.Expr]bool{}
 	var conjuncts func(e sqlparser.Expr)
 	conjuncts = func(e sqlparser.Expr) {
@@ -446,7 +486,7 @@ func appendPulloutSlots(out []pulloutSlot, cond sqlparser.Expr, having bool) []p
 			return false, nil
 		case *sqlparser.ExistsExpr:
 			if uncorrelated(n.Subquery) {
-				out = append(out, pulloutSlot{kind: existsSlot, node: n, sub: n.Subquery, having: having})
+				out = append(out, pulloutSlot{kind: existsSlot, node: n, sub: n.Subquery, in: in})
 				return false, nil
 			}
 		case *sqlparser.ComparisonExpr:
@@ -457,7 +497,7 @@ func appendPulloutSlots(out []pulloutSlot, cond sqlparser.Expr, having bool) []p
 					if n.Operator == sqlparser.NotInStr {
 						k = notInSlot
 					}
-					out = append(out, pulloutSlot{kind: k, node: n, sub: sq, top: top[n], having: having})
+					out = append(out, pulloutSlot{kind: k, node: n, sub: sq, top: top[n], in: in})
 					return false, nil
 				}
 				return true, nil
@@ -468,7 +508,7 @@ func appendPulloutSlots(out []pulloutSlot, cond sqlparser.Expr, having bool) []p
 			}
 			for _, side := range []sqlparser.Expr{n.Left, n.Right} {
 				if sq, ok := side.(*sqlparser.Subquery); ok && uncorrelated(sq) {
-					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, having: having})
+					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, in: in})
 				}
 			}
 		}
@@ -492,11 +532,19 @@ func exprHasSubquery(e sqlparser.Expr) bool {
 // planPullout plans sel (a copy the caller owns) with its uncorrelated
 // subqueries of WHERE pulled out; ok is false when it has none.
 func (p *Planner) planPullout(sel *sqlparser.Select, s *Session, nargs int) (Plan, bool, error) {
-	slots := pulloutSlots(sel)
+	return p.pullout(sel, pulloutSlots(sel), s, nargs, nil)
+}
+
+// pullout plans stmt (a copy the caller owns) with the subqueries of
+// slots run first; ok is false when there are none. tableless is the
+// keyspace a SELECT without tables runs in, nil for other statements.
+func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Session, nargs int, tableless *vschema.Keyspace) (Plan, bool, error) {
 	if len(slots) == 0 {
 		return nil, false, nil
 	}
-	pp := &pulloutPlan{nargs: nargs, eng: eval.SQLite, outerText: sqlparser.String(sel)}
+	pp := &pulloutPlan{nargs: nargs, eng: eval.SQLite, outerText: sqlparser.String(stmt), tableless: tableless}
+	_, pp.write = stmt.(sqlparser.SelectStatement)
+	pp.write = !pp.write
 	for i, sl := range slots {
 		sq := sl.sub
 		text := sqlparser.String(sq)
@@ -514,11 +562,11 @@ func (p *Planner) planPullout(sel *sqlparser.Select, s *Session, nargs int) (Pla
 				is.Limit = &sqlparser.Limit{Rowcount: sqlparser.NewIntVal([]byte("1"))}
 			}
 		}
-		plan, err := p.planSelect(inner, s, nargs)
+		ps, err := p.newPlanSubquery(merge.ScalarSubquery, inner, text, s, nargs)
 		if err != nil {
 			return nil, true, err
 		}
-		pp.subs = append(pp.subs, pulledSubquery{planSubquery: planSubquery{kind: merge.ScalarSubquery, plan: plan, text: text}, slot: sl.kind})
+		pp.subs = append(pp.subs, pulledSubquery{planSubquery: ps, slot: sl.kind})
 	}
 	pp.p, pp.sess = p, Session{Keyspace: s.Keyspace}
 	pp.outers = map[string]Plan{}

@@ -39,7 +39,7 @@ func TestListConditionFollowsNullRules(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			n := 0
-			arg := func(bool) sqlparser.Expr {
+			arg := func(subResult) sqlparser.Expr {
 				n++
 				return sqlparser.NewValArg([]byte(":v" + strconv.Itoa(n)))
 			}

@@ -298,7 +298,11 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 			nameColumns(sel)
 			whole = &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs, stmt: newShardStmt(sel), impossible: newShardStmt(sel)}
 		}
-		return p.planUnion(sides, s, nargs, whole, eng)
+		ks, kerr := a.keyspace()
+		if kerr != nil || len(a.tables) == 0 {
+			ks = nil
+		}
+		return p.planUnion(sides, s, nargs, whole, eng, ks)
 	}
 	if err != nil {
 		return nil, joinedDerivedRefusal(sel, err)

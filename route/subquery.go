@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"errors"
 
 	"github.com/xwb1989/sqlparser"
 
@@ -25,6 +26,10 @@ type subqueryPlan struct {
 	items []*mergeValue
 	names []string
 	nargs int
+	// severalRows runs the statement when a scalar subquery has several
+	// rows on PostgreSQL, which fails only where it evaluates it: with
+	// the subqueries bound, on one shard (see planTablelessBound).
+	severalRows Plan
 }
 
 // planSubquery is one subquery of a subqueryPlan.
@@ -32,6 +37,55 @@ type planSubquery struct {
 	kind merge.SubqueryKind
 	plan Plan
 	text string
+	// decided is set when the plan's first row is one database's first
+	// (see firstRowDecided).
+	decided bool
+}
+
+// newPlanSubquery plans a subquery's SELECT.
+func (p *Planner) newPlanSubquery(kind merge.SubqueryKind, sel sqlparser.SelectStatement, text string, s *Session, nargs int) (planSubquery, error) {
+	plan, err := p.planSelect(sel, s, nargs)
+	if err != nil {
+		return planSubquery{}, err
+	}
+	return planSubquery{kind: kind, plan: plan, text: text, decided: firstRowDecided(sel, plan)}, nil
+}
+
+// open is the merge's subquery that runs the plan.
+func (sq planSubquery) open(ctx context.Context, vc Cursor, args []any) merge.Subquery {
+	plan := sq.plan
+	return merge.Subquery{Name: sq.text, Kind: sq.kind, FirstDecided: sq.decided, Open: func() (merge.Iterator, error) {
+		return plan.Query(ctx, vc, args)
+	}}
+}
+
+// firstRowDecided reports whether a subquery's first row is the one a
+// database holding every row takes first: the subquery orders its rows,
+// or its plan sends it whole to one shard.
+func firstRowDecided(sel sqlparser.SelectStatement, pl Plan) bool {
+	switch s := sel.(type) {
+	case *sqlparser.Select:
+		if len(s.OrderBy) > 0 {
+			return true
+		}
+	case *sqlparser.Union:
+		if len(s.OrderBy) > 0 {
+			return true
+		}
+	case *sqlparser.ParenSelect:
+		return firstRowDecided(s.Select, pl)
+	}
+	sp, ok := pl.(*selectPlan)
+	return ok && sp.routing.single() && len(sp.sameShard) == 0 && sp.apart == nil
+}
+
+// scalarRefusal reports a scalar subquery whose several values SQLite
+// would choose among by an order the shards do not share as unsupported.
+func scalarRefusal(err error) error {
+	if errors.Is(err, merge.ErrSubqueryRowOrder) {
+		return unsupportedf("uncorrelated scalar subquery over several shards: %v: order its rows (ORDER BY … LIMIT 1) or select one value", err)
+	}
+	return err
 }
 
 var _ Plan = (*subqueryPlan)(nil)
@@ -41,15 +95,15 @@ func (sp *subqueryPlan) NumArgs() int { return sp.nargs }
 func (sp *subqueryPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
 	subs := make([]merge.Subquery, len(sp.subs))
 	for i, sq := range sp.subs {
-		plan := sq.plan
-		subs[i] = merge.Subquery{Name: sq.text, Kind: sq.kind, Open: func() (merge.Iterator, error) {
-			return plan.Query(ctx, vc, args)
-		}}
+		subs[i] = sq.open(ctx, vc, args)
 	}
 	var it merge.Iterator
 	it, err := merge.SubqueryRow(subs, sp.eng)
+	if errors.Is(err, merge.ErrSubqueryRows) && sp.severalRows != nil {
+		return sp.severalRows.Query(ctx, vc, args)
+	}
 	if err != nil {
-		return nil, err
+		return nil, scalarRefusal(err)
 	}
 	if sp.where != nil {
 		pred, err := sp.where.expr(args)
@@ -134,21 +188,36 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 	if x, y := p.mixedBackends(a.tables); x != nil {
 		return nil, true, unsupportedf("SELECT without tables over subqueries on %s and %s, whose backends compute values by different rules: run the subqueries apart", x, y)
 	}
-	st = c.(*sqlparser.Select)
+	text := sqlparser.String(c)
+	ks := a.tables[0].table.Keyspace
+	eng := p.engineOfKeyspace(ks)
+	pl, err := p.planTablelessAtRouter(c.(*sqlparser.Select), s, nargs, eng)
+	var unsupported *UnsupportedError
+	if errors.As(err, &unsupported) {
+		pl, err = p.planTablelessBound(text, s, nargs, ks)
+	} else if sp, ok := pl.(*subqueryPlan); ok && eng == eval.PostgreSQL {
+		sp.severalRows, _ = p.planTablelessBound(text, s, nargs, ks)
+	}
+	return pl, true, err
+}
+
+// planTablelessAtRouter plans a SELECT without tables over subqueries on
+// several shards as a subqueryPlan: the router computes its select list
+// and WHERE over the subqueries' values.
+func (p *Planner) planTablelessAtRouter(st *sqlparser.Select, s *Session, nargs int, eng eval.Engine) (Plan, error) {
 	if st.GroupBy != nil || st.Having != nil || st.OrderBy != nil || st.Limit != nil || st.Distinct != "" {
-		return nil, true, unsupportedf("SELECT without tables with GROUP BY, HAVING, ORDER BY, LIMIT or DISTINCT over subqueries on several shards")
+		return nil, unsupportedf("SELECT without tables with GROUP BY, HAVING, ORDER BY, LIMIT or DISTINCT over subqueries on several shards")
 	}
 	nameColumns(st)
-	sp := &subqueryPlan{eng: p.engineOfKeyspace(a.tables[0].table.Keyspace), nargs: nargs}
+	sp := &subqueryPlan{eng: eng, nargs: nargs}
 	b := &mergeBuilder{m: &mergePlan{}, eng: sp.eng, subqueries: map[sqlparser.Expr]int{}}
 	add := func(e sqlparser.Expr, sq *sqlparser.Subquery, kind merge.SubqueryKind) error {
-		text := sqlparser.String(e)
-		plan, err := p.planSelect(sq.Select, s, nargs)
+		ps, err := p.newPlanSubquery(kind, sq.Select, sqlparser.String(e), s, nargs)
 		if err != nil {
 			return err
 		}
 		b.subqueries[e] = len(sp.subs)
-		sp.subs = append(sp.subs, planSubquery{kind: kind, plan: plan, text: text})
+		sp.subs = append(sp.subs, ps)
 		return nil
 	}
 	var perr error
@@ -172,16 +241,16 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 		return true, nil
 	}, st.SelectExprs, st.Where)
 	if perr != nil {
-		return nil, true, perr
+		return nil, perr
 	}
 	for _, se := range st.SelectExprs {
 		ae, ok := se.(*sqlparser.AliasedExpr)
 		if !ok {
-			return nil, true, unsupportedf("select item %s in a SELECT without tables", sqlparser.String(se))
+			return nil, unsupportedf("select item %s in a SELECT without tables", sqlparser.String(se))
 		}
 		v, err := b.compileValue(ae.Expr, clauseSelect)
 		if err != nil {
-			return nil, true, err
+			return nil, err
 		}
 		name := ae.As.String()
 		if name == "" {
@@ -193,11 +262,11 @@ func (p *Planner) planTablelessSubqueries(st *sqlparser.Select, s *Session, narg
 	if st.Where != nil {
 		v, err := b.compileCond(st.Where.Expr, clauseSelect)
 		if err != nil {
-			return nil, true, err
+			return nil, err
 		}
 		sp.where = v
 	}
-	return sp, true, nil
+	return sp, nil
 }
 
 // maxIdentBytes is PostgreSQL's identifier length (NAMEDATALEN - 1): it

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // unionPlan runs a UNION whose SELECTs no one shard answers together:
@@ -120,8 +121,9 @@ func (up *unionPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Expl
 }
 
 // planUnion plans a UNION that is not one shard statement: whole is the
-// union sent whole when its sides may share a shard (nil otherwise).
-func (p *Planner) planUnion(u *sqlparser.Union, s *Session, nargs int, whole *selectPlan, eng eval.Engine) (Plan, error) {
+// union sent whole when its sides may share a shard (nil otherwise), ks
+// the keyspace of all its tables (nil when they are in several).
+func (p *Planner) planUnion(u *sqlparser.Union, s *Session, nargs int, whole *selectPlan, eng eval.Engine, ks *vschema.Keyspace) (Plan, error) {
 	up := &unionPlan{whole: whole, eng: eng, nargs: nargs, maxRows: p.memoryRows()}
 	switch u.Type {
 	case sqlparser.UnionStr, sqlparser.UnionDistinctStr:
@@ -133,15 +135,11 @@ func (p *Planner) planUnion(u *sqlparser.Union, s *Session, nargs int, whole *se
 	if u.Lock != "" {
 		return nil, unsupportedf("UNION %s over several shards", u.Lock)
 	}
-	names := outputNames(u.Left)
-	for _, o := range u.OrderBy {
-		col, ok := unionColumn(o.Expr, names)
-		if !ok {
-			return nil, unsupportedf("ORDER BY %s of a UNION over several shards: order by a column of the first SELECT, by name or position", sqlparser.String(o.Expr))
-		}
-		desc := o.Direction == sqlparser.DescScr
-		up.order = append(up.order, eval.SortKey{Col: col, Desc: desc, Nulls: nullOrder(desc)})
+	order, term, ok := unionOrder(u, eng)
+	if !ok {
+		return p.newOrderRefusal(u, term, ks, nargs)
 	}
+	up.order = order
 	if u.Limit != nil {
 		if u.Limit.Rowcount != nil {
 			v, ok := newValueExpr(u.Limit.Rowcount)

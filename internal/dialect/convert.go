@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/xwb1989/sqlparser"
 )
@@ -27,6 +28,20 @@ func (r *renderer) convert(c *sqlparser.ConvertExpr) {
 	t := c.Type
 	if t == nil {
 		r.fail(errorf("CAST without a type"))
+		return
+	}
+	if name, ok := strings.CutPrefix(t.Type, nativeTypePrefix); ok {
+		if !PlainTypeName(name) {
+			r.fail(errorf("malformed type name in CAST: %q", name))
+			return
+		}
+		r.write("CAST(")
+		r.value(c.Expr)
+		r.write(" AS " + name + ")")
+		if r.d == PostgreSQL && textTypeNames[strings.ToLower(name)] {
+			// As text columns are (see ddl_types.go).
+			r.write(` COLLATE "C"`)
+		}
 		return
 	}
 	length, hasLength := 0, t.Length != nil
@@ -123,4 +138,34 @@ func (r *renderer) convert(c *sqlparser.ConvertExpr) {
 	default:
 		r.unsupported("CAST to " + t.Type)
 	}
+}
+
+// textTypeNames are PostgreSQL's names of text types, which a NativeCast
+// collates as text columns are.
+var textTypeNames = map[string]bool{"text": true, "varchar": true, "bpchar": true, "char": true, "character varying": true}
+
+// nativeTypePrefix marks the ConvertType of a NativeCast; no type the
+// parser reads starts with it.
+const nativeTypePrefix = "="
+
+// NativeCast is CAST(e AS name) with name a type of the backend the
+// statement is rendered for, written as it is (the router types a bind
+// argument by the column its value came from: PostgreSQL's INT8, NUMERIC,
+// TEXT, BOOL…). name must be a plain type name: letters, digits, _.
+func NativeCast(e sqlparser.Expr, name string) *sqlparser.ConvertExpr {
+	return &sqlparser.ConvertExpr{Expr: e, Type: &sqlparser.ConvertType{Type: nativeTypePrefix + name}}
+}
+
+// PlainTypeName reports a type name of letters, digits and _ that starts
+// with a letter or _.
+func PlainTypeName(name string) bool {
+	if name == "" || name[0] >= '0' && name[0] <= '9' {
+		return false
+	}
+	for _, c := range name {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
