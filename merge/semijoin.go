@@ -69,6 +69,20 @@ type Correlated struct {
 	Residual    *eval.Expr
 	From, Width int
 	Open        JoinOpen
+	// Mark, for EXISTS, NOT EXISTS, IN and NOT IN, keeps every outer row
+	// and writes the condition's truth into column Into instead (TRUE,
+	// FALSE or NULL: 1, 0, NULL on SQLite; true, false, NULL on
+	// PostgreSQL), for the router to evaluate the expression it is in.
+	Mark bool
+	// OpenRow, when set instead of Open and Keys, runs the subquery for
+	// one outer row with its outer columns Args bound (see
+	// SemiJoin): for a correlation that is not an equality of an inner
+	// and an outer value, or an inner statement with a horizon of its
+	// own. Ordered marks a scalar subquery whose ORDER BY decides which
+	// of several rows is its value.
+	OpenRow func(Row) (Iterator, error)
+	Args    []int
+	Ordered bool
 }
 
 // ErrSubqueryRowOrder reports a scalar subquery with several different
@@ -83,6 +97,13 @@ var ErrSubqueryRowOrder = errors.New("a scalar subquery returns several differen
 // column of it. Outer rows pass in order; columns are the outer's, a
 // SemiValue's column described as the inner value column (named as the
 // outer's).
+//
+// A subquery with OpenRow runs once per distinct tuple of its Args
+// values (and Left, for IN) among the kept rows, each outer value bound
+// as an argument, so the backend evaluates any correlation and horizon
+// of the inner statement itself; its decisions are remembered for up to
+// maxRows tuples (4096 when unbounded), so a value repeated across the
+// outer rows runs once. It costs one inner statement per distinct tuple.
 //
 // Algorithm: read a batch of outer rows; for each subquery in turn open
 // its inner side for the rows still kept, read every inner row (at most
@@ -103,6 +124,8 @@ type SemiJoin struct {
 	// evs evaluate the residual conditions; scratch holds one pair row.
 	evs     []*eval.Evaluator
 	scratch Row
+	// memo holds the decisions of OpenRow subqueries by tuple.
+	memo []map[string]rowDecision
 
 	rows   []Row
 	next   int
@@ -116,13 +139,21 @@ func NewSemiJoin(outer Iterator, subs []Correlated, batch int, maxRows int64, en
 	if batch < 1 {
 		batch = 1
 	}
-	s := &SemiJoin{outer: outer, subs: subs, batch: batch, maxRows: maxRows, eng: eng, inner: make([][]Column, len(subs)), evs: make([]*eval.Evaluator, len(subs))}
+	s := &SemiJoin{outer: outer, subs: subs, batch: batch, maxRows: maxRows, eng: eng, inner: make([][]Column, len(subs)), evs: make([]*eval.Evaluator, len(subs)), memo: make([]map[string]rowDecision, len(subs))}
 	s.cols = append([]Column(nil), outer.Columns()...)
 	if err := s.fill(); err != nil {
 		outer.Close()
 		return nil, err
 	}
 	for i, sq := range subs {
+		if sq.Mark {
+			if sq.Into < 0 || sq.Into >= len(s.cols) {
+				outer.Close()
+				return nil, fmt.Errorf("vitessdo: merge: mark column %d out of range", sq.Into)
+			}
+			s.cols[sq.Into] = markColumn(s.cols[sq.Into].Name, eng)
+			continue
+		}
 		if sq.Kind != SemiValue {
 			continue
 		}
@@ -168,6 +199,9 @@ func (s *SemiJoin) fill() error {
 // fills in, each of them.
 func (s *SemiJoin) apply(i int) error {
 	sq := &s.subs[i]
+	if sq.OpenRow != nil {
+		return s.applyRows(i)
+	}
 	it, err := sq.Open(s.rows)
 	if err != nil {
 		return err
@@ -209,7 +243,7 @@ func (s *SemiJoin) apply(i int) error {
 }
 
 // decide evaluates subquery i for outer row o over the batch's inner
-// rows; a SemiValue writes its value into o.
+// rows; a SemiValue or a Mark writes its value into o.
 func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 	sq := &s.subs[i]
 	cols := s.inner[i]
@@ -229,12 +263,10 @@ func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 			continue
 		}
 		found = true
-		switch sq.Kind {
-		case SemiExists:
-			return true, nil
-		case SemiNotExists:
-			return false, nil
-		case SemiValue:
+		if sq.Kind == SemiExists || sq.Kind == SemiNotExists {
+			break
+		}
+		if sq.Kind == SemiValue {
 			y := in[sq.Value]
 			values++
 			switch {
@@ -242,41 +274,41 @@ func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 				value = y
 			case s.eng == eval.PostgreSQL:
 				return false, ErrSubqueryRows
+			case sq.Ordered:
 			case !sameValue(value, y):
 				return false, ErrSubqueryRowOrder
 			}
-		default:
-			x, y := o[sq.Left], in[sq.Value]
-			if y == nil {
-				null = true
-				continue
-			}
-			if x == nil {
-				continue
-			}
-			if valueClass(x) != valueClass(y) {
-				return false, &JoinKeyTypeError{Outer: x, Inner: y}
-			}
-			if s.eng.Compare(x, y, cols[sq.Value]) == 0 {
-				equal = true
-			}
+			continue
+		}
+		x, y := o[sq.Left], in[sq.Value]
+		if y == nil {
+			null = true
+			continue
+		}
+		if x == nil {
+			continue
+		}
+		if valueClass(x) != valueClass(y) {
+			return false, &JoinKeyTypeError{Outer: x, Inner: y}
+		}
+		if s.eng.Compare(x, y, cols[sq.Value]) == 0 {
+			equal = true
+			break
 		}
 	}
-	switch sq.Kind {
-	case SemiExists:
-		return false, nil
-	case SemiNotExists:
+	if sq.Kind == SemiValue {
+		if !found {
+			value = sq.Default
+		}
+		o[sq.Into] = value
 		return true, nil
-	case SemiIn:
-		return equal, nil
-	case SemiNotIn:
-		return !found || o[sq.Left] != nil && !null && !equal, nil
 	}
-	if !found {
-		value = sq.Default
+	t := conditionTruth(sq.Kind, found, equal, null || found && o[sq.Left] == nil)
+	if sq.Mark {
+		o[sq.Into] = markValue(t, s.eng)
+		return true, nil
 	}
-	o[sq.Into] = value
-	return true, nil
+	return t == truthTrue, nil
 }
 
 // sameValue reports two values of one column that are the same value.
