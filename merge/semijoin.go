@@ -70,9 +70,9 @@ type Correlated struct {
 	From, Width int
 	Open        JoinOpen
 	// Mark, for EXISTS, NOT EXISTS, IN and NOT IN, keeps every outer row
-	// and writes the condition's truth into column Into instead (TRUE,
-	// FALSE or NULL: 1, 0, NULL on SQLite; true, false, NULL on
-	// PostgreSQL), for the router to evaluate the expression it is in.
+	// and writes the condition's truth into column Into instead (1, 0 or
+	// NULL, as the statement's dialect has a condition's value), for the
+	// router to evaluate the expression it is in.
 	Mark bool
 	// OpenRow, when set instead of Open and Keys, runs the subquery for
 	// one outer row with its outer columns Args bound (see
@@ -83,12 +83,22 @@ type Correlated struct {
 	OpenRow func(Row) (Iterator, error)
 	Args    []int
 	Ordered bool
+	// Cut is the LIMIT of an IN or scalar subquery without ORDER BY,
+	// taken off its statement: over more rows than Cut that do not all
+	// hold one value, which rows the limit keeps is arbitrary, and the
+	// subquery fails with ErrSubqueryLimitOrder. 0 is none.
+	Cut int
 }
 
 // ErrSubqueryRowOrder reports a scalar subquery with several different
 // values for one outer row on SQLite, which takes the first in an order
 // the shards do not share.
 var ErrSubqueryRowOrder = errors.New("a scalar subquery returns several different values for one row, and SQLite takes the first in an order the shards do not share")
+
+// ErrSubqueryLimitOrder reports an IN or scalar subquery whose LIMIT,
+// without an ORDER BY, keeps some of several rows of different values:
+// which ones is arbitrary, on one database as on the shards.
+var ErrSubqueryLimitOrder = errors.New("a subquery's LIMIT without ORDER BY keeps some of several rows holding different values, and which ones is arbitrary")
 
 // SemiJoin evaluates correlated subqueries over the rows of an outer
 // side (Vitess's SemiJoin, and the projection of a correlated scalar
@@ -151,7 +161,7 @@ func NewSemiJoin(outer Iterator, subs []Correlated, batch int, maxRows int64, en
 				outer.Close()
 				return nil, fmt.Errorf("vitessdo: merge: mark column %d out of range", sq.Into)
 			}
-			s.cols[sq.Into] = markColumn(s.cols[sq.Into].Name, eng)
+			s.cols[sq.Into] = markColumn(s.cols[sq.Into].Name)
 			continue
 		}
 		if sq.Kind != SemiValue {
@@ -247,9 +257,9 @@ func (s *SemiJoin) apply(i int) error {
 func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 	sq := &s.subs[i]
 	cols := s.inner[i]
-	found, null, equal := false, false, false
-	var value any
-	var values int
+	found, null, equal, differ := false, false, false, false
+	var value, first any
+	var values, rows int
 	for _, in := range inners {
 		ok, err := s.matches(sq.Keys, cols, o, in)
 		if err == nil && ok && sq.Residual != nil {
@@ -266,18 +276,31 @@ func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 		if sq.Kind == SemiExists || sq.Kind == SemiNotExists {
 			break
 		}
+		rows++
+		if rows == 1 {
+			first = in[sq.Value]
+		} else if !sameValue(first, in[sq.Value]) {
+			differ = true
+		}
+		if sq.Cut > 0 && rows > sq.Cut && differ {
+			return false, ErrSubqueryLimitOrder
+		}
 		if sq.Kind == SemiValue {
 			y := in[sq.Value]
 			values++
 			switch {
 			case values == 1:
 				value = y
+			case sq.Cut > 0 && values > sq.Cut:
 			case s.eng == eval.PostgreSQL:
 				return false, ErrSubqueryRows
 			case sq.Ordered:
 			case !sameValue(value, y):
 				return false, ErrSubqueryRowOrder
 			}
+			continue
+		}
+		if equal {
 			continue
 		}
 		x, y := o[sq.Left], in[sq.Value]
@@ -293,7 +316,9 @@ func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 		}
 		if s.eng.Compare(x, y, cols[sq.Value]) == 0 {
 			equal = true
-			break
+			if sq.Cut == 0 {
+				break
+			}
 		}
 	}
 	if sq.Kind == SemiValue {
@@ -303,9 +328,13 @@ func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 		o[sq.Into] = value
 		return true, nil
 	}
-	t := conditionTruth(sq.Kind, found, equal, null || found && o[sq.Left] == nil)
+	unknown := null
+	if sq.Kind == SemiIn || sq.Kind == SemiNotIn {
+		unknown = unknown || found && o[sq.Left] == nil
+	}
+	t := conditionTruth(sq.Kind, found, equal, unknown)
 	if sq.Mark {
-		o[sq.Into] = markValue(t, s.eng)
+		o[sq.Into] = markValue(t)
 		return true, nil
 	}
 	return t == truthTrue, nil

@@ -1,10 +1,6 @@
 package merge
 
-import (
-	"reflect"
-
-	"github.com/dot-do/vitessdo/internal/eval"
-)
+import "reflect"
 
 // truth is a value of SQL's three-valued logic.
 type truth int8
@@ -48,22 +44,17 @@ func (t truth) not() truth {
 	return truthUnknown
 }
 
-// markValue is a truth as the backend returns a condition's value: 1, 0
-// or NULL on SQLite, true, false or NULL on PostgreSQL.
-func markValue(t truth, eng eval.Engine) any {
+// markValue is a truth as a condition used as a value is in the
+// statement's dialect (MySQL's): 1, 0 or NULL, on PostgreSQL too, whose
+// rendering casts a boolean value to integer.
+func markValue(t truth) any {
 	if t == truthUnknown {
 		return nil
-	}
-	if eng == eval.PostgreSQL {
-		return t == truthTrue
 	}
 	return existsInt(t == truthTrue)
 }
 
 // markColumn describes a column of markValues named name.
-func markColumn(name string, eng eval.Engine) Column {
-	if eng == eval.PostgreSQL {
-		return Column{Name: name, DatabaseType: "BOOL", ScanType: reflect.TypeOf(false)}
-	}
+func markColumn(name string) Column {
 	return Column{Name: name, DatabaseType: "INTEGER", ScanType: reflect.TypeOf(int64(0))}
 }

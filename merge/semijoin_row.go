@@ -113,6 +113,9 @@ func (s *SemiJoin) rowInners(sq *Correlated, o Row) ([]Row, error) {
 	case SemiValue:
 		want = 2
 	}
+	if sq.Cut > 0 {
+		want = -1
+	}
 	var out []Row
 	b := NewBound(it, s.maxRows, "the inner side of a semi-join")
 	for want < 0 || len(out) < want {

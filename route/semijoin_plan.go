@@ -1,6 +1,7 @@
 package route
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -18,8 +19,11 @@ type semiFound struct {
 	sub  *sqlparser.Subquery
 	// left is x of x [NOT] IN (SELECT …).
 	left sqlparser.Expr
-	// item is the select item's position, for a scalar subquery.
+	// item is the select item's position, for a scalar subquery or a
+	// mark.
 	item int
+	// mark keeps every row, writing the condition's truth into item.
+	mark bool
 }
 
 // semiCondition returns the correlated subquery condition a conjunct of
@@ -85,9 +89,8 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 				continue
 			}
 			if correlatedIn(c) {
-				if !onlyScalarSubqueries(c) {
-					return nil, true, semiRefusalf("a correlated EXISTS or IN subquery under OR or NOT, or in an expression, in %s: only conditions of WHERE joined by AND that are [NOT] EXISTS or x [NOT] IN (SELECT …) run", sqlparser.String(c))
-				}
+				// Under OR or NOT, or in an expression: the router
+				// evaluates it over the subqueries' values and marks.
 				valueConds = append(valueConds, c)
 				continue
 			}
@@ -112,29 +115,15 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 	for _, o := range sel.OrderBy {
 		nested = nested || hasSubqueryIn(o.Expr)
 	}
-	if nested {
-		for _, n := range []sqlparser.SQLNode{sel.SelectExprs, sel.OrderBy} {
-			if !valuesOnly(n) {
-				return nil, true, semiRefusalf("an EXISTS or IN subquery in the select list or ORDER BY")
-			}
-		}
-	}
 	found = append(found, scalars...)
-	if sel.Having != nil && correlatedIn(sel.Having.Expr) {
-		return nil, true, semiRefusalf("a correlated subquery in HAVING (it would run per group, over the merged groups)")
-	}
+	// A correlated subquery of HAVING runs per row of the group, over
+	// grouped outer columns only (see planSemiJoinHorizon).
+	nested = nested || sel.Having != nil && correlatedIn(sel.Having.Expr)
 	if len(found) == 0 && len(valueConds) == 0 && !nested {
 		return nil, false, nil
 	}
 	if sel.Lock != "" {
 		return nil, true, semiRefusalf("%s over a semi-join", strings.TrimSpace(sel.Lock))
-	}
-	if len(scalars) > 0 {
-		for _, se := range sel.SelectExprs {
-			if _, ok := se.(*sqlparser.StarExpr); ok {
-				return nil, true, semiRefusalf("* with a scalar subquery in the select list: name the columns")
-			}
-		}
 	}
 	// The outer statement keeps its horizon when the subqueries change
 	// no row it reads: filters with at most an ORDER BY, select items
@@ -241,17 +230,43 @@ func (p *Planner) buildSemiJoin(sel *sqlparser.Select, s *Session, nargs int, fo
 		hidden = append(hidden, &sqlparser.AliasedExpr{Expr: e, As: sqlparser.NewColIdent("vsj_" + strconv.Itoa(len(hidden)))})
 		return len(hidden) - 1
 	}
+	// A select item after a * is counted from the end of the list.
+	stars := 0
+	for _, se := range sel.SelectExprs {
+		if _, ok := se.(*sqlparser.StarExpr); ok {
+			stars++
+		}
+	}
 	for _, f := range found {
 		text := sqlparser.String(f.sub)
-		sq := semiSubquery{kind: f.kind, text: text, into: f.item}
-		if f.kind == merge.SemiValue {
+		sq := semiSubquery{kind: f.kind, text: text, into: f.item, mark: f.mark}
+		if f.kind == merge.SemiValue || f.mark {
+			if stars > 0 {
+				after, before := 0, 0
+				for i, se := range sel.SelectExprs {
+					if _, ok := se.(*sqlparser.StarExpr); ok {
+						if i < f.item {
+							before++
+						} else {
+							after++
+						}
+					}
+				}
+				switch {
+				case before == 0:
+				case after == 0:
+					sq.into = f.item - len(sel.SelectExprs)
+				default:
+					return nil, semiRefusalf("a scalar subquery between two * items: name the columns")
+				}
+			}
 			ae := sel.SelectExprs[f.item].(*sqlparser.AliasedExpr)
 			as := ae.As
 			if as.IsEmpty() {
 				as = sqlparser.NewColIdent(argPattern.ReplaceAllString(text, "?"))
 			}
 			out.SelectExprs[f.item] = &sqlparser.AliasedExpr{Expr: &sqlparser.NullVal{}, As: as}
-			if uncorrelated(f.sub) {
+			if f.kind == merge.SemiValue && uncorrelated(f.sub) {
 				inner, err := cloneSelect(f.sub.Select)
 				if err != nil {
 					return nil, err
@@ -264,12 +279,19 @@ func (p *Planner) buildSemiJoin(sel *sqlparser.Select, s *Session, nargs int, fo
 				continue
 			}
 		}
-		c, err := p.correlate(f, s, nargs, sp.batch, eng)
+		c, err := p.correlateOrBind(f, s, nargs, sp.batch, eng)
 		if err != nil {
 			return nil, err
 		}
+		if c.bound {
+			for _, oc := range c.outerCols {
+				sq.args = append(sq.args, hide(oc))
+			}
+		}
 		for k, oc := range c.outerCols {
-			sq.keys = append(sq.keys, merge.JoinKey{Outer: hide(oc), Inner: k})
+			if !c.bound {
+				sq.keys = append(sq.keys, merge.JoinKey{Outer: hide(oc), Inner: k})
+			}
 		}
 		if f.left != nil {
 			sq.left = hide(f.left)
@@ -282,6 +304,7 @@ func (p *Planner) buildSemiJoin(sel *sqlparser.Select, s *Session, nargs int, fo
 			sq.residual, sq.residualText = c.residual, c.residualText
 		}
 		sq.inner, sq.value, sq.dflt = c.plan, c.value, c.dflt
+		sq.bound, sq.ordered, sq.cut = c.bound, c.ordered, c.cut
 		sp.subs = append(sp.subs, sq)
 	}
 	sp.hidden = len(hidden)
@@ -294,6 +317,21 @@ func (p *Planner) buildSemiJoin(sel *sqlparser.Select, s *Session, nargs int, fo
 		return nil, err
 	}
 	return sp, nil
+}
+
+// correlateOrBind plans a correlated subquery by its key equalities
+// (correlate), and one they cannot run per tuple of outer values
+// (bindCorrelation).
+func (p *Planner) correlateOrBind(f semiFound, s *Session, nargs, batch int, eng eval.Engine) (*correlation, error) {
+	if uncorrelated(f.sub) {
+		return p.bindCorrelation(f, s, nargs, eng)
+	}
+	c, err := p.correlate(f, s, nargs, batch, eng)
+	var su *UnsupportedError
+	if err == nil || !errors.As(err, &su) {
+		return c, err
+	}
+	return p.bindCorrelation(f, s, nargs, eng)
 }
 
 // fromTables returns the VSchema tables a FROM clause names, those of
@@ -332,48 +370,4 @@ func subqueriesIn(e sqlparser.Expr) []*sqlparser.Subquery {
 		return true, nil
 	}, e)
 	return out
-}
-
-// onlyScalarSubqueries reports an expression whose correlated subqueries
-// are all scalar values (not EXISTS, not the list of IN).
-func onlyScalarSubqueries(e sqlparser.Expr) bool {
-	ok := true
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		switch n := n.(type) {
-		case *sqlparser.ExistsExpr:
-			if !uncorrelated(n.Subquery) {
-				ok = false
-			}
-			return false, nil
-		case *sqlparser.ComparisonExpr:
-			if sq, isSub := n.Right.(*sqlparser.Subquery); isSub && (n.Operator == sqlparser.InStr || n.Operator == sqlparser.NotInStr) && !uncorrelated(sq) {
-				ok = false
-				return false, nil
-			}
-		case *sqlparser.Subquery:
-			return false, nil
-		}
-		return ok, nil
-	}, e)
-	return ok
-}
-
-// valuesOnly reports a node whose subqueries are all scalar values (none
-// is the operand of EXISTS or the list of IN).
-func valuesOnly(n sqlparser.SQLNode) bool {
-	ok := true
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		switch n := n.(type) {
-		case *sqlparser.ExistsExpr:
-			ok = false
-		case *sqlparser.ComparisonExpr:
-			if _, isSub := n.Right.(*sqlparser.Subquery); isSub && (n.Operator == sqlparser.InStr || n.Operator == sqlparser.NotInStr) {
-				ok = false
-			}
-		case *sqlparser.Subquery:
-			return false, nil
-		}
-		return ok, nil
-	}, n)
-	return ok
 }
