@@ -133,3 +133,29 @@ func TestCorrelatedScalarSubqueryShapesMatchOneDatabase(t *testing.T) {
 		p.mustCompare(t, true, "SELECT id, (SELECT o.amount FROM orders o WHERE o.user_id = u.ref ORDER BY o.id DESC LIMIT 1) AS latest FROM users u ORDER BY id LIMIT 4")
 	})
 }
+
+// A bound subquery binds the statement's own arguments before the outer
+// values, names outer columns anywhere in its statement, and nests.
+func TestCorrelatedBoundSubqueriesBindArgumentsAndNest(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newSemiPair(t, e)
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{sql: "SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref AND o.id > ?) AND u.id < ?", args: []any{12, 8}},
+			{sql: "SELECT id, (SELECT COUNT(*) FROM orders o WHERE o.amount >= u.ref AND o.id <> ?) AS n FROM users u", args: []any{14}},
+			{sql: "SELECT id, (SELECT COUNT(*) + u.id FROM orders o WHERE o.user_id = u.ref) AS n FROM users u"},
+			{sql: "SELECT id, (SELECT MAX(o.amount) - u.id FROM orders o WHERE o.amount < u.ref) AS n FROM users u"},
+			{sql: "SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref AND EXISTS (SELECT 1 FROM flags_app f WHERE f.v = o.amount AND f.id < u.id))"},
+			{sql: "SELECT id FROM users u WHERE u.ref IN (SELECT o.amount FROM orders o WHERE o.id > u.id + 9 UNION SELECT f.v FROM flags_app f WHERE f.id = u.id)"},
+			{sql: "SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref) OR u.ref IN (SELECT o.amount FROM orders o WHERE o.id > u.id + 9)"},
+		} {
+			if _, err := queryAll(p.sharded, q.sql, q.args...); err != nil {
+				t.Errorf("%s: %v", q.sql, err)
+				continue
+			}
+			p.compareRows(t, q.sql, q.args...)
+		}
+	})
+}

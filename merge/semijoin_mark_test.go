@@ -114,3 +114,49 @@ func TestSemiJoinOpenRowScalar(t *testing.T) {
 		}
 	}
 }
+
+// An unordered LIMIT taken off a subquery (Cut) refuses only when the
+// rows past it hold other values than those it keeps.
+func TestSemiJoinCutRefusesAnArbitraryLimit(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		kind  CorrelatedKind
+		inner []string
+		want  error
+	}{
+		{"scalar over one value", SemiValue, []string{"1|3", "1|3"}, nil},
+		{"scalar over two values", SemiValue, []string{"1|3", "1|4"}, ErrSubqueryLimitOrder},
+		{"IN within the limit", SemiIn, []string{"1|3", "1|4"}, nil},
+		{"IN past the limit", SemiIn, []string{"1|3", "1|4", "1|5"}, ErrSubqueryLimitOrder},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			open, _ := rowInner(t, "ik:BIGINT y:BIGINT", 0, tt.inner...)
+			cut := 1
+			if tt.kind == SemiIn {
+				cut = 2
+			}
+			sub := Correlated{Kind: tt.kind, Args: []int{0}, Left: 1, Value: 1, Into: 1, Cut: cut, OpenRow: open}
+			for _, eng := range []eval.Engine{eval.SQLite, eval.PostgreSQL} {
+				s, err := NewSemiJoin(lit(t, "k:BIGINT x:BIGINT", "1|3"), []Correlated{sub}, 2, 100, eng)
+				if err == nil {
+					_, err = drain(t, s)
+				}
+				if !errors.Is(err, tt.want) {
+					t.Errorf("%v: %v, want %v", eng, err, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// The inner rows of a bound IN subquery for one tuple are bounded by
+// maxRows.
+func TestSemiJoinOpenRowRespectsMaxRows(t *testing.T) {
+	open, _ := rowInner(t, "ik:BIGINT y:BIGINT", 0, "1|1", "1|2", "1|3")
+	sub := Correlated{Kind: SemiIn, Args: []int{0}, Left: 1, Value: 1, OpenRow: open}
+	_, err := NewSemiJoin(lit(t, "k:BIGINT x:BIGINT", "1|3"), []Correlated{sub}, 2, 2, eval.SQLite)
+	var me *MemoryRowsError
+	if !errors.As(err, &me) {
+		t.Errorf("got %v, want a MemoryRowsError", err)
+	}
+}
