@@ -147,7 +147,7 @@ func (g *subqueryGen) grouped() (*subqueryGen, genColumn) {
 // group: conditions under OR and NOT, EXISTS and IN in the select list,
 // subqueries in HAVING, inner statements with a horizon of their own,
 // correlations without an equality, scalar subqueries with a horizon,
-// beside * and in a grouped SELECT.
+// beside * and in a grouped SELECT, and conditions over marks beside *.
 func (g *queryGen) subqueryMoreQuery() genQuery {
 	ts := subqueryTables()
 	sg := &subqueryGen{queryGen: g, outer: ts[g.pickWeighted(3, 2, 2)]}
@@ -158,7 +158,7 @@ func (g *queryGen) subqueryMoreQuery() genQuery {
 	}
 	from := " FROM " + sg.outer.from + " a"
 	var sb strings.Builder
-	switch g.pickWeighted(4, 3, 3, 2, 2, 1, 2) {
+	switch g.pickWeighted(4, 3, 3, 2, 2, 2, 2) {
 	case 0:
 		var conds []string
 		if g.chance(0.3) {
@@ -200,11 +200,15 @@ func (g *queryGen) subqueryMoreQuery() genQuery {
 		gg, k := sg.grouped()
 		fmt.Fprintf(&sb, "SELECT %s AS k, %s AS s0, COUNT(*) AS n%s GROUP BY %s", k.expr, gg.scalar(), from, k.expr)
 	case 5:
-		s := sg.scalar()
-		if g.chance(0.5) {
-			fmt.Fprintf(&sb, "SELECT *, %s AS s0%s", s, from)
-		} else {
-			fmt.Fprintf(&sb, "SELECT %s AS s0, a.*%s", s, from)
+		switch g.r.Intn(4) {
+		case 0:
+			fmt.Fprintf(&sb, "SELECT *, %s AS s0%s", sg.scalar(), from)
+		case 1:
+			fmt.Fprintf(&sb, "SELECT %s AS s0, a.*%s", sg.scalar(), from)
+		case 2:
+			fmt.Fprintf(&sb, "SELECT a.*, %s AS m0%s", sg.anyCondition(), from)
+		default:
+			fmt.Fprintf(&sb, "SELECT *%s WHERE %s", from, sg.markCondition())
 		}
 	default:
 		// Marks of rows ordered by a unique key and cut by a LIMIT.

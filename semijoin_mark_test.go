@@ -159,3 +159,23 @@ func TestCorrelatedBoundSubqueriesBindArgumentsAndNest(t *testing.T) {
 		}
 	})
 }
+
+// A * select list keeps its horizon on the shards: the conditions over
+// marks and values run as a filter after the semi-join, and marks of
+// the select list fill their columns after the *.
+func TestCorrelatedMarksBesideStarMatchOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newSemiPair(t, e)
+		for _, q := range []string{
+			"SELECT * FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) OR u.email = 'b'",
+			"SELECT *, EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref) AS m FROM users u",
+			"SELECT u.*, u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref) AS m FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref) OR u.id < 3",
+			"SELECT * FROM users u WHERE u.id > (SELECT COUNT(*) FROM orders o WHERE o.amount > u.ref) OR u.ref IS NULL",
+			"SELECT *, NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) AS m FROM users u WHERE u.email <> 'a' AND (u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref)) IS NULL",
+		} {
+			p.mustCompare(t, false, q)
+		}
+		p.mustCompare(t, true, "SELECT * FROM users u WHERE u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref) OR u.ref IS NULL ORDER BY id LIMIT 3")
+		p.mustCompare(t, true, "SELECT * FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref) OR u.id = 2 ORDER BY email DESC LIMIT 2 OFFSET 1")
+	})
+}

@@ -37,6 +37,10 @@ type semiJoinPlan struct {
 	eng     eval.Engine
 	nargs   int
 	maxRows int64
+	// where, when set, is the condition the router evaluates over the
+	// hidden columns (see addPostFilter); whereText shows it.
+	where     *mergeValue
+	whereText string
 	// count and offset are the outer statement's LIMIT when it applies to
 	// the rows the semi-join keeps (the shards sort them, the limit cuts
 	// them after); nil when none.
@@ -70,6 +74,8 @@ type semiSubquery struct {
 	mark, bound, ordered bool
 	args                 []int
 	cut                  int
+	// hiddenInto counts into among the hidden columns.
+	hiddenInto bool
 }
 
 var _ Plan = (*semiJoinPlan)(nil)
@@ -95,7 +101,9 @@ func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 	for i, sq := range sp.subs {
 		sq := sq
 		into := sq.into
-		if into < 0 {
+		if sq.hiddenInto {
+			into += base
+		} else if into < 0 {
 			// Counted from the end of the select list, after a *.
 			into += base
 		}
@@ -151,11 +159,31 @@ func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 	if err != nil {
 		return nil, semiRefusal(err)
 	}
+	var it merge.Iterator = sj
+	from := 0
+	if sp.where != nil {
+		// The hidden columns first, for the condition over them.
+		cols := sj.Columns()
+		var first []merge.ProjectColumn
+		for i := base; i < len(cols); i++ {
+			first = append(first, merge.ProjectColumn{Name: cols[i].Name, Expr: eval.Col(i)})
+		}
+		for i := 0; i < base; i++ {
+			first = append(first, merge.ProjectColumn{Name: cols[i].Name, Expr: eval.Col(i)})
+		}
+		pred, err := sp.where.expr(args)
+		if err != nil {
+			sj.Close()
+			return nil, err
+		}
+		it = merge.NewFilter(merge.NewProject(sj, first, sp.eng), pred, sp.eng)
+		from = sp.hidden
+	}
 	outs := make([]merge.ProjectColumn, base)
 	for i := range outs {
-		outs[i] = merge.ProjectColumn{Name: sj.Columns()[i].Name, Expr: eval.Col(i)}
+		outs[i] = merge.ProjectColumn{Name: it.Columns()[from+i].Name, Expr: eval.Col(from + i)}
 	}
-	var it merge.Iterator = merge.NewProject(sj, outs, sp.eng)
+	it = merge.NewProject(it, outs, sp.eng)
 	if sp.count != nil || sp.offset != nil {
 		count, offset := int64(-1), int64(0)
 		if sp.count != nil {
@@ -197,6 +225,8 @@ func (sp *semiJoinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]E
 		switch {
 		case sq.kind == merge.SemiValue:
 			desc = "VALUE into " + intoText(sq.into)
+		case sq.mark && sq.hiddenInto:
+			desc += fmt.Sprintf(" MARK into hidden %d", sq.into+1)
 		case sq.mark:
 			desc += " MARK into " + intoText(sq.into)
 		}
@@ -240,6 +270,9 @@ func (sp *semiJoinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]E
 		inner = append(inner, nest(rows)...)
 	}
 	out := []ExplainRow{operatorRow("SemiJoin %s", strings.Join(what, "; "))}
+	if sp.where != nil {
+		out = append([]ExplainRow{operatorRow("Filter %s", sp.whereText)}, nest(out)...)
+	}
 	out = append(out, nest(o)...)
 	out = append(out, inner...)
 	if sp.count != nil || sp.offset != nil {

@@ -131,7 +131,7 @@ func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs i
 	}
 	found = append(append([]semiFound{}, found...), values...)
 	rows := &sqlparser.Select{SelectExprs: cols, From: sel.From}
-	input, err := p.buildSemiJoin(rows, s, nargs, found, rest)
+	input, err := p.buildSemiJoin(rows, s, nargs, found, rest, nil)
 	if err != nil {
 		return nil, true, err
 	}

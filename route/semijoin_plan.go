@@ -105,9 +105,10 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 		if !ok {
 			continue
 		}
-		if sq, ok := ae.Expr.(*sqlparser.Subquery); ok {
-			scalars = append(scalars, semiFound{kind: merge.SemiValue, sub: sq, item: i})
-			correlatedScalars = correlatedScalars || !uncorrelated(sq)
+		if f, ok := itemSubquery(ae.Expr); ok {
+			f.item = i
+			scalars = append(scalars, f)
+			correlatedScalars = correlatedScalars || !uncorrelated(f.sub)
 			continue
 		}
 		nested = nested || hasSubqueryIn(ae.Expr)
@@ -130,18 +131,25 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 	// the horizon does not read (an uncorrelated one is the same value
 	// in every row). Otherwise the router evaluates the horizon.
 	aggregates := sel.Distinct != "" || len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs)
-	if len(valueConds) > 0 || nested || len(filters) > 0 && aggregates ||
-		correlatedScalars && (aggregates || orderNamesScalar(sel)) {
+	horizon := nested || len(filters) > 0 && aggregates || correlatedScalars && (aggregates || orderNamesScalar(sel))
+	// Conditions over marks and values need only a filter after the
+	// semi-join when the shards keep the horizon; a * select list, which
+	// the router's horizon cannot expand, takes that way.
+	var post []sqlparser.Expr
+	if len(valueConds) > 0 && !horizon && hasStar(sel) {
+		post, valueConds = valueConds, nil
+	}
+	if len(valueConds) > 0 || horizon {
 		return p.planSemiJoinHorizon(sel, s, nargs, filters, rest, valueConds)
 	}
 	// A LIMIT cuts the rows the filters keep: the shards sort the outer
 	// rows (without a limit), the semi-join keeps them in order and the
 	// limit applies after.
 	var limit *sqlparser.Limit
-	if len(filters) > 0 && sel.Limit != nil {
+	if (len(filters) > 0 || len(post) > 0) && sel.Limit != nil {
 		limit, sel.Limit = sel.Limit, nil
 	}
-	pl, err := p.buildSemiJoin(sel, s, nargs, found, rest)
+	pl, err := p.buildSemiJoin(sel, s, nargs, found, rest, post)
 	if err != nil || limit == nil {
 		return pl, true, err
 	}
@@ -162,6 +170,32 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 	return pl, true, nil
 }
 
+// itemSubquery returns the subquery a select item is, if it is one: a
+// scalar subquery fills its column with its value; EXISTS, NOT EXISTS
+// and x [NOT] IN (SELECT …) with their truth, as a mark.
+func itemSubquery(e sqlparser.Expr) (semiFound, bool) {
+	switch x := e.(type) {
+	case *sqlparser.Subquery:
+		return semiFound{kind: merge.SemiValue, sub: x}, true
+	case *sqlparser.ParenExpr:
+		return itemSubquery(x.Expr)
+	case *sqlparser.NotExpr:
+		// NOT over a mark is the mark of the negated condition, NULL
+		// staying NULL.
+		f, ok := itemSubquery(x.Expr)
+		if !ok || !f.mark {
+			return semiFound{}, false
+		}
+		f.kind = map[merge.CorrelatedKind]merge.CorrelatedKind{merge.SemiExists: merge.SemiNotExists, merge.SemiNotExists: merge.SemiExists,
+			merge.SemiIn: merge.SemiNotIn, merge.SemiNotIn: merge.SemiIn}[f.kind]
+		return f, true
+	}
+	if ms := conditionSubqueries(e); len(ms) == 1 && ms[0].node == e && (ms[0].left == nil || !exprHasSubquery(ms[0].left)) {
+		return ms[0].semiFound, true
+	}
+	return semiFound{}, false
+}
+
 // orderNamesScalar reports an ORDER BY naming a scalar subquery item of
 // the select list, by alias or position.
 func orderNamesScalar(sel *sqlparser.Select) bool {
@@ -174,7 +208,7 @@ func orderNamesScalar(sel *sqlparser.Select) bool {
 			if !ok {
 				continue
 			}
-			if _, ok := ae.Expr.(*sqlparser.Subquery); !ok {
+			if _, ok := itemSubquery(ae.Expr); !ok {
 				continue
 			}
 			switch x := o.Expr.(type) {
@@ -205,118 +239,6 @@ func correlatedIn(e sqlparser.SQLNode) bool {
 		return !found, nil
 	}, e)
 	return found
-}
-
-// buildSemiJoin plans the outer statement of sel without the found
-// subqueries, with their outer columns as hidden columns, and each
-// subquery's inner statement.
-func (p *Planner) buildSemiJoin(sel *sqlparser.Select, s *Session, nargs int, found []semiFound, rest []sqlparser.Expr) (*semiJoinPlan, error) {
-	outerTables, err := p.fromTables(sel.From, s)
-	if err != nil {
-		return nil, err
-	}
-	var eng eval.Engine
-	if len(outerTables) > 0 {
-		eng = p.engineOfKeyspace(outerTables[0].Keyspace)
-	}
-	sp := &semiJoinPlan{batch: p.batchRows(), eng: eng, nargs: nargs, maxRows: p.memoryRows()}
-	out := &sqlparser.Select{Distinct: sel.Distinct, From: sel.From, GroupBy: sel.GroupBy, Having: sel.Having, OrderBy: sel.OrderBy, Limit: sel.Limit}
-	out.SelectExprs = append(sqlparser.SelectExprs{}, sel.SelectExprs...)
-	if len(rest) > 0 {
-		out.Where = sqlparser.NewWhere(sqlparser.WhereStr, andAll(rest))
-	}
-	var hidden sqlparser.SelectExprs
-	hide := func(e sqlparser.Expr) int {
-		hidden = append(hidden, &sqlparser.AliasedExpr{Expr: e, As: sqlparser.NewColIdent("vsj_" + strconv.Itoa(len(hidden)))})
-		return len(hidden) - 1
-	}
-	// A select item after a * is counted from the end of the list.
-	stars := 0
-	for _, se := range sel.SelectExprs {
-		if _, ok := se.(*sqlparser.StarExpr); ok {
-			stars++
-		}
-	}
-	for _, f := range found {
-		text := sqlparser.String(f.sub)
-		sq := semiSubquery{kind: f.kind, text: text, into: f.item, mark: f.mark}
-		if f.kind == merge.SemiValue || f.mark {
-			if stars > 0 {
-				after, before := 0, 0
-				for i, se := range sel.SelectExprs {
-					if _, ok := se.(*sqlparser.StarExpr); ok {
-						if i < f.item {
-							before++
-						} else {
-							after++
-						}
-					}
-				}
-				switch {
-				case before == 0:
-				case after == 0:
-					sq.into = f.item - len(sel.SelectExprs)
-				default:
-					return nil, semiRefusalf("a scalar subquery between two * items: name the columns")
-				}
-			}
-			ae := sel.SelectExprs[f.item].(*sqlparser.AliasedExpr)
-			as := ae.As
-			if as.IsEmpty() {
-				as = sqlparser.NewColIdent(argPattern.ReplaceAllString(text, "?"))
-			}
-			out.SelectExprs[f.item] = &sqlparser.AliasedExpr{Expr: &sqlparser.NullVal{}, As: as}
-			if f.kind == merge.SemiValue && uncorrelated(f.sub) {
-				inner, err := cloneSelect(f.sub.Select)
-				if err != nil {
-					return nil, err
-				}
-				if sq.inner, err = p.planSelect(inner, s, nargs); err != nil {
-					return nil, err
-				}
-				sq.once = true
-				sp.subs = append(sp.subs, sq)
-				continue
-			}
-		}
-		c, err := p.correlateOrBind(f, s, nargs, sp.batch, eng)
-		if err != nil {
-			return nil, err
-		}
-		if c.bound {
-			for _, oc := range c.outerCols {
-				sq.args = append(sq.args, hide(oc))
-			}
-		}
-		for k, oc := range c.outerCols {
-			if !c.bound {
-				sq.keys = append(sq.keys, merge.JoinKey{Outer: hide(oc), Inner: k})
-			}
-		}
-		if f.left != nil {
-			sq.left = hide(f.left)
-		}
-		if c.residual != nil {
-			sq.resFrom, sq.resWidth = len(hidden), len(c.residualOuter)
-			for _, oc := range c.residualOuter {
-				hide(oc)
-			}
-			sq.residual, sq.residualText = c.residual, c.residualText
-		}
-		sq.inner, sq.value, sq.dflt = c.plan, c.value, c.dflt
-		sq.bound, sq.ordered, sq.cut = c.bound, c.ordered, c.cut
-		sp.subs = append(sp.subs, sq)
-	}
-	sp.hidden = len(hidden)
-	out.SelectExprs = append(out.SelectExprs, hidden...)
-	stmt, err := Parse(sqlparser.String(out))
-	if err != nil {
-		return nil, err
-	}
-	if sp.outer, err = p.planSelect(stmt.(*sqlparser.Select), s, nargs); err != nil {
-		return nil, err
-	}
-	return sp, nil
 }
 
 // correlateOrBind plans a correlated subquery by its key equalities
