@@ -106,6 +106,9 @@ var boundQueries = []string{
 	"SELECT id FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.amount IS NOT NULL AND o.id > u.id + 10)",
 	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref AND o.amount > u.ref LIMIT 1 OFFSET 1)",
 	"SELECT id, (SELECT COUNT(*) FROM orders o WHERE o.amount > u.ref) AS n FROM users u",
+	// A SUM of integers is NUMERIC on PostgreSQL, compared exactly.
+	"SELECT id FROM users u WHERE u.id NOT IN (SELECT SUM(o.amount) FROM orders o WHERE o.user_id = u.ref)",
+	"SELECT id, u.id IN (SELECT SUM(o.amount) - 2 FROM orders o WHERE o.amount >= u.ref) AS m FROM users u",
 	"SELECT id FROM users u WHERE (SELECT COUNT(*) FROM orders o WHERE o.amount > u.ref) > 2",
 }
 

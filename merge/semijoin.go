@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/dot-do/vitessdo/internal/eval"
 )
@@ -311,6 +312,7 @@ func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 		if x == nil {
 			continue
 		}
+		x = s.asNumeric(x, y, cols[sq.Value])
 		if valueClass(x) != valueClass(y) {
 			return false, &JoinKeyTypeError{Outer: x, Inner: y}
 		}
@@ -338,6 +340,18 @@ func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 		return true, nil
 	}
 	return t == truthTrue, nil
+}
+
+// asNumeric returns an integer x compared with y of a PostgreSQL
+// NUMERIC column (a SUM of integers) as NUMERIC text, as the backend
+// compares them exactly; x itself otherwise.
+func (s *SemiJoin) asNumeric(x, y any, col Column) any {
+	if i, ok := x.(int64); ok && s.eng.IsNumeric(col) {
+		if _, ok := y.(string); ok {
+			return strconv.FormatInt(i, 10)
+		}
+	}
+	return x
 }
 
 // sameValue reports two values of one column that are the same value.

@@ -160,3 +160,15 @@ func TestSemiJoinOpenRowRespectsMaxRows(t *testing.T) {
 		t.Errorf("got %v, want a MemoryRowsError", err)
 	}
 }
+
+// An integer x IN a PostgreSQL NUMERIC column (a SUM of integers)
+// compares as NUMERIC, exactly.
+func TestSemiJoinInComparesIntegersWithNumeric(t *testing.T) {
+	open, _, _ := innerOf(t, "ik:BIGINT y:NUMERIC", "1|3.0", "2|4.5")
+	sub := Correlated{Kind: SemiIn, Keys: []JoinKey{{Outer: 0, Inner: 0}}, Left: 1, Value: 1, Open: open}
+	s, err := NewSemiJoin(lit(t, "k:BIGINT x:BIGINT", "1|3", "2|4", "1|4"), []Correlated{sub}, 4, 100, eval.PostgreSQL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRows(t, s, "1|3")
+}
