@@ -1,13 +1,9 @@
 package vitessdo_test
 
 import (
-	"database/sql"
 	"fmt"
-	"math/rand"
 	"strings"
 	"testing"
-
-	"github.com/dot-do/vitessdo"
 )
 
 // markCondition is a correlated EXISTS or IN subquery that is not a
@@ -230,36 +226,5 @@ func (g *queryGen) subqueryMoreQuery() genQuery {
 // per outer tuple or per group return the rows one database returns,
 // with the outer rows in batches of 16 (join_batch).
 func TestQueryGenMoreCorrelatedSubqueriesEqualOneDatabase(t *testing.T) {
-	n := 150
-	if *queryGenN != 0 {
-		n = *queryGenN
-	} else if testing.Short() {
-		n = n * 3 / 10
-	}
-	forEachEngine(t, func(t *testing.T, e engine) {
-		cfg := &vitessdo.Config{VSchemaJSON: []byte(mergeVSchema), Shards: map[string]string{}, JoinBatch: 16}
-		for _, sh := range []string{"-40", "40-80", "80-c0", "c0-"} {
-			cfg.Shards["shop/"+sh] = e.url(t, "shop", sh)
-		}
-		c, err := vitessdo.NewConnector(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := &pair{e: e, sharded: sql.OpenDB(c), oracle: openSharded(t, e, unshardedVSchema(t, mergeVSchema))}
-		t.Cleanup(func() { p.sharded.Close() })
-		loadMergeItems(t, p, genData())
-		st := &genStats{reasons: map[string]int{}}
-		for i := 0; i < n; i++ {
-			seed := *queryGenSeed + int64(i)
-			g := &queryGen{r: rand.New(rand.NewSource(seed))}
-			compareGenQuery(t, p, seed, g.subqueryMoreQuery(), st)
-			if st.mismatches >= 20 {
-				t.Fatalf("stopping after %d mismatches", st.mismatches)
-			}
-		}
-		st.report(t, e.name)
-		if st.unsupported*10 > st.run {
-			t.Errorf("%d of %d generated statements are unsupported: %v", st.unsupported, st.run, st.reasons)
-		}
-	})
+	compareSubqueryGen(t, func(g *queryGen) genQuery { return g.subqueryMoreQuery() })
 }
