@@ -1,12 +1,12 @@
 package vitessdo_test
 
 import (
+	"strings"
 	"testing"
 )
 
-// tryCompare compares a statement's rows with one database's, reporting
-// (not failing on) a refusal, for the statements a test lists as
-// answered.
+// mustCompare compares a statement's rows with one database's, failing
+// on a refusal or an error.
 func (p *pair) mustCompare(t *testing.T, ordered bool, q string) {
 	t.Helper()
 	if _, err := queryAll(p.sharded, q); err != nil {
@@ -181,4 +181,70 @@ func TestCorrelatedMarksBesideStarMatchOneDatabase(t *testing.T) {
 		p.mustCompare(t, true, "SELECT * FROM users u WHERE u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref) OR u.ref IS NULL ORDER BY id LIMIT 3")
 		p.mustCompare(t, true, "SELECT * FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref) OR u.id = 2 ORDER BY email DESC LIMIT 2 OFFSET 1")
 	})
+}
+
+// Marks inside aggregates count per row; a bound subquery runs inside
+// the session's transaction.
+func TestCorrelatedMarksInAggregatesAndTransactions(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newSemiPair(t, e)
+		for _, q := range []string{
+			"SELECT COUNT(*) AS n, COUNT(CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref) THEN 1 END) AS m FROM users u",
+			"SELECT u.email, MAX(CASE WHEN u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref) THEN 1 ELSE 0 END) AS m FROM users u GROUP BY u.email",
+		} {
+			p.mustCompare(t, false, q)
+		}
+		tx, err := p.sharded.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec("INSERT INTO orders (id, user_id, amount) VALUES (20, 8, 100)"); err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		if err := tx.QueryRow("SELECT COUNT(*) FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref + 50)").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		// Every user with a ref sees the uncommitted amount 100.
+		if n != 6 {
+			t.Errorf("bound subquery in a transaction counts %d users, want 6", n)
+		}
+	})
+}
+
+// VEXPLAIN shows a mark's column and a bound subquery's outer values.
+func TestCorrelatedMarkAndBoundExplain(t *testing.T) {
+	p := newSemiPair(t, engines(t)[0])
+	for q, want := range map[string]string{
+		"SELECT id, EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref) AS m FROM users u":               "SemiJoin EXISTS MARK into 2 on outer hidden 1 = inner 1",
+		"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref)":                "SemiJoin EXISTS (inner per distinct outer hidden 1 bound)",
+		"SELECT * FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) OR u.email = 'b'": "Filter exists",
+	} {
+		res, err := queryAll(p.sharded, "VEXPLAIN PLAN "+q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text []string
+		for _, r := range res.Rows {
+			text = append(text, strings.TrimSpace(r[len(r)-1].(string)))
+		}
+		if all := strings.Join(text, "\n"); !strings.Contains(all, want) {
+			t.Errorf("VEXPLAIN %s lacks %q:\n%s", q, want, all)
+		}
+	}
+}
+
+// The inner rows a bound IN subquery reads for one outer tuple are
+// bounded by max_memory_rows.
+func TestCorrelatedBoundSubqueryRespectsMaxMemoryRows(t *testing.T) {
+	db := openMemoryBounded(t)
+	loadItems(t, db, 100)
+	_, err := queryAll(db, "SELECT a.id FROM items a WHERE a.qty IN (SELECT b.id FROM items b WHERE b.id > a.qty)")
+	if err == nil || !strings.Contains(err.Error(), "max_memory_rows = 20") {
+		t.Errorf("got %v, want an error naming max_memory_rows = 20", err)
+	}
+	if _, err := queryAll(db, "SELECT a.id FROM items a WHERE a.qty IN (SELECT b.id FROM items b WHERE b.id > a.qty + 85)"); err != nil {
+		t.Errorf("within the bound: %v", err)
+	}
 }

@@ -162,7 +162,7 @@ func NewSemiJoin(outer Iterator, subs []Correlated, batch int, maxRows int64, en
 				outer.Close()
 				return nil, fmt.Errorf("vitessdo: merge: mark column %d out of range", sq.Into)
 			}
-			s.cols[sq.Into] = markColumn(s.cols[sq.Into].Name)
+			s.cols[sq.Into] = markColumn(s.cols[sq.Into].Name, eng)
 			continue
 		}
 		if sq.Kind != SemiValue {

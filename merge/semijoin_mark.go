@@ -1,6 +1,10 @@
 package merge
 
-import "reflect"
+import (
+	"reflect"
+
+	"github.com/dot-do/vitessdo/internal/eval"
+)
 
 // truth is a value of SQL's three-valued logic.
 type truth int8
@@ -54,7 +58,12 @@ func markValue(t truth) any {
 	return existsInt(t == truthTrue)
 }
 
-// markColumn describes a column of markValues named name.
-func markColumn(name string) Column {
+// markColumn describes a column of markValues named name, typed as the
+// backend types a condition cast to integer (INT4 on PostgreSQL, whose
+// SUM of them is then INT8).
+func markColumn(name string, eng eval.Engine) Column {
+	if eng == eval.PostgreSQL {
+		return Column{Name: name, DatabaseType: "INT4", ScanType: reflect.TypeOf(int64(0))}
+	}
 	return Column{Name: name, DatabaseType: "INTEGER", ScanType: reflect.TypeOf(int64(0))}
 }
