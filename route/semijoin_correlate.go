@@ -23,6 +23,13 @@ type correlation struct {
 	residual      *mergeValue
 	residualOuter []sqlparser.Expr
 	residualText  string
+	// bound marks a plan run per tuple of outerCols bound as arguments
+	// (see bindCorrelation); ordered, a scalar one whose ORDER BY decides
+	// its row.
+	bound, ordered bool
+	// cut is an unordered LIMIT taken off a bound subquery (see
+	// merge.Correlated).
+	cut int
 }
 
 // correlate checks that a subquery is correlated only by equalities of an

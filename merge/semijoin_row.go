@@ -1,0 +1,132 @@
+package merge
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// rowDecision is what a subquery with OpenRow decided for one tuple of
+// outer values: whether the row is kept, and the value it wrote.
+type rowDecision struct {
+	keep  bool
+	value any
+}
+
+// memoTuples bounds the decisions remembered per subquery when
+// max_memory_rows is unbounded.
+const memoTuples = 4096
+
+// applyRows runs subquery i once for each distinct tuple of its outer
+// values among the kept rows of the batch (see SemiJoin), and keeps, or
+// fills in, each of them.
+func (s *SemiJoin) applyRows(i int) error {
+	sq := &s.subs[i]
+	if s.inner[i] == nil {
+		// The first open, for the columns, binds NULLs when the batch is
+		// empty.
+		probe := make(Row, len(s.cols))
+		if len(s.rows) > 0 {
+			probe = s.rows[0]
+		}
+		it, err := sq.OpenRow(probe)
+		if err != nil {
+			return err
+		}
+		s.inner[i] = append([]Column{}, it.Columns()...)
+		if err := it.Close(); err != nil {
+			return err
+		}
+		if sq.Kind != SemiExists && sq.Kind != SemiNotExists && (sq.Value < 0 || sq.Value >= len(s.inner[i])) {
+			return fmt.Errorf("vitessdo: merge: subquery value column %d out of range", sq.Value)
+		}
+	}
+	if s.memo[i] == nil {
+		s.memo[i] = map[string]rowDecision{}
+	}
+	limit := int(s.maxRows)
+	if limit <= 0 {
+		limit = memoTuples
+	}
+	kept := s.rows[:0]
+	for _, o := range s.rows {
+		key := s.tupleKey(sq, o)
+		d, ok := s.memo[i][key]
+		if !ok {
+			inners, err := s.rowInners(sq, o)
+			if err != nil {
+				return err
+			}
+			if d.keep, err = s.decide(i, o, inners); err != nil {
+				return err
+			}
+			if sq.Mark || sq.Kind == SemiValue {
+				d.value = o[sq.Into]
+			}
+			if len(s.memo[i]) < limit {
+				s.memo[i][key] = d
+			}
+		} else if sq.Mark || sq.Kind == SemiValue {
+			o[sq.Into] = d.value
+		}
+		if d.keep {
+			kept = append(kept, o)
+		}
+	}
+	s.rows = kept
+	return nil
+}
+
+// tupleKey identifies the outer values a subquery with OpenRow reads
+// from row o, each with its type.
+func (s *SemiJoin) tupleKey(sq *Correlated, o Row) string {
+	var b strings.Builder
+	key := func(v any) {
+		if bs, ok := v.([]byte); ok {
+			v = string(bs)
+		}
+		fmt.Fprintf(&b, "%T:%v\x00", v, v)
+	}
+	for _, a := range sq.Args {
+		key(o[a])
+	}
+	if sq.Kind == SemiIn || sq.Kind == SemiNotIn {
+		key(o[sq.Left])
+	}
+	return b.String()
+}
+
+// rowInners runs a subquery with OpenRow for outer row o and reads what
+// deciding needs: one row for EXISTS, two for a scalar (a second is an
+// error on PostgreSQL, and on SQLite unless ORDER BY decides the
+// first), every row (at most maxRows) for IN.
+func (s *SemiJoin) rowInners(sq *Correlated, o Row) ([]Row, error) {
+	it, err := sq.OpenRow(o)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	want := -1
+	switch sq.Kind {
+	case SemiExists, SemiNotExists:
+		want = 1
+	case SemiValue:
+		want = 2
+	}
+	if sq.Cut > 0 {
+		want = -1
+	}
+	var out []Row
+	b := NewBound(it, s.maxRows, "the inner side of a semi-join")
+	for want < 0 || len(out) < want {
+		row, err := b.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
