@@ -31,6 +31,8 @@ func (p *Planner) planJoinSelect(sel *sqlparser.Select, s *Session, nargs int, e
 	sel, err := p.qualifyJoin(sel, s, eng)
 	switch {
 	case err != nil:
+	case p.joinHorizonLock(sel, eng) != nil:
+		err = p.joinHorizonLock(sel, eng)
 	case needsHorizon(sel):
 		jp, err = p.planJoinHorizon(sel, s, nargs, eng)
 	default:
@@ -51,14 +53,16 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	switch {
 	case sel.Distinct != "", len(sel.GroupBy) > 0, sel.Having != nil, len(sel.OrderBy) > 0, sel.Limit != nil:
 		return nil, joinRefusal("DISTINCT, GROUP BY, HAVING, ORDER BY and LIMIT over the rows of a join are not run at the merge")
-	case sel.Lock != "":
-		return nil, joinRefusal("%s over a join", strings.ToUpper(strings.TrimSpace(sel.Lock)))
 	case hasAggregate(sel.SelectExprs):
 		return nil, joinRefusal("aggregates over the rows of a join are not run at the merge")
 	case hasSubquery(sel):
 		return nil, joinRefusal("subqueries in a join of tables on different shards")
 	}
-	jt := &joinPlanner{p: p, s: s, nargs: nargs, byName: map[string]int{}}
+	sel, nested, err := nestNullableJoins(sel)
+	if err != nil {
+		return nil, err
+	}
+	jt := &joinPlanner{p: p, s: s, nargs: nargs, byName: map[string]int{}, nested: nested}
 	for _, te := range sel.From {
 		if err := jt.from(te); err != nil {
 			return nil, err
@@ -75,6 +79,9 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	}
 	if x, y := p.mixedBackends(refs); x != nil {
 		return nil, joinRefusal("%s and %s are on backends that compare values by different rules", x, y)
+	}
+	if jt.lock, err = p.joinLock(jt, sel.Lock); err != nil {
+		return nil, err
 	}
 	for _, c := range jt.allConds() {
 		r, err := jt.refs(c.expr)
@@ -196,7 +203,7 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 		eng := p.engineOfKeyspace(jt.tables[l.tables[0]].table.Keyspace)
 		node := &joinPlan{outer: cur, inner: l.plan, left: st.left, keys: joinKeys(st, leaves, jt), bound: st.bound,
 			batch: batch, eng: eng, nargs: nargs, maxRows: p.memoryRows()}
-		if p.hashJoins(st, cur, l.plan) {
+		if jt.lock == "" && p.hashJoins(st, cur, l.plan) {
 			if node.all, err = jt.planLeaf(jt.leafSelect(l, nil, l.exprs), nargs); err != nil {
 				return nil, err
 			}

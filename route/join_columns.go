@@ -291,10 +291,13 @@ func (q *joinQualifier) join(te *sqlparser.JoinTableExpr) (sqlparser.TableExpr, 
 		}
 	}
 	if te.Join == sqlparser.RightJoinStr {
-		if oneTable(te.LeftExpr) == nil {
-			return nil, nil, joinRefusal("a RIGHT JOIN whose left side %s is a join: only a table is the nullable side of a join across shards", sqlparser.String(te.LeftExpr))
+		// A join on the left becomes the nullable join of a LEFT JOIN
+		// (see join_nested.go), in parentheses.
+		left := te.LeftExpr
+		if _, isJoin := left.(*sqlparser.JoinTableExpr); isJoin {
+			left = &sqlparser.ParenTableExpr{Exprs: sqlparser.TableExprs{left}}
 		}
-		te.LeftExpr, te.RightExpr, te.Join = te.RightExpr, te.LeftExpr, sqlparser.LeftJoinStr
+		te.LeftExpr, te.RightExpr, te.Join = te.RightExpr, left, sqlparser.LeftJoinStr
 	}
 	return te, cols, nil
 }
