@@ -187,6 +187,11 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	var top *joinPlan
 	for _, st := range steps {
 		l := st.leaf
+		eng := p.engineOfKeyspace(jt.tables[l.tables[0]].table.Keyspace)
+		kinds, err := jt.keyKinds(st, eng)
+		if err != nil {
+			return nil, err
+		}
 		var extra []sqlparser.Expr
 		n := nargs
 		if st.bound {
@@ -194,14 +199,15 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 			for b := 0; b < batch; b++ {
 				list = append(list, sqlparser.NewValArg([]byte(":v"+strconv.Itoa(nargs+b+1))))
 			}
-			extra = append(extra, &sqlparser.ComparisonExpr{Operator: sqlparser.InStr, Left: st.keys[0][1], Right: list})
+			extra = append(extra, boundKey(st.keys[0][1], list, kinds[0]))
 			n += batch
 		}
 		if l.plan, err = jt.planLeaf(jt.leafSelect(l, extra, l.exprs), n); err != nil {
 			return nil, err
 		}
-		eng := p.engineOfKeyspace(jt.tables[l.tables[0]].table.Keyspace)
-		node := &joinPlan{outer: cur, inner: l.plan, left: st.left, keys: joinKeys(st, leaves, jt), bound: st.bound,
+		keys := joinKeys(st, leaves, jt)
+		numericKeys(keys, kinds)
+		node := &joinPlan{outer: cur, inner: l.plan, left: st.left, keys: keys, bound: st.bound,
 			batch: batch, eng: eng, nargs: nargs, maxRows: p.memoryRows()}
 		if jt.lock == "" && p.hashJoins(st, cur, l.plan) {
 			if node.all, err = jt.planLeaf(jt.leafSelect(l, nil, l.exprs), nargs); err != nil {
