@@ -173,7 +173,7 @@ func (q *joinQualifier) from(te sqlparser.TableExpr) (sqlparser.TableExpr, []joi
 	switch te := te.(type) {
 	case *sqlparser.AliasedTableExpr:
 		if _, ok := te.Expr.(*sqlparser.Subquery); ok {
-			cols, err := derivedJoinColumns(te)
+			cols, err := q.p.derivedJoinColumns(te, q.s)
 			if err != nil {
 				return nil, nil, err
 			}
