@@ -43,6 +43,12 @@ var leftJoinOfJoinCases = []mergeCase{
 	// a horizon over it
 	{query: "SELECT a.grp, COUNT(t.note) AS n FROM items a LEFT JOIN (tokens t JOIN items b ON b.id = t.item_id) ON t.item_id = a.id GROUP BY a.grp"},
 	{query: "SELECT a.id, t.note FROM items a LEFT JOIN (tokens t JOIN items b ON b.id = t.item_id) ON t.item_id = a.id ORDER BY a.id, t.note LIMIT 9", ordered: true},
+	// columns of a join in parentheses that share a name (SQLite names
+	// them as a subquery's: note, note:1)
+	{query: "SELECT * FROM items a LEFT JOIN (tokens b JOIN tokens c ON c.item_id = b.item_id) ON c.item_id = a.id WHERE a.id < 30"},
+	{query: "SELECT c.item_id, b.item_id, c.note FROM items a LEFT JOIN (tokens b JOIN tokens c ON c.item_id = b.item_id) ON c.item_id = a.id"},
+	{query: "SELECT c.*, b.* FROM items a JOIN (tokens b JOIN tokens c ON c.item_id = b.item_id) ON c.item_id = a.id"},
+	{query: "SELECT * FROM items a LEFT JOIN (tokens b JOIN (tokens c JOIN tokens x ON x.tok = c.tok) ON c.item_id = b.item_id) ON c.item_id = a.id WHERE a.id < 30"},
 	// a nested LEFT JOIN chain
 	{query: "SELECT a.id, t.note, b.name FROM items a LEFT JOIN tokens t ON t.item_id = a.id LEFT JOIN items b ON b.qty = t.item_id"},
 }

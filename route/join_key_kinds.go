@@ -31,9 +31,10 @@ import (
 //     one database fails.
 //
 // The kinds are the columns' declared types, read from the shards (a
-// statement reading no row) when the plan is made; a key of a derived
-// table the router evaluates has none, and values of different kinds
-// there are refused when they meet (merge.JoinKeyTypeError).
+// statement reading no row) when the plan is made; a derived table's
+// plain column has its source column's. A computed column of a derived
+// table has none known, and values of different kinds there are refused
+// when they meet (merge.JoinKeyTypeError).
 
 // keyKind is how the backend compares the two columns of a join key.
 type keyKind struct {
@@ -89,8 +90,9 @@ func boundKey(col *sqlparser.ColName, list sqlparser.ValTuple, kind keyKind) sql
 	return &sqlparser.ParenExpr{Expr: &sqlparser.OrExpr{Left: in, Right: &sqlparser.ComparisonExpr{Operator: sqlparser.InStr, Left: asNumber, Right: list}}}
 }
 
-// columnType returns the declared type of a column of the join, known
-// false for a column of a derived table the router evaluates.
+// columnType returns the declared type of a column of the join, that of
+// its source for a plain column of a derived table; known is false for
+// another column of a derived table.
 func (jt *joinPlanner) columnType(c *sqlparser.ColName) (string, bool, error) {
 	r, err := jt.refs(c)
 	if err != nil {
@@ -99,11 +101,8 @@ func (jt *joinPlanner) columnType(c *sqlparser.ColName) (string, bool, error) {
 	t := jt.tables[leafIndex(r)]
 	from, col, vt := t.expr, c, t.table
 	if t.derived {
-		if !t.nested {
-			return "", false, nil
-		}
 		var ok bool
-		if from, col, ok = nestedSource(t.expr, c.Name); !ok {
+		if from, col, ok = derivedColumnSource(t.expr, c.Name); !ok {
 			return "", false, nil
 		}
 		tn := from.Expr.(sqlparser.TableName)
@@ -114,20 +113,16 @@ func (jt *joinPlanner) columnType(c *sqlparser.ColName) (string, bool, error) {
 	return jt.p.probeColumnType(vt, from, col)
 }
 
-// nestedSource returns the table and column of a nested join's derived
-// table (see join_nested.go) that its column name selects.
-func nestedSource(d *sqlparser.AliasedTableExpr, name sqlparser.ColIdent) (*sqlparser.AliasedTableExpr, *sqlparser.ColName, bool) {
+// derivedColumnSource returns the table and column of a derived
+// table's SELECT that its output column name is (see derivedSource): a
+// plain column of a table of its FROM, whose type the output keeps.
+func derivedColumnSource(d *sqlparser.AliasedTableExpr, name sqlparser.ColIdent) (*sqlparser.AliasedTableExpr, *sqlparser.ColName, bool) {
 	sel, ok := d.Expr.(*sqlparser.Subquery).Select.(*sqlparser.Select)
 	if !ok {
 		return nil, nil, false
 	}
-	var col *sqlparser.ColName
-	for _, se := range sel.SelectExprs {
-		if ae, ok := se.(*sqlparser.AliasedExpr); ok && ae.As.Equal(name) {
-			col, _ = ae.Expr.(*sqlparser.ColName)
-		}
-	}
-	if col == nil {
+	col, ok := derivedSource(sel, name.String())
+	if !ok {
 		return nil, nil, false
 	}
 	var from *sqlparser.AliasedTableExpr
@@ -141,13 +136,19 @@ func nestedSource(d *sqlparser.AliasedTableExpr, name sqlparser.ColIdent) (*sqlp
 			if alias == "" {
 				alias = tn.Name.String()
 			}
-			if strings.EqualFold(alias, col.Qualifier.Name.String()) {
+			if col.Qualifier.IsEmpty() && len(sel.From) == 1 || strings.EqualFold(alias, col.Qualifier.Name.String()) {
 				from = ate
 			}
 		}
 		return false, nil
 	}, sel.From)
-	return from, col, from != nil
+	if from == nil {
+		return nil, nil, false
+	}
+	if col.Qualifier.IsEmpty() {
+		col = &sqlparser.ColName{Name: col.Name}
+	}
+	return from, col, true
 }
 
 // probeColumnType returns the declared type of column col of the table
