@@ -160,6 +160,14 @@ func (p *Planner) probeColumnType(vt *vschema.Table, from *sqlparser.AliasedTabl
 		return "", false, nil
 	}
 	sh := shards[0]
+	// The shard's database holds the table without its keyspace's name.
+	if tn, ok := from.Expr.(sqlparser.TableName); ok && !tn.Qualifier.IsEmpty() {
+		as := from.As
+		if as.IsEmpty() {
+			as = tn.Name
+		}
+		from = &sqlparser.AliasedTableExpr{Expr: sqlparser.TableName{Name: tn.Name}, As: as}
+	}
 	probe := &sqlparser.Select{
 		SelectExprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: col}},
 		From:        sqlparser.TableExprs{from},
