@@ -46,6 +46,21 @@ func (g *queryGen) joinOuterQuery(mixed bool) genQuery {
 		us = append(us, genUse{f: ts[g.pickWeighted(4, 3, 3, 1)], q: string(rune('a' + i))})
 	}
 	a, b, c := us[0], us[1], us[2]
+	// The select list comes first, as its placeholders do.
+	var items []string
+	if g.chance(0.1) {
+		items = []string{"*"}
+	} else {
+		for i := 0; i < 1+g.r.Intn(4); i++ {
+			u := us[g.r.Intn(len(us))]
+			col := u.f.cols[g.r.Intn(len(u.f.cols))]
+			e := u.q + "." + col.expr
+			if g.chance(0.1) {
+				e = fmt.Sprintf("COALESCE(%s, %s)", e, g.literal(col.kind))
+			}
+			items = append(items, fmt.Sprintf("%s AS c%d", e, i))
+		}
+	}
 	inner := g.joinKey(b, c, mixed)
 	if g.chance(0.3) {
 		inner += " AND " + g.sideCond(c)
@@ -64,20 +79,6 @@ func (g *queryGen) joinOuterQuery(mixed bool) genQuery {
 	if len(us) > 3 {
 		d := us[3]
 		from += fmt.Sprintf(" %s %s %s ON %s", []string{"JOIN", "LEFT JOIN"}[g.r.Intn(2)], d.f.from, d.q, g.joinKey(us[g.r.Intn(3)], d, false))
-	}
-	var items []string
-	if g.chance(0.1) {
-		items = []string{"*"}
-	} else {
-		for i := 0; i < 1+g.r.Intn(4); i++ {
-			u := us[g.r.Intn(len(us))]
-			col := u.f.cols[g.r.Intn(len(u.f.cols))]
-			e := u.q + "." + col.expr
-			if g.chance(0.1) {
-				e = fmt.Sprintf("COALESCE(%s, %s)", e, g.literal(col.kind))
-			}
-			items = append(items, fmt.Sprintf("%s AS c%d", e, i))
-		}
 	}
 	where := []string{g.restrict(a)}
 	if g.chance(0.4) {
