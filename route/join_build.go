@@ -84,6 +84,9 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 		return nil, err
 	}
 	for _, c := range jt.allConds() {
+		if exprHasSubquery(c.expr) {
+			return nil, joinRefusal("a subquery in the join condition %s of tables on different shards", sqlparser.String(c.expr))
+		}
 		r, err := jt.refs(c.expr)
 		if err != nil {
 			return nil, err
