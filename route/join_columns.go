@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -38,10 +39,14 @@ type joinQualifier struct {
 	s    *Session
 	eng  eval.Engine
 	cols map[string][]joinColumn
+	// shown are the names SQLite gives columns of a join in parentheses
+	// where they differ from the column's own (see showGroup).
+	shown map[joinColumn]string
 }
 
 // needsQualifying reports a SELECT whose FROM has USING, NATURAL or RIGHT
-// joins, or whose select list, WHERE or ON name unqualified columns or *.
+// joins or a join in parentheses, or whose select list, WHERE or ON name
+// unqualified columns or *.
 func needsQualifying(sel *sqlparser.Select) bool {
 	for _, se := range sel.SelectExprs {
 		if _, ok := se.(*sqlparser.StarExpr); ok {
@@ -61,6 +66,10 @@ func needsQualifying(sel *sqlparser.Select) bool {
 			if len(n.Condition.Using) > 0 || n.Join != sqlparser.JoinStr && n.Join != sqlparser.LeftJoinStr && n.Join != sqlparser.StraightJoinStr {
 				found = true
 			}
+		case *sqlparser.ParenTableExpr:
+			// SQLite names the columns of a join in parentheses apart.
+			_, isJoin := n.Exprs[0].(*sqlparser.JoinTableExpr)
+			found = isJoin || len(n.Exprs) > 1
 		}
 		return !found, nil
 	}, sel.SelectExprs, sel.From, sel.Where, sel.GroupBy, sel.Having, sel.OrderBy)
@@ -73,7 +82,7 @@ func (p *Planner) qualifyJoin(sel *sqlparser.Select, s *Session, eng eval.Engine
 	if !needsQualifying(sel) {
 		return sel, nil
 	}
-	q := &joinQualifier{p: p, s: s, eng: eng, cols: map[string][]joinColumn{}}
+	q := &joinQualifier{p: p, s: s, eng: eng, cols: map[string][]joinColumn{}, shown: map[joinColumn]string{}}
 	var all []joinColumn
 	for i, te := range sel.From {
 		out, cols, err := q.from(te)
@@ -112,6 +121,15 @@ func (p *Planner) qualifyJoin(sel *sqlparser.Select, s *Session, eng eval.Engine
 	if err := q.qualify(sel.SelectExprs, all, nil); err != nil {
 		return nil, err
 	}
+	for _, se := range sel.SelectExprs {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok && ae.As.IsEmpty() {
+			if c, ok := ae.Expr.(*sqlparser.ColName); ok {
+				if name, ok := q.shown[joinColumn{table: strings.ToLower(c.Qualifier.Name.String()), name: c.Name.Lowered()}]; ok {
+					ae.As = sqlparser.NewColIdent(name)
+				}
+			}
+		}
+	}
 	if sel.Where != nil {
 		if err := q.qualify(sel.Where, all, nil); err != nil {
 			return nil, err
@@ -126,6 +144,31 @@ func (p *Planner) qualifyJoin(sel *sqlparser.Select, s *Session, eng eval.Engine
 		}
 	}
 	return sel, nil
+}
+
+// showGroup names the columns of a join in parentheses as SQLite names
+// them, as the columns of a subquery: a name already used in the group
+// gets ":1", ":2", … in place of any such suffix, the first free one.
+func (q *joinQualifier) showGroup(cols []joinColumn) {
+	used := map[string]bool{}
+	for _, c := range cols {
+		key := joinColumn{table: strings.ToLower(c.table), name: strings.ToLower(c.name)}
+		name, ok := q.shown[key]
+		if !ok {
+			name = c.name
+		}
+		base := name
+		if i := strings.LastIndexByte(base, ':'); i > 0 && strings.Trim(base[i+1:], "0123456789") == "" && i+1 < len(base) {
+			base = base[:i]
+		}
+		for n := 1; used[strings.ToLower(name)]; n++ {
+			name = base + ":" + strconv.Itoa(n)
+		}
+		used[strings.ToLower(name)] = true
+		if name != c.name {
+			q.shown[key] = name
+		}
+	}
 }
 
 // qualified returns the column as a qualified name.
@@ -173,7 +216,7 @@ func (q *joinQualifier) from(te sqlparser.TableExpr) (sqlparser.TableExpr, []joi
 	switch te := te.(type) {
 	case *sqlparser.AliasedTableExpr:
 		if _, ok := te.Expr.(*sqlparser.Subquery); ok {
-			cols, err := derivedJoinColumns(te)
+			cols, err := q.p.derivedJoinColumns(te, q.s)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -211,6 +254,9 @@ func (q *joinQualifier) from(te sqlparser.TableExpr) (sqlparser.TableExpr, []joi
 			}
 			te.Exprs[i] = out
 			all = append(all, cols...)
+		}
+		if _, isJoin := te.Exprs[0].(*sqlparser.JoinTableExpr); q.eng == eval.SQLite && (isJoin || len(te.Exprs) > 1) {
+			q.showGroup(all)
 		}
 		return te, all, nil
 	case *sqlparser.JoinTableExpr:
@@ -291,10 +337,13 @@ func (q *joinQualifier) join(te *sqlparser.JoinTableExpr) (sqlparser.TableExpr, 
 		}
 	}
 	if te.Join == sqlparser.RightJoinStr {
-		if oneTable(te.LeftExpr) == nil {
-			return nil, nil, joinRefusal("a RIGHT JOIN whose left side %s is a join: only a table is the nullable side of a join across shards", sqlparser.String(te.LeftExpr))
+		// A join on the left becomes the nullable join of a LEFT JOIN
+		// (see join_nested.go), in parentheses.
+		left := te.LeftExpr
+		if _, isJoin := left.(*sqlparser.JoinTableExpr); isJoin {
+			left = &sqlparser.ParenTableExpr{Exprs: sqlparser.TableExprs{left}}
 		}
-		te.LeftExpr, te.RightExpr, te.Join = te.RightExpr, te.LeftExpr, sqlparser.LeftJoinStr
+		te.LeftExpr, te.RightExpr, te.Join = te.RightExpr, left, sqlparser.LeftJoinStr
 	}
 	return te, cols, nil
 }

@@ -318,8 +318,13 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	}
 	if !r.single() {
 		if err := a.checkAnchored(sel, top); err != nil {
-			if joinSel != nil {
+			switch {
+			case joinSel != nil:
 				return p.planJoinSelect(joinSel, s, nargs, p.engineOfKeyspace(r.keyspace), err)
+			case derivedSel != nil:
+				return p.planDerivedInstead(derivedSel, s, nargs, a, err)
+			case derivedJoin != nil:
+				return p.planDerivedJoin(derivedJoin, s, nargs, a, err)
 			}
 			return nil, err
 		}
