@@ -34,6 +34,18 @@ func (p *pair) compareOutcome(t *testing.T, query string, args ...any) {
 	}
 }
 
+// compareOutcomes runs each case over the merge data on every engine (see
+// compareOutcome).
+func compareOutcomes(t *testing.T, cases []outcomeCase) {
+	t.Helper()
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, c := range cases {
+			p.compareOutcome(t, c.query, c.args...)
+		}
+	})
+}
+
 // Arguments in expressions the merge computes take the type PostgreSQL's
 // parser gives them beside the merged value (a float beside a bigint
 // drops its fraction, beside a NUMERIC it is exact, under '/' the
@@ -60,6 +72,10 @@ func TestMergeArgumentsTakeTheirContextsType(t *testing.T) {
 		{"SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING SUM(price) >= ?", []any{2.25}},
 		{"SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING COUNT(*) IN (?, ?)", []any{9.5, 10.0}},
 		{"SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING COUNT(*) NOT IN (?, 3)", []any{9.5}},
+		{"SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING COUNT(*) IN (?, 2.5)", []any{10.0}},
+		{"SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING COUNT(*) IN (?, 2.5)", []any{9.5}},
+		{"SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING SUM(qty) IN (?, SUM(price))", []any{1.5}},
+		{"SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING MAX(name) IN (?, MAX(qty))", []any{"a"}},
 		{"SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING MAX(name) IN (?, 'zebra')", []any{"Zebra"}},
 		{"SELECT grp, COALESCE(SUM(qty), ?) AS s FROM items GROUP BY grp", []any{1.5}},
 		{"SELECT grp, COALESCE(MIN(weight), ?) AS s FROM items i LEFT JOIN item_tags t ON t.item_id = i.id GROUP BY grp", []any{1.5}},
@@ -69,12 +85,7 @@ func TestMergeArgumentsTakeTheirContextsType(t *testing.T) {
 		{"SELECT grp, COALESCE(MAX(name), ?) AS s FROM items GROUP BY grp", []any{int64(7)}},
 		{"SELECT grp, COALESCE(MAX(name), ?) AS s FROM items GROUP BY grp", []any{"none"}},
 	}
-	forEachEngine(t, func(t *testing.T, e engine) {
-		p := newMergePair(t, e, mergeLayouts()[0].items)
-		for _, c := range cases {
-			p.compareOutcome(t, c.query, c.args...)
-		}
-	})
+	compareOutcomes(t, cases)
 }
 
 // COALESCE and CASE computed at the merge have the type PostgreSQL
@@ -103,9 +114,21 @@ func TestMergeCoalesceAndCaseResolveOneType(t *testing.T) {
 		{query: "SELECT grp, COALESCE(SUM(price), SUM(qty), 0) AS m FROM items GROUP BY grp"},
 		{query: "SELECT grp, COUNT(*) FROM items GROUP BY grp HAVING MAX(made) > '2024-06-01'"},
 	}
+	compareOutcomes(t, cases)
+}
+
+// A float argument compared with the integer vindex column routes where
+// the backend finds its row: PostgreSQL truncates it (id = 5.25 finds id
+// 5), SQLite finds none.
+func TestFloatArgumentOnTheVindexColumnRoutesAsTheBackendCompares(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
-		p := newMergePair(t, e, mergeLayouts()[0].items)
-		for _, c := range cases {
+		p := newMergePair(t, e, genData())
+		for _, c := range []outcomeCase{
+			{"SELECT id, name FROM items WHERE id = ?", []any{5.25}},
+			{"SELECT id, name FROM items WHERE id = ?", []any{-0.5}},
+			{"SELECT id FROM items WHERE id IN (?, 11, ?)", []any{5.75, 61.5}},
+			{"SELECT COUNT(*) FROM items WHERE id = ? OR id = ?", []any{7.5, 8.0}},
+		} {
 			p.compareOutcome(t, c.query, c.args...)
 		}
 	})

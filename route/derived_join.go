@@ -90,10 +90,11 @@ func (p *Planner) derivedSelectColumns(stmt sqlparser.SelectStatement, s *Sessio
 		case *sqlparser.AliasedExpr:
 			name := se.As.String()
 			if name == "" {
-				name = sqlparser.String(se.Expr)
-				if c, ok := se.Expr.(*sqlparser.ColName); ok {
-					name = c.Name.String()
+				c, ok := se.Expr.(*sqlparser.ColName)
+				if !ok {
+					return nil, joinRefusal("the column %s of the derived table %s is computed without an alias, which each backend names its own way: name it with AS", sqlparser.String(se.Expr), alias)
 				}
+				name = c.Name.String()
 			}
 			names = append(names, name)
 		case *sqlparser.StarExpr:

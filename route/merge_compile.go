@@ -496,21 +496,7 @@ func (c *exprCompiler) function(e *sqlparser.FuncExpr) (exprFn, error) {
 // kinds every other argument is CAST(… AS TEXT), a placeholder there
 // bound as text, so the result is a string as in MySQL.
 func (c *exprCompiler) coalesceArgs(args []sqlparser.Expr) ([]exprFn, error) {
-	literal, other := false, false
-	for _, a := range args {
-		switch v := a.(type) {
-		case *sqlparser.SQLVal:
-			if v.Type == sqlparser.StrVal {
-				literal = true
-			} else {
-				other = true
-			}
-		case *sqlparser.NullVal:
-		default:
-			other = true
-		}
-	}
-	if !literal || !other {
+	if !dialect.CoalescesAsText(args) {
 		return c.values(args...)
 	}
 	out := make([]exprFn, len(args))
@@ -604,46 +590,21 @@ func (c *exprCompiler) like(e *sqlparser.ComparisonExpr) (exprFn, error) {
 	return l, nil
 }
 
-// inList compiles x [NOT] IN (a, b, …): x = a OR x = b …, with SQL's
-// NULL rules. PostgreSQL types the list's unknown-typed items (arguments,
-// quoted literals) by the common type of x and the whole list, where x =
-// a types each by x alone: the two agree unless another item may have a
-// type above x's (a decimal literal, a column), which is refused.
+// inList compiles x [NOT] IN (a, b, …) (see eval.In).
 func (c *exprCompiler) inList(e *sqlparser.ComparisonExpr, list sqlparser.ValTuple) (exprFn, error) {
-	if c.eng() == eval.PostgreSQL {
-		unknown, typed := false, false
-		for _, v := range list {
-			switch v := v.(type) {
-			case *sqlparser.SQLVal:
-				switch v.Type {
-				case sqlparser.ValArg, sqlparser.StrVal:
-					unknown = true
-				case sqlparser.IntVal:
-				default:
-					typed = true
-				}
-			case *sqlparser.NullVal:
-			default:
-				typed = true
-			}
-		}
-		if unknown && typed {
-			return nil, unsupportedf("%s at the merge on PostgreSQL: the arguments of the list take the common type of the whole list", sqlparser.String(e))
-		}
-	}
 	x, err := c.value(e.Left)
 	if err != nil {
 		return nil, err
 	}
-	eqs := make([]exprFn, len(list))
-	for i, v := range list {
+	items := []exprFn{x}
+	for _, v := range list {
 		r, err := c.value(v)
 		if err != nil {
 			return nil, err
 		}
-		eqs[i] = binaryFn(x, r, eval.Eq)
+		items = append(items, r)
 	}
-	in := nary(eqs, func(xs []eval.Expr) eval.Expr { return eval.Or(xs...) })
+	in := nary(items, func(xs []eval.Expr) eval.Expr { return eval.In(xs[0], xs[1:]...) })
 	if e.Operator == sqlparser.NotInStr {
 		return unary(in, eval.Not), nil
 	}

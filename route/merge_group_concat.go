@@ -67,8 +67,9 @@ func (b *mergeBuilder) groupConcatAt(i int, ae *sqlparser.AliasedExpr, g *sqlpar
 	}
 	cp := &concatPlan{}
 	for _, o := range g.OrderBy {
-		if hasAggregateExpr(o.Expr) {
-			return unsupportedf("%s over several shards", text)
+		if hasAggregateExpr(o.Expr) || !readsColumn(o.Expr) {
+			// A constant term is no group key the shards could add.
+			return unsupportedf("%s over several shards: order it by what it reads", text)
 		}
 		key := o.Expr
 		if distinct && b.eng == eval.PostgreSQL {
@@ -120,4 +121,16 @@ func concatSeparator(clause string) (string, bool) {
 		return "", false
 	}
 	return clause[len(pre) : len(clause)-1], true
+}
+
+// readsColumn reports a column in e.
+func readsColumn(e sqlparser.Expr) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if _, ok := n.(*sqlparser.ColName); ok {
+			found = true
+		}
+		return !found, nil
+	}, e)
+	return found
 }

@@ -3,8 +3,10 @@ package route
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
+	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/shard"
 	"github.com/dot-do/vitessdo/vindex"
@@ -144,7 +146,7 @@ func (r *routing) resolveAll(ctx context.Context, vc Cursor, topo *shard.Topolog
 		}
 		vals[i] = x
 	}
-	dests, err := mapValues(ctx, vc, r.vindex, vals)
+	dests, err := mapValues(ctx, vc, r.vindex, routingValues(topo, ks, vals))
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +204,34 @@ func (r *routing) resolveMulti(ctx context.Context, vc Cursor, topo *shard.Topol
 		return nil, planErrorf("%v", err)
 	}
 	return targetsOf(shards), nil
+}
+
+// routingValues are the values a vindex maps for the shards of keyspace
+// ks: on PostgreSQL a float with a fraction is the integer pgx truncates
+// it to for an integer column (id = 5.25 finds id 5 there), so it routes
+// where that row is; the shards still receive the value itself, and on a
+// column of another type find what they find with it. Elsewhere the
+// values are themselves (on SQLite 5.25 equals no integer).
+func routingValues(topo *shard.Topology, ks string, vals []any) []any {
+	shards := topo.Shards(ks)
+	if len(shards) == 0 || engineOf(shards[0]) != eval.PostgreSQL {
+		return vals
+	}
+	var out []any
+	for i, v := range vals {
+		f, ok := v.(float64)
+		if !ok || f == math.Trunc(f) || math.IsNaN(f) || f > math.MaxInt64 || f < math.MinInt64 {
+			continue
+		}
+		if out == nil {
+			out = append([]any(nil), vals...)
+		}
+		out[i] = int64(f)
+	}
+	if out == nil {
+		return vals
+	}
+	return out
 }
 
 // mapValues maps values through a single-column vindex.

@@ -441,14 +441,10 @@ func datePart(strftime, field string) funcRule {
 	}
 }
 
-// coalesceRule renders COALESCE and IFNULL. With a string literal among
-// values of other types MySQL's result is a string (IFNULL(n, 'none') is
-// '7' or 'none'): every argument is then taken as text, where PostgreSQL
-// would refuse to mix the types and SQLite would keep each value's own.
-func coalesceRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
-	if !r.argc(f, args, 1, -1) {
-		return
-	}
+// CoalescesAsText reports whether a COALESCE or IFNULL of args mixes a
+// string literal with values of other kinds, so that every other argument
+// is taken as text (see coalesceRule).
+func CoalescesAsText(args []sqlparser.Expr) bool {
 	literal, other := false, false
 	for _, a := range args {
 		switch v := a.(type) {
@@ -463,7 +459,18 @@ func coalesceRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
 			other = true
 		}
 	}
-	if !literal || !other {
+	return literal && other
+}
+
+// coalesceRule renders COALESCE and IFNULL. With a string literal among
+// values of other types MySQL's result is a string (IFNULL(n, 'none') is
+// '7' or 'none'): every argument is then taken as text, where PostgreSQL
+// would refuse to mix the types and SQLite would keep each value's own.
+func coalesceRule(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
+	if !r.argc(f, args, 1, -1) {
+		return
+	}
+	if !CoalescesAsText(args) {
 		r.call("coalesce", false, args)
 		return
 	}

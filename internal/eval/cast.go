@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"encoding/hex"
 	"fmt"
 	"math"
 	"reflect"
@@ -68,6 +69,10 @@ func (e Engine) Text(v any) string {
 	case numText:
 		return string(x)
 	case []byte:
+		if e == PostgreSQL {
+			// bytea's output: \x and the bytes in hex.
+			return `\x` + hex.EncodeToString(x)
+		}
 		return string(x)
 	case int64:
 		return strconv.FormatInt(x, 10)
@@ -100,17 +105,26 @@ func (e Engine) TextColumn(name string) Column {
 	return c
 }
 
+// pgSpecialFloat is PostgreSQL's text of a NaN or an infinity, ok false
+// for any other float.
+func pgSpecialFloat(f float64) (string, bool) {
+	switch {
+	case math.IsNaN(f):
+		return "NaN", true
+	case math.IsInf(f, 1):
+		return "Infinity", true
+	case math.IsInf(f, -1):
+		return "-Infinity", true
+	}
+	return "", false
+}
+
 // pgFloatText is PostgreSQL's float8 output: the shortest text that reads
 // back as the same float, in exponent form when the decimal exponent is
 // below -4 or at least 15.
 func pgFloatText(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
+	if t, ok := pgSpecialFloat(f); ok {
+		return t
 	}
 	s := strconv.FormatFloat(f, 'e', -1, 64)
 	mant, exp, _ := strings.Cut(s, "e")
@@ -221,13 +235,8 @@ func pgCast(t CastType, v any) (any, error) {
 // float8Numeric is PostgreSQL's float8 → numeric: the value printed with
 // 15 significant digits (%.15g), as plain decimal text.
 func float8Numeric(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
+	if t, ok := pgSpecialFloat(f); ok {
+		return t
 	}
 	s := strconv.FormatFloat(f, 'g', 15, 64)
 	mant, exp, ok := strings.Cut(s, "e")

@@ -38,6 +38,13 @@
 // (MySQL's exact '/' is CAST(a AS REAL) / b on SQLite and CAST(a AS
 // numeric) / NULLIF(b, 0) on PostgreSQL; a comparison used as a value is
 // CAST(… AS integer) on PostgreSQL), and on PostgreSQL the branches of
-// COALESCE and CASE take their common numeric type (COALESCE(SUM(price),
-// 0) is the numeric 0).
+// COALESCE and CASE take their common type (COALESCE(SUM(price), 0) is
+// the numeric 0; a timestamp and a text are an error).
+//
+// On PostgreSQL, Check also types what the server's parser types: a Param
+// (a bound argument, a quoted literal) takes the type beside it and is
+// converted as pgx converts the argument (pgtypes.go, param.go), and the
+// errors the server raises when it parses a statement (operators and
+// casts its types do not have) are Check's errors, whether or not a row
+// reaches the expression.
 package eval

@@ -53,6 +53,7 @@ const (
 	opNullIf
 	opRound
 	opParam
+	opIn
 )
 
 // Col is the value of column i of the input row.
@@ -199,6 +200,9 @@ func (ev *Evaluator) Check(e *Expr) error {
 		if err := ev.Check(&e.args[i]); err != nil {
 			return err
 		}
+	}
+	if e.op == opIn {
+		return ev.expandIn(e)
 	}
 	if ev.eng != PostgreSQL {
 		return nil

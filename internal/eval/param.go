@@ -24,6 +24,46 @@ func Param(v any) Expr {
 	return x
 }
 
+// In is x IN (list…): x = a OR x = b …, with SQL's NULL rules. On
+// PostgreSQL the unknown-typed values of the list (Param) take the common
+// type of x and the whole list, as the server resolves an IN list (x
+// bigint IN (?, 2.5) compares a float argument as NUMERIC); when the
+// types have none, each comparison types its own, as the server falls
+// back to.
+func In(x Expr, list ...Expr) Expr {
+	return Expr{op: opIn, args: append([]Expr{x}, list...)}
+}
+
+// expandIn resolves an In's Params and rewrites it into its comparisons.
+func (ev *Evaluator) expandIn(e *Expr) error {
+	if ev.eng == PostgreSQL {
+		types := make([]string, 0, len(e.args))
+		for i := range e.args {
+			if a := &e.args[i]; !isNullExpr(a) && !a.unresolved() {
+				types = append(types, ev.ColumnOf(a, ev.cols).DatabaseType)
+			}
+		}
+		if common, err := commonType("IN", types); err == nil && len(types) > 0 {
+			for i := range e.args {
+				if err := resolveParam(&e.args[i], common); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	eqs := make([]Expr, len(e.args)-1)
+	for i := range eqs {
+		eqs[i] = Eq(e.args[0], e.args[i+1])
+		if ev.eng == PostgreSQL {
+			if err := ev.resolveParams(&eqs[i]); err != nil {
+				return err
+			}
+		}
+	}
+	*e = Or(eqs...)
+	return nil
+}
+
 // unresolved reports a Param whose type its context has not given yet.
 func (e *Expr) unresolved() bool { return e.op == opParam && e.typ == "" }
 
@@ -218,13 +258,8 @@ func pgParamValue(v any, typ string) (any, error) {
 		case int64:
 			return numText(strconv.FormatInt(x, 10)), nil
 		case float64:
-			switch {
-			case math.IsNaN(x):
-				return numText("NaN"), nil
-			case math.IsInf(x, 1):
-				return numText("Infinity"), nil
-			case math.IsInf(x, -1):
-				return numText("-Infinity"), nil
+			if t, ok := pgSpecialFloat(x); ok {
+				return numText(t), nil
 			}
 			return numText(strconv.FormatFloat(x, 'f', -1, 64)), nil
 		case string:

@@ -48,29 +48,38 @@ func TestParamTakesTheTypeBesideIt(t *testing.T) {
 		{"under CAST numeric", Cast(Param(2.5), CastNumeric), "2.5", false},
 		{"beside NULLIF's integer", NullIf(Param(2.5), Lit(0)), int64(2), false},
 		{"NULL stays NULL", Add(Col(0), Param(nil)), nil, false},
+		{"IN list of bigint types the float as bigint", In(Col(0), Param(10.5), Lit(3)), true, false},
+		{"IN list with a numeric types the float as numeric", In(Col(0), Param(10.5), NumericLit("2.5")), false, false},
+		{"IN list of text and a number fails", In(Col(3), Col(0)), nil, true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ev := NewEvaluator(PostgreSQL, pgCols)
-			e := tt.e
-			err := ev.Check(&e)
-			var got any
-			if err == nil {
-				got, err = ev.Value(&e, pgRow)
-			}
-			if tt.wantErr {
-				if err == nil {
-					t.Fatalf("got %v, want an error", got)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkPostgreSQL(t, tt.e, tt.want, tt.wantErr) })
+	}
+}
+
+// checkPostgreSQL evaluates e over pgRow and compares the value, or
+// requires PostgreSQL's type or parameter error.
+func checkPostgreSQL(t *testing.T, e Expr, want any, wantErr bool) {
+	t.Helper()
+	ev := NewEvaluator(PostgreSQL, pgCols)
+	err := ev.Check(&e)
+	var got any
+	if err == nil {
+		got, err = ev.Value(&e, pgRow)
+	}
+	if wantErr {
+		var te *TypeError
+		var pe *ParamError
+		if !errors.As(err, &te) && !errors.As(err, &pe) {
+			t.Fatalf("got %v, %v, want a type or parameter error", got, err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 
@@ -105,29 +114,7 @@ func TestCoalesceResolvesOneTypeOnPostgreSQL(t *testing.T) {
 		{"CASE of integer and unknown float truncates", Case([]When{{Cond: Lit(true), Then: Param(2.5)}}, Lit(1)), int64(2), false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ev := NewEvaluator(PostgreSQL, pgCols)
-			e := tt.e
-			err := ev.Check(&e)
-			var got any
-			if err == nil {
-				got, err = ev.Value(&e, pgRow)
-			}
-			if tt.wantErr {
-				var te *TypeError
-				var pe *ParamError
-				if !errors.As(err, &te) && !errors.As(err, &pe) {
-					t.Fatalf("got %v, %v, want a type or parameter error", got, err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkPostgreSQL(t, tt.e, tt.want, tt.wantErr) })
 	}
 }
 
