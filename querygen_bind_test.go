@@ -167,6 +167,49 @@ func (g *queryGen) unionOrderQuery() genQuery {
 	return q
 }
 
+// derivedInnerQuery joins items with a derived table on the derived
+// table's key: grouped by its table's primary vindex column or selecting
+// it plainly (read in batches bound and routed by the outer keys), or
+// grouped by another column (read once).
+func (g *queryGen) derivedInnerQuery() genQuery {
+	inners := []func() (string, string){
+		func() (string, string) {
+			g.f = bindFroms()[1]
+			return "SELECT item_id AS k, COUNT(*) AS n FROM item_tags" + g.where() + " GROUP BY item_id", kindIntKey
+		},
+		func() (string, string) {
+			g.f = bindFroms()[1]
+			return "SELECT item_id AS k, MAX(weight) AS n FROM item_tags" + g.where() + " GROUP BY item_id", kindIntKey
+		},
+		func() (string, string) {
+			g.f = bindFroms()[0]
+			return "SELECT id AS k, qty AS n FROM items" + g.where(), kindIntKey
+		},
+		func() (string, string) {
+			g.f = bindFroms()[0]
+			return "SELECT grp AS k, COUNT(*) AS n FROM items" + g.where() + " GROUP BY grp", kindTextKey
+		},
+	}
+	inner, key := inners[g.r.Intn(len(inners))]()
+	outer := "i.qty"
+	switch {
+	case key == kindTextKey:
+		outer = []string{"i.grp", "i.kind", "i.name"}[g.r.Intn(3)]
+	case g.chance(0.5):
+		outer = "i.id"
+	}
+	join := []string{" JOIN ", " LEFT JOIN "}[g.r.Intn(2)]
+	g.f = genFrom{from: "items i", cols: []genColumn{{"i.id", kindInt}, {"i.grp", kindText}, {"i.qty", kindInt}, {"i.name", kindText}}, unique: []string{"i.id"}, vindex: "i.id"}
+	sql := "SELECT i.id, d.k, d.n FROM items i" + join + "(" + inner + ") d ON d.k = " + outer + g.where()
+	return genQuery{sql: sql, args: g.args}
+}
+
+// The kinds of a derived table's key column.
+const (
+	kindIntKey  = "int"
+	kindTextKey = "text"
+)
+
 // compareBindQuery compares a generated statement as compareGenQuery
 // does, except that one the oracle rejects must fail alike.
 func compareBindQuery(t *testing.T, p *pair, seed int64, q genQuery, st *genStats, failed *int) {
@@ -185,17 +228,17 @@ func compareBindQuery(t *testing.T, p *pair, seed int64, q genQuery, st *genStat
 }
 
 // Generated statements whose subqueries are bound into them (a reference
-// table over sharded subqueries, SELECTs without tables) and UNIONs
-// ordered by expressions return what one database returns, or fail as
-// it does.
+// table over sharded subqueries, SELECTs without tables), UNIONs ordered
+// by expressions and joins with an inner derived table return what one
+// database returns, or fail as it does.
 func TestQueryGenBoundSubqueriesEqualOneDatabase(t *testing.T) {
-	n := 100
+	n := 75
 	if *queryGenN != 0 {
 		n = *queryGenN
 	} else if testing.Short() {
 		n = 30
 	}
-	gens := []func(*queryGen) genQuery{(*queryGen).referenceQuery, (*queryGen).tablelessBoundQuery, (*queryGen).unionOrderQuery}
+	gens := []func(*queryGen) genQuery{(*queryGen).referenceQuery, (*queryGen).tablelessBoundQuery, (*queryGen).unionOrderQuery, (*queryGen).derivedInnerQuery}
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, genData())
 		st := &genStats{reasons: map[string]int{}}

@@ -49,6 +49,10 @@ func TestReferenceTableOverShardedSubqueriesEqualsOneDatabase(t *testing.T) {
 			{query: "SELECT code FROM kinds k WHERE EXISTS (SELECT 1 FROM items i WHERE i.kind = k.code AND i.qty > 3)"},
 			{query: "SELECT code FROM kinds k WHERE k.code IN (SELECT i.kind FROM items i WHERE i.grp = k.label)"},
 			{query: "SELECT label FROM kinds k WHERE EXISTS (SELECT 1 FROM item_tags t WHERE t.tag = k.code)"},
+			{query: "SELECT code FROM kinds k WHERE (SELECT COUNT(*) FROM items i WHERE i.kind = k.code) > 5"},
+			// Subqueries as select items.
+			{query: "SELECT code, (SELECT COUNT(*) FROM items) AS n FROM kinds"},
+			{query: "SELECT code, (SELECT COUNT(*) FROM items i WHERE i.kind = k.code) AS n FROM kinds k"},
 		} {
 			p.compareRows(t, c.query, c.args...)
 		}

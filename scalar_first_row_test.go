@@ -55,8 +55,9 @@ func TestUncorrelatedScalarSubqueryWithSeveralRowsEqualsOneDatabaseOrIsRefused(t
 }
 
 // On PostgreSQL a scalar subquery of several rows fails only where the
-// statement evaluates it, as one database does; SQLite, whose first row
-// the shards do not decide, is refused.
+// statement evaluates it, as one database does, in the select list or
+// in WHERE; SQLite, whose first row the shards do not decide, is
+// refused.
 func TestScalarSubqueryWithSeveralRowsFailsOnlyWhereEvaluated(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newReferencePair(t, e)
@@ -65,6 +66,11 @@ func TestScalarSubqueryWithSeveralRowsFailsOnlyWhereEvaluated(t *testing.T) {
 			"SELECT CASE WHEN (SELECT COUNT(*) FROM items) > 1000 THEN (SELECT name FROM items) ELSE 'few' END AS c",
 			"SELECT (SELECT name FROM items) AS n FROM dual WHERE 'q' IN (SELECT kind FROM items)",
 			"SELECT CASE WHEN (SELECT COUNT(*) FROM items) > 10 THEN (SELECT name FROM items) ELSE 'few' END AS c",
+			"SELECT id FROM items WHERE id = 100000 AND name = (SELECT name FROM items WHERE grp = 'a')",
+			"SELECT id FROM items WHERE qty > 1000 AND qty < (SELECT qty FROM items WHERE grp = 'a')",
+			"SELECT id FROM items WHERE qty < (SELECT qty FROM items WHERE grp = 'a')",
+			"SELECT code FROM kinds WHERE code = 'q' AND code = (SELECT kind FROM items)",
+			"SELECT code FROM kinds WHERE code = (SELECT kind FROM items)",
 		} {
 			if e.name == "postgres" {
 				compareOrderedOrError(t, p, q)

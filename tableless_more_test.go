@@ -1,6 +1,7 @@
 package vitessdo_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -45,4 +46,19 @@ func TestTablelessSelectBindsSubqueriesLikeOneDatabase(t *testing.T) {
 			compareOrderedOrError(t, p, c.query, c.args...)
 		}
 	})
+}
+
+// Over shards of both backends a SELECT without tables whose values
+// would be compared or computed by one backend's rules is refused.
+func TestTablelessSelectOverBothBackendsIsRefused(t *testing.T) {
+	db := openMixedItems(t)
+	for _, q := range []string{
+		"SELECT 3 IN (SELECT id FROM items) AS found",
+		"SELECT UPPER((SELECT MIN(name) FROM items)) AS u ORDER BY u",
+	} {
+		_, err := queryAll(db, q)
+		if !isUnsupported(err) || !strings.Contains(err.Error(), "different rules") {
+			t.Errorf("%s: got %v, want an UnsupportedError about the backends' different rules", q, err)
+		}
+	}
 }

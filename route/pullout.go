@@ -3,8 +3,6 @@ package route
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -126,144 +124,6 @@ func (r subResult) signature(k slotKind) string {
 var _ Plan = (*pulloutPlan)(nil)
 
 func (pp *pulloutPlan) NumArgs() int { return pp.nargs }
-
-// outerArgs runs the subqueries and returns the outer statement's
-// arguments (the user's, then each subquery's values in order), the
-// results and their signature.
-func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]any, []subResult, string, error) {
-	res := make([]subResult, len(pp.subs))
-	for i, sq := range pp.subs {
-		plan := sq.plan
-		open := func() (merge.Iterator, error) { return plan.Query(ctx, vc, args) }
-		switch sq.slot {
-		case scalarSlot:
-			r, err := pp.scalarResult(sq.open(ctx, vc, args))
-			if err != nil {
-				return nil, nil, "", err
-			}
-			res[i] = r
-		case existsSlot:
-			found, err := pullExists(open)
-			if err != nil {
-				return nil, nil, "", fmt.Errorf("vitessdo: EXISTS subquery %s: %w", sq.text, err)
-			}
-			res[i] = subResult{values: []any{found}}
-		default:
-			r, err := pp.pullList(open)
-			if err != nil {
-				return nil, nil, "", fmt.Errorf("vitessdo: IN subquery %s: %w", sq.text, err)
-			}
-			res[i] = r
-		}
-	}
-	out := append([]any(nil), args[:pp.nargs]...)
-	sig := make([]string, len(res))
-	for i, r := range res {
-		out = append(out, r.values...)
-		sig[i] = r.signature(pp.subs[i].slot)
-	}
-	return out, res, strings.Join(sig, ","), nil
-}
-
-// scalarResult runs a scalar subquery and returns its value. On
-// PostgreSQL, a SELECT without tables gets several rows as their first
-// two (see severalRows); elsewhere they are an error.
-func (pp *pulloutPlan) scalarResult(sq merge.Subquery) (subResult, error) {
-	it, err := merge.SubqueryRow([]merge.Subquery{sq}, pp.eng)
-	if errors.Is(err, merge.ErrSubqueryRows) && pp.tableless != nil {
-		return pp.severalRows(sq)
-	}
-	if err != nil {
-		return subResult{}, scalarRefusal(err)
-	}
-	defer it.Close()
-	row, err := it.Next()
-	if err != nil {
-		return subResult{}, err
-	}
-	c := it.Columns()[0]
-	_, text := row[0].(string)
-	return subResult{values: []any{row[0]}, numeric: text && pp.eng == eval.PostgreSQL && strings.EqualFold(c.DatabaseType, "NUMERIC"), dbType: pp.castType(c)}, nil
-}
-
-// pullExists reports whether a subquery (run with LIMIT 1) has a row, as
-// 1 or 0.
-func pullExists(open func() (merge.Iterator, error)) (int64, error) {
-	it, err := open()
-	if err != nil {
-		return 0, err
-	}
-	defer it.Close()
-	if _, err := it.Next(); errors.Is(err, io.EOF) {
-		return 0, nil
-	} else if err != nil {
-		return 0, err
-	}
-	return 1, it.Close()
-}
-
-// pullList reads the one column of an IN subquery: its distinct non-NULL
-// values, whether it held a NULL, at most max_memory_rows rows.
-func (pp *pulloutPlan) pullList(open func() (merge.Iterator, error)) (subResult, error) {
-	it, err := open()
-	if err != nil {
-		return subResult{}, err
-	}
-	defer it.Close()
-	cols := it.Columns()
-	if len(cols) != 1 {
-		return subResult{}, planErrorf("the subquery returns %d columns, want 1", len(cols))
-	}
-	limit := pp.p.memoryRows()
-	r := subResult{dbType: pp.castType(cols[0])}
-	seen := map[string]bool{}
-	for n := int64(0); ; n++ {
-		row, err := it.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return subResult{}, err
-		}
-		if n >= limit {
-			return subResult{}, &merge.MemoryRowsError{Limit: limit, What: "IN subquery value list"}
-		}
-		v := row[0]
-		if v == nil {
-			r.null = true
-			continue
-		}
-		if _, text := v.(string); text && pp.eng == eval.PostgreSQL && strings.EqualFold(cols[0].DatabaseType, "NUMERIC") {
-			r.numeric = true
-		}
-		key := fmt.Sprintf("%T:%v", v, v)
-		if b, ok := v.([]byte); ok {
-			key = "b:" + string(b)
-		}
-		if !seen[key] {
-			seen[key] = true
-			r.values = append(r.values, v)
-		}
-	}
-	if n := len(r.values); n > maxListArgs {
-		return subResult{}, unsupportedf("%d distinct values: more than the %d bind arguments an IN list of a shard statement may hold", n, maxListArgs)
-	}
-	if n := len(r.values); n > 0 {
-		for m := 1; ; m *= 2 {
-			if m >= n {
-				for len(r.values) < m {
-					r.values = append(r.values, r.values[n-1])
-				}
-				break
-			}
-		}
-	}
-	return r, it.Close()
-}
-
-// maxListArgs bounds the values of one IN list, padded to a power of two
-// within SQLite's 32766 bind arguments of a statement.
-const maxListArgs = 16384
 
 // outer returns the outer plan for the subqueries' results of a
 // signature, planning it the first time.
@@ -485,14 +345,14 @@ func appendPulloutSlots(out []pulloutSlot, in *sqlparser.Expr) []pulloutSlot {
 		case *sqlparser.Subquery:
 			return false, nil
 		case *sqlparser.ExistsExpr:
-			if uncorrelated(n.Subquery) {
+			if pullable(n.Subquery) {
 				out = append(out, pulloutSlot{kind: existsSlot, node: n, sub: n.Subquery, in: in})
 				return false, nil
 			}
 		case *sqlparser.ComparisonExpr:
 			switch n.Operator {
 			case sqlparser.InStr, sqlparser.NotInStr:
-				if sq, ok := n.Right.(*sqlparser.Subquery); ok && uncorrelated(sq) && !exprHasSubquery(n.Left) {
+				if sq, ok := n.Right.(*sqlparser.Subquery); ok && pullable(sq) && !exprHasSubquery(n.Left) {
 					k := inSlot
 					if n.Operator == sqlparser.NotInStr {
 						k = notInSlot
@@ -507,7 +367,7 @@ func appendPulloutSlots(out []pulloutSlot, in *sqlparser.Expr) []pulloutSlot {
 				return true, nil
 			}
 			for _, side := range []sqlparser.Expr{n.Left, n.Right} {
-				if sq, ok := side.(*sqlparser.Subquery); ok && uncorrelated(sq) {
+				if sq, ok := side.(*sqlparser.Subquery); ok && pullable(sq) {
 					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, in: in})
 				}
 			}
@@ -542,9 +402,8 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 	if len(slots) == 0 {
 		return nil, false, nil
 	}
-	pp := &pulloutPlan{nargs: nargs, eng: eval.SQLite, outerText: sqlparser.String(stmt), tableless: tableless}
-	_, pp.write = stmt.(sqlparser.SelectStatement)
-	pp.write = !pp.write
+	_, isSelect := stmt.(sqlparser.SelectStatement)
+	pp := &pulloutPlan{nargs: nargs, eng: eval.SQLite, outerText: sqlparser.String(stmt), write: !isSelect, tableless: tableless}
 	for i, sl := range slots {
 		sq := sl.sub
 		text := sqlparser.String(sq)
@@ -588,6 +447,19 @@ func firstTable(sel sqlparser.SelectStatement) *sqlparser.TableName {
 		return out == nil, nil
 	}, sel)
 	return out
+}
+
+// pullable reports an uncorrelated subquery that reads a table: one
+// without tables stays in the statement, whose shards compute it.
+func pullable(sq *sqlparser.Subquery) bool {
+	reads := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if tn, ok := n.(sqlparser.TableName); ok && !tn.Name.IsEmpty() && !strings.EqualFold(tn.Name.String(), "dual") {
+			reads = true
+		}
+		return !reads, nil
+	}, sq.Select)
+	return reads && uncorrelated(sq)
 }
 
 // uncorrelated reports a subquery none of whose qualified columns name a

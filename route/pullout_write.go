@@ -71,7 +71,7 @@ func outerSlots(stmt sqlparser.Statement) []pulloutSlot {
 	case *sqlparser.Update:
 		var out []pulloutSlot
 		for _, ue := range st.Exprs {
-			if sq, ok := ue.Expr.(*sqlparser.Subquery); ok && uncorrelated(sq) {
+			if sq, ok := ue.Expr.(*sqlparser.Subquery); ok && pullable(sq) {
 				out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, in: &ue.Expr})
 			}
 		}

@@ -25,8 +25,10 @@ import (
 // value is cast to the type of the column it came from. A scalar
 // subquery of several rows is an error on PostgreSQL only where the
 // statement evaluates it (not under LIMIT 0, a false WHERE, a CASE
-// branch not taken): it is bound as a subquery of two of its rows, for
-// the backend to fail on as one database would. An empty IN list
+// branch not taken): it is bound, in this and any pulloutPlan, as a
+// subquery of two of its rows, typed so, for the backend to fail on as
+// one database would (a subquery without tables is never pulled out
+// again). An empty IN list
 // is false (NOT IN true) whatever its left side, a NULL in it stays in
 // the list: SQL's rules for `x IN (SELECT …)`.
 
@@ -111,11 +113,20 @@ func (p *Planner) tablelessOnShard(sel *sqlparser.Select, ks *vschema.Keyspace, 
 	return sp
 }
 
-// castType is the type a typed pulloutPlan casts a value of column c to:
-// the column's own on PostgreSQL, "" (no cast) elsewhere or for a name
-// that is not a plain type name.
+// castType is the type a pulloutPlan of a SELECT without tables casts a
+// value of column c to (see backendType); "" (no cast) for others.
 func (pp *pulloutPlan) castType(c merge.Column) string {
-	if pp.tableless == nil || pp.eng != eval.PostgreSQL || !dialect.PlainTypeName(c.DatabaseType) {
+	if pp.tableless == nil {
+		return ""
+	}
+	return backendType(pp.eng, c)
+}
+
+// backendType is the type a bound value of column c is cast to: the
+// column's own on PostgreSQL, "" (no cast) on SQLite, whose arguments
+// keep their values' types, or for a name that is not a plain type name.
+func backendType(eng eval.Engine, c merge.Column) string {
+	if eng != eval.PostgreSQL || !dialect.PlainTypeName(c.DatabaseType) {
 		return ""
 	}
 	return c.DatabaseType
@@ -129,7 +140,7 @@ func (pp *pulloutPlan) severalRows(sq merge.Subquery) (subResult, error) {
 		return subResult{}, err
 	}
 	defer it.Close()
-	r := subResult{several: true, dbType: pp.castType(it.Columns()[0])}
+	r := subResult{several: true, dbType: backendType(pp.eng, it.Columns()[0])}
 	for len(r.values) < 2 {
 		row, err := it.Next()
 		if err != nil {

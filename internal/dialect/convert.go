@@ -30,20 +30,6 @@ func (r *renderer) convert(c *sqlparser.ConvertExpr) {
 		r.fail(errorf("CAST without a type"))
 		return
 	}
-	if name, ok := strings.CutPrefix(t.Type, nativeTypePrefix); ok {
-		if !PlainTypeName(name) {
-			r.fail(errorf("malformed type name in CAST: %q", name))
-			return
-		}
-		r.write("CAST(")
-		r.value(c.Expr)
-		r.write(" AS " + name + ")")
-		if r.d == PostgreSQL && textTypeNames[strings.ToLower(name)] {
-			// As text columns are (see ddl_types.go).
-			r.write(` COLLATE "C"`)
-		}
-		return
-	}
 	length, hasLength := 0, t.Length != nil
 	if hasLength {
 		n, err := strconv.Atoi(string(t.Length.Val))
@@ -142,18 +128,48 @@ func (r *renderer) convert(c *sqlparser.ConvertExpr) {
 
 // textTypeNames are PostgreSQL's names of text types, which a NativeCast
 // collates as text columns are.
-var textTypeNames = map[string]bool{"text": true, "varchar": true, "bpchar": true, "char": true, "character varying": true}
+var textTypeNames = map[string]bool{"text": true, "varchar": true, "bpchar": true, "char": true}
 
-// nativeTypePrefix marks the ConvertType of a NativeCast; no type the
-// parser reads starts with it.
-const nativeTypePrefix = "="
+// nativeCastFunc is the function a NativeCast is written as, so that the
+// statement prints and parses again as any other.
+const nativeCastFunc = "vitessdo_cast"
 
 // NativeCast is CAST(e AS name) with name a type of the backend the
 // statement is rendered for, written as it is (the router types a bind
 // argument by the column its value came from: PostgreSQL's INT8, NUMERIC,
-// TEXT, BOOL…). name must be a plain type name: letters, digits, _.
-func NativeCast(e sqlparser.Expr, name string) *sqlparser.ConvertExpr {
-	return &sqlparser.ConvertExpr{Expr: e, Type: &sqlparser.ConvertType{Type: nativeTypePrefix + name}}
+// TEXT, BOOL…; text types collate as text columns do). It is the call
+// vitessdo_cast(e, 'name'); name must be a plain type name (letters,
+// digits, _).
+func NativeCast(e sqlparser.Expr, name string) sqlparser.Expr {
+	return &sqlparser.FuncExpr{Name: sqlparser.NewColIdent(nativeCastFunc), Exprs: sqlparser.SelectExprs{
+		&sqlparser.AliasedExpr{Expr: e}, &sqlparser.AliasedExpr{Expr: sqlparser.NewStrVal([]byte(name))},
+	}}
+}
+
+// nativeCast renders a NativeCast.
+func (r *renderer) nativeCast(f *sqlparser.FuncExpr) {
+	var e sqlparser.Expr
+	var name string
+	if len(f.Exprs) == 2 {
+		x, ok1 := f.Exprs[0].(*sqlparser.AliasedExpr)
+		t, ok2 := f.Exprs[1].(*sqlparser.AliasedExpr)
+		if ok1 && ok2 {
+			if v, ok := t.Expr.(*sqlparser.SQLVal); ok && v.Type == sqlparser.StrVal {
+				e, name = x.Expr, string(v.Val)
+			}
+		}
+	}
+	if e == nil || !PlainTypeName(name) {
+		r.fail(errorf("%s takes a value and a plain type name", nativeCastFunc))
+		return
+	}
+	r.write("CAST(")
+	r.value(e)
+	r.write(" AS " + name + ")")
+	if r.d == PostgreSQL && textTypeNames[strings.ToLower(name)] {
+		// As text columns are (see ddl_types.go).
+		r.write(` COLLATE "C"`)
+	}
 }
 
 // PlainTypeName reports a type name of letters, digits and _ that starts

@@ -152,6 +152,10 @@ func (r *renderer) function(f *sqlparser.FuncExpr) {
 		r.unsupported("function " + name)
 		return
 	}
+	if name == nativeCastFunc {
+		r.nativeCast(f)
+		return
+	}
 	if f.Distinct && name != "count" && !sqlparser.Aggregates[name] {
 		r.unsupported("DISTINCT in " + name)
 		return
