@@ -50,6 +50,9 @@ var leftJoinOfJoinCases = []mergeCase{
 	{query: "SELECT c.item_id, b.item_id, c.note FROM items a LEFT JOIN (tokens b JOIN tokens c ON c.item_id = b.item_id) ON c.item_id = a.id"},
 	{query: "SELECT c.*, b.* FROM items a JOIN (tokens b JOIN tokens c ON c.item_id = b.item_id) ON c.item_id = a.id"},
 	{query: "SELECT * FROM items a LEFT JOIN (tokens b JOIN (tokens c JOIN tokens x ON x.tok = c.tok) ON c.item_id = b.item_id) ON c.item_id = a.id WHERE a.id < 30"},
+	// a derived table in the nullable join, and one selecting *
+	{query: "SELECT a.id, d.n, t.note FROM items a LEFT JOIN ((SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) d JOIN tokens t ON t.item_id = d.item_id) ON d.item_id = a.id"},
+	{query: "SELECT a.id, d.tag, t.note FROM items a LEFT JOIN ((SELECT * FROM item_tags WHERE weight > 0) d JOIN tokens t ON t.item_id = d.item_id) ON d.item_id = a.id"},
 	// a nested LEFT JOIN chain
 	{query: "SELECT a.id, t.note, b.name FROM items a LEFT JOIN tokens t ON t.item_id = a.id LEFT JOIN items b ON b.qty = t.item_id"},
 }
