@@ -39,8 +39,9 @@ import (
 // keyKind is how the backend compares the two columns of a join key.
 type keyKind struct {
 	// numeric says they compare as numbers; castInner that the inner
-	// column is the one without numeric affinity.
-	numeric, castInner bool
+	// column is the one without numeric affinity; unknown that a
+	// column's type is not known.
+	numeric, castInner, unknown bool
 }
 
 // keyKinds returns how eng compares each key of a step, or the error one
@@ -57,6 +58,7 @@ func (jt *joinPlanner) keyKinds(st *joinStep, eng eval.Engine) ([]keyKind, error
 			return nil, err
 		}
 		if !oknown || !iknown {
+			out[k].unknown = true
 			continue
 		}
 		if eng == eval.PostgreSQL {
@@ -131,19 +133,20 @@ func derivedColumnSource(d *sqlparser.AliasedTableExpr, name sqlparser.ColIdent)
 		if !ok || from != nil {
 			return from == nil, nil
 		}
-		if tn, ok := ate.Expr.(sqlparser.TableName); ok {
-			alias := ate.As.String()
-			if alias == "" {
-				alias = tn.Name.String()
-			}
-			if col.Qualifier.IsEmpty() && len(sel.From) == 1 || strings.EqualFold(alias, col.Qualifier.Name.String()) {
-				from = ate
-			}
+		alias := ate.As.String()
+		if tn, ok := ate.Expr.(sqlparser.TableName); ok && alias == "" {
+			alias = tn.Name.String()
+		}
+		if col.Qualifier.IsEmpty() && len(sel.From) == 1 || strings.EqualFold(alias, col.Qualifier.Name.String()) {
+			from = ate
 		}
 		return false, nil
 	}, sel.From)
 	if from == nil {
 		return nil, nil, false
+	}
+	if _, derived := from.Expr.(*sqlparser.Subquery); derived {
+		return derivedColumnSource(from, col.Name)
 	}
 	if col.Qualifier.IsEmpty() {
 		col = &sqlparser.ColName{Name: col.Name}
