@@ -192,11 +192,11 @@ func (g *queryGen) restrict(u genUse) string {
 // tables selecting * joined with tables return the rows one database
 // returns.
 func TestQueryGenOuterJoinsEqualOneDatabase(t *testing.T) {
-	n := 250
+	n := 200
 	if *queryGenN != 0 {
 		n = *queryGenN
 	} else if testing.Short() {
-		n = 75
+		n = 60
 	}
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, genData())
