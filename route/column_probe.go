@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/xwb1989/sqlparser"
@@ -54,6 +55,30 @@ func (p *Planner) columnProbe(ks *vschema.Keyspace, sel *sqlparser.Select, nargs
 		}
 		return false, nil
 	}
+}
+
+// probeColumns returns the columns `SELECT items FROM from WHERE 1 = 0`
+// has on a shard's database: it reads no row.
+func probeColumns(sh *shard.Shard, items sqlparser.SelectExprs, from sqlparser.TableExprs) ([]*sql.ColumnType, error) {
+	probe := &sqlparser.Select{SelectExprs: items, From: from,
+		Where: sqlparser.NewWhere(sqlparser.WhereStr, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr,
+			Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))})}
+	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
+	defer cancel()
+	sq, err := newShardStmt(probe).bind(ctx, sh, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := sh.Backend.DB.QueryContext(ctx, sq.SQL, sq.Args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	return types, rows.Close()
 }
 
 // engineOfKeyspace returns the value semantics of a keyspace's backends.

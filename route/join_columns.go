@@ -1,7 +1,6 @@
 package route
 
 import (
-	"context"
 	"strconv"
 	"strings"
 
@@ -383,26 +382,14 @@ func (p *Planner) tableColumns(vt *vschema.Table) ([]string, error) {
 	if sh.Backend == nil || sh.Backend.DB == nil {
 		return nil, unsupportedf("the columns of %s are not declared in the VSchema and shard %s has no database to tell: qualify the columns and name them", vt.Name, sh)
 	}
-	probe := &sqlparser.Select{
-		SelectExprs: sqlparser.SelectExprs{&sqlparser.StarExpr{}},
-		From:        sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: sqlparser.TableName{Name: sqlparser.NewTableIdent(vt.Name)}}},
-		Where: sqlparser.NewWhere(sqlparser.WhereStr, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr,
-			Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))}),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
-	defer cancel()
-	sq, err := newShardStmt(probe).bind(ctx, sh, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := sh.Backend.DB.QueryContext(ctx, sq.SQL, sq.Args...)
+	from := sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: sqlparser.TableName{Name: sqlparser.NewTableIdent(vt.Name)}}}
+	types, err := probeColumns(sh, sqlparser.SelectExprs{&sqlparser.StarExpr{}}, from)
 	if err != nil {
 		return nil, planErrorf("reading the columns of %s on shard %s: %v", vt.Name, sh, err)
 	}
-	defer rows.Close()
-	names, err := rows.Columns()
-	if err != nil {
-		return nil, planErrorf("reading the columns of %s on shard %s: %v", vt.Name, sh, err)
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = t.Name()
 	}
-	return names, rows.Close()
+	return names, nil
 }

@@ -1,7 +1,6 @@
 package route
 
 import (
-	"context"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -171,28 +170,11 @@ func (p *Planner) probeColumnType(vt *vschema.Table, from *sqlparser.AliasedTabl
 		}
 		from = &sqlparser.AliasedTableExpr{Expr: sqlparser.TableName{Name: tn.Name}, As: as}
 	}
-	probe := &sqlparser.Select{
-		SelectExprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: col}},
-		From:        sqlparser.TableExprs{from},
-		Where: sqlparser.NewWhere(sqlparser.WhereStr, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr,
-			Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))}),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
-	defer cancel()
-	sq, err := newShardStmt(probe).bind(ctx, sh, nil, nil)
-	if err != nil {
-		return "", false, err
-	}
-	rows, err := sh.Backend.DB.QueryContext(ctx, sq.SQL, sq.Args...)
-	if err != nil {
-		return "", false, planErrorf("reading the type of %s on shard %s: %v", sqlparser.String(col), sh, err)
-	}
-	defer rows.Close()
-	types, err := rows.ColumnTypes()
+	types, err := probeColumns(sh, sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: col}}, sqlparser.TableExprs{from})
 	if err != nil || len(types) != 1 {
 		return "", false, planErrorf("reading the type of %s on shard %s: %v", sqlparser.String(col), sh, err)
 	}
-	return types[0].DatabaseTypeName(), true, rows.Close()
+	return types[0].DatabaseTypeName(), true, nil
 }
 
 // pgTypeCategory is "number" or "text" for PostgreSQL's types of those
