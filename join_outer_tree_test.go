@@ -1,6 +1,7 @@
 package vitessdo_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -89,5 +90,37 @@ func TestJoinConditionSubqueryIsRefused(t *testing.T) {
 		if !isUnsupported(err) || !strings.Contains(err.Error(), "subquer") {
 			t.Errorf("%s: got %v, want unsupported naming the subquery", q, err)
 		}
+	}
+}
+
+// The nullable join of a LEFT JOIN runs per batch of outer rows, bound
+// by their key values: VEXPLAIN PLAN shows it under the LEFT join,
+// narrowed by the batch's IN list.
+func TestLeftJoinOfAJoinShowsInTheVexplainPlan(t *testing.T) {
+	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeLayouts()[0].items)
+	res, err := queryAll(p.sharded, "VEXPLAIN PLAN SELECT a.id, t.note, g.tag FROM items a LEFT JOIN (tokens t JOIN item_tags g ON g.item_id = t.item_id) ON t.item_id = a.id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := fmt.Sprint(res.Rows)
+	for _, want := range []string{"Join LEFT on outer", "(inner bound by batches of 256)", "Evaluate (derived table vjn0)", "`t`.`item_id` IN (::join_batch)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("VEXPLAIN PLAN lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// The rows of the nullable join read for a batch of outer rows are held
+// within max_memory_rows.
+func TestLeftJoinOfAJoinBoundsItsRows(t *testing.T) {
+	db := openMemoryBounded(t)
+	for i := int64(1); i <= 60; i++ {
+		if _, err := db.Exec("INSERT INTO items (id, qty) VALUES (?, ?)", i, i%7); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantMemoryRowsError(t, db, "SELECT a.id, b.id AS bid FROM items a LEFT JOIN (items b JOIN items c ON c.qty = b.qty) ON b.id = a.id")
+	if res, err := queryAll(db, "SELECT a.id, c.id AS cid FROM items a LEFT JOIN (items b JOIN items c ON c.qty = b.qty) ON b.id = a.id WHERE a.id < 2"); err != nil || len(res.Rows) == 0 {
+		t.Errorf("one outer row: %v, %d rows", err, len(res.Rows))
 	}
 }
