@@ -218,3 +218,22 @@ func TestQueryGenOuterJoinsEqualOneDatabase(t *testing.T) {
 		}
 	})
 }
+
+// joinLockQuery is a generated join of several tables without an outer
+// join (see joinTreeQuery) with FOR UPDATE or LOCK IN SHARE MODE.
+func (g *queryGen) joinLockQuery() genQuery {
+	for {
+		g.args = nil
+		q := g.joinTreeQuery()
+		if !strings.Contains(q.sql, "LEFT JOIN") && !strings.Contains(q.sql, "RIGHT JOIN") {
+			q.sql += []string{" FOR UPDATE", " LOCK IN SHARE MODE"}[g.r.Intn(2)]
+			return q
+		}
+	}
+}
+
+// Generated joins across shards that lock their rows return the rows one
+// database returns.
+func TestQueryGenJoinLocksEqualOneDatabase(t *testing.T) {
+	compareGeneratedJoins(t, 100, "locking joins", (*queryGen).joinLockQuery)
+}
