@@ -79,8 +79,24 @@ func TestJoinOverTwoBackendsIsRefused(t *testing.T) {
 	}
 }
 
-// A subquery in the ON condition of a join across shards, or in the
-// nullable join of a LEFT JOIN, is refused saying so.
+// A subquery in the ON condition of an inner join is a condition on the
+// whole result, planned as one in WHERE is.
+func TestInnerJoinConditionSubqueryEqualsOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, q := range []string{
+			"SELECT a.id, t.note FROM items a JOIN tokens t ON t.item_id = a.id AND t.note IN (SELECT code FROM kinds)",
+			"SELECT a.id, t.note, k.label FROM items a JOIN tokens t ON t.item_id = a.id LEFT JOIN kinds k ON k.code = t.note WHERE a.qty > (SELECT MIN(weight) FROM item_tags)",
+			"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id JOIN item_tags g ON g.item_id = a.id AND g.tag NOT IN (SELECT code FROM kinds)",
+			"SELECT a.id FROM items a JOIN items b ON b.id = a.id AND b.qty IN (SELECT weight FROM item_tags) WHERE a.id < 40",
+		} {
+			p.compare(t, false, q)
+		}
+	})
+}
+
+// A subquery in the ON condition of an outer join across shards, or in
+// the nullable join of a LEFT JOIN, is refused saying so.
 func TestJoinConditionSubqueryIsRefused(t *testing.T) {
 	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeLayouts()[0].items)
 	for _, q := range []string{
