@@ -44,6 +44,10 @@ var mixedKindCases = []mergeCase{
 	{query: "SELECT t.note, g.tag FROM tokens t JOIN item_tags g ON g.weight = t.note"},
 	// two keys, one of each kind
 	{query: "SELECT a.id, t.note FROM items a JOIN tokens t ON t.item_id = a.id AND t.note = a.qty"},
+	// plain columns of derived tables keep their column's kind
+	{query: "SELECT d.note, a.id FROM (SELECT * FROM tokens WHERE item_id > 0) d JOIN items a ON a.id = d.note"},
+	{query: "SELECT a.id, d.note FROM items a JOIN (SELECT note FROM tokens ORDER BY tok LIMIT 30) d ON d.note = a.qty"},
+	{query: "SELECT a.id, b.note FROM items a LEFT JOIN ((SELECT * FROM tokens WHERE item_id IS NOT NULL) b JOIN items c ON c.id = b.item_id) ON b.note = a.id"},
 	// in a chain, and under a horizon
 	{query: "SELECT a.id, t.note, g.tag FROM items a JOIN tokens t ON t.note = a.qty JOIN item_tags g ON g.item_id = a.id"},
 	{query: "SELECT t.note, COUNT(*) AS n FROM items a JOIN tokens t ON t.note = a.qty GROUP BY t.note"},

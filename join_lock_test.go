@@ -25,14 +25,7 @@ func TestJoinForUpdateEqualsOneDatabase(t *testing.T) {
 		} {
 			got, gerr := queryInTx(p.sharded, q)
 			want, werr := queryInTx(p.oracle, q)
-			if gerr != nil || werr != nil {
-				t.Fatalf("%s: sharded %v, one database %v", q, gerr, werr)
-			}
-			sortRows(got.Rows)
-			sortRows(want.Rows)
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("%s: sharded differs from one database (-oracle +sharded):\n%s", q, diff)
-			}
+			sameRows(t, q, got, want, gerr, werr)
 		}
 	})
 }
@@ -53,14 +46,7 @@ func TestJoinForUpdateRefusedWhereOneDatabaseRefuses(t *testing.T) {
 			got, gerr := queryInTx(p.sharded, c.query)
 			want, werr := queryInTx(p.oracle, c.query)
 			if e.name == "sqlite" {
-				if gerr != nil || werr != nil {
-					t.Fatalf("%s: sharded %v, one database %v", c.query, gerr, werr)
-				}
-				sortRows(got.Rows)
-				sortRows(want.Rows)
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Errorf("%s: sharded differs from one database (-oracle +sharded):\n%s", c.query, diff)
-				}
+				sameRows(t, c.query, got, want, gerr, werr)
 				continue
 			}
 			if werr == nil || !strings.Contains(werr.Error(), c.want) {
@@ -117,4 +103,18 @@ func queryInTx(db *sql.DB, q string) (result, error) {
 	}
 	defer tx.Rollback()
 	return queryAll(tx, q)
+}
+
+// sameRows requires two answers to a query without errors and with the
+// same columns and rows, in any order.
+func sameRows(t *testing.T, q string, got, want result, gerr, werr error) {
+	t.Helper()
+	if gerr != nil || werr != nil {
+		t.Fatalf("%s: sharded %v, one database %v", q, gerr, werr)
+	}
+	sortRows(got.Rows)
+	sortRows(want.Rows)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%s: sharded differs from one database (-oracle +sharded):\n%s", q, diff)
+	}
 }

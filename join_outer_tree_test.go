@@ -1,6 +1,7 @@
 package vitessdo_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -50,6 +51,11 @@ var leftJoinOfJoinCases = []mergeCase{
 	{query: "SELECT c.item_id, b.item_id, c.note FROM items a LEFT JOIN (tokens b JOIN tokens c ON c.item_id = b.item_id) ON c.item_id = a.id"},
 	{query: "SELECT c.*, b.* FROM items a JOIN (tokens b JOIN tokens c ON c.item_id = b.item_id) ON c.item_id = a.id"},
 	{query: "SELECT * FROM items a LEFT JOIN (tokens b JOIN (tokens c JOIN tokens x ON x.tok = c.tok) ON c.item_id = b.item_id) ON c.item_id = a.id WHERE a.id < 30"},
+	// a derived table in the nullable join, and one selecting *
+	{query: "SELECT a.id, d.n, t.note FROM items a LEFT JOIN ((SELECT item_id, COUNT(*) AS n FROM item_tags GROUP BY item_id) d JOIN tokens t ON t.item_id = d.item_id) ON d.item_id = a.id"},
+	{query: "SELECT a.id, d.tag, t.note FROM items a LEFT JOIN ((SELECT * FROM item_tags WHERE weight > 0) d JOIN tokens t ON t.item_id = d.item_id) ON d.item_id = a.id"},
+	// a join in parentheses that is the whole FROM names its columns as written
+	{query: "SELECT * FROM (tokens b JOIN tokens c ON c.item_id = b.item_id) WHERE b.item_id < 30"},
 	// a nested LEFT JOIN chain
 	{query: "SELECT a.id, t.note, b.name FROM items a LEFT JOIN tokens t ON t.item_id = a.id LEFT JOIN items b ON b.qty = t.item_id"},
 }
@@ -73,8 +79,24 @@ func TestJoinOverTwoBackendsIsRefused(t *testing.T) {
 	}
 }
 
-// A subquery in the ON condition of a join across shards, or in the
-// nullable join of a LEFT JOIN, is refused saying so.
+// A subquery in the ON condition of an inner join is a condition on the
+// whole result, planned as one in WHERE is.
+func TestInnerJoinConditionSubqueryEqualsOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, q := range []string{
+			"SELECT a.id, t.note FROM items a JOIN tokens t ON t.item_id = a.id AND t.note IN (SELECT code FROM kinds)",
+			"SELECT a.id, t.note, k.label FROM items a JOIN tokens t ON t.item_id = a.id LEFT JOIN kinds k ON k.code = t.note WHERE a.qty > (SELECT MIN(weight) FROM item_tags)",
+			"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id JOIN item_tags g ON g.item_id = a.id AND g.tag NOT IN (SELECT code FROM kinds)",
+			"SELECT a.id FROM items a JOIN items b ON b.id = a.id AND b.qty IN (SELECT weight FROM item_tags) WHERE a.id < 40",
+		} {
+			p.compare(t, false, q)
+		}
+	})
+}
+
+// A subquery in the ON condition of an outer join across shards, or in
+// the nullable join of a LEFT JOIN, is refused saying so.
 func TestJoinConditionSubqueryIsRefused(t *testing.T) {
 	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeLayouts()[0].items)
 	for _, q := range []string{
@@ -87,4 +109,53 @@ func TestJoinConditionSubqueryIsRefused(t *testing.T) {
 			t.Errorf("%s: got %v, want unsupported naming the subquery", q, err)
 		}
 	}
+}
+
+// The nullable join of a LEFT JOIN runs per batch of outer rows, bound
+// by their key values: VEXPLAIN PLAN shows it under the LEFT join,
+// narrowed by the batch's IN list.
+func TestLeftJoinOfAJoinShowsInTheVexplainPlan(t *testing.T) {
+	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeLayouts()[0].items)
+	res, err := queryAll(p.sharded, "VEXPLAIN PLAN SELECT a.id, t.note, g.tag FROM items a LEFT JOIN (tokens t JOIN item_tags g ON g.item_id = t.item_id) ON t.item_id = a.id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := fmt.Sprint(res.Rows)
+	for _, want := range []string{"Join LEFT on outer", "(inner bound by batches of 256)", "Evaluate (derived table vjn0)", "`t`.`item_id` IN (::join_batch)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("VEXPLAIN PLAN lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// The rows of the nullable join read for a batch of outer rows are held
+// within max_memory_rows.
+func TestLeftJoinOfAJoinBoundsItsRows(t *testing.T) {
+	db := openMemoryBounded(t)
+	for i := int64(1); i <= 60; i++ {
+		if _, err := db.Exec("INSERT INTO items (id, qty) VALUES (?, ?)", i, i%7); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantMemoryRowsError(t, db, "SELECT a.id, b.id AS bid FROM items a LEFT JOIN (items b JOIN items c ON c.qty = b.qty) ON b.id = a.id")
+	if res, err := queryAll(db, "SELECT a.id, c.id AS cid FROM items a LEFT JOIN (items b JOIN items c ON c.qty = b.qty) ON b.id = a.id WHERE a.id < 2"); err != nil || len(res.Rows) == 0 {
+		t.Errorf("one outer row: %v, %d rows", err, len(res.Rows))
+	}
+}
+
+// A join with USING in parentheses beside other tables runs on
+// PostgreSQL; SQLite orders and names its columns as a subquery's, which
+// the join does not follow: refused there.
+func TestJoinWithUsingInParentheses(t *testing.T) {
+	const q = "SELECT * FROM items a LEFT JOIN (tokens t JOIN item_tags g USING (item_id)) ON t.item_id = a.id WHERE a.id < 20"
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		if e.name == "postgres" {
+			p.compare(t, false, q)
+			return
+		}
+		if _, err := queryAll(p.sharded, q); !isUnsupported(err) || !strings.Contains(err.Error(), "USING or NATURAL in parentheses") {
+			t.Errorf("%s: got %v, want unsupported naming USING in parentheses", q, err)
+		}
+	})
 }

@@ -30,8 +30,9 @@ func (u genUse) col(g *queryGen, kind genKind) (string, bool) {
 
 // joinOuterQuery is a SELECT over one of three shapes of join across
 // shards: a LEFT JOIN whose nullable side is a join of two tables
-// (INNER or LEFT, written as a RIGHT JOIN now and then), perhaps joined
-// on to a fourth table; or a derived table selecting * (filtered,
+// (INNER or LEFT, written as a RIGHT JOIN now and then, the first now
+// and then a derived table selecting *), perhaps joined on to a fourth
+// table; or a derived table selecting * (filtered,
 // perhaps ordered and limited) joined with a table, its columns named
 // unqualified. With mixed, a join key pairs a number column with a text
 // one now and then (SQLite compares them by its affinities; PostgreSQL
@@ -61,6 +62,11 @@ func (g *queryGen) joinOuterQuery(mixed bool) genQuery {
 			items = append(items, fmt.Sprintf("%s AS c%d", e, i))
 		}
 	}
+	// Now and then the nullable join reads a derived table selecting *.
+	bFrom := b.f.from
+	if g.chance(0.15) {
+		bFrom = "(SELECT * FROM " + b.f.from + " WHERE " + g.sideCond(genUse{f: b.f, q: b.f.from}) + ")"
+	}
 	inner := g.joinKey(b, c, mixed)
 	if g.chance(0.3) {
 		inner += " AND " + g.sideCond(c)
@@ -72,9 +78,9 @@ func (g *queryGen) joinOuterQuery(mixed bool) genQuery {
 	}
 	var from string
 	if innerKind == "JOIN" && g.chance(0.25) {
-		from = fmt.Sprintf("%s %s JOIN %s %s ON %s RIGHT JOIN %s %s ON %s", b.f.from, b.q, c.f.from, c.q, inner, a.f.from, a.q, outer)
+		from = fmt.Sprintf("%s %s JOIN %s %s ON %s RIGHT JOIN %s %s ON %s", bFrom, b.q, c.f.from, c.q, inner, a.f.from, a.q, outer)
 	} else {
-		from = fmt.Sprintf("%s %s LEFT JOIN (%s %s %s %s %s ON %s) ON %s", a.f.from, a.q, b.f.from, b.q, innerKind, c.f.from, c.q, inner, outer)
+		from = fmt.Sprintf("%s %s LEFT JOIN (%s %s %s %s %s ON %s) ON %s", a.f.from, a.q, bFrom, b.q, innerKind, c.f.from, c.q, inner, outer)
 	}
 	if len(us) > 3 {
 		d := us[3]
@@ -186,11 +192,11 @@ func (g *queryGen) restrict(u genUse) string {
 // tables selecting * joined with tables return the rows one database
 // returns.
 func TestQueryGenOuterJoinsEqualOneDatabase(t *testing.T) {
-	n := 300
+	n := 200
 	if *queryGenN != 0 {
 		n = *queryGenN
 	} else if testing.Short() {
-		n = 90
+		n = 60
 	}
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, genData())
@@ -211,4 +217,23 @@ func TestQueryGenOuterJoinsEqualOneDatabase(t *testing.T) {
 			t.Errorf("%d of %d generated outer joins are unsupported: %v", st.unsupported, st.run, st.reasons)
 		}
 	})
+}
+
+// joinLockQuery is a generated join of several tables without an outer
+// join (see joinTreeQuery) with FOR UPDATE or LOCK IN SHARE MODE.
+func (g *queryGen) joinLockQuery() genQuery {
+	for {
+		g.args = nil
+		q := g.joinTreeQuery()
+		if !strings.Contains(q.sql, "LEFT JOIN") && !strings.Contains(q.sql, "RIGHT JOIN") {
+			q.sql += []string{" FOR UPDATE", " LOCK IN SHARE MODE"}[g.r.Intn(2)]
+			return q
+		}
+	}
+}
+
+// Generated joins across shards that lock their rows return the rows one
+// database returns.
+func TestQueryGenJoinLocksEqualOneDatabase(t *testing.T) {
+	compareGeneratedJoins(t, 100, "locking joins", (*queryGen).joinLockQuery)
 }

@@ -195,6 +195,11 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 		if err != nil {
 			return nil, err
 		}
+		// A derived table bound by a key whose kinds are not known could
+		// drop rows the merge would refuse: it is read once instead.
+		if st.bound && kinds[0].unknown && jt.tables[l.tables[0]].derived {
+			st.bound = false
+		}
 		var extra []sqlparser.Expr
 		n := nargs
 		if st.bound {

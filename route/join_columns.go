@@ -1,7 +1,6 @@
 package route
 
 import (
-	"context"
 	"strconv"
 	"strings"
 
@@ -40,8 +39,10 @@ type joinQualifier struct {
 	eng  eval.Engine
 	cols map[string][]joinColumn
 	// shown are the names SQLite gives columns of a join in parentheses
-	// where they differ from the column's own (see showGroup).
+	// where they differ from the column's own (see showGroup); whole is
+	// the FROM when it is one such join alone.
 	shown map[joinColumn]string
+	whole *sqlparser.ParenTableExpr
 }
 
 // needsQualifying reports a SELECT whose FROM has USING, NATURAL or RIGHT
@@ -84,6 +85,9 @@ func (p *Planner) qualifyJoin(sel *sqlparser.Select, s *Session, eng eval.Engine
 	}
 	q := &joinQualifier{p: p, s: s, eng: eng, cols: map[string][]joinColumn{}, shown: map[joinColumn]string{}}
 	var all []joinColumn
+	if len(sel.From) == 1 {
+		q.whole, _ = sel.From[0].(*sqlparser.ParenTableExpr)
+	}
 	for i, te := range sel.From {
 		out, cols, err := q.from(te)
 		if err != nil {
@@ -144,6 +148,19 @@ func (p *Planner) qualifyJoin(sel *sqlparser.Select, s *Session, eng eval.Engine
 		}
 	}
 	return sel, nil
+}
+
+// mergesColumns reports a join with USING or NATURAL under te.
+func mergesColumns(te sqlparser.SQLNode) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if j, ok := n.(*sqlparser.JoinTableExpr); ok && (len(j.Condition.Using) > 0 || strings.HasPrefix(j.Join, "natural")) {
+			found = true
+		}
+		_, sub := n.(*sqlparser.Subquery)
+		return !found && !sub, nil
+	}, te)
+	return found
 }
 
 // showGroup names the columns of a join in parentheses as SQLite names
@@ -246,6 +263,15 @@ func (q *joinQualifier) from(te sqlparser.TableExpr) (sqlparser.TableExpr, []joi
 		q.cols[strings.ToLower(name)] = cols
 		return te, cols, nil
 	case *sqlparser.ParenTableExpr:
+		// SQLite reads a join in parentheses beside other tables as a
+		// subquery (one alone is the FROM as written).
+		group := q.eng == eval.SQLite && te != q.whole
+		if _, isJoin := te.Exprs[0].(*sqlparser.JoinTableExpr); !isJoin && len(te.Exprs) == 1 {
+			group = false
+		}
+		if group && mergesColumns(te) {
+			return nil, nil, joinRefusal("on SQLite a join with USING or NATURAL in parentheses, %s, has its columns ordered and named as a subquery's: write it with ON", sqlparser.String(te))
+		}
 		var all []joinColumn
 		for i, e := range te.Exprs {
 			out, cols, err := q.from(e)
@@ -255,7 +281,7 @@ func (q *joinQualifier) from(te sqlparser.TableExpr) (sqlparser.TableExpr, []joi
 			te.Exprs[i] = out
 			all = append(all, cols...)
 		}
-		if _, isJoin := te.Exprs[0].(*sqlparser.JoinTableExpr); q.eng == eval.SQLite && (isJoin || len(te.Exprs) > 1) {
+		if group {
 			q.showGroup(all)
 		}
 		return te, all, nil
@@ -383,26 +409,14 @@ func (p *Planner) tableColumns(vt *vschema.Table) ([]string, error) {
 	if sh.Backend == nil || sh.Backend.DB == nil {
 		return nil, unsupportedf("the columns of %s are not declared in the VSchema and shard %s has no database to tell: qualify the columns and name them", vt.Name, sh)
 	}
-	probe := &sqlparser.Select{
-		SelectExprs: sqlparser.SelectExprs{&sqlparser.StarExpr{}},
-		From:        sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: sqlparser.TableName{Name: sqlparser.NewTableIdent(vt.Name)}}},
-		Where: sqlparser.NewWhere(sqlparser.WhereStr, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr,
-			Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))}),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
-	defer cancel()
-	sq, err := newShardStmt(probe).bind(ctx, sh, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := sh.Backend.DB.QueryContext(ctx, sq.SQL, sq.Args...)
+	from := sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: sqlparser.TableName{Name: sqlparser.NewTableIdent(vt.Name)}}}
+	types, err := probeColumnTypes(sh, &sqlparser.Select{SelectExprs: sqlparser.SelectExprs{&sqlparser.StarExpr{}}, From: from}, 0)
 	if err != nil {
 		return nil, planErrorf("reading the columns of %s on shard %s: %v", vt.Name, sh, err)
 	}
-	defer rows.Close()
-	names, err := rows.Columns()
-	if err != nil {
-		return nil, planErrorf("reading the columns of %s on shard %s: %v", vt.Name, sh, err)
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = t.Name()
 	}
-	return names, rows.Close()
+	return names, nil
 }

@@ -1,7 +1,6 @@
 package route
 
 import (
-	"context"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -39,8 +38,9 @@ import (
 // keyKind is how the backend compares the two columns of a join key.
 type keyKind struct {
 	// numeric says they compare as numbers; castInner that the inner
-	// column is the one without numeric affinity.
-	numeric, castInner bool
+	// column is the one without numeric affinity; unknown that a
+	// column's type is not known.
+	numeric, castInner, unknown bool
 }
 
 // keyKinds returns how eng compares each key of a step, or the error one
@@ -57,6 +57,7 @@ func (jt *joinPlanner) keyKinds(st *joinStep, eng eval.Engine) ([]keyKind, error
 			return nil, err
 		}
 		if !oknown || !iknown {
+			out[k].unknown = true
 			continue
 		}
 		if eng == eval.PostgreSQL {
@@ -131,19 +132,20 @@ func derivedColumnSource(d *sqlparser.AliasedTableExpr, name sqlparser.ColIdent)
 		if !ok || from != nil {
 			return from == nil, nil
 		}
-		if tn, ok := ate.Expr.(sqlparser.TableName); ok {
-			alias := ate.As.String()
-			if alias == "" {
-				alias = tn.Name.String()
-			}
-			if col.Qualifier.IsEmpty() && len(sel.From) == 1 || strings.EqualFold(alias, col.Qualifier.Name.String()) {
-				from = ate
-			}
+		alias := ate.As.String()
+		if tn, ok := ate.Expr.(sqlparser.TableName); ok && alias == "" {
+			alias = tn.Name.String()
+		}
+		if col.Qualifier.IsEmpty() && len(sel.From) == 1 || strings.EqualFold(alias, col.Qualifier.Name.String()) {
+			from = ate
 		}
 		return false, nil
 	}, sel.From)
 	if from == nil {
 		return nil, nil, false
+	}
+	if _, derived := from.Expr.(*sqlparser.Subquery); derived {
+		return derivedColumnSource(from, col.Name)
 	}
 	if col.Qualifier.IsEmpty() {
 		col = &sqlparser.ColName{Name: col.Name}
@@ -168,28 +170,11 @@ func (p *Planner) probeColumnType(vt *vschema.Table, from *sqlparser.AliasedTabl
 		}
 		from = &sqlparser.AliasedTableExpr{Expr: sqlparser.TableName{Name: tn.Name}, As: as}
 	}
-	probe := &sqlparser.Select{
-		SelectExprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: col}},
-		From:        sqlparser.TableExprs{from},
-		Where: sqlparser.NewWhere(sqlparser.WhereStr, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr,
-			Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))}),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
-	defer cancel()
-	sq, err := newShardStmt(probe).bind(ctx, sh, nil, nil)
-	if err != nil {
-		return "", false, err
-	}
-	rows, err := sh.Backend.DB.QueryContext(ctx, sq.SQL, sq.Args...)
-	if err != nil {
-		return "", false, planErrorf("reading the type of %s on shard %s: %v", sqlparser.String(col), sh, err)
-	}
-	defer rows.Close()
-	types, err := rows.ColumnTypes()
+	types, err := probeColumnTypes(sh, &sqlparser.Select{SelectExprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: col}}, From: sqlparser.TableExprs{from}}, 0)
 	if err != nil || len(types) != 1 {
 		return "", false, planErrorf("reading the type of %s on shard %s: %v", sqlparser.String(col), sh, err)
 	}
-	return types[0].DatabaseTypeName(), true, rows.Close()
+	return types[0].DatabaseTypeName(), true, nil
 }
 
 // pgTypeCategory is "number" or "text" for PostgreSQL's types of those

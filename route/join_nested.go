@@ -133,8 +133,8 @@ func nestSubtree(sel *sqlparser.Select, sub sqlparser.TableExpr, alias string) (
 	for _, n := range []sqlparser.SQLNode{sel.SelectExprs, sel.From, sel.Where, sel.GroupBy, sel.Having, sel.OrderBy} {
 		visit(n)
 	}
-	if hasSubqueryIn(sub) {
-		return nil, joinRefusal("subqueries in the nullable side %s of a LEFT JOIN", sqlparser.String(sub))
+	if onHasSubquery(sub) {
+		return nil, joinRefusal("a subquery in the join condition of the nullable side %s of a LEFT JOIN", sqlparser.String(sub))
 	}
 	// A select item that is such a name keeps the name one database gives it.
 	for _, se := range sel.SelectExprs {
@@ -162,4 +162,22 @@ func nestSubtree(sel *sqlparser.Select, sub sqlparser.TableExpr, alias string) (
 		d.SelectExprs = sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: sqlparser.NewIntVal([]byte("1")), As: sqlparser.NewColIdent("vjone")}}
 	}
 	return &sqlparser.AliasedTableExpr{Expr: &sqlparser.Subquery{Select: d}, As: sqlparser.NewTableIdent(alias)}, nil
+}
+
+// onHasSubquery reports a subquery in a join condition under te (derived
+// tables are planned on their own).
+func onHasSubquery(te sqlparser.SQLNode) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.AliasedTableExpr:
+			return false, nil
+		case *sqlparser.JoinTableExpr:
+			if n.Condition.On != nil && exprHasSubquery(n.Condition.On) {
+				found = true
+			}
+		}
+		return !found, nil
+	}, te)
+	return found
 }

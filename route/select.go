@@ -218,6 +218,13 @@ func engineOf(s *shard.Shard) eval.Engine {
 
 // planSelect plans a SELECT (or UNION) over tables.
 func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
+	if st, ok := sel.(*sqlparser.Select); ok {
+		moved, err := subqueriesOutOfOn(st)
+		if err != nil {
+			return nil, err
+		}
+		sel = moved
+	}
 	if st, ok := sel.(*sqlparser.Select); ok && !isTableless(st) && (st.Where != nil && hasSubquery(st) || st.Having != nil && exprHasSubquery(st.Having.Expr) || hasSubqueryIn(st.SelectExprs) || hasSubqueryIn(st.OrderBy)) {
 		return p.planSelectOrPullout(st, s, nargs)
 	}
