@@ -480,11 +480,12 @@ type Call struct {
 // joined.
 func ExecAll(ctx context.Context, calls []Call) ([]Result, error) {
 	results := make([]Result, len(calls))
-	errs := make([]error, len(calls))
 	if len(calls) == 1 {
-		results[0], errs[0] = Exec(ctx, calls[0].Shard, calls[0].On, calls[0].Query, calls[0].Args, calls[0].ReturnsID)
-		return results, errs[0]
+		var err error
+		results[0], err = Exec(ctx, calls[0].Shard, calls[0].On, calls[0].Query, calls[0].Args, calls[0].ReturnsID)
+		return results, err
 	}
+	errs := make([]error, len(calls))
 	shards := make([]*Shard, len(calls))
 	for i, c := range calls {
 		shards[i] = c.Shard
