@@ -2,7 +2,6 @@ package vitessdo_test
 
 import (
 	"fmt"
-	"math/rand"
 	"strings"
 	"testing"
 )
@@ -92,31 +91,8 @@ func (g *queryGen) pointQuery(engine string) genQuery {
 	return q
 }
 
+// Each statement runs twice: the first run measures the shard
+// statements, the second runs the quick ones inline.
 func TestQueryGenPointStatementsAndQuickScattersEqualOneDatabase(t *testing.T) {
-	n := 300
-	if *queryGenN != 0 {
-		n = *queryGenN
-	} else if testing.Short() {
-		n = 90
-	}
-	forEachEngine(t, func(t *testing.T, e engine) {
-		p := newMergePair(t, e, genData())
-		st := &genStats{reasons: map[string]int{}}
-		for i := 0; i < n; i++ {
-			seed := *queryGenSeed + int64(i)
-			g := &queryGen{r: rand.New(rand.NewSource(seed))}
-			q := g.pointQuery(e.name)
-			// Twice: the first run measures the shard statements, the
-			// second runs the quick ones inline.
-			compareGenQuery(t, p, seed, q, st)
-			compareGenQuery(t, p, seed, q, st)
-			if st.mismatches >= 20 {
-				t.Fatalf("stopping after %d mismatches", st.mismatches)
-			}
-		}
-		st.report(t, e.name)
-		if st.unsupported*10 > st.run {
-			t.Errorf("%d of %d generated point statements and scatters are unsupported: %v", st.unsupported, st.run, st.reasons)
-		}
-	})
+	compareGenerated(t, 300, "point statements and scatters", 2, (*queryGen).pointQuery)
 }
