@@ -285,6 +285,9 @@ func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.R
 			q.Shard.Backend.PrepareAhead(ctx, q.SQL)
 		}
 	}
+	if len(qs) == 1 {
+		return c.execOne(ctx, qs[0])
+	}
 	ons, err := c.queriers(ctx, qs)
 	if err != nil {
 		return nil, err
@@ -304,6 +307,25 @@ func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.R
 	err = c.e.txns.WithWriteLocks(ctx, shards, func() error {
 		var err error
 		res, err = shard.ExecAll(ctx, calls)
+		return err
+	})
+	return res, err
+}
+
+// execOne is ExecShards of one write, without the slices of several.
+func (c *conn) execOne(ctx context.Context, q route.ShardQuery) ([]shard.Result, error) {
+	on, err := c.querier(ctx, q.Shard)
+	if err != nil {
+		return nil, err
+	}
+	res := make([]shard.Result, 1)
+	if c.tx != nil {
+		res[0], err = shard.Exec(ctx, q.Shard, on, q.SQL, q.Args, q.ReturnsID)
+		return res, err
+	}
+	err = c.e.txns.WithWriteLocks(ctx, []*shard.Shard{q.Shard}, func() error {
+		var err error
+		res[0], err = shard.Exec(ctx, q.Shard, on, q.SQL, q.Args, q.ReturnsID)
 		return err
 	})
 	return res, err

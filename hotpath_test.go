@@ -3,6 +3,7 @@ package vitessdo_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"runtime"
 	"testing"
@@ -67,6 +68,39 @@ func statementGoroutines() int {
 	return count
 }
 
+// goroutinesWhileOpen runs q on db and returns the statement goroutines
+// before it and while its rows are open, after reading read rows (all of
+// them when read is 0). Whether a shard statement is quick is measured,
+// and a machine busy elsewhere can make one run slow: it tries a few
+// times while goroutines run.
+func goroutinesWhileOpen(t *testing.T, ctx context.Context, db *sql.DB, q string, read int) (before, during int) {
+	t.Helper()
+	for range 5 {
+		before = statementGoroutines()
+		rows, err := db.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if read > 0 {
+			for range read {
+				rows.Next()
+			}
+			during = statementGoroutines()
+		} else {
+			during = statementGoroutines()
+			for rows.Next() {
+			}
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if during <= before {
+			break
+		}
+	}
+	return before, during
+}
+
 // TestOpenRowsOfPointAndQuickScatterHoldNoGoroutine: while the rows of a
 // point select, or of a scatter whose shard statements are quick (on
 // SQLite), are open, vitessdo runs no goroutine for them (no watcher of a derived
@@ -85,25 +119,7 @@ func TestOpenRowsOfPointAndQuickScatterHoldNoGoroutine(t *testing.T) {
 		}
 		for _, q := range queries {
 			p.compareOrdered(t, q) // plans it, measures the shard statements
-			// Whether a shard statement is quick is measured, and a
-			// machine busy elsewhere can make one run slow: a few tries.
-			var before, during int
-			for range 5 {
-				before = statementGoroutines()
-				rows, err := p.sharded.QueryContext(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				during = statementGoroutines()
-				for rows.Next() {
-				}
-				if err := rows.Close(); err != nil {
-					t.Fatal(err)
-				}
-				if during <= before {
-					break
-				}
-			}
+			before, during := goroutinesWhileOpen(t, ctx, p.sharded, q, 0)
 			if during > before {
 				t.Errorf("%s: %d goroutines while its rows are open, %d before", q, during, before)
 			}
@@ -159,24 +175,7 @@ func TestQuickScatterRowsBeyondABatchHoldNoGoroutine(t *testing.T) {
 				p.compareRows(t, q)
 				p.compareOrdered(t, "SELECT id, v FROM t ORDER BY v DESC, id")
 			}
-			var before, during int
-			for range 5 { // a busy machine can make a statement measure slow
-				before = statementGoroutines()
-				rows, err := p.sharded.Query(q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for range 50 {
-					rows.Next()
-				}
-				during = statementGoroutines()
-				if err := rows.Close(); err != nil {
-					t.Fatal(err)
-				}
-				if during <= before {
-					break
-				}
-			}
+			before, during := goroutinesWhileOpen(t, context.Background(), p.sharded, q, 50)
 			if during > before {
 				t.Errorf("%s: %d goroutines while its rows are open, %d before", q, during, before)
 			}

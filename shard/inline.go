@@ -90,7 +90,7 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 	if st.cancel == nil {
 		ctx, st.cancel = context.WithCancel(ctx)
 	}
-	go st.fetch(ctx, rows, nil, 2*firstBatch, nil)
+	go st.fetch(ctx, newSQLSource(rows, len(cols)), nil, 2*firstBatch, nil)
 	return st, true
 }
 

@@ -107,21 +107,43 @@ func (h *Hash) Hash(v any) ([]byte, error) {
 // Map returns the keyspace id of each integer value, DestinationNone for
 // the others.
 func (h *Hash) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
-	return map8(h, values)
+	out, ids := destinations(len(values), 8)
+	for i, v := range values {
+		id := ids[8*i : 8*i+8 : 8*i+8]
+		ok, err := h.hashInto(id, v)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			out[i] = key.DestinationNone{}
+			continue
+		}
+		out[i] = key.DestinationKeyspaceID(id)
+	}
+	return out, nil
 }
 
 // KeyspaceID8 returns the keyspace id of an integer value; ok is false for
 // the others.
 func (h *Hash) KeyspaceID8(v any) (ksid [8]byte, ok bool, err error) {
+	ok, err = h.hashInto(ksid[:], v)
+	return ksid, ok, err
+}
+
+// hashInto writes the keyspace id of an integer value into dst, 8 bytes;
+// ok is false for the other values. (The DES block cipher is an
+// interface, so dst escapes: Map writes into the one allocation of its
+// results, KeyspaceID8 costs one of 8 bytes.)
+func (h *Hash) hashInto(dst []byte, v any) (ok bool, err error) {
 	n, kind, err := toUint64(v, true)
 	if err != nil {
-		return ksid, false, wrapError(h.name, "hash", err)
+		return false, wrapError(h.name, "hash", err)
 	}
 	if kind != isNumber {
-		return ksid, false, nil
+		return false, nil
 	}
-	putHash(ksid[:], n)
-	return ksid, true, nil
+	putHash(dst, n)
+	return true, nil
 }
 
 // Verify reports whether each value hashes to its keyspace id; a value
