@@ -55,6 +55,11 @@ var markQueries = []string{
 	"SELECT DISTINCT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref) AS m FROM users u",
 	"SELECT u.email, EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref) AS m FROM users u",
 	"SELECT id, EXISTS (SELECT 1 FROM orders WHERE amount > 6) AS m FROM users u",
+	// Outer rows of a join across shards and of a derived table.
+	"SELECT u.id, o.id AS oid FROM users u JOIN orders o ON o.amount = u.id WHERE EXISTS (SELECT 1 FROM flags_app f WHERE f.v = u.ref) OR o.id = 12",
+	"SELECT u.id, o.id AS oid, o.amount IN (SELECT f.v FROM flags_app f WHERE f.id = u.ref) AS m FROM users u JOIN orders o ON o.amount = u.id",
+	"SELECT d.id, EXISTS (SELECT 1 FROM orders o WHERE o.amount > d.ref) AS m FROM (SELECT id, ref FROM users WHERE id > 1) AS d",
+	"SELECT d.id FROM (SELECT id, ref FROM users WHERE id > 1) AS d WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount > d.ref) OR d.ref IS NULL",
 	// Uncorrelated ones beside correlated ones.
 	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) OR u.ref IN (SELECT amount FROM orders)",
 }
@@ -247,4 +252,28 @@ func TestCorrelatedBoundSubqueryRespectsMaxMemoryRows(t *testing.T) {
 	if _, err := queryAll(db, "SELECT a.id FROM items a WHERE a.qty IN (SELECT b.id FROM items b WHERE b.id > a.qty + 85)"); err != nil {
 		t.Errorf("within the bound: %v", err)
 	}
+}
+
+// The conditions of WHERE beside a mark go to the shards and route the
+// outer statement: a vindex equality reaches one shard.
+func TestCorrelatedMarkKeepsOuterRouting(t *testing.T) {
+	p := newSemiPair(t, engines(t)[0])
+	q := "SELECT id FROM users u WHERE u.id = 3 AND (EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) OR u.ref = 9)"
+	res, err := queryAll(p.sharded, "VEXPLAIN PLAN "+q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outer := 0
+	for _, r := range res.Rows {
+		if text := r[len(r)-1].(string); strings.Contains(text, "FROM `users`") {
+			outer++
+			if !strings.Contains(text, "`u`.`id` = 3") {
+				t.Errorf("outer statement %s lacks the condition u.id = 3", text)
+			}
+		}
+	}
+	if outer != 1 {
+		t.Errorf("the outer statement goes to %d shards, want 1:\n%v", outer, res.Rows)
+	}
+	p.compareRows(t, q)
 }
