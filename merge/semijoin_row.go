@@ -57,6 +57,9 @@ func (s *SemiJoin) applyRows(i int) error {
 			if err != nil {
 				return err
 			}
+			if inners, err = keepOrdered(sq, inners); err != nil {
+				return err
+			}
 			if d.keep, err = s.decide(i, o, inners); err != nil {
 				return err
 			}
@@ -116,6 +119,9 @@ func (s *SemiJoin) rowInners(sq *Correlated, o Row) ([]Row, error) {
 	if sq.Cut > 0 {
 		want = -1
 	}
+	if sq.Keep > 0 {
+		want = -1
+	}
 	var out []Row
 	b := NewBound(it, s.maxRows, "the inner side of a semi-join")
 	for want < 0 || len(out) < want {
@@ -127,6 +133,39 @@ func (s *SemiJoin) rowInners(sq *Correlated, o Row) ([]Row, error) {
 			return nil, err
 		}
 		out = append(out, row)
+		if sq.Keep > 0 && len(out) > sq.Keep && !tiedOn(sq.OrderCols, out[sq.Keep-1], row) {
+			// The rows come sorted: none after this one ties the cut.
+			break
+		}
 	}
 	return out, nil
+}
+
+// tiedOn reports two rows equal on the columns cols.
+func tiedOn(cols []int, a, b Row) bool {
+	for _, c := range cols {
+		if !sameValue(a[c], b[c]) {
+			return false
+		}
+	}
+	return true
+}
+
+// keepOrdered drops the rows of a subquery with Keep past the rows its
+// ORDER BY keeps, refusing a tie across the cut: every row tied with the
+// last one kept, on either side of the cut, must hold its value.
+func keepOrdered(sq *Correlated, rows []Row) ([]Row, error) {
+	if sq.Keep <= 0 || len(rows) <= sq.Keep {
+		return rows, nil
+	}
+	last := rows[sq.Keep-1]
+	if !tiedOn(sq.OrderCols, last, rows[sq.Keep]) {
+		return rows[:sq.Keep], nil
+	}
+	for _, r := range rows {
+		if tiedOn(sq.OrderCols, last, r) && !sameValue(last[sq.Value], r[sq.Value]) {
+			return nil, ErrSubqueryOrderTie
+		}
+	}
+	return rows[:sq.Keep], nil
 }

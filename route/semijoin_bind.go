@@ -76,25 +76,8 @@ func (p *Planner) bindCorrelation(f semiFound, s *Session, nargs int, eng eval.E
 		}
 	}
 	if sel, ok := c.(*sqlparser.Select); ok {
-		switch {
-		case (f.kind == merge.SemiExists || f.kind == merge.SemiNotExists) && sel.Limit == nil:
-			// Whether a row exists needs one row.
-			sel.Limit = &sqlparser.Limit{Rowcount: sqlparser.NewIntVal([]byte("1"))}
-		case f.kind == merge.SemiValue:
-			out.ordered = len(sel.OrderBy) > 0
-		}
-		if f.kind != merge.SemiExists && f.kind != merge.SemiNotExists && sel.Limit != nil && len(sel.OrderBy) == 0 {
-			// Which rows an unordered LIMIT keeps is arbitrary: it is
-			// taken off, and the semi-join refuses when it would matter.
-			n, ok := sel.Limit.Rowcount.(*sqlparser.SQLVal)
-			count, err := 0, error(nil)
-			if ok && n.Type == sqlparser.IntVal {
-				count, err = strconv.Atoi(string(n.Val))
-			}
-			if sel.Limit.Offset != nil || !ok || n.Type != sqlparser.IntVal || err != nil || count < 1 {
-				return nil, semiRefusalf("LIMIT %s without ORDER BY in the subquery %s: which rows it keeps is arbitrary", sqlparser.String(sel.Limit.Rowcount), text)
-			}
-			out.cut, sel.Limit = count, nil
+		if err := boundLimit(f.kind, sel, out, eng, text); err != nil {
+			return nil, err
 		}
 	}
 	stmtText := boundArg.ReplaceAllStringFunc(sqlparser.String(c), func(m string) string {
