@@ -55,6 +55,11 @@ var markQueries = []string{
 	"SELECT DISTINCT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref) AS m FROM users u",
 	"SELECT u.email, EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref) AS m FROM users u",
 	"SELECT id, EXISTS (SELECT 1 FROM orders WHERE amount > 6) AS m FROM users u",
+	"SELECT id FROM users u WHERE CASE WHEN u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref) THEN 1 ELSE 0 END = 0",
+	"SELECT id FROM users u WHERE COALESCE(u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref), 2) = 2",
+	"SELECT id, (SELECT COUNT(*) FROM orders o WHERE o.amount IN (SELECT f.v FROM flags_app f WHERE f.id <= u.id)) AS n FROM users u",
+	// A mark over grouped outer columns in a grouped SELECT.
+	"SELECT u.ref, EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref) AS m, COUNT(*) AS n FROM users u GROUP BY u.ref",
 	// Outer rows of a join across shards and of a derived table.
 	"SELECT u.id, o.id AS oid FROM users u JOIN orders o ON o.amount = u.id WHERE EXISTS (SELECT 1 FROM flags_app f WHERE f.v = u.ref) OR o.id = 12",
 	"SELECT u.id, o.id AS oid, o.amount IN (SELECT f.v FROM flags_app f WHERE f.id = u.ref) AS m FROM users u JOIN orders o ON o.amount = u.id",
@@ -75,9 +80,11 @@ func TestCorrelatedSubqueryInHavingMatchesOneDatabase(t *testing.T) {
 			"SELECT u.ref, COUNT(*) AS n FROM users u GROUP BY u.ref HAVING COUNT(*) >= (SELECT COUNT(*) FROM orders o WHERE o.user_id = u.ref)",
 			"SELECT u.ref FROM users u GROUP BY u.ref HAVING u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref) OR COUNT(*) > 1",
 			"SELECT u.ref AS r, MAX(u.id) AS m FROM users u WHERE u.id > 1 GROUP BY r HAVING NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref)",
+			"SELECT u.ref, COUNT(*) AS n FROM users u GROUP BY u.ref HAVING EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref) AND EXISTS (SELECT 1 FROM orders WHERE amount > 6)",
 		} {
 			p.mustCompare(t, false, q)
 		}
+		p.mustCompare(t, true, "SELECT u.ref AS r, COUNT(*) AS n FROM users u GROUP BY u.ref ORDER BY EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref), r")
 	})
 }
 
