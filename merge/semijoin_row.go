@@ -22,23 +22,19 @@ const memoTuples = 4096
 // fills in, each of them.
 func (s *SemiJoin) applyRows(i int) error {
 	sq := &s.subs[i]
-	if s.inner[i] == nil {
-		// The first open, for the columns, binds NULLs when the batch is
-		// empty.
-		probe := make(Row, len(s.cols))
-		if len(s.rows) > 0 {
-			probe = s.rows[0]
-		}
-		it, err := sq.OpenRow(probe)
+	if s.inner[i] == nil && len(s.rows) == 0 {
+		// The columns of a first batch without rows, from a run binding
+		// NULLs.
+		it, err := sq.OpenRow(make(Row, len(s.cols)))
 		if err != nil {
 			return err
 		}
-		s.inner[i] = append([]Column{}, it.Columns()...)
-		if err := it.Close(); err != nil {
-			return err
+		err = s.rowColumns(i, it)
+		if cerr := it.Close(); err == nil {
+			err = cerr
 		}
-		if sq.Kind != SemiExists && sq.Kind != SemiNotExists && (sq.Value < 0 || sq.Value >= len(s.inner[i])) {
-			return fmt.Errorf("vitessdo: merge: subquery value column %d out of range", sq.Value)
+		if err != nil {
+			return err
 		}
 	}
 	if s.memo[i] == nil {
@@ -53,7 +49,7 @@ func (s *SemiJoin) applyRows(i int) error {
 		key := s.tupleKey(sq, o)
 		d, ok := s.memo[i][key]
 		if !ok {
-			inners, err := s.rowInners(sq, o)
+			inners, err := s.rowInners(i, o)
 			if err != nil {
 				return err
 			}
@@ -99,16 +95,22 @@ func (s *SemiJoin) tupleKey(sq *Correlated, o Row) string {
 	return b.String()
 }
 
-// rowInners runs a subquery with OpenRow for outer row o and reads what
+// rowInners runs subquery i (with OpenRow) for outer row o and reads what
 // deciding needs: one row for EXISTS, two for a scalar (a second is an
 // error on PostgreSQL, and on SQLite unless ORDER BY decides the
 // first), every row (at most maxRows) for IN.
-func (s *SemiJoin) rowInners(sq *Correlated, o Row) ([]Row, error) {
+func (s *SemiJoin) rowInners(i int, o Row) ([]Row, error) {
+	sq := &s.subs[i]
 	it, err := sq.OpenRow(o)
 	if err != nil {
 		return nil, err
 	}
 	defer it.Close()
+	if s.inner[i] == nil {
+		if err := s.rowColumns(i, it); err != nil {
+			return nil, err
+		}
+	}
 	want := -1
 	switch sq.Kind {
 	case SemiExists, SemiNotExists:
@@ -139,6 +141,16 @@ func (s *SemiJoin) rowInners(sq *Correlated, o Row) ([]Row, error) {
 		}
 	}
 	return out, nil
+}
+
+// rowColumns learns the inner columns of subquery i from its first run.
+func (s *SemiJoin) rowColumns(i int, it Iterator) error {
+	sq := &s.subs[i]
+	s.inner[i] = append([]Column{}, it.Columns()...)
+	if sq.Kind != SemiExists && sq.Kind != SemiNotExists && (sq.Value < 0 || sq.Value >= len(s.inner[i])) {
+		return fmt.Errorf("vitessdo: merge: subquery value column %d out of range", sq.Value)
+	}
+	return nil
 }
 
 // tiedOn reports two rows equal on the columns cols.
