@@ -209,15 +209,7 @@ func (g *queryGen) subqueryMoreQuery() genQuery {
 	default:
 		// Marks of rows ordered by a unique key and cut by a LIMIT.
 		fmt.Fprintf(&sb, "SELECT %s, %s AS m0%s", aliased(cols), sg.anyCondition(), from)
-		if len(sg.outer.unique) == 0 {
-			return genQuery{sql: sb.String(), args: g.args}
-		}
-		var by []string
-		for _, u := range sg.outer.unique {
-			by = append(by, "a."+u+direction(g.r))
-		}
-		fmt.Fprintf(&sb, " ORDER BY %s LIMIT %d", strings.Join(by, ", "), 1+g.r.Intn(30))
-		return genQuery{sql: sb.String(), args: g.args, ordered: true}
+		return sg.orderedByUnique(&sb)
 	}
 	return genQuery{sql: sb.String(), args: g.args}
 }

@@ -282,17 +282,24 @@ func (g *queryGen) subqueryQuery() genQuery {
 		sb.WriteString("SELECT " + aliased(cols))
 		fmt.Fprintf(&sb, ", %s AS s0", sg.scalar())
 		sb.WriteString(from)
-		if len(sg.outer.unique) == 0 {
-			return genQuery{sql: sb.String(), args: g.args}
-		}
-		var by []string
-		for _, u := range sg.outer.unique {
-			by = append(by, "a."+u+direction(g.r))
-		}
-		fmt.Fprintf(&sb, " ORDER BY %s LIMIT %d", strings.Join(by, ", "), 1+g.r.Intn(30))
-		return genQuery{sql: sb.String(), args: g.args, ordered: true}
+		return sg.orderedByUnique(&sb)
 	}
 	return genQuery{sql: sb.String(), args: g.args}
+}
+
+// orderedByUnique ends a statement over the outer table with an ORDER BY
+// of its unique key (a total order, so the rows compare in order) and a
+// LIMIT; over a table without one, it ends it as it is.
+func (g *subqueryGen) orderedByUnique(sb *strings.Builder) genQuery {
+	if len(g.outer.unique) == 0 {
+		return genQuery{sql: sb.String(), args: g.args}
+	}
+	var by []string
+	for _, u := range g.outer.unique {
+		by = append(by, "a."+u+direction(g.r))
+	}
+	fmt.Fprintf(sb, " ORDER BY %s LIMIT %d", strings.Join(by, ", "), 1+g.r.Intn(30))
+	return genQuery{sql: sb.String(), args: g.args, ordered: true}
 }
 
 // aliased names columns c0, c1, … in a select list.
