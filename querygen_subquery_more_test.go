@@ -196,7 +196,11 @@ func (g *queryGen) subqueryMoreQuery() genQuery {
 		gg, k := sg.grouped()
 		fmt.Fprintf(&sb, "SELECT %s AS k, %s AS s0, COUNT(*) AS n%s GROUP BY %s", k.expr, gg.scalar(), from, k.expr)
 	case 5:
-		switch g.r.Intn(4) {
+		switch g.r.Intn(6) {
+		case 4:
+			fmt.Fprintf(&sb, "SELECT *, CASE WHEN %s THEN 'y' ELSE 'n' END AS m0%s", sg.anyCondition(), from)
+		case 5:
+			fmt.Fprintf(&sb, "SELECT DISTINCT *%s WHERE %s", from, sg.markCondition())
 		case 0:
 			fmt.Fprintf(&sb, "SELECT *, %s AS s0%s", sg.scalar(), from)
 		case 1:

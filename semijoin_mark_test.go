@@ -190,6 +190,19 @@ func TestCorrelatedMarksBesideStarMatchOneDatabase(t *testing.T) {
 		} {
 			p.mustCompare(t, false, q)
 		}
+		// A horizon after the semi-join expands * into the FROM tables'
+		// columns.
+		for _, q := range []string{
+			"SELECT *, CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) THEN 'y' ELSE 'n' END AS m FROM users u",
+			"SELECT DISTINCT * FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) OR u.email = 'b'",
+			"SELECT u.*, o.* FROM users u JOIN orders o ON o.amount = u.id WHERE EXISTS (SELECT 1 FROM flags_app f WHERE f.v = u.ref) OR o.id = 12",
+			"SELECT *, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) + 1 AS n FROM users u",
+			"SELECT * FROM users WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = users.id) OR users.email = 'b'",
+		} {
+			p.mustCompare(t, false, q)
+		}
+		p.mustCompare(t, true, "SELECT * FROM users u ORDER BY EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref), id")
+		p.mustCompare(t, true, "SELECT *, (SELECT COUNT(*) FROM orders o WHERE o.amount > u.ref) AS n FROM users u ORDER BY n, 1")
 		p.mustCompare(t, true, "SELECT * FROM users u WHERE u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref) OR u.ref IS NULL ORDER BY id LIMIT 3")
 		p.mustCompare(t, true, "SELECT * FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref) OR u.id = 2 ORDER BY email DESC LIMIT 2 OFFSET 1")
 	})

@@ -22,9 +22,9 @@ import (
 // evaluated there too: each subquery's value fills a column of the rows,
 // which the condition reads in its place.
 func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs int, found []semiFound, rest, valueConds []sqlparser.Expr) (Plan, bool, error) {
-	for _, se := range sel.SelectExprs {
-		if _, ok := se.(*sqlparser.StarExpr); ok {
-			return nil, true, semiRefusalf("* in a SELECT whose horizon runs after a semi-join: name the columns")
+	if hasStar(sel) {
+		if err := p.expandStars(sel, s); err != nil {
+			return nil, true, err
 		}
 	}
 	c, err := cloneSelect(sel)
