@@ -40,6 +40,10 @@ func (p *Planner) expandStars(sel *sqlparser.Select, s *Session) error {
 			}
 			tables = append(tables, table{name: name, cols: cols})
 		case *sqlparser.JoinTableExpr:
+			if len(t.Condition.Using) > 0 || strings.HasPrefix(t.Join, "natural") {
+				// * shows a USING or NATURAL join's columns once.
+				return semiRefusalf("* over a join USING columns or NATURAL in a SELECT whose horizon runs after a semi-join: name the columns")
+			}
 			if err := walk(t.LeftExpr); err != nil {
 				return err
 			}
