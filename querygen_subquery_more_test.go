@@ -145,13 +145,7 @@ func (g *subqueryGen) grouped() (*subqueryGen, genColumn) {
 // correlations without an equality, scalar subqueries with a horizon,
 // beside * and in a grouped SELECT, and conditions over marks beside *.
 func (g *queryGen) subqueryMoreQuery() genQuery {
-	ts := subqueryTables()
-	sg := &subqueryGen{queryGen: g, outer: ts[g.pickWeighted(3, 2, 2)]}
-	var cols []string
-	for i := 0; i < 1+g.r.Intn(2); i++ {
-		c, _ := sg.col(sg.outer, "a", -1)
-		cols = append(cols, c.expr)
-	}
+	sg, cols := g.subqueryOuter()
 	from := " FROM " + sg.outer.from + " a"
 	var sb strings.Builder
 	switch g.pickWeighted(4, 3, 3, 2, 2, 2, 2) {

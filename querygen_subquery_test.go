@@ -184,13 +184,7 @@ func (g *subqueryGen) scalar() string {
 // list, and sometimes a horizon (aggregates, GROUP BY, DISTINCT, ORDER BY
 // every column with LIMIT) over the rows the conditions keep.
 func (g *queryGen) subqueryQuery() genQuery {
-	ts := subqueryTables()
-	sg := &subqueryGen{queryGen: g, outer: ts[g.pickWeighted(3, 2, 2)]}
-	var cols []string
-	for i := 0; i < 1+g.r.Intn(2); i++ {
-		c, _ := sg.col(sg.outer, "a", -1)
-		cols = append(cols, c.expr)
-	}
+	sg, cols := g.subqueryOuter()
 	// where is a WHERE of correlated conditions; with values, sometimes
 	// one comparing a correlated scalar subquery.
 	whereOf := func(values bool) string {
@@ -300,6 +294,19 @@ func (g *subqueryGen) orderedByUnique(sb *strings.Builder) genQuery {
 	}
 	fmt.Fprintf(sb, " ORDER BY %s LIMIT %d", strings.Join(by, ", "), 1+g.r.Intn(30))
 	return genQuery{sql: sb.String(), args: g.args, ordered: true}
+}
+
+// subqueryOuter picks the outer table a of a generated statement and
+// one or two of its columns to select.
+func (g *queryGen) subqueryOuter() (*subqueryGen, []string) {
+	ts := subqueryTables()
+	sg := &subqueryGen{queryGen: g, outer: ts[g.pickWeighted(3, 2, 2)]}
+	var cols []string
+	for i := 0; i < 1+g.r.Intn(2); i++ {
+		c, _ := sg.col(sg.outer, "a", -1)
+		cols = append(cols, c.expr)
+	}
+	return sg, cols
 }
 
 // aliased names columns c0, c1, … in a select list.
