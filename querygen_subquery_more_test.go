@@ -145,13 +145,7 @@ func (g *subqueryGen) grouped() (*subqueryGen, genColumn) {
 // correlations without an equality, scalar subqueries with a horizon,
 // beside * and in a grouped SELECT, and conditions over marks beside *.
 func (g *queryGen) subqueryMoreQuery() genQuery {
-	ts := subqueryTables()
-	sg := &subqueryGen{queryGen: g, outer: ts[g.pickWeighted(3, 2, 2)]}
-	var cols []string
-	for i := 0; i < 1+g.r.Intn(2); i++ {
-		c, _ := sg.col(sg.outer, "a", -1)
-		cols = append(cols, c.expr)
-	}
+	sg, cols := g.subqueryOuter()
 	from := " FROM " + sg.outer.from + " a"
 	var sb strings.Builder
 	switch g.pickWeighted(4, 3, 3, 2, 2, 2, 2) {
@@ -196,7 +190,11 @@ func (g *queryGen) subqueryMoreQuery() genQuery {
 		gg, k := sg.grouped()
 		fmt.Fprintf(&sb, "SELECT %s AS k, %s AS s0, COUNT(*) AS n%s GROUP BY %s", k.expr, gg.scalar(), from, k.expr)
 	case 5:
-		switch g.r.Intn(4) {
+		switch g.r.Intn(6) {
+		case 4:
+			fmt.Fprintf(&sb, "SELECT *, CASE WHEN %s THEN 'y' ELSE 'n' END AS m0%s", sg.anyCondition(), from)
+		case 5:
+			fmt.Fprintf(&sb, "SELECT DISTINCT *%s WHERE %s", from, sg.markCondition())
 		case 0:
 			fmt.Fprintf(&sb, "SELECT *, %s AS s0%s", sg.scalar(), from)
 		case 1:
@@ -209,15 +207,7 @@ func (g *queryGen) subqueryMoreQuery() genQuery {
 	default:
 		// Marks of rows ordered by a unique key and cut by a LIMIT.
 		fmt.Fprintf(&sb, "SELECT %s, %s AS m0%s", aliased(cols), sg.anyCondition(), from)
-		if len(sg.outer.unique) == 0 {
-			return genQuery{sql: sb.String(), args: g.args}
-		}
-		var by []string
-		for _, u := range sg.outer.unique {
-			by = append(by, "a."+u+direction(g.r))
-		}
-		fmt.Fprintf(&sb, " ORDER BY %s LIMIT %d", strings.Join(by, ", "), 1+g.r.Intn(30))
-		return genQuery{sql: sb.String(), args: g.args, ordered: true}
+		return sg.orderedByUnique(&sb)
 	}
 	return genQuery{sql: sb.String(), args: g.args}
 }

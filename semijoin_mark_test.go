@@ -55,6 +55,16 @@ var markQueries = []string{
 	"SELECT DISTINCT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref) AS m FROM users u",
 	"SELECT u.email, EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref) AS m FROM users u",
 	"SELECT id, EXISTS (SELECT 1 FROM orders WHERE amount > 6) AS m FROM users u",
+	"SELECT id FROM users u WHERE CASE WHEN u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref) THEN 1 ELSE 0 END = 0",
+	"SELECT id FROM users u WHERE COALESCE(u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref), 2) = 2",
+	"SELECT id, (SELECT COUNT(*) FROM orders o WHERE o.amount IN (SELECT f.v FROM flags_app f WHERE f.id <= u.id)) AS n FROM users u",
+	// A mark over grouped outer columns in a grouped SELECT.
+	"SELECT u.ref, EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref) AS m, COUNT(*) AS n FROM users u GROUP BY u.ref",
+	// Outer rows of a join across shards and of a derived table.
+	"SELECT u.id, o.id AS oid FROM users u JOIN orders o ON o.amount = u.id WHERE EXISTS (SELECT 1 FROM flags_app f WHERE f.v = u.ref) OR o.id = 12",
+	"SELECT u.id, o.id AS oid, o.amount IN (SELECT f.v FROM flags_app f WHERE f.id = u.ref) AS m FROM users u JOIN orders o ON o.amount = u.id",
+	"SELECT d.id, EXISTS (SELECT 1 FROM orders o WHERE o.amount > d.ref) AS m FROM (SELECT id, ref FROM users WHERE id > 1) AS d",
+	"SELECT d.id FROM (SELECT id, ref FROM users WHERE id > 1) AS d WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount > d.ref) OR d.ref IS NULL",
 	// Uncorrelated ones beside correlated ones.
 	"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) OR u.ref IN (SELECT amount FROM orders)",
 }
@@ -70,9 +80,11 @@ func TestCorrelatedSubqueryInHavingMatchesOneDatabase(t *testing.T) {
 			"SELECT u.ref, COUNT(*) AS n FROM users u GROUP BY u.ref HAVING COUNT(*) >= (SELECT COUNT(*) FROM orders o WHERE o.user_id = u.ref)",
 			"SELECT u.ref FROM users u GROUP BY u.ref HAVING u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref) OR COUNT(*) > 1",
 			"SELECT u.ref AS r, MAX(u.id) AS m FROM users u WHERE u.id > 1 GROUP BY r HAVING NOT EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref)",
+			"SELECT u.ref, COUNT(*) AS n FROM users u GROUP BY u.ref HAVING EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref) AND EXISTS (SELECT 1 FROM orders WHERE amount > 6)",
 		} {
 			p.mustCompare(t, false, q)
 		}
+		p.mustCompare(t, true, "SELECT u.ref AS r, COUNT(*) AS n FROM users u GROUP BY u.ref ORDER BY EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref), r")
 	})
 }
 
@@ -178,6 +190,19 @@ func TestCorrelatedMarksBesideStarMatchOneDatabase(t *testing.T) {
 		} {
 			p.mustCompare(t, false, q)
 		}
+		// A horizon after the semi-join expands * into the FROM tables'
+		// columns.
+		for _, q := range []string{
+			"SELECT *, CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) THEN 'y' ELSE 'n' END AS m FROM users u",
+			"SELECT DISTINCT * FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) OR u.email = 'b'",
+			"SELECT u.*, o.* FROM users u JOIN orders o ON o.amount = u.id WHERE EXISTS (SELECT 1 FROM flags_app f WHERE f.v = u.ref) OR o.id = 12",
+			"SELECT *, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) + 1 AS n FROM users u",
+			"SELECT * FROM users WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = users.id) OR users.email = 'b'",
+		} {
+			p.mustCompare(t, false, q)
+		}
+		p.mustCompare(t, true, "SELECT * FROM users u ORDER BY EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.ref), id")
+		p.mustCompare(t, true, "SELECT *, (SELECT COUNT(*) FROM orders o WHERE o.amount > u.ref) AS n FROM users u ORDER BY n, 1")
 		p.mustCompare(t, true, "SELECT * FROM users u WHERE u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref) OR u.ref IS NULL ORDER BY id LIMIT 3")
 		p.mustCompare(t, true, "SELECT * FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref) OR u.id = 2 ORDER BY email DESC LIMIT 2 OFFSET 1")
 	})
@@ -247,4 +272,48 @@ func TestCorrelatedBoundSubqueryRespectsMaxMemoryRows(t *testing.T) {
 	if _, err := queryAll(db, "SELECT a.id FROM items a WHERE a.qty IN (SELECT b.id FROM items b WHERE b.id > a.qty + 85)"); err != nil {
 		t.Errorf("within the bound: %v", err)
 	}
+}
+
+// The conditions of WHERE beside a mark go to the shards and route the
+// outer statement: a vindex equality reaches one shard.
+func TestCorrelatedMarkKeepsOuterRouting(t *testing.T) {
+	p := newSemiPair(t, engines(t)[0])
+	q := "SELECT id FROM users u WHERE u.id = 3 AND (EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) OR u.ref = 9)"
+	res, err := queryAll(p.sharded, "VEXPLAIN PLAN "+q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outer := 0
+	for _, r := range res.Rows {
+		if text := r[len(r)-1].(string); strings.Contains(text, "FROM `users`") {
+			outer++
+			if !strings.Contains(text, "`u`.`id` = 3") {
+				t.Errorf("outer statement %s lacks the condition u.id = 3", text)
+			}
+		}
+	}
+	if outer != 1 {
+		t.Errorf("the outer statement goes to %d shards, want 1:\n%v", outer, res.Rows)
+	}
+	p.compareRows(t, q)
+}
+
+// Subqueries over a reference table's rows (read from one shard) and
+// correlated without an equality run as a semi-join, once refused.
+func TestCorrelatedSubqueriesOverReferenceRowsMatchOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		qs := []string{
+			"SELECT code, EXISTS(SELECT 1 FROM items WHERE kind = 'x') AS m FROM kinds",
+			"SELECT code, EXISTS(SELECT 1 FROM items i WHERE i.kind = k.code) AS m FROM kinds k",
+			"SELECT id FROM items a WHERE id > (SELECT AVG(b.id) FROM items b WHERE b.grp > a.grp)",
+		}
+		if e.name != "postgres" {
+			// PostgreSQL compares no bigint with text.
+			qs = append(qs, "SELECT code FROM kinds k WHERE code IN (SELECT kind FROM items i WHERE i.id > k.code)")
+		}
+		for _, q := range qs {
+			p.mustCompare(t, false, q)
+		}
+	})
 }

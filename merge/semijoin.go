@@ -89,6 +89,13 @@ type Correlated struct {
 	// hold one value, which rows the limit keeps is arbitrary, and the
 	// subquery fails with ErrSubqueryLimitOrder. 0 is none.
 	Cut int
+	// Keep, with OrderCols, is the number of rows an ORDER BY keeps of a
+	// subquery with OpenRow that reads one row more, and the inner
+	// columns of its terms: the rows past Keep are dropped, and a row
+	// past it tied with the last kept one on every term but holding
+	// another value fails with ErrSubqueryOrderTie.
+	Keep      int
+	OrderCols []int
 }
 
 // ErrSubqueryRowOrder reports a scalar subquery with several different
@@ -100,6 +107,11 @@ var ErrSubqueryRowOrder = errors.New("a scalar subquery returns several differen
 // without an ORDER BY, keeps some of several rows of different values:
 // which ones is arbitrary, on one database as on the shards.
 var ErrSubqueryLimitOrder = errors.New("a subquery's LIMIT without ORDER BY keeps some of several rows holding different values, and which ones is arbitrary")
+
+// ErrSubqueryOrderTie reports a subquery whose ORDER BY ties rows of
+// different values across its LIMIT (or, on SQLite, across the first row
+// of a scalar subquery): which of them it keeps is arbitrary.
+var ErrSubqueryOrderTie = errors.New("a subquery's ORDER BY ties rows holding different values where its LIMIT cuts them, and which ones it keeps is arbitrary")
 
 // SemiJoin evaluates correlated subqueries over the rows of an outer
 // side (Vitess's SemiJoin, and the projection of a correlated scalar

@@ -22,23 +22,19 @@ const memoTuples = 4096
 // fills in, each of them.
 func (s *SemiJoin) applyRows(i int) error {
 	sq := &s.subs[i]
-	if s.inner[i] == nil {
-		// The first open, for the columns, binds NULLs when the batch is
-		// empty.
-		probe := make(Row, len(s.cols))
-		if len(s.rows) > 0 {
-			probe = s.rows[0]
-		}
-		it, err := sq.OpenRow(probe)
+	if s.inner[i] == nil && len(s.rows) == 0 {
+		// The columns of a first batch without rows, from a run binding
+		// NULLs.
+		it, err := sq.OpenRow(make(Row, len(s.cols)))
 		if err != nil {
 			return err
 		}
-		s.inner[i] = append([]Column{}, it.Columns()...)
-		if err := it.Close(); err != nil {
-			return err
+		err = s.rowColumns(i, it)
+		if cerr := it.Close(); err == nil {
+			err = cerr
 		}
-		if sq.Kind != SemiExists && sq.Kind != SemiNotExists && (sq.Value < 0 || sq.Value >= len(s.inner[i])) {
-			return fmt.Errorf("vitessdo: merge: subquery value column %d out of range", sq.Value)
+		if err != nil {
+			return err
 		}
 	}
 	if s.memo[i] == nil {
@@ -53,8 +49,11 @@ func (s *SemiJoin) applyRows(i int) error {
 		key := s.tupleKey(sq, o)
 		d, ok := s.memo[i][key]
 		if !ok {
-			inners, err := s.rowInners(sq, o)
+			inners, err := s.rowInners(i, o)
 			if err != nil {
+				return err
+			}
+			if inners, err = keepOrdered(sq, inners); err != nil {
 				return err
 			}
 			if d.keep, err = s.decide(i, o, inners); err != nil {
@@ -96,16 +95,22 @@ func (s *SemiJoin) tupleKey(sq *Correlated, o Row) string {
 	return b.String()
 }
 
-// rowInners runs a subquery with OpenRow for outer row o and reads what
+// rowInners runs subquery i (with OpenRow) for outer row o and reads what
 // deciding needs: one row for EXISTS, two for a scalar (a second is an
 // error on PostgreSQL, and on SQLite unless ORDER BY decides the
 // first), every row (at most maxRows) for IN.
-func (s *SemiJoin) rowInners(sq *Correlated, o Row) ([]Row, error) {
+func (s *SemiJoin) rowInners(i int, o Row) ([]Row, error) {
+	sq := &s.subs[i]
 	it, err := sq.OpenRow(o)
 	if err != nil {
 		return nil, err
 	}
 	defer it.Close()
+	if s.inner[i] == nil {
+		if err := s.rowColumns(i, it); err != nil {
+			return nil, err
+		}
+	}
 	want := -1
 	switch sq.Kind {
 	case SemiExists, SemiNotExists:
@@ -114,6 +119,9 @@ func (s *SemiJoin) rowInners(sq *Correlated, o Row) ([]Row, error) {
 		want = 2
 	}
 	if sq.Cut > 0 {
+		want = -1
+	}
+	if sq.Keep > 0 {
 		want = -1
 	}
 	var out []Row
@@ -127,6 +135,49 @@ func (s *SemiJoin) rowInners(sq *Correlated, o Row) ([]Row, error) {
 			return nil, err
 		}
 		out = append(out, row)
+		if sq.Keep > 0 && len(out) > sq.Keep && !tiedOn(sq.OrderCols, out[sq.Keep-1], row) {
+			// The rows come sorted: none after this one ties the cut.
+			break
+		}
 	}
 	return out, nil
+}
+
+// rowColumns learns the inner columns of subquery i from its first run.
+func (s *SemiJoin) rowColumns(i int, it Iterator) error {
+	sq := &s.subs[i]
+	s.inner[i] = append([]Column{}, it.Columns()...)
+	if sq.Kind != SemiExists && sq.Kind != SemiNotExists && (sq.Value < 0 || sq.Value >= len(s.inner[i])) {
+		return fmt.Errorf("vitessdo: merge: subquery value column %d out of range", sq.Value)
+	}
+	return nil
+}
+
+// tiedOn reports two rows equal on the columns cols.
+func tiedOn(cols []int, a, b Row) bool {
+	for _, c := range cols {
+		if !sameValue(a[c], b[c]) {
+			return false
+		}
+	}
+	return true
+}
+
+// keepOrdered drops the rows of a subquery with Keep past the rows its
+// ORDER BY keeps, refusing a tie across the cut: every row tied with the
+// last one kept, on either side of the cut, must hold its value.
+func keepOrdered(sq *Correlated, rows []Row) ([]Row, error) {
+	if sq.Keep <= 0 || len(rows) <= sq.Keep {
+		return rows, nil
+	}
+	last := rows[sq.Keep-1]
+	if !tiedOn(sq.OrderCols, last, rows[sq.Keep]) {
+		return rows[:sq.Keep], nil
+	}
+	for _, r := range rows {
+		if tiedOn(sq.OrderCols, last, r) && !sameValue(last[sq.Value], r[sq.Value]) {
+			return nil, ErrSubqueryOrderTie
+		}
+	}
+	return rows[:sq.Keep], nil
 }

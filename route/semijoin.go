@@ -73,7 +73,8 @@ type semiSubquery struct {
 	// args, bound after the statement's arguments.
 	mark, bound, ordered bool
 	args                 []int
-	cut                  int
+	cut, keep            int
+	orderCols            []int
 	// hiddenInto counts into among the hidden columns.
 	hiddenInto bool
 }
@@ -107,7 +108,7 @@ func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 			// Counted from the end of the select list, after a *.
 			into += base
 		}
-		c := merge.Correlated{Kind: sq.kind, Left: base + sq.left, Value: sq.value, Into: into, Default: sq.dflt, Mark: sq.mark, Ordered: sq.ordered, Cut: sq.cut}
+		c := merge.Correlated{Kind: sq.kind, Left: base + sq.left, Value: sq.value, Into: into, Default: sq.dflt, Mark: sq.mark, Ordered: sq.ordered, Cut: sq.cut, Keep: sq.keep, OrderCols: sq.orderCols}
 		for _, k := range sq.keys {
 			c.Keys = append(c.Keys, merge.JoinKey{Outer: base + k.Outer, Inner: k.Inner})
 		}
@@ -323,7 +324,7 @@ func semiRefusal(err error) error {
 	switch {
 	case errors.As(err, &ke):
 		return unsupportedf("correlated subquery over other shards: %v", ke)
-	case errors.Is(err, merge.ErrSubqueryRowOrder), errors.Is(err, merge.ErrSubqueryLimitOrder):
+	case errors.Is(err, merge.ErrSubqueryRowOrder), errors.Is(err, merge.ErrSubqueryLimitOrder), errors.Is(err, merge.ErrSubqueryOrderTie):
 		return unsupportedf("correlated subquery over other shards: %v", err)
 	}
 	return err

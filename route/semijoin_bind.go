@@ -33,6 +33,11 @@ func (p *Planner) bindCorrelation(f semiFound, s *Session, nargs int, eng eval.E
 		return nil, semiRefusalf("a locking correlated subquery %s", text)
 	}
 	inner := innerNames(c)
+	if eng == eval.PostgreSQL {
+		if it := outerItem(c, inner); it != nil {
+			return nil, semiRefusalf("the outer column %s as a select item of the subquery %s: bound as an argument, PostgreSQL types it as text", sqlparser.String(it), text)
+		}
+	}
 	out := &correlation{}
 	at := map[string]int{}
 	var bad error
@@ -76,25 +81,8 @@ func (p *Planner) bindCorrelation(f semiFound, s *Session, nargs int, eng eval.E
 		}
 	}
 	if sel, ok := c.(*sqlparser.Select); ok {
-		switch {
-		case (f.kind == merge.SemiExists || f.kind == merge.SemiNotExists) && sel.Limit == nil:
-			// Whether a row exists needs one row.
-			sel.Limit = &sqlparser.Limit{Rowcount: sqlparser.NewIntVal([]byte("1"))}
-		case f.kind == merge.SemiValue:
-			out.ordered = len(sel.OrderBy) > 0
-		}
-		if f.kind != merge.SemiExists && f.kind != merge.SemiNotExists && sel.Limit != nil && len(sel.OrderBy) == 0 {
-			// Which rows an unordered LIMIT keeps is arbitrary: it is
-			// taken off, and the semi-join refuses when it would matter.
-			n, ok := sel.Limit.Rowcount.(*sqlparser.SQLVal)
-			count, err := 0, error(nil)
-			if ok && n.Type == sqlparser.IntVal {
-				count, err = strconv.Atoi(string(n.Val))
-			}
-			if sel.Limit.Offset != nil || !ok || n.Type != sqlparser.IntVal || err != nil || count < 1 {
-				return nil, semiRefusalf("LIMIT %s without ORDER BY in the subquery %s: which rows it keeps is arbitrary", sqlparser.String(sel.Limit.Rowcount), text)
-			}
-			out.cut, sel.Limit = count, nil
+		if err := boundLimit(f.kind, sel, out, eng, text); err != nil {
+			return nil, err
 		}
 	}
 	stmtText := boundArg.ReplaceAllStringFunc(sqlparser.String(c), func(m string) string {
@@ -130,6 +118,29 @@ func outerColumnsIn(n sqlparser.SQLNode, inner map[string]bool) bool {
 		return !found, nil
 	}, n)
 	return found
+}
+
+// outerItem returns a select item of a SELECT (or of a SELECT of a
+// UNION) that is a column of no table of inner, or nil.
+func outerItem(sel sqlparser.SelectStatement, inner map[string]bool) *sqlparser.ColName {
+	switch s := sel.(type) {
+	case *sqlparser.Select:
+		for _, se := range s.SelectExprs {
+			if ae, ok := se.(*sqlparser.AliasedExpr); ok {
+				if c, ok := ae.Expr.(*sqlparser.ColName); ok && outerColumnsIn(c, inner) {
+					return c
+				}
+			}
+		}
+	case *sqlparser.Union:
+		if c := outerItem(s.Left, inner); c != nil {
+			return c
+		}
+		return outerItem(s.Right, inner)
+	case *sqlparser.ParenSelect:
+		return outerItem(s.Select, inner)
+	}
+	return nil
 }
 
 // fromOf returns the FROM clauses of a SELECT or of each SELECT of a

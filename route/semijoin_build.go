@@ -142,7 +142,7 @@ func (b *semiBuild) add(sq semiSubquery, f semiFound) error {
 		sq.residual, sq.residualText = c.residual, c.residualText
 	}
 	sq.inner, sq.value, sq.dflt = c.plan, c.value, c.dflt
-	sq.bound, sq.ordered, sq.cut = c.bound, c.ordered, c.cut
+	sq.bound, sq.ordered, sq.cut, sq.keep, sq.orderCols = c.bound, c.ordered, c.cut, c.keep, c.orderCols
 	b.sp.subs = append(b.sp.subs, sq)
 	return nil
 }

@@ -27,9 +27,11 @@ type correlation struct {
 	// (see bindCorrelation); ordered, a scalar one whose ORDER BY decides
 	// its row.
 	bound, ordered bool
-	// cut is an unordered LIMIT taken off a bound subquery (see
+	// cut is an unordered LIMIT taken off a bound subquery; keep the
+	// rows an ORDER BY keeps, over the inner columns orderCols (see
 	// merge.Correlated).
-	cut int
+	cut, keep int
+	orderCols []int
 }
 
 // correlate checks that a subquery is correlated only by equalities of an

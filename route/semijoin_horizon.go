@@ -22,9 +22,9 @@ import (
 // evaluated there too: each subquery's value fills a column of the rows,
 // which the condition reads in its place.
 func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs int, found []semiFound, rest, valueConds []sqlparser.Expr) (Plan, bool, error) {
-	for _, se := range sel.SelectExprs {
-		if _, ok := se.(*sqlparser.StarExpr); ok {
-			return nil, true, semiRefusalf("* in a SELECT whose horizon runs after a semi-join: name the columns")
+	if hasStar(sel) {
+		if err := p.expandStars(sel, s); err != nil {
+			return nil, true, err
 		}
 	}
 	c, err := cloneSelect(sel)
@@ -197,9 +197,9 @@ func conditionSubqueries(e sqlparser.Expr) []markedSubquery {
 	return out
 }
 
-// groupValues adds to the GROUP BY of an aggregating SELECT the values
-// (vsq_N columns) of its subqueries whose outer columns are all grouped:
-// such a value is one per group, as one database computes it per group.
+// groupValues adds to the GROUP BY of a grouped SELECT the values (vsq_N
+// columns) of its subqueries whose outer columns are all grouped: such a
+// value is one per group, as one database computes it per group.
 // One naming other outer columns, used outside an aggregate, is
 // PostgreSQL's error ("subquery uses ungrouped column … from outer
 // query") and on SQLite some row's value of the group, refused.
@@ -232,6 +232,7 @@ func groupValues(user *sqlparser.Select, values []semiFound, s *Session, p *Plan
 		}
 		return false
 	}
+	grouping := len(user.GroupBy) > 0
 	for i, v := range values {
 		var outer []*sqlparser.ColName
 		inner := innerNames(v.sub.Select)
@@ -265,12 +266,17 @@ func groupValues(user *sqlparser.Select, values []semiFound, s *Session, p *Plan
 				break
 			}
 		}
-		if ungrouped == nil {
+		if ungrouped == nil && grouping {
 			user.GroupBy = append(user.GroupBy, &sqlparser.ColName{Name: sqlparser.NewColIdent(name)})
 			continue
 		}
 		if !bareUse(user, name) {
 			continue
+		}
+		if ungrouped == nil {
+			// Grouping by it would lose the one row of an aggregate
+			// over no rows.
+			return semiRefusalf("the uncorrelated subquery %s beside aggregates without GROUP BY over the rows of a semi-join", sqlparser.String(v.sub))
 		}
 		if p.statementEngine(user, s) == eval.PostgreSQL {
 			return fmt.Errorf("vitessdo: subquery uses ungrouped column %q from outer query", sqlparser.String(ungrouped))

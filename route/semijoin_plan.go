@@ -133,10 +133,11 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 	aggregates := sel.Distinct != "" || len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs)
 	horizon := nested || len(filters) > 0 && aggregates || correlatedScalars && (aggregates || orderNamesScalar(sel))
 	// Conditions over marks and values need only a filter after the
-	// semi-join when the shards keep the horizon; a * select list, which
-	// the router's horizon cannot expand, takes that way.
+	// semi-join when the shards keep the horizon (no DISTINCT, grouping
+	// or aggregate): a * select list takes that way, streaming in the
+	// shards' order.
 	var post []sqlparser.Expr
-	if len(valueConds) > 0 && !horizon && hasStar(sel) {
+	if len(valueConds) > 0 && !horizon && !aggregates && hasStar(sel) {
 		post, valueConds = valueConds, nil
 	}
 	if len(valueConds) > 0 || horizon {
