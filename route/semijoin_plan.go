@@ -264,6 +264,10 @@ func (p *Planner) fromTables(from sqlparser.TableExprs, s *Session) ([]*vschema.
 	var bad error
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 		switch n := n.(type) {
+		case *sqlparser.ColName:
+			// A column's qualifier (in an ON condition) names an alias,
+			// not a table.
+			return false, nil
 		case sqlparser.TableName:
 			if n.Name.IsEmpty() {
 				return false, nil
