@@ -37,25 +37,35 @@ func (c *conn) record(qs []route.ShardQuery) {
 	}
 }
 
+var _ route.ShardStreamer = (*conn)(nil)
+
+// StreamShard reads one shard statement's rows in the caller's
+// goroutine.
+func (c *conn) StreamShard(ctx context.Context, q route.ShardQuery) (merge.Iterator, error) {
+	if c.session.Recording != nil {
+		c.record([]route.ShardQuery{q})
+	}
+	on, err := c.querier(ctx, q.Shard)
+	if err != nil {
+		return nil, err
+	}
+	return shard.QueryDirect(ctx, q.Shard, on, q.SQL, q.Args)
+}
+
 // StreamShards starts the reads in parallel and waits until each has started.
 func (c *conn) StreamShards(ctx context.Context, qs []route.ShardQuery) ([]merge.Iterator, error) {
-	c.record(qs)
 	if len(qs) == 1 {
-		// One shard: read its rows in the caller's goroutine.
-		on, err := c.querier(ctx, qs[0].Shard)
-		if err != nil {
-			return nil, err
-		}
-		d, err := shard.QueryDirect(ctx, qs[0].Shard, on, qs[0].SQL, qs[0].Args)
+		d, err := c.StreamShard(ctx, qs[0])
 		if err != nil {
 			return nil, err
 		}
 		return []merge.Iterator{d}, nil
 	}
+	c.record(qs)
 	// Statements known to be slow start first, each on a goroutine of its
 	// own; the quick ones then run one after another on this goroutine
 	// while those work.
-	lim := shard.NewLimiter(c.e.limit)
+	lim := lazyLimiter{n: c.e.limit}
 	streams := make([]*shard.Stream, len(qs))
 	closeAll := func() {
 		for _, s := range streams {
@@ -65,11 +75,11 @@ func (c *conn) StreamShards(ctx context.Context, qs []route.ShardQuery) ([]merge
 		}
 	}
 	if c.tx == nil && tight(qs) {
-		if err := c.streamInOrder(ctx, qs, lim, streams); err != nil {
+		if err := c.streamInOrder(ctx, qs, &lim, streams); err != nil {
 			closeAll()
 			return nil, err
 		}
-	} else if err := c.streamQuickLast(ctx, qs, lim, streams); err != nil {
+	} else if err := c.streamQuickLast(ctx, qs, &lim, streams); err != nil {
 		closeAll()
 		return nil, err
 	}
@@ -88,7 +98,7 @@ func (c *conn) StreamShards(ctx context.Context, qs []route.ShardQuery) ([]merge
 // a goroutine of its own, then runs the quick ones one after another on
 // this goroutine while those work. The shards join a transaction in
 // order.
-func (c *conn) streamQuickLast(ctx context.Context, qs []route.ShardQuery, lim shard.Limiter, streams []*shard.Stream) error {
+func (c *conn) streamQuickLast(ctx context.Context, qs []route.ShardQuery, lim *lazyLimiter, streams []*shard.Stream) error {
 	ons, err := c.queriers(ctx, qs)
 	if err != nil {
 		return err
@@ -96,7 +106,7 @@ func (c *conn) streamQuickLast(ctx context.Context, qs []route.ShardQuery, lim s
 	quick := make([]bool, len(qs))
 	for i, q := range qs {
 		if quick[i] = shard.Quick(q.Shard, q.SQL); !quick[i] {
-			streams[i] = shard.Query(ctx, q.Shard, ons[i], lim, q.SQL, q.Args)
+			streams[i] = shard.Query(ctx, q.Shard, ons[i], lim.get(), q.SQL, q.Args)
 		}
 	}
 	for i, q := range qs {
@@ -105,7 +115,7 @@ func (c *conn) streamQuickLast(ctx context.Context, qs []route.ShardQuery, lim s
 		}
 		st, ok := shard.QueryInline(ctx, q.Shard, ons[i], q.SQL, q.Args)
 		if !ok {
-			st = shard.Query(ctx, q.Shard, ons[i], lim, q.SQL, q.Args)
+			st = shard.Query(ctx, q.Shard, ons[i], lim.get(), q.SQL, q.Args)
 		}
 		streams[i] = st
 		if ok {
@@ -115,6 +125,21 @@ func (c *conn) streamQuickLast(ctx context.Context, qs []route.ShardQuery, lim s
 		}
 	}
 	return nil
+}
+
+// lazyLimiter is a scatter's bound on shards fetching at once
+// (scatter_concurrency), made when a shard statement first needs it: a
+// scatter whose statements all run on the caller's goroutine makes none.
+type lazyLimiter struct {
+	n   int
+	lim shard.Limiter
+}
+
+func (l *lazyLimiter) get() shard.Limiter {
+	if l.lim == nil {
+		l.lim = shard.NewLimiter(l.n)
+	}
+	return l.lim
 }
 
 // tight reports whether a shard of the statements has a pool bounded so
@@ -141,7 +166,7 @@ func tight(qs []route.ShardQuery) bool {
 // pool that is full while a transaction holds some of it. It lets go of
 // every shard instead (nothing has been read from them yet), waits for
 // that pool holding nothing, and starts again.
-func (c *conn) streamInOrder(ctx context.Context, qs []route.ShardQuery, lim shard.Limiter, streams []*shard.Stream) error {
+func (c *conn) streamInOrder(ctx context.Context, qs []route.ShardQuery, lim *lazyLimiter, streams []*shard.Stream) error {
 	for {
 		blocked, err := c.tryInOrder(ctx, qs, lim, streams)
 		if blocked == nil {
@@ -164,7 +189,7 @@ func (c *conn) streamInOrder(ctx context.Context, qs []route.ShardQuery, lim sha
 // tryInOrder starts the statements in order (see streamInOrder). It
 // returns the statement it stopped at, holding connections, when that
 // shard's pool is full and a transaction holds some of it.
-func (c *conn) tryInOrder(ctx context.Context, qs []route.ShardQuery, lim shard.Limiter, streams []*shard.Stream) (blocked *route.ShardQuery, err error) {
+func (c *conn) tryInOrder(ctx context.Context, qs []route.ShardQuery, lim *lazyLimiter, streams []*shard.Stream) (blocked *route.ShardQuery, err error) {
 	holding := false
 	for i := range qs {
 		q := &qs[i]
@@ -192,7 +217,7 @@ func (c *conn) tryInOrder(ctx context.Context, qs []route.ShardQuery, lim shard.
 		if err != nil {
 			return nil, &shard.Error{Keyspace: q.Shard.Keyspace, Shard: q.Shard.Name, Err: err}
 		}
-		streams[i] = shard.QueryOn(ctx, q.Shard, own, lim, q.SQL, q.Args)
+		streams[i] = shard.QueryOn(ctx, q.Shard, own, lim.get(), q.SQL, q.Args)
 		holding = true
 	}
 	return nil, nil
@@ -260,6 +285,9 @@ func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.R
 			q.Shard.Backend.PrepareAhead(ctx, q.SQL)
 		}
 	}
+	if len(qs) == 1 {
+		return c.execOne(ctx, qs[0])
+	}
 	ons, err := c.queriers(ctx, qs)
 	if err != nil {
 		return nil, err
@@ -279,6 +307,25 @@ func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.R
 	err = c.e.txns.WithWriteLocks(ctx, shards, func() error {
 		var err error
 		res, err = shard.ExecAll(ctx, calls)
+		return err
+	})
+	return res, err
+}
+
+// execOne is ExecShards of one write, without the slices of several.
+func (c *conn) execOne(ctx context.Context, q route.ShardQuery) ([]shard.Result, error) {
+	on, err := c.querier(ctx, q.Shard)
+	if err != nil {
+		return nil, err
+	}
+	res := make([]shard.Result, 1)
+	if c.tx != nil {
+		res[0], err = shard.Exec(ctx, q.Shard, on, q.SQL, q.Args, q.ReturnsID)
+		return res, err
+	}
+	err = c.e.txns.WithWriteLocks(ctx, []*shard.Shard{q.Shard}, func() error {
+		var err error
+		res[0], err = shard.Exec(ctx, q.Shard, on, q.SQL, q.Args, q.ReturnsID)
 		return err
 	})
 	return res, err

@@ -152,7 +152,12 @@ type result struct {
 	Rows    [][]any
 }
 
-func queryAll(db *sql.DB, query string, args ...any) (result, error) {
+// querier is a database, a connection or a transaction.
+type querier interface {
+	Query(query string, args ...any) (*sql.Rows, error)
+}
+
+func queryAll(db querier, query string, args ...any) (result, error) {
 	rows, err := db.Query(query, args...)
 	if err != nil {
 		return result{}, err

@@ -3,6 +3,7 @@ package vitessdo_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"runtime"
 	"testing"
@@ -67,6 +68,39 @@ func statementGoroutines() int {
 	return count
 }
 
+// goroutinesWhileOpen runs q on db and returns the statement goroutines
+// before it and while its rows are open, after reading read rows (all of
+// them when read is 0). Whether a shard statement is quick is measured,
+// and a machine busy elsewhere can make one run slow: it tries a few
+// times while goroutines run.
+func goroutinesWhileOpen(t *testing.T, ctx context.Context, db *sql.DB, q string, read int) (before, during int) {
+	t.Helper()
+	for range 5 {
+		before = statementGoroutines()
+		rows, err := db.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if read > 0 {
+			for range read {
+				rows.Next()
+			}
+			during = statementGoroutines()
+		} else {
+			during = statementGoroutines()
+			for rows.Next() {
+			}
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if during <= before {
+			break
+		}
+	}
+	return before, during
+}
+
 // TestOpenRowsOfPointAndQuickScatterHoldNoGoroutine: while the rows of a
 // point select, or of a scatter whose shard statements are quick (on
 // SQLite), are open, vitessdo runs no goroutine for them (no watcher of a derived
@@ -85,25 +119,7 @@ func TestOpenRowsOfPointAndQuickScatterHoldNoGoroutine(t *testing.T) {
 		}
 		for _, q := range queries {
 			p.compareOrdered(t, q) // plans it, measures the shard statements
-			// Whether a shard statement is quick is measured, and a
-			// machine busy elsewhere can make one run slow: a few tries.
-			var before, during int
-			for range 5 {
-				before = statementGoroutines()
-				rows, err := p.sharded.QueryContext(ctx, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				during = statementGoroutines()
-				for rows.Next() {
-				}
-				if err := rows.Close(); err != nil {
-					t.Fatal(err)
-				}
-				if during <= before {
-					break
-				}
-			}
+			before, during := goroutinesWhileOpen(t, ctx, p.sharded, q, 0)
 			if during > before {
 				t.Errorf("%s: %d goroutines while its rows are open, %d before", q, during, before)
 			}
@@ -113,8 +129,9 @@ func TestOpenRowsOfPointAndQuickScatterHoldNoGoroutine(t *testing.T) {
 
 // TestScatterRowsBeyondABatchMatchOneDatabaseAndStopOnClose: shard
 // statements whose rows outlast the first batch hand the rest to a
-// fetching goroutine; the rows equal one database's, and closing the rows
-// early ends every goroutine.
+// fetching goroutine (or, quick ones on SQLite, read it on the caller's);
+// the rows equal one database's, and closing the rows early ends every
+// goroutine.
 func TestScatterRowsBeyondABatchMatchOneDatabaseAndStopOnClose(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newPair(t, e, hotVSchema)
@@ -136,6 +153,33 @@ func TestScatterRowsBeyondABatchMatchOneDatabaseAndStopOnClose(t *testing.T) {
 		}
 		if after := settledGoroutines(before); after > before {
 			t.Errorf("%d goroutines after closing the rows early, %d before", after, before)
+		}
+	})
+}
+
+// TestQuickScatterRowsBeyondABatchHoldNoGoroutine: on SQLite, a quick
+// scatter whose shards return more rows than the first batch reads the
+// later batches on the caller's goroutine: while its rows are open, read
+// past the first batch or not, no goroutine runs for them; the rows equal
+// one database's, and closing them early gives the connections back.
+func TestQuickScatterRowsBeyondABatchHoldNoGoroutine(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		if e.name != "sqlite" {
+			t.Skip("PostgreSQL scatters run on goroutines")
+		}
+		p := newPair(t, e, hotVSchema)
+		loadHot(t, p, 160) // about 40 rows a shard, batches of 16 then 32
+		queries := []string{"SELECT id, v FROM t WHERE id > 0", "SELECT id, v FROM t ORDER BY v DESC, id"}
+		for _, q := range queries {
+			for range 3 { // the first run measures the shard statements
+				p.compareRows(t, q)
+				p.compareOrdered(t, "SELECT id, v FROM t ORDER BY v DESC, id")
+			}
+			before, during := goroutinesWhileOpen(t, context.Background(), p.sharded, q, 50)
+			if during > before {
+				t.Errorf("%s: %d goroutines while its rows are open, %d before", q, during, before)
+			}
+			p.compareRows(t, q)
 		}
 	})
 }

@@ -207,12 +207,14 @@ func TestJoinInnerSideIsRoutedByTheBatchKeys(t *testing.T) {
 	}
 }
 
-// Join keys of different kinds compare by the backend's conversion rules
-// (SQLite's affinities), which the merge does not follow: refused.
+// Join keys of different kinds where one is a column of a derived table
+// the router evaluates, whose type the plan does not know, compare by
+// the backend's conversion rules, which the merge does not follow there:
+// refused when such values meet (see join_key_kinds_test.go for tables).
 func TestJoinRefusesKeysOfDifferentKinds(t *testing.T) {
 	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeItems([]int64{1, 2, 3, 4}))
-	p.exec(t, "INSERT INTO items (id, name) VALUES (100, '3')")
-	_, err := queryAll(p.sharded, "SELECT a.id, b.id AS bid FROM items a JOIN items b ON b.name = a.qty")
+	p.exec(t, "INSERT INTO items (id, name) VALUES (100, '1')")
+	_, err := queryAll(p.sharded, "SELECT d.n, b.id AS bid FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) d JOIN items b ON b.name = d.n")
 	if !isUnsupported(err) || !strings.Contains(err.Error(), "conversion rules") {
 		t.Errorf("got %v, want unsupported naming the conversion rules", err)
 	}

@@ -169,22 +169,6 @@ func TestJoinWithoutKeysBoundsTheInnerRows(t *testing.T) {
 	}
 }
 
-// What the join planner does not run is refused saying why.
-func TestJoinTreeRefusesSayingWhy(t *testing.T) {
-	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeLayouts()[0].items)
-	for _, c := range []struct{ query, want string }{
-		{"SELECT a.id FROM items a LEFT JOIN (tokens t JOIN items b ON b.qty = t.item_id) ON t.item_id = a.id", "nullable side"},
-		{"SELECT a.id FROM items a JOIN tokens t ON t.item_id = a.id RIGHT JOIN items b ON b.qty = t.item_id", "nullable side"},
-		{"SELECT a.id FROM items a JOIN tokens t ON t.item_id = a.qty FOR UPDATE", "FOR UPDATE"},
-		{"SELECT a.id FROM items a JOIN tokens t ON t.note = a.qty", "conversion rules"},
-	} {
-		_, err := queryAll(p.sharded, c.query)
-		if !isUnsupported(err) || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: got %v, want unsupported naming %q", c.query, err, c.want)
-		}
-	}
-}
-
 // A float argument in an expression the router computes follows the
 // backend: SQLite does not type arguments, PostgreSQL types it by the
 // column beside it (a bigint column drops its fraction).

@@ -140,6 +140,12 @@ func TestQueryGenJoinsEqualOneDatabase(t *testing.T) {
 // -querygen.n flag overrides it) per engine with one database, and fails
 // when more than a tenth of them are refused.
 func compareGeneratedJoins(t *testing.T, n int, what string, gen func(*queryGen) genQuery) {
+	compareGenerated(t, n, what, 1, func(g *queryGen, _ string) genQuery { return gen(g) })
+}
+
+// compareGenerated is compareGeneratedJoins for a generator that knows
+// the engine, running each statement runs times.
+func compareGenerated(t *testing.T, n int, what string, runs int, gen func(g *queryGen, engine string) genQuery) {
 	if *queryGenN != 0 {
 		n = *queryGenN
 	} else if testing.Short() {
@@ -151,7 +157,10 @@ func compareGeneratedJoins(t *testing.T, n int, what string, gen func(*queryGen)
 		for i := 0; i < n; i++ {
 			seed := *queryGenSeed + int64(i)
 			g := &queryGen{r: rand.New(rand.NewSource(seed))}
-			compareGenQuery(t, p, seed, gen(g), st)
+			q := gen(g, e.name)
+			for range runs {
+				compareGenQuery(t, p, seed, q, st)
+			}
 			if st.mismatches >= 20 {
 				t.Fatalf("stopping after %d mismatches", st.mismatches)
 			}

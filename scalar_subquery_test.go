@@ -77,27 +77,84 @@ func TestScalarSubqueryWithSeveralRowsFollowsTheBackend(t *testing.T) {
 	})
 }
 
-// What a semi-join cannot run correctly is refused, saying why.
+// What a semi-join cannot run correctly is refused, saying why, and a
+// statement one database rejects fails with its error.
 func TestCorrelatedSubqueriesRefusedSayWhy(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newSemiPair(t, e)
 		for _, tt := range []struct{ sql, why string }{
-			{"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.id)", "an equality of an inner and an outer value"},
-			{"SELECT id FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.amount = u.id OR o.amount IS NULL)", "an equality of an inner and an outer value"},
-			{"SELECT u.id, (SELECT COUNT(*) FROM orders o WHERE o.user_id = u.ref AND o.amount > u.id) AS n FROM users u", "only equalities of an inner and an outer value correlate an aggregate"},
-			{"SELECT id FROM users u WHERE u.email = 'a' OR EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)", "under OR"},
-			{"SELECT id FROM users u WHERE EXISTS (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id)", "aggregate"},
-			{"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id LIMIT 1)", "LIMIT"},
-			{"SELECT u.ref, COUNT(*) FROM users u GROUP BY u.ref HAVING EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref)", "HAVING"},
-			// The subquery runs per row, not per group.
-			{"SELECT u.ref, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.ref) FROM users u GROUP BY u.ref", "neither grouped nor aggregated"},
-			{"SELECT u.id, EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) AS e FROM users u", "EXISTS or IN subquery in the select list"},
-			{"SELECT u.id, (SELECT o.amount FROM orders o WHERE o.amount = u.id ORDER BY o.id) AS n FROM users u", "ORDER BY"},
+			// Which of user 3's orders an unordered LIMIT keeps is arbitrary.
+			{"SELECT u.id, (SELECT o.id FROM orders o WHERE o.user_id = u.ref LIMIT 1) AS n FROM users u", "LIMIT without ORDER BY"},
+			{"SELECT id FROM users u WHERE u.id IN (SELECT o.id - 9 FROM orders o WHERE o.user_id = u.ref LIMIT 1)", "LIMIT without ORDER BY"},
+			{"SELECT id FROM users u WHERE u.id IN (SELECT o.id FROM orders o WHERE o.user_id = u.ref LIMIT 1 OFFSET 1)", "without ORDER BY"},
+			// User 6's two orders tie on user_id.
+			{"SELECT u.id, (SELECT o.amount FROM orders o WHERE o.user_id = u.ref ORDER BY o.user_id LIMIT 1) AS n FROM users u", "ties rows holding different values"},
+			{"SELECT id FROM users u WHERE u.ref IN (SELECT o.amount FROM orders o WHERE o.user_id = u.ref ORDER BY o.user_id DESC LIMIT 1)", "ties rows holding different values"},
+			// An aggregate of the outer rows inside the subquery.
+			{"SELECT u.ref, COUNT(*) AS n FROM users u GROUP BY u.ref HAVING EXISTS (SELECT 1 FROM orders o WHERE o.amount = MAX(u.id))", "aggregates the outer rows"},
+			{"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id FOR UPDATE)", "locking"},
+			// Grouped by the value, the aggregate over no rows would lose
+			// its one row.
+			{"SELECT COUNT(*) AS n, EXISTS (SELECT 1 FROM orders WHERE amount > 6) AS m FROM users u WHERE u.id > 100 AND EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.ref)", "beside aggregates without GROUP BY"},
 		} {
 			_, err := queryAll(p.sharded, tt.sql)
 			if !isUnsupported(err) || !strings.Contains(err.Error(), tt.why) {
 				t.Errorf("%s: %v, want unsupported saying %q", tt.sql, err, tt.why)
 			}
+		}
+		// A scalar subquery over outer columns neither grouped nor
+		// aggregated: PostgreSQL's error; on SQLite some row's value of
+		// the group, refused.
+		q := "SELECT u.ref, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id) AS n FROM users u GROUP BY u.ref"
+		_, err := queryAll(p.sharded, q)
+		if e.name == "postgres" {
+			want := `subquery uses ungrouped column "u.id" from outer query`
+			if _, oerr := queryAll(p.oracle, q); oerr == nil || !strings.Contains(oerr.Error(), want) {
+				t.Errorf("oracle: %s: %v, want %s", q, oerr, want)
+			}
+			if err == nil || isUnsupported(err) || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: %v, want PostgreSQL's GROUP BY error", q, err)
+			}
+		} else if !isUnsupported(err) || !strings.Contains(err.Error(), "neither grouped nor aggregated") {
+			t.Errorf("%s: %v, want unsupported saying neither grouped nor aggregated", q, err)
+		}
+		// An outer column selected by a bound subquery: PostgreSQL types
+		// the argument as text.
+		q = "SELECT id, (SELECT u.ref FROM orders o WHERE o.amount > u.id ORDER BY o.id LIMIT 1) AS n FROM users u"
+		if e.name == "postgres" {
+			if _, err := queryAll(p.sharded, q); !isUnsupported(err) || !strings.Contains(err.Error(), "PostgreSQL types it as text") {
+				t.Errorf("%s: %v, want unsupported saying PostgreSQL types it as text", q, err)
+			}
+		} else {
+			p.compareRows(t, q)
+		}
+		// Once refused, these now match one database.
+		for _, q := range []string{
+			"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > u.id)",
+			"SELECT id FROM users u WHERE u.ref NOT IN (SELECT o.amount FROM orders o WHERE o.amount = u.id OR o.amount IS NULL)",
+			"SELECT u.id, (SELECT COUNT(*) FROM orders o WHERE o.user_id = u.ref AND o.amount > u.id) AS n FROM users u",
+			"SELECT id FROM users u WHERE u.email = 'a' OR EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id)",
+			"SELECT id FROM users u WHERE EXISTS (SELECT COUNT(*) FROM orders o WHERE o.amount = u.id)",
+			"SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id LIMIT 1)",
+			"SELECT u.ref, COUNT(*) FROM users u GROUP BY u.ref HAVING EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.ref)",
+			"SELECT u.ref, (SELECT COUNT(*) FROM orders o WHERE o.amount = u.ref) AS n FROM users u GROUP BY u.ref",
+			"SELECT u.id, EXISTS (SELECT 1 FROM orders o WHERE o.amount = u.id) AS e FROM users u",
+			"SELECT u.id, (SELECT o.id FROM orders o WHERE o.user_id = u.ref AND o.id < 13 LIMIT 1) AS n FROM users u",
+			"SELECT id FROM users u WHERE u.id IN (SELECT o.user_id FROM orders o WHERE o.user_id = u.ref LIMIT 1)",
+			// Ties of one value, or none, across the LIMIT.
+			"SELECT u.id, (SELECT o.user_id FROM orders o WHERE o.user_id = u.ref ORDER BY o.user_id LIMIT 1) AS n FROM users u",
+			"SELECT u.id, (SELECT o.amount FROM orders o WHERE o.user_id = u.ref ORDER BY o.amount IS NULL, o.id DESC LIMIT 1) AS n FROM users u",
+			"SELECT id FROM users u WHERE u.ref IN (SELECT o.amount FROM orders o WHERE o.amount > u.id - 3 ORDER BY o.amount, o.id LIMIT 2)",
+		} {
+			p.compareRows(t, q)
+		}
+		// ORDER BY decides the row on SQLite; several rows are
+		// PostgreSQL's error.
+		q = "SELECT u.id, (SELECT o.amount FROM orders o WHERE o.amount = u.id ORDER BY o.id) AS n FROM users u"
+		if e.name != "postgres" {
+			p.compareRows(t, q)
+		} else if _, err := queryAll(p.sharded, q); err == nil || !strings.Contains(err.Error(), "more than one row returned by a subquery") {
+			t.Errorf("%s: %v, want more than one row returned by a subquery", q, err)
 		}
 	})
 }

@@ -20,10 +20,9 @@ func eachShardCount(b *testing.B, run func(b *testing.B, f *fixture)) {
 
 func BenchmarkScalePointSelect(b *testing.B) {
 	eachShardCount(b, func(b *testing.B, f *fixture) {
-		w := watchFDs(f)
 		// Warm every shard: its connection and prepared statement.
 		pair(b, pairConfig{warm: 8 * f.shards}, pointSelect(bg, f))
-		w.report(b)
+		reportHeld(b, f)
 	})
 }
 
@@ -32,9 +31,8 @@ func BenchmarkScalePointSelect(b *testing.B) {
 // single database's, per shard).
 func BenchmarkScaleEmptyScatter(b *testing.B) {
 	eachShardCount(b, func(b *testing.B, f *fixture) {
-		w := watchFDs(f)
 		r := pair(b, pairConfig{round: 20, warm: 20}, emptyScatter(bg, f))
-		w.report(b)
+		reportHeld(b, f)
 		vt, one := r.perOp(b, 0), r.perOp(b, 1)
 		b.ReportMetric(float64(vt.Nanoseconds())/1e3/float64(f.shards), "vt-µs/shard")
 		b.ReportMetric(float64((vt-one).Nanoseconds())/1e3/float64(f.shards), "fanout-µs/shard")
@@ -43,9 +41,8 @@ func BenchmarkScaleEmptyScatter(b *testing.B) {
 
 func BenchmarkScaleInsert100(b *testing.B) {
 	eachShardCount(b, func(b *testing.B, f *fixture) {
-		w := watchFDs(f)
 		pair(b, pairConfig{round: 10, warm: 5}, insertMany(b, bg, f))
-		w.report(b)
+		reportHeld(b, f)
 	})
 }
 

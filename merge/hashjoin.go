@@ -26,10 +26,11 @@ var _ Iterator = (*HashJoin)(nil)
 //     zeros, so 1.50 and 01.5 are one key;
 //   - blobs: their bytes; times: the instant.
 //
-// Values of different kinds (a number and a text) compare by the
-// backend's conversion rules, which the merge does not follow, so a
-// build side whose key mixes kinds is refused with a HashKeyError and
-// the caller joins by nested loop instead. Rows with a NULL key match
+// A Numeric key's text that is a well-formed number is held and probed
+// as that number. Otherwise values of different kinds (a number and a
+// text) compare by the backend's conversion rules, which the merge does
+// not follow, so a build side whose key mixes kinds is refused with a
+// HashKeyError and the caller joins by nested loop instead. Rows with a NULL key match
 // nothing and are not held.
 type HashTable struct {
 	cols    []Column
@@ -87,6 +88,9 @@ func BuildHashTable(src Iterator, keys []JoinKey, maxRows int64, eng eval.Engine
 		null := false
 		for i, k := range keys {
 			v := row[k.Inner]
+			if k.Numeric {
+				v = eval.ToNumber(v)
+			}
 			if v == nil {
 				null = true
 				break
@@ -125,10 +129,16 @@ func (t *HashTable) probe(row Row, buf []byte) ([]Row, []byte, error) {
 	buf = buf[:0]
 	for i, k := range t.keys {
 		v := row[k.Outer]
+		if k.Numeric {
+			v = eval.ToNumber(v)
+		}
 		if v == nil || t.class[i] < 0 {
 			return nil, buf, nil
 		}
 		if valueClass(v) != t.class[i] {
+			if k.Numeric {
+				return nil, buf, nil
+			}
 			return nil, buf, &JoinKeyTypeError{Outer: v, Inner: t.sample[i]}
 		}
 		buf = appendHashKey(buf, v, t.numeric[i])

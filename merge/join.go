@@ -18,6 +18,11 @@ type JoinOpen func(batch []Row) (Iterator, error)
 // the inner row's column Inner.
 type JoinKey struct {
 	Outer, Inner int
+	// Numeric says the backend compares the two columns as numbers: one
+	// is a column of SQLite's numeric affinity, the other is not, and
+	// text of either side that is a well-formed number compares as that
+	// number (eval.ToNumber); other text equals no number.
+	Numeric bool
 }
 
 // Join is a nested-loop join (Vitess's ApplyJoin): it reads the outer
@@ -213,7 +218,13 @@ func (j *Join) matches(o, in Row) (bool, error) {
 		if a == nil || b == nil {
 			return false, nil
 		}
+		if k.Numeric {
+			a, b = eval.ToNumber(a), eval.ToNumber(b)
+		}
 		if ca, cb := valueClass(a), valueClass(b); ca != cb {
+			if k.Numeric {
+				return false, nil
+			}
 			return false, &JoinKeyTypeError{Outer: a, Inner: b}
 		}
 		if j.eng.Compare(a, b, j.inner[k.Inner]) != 0 {

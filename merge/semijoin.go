@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/dot-do/vitessdo/internal/eval"
 )
@@ -69,12 +70,48 @@ type Correlated struct {
 	Residual    *eval.Expr
 	From, Width int
 	Open        JoinOpen
+	// Mark, for EXISTS, NOT EXISTS, IN and NOT IN, keeps every outer row
+	// and writes the condition's truth into column Into instead (1, 0 or
+	// NULL, as the statement's dialect has a condition's value), for the
+	// router to evaluate the expression it is in.
+	Mark bool
+	// OpenRow, when set instead of Open and Keys, runs the subquery for
+	// one outer row with its outer columns Args bound (see
+	// SemiJoin): for a correlation that is not an equality of an inner
+	// and an outer value, or an inner statement with a horizon of its
+	// own. Ordered marks a scalar subquery whose ORDER BY decides which
+	// of several rows is its value.
+	OpenRow func(Row) (Iterator, error)
+	Args    []int
+	Ordered bool
+	// Cut is the LIMIT of an IN or scalar subquery without ORDER BY,
+	// taken off its statement: over more rows than Cut that do not all
+	// hold one value, which rows the limit keeps is arbitrary, and the
+	// subquery fails with ErrSubqueryLimitOrder. 0 is none.
+	Cut int
+	// Keep, with OrderCols, is the number of rows an ORDER BY keeps of a
+	// subquery with OpenRow that reads one row more, and the inner
+	// columns of its terms: the rows past Keep are dropped, and a row
+	// past it tied with the last kept one on every term but holding
+	// another value fails with ErrSubqueryOrderTie.
+	Keep      int
+	OrderCols []int
 }
 
 // ErrSubqueryRowOrder reports a scalar subquery with several different
 // values for one outer row on SQLite, which takes the first in an order
 // the shards do not share.
 var ErrSubqueryRowOrder = errors.New("a scalar subquery returns several different values for one row, and SQLite takes the first in an order the shards do not share")
+
+// ErrSubqueryLimitOrder reports an IN or scalar subquery whose LIMIT,
+// without an ORDER BY, keeps some of several rows of different values:
+// which ones is arbitrary, on one database as on the shards.
+var ErrSubqueryLimitOrder = errors.New("a subquery's LIMIT without ORDER BY keeps some of several rows holding different values, and which ones is arbitrary")
+
+// ErrSubqueryOrderTie reports a subquery whose ORDER BY ties rows of
+// different values across its LIMIT (or, on SQLite, across the first row
+// of a scalar subquery): which of them it keeps is arbitrary.
+var ErrSubqueryOrderTie = errors.New("a subquery's ORDER BY ties rows holding different values where its LIMIT cuts them, and which ones it keeps is arbitrary")
 
 // SemiJoin evaluates correlated subqueries over the rows of an outer
 // side (Vitess's SemiJoin, and the projection of a correlated scalar
@@ -83,6 +120,13 @@ var ErrSubqueryRowOrder = errors.New("a scalar subquery returns several differen
 // column of it. Outer rows pass in order; columns are the outer's, a
 // SemiValue's column described as the inner value column (named as the
 // outer's).
+//
+// A subquery with OpenRow runs once per distinct tuple of its Args
+// values (and Left, for IN) among the kept rows, each outer value bound
+// as an argument, so the backend evaluates any correlation and horizon
+// of the inner statement itself; its decisions are remembered for up to
+// maxRows tuples (4096 when unbounded), so a value repeated across the
+// outer rows runs once. It costs one inner statement per distinct tuple.
 //
 // Algorithm: read a batch of outer rows; for each subquery in turn open
 // its inner side for the rows still kept, read every inner row (at most
@@ -103,6 +147,8 @@ type SemiJoin struct {
 	// evs evaluate the residual conditions; scratch holds one pair row.
 	evs     []*eval.Evaluator
 	scratch Row
+	// memo holds the decisions of OpenRow subqueries by tuple.
+	memo []map[string]rowDecision
 
 	rows   []Row
 	next   int
@@ -116,13 +162,21 @@ func NewSemiJoin(outer Iterator, subs []Correlated, batch int, maxRows int64, en
 	if batch < 1 {
 		batch = 1
 	}
-	s := &SemiJoin{outer: outer, subs: subs, batch: batch, maxRows: maxRows, eng: eng, inner: make([][]Column, len(subs)), evs: make([]*eval.Evaluator, len(subs))}
+	s := &SemiJoin{outer: outer, subs: subs, batch: batch, maxRows: maxRows, eng: eng, inner: make([][]Column, len(subs)), evs: make([]*eval.Evaluator, len(subs)), memo: make([]map[string]rowDecision, len(subs))}
 	s.cols = append([]Column(nil), outer.Columns()...)
 	if err := s.fill(); err != nil {
 		outer.Close()
 		return nil, err
 	}
 	for i, sq := range subs {
+		if sq.Mark {
+			if sq.Into < 0 || sq.Into >= len(s.cols) {
+				outer.Close()
+				return nil, fmt.Errorf("vitessdo: merge: mark column %d out of range", sq.Into)
+			}
+			s.cols[sq.Into] = markColumn(s.cols[sq.Into].Name, eng)
+			continue
+		}
 		if sq.Kind != SemiValue {
 			continue
 		}
@@ -168,6 +222,9 @@ func (s *SemiJoin) fill() error {
 // fills in, each of them.
 func (s *SemiJoin) apply(i int) error {
 	sq := &s.subs[i]
+	if sq.OpenRow != nil {
+		return s.applyRows(i)
+	}
 	it, err := sq.Open(s.rows)
 	if err != nil {
 		return err
@@ -209,13 +266,13 @@ func (s *SemiJoin) apply(i int) error {
 }
 
 // decide evaluates subquery i for outer row o over the batch's inner
-// rows; a SemiValue writes its value into o.
+// rows; a SemiValue or a Mark writes its value into o.
 func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 	sq := &s.subs[i]
 	cols := s.inner[i]
-	found, null, equal := false, false, false
-	var value any
-	var values int
+	found, null, equal, differ := false, false, false, false
+	var value, first any
+	var values, rows int
 	for _, in := range inners {
 		ok, err := s.matches(sq.Keys, cols, o, in)
 		if err == nil && ok && sq.Residual != nil {
@@ -229,54 +286,84 @@ func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 			continue
 		}
 		found = true
-		switch sq.Kind {
-		case SemiExists:
-			return true, nil
-		case SemiNotExists:
-			return false, nil
-		case SemiValue:
+		if sq.Kind == SemiExists || sq.Kind == SemiNotExists {
+			break
+		}
+		rows++
+		if rows == 1 {
+			first = in[sq.Value]
+		} else if !sameValue(first, in[sq.Value]) {
+			differ = true
+		}
+		if sq.Cut > 0 && rows > sq.Cut && differ {
+			return false, ErrSubqueryLimitOrder
+		}
+		if sq.Kind == SemiValue {
 			y := in[sq.Value]
 			values++
 			switch {
 			case values == 1:
 				value = y
+			case sq.Cut > 0 && values > sq.Cut:
 			case s.eng == eval.PostgreSQL:
 				return false, ErrSubqueryRows
+			case sq.Ordered:
 			case !sameValue(value, y):
 				return false, ErrSubqueryRowOrder
 			}
-		default:
-			x, y := o[sq.Left], in[sq.Value]
-			if y == nil {
-				null = true
-				continue
-			}
-			if x == nil {
-				continue
-			}
-			if valueClass(x) != valueClass(y) {
-				return false, &JoinKeyTypeError{Outer: x, Inner: y}
-			}
-			if s.eng.Compare(x, y, cols[sq.Value]) == 0 {
-				equal = true
+			continue
+		}
+		if equal {
+			continue
+		}
+		x, y := o[sq.Left], in[sq.Value]
+		if y == nil {
+			null = true
+			continue
+		}
+		if x == nil {
+			continue
+		}
+		x = s.asNumeric(x, y, cols[sq.Value])
+		if valueClass(x) != valueClass(y) {
+			return false, &JoinKeyTypeError{Outer: x, Inner: y}
+		}
+		if s.eng.Compare(x, y, cols[sq.Value]) == 0 {
+			equal = true
+			if sq.Cut == 0 {
+				break
 			}
 		}
 	}
-	switch sq.Kind {
-	case SemiExists:
-		return false, nil
-	case SemiNotExists:
+	if sq.Kind == SemiValue {
+		if !found {
+			value = sq.Default
+		}
+		o[sq.Into] = value
 		return true, nil
-	case SemiIn:
-		return equal, nil
-	case SemiNotIn:
-		return !found || o[sq.Left] != nil && !null && !equal, nil
 	}
-	if !found {
-		value = sq.Default
+	unknown := null
+	if sq.Kind == SemiIn || sq.Kind == SemiNotIn {
+		unknown = unknown || found && o[sq.Left] == nil
 	}
-	o[sq.Into] = value
-	return true, nil
+	t := conditionTruth(sq.Kind, found, equal, unknown)
+	if sq.Mark {
+		o[sq.Into] = markValue(t)
+		return true, nil
+	}
+	return t == truthTrue, nil
+}
+
+// asNumeric returns an integer x compared with y of a PostgreSQL
+// NUMERIC column (a SUM of integers) as NUMERIC text, as the backend
+// compares them exactly; x itself otherwise.
+func (s *SemiJoin) asNumeric(x, y any, col Column) any {
+	if i, ok := x.(int64); ok && s.eng.IsNumeric(col) {
+		if _, ok := y.(string); ok {
+			return strconv.FormatInt(i, 10)
+		}
+	}
+	return x
 }
 
 // sameValue reports two values of one column that are the same value.

@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/xwb1989/sqlparser"
@@ -48,6 +49,20 @@ func (p *Planner) columnProbe(ks *vschema.Keyspace, sel *sqlparser.Select, nargs
 // own WHERE dropped) and NULL for every argument, and returns the names
 // the backend gives its columns.
 func probeColumns(sh *shard.Shard, sel *sqlparser.Select, nargs int) ([]string, error) {
+	types, err := probeColumnTypes(sh, sel, nargs)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = t.Name()
+	}
+	return names, nil
+}
+
+// probeColumnTypes is probeColumns returning the columns' names and
+// declared types as the shard's database reports them: it reads no row.
+func probeColumnTypes(sh *shard.Shard, sel *sqlparser.Select, nargs int) ([]*sql.ColumnType, error) {
 	never := sqlparser.NewWhere(sqlparser.WhereStr, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr,
 		Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))})
 	probe := *sel
@@ -62,11 +77,12 @@ func probeColumns(sh *shard.Shard, sel *sqlparser.Select, nargs int) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	names, err := rows.Columns()
-	if cerr := rows.Close(); err == nil {
-		err = cerr
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
 	}
-	return names, err
+	return types, rows.Close()
 }
 
 // engineOfKeyspace returns the value semantics of a keyspace's backends.

@@ -58,21 +58,120 @@ func (p *Planner) derivedTable(te *sqlparser.AliasedTableExpr, s *Session) (*vsc
 }
 
 // derivedJoinColumns returns the columns of a derived table in a join,
-// named by its alias; a derived table selecting * is refused, as its
-// columns are known only when its rows arrive.
-func derivedJoinColumns(te *sqlparser.AliasedTableExpr) ([]joinColumn, error) {
-	cols, known := derivedColumns(te.Expr.(*sqlparser.Subquery).Select)
-	if !known {
-		return nil, joinRefusal("the derived table %s selects *: name its columns to join it with other tables", te.As.String())
+// named by its alias (see derivedSelectColumns).
+func (p *Planner) derivedJoinColumns(te *sqlparser.AliasedTableExpr, s *Session) ([]joinColumn, error) {
+	names, err := p.derivedSelectColumns(te.Expr.(*sqlparser.Subquery).Select, s, te.As.String())
+	if err != nil {
+		return nil, err
 	}
-	out := make([]joinColumn, len(cols))
-	for i, c := range cols {
-		if c.unnamed {
-			return nil, joinRefusal("the column %s of the derived table %s is computed without an alias, which each backend names its own way: name it with AS", c.name, te.As.String())
-		}
-		out[i] = joinColumn{table: te.As.String(), name: c.name}
+	out := make([]joinColumn, len(names))
+	for i, n := range names {
+		out[i] = joinColumn{table: te.As.String(), name: n}
 	}
 	return out, nil
+}
+
+// derivedSelectColumns returns the names of the columns of a derived
+// table's SELECT (the first of a UNION): each item's alias or column
+// name, and for * (or t.*) the columns of its FROM tables (or of t) in
+// FROM order, a table's as its VSchema declares them or its first shard
+// reports them (tableColumns), a derived table's by the same rules. A *
+// over a FROM with USING or NATURAL (which merge columns) or over tables
+// sharing a column name is refused: its columns are not one name each.
+func (p *Planner) derivedSelectColumns(stmt sqlparser.SelectStatement, s *Session, alias string) ([]string, error) {
+	sel := firstSelect(stmt)
+	if sel == nil {
+		return nil, joinRefusal("the derived table %s is not a SELECT", alias)
+	}
+	var names []string
+	var from []starTable
+	for _, se := range sel.SelectExprs {
+		switch se := se.(type) {
+		case *sqlparser.AliasedExpr:
+			name := se.As.String()
+			if name == "" {
+				c, ok := se.Expr.(*sqlparser.ColName)
+				if !ok {
+					return nil, joinRefusal("the column %s of the derived table %s is computed without an alias, which each backend names its own way: name it with AS", sqlparser.String(se.Expr), alias)
+				}
+				name = c.Name.String()
+			}
+			names = append(names, name)
+		case *sqlparser.StarExpr:
+			if from == nil {
+				var err error
+				if from, err = p.starTables(sel, s, alias); err != nil {
+					return nil, err
+				}
+			}
+			found := false
+			for _, t := range from {
+				if se.TableName.IsEmpty() || strings.EqualFold(t.name, se.TableName.Name.String()) {
+					names = append(names, t.cols...)
+					found = true
+				}
+			}
+			if !found {
+				return nil, planErrorf("unknown table %s in %s", se.TableName.Name.String(), sqlparser.String(se))
+			}
+		default:
+			return nil, joinRefusal("the derived table %s selects %s", alias, sqlparser.String(se))
+		}
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[strings.ToLower(n)] {
+			return nil, joinRefusal("the derived table %s has two columns named %s: name them apart to join it with other tables", alias, n)
+		}
+		seen[strings.ToLower(n)] = true
+	}
+	return names, nil
+}
+
+// starTable is a table a * reads: its name (or alias) and its columns.
+type starTable struct {
+	name string
+	cols []string
+}
+
+// starTables returns the tables a derived SELECT's * reads, in FROM order.
+func (p *Planner) starTables(sel *sqlparser.Select, s *Session, alias string) ([]starTable, error) {
+	var out []starTable
+	var bad error
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if bad != nil {
+			return false, nil
+		}
+		switch te := n.(type) {
+		case *sqlparser.JoinTableExpr:
+			if len(te.Condition.Using) > 0 || strings.Contains(te.Join, "natural") {
+				bad = joinRefusal("the derived table %s selects * over a join with USING or NATURAL: name its columns to join it with other tables", alias)
+			}
+		case *sqlparser.AliasedTableExpr:
+			var cols []string
+			var err error
+			name := te.As.String()
+			switch x := te.Expr.(type) {
+			case sqlparser.TableName:
+				if name == "" {
+					name = x.Name.String()
+				}
+				var vt *vschema.Table
+				if vt, err = p.vs.FindTable(x.Qualifier.String(), x.Name.String(), s.Keyspace); err == nil {
+					cols, err = p.tableColumns(vt)
+				}
+			case *sqlparser.Subquery:
+				cols, err = p.derivedSelectColumns(x.Select, s, name)
+			default:
+				err = joinRefusal("the derived table %s selects * over %s", alias, sqlparser.String(te))
+			}
+			bad = err
+			out = append(out, starTable{name: name, cols: cols})
+			return false, nil
+		}
+		return true, nil
+	}, sel.From)
+	return out, bad
 }
 
 // planDerivedJoin plans sel (a copy the caller owns), which joins a

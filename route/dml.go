@@ -230,6 +230,15 @@ func (dp *dmlPlan) queries(ctx context.Context, vc Cursor, stmt *shardStmt, args
 	var targets []target
 	if dp.table.Type == vschema.TypeReference {
 		targets = targetsOf(dp.p.topo.Shards(dp.table.Keyspace.Name))
+	} else if sh, ok, err := dp.pointShard(args); ok {
+		if err != nil {
+			return nil, err
+		}
+		q, err := stmt.bind(ctx, sh, args, nil)
+		if err != nil {
+			return nil, err
+		}
+		return []ShardQuery{q}, nil
 	} else {
 		var err error
 		targets, err = dp.routing.resolve(ctx, vc, dp.p.topo, args)
@@ -250,6 +259,16 @@ func (dp *dmlPlan) queries(ctx context.Context, vc Cursor, stmt *shardStmt, args
 		qs[i] = q
 	}
 	return qs, nil
+}
+
+// pointShard is routing.pointShard for a write: the one shard of a
+// statement by one value of a unique vindex, or on an unsharded
+// keyspace, found without the routing's slices.
+func (dp *dmlPlan) pointShard(args []any) (*shard.Shard, bool, error) {
+	if dp.routing.opcode == Reference || dp.routing.rewritten {
+		return nil, false, nil
+	}
+	return dp.routing.pointShard(dp.p.topo, args)
 }
 
 func nonNilVals(v []any) []any {

@@ -51,8 +51,13 @@
 // the subquery runs once per batch of outer rows with their values bound
 // as an IN list (routed by vindex when it can be), and merge.SemiJoin
 // keeps or drops each row by EXISTS, IN and NOT IN with SQL's NULL rules,
-// or fills in a scalar subquery's value; a horizon that must come after
-// runs over the rows kept (relationPlan).
+// marks it with the condition's value for an expression over it (under
+// OR or NOT, in the select list, in HAVING), or fills in a scalar
+// subquery's value; a horizon that must come after runs over the rows
+// kept (relationPlan). A subquery the key batches cannot run (no
+// equality of an inner and an outer value, a horizon of its own) runs
+// once per distinct tuple of its outer values bound as arguments
+// (bindCorrelation).
 //
 // # information_schema
 //

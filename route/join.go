@@ -73,7 +73,13 @@ func (jp *joinPlan) innerArgs(args []any, batch []merge.Row) []any {
 	if !jp.bound {
 		return append(make([]any, 0, len(args)), args...)
 	}
-	return batchArgs(args, batch, jp.keys[0].Outer, jp.batch)
+	out := batchArgs(args, batch, jp.keys[0].Outer, jp.batch)
+	if jp.keys[0].Numeric {
+		for i := len(args); i < len(out); i++ {
+			out[i] = eval.ToNumber(out[i])
+		}
+	}
+	return out
 }
 
 func (jp *joinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {

@@ -31,6 +31,8 @@ func (p *Planner) planJoinSelect(sel *sqlparser.Select, s *Session, nargs int, e
 	sel, err := p.qualifyJoin(sel, s, eng)
 	switch {
 	case err != nil:
+	case p.joinHorizonLock(sel, eng) != nil:
+		err = p.joinHorizonLock(sel, eng)
 	case needsHorizon(sel):
 		jp, err = p.planJoinHorizon(sel, s, nargs, eng)
 	default:
@@ -51,14 +53,16 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	switch {
 	case sel.Distinct != "", len(sel.GroupBy) > 0, sel.Having != nil, len(sel.OrderBy) > 0, sel.Limit != nil:
 		return nil, joinRefusal("DISTINCT, GROUP BY, HAVING, ORDER BY and LIMIT over the rows of a join are not run at the merge")
-	case sel.Lock != "":
-		return nil, joinRefusal("%s over a join", strings.ToUpper(strings.TrimSpace(sel.Lock)))
 	case hasAggregate(sel.SelectExprs):
 		return nil, joinRefusal("aggregates over the rows of a join are not run at the merge")
 	case hasSubquery(sel):
 		return nil, joinRefusal("subqueries in a join of tables on different shards")
 	}
-	jt := &joinPlanner{p: p, s: s, nargs: nargs, byName: map[string]int{}}
+	sel, nested, err := nestNullableJoins(sel)
+	if err != nil {
+		return nil, err
+	}
+	jt := &joinPlanner{p: p, s: s, nargs: nargs, byName: map[string]int{}, nested: nested}
 	for _, te := range sel.From {
 		if err := jt.from(te); err != nil {
 			return nil, err
@@ -76,7 +80,13 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	if x, y := p.mixedBackends(refs); x != nil {
 		return nil, joinRefusal("%s and %s are on backends that compare values by different rules", x, y)
 	}
+	if jt.lock, err = p.joinLock(jt, sel.Lock); err != nil {
+		return nil, err
+	}
 	for _, c := range jt.allConds() {
+		if exprHasSubquery(c.expr) {
+			return nil, joinRefusal("a subquery in the join condition %s of tables on different shards", sqlparser.String(c.expr))
+		}
 		r, err := jt.refs(c.expr)
 		if err != nil {
 			return nil, err
@@ -180,6 +190,16 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	var top *joinPlan
 	for _, st := range steps {
 		l := st.leaf
+		eng := p.engineOfKeyspace(jt.tables[l.tables[0]].table.Keyspace)
+		kinds, err := jt.keyKinds(st, eng)
+		if err != nil {
+			return nil, err
+		}
+		// A derived table bound by a key whose kinds are not known could
+		// drop rows the merge would refuse: it is read once instead.
+		if st.bound && kinds[0].unknown && jt.tables[l.tables[0]].derived {
+			st.bound = false
+		}
 		var extra []sqlparser.Expr
 		n := nargs
 		if st.bound {
@@ -187,16 +207,17 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 			for b := 0; b < batch; b++ {
 				list = append(list, sqlparser.NewValArg([]byte(":v"+strconv.Itoa(nargs+b+1))))
 			}
-			extra = append(extra, &sqlparser.ComparisonExpr{Operator: sqlparser.InStr, Left: st.keys[0][1], Right: list})
+			extra = append(extra, boundKey(st.keys[0][1], list, kinds[0]))
 			n += batch
 		}
 		if l.plan, err = jt.planLeaf(jt.leafSelect(l, extra, l.exprs), n); err != nil {
 			return nil, err
 		}
-		eng := p.engineOfKeyspace(jt.tables[l.tables[0]].table.Keyspace)
-		node := &joinPlan{outer: cur, inner: l.plan, left: st.left, keys: joinKeys(st, leaves, jt), bound: st.bound,
+		keys := joinKeys(st, leaves, jt)
+		numericKeys(keys, kinds)
+		node := &joinPlan{outer: cur, inner: l.plan, left: st.left, keys: keys, bound: st.bound,
 			batch: batch, eng: eng, nargs: nargs, maxRows: p.memoryRows()}
-		if p.hashJoins(st, cur, l.plan) {
+		if jt.lock == "" && p.hashJoins(st, cur, l.plan) {
 			if node.all, err = jt.planLeaf(jt.leafSelect(l, nil, l.exprs), nargs); err != nil {
 				return nil, err
 			}

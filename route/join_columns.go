@@ -1,7 +1,7 @@
 package route
 
 import (
-	"context"
+	"strconv"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -38,10 +38,16 @@ type joinQualifier struct {
 	s    *Session
 	eng  eval.Engine
 	cols map[string][]joinColumn
+	// shown are the names SQLite gives columns of a join in parentheses
+	// where they differ from the column's own (see showGroup); whole is
+	// the FROM when it is one such join alone.
+	shown map[joinColumn]string
+	whole *sqlparser.ParenTableExpr
 }
 
 // needsQualifying reports a SELECT whose FROM has USING, NATURAL or RIGHT
-// joins, or whose select list, WHERE or ON name unqualified columns or *.
+// joins or a join in parentheses, or whose select list, WHERE or ON name
+// unqualified columns or *.
 func needsQualifying(sel *sqlparser.Select) bool {
 	for _, se := range sel.SelectExprs {
 		if _, ok := se.(*sqlparser.StarExpr); ok {
@@ -61,6 +67,10 @@ func needsQualifying(sel *sqlparser.Select) bool {
 			if len(n.Condition.Using) > 0 || n.Join != sqlparser.JoinStr && n.Join != sqlparser.LeftJoinStr && n.Join != sqlparser.StraightJoinStr {
 				found = true
 			}
+		case *sqlparser.ParenTableExpr:
+			// SQLite names the columns of a join in parentheses apart.
+			_, isJoin := n.Exprs[0].(*sqlparser.JoinTableExpr)
+			found = isJoin || len(n.Exprs) > 1
 		}
 		return !found, nil
 	}, sel.SelectExprs, sel.From, sel.Where, sel.GroupBy, sel.Having, sel.OrderBy)
@@ -73,8 +83,11 @@ func (p *Planner) qualifyJoin(sel *sqlparser.Select, s *Session, eng eval.Engine
 	if !needsQualifying(sel) {
 		return sel, nil
 	}
-	q := &joinQualifier{p: p, s: s, eng: eng, cols: map[string][]joinColumn{}}
+	q := &joinQualifier{p: p, s: s, eng: eng, cols: map[string][]joinColumn{}, shown: map[joinColumn]string{}}
 	var all []joinColumn
+	if len(sel.From) == 1 {
+		q.whole, _ = sel.From[0].(*sqlparser.ParenTableExpr)
+	}
 	for i, te := range sel.From {
 		out, cols, err := q.from(te)
 		if err != nil {
@@ -112,6 +125,15 @@ func (p *Planner) qualifyJoin(sel *sqlparser.Select, s *Session, eng eval.Engine
 	if err := q.qualify(sel.SelectExprs, all, nil); err != nil {
 		return nil, err
 	}
+	for _, se := range sel.SelectExprs {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok && ae.As.IsEmpty() {
+			if c, ok := ae.Expr.(*sqlparser.ColName); ok {
+				if name, ok := q.shown[joinColumn{table: strings.ToLower(c.Qualifier.Name.String()), name: c.Name.Lowered()}]; ok {
+					ae.As = sqlparser.NewColIdent(name)
+				}
+			}
+		}
+	}
 	if sel.Where != nil {
 		if err := q.qualify(sel.Where, all, nil); err != nil {
 			return nil, err
@@ -126,6 +148,44 @@ func (p *Planner) qualifyJoin(sel *sqlparser.Select, s *Session, eng eval.Engine
 		}
 	}
 	return sel, nil
+}
+
+// mergesColumns reports a join with USING or NATURAL under te.
+func mergesColumns(te sqlparser.SQLNode) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if j, ok := n.(*sqlparser.JoinTableExpr); ok && (len(j.Condition.Using) > 0 || strings.HasPrefix(j.Join, "natural")) {
+			found = true
+		}
+		_, sub := n.(*sqlparser.Subquery)
+		return !found && !sub, nil
+	}, te)
+	return found
+}
+
+// showGroup names the columns of a join in parentheses as SQLite names
+// them, as the columns of a subquery: a name already used in the group
+// gets ":1", ":2", … in place of any such suffix, the first free one.
+func (q *joinQualifier) showGroup(cols []joinColumn) {
+	used := map[string]bool{}
+	for _, c := range cols {
+		key := joinColumn{table: strings.ToLower(c.table), name: strings.ToLower(c.name)}
+		name, ok := q.shown[key]
+		if !ok {
+			name = c.name
+		}
+		base := name
+		if i := strings.LastIndexByte(base, ':'); i > 0 && strings.Trim(base[i+1:], "0123456789") == "" && i+1 < len(base) {
+			base = base[:i]
+		}
+		for n := 1; used[strings.ToLower(name)]; n++ {
+			name = base + ":" + strconv.Itoa(n)
+		}
+		used[strings.ToLower(name)] = true
+		if name != c.name {
+			q.shown[key] = name
+		}
+	}
 }
 
 // qualified returns the column as a qualified name.
@@ -173,7 +233,7 @@ func (q *joinQualifier) from(te sqlparser.TableExpr) (sqlparser.TableExpr, []joi
 	switch te := te.(type) {
 	case *sqlparser.AliasedTableExpr:
 		if _, ok := te.Expr.(*sqlparser.Subquery); ok {
-			cols, err := derivedJoinColumns(te)
+			cols, err := q.p.derivedJoinColumns(te, q.s)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -203,6 +263,15 @@ func (q *joinQualifier) from(te sqlparser.TableExpr) (sqlparser.TableExpr, []joi
 		q.cols[strings.ToLower(name)] = cols
 		return te, cols, nil
 	case *sqlparser.ParenTableExpr:
+		// SQLite reads a join in parentheses beside other tables as a
+		// subquery (one alone is the FROM as written).
+		group := q.eng == eval.SQLite && te != q.whole
+		if _, isJoin := te.Exprs[0].(*sqlparser.JoinTableExpr); !isJoin && len(te.Exprs) == 1 {
+			group = false
+		}
+		if group && mergesColumns(te) {
+			return nil, nil, joinRefusal("on SQLite a join with USING or NATURAL in parentheses, %s, has its columns ordered and named as a subquery's: write it with ON", sqlparser.String(te))
+		}
 		var all []joinColumn
 		for i, e := range te.Exprs {
 			out, cols, err := q.from(e)
@@ -211,6 +280,9 @@ func (q *joinQualifier) from(te sqlparser.TableExpr) (sqlparser.TableExpr, []joi
 			}
 			te.Exprs[i] = out
 			all = append(all, cols...)
+		}
+		if group {
+			q.showGroup(all)
 		}
 		return te, all, nil
 	case *sqlparser.JoinTableExpr:
@@ -291,10 +363,13 @@ func (q *joinQualifier) join(te *sqlparser.JoinTableExpr) (sqlparser.TableExpr, 
 		}
 	}
 	if te.Join == sqlparser.RightJoinStr {
-		if oneTable(te.LeftExpr) == nil {
-			return nil, nil, joinRefusal("a RIGHT JOIN whose left side %s is a join: only a table is the nullable side of a join across shards", sqlparser.String(te.LeftExpr))
+		// A join on the left becomes the nullable join of a LEFT JOIN
+		// (see join_nested.go), in parentheses.
+		left := te.LeftExpr
+		if _, isJoin := left.(*sqlparser.JoinTableExpr); isJoin {
+			left = &sqlparser.ParenTableExpr{Exprs: sqlparser.TableExprs{left}}
 		}
-		te.LeftExpr, te.RightExpr, te.Join = te.RightExpr, te.LeftExpr, sqlparser.LeftJoinStr
+		te.LeftExpr, te.RightExpr, te.Join = te.RightExpr, left, sqlparser.LeftJoinStr
 	}
 	return te, cols, nil
 }
@@ -334,26 +409,14 @@ func (p *Planner) tableColumns(vt *vschema.Table) ([]string, error) {
 	if sh.Backend == nil || sh.Backend.DB == nil {
 		return nil, unsupportedf("the columns of %s are not declared in the VSchema and shard %s has no database to tell: qualify the columns and name them", vt.Name, sh)
 	}
-	probe := &sqlparser.Select{
-		SelectExprs: sqlparser.SelectExprs{&sqlparser.StarExpr{}},
-		From:        sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: sqlparser.TableName{Name: sqlparser.NewTableIdent(vt.Name)}}},
-		Where: sqlparser.NewWhere(sqlparser.WhereStr, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr,
-			Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))}),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
-	defer cancel()
-	sq, err := newShardStmt(probe).bind(ctx, sh, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := sh.Backend.DB.QueryContext(ctx, sq.SQL, sq.Args...)
+	from := sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: sqlparser.TableName{Name: sqlparser.NewTableIdent(vt.Name)}}}
+	types, err := probeColumnTypes(sh, &sqlparser.Select{SelectExprs: sqlparser.SelectExprs{&sqlparser.StarExpr{}}, From: from}, 0)
 	if err != nil {
 		return nil, planErrorf("reading the columns of %s on shard %s: %v", vt.Name, sh, err)
 	}
-	defer rows.Close()
-	names, err := rows.Columns()
-	if err != nil {
-		return nil, planErrorf("reading the columns of %s on shard %s: %v", vt.Name, sh, err)
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = t.Name()
 	}
-	return names, rows.Close()
+	return names, nil
 }

@@ -48,8 +48,10 @@ type joinTable struct {
 	nullable bool
 	on       []*joinCond
 	// derived marks a derived table (see derived_join.go); table is then
-	// the first table its SELECT reads, which gives its backend.
-	derived bool
+	// the first table its SELECT reads, which gives its backend. nested
+	// marks the derived table that is the nullable join of a LEFT JOIN
+	// (see join_nested.go), bound by the outer keys.
+	derived, nested bool
 }
 
 // joinCond is one conjunct of the conditions and the tables it names.
@@ -115,6 +117,10 @@ type joinPlanner struct {
 	tables []*joinTable
 	conds  []*joinCond
 	byName map[string]int
+	// nested are the aliases of the nullable joins planned as derived
+	// tables; lock is the lock clause every leaf statement carries.
+	nested map[string]bool
+	lock   string
 }
 
 // addTable records a table of the FROM.
@@ -148,7 +154,7 @@ func (jt *joinPlanner) addTable(te *sqlparser.AliasedTableExpr, nullable bool) (
 	if len(jt.tables) >= 63 {
 		return nil, joinRefusal("more than 63 tables")
 	}
-	t := &joinTable{expr: te, name: name, table: vt, nullable: nullable, derived: derived}
+	t := &joinTable{expr: te, name: name, table: vt, nullable: nullable, derived: derived, nested: derived && jt.nested[name]}
 	jt.byName[name] = len(jt.tables)
 	jt.tables = append(jt.tables, t)
 	return t, nil
@@ -191,7 +197,7 @@ func (jt *joinPlanner) from(te sqlparser.TableExpr) error {
 			}
 			right := oneTable(te.RightExpr)
 			if right == nil {
-				return joinRefusal("a LEFT JOIN whose right side %s is a join: only a table is the nullable side of a join across shards", sqlparser.String(te.RightExpr))
+				return joinRefusal("a LEFT JOIN whose right side %s is a join that is not planned apart", sqlparser.String(te.RightExpr))
 			}
 			t, err := jt.addTable(right, true)
 			if err != nil {
@@ -473,7 +479,7 @@ func (jt *joinPlanner) leafSelect(l *joinLeaf, extra []sqlparser.Expr, exprs sql
 	if len(exprs) == 0 {
 		exprs = sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: sqlparser.NewIntVal([]byte("1")), As: sqlparser.NewColIdent("vjone")}}
 	}
-	sel := &sqlparser.Select{SelectExprs: exprs, From: sqlparser.TableExprs{from}}
+	sel := &sqlparser.Select{SelectExprs: exprs, From: sqlparser.TableExprs{from}, Lock: jt.lock}
 	if len(where) > 0 {
 		sel.Where = sqlparser.NewWhere(sqlparser.WhereStr, andAll(where))
 	}
@@ -642,10 +648,13 @@ func (jt *joinPlanner) steps(order []*joinLeaf) ([]*joinStep, error) {
 				}
 			}
 			st.keys[0], st.keys[at] = st.keys[at], st.keys[0]
-			// A derived table is read once, unbound, unless the key list
-			// narrows and routes its SELECT (see derivedBindable).
+			// A derived table is read once, unbound: its rows are those
+			// of its whole SELECT, which a key list would not narrow,
+			// unless the key list narrows and routes its SELECT (see
+			// derivedBindable); a nested join is narrowed by it (see
+			// join_nested.go).
 			lt := jt.tables[l.tables[0]]
-			st.bound = !lt.derived || jt.p.derivedBindable(lt.expr, st.keys[0][1], jt.s)
+			st.bound = !lt.derived || lt.nested || jt.p.derivedBindable(lt.expr, st.keys[0][1], jt.s)
 		}
 		placed |= l.set
 		steps = append(steps, st)

@@ -138,6 +138,12 @@ func (sp *selectPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.I
 }
 
 func (sp *selectPlan) query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
+	if q, ok, err := sp.pointQuery(ctx, vc, args); ok {
+		if err != nil {
+			return nil, err
+		}
+		return streamOne(ctx, vc, q)
+	}
 	qs, whole, err := sp.queries(ctx, vc, args)
 	if err != nil {
 		return nil, err
@@ -212,6 +218,13 @@ func engineOf(s *shard.Shard) eval.Engine {
 
 // planSelect plans a SELECT (or UNION) over tables.
 func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
+	if st, ok := sel.(*sqlparser.Select); ok {
+		moved, err := subqueriesOutOfOn(st)
+		if err != nil {
+			return nil, err
+		}
+		sel = moved
+	}
 	if st, ok := sel.(*sqlparser.Select); ok && !isTableless(st) && (st.Where != nil && hasSubquery(st) || st.Having != nil && exprHasSubquery(st.Having.Expr) || hasSubqueryIn(st.SelectExprs) || hasSubqueryIn(st.OrderBy)) {
 		return p.planSelectOrPullout(st, s, nargs)
 	}
@@ -312,8 +325,13 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	}
 	if !r.single() {
 		if err := a.checkAnchored(sel, top); err != nil {
-			if joinSel != nil {
+			switch {
+			case joinSel != nil:
 				return p.planJoinSelect(joinSel, s, nargs, p.engineOfKeyspace(r.keyspace), err)
+			case derivedSel != nil:
+				return p.planDerivedInstead(derivedSel, s, nargs, a, err)
+			case derivedJoin != nil:
+				return p.planDerivedJoin(derivedJoin, s, nargs, a, err)
 			}
 			return nil, err
 		}

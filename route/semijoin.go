@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dot-do/vitessdo/internal/eval"
@@ -36,6 +37,10 @@ type semiJoinPlan struct {
 	eng     eval.Engine
 	nargs   int
 	maxRows int64
+	// where, when set, is the condition the router evaluates over the
+	// hidden columns (see addPostFilter); whereText shows it.
+	where     *mergeValue
+	whereText string
 	// count and offset are the outer statement's LIMIT when it applies to
 	// the rows the semi-join keeps (the shards sort them, the limit cuts
 	// them after); nil when none.
@@ -63,6 +68,15 @@ type semiSubquery struct {
 	resFrom      int
 	resWidth     int
 	residualText string
+	// mark writes the condition's truth into into (see merge.Correlated);
+	// bound runs the inner statement per tuple of the hidden outer columns
+	// args, bound after the statement's arguments.
+	mark, bound, ordered bool
+	args                 []int
+	cut, keep            int
+	orderCols            []int
+	// hiddenInto counts into among the hidden columns.
+	hiddenInto bool
 }
 
 var _ Plan = (*semiJoinPlan)(nil)
@@ -87,7 +101,14 @@ func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 	subs := make([]merge.Correlated, len(sp.subs))
 	for i, sq := range sp.subs {
 		sq := sq
-		c := merge.Correlated{Kind: sq.kind, Left: base + sq.left, Value: sq.value, Into: sq.into, Default: sq.dflt}
+		into := sq.into
+		if sq.hiddenInto {
+			into += base
+		} else if into < 0 {
+			// Counted from the end of the select list, after a *.
+			into += base
+		}
+		c := merge.Correlated{Kind: sq.kind, Left: base + sq.left, Value: sq.value, Into: into, Default: sq.dflt, Mark: sq.mark, Ordered: sq.ordered, Cut: sq.cut, Keep: sq.keep, OrderCols: sq.orderCols}
 		for _, k := range sq.keys {
 			c.Keys = append(c.Keys, merge.JoinKey{Outer: base + k.Outer, Inner: k.Inner})
 		}
@@ -99,7 +120,18 @@ func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 			}
 			c.Residual, c.From, c.Width = &x, base+sq.resFrom, sq.resWidth
 		}
-		if sq.once {
+		switch {
+		case sq.bound:
+			for _, a := range sq.args {
+				c.Args = append(c.Args, base+a)
+			}
+			c.OpenRow = func(o merge.Row) (merge.Iterator, error) {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				return sq.inner.Query(ctx, vc, rowArgs(args, o, c.Args))
+			}
+		case sq.once:
 			var row *merge.Static
 			c.Open = func([]merge.Row) (merge.Iterator, error) {
 				if row == nil {
@@ -113,7 +145,7 @@ func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 				cp := *row
 				return &cp, nil
 			}
-		} else {
+		default:
 			bind := c.Keys[0].Outer
 			c.Open = func(batch []merge.Row) (merge.Iterator, error) {
 				if err := ctx.Err(); err != nil {
@@ -128,11 +160,31 @@ func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 	if err != nil {
 		return nil, semiRefusal(err)
 	}
+	var it merge.Iterator = sj
+	from := 0
+	if sp.where != nil {
+		// The hidden columns first, for the condition over them.
+		cols := sj.Columns()
+		var first []merge.ProjectColumn
+		for i := base; i < len(cols); i++ {
+			first = append(first, merge.ProjectColumn{Name: cols[i].Name, Expr: eval.Col(i)})
+		}
+		for i := 0; i < base; i++ {
+			first = append(first, merge.ProjectColumn{Name: cols[i].Name, Expr: eval.Col(i)})
+		}
+		pred, err := sp.where.expr(args)
+		if err != nil {
+			sj.Close()
+			return nil, err
+		}
+		it = merge.NewFilter(merge.NewProject(sj, first, sp.eng), pred, sp.eng)
+		from = sp.hidden
+	}
 	outs := make([]merge.ProjectColumn, base)
 	for i := range outs {
-		outs[i] = merge.ProjectColumn{Name: sj.Columns()[i].Name, Expr: eval.Col(i)}
+		outs[i] = merge.ProjectColumn{Name: it.Columns()[from+i].Name, Expr: eval.Col(from + i)}
 	}
-	var it merge.Iterator = merge.NewProject(sj, outs, sp.eng)
+	it = merge.NewProject(it, outs, sp.eng)
 	if sp.count != nil || sp.offset != nil {
 		count, offset := int64(-1), int64(0)
 		if sp.count != nil {
@@ -171,10 +223,27 @@ func (sp *semiJoinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]E
 	for _, sq := range sp.subs {
 		iargs := args
 		desc := sq.kind.String()
-		if sq.kind == merge.SemiValue {
-			desc = fmt.Sprintf("VALUE into %d", sq.into+1)
+		switch {
+		case sq.kind == merge.SemiValue:
+			desc = "VALUE into " + intoText(sq.into)
+		case sq.mark && sq.hiddenInto:
+			desc += fmt.Sprintf(" MARK into hidden %d", sq.into+1)
+		case sq.mark:
+			desc += " MARK into " + intoText(sq.into)
 		}
-		if !sq.once {
+		switch {
+		case sq.bound:
+			var on []string
+			for _, a := range sq.args {
+				on = append(on, fmt.Sprintf("outer hidden %d", a+1))
+			}
+			iargs = rowArgs(args, make(merge.Row, len(sq.args)), seq(len(sq.args)))
+			if len(on) == 0 {
+				desc += " (uncorrelated, run once)"
+			} else {
+				desc += fmt.Sprintf(" (inner per distinct %s bound)", strings.Join(on, ", "))
+			}
+		case !sq.once:
 			iargs = sp.innerArgs(args, nil, 0)
 			var on []string
 			for _, k := range sq.keys {
@@ -188,7 +257,7 @@ func (sp *semiJoinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]E
 				on = append(on, sq.residualText)
 			}
 			desc += fmt.Sprintf(" on %s (inner %s by batches of %d)", strings.Join(on, " AND "), how, sp.batch)
-		} else {
+		default:
 			desc += " (uncorrelated, run once)"
 		}
 		what = append(what, desc)
@@ -202,6 +271,9 @@ func (sp *semiJoinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]E
 		inner = append(inner, nest(rows)...)
 	}
 	out := []ExplainRow{operatorRow("SemiJoin %s", strings.Join(what, "; "))}
+	if sp.where != nil {
+		out = append([]ExplainRow{operatorRow("Filter %s", sp.whereText)}, nest(out)...)
+	}
 	out = append(out, nest(o)...)
 	out = append(out, inner...)
 	if sp.count != nil || sp.offset != nil {
@@ -217,6 +289,34 @@ func (sp *semiJoinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]E
 	return out, nil
 }
 
+// rowArgs binds the outer columns cols of row o after the statement's
+// arguments, for a subquery run per outer tuple.
+func rowArgs(args []any, o merge.Row, cols []int) []any {
+	out := append(make([]any, 0, len(args)+len(cols)), args...)
+	for _, c := range cols {
+		out = append(out, o[c])
+	}
+	return out
+}
+
+// intoText shows the column a value fills: its position, or after a *
+// its position from the end.
+func intoText(into int) string {
+	if into < 0 {
+		return fmt.Sprintf("%d from the end", -into)
+	}
+	return strconv.Itoa(into + 1)
+}
+
+// seq returns 0, 1, …, n-1.
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
 // semiRefusal reports what the merge cannot decide as a backend would
 // as unsupported.
 func semiRefusal(err error) error {
@@ -224,7 +324,7 @@ func semiRefusal(err error) error {
 	switch {
 	case errors.As(err, &ke):
 		return unsupportedf("correlated subquery over other shards: %v", ke)
-	case errors.Is(err, merge.ErrSubqueryRowOrder):
+	case errors.Is(err, merge.ErrSubqueryRowOrder), errors.Is(err, merge.ErrSubqueryLimitOrder), errors.Is(err, merge.ErrSubqueryOrderTie):
 		return unsupportedf("correlated subquery over other shards: %v", err)
 	}
 	return err

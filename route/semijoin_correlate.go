@@ -23,6 +23,15 @@ type correlation struct {
 	residual      *mergeValue
 	residualOuter []sqlparser.Expr
 	residualText  string
+	// bound marks a plan run per tuple of outerCols bound as arguments
+	// (see bindCorrelation); ordered, a scalar one whose ORDER BY decides
+	// its row.
+	bound, ordered bool
+	// cut is an unordered LIMIT taken off a bound subquery; keep the
+	// rows an ORDER BY keeps, over the inner columns orderCols (see
+	// merge.Correlated).
+	cut, keep int
+	orderCols []int
 }
 
 // correlate checks that a subquery is correlated only by equalities of an

@@ -1,6 +1,7 @@
 package route
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -18,8 +19,11 @@ type semiFound struct {
 	sub  *sqlparser.Subquery
 	// left is x of x [NOT] IN (SELECT …).
 	left sqlparser.Expr
-	// item is the select item's position, for a scalar subquery.
+	// item is the select item's position, for a scalar subquery or a
+	// mark.
 	item int
+	// mark keeps every row, writing the condition's truth into item.
+	mark bool
 }
 
 // semiCondition returns the correlated subquery condition a conjunct of
@@ -85,9 +89,8 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 				continue
 			}
 			if correlatedIn(c) {
-				if !onlyScalarSubqueries(c) {
-					return nil, true, semiRefusalf("a correlated EXISTS or IN subquery under OR or NOT, or in an expression, in %s: only conditions of WHERE joined by AND that are [NOT] EXISTS or x [NOT] IN (SELECT …) run", sqlparser.String(c))
-				}
+				// Under OR or NOT, or in an expression: the router
+				// evaluates it over the subqueries' values and marks.
 				valueConds = append(valueConds, c)
 				continue
 			}
@@ -102,9 +105,10 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 		if !ok {
 			continue
 		}
-		if sq, ok := ae.Expr.(*sqlparser.Subquery); ok {
-			scalars = append(scalars, semiFound{kind: merge.SemiValue, sub: sq, item: i})
-			correlatedScalars = correlatedScalars || !uncorrelated(sq)
+		if f, ok := itemSubquery(ae.Expr); ok {
+			f.item = i
+			scalars = append(scalars, f)
+			correlatedScalars = correlatedScalars || !uncorrelated(f.sub)
 			continue
 		}
 		nested = nested || hasSubqueryIn(ae.Expr)
@@ -112,47 +116,41 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 	for _, o := range sel.OrderBy {
 		nested = nested || hasSubqueryIn(o.Expr)
 	}
-	if nested {
-		for _, n := range []sqlparser.SQLNode{sel.SelectExprs, sel.OrderBy} {
-			if !valuesOnly(n) {
-				return nil, true, semiRefusalf("an EXISTS or IN subquery in the select list or ORDER BY")
-			}
-		}
-	}
 	found = append(found, scalars...)
-	if sel.Having != nil && correlatedIn(sel.Having.Expr) {
-		return nil, true, semiRefusalf("a correlated subquery in HAVING (it would run per group, over the merged groups)")
-	}
+	// A correlated subquery of HAVING runs per row of the group, over
+	// grouped outer columns only (see planSemiJoinHorizon).
+	nested = nested || sel.Having != nil && correlatedIn(sel.Having.Expr)
 	if len(found) == 0 && len(valueConds) == 0 && !nested {
 		return nil, false, nil
 	}
 	if sel.Lock != "" {
 		return nil, true, semiRefusalf("%s over a semi-join", strings.TrimSpace(sel.Lock))
 	}
-	if len(scalars) > 0 {
-		for _, se := range sel.SelectExprs {
-			if _, ok := se.(*sqlparser.StarExpr); ok {
-				return nil, true, semiRefusalf("* with a scalar subquery in the select list: name the columns")
-			}
-		}
-	}
 	// The outer statement keeps its horizon when the subqueries change
 	// no row it reads: filters with at most an ORDER BY, select items
 	// the horizon does not read (an uncorrelated one is the same value
 	// in every row). Otherwise the router evaluates the horizon.
 	aggregates := sel.Distinct != "" || len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs)
-	if len(valueConds) > 0 || nested || len(filters) > 0 && aggregates ||
-		correlatedScalars && (aggregates || orderNamesScalar(sel)) {
+	horizon := nested || len(filters) > 0 && aggregates || correlatedScalars && (aggregates || orderNamesScalar(sel))
+	// Conditions over marks and values need only a filter after the
+	// semi-join when the shards keep the horizon (no DISTINCT, grouping
+	// or aggregate): a * select list takes that way, streaming in the
+	// shards' order.
+	var post []sqlparser.Expr
+	if len(valueConds) > 0 && !horizon && !aggregates && hasStar(sel) {
+		post, valueConds = valueConds, nil
+	}
+	if len(valueConds) > 0 || horizon {
 		return p.planSemiJoinHorizon(sel, s, nargs, filters, rest, valueConds)
 	}
 	// A LIMIT cuts the rows the filters keep: the shards sort the outer
 	// rows (without a limit), the semi-join keeps them in order and the
 	// limit applies after.
 	var limit *sqlparser.Limit
-	if len(filters) > 0 && sel.Limit != nil {
+	if (len(filters) > 0 || len(post) > 0) && sel.Limit != nil {
 		limit, sel.Limit = sel.Limit, nil
 	}
-	pl, err := p.buildSemiJoin(sel, s, nargs, found, rest)
+	pl, err := p.buildSemiJoin(sel, s, nargs, found, rest, post)
 	if err != nil || limit == nil {
 		return pl, true, err
 	}
@@ -173,6 +171,32 @@ func (p *Planner) planSemiJoin(sel *sqlparser.Select, s *Session, nargs int) (Pl
 	return pl, true, nil
 }
 
+// itemSubquery returns the subquery a select item is, if it is one: a
+// scalar subquery fills its column with its value; EXISTS, NOT EXISTS
+// and x [NOT] IN (SELECT …) with their truth, as a mark.
+func itemSubquery(e sqlparser.Expr) (semiFound, bool) {
+	switch x := e.(type) {
+	case *sqlparser.Subquery:
+		return semiFound{kind: merge.SemiValue, sub: x}, true
+	case *sqlparser.ParenExpr:
+		return itemSubquery(x.Expr)
+	case *sqlparser.NotExpr:
+		// NOT over a mark is the mark of the negated condition, NULL
+		// staying NULL.
+		f, ok := itemSubquery(x.Expr)
+		if !ok || !f.mark {
+			return semiFound{}, false
+		}
+		f.kind = map[merge.CorrelatedKind]merge.CorrelatedKind{merge.SemiExists: merge.SemiNotExists, merge.SemiNotExists: merge.SemiExists,
+			merge.SemiIn: merge.SemiNotIn, merge.SemiNotIn: merge.SemiIn}[f.kind]
+		return f, true
+	}
+	if ms := conditionSubqueries(e); len(ms) == 1 && ms[0].node == e && (ms[0].left == nil || !exprHasSubquery(ms[0].left)) {
+		return ms[0].semiFound, true
+	}
+	return semiFound{}, false
+}
+
 // orderNamesScalar reports an ORDER BY naming a scalar subquery item of
 // the select list, by alias or position.
 func orderNamesScalar(sel *sqlparser.Select) bool {
@@ -185,7 +209,7 @@ func orderNamesScalar(sel *sqlparser.Select) bool {
 			if !ok {
 				continue
 			}
-			if _, ok := ae.Expr.(*sqlparser.Subquery); !ok {
+			if _, ok := itemSubquery(ae.Expr); !ok {
 				continue
 			}
 			switch x := o.Expr.(type) {
@@ -218,82 +242,19 @@ func correlatedIn(e sqlparser.SQLNode) bool {
 	return found
 }
 
-// buildSemiJoin plans the outer statement of sel without the found
-// subqueries, with their outer columns as hidden columns, and each
-// subquery's inner statement.
-func (p *Planner) buildSemiJoin(sel *sqlparser.Select, s *Session, nargs int, found []semiFound, rest []sqlparser.Expr) (*semiJoinPlan, error) {
-	outerTables, err := p.fromTables(sel.From, s)
-	if err != nil {
-		return nil, err
+// correlateOrBind plans a correlated subquery by its key equalities
+// (correlate), and one they cannot run per tuple of outer values
+// (bindCorrelation).
+func (p *Planner) correlateOrBind(f semiFound, s *Session, nargs, batch int, eng eval.Engine) (*correlation, error) {
+	if uncorrelated(f.sub) {
+		return p.bindCorrelation(f, s, nargs, eng)
 	}
-	var eng eval.Engine
-	if len(outerTables) > 0 {
-		eng = p.engineOfKeyspace(outerTables[0].Keyspace)
+	c, err := p.correlate(f, s, nargs, batch, eng)
+	var su *UnsupportedError
+	if err == nil || !errors.As(err, &su) {
+		return c, err
 	}
-	sp := &semiJoinPlan{batch: p.batchRows(), eng: eng, nargs: nargs, maxRows: p.memoryRows()}
-	out := &sqlparser.Select{Distinct: sel.Distinct, From: sel.From, GroupBy: sel.GroupBy, Having: sel.Having, OrderBy: sel.OrderBy, Limit: sel.Limit}
-	out.SelectExprs = append(sqlparser.SelectExprs{}, sel.SelectExprs...)
-	if len(rest) > 0 {
-		out.Where = sqlparser.NewWhere(sqlparser.WhereStr, andAll(rest))
-	}
-	var hidden sqlparser.SelectExprs
-	hide := func(e sqlparser.Expr) int {
-		hidden = append(hidden, &sqlparser.AliasedExpr{Expr: e, As: sqlparser.NewColIdent("vsj_" + strconv.Itoa(len(hidden)))})
-		return len(hidden) - 1
-	}
-	for _, f := range found {
-		text := sqlparser.String(f.sub)
-		sq := semiSubquery{kind: f.kind, text: text, into: f.item}
-		if f.kind == merge.SemiValue {
-			ae := sel.SelectExprs[f.item].(*sqlparser.AliasedExpr)
-			as := ae.As
-			if as.IsEmpty() {
-				as = sqlparser.NewColIdent(argPattern.ReplaceAllString(text, "?"))
-			}
-			out.SelectExprs[f.item] = &sqlparser.AliasedExpr{Expr: &sqlparser.NullVal{}, As: as}
-			if uncorrelated(f.sub) {
-				inner, err := cloneSelect(f.sub.Select)
-				if err != nil {
-					return nil, err
-				}
-				if sq.inner, err = p.planSelect(inner, s, nargs); err != nil {
-					return nil, err
-				}
-				sq.once = true
-				sp.subs = append(sp.subs, sq)
-				continue
-			}
-		}
-		c, err := p.correlate(f, s, nargs, sp.batch, eng)
-		if err != nil {
-			return nil, err
-		}
-		for k, oc := range c.outerCols {
-			sq.keys = append(sq.keys, merge.JoinKey{Outer: hide(oc), Inner: k})
-		}
-		if f.left != nil {
-			sq.left = hide(f.left)
-		}
-		if c.residual != nil {
-			sq.resFrom, sq.resWidth = len(hidden), len(c.residualOuter)
-			for _, oc := range c.residualOuter {
-				hide(oc)
-			}
-			sq.residual, sq.residualText = c.residual, c.residualText
-		}
-		sq.inner, sq.value, sq.dflt = c.plan, c.value, c.dflt
-		sp.subs = append(sp.subs, sq)
-	}
-	sp.hidden = len(hidden)
-	out.SelectExprs = append(out.SelectExprs, hidden...)
-	stmt, err := Parse(sqlparser.String(out))
-	if err != nil {
-		return nil, err
-	}
-	if sp.outer, err = p.planSelect(stmt.(*sqlparser.Select), s, nargs); err != nil {
-		return nil, err
-	}
-	return sp, nil
+	return p.bindCorrelation(f, s, nargs, eng)
 }
 
 // fromTables returns the VSchema tables a FROM clause names, those of
@@ -303,6 +264,10 @@ func (p *Planner) fromTables(from sqlparser.TableExprs, s *Session) ([]*vschema.
 	var bad error
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 		switch n := n.(type) {
+		case *sqlparser.ColName:
+			// A column's qualifier (in an ON condition) names an alias,
+			// not a table.
+			return false, nil
 		case sqlparser.TableName:
 			if n.Name.IsEmpty() {
 				return false, nil
@@ -332,48 +297,4 @@ func subqueriesIn(e sqlparser.Expr) []*sqlparser.Subquery {
 		return true, nil
 	}, e)
 	return out
-}
-
-// onlyScalarSubqueries reports an expression whose correlated subqueries
-// are all scalar values (not EXISTS, not the list of IN).
-func onlyScalarSubqueries(e sqlparser.Expr) bool {
-	ok := true
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		switch n := n.(type) {
-		case *sqlparser.ExistsExpr:
-			if !uncorrelated(n.Subquery) {
-				ok = false
-			}
-			return false, nil
-		case *sqlparser.ComparisonExpr:
-			if sq, isSub := n.Right.(*sqlparser.Subquery); isSub && (n.Operator == sqlparser.InStr || n.Operator == sqlparser.NotInStr) && !uncorrelated(sq) {
-				ok = false
-				return false, nil
-			}
-		case *sqlparser.Subquery:
-			return false, nil
-		}
-		return ok, nil
-	}, e)
-	return ok
-}
-
-// valuesOnly reports a node whose subqueries are all scalar values (none
-// is the operand of EXISTS or the list of IN).
-func valuesOnly(n sqlparser.SQLNode) bool {
-	ok := true
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		switch n := n.(type) {
-		case *sqlparser.ExistsExpr:
-			ok = false
-		case *sqlparser.ComparisonExpr:
-			if _, isSub := n.Right.(*sqlparser.Subquery); isSub && (n.Operator == sqlparser.InStr || n.Operator == sqlparser.NotInStr) {
-				ok = false
-			}
-		case *sqlparser.Subquery:
-			return false, nil
-		}
-		return ok, nil
-	}, n)
-	return ok
 }

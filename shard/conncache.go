@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/dot-do/vitessdo/merge"
 )
 
 // A backend whose driver prepares every statement it runs as text
@@ -86,6 +88,9 @@ type cachedStmt struct {
 	cached bool
 	// dest receives a row of its rows.
 	dest []driver.Value
+	// cols describes its last rows (see describeAgain); never changed
+	// once stored, so earlier rows may still hold it.
+	cols []merge.Column
 }
 
 var (

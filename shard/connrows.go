@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"time"
 
 	"github.com/dot-do/vitessdo/merge"
 )
@@ -40,10 +41,19 @@ type ConnRows struct {
 	dest  []driver.Value
 
 	batch []merge.Row
-	// first holds the first batch of a result of one row.
-	first [1]merge.Row
-	pos   int
-	size  int
+	// first holds the first batch of a result of one row, and firstVals
+	// the values of the first row when they fit: a point select's row
+	// costs no allocation of its own.
+	first     [1]merge.Row
+	firstVals [4]any
+	read1     bool
+	// slab holds the values of the batch's rows to come: later rows
+	// share an allocation per rowsPerSlab.
+	slab []any
+	pos  int
+	size int
+	// spent is the time the batches after the first took to read.
+	spent time.Duration
 	// err is io.EOF after the last row, the error the rows ended with,
 	// or errRowsClosed.
 	err    error
@@ -57,21 +67,30 @@ var _ merge.Iterator = (*ConnRows)(nil)
 // from the pool when tx is nil (tried again on another, up to
 // maxBadConnRetries times, when it turns out broken).
 func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, sqlTx bool, query string, args []any) (*ConnRows, error) {
+	r := new(ConnRows)
+	if err := b.queryConnInto(r, ctx, s, tx, sqlTx, query, args); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// queryConnInto is queryConn into rows the caller allocated.
+func (b *Backend) queryConnInto(r *ConnRows, ctx context.Context, s *Shard, tx *sql.Conn, sqlTx bool, query string, args []any) error {
 	for try := 0; ; try++ {
 		conn := tx
 		if conn == nil {
 			var err error
 			if conn, err = b.DB.Conn(ctx); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		r := &ConnRows{shard: s, ctx: ctx, conn: conn, own: tx == nil, sqlTx: sqlTx, size: firstBatch}
+		*r = ConnRows{shard: s, ctx: ctx, conn: conn, own: tx == nil, sqlTx: sqlTx, size: firstBatch}
 		err := onConn(conn, r.sqlTx, func(cc *cachedConn) error { return r.start(cc, query, args) })
 		if err == nil {
 			if r.ri == nil {
 				r.giveBack()
 			}
-			return r, nil
+			return nil
 		}
 		if r.own {
 			conn.Close()
@@ -79,7 +98,7 @@ func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, sqlTx b
 				continue
 			}
 		}
-		return nil, err
+		return err
 	}
 }
 
@@ -103,7 +122,8 @@ func (r *ConnRows) start(cc *cachedConn, query string, args []any) error {
 	}
 	r.cs, r.ri = cs, ri
 	r.names = ri.Columns()
-	r.cols = describe(r.names, ri, cc.b)
+	r.cols = describeAgain(cs.cols, r.names, ri, cc.b)
+	cs.cols = r.cols
 	if cap(cs.dest) < len(r.cols) {
 		cs.dest = make([]driver.Value, len(r.cols))
 	}
@@ -136,7 +156,7 @@ func (r *ConnRows) read(cc *cachedConn) error {
 			}
 			return err
 		}
-		row := make(merge.Row, len(r.dest))
+		row := r.newRow(r.size - len(r.batch))
 		for i, v := range r.dest {
 			if b, ok := v.([]byte); ok {
 				// The driver may reuse its buffer; database/sql's Scan
@@ -152,6 +172,30 @@ func (r *ConnRows) read(cc *cachedConn) error {
 		r.size *= 2
 	}
 	return nil
+}
+
+// rowsPerSlab is how many rows after the first share one allocation of
+// their values.
+const rowsPerSlab = 16
+
+// newRow returns room for a row's values, of at most room rows still to
+// read in the batch: the first row's in firstVals (or its own
+// allocation), later rows' in slabs of up to rowsPerSlab rows.
+func (r *ConnRows) newRow(room int) merge.Row {
+	n := len(r.dest)
+	if !r.read1 {
+		r.read1 = true
+		if n <= len(r.firstVals) {
+			return r.firstVals[:n:n]
+		}
+		return make(merge.Row, n)
+	}
+	if len(r.slab) < n || n == 0 {
+		r.slab = make([]any, n*max(1, min(room, rowsPerSlab)))
+	}
+	row := r.slab[:n:n]
+	r.slab = r.slab[n:]
+	return row
 }
 
 // end closes the driver's rows and releases their statement. Run inside
@@ -200,6 +244,7 @@ func (r *ConnRows) Next() (merge.Row, error) {
 			r.fail(err)
 			return nil, r.err
 		}
+		t0 := time.Now()
 		err := onConn(r.conn, r.sqlTx, func(cc *cachedConn) error {
 			err := r.read(cc)
 			if err != nil {
@@ -207,6 +252,7 @@ func (r *ConnRows) Next() (merge.Row, error) {
 			}
 			return err
 		})
+		r.spent += time.Since(t0)
 		if err != nil {
 			r.fail(err)
 			return nil, r.err
@@ -254,34 +300,83 @@ func (r *ConnRows) Close() error {
 
 var anyType = reflect.TypeFor[any]()
 
-// describe describes a driver's result columns as database/sql's
-// ColumnTypes would (see columnsOf).
+// describer reads a driver's result columns as database/sql's
+// ColumnTypes would (see columnsOf): the capabilities of one driver's
+// rows, asserted once.
+type describer struct {
+	ri       driver.Rows
+	noLength bool
+	dbType   driver.RowsColumnTypeDatabaseTypeName
+	scanType driver.RowsColumnTypeScanType
+	nullable driver.RowsColumnTypeNullable
+	length   driver.RowsColumnTypeLength
+	decimal  driver.RowsColumnTypePrecisionScale
+}
+
+func newDescriber(ri driver.Rows, b *Backend) describer {
+	d := describer{ri: ri}
+	_, d.noLength = b.Capabilities().(ColumnLengthsUnknown)
+	d.dbType, _ = ri.(driver.RowsColumnTypeDatabaseTypeName)
+	d.scanType, _ = ri.(driver.RowsColumnTypeScanType)
+	d.nullable, _ = ri.(driver.RowsColumnTypeNullable)
+	d.length, _ = ri.(driver.RowsColumnTypeLength)
+	d.decimal, _ = ri.(driver.RowsColumnTypePrecisionScale)
+	return d
+}
+
+// column describes column i, named name.
+func (d *describer) column(i int, name string) merge.Column {
+	c := merge.Column{Name: name, ScanType: anyType}
+	if d.dbType != nil {
+		c.DatabaseType = d.dbType.ColumnTypeDatabaseTypeName(i)
+	}
+	if d.scanType != nil {
+		c.ScanType = d.scanType.ColumnTypeScanType(i)
+	}
+	if d.nullable != nil {
+		c.Nullable, c.HasNullable = d.nullable.ColumnTypeNullable(i)
+	}
+	if d.length != nil && !d.noLength {
+		c.Length, c.HasLength = d.length.ColumnTypeLength(i)
+	}
+	if d.decimal != nil {
+		c.Precision, c.Scale, c.HasPrecisionScale = d.decimal.ColumnTypePrecisionScale(i)
+	}
+	return c
+}
+
+// describe describes a driver's result columns.
 func describe(names []string, ri driver.Rows, b *Backend) []merge.Column {
-	_, noLength := b.Capabilities().(ColumnLengthsUnknown)
+	d := newDescriber(ri, b)
 	cols := make([]merge.Column, len(names))
-	dbType, _ := ri.(driver.RowsColumnTypeDatabaseTypeName)
-	scanType, _ := ri.(driver.RowsColumnTypeScanType)
-	nullable, _ := ri.(driver.RowsColumnTypeNullable)
-	length, _ := ri.(driver.RowsColumnTypeLength)
-	decimal, _ := ri.(driver.RowsColumnTypePrecisionScale)
 	for i, name := range names {
-		c := merge.Column{Name: name, ScanType: anyType}
-		if dbType != nil {
-			c.DatabaseType = dbType.ColumnTypeDatabaseTypeName(i)
-		}
-		if scanType != nil {
-			c.ScanType = scanType.ColumnTypeScanType(i)
-		}
-		if nullable != nil {
-			c.Nullable, c.HasNullable = nullable.ColumnTypeNullable(i)
-		}
-		if length != nil && !noLength {
-			c.Length, c.HasLength = length.ColumnTypeLength(i)
-		}
-		if decimal != nil {
-			c.Precision, c.Scale, c.HasPrecisionScale = decimal.ColumnTypePrecisionScale(i)
-		}
-		cols[i] = c
+		cols[i] = d.column(i, name)
 	}
 	return cols
+}
+
+// describeAgain describes a driver's result columns as describe does,
+// returning last itself when it describes them so: a prepared
+// statement's rows keep their names and declared types, and SQLite's
+// scan types follow the first row's values, which mostly keep their
+// types too. The caller must not change the slice.
+func describeAgain(last []merge.Column, names []string, ri driver.Rows, b *Backend) []merge.Column {
+	if len(last) != len(names) {
+		return describe(names, ri, b)
+	}
+	d := newDescriber(ri, b)
+	for i, name := range names {
+		c := d.column(i, name)
+		if c == last[i] {
+			continue
+		}
+		cols := make([]merge.Column, len(names))
+		copy(cols, last[:i])
+		cols[i] = c
+		for j := i + 1; j < len(names); j++ {
+			cols[j] = d.column(j, names[j])
+		}
+		return cols
+	}
+	return last
 }

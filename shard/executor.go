@@ -83,6 +83,12 @@ type Stream struct {
 	// conn, when set, is the connection the query runs on, taken for it
 	// (see QueryOn) and given back when its rows end.
 	conn *sql.Conn
+	// rows, when set, are the rows beyond cur, read on the caller's
+	// goroutine (see queryInlineConn); query is their statement until
+	// its cost is noted, spent the time its first batch took.
+	rows  *ConnRows
+	query string
+	spent time.Duration
 }
 
 var _ merge.Iterator = (*Stream)(nil)
@@ -109,6 +115,9 @@ func newStream(s *Shard, cancel context.CancelFunc) *Stream {
 func (st *Stream) wrap(err error) error {
 	if err == nil {
 		return nil
+	}
+	if e, ok := err.(*Error); ok && e.Keyspace == st.shard.Keyspace && e.Shard == st.shard.Name {
+		return err // ConnRows' errors name the shard already
 	}
 	return &Error{Keyspace: st.shard.Keyspace, Shard: st.shard.Name, Err: err}
 }
@@ -145,6 +154,15 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 		return
 	}
 	start := time.Now()
+	if conn, sqlTx, ok := st.shard.Backend.connOf(q); ok {
+		st.runConn(ctx, conn, sqlTx, lim, query, args, start)
+		return
+	}
+	if st.conn != nil && st.shard.Backend.cachesConns() {
+		// QueryOn's connection, taken for this query alone.
+		st.runConn(ctx, st.conn, false, lim, query, args, start)
+		return
+	}
 	rows, err := st.shard.Backend.query(ctx, q, query, args)
 	if err != nil {
 		lim.release()
@@ -160,30 +178,92 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 	}
 	st.cols = cols
 	close(st.header)
-	st.fetch(ctx, rows, lim, firstBatch, func(exhausted bool) {
+	st.fetch(ctx, newSQLSource(rows, len(cols)), lim, firstBatch, func(exhausted bool) {
 		st.shard.Backend.costs.record(query, time.Since(start), exhausted)
 	})
 }
+
+// runConn is run on a backend whose connections cache their statements:
+// the query runs on the connection's own prepared statement (ConnRows:
+// conn, a transaction's, or nil for one of the pool's) and its rows are
+// fetched as run fetches database/sql's.
+func (st *Stream) runConn(ctx context.Context, conn *sql.Conn, sqlTx bool, lim Limiter, query string, args []any, start time.Time) {
+	r, err := st.shard.Backend.queryConn(ctx, st.shard, conn, sqlTx, query, args)
+	if err != nil {
+		lim.release()
+		st.fail(err)
+		return
+	}
+	st.cols = r.cols
+	close(st.header)
+	st.fetch(ctx, connSource{r}, lim, firstBatch, func(exhausted bool) {
+		st.shard.Backend.costs.record(query, time.Since(start), exhausted)
+	})
+}
+
+// A batchSource is the rows a stream fetches: batch reads up to size
+// rows (fewer when they end, with the error they ended with, if any);
+// close ends them.
+type batchSource interface {
+	batch(size int) ([]merge.Row, error)
+	close()
+}
+
+// sqlSource is database/sql's rows of n columns.
+type sqlSource struct {
+	rows *sql.Rows
+	ptrs []any
+}
+
+func newSQLSource(rows *sql.Rows, n int) *sqlSource {
+	return &sqlSource{rows: rows, ptrs: make([]any, n)}
+}
+
+func (s *sqlSource) batch(size int) ([]merge.Row, error) {
+	batch, err := readBatch(s.rows, len(s.ptrs), size, s.ptrs)
+	if err == nil && len(batch) < size {
+		err = s.rows.Err()
+	}
+	return batch, err
+}
+
+func (s *sqlSource) close() { s.rows.Close() }
+
+// connSource is the rows of a connection's own statement.
+type connSource struct{ r *ConnRows }
+
+func (s connSource) batch(size int) ([]merge.Row, error) {
+	var batch []merge.Row
+	for len(batch) < size {
+		row, err := s.r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return batch, err
+		}
+		if batch == nil {
+			batch = make([]merge.Row, 0, size)
+		}
+		batch = append(batch, row)
+	}
+	return batch, nil
+}
+
+func (s connSource) close() { s.r.Close() }
 
 // fetch reads rows in batches of growing size into the stream's buffer
 // until they end, the stream is closed or the context is done, holding a
 // Limiter slot while it reads (the caller holds one on entry). first
 // batch (when the rows ended within it) reports how long they took.
-func (st *Stream) fetch(ctx context.Context, rows *sql.Rows, lim Limiter, size int, first func(exhausted bool)) {
+func (st *Stream) fetch(ctx context.Context, src batchSource, lim Limiter, size int, first func(exhausted bool)) {
 	defer close(st.done)
 	defer close(st.batches)
 	defer st.release()
-	defer rows.Close()
-	n := len(st.cols)
-	ptrs := make([]any, n)
+	defer src.close()
 	for {
-		batch, err := readBatch(rows, n, size, ptrs)
-		if err != nil {
-			lim.release()
-			st.endErr = st.wrap(err)
-			return
-		}
-		full := len(batch) == size
+		batch, err := src.batch(size)
+		full := err == nil && len(batch) == size
 		if first != nil {
 			first(!full)
 			first = nil
@@ -197,8 +277,11 @@ func (st *Stream) fetch(ctx context.Context, rows *sql.Rows, lim Limiter, size i
 				return
 			}
 		}
+		if err != nil {
+			st.endErr = st.wrap(err)
+			return
+		}
 		if !full {
-			st.endErr = st.wrap(rows.Err())
 			return
 		}
 		if size < maxBatch {
@@ -282,6 +365,14 @@ func (st *Stream) Next() (merge.Row, error) {
 		return nil, st.err
 	}
 	for st.pos >= len(st.cur) {
+		if st.rows != nil {
+			r, err := st.rows.Next()
+			if err != nil {
+				st.err, st.cur = err, nil
+				st.noteCost()
+			}
+			return r, err
+		}
 		b, ok := <-st.batches
 		if !ok {
 			<-st.header
@@ -310,6 +401,10 @@ func (st *Stream) Close() error {
 		return nil
 	}
 	st.closed = true
+	if st.rows != nil {
+		st.rows.Close()
+		st.noteCost()
+	}
 	if st.cancel != nil {
 		st.cancel()
 	}
@@ -394,11 +489,12 @@ type Call struct {
 // joined.
 func ExecAll(ctx context.Context, calls []Call) ([]Result, error) {
 	results := make([]Result, len(calls))
-	errs := make([]error, len(calls))
 	if len(calls) == 1 {
-		results[0], errs[0] = Exec(ctx, calls[0].Shard, calls[0].On, calls[0].Query, calls[0].Args, calls[0].ReturnsID)
-		return results, errs[0]
+		var err error
+		results[0], err = Exec(ctx, calls[0].Shard, calls[0].On, calls[0].Query, calls[0].Args, calls[0].ReturnsID)
+		return results, err
 	}
+	errs := make([]error, len(calls))
 	shards := make([]*Shard, len(calls))
 	for i, c := range calls {
 		shards[i] = c.Shard

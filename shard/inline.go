@@ -2,6 +2,7 @@ package shard
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 	"time"
 
@@ -34,6 +35,9 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 	b := s.Backend
 	if !b.costs.quick(query) {
 		return nil, false
+	}
+	if conn, sqlTx, ok := b.connOf(q); ok {
+		return queryInlineConn(ctx, s, conn, sqlTx, query, args), true
 	}
 	// The stream's channels are made only if a goroutine reads on: a
 	// stream whose rows end in the first batch, or that failed, is one
@@ -86,8 +90,53 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 	if st.cancel == nil {
 		ctx, st.cancel = context.WithCancel(ctx)
 	}
-	go st.fetch(ctx, rows, nil, 2*firstBatch, nil)
+	go st.fetch(ctx, newSQLSource(rows, len(cols)), nil, 2*firstBatch, nil)
 	return st, true
+}
+
+// queryInlineConn is QueryInline on a backend whose connections cache
+// their statements: the query and its first batch run on the
+// connection's own prepared statement (ConnRows), with nothing of
+// database/sql's statement layer. Rows that outlast the first batch are
+// read on, a batch at a time, by the stream's caller, holding the
+// connection between batches as ConnRows does; the time the statement's
+// reads took (not the caller's between them) is its cost, noted when the
+// rows end or close.
+func queryInlineConn(ctx context.Context, s *Shard, conn *sql.Conn, sqlTx bool, query string, args []any) *Stream {
+	b := s.Backend
+	// The stream and its rows are one allocation.
+	both := new(struct {
+		st Stream
+		r  ConnRows
+	})
+	st, r := &both.st, &both.r
+	st.shard = s
+	start := time.Now()
+	err := b.queryConnInto(r, ctx, s, conn, sqlTx, query, args)
+	if err != nil {
+		st.ended(st.wrap(err), nil)
+		return st
+	}
+	st.cols = r.cols
+	if r.ri == nil {
+		b.costs.record(query, time.Since(start), true)
+		st.cur = r.batch
+		st.ended(nil, nil)
+		return st
+	}
+	st.rows, st.query, st.spent = r, query, time.Since(start)
+	st.ended(nil, nil)
+	return st
+}
+
+// noteCost notes the cost of an inline statement whose rows outlasted
+// their first batch, once, when they end.
+func (st *Stream) noteCost() {
+	if st.query == "" {
+		return
+	}
+	st.shard.Backend.costs.record(st.query, st.spent+st.rows.spent, true)
+	st.query = ""
 }
 
 // closedHeader, closedBatches and closedDone are the channels of every

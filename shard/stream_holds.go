@@ -4,6 +4,9 @@ package shard
 // (its own, or one of its pool's) is held until they end or the stream
 // closes.
 func (st *Stream) Holds() bool {
+	if st.rows != nil {
+		return st.rows.conn != nil
+	}
 	select {
 	case <-st.done:
 		return false

@@ -85,3 +85,23 @@ func destinations(n, size int) ([]key.Destination, []byte) {
 	}
 	return make([]key.Destination, n), make([]byte, n*size)
 }
+
+// map8 is Map for a Hashing8 vindex: each value's keyspace id, or
+// key.DestinationNone where KeyspaceID8 gives none.
+func map8(h Hashing8, values []any) ([]key.Destination, error) {
+	out, ids := destinations(len(values), 8)
+	for i, v := range values {
+		id, ok, err := h.KeyspaceID8(v)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			out[i] = key.DestinationNone{}
+			continue
+		}
+		dst := ids[8*i : 8*i+8 : 8*i+8]
+		copy(dst, id[:])
+		out[i] = key.DestinationKeyspaceID(dst)
+	}
+	return out, nil
+}

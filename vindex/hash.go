@@ -15,6 +15,7 @@ var (
 	_ SingleColumn = (*Hash)(nil)
 	_ Reversible   = (*Hash)(nil)
 	_ Hashing      = (*Hash)(nil)
+	_ Hashing8     = (*Hash)(nil)
 )
 
 // Hash is Vitess's "hash" vindex: the keyspace id of an integer is the DES
@@ -108,19 +109,41 @@ func (h *Hash) Hash(v any) ([]byte, error) {
 func (h *Hash) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
 	out, ids := destinations(len(values), 8)
 	for i, v := range values {
-		n, kind, err := toUint64(v, true)
+		id := ids[8*i : 8*i+8 : 8*i+8]
+		ok, err := h.hashInto(id, v)
 		if err != nil {
-			return nil, wrapError(h.name, "hash", err)
+			return nil, err
 		}
-		if kind != isNumber {
+		if !ok {
 			out[i] = key.DestinationNone{}
 			continue
 		}
-		id := ids[8*i : 8*i+8 : 8*i+8]
-		putHash(id, n)
 		out[i] = key.DestinationKeyspaceID(id)
 	}
 	return out, nil
+}
+
+// KeyspaceID8 returns the keyspace id of an integer value; ok is false for
+// the others.
+func (h *Hash) KeyspaceID8(v any) (ksid [8]byte, ok bool, err error) {
+	ok, err = h.hashInto(ksid[:], v)
+	return ksid, ok, err
+}
+
+// hashInto writes the keyspace id of an integer value into dst, 8 bytes;
+// ok is false for the other values. (The DES block cipher is an
+// interface, so dst escapes: Map writes into the one allocation of its
+// results, KeyspaceID8 costs one of 8 bytes.)
+func (h *Hash) hashInto(dst []byte, v any) (ok bool, err error) {
+	n, kind, err := toUint64(v, true)
+	if err != nil {
+		return false, wrapError(h.name, "hash", err)
+	}
+	if kind != isNumber {
+		return false, nil
+	}
+	putHash(dst, n)
+	return true, nil
 }
 
 // Verify reports whether each value hashes to its keyspace id; a value

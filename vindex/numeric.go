@@ -11,6 +11,7 @@ var (
 	_ SingleColumn = (*Numeric)(nil)
 	_ Reversible   = (*Numeric)(nil)
 	_ Hashing      = (*Numeric)(nil)
+	_ Hashing8     = (*Numeric)(nil)
 )
 
 // Numeric is Vitess's "numeric" vindex, the identity on numbers: the
@@ -55,21 +56,21 @@ func (n *Numeric) Hash(v any) ([]byte, error) {
 
 // Map returns the keyspace id of each value.
 func (n *Numeric) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
-	out, ids := destinations(len(values), 8)
-	for i, v := range values {
-		num, kind, err := toUint64(v, false)
-		if err != nil {
-			return nil, wrapError(n.name, "numeric", err)
-		}
-		if kind != isNumber {
-			out[i] = key.DestinationNone{}
-			continue
-		}
-		id := ids[8*i : 8*i+8 : 8*i+8]
-		binary.BigEndian.PutUint64(id, num)
-		out[i] = key.DestinationKeyspaceID(id)
+	return map8(n, values)
+}
+
+// KeyspaceID8 returns the keyspace id of an unsigned integer value; ok is
+// false for the others.
+func (n *Numeric) KeyspaceID8(v any) (ksid [8]byte, ok bool, err error) {
+	num, kind, err := toUint64(v, false)
+	if err != nil {
+		return ksid, false, wrapError(n.name, "numeric", err)
 	}
-	return out, nil
+	if kind != isNumber {
+		return ksid, false, nil
+	}
+	binary.BigEndian.PutUint64(ksid[:], num)
+	return ksid, true, nil
 }
 
 // Verify reports whether each value is its keyspace id.

@@ -53,6 +53,14 @@ type Hashing interface {
 	Hash(v any) ([]byte, error)
 }
 
+// Hashing8 is a functional vindex whose keyspace ids are 8 bytes (hash,
+// xxhash, numeric): KeyspaceID8 returns one value's keyspace id as an
+// array, so routing a point statement by it allocates nothing. ok is false
+// where Map gives key.DestinationNone; err is Map's error for the value.
+type Hashing8 interface {
+	KeyspaceID8(v any) (ksid [8]byte, ok bool, err error)
+}
+
 // Reversible is a vindex that can turn a keyspace id back into the value.
 type Reversible interface {
 	SingleColumn

@@ -12,6 +12,7 @@ import (
 var (
 	_ SingleColumn = (*XXHash)(nil)
 	_ Hashing      = (*XXHash)(nil)
+	_ Hashing8     = (*XXHash)(nil)
 )
 
 // XXHash is Vitess's "xxhash" vindex: the keyspace id of a value is the
@@ -58,17 +59,17 @@ func (x *XXHash) Hash(v any) ([]byte, error) {
 
 // Map returns the keyspace id of each value.
 func (x *XXHash) Map(_ context.Context, _ Cursor, values []any) ([]key.Destination, error) {
-	out, ids := destinations(len(values), 8)
-	for i, v := range values {
-		sum, err := xxhashOf(v)
-		if err != nil {
-			return nil, wrapError(x.name, "xxhash", err)
-		}
-		id := ids[8*i : 8*i+8 : 8*i+8]
-		binary.LittleEndian.PutUint64(id, sum)
-		out[i] = key.DestinationKeyspaceID(id)
+	return map8(x, values)
+}
+
+// KeyspaceID8 returns the keyspace id of a value.
+func (x *XXHash) KeyspaceID8(v any) (ksid [8]byte, ok bool, err error) {
+	sum, err := xxhashOf(v)
+	if err != nil {
+		return ksid, false, wrapError(x.name, "xxhash", err)
 	}
-	return out, nil
+	binary.LittleEndian.PutUint64(ksid[:], sum)
+	return ksid, true, nil
 }
 
 // Verify reports whether each value hashes to its keyspace id.

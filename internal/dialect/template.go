@@ -21,6 +21,10 @@ type Template struct {
 	sql     string   // the complete text; for list templates, String's text
 	parts   []string // len(params)+1 pieces around the placeholders, list templates only
 	params  []param
+	// positional: no list argument, and the placeholders read the
+	// application's arguments in order (v1, v2, …), so an execution whose
+	// values need no conversion binds the application's slice itself.
+	positional bool
 }
 
 // param is one placeholder: the bind variable it reads (without ':'),
@@ -104,6 +108,10 @@ func newTemplate(d Dialect, text string, marks []mark) *Template {
 		t.parts[len(marks)] = text[prev:]
 	}
 	t.sql = b.String()
+	t.positional = !hasList
+	for i, p := range t.params {
+		t.positional = t.positional && p.arg == i+1
+	}
 	return t
 }
 
@@ -150,6 +158,9 @@ func (t *Template) bind(vars vars) (query string, args []any, err error) {
 		if len(t.params) == 0 {
 			return t.sql, nil, nil
 		}
+		if t.positional && vars.named == nil && len(vars.args) >= len(t.params) && t.keepsAll(vars.args[:len(t.params)]) {
+			return t.sql, vars.args[:len(t.params):len(t.params)], nil
+		}
 		args = make([]any, len(t.params))
 		for i := range t.params {
 			v, ok := vars.get(t.params[i])
@@ -195,6 +206,30 @@ func (t *Template) bindLists(vars vars) (string, []any, error) {
 	}
 	b.WriteString(t.parts[len(t.params)])
 	return b.String(), args, nil
+}
+
+// keepsAll reports whether arg returns each of the application's
+// arguments unchanged, as bound to the template's placeholders in order.
+func (t *Template) keepsAll(args []any) bool {
+	for i, v := range args {
+		switch v.(type) {
+		case time.Time:
+			return false
+		}
+		if t.dialect != PostgreSQL {
+			continue
+		}
+		switch v.(type) {
+		case bool:
+			return false
+		case string, []byte, nil:
+			continue
+		}
+		if t.params[i].text {
+			return false
+		}
+	}
+	return true
 }
 
 // BoundArg is the value a shard of dialect d receives for an argument:

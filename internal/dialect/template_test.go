@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xwb1989/sqlparser"
@@ -157,6 +158,12 @@ func TestBindArgsBindsAsTheNamedVariables(t *testing.T) {
 		{PostgreSQL, "select a from t where a = ? and b = ?", []any{true, 2.5}, nil},
 		{PostgreSQL, "select a from t where a in ::xs and b = ? and c in ::ys", []any{"b"}, map[string]any{"xs": []any{1, 2}, "ys": []any{3}}},
 		{SQLite, "select a from t where a = ? and b in ::bs", []any{7}, map[string]any{"bs": []any{1}, "v1": 9}},
+		// Arguments in placeholder order: bound as given unless converted.
+		{SQLite, "select a from t where a = ? and b = ?", []any{int64(1), time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)}, nil},
+		{SQLite, "select a from t where a = ?", []any{int64(1), "more than the placeholders"}, nil},
+		{PostgreSQL, "select a from t where a = ? and b = ?", []any{int64(3), "s"}, nil},
+		{PostgreSQL, "select a from t where a = ? and b = ?", []any{int64(3), false}, nil},
+		{PostgreSQL, "select concat(a, ?) from t where b = ?", []any{int64(3), nil}, nil},
 	} {
 		tpl := mustRender(t, tc.d, tc.sql)
 		named := map[string]any{}

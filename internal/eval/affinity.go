@@ -32,17 +32,7 @@ const (
 func (ev *Evaluator) affinityOf(e *Expr) affinity {
 	switch e.op {
 	case opCol:
-		t := strings.ToUpper(ev.cols[e.col].DatabaseType)
-		switch {
-		case strings.Contains(t, "INT"):
-			return affNumeric
-		case strings.Contains(t, "CHAR"), strings.Contains(t, "CLOB"), strings.Contains(t, "TEXT"):
-			return affText
-		case t == "", strings.Contains(t, "BLOB"):
-			return affNone
-		}
-		// REAL, FLOA, DOUB and every other declared type: REAL or NUMERIC.
-		return affNumeric
+		return declaredAffinity(ev.cols[e.col].DatabaseType)
 	case opCast:
 		if e.val.(CastType) == CastText {
 			return affText
@@ -50,6 +40,38 @@ func (ev *Evaluator) affinityOf(e *Expr) affinity {
 		return affNumeric
 	}
 	return affNone
+}
+
+// declaredAffinity is the affinity SQLite gives a column of a declared type.
+func declaredAffinity(declared string) affinity {
+	t := strings.ToUpper(declared)
+	switch {
+	case strings.Contains(t, "INT"):
+		return affNumeric
+	case strings.Contains(t, "CHAR"), strings.Contains(t, "CLOB"), strings.Contains(t, "TEXT"):
+		return affText
+	case t == "", strings.Contains(t, "BLOB"):
+		return affNone
+	}
+	// REAL, FLOA, DOUB and every other declared type: REAL or NUMERIC.
+	return affNumeric
+}
+
+// HasNumericAffinity reports a column of a declared type to which SQLite
+// gives INTEGER, REAL or NUMERIC affinity.
+func HasNumericAffinity(declared string) bool {
+	return declaredAffinity(declared) == affNumeric
+}
+
+// ToNumber converts text that is a well-formed number (spaces around
+// allowed) to that number, as SQLite's numeric affinity converts the
+// text operand compared with a column of numeric affinity; any other
+// value is returned as it is.
+func ToNumber(v any) any {
+	if s, ok := v.(string); ok {
+		return numericAffinity(s)
+	}
+	return v
 }
 
 // coerce converts the two non-NULL operands of a comparison as the

@@ -704,17 +704,36 @@ func (ev *Evaluator) ColumnOf(e *Expr, cols []Column) Column {
 		case a.DatabaseType == "NUMERIC" || b.DatabaseType == "NUMERIC":
 			return numericColumn("")
 		}
-		return Column{DatabaseType: "INT8", ScanType: scanInt64}
+		// Integers keep the wider of the operands' types (smallint +
+		// smallint is smallint, integer + bigint is bigint), as
+		// PostgreSQL's operators do; SUM over them depends on it.
+		return typeColumn(widerInt(a.DatabaseType, b.DatabaseType))
 	case opCoalesce, opCase:
+		var first Column
+		types := make([]string, 0, len(e.args))
 		for i := range e.args {
 			if opCase == e.op && i%2 == 0 && i != len(e.args)-1 {
 				continue // a condition
 			}
 			if e.args[i].op != opNull && !(e.args[i].op == opLit && e.args[i].val == nil) {
-				return ev.ColumnOf(&e.args[i], cols)
+				c := ev.ColumnOf(&e.args[i], cols)
+				if first.ScanType == nil && first.DatabaseType == "" {
+					first = c
+				}
+				types = append(types, c.DatabaseType)
 			}
 		}
-		return Column{}
+		if pg && categoryOf(first.DatabaseType) == pgNumeric {
+			// The branches' common type: CASE WHEN … THEN 1 ELSE 2.5
+			// is numeric.
+			if typ, err := commonType("CASE", types); err == nil && categoryOf(typ) == pgNumeric {
+				if typ == "NUMERIC" {
+					return numericColumn("")
+				}
+				return typeColumn(typ)
+			}
+		}
+		return first
 	case opNull:
 		return Column{}
 	case opCast:
@@ -733,12 +752,30 @@ func (ev *Evaluator) ColumnOf(e *Expr, cols []Column) Column {
 	return Column{ScanType: scanInt64}
 }
 
+// widerInt is the type of PostgreSQL integer arithmetic over operands of
+// types a and b: the wider one, bigint for one not known.
+func widerInt(a, b string) string {
+	ra, okA := pgTypeRank[a]
+	rb, okB := pgTypeRank[b]
+	if !okA || !okB || ra > pgTypeRank["INT8"] || rb > pgTypeRank["INT8"] {
+		return "INT8"
+	}
+	if ra >= rb {
+		return a
+	}
+	return b
+}
+
 func literalColumn(eng Engine, v any) Column {
 	pg := eng == PostgreSQL
 	var c Column
 	switch v.(type) {
 	case int64:
 		c = Column{DatabaseType: "INT8", ScanType: scanInt64}
+		if x := v.(int64); x >= math.MinInt32 && x <= math.MaxInt32 {
+			// PostgreSQL types an integer literal that fits as integer.
+			c.DatabaseType = "INT4"
+		}
 	case float64:
 		c = Column{DatabaseType: "FLOAT8", ScanType: scanFloat64}
 	case numText:

@@ -1,0 +1,88 @@
+package route
+
+import (
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+)
+
+// expandStars replaces the * and t.* items of a SELECT whose horizon
+// runs after a semi-join with the columns they stand for, qualified by
+// their table, in the order of the FROM clause and of each table's
+// columns (the VSchema's, else its first shard's): the router's horizon
+// names every column it reads. A FROM of other than named tables keeps
+// the refusal.
+func (p *Planner) expandStars(sel *sqlparser.Select, s *Session) error {
+	type table struct {
+		name string
+		cols []string
+	}
+	var tables []table
+	var walk func(te sqlparser.TableExpr) error
+	walk = func(te sqlparser.TableExpr) error {
+		switch t := te.(type) {
+		case *sqlparser.AliasedTableExpr:
+			tn, ok := t.Expr.(sqlparser.TableName)
+			if !ok {
+				return semiRefusalf("* over a derived table in a SELECT whose horizon runs after a semi-join: name the columns")
+			}
+			vt, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
+			if err != nil {
+				return err
+			}
+			cols, err := p.tableColumns(vt)
+			if err != nil {
+				return err
+			}
+			name := tn.Name.String()
+			if !t.As.IsEmpty() {
+				name = t.As.String()
+			}
+			tables = append(tables, table{name: name, cols: cols})
+		case *sqlparser.JoinTableExpr:
+			if len(t.Condition.Using) > 0 || strings.HasPrefix(t.Join, "natural") {
+				// * shows a USING or NATURAL join's columns once.
+				return semiRefusalf("* over a join USING columns or NATURAL in a SELECT whose horizon runs after a semi-join: name the columns")
+			}
+			if err := walk(t.LeftExpr); err != nil {
+				return err
+			}
+			return walk(t.RightExpr)
+		case *sqlparser.ParenTableExpr:
+			for _, e := range t.Exprs {
+				if err := walk(e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for _, te := range sel.From {
+		if err := walk(te); err != nil {
+			return err
+		}
+	}
+	var out sqlparser.SelectExprs
+	for _, se := range sel.SelectExprs {
+		st, ok := se.(*sqlparser.StarExpr)
+		if !ok {
+			out = append(out, se)
+			continue
+		}
+		matched := false
+		for _, t := range tables {
+			if !st.TableName.IsEmpty() && !strings.EqualFold(st.TableName.Name.String(), t.name) {
+				continue
+			}
+			matched = true
+			for _, c := range t.cols {
+				out = append(out, &sqlparser.AliasedExpr{Expr: &sqlparser.ColName{Name: sqlparser.NewColIdent(c), Qualifier: sqlparser.TableName{Name: sqlparser.NewTableIdent(t.name)}}})
+			}
+		}
+		if !matched {
+			return planErrorf("%s names no table of the query", sqlparser.String(st))
+		}
+	}
+	sel.SelectExprs = out
+	return nil
+}
