@@ -288,18 +288,55 @@ func (p *Planner) planSelectOrPullout(st *sqlparser.Select, s *Session, nargs in
 		return nil, err
 	}
 	pl, err := p.planSelectStatement(st, s, nargs)
+	if err == nil {
+		return p.withSubqueriesApart(pl, c.(*sqlparser.Select), s, nargs), nil
+	}
 	var unsupported *UnsupportedError
-	if err == nil || !errors.As(err, &unsupported) {
+	if !errors.As(err, &unsupported) {
 		return pl, err
 	}
-	pp, ok, perr := p.planPullout(c.(*sqlparser.Select), s, nargs)
+	return p.planSubqueriesApart(c.(*sqlparser.Select), s, nargs, err)
+}
+
+// withSubqueriesApart gives a statement whose subqueries' tables are
+// pinned by their own conditions (routed to one shard each, checked to
+// be the statement's at execution) the plan that runs those subqueries
+// on their own shards, pulled out or as a semi-join, for the executions
+// whose pinned shards differ. Without one such execution would fail as
+// a join across shards. sel is a copy the caller owns.
+func (p *Planner) withSubqueriesApart(pl Plan, sel *sqlparser.Select, s *Session, nargs int) Plan {
+	sp, ok := pl.(*selectPlan)
+	if !ok || len(sp.sameShard) == 0 || sp.apart != nil {
+		return pl
+	}
+	if apart, err := p.planSubqueriesApart(sel, s, nargs, nil); err == nil {
+		sp.apart = apart
+	}
+	return pl
+}
+
+// planSubqueriesApart plans sel (a copy the caller owns) with its
+// uncorrelated subqueries pulled out, else its correlated ones as a
+// semi-join; refusal is why it does not run as one statement (an
+// UnsupportedError), nil when it does on some executions.
+func (p *Planner) planSubqueriesApart(sel *sqlparser.Select, s *Session, nargs int, refusal error) (Plan, error) {
+	var unsupported *UnsupportedError
+	errors.As(refusal, &unsupported)
+	c, err := cloneSelect(sel)
+	if err != nil {
+		return nil, err
+	}
+	pp, ok, perr := p.planPullout(sel, s, nargs)
 	if !ok {
 		sj, ok, serr := p.planSemiJoin(c.(*sqlparser.Select), s, nargs)
 		if !ok {
-			return nil, err
+			if refusal == nil {
+				return nil, planErrorf("no subquery to run apart")
+			}
+			return nil, refusal
 		}
 		var su *UnsupportedError
-		if errors.As(serr, &su) {
+		if errors.As(serr, &su) && unsupported != nil {
 			return nil, unsupportedf("%s; as a semi-join: %s", unsupported.Msg, su.Msg)
 		}
 		return sj, serr
