@@ -63,6 +63,10 @@ type pulledSubquery struct {
 	planSubquery
 	// slot is how the outer statement uses the subquery's result.
 	slot slotKind
+	// typed casts a scalar's value to its column's type on PostgreSQL,
+	// which would otherwise type the placeholder by the arithmetic
+	// around it (see pulloutSlot.operand).
+	typed bool
 }
 
 // slotKind is how the outer statement uses a pulled-out subquery.
@@ -87,6 +91,9 @@ type pulloutSlot struct {
 	node sqlparser.Expr
 	sub  *sqlparser.Subquery
 	top  bool
+	// operand is set for a scalar inside the arithmetic of a compared
+	// value (`MAX(x) > (SELECT …) + 10`), not itself compared.
+	operand bool
 	// in is the expression holding node: a WHERE or HAVING condition, the
 	// value of an UPDATE's SET.
 	in *sqlparser.Expr
@@ -406,11 +413,45 @@ func appendPulloutSlots(out []pulloutSlot, in *sqlparser.Expr) []pulloutSlot {
 			for _, side := range []sqlparser.Expr{n.Left, n.Right} {
 				if sq, ok := side.(*sqlparser.Subquery); ok && pullable(sq) {
 					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, in: in})
+					continue
+				}
+				for _, sq := range arithmeticSubqueries(side, nil) {
+					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, in: in, operand: true})
 				}
 			}
 		}
 		return true, nil
 	}, cond)
+	return out
+}
+
+// arithmeticSubqueries appends to out the uncorrelated scalar subqueries
+// that are operands of the arithmetic of e (+, -, *, /, %, unary minus,
+// parentheses), in the order of a walk; e itself is not one of them.
+func arithmeticSubqueries(e sqlparser.Expr, out []*sqlparser.Subquery) []*sqlparser.Subquery {
+	var operands []sqlparser.Expr
+	switch e := e.(type) {
+	case *sqlparser.BinaryExpr:
+		switch e.Operator {
+		case sqlparser.PlusStr, sqlparser.MinusStr, sqlparser.MultStr, sqlparser.DivStr, sqlparser.ModStr:
+			operands = []sqlparser.Expr{e.Left, e.Right}
+		}
+	case *sqlparser.UnaryExpr:
+		if e.Operator == sqlparser.UMinusStr || e.Operator == sqlparser.UPlusStr {
+			operands = []sqlparser.Expr{e.Expr}
+		}
+	case *sqlparser.ParenExpr:
+		operands = []sqlparser.Expr{e.Expr}
+	}
+	for _, o := range operands {
+		if sq, ok := o.(*sqlparser.Subquery); ok {
+			if pullable(sq) {
+				out = append(out, sq)
+			}
+			continue
+		}
+		out = arithmeticSubqueries(o, out)
+	}
 	return out
 }
 
@@ -462,7 +503,7 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 		if err != nil {
 			return nil, true, err
 		}
-		pp.subs = append(pp.subs, pulledSubquery{planSubquery: ps, slot: sl.kind})
+		pp.subs = append(pp.subs, pulledSubquery{planSubquery: ps, slot: sl.kind, typed: sl.operand})
 	}
 	pp.p, pp.sess = p, Session{Keyspace: s.Keyspace}
 	pp.outers = map[string]Plan{}
