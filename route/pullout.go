@@ -340,6 +340,9 @@ func (p *Planner) planSubqueriesApart(sel *sqlparser.Select, s *Session, nargs i
 			if refusal == nil {
 				return nil, planErrorf("no subquery to run apart")
 			}
+			if onHasSubquery(c.(*sqlparser.Select).From) && unsupported != nil {
+				return nil, unsupportedf("%s (a correlated subquery in an ON condition runs only with its join on one shard)", unsupported.Msg)
+			}
 			return nil, refusal
 		}
 		var su *UnsupportedError
@@ -351,12 +354,12 @@ func (p *Planner) planSubqueriesApart(sel *sqlparser.Select, s *Session, nargs i
 	return pp, perr
 }
 
-// pulloutSlots finds the uncorrelated subqueries of a SELECT's WHERE and
-// HAVING that can be pulled out: scalars compared with a value, `x [NOT]
+// pulloutSlots finds the uncorrelated subqueries of a SELECT's ON
+// conditions, WHERE and HAVING that can be pulled out: scalars compared with a value, `x [NOT]
 // IN (SELECT …)` and `EXISTS (SELECT …)` (NOT EXISTS is NOT over it), in
 // the order of a walk of the statement.
 func pulloutSlots(sel *sqlparser.Select) []pulloutSlot {
-	var out []pulloutSlot
+	out := onPulloutSlots(sel.From)
 	if sel.Where != nil {
 		out = appendPulloutSlots(out, &sel.Where.Expr)
 	}
