@@ -518,12 +518,16 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 	return pp, true, nil
 }
 
-// firstTable returns the first table a statement names, or nil.
+// firstTable returns the first table a statement reads, or nil: a table
+// of a FROM, not the qualifier of a column (`c` of `c.qty`), which the
+// select list names before the FROM.
 func firstTable(sel sqlparser.SelectStatement) *sqlparser.TableName {
 	var out *sqlparser.TableName
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		if tn, ok := n.(sqlparser.TableName); ok && out == nil && !tn.Name.IsEmpty() {
-			out = &tn
+		if at, ok := n.(*sqlparser.AliasedTableExpr); ok && out == nil {
+			if tn, ok := at.Expr.(sqlparser.TableName); ok && !tn.Name.IsEmpty() {
+				out = &tn
+			}
 		}
 		return out == nil, nil
 	}, sel)
