@@ -39,6 +39,9 @@ func TestHavingSubqueriesOverMergedAggregatesMatchOneDatabase(t *testing.T) {
 			"SELECT grp FROM items GROUP BY grp HAVING NOT (COUNT(*) NOT IN (SELECT qty FROM items))",
 			"SELECT id FROM items WHERE qty > (SELECT AVG(ratio) FROM items) * 2",
 			"SELECT id FROM items WHERE price < (SELECT MAX(price) FROM items) - 5",
+			// The subquery's table aliased: its backend is still the table's.
+			"SELECT a.id FROM items a WHERE a.qty > (SELECT AVG(c.qty) FROM items c)",
+			"SELECT a.grp FROM items a GROUP BY a.grp HAVING MAX(a.qty) <> (SELECT AVG(c.qty) FROM items c)",
 		} {
 			p.compareRows(t, q)
 		}
