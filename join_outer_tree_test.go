@@ -96,8 +96,8 @@ func TestInnerJoinConditionSubqueryEqualsOneDatabase(t *testing.T) {
 }
 
 // A correlated subquery in the ON condition of an outer join across
-// shards is refused saying so (uncorrelated ones run once, see
-// TestOuterJoinOnSubqueriesMatchOneDatabase).
+// shards reading the preserved side is refused saying so (see
+// TestOuterJoinOnSubqueriesMatchOneDatabase for those that run).
 func TestJoinConditionSubqueryIsRefused(t *testing.T) {
 	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeLayouts()[0].items)
 	for _, q := range []string{

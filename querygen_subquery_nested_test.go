@@ -84,8 +84,8 @@ func (g *subqueryGen) havingSubquery() string {
 }
 
 // outerJoinOn is a LEFT or RIGHT JOIN of the outer table a with another
-// table b across shards whose ON holds an uncorrelated subquery beside
-// the key equality.
+// table b across shards whose ON holds, beside the key equality, an
+// uncorrelated subquery or one correlated with the nullable side b.
 func (g *subqueryGen) outerJoinOn() (string, string) {
 	ts := subqueryTables()
 	in := ts[g.pickWeighted(2, 2, 3)]
@@ -99,7 +99,23 @@ func (g *subqueryGen) outerJoinOn() (string, string) {
 	x, _ := g.col(side, q, kindInt)
 	t, _ := g.col(side, q, kindText)
 	var sub string
-	switch g.r.Intn(4) {
+	switch g.r.Intn(6) {
+	case 4:
+		// Correlated with the nullable side only.
+		bt, ok := g.col(in, "b", kindText)
+		if !ok {
+			bt, _ = g.col(in, "b", kindInt)
+			sub = "EXISTS (SELECT 1 FROM items c WHERE c.id = " + bt.expr + " AND c.qty > " + g.literal(kindInt) + ")"
+			break
+		}
+		sub = "EXISTS (SELECT 1 FROM items c WHERE c.kind = " + bt.expr + " AND c.qty > " + g.literal(kindInt) + ")"
+	case 5:
+		bi, _ := g.col(in, "b", kindInt)
+		not := ""
+		if g.chance(0.4) {
+			not = "NOT "
+		}
+		sub = bi.expr + " " + not + "IN (SELECT c.weight FROM item_tags c WHERE c.item_id = " + bi.expr + ")"
 	case 0:
 		not := ""
 		if g.chance(0.4) {
@@ -122,7 +138,7 @@ func (g *subqueryGen) outerJoinOn() (string, string) {
 
 // subqueryNestedQuery is a SELECT with a subquery inside a correlated
 // subquery, an uncorrelated subquery in HAVING over aggregates, or an
-// uncorrelated subquery in the ON of an outer join across shards.
+// subquery in the ON of an outer join across shards.
 func (g *queryGen) subqueryNestedQuery() genQuery {
 	sg, cols := g.subqueryOuter()
 	var sb strings.Builder

@@ -341,7 +341,12 @@ func (p *Planner) planSubqueriesApart(sel *sqlparser.Select, s *Session, nargs i
 				return nil, planErrorf("no subquery to run apart")
 			}
 			if onHasSubquery(c.(*sqlparser.Select).From) && unsupported != nil {
-				return nil, unsupportedf("%s (a correlated subquery in an ON condition runs only with its join on one shard)", unsupported.Msg)
+				if d, ok, err := correlatedOnAsDerived(c.(*sqlparser.Select)); err == nil && ok {
+					if pl, err := p.planSelect(d, s, nargs); err == nil {
+						return pl, nil
+					}
+				}
+				return nil, unsupportedf("%s (a correlated subquery in an ON condition runs across shards only in the ON of an outer join, reading only the nullable side's table, every column qualified)", unsupported.Msg)
 			}
 			return nil, refusal
 		}
