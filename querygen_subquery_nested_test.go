@@ -137,7 +137,7 @@ func (g *subqueryGen) outerJoinOn() (string, string) {
 }
 
 // subqueryNestedQuery is a SELECT with a subquery inside a correlated
-// subquery, an uncorrelated subquery in HAVING over aggregates, or an
+// subquery, an uncorrelated subquery in HAVING over aggregates, or a
 // subquery in the ON of an outer join across shards.
 func (g *queryGen) subqueryNestedQuery() genQuery {
 	sg, cols := g.subqueryOuter()
