@@ -71,29 +71,7 @@ func innerOnSubquery(from sqlparser.TableExprs) bool {
 // forInnerJoins calls f with each JOIN (or STRAIGHT_JOIN) of a FROM that
 // is not on the nullable side of a LEFT or RIGHT JOIN.
 func forInnerJoins(from sqlparser.TableExprs, f func(*sqlparser.JoinTableExpr)) {
-	var walk func(te sqlparser.TableExpr)
-	walk = func(te sqlparser.TableExpr) {
-		switch te := te.(type) {
-		case *sqlparser.ParenTableExpr:
-			for _, e := range te.Exprs {
-				walk(e)
-			}
-		case *sqlparser.JoinTableExpr:
-			switch te.Join {
-			case sqlparser.JoinStr, sqlparser.StraightJoinStr:
-				f(te)
-				walk(te.LeftExpr)
-				walk(te.RightExpr)
-			case sqlparser.LeftJoinStr, sqlparser.NaturalLeftJoinStr:
-				walk(te.LeftExpr)
-			case sqlparser.RightJoinStr, sqlparser.NaturalRightJoinStr:
-				walk(te.RightExpr)
-			}
-		}
-	}
-	for _, te := range from {
-		walk(te)
-	}
+	walkJoins(from, true, f)
 }
 
 // onPulloutSlots finds the uncorrelated subqueries of the ON conditions
@@ -111,6 +89,12 @@ func onPulloutSlots(from sqlparser.TableExprs) []pulloutSlot {
 
 // forJoins calls f with each join of a FROM, outer before inner.
 func forJoins(from sqlparser.TableExprs, f func(*sqlparser.JoinTableExpr)) {
+	walkJoins(from, false, f)
+}
+
+// walkJoins calls f with each join of a FROM, outer before inner; with
+// innerOnly only with the inner joins no outer join makes nullable.
+func walkJoins(from sqlparser.TableExprs, innerOnly bool, f func(*sqlparser.JoinTableExpr)) {
 	var walk func(te sqlparser.TableExpr)
 	walk = func(te sqlparser.TableExpr) {
 		switch te := te.(type) {
@@ -119,9 +103,22 @@ func forJoins(from sqlparser.TableExprs, f func(*sqlparser.JoinTableExpr)) {
 				walk(e)
 			}
 		case *sqlparser.JoinTableExpr:
-			f(te)
-			walk(te.LeftExpr)
-			walk(te.RightExpr)
+			if !innerOnly {
+				f(te)
+				walk(te.LeftExpr)
+				walk(te.RightExpr)
+				return
+			}
+			switch te.Join {
+			case sqlparser.JoinStr, sqlparser.StraightJoinStr:
+				f(te)
+				walk(te.LeftExpr)
+				walk(te.RightExpr)
+			case sqlparser.LeftJoinStr, sqlparser.NaturalLeftJoinStr:
+				walk(te.LeftExpr)
+			case sqlparser.RightJoinStr, sqlparser.NaturalRightJoinStr:
+				walk(te.RightExpr)
+			}
 		}
 	}
 	for _, te := range from {
