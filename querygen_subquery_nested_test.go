@@ -8,13 +8,19 @@ import (
 
 // nestedInner is a condition on the middle subquery's table b holding a
 // subquery of its own over table c: uncorrelated (an IN list, a scalar,
-// an EXISTS), pinned to one item by its id, or correlated with b.
+// an EXISTS), pinned to one item by its id, or correlated with b or with
+// the outermost table a.
 func (g *subqueryGen) nestedInner(mid genFrom) string {
 	not := ""
 	if g.chance(0.3) {
 		not = "NOT "
 	}
-	switch g.r.Intn(5) {
+	switch g.r.Intn(6) {
+	case 5:
+		// Correlated with the outermost table a.
+		x, _ := g.col(mid, "b", kindInt)
+		k, _ := g.col(g.outer, "a", kindText)
+		return x.expr + " " + not + "IN (SELECT c.qty FROM items c WHERE c.kind = " + k.expr + ")"
 	case 0:
 		x, _ := g.col(mid, "b", kindInt)
 		return x.expr + " " + not + "IN (SELECT c.qty FROM items c WHERE c.qty > " + g.literal(kindInt) + ")"

@@ -40,6 +40,21 @@ func TestSubqueriesPinnedToOtherShardsMatchOneDatabase(t *testing.T) {
 	})
 }
 
+// Subqueries nested three and four deep across shards, the innermost
+// correlated with the middle or with the outermost table, in WHERE, the
+// select list, HAVING and an outer join's ON, return one database's rows.
+func TestNestedSubqueriesAcrossShardsMatchOneDatabase(t *testing.T) {
+	compareEachQuery(t, genData(), []string{
+		"SELECT a.id FROM items a WHERE EXISTS (SELECT 1 FROM tokens b WHERE b.item_id = a.id AND EXISTS (SELECT 1 FROM items c WHERE c.kind = a.kind AND c.qty > 3))",
+		"SELECT a.id FROM items a WHERE EXISTS (SELECT 1 FROM tokens b WHERE b.note = a.kind AND b.item_id IN (SELECT c.id FROM items c WHERE c.grp = a.grp))",
+		"SELECT a.id FROM items a WHERE a.qty > (SELECT COUNT(*) FROM tokens b WHERE b.note = a.kind AND EXISTS (SELECT 1 FROM item_tags c WHERE c.item_id = b.item_id))",
+		"SELECT a.id, (SELECT MAX(b.item_id) FROM tokens b WHERE b.note = a.kind AND b.item_id NOT IN (SELECT c.qty FROM items c WHERE c.qty IS NOT NULL)) FROM items a",
+		"SELECT a.grp FROM items a GROUP BY a.grp HAVING COUNT(*) > (SELECT COUNT(*) FROM tokens b WHERE b.note IN (SELECT c.kind FROM items c WHERE c.qty > 5))",
+		"SELECT a.id FROM items a WHERE a.id IN (SELECT b.item_id FROM tokens b WHERE b.note IN (SELECT c.kind FROM items c WHERE c.id IN (SELECT d.item_id FROM item_tags d WHERE d.weight > 1)))",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.id IN (SELECT c.item_id FROM tokens c WHERE c.note = 'x'))",
+	})
+}
+
 // consecutiveIDs returns the ids 1 to n.
 func consecutiveIDs(n int) []int64 {
 	out := make([]int64, n)
