@@ -39,9 +39,6 @@ func Cast(a Expr, t CastType) Expr { return Expr{op: opCast, val: t, args: []Exp
 // NullIf is NULLIF(a, b): NULL when a equals b, else a.
 func NullIf(a, b Expr) Expr { return binary(opNullIf, a, b) }
 
-// errIntegerOutOfRange is PostgreSQL's error for an int4 cast that overflows.
-var errIntegerOutOfRange = &specError{"integer out of range"}
-
 func (ev *Evaluator) cast(t CastType, v any) (any, error) {
 	if v == nil {
 		return nil, nil
@@ -210,7 +207,7 @@ func pgCast(t CastType, v any) (any, error) {
 			return boolInt(x), nil
 		case int64:
 			if x < math.MinInt32 || x > math.MaxInt32 {
-				return nil, errIntegerOutOfRange
+				return nil, ErrIntegerOutOfRange
 			}
 			return x, nil
 		case float64:
@@ -225,7 +222,7 @@ func pgCast(t CastType, v any) (any, error) {
 			return nil, valueError("integer", v)
 		}
 		if math.IsNaN(r) || r < math.MinInt32 || r > math.MaxInt32 {
-			return nil, errIntegerOutOfRange
+			return nil, ErrIntegerOutOfRange
 		}
 		return int64(r), nil
 	}

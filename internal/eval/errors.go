@@ -12,6 +12,12 @@ var (
 	ErrIntegerOverflow = errors.New("integer overflow")
 	// ErrBigintOutOfRange is PostgreSQL's error for int8 arithmetic that overflows.
 	ErrBigintOutOfRange = errors.New("bigint out of range")
+	// ErrIntegerOutOfRange is PostgreSQL's error for int4 arithmetic, or
+	// a cast to integer, whose result leaves the int4 range.
+	ErrIntegerOutOfRange = errors.New("integer out of range")
+	// ErrSmallintOutOfRange is PostgreSQL's error for int2 arithmetic, or
+	// a cast to smallint, whose result leaves the int2 range.
+	ErrSmallintOutOfRange = errors.New("smallint out of range")
 	// ErrFloatOverflow is PostgreSQL's error for float arithmetic that overflows.
 	ErrFloatOverflow = errors.New("value out of range: overflow")
 	// ErrDivisionByZero is PostgreSQL's error for x / 0 and x % 0

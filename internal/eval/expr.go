@@ -21,6 +21,10 @@ type Expr struct {
 	args []Expr
 	// typ is the PostgreSQL type a Param took from its context.
 	typ string
+	// narrow is, on PostgreSQL, "INT2" or "INT4" for an arithmetic node
+	// whose operands are of those types: its integer result must fit the
+	// type, as the server's int2 and int4 operators require.
+	narrow string
 }
 
 type exprOp uint8
@@ -210,7 +214,15 @@ func (ev *Evaluator) Check(e *Expr) error {
 	if e.op == opCoalesce || e.op == opCase {
 		return ev.unify(e)
 	}
-	return ev.resolveParams(e)
+	if err := ev.resolveParams(e); err != nil {
+		return err
+	}
+	if e.op >= opAdd && e.op <= opNeg {
+		if t := ev.ColumnOf(e, ev.cols).DatabaseType; t == "INT2" || t == "INT4" {
+			e.narrow = t
+		}
+	}
+	return nil
 }
 
 // value evaluates e to a result value.
@@ -259,7 +271,7 @@ func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
 		if ev.eng == SQLite {
 			return sqliteArith(e.op, a, b), nil
 		}
-		return pgArith(e.op, a, b)
+		return narrowed(e.narrow)(pgArith(e.op, a, b))
 	case opNeg:
 		a, err := ev.eval(&e.args[0], row)
 		if err != nil || a == nil {
@@ -268,7 +280,7 @@ func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
 		if ev.eng == SQLite {
 			return sqliteArith(opSub, int64(0), a), nil
 		}
-		return pgArith(opSub, int64(0), a)
+		return narrowed(e.narrow)(pgArith(opSub, int64(0), a))
 	case opEq, opNe, opLt, opLe, opGt, opGe:
 		a, err := ev.eval(&e.args[0], row)
 		if err != nil {
@@ -560,6 +572,26 @@ func pgArith(op exprOp, a, b any) (any, error) {
 		return nil, ErrBigintOutOfRange
 	}
 	return r, nil
+}
+
+// narrowed checks the result of PostgreSQL integer arithmetic against
+// the range of its static type typ ("INT2", "INT4", or "" for bigint,
+// which pgArith checks): int2 and int4 operators fail where their result
+// leaves the type, with the server's error.
+func narrowed(typ string) func(any, error) (any, error) {
+	return func(v any, err error) (any, error) {
+		n, ok := v.(int64)
+		if err != nil || !ok || typ == "" {
+			return v, err
+		}
+		if r := pgIntRange[typ]; n < r[0] || n > r[1] {
+			if typ == "INT2" {
+				return nil, ErrSmallintOutOfRange
+			}
+			return nil, ErrIntegerOutOfRange
+		}
+		return v, nil
+	}
 }
 
 // intArith is integer arithmetic as both engines do it: truncating

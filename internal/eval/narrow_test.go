@@ -1,0 +1,60 @@
+package eval
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// PostgreSQL's int2 and int4 operators fail where their result leaves the
+// operands' type, as the server answered SELECT 32767::int2 + 1::int2 …;
+// bigint operands, and SQLite, compute in int64.
+func TestNarrowIntegerArithmeticOverflowsAsPostgreSQL(t *testing.T) {
+	cols := []Column{
+		{DatabaseType: "INT2", ScanType: scanInt64},
+		{DatabaseType: "INT4", ScanType: scanInt64},
+		{DatabaseType: "INT8", ScanType: scanInt64},
+	}
+	row := Row{int64(32767), int64(math.MaxInt32), int64(math.MaxInt32)}
+	minRow := Row{int64(math.MinInt16), int64(math.MinInt32), int64(0)}
+	tests := []struct {
+		name string
+		e    Expr
+		row  Row
+		want any
+		err  error
+	}{
+		{"smallint + smallint", Add(Col(0), Col(0)), row, nil, ErrSmallintOutOfRange},
+		{"smallint + integer literal is integer", Add(Col(0), Lit(1)), row, int64(32768), nil},
+		{"integer + 1", Add(Col(1), Lit(1)), row, nil, ErrIntegerOutOfRange},
+		{"integer * 2", Mul(Col(1), Lit(2)), row, nil, ErrIntegerOutOfRange},
+		{"integer - smallint", Sub(Col(1), Neg(Col(0))), row, nil, ErrIntegerOutOfRange},
+		{"integer + bigint is bigint", Add(Col(1), Col(2)), row, int64(2 * math.MaxInt32), nil},
+		{"integer + bigint literal", Add(Col(1), Lit(int64(1)<<32)), row, int64(math.MaxInt32) + 1<<32, nil},
+		{"integer + numeric", Add(Col(1), NumericLit("1")), row, "2147483648", nil},
+		{"integer + float", Add(Col(1), Lit(1.0)), row, 2147483648.0, nil},
+		{"minus smallint minimum", Neg(Col(0)), minRow, nil, ErrSmallintOutOfRange},
+		{"minus integer minimum", Neg(Col(1)), minRow, nil, ErrIntegerOutOfRange},
+		{"integer minimum / -1", Div(Col(1), Lit(-1)), minRow, nil, ErrIntegerOutOfRange},
+		{"integer minimum % -1", Mod(Col(1), Lit(-1)), minRow, int64(0), nil},
+		{"smallint minimum % -1", Mod(Col(0), Lit(-1)), minRow, int64(0), nil},
+		{"typed argument beside integer", Add(Col(1), Param(int64(1))), row, nil, ErrIntegerOutOfRange},
+		{"in range", Sub(Col(1), Lit(1)), row, int64(math.MaxInt32 - 1), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := evalExpr(t, PostgreSQL, cols, tt.row, tt.e)
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("error %v, want %v", err, tt.err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if _, err := evalExpr(t, SQLite, cols, tt.row, tt.e); err != nil {
+				t.Errorf("SQLite: %v", err)
+			}
+		})
+	}
+}
