@@ -32,7 +32,7 @@ var numsDDL = []string{
 var (
 	numsSmall = []any{int64(32767), int64(-32768), int64(100), int64(-7), nil, int64(20000), int64(1)}
 	numsInt   = []any{int64(2147483647), int64(-2147483648), int64(1000000), int64(7), nil, int64(1500000000), int64(-3)}
-	numsBig   = []any{int64(9000000000000000000), int64(-5), int64(4000000000), nil, int64(12), int64(-9000000000000000000)}
+	numsBig   = []any{int64(4000000000000000), int64(-5), int64(4000000000), nil, int64(12), int64(-4000000000000000)}
 )
 
 // newNumsPair loads nums and wide into a sharded database and its oracle.

@@ -4,6 +4,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -89,9 +90,48 @@ func Lit(v any) Expr {
 	return Expr{op: opLit, val: v}
 }
 
-// NumericLit is a PostgreSQL NUMERIC constant written as text ("1.50"), as
-// a PostgreSQL literal with a decimal point is.
-func NumericLit(text string) Expr { return Expr{op: opLit, val: numText(text)} }
+// NumericLit is a PostgreSQL NUMERIC constant written as text ("1.50",
+// "2.5e3"), as a PostgreSQL literal with a decimal point or an exponent
+// is.
+func NumericLit(text string) Expr { return Expr{op: opLit, val: numText(numericInput(text))} }
+
+// numericInput is the value of PostgreSQL numeric input text as the
+// server prints it: an exponent is applied, the scale being the digits
+// after the point less the exponent (1.50e1 is 15.0, 1e3 is 1000, 25e-1
+// is 2.5).
+func numericInput(text string) string {
+	mant, exp, ok := strings.Cut(strings.ToLower(text), "e")
+	e, err := strconv.Atoi(exp)
+	if !ok || err != nil {
+		return text
+	}
+	sign := ""
+	if mant != "" && (mant[0] == '-' || mant[0] == '+') {
+		if mant[0] == '-' {
+			sign = "-"
+		}
+		mant = mant[1:]
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := intPart + frac
+	point := len(intPart) + e
+	var out string
+	switch {
+	case point <= 0:
+		out = "0." + strings.Repeat("0", -point) + digits
+	case point >= len(digits):
+		out = digits + strings.Repeat("0", point-len(digits))
+	default:
+		out = digits[:point] + "." + digits[point:]
+	}
+	if whole, _, _ := strings.Cut(out, "."); len(whole) > 1 {
+		out = strings.TrimLeft(whole, "0") + out[len(whole):]
+		if strings.HasPrefix(out, ".") || out == "" {
+			out = "0" + out
+		}
+	}
+	return sign + out
+}
 
 // Add is a + b. Integers stay integers: on overflow SQLite continues in
 // float, PostgreSQL fails with ErrBigintOutOfRange. NUMERIC (PostgreSQL)

@@ -58,3 +58,16 @@ func TestNarrowIntegerArithmeticOverflowsAsPostgreSQL(t *testing.T) {
 		})
 	}
 }
+
+// PostgreSQL reads a literal with an exponent as numeric, printed as
+// SELECT 1.50e1, 1e3, … printed them.
+func TestNumericLiteralWithAnExponent(t *testing.T) {
+	for in, want := range map[string]string{
+		"2.5e0": "2.5", "1e3": "1000", "1.50e1": "15.0", "25e-1": "2.5", "0.5e-2": "0.005",
+		"1E20": "100000000000000000000", "12.345e1": "123.45", "100.125": "100.125", "007e1": "70",
+	} {
+		if got := numericInput(in); got != want {
+			t.Errorf("numericInput(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
