@@ -25,6 +25,17 @@ var (
 	ErrDivisionByZero = errors.New("division by zero")
 )
 
+// IsComputed reports one of the errors above: an error of the data, not
+// of the expression, which leaves the expression's type known.
+func IsComputed(err error) bool {
+	for _, e := range []error{ErrIntegerOverflow, ErrBigintOutOfRange, ErrIntegerOutOfRange, ErrSmallintOutOfRange, ErrFloatOverflow, ErrDivisionByZero} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // specError reports a merge spec that does not fit its input, a mistake of
 // the caller building the operators rather than of the data.
 type specError struct{ msg string }

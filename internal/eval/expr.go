@@ -228,10 +228,17 @@ func NewEvaluator(eng Engine, cols []Column) *Evaluator {
 	return ev
 }
 
-// check reports a column reference outside the input, and prepares e
+// Check reports a column reference outside the input, and prepares e
 // for evaluation: on PostgreSQL, the branches of COALESCE and CASE are
-// converted to their common type, as the server resolves it.
-func (ev *Evaluator) Check(e *Expr) error {
+// converted to their common type, as the server resolves it, and
+// arithmetic over constants alone is computed, as the server's planner
+// folds it: its error (1 + 2147483647 is "integer out of range") fails
+// the statement whether or not a row reaches it.
+func (ev *Evaluator) Check(e *Expr) error { return ev.check(e, true) }
+
+// check is Check; fold is unset where the planner drops an expression
+// without computing it (see foldsArg).
+func (ev *Evaluator) check(e *Expr, fold bool) error {
 	if e.op == opCol && (e.col < 0 || e.col >= len(ev.numeric)) {
 		return columnError("expression", e.col, len(ev.numeric))
 	}
@@ -240,10 +247,12 @@ func (ev *Evaluator) Check(e *Expr) error {
 		// a copy.
 		e.args = append([]Expr(nil), e.args...)
 	}
+	dropped := false
 	for i := range e.args {
-		if err := ev.Check(&e.args[i]); err != nil {
+		if err := ev.check(&e.args[i], fold && !dropped && ev.foldsArg(e, i)); err != nil {
 			return err
 		}
+		dropped = dropped || ev.endsFolding(e, i)
 	}
 	if e.op == opIn {
 		return ev.expandIn(e)
@@ -261,8 +270,65 @@ func (ev *Evaluator) Check(e *Expr) error {
 		if t := ev.ColumnOf(e, ev.cols).DatabaseType; t == "INT2" || t == "INT4" {
 			e.narrow = t
 		}
+		if fold && constant(e) {
+			if _, err := ev.eval(e, nil); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// foldsArg reports whether PostgreSQL's planner computes argument i of
+// e when it is constant, given that it computed the arguments before: a
+// CASE result whose condition is a constant false or NULL is dropped.
+// The arguments after one that ends folding (endsFolding) are dropped.
+func (ev *Evaluator) foldsArg(e *Expr, i int) bool {
+	if e.op != opCase || i%2 == 0 || i == len(e.args)-1 {
+		return true
+	}
+	c := &e.args[i-1]
+	if !constant(c) {
+		return true
+	}
+	v, err := ev.eval(c, nil)
+	t, null := truthOf(v)
+	return err == nil && t && !null
+}
+
+// endsFolding reports an argument after which the planner drops the
+// rest: a COALESCE argument that is a constant other than NULL, a CASE
+// condition that is a constant true (its result is kept).
+func (ev *Evaluator) endsFolding(e *Expr, i int) bool {
+	a := &e.args[i]
+	switch {
+	case e.op == opCoalesce && constant(a):
+	case e.op == opCase && i%2 == 1 && i != len(e.args)-1 && constant(&e.args[i-1]):
+		// The result after a condition: a constant true condition ends.
+		v, err := ev.eval(&e.args[i-1], nil)
+		t, null := truthOf(v)
+		return err == nil && t && !null
+	default:
+		return false
+	}
+	v, err := ev.eval(a, nil)
+	return err == nil && v != nil
+}
+
+// constant reports an expression of literals and arguments alone.
+func constant(e *Expr) bool {
+	switch e.op {
+	case opNull, opLit, opParam:
+		return true
+	case opCol:
+		return false
+	}
+	for i := range e.args {
+		if !constant(&e.args[i]) {
+			return false
+		}
+	}
+	return len(e.args) > 0
 }
 
 // value evaluates e to a result value.

@@ -71,3 +71,43 @@ func TestNumericLiteralWithAnExponent(t *testing.T) {
 		}
 	}
 }
+
+// PostgreSQL's planner computes arithmetic over constants alone, so its
+// error fails the statement before any row is read (the server answered
+// SELECT COALESCE(i, 1 + 2147483647) FROM an empty table so), except
+// where it drops the expression: COALESCE after a constant, a CASE
+// result under a constant false condition or after a constant true one.
+func TestConstantArithmeticFailsWhenCheckedOnPostgreSQL(t *testing.T) {
+	cols := []Column{{DatabaseType: "INT4", ScanType: scanInt64}}
+	overflow := Add(Lit(1), Lit(int64(math.MaxInt32)))
+	tests := []struct {
+		name string
+		e    Expr
+		err  error
+	}{
+		{"1 + 2147483647", Add(Lit(1), Lit(int64(math.MaxInt32))), ErrIntegerOutOfRange},
+		{"under a column's arithmetic", Add(Col(0), Mul(Param(int64(2)), Lit(int64(math.MaxInt32)))), ErrIntegerOutOfRange},
+		{"bigint", Add(Lit(int64(math.MaxInt64)), Lit(1)), ErrBigintOutOfRange},
+		{"in range", Add(Lit(1), Lit(2)), nil},
+		{"with a column", Add(Col(0), Lit(int64(math.MaxInt32))), nil},
+		{"under COALESCE", Coalesce(Col(0), Add(Lit(1), Lit(int64(math.MaxInt32)))), ErrIntegerOutOfRange},
+		{"after a constant in COALESCE", Coalesce(Lit(2), Add(Lit(1), Lit(int64(math.MaxInt32)))), nil},
+		{"after NULL in COALESCE", Coalesce(Lit(nil), Add(Lit(1), Lit(int64(math.MaxInt32)))), ErrIntegerOutOfRange},
+		{"a CASE result", Case([]When{{Gt(Col(0), Lit(0)), overflow}}, Lit(1)), ErrIntegerOutOfRange},
+		{"a CASE result under false", Case([]When{{Lit(false), overflow}}, Lit(1)), nil},
+		{"an ELSE after true", Case([]When{{Lit(true), Lit(1)}}, overflow), nil},
+		{"an ELSE", Case([]When{{Gt(Col(0), Lit(0)), Lit(1)}}, overflow), ErrIntegerOutOfRange},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tt.e
+			if err := NewEvaluator(PostgreSQL, cols).Check(&e); !errors.Is(err, tt.err) {
+				t.Errorf("PostgreSQL: Check: %v, want %v", err, tt.err)
+			}
+			e = tt.e
+			if err := NewEvaluator(SQLite, cols).Check(&e); err != nil {
+				t.Errorf("SQLite: Check: %v", err)
+			}
+		})
+	}
+}
