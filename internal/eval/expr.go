@@ -234,11 +234,19 @@ func NewEvaluator(eng Engine, cols []Column) *Evaluator {
 // arithmetic over constants alone is computed, as the server's planner
 // folds it: its error (1 + 2147483647 is "integer out of range") fails
 // the statement whether or not a row reaches it.
-func (ev *Evaluator) Check(e *Expr) error { return ev.check(e, true) }
+func (ev *Evaluator) Check(e *Expr) error {
+	var folded error
+	if err := ev.check(e, true, &folded); err != nil {
+		return err
+	}
+	return folded
+}
 
 // check is Check; fold is unset where the planner drops an expression
-// without computing it (see foldsArg).
-func (ev *Evaluator) check(e *Expr, fold bool) error {
+// without computing it (see foldsArg). The first error of a constant is
+// left in folded, and the whole expression is still prepared, so that its
+// type is known.
+func (ev *Evaluator) check(e *Expr, fold bool, folded *error) error {
 	if e.op == opCol && (e.col < 0 || e.col >= len(ev.numeric)) {
 		return columnError("expression", e.col, len(ev.numeric))
 	}
@@ -249,7 +257,7 @@ func (ev *Evaluator) check(e *Expr, fold bool) error {
 	}
 	dropped := false
 	for i := range e.args {
-		if err := ev.check(&e.args[i], fold && !dropped && ev.foldsArg(e, i)); err != nil {
+		if err := ev.check(&e.args[i], fold && !dropped && ev.foldsArg(e, i), folded); err != nil {
 			return err
 		}
 		dropped = dropped || ev.endsFolding(e, i)
@@ -270,10 +278,8 @@ func (ev *Evaluator) check(e *Expr, fold bool) error {
 		if t := ev.ColumnOf(e, ev.cols).DatabaseType; t == "INT2" || t == "INT4" {
 			e.narrow = t
 		}
-		if fold && constant(e) {
-			if _, err := ev.eval(e, nil); err != nil {
-				return err
-			}
+		if fold && *folded == nil && constant(e) {
+			_, *folded = ev.eval(e, nil)
 		}
 	}
 	return nil
@@ -608,7 +614,9 @@ func sqliteArith(op exprOp, a, b any) any {
 		}
 		r = fx / fy
 	case opMod:
-		ix, iy := sqliteFloatToInt(fx), sqliteFloatToInt(fy)
+		// The integer values of the operands, an integer one exactly
+		// (sqlite3VdbeIntValue), not through its float.
+		ix, iy := sqliteIntValue(a, fx), sqliteIntValue(b, fy)
 		if iy == 0 {
 			return nil
 		}
@@ -631,6 +639,15 @@ func floatOf(v any) float64 {
 		return x
 	}
 	return 0
+}
+
+// sqliteIntValue is the integer value of an operand v whose float value
+// is f.
+func sqliteIntValue(v any, f float64) int64 {
+	if n, ok := v.(int64); ok {
+		return n
+	}
+	return sqliteFloatToInt(f)
 }
 
 // sqliteFloatToInt converts as sqlite3VdbeIntValue does: saturating.
