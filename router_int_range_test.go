@@ -104,6 +104,10 @@ func TestRouterNarrowIntegerArithmeticEqualsOneDatabase(t *testing.T) {
 		{"SELECT a.id, COALESCE(2, 2147483647 + 1) FROM nums a JOIN wide w ON w.i = a.i WHERE a.id < 0", nil},
 		{"SELECT a.id, CASE WHEN a.i > 0 THEN 2147483647 + 1 END FROM nums a JOIN wide w ON w.i = a.i WHERE a.id < 0", nil},
 		{"SELECT a.id, CASE WHEN 1 > 2 THEN 2147483647 + 1 ELSE a.i END FROM nums a JOIN wide w ON w.i = a.i WHERE a.id < 0", nil},
+		// A constant NULL operand makes the planner drop the other one.
+		{"SELECT a.id, (0 / ?) * (w.s * a.i) FROM nums a LEFT JOIN wide w ON w.id = a.id", []any{int64(0)}},
+		{"SELECT a.id, (0 / ?) * (w.s * a.i) FROM nums a LEFT JOIN wide w ON w.id = a.id", []any{-0.5}},
+		{"SELECT a.id, (0 / ?) * (w.s * a.i) FROM nums a LEFT JOIN wide w ON w.id = a.id", []any{int64(2)}},
 		// An aggregate has no affinity on SQLite: a number compares below text.
 		{"SELECT a.g, COUNT(*) FROM nums a JOIN wide w ON w.id = a.id GROUP BY a.g HAVING MIN(a.b) > ?", []any{"2.5"}},
 		{"SELECT a.g, COUNT(*) FROM nums a JOIN wide w ON w.id = a.id GROUP BY a.g HAVING MAX(a.i) < ?", []any{"7"}},

@@ -26,6 +26,10 @@ type Expr struct {
 	// whose operands are of those types: its integer result must fit the
 	// type, as the server's int2 and int4 operators require.
 	narrow string
+	// null is set on PostgreSQL for an operator the planner folds to
+	// NULL: a strict one with a constant NULL operand, whose other
+	// operands are then never computed.
+	null bool
 }
 
 type exprOp uint8
@@ -282,6 +286,15 @@ func (ev *Evaluator) check(e *Expr, fold bool, folded *error) error {
 			_, *folded = ev.eval(e, nil)
 		}
 	}
+	if fold && (e.op >= opAdd && e.op <= opGe || e.op == opCast) {
+		for i := range e.args {
+			if a := &e.args[i]; constant(a) {
+				if v, err := ev.eval(a, nil); err == nil && v == nil {
+					e.null = true
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -323,6 +336,9 @@ func (ev *Evaluator) endsFolding(e *Expr, i int) bool {
 
 // constant reports an expression of literals and arguments alone.
 func constant(e *Expr) bool {
+	if e.null {
+		return true
+	}
 	switch e.op {
 	case opNull, opLit, opParam:
 		return true
@@ -360,6 +376,9 @@ func (ev *Evaluator) Truth(e *Expr, row Row) (bool, error) {
 }
 
 func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
+	if e.null {
+		return nil, nil
+	}
 	switch e.op {
 	case opNull:
 		return nil, nil

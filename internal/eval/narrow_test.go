@@ -111,3 +111,24 @@ func TestConstantArithmeticFailsWhenCheckedOnPostgreSQL(t *testing.T) {
 		})
 	}
 }
+
+// PostgreSQL's planner folds a strict operator with a constant NULL
+// operand to NULL, so its other operand is never computed: NULL * (i *
+// 2147483647) is NULL for every row, not "integer out of range".
+func TestConstantNullOperandIsNotComputedOnPostgreSQL(t *testing.T) {
+	cols := []Column{{DatabaseType: "INT4", ScanType: scanInt64}}
+	overflow := Mul(Col(0), Lit(int64(math.MaxInt32)))
+	for _, e := range []Expr{
+		Mul(Lit(nil), overflow),
+		Add(overflow, Div(Cast(Lit(0), CastNumeric), NullIf(Param(int64(0)), Lit(0)))),
+		Gt(Neg(Add(Lit(nil), overflow)), overflow),
+	} {
+		got, err := evalExpr(t, PostgreSQL, cols, Row{int64(2)}, e)
+		if err != nil || got != nil {
+			t.Errorf("got %v, %v, want NULL", got, err)
+		}
+	}
+	if _, err := evalExpr(t, PostgreSQL, cols, Row{int64(2)}, Mul(Lit(1), overflow)); !errors.Is(err, ErrIntegerOutOfRange) {
+		t.Errorf("1 * (i * 2147483647): %v, want integer out of range", err)
+	}
+}
