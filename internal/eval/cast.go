@@ -242,23 +242,26 @@ func float8Numeric(f float64) string {
 	}
 	e, _ := strconv.Atoi(exp)
 	neg := strings.HasPrefix(mant, "-")
-	mant = strings.TrimPrefix(mant, "-")
-	intPart, frac, _ := strings.Cut(mant, ".")
-	digits := intPart + frac
-	point := len(intPart) + e
-	var out string
-	switch {
-	case point <= 0:
-		out = "0." + strings.Repeat("0", -point) + digits
-	case point >= len(digits):
-		out = digits + strings.Repeat("0", point-len(digits))
-	default:
-		out = digits[:point] + "." + digits[point:]
-	}
+	out := shiftPoint(strings.TrimPrefix(mant, "-"), e)
 	if neg {
 		out = "-" + out
 	}
 	return out
+}
+
+// shiftPoint writes an unsigned decimal mantissa ("1.50") times ten to
+// the power e as plain decimal text, keeping every digit ("15.0").
+func shiftPoint(mant string, e int) string {
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := intPart + frac
+	point := len(intPart) + e
+	switch {
+	case point <= 0:
+		return "0." + strings.Repeat("0", -point) + digits
+	case point >= len(digits):
+		return digits + strings.Repeat("0", point-len(digits))
+	}
+	return digits[:point] + "." + digits[point:]
 }
 
 func castColumn(eng Engine, t CastType) Column {

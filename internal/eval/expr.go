@@ -116,18 +116,7 @@ func numericInput(text string) string {
 		}
 		mant = mant[1:]
 	}
-	intPart, frac, _ := strings.Cut(mant, ".")
-	digits := intPart + frac
-	point := len(intPart) + e
-	var out string
-	switch {
-	case point <= 0:
-		out = "0." + strings.Repeat("0", -point) + digits
-	case point >= len(digits):
-		out = digits + strings.Repeat("0", point-len(digits))
-	default:
-		out = digits[:point] + "." + digits[point:]
-	}
+	out := shiftPoint(mant, e)
 	if whole, _, _ := strings.Cut(out, "."); len(whole) > 1 {
 		out = strings.TrimLeft(whole, "0") + out[len(whole):]
 		if strings.HasPrefix(out, ".") || out == "" {
