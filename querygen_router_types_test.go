@@ -232,6 +232,11 @@ func (g *typeGen) query() genQuery {
 	grouped := g.chance(0.7)
 	var items []string
 	if grouped {
+		if g.chance(0.3) {
+			// An integer group key: the router groups smallints (and
+			// the derived table's MAX of them) itself.
+			g.f.group = "a.s"
+		}
 		items = append(items, g.f.group)
 	}
 	for n := 1 + g.r.Intn(3); n > 0; n-- {
