@@ -1,8 +1,6 @@
 package route
 
 import (
-	"strings"
-
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/internal/dialect"
@@ -73,6 +71,11 @@ type exprCompiler struct {
 // compileValue compiles e where a value is wanted.
 func (b *mergeBuilder) compileValue(e sqlparser.Expr, cl clause) (*mergeValue, error) {
 	c := &exprCompiler{b: b, clause: cl}
+	// A placeholder that is a select item by itself has nothing beside
+	// it to type it: PostgreSQL makes it text, the shard renderer binds
+	// it as text.
+	v, isArg := e.(*sqlparser.SQLVal)
+	c.textArg = cl == clauseSelect && b.eng == eval.PostgreSQL && isArg && v.Type == sqlparser.ValArg
 	fn, err := c.value(e)
 	if err != nil {
 		return nil, err
@@ -236,7 +239,9 @@ func funcArgs(f *sqlparser.FuncExpr) ([]sqlparser.Expr, bool) {
 func (c *exprCompiler) literal(e *sqlparser.SQLVal) (exprFn, error) {
 	switch e.Type {
 	case sqlparser.FloatVal:
-		if c.eng() == eval.PostgreSQL && !strings.ContainsAny(string(e.Val), "eE") {
+		// PostgreSQL types a literal with a point or an exponent as
+		// numeric (2.5e0 is 2.5, exact).
+		if c.eng() == eval.PostgreSQL {
 			return fixed(eval.NumericLit(string(e.Val))), nil
 		}
 	case sqlparser.HexNum, sqlparser.HexVal, sqlparser.BitVal:
@@ -277,6 +282,10 @@ func (c *exprCompiler) literal(e *sqlparser.SQLVal) (exprFn, error) {
 		x = dialect.BoundArg(d, x, text)
 		if pg {
 			return eval.Param(x), nil
+		}
+		if t, ok := x.(bool); ok {
+			// The SQLite driver binds a bool as the integer 1 or 0.
+			x = map[bool]int64{true: 1, false: 0}[t]
 		}
 		return eval.Lit(x), nil
 	}, nil
