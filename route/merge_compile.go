@@ -1,6 +1,8 @@
 package route
 
 import (
+	"strings"
+
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/internal/dialect"
