@@ -226,6 +226,11 @@ func (a *Aggregator) planAgg(st *aggState, in Column) (Column, error) {
 		if st.Func == AggMax {
 			st.kind = accMax
 		}
+		if a.eng == eval.SQLite {
+			// An aggregate has no declared type, so no affinity: MIN(x)
+			// > '2.5' compares a number with text, as one database does.
+			in.DatabaseType = ""
+		}
 		return in, nil
 	case AggGroupConcat, AggGroupConcatDistinct:
 		st.kind = accConcat

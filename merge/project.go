@@ -45,7 +45,12 @@ func NewProject(src Iterator, outs []ProjectColumn, eng eval.Engine) *Project {
 	for i := range outs {
 		if err := p.ev.Check(&outs[i].Expr); err != nil {
 			p.err = err
-			continue
+			// An error of the data (a constant out of range) leaves
+			// the column's type known: the operators above are built
+			// on it, and the error comes at the first Next.
+			if !eval.IsComputed(err) {
+				continue
+			}
 		}
 		c := p.ev.ColumnOf(&outs[i].Expr, in)
 		c.Name = outs[i].Name

@@ -73,6 +73,11 @@ type exprCompiler struct {
 // compileValue compiles e where a value is wanted.
 func (b *mergeBuilder) compileValue(e sqlparser.Expr, cl clause) (*mergeValue, error) {
 	c := &exprCompiler{b: b, clause: cl}
+	// A placeholder that is a select item by itself has nothing beside
+	// it to type it: PostgreSQL makes it text, the shard renderer binds
+	// it as text.
+	v, isArg := e.(*sqlparser.SQLVal)
+	c.textArg = cl == clauseSelect && b.eng == eval.PostgreSQL && isArg && v.Type == sqlparser.ValArg
 	fn, err := c.value(e)
 	if err != nil {
 		return nil, err
@@ -236,7 +241,9 @@ func funcArgs(f *sqlparser.FuncExpr) ([]sqlparser.Expr, bool) {
 func (c *exprCompiler) literal(e *sqlparser.SQLVal) (exprFn, error) {
 	switch e.Type {
 	case sqlparser.FloatVal:
-		if c.eng() == eval.PostgreSQL && !strings.ContainsAny(string(e.Val), "eE") {
+		// PostgreSQL types a literal with a point or an exponent as
+		// numeric (2.5e0 is 2.5, exact).
+		if c.eng() == eval.PostgreSQL {
 			return fixed(eval.NumericLit(string(e.Val))), nil
 		}
 	case sqlparser.HexNum, sqlparser.HexVal, sqlparser.BitVal:
@@ -277,6 +284,10 @@ func (c *exprCompiler) literal(e *sqlparser.SQLVal) (exprFn, error) {
 		x = dialect.BoundArg(d, x, text)
 		if pg {
 			return eval.Param(x), nil
+		}
+		if t, ok := x.(bool); ok {
+			// The SQLite driver binds a bool as the integer 1 or 0.
+			x = map[bool]int64{true: 1, false: 0}[t]
 		}
 		return eval.Lit(x), nil
 	}, nil
@@ -432,6 +443,10 @@ func (c *exprCompiler) expr(e sqlparser.Expr) (exprFn, error) {
 		return c.function(e)
 	case *sqlparser.CaseExpr:
 		return c.caseExpr(e)
+	case *sqlparser.ConvertExpr:
+		if eng == eval.PostgreSQL && boundNumeric(e) {
+			return c.castNumeric(e.Expr)
+		}
 	}
 	return nil, unsupportedf("expression %s over aggregates over several shards", sqlparser.String(e))
 }
@@ -446,6 +461,9 @@ var comparisons = map[string]func(a, b eval.Expr) eval.Expr{
 }
 
 func (c *exprCompiler) function(e *sqlparser.FuncExpr) (exprFn, error) {
+	if x, name, ok := dialect.NativeCastOf(e); ok {
+		return c.boundCast(e, x, name)
+	}
 	args, ok := funcArgs(e)
 	if ok && !e.Distinct {
 		switch e.Name.Lowered() {
@@ -617,4 +635,49 @@ func dialectOf(eng eval.Engine) dialect.Dialect {
 		return dialect.PostgreSQL
 	}
 	return dialect.SQLite
+}
+
+// boundNumeric reports the CAST to DECIMAL(65, 30) a pulled-out
+// subquery's NUMERIC value is bound under on PostgreSQL (see
+// pulloutPlan): its 30 decimals hold every digit such a value has, so the
+// merge compares it as the exact number it is.
+func boundNumeric(e *sqlparser.ConvertExpr) bool {
+	t := e.Type
+	return t != nil && strings.EqualFold(t.Type, "decimal") && t.Length != nil && string(t.Length.Val) == "65" &&
+		t.Scale != nil && string(t.Scale.Val) == "30"
+}
+
+// boundCast compiles the NativeCast a pulled-out subquery's value is bound
+// under on PostgreSQL (see pulloutPlan): the value already is of the
+// column's type, an integer or float8 as it is and NUMERIC (text at the
+// router) as the exact number; other types are refused.
+func (c *exprCompiler) boundCast(e *sqlparser.FuncExpr, x sqlparser.Expr, name string) (exprFn, error) {
+	switch strings.ToLower(name) {
+	case "int2", "int4", "int8", "float8":
+		// Typed by the cast, not by its context as an argument is.
+		if sv, ok := x.(*sqlparser.SQLVal); ok {
+			if v, ok := newValueExpr(sv); ok && !v.isLiteral() {
+				c.dynamic = true
+				return func(args []any) (eval.Expr, error) {
+					val, err := v.eval(args)
+					if err != nil {
+						return eval.Expr{}, err
+					}
+					return eval.Lit(val), nil
+				}, nil
+			}
+		}
+	case "numeric":
+		return c.castNumeric(x)
+	}
+	return nil, unsupportedf("expression %s over aggregates over several shards: a value of type %s", sqlparser.String(e), name)
+}
+
+// castNumeric compiles CAST(x AS numeric).
+func (c *exprCompiler) castNumeric(x sqlparser.Expr) (exprFn, error) {
+	v, err := c.value(x)
+	if err != nil {
+		return nil, err
+	}
+	return unary(v, func(x eval.Expr) eval.Expr { return eval.Cast(x, eval.CastNumeric) }), nil
 }

@@ -63,6 +63,10 @@ type pulledSubquery struct {
 	planSubquery
 	// slot is how the outer statement uses the subquery's result.
 	slot slotKind
+	// typed casts a scalar's value to its column's type on PostgreSQL,
+	// which would otherwise type the placeholder by the arithmetic
+	// around it (see pulloutSlot.operand).
+	typed bool
 }
 
 // slotKind is how the outer statement uses a pulled-out subquery.
@@ -87,6 +91,9 @@ type pulloutSlot struct {
 	node sqlparser.Expr
 	sub  *sqlparser.Subquery
 	top  bool
+	// operand is set for a scalar inside the arithmetic of a compared
+	// value (`MAX(x) > (SELECT …) + 10`), not itself compared.
+	operand bool
 	// in is the expression holding node: a WHERE or HAVING condition, the
 	// value of an UPDATE's SET.
 	in *sqlparser.Expr
@@ -288,18 +295,63 @@ func (p *Planner) planSelectOrPullout(st *sqlparser.Select, s *Session, nargs in
 		return nil, err
 	}
 	pl, err := p.planSelectStatement(st, s, nargs)
+	if err == nil {
+		return p.withSubqueriesApart(pl, c.(*sqlparser.Select), s, nargs), nil
+	}
 	var unsupported *UnsupportedError
-	if err == nil || !errors.As(err, &unsupported) {
+	if !errors.As(err, &unsupported) {
 		return pl, err
 	}
-	pp, ok, perr := p.planPullout(c.(*sqlparser.Select), s, nargs)
+	return p.planSubqueriesApart(c.(*sqlparser.Select), s, nargs, err)
+}
+
+// withSubqueriesApart gives a statement whose subqueries' tables are
+// pinned by their own conditions (routed to one shard each, checked to
+// be the statement's at execution) the plan that runs those subqueries
+// on their own shards, pulled out or as a semi-join, for the executions
+// whose pinned shards differ. Without one such execution would fail as
+// a join across shards. sel is a copy the caller owns.
+func (p *Planner) withSubqueriesApart(pl Plan, sel *sqlparser.Select, s *Session, nargs int) Plan {
+	sp, ok := pl.(*selectPlan)
+	if !ok || len(sp.sameShard) == 0 || sp.apart != nil {
+		return pl
+	}
+	if apart, err := p.planSubqueriesApart(sel, s, nargs, nil); err == nil {
+		sp.apart = apart
+	}
+	return pl
+}
+
+// planSubqueriesApart plans sel (a copy the caller owns) with its
+// uncorrelated subqueries pulled out, else its correlated ones as a
+// semi-join; refusal is why it does not run as one statement (an
+// UnsupportedError), nil when it does on some executions.
+func (p *Planner) planSubqueriesApart(sel *sqlparser.Select, s *Session, nargs int, refusal error) (Plan, error) {
+	var unsupported *UnsupportedError
+	errors.As(refusal, &unsupported)
+	c, err := cloneSelect(sel)
+	if err != nil {
+		return nil, err
+	}
+	pp, ok, perr := p.planPullout(sel, s, nargs)
 	if !ok {
 		sj, ok, serr := p.planSemiJoin(c.(*sqlparser.Select), s, nargs)
 		if !ok {
-			return nil, err
+			if refusal == nil {
+				return nil, planErrorf("no subquery to run apart")
+			}
+			if onHasSubquery(c.(*sqlparser.Select).From) && unsupported != nil {
+				if d, ok, err := correlatedOnAsDerived(c.(*sqlparser.Select)); err == nil && ok {
+					if pl, err := p.planSelect(d, s, nargs); err == nil {
+						return pl, nil
+					}
+				}
+				return nil, unsupportedf("%s (a correlated subquery in an ON condition runs across shards only in the ON of an outer join, reading only the nullable side's table, every column qualified)", unsupported.Msg)
+			}
+			return nil, refusal
 		}
 		var su *UnsupportedError
-		if errors.As(serr, &su) {
+		if errors.As(serr, &su) && unsupported != nil {
 			return nil, unsupportedf("%s; as a semi-join: %s", unsupported.Msg, su.Msg)
 		}
 		return sj, serr
@@ -307,12 +359,12 @@ func (p *Planner) planSelectOrPullout(st *sqlparser.Select, s *Session, nargs in
 	return pp, perr
 }
 
-// pulloutSlots finds the uncorrelated subqueries of a SELECT's WHERE and
-// HAVING that can be pulled out: scalars compared with a value, `x [NOT]
+// pulloutSlots finds the uncorrelated subqueries of a SELECT's ON
+// conditions, WHERE and HAVING that can be pulled out: scalars compared with a value, `x [NOT]
 // IN (SELECT …)` and `EXISTS (SELECT …)` (NOT EXISTS is NOT over it), in
 // the order of a walk of the statement.
 func pulloutSlots(sel *sqlparser.Select) []pulloutSlot {
-	var out []pulloutSlot
+	out := onPulloutSlots(sel.From)
 	if sel.Where != nil {
 		out = appendPulloutSlots(out, &sel.Where.Expr)
 	}
@@ -369,11 +421,45 @@ func appendPulloutSlots(out []pulloutSlot, in *sqlparser.Expr) []pulloutSlot {
 			for _, side := range []sqlparser.Expr{n.Left, n.Right} {
 				if sq, ok := side.(*sqlparser.Subquery); ok && pullable(sq) {
 					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, in: in})
+					continue
+				}
+				for _, sq := range arithmeticSubqueries(side, nil) {
+					out = append(out, pulloutSlot{kind: scalarSlot, node: sq, sub: sq, in: in, operand: true})
 				}
 			}
 		}
 		return true, nil
 	}, cond)
+	return out
+}
+
+// arithmeticSubqueries appends to out the uncorrelated scalar subqueries
+// that are operands of the arithmetic of e (+, -, *, /, %, unary minus,
+// parentheses), in the order of a walk; e itself is not one of them.
+func arithmeticSubqueries(e sqlparser.Expr, out []*sqlparser.Subquery) []*sqlparser.Subquery {
+	var operands []sqlparser.Expr
+	switch e := e.(type) {
+	case *sqlparser.BinaryExpr:
+		switch e.Operator {
+		case sqlparser.PlusStr, sqlparser.MinusStr, sqlparser.MultStr, sqlparser.DivStr, sqlparser.ModStr:
+			operands = []sqlparser.Expr{e.Left, e.Right}
+		}
+	case *sqlparser.UnaryExpr:
+		if e.Operator == sqlparser.UMinusStr || e.Operator == sqlparser.UPlusStr {
+			operands = []sqlparser.Expr{e.Expr}
+		}
+	case *sqlparser.ParenExpr:
+		operands = []sqlparser.Expr{e.Expr}
+	}
+	for _, o := range operands {
+		if sq, ok := o.(*sqlparser.Subquery); ok {
+			if pullable(sq) {
+				out = append(out, sq)
+			}
+			continue
+		}
+		out = arithmeticSubqueries(o, out)
+	}
 	return out
 }
 
@@ -425,7 +511,7 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 		if err != nil {
 			return nil, true, err
 		}
-		pp.subs = append(pp.subs, pulledSubquery{planSubquery: ps, slot: sl.kind})
+		pp.subs = append(pp.subs, pulledSubquery{planSubquery: ps, slot: sl.kind, typed: sl.operand})
 	}
 	pp.p, pp.sess = p, Session{Keyspace: s.Keyspace}
 	pp.outers = map[string]Plan{}
@@ -437,12 +523,16 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 	return pp, true, nil
 }
 
-// firstTable returns the first table a statement names, or nil.
+// firstTable returns the first table a statement reads, or nil: a table
+// of a FROM, not the qualifier of a column (`c` of `c.qty`), which the
+// select list names before the FROM.
 func firstTable(sel sqlparser.SelectStatement) *sqlparser.TableName {
 	var out *sqlparser.TableName
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		if tn, ok := n.(sqlparser.TableName); ok && out == nil && !tn.Name.IsEmpty() {
-			out = &tn
+		if at, ok := n.(*sqlparser.AliasedTableExpr); ok && out == nil {
+			if tn, ok := at.Expr.(sqlparser.TableName); ok && !tn.Name.IsEmpty() {
+				out = &tn
+			}
 		}
 		return out == nil, nil
 	}, sel)

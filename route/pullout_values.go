@@ -24,7 +24,7 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 		open := func() (merge.Iterator, error) { return plan.Query(ctx, vc, args) }
 		switch sq.slot {
 		case scalarSlot:
-			r, err := pp.scalarResult(sq.open(ctx, vc, args))
+			r, err := pp.scalarResult(sq.open(ctx, vc, args), sq.typed)
 			if err != nil {
 				return nil, nil, "", err
 			}
@@ -53,8 +53,9 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 }
 
 // scalarResult runs a scalar subquery and returns its value; several
-// rows on PostgreSQL are their first two (see severalRows).
-func (pp *pulloutPlan) scalarResult(sq merge.Subquery) (subResult, error) {
+// rows on PostgreSQL are their first two (see severalRows). typed casts
+// the value to its column's type on PostgreSQL.
+func (pp *pulloutPlan) scalarResult(sq merge.Subquery, typed bool) (subResult, error) {
 	it, err := merge.SubqueryRow([]merge.Subquery{sq}, pp.eng)
 	if errors.Is(err, merge.ErrSubqueryRows) {
 		return pp.severalRows(sq)
@@ -69,7 +70,11 @@ func (pp *pulloutPlan) scalarResult(sq merge.Subquery) (subResult, error) {
 	}
 	c := it.Columns()[0]
 	_, text := row[0].(string)
-	return subResult{values: []any{row[0]}, numeric: text && pp.eng == eval.PostgreSQL && strings.EqualFold(c.DatabaseType, "NUMERIC"), dbType: pp.castType(c)}, nil
+	dbType := pp.castType(c)
+	if typed {
+		dbType = typedCast(pp.eng, c, row[0])
+	}
+	return subResult{values: []any{row[0]}, numeric: text && pp.eng == eval.PostgreSQL && strings.EqualFold(c.DatabaseType, "NUMERIC"), dbType: dbType}, nil
 }
 
 // pullExists reports whether a subquery (run with LIMIT 1) has a row, as
@@ -150,3 +155,20 @@ func (pp *pulloutPlan) pullList(open func() (merge.Iterator, error)) (subResult,
 // maxListArgs bounds the values of one IN list, padded to a power of two
 // within SQLite's 32766 bind arguments of a statement.
 const maxListArgs = 16384
+
+// typedCast is the type a scalar's value v of column c is cast to inside
+// arithmetic on PostgreSQL: the column's, else (a column merged at the
+// router names none) that of v's kind, an integer INT8 and a float
+// FLOAT8; a NUMERIC, which arrives as text, keeps its DECIMAL cast.
+func typedCast(eng eval.Engine, c merge.Column, v any) string {
+	if t := backendType(eng, c); t != "" || eng != eval.PostgreSQL {
+		return t
+	}
+	switch v.(type) {
+	case int64:
+		return "INT8"
+	case float64:
+		return "FLOAT8"
+	}
+	return ""
+}

@@ -225,7 +225,7 @@ func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs in
 		}
 		sel = moved
 	}
-	if st, ok := sel.(*sqlparser.Select); ok && !isTableless(st) && (st.Where != nil && hasSubquery(st) || st.Having != nil && exprHasSubquery(st.Having.Expr) || hasSubqueryIn(st.SelectExprs) || hasSubqueryIn(st.OrderBy)) {
+	if st, ok := sel.(*sqlparser.Select); ok && !isTableless(st) && (st.Where != nil && hasSubquery(st) || onHasSubquery(st.From) || st.Having != nil && exprHasSubquery(st.Having.Expr) || hasSubqueryIn(st.SelectExprs) || hasSubqueryIn(st.OrderBy)) {
 		return p.planSelectOrPullout(st, s, nargs)
 	}
 	return p.planSelectStatement(sel, s, nargs)

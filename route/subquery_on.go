@@ -12,8 +12,11 @@ import (
 //	SELECT … FROM items a JOIN tokens t ON t.item_id = a.id AND t.note IN (SELECT code FROM kinds)
 //	  → SELECT … FROM items a JOIN tokens t ON t.item_id = a.id WHERE t.note IN (SELECT code FROM kinds)
 //
-// The ON of a join on the nullable side of an outer join filters only
-// that side's rows and stays.
+// The ON of an outer join, or of a join on the nullable side of one,
+// filters only the pairs of rows it matches and stays; its uncorrelated
+// subqueries run once and bind their values there (onPulloutSlots), as
+// WHERE's do: a conjunct of ON, as one of WHERE, keeps only the pairs
+// where it is true.
 
 // subqueriesOutOfOn returns sel with the conjuncts holding a subquery of
 // the ON conditions of its inner joins moved into WHERE, sel itself when
@@ -68,6 +71,30 @@ func innerOnSubquery(from sqlparser.TableExprs) bool {
 // forInnerJoins calls f with each JOIN (or STRAIGHT_JOIN) of a FROM that
 // is not on the nullable side of a LEFT or RIGHT JOIN.
 func forInnerJoins(from sqlparser.TableExprs, f func(*sqlparser.JoinTableExpr)) {
+	walkJoins(from, true, f)
+}
+
+// onPulloutSlots finds the uncorrelated subqueries of the ON conditions
+// of a FROM's joins that can be pulled out, join by join in the order of
+// a walk.
+func onPulloutSlots(from sqlparser.TableExprs) []pulloutSlot {
+	var out []pulloutSlot
+	forJoins(from, func(j *sqlparser.JoinTableExpr) {
+		if j.Condition.On != nil {
+			out = appendPulloutSlots(out, &j.Condition.On)
+		}
+	})
+	return out
+}
+
+// forJoins calls f with each join of a FROM, outer before inner.
+func forJoins(from sqlparser.TableExprs, f func(*sqlparser.JoinTableExpr)) {
+	walkJoins(from, false, f)
+}
+
+// walkJoins calls f with each join of a FROM, outer before inner; with
+// innerOnly only with the inner joins no outer join makes nullable.
+func walkJoins(from sqlparser.TableExprs, innerOnly bool, f func(*sqlparser.JoinTableExpr)) {
 	var walk func(te sqlparser.TableExpr)
 	walk = func(te sqlparser.TableExpr) {
 		switch te := te.(type) {
@@ -76,6 +103,12 @@ func forInnerJoins(from sqlparser.TableExprs, f func(*sqlparser.JoinTableExpr)) 
 				walk(e)
 			}
 		case *sqlparser.JoinTableExpr:
+			if !innerOnly {
+				f(te)
+				walk(te.LeftExpr)
+				walk(te.RightExpr)
+				return
+			}
 			switch te.Join {
 			case sqlparser.JoinStr, sqlparser.StraightJoinStr:
 				f(te)

@@ -146,19 +146,27 @@ func NativeCast(e sqlparser.Expr, name string) sqlparser.Expr {
 	}}
 }
 
+// NativeCastOf returns the value and the type name of a NativeCast; ok
+// is false for any other expression.
+func NativeCastOf(x sqlparser.Expr) (e sqlparser.Expr, name string, ok bool) {
+	f, isFunc := x.(*sqlparser.FuncExpr)
+	if !isFunc || !f.Name.EqualString(nativeCastFunc) || len(f.Exprs) != 2 {
+		return nil, "", false
+	}
+	v, ok1 := f.Exprs[0].(*sqlparser.AliasedExpr)
+	t, ok2 := f.Exprs[1].(*sqlparser.AliasedExpr)
+	if !ok1 || !ok2 {
+		return nil, "", false
+	}
+	if s, isStr := t.Expr.(*sqlparser.SQLVal); isStr && s.Type == sqlparser.StrVal {
+		return v.Expr, string(s.Val), true
+	}
+	return nil, "", false
+}
+
 // nativeCast renders a NativeCast.
 func (r *renderer) nativeCast(f *sqlparser.FuncExpr) {
-	var e sqlparser.Expr
-	var name string
-	if len(f.Exprs) == 2 {
-		x, ok1 := f.Exprs[0].(*sqlparser.AliasedExpr)
-		t, ok2 := f.Exprs[1].(*sqlparser.AliasedExpr)
-		if ok1 && ok2 {
-			if v, ok := t.Expr.(*sqlparser.SQLVal); ok && v.Type == sqlparser.StrVal {
-				e, name = x.Expr, string(v.Val)
-			}
-		}
-	}
+	e, name, _ := NativeCastOf(f)
 	if e == nil || !PlainTypeName(name) {
 		r.fail(errorf("%s takes a value and a plain type name", nativeCastFunc))
 		return

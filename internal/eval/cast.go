@@ -39,9 +39,6 @@ func Cast(a Expr, t CastType) Expr { return Expr{op: opCast, val: t, args: []Exp
 // NullIf is NULLIF(a, b): NULL when a equals b, else a.
 func NullIf(a, b Expr) Expr { return binary(opNullIf, a, b) }
 
-// errIntegerOutOfRange is PostgreSQL's error for an int4 cast that overflows.
-var errIntegerOutOfRange = &specError{"integer out of range"}
-
 func (ev *Evaluator) cast(t CastType, v any) (any, error) {
 	if v == nil {
 		return nil, nil
@@ -210,7 +207,7 @@ func pgCast(t CastType, v any) (any, error) {
 			return boolInt(x), nil
 		case int64:
 			if x < math.MinInt32 || x > math.MaxInt32 {
-				return nil, errIntegerOutOfRange
+				return nil, ErrIntegerOutOfRange
 			}
 			return x, nil
 		case float64:
@@ -225,7 +222,7 @@ func pgCast(t CastType, v any) (any, error) {
 			return nil, valueError("integer", v)
 		}
 		if math.IsNaN(r) || r < math.MinInt32 || r > math.MaxInt32 {
-			return nil, errIntegerOutOfRange
+			return nil, ErrIntegerOutOfRange
 		}
 		return int64(r), nil
 	}
@@ -245,23 +242,26 @@ func float8Numeric(f float64) string {
 	}
 	e, _ := strconv.Atoi(exp)
 	neg := strings.HasPrefix(mant, "-")
-	mant = strings.TrimPrefix(mant, "-")
-	intPart, frac, _ := strings.Cut(mant, ".")
-	digits := intPart + frac
-	point := len(intPart) + e
-	var out string
-	switch {
-	case point <= 0:
-		out = "0." + strings.Repeat("0", -point) + digits
-	case point >= len(digits):
-		out = digits + strings.Repeat("0", point-len(digits))
-	default:
-		out = digits[:point] + "." + digits[point:]
-	}
+	out := shiftPoint(strings.TrimPrefix(mant, "-"), e)
 	if neg {
 		out = "-" + out
 	}
 	return out
+}
+
+// shiftPoint writes an unsigned decimal mantissa ("1.50") times ten to
+// the power e as plain decimal text, keeping every digit ("15.0").
+func shiftPoint(mant string, e int) string {
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := intPart + frac
+	point := len(intPart) + e
+	switch {
+	case point <= 0:
+		return "0." + strings.Repeat("0", -point) + digits
+	case point >= len(digits):
+		return digits + strings.Repeat("0", point-len(digits))
+	}
+	return digits[:point] + "." + digits[point:]
 }
 
 func castColumn(eng Engine, t CastType) Column {

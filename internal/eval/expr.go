@@ -4,6 +4,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,6 +22,14 @@ type Expr struct {
 	args []Expr
 	// typ is the PostgreSQL type a Param took from its context.
 	typ string
+	// narrow is, on PostgreSQL, "INT2" or "INT4" for an arithmetic node
+	// whose operands are of those types: its integer result must fit the
+	// type, as the server's int2 and int4 operators require.
+	narrow string
+	// null is set on PostgreSQL for an operator the planner folds to
+	// NULL: a strict one with a constant NULL operand, whose other
+	// operands are then never computed.
+	null bool
 }
 
 type exprOp uint8
@@ -85,9 +94,37 @@ func Lit(v any) Expr {
 	return Expr{op: opLit, val: v}
 }
 
-// NumericLit is a PostgreSQL NUMERIC constant written as text ("1.50"), as
-// a PostgreSQL literal with a decimal point is.
-func NumericLit(text string) Expr { return Expr{op: opLit, val: numText(text)} }
+// NumericLit is a PostgreSQL NUMERIC constant written as text ("1.50",
+// "2.5e3"), as a PostgreSQL literal with a decimal point or an exponent
+// is.
+func NumericLit(text string) Expr { return Expr{op: opLit, val: numText(numericInput(text))} }
+
+// numericInput is the value of PostgreSQL numeric input text as the
+// server prints it: an exponent is applied, the scale being the digits
+// after the point less the exponent (1.50e1 is 15.0, 1e3 is 1000, 25e-1
+// is 2.5).
+func numericInput(text string) string {
+	mant, exp, ok := strings.Cut(strings.ToLower(text), "e")
+	e, err := strconv.Atoi(exp)
+	if !ok || err != nil {
+		return text
+	}
+	sign := ""
+	if mant != "" && (mant[0] == '-' || mant[0] == '+') {
+		if mant[0] == '-' {
+			sign = "-"
+		}
+		mant = mant[1:]
+	}
+	out := shiftPoint(mant, e)
+	if whole, _, _ := strings.Cut(out, "."); len(whole) > 1 {
+		out = strings.TrimLeft(whole, "0") + out[len(whole):]
+		if strings.HasPrefix(out, ".") || out == "" {
+			out = "0" + out
+		}
+	}
+	return sign + out
+}
 
 // Add is a + b. Integers stay integers: on overflow SQLite continues in
 // float, PostgreSQL fails with ErrBigintOutOfRange. NUMERIC (PostgreSQL)
@@ -184,10 +221,25 @@ func NewEvaluator(eng Engine, cols []Column) *Evaluator {
 	return ev
 }
 
-// check reports a column reference outside the input, and prepares e
+// Check reports a column reference outside the input, and prepares e
 // for evaluation: on PostgreSQL, the branches of COALESCE and CASE are
-// converted to their common type, as the server resolves it.
+// converted to their common type, as the server resolves it, and
+// arithmetic over constants alone is computed, as the server's planner
+// folds it: its error (1 + 2147483647 is "integer out of range") fails
+// the statement whether or not a row reaches it.
 func (ev *Evaluator) Check(e *Expr) error {
+	var folded error
+	if err := ev.check(e, true, &folded); err != nil {
+		return err
+	}
+	return folded
+}
+
+// check is Check; fold is unset where the planner drops an expression
+// without computing it (see foldsArg). The first error of a constant is
+// left in folded, and the whole expression is still prepared, so that its
+// type is known.
+func (ev *Evaluator) check(e *Expr, fold bool, folded *error) error {
 	if e.op == opCol && (e.col < 0 || e.col >= len(ev.numeric)) {
 		return columnError("expression", e.col, len(ev.numeric))
 	}
@@ -196,10 +248,12 @@ func (ev *Evaluator) Check(e *Expr) error {
 		// a copy.
 		e.args = append([]Expr(nil), e.args...)
 	}
+	dropped := false
 	for i := range e.args {
-		if err := ev.Check(&e.args[i]); err != nil {
+		if err := ev.check(&e.args[i], fold && !dropped && ev.foldsArg(e, i), folded); err != nil {
 			return err
 		}
+		dropped = dropped || ev.endsFolding(e, i)
 	}
 	if e.op == opIn {
 		return ev.expandIn(e)
@@ -210,7 +264,82 @@ func (ev *Evaluator) Check(e *Expr) error {
 	if e.op == opCoalesce || e.op == opCase {
 		return ev.unify(e)
 	}
-	return ev.resolveParams(e)
+	if err := ev.resolveParams(e); err != nil {
+		return err
+	}
+	if e.op >= opAdd && e.op <= opNeg {
+		if t := ev.ColumnOf(e, ev.cols).DatabaseType; t == "INT2" || t == "INT4" {
+			e.narrow = t
+		}
+		if fold && *folded == nil && constant(e) {
+			_, *folded = ev.eval(e, nil)
+		}
+	}
+	if fold && (e.op >= opAdd && e.op <= opGe || e.op == opCast) {
+		for i := range e.args {
+			if a := &e.args[i]; constant(a) {
+				if v, err := ev.eval(a, nil); err == nil && v == nil {
+					e.null = true
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// foldsArg reports whether PostgreSQL's planner computes argument i of
+// e when it is constant, given that it computed the arguments before: a
+// CASE result whose condition is a constant false or NULL is dropped.
+// The arguments after one that ends folding (endsFolding) are dropped.
+func (ev *Evaluator) foldsArg(e *Expr, i int) bool {
+	if e.op != opCase || i%2 == 0 || i == len(e.args)-1 {
+		return true
+	}
+	c := &e.args[i-1]
+	if !constant(c) {
+		return true
+	}
+	v, err := ev.eval(c, nil)
+	t, null := truthOf(v)
+	return err == nil && t && !null
+}
+
+// endsFolding reports an argument after which the planner drops the
+// rest: a COALESCE argument that is a constant other than NULL, a CASE
+// condition that is a constant true (its result is kept).
+func (ev *Evaluator) endsFolding(e *Expr, i int) bool {
+	a := &e.args[i]
+	switch {
+	case e.op == opCoalesce && constant(a):
+	case e.op == opCase && i%2 == 1 && i != len(e.args)-1 && constant(&e.args[i-1]):
+		// The result after a condition: a constant true condition ends.
+		v, err := ev.eval(&e.args[i-1], nil)
+		t, null := truthOf(v)
+		return err == nil && t && !null
+	default:
+		return false
+	}
+	v, err := ev.eval(a, nil)
+	return err == nil && v != nil
+}
+
+// constant reports an expression of literals and arguments alone.
+func constant(e *Expr) bool {
+	if e.null {
+		return true
+	}
+	switch e.op {
+	case opNull, opLit, opParam:
+		return true
+	case opCol:
+		return false
+	}
+	for i := range e.args {
+		if !constant(&e.args[i]) {
+			return false
+		}
+	}
+	return len(e.args) > 0
 }
 
 // value evaluates e to a result value.
@@ -236,6 +365,9 @@ func (ev *Evaluator) Truth(e *Expr, row Row) (bool, error) {
 }
 
 func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
+	if e.null {
+		return nil, nil
+	}
 	switch e.op {
 	case opNull:
 		return nil, nil
@@ -259,7 +391,7 @@ func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
 		if ev.eng == SQLite {
 			return sqliteArith(e.op, a, b), nil
 		}
-		return pgArith(e.op, a, b)
+		return narrowed(e.narrow)(pgArith(e.op, a, b))
 	case opNeg:
 		a, err := ev.eval(&e.args[0], row)
 		if err != nil || a == nil {
@@ -268,7 +400,7 @@ func (ev *Evaluator) eval(e *Expr, row Row) (any, error) {
 		if ev.eng == SQLite {
 			return sqliteArith(opSub, int64(0), a), nil
 		}
-		return pgArith(opSub, int64(0), a)
+		return narrowed(e.narrow)(pgArith(opSub, int64(0), a))
 	case opEq, opNe, opLt, opLe, opGt, opGe:
 		a, err := ev.eval(&e.args[0], row)
 		if err != nil {
@@ -490,7 +622,9 @@ func sqliteArith(op exprOp, a, b any) any {
 		}
 		r = fx / fy
 	case opMod:
-		ix, iy := sqliteFloatToInt(fx), sqliteFloatToInt(fy)
+		// The integer values of the operands, an integer one exactly
+		// (sqlite3VdbeIntValue), not through its float.
+		ix, iy := sqliteIntValue(a, fx), sqliteIntValue(b, fy)
 		if iy == 0 {
 			return nil
 		}
@@ -513,6 +647,15 @@ func floatOf(v any) float64 {
 		return x
 	}
 	return 0
+}
+
+// sqliteIntValue is the integer value of an operand v whose float value
+// is f.
+func sqliteIntValue(v any, f float64) int64 {
+	if n, ok := v.(int64); ok {
+		return n
+	}
+	return sqliteFloatToInt(f)
 }
 
 // sqliteFloatToInt converts as sqlite3VdbeIntValue does: saturating.
@@ -560,6 +703,26 @@ func pgArith(op exprOp, a, b any) (any, error) {
 		return nil, ErrBigintOutOfRange
 	}
 	return r, nil
+}
+
+// narrowed checks the result of PostgreSQL integer arithmetic against
+// the range of its static type typ ("INT2", "INT4", or "" for bigint,
+// which pgArith checks): int2 and int4 operators fail where their result
+// leaves the type, with the server's error.
+func narrowed(typ string) func(any, error) (any, error) {
+	return func(v any, err error) (any, error) {
+		n, ok := v.(int64)
+		if err != nil || !ok || typ == "" {
+			return v, err
+		}
+		if r := pgIntRange[typ]; n < r[0] || n > r[1] {
+			if typ == "INT2" {
+				return nil, ErrSmallintOutOfRange
+			}
+			return nil, ErrIntegerOutOfRange
+		}
+		return v, nil
+	}
 }
 
 // intArith is integer arithmetic as both engines do it: truncating

@@ -34,6 +34,7 @@ func TestExprSQLiteArithmetic(t *testing.T) {
 		{"remainder has the dividend's sign", Mod(Lit(-7), Lit(3)), int64(-1)},
 		{"float remainder on integer parts", Mod(Lit(7.5), Lit(2)), 1.0},
 		{"negative float remainder", Mod(Lit(-7.5), Lit(2)), -1.0},
+		{"integer remainder by a float is exact", Mod(Lit(int64(4611686014132420609)), Lit(2.5)), 1.0},
 		{"overflow continues in float", Add(Lit(int64(math.MaxInt64)), Lit(1)), 9.223372036854776e+18},
 		{"MinInt64 / -1 in float", Div(Lit(int64(math.MinInt64)), Lit(-1)), 9.223372036854776e+18},
 		{"negating MinInt64", Neg(Lit(int64(math.MinInt64))), 9.223372036854776e+18},
