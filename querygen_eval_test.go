@@ -5,8 +5,6 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // Generated statements whose expressions the merge computes over merged
@@ -221,25 +219,16 @@ func TestQueryGenEvalEqualsOneDatabase(t *testing.T) {
 				t.Errorf("seed %d: sharded error %v, one database error %v\n%s %v", seed, gerr, werr, q.sql, q.args)
 				continue
 			}
-			if !q.ordered {
-				sortRows(got.Rows)
-				sortRows(want.Rows)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if !sameGenRows(t, seed, q, got, want) {
 				mismatches++
-				t.Errorf("seed %d: sharded differs from one database (-oracle +sharded):\n%s %v\n%s", seed, q.sql, q.args, diff)
 			}
 			if mismatches >= 20 {
 				t.Fatalf("stopping after %d mismatches", mismatches)
 			}
 		}
 		t.Logf("%s: %d generated statements, %d failed on both, %d unsupported, %d mismatches", e.name, run, failed, unsupported, mismatches)
-		for m, k := range reasons {
-			t.Logf("  unsupported %4d× %s", k, m)
-		}
-		for m, k := range failures {
-			t.Logf("  failed on both %4d× %s", k, m)
-		}
+		logTally(t, "unsupported", reasons)
+		logTally(t, "failed on both", failures)
 		if unsupported*10 > run {
 			t.Errorf("%d of %d generated statements are unsupported", unsupported, run)
 		}

@@ -1156,13 +1156,42 @@ func compareGenQuery(t testing.TB, p *pair, seed int64, q genQuery, st *genStats
 	}
 	if q.ordered {
 		st.ordered++
-	} else {
+	}
+	if !sameGenRows(t, seed, q, got, want) {
+		st.mismatches++
+	}
+}
+
+// sameGenRows compares a generated statement's rows on both databases,
+// as a multiset unless its ORDER BY is a total order, and reports a
+// difference (with its seed) as a test error.
+func sameGenRows(t testing.TB, seed int64, q genQuery, got, want result) bool {
+	t.Helper()
+	if !q.ordered {
 		sortRows(got.Rows)
 		sortRows(want.Rows)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		st.mismatches++
 		t.Errorf("seed %d: sharded differs from one database (-oracle +sharded):\n%s %v\n%s", seed, q.sql, q.args, diff)
+		return false
+	}
+	return true
+}
+
+// logTally logs the counts of a tally of messages, most frequent first.
+func logTally(t testing.TB, what string, tally map[string]int) {
+	t.Helper()
+	type reason struct {
+		msg string
+		n   int
+	}
+	var rs []reason
+	for m, n := range tally {
+		rs = append(rs, reason{m, n})
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].n > rs[j].n || rs[i].n == rs[j].n && rs[i].msg < rs[j].msg })
+	for _, r := range rs {
+		t.Logf("  %s %4d× %s", what, r.n, r.msg)
 	}
 }
 
@@ -1174,18 +1203,7 @@ func (st *genStats) report(t testing.TB, engine string) {
 	}
 	t.Logf("%s: %d generated statements, %d compared in order, %d unsupported (%.1f%%), %d mismatches",
 		engine, st.run, st.ordered, st.unsupported, 100*ratio, st.mismatches)
-	type reason struct {
-		msg string
-		n   int
-	}
-	var rs []reason
-	for m, n := range st.reasons {
-		rs = append(rs, reason{m, n})
-	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].n > rs[j].n || rs[i].n == rs[j].n && rs[i].msg < rs[j].msg })
-	for _, r := range rs {
-		t.Logf("  unsupported %4d× %s", r.n, r.msg)
-	}
+	logTally(t, "unsupported", st.reasons)
 }
 
 func TestQueryGenShardedEqualsOneDatabase(t *testing.T) {
