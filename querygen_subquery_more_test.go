@@ -143,12 +143,13 @@ func (g *subqueryGen) grouped() (*subqueryGen, genColumn) {
 // group: conditions under OR and NOT, EXISTS and IN in the select list,
 // subqueries in HAVING, inner statements with a horizon of their own,
 // correlations without an equality, scalar subqueries with a horizon,
-// beside * and in a grouped SELECT, and conditions over marks beside *.
+// beside * and in a grouped SELECT, conditions over marks beside *, and
+// aggregates without GROUP BY beside uncorrelated subqueries.
 func (g *queryGen) subqueryMoreQuery() genQuery {
 	sg, cols := g.subqueryOuter()
 	from := " FROM " + sg.outer.from + " a"
 	var sb strings.Builder
-	switch g.pickWeighted(4, 3, 3, 2, 2, 2, 2) {
+	switch g.pickWeighted(4, 3, 3, 2, 2, 2, 2, 2) {
 	case 0:
 		var conds []string
 		if g.chance(0.3) {
@@ -204,6 +205,16 @@ func (g *queryGen) subqueryMoreQuery() genQuery {
 		default:
 			fmt.Fprintf(&sb, "SELECT *%s WHERE %s", from, sg.markCondition())
 		}
+	case 6:
+		// Aggregates without GROUP BY beside uncorrelated subqueries,
+		// over the rows a semi-join keeps, sometimes none.
+		n, _ := sg.col(sg.outer, "a", kindInt)
+		items := []string{"(SELECT MAX(weight) FROM item_tags)", "EXISTS (SELECT 1 FROM items WHERE qty > 100)", "5 IN (SELECT qty FROM items)", "(SELECT COUNT(*) FROM tokens WHERE note IS NULL) + 1"}
+		where := sg.markCondition()
+		if g.chance(0.4) {
+			where += " AND " + n.expr + " > 1000000"
+		}
+		fmt.Fprintf(&sb, "SELECT COUNT(*) AS n, MAX(%s) AS hi, %s AS u0%s WHERE %s", n.expr, items[g.r.Intn(len(items))], from, where)
 	default:
 		// Marks of rows ordered by a unique key and cut by a LIMIT.
 		fmt.Fprintf(&sb, "SELECT %s, %s AS m0%s", aliased(cols), sg.anyCondition(), from)

@@ -371,6 +371,54 @@ func pulloutSlots(sel *sqlparser.Select) []pulloutSlot {
 	if sel.Having != nil {
 		out = appendPulloutSlots(out, &sel.Having.Expr)
 	}
+	return appendAggregateItemSlots(out, sel)
+}
+
+// appendAggregateItemSlots appends the uncorrelated subqueries of the
+// select list of a SELECT that aggregates without GROUP BY: its one row
+// holds their values even over no rows, which a semi-join carrying them
+// on every outer row would lose, so they run first and are bound. Each
+// scalar is cast to its column's type, as nothing else types its
+// placeholder on PostgreSQL.
+func appendAggregateItemSlots(out []pulloutSlot, sel *sqlparser.Select) []pulloutSlot {
+	if len(sel.GroupBy) > 0 || !hasAggregate(sel.SelectExprs) {
+		return out
+	}
+	for _, se := range sel.SelectExprs {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok {
+			continue
+		}
+		in := &ae.Expr
+		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+			switch n := n.(type) {
+			case *sqlparser.ExistsExpr:
+				if pullable(n.Subquery) {
+					out = append(out, pulloutSlot{kind: existsSlot, node: n, sub: n.Subquery, in: in})
+				}
+				return false, nil
+			case *sqlparser.ComparisonExpr:
+				sq, ok := n.Right.(*sqlparser.Subquery)
+				if !ok || n.Operator != sqlparser.InStr && n.Operator != sqlparser.NotInStr {
+					return true, nil
+				}
+				if pullable(sq) && !exprHasSubquery(n.Left) {
+					k := inSlot
+					if n.Operator == sqlparser.NotInStr {
+						k = notInSlot
+					}
+					out = append(out, pulloutSlot{kind: k, node: n, sub: sq, in: in})
+				}
+				return false, nil
+			case *sqlparser.Subquery:
+				if pullable(n) {
+					out = append(out, pulloutSlot{kind: scalarSlot, node: n, sub: n, in: in, operand: true})
+				}
+				return false, nil
+			}
+			return true, nil
+		}, *in)
+	}
 	return out
 }
 
@@ -478,6 +526,10 @@ func exprHasSubquery(e sqlparser.Expr) bool {
 // planPullout plans sel (a copy the caller owns) with its uncorrelated
 // subqueries of WHERE pulled out; ok is false when it has none.
 func (p *Planner) planPullout(sel *sqlparser.Select, s *Session, nargs int) (Plan, bool, error) {
+	if len(appendAggregateItemSlots(nil, sel)) > 0 {
+		// The items keep their names once their subqueries are bound.
+		nameColumns(sel)
+	}
 	return p.pullout(sel, pulloutSlots(sel), s, nargs, nil)
 }
 
