@@ -106,9 +106,9 @@ func (g *subqueryGen) inequality() string {
 // scalarShape is a correlated scalar subquery with a horizon of its
 // own: an expression over an aggregate, an aggregate with a condition
 // beside its correlation or without an equality, the latest row by a
-// unique order, DISTINCT over one row.
+// unique order, DISTINCT over one row, an outer column as its item.
 func (g *subqueryGen) scalarShape() string {
-	switch g.r.Intn(5) {
+	switch g.r.Intn(6) {
 	case 0:
 		in, where := g.correlation(false)
 		return "(SELECT COUNT(*) + 1 FROM " + in.from + " b WHERE " + where + ")"
@@ -124,6 +124,11 @@ func (g *subqueryGen) scalarShape() string {
 	case 3:
 		x, _ := g.col(g.outer, "a", kindInt)
 		return "(SELECT MAX(b.qty) * 2 FROM items b WHERE b.qty < " + x.expr + ")"
+	case 4:
+		// Bound per outer tuple, the outer column typed as its own.
+		x, _ := g.col(g.outer, "a", kindInt)
+		y, _ := g.col(g.outer, "a", -1)
+		return "(SELECT " + y.expr + " FROM items b WHERE b.qty < " + x.expr + " ORDER BY b.id LIMIT 1)"
 	}
 	oc, _ := g.col(g.outer, "a", kindInt)
 	return "(SELECT DISTINCT b.grp FROM items b WHERE b.id = " + oc.expr + ")"

@@ -34,7 +34,7 @@ func (p *Planner) bindCorrelation(f semiFound, s *Session, nargs int, eng eval.E
 	}
 	inner := innerNames(c)
 	if eng == eval.PostgreSQL {
-		if it := outerItem(c, inner); it != nil {
+		if it := p.typeOuterItems(c, inner, f.outerFrom, s, nargs); it != nil {
 			return nil, semiRefusalf("the outer column %s as a select item of the subquery %s: bound as an argument, PostgreSQL types it as text", sqlparser.String(it), text)
 		}
 	}
@@ -118,29 +118,6 @@ func outerColumnsIn(n sqlparser.SQLNode, inner map[string]bool) bool {
 		return !found, nil
 	}, n)
 	return found
-}
-
-// outerItem returns a select item of a SELECT (or of a SELECT of a
-// UNION) that is a column of no table of inner, or nil.
-func outerItem(sel sqlparser.SelectStatement, inner map[string]bool) *sqlparser.ColName {
-	switch s := sel.(type) {
-	case *sqlparser.Select:
-		for _, se := range s.SelectExprs {
-			if ae, ok := se.(*sqlparser.AliasedExpr); ok {
-				if c, ok := ae.Expr.(*sqlparser.ColName); ok && outerColumnsIn(c, inner) {
-					return c
-				}
-			}
-		}
-	case *sqlparser.Union:
-		if c := outerItem(s.Left, inner); c != nil {
-			return c
-		}
-		return outerItem(s.Right, inner)
-	case *sqlparser.ParenSelect:
-		return outerItem(s.Select, inner)
-	}
-	return nil
 }
 
 // fromOf returns the FROM clauses of a SELECT or of each SELECT of a
