@@ -93,13 +93,19 @@ func (g *queryGen) joinOuterQuery(mixed bool) genQuery {
 	return genQuery{sql: "SELECT " + strings.Join(items, ", ") + " FROM " + from + " WHERE " + strings.Join(where, " AND "), args: g.args}
 }
 
-// derivedStarJoinQuery is a derived table selecting * joined with a
-// table, its columns named unqualified where no other table has them.
+// derivedStarJoinQuery is a derived table selecting * (sometimes with a
+// column computed without an alias) joined with a table, its columns
+// named unqualified where no other table has them.
 func (g *queryGen) derivedStarJoinQuery(mixed bool) genQuery {
 	ts := joinTables()
 	d := genUse{f: ts[g.pickWeighted(4, 3, 3, 1)], q: "d"}
 	o := genUse{f: ts[g.pickWeighted(4, 3, 3, 1)], q: "o"}
-	sub := "SELECT * FROM " + d.f.from + " WHERE " + g.sideCond(genUse{f: d.f, q: d.f.from})
+	star := "*"
+	if g.chance(0.2) {
+		// A column computed without an alias, named as the backend names it.
+		star = "*, " + d.f.cols[g.r.Intn(len(d.f.cols))].expr + " IS NULL"
+	}
+	sub := "SELECT " + star + " FROM " + d.f.from + " WHERE " + g.sideCond(genUse{f: d.f, q: d.f.from})
 	if g.chance(0.4) {
 		order := map[string]string{"items": "id", "item_tags": "item_id, tag", "tokens": "tok", "kinds": "code"}[d.f.from]
 		sub += fmt.Sprintf(" ORDER BY %s LIMIT %d", order, 3+g.r.Intn(20))

@@ -59,8 +59,16 @@ func (p *Planner) derivedTable(te *sqlparser.AliasedTableExpr, s *Session) (*vsc
 
 // derivedJoinColumns returns the columns of a derived table in a join,
 // named by its alias (see derivedSelectColumns).
+//
+// A column computed without an alias is named as the backend names it,
+// asked of one shard of the derived table's keyspace (see nameUnnamed),
+// when the derived table selects no *.
 func (p *Planner) derivedJoinColumns(te *sqlparser.AliasedTableExpr, s *Session) ([]joinColumn, error) {
 	names, err := p.derivedSelectColumns(te.Expr.(*sqlparser.Subquery).Select, s, te.As.String())
+	var unnamed *unnamedColumnError
+	if errors.As(err, &unnamed) {
+		names, err = p.backendNamedColumns(te, s, unnamed)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +93,7 @@ func (p *Planner) derivedSelectColumns(stmt sqlparser.SelectStatement, s *Sessio
 	}
 	var names []string
 	var from []starTable
+	var unnamed *unnamedColumnError
 	for _, se := range sel.SelectExprs {
 		switch se := se.(type) {
 		case *sqlparser.AliasedExpr:
@@ -92,7 +101,13 @@ func (p *Planner) derivedSelectColumns(stmt sqlparser.SelectStatement, s *Sessio
 			if name == "" {
 				c, ok := se.Expr.(*sqlparser.ColName)
 				if !ok {
-					return nil, joinRefusal("the column %s of the derived table %s is computed without an alias, which each backend names its own way: name it with AS", sqlparser.String(se.Expr), alias)
+					if unnamed == nil {
+						unnamed = &unnamedColumnError{refusal: joinRefusal("the column %s of the derived table %s is computed without an alias, which each backend names its own way: name it with AS", sqlparser.String(se.Expr), alias)}
+					}
+					unnamed.at = append(unnamed.at, len(names))
+					unnamed.items = append(unnamed.items, se)
+					names = append(names, "")
+					continue
 				}
 				name = c.Name.String()
 			}
@@ -118,14 +133,27 @@ func (p *Planner) derivedSelectColumns(stmt sqlparser.SelectStatement, s *Sessio
 			return nil, joinRefusal("the derived table %s selects %s", alias, sqlparser.String(se))
 		}
 	}
+	if unnamed != nil {
+		unnamed.names = names
+		return nil, unnamed
+	}
+	if err := distinctNames(names, alias); err != nil {
+		return nil, err
+	}
+	return names, nil
+}
+
+// distinctNames refuses a derived table of a join with two columns of
+// one name.
+func distinctNames(names []string, alias string) error {
 	seen := map[string]bool{}
 	for _, n := range names {
 		if seen[strings.ToLower(n)] {
-			return nil, joinRefusal("the derived table %s has two columns named %s: name them apart to join it with other tables", alias, n)
+			return joinRefusal("the derived table %s has two columns named %s: name them apart to join it with other tables", alias, n)
 		}
 		seen[strings.ToLower(n)] = true
 	}
-	return names, nil
+	return nil
 }
 
 // starTable is a table a * reads: its name (or alias) and its columns.
