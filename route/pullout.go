@@ -398,15 +398,11 @@ func appendAggregateItemSlots(out []pulloutSlot, sel *sqlparser.Select) []pullou
 				}
 				return false, nil
 			case *sqlparser.ComparisonExpr:
-				sq, ok := n.Right.(*sqlparser.Subquery)
-				if !ok || n.Operator != sqlparser.InStr && n.Operator != sqlparser.NotInStr {
+				sq, k, ok := inSubquery(n)
+				if !ok {
 					return true, nil
 				}
 				if pullable(sq) && !exprHasSubquery(n.Left) {
-					k := inSlot
-					if n.Operator == sqlparser.NotInStr {
-						k = notInSlot
-					}
 					out = append(out, pulloutSlot{kind: k, node: n, sub: sq, in: in})
 				}
 				return false, nil
@@ -420,6 +416,21 @@ func appendAggregateItemSlots(out []pulloutSlot, sel *sqlparser.Select) []pullou
 		}, *in)
 	}
 	return out
+}
+
+// inSubquery returns the subquery of `x [NOT] IN (SELECT …)` and the
+// slot it fills; ok is false for another comparison.
+func inSubquery(n *sqlparser.ComparisonExpr) (*sqlparser.Subquery, slotKind, bool) {
+	sq, ok := n.Right.(*sqlparser.Subquery)
+	switch {
+	case !ok:
+		return nil, 0, false
+	case n.Operator == sqlparser.InStr:
+		return sq, inSlot, true
+	case n.Operator == sqlparser.NotInStr:
+		return sq, notInSlot, true
+	}
+	return nil, 0, false
 }
 
 // appendPulloutSlots appends the subqueries of one condition that can be

@@ -65,13 +65,9 @@ func tablelessSlots(sel *sqlparser.Select) []pulloutSlot {
 			out = append(out, pulloutSlot{kind: existsSlot, node: n, sub: n.Subquery, in: in})
 			return false, nil
 		case *sqlparser.ComparisonExpr:
-			sq, ok := n.Right.(*sqlparser.Subquery)
-			if !ok || n.Operator != sqlparser.InStr && n.Operator != sqlparser.NotInStr {
+			sq, k, ok := inSubquery(n)
+			if !ok {
 				return true, nil
-			}
-			k := inSlot
-			if n.Operator == sqlparser.NotInStr {
-				k = notInSlot
 			}
 			out = append(out, pulloutSlot{kind: k, node: n, sub: sq, in: in})
 			_ = sqlparser.Walk(visit, n.Left)
