@@ -851,6 +851,11 @@ func (ev *Evaluator) ColumnOf(e *Expr, cols []Column) Column {
 		}
 		return literalColumn(ev.eng, e.val)
 	case opAdd, opSub, opMul, opDiv, opMod, opNeg:
+		if pg && e.op == opNeg && e.args[0].op == opLit && e.args[0].val == int64(-math.MinInt32) {
+			// PostgreSQL folds the minus into the literal, which then
+			// fits an integer: -2147483648 is an integer.
+			return typeColumn("INT4")
+		}
 		a := ev.ColumnOf(&e.args[0], cols)
 		b := a
 		if len(e.args) > 1 {

@@ -42,6 +42,11 @@ func TestNarrowIntegerArithmeticOverflowsAsPostgreSQL(t *testing.T) {
 		{"smallint minimum % -1", Mod(Col(0), Lit(-1)), minRow, int64(0), nil},
 		{"typed argument beside integer", Add(Col(1), Param(int64(1))), row, nil, ErrIntegerOutOfRange},
 		{"in range", Sub(Col(1), Lit(1)), row, int64(math.MaxInt32 - 1), nil},
+		// PostgreSQL folds the minus into the literal: -2147483648 is an
+		// integer (SELECT pg_typeof(-2147483648) answers integer).
+		{"negated literal integer minimum is integer", Mul(Neg(Lit(int64(2147483648))), Lit(2)), row, nil, ErrIntegerOutOfRange},
+		{"negated literal integer minimum", Sub(Neg(Lit(int64(2147483648))), Lit(0)), row, int64(math.MinInt32), nil},
+		{"negated bigint literal stays bigint", Mul(Neg(Lit(int64(2147483649))), Lit(2)), row, int64(-4294967298), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
