@@ -157,6 +157,9 @@ func (p *Planner) buildText(text string, s *Session) (Plan, error) {
 	if isDDL(text) {
 		return p.planDDL(text, s)
 	}
+	if startsWithWith(text) {
+		return p.planWith(text, s)
+	}
 	stmt, err := Parse(text)
 	if err != nil {
 		if uerr := unsupportedSyntax(text); uerr != nil {
