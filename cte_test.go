@@ -218,9 +218,10 @@ func TestCTERefusals(t *testing.T) {
 		unsupported bool
 	}{
 		{query: "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3) SELECT * FROM c", want: "unsupported: WITH RECURSIVE", unsupported: true},
-		{query: "WITH c AS (SELECT id FROM items) DELETE FROM items WHERE id IN (SELECT id FROM c)", want: "WITH before INSERT, UPDATE or DELETE", unsupported: true},
-		{query: "WITH c AS (SELECT id FROM items) UPDATE items SET qty = 0 WHERE id IN (SELECT id FROM c)", want: "WITH before INSERT, UPDATE or DELETE", unsupported: true},
-		{query: "INSERT INTO items (id) WITH c AS (SELECT 1000 AS id) SELECT id FROM c", want: "INSERT … WITH … SELECT", unsupported: true},
+		{query: "WITH c AS (SELECT id FROM items) DELETE FROM items WHERE id IN (SELECT id FROM c)", want: "WITH before UPDATE or DELETE", unsupported: true},
+		{query: "WITH c AS (SELECT id FROM items) UPDATE items SET qty = 0 WHERE id IN (SELECT id FROM c)", want: "WITH before UPDATE or DELETE", unsupported: true},
+		{query: "WITH c AS (SELECT id FROM items) INSERT INTO items (id) VALUES (1000)", want: "WITH before INSERT … VALUES", unsupported: true},
+		{query: "INSERT INTO items (id) WITH c AS (SELECT id FROM items) SELECT id + 1000 FROM c ON DUPLICATE KEY UPDATE qty = 0", want: "ON DUPLICATE KEY UPDATE", unsupported: true},
 		{query: "SELECT * FROM (WITH c AS (SELECT id FROM items) SELECT * FROM c) d", want: "WITH inside parentheses", unsupported: true},
 		{query: "WITH c AS (SELECT id FROM items WHERE qty > ?) SELECT COUNT(*) FROM items", args: []any{1}, want: "WITH c: the common table expression holds ? placeholders", unsupported: true},
 		{query: "WITH shop.c AS (SELECT id FROM items) SELECT * FROM c", want: "takes no qualifier", unsupported: true},
@@ -242,4 +243,38 @@ func TestCTERefusals(t *testing.T) {
 	if diff := cmp.Diff(want, res); diff != "" {
 		t.Errorf("refused writes changed rows:\n%s", diff)
 	}
+}
+
+// INSERT … SELECT reads CTEs written before the INSERT (as PostgreSQL and
+// SQLite write them) or before its SELECT (as MySQL does): the rows
+// written are those one database writes for the derived-table form, and
+// a CTE named like the table inserted into is read in the SELECT only.
+func TestCTEInsertSelectEqualsOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, c := range []cteCase{
+			{with: "WITH c AS (SELECT id, grp FROM items WHERE qty > ?) INSERT INTO items (id, grp, name) SELECT id + 1000, grp, 'copy' FROM c",
+				derived: "INSERT INTO items (id, grp, name) SELECT id + 1000, grp, 'copy' FROM (SELECT id, grp FROM items WHERE qty > ?) AS c", args: []any{3}},
+			{with: "INSERT INTO item_tags (item_id, tag, weight) WITH c AS (SELECT id, grp FROM items WHERE grp IS NOT NULL AND id < ?), w AS (SELECT item_id, MAX(weight) AS m FROM item_tags GROUP BY item_id) SELECT c.id, c.grp, w.m FROM c LEFT JOIN w ON w.item_id = c.id",
+				derived: "INSERT INTO item_tags (item_id, tag, weight) SELECT c.id, c.grp, w.m FROM (SELECT id, grp FROM items WHERE grp IS NOT NULL AND id < ?) AS c LEFT JOIN (SELECT item_id, MAX(weight) AS m FROM item_tags GROUP BY item_id) AS w ON w.item_id = c.id", args: []any{40}},
+			{with: "WITH items AS (SELECT id FROM items WHERE id <= ?) INSERT INTO items (id, name) SELECT id + 2000, 'shadow' FROM items",
+				derived: "INSERT INTO items (id, name) SELECT id + 2000, 'shadow' FROM (SELECT id FROM items WHERE id <= ?) AS items", args: []any{5}},
+		} {
+			got, err := p.sharded.Exec(c.with, c.args...)
+			if err != nil {
+				t.Fatalf("sharded: %s: %v", c.with, err)
+			}
+			want, err := p.oracle.Exec(c.derived, c.args...)
+			if err != nil {
+				t.Fatalf("oracle: %s: %v", c.derived, err)
+			}
+			gn, _ := got.RowsAffected()
+			wn, _ := want.RowsAffected()
+			if gn != wn || gn == 0 {
+				t.Errorf("%s: %d rows written, one database %d", c.with, gn, wn)
+			}
+			p.compareRows(t, "SELECT * FROM items")
+			p.compareRows(t, "SELECT * FROM item_tags")
+		}
+	})
 }

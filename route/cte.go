@@ -29,9 +29,10 @@ import (
 // (a chain of CTEs each reading the one before twice doubles at each).
 const maxCTECopies = 256
 
-// planWith plans a statement that starts with WITH.
-func (p *Planner) planWith(text string, s *Session) (Plan, error) {
-	stmt, main, err := expandWith(text)
+// planWith plans a statement with a WITH clause: at its start, or
+// before the SELECT of an INSERT … SELECT (at is where WITH starts).
+func (p *Planner) planWith(text string, at int, s *Session) (Plan, error) {
+	stmt, main, err := expandWith(text, at)
 	if err != nil {
 		return nil, err
 	}
@@ -42,24 +43,50 @@ func (p *Planner) planWith(text string, s *Session) (Plan, error) {
 	return withDirectives(stmt, pl)
 }
 
-// expandWith returns the statement of a text that starts with WITH with
-// its CTEs substituted, and the text of the statement after the WITH
-// clause (which names the outermost select items).
-func expandWith(text string) (sqlparser.Statement, string, error) {
-	w, err := splitWith(text)
+// expandWith returns the statement of a text with a WITH clause at
+// offset at (0, or the start of an INSERT's SELECT) with its CTEs
+// substituted, and the text of the statement without the WITH clause
+// (which names the outermost select items).
+func expandWith(text string, at int) (sqlparser.Statement, string, error) {
+	w, err := splitWith(text[at:])
 	if err != nil {
 		return nil, "", err
 	}
-	stmt, err := parsePiece(w.main, w.mainArgs)
+	main := w.main
+	if at > 0 {
+		// INSERT … WITH … SELECT: the text before WITH holds no ?, so
+		// the placeholders of the rest number as they would alone.
+		prefix := text[:at]
+		if n, err := countPlaceholders(prefix); err != nil || n > 0 {
+			return nil, "", unsupportedf("INSERT … WITH … SELECT with ? placeholders before WITH")
+		}
+		main = prefix + w.main
+	}
+	stmt, err := parsePiece(main, w.mainArgs)
 	if err != nil {
 		return nil, "", err
 	}
-	switch stmt.(type) {
+	// scope is where the CTEs are read: the statement, or an INSERT's
+	// SELECT (never the table it inserts into).
+	var scope sqlparser.SQLNode = stmt
+	switch st := stmt.(type) {
 	case sqlparser.SelectStatement:
-	case *sqlparser.Insert, *sqlparser.Update, *sqlparser.Delete:
-		return nil, "", unsupportedf("WITH before INSERT, UPDATE or DELETE: the router runs common table expressions in SELECT statements only; write the subquery in the statement instead")
+		if at > 0 {
+			return nil, "", planErrorf("WITH: want INSERT … WITH … SELECT")
+		}
+	case *sqlparser.Insert:
+		sel, ok := st.Rows.(sqlparser.SelectStatement)
+		if !ok {
+			return nil, "", unsupportedf("WITH before INSERT … VALUES: the router runs common table expressions in SELECT statements and INSERT … SELECT only")
+		}
+		if len(st.OnDup) > 0 {
+			return nil, "", unsupportedf("WITH with INSERT … SELECT … ON DUPLICATE KEY UPDATE: write the subquery in the SELECT instead")
+		}
+		scope = sel
+	case *sqlparser.Update, *sqlparser.Delete:
+		return nil, "", unsupportedf("WITH before UPDATE or DELETE: the router runs common table expressions in SELECT statements and INSERT … SELECT only; write the subquery in the statement instead")
 	default:
-		return nil, "", unsupportedf("WITH before %s: common table expressions are read in SELECT statements only", firstWords(w.main, 1))
+		return nil, "", unsupportedf("WITH before %s: common table expressions are read in SELECT statements and INSERT … SELECT only", firstWords(w.main, 1))
 	}
 	// Every body is a SELECT, read or not.
 	for _, c := range w.ctes {
@@ -72,7 +99,7 @@ func expandWith(text string) (sqlparser.Statement, string, error) {
 		}
 	}
 	e := &cteExpander{w: w, used: make([]int, len(w.ctes))}
-	if err := e.substitute(stmt, len(w.ctes)); err != nil {
+	if err := e.substitute(scope, len(w.ctes)); err != nil {
 		return nil, "", err
 	}
 	if countArgs(stmt) < w.args {
@@ -83,7 +110,7 @@ func expandWith(text string) (sqlparser.Statement, string, error) {
 		}
 		return nil, "", planErrorf("WITH: the statement reads %d of its %d placeholders", countArgs(stmt), w.args)
 	}
-	return stmt, w.main, nil
+	return stmt, main, nil
 }
 
 // parsePiece parses one piece of a WITH statement and numbers its

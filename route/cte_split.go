@@ -269,3 +269,47 @@ func startsWithWith(sql string) bool {
 		}
 	}
 }
+
+// insertWithAt returns where the WITH of INSERT … WITH … SELECT starts
+// (WITH at the top level, before any SELECT or VALUES), or -1.
+func insertWithAt(sql string) int {
+	sc := newCTEScanner(sql)
+	t, err := sc.next()
+	if err != nil || t.typ != sqlparser.INSERT && t.typ != sqlparser.REPLACE {
+		return -1
+	}
+	depth := 0
+	for {
+		if t, err = sc.next(); err != nil {
+			return -1
+		}
+		switch t.typ {
+		case 0, sqlparser.SELECT, sqlparser.VALUES, sqlparser.VALUE, sqlparser.SET:
+			if depth == 0 || t.typ == 0 {
+				return -1
+			}
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case sqlparser.WITH:
+			if depth == 0 {
+				return t.start
+			}
+		}
+	}
+}
+
+// countPlaceholders returns the ? placeholders of a text.
+func countPlaceholders(sql string) (int, error) {
+	sc := newCTEScanner(sql)
+	for {
+		t, err := sc.next()
+		if err != nil {
+			return 0, err
+		}
+		if t.typ == 0 {
+			return sc.args, nil
+		}
+	}
+}

@@ -141,11 +141,21 @@ func TestExpandWith(t *testing.T) {
 			"select a from (select * from (select id as a, name as b from user union select 1, 2 from dual) as c) as d",
 		},
 		{
+			// INSERT … SELECT, both ways: the CTE is read in the SELECT,
+			// never as the table inserted into.
+			"WITH music AS (SELECT id FROM user WHERE id > ?) INSERT INTO music (id) SELECT id + ? FROM music",
+			"insert into music(id) select id + :v2 from (select id from user where id > :v1) as music",
+		},
+		{
+			"INSERT INTO music (id) WITH music AS (SELECT id FROM user WHERE id > ?) SELECT id + ? FROM music",
+			"insert into music(id) select id + :v2 from (select id from user where id > :v1) as music",
+		},
+		{
 			"WITH C AS (SELECT 1 AS one) SELECT (SELECT one FROM c), EXISTS (SELECT 1 FROM C WHERE one = 1)",
 			"select (select one from (select 1 as one from dual) as c), exists (select 1 from (select 1 as one from dual) as C where one = 1) from dual",
 		},
 	} {
-		stmt, _, err := expandWith(tt.sql)
+		stmt, _, err := expandForTest(tt.sql)
 		if err != nil {
 			t.Errorf("%s: %v", tt.sql, err)
 			continue
@@ -162,8 +172,12 @@ func TestExpandWithRefusals(t *testing.T) {
 		sql, want string
 		kind      string
 	}{
-		{"WITH c AS (SELECT id FROM user) DELETE FROM user WHERE id IN (SELECT id FROM c)", "WITH before INSERT, UPDATE or DELETE", "unsupported"},
-		{"WITH c AS (SELECT id FROM user) INSERT INTO music (id) SELECT id FROM c", "WITH before INSERT, UPDATE or DELETE", "unsupported"},
+		{"WITH c AS (SELECT id FROM user) DELETE FROM user WHERE id IN (SELECT id FROM c)", "WITH before UPDATE or DELETE", "unsupported"},
+		{"WITH c AS (SELECT id FROM user) UPDATE user SET name = 'x' WHERE id IN (SELECT id FROM c)", "WITH before UPDATE or DELETE", "unsupported"},
+		{"WITH c AS (SELECT id FROM user) INSERT INTO music (id) VALUES (1)", "WITH before INSERT … VALUES", "unsupported"},
+		{"WITH c AS (SELECT id FROM user) INSERT INTO music (id) SELECT id FROM c ON DUPLICATE KEY UPDATE id = 1", "ON DUPLICATE KEY UPDATE", "unsupported"},
+		{"INSERT INTO music (id) WITH c AS (SELECT id FROM user) SELECT id FROM c ON DUPLICATE KEY UPDATE id = 1", "ON DUPLICATE KEY UPDATE", "unsupported"},
+		{"WITH c AS (SELECT id FROM user) SHOW TABLES", "WITH before SHOW", "unsupported"},
 		{"WITH c AS (SELECT id FROM user) SELECT * FROM c USE INDEX (i)", "index hints", "unsupported"},
 		{"WITH c AS (WITH d AS (SELECT 1) SELECT * FROM d) SELECT * FROM c", "WITH inside", "unsupported"},
 		{"WITH c(a) AS (SELECT id, name FROM user) SELECT * FROM c", "names 1 columns but the body selects 2", "plan"},
@@ -174,7 +188,7 @@ func TestExpandWithRefusals(t *testing.T) {
 		{"WITH c AS (INSERT INTO user (id) VALUES (1)) SELECT 1", "is a SELECT", "plan"},
 		{"WITH c AS (SELECT 1) SELECT * FROM c WHERE", "", "syntax"},
 	} {
-		_, _, err := expandWith(tt.sql)
+		_, _, err := expandForTest(tt.sql)
 		checkErrKind(t, tt.sql, err, tt.kind, tt.want)
 	}
 }
@@ -220,4 +234,17 @@ func explainText(t *testing.T, pl Plan, args []any) string {
 		t.Fatal(err)
 	}
 	return fmt.Sprint(rows)
+}
+
+// expandForTest expands a statement with WITH at its start or in its
+// INSERT … SELECT.
+func expandForTest(sql string) (sqlparser.Statement, string, error) {
+	at := 0
+	if !startsWithWith(sql) {
+		at = insertWithAt(sql)
+	}
+	if at < 0 {
+		return nil, "", errors.New("no WITH")
+	}
+	return expandWith(sql, at)
 }

@@ -158,10 +158,13 @@ func (p *Planner) buildText(text string, s *Session) (Plan, error) {
 		return p.planDDL(text, s)
 	}
 	if startsWithWith(text) {
-		return p.planWith(text, s)
+		return p.planWith(text, 0, s)
 	}
 	stmt, err := Parse(text)
 	if err != nil {
+		if at := insertWithAt(text); at > 0 {
+			return p.planWith(text, at, s)
+		}
 		if uerr := unsupportedSyntax(text); uerr != nil {
 			return nil, uerr
 		}

@@ -10,7 +10,6 @@ var unparsedForms = []struct {
 	why string
 }{
 	{regexp.MustCompile(`(?is)\(\s*with\s+(recursive\s+)?[a-z_\x60]`), "WITH inside parentheses (a subquery or a derived table): write the common table expressions in one WITH clause at the start of the statement"},
-	{regexp.MustCompile(`(?is)^\s*(insert|replace)\b.*\bwith\s+(recursive\s+)?[a-z_\x60][^()]*\bas\s*\(`), "INSERT … WITH … SELECT: common table expressions are read at the start of a SELECT statement only; write the subquery in the SELECT instead"},
 	{regexp.MustCompile(`(?is)\)\s*over\s*(\(|[a-z_][a-z0-9_]*\s*($|[),]))`), "window functions (… OVER …): the SQL parser does not read them"},
 	{regexp.MustCompile(`(?is)\bwindow\s+[a-z_][a-z0-9_]*\s+as\s*\(`), "window functions (WINDOW … AS): the SQL parser does not read them"},
 }
