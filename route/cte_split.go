@@ -88,8 +88,14 @@ func (sc *cteScanner) next() (cteToken, error) {
 	}
 }
 
-// splitWith splits a statement that starts with WITH.
-func splitWith(sql string) (*withClause, error) {
+// splitWith splits a statement that starts with WITH. A panic of the
+// tokenizer is a syntax error.
+func splitWith(sql string) (w *withClause, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			w, err = nil, &SyntaxError{SQL: sql, Msg: fmt.Sprintf("WITH: %v", r)}
+		}
+	}()
 	if strings.Contains(sql, "/*!") {
 		return nil, unsupportedf("WITH: MySQL comments /*! … */ in a statement with common table expressions")
 	}
@@ -104,7 +110,7 @@ func splitWith(sql string) (*withClause, error) {
 	if t.typ != sqlparser.WITH {
 		return nil, syntax("the statement does not start with WITH")
 	}
-	w := &withClause{}
+	w = &withClause{}
 	seen := map[string]bool{}
 	for first := true; ; first = false {
 		t, err = sc.next()
@@ -259,8 +265,13 @@ func closingParen(sc *cteScanner) (int, error) {
 }
 
 // startsWithWith reports whether a statement's first token (comments
-// aside) is WITH.
+// aside) is WITH. A statement that starts with neither w nor a comment
+// is not tokenized.
 func startsWithWith(sql string) bool {
+	sql = strings.TrimLeft(sql, " \n\r\t")
+	if sql == "" || strings.IndexByte("wW/-#", sql[0]) < 0 {
+		return false
+	}
 	tkn := sqlparser.NewStringTokenizer(sql)
 	for {
 		typ, _ := tkn.Scan()
@@ -272,7 +283,12 @@ func startsWithWith(sql string) bool {
 
 // insertWithAt returns where the WITH of INSERT … WITH … SELECT starts
 // (WITH at the top level, before any SELECT or VALUES), or -1.
-func insertWithAt(sql string) int {
+func insertWithAt(sql string) (at int) {
+	defer func() {
+		if r := recover(); r != nil {
+			at = -1
+		}
+	}()
 	sc := newCTEScanner(sql)
 	t, err := sc.next()
 	if err != nil || t.typ != sqlparser.INSERT && t.typ != sqlparser.REPLACE {
@@ -301,7 +317,12 @@ func insertWithAt(sql string) int {
 }
 
 // countPlaceholders returns the ? placeholders of a text.
-func countPlaceholders(sql string) (int, error) {
+func countPlaceholders(sql string) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, &SyntaxError{SQL: sql, Msg: fmt.Sprint(r)}
+		}
+	}()
 	sc := newCTEScanner(sql)
 	for {
 		t, err := sc.next()

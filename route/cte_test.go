@@ -248,3 +248,32 @@ func expandForTest(sql string) (sqlparser.Statement, string, error) {
 	}
 	return expandWith(sql, at)
 }
+
+// Any text beginning with WITH is split, expanded and planned without a
+// panic, and a split's pieces are parts of the text.
+func FuzzWith(f *testing.F) {
+	for _, s := range []string{
+		"WITH c AS (SELECT id FROM user) SELECT * FROM c",
+		"WITH a(x) AS (SELECT ? FROM user), b AS (SELECT * FROM a WHERE x > ?) SELECT * FROM b, a",
+		"WITH `c``d` AS (SELECT 'a''(' /* ) */ FROM user -- x\n) SELECT * FROM `c``d`",
+		"INSERT INTO music (id) WITH c AS (SELECT id FROM user) SELECT id FROM c",
+		"WITH c AS (SELECT id FROM user UNION SELECT id FROM music) (SELECT * FROM c) UNION (SELECT 1)",
+	} {
+		f.Add(s)
+	}
+	p := newTestPlanner(f, dialect.SQLite)
+	f.Fuzz(func(t *testing.T, sql string) {
+		if w, err := splitWith(sql); err == nil {
+			for _, c := range w.ctes {
+				if !strings.Contains(sql, c.body) {
+					t.Fatalf("%q: body %q is not in the text", sql, c.body)
+				}
+			}
+			if !strings.HasSuffix(sql, w.main) {
+				t.Fatalf("%q: main %q does not end the text", sql, w.main)
+			}
+		}
+		_ = insertWithAt(sql)
+		_, _ = p.Plan(sql, &Session{})
+	})
+}
