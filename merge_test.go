@@ -559,7 +559,7 @@ func TestScatterSelectRefusesWhatCannotMerge(t *testing.T) {
 		// syntax error. (Subqueries over a reference table's rows and
 		// correlated without an equality run as a semi-join, see
 		// TestCorrelatedSubqueriesOverReferenceRowsMatchOneDatabase.)
-		{"WITH t AS (SELECT id FROM items) SELECT * FROM t", "WITH (common table expressions)"},
+		{"WITH RECURSIVE t AS (SELECT id FROM items) SELECT * FROM t", "WITH RECURSIVE"},
 		{"SELECT id, ROW_NUMBER() OVER (ORDER BY id) FROM items", "window functions"},
 	}
 	for _, tt := range tests {

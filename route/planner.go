@@ -157,8 +157,14 @@ func (p *Planner) buildText(text string, s *Session) (Plan, error) {
 	if isDDL(text) {
 		return p.planDDL(text, s)
 	}
+	if startsWithWith(text) {
+		return p.planWith(text, 0, s)
+	}
 	stmt, err := Parse(text)
 	if err != nil {
+		if at := insertWithAt(text); at > 0 {
+			return p.planWith(text, at, s)
+		}
 		if uerr := unsupportedSyntax(text); uerr != nil {
 			return nil, uerr
 		}

@@ -9,7 +9,7 @@ var unparsedForms = []struct {
 	re  *regexp.Regexp
 	why string
 }{
-	{regexp.MustCompile(`(?is)^\s*(/\*.*?\*/\s*)*with\b`), "WITH (common table expressions): the SQL parser does not read them; write the subquery in FROM instead"},
+	{regexp.MustCompile(`(?is)\(\s*with\s+(recursive\s+)?[a-z_\x60]`), "WITH inside parentheses (a subquery or a derived table): write the common table expressions in one WITH clause at the start of the statement"},
 	{regexp.MustCompile(`(?is)\)\s*over\s*(\(|[a-z_][a-z0-9_]*\s*($|[),]))`), "window functions (… OVER …): the SQL parser does not read them"},
 	{regexp.MustCompile(`(?is)\bwindow\s+[a-z_][a-z0-9_]*\s+as\s*\(`), "window functions (WINDOW … AS): the SQL parser does not read them"},
 }

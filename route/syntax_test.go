@@ -13,9 +13,10 @@ import (
 func TestUnparsedFormsAreUnsupported(t *testing.T) {
 	p := newTestPlanner(t, dialect.SQLite)
 	for _, tt := range []struct{ sql, want string }{
-		{"WITH x AS (SELECT 1) SELECT * FROM x", "WITH (common table expressions)"},
-		{"with recursive t(n) as (select 1 union all select n+1 from t where n < 3) select * from t", "WITH"},
-		{"/* c */ WITH x AS (SELECT id FROM user) SELECT * FROM x", "WITH"},
+		{"with recursive t(n) as (select 1 union all select n+1 from t where n < 3) select * from t", "WITH RECURSIVE"},
+		{"/* c */ WITH RECURSIVE x AS (SELECT id FROM user) SELECT * FROM x", "WITH RECURSIVE"},
+		{"SELECT * FROM (WITH x AS (SELECT id FROM user) SELECT * FROM x) d", "WITH inside parentheses"},
+		{"SELECT id FROM user WHERE id IN ( with x AS (SELECT id FROM user) SELECT * FROM x)", "WITH inside parentheses"},
 		{"SELECT id, ROW_NUMBER() OVER (ORDER BY id) FROM user", "window functions"},
 		{"SELECT id, SUM(id) OVER w FROM user WINDOW w AS (PARTITION BY name)", "window functions"},
 		{"select rank() over(partition by name order by id) from user", "window functions"},
