@@ -1,0 +1,347 @@
+package route
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/vschema"
+)
+
+// multiTable reports whether an UPDATE's or DELETE's FROM is more than one
+// plain table.
+func multiTable(exprs sqlparser.TableExprs) bool {
+	if len(exprs) != 1 {
+		return true
+	}
+	ate, ok := exprs[0].(*sqlparser.AliasedTableExpr)
+	if !ok {
+		return true
+	}
+	_, ok = ate.Expr.(sqlparser.TableName)
+	return !ok
+}
+
+// planDeleteWithInput plans a DELETE as a dmlInputPlan: a multi-table
+// DELETE t FROM …, or one table's DELETE … LIMIT over several shards.
+func (p *Planner) planDeleteWithInput(del *sqlparser.Delete, s *Session, nargs int) (Plan, error) {
+	multi := multiTable(del.TableExprs)
+	if len(del.Targets) > 1 {
+		return nil, unsupportedf("DELETE from several tables at once (%s): delete from each in a statement of its own, in one transaction", sqlparser.String(del.Targets))
+	}
+	if multi && (del.OrderBy != nil || del.Limit != nil) {
+		return nil, unsupportedf("multi-table DELETE with ORDER BY or LIMIT (MySQL refuses it too)")
+	}
+	if multi && len(del.Targets) == 0 {
+		return nil, unsupportedf("multi-table DELETE that names no table to delete from: write DELETE t FROM t JOIN u …")
+	}
+	ref := ""
+	if len(del.Targets) == 1 {
+		ref = del.Targets[0].Name.String()
+	}
+	dp, err := p.newDMLInput(del.TableExprs, ref, del.Where, del.OrderBy, del.Limit, s, nargs)
+	if err != nil {
+		return nil, err
+	}
+	dp.delete = true
+	return dp, nil
+}
+
+// planUpdateWithInput plans an UPDATE as a dmlInputPlan: a multi-table
+// UPDATE t JOIN u … SET t.c = …, or one table's UPDATE … LIMIT over
+// several shards.
+func (p *Planner) planUpdateWithInput(upd *sqlparser.Update, s *Session, nargs int) (Plan, error) {
+	multi := multiTable(upd.TableExprs)
+	if multi && (upd.OrderBy != nil || upd.Limit != nil) {
+		return nil, unsupportedf("multi-table UPDATE with ORDER BY or LIMIT (MySQL refuses it too)")
+	}
+	ref := ""
+	for _, ue := range upd.Exprs {
+		q := ue.Name.Qualifier.Name.String()
+		if multi && q == "" {
+			return nil, unsupportedf("multi-table UPDATE whose SET column %s names no table: qualify it with the table it sets", ue.Name.Name.String())
+		}
+		if ref != "" && !strings.EqualFold(q, ref) {
+			return nil, unsupportedf("UPDATE of several tables at once (%s and %s): update each in a statement of its own, in one transaction", ref, q)
+		}
+		ref = q
+	}
+	dp, err := p.newDMLInput(upd.TableExprs, ref, upd.Where, upd.OrderBy, upd.Limit, s, nargs)
+	if err != nil {
+		return nil, err
+	}
+	prim := dp.table.Primary()
+	for _, ue := range upd.Exprs {
+		col := strings.ToLower(ue.Name.Name.String())
+		if dp.table.IsSharded() && prim != nil && slices.Contains(prim.Columns, col) {
+			return nil, unsupportedf("UPDATE of primary vindex column %s of %s: the row would have to move to another shard; delete it and insert it again", ue.Name.Name.String(), dp.table)
+		}
+		if dmlSubqueries(nil, sqlparser.UpdateExprs{ue}) {
+			return nil, unsupportedf("UPDATE of %s that joins tables or limits rows over several shards, with a subquery in SET %s: set it in a statement of its own", dp.table, col)
+		}
+		set := dmlInputSet{col: col, selected: multi && !readsOnly(ue.Expr, dp.ref)}
+		if !set.selected {
+			stripColumnQualifiers(ue.Expr)
+		}
+		set.expr = sqlparser.String(ue.Expr)
+		dp.sets = append(dp.sets, set)
+	}
+	return dp, nil
+}
+
+// newDMLInput resolves the target table (named ref in from, or from's one
+// table when ref is "") and keeps the statement's parts as text.
+func (p *Planner) newDMLInput(from sqlparser.TableExprs, ref string, where *sqlparser.Where, order sqlparser.OrderBy, limit *sqlparser.Limit, s *Session, nargs int) (*dmlInputPlan, error) {
+	ate, err := findTableRef(from, ref)
+	if err != nil {
+		return nil, err
+	}
+	tn := ate.Expr.(sqlparser.TableName)
+	t, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
+	if err != nil {
+		return nil, err
+	}
+	if t.Type == vschema.TypeSequence {
+		return nil, unsupportedf("UPDATE or DELETE of sequence table %s", t)
+	}
+	dp := &dmlInputPlan{p: p, table: t, tn: tn, ref: ate.As.String(), nargs: nargs, keyspace: s.Keyspace, lock: !outerJoin(from)}
+	if dp.ref == "" {
+		dp.ref = tn.Name.String()
+	}
+	dp.from = sqlparser.String(from)
+	if where != nil {
+		dp.where = sqlparser.String(where)
+	}
+	if len(order) > 0 {
+		dp.order = sqlparser.String(order)
+	}
+	if limit != nil {
+		if limit.Offset != nil {
+			return nil, unsupportedf("UPDATE or DELETE of %s with a LIMIT offset", t)
+		}
+		dp.limit = limit.Rowcount
+	}
+	return dp, nil
+}
+
+// findTableRef returns the table of from named ref (its alias, else its
+// name), or from's one table when ref is "".
+func findTableRef(from sqlparser.TableExprs, ref string) (*sqlparser.AliasedTableExpr, error) {
+	var found []*sqlparser.AliasedTableExpr
+	var all []*sqlparser.AliasedTableExpr
+	var walk func(te sqlparser.TableExpr)
+	walk = func(te sqlparser.TableExpr) {
+		switch te := te.(type) {
+		case *sqlparser.AliasedTableExpr:
+			all = append(all, te)
+			name := te.As.String()
+			if tn, ok := te.Expr.(sqlparser.TableName); ok && name == "" {
+				name = tn.Name.String()
+			}
+			if ref != "" && strings.EqualFold(name, ref) {
+				found = append(found, te)
+			}
+		case *sqlparser.JoinTableExpr:
+			walk(te.LeftExpr)
+			walk(te.RightExpr)
+		case *sqlparser.ParenTableExpr:
+			for _, e := range te.Exprs {
+				walk(e)
+			}
+		}
+	}
+	for _, te := range from {
+		walk(te)
+	}
+	if ref == "" {
+		if len(all) == 1 {
+			found = all
+		} else {
+			return nil, unsupportedf("UPDATE or DELETE over several tables that names none to change")
+		}
+	}
+	if len(found) != 1 {
+		return nil, unsupportedf("UPDATE or DELETE of %s, which the statement's FROM names %d times", ref, len(found))
+	}
+	if _, ok := found[0].Expr.(sqlparser.TableName); !ok {
+		return nil, unsupportedf("UPDATE or DELETE of the derived table %s", ref)
+	}
+	return found[0], nil
+}
+
+// outerJoin reports a LEFT or RIGHT JOIN in from. PostgreSQL locks no
+// row of an outer join's nullable side, so the input of such a statement
+// takes no lock: the per-key writes lock the target rows they change.
+func outerJoin(from sqlparser.TableExprs) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if j, ok := n.(*sqlparser.JoinTableExpr); ok {
+			switch j.Join {
+			case sqlparser.LeftJoinStr, sqlparser.RightJoinStr, sqlparser.NaturalLeftJoinStr, sqlparser.NaturalRightJoinStr:
+				found = true
+			}
+		}
+		return !found, nil
+	}, from)
+	return found
+}
+
+// readsOnly reports whether e reads no column but those qualified by ref.
+func readsOnly(e sqlparser.Expr, ref string) bool {
+	only := true
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if c, ok := n.(*sqlparser.ColName); ok && !strings.EqualFold(c.Qualifier.Name.String(), ref) {
+			only = false
+		}
+		return only, nil
+	}, e)
+	return only
+}
+
+// stripColumnQualifiers drops the table qualifiers of e's columns.
+func stripColumnQualifiers(e sqlparser.Expr) {
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if c, ok := n.(*sqlparser.ColName); ok {
+			c.Qualifier = sqlparser.TableName{}
+		}
+		return true, nil
+	}, e)
+}
+
+// plans returns the input and per-key plans for the target's primary
+// key, read from the catalog of its keyspace's first shard (the same on
+// every shard), built on first use and again if the key changes.
+func (dp *dmlInputPlan) plans(ctx context.Context) (*dmlInputBuilt, error) {
+	shards := dp.p.topo.Shards(dp.table.Keyspace.Name)
+	if len(shards) == 0 {
+		return nil, planErrorf("keyspace %s has no shards", dp.table.Keyspace.Name)
+	}
+	pk, err := shards[0].Backend.PrimaryKeyContext(ctx, dp.table.Name)
+	if err != nil {
+		if ctx.Err() == nil && strings.Contains(err.Error(), "no primary key") {
+			return nil, unsupportedf("%s of %s that joins tables or limits rows over several shards: the rows to change are found by the primary key of %s, which has none", dp.verb(), dp.table, dp.table)
+		}
+		return nil, fmt.Errorf("vitessdo: %s of %s: %w", dp.verb(), dp.table, err)
+	}
+	keys := append([]string(nil), pk...)
+	if prim := dp.table.Primary(); prim != nil && dp.table.IsSharded() {
+		for _, c := range prim.Columns {
+			if !slices.Contains(keys, c) {
+				keys = append(keys, c)
+			}
+		}
+	}
+	if b := dp.built.Load(); b != nil && slices.Equal(b.keys, keys) {
+		return b, nil
+	}
+	b, err := dp.build(keys)
+	if err != nil {
+		return nil, err
+	}
+	dp.built.Store(b)
+	return b, nil
+}
+
+// build plans the input SELECT and the per-key write for keys.
+func (dp *dmlInputPlan) build(keys []string) (*dmlInputBuilt, error) {
+	s := &Session{Keyspace: dp.keyspace}
+	b := &dmlInputBuilt{keys: keys}
+	var sel strings.Builder
+	sel.WriteString("select ")
+	var exprs []string
+	for _, k := range keys {
+		exprs = append(exprs, sqlparser.String(sqlparser.NewTableIdent(dp.ref))+"."+sqlparser.String(sqlparser.NewColIdent(k)))
+	}
+	for _, st := range dp.sets {
+		if st.selected {
+			exprs = append(exprs, st.expr)
+			b.nvals++
+		}
+	}
+	if dp.order != "" {
+		ob, err := Parse("select 1 from dual " + dp.order)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range ob.(*sqlparser.Select).OrderBy {
+			exprs = append(exprs, sqlparser.String(o.Expr))
+		}
+	}
+	sel.WriteString(strings.Join(exprs, ", "))
+	sel.WriteString(" from " + dp.from)
+	if dp.where != "" {
+		sel.WriteString(dp.where)
+	}
+	if dp.order != "" {
+		sel.WriteString(dp.order)
+	}
+	if dp.limit != nil {
+		fmt.Fprintf(&sel, " limit :v%d", dp.nargs+1)
+	}
+	if dp.lock {
+		sel.WriteString(" for update")
+	}
+	stmt, err := Parse(sel.String())
+	if err != nil {
+		return nil, err
+	}
+	nin := dp.nargs
+	if dp.limit != nil {
+		nin++
+	}
+	if b.input, err = dp.p.planSelect(stmt.(sqlparser.SelectStatement), s, nin); err != nil {
+		return nil, err
+	}
+	if b.write, err = dp.planWrite(keys, b.nvals, s); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// planWrite plans the single-table write of one key's row. Its arguments
+// are the statement's, then the selected SET values, then the key.
+func (dp *dmlInputPlan) planWrite(keys []string, nvals int, s *Session) (Plan, error) {
+	var w strings.Builder
+	table := sqlparser.String(dp.tn)
+	if dp.delete {
+		w.WriteString("delete from " + table)
+	} else {
+		w.WriteString("update " + table + " set ")
+		j := 0
+		for i, st := range dp.sets {
+			if i > 0 {
+				w.WriteString(", ")
+			}
+			w.WriteString(sqlparser.String(sqlparser.NewColIdent(st.col)) + " = ")
+			if st.selected {
+				j++
+				fmt.Fprintf(&w, ":v%d", dp.nargs+j)
+			} else {
+				w.WriteString(st.expr)
+			}
+		}
+	}
+	for i, k := range keys {
+		if i == 0 {
+			w.WriteString(" where ")
+		} else {
+			w.WriteString(" and ")
+		}
+		fmt.Fprintf(&w, "%s = :v%d", sqlparser.String(sqlparser.NewColIdent(k)), dp.nargs+nvals+i+1)
+	}
+	stmt, err := Parse(w.String())
+	if err != nil {
+		return nil, err
+	}
+	n := dp.nargs + nvals + len(keys)
+	switch st := stmt.(type) {
+	case *sqlparser.Delete:
+		return dp.p.planDelete(st, s, n)
+	case *sqlparser.Update:
+		return dp.p.planUpdate(st, s, n)
+	}
+	return nil, planErrorf("per-key write %s is no UPDATE or DELETE", w.String())
+}
