@@ -24,8 +24,8 @@ import (
 //  1. The input SELECT reads, through the engine (which joins across
 //     shards and merges ORDER BY … LIMIT), the target table's key — its
 //     primary key as the backend's catalog knows it, plus its primary
-//     vindex columns — and beside it each SET value that reads another
-//     table, FOR UPDATE where the backend locks rows:
+//     vindex columns — and beside it each column of another table that a
+//     SET value reads, FOR UPDATE where the backend locks rows:
 //
 //     SELECT t.id, u.d FROM t JOIN u ON t.k = u.k WHERE … FOR UPDATE
 //
@@ -41,7 +41,7 @@ import (
 //     its primary vindex value, through dmlPlan, which keeps owned lookup
 //     vindexes in step:
 //
-//     UPDATE t SET c = :value WHERE id = :key
+//     UPDATE t SET c = :d WHERE id = :id
 //
 // RowsAffected is the sum of the per-key writes: the rows one database's
 // statement changes.
@@ -57,22 +57,23 @@ type dmlInputPlan struct {
 	from, where, order string
 	limit              sqlparser.Expr
 	sets               []dmlInputSet
-	delete             bool
-	lock               bool
-	nargs              int
-	keyspace           string
-	built              atomic.Pointer[dmlInputBuilt]
+	// values are the input's columns of other tables that SET values
+	// read, bound per key as the arguments after the statement's.
+	values   []string
+	delete   bool
+	lock     bool
+	nargs    int
+	keyspace string
+	built    atomic.Pointer[dmlInputBuilt]
 }
 
 var _ Plan = (*dmlInputPlan)(nil)
 
-// dmlInputSet is one SET of an UPDATE: its value is either kept in the
-// per-key statement (it reads only the target row, or nothing) or read
-// by the input SELECT and bound per key.
+// dmlInputSet is one SET of an UPDATE: the column and its value as the
+// per-key statement writes it (see perKeyValue).
 type dmlInputSet struct {
-	col      string
-	expr     string
-	selected bool
+	col  string
+	expr string
 }
 
 // dmlInputBuilt holds the input and per-key plans for one primary key.

@@ -82,14 +82,31 @@ func (p *Planner) planUpdateWithInput(upd *sqlparser.Update, s *Session, nargs i
 		if dmlSubqueries(nil, sqlparser.UpdateExprs{ue}) {
 			return nil, unsupportedf("UPDATE of %s that joins tables or limits rows over several shards, with a subquery in SET %s: set it in a statement of its own", dp.table, col)
 		}
-		set := dmlInputSet{col: col, selected: multi && !readsOnly(ue.Expr, dp.ref)}
-		if !set.selected {
-			stripColumnQualifiers(ue.Expr)
-		}
-		set.expr = sqlparser.String(ue.Expr)
-		dp.sets = append(dp.sets, set)
+		dp.sets = append(dp.sets, dmlInputSet{col: col, expr: dp.perKeyValue(ue.Expr, multi)})
 	}
 	return dp, nil
+}
+
+// perKeyValue returns, as the per-key UPDATE's text, a SET value: as it is
+// when it reads only the target row (or nothing); else with each column
+// of another table (or unqualified, in a join) replaced by an argument
+// that the input SELECT reads beside the key: a bare column so becomes
+// the argument alone.
+func (dp *dmlInputPlan) perKeyValue(e sqlparser.Expr, multi bool) string {
+	var foreign []*sqlparser.ColName
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if c, ok := n.(*sqlparser.ColName); ok && multi && !strings.EqualFold(c.Qualifier.Name.String(), dp.ref) {
+			foreign = append(foreign, c)
+		}
+		return true, nil
+	}, e)
+	for _, c := range foreign {
+		dp.values = append(dp.values, sqlparser.String(c))
+		arg := sqlparser.NewValArg([]byte(fmt.Sprintf(":v%d", dp.nargs+len(dp.values))))
+		e = sqlparser.ReplaceExpr(e, c, arg)
+	}
+	stripColumnQualifiers(e)
+	return sqlparser.String(e)
 }
 
 // newDMLInput resolves the target table (named ref in from, or from's one
@@ -189,18 +206,6 @@ func outerJoin(from sqlparser.TableExprs) bool {
 	return found
 }
 
-// readsOnly reports whether e reads no column but those qualified by ref.
-func readsOnly(e sqlparser.Expr, ref string) bool {
-	only := true
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		if c, ok := n.(*sqlparser.ColName); ok && !strings.EqualFold(c.Qualifier.Name.String(), ref) {
-			only = false
-		}
-		return only, nil
-	}, e)
-	return only
-}
-
 // stripColumnQualifiers drops the table qualifiers of e's columns.
 func stripColumnQualifiers(e sqlparser.Expr) {
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
@@ -255,12 +260,8 @@ func (dp *dmlInputPlan) build(keys []string) (*dmlInputBuilt, error) {
 	for _, k := range keys {
 		exprs = append(exprs, sqlparser.String(sqlparser.NewTableIdent(dp.ref))+"."+sqlparser.String(sqlparser.NewColIdent(k)))
 	}
-	for _, st := range dp.sets {
-		if st.selected {
-			exprs = append(exprs, st.expr)
-			b.nvals++
-		}
-	}
+	exprs = append(exprs, dp.values...)
+	b.nvals = len(dp.values)
 	if dp.order != "" {
 		ob, err := Parse("select 1 from dual " + dp.order)
 		if err != nil {
@@ -310,18 +311,11 @@ func (dp *dmlInputPlan) planWrite(keys []string, nvals int, s *Session) (Plan, e
 		w.WriteString("delete from " + table)
 	} else {
 		w.WriteString("update " + table + " set ")
-		j := 0
 		for i, st := range dp.sets {
 			if i > 0 {
 				w.WriteString(", ")
 			}
-			w.WriteString(sqlparser.String(sqlparser.NewColIdent(st.col)) + " = ")
-			if st.selected {
-				j++
-				fmt.Fprintf(&w, ":v%d", dp.nargs+j)
-			} else {
-				w.WriteString(st.expr)
-			}
+			w.WriteString(sqlparser.String(sqlparser.NewColIdent(st.col)) + " = " + st.expr)
 		}
 	}
 	for i, k := range keys {
