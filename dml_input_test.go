@@ -207,6 +207,23 @@ func TestJoinedWriteFailingMidwayChangesNothing(t *testing.T) {
 		if err := db.QueryRow("SELECT COUNT(*) FROM items").Scan(&n); err != nil || n != 40 {
 			t.Errorf("items left: %d, %v; want all 40: every shard rolled back", n, err)
 		}
+		// Without the fault the keys go to each shard in one statement.
+		before := map[string]int{}
+		for _, sh := range shards {
+			before[sh] = env.faults.count(sh + " exec DELETE")
+		}
+		res, err := db.Exec("DELETE items FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE item_tags.weight = 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := res.RowsAffected(); got != 14 {
+			t.Errorf("RowsAffected %d, want the 14 items of weight 1", got)
+		}
+		for _, sh := range shards {
+			if n := env.faults.count(sh+" exec DELETE") - before[sh]; n > 1 {
+				t.Errorf("shard %s ran %d DELETEs for one joined DELETE, want one at most", sh, n)
+			}
+		}
 	})
 }
 

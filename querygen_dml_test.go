@@ -218,6 +218,11 @@ func TestWriteGenShardedEqualsOneDatabase(t *testing.T) {
 		ran, refused := 0, map[string]int{}
 		for i := 0; i < n; i++ {
 			if i%20 == 0 {
+				if p != nil {
+					// Fresh rows; the old pair's connections go now.
+					p.sharded.Close()
+					p.oracle.Close()
+				}
 				p = newMergePair(t, e, mergeItems(idsOnShard(0, 6)))
 				loadMoreItems(t, p)
 			}

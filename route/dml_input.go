@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/xwb1989/sqlparser"
@@ -37,11 +38,13 @@ import (
 //     than n rows match): which rows one database keeps would then be its
 //     own arbitrary choice.
 //
-//  3. Each key's row is written by the single-table statement, routed by
-//     its primary vindex value, through dmlPlan, which keeps owned lookup
-//     vindexes in step:
+//  3. The keys are written by single-table statements through dmlPlan,
+//     which routes them by their primary vindex values and keeps owned
+//     lookup vindexes in step: keys with the same SET values together, up
+//     to writeBatch at a time (a batch is padded to a power of two by
+//     repeating its last key, so few statements are planned):
 //
-//     UPDATE t SET c = :d WHERE id = :id
+//     UPDATE t SET c = :d WHERE id IN (:id1, :id2, …)
 //
 // RowsAffected is the sum of the per-key writes: the rows one database's
 // statement changes.
@@ -80,9 +83,15 @@ type dmlInputSet struct {
 type dmlInputBuilt struct {
 	keys  []string
 	input Plan
-	write Plan
 	nvals int
+	s     *Session
+	// writes holds the per-key write plans by batch size.
+	mu     sync.Mutex
+	writes map[int]Plan
 }
+
+// writeBatch is the most keys one per-key write names.
+const writeBatch = 64
 
 func (dp *dmlInputPlan) verb() string {
 	if dp.delete {
@@ -125,15 +134,16 @@ func (dp *dmlInputPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result
 		if err != nil {
 			return err
 		}
-		wargs := make([]any, dp.nargs+b.nvals+len(b.keys))
-		copy(wargs, args)
-		for _, row := range targets {
-			copy(wargs[dp.nargs:], row)
-			r, err := b.write.Exec(ctx, vc, wargs)
-			if err != nil {
-				return err
+		for _, g := range groupByValues(targets, b.nvals) {
+			for len(g) > 0 {
+				chunk := g[:min(len(g), writeBatch)]
+				g = g[len(chunk):]
+				n, err := dp.writeKeys(ctx, vc, b, args, chunk)
+				if err != nil {
+					return err
+				}
+				res.RowsAffected += n
 			}
-			res.RowsAffected += r.RowsAffected
 		}
 		return nil
 	})
@@ -141,6 +151,69 @@ func (dp *dmlInputPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// writeKeys writes the rows of keys, which share their SET values, with
+// one per-key write.
+func (dp *dmlInputPlan) writeKeys(ctx context.Context, vc Cursor, b *dmlInputBuilt, args []any, rows [][]any) (int64, error) {
+	size := 1
+	for size < len(rows) {
+		size *= 2
+	}
+	w, err := dp.writePlan(b, size)
+	if err != nil {
+		return 0, err
+	}
+	nk := len(b.keys)
+	wargs := make([]any, dp.nargs, dp.nargs+b.nvals+size*nk)
+	copy(wargs, args)
+	wargs = append(wargs, rows[0][:b.nvals]...)
+	for i := 0; i < size; i++ {
+		row := rows[min(i, len(rows)-1)]
+		wargs = append(wargs, row[b.nvals:]...)
+	}
+	r, err := w.Exec(ctx, vc, wargs)
+	return r.RowsAffected, err
+}
+
+// writePlan returns the per-key write of size keys, planning it on first
+// use.
+func (dp *dmlInputPlan) writePlan(b *dmlInputBuilt, size int) (Plan, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if w := b.writes[size]; w != nil {
+		return w, nil
+	}
+	w, err := dp.planWrite(b.keys, b.nvals, size, b.s)
+	if err != nil {
+		return nil, err
+	}
+	if b.writes == nil {
+		b.writes = map[int]Plan{}
+	}
+	b.writes[size] = w
+	return w, nil
+}
+
+// groupByValues groups target rows (SET values, then key) by their SET
+// values, in the order each group is first seen.
+func groupByValues(rows [][]any, nvals int) [][][]any {
+	if nvals == 0 {
+		return [][][]any{rows}
+	}
+	at := map[string]int{}
+	var out [][][]any
+	for _, r := range rows {
+		k := encodeKey(r[:nvals])
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], r)
+	}
+	return out
 }
 
 // inputArgs returns the input SELECT's arguments: the statement's, then

@@ -253,7 +253,7 @@ func (dp *dmlInputPlan) plans(ctx context.Context) (*dmlInputBuilt, error) {
 // build plans the input SELECT and the per-key write for keys.
 func (dp *dmlInputPlan) build(keys []string) (*dmlInputBuilt, error) {
 	s := &Session{Keyspace: dp.keyspace}
-	b := &dmlInputBuilt{keys: keys}
+	b := &dmlInputBuilt{keys: keys, s: s}
 	var sel strings.Builder
 	sel.WriteString("select ")
 	var exprs []string
@@ -296,15 +296,20 @@ func (dp *dmlInputPlan) build(keys []string) (*dmlInputBuilt, error) {
 	if b.input, err = dp.p.planSelect(stmt.(sqlparser.SelectStatement), s, nin); err != nil {
 		return nil, err
 	}
-	if b.write, err = dp.planWrite(keys, b.nvals, s); err != nil {
+	// The write of one key is planned now: its refusals are the
+	// statement's.
+	if _, err := dp.writePlan(b, 1); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
 
-// planWrite plans the single-table write of one key's row. Its arguments
-// are the statement's, then the selected SET values, then the key.
-func (dp *dmlInputPlan) planWrite(keys []string, nvals int, s *Session) (Plan, error) {
+// planWrite plans the single-table write of size keys' rows. Its
+// arguments are the statement's, then the selected SET values, then each
+// key's columns in turn. One key column is an IN list; several are an OR
+// of each key's equalities, beside an IN list of the primary vindex
+// column when the table has one of its own, which routes the write.
+func (dp *dmlInputPlan) planWrite(keys []string, nvals, size int, s *Session) (Plan, error) {
 	var w strings.Builder
 	table := sqlparser.String(dp.tn)
 	if dp.delete {
@@ -318,19 +323,36 @@ func (dp *dmlInputPlan) planWrite(keys []string, nvals int, s *Session) (Plan, e
 			w.WriteString(sqlparser.String(sqlparser.NewColIdent(st.col)) + " = " + st.expr)
 		}
 	}
-	for i, k := range keys {
-		if i == 0 {
-			w.WriteString(" where ")
-		} else {
-			w.WriteString(" and ")
+	arg := func(key, col int) string { return fmt.Sprintf(":v%d", dp.nargs+nvals+key*len(keys)+col+1) }
+	in := func(col int) string {
+		var list []string
+		for i := 0; i < size; i++ {
+			list = append(list, arg(i, col))
 		}
-		fmt.Fprintf(&w, "%s = :v%d", sqlparser.String(sqlparser.NewColIdent(k)), dp.nargs+nvals+i+1)
+		return sqlparser.String(sqlparser.NewColIdent(keys[col])) + " in (" + strings.Join(list, ", ") + ")"
+	}
+	w.WriteString(" where ")
+	if len(keys) == 1 {
+		w.WriteString(in(0))
+	} else {
+		if prim := dp.table.Primary(); prim != nil && dp.table.IsSharded() && len(prim.Columns) == 1 {
+			w.WriteString(in(slices.Index(keys, prim.Columns[0])) + " and ")
+		}
+		var ors []string
+		for i := 0; i < size; i++ {
+			var ands []string
+			for c, k := range keys {
+				ands = append(ands, sqlparser.String(sqlparser.NewColIdent(k))+" = "+arg(i, c))
+			}
+			ors = append(ors, "("+strings.Join(ands, " and ")+")")
+		}
+		w.WriteString("(" + strings.Join(ors, " or ") + ")")
 	}
 	stmt, err := Parse(w.String())
 	if err != nil {
 		return nil, err
 	}
-	n := dp.nargs + nvals + len(keys)
+	n := dp.nargs + nvals + size*len(keys)
 	switch st := stmt.(type) {
 	case *sqlparser.Delete:
 		return dp.p.planDelete(st, s, n)
