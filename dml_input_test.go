@@ -42,6 +42,10 @@ func TestJoinedAndLimitedWritesChangeWhatOneDatabaseChanges(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, mergeItems(idsOnShard(0, 3)))
 		loadMoreItems(t, p)
+		// VEXPLAIN PLAN shows the input SELECT, on every shard.
+		if got := explain(t, p.sharded, "DELETE items FROM items JOIN tokens ON tokens.item_id = items.id WHERE tokens.note = 'x'"); len(got) < 4 {
+			t.Errorf("VEXPLAIN PLAN of a joined DELETE reaches %v, want the input on every shard", got)
+		}
 		p.compareWrite(t, mergeTables,
 			"DELETE items FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE item_tags.weight > 1",
 			"DELETE FROM items WHERE id IN (SELECT item_tags.item_id FROM item_tags WHERE item_tags.weight > 1)")
