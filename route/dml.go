@@ -39,6 +39,13 @@ type dmlPlan struct {
 var _ Plan = (*dmlPlan)(nil)
 
 func (p *Planner) planUpdate(upd *sqlparser.Update, s *Session, nargs int) (Plan, error) {
+	if multiTable(upd.TableExprs) {
+		return p.planUpdateWithInput(upd, s, nargs)
+	}
+	var limited string
+	if upd.Limit != nil {
+		limited = sqlparser.String(upd)
+	}
 	tn, alias, err := singleTable(upd.TableExprs, "UPDATE")
 	if err != nil {
 		return nil, err
@@ -59,8 +66,8 @@ func (p *Planner) planUpdate(upd *sqlparser.Update, s *Session, nargs int) (Plan
 				return nil, unsupportedf("UPDATE of primary vindex column %s of %s: the row would have to move to another shard; delete it and insert it again", ue.Name.Name.String(), t)
 			}
 		}
-		if err := dp.checkLimit(upd.Limit, upd.OrderBy); err != nil {
-			return nil, err
+		if upd.Limit != nil && !dp.routing.single() {
+			return p.planLimitedWithInput(limited, s, nargs)
 		}
 		if err := dp.planOwnedUpdate(upd); err != nil {
 			return nil, err
@@ -75,8 +82,18 @@ func (p *Planner) planUpdate(upd *sqlparser.Update, s *Session, nargs int) (Plan
 }
 
 func (p *Planner) planDelete(del *sqlparser.Delete, s *Session, nargs int) (Plan, error) {
-	if len(del.Targets) > 0 {
-		return nil, unsupportedf("multi-table DELETE")
+	if len(del.Targets) == 1 && !multiTable(del.TableExprs) {
+		// DELETE t FROM t …: the one table it names.
+		if _, err := findTableRef(del.TableExprs, del.Targets[0].Name.String()); err == nil {
+			del.Targets = nil
+		}
+	}
+	if len(del.Targets) > 0 || multiTable(del.TableExprs) {
+		return p.planDeleteWithInput(del, s, nargs)
+	}
+	var limited string
+	if del.Limit != nil {
+		limited = sqlparser.String(del)
 	}
 	tn, alias, err := singleTable(del.TableExprs, "DELETE")
 	if err != nil {
@@ -93,8 +110,8 @@ func (p *Planner) planDelete(del *sqlparser.Delete, s *Session, nargs int) (Plan
 	dp.delete = true
 	t := dp.table
 	if t.IsSharded() {
-		if err := dp.checkLimit(del.Limit, del.OrderBy); err != nil {
-			return nil, err
+		if del.Limit != nil && !dp.routing.single() {
+			return p.planLimitedWithInput(limited, s, nargs)
 		}
 		dp.owned = append(dp.owned, t.Owned...)
 		if err := a.checkPushdown(sc); err != nil {
@@ -156,11 +173,21 @@ func (p *Planner) planDML(tn sqlparser.TableName, alias string, where *sqlparser
 	return &dmlPlan{p: p, table: ref.table, routing: r, nargs: nargs}, a, sc, nil
 }
 
-func (dp *dmlPlan) checkLimit(limit *sqlparser.Limit, order sqlparser.OrderBy) error {
-	if limit != nil && !dp.routing.single() {
-		return unsupportedf("UPDATE or DELETE with LIMIT on several shards of %s: which rows the limit keeps would depend on the shards' order; pin the statement to one shard with its primary vindex", dp.table)
+// planLimitedWithInput plans again, as a dmlInputPlan, the UPDATE or
+// DELETE … LIMIT whose text is given and whose rows lie on several
+// shards: the engine's merge of the shards picks the rows.
+func (p *Planner) planLimitedWithInput(text string, s *Session, nargs int) (Plan, error) {
+	stmt, err := Parse(text)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	switch st := stmt.(type) {
+	case *sqlparser.Update:
+		return p.planUpdateWithInput(st, s, nargs)
+	case *sqlparser.Delete:
+		return p.planDeleteWithInput(st, s, nargs)
+	}
+	return nil, planErrorf("%s is no UPDATE or DELETE", text)
 }
 
 // planOwnedUpdate finds the owned lookup vindexes whose columns an UPDATE

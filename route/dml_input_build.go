@@ -1,0 +1,363 @@
+package route
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/vschema"
+)
+
+// multiTable reports whether an UPDATE's or DELETE's FROM is more than one
+// plain table.
+func multiTable(exprs sqlparser.TableExprs) bool {
+	if len(exprs) != 1 {
+		return true
+	}
+	ate, ok := exprs[0].(*sqlparser.AliasedTableExpr)
+	if !ok {
+		return true
+	}
+	_, ok = ate.Expr.(sqlparser.TableName)
+	return !ok
+}
+
+// planDeleteWithInput plans a DELETE as a dmlInputPlan: a multi-table
+// DELETE t FROM …, or one table's DELETE … LIMIT over several shards.
+func (p *Planner) planDeleteWithInput(del *sqlparser.Delete, s *Session, nargs int) (Plan, error) {
+	multi := multiTable(del.TableExprs)
+	if len(del.Targets) > 1 {
+		return nil, unsupportedf("DELETE from several tables at once (%s): delete from each in a statement of its own, in one transaction", sqlparser.String(del.Targets))
+	}
+	if multi && (del.OrderBy != nil || del.Limit != nil) {
+		return nil, unsupportedf("multi-table DELETE with ORDER BY or LIMIT (MySQL refuses it too)")
+	}
+	if multi && len(del.Targets) == 0 {
+		return nil, unsupportedf("multi-table DELETE that names no table to delete from: write DELETE t FROM t JOIN u …")
+	}
+	ref := ""
+	if len(del.Targets) == 1 {
+		ref = del.Targets[0].Name.String()
+	}
+	dp, err := p.newDMLInput(del.TableExprs, ref, del.Where, del.OrderBy, del.Limit, s, nargs)
+	if err != nil {
+		return nil, err
+	}
+	dp.delete = true
+	return dp, nil
+}
+
+// planUpdateWithInput plans an UPDATE as a dmlInputPlan: a multi-table
+// UPDATE t JOIN u … SET t.c = …, or one table's UPDATE … LIMIT over
+// several shards.
+func (p *Planner) planUpdateWithInput(upd *sqlparser.Update, s *Session, nargs int) (Plan, error) {
+	multi := multiTable(upd.TableExprs)
+	if multi && (upd.OrderBy != nil || upd.Limit != nil) {
+		return nil, unsupportedf("multi-table UPDATE with ORDER BY or LIMIT (MySQL refuses it too)")
+	}
+	ref := ""
+	for _, ue := range upd.Exprs {
+		q := ue.Name.Qualifier.Name.String()
+		if multi && q == "" {
+			return nil, unsupportedf("multi-table UPDATE whose SET column %s names no table: qualify it with the table it sets", ue.Name.Name.String())
+		}
+		if ref != "" && !strings.EqualFold(q, ref) {
+			return nil, unsupportedf("UPDATE of several tables at once (%s and %s): update each in a statement of its own, in one transaction", ref, q)
+		}
+		ref = q
+	}
+	dp, err := p.newDMLInput(upd.TableExprs, ref, upd.Where, upd.OrderBy, upd.Limit, s, nargs)
+	if err != nil {
+		return nil, err
+	}
+	prim := dp.table.Primary()
+	for _, ue := range upd.Exprs {
+		col := strings.ToLower(ue.Name.Name.String())
+		if dp.table.IsSharded() && prim != nil && slices.Contains(prim.Columns, col) {
+			return nil, unsupportedf("UPDATE of primary vindex column %s of %s: the row would have to move to another shard; delete it and insert it again", ue.Name.Name.String(), dp.table)
+		}
+		if dmlSubqueries(nil, sqlparser.UpdateExprs{ue}) {
+			return nil, unsupportedf("UPDATE of %s that joins tables or limits rows over several shards, with a subquery in SET %s: set it in a statement of its own", dp.table, col)
+		}
+		dp.sets = append(dp.sets, dmlInputSet{col: col, expr: dp.perKeyValue(ue.Expr, multi)})
+	}
+	return dp, nil
+}
+
+// perKeyValue returns, as the per-key UPDATE's text, a SET value: as it is
+// when it reads only the target row (or nothing); else with each column
+// of another table (or unqualified, in a join) replaced by an argument
+// that the input SELECT reads beside the key: a bare column so becomes
+// the argument alone.
+func (dp *dmlInputPlan) perKeyValue(e sqlparser.Expr, multi bool) string {
+	var foreign []*sqlparser.ColName
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if c, ok := n.(*sqlparser.ColName); ok && multi && !strings.EqualFold(c.Qualifier.Name.String(), dp.ref) {
+			foreign = append(foreign, c)
+		}
+		return true, nil
+	}, e)
+	for _, c := range foreign {
+		dp.values = append(dp.values, sqlparser.String(c))
+		arg := sqlparser.NewValArg([]byte(fmt.Sprintf(":v%d", dp.nargs+len(dp.values))))
+		e = sqlparser.ReplaceExpr(e, c, arg)
+	}
+	stripColumnQualifiers(e)
+	return sqlparser.String(e)
+}
+
+// newDMLInput resolves the target table (named ref in from, or from's one
+// table when ref is "") and keeps the statement's parts as text.
+func (p *Planner) newDMLInput(from sqlparser.TableExprs, ref string, where *sqlparser.Where, order sqlparser.OrderBy, limit *sqlparser.Limit, s *Session, nargs int) (*dmlInputPlan, error) {
+	ate, err := findTableRef(from, ref)
+	if err != nil {
+		return nil, err
+	}
+	tn := ate.Expr.(sqlparser.TableName)
+	t, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
+	if err != nil {
+		return nil, err
+	}
+	if t.Type == vschema.TypeSequence {
+		return nil, unsupportedf("UPDATE or DELETE of sequence table %s", t)
+	}
+	dp := &dmlInputPlan{p: p, table: t, tn: tn, ref: ate.As.String(), nargs: nargs, keyspace: s.Keyspace, lock: !outerJoin(from)}
+	if dp.ref == "" {
+		dp.ref = tn.Name.String()
+	}
+	dp.from = sqlparser.String(from)
+	if where != nil {
+		dp.where = sqlparser.String(where)
+	}
+	if len(order) > 0 {
+		dp.order = sqlparser.String(order)
+	}
+	if limit != nil {
+		if limit.Offset != nil {
+			return nil, unsupportedf("UPDATE or DELETE of %s with a LIMIT offset", t)
+		}
+		dp.limit = limit.Rowcount
+	}
+	return dp, nil
+}
+
+// findTableRef returns the table of from named ref (its alias, else its
+// name), or from's one table when ref is "".
+func findTableRef(from sqlparser.TableExprs, ref string) (*sqlparser.AliasedTableExpr, error) {
+	var found []*sqlparser.AliasedTableExpr
+	var all []*sqlparser.AliasedTableExpr
+	var walk func(te sqlparser.TableExpr)
+	walk = func(te sqlparser.TableExpr) {
+		switch te := te.(type) {
+		case *sqlparser.AliasedTableExpr:
+			all = append(all, te)
+			name := te.As.String()
+			if tn, ok := te.Expr.(sqlparser.TableName); ok && name == "" {
+				name = tn.Name.String()
+			}
+			if ref != "" && strings.EqualFold(name, ref) {
+				found = append(found, te)
+			}
+		case *sqlparser.JoinTableExpr:
+			walk(te.LeftExpr)
+			walk(te.RightExpr)
+		case *sqlparser.ParenTableExpr:
+			for _, e := range te.Exprs {
+				walk(e)
+			}
+		}
+	}
+	for _, te := range from {
+		walk(te)
+	}
+	if ref == "" {
+		if len(all) == 1 {
+			found = all
+		} else {
+			return nil, unsupportedf("UPDATE or DELETE over several tables that names none to change")
+		}
+	}
+	if len(found) != 1 {
+		return nil, unsupportedf("UPDATE or DELETE of %s, which the statement's FROM names %d times", ref, len(found))
+	}
+	if _, ok := found[0].Expr.(sqlparser.TableName); !ok {
+		return nil, unsupportedf("UPDATE or DELETE of the derived table %s", ref)
+	}
+	return found[0], nil
+}
+
+// outerJoin reports a LEFT or RIGHT JOIN in from. PostgreSQL locks no
+// row of an outer join's nullable side, so the input of such a statement
+// takes no lock: the per-key writes lock the target rows they change.
+func outerJoin(from sqlparser.TableExprs) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if j, ok := n.(*sqlparser.JoinTableExpr); ok {
+			switch j.Join {
+			case sqlparser.LeftJoinStr, sqlparser.RightJoinStr, sqlparser.NaturalLeftJoinStr, sqlparser.NaturalRightJoinStr:
+				found = true
+			}
+		}
+		return !found, nil
+	}, from)
+	return found
+}
+
+// stripColumnQualifiers drops the table qualifiers of e's columns.
+func stripColumnQualifiers(e sqlparser.Expr) {
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if c, ok := n.(*sqlparser.ColName); ok {
+			c.Qualifier = sqlparser.TableName{}
+		}
+		return true, nil
+	}, e)
+}
+
+// plans returns the input and per-key plans for the target's primary
+// key, read from the catalog of its keyspace's first shard (the same on
+// every shard), built on first use and again if the key changes.
+func (dp *dmlInputPlan) plans(ctx context.Context) (*dmlInputBuilt, error) {
+	shards := dp.p.topo.Shards(dp.table.Keyspace.Name)
+	if len(shards) == 0 {
+		return nil, planErrorf("keyspace %s has no shards", dp.table.Keyspace.Name)
+	}
+	pk, err := shards[0].Backend.PrimaryKeyContext(ctx, dp.table.Name)
+	if err != nil {
+		if ctx.Err() == nil && strings.Contains(err.Error(), "no primary key") {
+			return nil, unsupportedf("%s of %s that joins tables or limits rows over several shards: the rows to change are found by the primary key of %s, which has none", dp.verb(), dp.table, dp.table)
+		}
+		return nil, fmt.Errorf("vitessdo: %s of %s: %w", dp.verb(), dp.table, err)
+	}
+	keys := append([]string(nil), pk...)
+	if prim := dp.table.Primary(); prim != nil && dp.table.IsSharded() {
+		for _, c := range prim.Columns {
+			if !slices.Contains(keys, c) {
+				keys = append(keys, c)
+			}
+		}
+	}
+	if b := dp.built.Load(); b != nil && slices.Equal(b.keys, keys) {
+		return b, nil
+	}
+	b, err := dp.build(keys)
+	if err != nil {
+		return nil, err
+	}
+	dp.built.Store(b)
+	return b, nil
+}
+
+// build plans the input SELECT and the per-key write for keys.
+func (dp *dmlInputPlan) build(keys []string) (*dmlInputBuilt, error) {
+	s := &Session{Keyspace: dp.keyspace}
+	b := &dmlInputBuilt{keys: keys, s: s}
+	var sel strings.Builder
+	sel.WriteString("select ")
+	var exprs []string
+	for _, k := range keys {
+		exprs = append(exprs, sqlparser.String(sqlparser.NewTableIdent(dp.ref))+"."+sqlparser.String(sqlparser.NewColIdent(k)))
+	}
+	exprs = append(exprs, dp.values...)
+	b.nvals = len(dp.values)
+	if dp.order != "" {
+		ob, err := Parse("select 1 from dual " + dp.order)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range ob.(*sqlparser.Select).OrderBy {
+			exprs = append(exprs, sqlparser.String(o.Expr))
+		}
+	}
+	sel.WriteString(strings.Join(exprs, ", "))
+	sel.WriteString(" from " + dp.from)
+	if dp.where != "" {
+		sel.WriteString(dp.where)
+	}
+	if dp.order != "" {
+		sel.WriteString(dp.order)
+	}
+	if dp.limit != nil {
+		fmt.Fprintf(&sel, " limit :v%d", dp.nargs+1)
+	}
+	if dp.lock {
+		sel.WriteString(" for update")
+	}
+	stmt, err := Parse(sel.String())
+	if err != nil {
+		return nil, err
+	}
+	nin := dp.nargs
+	if dp.limit != nil {
+		nin++
+	}
+	if b.input, err = dp.p.planSelect(stmt.(sqlparser.SelectStatement), s, nin); err != nil {
+		return nil, err
+	}
+	// The write of one key is planned now: its refusals are the
+	// statement's.
+	if _, err := dp.writePlan(b, 1); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// planWrite plans the single-table write of size keys' rows. Its
+// arguments are the statement's, then the selected SET values, then each
+// key's columns in turn. One key column is an IN list; several are an OR
+// of each key's equalities, beside an IN list of the primary vindex
+// column when the table has one of its own, which routes the write.
+func (dp *dmlInputPlan) planWrite(keys []string, nvals, size int, s *Session) (Plan, error) {
+	var w strings.Builder
+	table := sqlparser.String(dp.tn)
+	if dp.delete {
+		w.WriteString("delete from " + table)
+	} else {
+		w.WriteString("update " + table + " set ")
+		for i, st := range dp.sets {
+			if i > 0 {
+				w.WriteString(", ")
+			}
+			w.WriteString(sqlparser.String(sqlparser.NewColIdent(st.col)) + " = " + st.expr)
+		}
+	}
+	arg := func(key, col int) string { return fmt.Sprintf(":v%d", dp.nargs+nvals+key*len(keys)+col+1) }
+	in := func(col int) string {
+		var list []string
+		for i := 0; i < size; i++ {
+			list = append(list, arg(i, col))
+		}
+		return sqlparser.String(sqlparser.NewColIdent(keys[col])) + " in (" + strings.Join(list, ", ") + ")"
+	}
+	w.WriteString(" where ")
+	if len(keys) == 1 {
+		w.WriteString(in(0))
+	} else {
+		if prim := dp.table.Primary(); prim != nil && dp.table.IsSharded() && len(prim.Columns) == 1 {
+			w.WriteString(in(slices.Index(keys, prim.Columns[0])) + " and ")
+		}
+		var ors []string
+		for i := 0; i < size; i++ {
+			var ands []string
+			for c, k := range keys {
+				ands = append(ands, sqlparser.String(sqlparser.NewColIdent(k))+" = "+arg(i, c))
+			}
+			ors = append(ors, "("+strings.Join(ands, " and ")+")")
+		}
+		w.WriteString("(" + strings.Join(ors, " or ") + ")")
+	}
+	stmt, err := Parse(w.String())
+	if err != nil {
+		return nil, err
+	}
+	n := dp.nargs + nvals + size*len(keys)
+	switch st := stmt.(type) {
+	case *sqlparser.Delete:
+		return dp.p.planDelete(st, s, n)
+	case *sqlparser.Update:
+		return dp.p.planUpdate(st, s, n)
+	}
+	return nil, planErrorf("per-key write %s is no UPDATE or DELETE", w.String())
+}
