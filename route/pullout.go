@@ -346,7 +346,12 @@ func (p *Planner) planSubqueriesApart(sel *sqlparser.Select, s *Session, nargs i
 						return pl, nil
 					}
 				}
-				return nil, unsupportedf("%s (a correlated subquery in an ON condition runs across shards only in the ON of an outer join, reading only the nullable side's table, every column qualified)", unsupported.Msg)
+				pl, err := p.planOnPairs(c.(*sqlparser.Select), s, nargs, refusal)
+				var pu *UnsupportedError
+				if err == nil || !errors.As(err, &pu) {
+					return pl, err
+				}
+				return nil, unsupportedf("%s (a correlated subquery in an ON condition runs across shards in the ON of an outer join of named tables, every column of it qualified: %s)", unsupported.Msg, pu.Msg)
 			}
 			return nil, refusal
 		}

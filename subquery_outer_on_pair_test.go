@@ -1,0 +1,31 @@
+package vitessdo_test
+
+import "testing"
+
+// A correlated subquery in the ON of an outer join across shards that
+// reads the preserved side's columns (with the nullable side's, or
+// alone) is decided per pair of joined rows: EXISTS, NOT EXISTS, IN, NOT
+// IN over NULLs and scalar comparisons match the pairs one database
+// matches, and the rows no pair matches are NULL-extended.
+func TestOuterJoinOnPairSubqueriesMatchOneDatabase(t *testing.T) {
+	compareEachQuery(t, genData(), []string{
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND NOT EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND t.note IN (SELECT b.kind FROM items b WHERE b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND t.note NOT IN (SELECT b.kind FROM items b WHERE b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND NOT (t.note IN (SELECT b.kind FROM items b WHERE b.qty > a.qty))",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND a.kind IN (SELECT b.kind FROM items b WHERE b.name = t.note OR b.qty = a.qty)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM item_tags g WHERE g.item_id = a.id)",
+		"SELECT a.id, t.note FROM tokens t RIGHT JOIN items a ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
+		"SELECT a.id, g.tag FROM items a LEFT JOIN item_tags g ON g.item_id = a.qty AND g.weight < (SELECT MAX(b.qty) FROM items b WHERE b.kind = a.kind)",
+		"SELECT a.id, g.tag FROM items a LEFT JOIN item_tags g ON g.item_id = a.qty AND g.weight < (SELECT COUNT(*) FROM items b WHERE b.grp = a.grp AND b.qty > g.weight)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id > a.id AND t.item_id < a.id + 3 AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND (a.qty > 0 OR EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp))",
+		"SELECT a.id, t.note, k.label FROM items a JOIN kinds k ON k.code = a.kind LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.name = a.name)",
+		"SELECT a.id, t.note, g.tag FROM items a LEFT JOIN tokens t ON t.item_id = a.id LEFT JOIN item_tags g ON g.item_id = a.qty AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.qty = g.weight)",
+		"SELECT a.grp, COUNT(t.note) FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND t.note IN (SELECT b.kind FROM items b WHERE b.grp = a.grp) GROUP BY a.grp",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp) WHERE a.qty > 0",
+		"SELECT a.id, t.note FROM (SELECT id, grp FROM items) a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
+		"SELECT * FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
+	})
+}
