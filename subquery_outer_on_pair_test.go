@@ -29,3 +29,31 @@ func TestOuterJoinOnPairSubqueriesMatchOneDatabase(t *testing.T) {
 		"SELECT * FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
 	})
 }
+
+// The unqualified columns of a subquery in the ON of an outer join
+// across shards resolve as the backend resolves them: in the subquery's
+// own tables first, then in the tables the join joins; a name two
+// tables of one scope hold is an error on both.
+func TestOuterJoinOnUnqualifiedSubqueryColumnsMatchOneDatabase(t *testing.T) {
+	compareEachQuery(t, genData(), []string{
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE kind = t.note)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM kinds k WHERE code = note AND label > name)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND note IN (SELECT code FROM kinds WHERE label <> name)",
+		"SELECT a.id, g.tag FROM items a LEFT JOIN item_tags g ON g.item_id = a.qty AND weight NOT IN (SELECT b.qty FROM items b WHERE b.grp = grp)",
+		"SELECT a.id, t.note FROM tokens t RIGHT JOIN items a ON t.item_id = a.id AND EXISTS (SELECT 1 FROM kinds WHERE code = note AND code = kind)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND t.note IN (SELECT kind FROM items WHERE qty > 3)",
+	})
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeItems(consecutiveIDs(8)))
+		for _, q := range []string{
+			"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id LEFT JOIN item_tags g ON g.item_id = a.id AND EXISTS (SELECT 1 FROM kinds k WHERE k.code = t.note AND item_id > 0)",
+			"SELECT a.id, b.id FROM items a LEFT JOIN items b ON b.id = a.qty AND EXISTS (SELECT 1 FROM kinds k WHERE k.code = kind)",
+		} {
+			_, gerr := queryAll(p.sharded, q)
+			_, werr := queryAll(p.oracle, q)
+			if gerr == nil || werr == nil {
+				t.Errorf("%s: got %v, one database %v: want both to fail", q, gerr, werr)
+			}
+		}
+	})
+}
