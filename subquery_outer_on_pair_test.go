@@ -1,6 +1,11 @@
 package vitessdo_test
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/dot-do/vitessdo"
+)
 
 // A correlated subquery in the ON of an outer join across shards that
 // reads the preserved side's columns (with the nullable side's, or
@@ -56,4 +61,60 @@ func TestOuterJoinOnUnqualifiedSubqueryColumnsMatchOneDatabase(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The candidate pairs of a batch whose ON subqueries run per pair are
+// bounded by max_memory_rows: past it the statement fails naming the
+// bound, within it (smaller batches) it runs.
+func TestOuterJoinOnPairSubqueriesRespectMaxMemoryRows(t *testing.T) {
+	q := "SELECT a.id, k.code FROM items a LEFT JOIN kinds k ON k.code <> a.grp AND EXISTS (SELECT 1 FROM item_tags g WHERE g.weight = a.id AND g.tag <> k.code)"
+	for _, tt := range []struct {
+		batch int
+		fails bool
+	}{{50, true}, {5, false}} {
+		db := openMergeShards(t, engine{name: "sqlite", url: sqliteURL}, func(c *vitessdo.Config) {
+			c.MaxMemoryRows, c.JoinBatch = 20, tt.batch
+		}, vitessdo.JoinHashAuto)[0]
+		for _, ddl := range mergeDDL {
+			if _, err := db.Exec(ddl); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.Exec("INSERT INTO kinds (code, label) VALUES ('x', 'Ex'), ('y', 'Why'), ('w', 'Double')"); err != nil {
+			t.Fatal(err)
+		}
+		for i := int64(1); i <= 60; i++ {
+			if _, err := db.Exec("INSERT INTO items (id, grp) VALUES (?, ?)", i, []string{"x", "y", "z"}[i%3]); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec("INSERT INTO item_tags (item_id, tag, weight) VALUES (?, ?, ?)", i, []string{"x", "w"}[i%2], i); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := queryAll(db, q)
+		switch {
+		case tt.fails && (err == nil || !strings.Contains(err.Error(), "max_memory_rows = 20")):
+			t.Errorf("batches of %d: got %v, want an error naming max_memory_rows = 20", tt.batch, err)
+		case !tt.fails && (err != nil || len(res.Rows) < 60):
+			t.Errorf("batches of %d: got %v, %d rows, want at least 60", tt.batch, err, len(res.Rows))
+		}
+	}
+}
+
+// VEXPLAIN PLAN shows the subquery of an outer join's ON decided per
+// pair of rows under the join, with its inner statement.
+func TestOuterJoinOnPairSubqueryExplain(t *testing.T) {
+	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeItems(consecutiveIDs(8)))
+	res, err := queryAll(p.sharded, "VEXPLAIN PLAN SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text []string
+	for _, r := range res.Rows {
+		text = append(text, r[len(r)-1].(string))
+	}
+	all := strings.Join(text, "\n")
+	if !strings.Contains(all, "per pair: EXISTS") || !strings.Contains(all, "FROM `items` AS `b`") {
+		t.Errorf("VEXPLAIN PLAN lacks the subquery per pair:\n%s", all)
+	}
 }

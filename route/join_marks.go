@@ -280,10 +280,10 @@ func (jm *joinMarks) explain(ctx context.Context, vc Cursor, args []any, batch i
 		switch {
 		case sq.bound:
 			iargs = rowArgs(args, make(merge.Row, len(sq.args)), seq(len(sq.args)))
-			desc += " (inner per distinct pair values bound)"
+			desc += " (its statement per distinct pair values bound)"
 		default:
 			iargs = batchArgs(args, nil, 0, batch)
-			desc += fmt.Sprintf(" (inner bound by batches of %d pairs)", batch)
+			desc += fmt.Sprintf(" (its statement bound by batches of %d pairs)", batch)
 		}
 		what = append(what, desc)
 		r, err := sq.inner.Explain(ctx, vc, iargs)
