@@ -31,6 +31,11 @@ func TestOuterJoinOnPairSubqueriesMatchOneDatabase(t *testing.T) {
 		"SELECT a.grp, COUNT(t.note) FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND t.note IN (SELECT b.kind FROM items b WHERE b.grp = a.grp) GROUP BY a.grp",
 		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp) WHERE a.qty > 0",
 		"SELECT a.id, t.note FROM (SELECT id, grp FROM items) a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN (SELECT item_id, note FROM tokens) t ON t.item_id = a.id AND t.note IN (SELECT b.kind FROM items b WHERE b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND t.note IN (SELECT b.kind FROM items b WHERE b.grp = a.grp) WHERE EXISTS (SELECT 1 FROM item_tags g WHERE g.weight = a.qty)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND t.note IN (SELECT b.kind FROM items b WHERE b.grp = a.grp) AND t.note IN (SELECT code FROM kinds)",
+		"SELECT a.id, (SELECT COUNT(*) FROM item_tags g WHERE g.weight = a.qty) AS n, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND t.note IN (SELECT b.kind FROM items b WHERE b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp) ORDER BY a.id, t.note LIMIT 5",
 		"SELECT * FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
 	})
 }

@@ -351,7 +351,11 @@ func (p *Planner) planSubqueriesApart(sel *sqlparser.Select, s *Session, nargs i
 				if err == nil || !errors.As(err, &pu) {
 					return pl, err
 				}
-				return nil, unsupportedf("%s (a correlated subquery in an ON condition runs across shards in the ON of an outer join of named tables, every column of it qualified: %s)", unsupported.Msg, pu.Msg)
+				msg := pu.Msg
+				if !strings.HasPrefix(msg, unsupported.Msg) {
+					msg = unsupported.Msg + "; " + msg
+				}
+				return nil, unsupportedf("%s (a correlated subquery in an ON condition runs across shards in the ON of an outer join, decided per pair of rows)", msg)
 			}
 			return nil, refusal
 		}
