@@ -37,7 +37,9 @@ type JoinKey struct {
 // pair of rows joins when the keys are equal and the residual, evaluated
 // over the joined row, is true; a LEFT join NULL-extends an outer row no
 // inner row matches so. A join without keys pairs every outer row with
-// every inner row the residual accepts.
+// every inner row the residual accepts. With JoinOptions.Marks, the
+// match condition holds correlated subqueries, run over the candidate
+// pairs of each batch (see JoinMarks).
 //
 // Rows are outer columns followed by inner columns. It holds one batch
 // of outer rows and the inner rows of that batch, at most maxRows of
@@ -57,6 +59,9 @@ type Join struct {
 	residual *eval.Expr
 	ev       *eval.Evaluator
 	scratch  Row
+	// marks, when not nil, decides the matches by subqueries per pair
+	// of rows (see JoinMarks).
+	marks *markState
 	// once holds the inner rows read for the first batch for every batch.
 	once bool
 	read bool
@@ -93,6 +98,10 @@ type JoinOptions struct {
 	// opened and read once, and its rows, at most MaxRows, are joined
 	// with every batch.
 	Once bool
+	// Marks, when not nil, are correlated subqueries of the match
+	// condition, evaluated per candidate pair (see JoinMarks); Residual
+	// is then unused.
+	Marks *JoinMarks
 }
 
 // NewJoinWith returns the join o describes of outer with the inner side
@@ -109,6 +118,17 @@ func NewJoinWith(outer Iterator, open JoinOpen, o JoinOptions) (*Join, error) {
 		return nil, err
 	}
 	j.cols = append(append([]Column(nil), outer.Columns()...), j.inner...)
+	if o.Marks != nil {
+		j.marks = &markState{m: *o.Marks}
+		if j.marks.m.Batch < 1 {
+			j.marks.m.Batch = batch
+		}
+		if err := j.markPairs(); err != nil {
+			outer.Close()
+			return nil, err
+		}
+		return j, nil
+	}
 	if o.Residual != nil {
 		r := *o.Residual
 		j.residual = &r
@@ -178,6 +198,9 @@ func (j *Join) Next() (Row, error) {
 	if j.closed {
 		return nil, io.EOF
 	}
+	if j.marks != nil {
+		return j.nextMarked()
+	}
 	for {
 		if j.oi >= len(j.outers) {
 			if j.eof {
@@ -213,6 +236,20 @@ func (j *Join) Next() (Row, error) {
 }
 
 func (j *Join) matches(o, in Row) (bool, error) {
+	if ok, err := j.keysMatch(o, in); err != nil || !ok {
+		return false, err
+	}
+	if j.residual == nil {
+		return true, nil
+	}
+	copy(j.scratch, o)
+	copy(j.scratch[len(o):], in)
+	return j.ev.Truth(j.residual, j.scratch)
+}
+
+// keysMatch reports whether every key of outer row o equals inner row
+// in's.
+func (j *Join) keysMatch(o, in Row) (bool, error) {
 	for _, k := range j.keys {
 		a, b := o[k.Outer], in[k.Inner]
 		if a == nil || b == nil {
@@ -231,12 +268,7 @@ func (j *Join) matches(o, in Row) (bool, error) {
 			return false, nil
 		}
 	}
-	if j.residual == nil {
-		return true, nil
-	}
-	copy(j.scratch, o)
-	copy(j.scratch[len(o):], in)
-	return j.ev.Truth(j.residual, j.scratch)
+	return true, nil
 }
 
 // JoinKeyTypeError reports join key values of different kinds (a number

@@ -45,7 +45,10 @@ type joinPlan struct {
 	// VEXPLAIN.
 	// all, when not nil, is the inner leaf without the batch's IN list:
 	// the join reads it once into a hash table (see hashInner).
-	all                      Plan
+	all Plan
+	// marks, when not nil, are the correlated subqueries of the match
+	// condition, decided per pair of rows (see join_marks.go).
+	marks                    *joinMarks
 	residual, filter         *mergeValue
 	residualText, filterText string
 	// outs project the user's columns on the last join of a chain (nil on
@@ -121,11 +124,17 @@ func (jp *joinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Ite
 			filter = &x
 		}
 	}
+	if jp.marks != nil {
+		if opts.Marks, err = jp.marks.options(ctx, vc, args, jp.batch, jp.eng); err != nil {
+			outer.Close()
+			return nil, err
+		}
+	}
 	var j merge.Iterator
 	if table != nil {
 		j = merge.NewHashJoin(outer, table, jp.left)
 	} else if j, err = merge.NewJoinWith(outer, open, opts); err != nil {
-		return nil, err
+		return nil, joinError(err)
 	}
 	var it merge.Iterator = j
 	if filter != nil {
@@ -190,6 +199,14 @@ func (jp *joinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Expla
 	if jp.residualText != "" {
 		on = append(on, jp.residualText)
 	}
+	var marks []ExplainRow
+	if jp.marks != nil {
+		text, rows, err := jp.marks.explain(ctx, vc, args, jp.batch)
+		if err != nil {
+			return nil, err
+		}
+		on, marks = append(on, text), rows
+	}
 	join := operatorRow("Join %s", kind)
 	if len(on) > 0 {
 		join = operatorRow("Join %s on %s", kind, strings.Join(on, " AND "))
@@ -209,6 +226,7 @@ func (jp *joinPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Expla
 	rows := []ExplainRow{join}
 	rows = append(rows, nest(o)...)
 	rows = append(rows, nest(i)...)
+	rows = append(rows, marks...)
 	if jp.filterText != "" {
 		rows = append([]ExplainRow{operatorRow("Filter %s", jp.filterText)}, nest(rows)...)
 	}
@@ -297,11 +315,18 @@ type joinErrors struct {
 
 func (je *joinErrors) Next() (merge.Row, error) {
 	row, err := je.Iterator.Next()
+	return row, joinError(err)
+}
+
+// joinError reports join keys the merge cannot compare as the backend
+// does, and a subquery of a match condition it cannot decide as one
+// would, as unsupported.
+func joinError(err error) error {
 	var ke *merge.JoinKeyTypeError
 	if errors.As(err, &ke) {
-		return nil, joinRefusal("%v", ke)
+		return joinRefusal("%v", ke)
 	}
-	return row, err
+	return semiRefusal(err)
 }
 
 // joinRefusal is the reason a SELECT over tables not on one shard

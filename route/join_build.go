@@ -83,7 +83,7 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	if jt.lock, err = p.joinLock(jt, sel.Lock); err != nil {
 		return nil, err
 	}
-	for _, c := range jt.allConds() {
+	for _, c := range jt.conds {
 		if exprHasSubquery(c.expr) {
 			return nil, joinRefusal("a subquery in the join condition %s of tables on different shards", sqlparser.String(c.expr))
 		}
@@ -92,6 +92,23 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 			return nil, err
 		}
 		c.refs = r
+	}
+	for i, t := range jt.tables {
+		for _, c := range t.on {
+			var err error
+			switch {
+			case !exprHasSubquery(c.expr):
+				c.refs, err = jt.refs(c.expr)
+			case t.nested:
+				err = joinRefusal("a subquery in the ON condition %s of a LEFT JOIN whose right side is a join", sqlparser.String(c.expr))
+			default:
+				// Decided per pair of rows (see join_marks.go).
+				c.refs, err = jt.onSubqueryRefs(c.expr, i)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
 	leaves, err := jt.group()
 	if err != nil {
@@ -164,11 +181,22 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 			}
 		}
 	}
-	for _, st := range steps {
+	batch := p.batchRows()
+	marks := make([]*stepMarks, len(steps))
+	for si, st := range steps {
 		for _, k := range st.keys {
 			ro, _ := jt.refs(k[0])
 			leafOf(leaves, leafIndex(ro)).need(k[0])
 			st.leaf.need(k[1])
+		}
+		if plain, sm, err := jt.planMarks(st, batch, p.engineOfKeyspace(jt.tables[st.leaf.tables[0]].table.Keyspace)); err != nil {
+			return nil, err
+		} else if sm != nil {
+			if err := jt.needMarks(sm, leaves); err != nil {
+				return nil, err
+			}
+			marks[si] = sm
+			st.residual = plain
 		}
 		for _, e := range append(append([]sqlparser.Expr{}, st.residual...), st.filter...) {
 			for _, c := range columnsOf(e) {
@@ -182,13 +210,12 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 		l.offset = off
 		off += l.width()
 	}
-	batch := p.batchRows()
 	if order[0].plan, err = jt.planLeaf(jt.leafSelect(order[0], zero, order[0].exprs), nargs); err != nil {
 		return nil, err
 	}
 	var cur Plan = order[0].plan
 	var top *joinPlan
-	for _, st := range steps {
+	for si, st := range steps {
 		l := st.leaf
 		eng := p.engineOfKeyspace(jt.tables[l.tables[0]].table.Keyspace)
 		kinds, err := jt.keyKinds(st, eng)
@@ -217,7 +244,13 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 		numericKeys(keys, kinds)
 		node := &joinPlan{outer: cur, inner: l.plan, left: st.left, keys: keys, bound: st.bound,
 			batch: batch, eng: eng, nargs: nargs, maxRows: p.memoryRows()}
-		if jt.lock == "" && p.hashJoins(st, cur, l.plan) {
+		if marks[si] != nil {
+			if node.marks, err = jt.buildMarks(marks[si], st.residual, leaves, l, eng); err != nil {
+				return nil, err
+			}
+			st.residual = nil
+		}
+		if jt.lock == "" && node.marks == nil && p.hashJoins(st, cur, l.plan) {
 			if node.all, err = jt.planLeaf(jt.leafSelect(l, nil, l.exprs), nargs); err != nil {
 				return nil, err
 			}

@@ -346,7 +346,16 @@ func (p *Planner) planSubqueriesApart(sel *sqlparser.Select, s *Session, nargs i
 						return pl, nil
 					}
 				}
-				return nil, unsupportedf("%s (a correlated subquery in an ON condition runs across shards only in the ON of an outer join, reading only the nullable side's table, every column qualified)", unsupported.Msg)
+				pl, err := p.planOnPairs(c.(*sqlparser.Select), s, nargs, refusal)
+				var pu *UnsupportedError
+				if err == nil || !errors.As(err, &pu) {
+					return pl, err
+				}
+				msg := pu.Msg
+				if !strings.HasPrefix(msg, unsupported.Msg) {
+					msg = unsupported.Msg + "; " + msg
+				}
+				return nil, unsupportedf("%s (a correlated subquery in an ON condition runs across shards in the ON of an outer join, decided per pair of rows)", msg)
 			}
 			return nil, refusal
 		}

@@ -219,7 +219,11 @@ func engineOf(s *shard.Shard) eval.Engine {
 // planSelect plans a SELECT (or UNION) over tables.
 func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
 	if st, ok := sel.(*sqlparser.Select); ok {
-		moved, err := subqueriesOutOfOn(st)
+		q, err := p.qualifyOnSubqueries(st, s)
+		if err != nil {
+			return nil, err
+		}
+		moved, err := subqueriesOutOfOn(q)
 		if err != nil {
 			return nil, err
 		}

@@ -100,59 +100,10 @@ func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 	base := len(outer.Columns()) - sp.hidden
 	subs := make([]merge.Correlated, len(sp.subs))
 	for i, sq := range sp.subs {
-		sq := sq
-		into := sq.into
-		if sq.hiddenInto {
-			into += base
-		} else if into < 0 {
-			// Counted from the end of the select list, after a *.
-			into += base
-		}
-		c := merge.Correlated{Kind: sq.kind, Left: base + sq.left, Value: sq.value, Into: into, Default: sq.dflt, Mark: sq.mark, Ordered: sq.ordered, Cut: sq.cut, Keep: sq.keep, OrderCols: sq.orderCols}
-		for _, k := range sq.keys {
-			c.Keys = append(c.Keys, merge.JoinKey{Outer: base + k.Outer, Inner: k.Inner})
-		}
-		if sq.residual != nil {
-			x, err := sq.residual.expr(args)
-			if err != nil {
-				outer.Close()
-				return nil, err
-			}
-			c.Residual, c.From, c.Width = &x, base+sq.resFrom, sq.resWidth
-		}
-		switch {
-		case sq.bound:
-			for _, a := range sq.args {
-				c.Args = append(c.Args, base+a)
-			}
-			c.OpenRow = func(o merge.Row) (merge.Iterator, error) {
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-				return sq.inner.Query(ctx, vc, rowArgs(args, o, c.Args))
-			}
-		case sq.once:
-			var row *merge.Static
-			c.Open = func([]merge.Row) (merge.Iterator, error) {
-				if row == nil {
-					open := func() (merge.Iterator, error) { return sq.inner.Query(ctx, vc, args) }
-					r, err := merge.SubqueryRow([]merge.Subquery{{Name: sq.text, Kind: merge.ScalarSubquery, Open: open}}, sp.eng)
-					if err != nil {
-						return nil, err
-					}
-					row = r
-				}
-				cp := *row
-				return &cp, nil
-			}
-		default:
-			bind := c.Keys[0].Outer
-			c.Open = func(batch []merge.Row) (merge.Iterator, error) {
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-				return sq.inner.Query(ctx, vc, sp.innerArgs(args, batch, bind))
-			}
+		c, err := sq.correlated(ctx, vc, args, base, sp.batch, sp.eng)
+		if err != nil {
+			outer.Close()
+			return nil, err
 		}
 		subs[i] = c
 	}
@@ -202,6 +153,65 @@ func (sp *semiJoinPlan) Query(ctx context.Context, vc Cursor, args []any) (merge
 		it = merge.NewLimit(it, offset, count)
 	}
 	return &semiErrors{Iterator: it}, nil
+}
+
+// correlated returns the merge's subquery of sq over outer rows whose
+// hidden columns start at base, its inner statement run with the
+// statement's arguments args (and, batched, batch key values bound).
+func (sq semiSubquery) correlated(ctx context.Context, vc Cursor, args []any, base, batch int, eng eval.Engine) (merge.Correlated, error) {
+	into := sq.into
+	if sq.hiddenInto {
+		into += base
+	} else if into < 0 {
+		// Counted from the end of the select list, after a *.
+		into += base
+	}
+	c := merge.Correlated{Kind: sq.kind, Left: base + sq.left, Value: sq.value, Into: into, Default: sq.dflt, Mark: sq.mark, Ordered: sq.ordered, Cut: sq.cut, Keep: sq.keep, OrderCols: sq.orderCols}
+	for _, k := range sq.keys {
+		c.Keys = append(c.Keys, merge.JoinKey{Outer: base + k.Outer, Inner: k.Inner})
+	}
+	if sq.residual != nil {
+		x, err := sq.residual.expr(args)
+		if err != nil {
+			return c, err
+		}
+		c.Residual, c.From, c.Width = &x, base+sq.resFrom, sq.resWidth
+	}
+	switch {
+	case sq.bound:
+		for _, a := range sq.args {
+			c.Args = append(c.Args, base+a)
+		}
+		c.OpenRow = func(o merge.Row) (merge.Iterator, error) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			return sq.inner.Query(ctx, vc, rowArgs(args, o, c.Args))
+		}
+	case sq.once:
+		var row *merge.Static
+		c.Open = func([]merge.Row) (merge.Iterator, error) {
+			if row == nil {
+				open := func() (merge.Iterator, error) { return sq.inner.Query(ctx, vc, args) }
+				r, err := merge.SubqueryRow([]merge.Subquery{{Name: sq.text, Kind: merge.ScalarSubquery, Open: open}}, eng)
+				if err != nil {
+					return nil, err
+				}
+				row = r
+			}
+			cp := *row
+			return &cp, nil
+		}
+	default:
+		bind := c.Keys[0].Outer
+		c.Open = func(rows []merge.Row) (merge.Iterator, error) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			return sq.inner.Query(ctx, vc, batchArgs(args, rows, bind, batch))
+		}
+	}
+	return c, nil
 }
 
 func (sp *semiJoinPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
