@@ -120,7 +120,9 @@ func (b *semiBuild) addItemOrFilter(f semiFound) error {
 // add plans a subquery's inner statement and hides the outer columns it
 // reads.
 func (b *semiBuild) add(sq semiSubquery, f semiFound) error {
-	f.outerFrom = b.sel.From
+	if b.sel != nil {
+		f.outerFrom = b.sel.From
+	}
 	c, err := b.p.correlateOrBind(f, b.s, b.nargs, b.sp.batch, b.sp.eng)
 	if err != nil {
 		return err
