@@ -19,7 +19,7 @@ func TestTransactionOnOneShardThenMoreCommitsOrRollsBackEvery(t *testing.T) {
 		p.exec(t, "INSERT INTO t (id, v) VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8)")
 		// run runs the statements in one transaction on db, then commits
 		// or rolls back; a statement listed in fails must fail.
-		run := func(db *sql.DB, side string, commit bool, fails map[int]bool, stmts []string) {
+		run := func(t *testing.T, db *sql.DB, side string, commit bool, fails map[int]bool, stmts []string) {
 			t.Helper()
 			tx, err := db.Begin()
 			if err != nil {
@@ -63,8 +63,13 @@ func TestTransactionOnOneShardThenMoreCommitsOrRollsBackEvery(t *testing.T) {
 			}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				run(p.sharded, "sharded", tc.commit, tc.fails, tc.stmts)
-				run(p.oracle, "oracle", tc.commit, tc.fails, tc.stmts)
+				if tc.fails != nil && e.name == "postgres" {
+					// One PostgreSQL database aborts the transaction at the
+					// failed statement: there is nothing to compare with.
+					t.Skip("PostgreSQL aborts a transaction at a failed statement")
+				}
+				run(t, p.sharded, "sharded", tc.commit, tc.fails, tc.stmts)
+				run(t, p.oracle, "oracle", tc.commit, tc.fails, tc.stmts)
 				p.compareRows(t, "SELECT id, v FROM t")
 			})
 		}
