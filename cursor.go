@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/dot-do/vitessdo/internal/txn"
 	"github.com/dot-do/vitessdo/merge"
@@ -359,10 +360,31 @@ func (c *conn) queriers(ctx context.Context, qs []route.ShardQuery) ([]shard.Que
 // unless a COMMIT itself fails after another shard's succeeded (a
 // CommitError then names the shards); in twopc, with two-phase commit; in
 // single, a write that needs a second shard is refused before anything
-// is written.
+// is written. In the connection's explicit transaction, fn runs under a
+// savepoint (on every shard the transaction holds, replayed on those fn
+// brings in), rolled back to if fn fails: a write that failed on one
+// shard leaves none of its rows on the others, and the transaction goes
+// on, as a failed statement on one database.
 func (c *conn) Atomic(ctx context.Context, fn func(ctx context.Context) error) error {
-	if c.tx != nil {
+	if c.tx != nil && c.tx.Implicit() {
 		return fn(ctx)
+	}
+	if c.tx != nil {
+		c.lookupSeq++
+		sp := "vt_stmt_" + strconv.Itoa(c.lookupSeq)
+		if err := c.tx.Savepoint(ctx, txn.KindSavepoint, sp); err != nil {
+			return err
+		}
+		err := fn(ctx)
+		if err != nil {
+			if rerr := c.tx.Savepoint(ctx, txn.KindRollbackTo, sp); rerr != nil {
+				return fmt.Errorf("%w; restoring the transaction: %v", err, rerr)
+			}
+		}
+		if rerr := c.tx.Savepoint(ctx, txn.KindRelease, sp); rerr != nil && err == nil {
+			err = rerr
+		}
+		return err
 	}
 	t, err := c.begin(driver.TxOptions{}, true)
 	if err != nil {

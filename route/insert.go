@@ -279,6 +279,13 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 			out.queries = append(out.queries, q)
 		}
 	default:
+		if qs, ok, err := ip.hash8Inserts(ctx, args, extra); ok {
+			if err != nil {
+				return out, err
+			}
+			out.queries = qs
+			break
+		}
 		dests, err = ip.keyspaceIDs(ctx, vc, args, extra)
 		if err != nil {
 			return out, err
@@ -478,13 +485,9 @@ func (ip *insertPlan) keyspaceIDs(ctx context.Context, vc Cursor, args []any, ex
 // that shard's rows, in the keyspace's shard order. With keep, only the
 // rows it marks.
 func (ip *insertPlan) shardInserts(ctx context.Context, dests []key.Destination, keep []bool, args []any, extra map[string]any) ([]ShardQuery, error) {
-	ks := ip.table.Keyspace.Name
-	shards := ip.p.topo.Shards(ks)
-	// rowShard[r] is the index in shards of row r's shard (-1: not kept);
-	// perShard counts each shard's rows.
+	shards := ip.p.topo.Shards(ip.table.Keyspace.Name)
+	// rowShard[r] is the index in shards of row r's shard (-1: not kept).
 	rowShard := make([]int32, len(dests))
-	perShard := make([]int32, len(shards))
-	reached := 0
 	for r, d := range dests {
 		if keep != nil && !keep[r] {
 			rowShard[r] = -1
@@ -494,15 +497,30 @@ func (ip *insertPlan) shardInserts(ctx context.Context, dests []key.Destination,
 		if err != nil {
 			return nil, err
 		}
-		sh := shards[i]
-		if ip.within != nil && !sh.KeyRange.Intersects(*ip.within) {
-			return nil, planErrorf("INSERT into %s, row %d: the row belongs to shard %s, outside the session's key range %s", ip.table, r+1, sh, ip.within)
+		rowShard[r] = int32(i)
+	}
+	return ip.insertsByShard(ctx, shards, rowShard, args, extra)
+}
+
+// insertsByShard builds the INSERT of each shard that rowShard gives rows
+// (rowShard[r] is the index in shards of row r's shard, -1 for a row left
+// out), holding its rows in statement order, in the keyspace's shard
+// order. A row outside the session's key range is an error.
+func (ip *insertPlan) insertsByShard(ctx context.Context, shards []*shard.Shard, rowShard []int32, args []any, extra map[string]any) ([]ShardQuery, error) {
+	// perShard counts each shard's rows.
+	perShard := make([]int32, len(shards))
+	reached := 0
+	for r, i := range rowShard {
+		if i < 0 {
+			continue
+		}
+		if ip.within != nil && !shards[i].KeyRange.Intersects(*ip.within) {
+			return nil, planErrorf("INSERT into %s, row %d: the row belongs to shard %s, outside the session's key range %s", ip.table, r+1, shards[i], ip.within)
 		}
 		if perShard[i] == 0 {
 			reached++
 		}
 		perShard[i]++
-		rowShard[r] = int32(i)
 	}
 	// The rows of each shard, in statement order, in one array: shard i's
 	// are byShard[start[i]:start[i+1]].

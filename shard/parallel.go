@@ -55,25 +55,38 @@ func Each(n, workers int, fn func(i int)) {
 		}
 		return
 	}
-	var next atomic.Int64
-	take := func() {
-		for {
-			i := int(next.Add(1))
-			if i >= n {
-				return
-			}
-			fn(i)
-		}
-	}
-	var wg sync.WaitGroup
+	r := &eachRun{n: n, fn: fn}
+	r.wg.Add(workers - 1)
 	for range workers - 1 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			take()
-		}()
+		go r.work()
 	}
 	fn(0)
-	take()
-	wg.Wait()
+	r.take()
+	r.wg.Wait()
+}
+
+// eachRun is one call of Each: its state in one allocation, which its
+// goroutines share.
+type eachRun struct {
+	next atomic.Int64
+	n    int
+	fn   func(i int)
+	wg   sync.WaitGroup
+}
+
+// take calls fn for the next index not taken yet, until none is left.
+func (r *eachRun) take() {
+	for {
+		i := int(r.next.Add(1))
+		if i >= r.n {
+			return
+		}
+		r.fn(i)
+	}
+}
+
+// work is take on a goroutine of Each's.
+func (r *eachRun) work() {
+	defer r.wg.Done()
+	r.take()
 }

@@ -22,12 +22,21 @@ import (
 // join begins the shard's backend transaction and adds it to the
 // transaction. Called with t.mu held.
 func (t *Transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txPart, error) {
-	p, err := t.place(ctx, s, k, orderRank(t.order))
+	var into *txPart
+	if !t.first1Used {
+		// Nothing refers to first1 until it is added: a part abandoned
+		// there leaves it free for the next.
+		into = &t.first1
+	}
+	p, err := t.place(ctx, s, k, orderRank(t.order), into)
 	if err != nil {
 		return nil, err
 	}
 	if err := p.begin(ctx, t.savepoints); err != nil {
 		return nil, err
+	}
+	if p == &t.first1 {
+		t.first1Used = true
 	}
 	t.add(k, p)
 	return p, nil
@@ -36,8 +45,9 @@ func (t *Transaction) join(ctx context.Context, s *shard.Shard, k partKey) (*txP
 // place takes what the shard's part holds besides its backend
 // transaction: the write lock of an SQLite file (unless the transaction
 // is read-only) and a pool connection. Both waits end with the
-// statement's context. On failure nothing is held.
-func (t *Transaction) place(ctx context.Context, s *shard.Shard, k partKey, rank int) (*txPart, error) {
+// statement's context. On failure nothing is held. The part is written
+// into into, when not nil, else allocated.
+func (t *Transaction) place(ctx context.Context, s *shard.Shard, k partKey, rank int, into *txPart) (*txPart, error) {
 	b := s.Backend
 	lock := singleWriter(b) && !t.opts.ReadOnly
 	if lock {
@@ -53,7 +63,11 @@ func (t *Transaction) place(ctx context.Context, s *shard.Shard, k partKey, rank
 		return nil, shardError(s, err)
 	}
 	t.co.held.add(b, 1)
-	return &txPart{t: t, shard: s, order: k.order, conn: conn, rank: rank, locked: lock}, nil
+	if into == nil {
+		into = new(txPart)
+	}
+	*into = txPart{t: t, shard: s, order: k.order, conn: conn, rank: rank, locked: lock}
+	return into, nil
 }
 
 // begin begins the part's backend transaction on its connection and
@@ -123,6 +137,9 @@ func (p *txPart) abandon() {
 // add makes a begun part one of the transaction's. Called with t.mu
 // held.
 func (t *Transaction) add(k partKey, p *txPart) {
+	if t.parts == nil {
+		t.parts = t.parts1[:0]
+	}
 	t.parts = append(t.parts, p)
 	if t.byKey != nil || len(t.parts) > partsScanned {
 		if t.byKey == nil {
@@ -174,7 +191,7 @@ func (t *Transaction) joinTogether(ctx context.Context, shards []*shard.Shard, o
 	parts := make([]*txPart, 0, len(need))
 	var placeErr error
 	for i, s := range need {
-		p, err := t.place(ctx, s, keys[i], rank)
+		p, err := t.place(ctx, s, keys[i], rank, nil)
 		if err != nil {
 			placeErr = err
 			break

@@ -3,7 +3,6 @@ package txn
 import (
 	"context"
 	"fmt"
-	"sort"
 	"sync"
 
 	"github.com/dot-do/vitessdo/shard"
@@ -81,14 +80,40 @@ func lockOrder(a, b *shard.Shard) bool {
 	return a.Name < b.Name
 }
 
-// sortByLockOrder returns the indexes of shards in lock order.
+// sortByLockOrder returns the indexes of shards in lock order, equal
+// shards in the order given (an insertion sort: a statement's shards are
+// few, and most often in lock order already).
 func sortByLockOrder(shards []*shard.Shard) []int {
 	idx := make([]int, len(shards))
 	for i := range idx {
 		idx[i] = i
+		for j := i; j > 0 && lockOrder(shards[idx[j]], shards[idx[j-1]]); j-- {
+			idx[j], idx[j-1] = idx[j-1], idx[j]
+		}
 	}
-	sort.SliceStable(idx, func(i, j int) bool { return lockOrder(shards[idx[i]], shards[idx[j]]) })
 	return idx
+}
+
+// takeFree gives t the write locks of the shards' backends when every
+// one is free or already t's, and reports whether it did; otherwise it
+// takes none. Called with w.mu held.
+func (w *writeLocks) takeFree(t *Transaction, shards []*shard.Shard) bool {
+	for _, s := range shards {
+		if l := w.locks[s.Backend]; l != nil && l.holder != nil && l.holder != t {
+			return false
+		}
+	}
+	for _, s := range shards {
+		l := w.locks[s.Backend]
+		if l == nil {
+			l = &writeLock{}
+			w.locks[s.Backend] = l
+		}
+		if l.holder == nil {
+			l.holder, l.s = t, s
+		}
+	}
+	return true
 }
 
 // wait takes s's write lock for t (see acquire).
@@ -105,13 +130,11 @@ func (w *writeLocks) acquire(ctx context.Context, t *Transaction, shards []*shar
 	if w.locks == nil {
 		w.locks = map[*shard.Backend]*writeLock{}
 	}
-	if len(shards) == 1 && len(w.queue) == 0 {
-		// Nobody waits: a free lock is taken at once.
-		if l := w.locks[shards[0].Backend]; l != nil && (l.holder == nil || l.holder == t) {
-			l.holder, l.s = t, shards[0]
-			w.mu.Unlock()
-			return nil
-		}
+	if len(w.queue) == 0 && w.takeFree(t, shards) {
+		// Nobody waits and every lock was free (or t's): taken at once,
+		// as grant would give them to the one request of the queue.
+		w.mu.Unlock()
+		return nil
 	}
 	r := &lockRequest{t: t}
 	for _, i := range sortByLockOrder(shards) {

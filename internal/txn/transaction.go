@@ -34,6 +34,12 @@ type Transaction struct {
 	outer *Transaction
 	mu    sync.Mutex
 	parts []*txPart // in the order the shards joined
+	// first1 and parts1 hold the first part that joins by itself (a
+	// statement on one shard), so a transaction on one shard allocates
+	// no part of its own; a second shard's part is allocated as it joins.
+	first1     txPart
+	first1Used bool
+	parts1     [1]*txPart
 	// byKey finds the parts once there are more than partsScanned.
 	byKey      map[partKey]*txPart
 	savepoints []string // lower case, oldest first
@@ -155,6 +161,11 @@ func txOptions(opts driver.TxOptions) (sql.TxOptions, error) {
 // begins without refusing writes (modernc.org/sqlite begins a DEFERRED
 // transaction) is made to refuse them by join (shard.ReadOnlyEnforcer).
 func backendTxOptions(b *shard.Backend, o sql.TxOptions) *sql.TxOptions {
+	if o == (sql.TxOptions{}) {
+		// The defaults, which every backend begins with as they are (nil
+		// options are database/sql's defaults).
+		return nil
+	}
 	if a, ok := b.Capabilities().(shard.TxOptionsAdapter); ok {
 		return a.TxOptions(o)
 	}
@@ -252,7 +263,7 @@ func (t *Transaction) lockFirst(ctx context.Context, shards []*shard.Shard) lock
 	if t.opts.ReadOnly {
 		return lockedShards{}
 	}
-	var need []*shard.Shard
+	need := make([]*shard.Shard, 0, len(shards))
 	t.mu.Lock()
 	failed := t.failed
 	for _, s := range shards {
@@ -271,10 +282,13 @@ func (t *Transaction) lockFirst(ctx context.Context, shards []*shard.Shard) lock
 	if len(need) < 2 {
 		return lockedShards{}
 	}
-	var own []*shard.Shard
-	for _, s := range need {
-		if t.outer.heldPart(s.Backend) == nil {
-			own = append(own, s)
+	own := need
+	if t.outer != nil {
+		own = make([]*shard.Shard, 0, len(need))
+		for _, s := range need {
+			if t.outer.heldPart(s.Backend) == nil {
+				own = append(own, s)
+			}
 		}
 	}
 	if err := t.co.locks.acquire(ctx, t, own); err != nil {
@@ -486,7 +500,12 @@ func (t *Transaction) Rollback(ctx context.Context) error {
 
 func (t *Transaction) rollbackParts() error {
 	t.mu.Lock()
-	parts := append([]*txPart(nil), t.parts...)
+	var parts []*txPart
+	if len(t.parts) == 1 {
+		parts = t.parts[:1:1]
+	} else {
+		parts = append(parts, t.parts...)
+	}
 	t.mu.Unlock()
 	var errs []error
 	for _, p := range parts {
