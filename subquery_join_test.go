@@ -21,6 +21,7 @@ func TestSubqueriesOverJoinsEqualOneDatabase(t *testing.T) {
 		for _, q := range []string{
 			"SELECT * FROM users u JOIN orders o ON o.note < u.name WHERE u.score > (SELECT COUNT(*) FROM orders o2 WHERE o2.note = u.name)",
 			"SELECT * FROM users u JOIN settings s ON s.name = u.name WHERE u.score > (SELECT COUNT(*) FROM orders o2 WHERE o2.note = u.name)",
+			"SELECT u.id FROM users u LEFT JOIN orders o ON o.note < u.name AND o.amount > (SELECT COUNT(*) FROM orders o2 WHERE o2.note = u.name)",
 		} {
 			a.compareRows(t, q)
 		}

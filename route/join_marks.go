@@ -212,6 +212,9 @@ func (jt *joinPlanner) needMarks(sm *stepMarks, leaves []*joinLeaf) error {
 // extended by the slots.
 func (jt *joinPlanner) buildMarks(sm *stepMarks, pre []sqlparser.Expr, leaves []*joinLeaf, last *joinLeaf, eng eval.Engine) (*joinMarks, error) {
 	jm := &joinMarks{width: last.offset + last.width(), text: strings.Join(sm.text, " AND ")}
+	if len(pre) > 0 {
+		jm.text = describeConds(pre) + " AND " + jm.text
+	}
 	for _, c := range sm.cols {
 		r, _ := jt.refs(c)
 		l := leafOf(leaves, leafIndex(r))
