@@ -93,11 +93,10 @@ func (p *connPool) setLimits(maxOpen, maxIdle int) {
 	if len(p.idle) > maxIdle {
 		excess = slices.Clone(p.idle[:len(p.idle)-maxIdle])
 		p.idle = slices.Delete(p.idle, 0, len(p.idle)-maxIdle)
-		p.open -= len(excess)
 	}
 	p.grantRoomLocked()
 	p.mu.Unlock()
-	closeAll(excess)
+	p.closeConns(excess...)
 }
 
 // setLifetime sets how long a connection may be used after it opened
@@ -114,39 +113,40 @@ func (p *connPool) setLifetime(d time.Duration) {
 // it took failed its session reset (the caller tries again, as
 // database/sql's callers do), ctx's error when ctx ends first.
 func (p *connPool) get(ctx context.Context, strategy connStrategy) (*poolConn, error) {
-	var expired []*poolConn
-	defer func() { closeAll(expired) }()
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return nil, errPoolClosed
-	}
-	if err := ctx.Err(); err != nil {
-		p.mu.Unlock()
-		return nil, err
-	}
-	if strategy == cachedOrNew {
-		now := time.Now()
-		for len(p.idle) > 0 {
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return nil, errPoolClosed
+		}
+		if err := ctx.Err(); err != nil {
+			p.mu.Unlock()
+			return nil, err
+		}
+		if strategy == cachedOrNew && len(p.idle) > 0 {
 			pc := p.idle[len(p.idle)-1]
 			p.idle = p.idle[:len(p.idle)-1]
-			if pc.expired(p.lifetime, now) {
-				p.open--
-				expired = append(expired, pc)
+			p.mu.Unlock()
+			if pc.expired(p.lifetimeOf(), time.Now()) {
+				p.closeConns(pc)
 				continue
 			}
-			p.grantRoomLocked()
-			p.mu.Unlock()
 			return p.ready(ctx, pc)
 		}
-		p.grantRoomLocked()
+		if p.maxOpen > 0 && p.open >= p.maxOpen {
+			return p.wait(ctx)
+		}
+		p.open++
+		p.mu.Unlock()
+		return p.openConn(ctx)
 	}
-	if p.maxOpen > 0 && p.open >= p.maxOpen {
-		return p.wait(ctx)
-	}
-	p.open++
-	p.mu.Unlock()
-	return p.openConn(ctx)
+}
+
+// lifetimeOf returns the connections' lifetime.
+func (p *connPool) lifetimeOf() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.lifetime
 }
 
 // wait waits for a connection or the room for one. Called with p.mu
@@ -232,10 +232,8 @@ func (p *connPool) putChecked(pc *poolConn, bad bool) {
 	pc.needReset = true
 	p.mu.Lock()
 	if bad || p.closed || pc.expired(p.lifetime, time.Now()) || (p.maxOpen > 0 && p.open > p.maxOpen) {
-		p.open--
-		p.grantRoomLocked()
 		p.mu.Unlock()
-		pc.cc.Close()
+		p.closeConns(pc)
 		return
 	}
 	if len(p.waiters) > 0 {
@@ -251,9 +249,8 @@ func (p *connPool) putChecked(pc *poolConn, bad bool) {
 		p.mu.Unlock()
 		return
 	}
-	p.open--
 	p.mu.Unlock()
-	pc.cc.Close()
+	p.closeConns(pc)
 }
 
 // discard closes a taken connection that is not to be reused.
@@ -301,15 +298,11 @@ func (p *connPool) clean() {
 		}
 		return false
 	})
-	p.open -= len(expired)
-	if len(expired) > 0 {
-		p.grantRoomLocked()
-	}
 	if len(p.idle) > 0 {
 		p.startCleanerLocked()
 	}
 	p.mu.Unlock()
-	closeAll(expired)
+	p.closeConns(expired...)
 }
 
 // close closes the pool: its idle connections now, the others when they
@@ -323,7 +316,6 @@ func (p *connPool) close() {
 	p.closed = true
 	idle := p.idle
 	p.idle = nil
-	p.open -= len(idle)
 	for _, req := range p.waiters {
 		req <- poolGrant{closed: true}
 	}
@@ -333,7 +325,7 @@ func (p *connPool) close() {
 		p.cleaner = nil
 	}
 	p.mu.Unlock()
-	closeAll(idle)
+	p.closeConns(idle...)
 }
 
 // poolStats is what the pool holds.
@@ -350,8 +342,19 @@ func (p *connPool) stats() poolStats {
 	return poolStats{Open: p.open, InUse: p.open - len(p.idle), MaxOpen: p.maxOpen}
 }
 
-func closeAll(pcs []*poolConn) {
+// closeConns closes connections taken out of the pool, then counts them
+// closed and hands their room to waiters: as database/sql does, a
+// connection is counted open until its driver connection has closed, so
+// the driver never holds more than the bound.
+func (p *connPool) closeConns(pcs ...*poolConn) {
+	if len(pcs) == 0 {
+		return
+	}
 	for _, pc := range pcs {
 		pc.cc.Close()
 	}
+	p.mu.Lock()
+	p.open -= len(pcs)
+	p.grantRoomLocked()
+	p.mu.Unlock()
 }
