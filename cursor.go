@@ -213,6 +213,17 @@ func (c *conn) tryInOrder(ctx context.Context, qs []route.ShardQuery, lim *lazyL
 				return q, nil
 			}
 		} else {
+			// The backend's own pool, when it has one (SQLite);
+			// otherwise database/sql's.
+			pc, perr := b.TakeConn(ctx)
+			if perr != nil {
+				return nil, &shard.Error{Keyspace: q.Shard.Keyspace, Shard: q.Shard.Name, Err: perr}
+			}
+			if pc != nil {
+				streams[i] = shard.QueryPooled(ctx, q.Shard, pc, lim.get(), q.SQL, q.Args)
+				holding = true
+				continue
+			}
 			own, err = b.DB.Conn(ctx)
 		}
 		if err != nil {

@@ -64,7 +64,7 @@ func BenchmarkPreparedPointSelectAlone(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Cleanup(func() { sh.Close() })
-			stmts[i] = prepare(b, sh.DB)
+			stmts[i] = prepare(b, plainDB(sh))
 		}
 		run(b, func(id int64) *sql.Stmt { return stmts[shardOf(id, f.shards)] })
 	})
@@ -90,7 +90,7 @@ func BenchmarkPostgresShardStatementFloor(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { sh.Close() })
-		dbs[i] = sh.DB
+		dbs[i] = plainDB(sh)
 	}
 	pair(b, pairConfig{}, func(side, i int) (any, error) {
 		id := itemID(f, i)

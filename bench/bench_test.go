@@ -108,7 +108,7 @@ func load(n int) (*dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dataset{sharded: sharded, single: single.DB, rows: n}, nil
+	return &dataset{sharded: sharded, single: plainDB(single), rows: n}, nil
 }
 
 func openVitess(vschema string, shardPath func(string) string, singlePath string) (*sql.DB, error) {

@@ -315,10 +315,21 @@ func openFixture(b *testing.B, names, urls []string, oneURL string, rows int, en
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &fixture{vt: vt, one: one.DB, shardURLs: urls, shards: len(names), rows: rows, engine: engine}
+	return &fixture{vt: vt, one: plainDB(one), shardURLs: urls, shards: len(names), rows: rows, engine: engine}
 }
 
 // openBackend opens a backend as vitessdo opens a shard.
+// plainDB is a database/sql pool of its own over a backend's connector
+// (the same driver and connection settings): the plain database a
+// benchmark compares with, or the floor's shard, without vitessdo's
+// shard pool in between (an SQLite backend's DB borrows its
+// connections from that pool).
+func plainDB(b *shard.Backend) *sql.DB {
+	db := b.OpenPool()
+	db.SetMaxIdleConns(4)
+	return db
+}
+
 func openBackend(url string) (*shard.Backend, error) {
 	if strings.HasPrefix(url, "sqlite:") {
 		return sqlite.Open(url, shard.PoolOptions{})

@@ -312,7 +312,7 @@ func BenchmarkShardStatementFloor(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { sh.Close() })
-		if stmts[i], err = sh.DB.Prepare(pointQuery); err != nil {
+		if stmts[i], err = plainDB(sh).Prepare(pointQuery); err != nil {
 			b.Fatal(err)
 		}
 	}

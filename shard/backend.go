@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	syncatomic "sync/atomic"
@@ -81,6 +83,9 @@ type Backend struct {
 	// them.
 	connCache bool
 	ddlGen    syncatomic.Int64
+	// pool holds the connections of a backend whose connections cache
+	// statements (pool.go); DB takes its connections from it.
+	pool *connPool
 }
 
 // BackendConfig is what the driver package that opens a backend
@@ -110,9 +115,13 @@ func NewBackend(c BackendConfig, opts PoolOptions) (*Backend, error) {
 	connector := wrap(c.Connector, c.URL, opts.WrapConnector)
 	b := &Backend{Dialect: c.Dialect, URL: c.URL, connector: connector, caps: c.Capabilities}
 	if _, ok := b.Capabilities().(StatementCacher); ok {
-		// Each connection keeps its own prepared statements.
+		// Each connection keeps its own prepared statements, in the
+		// backend's own pool, which DB borrows from.
 		b.connCache = true
-		b.DB = sql.OpenDB(&cachingConnector{Connector: connector, b: b})
+		cc := &cachingConnector{Connector: connector, b: b}
+		b.pool = &connPool{connect: cc.connect}
+		b.DB = sql.OpenDB(&leaseConnector{pool: b.pool, driver: connector.Driver()})
+		b.DB.SetMaxIdleConns(0)
 	} else {
 		b.DB = sql.OpenDB(connector)
 	}
@@ -121,13 +130,17 @@ func NewBackend(c BackendConfig, opts PoolOptions) (*Backend, error) {
 		b.DB.SetConnMaxIdleTime(0)
 		conn, err := b.DB.Conn(context.Background())
 		if err != nil {
-			b.DB.Close()
+			b.closePools()
 			return nil, err
 		}
 		b.keep = conn
 	}
 	if opts.ConnMaxLifetime > 0 {
-		b.DB.SetConnMaxLifetime(opts.ConnMaxLifetime)
+		if b.pool != nil {
+			b.pool.setLifetime(opts.ConnMaxLifetime)
+		} else {
+			b.DB.SetConnMaxLifetime(opts.ConnMaxLifetime)
+		}
 	}
 	// Pool sizes: the DSN's, within the process's connection budget
 	// (budget.go).
@@ -155,7 +168,20 @@ func (b *Backend) Close() error {
 	if b.keep != nil {
 		b.keep.Close()
 	}
-	return b.DB.Close()
+	return b.closePools()
+}
+
+// closePools closes DB and the backend's own pool (closing every
+// connection, those in use as they are given back), then the connector.
+func (b *Backend) closePools() error {
+	err := b.DB.Close()
+	if b.pool != nil {
+		b.pool.close()
+		if c, ok := b.connector.(io.Closer); ok {
+			err = errors.Join(err, c.Close())
+		}
+	}
+	return err
 }
 
 // PrimaryKey returns the primary-key columns of a table, read from the

@@ -117,6 +117,10 @@ func rebalance() {
 		}
 		idle = min(idle, open)
 		b.maxOpen.Store(int64(open))
+		if b.pool != nil {
+			b.pool.setLimits(open, idle)
+			continue
+		}
 		b.DB.SetMaxOpenConns(open)
 		b.DB.SetMaxIdleConns(idle)
 	}

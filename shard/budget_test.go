@@ -75,8 +75,12 @@ func TestPoolIdleLimitFollowsThePoolsOpen(t *testing.T) {
 	for range 64 {
 		pools = append(pools, openIdle(t, PoolOptions{}))
 	}
-	if got := pools[0].DB.Stats().MaxOpenConnections; got != pools[0].MaxOpenConns() {
-		t.Errorf("pool's database/sql bound %d, budget's %d", got, pools[0].MaxOpenConns())
+	got := pools[0].DB.Stats().MaxOpenConnections
+	if pools[0].pool != nil {
+		got = pools[0].pool.stats().MaxOpen
+	}
+	if got != pools[0].MaxOpenConns() {
+		t.Errorf("pool's bound %d, budget's %d", got, pools[0].MaxOpenConns())
 	}
 	budget.mu.Lock()
 	n := len(budget.backends)

@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/dot-do/vitessdo/merge"
 )
@@ -14,14 +13,17 @@ import (
 // A backend whose driver prepares every statement it runs as text
 // (StatementCacher: modernc.org/sqlite) opens its connections through a
 // cachingConnector: each driver connection keeps its own prepared
-// driver.Stmts by SQL text, closed with the connection. database/sql's
-// pool still owns the connections (max_open_conns, idle and lifetime
-// limits, driver.ErrBadConn, session resets, the process's budget); a
-// statement takes one with DB.Conn and runs inside (*sql.Conn).Raw on
-// the connection's own prepared statement, reading its first batch of
-// rows there (see ConnRows). Nothing of database/sql's statement layer
-// (its Stmt's per-connection look-up, its Rows and their context
-// watcher, ColumnTypes) runs for it.
+// driver.Stmts by SQL text, closed with the connection. The backend's
+// own pool (pool.go) holds the connections (max_open_conns, idle and
+// lifetime limits, driver.ErrBadConn, session resets, the process's
+// budget); a statement outside a transaction takes one from it and runs
+// on the connection's own prepared statement, reading its first batch
+// of rows there (see ConnRows). Nothing of database/sql (its pool, its
+// Stmt's per-connection look-up, its Rows and their context watcher,
+// ColumnTypes) runs for it. A transaction's statements run the same way
+// on the connection the transaction holds, which its *sql.Conn (of the
+// backend's *sql.DB, lent by the pool: leaseConnector) reaches inside
+// (*sql.Conn).Raw.
 
 // connStmtCacheSize bounds the statements one connection keeps prepared;
 // the cache starts over when full.
@@ -39,8 +41,8 @@ type cachingConnector struct {
 	b *Backend
 }
 
-// Connect opens a driver connection and gives it a statement cache.
-func (c *cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
+// connect opens a driver connection and gives it a statement cache.
+func (c *cachingConnector) connect(ctx context.Context) (*cachedConn, error) {
 	ci, err := c.Connector.Connect(ctx)
 	if err != nil {
 		return nil, err
@@ -48,23 +50,12 @@ func (c *cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	return &cachedConn{Conn: ci, b: c.b, gen: c.b.ddlGen.Load()}, nil
 }
 
-// Driver returns the wrapped connector's driver.
-func (c *cachingConnector) Driver() driver.Driver { return c.Connector.Driver() }
-
-// Close closes the wrapped connector if it holds anything (database/sql
-// calls it from DB.Close).
-func (c *cachingConnector) Close() error {
-	if cl, ok := c.Connector.(io.Closer); ok {
-		return cl.Close()
-	}
-	return nil
-}
-
 // cachedConn is a driver connection with its prepared statements. It
-// passes everything database/sql asks of a connection to the driver's;
-// database/sql uses a driver connection from one goroutine at a time
-// (and (*sql.Conn).Raw holds the connection's lock), so the cache needs
-// no lock of its own.
+// passes everything database/sql asks of a connection to the driver's.
+// One taker of the pool at a time uses a connection (database/sql, when
+// the pool lent it, from one goroutine at a time, (*sql.Conn).Raw
+// holding the connection's lock), so the cache needs no lock of its
+// own.
 type cachedConn struct {
 	driver.Conn
 	b *Backend
@@ -303,11 +294,11 @@ var errNotCached = errors.New("vitessdo: the backend's connection has no stateme
 // brokenTxConnError.
 func onConn(conn *sql.Conn, sqlTx bool, fn func(cc *cachedConn) error) error {
 	return conn.Raw(func(dc any) error {
-		cc, ok := dc.(*cachedConn)
+		l, ok := dc.(*leasedConn)
 		if !ok {
 			return errNotCached
 		}
-		err := fn(cc)
+		err := fn(l.cachedConn)
 		if sqlTx && errors.Is(err, driver.ErrBadConn) {
 			err = &brokenTxConnError{err}
 		}
@@ -374,46 +365,61 @@ func (r connResult) RowsAffected() (int64, error) { return r.affected, r.affecte
 func (r connResult) LastInsertId() (int64, error) { return r.id, r.idErr }
 
 // execConn runs a write on a connection's own prepared statement: on tx's
-// connection, or on one taken from the pool for it when tx is nil.
+// connection, or on one taken from the pool for it when tx is nil (tried
+// again on another when it turns out broken, as database/sql does: up
+// to maxBadConnRetries times on any connection, then once on a new one).
 func (b *Backend) execConn(ctx context.Context, tx *sql.Conn, sqlTx bool, query string, args []any) (sql.Result, error) {
-	for try := 0; ; try++ {
-		conn := tx
-		if conn == nil {
-			var err error
-			if conn, err = b.DB.Conn(ctx); err != nil {
-				return nil, err
-			}
-		}
-		var res connResult
-		err := onConn(conn, sqlTx, func(cc *cachedConn) error {
-			cs, err := cc.stmt(ctx, query)
-			if err != nil {
-				return err
-			}
-			nv, err := cc.args(args)
-			if err != nil {
-				cc.release(cs)
-				return err
-			}
-			r, err := cs.exec(ctx, nv)
-			cc.clearArgs()
-			cc.release(cs)
-			if err != nil {
-				return err
-			}
-			res.affected, res.affectedErr = r.RowsAffected()
-			res.id, res.idErr = r.LastInsertId()
-			return nil
-		})
-		if tx == nil {
-			conn.Close()
-			if errors.Is(err, driver.ErrBadConn) && try < maxBadConnRetries {
-				continue
-			}
-		}
+	var res connResult
+	run := func(cc *cachedConn) error {
+		cs, err := cc.stmt(ctx, query)
 		if err != nil {
+			return err
+		}
+		nv, err := cc.args(args)
+		if err != nil {
+			cc.release(cs)
+			return err
+		}
+		r, err := cs.exec(ctx, nv)
+		cc.clearArgs()
+		cc.release(cs)
+		if err != nil {
+			return err
+		}
+		res.affected, res.affectedErr = r.RowsAffected()
+		res.id, res.idErr = r.LastInsertId()
+		return nil
+	}
+	if tx != nil {
+		if err := onConn(tx, sqlTx, run); err != nil {
 			return nil, err
 		}
 		return res, nil
 	}
+	err := b.retry(func(strategy connStrategy) error {
+		pc, err := b.pool.get(ctx, strategy)
+		if err != nil {
+			return err
+		}
+		err = run(pc.cc)
+		b.pool.put(pc, err)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// retry runs fn on a connection of the pool, again while it fails with
+// driver.ErrBadConn (the statement did not run): maxBadConnRetries times
+// on any connection, then once on a new one, as database/sql does.
+func (b *Backend) retry(fn func(connStrategy) error) error {
+	for range maxBadConnRetries {
+		err := fn(cachedOrNew)
+		if !errors.Is(err, driver.ErrBadConn) {
+			return err
+		}
+	}
+	return fn(alwaysNew)
 }

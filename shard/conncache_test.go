@@ -221,7 +221,7 @@ func TestConnStatementsArePreparedOncePerConnection(t *testing.T) {
 	if _, _, after, _ := d.counts(); after-before != 3 {
 		t.Errorf("%d statements prepared for 3 statement texts on one connection", after-before)
 	}
-	if n := b.DB.Stats().InUse; n != 0 {
+	if n := poolInUse(b); n != 0 {
 		t.Errorf("%d connections in use", n)
 	}
 }
@@ -233,7 +233,7 @@ func TestConnStatementsCloseWithTheirConnection(t *testing.T) {
 	if _, _, _, open := d.counts(); open == 0 {
 		t.Fatal("no statement kept prepared")
 	}
-	b.DB.Close()
+	b.Close()
 	conns, closed, _, open := d.counts()
 	if conns != closed || open != 0 {
 		t.Errorf("after closing the pool: %d of %d connections closed, %d statements still open", closed, conns, open)
@@ -272,7 +272,7 @@ func TestConnStatementsBadConnIsDiscardedAndRetried(t *testing.T) {
 	if _, err := QueryDirect(context.Background(), s, b.DB, "SELECT v FROM t WHERE id = ?", []any{1}); !errors.Is(err, driver.ErrBadConn) {
 		t.Errorf("every connection broken: %v, want driver.ErrBadConn", err)
 	}
-	if n := b.DB.Stats().InUse; n != 0 {
+	if n := poolInUse(b); n != 0 {
 		t.Errorf("%d connections in use", n)
 	}
 }
@@ -338,7 +338,7 @@ func TestConnRowsEndWithTheContext(t *testing.T) {
 	if got := readAll(t, s, b.DB, "SELECT v FROM t WHERE id = ?", 5); len(got) != 1 || got[0] != "50" {
 		t.Errorf("after the cancellations: %v", got)
 	}
-	if n := b.DB.Stats().InUse; n != 0 {
+	if n := poolInUse(b); n != 0 {
 		t.Errorf("%d connections in use", n)
 	}
 }
@@ -366,7 +366,7 @@ func TestConnRowsHoldTheirConnectionWithinThePoolLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := b.DB.Stats().InUse; n != 0 {
+	if n := poolInUse(b); n != 0 {
 		t.Errorf("%d connections in use while a point select's rows are open", n)
 	}
 	it.Close()
@@ -460,7 +460,7 @@ func TestConnStatementsInATransactionReuseItsConnection(t *testing.T) {
 			if got := readAll(t, s, b.DB, "SELECT v FROM t WHERE id = ?", 2); len(got) != 1 || got[0] != "-2" {
 				t.Errorf("after commit: %v", got)
 			}
-			if n := b.DB.Stats().InUse; n != 0 {
+			if n := poolInUse(b); n != 0 {
 				t.Errorf("%d connections in use", n)
 			}
 		})
@@ -503,7 +503,11 @@ func TestConnStatementsConcurrently(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if st := b.DB.Stats(); st.InUse != 0 || st.OpenConnections > 3 {
+	if st := b.pool.stats(); st.InUse != 0 || st.Open > 3 || b.DB.Stats().InUse != 0 {
 		t.Errorf("pool after the statements: %+v", st)
 	}
 }
+
+// poolInUse counts the backend's connections in use, in its own pool
+// (those database/sql borrowed among them).
+func poolInUse(b *Backend) int { return b.pool.stats().InUse }

@@ -15,11 +15,13 @@ import (
 
 // ConnRows is one shard query's rows read on a connection's own prepared
 // statement (see conncache.go), in the caller's goroutine. The query and
-// its first batch of rows run inside one (*sql.Conn).Raw call; when the
-// rows end there — a point select — the statement is reset and the
-// connection goes back to the pool before the caller reads a row. Longer
-// results read each later batch in a further Raw call, holding the
-// connection in between, as database/sql's Rows does.
+// its first batch of rows run on a connection taken from the backend's
+// pool (pool.go), or inside one (*sql.Conn).Raw call on a transaction's;
+// when the rows end there — a point select — the statement is reset and
+// the connection goes back to the pool before the caller reads a row.
+// Longer results read each later batch the same way (a further Raw call
+// on a transaction's), holding the connection in between, as
+// database/sql's Rows does.
 //
 // A cancellable context is watched by the driver while the query runs
 // (modernc.org/sqlite interrupts it) and between rows after that: the
@@ -27,13 +29,13 @@ import (
 type ConnRows struct {
 	shard *Shard
 	ctx   context.Context
-	// conn holds the rows' connection while rows remain on it; own says
-	// it was taken from the pool for them (given back when they end),
-	// not a transaction's.
-	conn *sql.Conn
-	own  bool
-	// sqlTx: a database/sql Tx holds the connection (see onConn).
-	sqlTx bool
+	// pc is the rows' connection while rows remain on it, taken from
+	// the pool for them (given back when they end, discarded when bad);
+	// conn is a transaction's instead (or a stream's own, see QueryOn).
+	pc    *poolConn
+	bad   bool
+	conn  *sql.Conn
+	sqlTx bool // a database/sql Tx holds conn (see onConn)
 	cs    *cachedStmt
 	ri    driver.Rows
 	cols  []merge.Column
@@ -64,8 +66,8 @@ var _ merge.Iterator = (*ConnRows)(nil)
 
 // queryConn runs a query on a connection's own prepared statement: tx's
 // connection (held by a database/sql Tx when sqlTx is set), or one taken
-// from the pool when tx is nil (tried again on another, up to
-// maxBadConnRetries times, when it turns out broken).
+// from the pool when tx is nil (tried again on another when it turns
+// out broken, see Backend.retry).
 func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, sqlTx bool, query string, args []any) (*ConnRows, error) {
 	r := new(ConnRows)
 	if err := b.queryConnInto(r, ctx, s, tx, sqlTx, query, args); err != nil {
@@ -76,33 +78,48 @@ func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, sqlTx b
 
 // queryConnInto is queryConn into rows the caller allocated.
 func (b *Backend) queryConnInto(r *ConnRows, ctx context.Context, s *Shard, tx *sql.Conn, sqlTx bool, query string, args []any) error {
-	for try := 0; ; try++ {
-		conn := tx
-		if conn == nil {
-			var err error
-			if conn, err = b.DB.Conn(ctx); err != nil {
-				return err
-			}
-		}
-		*r = ConnRows{shard: s, ctx: ctx, conn: conn, own: tx == nil, sqlTx: sqlTx, size: firstBatch}
-		err := onConn(conn, r.sqlTx, func(cc *cachedConn) error { return r.start(cc, query, args) })
-		if err == nil {
-			if r.ri == nil {
-				r.giveBack()
-			}
-			return nil
-		}
-		if r.own {
-			conn.Close()
-			if errors.Is(err, driver.ErrBadConn) && try < maxBadConnRetries {
-				continue
-			}
+	if tx != nil {
+		*r = ConnRows{shard: s, ctx: ctx, conn: tx, sqlTx: sqlTx, size: firstBatch}
+		err := onConn(tx, sqlTx, func(cc *cachedConn) error { return r.start(cc, query, args) })
+		if err == nil && r.ri == nil {
+			r.conn = nil
 		}
 		return err
 	}
+	return b.retry(func(strategy connStrategy) error {
+		pc, err := b.pool.get(ctx, strategy)
+		if err != nil {
+			return err
+		}
+		*r = ConnRows{shard: s, ctx: ctx, pc: pc, size: firstBatch}
+		err = r.start(pc.cc, query, args)
+		if err != nil {
+			r.pc = nil
+			b.pool.put(pc, err)
+			return err
+		}
+		if r.ri == nil {
+			r.giveBack()
+		}
+		return nil
+	})
 }
 
-// start runs the query and reads the first batch. Run inside Raw.
+// on runs fn on the rows' connection: the pool's (noting a connection
+// found broken, to discard when given back), or inside Raw on conn.
+func (r *ConnRows) on(fn func(cc *cachedConn) error) error {
+	if r.pc == nil {
+		return onConn(r.conn, r.sqlTx, fn)
+	}
+	err := fn(r.pc.cc)
+	if errors.Is(err, driver.ErrBadConn) {
+		r.bad = true
+	}
+	return err
+}
+
+// start runs the query and reads the first batch, on the rows'
+// connection (see on).
 func (r *ConnRows) start(cc *cachedConn, query string, args []any) error {
 	cs, err := cc.stmt(r.ctx, query)
 	if err != nil {
@@ -136,8 +153,8 @@ func (r *ConnRows) start(cc *cachedConn, query string, args []any) error {
 	return nil
 }
 
-// read reads the next batch, ending the rows after the last. Run inside
-// Raw.
+// read reads the next batch, ending the rows after the last, on the
+// rows' connection (see on).
 func (r *ConnRows) read(cc *cachedConn) error {
 	clear(r.batch)
 	r.batch, r.pos = r.batch[:0], 0
@@ -198,8 +215,8 @@ func (r *ConnRows) newRow(room int) merge.Row {
 	return row
 }
 
-// end closes the driver's rows and releases their statement. Run inside
-// Raw.
+// end closes the driver's rows and releases their statement, on their
+// connection (see on).
 func (r *ConnRows) end(cc *cachedConn) error {
 	if r.ri == nil {
 		return nil
@@ -213,11 +230,19 @@ func (r *ConnRows) end(cc *cachedConn) error {
 
 // giveBack gives the connection back to the pool, if the rows took it.
 func (r *ConnRows) giveBack() {
-	if r.own && r.conn != nil {
-		r.conn.Close()
+	if r.pc != nil {
+		var err error
+		if r.bad {
+			err = driver.ErrBadConn
+		}
+		r.shard.Backend.pool.put(r.pc, err)
+		r.pc = nil
 	}
 	r.conn = nil
 }
+
+// holds reports whether the rows hold a connection.
+func (r *ConnRows) holds() bool { return r.pc != nil || r.conn != nil }
 
 func (r *ConnRows) wrap(err error) error {
 	return &Error{Keyspace: r.shard.Keyspace, Shard: r.shard.Name, Err: err}
@@ -245,7 +270,7 @@ func (r *ConnRows) Next() (merge.Row, error) {
 			return nil, r.err
 		}
 		t0 := time.Now()
-		err := onConn(r.conn, r.sqlTx, func(cc *cachedConn) error {
+		err := r.on(func(cc *cachedConn) error {
 			err := r.read(cc)
 			if err != nil {
 				r.end(cc)
@@ -277,8 +302,8 @@ func (r *ConnRows) fail(err error) {
 // back.
 func (r *ConnRows) closeRows() error {
 	var err error
-	if r.ri != nil && r.conn != nil {
-		err = onConn(r.conn, r.sqlTx, func(cc *cachedConn) error { return r.end(cc) })
+	if r.ri != nil && r.holds() {
+		err = r.on(r.end)
 	}
 	r.ri = nil
 	r.giveBack()

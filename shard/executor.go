@@ -83,6 +83,9 @@ type Stream struct {
 	// conn, when set, is the connection the query runs on, taken for it
 	// (see QueryOn) and given back when its rows end.
 	conn *sql.Conn
+	// pooled, when set, is the pool connection the query is to run on
+	// (see QueryPooled), until its rows own it.
+	pooled *poolConn
 	// rows, when set, are the rows beyond cur, read on the caller's
 	// goroutine (see queryInlineConn); query is their statement until
 	// its cost is noted, spent the time its first batch took.
@@ -137,6 +140,10 @@ func (st *Stream) release() {
 	if st.conn != nil {
 		st.conn.Close()
 	}
+	if st.pooled != nil {
+		st.shard.Backend.pool.put(st.pooled, nil)
+		st.pooled = nil
+	}
 }
 
 // fail ends a stream that could not start.
@@ -154,6 +161,12 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 		return
 	}
 	start := time.Now()
+	if st.pooled != nil {
+		st.runPooled(ctx, lim, query, args, func(exhausted bool) {
+			st.shard.Backend.costs.record(query, time.Since(start), exhausted)
+		})
+		return
+	}
 	if conn, sqlTx, ok := st.shard.Backend.connOf(q); ok {
 		st.runConn(ctx, conn, sqlTx, lim, query, args, start)
 		return

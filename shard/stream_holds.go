@@ -5,7 +5,7 @@ package shard
 // closes.
 func (st *Stream) Holds() bool {
 	if st.rows != nil {
-		return st.rows.conn != nil
+		return st.rows.holds()
 	}
 	select {
 	case <-st.done:
@@ -18,6 +18,10 @@ func (st *Stream) Holds() bool {
 // PoolFull reports whether every connection the backend's pool may open
 // is in use: a statement asking for one waits.
 func (b *Backend) PoolFull() bool {
+	if b.pool != nil {
+		s := b.pool.stats()
+		return s.MaxOpen > 0 && s.InUse >= s.MaxOpen
+	}
 	s := b.DB.Stats()
 	return s.MaxOpenConnections > 0 && s.InUse >= s.MaxOpenConnections
 }
