@@ -193,6 +193,21 @@ func (j *Join) readOuter() error {
 // Columns describes the outer columns followed by the inner ones.
 func (j *Join) Columns() []Column { return j.cols }
 
+// nextBatch reads the next batch of outer rows and its inner rows; it
+// returns io.EOF when the outer side has no row left.
+func (j *Join) nextBatch() error {
+	if j.eof {
+		return io.EOF
+	}
+	if err := j.fill(); err != nil {
+		return err
+	}
+	if len(j.outers) == 0 {
+		return io.EOF
+	}
+	return nil
+}
+
 // Next returns the next joined row.
 func (j *Join) Next() (Row, error) {
 	if j.closed {
@@ -203,14 +218,8 @@ func (j *Join) Next() (Row, error) {
 	}
 	for {
 		if j.oi >= len(j.outers) {
-			if j.eof {
-				return nil, io.EOF
-			}
-			if err := j.fill(); err != nil {
+			if err := j.nextBatch(); err != nil {
 				return nil, err
-			}
-			if len(j.outers) == 0 {
-				return nil, io.EOF
 			}
 			continue
 		}

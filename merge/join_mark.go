@@ -148,14 +148,8 @@ func (j *Join) markColumns() []Column {
 func (j *Join) nextMarked() (Row, error) {
 	for {
 		if j.oi >= len(j.outers) {
-			if j.eof {
-				return nil, io.EOF
-			}
-			if err := j.fill(); err != nil {
+			if err := j.nextBatch(); err != nil {
 				return nil, err
-			}
-			if len(j.outers) == 0 {
-				return nil, io.EOF
 			}
 			if err := j.markPairs(); err != nil {
 				return nil, err
