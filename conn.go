@@ -25,8 +25,9 @@ type conn struct {
 	// ownsConnector is set by Driver.Open, whose connector lives and dies
 	// with the connection.
 	ownsConnector bool
-	// lookupSeq numbers the savepoints that protect lookup writes.
-	lookupSeq int
+	// savepointSeq numbers the savepoints of the connection's transaction
+	// that protect lookup writes and multi-shard writes.
+	savepointSeq int
 	// outer, on a connection detached from another for a lookup write in
 	// a transaction of its own, is the other connection's transaction.
 	outer *txn.Transaction

@@ -381,8 +381,8 @@ func (c *conn) Atomic(ctx context.Context, fn func(ctx context.Context) error) e
 		return fn(ctx)
 	}
 	if c.tx != nil {
-		c.lookupSeq++
-		sp := "vt_stmt_" + strconv.Itoa(c.lookupSeq)
+		c.savepointSeq++
+		sp := "vt_stmt_" + strconv.Itoa(c.savepointSeq)
 		if err := c.tx.Savepoint(ctx, txn.KindSavepoint, sp); err != nil {
 			return err
 		}
@@ -448,8 +448,8 @@ func (c *conn) Exec(ctx context.Context, query string, args ...any) (int64, erro
 		res, err := p.Exec(ctx, c, args)
 		return res.RowsAffected, err
 	}
-	c.lookupSeq++
-	sp := fmt.Sprintf("vt_lookup_%d", c.lookupSeq)
+	c.savepointSeq++
+	sp := fmt.Sprintf("vt_lookup_%d", c.savepointSeq)
 	if err := c.tx.Savepoint(ctx, txn.KindSavepoint, sp); err != nil {
 		return 0, err
 	}
