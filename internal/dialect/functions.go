@@ -156,6 +156,10 @@ func (r *renderer) function(f *sqlparser.FuncExpr) {
 		r.nativeCast(f)
 		return
 	}
+	if name == WindowFunc {
+		r.window(f)
+		return
+	}
 	if f.Distinct && name != "count" && !sqlparser.Aggregates[name] {
 		r.unsupported("DISTINCT in " + name)
 		return

@@ -1,0 +1,245 @@
+package dialect
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+)
+
+// The pinned parser reads no OVER clause. The router reads window
+// functions from the text itself and writes each as a call of
+// vitessdo_window, which the parser reads as any function, so that the
+// planner's rewrites reach the window's expressions too:
+//
+//	vitessdo_window('spec', args…, partition exprs…, order exprs…)
+//
+// spec says what the expressions are: name|nargs|npartition|dirs|frame,
+// dirs one letter per ORDER BY term (a or d), frame empty for the
+// default or unit:start:end with unit rows or range and each bound up
+// (UNBOUNDED PRECEDING), pN (N PRECEDING), c (CURRENT ROW), fN (N
+// FOLLOWING) or uf (UNBOUNDED FOLLOWING).
+
+// WindowFunc is the name of the call a window function is written as.
+const WindowFunc = "vitessdo_window"
+
+// Window is a window function: name(args) OVER (PARTITION BY partition
+// ORDER BY order frame).
+type Window struct {
+	// Name is the function's name, lower case; COUNT(*) has no Args.
+	Name      string
+	Args      []sqlparser.Expr
+	Partition []sqlparser.Expr
+	Order     sqlparser.OrderBy
+	// Frame is nil for the default frame.
+	Frame *WindowFrame
+}
+
+// WindowFrame is a frame clause: ROWS or RANGE BETWEEN Start AND End.
+type WindowFrame struct {
+	Rows       bool
+	Start, End WindowBound
+}
+
+// WindowBound is one end of a frame.
+type WindowBound struct {
+	Kind BoundKind
+	// N is the offset of Preceding and Following.
+	N int64
+}
+
+// BoundKind is the kind of a frame bound.
+type BoundKind int8
+
+// The kinds of frame bound.
+const (
+	UnboundedPreceding BoundKind = iota + 1
+	Preceding
+	CurrentRow
+	Following
+	UnboundedFollowing
+)
+
+// WindowSpec returns the spec of a window function's call (see above).
+func WindowSpec(name string, nargs, npartition int, desc []bool, frame *WindowFrame) string {
+	var b strings.Builder
+	b.WriteString(name + "|" + strconv.Itoa(nargs) + "|" + strconv.Itoa(npartition) + "|")
+	for _, d := range desc {
+		if d {
+			b.WriteByte('d')
+		} else {
+			b.WriteByte('a')
+		}
+	}
+	b.WriteByte('|')
+	if frame != nil {
+		if frame.Rows {
+			b.WriteString("rows")
+		} else {
+			b.WriteString("range")
+		}
+		for _, bd := range []WindowBound{frame.Start, frame.End} {
+			b.WriteByte(':')
+			switch bd.Kind {
+			case UnboundedPreceding:
+				b.WriteString("up")
+			case Preceding:
+				b.WriteString("p" + strconv.FormatInt(bd.N, 10))
+			case CurrentRow:
+				b.WriteString("c")
+			case Following:
+				b.WriteString("f" + strconv.FormatInt(bd.N, 10))
+			case UnboundedFollowing:
+				b.WriteString("uf")
+			}
+		}
+	}
+	return b.String()
+}
+
+// WindowOf returns the window function a vitessdo_window call stands
+// for; ok is false for any other expression or a malformed call.
+func WindowOf(e sqlparser.Expr) (w *Window, ok bool) {
+	f, isFunc := e.(*sqlparser.FuncExpr)
+	if !isFunc || !f.Qualifier.IsEmpty() || !f.Name.EqualString(WindowFunc) || len(f.Exprs) == 0 {
+		return nil, false
+	}
+	exprs := make([]sqlparser.Expr, len(f.Exprs))
+	for i, se := range f.Exprs {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok || !ae.As.IsEmpty() {
+			return nil, false
+		}
+		exprs[i] = ae.Expr
+	}
+	spec, isStr := exprs[0].(*sqlparser.SQLVal)
+	if !isStr || spec.Type != sqlparser.StrVal {
+		return nil, false
+	}
+	parts := strings.Split(string(spec.Val), "|")
+	if len(parts) != 5 {
+		return nil, false
+	}
+	nargs, err1 := strconv.Atoi(parts[1])
+	npart, err2 := strconv.Atoi(parts[2])
+	dirs := parts[3]
+	if err1 != nil || err2 != nil || nargs < 0 || npart < 0 || 1+nargs+npart+len(dirs) != len(exprs) || !validFuncName(parts[0]) {
+		return nil, false
+	}
+	w = &Window{Name: parts[0], Args: exprs[1 : 1+nargs], Partition: exprs[1+nargs : 1+nargs+npart]}
+	for i, d := range []byte(dirs) {
+		o := &sqlparser.Order{Expr: exprs[1+nargs+npart+i], Direction: sqlparser.AscScr}
+		switch d {
+		case 'a':
+		case 'd':
+			o.Direction = sqlparser.DescScr
+		default:
+			return nil, false
+		}
+		w.Order = append(w.Order, o)
+	}
+	if parts[4] != "" {
+		fr := strings.Split(parts[4], ":")
+		if len(fr) != 3 || fr[0] != "rows" && fr[0] != "range" {
+			return nil, false
+		}
+		w.Frame = &WindowFrame{Rows: fr[0] == "rows"}
+		for i, t := range fr[1:] {
+			var bd WindowBound
+			switch {
+			case t == "up":
+				bd.Kind = UnboundedPreceding
+			case t == "uf":
+				bd.Kind = UnboundedFollowing
+			case t == "c":
+				bd.Kind = CurrentRow
+			case len(t) > 1 && (t[0] == 'p' || t[0] == 'f'):
+				n, err := strconv.ParseInt(t[1:], 10, 64)
+				if err != nil || n < 0 {
+					return nil, false
+				}
+				bd.Kind, bd.N = Preceding, n
+				if t[0] == 'f' {
+					bd.Kind = Following
+				}
+			default:
+				return nil, false
+			}
+			if i == 0 {
+				w.Frame.Start = bd
+			} else {
+				w.Frame.End = bd
+			}
+		}
+	}
+	return w, true
+}
+
+// IsWindow reports a window function's call.
+func IsWindow(e sqlparser.Expr) bool {
+	_, ok := WindowOf(e)
+	return ok
+}
+
+// window renders a window function's call in the dialect.
+func (r *renderer) window(f *sqlparser.FuncExpr) {
+	w, ok := WindowOf(f)
+	if !ok {
+		r.fail(errorf("malformed %s call", WindowFunc))
+		return
+	}
+	args := w.Args
+	if w.Name == "count" && len(args) == 0 {
+		args = []sqlparser.Expr{nil}
+	}
+	in := r.inClause
+	r.inClause = clauseOther
+	defer func() { r.inClause = in }()
+	r.call(w.Name, false, args)
+	r.write(" OVER (")
+	sep := ""
+	if len(w.Partition) > 0 {
+		r.write("PARTITION BY ")
+		for i, e := range w.Partition {
+			if i > 0 {
+				r.write(", ")
+			}
+			r.value(e)
+		}
+		sep = " "
+	}
+	if len(w.Order) > 0 {
+		// orderBy writes its own leading space.
+		r.orderBy(w.Order)
+		sep = " "
+	}
+	if w.Frame != nil {
+		r.write(sep)
+		if w.Frame.Rows {
+			r.write("ROWS BETWEEN ")
+		} else {
+			r.write("RANGE BETWEEN ")
+		}
+		r.write(w.Frame.Start.String())
+		r.write(" AND ")
+		r.write(w.Frame.End.String())
+	}
+	r.write(")")
+}
+
+// String writes the bound as SQL does.
+func (b WindowBound) String() string {
+	switch b.Kind {
+	case UnboundedPreceding:
+		return "UNBOUNDED PRECEDING"
+	case Preceding:
+		return strconv.FormatInt(b.N, 10) + " PRECEDING"
+	case CurrentRow:
+		return "CURRENT ROW"
+	case Following:
+		return strconv.FormatInt(b.N, 10) + " FOLLOWING"
+	case UnboundedFollowing:
+		return "UNBOUNDED FOLLOWING"
+	}
+	return "?"
+}

@@ -1,0 +1,66 @@
+package route
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestReadWindowsWritesCallsTheParserReads(t *testing.T) {
+	for _, tt := range []struct{ sql, want string }{
+		{"select id, row_number() over (partition by grp order by qty desc, id) as rn from items where qty > ? order by rn limit 3",
+			"select id, vitessdo_window('row_number|0|1|da|', grp, qty, id) as rn from items where qty > ? order by rn limit 3"},
+		{"select sum(qty) over w, lag(name, 2, 'x') over (w order by id rows between 2 preceding and current row) from items window w as (partition by grp)",
+			"select vitessdo_window('sum|1|1||', qty, grp), vitessdo_window('lag|3|1|a|rows:p2:c', name, 2, 'x', grp, id) from items "},
+		{"SELECT COUNT(*) OVER () FROM t", "SELECT vitessdo_window('count|0|0||') FROM t"},
+		{"SELECT MAX(x) OVER (ORDER BY y RANGE 3 PRECEDING) /* over (x) */ FROM t", "SELECT vitessdo_window('max|1|0|a|range:p3:c', x, y) /* over (x) */ FROM t"},
+		{"SELECT AVG(x) OVER(ORDER BY (y + 1) DESC ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM t",
+			"SELECT vitessdo_window('avg|1|0|d|rows:c:uf', x, (y + 1)) FROM t"},
+		// Not windows: OVER in a string, a column named over, a call
+		// aliased over.
+		{"SELECT 'f(x) over (y)' AS over FROM t", "SELECT 'f(x) over (y)' AS over FROM t"},
+		{"SELECT f(x) over, y FROM t", "SELECT f(x) over, y FROM t"},
+	} {
+		got, _, err := readWindows(tt.sql)
+		if err != nil || got != tt.want {
+			t.Errorf("readWindows(%q) = %q, %v; want %q", tt.sql, got, err, tt.want)
+		}
+	}
+}
+
+func TestReadWindowsNamesWhatIsWrong(t *testing.T) {
+	for _, tt := range []struct {
+		sql, want   string
+		unsupported bool
+	}{
+		{"SELECT rank() OVER w FROM t", "window w is not defined", false},
+		{"SELECT sum(rank() OVER (ORDER BY a)) OVER () FROM t", "do not nest", false},
+		{"SELECT sum(a) OVER (ORDER BY a ROWS BETWEEN CURRENT ROW AND 1 PRECEDING) FROM t", "cannot end at 1 PRECEDING", false},
+		{"SELECT sum(a) OVER (ORDER BY a ROWS UNBOUNDED FOLLOWING) FROM t", "cannot start at UNBOUNDED FOLLOWING", false},
+		{"SELECT sum(a) OVER (ORDER BY a, b RANGE 1 PRECEDING) FROM t", "exactly one ORDER BY term", false},
+		{"SELECT sum(a) OVER (PARTITION a) FROM t", "want BY after PARTITION", false},
+		{"SELECT lag() OVER (ORDER BY a) FROM t", "LAG takes 1 to 3 arguments", false},
+		{"SELECT a FROM t WINDOW w AS (ORDER BY a), w AS (ORDER BY b)", "defined twice", false},
+		{"SELECT sum(a) OVER (w ORDER BY b) FROM t WINDOW w AS (ORDER BY a)", "takes no ORDER BY of its own", false},
+		{"SELECT sum(a) OVER (ORDER BY a GROUPS 1 PRECEDING) FROM t", "GROUPS frames", true},
+		{"SELECT sum(a) OVER (ORDER BY a ROWS 1 PRECEDING EXCLUDE TIES) FROM t", "EXCLUDE", true},
+		{"SELECT sum(a) OVER (ORDER BY a ROWS ? PRECEDING) FROM t", "frame offset given as ?", true},
+		{"SELECT sum(a) OVER (ORDER BY a NULLS LAST) FROM t", "NULLS FIRST/LAST", true},
+		{"SELECT x FROM (SELECT rank() OVER (ORDER BY a) AS x FROM t) d", "inside a subquery", true},
+		{"SELECT median(a) OVER () FROM t", "window function MEDIAN", true},
+		{"SELECT count(DISTINCT a) OVER () FROM t", "DISTINCT", true},
+		{"SELECT sum(a) OVER w FROM t WINDOW w AS (PARTITION BY a + ?)", "placeholder", true},
+	} {
+		_, _, err := readWindows(tt.sql)
+		var ue *UnsupportedError
+		var se *SyntaxError
+		switch {
+		case err == nil || !strings.Contains(err.Error(), tt.want):
+			t.Errorf("readWindows(%q): %v, want an error mentioning %q", tt.sql, err, tt.want)
+		case tt.unsupported && !errors.As(err, &ue):
+			t.Errorf("readWindows(%q): %v, want an UnsupportedError", tt.sql, err)
+		case !tt.unsupported && !errors.As(err, &se):
+			t.Errorf("readWindows(%q): %v, want a SyntaxError", tt.sql, err)
+		}
+	}
+}
