@@ -157,6 +157,11 @@ func (p *Planner) buildText(text string, s *Session) (Plan, error) {
 	if isDDL(text) {
 		return p.planDDL(text, s)
 	}
+	if wtext, ok, err := readWindows(text); err != nil {
+		return nil, err
+	} else if ok {
+		return p.planWindowText(text, wtext, s)
+	}
 	if startsWithWith(text) {
 		return p.planWith(text, 0, s)
 	}
@@ -206,7 +211,9 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 		return nil, planErrorf("transaction statements are handled by the connection")
 	}
 	if sel, ok := stmt.(sqlparser.SelectStatement); ok {
-		if tables, ok, err := infoSchemaTables(sel); ok || err != nil {
+		if tables, ok, err := infoSchemaTables(sel); (ok || err != nil) && selectHasWindow(sel) {
+			return nil, unsupportedf("window functions over information_schema")
+		} else if ok || err != nil {
 			if err != nil {
 				return nil, err
 			}
@@ -216,6 +223,9 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 	nameItemsByText(sql, stmt)
 	if s.Targeted() {
 		return p.planTargeted(stmt, s, nargs)
+	}
+	if sel, ok := stmt.(*sqlparser.Select); ok && selectHasWindow(sel) {
+		return p.planWindows(sel, s, nargs)
 	}
 	if sel, ok := stmt.(*sqlparser.Select); ok {
 		if pl, ok, err := p.planVindexTable(sel, s, nargs); ok || err != nil {

@@ -54,6 +54,8 @@ type relationSelect struct {
 	where  *mergeValue
 	agg    *relationAggregate
 	having *mergeValue
+	// win computes the window functions, after HAVING; nil when none.
+	win *relationWindows
 	// items are the select list, then the ORDER BY terms that are not
 	// select items; names names the select list, and nameFrom[i] >= 0
 	// names item i as that input column is named when the rows arrive.
@@ -123,6 +125,17 @@ func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSe
 			return nil, err
 		}
 		rs.having = v
+	}
+	if hasWindow(s.SelectExprs, s.OrderBy) {
+		base := src.width
+		if rs.agg != nil {
+			base += len(rs.agg.inputs)
+		}
+		w, err := compileRelationWindows(b, s, src, rs.agg, base)
+		if err != nil {
+			return nil, err
+		}
+		rs.win = w
 	}
 	type alias struct {
 		name string
@@ -541,7 +554,7 @@ func (rs *relationSelect) open(it merge.Iterator, args []any, maxRows int64) (me
 		}
 		return out, nil
 	}
-	var where, having, inputs []eval.Expr
+	var where, having, inputs, winInputs []eval.Expr
 	var err error
 	if rs.where != nil {
 		if where, err = exprs([]*mergeValue{rs.where}); err != nil {
@@ -555,6 +568,11 @@ func (rs *relationSelect) open(it merge.Iterator, args []any, maxRows int64) (me
 	}
 	if rs.agg != nil {
 		if inputs, err = exprs(rs.agg.inputs); err != nil {
+			return nil, err
+		}
+	}
+	if rs.win != nil {
+		if winInputs, err = exprs(rs.win.inputs); err != nil {
 			return nil, err
 		}
 	}
@@ -616,6 +634,10 @@ func (rs *relationSelect) open(it merge.Iterator, args []any, maxRows int64) (me
 	if having != nil {
 		it = merge.NewFilter(it, having[0], eng)
 	}
+	if rs.win != nil {
+		project(winInputs, rs.win.base)
+		it = merge.NewWindow(merge.NewBound(it, maxRows, "window"), rs.win.funcs, eng)
+	}
 	project(items, 0)
 	n := len(rs.names)
 	if rs.distinct {
@@ -664,6 +686,9 @@ func (rs *relationSelect) describe() string {
 	}
 	if rs.having != nil {
 		parts = append(parts, "HAVING")
+	}
+	if rs.win != nil {
+		parts = append(parts, "Window "+strconv.Itoa(len(rs.win.funcs)))
 	}
 	if rs.distinct {
 		parts = append(parts, "Distinct")

@@ -10,8 +10,6 @@ var unparsedForms = []struct {
 	why string
 }{
 	{regexp.MustCompile(`(?is)\(\s*with\s+(recursive\s+)?[a-z_\x60]`), "WITH inside parentheses (a subquery or a derived table): write the common table expressions in one WITH clause at the start of the statement"},
-	{regexp.MustCompile(`(?is)\)\s*over\s*(\(|[a-z_][a-z0-9_]*\s*($|[),]))`), "window functions (… OVER …): the SQL parser does not read them"},
-	{regexp.MustCompile(`(?is)\bwindow\s+[a-z_][a-z0-9_]*\s+as\s*\(`), "window functions (WINDOW … AS): the SQL parser does not read them"},
 }
 
 // unsupportedSyntax returns an UnsupportedError for SQL the parser

@@ -1,0 +1,532 @@
+package route
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
+	"github.com/dot-do/vitessdo/internal/eval"
+	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/vschema"
+)
+
+// A SELECT with window functions (read from its text by readWindows)
+// runs one of two ways.
+//
+// Pushed down: when every window's rows lie on one shard, the statement
+// goes to the shards with its windows written back in each backend's
+// dialect, and their rows merge as any SELECT's do (the outer ORDER BY
+// and LIMIT by the merge). That is so when the statement routes to one
+// shard, or when it does not aggregate and every window's PARTITION BY
+// holds the unique primary vindex column of a sharded table that no
+// outer join can leave NULL: all the rows of a partition then come from
+// one shard.
+//
+// Evaluated by the router: otherwise the shards return the rows of the
+// statement without its windows (its FROM and WHERE, as a statement of
+// its own, planned as any), and the router evaluates the rest over them
+// (relationSelect): GROUP BY, HAVING, the windows (merge.Window), the
+// select list, DISTINCT, ORDER BY and LIMIT.
+//
+//	SELECT id, RANK() OVER (PARTITION BY grp ORDER BY qty) AS r FROM items ORDER BY r LIMIT 3
+//	  Evaluate (windows) Window 1 | Sort 2 | Limit 3 | Project id, r
+//	    the merge of SELECT id AS __vw_c0, grp AS __vw_c1, qty AS __vw_c2 FROM items
+
+// windowRows names the rows the router evaluates windows over, in messages.
+const windowRows = "the rows windows are evaluated over"
+
+// hasWindow reports a window function's call under n.
+func hasWindow(nodes ...sqlparser.SQLNode) bool {
+	found := false
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+			if e, ok := n.(sqlparser.Expr); ok && dialect.IsWindow(e) {
+				found = true
+			}
+			return !found, nil
+		}, n)
+	}
+	return found
+}
+
+// selectHasWindow reports a SELECT with window functions anywhere.
+func selectHasWindow(stmt sqlparser.Statement) bool {
+	return hasWindow(stmt)
+}
+
+// windowsIn returns the window functions' calls under the nodes, each
+// text once.
+func windowsIn(nodes ...sqlparser.SQLNode) []*sqlparser.FuncExpr {
+	var out []*sqlparser.FuncExpr
+	seen := map[string]bool{}
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+			if f, ok := n.(*sqlparser.FuncExpr); ok && dialect.IsWindow(f) {
+				if t := sqlparser.String(f); !seen[t] {
+					seen[t] = true
+					out = append(out, f)
+				}
+				return false, nil
+			}
+			return true, nil
+		}, n)
+	}
+	return out
+}
+
+// planWindowText plans a statement whose window functions readWindows
+// wrote as calls: text is the statement as written, wtext as rewritten.
+func (p *Planner) planWindowText(text, wtext string, s *Session) (Plan, error) {
+	stmt, err := Parse(wtext)
+	if err != nil {
+		if se, ok := err.(*SyntaxError); ok {
+			return nil, &SyntaxError{SQL: text, Msg: se.Msg}
+		}
+		return nil, err
+	}
+	if _, ok := stmt.(*sqlparser.Select); !ok {
+		return nil, unsupportedf("window functions in %s: the router evaluates the windows of one SELECT", firstWords(text, 2))
+	}
+	nameWindowItems(text, stmt.(*sqlparser.Select))
+	pl, err := p.buildStatement(wtext, stmt, s)
+	if err != nil {
+		return nil, err
+	}
+	return withDirectives(stmt, pl)
+}
+
+// nameWindowItems names each select item with a window function and no
+// alias by its text as written, the same on every backend.
+func nameWindowItems(text string, sel *sqlparser.Select) {
+	texts := selectItemTexts(text)
+	for i, se := range sel.SelectExprs {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok || !ae.As.IsEmpty() || !hasWindow(ae.Expr) {
+			continue
+		}
+		name := sqlparser.String(ae.Expr)
+		if len(texts) == len(sel.SelectExprs) {
+			name = strings.Join(strings.Fields(texts[i]), " ")
+		}
+		ae.As = sqlparser.NewColIdent(argPattern.ReplaceAllString(name, "?"))
+	}
+}
+
+// planWindows plans a SELECT with window functions.
+func (p *Planner) planWindows(sel *sqlparser.Select, s *Session, nargs int) (Plan, error) {
+	if err := checkWindowPlaces(sel); err != nil {
+		return nil, err
+	}
+	if sel.Lock != "" {
+		return nil, unsupportedf("%s in a SELECT with window functions: lock the rows in a statement of their own", strings.TrimSpace(strings.ToUpper(sel.Lock)))
+	}
+	if pl := p.pushWindows(sel, s, nargs); pl != nil {
+		return pl, nil
+	}
+	return p.evaluateWindows(sel, s, nargs)
+}
+
+// checkWindowPlaces refuses a window function where SQL allows none:
+// in WHERE, GROUP BY and HAVING (computed before the windows), inside an
+// aggregate, or inside another window function.
+func checkWindowPlaces(sel *sqlparser.Select) error {
+	for _, c := range []struct {
+		what string
+		n    sqlparser.SQLNode
+	}{{"WHERE", sel.Where}, {"GROUP BY", sel.GroupBy}, {"HAVING", sel.Having}} {
+		if c.n != nil && hasWindow(c.n) {
+			return planErrorf("a window function in %s: windows are computed after WHERE, GROUP BY and HAVING", c.what)
+		}
+	}
+	var bad error
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.FuncExpr:
+			if w, ok := dialect.WindowOf(n); ok {
+				for _, e := range append(append(append([]sqlparser.Expr(nil), w.Args...), w.Partition...), orderExprs(w.Order)...) {
+					if hasWindow(e) && bad == nil {
+						bad = planErrorf("window functions do not nest: %s", sqlparser.String(n))
+					}
+				}
+				return true, nil
+			}
+			if dialect.IsAggregate(n) && hasWindow(n) && bad == nil {
+				bad = planErrorf("a window function inside the aggregate %s", n.Name.String())
+			}
+		case *sqlparser.GroupConcatExpr:
+			if hasWindow(n) && bad == nil {
+				bad = planErrorf("a window function inside GROUP_CONCAT")
+			}
+		}
+		return true, nil
+	}, sel.SelectExprs, sel.OrderBy)
+	return bad
+}
+
+func orderExprs(ob sqlparser.OrderBy) []sqlparser.Expr {
+	out := make([]sqlparser.Expr, len(ob))
+	for i, o := range ob {
+		out[i] = o.Expr
+	}
+	return out
+}
+
+// pushWindows returns the plan that runs the statement whole on the
+// shards, when every window's rows lie on one shard; nil otherwise.
+func (p *Planner) pushWindows(sel *sqlparser.Select, s *Session, nargs int) Plan {
+	c, err := cloneSelect(sel)
+	if err != nil {
+		return nil
+	}
+	pl, err := p.planSelect(c, s, nargs)
+	if err != nil {
+		return nil
+	}
+	sp, ok := pl.(*selectPlan)
+	if !ok || sp.apart != nil || len(sp.sameShard) > 0 {
+		return nil
+	}
+	if sp.routing.single() {
+		return sp
+	}
+	if len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs) {
+		return nil
+	}
+	keys, err := p.partitionKeys(sel, s)
+	if err != nil {
+		return nil
+	}
+	for _, f := range windowsIn(sel.SelectExprs, sel.OrderBy) {
+		w, _ := dialect.WindowOf(f)
+		on := false
+		for _, e := range w.Partition {
+			if c, ok := e.(*sqlparser.ColName); ok && keys.holds(c) {
+				on = true
+			}
+		}
+		if !on {
+			return nil
+		}
+	}
+	return sp
+}
+
+// shardKeys are the columns of a FROM clause whose one value puts every
+// row it reads on one shard: the unique primary vindex column of each
+// sharded table that no outer join leaves NULL.
+type shardKeys struct {
+	// cols maps a table's lower-cased alias to its key column.
+	cols map[string]string
+	// alone is the key column when the FROM reads one table.
+	alone string
+}
+
+func (k *shardKeys) holds(c *sqlparser.ColName) bool {
+	name := c.Name.Lowered()
+	if c.Qualifier.IsEmpty() {
+		return k.alone != "" && k.alone == name
+	}
+	if !c.Qualifier.Qualifier.IsEmpty() {
+		return false
+	}
+	col, ok := k.cols[strings.ToLower(c.Qualifier.Name.String())]
+	return ok && col == name
+}
+
+// partitionKeys finds the shard keys of sel's FROM.
+func (p *Planner) partitionKeys(sel *sqlparser.Select, s *Session) (*shardKeys, error) {
+	c, err := cloneSelect(sel)
+	if err != nil {
+		return nil, err
+	}
+	a := newAnalysis(p, s)
+	top, err := a.selectScope(c, nil, true)
+	if err != nil {
+		return nil, err
+	}
+	nullable := map[string]bool{}
+	var mark func(te sqlparser.TableExpr, null bool)
+	mark = func(te sqlparser.TableExpr, null bool) {
+		switch te := te.(type) {
+		case *sqlparser.AliasedTableExpr:
+			name := te.As.String()
+			if tn, ok := te.Expr.(sqlparser.TableName); ok && name == "" {
+				name = tn.Name.String()
+			}
+			if null {
+				nullable[strings.ToLower(name)] = true
+			}
+		case *sqlparser.ParenTableExpr:
+			for _, t := range te.Exprs {
+				mark(t, null)
+			}
+		case *sqlparser.JoinTableExpr:
+			mark(te.LeftExpr, null || te.Join == sqlparser.RightJoinStr || te.Join == sqlparser.NaturalRightJoinStr)
+			mark(te.RightExpr, null || te.Join == sqlparser.LeftJoinStr || te.Join == sqlparser.NaturalLeftJoinStr)
+		}
+	}
+	for _, te := range sel.From {
+		mark(te, false)
+	}
+	k := &shardKeys{cols: map[string]string{}}
+	for _, t := range top.tables {
+		if t.table == nil || t.table.Type != vschema.TypeSharded || t.table.Pinned != nil || len(t.table.ColumnVindexes) == 0 || nullable[t.alias] {
+			continue
+		}
+		cv := t.table.ColumnVindexes[0]
+		if len(cv.Columns) != 1 || !cv.Vindex.IsUnique() {
+			continue
+		}
+		k.cols[t.alias] = cv.Columns[0]
+		if len(top.tables) == 1 {
+			k.alone = cv.Columns[0]
+		}
+	}
+	return k, nil
+}
+
+// evaluateWindows plans the statement as the rows of its FROM and WHERE,
+// read from the shards, with the rest evaluated by the router.
+func (p *Planner) evaluateWindows(sel *sqlparser.Select, s *Session, nargs int) (Plan, error) {
+	for _, n := range []sqlparser.SQLNode{sel.SelectExprs, sel.Having, sel.OrderBy, sel.GroupBy} {
+		if n != nil && hasSubqueryIn(n) {
+			return nil, unsupportedf("a subquery in the select list, GROUP BY, HAVING or ORDER BY of a SELECT whose windows the router evaluates across shards")
+		}
+	}
+	if hasStar(sel) {
+		return nil, unsupportedf("* beside window functions the router evaluates across shards: name the columns")
+	}
+	outer := copySelect(sel)
+	nameColumns(outer)
+	aliases := map[string]sqlparser.Expr{}
+	for _, se := range outer.SelectExprs {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok {
+			continue
+		}
+		if c, isCol := ae.Expr.(*sqlparser.ColName); isCol && ae.As.IsEmpty() {
+			ae.As = sqlparser.NewColIdent(c.Name.String())
+			continue
+		}
+		if !ae.As.IsEmpty() {
+			aliases[ae.As.Lowered()] = ae.Expr
+		}
+	}
+	// Every column the outer statement reads becomes a column of the
+	// inner one, named __vw_cN.
+	var inner sqlparser.SelectExprs
+	colOf := map[string]string{}
+	var bad error
+	rename := func(e sqlparser.Expr) sqlparser.Expr {
+		c, ok := e.(*sqlparser.ColName)
+		if !ok {
+			return e
+		}
+		key := strings.ToLower(sqlparser.String(c))
+		name, ok := colOf[key]
+		if !ok {
+			name = "__vw_c" + strconv.Itoa(len(inner))
+			colOf[key] = name
+			inner = append(inner, &sqlparser.AliasedExpr{Expr: &sqlparser.ColName{Name: c.Name, Qualifier: c.Qualifier}, As: sqlparser.NewColIdent(name)})
+		}
+		return &sqlparser.ColName{Name: sqlparser.NewColIdent(name)}
+	}
+	// aliasRef reports a bare name that is a select alias (not of the
+	// same column).
+	aliasRef := func(e sqlparser.Expr) bool {
+		c, ok := e.(*sqlparser.ColName)
+		if !ok || !c.Qualifier.IsEmpty() {
+			return false
+		}
+		x, ok := aliases[c.Name.Lowered()]
+		if !ok {
+			return false
+		}
+		if xc, isCol := x.(*sqlparser.ColName); isCol && xc.Name.Equal(c.Name) {
+			return false
+		}
+		return true
+	}
+	refuseAliases := func(e sqlparser.Expr, where string) {
+		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+			if c, ok := n.(*sqlparser.ColName); ok && aliasRef(c) && bad == nil {
+				bad = unsupportedf("%s names the select alias %s in %s of a SELECT whose windows the router evaluates: write the expression itself", where, c.Name.String(), where)
+			}
+			return true, nil
+		}, e)
+	}
+	for _, se := range outer.SelectExprs {
+		if ae, ok := se.(*sqlparser.AliasedExpr); ok {
+			ae.Expr = rewriteExpr(ae.Expr, rename)
+		}
+	}
+	for i, g := range outer.GroupBy {
+		refuseAliases(g, "GROUP BY")
+		outer.GroupBy[i] = rewriteExpr(g, rename)
+	}
+	if outer.Having != nil {
+		refuseAliases(outer.Having.Expr, "HAVING")
+		outer.Having = &sqlparser.Where{Type: sqlparser.HavingStr, Expr: rewriteExpr(outer.Having.Expr, rename)}
+	}
+	for i, o := range outer.OrderBy {
+		if aliasRef(o.Expr) {
+			continue
+		}
+		refuseAliases(o.Expr, "ORDER BY")
+		outer.OrderBy[i] = &sqlparser.Order{Expr: rewriteExpr(o.Expr, rename), Direction: o.Direction}
+	}
+	if bad != nil {
+		return nil, bad
+	}
+	if len(inner) == 0 {
+		inner = sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: sqlparser.NewIntVal([]byte("1")), As: sqlparser.NewColIdent("__vw_c0")}}
+	}
+	in := &sqlparser.Select{Comments: sel.Comments, SelectExprs: inner, From: sel.From, Where: sel.Where}
+	outer.Where = nil
+	outer.From = nil
+	eng, err := p.windowEngine(in, s)
+	if err != nil {
+		return nil, err
+	}
+	input, err := p.planSelect(in, s, nargs)
+	if err != nil {
+		return nil, err
+	}
+	width := len(inner)
+	src := relationSource{
+		what:  windowRows,
+		width: width,
+		eng:   eng,
+		resolve: func(c *sqlparser.ColName) (int, error) {
+			name := c.Name.Lowered()
+			if c.Qualifier.IsEmpty() && strings.HasPrefix(name, "__vw_c") {
+				if i, err := strconv.Atoi(name[len("__vw_c"):]); err == nil && i >= 0 && i < width {
+					return i, nil
+				}
+			}
+			return 0, planErrorf("column %s is not read by %s", sqlparser.String(c), windowRows)
+		},
+		isColumn: func(name string) (bool, error) { return strings.HasPrefix(strings.ToLower(name), "__vw_c"), nil },
+		itemName: func(ae *sqlparser.AliasedExpr) string { return ae.As.String() },
+		strict:   true,
+	}
+	rel, err := compileRelationSelect(outer, src)
+	if err != nil {
+		return nil, err
+	}
+	return &relationPlan{input: input, rel: rel, what: "windows", nargs: nargs, maxRows: p.memoryRows()}, nil
+}
+
+// windowEngine returns the value rules of the tables the rows come from;
+// tables of backends with different rules are refused.
+func (p *Planner) windowEngine(in *sqlparser.Select, s *Session) (eval.Engine, error) {
+	c, err := cloneSelect(in)
+	if err != nil {
+		return 0, err
+	}
+	a := newAnalysis(p, s)
+	if _, err := a.selectScope(c, nil, true); err != nil {
+		return 0, err
+	}
+	eng := p.engineOfKeyspace(p.defaultKeyspace(s))
+	if len(a.tables) > 0 {
+		eng = p.engineOfKeyspace(a.tables[0].table.Keyspace)
+	}
+	if x, y := p.mixedBackends(a.tables); x != nil {
+		return 0, unsupportedf("window functions over the rows of %s (%s) and %s (%s): the router would compare values by one backend's rules",
+			x, x.Backend.Product(), y, y.Backend.Product())
+	}
+	return eng, nil
+}
+
+// relationWindows computes a relationSelect's window functions: each
+// row gets the values of the windows' expressions appended (from column
+// base on), then one column per function.
+type relationWindows struct {
+	base   int
+	inputs []*mergeValue
+	funcs  []merge.WindowFunc
+}
+
+// compileRelationWindows compiles the window functions of s over rows
+// base columns wide (the input, then a grouping's inputs), and
+// registers their columns with b, so the select list and ORDER BY read
+// them.
+func compileRelationWindows(b *mergeBuilder, s *sqlparser.Select, src relationSource, ag *relationAggregate, base int) (*relationWindows, error) {
+	rw := &relationWindows{base: base}
+	add := func(e sqlparser.Expr) (int, error) {
+		if ag != nil && src.strict {
+			if err := ag.checkGrouped(b, e, src); err != nil {
+				return 0, err
+			}
+		}
+		v, err := b.compileValue(e, clauseSelect)
+		if err != nil {
+			return 0, err
+		}
+		rw.inputs = append(rw.inputs, v)
+		return base + len(rw.inputs) - 1, nil
+	}
+	calls := windowsIn(s.SelectExprs, s.OrderBy)
+	for _, f := range calls {
+		w, ok := dialect.WindowOf(f)
+		if !ok {
+			return nil, planErrorf("malformed window function %s", sqlparser.String(f))
+		}
+		wf := merge.WindowFunc{Name: w.Name, Frame: mergeFrame(w.Frame)}
+		for _, e := range w.Args {
+			col, err := add(e)
+			if err != nil {
+				return nil, err
+			}
+			wf.Args = append(wf.Args, col)
+		}
+		for _, e := range w.Partition {
+			col, err := add(e)
+			if err != nil {
+				return nil, err
+			}
+			wf.Partition = append(wf.Partition, col)
+		}
+		for _, o := range w.Order {
+			col, err := add(o.Expr)
+			if err != nil {
+				return nil, err
+			}
+			desc := o.Direction == sqlparser.DescScr
+			wf.Order = append(wf.Order, eval.SortKey{Col: col, Desc: desc, Nulls: nullOrder(desc)})
+		}
+		rw.funcs = append(rw.funcs, wf)
+	}
+	for i, f := range calls {
+		b.colOf[sqlparser.String(f)] = base + len(rw.inputs) + i
+	}
+	return rw, nil
+}
+
+// mergeFrame is the merge package's form of a frame.
+func mergeFrame(f *dialect.WindowFrame) merge.Frame {
+	if f == nil {
+		return merge.Frame{}
+	}
+	bound := func(b dialect.WindowBound) merge.FrameBound {
+		kinds := map[dialect.BoundKind]merge.BoundKind{
+			dialect.UnboundedPreceding: merge.UnboundedPreceding, dialect.Preceding: merge.Preceding,
+			dialect.CurrentRow: merge.CurrentRow, dialect.Following: merge.Following, dialect.UnboundedFollowing: merge.UnboundedFollowing,
+		}
+		return merge.FrameBound{Kind: kinds[b.Kind], N: b.N}
+	}
+	unit := merge.FrameRange
+	if f.Rows {
+		unit = merge.FrameRows
+	}
+	return merge.Frame{Unit: unit, Start: bound(f.Start), End: bound(f.End)}
+}
