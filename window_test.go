@@ -1,6 +1,7 @@
 package vitessdo_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -71,4 +72,60 @@ func TestWindowFunctionsMatchOneDatabase(t *testing.T) {
 			})
 		}
 	})
+}
+
+// A window whose partitions each lie on one shard (PARTITION BY the
+// primary vindex column, or a statement routed to one shard) runs on
+// the shards, the OVER clause sent as written; any other is evaluated by
+// the router over the rows of the FROM and WHERE.
+func TestWindowsRunOnTheShardsWhenEachPartitionIsOnOne(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, tt := range []struct {
+			query  string
+			pushed bool
+			shards int
+		}{
+			{"SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items", true, 4},
+			{"SELECT i.id, t.tag, ROW_NUMBER() OVER (PARTITION BY t.item_id, i.id ORDER BY t.tag) AS rn FROM items i JOIN item_tags t ON t.item_id = i.id ORDER BY i.id, t.tag LIMIT 5", true, 4},
+			{"SELECT id, COUNT(*) OVER (PARTITION BY grp) AS n FROM items WHERE id = 7", true, 1},
+			{"SELECT id, RANK() OVER w AS r FROM items WHERE id IN (1, 2, 3) WINDOW w AS (PARTITION BY items.id ORDER BY qty)", true, 2},
+			// Not on one shard: the partition is a group of any shard, a
+			// LEFT JOIN's NULLs, or the whole result.
+			{"SELECT id, SUM(qty) OVER (PARTITION BY grp) AS s FROM items", false, 4},
+			{"SELECT i.id, COUNT(*) OVER (PARTITION BY t.item_id) AS n FROM items i LEFT JOIN item_tags t ON t.item_id = i.id", false, 4},
+			{"SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items", false, 4},
+			{"SELECT grp, COUNT(*) AS n, SUM(COUNT(*)) OVER (PARTITION BY grp) AS s FROM items GROUP BY grp", false, 4},
+		} {
+			res, err := queryAll(p.sharded, "VEXPLAIN PLAN "+tt.query)
+			if err != nil {
+				t.Fatalf("VEXPLAIN PLAN %s: %v", tt.query, err)
+			}
+			shards, over, evaluated := 0, false, false
+			for _, r := range res.Rows {
+				q := fmt.Sprint(r[2])
+				if fmt.Sprint(r[1]) != "" {
+					shards++
+				}
+				over = over || strings.Contains(q, " OVER (")
+				evaluated = evaluated || strings.Contains(q, "Evaluate (windows)")
+			}
+			if over != tt.pushed || evaluated == tt.pushed || shards != tt.shards {
+				t.Errorf("%s: VEXPLAIN %v: want pushed down %v to %d shards", tt.query, res.Rows, tt.pushed, tt.shards)
+			}
+			p.compareRows(t, tt.query)
+		}
+	})
+}
+
+// The router holds the rows it evaluates windows over: at most
+// max_memory_rows of them, past which the statement fails naming the
+// limit.
+func TestWindowsTheRouterEvaluatesHoldAtMostMaxMemoryRows(t *testing.T) {
+	db := openMemoryBounded(t)
+	loadItems(t, db, 100)
+	wantMemoryRowsError(t, db, "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items")
+	wantRows(t, db, "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items WHERE id <= 20", 20)
+	// Pushed down, nothing is held.
+	wantRows(t, db, "SELECT id, COUNT(*) OVER (PARTITION BY id) AS n FROM items", 100)
 }
