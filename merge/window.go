@@ -444,7 +444,14 @@ func (c *windowCalc) lagLead(lo, hi int) error {
 			t = int64(k) + off
 		}
 		if t < int64(lo) || t >= int64(hi) {
-			c.set(k, c.arg(k, 2))
+			v := c.arg(k, 2)
+			if c.w.eng == eval.PostgreSQL && v != nil {
+				var err error
+				if v, err = pgDefault(c.w.src.it.Columns()[c.f.Args[0]], v); err != nil {
+					return err
+				}
+			}
+			c.set(k, v)
 			continue
 		}
 		c.set(k, c.row(int(t))[c.f.Args[0]])
@@ -452,8 +459,59 @@ func (c *windowCalc) lagLead(lo, hi int) error {
 	return nil
 }
 
-// frame returns the positions [fs, fe) of row k's frame.
-func (c *windowCalc) frame(k, lo, hi int) (int, int, error) {
+// pgDefault converts the default of LAG or LEAD to the type of the
+// value, which on PostgreSQL is the result's type. A default that would
+// make the result another type (a NUMERIC default for an integer value)
+// is an error.
+func pgDefault(col Column, v any) (any, error) {
+	fail := func() (any, error) {
+		return nil, &specError{"unsupported: a LAG or LEAD default " + strconv.Quote(eval.PostgreSQL.Text(v)) + " of another type than the value's (" + col.DatabaseType + ")"}
+	}
+	switch col.DatabaseType {
+	case "INT2", "INT4", "INT8":
+		switch x := v.(type) {
+		case int64:
+			return x, nil
+		case string:
+			if n, err := strconv.ParseInt(x, 10, 64); err == nil {
+				return n, nil
+			}
+		}
+	case "NUMERIC":
+		switch x := v.(type) {
+		case int64:
+			return strconv.FormatInt(x, 10), nil
+		case string:
+			if _, err := strconv.ParseFloat(x, 64); err == nil {
+				return x, nil
+			}
+		}
+	case "FLOAT4", "FLOAT8":
+		switch x := v.(type) {
+		case int64:
+			return float64(x), nil
+		case float64:
+			return x, nil
+		case string:
+			if f, err := strconv.ParseFloat(x, 64); err == nil {
+				return f, nil
+			}
+		}
+	case "TEXT", "VARCHAR", "BPCHAR":
+		if x, ok := v.(string); ok {
+			return x, nil
+		}
+	default:
+		if reflect.TypeOf(v) == col.ScanType {
+			return v, nil
+		}
+	}
+	return fail()
+}
+
+// frameBounds returns the first position of row k's frame and the
+// position after its last, within the partition [lo, hi).
+func (c *windowCalc) frameBounds(k, lo, hi int) (int, int, error) {
 	start, end := c.f.Frame.bounds()
 	if len(c.f.Order) == 0 && c.f.Frame.Unit == FrameRange {
 		// Without ORDER BY every row is a peer of every other.
@@ -472,11 +530,14 @@ func (c *windowCalc) frame(k, lo, hi int) (int, int, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	fs, fe = max(fs, lo), min(fe, hi)
-	if fe < fs {
-		fe = fs
-	}
-	return fs, fe, nil
+	return max(fs, lo), min(fe, hi), nil
+}
+
+// frame returns the positions [fs, fe) of row k's frame, empty when its
+// end comes before its start.
+func (c *windowCalc) frame(k, lo, hi int) (int, int, error) {
+	fs, fe, err := c.frameBounds(k, lo, hi)
+	return fs, max(fe, fs), err
 }
 
 // bound returns a frame's first position (start) or the position after
@@ -646,6 +707,43 @@ func (c *windowCalc) framed(lo, hi int) error {
 				return err
 			}
 			c.set(k, v)
+		}
+	}
+	if c.w.eng == eval.SQLite && c.f.Name == "sum" {
+		return c.sqliteApprox(lo, hi)
+	}
+	return nil
+}
+
+// sqliteApprox makes a SUM a float where SQLite's would be: SQLite adds
+// the rows that enter the frame and subtracts those that leave it, and
+// once a real value has entered, the sum stays a float for the rest of
+// the partition. The rows that have entered by row k are those before
+// the end of its frame.
+func (c *windowCalc) sqliteApprox(lo, hi int) error {
+	in := c.w.src.it.Columns()[c.f.Args[0]]
+	kind, _, err := c.w.eng.SumOf(in, false, true)
+	if err != nil {
+		return err
+	}
+	entered := eval.NewSum(kind)
+	at, approx := lo, false
+	for k := lo; k < hi; k++ {
+		_, fe, err := c.frameBounds(k, lo, hi)
+		if err != nil {
+			return err
+		}
+		for ; !approx && at < fe; at++ {
+			if v := c.arg(at, 0); v != nil {
+				if err := entered.Add(v); err != nil {
+					return err
+				}
+			}
+			t, _ := entered.Total()
+			_, approx = t.(float64)
+		}
+		if n, isInt := c.out[c.ix[k]].(int64); isInt && approx {
+			c.set(k, float64(n))
 		}
 	}
 	return nil

@@ -95,3 +95,15 @@ func TestWindowRangeOffsetNeedsOneOrderKey(t *testing.T) {
 		t.Fatalf("Next: %v, want a spec error", err)
 	}
 }
+
+// Once a real value has entered SQLite's sliding SUM, the sum is a float
+// for the rest of the partition, though the frame holds integers only.
+func TestWindowSQLiteSumStaysFloatOnceARealEntered(t *testing.T) {
+	src := lit(t, "o:INTEGER v:", "1|1", "2|1.5", "3|2", "4|3")
+	asc := []eval.SortKey{{Col: 0, Nulls: eval.NullsFirst}}
+	cur := FrameBound{Kind: CurrentRow}
+	w := NewWindow(src, []WindowFunc{
+		{Name: "sum", Args: []int{1}, Order: asc, Frame: Frame{Unit: FrameRows, Start: cur, End: cur}},
+	}, eval.SQLite)
+	wantRows(t, w, "1|1|1", "2|1.5|1.5", "3|2|2.0", "4|3|3.0")
+}

@@ -2,6 +2,7 @@ package route
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -106,29 +107,35 @@ func readWindows(sql string) (text string, found bool, err error) {
 	if len(overs) > 0 && wt.word(0) == "with" {
 		return "", false, unsupportedf("window functions in a statement with WITH: write the common table expressions as derived tables")
 	}
-	var b strings.Builder
-	at := 0
-	for k, o := range overs {
+	// The calls, and the WINDOW clause taken out, in text order.
+	type edit struct {
+		start, end int
+		text, what string
+	}
+	var edits []edit
+	for _, o := range overs {
 		fnTok, end, call, err := wt.call(o)
 		if err != nil {
 			return "", false, err
 		}
-		if k > 0 && wt.toks[fnTok].start < at {
-			return "", false, wt.syntax("window functions do not nest (%s)", wt.span(fnTok, end))
-		}
 		if wt.inSubquery(fnTok) {
 			return "", false, unsupportedf("a window function inside a subquery or a derived table (%s): only the outermost SELECT's windows are evaluated", wt.span(fnTok, end))
 		}
-		if clause >= 0 && wt.toks[fnTok].start > wt.toks[clause].start {
-			return "", false, wt.syntax("%s after the WINDOW clause", wt.span(fnTok, end))
-		}
-		b.WriteString(sql[at:wt.toks[fnTok].start])
-		b.WriteString(call)
-		at = wt.toks[end].end
+		edits = append(edits, edit{wt.toks[fnTok].start, wt.toks[end].end, call, wt.span(fnTok, end)})
 	}
 	if clause >= 0 {
-		b.WriteString(sql[at:wt.toks[clause].start])
-		at = wt.toks[clauseEnd].end
+		edits = append(edits, edit{wt.toks[clause].start, wt.toks[clauseEnd].end, "", "the WINDOW clause"})
+	}
+	slices.SortStableFunc(edits, func(a, b edit) int { return a.start - b.start })
+	var b strings.Builder
+	at := 0
+	for k, e := range edits {
+		if k > 0 && e.start < at {
+			return "", false, wt.syntax("window functions do not nest (%s in %s)", e.what, edits[k-1].what)
+		}
+		b.WriteString(sql[at:e.start])
+		b.WriteString(e.text)
+		at = e.end
 	}
 	b.WriteString(sql[at:])
 	return b.String(), true, nil
