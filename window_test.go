@@ -79,6 +79,37 @@ var windowCases = []struct {
 	{query: "SELECT id, SUM(ratio) OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING) AS s FROM items"},
 	{query: "SELECT tok, ROW_NUMBER() OVER (PARTITION BY tok) AS r, COUNT(*) OVER (PARTITION BY note ORDER BY tok) AS c FROM tokens"},
 	{query: "SELECT id, FIRST_VALUE(made) OVER (PARTITION BY kind ORDER BY id) AS f, LAG(made) OVER (ORDER BY id) AS l FROM items"},
+	// Offsets and counts as each backend reads them.
+	{query: "SELECT id, LAG(id, NULL) OVER (ORDER BY id) AS a, LEAD(id, NULL, 5) OVER (ORDER BY id) AS b FROM items"},
+	{query: "SELECT id, NTILE(?) OVER (ORDER BY id) AS n, LAG(id, ?) OVER (ORDER BY id) AS l, NTH_VALUE(id, ?) OVER (ORDER BY id) AS v FROM items", args: []any{3, 2, 4}},
+	{query: "SELECT id, NTILE(100) OVER (PARTITION BY grp ORDER BY id) AS n FROM items"},
+}
+
+// What the router does not evaluate is refused, saying why; what SQL
+// forbids is an error.
+func TestWindowShapesTheRouterRefuses(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, tt := range []struct {
+			query, want string
+			unsupported bool
+		}{
+			{"SELECT *, ROW_NUMBER() OVER (ORDER BY id) AS r FROM items", "name the columns", true},
+			{"SELECT id, NTILE(qty) OVER (ORDER BY id) AS n FROM items", "bucket count of NTILE", true},
+			{"SELECT id FROM items WHERE id IN (SELECT RANK() OVER (ORDER BY id) FROM items)", "inside a subquery", true},
+			{"SELECT id, RANK() OVER (ORDER BY id) AS r FROM items UNION SELECT 1, 2", "window functions in a UNION", true},
+			{"SELECT id, SUM(qty) OVER (ORDER BY id GROUPS 1 PRECEDING) AS s FROM items", "GROUPS", true},
+			{"SELECT id, SUM(qty) OVER (ORDER BY id ROWS 1 PRECEDING EXCLUDE TIES) AS s FROM items", "EXCLUDE", true},
+			{"SELECT id FROM items WHERE ROW_NUMBER() OVER (ORDER BY id) > 2", "window function in WHERE", false},
+			{"SELECT grp, SUM(ROW_NUMBER() OVER (ORDER BY id)) AS s FROM items GROUP BY grp", "inside the aggregate", false},
+			{"SELECT id, RANK() OVER w AS r FROM items", "window w is not defined", false},
+		} {
+			_, err := queryAll(p.sharded, tt.query)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || tt.unsupported != isUnsupported(err) {
+				t.Errorf("%s: %v, want an error mentioning %q (unsupported %v)", tt.query, err, tt.want, tt.unsupported)
+			}
+		}
+	})
 }
 
 // Window functions return what one database returns, on both engines,

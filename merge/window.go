@@ -373,6 +373,8 @@ func (c *windowCalc) partition(lo, hi int) error {
 }
 
 // intArg returns an integer argument of a row: ok is false for NULL.
+// SQLite's NTILE reads a real as its integer part; a real elsewhere must
+// be an integer.
 func (c *windowCalc) intArg(pos, i int, what string) (int64, bool, error) {
 	v := c.arg(pos, i)
 	switch x := v.(type) {
@@ -381,7 +383,7 @@ func (c *windowCalc) intArg(pos, i int, what string) (int64, bool, error) {
 	case int64:
 		return x, true, nil
 	case float64:
-		if x == float64(int64(x)) {
+		if c.w.eng == eval.SQLite && c.f.Name == "ntile" || x == float64(int64(x)) {
 			return int64(x), true, nil
 		}
 	case string:
@@ -389,22 +391,25 @@ func (c *windowCalc) intArg(pos, i int, what string) (int64, bool, error) {
 			return n, true, nil
 		}
 	}
-	return 0, false, &specError{"the " + what + " of " + c.f.Name + " must be an integer, not " + strconv.Quote(eval.SQLite.Text(v))}
+	return 0, false, &specError{"the " + what + " of " + c.f.Name + " must be an integer, not " + strconv.Quote(c.w.eng.Text(v))}
 }
 
+// ntile splits the partition into the number of buckets its first row
+// gives (SQLite and PostgreSQL read it once a partition): NULL is an
+// error on SQLite and NULL buckets on PostgreSQL.
 func (c *windowCalc) ntile(lo, hi int) error {
 	n := int64(hi - lo)
+	buckets, ok, err := c.intArg(lo, 0, "argument")
+	if err != nil {
+		return err
+	}
+	if !ok && c.w.eng == eval.SQLite || ok && buckets <= 0 {
+		return &specError{"the argument of ntile must be a positive integer"}
+	}
 	for k := lo; k < hi; k++ {
-		buckets, ok, err := c.intArg(k, 0, "argument")
-		if err != nil {
-			return err
-		}
 		if !ok {
 			c.set(k, nil)
 			continue
-		}
-		if buckets <= 0 {
-			return &specError{"the argument of ntile must be greater than zero"}
 		}
 		r := int64(k - lo)
 		size, extra := n/buckets, n%buckets
@@ -422,10 +427,29 @@ func (c *windowCalc) ntile(lo, hi int) error {
 	return nil
 }
 
+// lagLead reads the row offset rows before (LAG) or after (LEAD). On
+// PostgreSQL a negative offset goes the other way and a NULL one gives
+// NULL; on SQLite a NULL offset gives the default, and a negative or
+// fractional one is refused (SQLite answers differently for a literal
+// and a bound value).
 func (c *windowCalc) lagLead(lo, hi int) error {
 	for k := lo; k < hi; k++ {
 		off := int64(1)
-		if len(c.f.Args) > 1 {
+		if len(c.f.Args) > 1 && c.w.eng == eval.SQLite {
+			// SQLite's answer for a negative or fractional offset
+			// depends on whether it is a literal or bound.
+			o, ok, err := c.intArg(k, 1, "offset")
+			if err != nil || ok && o < 0 {
+				return &specError{"unsupported: the offset of " + c.f.Name + " is " + strconv.Quote(c.w.eng.Text(c.arg(k, 1))) + ": the router evaluates a non-negative integer"}
+			}
+			if f, isFloat := c.arg(k, 1).(float64); isFloat && f != float64(o) {
+				return &specError{"unsupported: the offset of " + c.f.Name + " is " + strconv.Quote(c.w.eng.Text(f)) + ": the router evaluates a non-negative integer"}
+			}
+			off = o
+			if !ok {
+				off = int64(hi) // NULL: the default
+			}
+		} else if len(c.f.Args) > 1 {
 			o, ok, err := c.intArg(k, 1, "offset")
 			if err != nil {
 				return err
@@ -433,9 +457,6 @@ func (c *windowCalc) lagLead(lo, hi int) error {
 			if !ok {
 				c.set(k, nil)
 				continue
-			}
-			if o < 0 {
-				return &specError{"the offset of " + c.f.Name + " must not be negative"}
 			}
 			off = o
 		}
@@ -585,6 +606,14 @@ func (c *windowCalc) bound(b FrameBound, k, lo, hi int, start bool) (int, error)
 func (c *windowCalc) rangeBound(b FrameBound, k, lo, hi int, start bool) (int, error) {
 	key := c.f.Order[0]
 	v := c.row(k)[key.Col]
+	switch v.(type) {
+	case int64, float64:
+	case nil:
+	default:
+		if c.w.eng == eval.SQLite {
+			return 0, &specError{"unsupported: a RANGE frame with an offset over the value " + strconv.Quote(c.w.eng.Text(v)) + ", which is not a number"}
+		}
+	}
 	if v == nil {
 		if start {
 			return c.peerStart[k], nil
@@ -766,8 +795,8 @@ func (c *windowCalc) valueFunc(lo, hi int) error {
 			if err != nil {
 				return err
 			}
-			if ok && n <= 0 {
-				return &specError{"the position of nth_value must be greater than zero"}
+			if ok && n <= 0 || !ok && c.w.eng == eval.SQLite {
+				return &specError{"the position of nth_value must be a positive integer"}
 			}
 			if ok {
 				at = fs + int(min(n, int64(hi-lo+1))) - 1

@@ -93,7 +93,11 @@ func (p *Planner) planWindowText(text, wtext string, s *Session) (Plan, error) {
 		return nil, err
 	}
 	if _, ok := stmt.(*sqlparser.Select); !ok {
-		return nil, unsupportedf("window functions in %s: the router evaluates the windows of one SELECT", firstWords(text, 2))
+		what := firstWords(text, 1)
+		if _, union := stmt.(*sqlparser.Union); union {
+			what = "a UNION"
+		}
+		return nil, unsupportedf("window functions in %s: the router evaluates the windows of one SELECT", what)
 	}
 	nameWindowItems(text, stmt.(*sqlparser.Select))
 	pl, err := p.buildStatement(wtext, stmt, s)
@@ -304,6 +308,12 @@ func (p *Planner) evaluateWindows(sel *sqlparser.Select, s *Session, nargs int) 
 	if hasStar(sel) {
 		return nil, unsupportedf("* beside window functions the router evaluates across shards: name the columns")
 	}
+	for _, f := range windowsIn(sel.SelectExprs, sel.OrderBy) {
+		w, _ := dialect.WindowOf(f)
+		if i, what := countArg(w.Name); i >= 0 && i < len(w.Args) && !constantArg(w.Args[i]) {
+			return nil, unsupportedf("%s of %s given as %s, which may differ from row to row: the router evaluating it across shards reads a number or a ?", what, strings.ToUpper(w.Name), sqlparser.String(w.Args[i]))
+		}
+	}
 	outer := copySelect(sel)
 	nameColumns(outer)
 	aliases := map[string]sqlparser.Expr{}
@@ -510,6 +520,35 @@ func compileRelationWindows(b *mergeBuilder, s *sqlparser.Select, src relationSo
 		b.colOf[sqlparser.String(f)] = base + len(rw.inputs) + i
 	}
 	return rw, nil
+}
+
+// countArg returns which argument of a window function counts rows
+// (NTILE's buckets, LAG's and LEAD's offset, NTH_VALUE's position), or -1.
+func countArg(name string) (int, string) {
+	switch name {
+	case "ntile":
+		return 0, "the bucket count"
+	case "lag", "lead":
+		return 1, "the offset"
+	case "nth_value":
+		return 1, "the position"
+	}
+	return -1, ""
+}
+
+// constantArg reports a literal, a ? or NULL, or its negation.
+func constantArg(e sqlparser.Expr) bool {
+	switch e := e.(type) {
+	case *sqlparser.SQLVal:
+		return e.Type == sqlparser.IntVal || e.Type == sqlparser.FloatVal || e.Type == sqlparser.ValArg || e.Type == sqlparser.StrVal
+	case *sqlparser.NullVal:
+		return true
+	case *sqlparser.UnaryExpr:
+		return e.Operator == sqlparser.UMinusStr && constantArg(e.Expr)
+	case *sqlparser.ParenExpr:
+		return constantArg(e.Expr)
+	}
+	return false
 }
 
 // mergeFrame is the merge package's form of a frame.
