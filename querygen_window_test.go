@@ -31,15 +31,30 @@ func (g *queryGen) windowQuery() genQuery {
 	}
 	items := append([]string(nil), g.f.unique...)
 	n := 1 + g.r.Intn(3)
+	var windows []string
+	clause := ""
 	for i := 0; i < n; i++ {
-		items = append(items, g.windowItem(g.f.unique, nil)+fmt.Sprintf(" AS w%d", i))
+		w := g.windowItem(g.f.unique, nil)
+		if i == 0 && g.chance(0.2) {
+			// The same window, named.
+			call, spec, _ := strings.Cut(w, " OVER (")
+			clause = " WINDOW nw AS (" + strings.TrimSuffix(spec, ")") + ")"
+			w = call + " OVER nw"
+		}
+		windows = append(windows, w)
+		items = append(items, w+fmt.Sprintf(" AS w%d", i))
 	}
 	var sb strings.Builder
-	sb.WriteString("SELECT " + strings.Join(items, ", ") + " FROM " + g.f.from + g.where())
+	sb.WriteString("SELECT " + strings.Join(items, ", ") + " FROM " + g.f.from + g.where() + clause)
 	var q genQuery
 	if g.chance(0.35) {
 		q.ordered = true
-		terms := []string{fmt.Sprintf("w%d", g.r.Intn(n)) + direction(g.r)}
+		k := g.r.Intn(n)
+		first := fmt.Sprintf("w%d", k)
+		if g.chance(0.3) {
+			first = windows[k]
+		}
+		terms := []string{first + direction(g.r)}
 		for _, u := range g.f.unique {
 			terms = append(terms, u+direction(g.r))
 		}

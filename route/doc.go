@@ -59,6 +59,18 @@
 // once per distinct tuple of its outer values bound as arguments
 // (bindCorrelation).
 //
+// # Window functions
+//
+// The parser reads no OVER clause: readWindows reads each window function
+// and the WINDOW clause from the text with the parser's tokenizer and
+// writes the function as a vitessdo_window call (see
+// dialect.WindowFunc) carrying its arguments and its window's
+// expressions, so the planner's rewrites reach them and the renderer
+// writes them back as OVER (…). A SELECT whose partitions each lie on
+// one shard runs on the shards (pushWindows); any other reads the rows of
+// its FROM and WHERE from the shards and has the router evaluate its
+// windows over them with merge.Window (evaluateWindows, relationSelect).
+//
 // # information_schema
 //
 // A SELECT over one information_schema table (SCHEMATA, TABLES, COLUMNS,
