@@ -47,6 +47,13 @@ func (g *queryGen) windowQuery() genQuery {
 	var sb strings.Builder
 	sb.WriteString("SELECT " + strings.Join(items, ", ") + " FROM " + g.f.from + g.where() + clause)
 	var q genQuery
+	if clause == "" && g.chance(0.15) {
+		// The windows of a derived table, its rows filtered by them.
+		conds := []string{"d.w0 IS NOT NULL", "d.w0 IS NULL", "d.w0 = d.w0"}
+		q.sql = "SELECT * FROM (" + sb.String() + ") AS d WHERE " + conds[g.r.Intn(len(conds))]
+		q.args = g.args
+		return q
+	}
 	if g.chance(0.35) {
 		q.ordered = true
 		k := g.r.Intn(n)

@@ -83,6 +83,18 @@ var windowCases = []struct {
 	{query: "SELECT id, LAG(id, NULL) OVER (ORDER BY id) AS a, LEAD(id, NULL, 5) OVER (ORDER BY id) AS b FROM items"},
 	{query: "SELECT id, NTILE(?) OVER (ORDER BY id) AS n, LAG(id, ?) OVER (ORDER BY id) AS l, NTH_VALUE(id, ?) OVER (ORDER BY id) AS v FROM items", args: []any{3, 2, 4}},
 	{query: "SELECT id, NTILE(100) OVER (PARTITION BY grp ORDER BY id) AS n FROM items"},
+	// A derived table's windows, its rows then read by the outer SELECT:
+	// the first rows of each partition.
+	{query: "SELECT d.id, d.grp, d.rn FROM (SELECT id, grp, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items) d WHERE d.rn <= 2"},
+	{query: "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY kind ORDER BY price DESC, id) AS rn FROM items) d WHERE rn <= 3"},
+	{query: "SELECT grp, COUNT(*) AS n FROM (SELECT id, grp, RANK() OVER (PARTITION BY grp ORDER BY qty) AS r FROM items) d WHERE r = 1 GROUP BY grp"},
+	{query: "SELECT id, rn FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY id) AS rn FROM items) d WHERE id > ? ORDER BY id LIMIT 4", args: []any{20}},
+	{query: "SELECT id, rn FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items WHERE id = 5) d"},
+	{query: "SELECT d.id, SUM(d.rn) OVER (ORDER BY d.id) AS s FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items) d"},
+	// * beside windows.
+	{query: "SELECT *, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items"},
+	{query: "SELECT t.*, RANK() OVER (ORDER BY t.weight) AS r FROM items i JOIN item_tags t ON t.item_id = i.id"},
+	{query: "SELECT RANK() OVER (ORDER BY qty) AS r, items.* FROM items WHERE id > ? ORDER BY id LIMIT 5", args: []any{10}},
 }
 
 // What the router does not evaluate is refused, saying why; what SQL
@@ -94,7 +106,9 @@ func TestWindowShapesTheRouterRefuses(t *testing.T) {
 			query, want string
 			unsupported bool
 		}{
-			{"SELECT *, ROW_NUMBER() OVER (ORDER BY id) AS r FROM items", "name the columns", true},
+			{"SELECT *, i.*, ROW_NUMBER() OVER (ORDER BY i.id) AS r FROM items i", "two * items", true},
+			{"SELECT i.id FROM items i JOIN (SELECT id, RANK() OVER (ORDER BY id) AS r FROM items) d ON d.id = i.id", "a derived table read with other tables", true},
+			{"SELECT (SELECT MAX(id) OVER () FROM items LIMIT 1) AS m FROM items", "inside a subquery", true},
 			{"SELECT id, NTILE(qty) OVER (ORDER BY id) AS n FROM items", "bucket count of NTILE", true},
 			{"SELECT id FROM items WHERE id IN (SELECT RANK() OVER (ORDER BY id) FROM items)", "inside a subquery", true},
 			{"SELECT id, RANK() OVER (ORDER BY id) AS r FROM items UNION SELECT 1, 2", "window functions in a UNION", true},

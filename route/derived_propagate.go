@@ -44,7 +44,8 @@ func pushIntoDerived(sel *sqlparser.Select) {
 		return
 	}
 	inner, ok := ate.Expr.(*sqlparser.Subquery).Select.(*sqlparser.Select)
-	if !ok || inner.Limit != nil || inner.Lock != "" {
+	if !ok || inner.Limit != nil || inner.Lock != "" || ownWindows(inner) {
+		// A condition moved under a window would change its rows.
 		return
 	}
 	alias := ate.As.String()

@@ -224,7 +224,7 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 	if s.Targeted() {
 		return p.planTargeted(stmt, s, nargs)
 	}
-	if sel, ok := stmt.(*sqlparser.Select); ok && selectHasWindow(sel) {
+	if sel, ok := stmt.(*sqlparser.Select); ok && ownWindows(sel) {
 		return p.planWindows(sel, s, nargs)
 	}
 	if sel, ok := stmt.(*sqlparser.Select); ok {

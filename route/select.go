@@ -218,6 +218,15 @@ func engineOf(s *shard.Shard) eval.Engine {
 
 // planSelect plans a SELECT (or UNION) over tables.
 func (p *Planner) planSelect(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
+	if st, ok := sel.(*sqlparser.Select); ok && ownWindows(st) {
+		return p.planWindows(st, s, nargs)
+	}
+	return p.planSelectRows(sel, s, nargs)
+}
+
+// planSelectRows plans a SELECT (or UNION) whose own select list and
+// ORDER BY hold no window function.
+func (p *Planner) planSelectRows(sel sqlparser.SelectStatement, s *Session, nargs int) (Plan, error) {
 	if st, ok := sel.(*sqlparser.Select); ok {
 		q, err := p.qualifyOnSubqueries(st, s)
 		if err != nil {
@@ -286,6 +295,10 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		return nil, err
 	}
 	r, same, err := a.route(top)
+	if derivedSel != nil && err == nil && !r.single() && derivedHasWindow(derivedSel) {
+		// Each shard would compute the windows over its own rows.
+		err = unsupportedf("window functions in the derived table %s over several shards", derivedFrom(derivedSel).As.String())
+	}
 	if derivedSel != nil && err != nil {
 		return p.planDerivedInstead(derivedSel, s, nargs, a, err)
 	}

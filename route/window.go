@@ -3,6 +3,7 @@ package route
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/xwb1989/sqlparser"
 
@@ -54,9 +55,66 @@ func hasWindow(nodes ...sqlparser.SQLNode) bool {
 	return found
 }
 
-// selectHasWindow reports a SELECT with window functions anywhere.
+// selectHasWindow reports a statement with window functions anywhere.
 func selectHasWindow(stmt sqlparser.Statement) bool {
 	return hasWindow(stmt)
+}
+
+// ownWindows reports window functions in a SELECT's own clauses, not in
+// its subqueries or derived tables.
+func ownWindows(sel *sqlparser.Select) bool {
+	return countWindows(false, sel.SelectExprs, sel.Where, sel.GroupBy, sel.Having, sel.OrderBy) > 0
+}
+
+// derivedHasWindow reports a SELECT reading one derived table whose
+// SELECT has window functions of its own.
+func derivedHasWindow(sel *sqlparser.Select) bool {
+	ate := derivedFrom(sel)
+	if ate == nil {
+		return false
+	}
+	inner, ok := ate.Expr.(*sqlparser.Subquery).Select.(*sqlparser.Select)
+	return ok && ownWindows(inner)
+}
+
+// countWindows counts the window functions' calls under the nodes, in
+// subqueries too when deep.
+func countWindows(deep bool, nodes ...sqlparser.SQLNode) int {
+	n := 0
+	for _, node := range nodes {
+		if node == nil {
+			continue
+		}
+		_ = sqlparser.Walk(func(x sqlparser.SQLNode) (bool, error) {
+			if _, ok := x.(*sqlparser.Subquery); ok && !deep {
+				return false, nil
+			}
+			if e, ok := x.(sqlparser.Expr); ok && dialect.IsWindow(e) {
+				n++
+			}
+			return true, nil
+		}, node)
+	}
+	return n
+}
+
+// checkWindowScopes refuses window functions other than the outermost
+// SELECT's and those of a derived table it reads alone: the planner
+// evaluates no other subquery's windows.
+func checkWindowScopes(sel *sqlparser.Select) error {
+	own := func(s *sqlparser.Select) int {
+		return countWindows(false, s.SelectExprs, s.Where, s.GroupBy, s.Having, s.OrderBy)
+	}
+	placed := own(sel)
+	if ate := derivedFrom(sel); ate != nil {
+		if inner, ok := ate.Expr.(*sqlparser.Subquery).Select.(*sqlparser.Select); ok {
+			placed += own(inner)
+		}
+	}
+	if countWindows(true, sel) > placed {
+		return unsupportedf("a window function inside a subquery, or in a derived table read with other tables: only the windows of the outermost SELECT and of a derived table it reads alone are evaluated")
+	}
+	return nil
 }
 
 // windowsIn returns the window functions' calls under the nodes, each
@@ -98,6 +156,9 @@ func (p *Planner) planWindowText(text, wtext string, s *Session) (Plan, error) {
 			what = "a UNION"
 		}
 		return nil, unsupportedf("window functions in %s: the router evaluates the windows of one SELECT", what)
+	}
+	if err := checkWindowScopes(stmt.(*sqlparser.Select)); err != nil {
+		return nil, err
 	}
 	nameWindowItems(text, stmt.(*sqlparser.Select))
 	pl, err := p.buildStatement(wtext, stmt, s)
@@ -190,7 +251,7 @@ func (p *Planner) pushWindows(sel *sqlparser.Select, s *Session, nargs int) Plan
 	if err != nil {
 		return nil
 	}
-	pl, err := p.planSelect(c, s, nargs)
+	pl, err := p.planSelectRows(c, s, nargs)
 	if err != nil {
 		return nil
 	}
@@ -305,8 +366,14 @@ func (p *Planner) evaluateWindows(sel *sqlparser.Select, s *Session, nargs int) 
 			return nil, unsupportedf("a subquery in the select list, GROUP BY, HAVING or ORDER BY of a SELECT whose windows the router evaluates across shards")
 		}
 	}
-	if hasStar(sel) {
-		return nil, unsupportedf("* beside window functions the router evaluates across shards: name the columns")
+	var star *sqlparser.StarExpr
+	for _, se := range sel.SelectExprs {
+		if st, ok := se.(*sqlparser.StarExpr); ok {
+			if star != nil {
+				return nil, unsupportedf("two * items beside window functions the router evaluates across shards: name the columns")
+			}
+			star = st
+		}
 	}
 	for _, f := range windowsIn(sel.SelectExprs, sel.OrderBy) {
 		w, _ := dialect.WindowOf(f)
@@ -401,38 +468,77 @@ func (p *Planner) evaluateWindows(sel *sqlparser.Select, s *Session, nargs int) 
 	}
 	in := &sqlparser.Select{Comments: sel.Comments, SelectExprs: inner, From: sel.From, Where: sel.Where}
 	outer.Where = nil
-	outer.From = nil
 	eng, err := p.windowEngine(in, s)
 	if err != nil {
 		return nil, err
+	}
+	named := len(inner)
+	if star != nil {
+		// The star's columns come first; how many is known when the
+		// rows arrive.
+		in.SelectExprs = append(sqlparser.SelectExprs{star}, inner...)
+	}
+	compile := func(outer *sqlparser.Select, width int) (*relationSelect, error) {
+		off := width - named
+		src := relationSource{
+			what:  windowRows,
+			width: width,
+			eng:   eng,
+			resolve: func(c *sqlparser.ColName) (int, error) {
+				name := c.Name.Lowered()
+				if c.Qualifier.IsEmpty() && strings.HasPrefix(name, "__vw_c") {
+					if i, err := strconv.Atoi(name[len("__vw_c"):]); err == nil && i >= 0 && i < named {
+						return off + i, nil
+					}
+				}
+				return 0, planErrorf("column %s is not read by %s", sqlparser.String(c), windowRows)
+			},
+			isColumn: func(name string) (bool, error) { return strings.HasPrefix(strings.ToLower(name), "__vw_c"), nil },
+			star: func(*sqlparser.StarExpr) ([]int, []string, error) {
+				idx := make([]int, off)
+				for i := range idx {
+					idx[i] = i
+				}
+				return idx, make([]string, off), nil
+			},
+			itemName: func(ae *sqlparser.AliasedExpr) string { return ae.As.String() },
+			strict:   true,
+		}
+		return compileRelationSelect(outer, src)
 	}
 	input, err := p.planSelect(in, s, nargs)
 	if err != nil {
 		return nil, err
 	}
-	width := len(inner)
-	src := relationSource{
-		what:  windowRows,
-		width: width,
-		eng:   eng,
-		resolve: func(c *sqlparser.ColName) (int, error) {
-			name := c.Name.Lowered()
-			if c.Qualifier.IsEmpty() && strings.HasPrefix(name, "__vw_c") {
-				if i, err := strconv.Atoi(name[len("__vw_c"):]); err == nil && i >= 0 && i < width {
-					return i, nil
-				}
-			}
-			return 0, planErrorf("column %s is not read by %s", sqlparser.String(c), windowRows)
-		},
-		isColumn: func(name string) (bool, error) { return strings.HasPrefix(strings.ToLower(name), "__vw_c"), nil },
-		itemName: func(ae *sqlparser.AliasedExpr) string { return ae.As.String() },
-		strict:   true,
+	rp := &relationPlan{input: input, what: "windows", nargs: nargs, maxRows: p.memoryRows()}
+	if star == nil {
+		if rp.rel, err = compile(outer, named); err != nil {
+			return nil, err
+		}
+		return rp, nil
 	}
-	rel, err := compileRelationSelect(outer, src)
-	if err != nil {
-		return nil, err
+	text := sqlparser.String(outer)
+	// A statement the rows of one width compile to is compiled once.
+	var compiled sync.Map
+	rp.late = func(cols []merge.Column) (*relationSelect, error) {
+		if rs, ok := compiled.Load(len(cols)); ok {
+			return rs.(*relationSelect), nil
+		}
+		if len(cols) < named {
+			return nil, planErrorf("%s have %d columns, fewer than the %d read", windowRows, len(cols), named)
+		}
+		stmt, err := Parse(text)
+		if err != nil {
+			return nil, err
+		}
+		rs, err := compile(stmt.(*sqlparser.Select), len(cols))
+		if err != nil {
+			return nil, err
+		}
+		compiled.Store(len(cols), rs)
+		return rs, nil
 	}
-	return &relationPlan{input: input, rel: rel, what: "windows", nargs: nargs, maxRows: p.memoryRows()}, nil
+	return rp, nil
 }
 
 // windowEngine returns the value rules of the tables the rows come from;

@@ -118,9 +118,6 @@ func readWindows(sql string) (text string, found bool, err error) {
 		if err != nil {
 			return "", false, err
 		}
-		if wt.inSubquery(fnTok) {
-			return "", false, unsupportedf("a window function inside a subquery or a derived table (%s): only the outermost SELECT's windows are evaluated", wt.span(fnTok, end))
-		}
 		edits = append(edits, edit{wt.toks[fnTok].start, wt.toks[end].end, call, wt.span(fnTok, end)})
 	}
 	if clause >= 0 {
