@@ -91,6 +91,13 @@ var windowCases = []struct {
 	{query: "SELECT id, rn FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY id) AS rn FROM items) d WHERE id > ? ORDER BY id LIMIT 4", args: []any{20}},
 	{query: "SELECT id, rn FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items WHERE id = 5) d"},
 	{query: "SELECT d.id, SUM(d.rn) OVER (ORDER BY d.id) AS s FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items) d"},
+	// Without tables, over a reference table, with long names.
+	{query: "SELECT ROW_NUMBER() OVER () AS r"},
+	{query: "SELECT 1 + 1 AS x, COUNT(*) OVER () AS n"},
+	{query: "SELECT k.code, COUNT(*) OVER () AS n FROM kinds k"},
+	{query: "SELECT i.id, k.label, ROW_NUMBER() OVER (PARTITION BY k.code ORDER BY i.id) AS r FROM items i JOIN kinds k ON k.code = i.kind"},
+	{query: "SELECT id, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id, name, kind, made) FROM items"},
+	{query: "SELECT id, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id, name, kind, made) FROM items WHERE id = 5"},
 	// * beside windows.
 	{query: "SELECT *, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items"},
 	{query: "SELECT t.*, RANK() OVER (ORDER BY t.weight) AS r FROM items i JOIN item_tags t ON t.item_id = i.id"},
