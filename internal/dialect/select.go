@@ -287,10 +287,16 @@ func (r *renderer) columnList(cols sqlparser.Columns) {
 // orderBy renders ORDER BY. MySQL sorts NULL first ascending and last
 // descending, as SQLite does; PostgreSQL is told so explicitly.
 func (r *renderer) orderBy(ob sqlparser.OrderBy) {
+	if len(ob) > 0 {
+		r.write(" ORDER BY ")
+	}
+	r.orderTerms(ob)
+}
+
+// orderTerms renders the terms of an ORDER BY, comma-separated.
+func (r *renderer) orderTerms(ob sqlparser.OrderBy) {
 	for i, o := range ob {
-		if i == 0 {
-			r.write(" ORDER BY ")
-		} else {
+		if i > 0 {
 			r.write(", ")
 		}
 		if o == nil {

@@ -23,6 +23,13 @@ import (
 // WindowFunc is the name of the call a window function is written as.
 const WindowFunc = "vitessdo_window"
 
+// windowNames are the functions a window function's call may name.
+var windowNames = map[string]bool{
+	"row_number": true, "rank": true, "dense_rank": true, "percent_rank": true, "cume_dist": true,
+	"ntile": true, "lag": true, "lead": true, "first_value": true, "last_value": true, "nth_value": true,
+	"count": true, "sum": true, "avg": true, "min": true, "max": true,
+}
+
 // Window is a window function: name(args) OVER (PARTITION BY partition
 // ORDER BY order frame).
 type Window struct {
@@ -123,7 +130,7 @@ func WindowOf(e sqlparser.Expr) (w *Window, ok bool) {
 	nargs, err1 := strconv.Atoi(parts[1])
 	npart, err2 := strconv.Atoi(parts[2])
 	dirs := parts[3]
-	if err1 != nil || err2 != nil || nargs < 0 || npart < 0 || 1+nargs+npart+len(dirs) != len(exprs) || !validFuncName(parts[0]) {
+	if err1 != nil || err2 != nil || nargs < 0 || npart < 0 || 1+nargs+npart+len(dirs) != len(exprs) || !windowNames[parts[0]] {
 		return nil, false
 	}
 	w = &Window{Name: parts[0], Args: exprs[1 : 1+nargs], Partition: exprs[1+nargs : 1+nargs+npart]}
@@ -209,8 +216,8 @@ func (r *renderer) window(f *sqlparser.FuncExpr) {
 		sep = " "
 	}
 	if len(w.Order) > 0 {
-		// orderBy writes its own leading space.
-		r.orderBy(w.Order)
+		r.write(sep + "ORDER BY ")
+		r.orderTerms(w.Order)
 		sep = " "
 	}
 	if w.Frame != nil {
