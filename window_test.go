@@ -48,6 +48,7 @@ var windowCases = []struct {
 	// Over groups.
 	{query: "SELECT grp, COUNT(*) AS n, RANK() OVER (ORDER BY COUNT(*) DESC) AS r, SUM(SUM(qty)) OVER () AS total FROM items GROUP BY grp"},
 	{query: "SELECT kind, SUM(qty) AS s, SUM(SUM(qty)) OVER (ORDER BY kind) AS running FROM items GROUP BY kind HAVING COUNT(*) > 1"},
+	{query: "SELECT qty % 3 AS m, COUNT(*) AS n, RANK() OVER (ORDER BY COUNT(*)) AS r FROM items WHERE id > ? GROUP BY m", args: []any{5}},
 	// Joins, partitioned by the primary vindex column or not.
 	{query: "SELECT i.id, t.tag, ROW_NUMBER() OVER (PARTITION BY i.id ORDER BY t.tag) AS rn FROM items i JOIN item_tags t ON t.item_id = i.id"},
 	{query: "SELECT i.id, t.tag, COUNT(*) OVER (PARTITION BY i.grp) AS n FROM items i JOIN item_tags t ON t.item_id = i.id"},
@@ -124,6 +125,9 @@ func TestWindowShapesTheRouterRefuses(t *testing.T) {
 			{"SELECT id FROM items WHERE ROW_NUMBER() OVER (ORDER BY id) > 2", "window function in WHERE", false},
 			{"SELECT grp, SUM(ROW_NUMBER() OVER (ORDER BY id)) AS s FROM items GROUP BY grp", "inside the aggregate", false},
 			{"SELECT id, RANK() OVER w AS r FROM items", "window w is not defined", false},
+			// grp is the column: qty is some row's of the group.
+			{"SELECT qty AS grp, COUNT(*) AS n, SUM(COUNT(*)) OVER () AS r FROM items GROUP BY grp", "column qty is neither grouped nor aggregated", true},
+			{"SELECT qty % 3 AS m, RANK() OVER (ORDER BY qty) AS r FROM items ORDER BY m + 1", "the select alias m in ORDER BY", true},
 		} {
 			_, err := queryAll(p.sharded, tt.query)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || tt.unsupported != isUnsupported(err) {

@@ -1,6 +1,8 @@
 package route
 
 import (
+	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -435,10 +437,39 @@ func (p *Planner) evaluateWindows(sel *sqlparser.Select, s *Session, nargs int) 
 	refuseAliases := func(e sqlparser.Expr, where string) {
 		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 			if c, ok := n.(*sqlparser.ColName); ok && aliasRef(c) && bad == nil {
-				bad = unsupportedf("%s names the select alias %s in %s of a SELECT whose windows the router evaluates: write the expression itself", where, c.Name.String(), where)
+				bad = unsupportedf("the select alias %s in %s of a SELECT whose windows the router evaluates across shards (an alias or a column, by each backend's rules): write the expression itself", c.Name.String(), where)
 			}
 			return true, nil
 		}, e)
+	}
+	// A bare GROUP BY name that is a select alias means the column when
+	// the FROM tables have one (as on one database), else the alias.
+	var probe func(string) (bool, error)
+	column := map[int]bool{}
+	for i, g := range outer.GroupBy {
+		c, ok := g.(*sqlparser.ColName)
+		if !ok || !aliasRef(c) {
+			continue
+		}
+		x := aliases[c.Name.Lowered()]
+		if hasAggregateExpr(x) || hasWindow(x) {
+			continue
+		}
+		if probe == nil {
+			var err error
+			if probe, err = p.windowProbe(sel, s, nargs); err != nil {
+				return nil, err
+			}
+		}
+		isCol, err := probe(c.Name.String())
+		if err != nil {
+			return nil, err
+		}
+		if isCol {
+			column[i] = true
+		} else {
+			outer.GroupBy[i] = cloneExpr(x)
+		}
 	}
 	for _, se := range outer.SelectExprs {
 		if ae, ok := se.(*sqlparser.AliasedExpr); ok {
@@ -446,7 +477,9 @@ func (p *Planner) evaluateWindows(sel *sqlparser.Select, s *Session, nargs int) 
 		}
 	}
 	for i, g := range outer.GroupBy {
-		refuseAliases(g, "GROUP BY")
+		if !column[i] {
+			refuseAliases(g, "GROUP BY")
+		}
 		outer.GroupBy[i] = rewriteExpr(g, rename)
 	}
 	if outer.Having != nil {
@@ -504,7 +537,8 @@ func (p *Planner) evaluateWindows(sel *sqlparser.Select, s *Session, nargs int) 
 			itemName: func(ae *sqlparser.AliasedExpr) string { return ae.As.String() },
 			strict:   true,
 		}
-		return compileRelationSelect(outer, src)
+		rs, err := compileRelationSelect(outer, src)
+		return rs, restoreColumnNames(err, colOf)
 	}
 	input, err := p.planSelect(in, s, nargs)
 	if err != nil {
@@ -539,6 +573,52 @@ func (p *Planner) evaluateWindows(sel *sqlparser.Select, s *Session, nargs int) 
 		return rs, nil
 	}
 	return rp, nil
+}
+
+// restoreColumnNames writes the columns a message names as the user
+// wrote them, not as the rows windows are evaluated over name them.
+func restoreColumnNames(err error, colOf map[string]string) error {
+	if err == nil {
+		return nil
+	}
+	fix := func(msg string) string {
+		// __vw_c1 is a prefix of __vw_c10: the longest first.
+		names := make([]string, 0, len(colOf))
+		for orig := range colOf {
+			names = append(names, orig)
+		}
+		slices.SortFunc(names, func(a, b string) int { return len(colOf[b]) - len(colOf[a]) })
+		for _, orig := range names {
+			msg = strings.ReplaceAll(msg, colOf[orig], orig)
+		}
+		return strings.ReplaceAll(msg, "the rows of "+windowRows, windowRows)
+	}
+	var ue *UnsupportedError
+	if errors.As(err, &ue) {
+		return &UnsupportedError{Msg: fix(ue.Msg)}
+	}
+	var pe *vschema.PlanError
+	if errors.As(err, &pe) {
+		return &vschema.PlanError{Msg: fix(pe.Msg)}
+	}
+	return err
+}
+
+// windowProbe returns the function that tells whether a name is a
+// column of sel's FROM tables, as their backend resolves it.
+func (p *Planner) windowProbe(sel *sqlparser.Select, s *Session, nargs int) (func(string) (bool, error), error) {
+	c, err := cloneSelect(sel)
+	if err != nil {
+		return nil, err
+	}
+	a := newAnalysis(p, s)
+	if _, err := a.selectScope(c, nil, true); err != nil {
+		return nil, err
+	}
+	if len(a.tables) == 0 {
+		return func(string) (bool, error) { return false, nil }, nil
+	}
+	return p.columnProbe(a.tables[0].table.Keyspace, sel, nargs), nil
 }
 
 // windowEngine returns the value rules of the tables the rows come from;
