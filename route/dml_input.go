@@ -62,8 +62,10 @@ type dmlInputPlan struct {
 	sets               []dmlInputSet
 	// values are the input's columns of other tables that SET values
 	// read, bound per key as the arguments after the statement's.
-	values   []string
-	delete   bool
+	values []string
+	delete bool
+	// joined reports a multi-table statement (not one table's LIMIT).
+	joined   bool
 	lock     bool
 	nargs    int
 	keyspace string
@@ -84,6 +86,9 @@ type dmlInputBuilt struct {
 	keys  []string
 	input Plan
 	nvals int
+	// whole is the statement as one single-table write the shards run
+	// whole (see planWhole); nil when the keys are read first.
+	whole Plan
 	s     *Session
 	// writes holds the per-key write plans by batch size.
 	mu     sync.Mutex
@@ -111,6 +116,9 @@ func (dp *dmlInputPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]E
 	if err != nil {
 		return nil, err
 	}
+	if b.whole != nil {
+		return b.whole.Explain(ctx, vc, args)
+	}
 	in, err := dp.inputArgs(args)
 	if err != nil {
 		return nil, err
@@ -123,6 +131,9 @@ func (dp *dmlInputPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result
 	b, err := dp.plans(ctx)
 	if err != nil {
 		return Result{}, err
+	}
+	if b.whole != nil {
+		return b.whole.Exec(ctx, vc, args)
 	}
 	in, err := dp.inputArgs(args)
 	if err != nil {

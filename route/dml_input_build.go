@@ -47,6 +47,7 @@ func (p *Planner) planDeleteWithInput(del *sqlparser.Delete, s *Session, nargs i
 		return nil, err
 	}
 	dp.delete = true
+	dp.joined = multi
 	return dp, nil
 }
 
@@ -84,6 +85,7 @@ func (p *Planner) planUpdateWithInput(upd *sqlparser.Update, s *Session, nargs i
 		}
 		dp.sets = append(dp.sets, dmlInputSet{col: col, expr: dp.perKeyValue(ue.Expr, multi)})
 	}
+	dp.joined = multi
 	return dp, nil
 }
 
@@ -254,6 +256,9 @@ func (dp *dmlInputPlan) plans(ctx context.Context) (*dmlInputBuilt, error) {
 func (dp *dmlInputPlan) build(keys []string) (*dmlInputBuilt, error) {
 	s := &Session{Keyspace: dp.keyspace}
 	b := &dmlInputBuilt{keys: keys, s: s}
+	if b.whole = dp.planWhole(keys, s); b.whole != nil {
+		return b, nil
+	}
 	var sel strings.Builder
 	sel.WriteString("select ")
 	var exprs []string

@@ -1,0 +1,116 @@
+package vitessdo_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// wholeWrites are multi-table writes of one table whose join every shard
+// runs over its own rows, each with its one-database form.
+var wholeWrites = []struct {
+	sharded, oracle string
+	args            []any
+}{
+	// Values of the target alone: an item with several tags changes once.
+	{"UPDATE items JOIN item_tags ON item_tags.item_id = items.id SET items.qty = items.qty + ?, items.grp = CONCAT(items.grp, '+') WHERE item_tags.tag LIKE 'g%'",
+		"UPDATE items SET qty = qty + ?, grp = CONCAT(grp, '+') WHERE id IN (SELECT item_id FROM item_tags WHERE tag LIKE 'g%')", []any{10}},
+	{"UPDATE items AS i JOIN kinds AS k ON k.code = i.kind SET i.name = 'kind' WHERE k.label <> 'Why' AND i.id > ?",
+		"UPDATE items SET name = 'kind' WHERE id > ? AND kind IN (SELECT code FROM kinds WHERE label <> 'Why')", []any{50}},
+	// A reference table changed by a join of reference tables.
+	{"UPDATE kinds JOIN kinds AS k2 ON k2.label = kinds.label SET kinds.label = CONCAT(kinds.label, '!') WHERE k2.code = 'w'",
+		"UPDATE kinds SET label = CONCAT(label, '!') WHERE code = 'w'", nil},
+	// Subqueries in the WHERE, co-located with the rows.
+	{"UPDATE items JOIN kinds ON kinds.code = items.kind SET items.qty = 0 WHERE EXISTS (SELECT 1 FROM item_tags WHERE item_tags.item_id = items.id AND item_tags.weight = 1)",
+		"UPDATE items SET qty = 0 WHERE kind IN (SELECT code FROM kinds) AND EXISTS (SELECT 1 FROM item_tags WHERE item_tags.item_id = items.id AND item_tags.weight = 1)", nil},
+	// Co-located on the primary vindex: an item with several tags is
+	// deleted once.
+	{"DELETE items FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE item_tags.weight > ?",
+		"DELETE FROM items WHERE id IN (SELECT item_id FROM item_tags WHERE weight > ?)", []any{2}},
+	// A reference table.
+	{"DELETE t FROM item_tags AS t JOIN items ON items.id = t.item_id JOIN kinds ON kinds.code = items.kind WHERE kinds.label = 'Ex'",
+		"DELETE FROM item_tags WHERE item_id IN (SELECT items.id FROM items JOIN kinds ON kinds.code = items.kind WHERE kinds.label = 'Ex')", nil},
+	// The rows an outer join does not match.
+	{"DELETE items FROM items LEFT JOIN item_tags ON item_tags.item_id = items.id WHERE item_tags.tag IS NULL AND items.id > 100",
+		"DELETE FROM items WHERE id > 100 AND id NOT IN (SELECT item_id FROM item_tags)", nil},
+	// The target on the nullable side.
+	{"DELETE item_tags FROM items LEFT JOIN item_tags ON item_tags.item_id = items.id WHERE items.qty < 0",
+		"DELETE FROM item_tags WHERE item_id IN (SELECT id FROM items WHERE qty < 0)", nil},
+	// A comma join, a row by its vindex value.
+	{"DELETE item_tags FROM items, item_tags WHERE item_tags.item_id = items.id AND items.id = ?",
+		"DELETE FROM item_tags WHERE item_id = ?", []any{106}},
+}
+
+// A multi-table write whose join every shard holds runs whole on the
+// shards it reaches, as one single-table statement each, and changes what
+// one database changes.
+func TestCoLocatedJoinedWritesRunWholeOnTheShards(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeItems(idsOnShard(0, 3)))
+		loadMoreItems(t, p)
+		for _, w := range wholeWrites {
+			for _, q := range explainQueries(t, p.sharded, w.sharded, w.args...) {
+				if q = strings.TrimSpace(q); !strings.HasPrefix(q, "DELETE") && !strings.HasPrefix(q, "UPDATE") {
+					t.Errorf("%s: VEXPLAIN PLAN shows %s, want the write alone on each shard", w.sharded, q)
+				}
+			}
+			p.compareWrite(t, mergeTables, w.sharded, w.oracle, w.args...)
+		}
+		// A reference table changed by a join with sharded rows: every
+		// copy would change by its own shard's rows, so its keys are read
+		// first, through the router.
+		p.compareWrite(t, mergeTables,
+			"DELETE kinds FROM kinds JOIN items ON items.kind = kinds.code WHERE items.id IN (SELECT item_id FROM item_tags WHERE weight IS NOT NULL)",
+			"DELETE FROM kinds WHERE code IN (SELECT kind FROM items WHERE id IN (SELECT item_id FROM item_tags WHERE weight IS NOT NULL))")
+		// By the target's vindex value: one shard.
+		if got := explain(t, p.sharded, "DELETE items FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE items.id = 105"); len(got) != 1 {
+			t.Errorf("a joined DELETE of one id reaches %v, want its one shard", got)
+		}
+	})
+}
+
+// On a keyspace of one shard every join is there: the statement runs
+// whole, and changes what the one-database form changes.
+func TestJoinedWritesOnOneShardRunWhole(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newPair(t, e, unshardedVSchema(t, mergeVSchema))
+		loadMergeItems(t, p, mergeItems(idsOnShard(0, 3)))
+		loadMoreItems(t, p)
+		for _, w := range wholeWrites {
+			if got := explain(t, p.sharded, w.sharded, w.args...); len(got) != 1 {
+				t.Errorf("%s reaches %v, want the one shard", w.sharded, got)
+			}
+			p.compareWrite(t, mergeTables, w.sharded, w.oracle, w.args...)
+		}
+		// Values of another table: the keyed path, on one shard too.
+		p.compareWrite(t, mergeTables,
+			"UPDATE items JOIN tokens ON tokens.item_id = items.id SET items.name = tokens.note WHERE tokens.note <> 'y'",
+			"UPDATE items SET name = (SELECT tokens.note FROM tokens WHERE tokens.item_id = items.id) WHERE id IN (SELECT item_id FROM tokens WHERE tokens.note <> 'y')")
+	})
+}
+
+// Owned lookup vindexes follow the rows of a joined write sent whole.
+func TestCoLocatedJoinedWritesKeepOwnedLookupsInStep(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newLookupPair(t, e)
+		for id := int64(1); id <= 12; id++ {
+			p.exec(t, "INSERT INTO users (id, email, name) VALUES (?, ?, ?)", id, fmt.Sprintf("u%d@x", id), fmt.Sprintf("n%d", id%4))
+		}
+		for _, w := range []struct {
+			sharded, oracle string
+			args            []any
+		}{
+			{"DELETE users FROM users JOIN users AS u ON u.id = users.id WHERE u.name = ?", "DELETE FROM users WHERE name = ?", []any{"n1"}},
+			{"UPDATE users JOIN users AS u ON u.id = users.id SET users.email = ?, users.name = 'six' WHERE u.id = 6", "UPDATE users SET email = ?, name = 'six' WHERE id = 6", []any{"six@x"}},
+			{"UPDATE users JOIN users AS u ON u.id = users.id SET users.name = NULL WHERE u.email > ?", "UPDATE users SET name = NULL WHERE email > ?", []any{"u6"}},
+		} {
+			for _, q := range explainQueries(t, p.sharded, w.sharded, w.args...) {
+				if q = strings.TrimSpace(q); !strings.HasPrefix(q, "DELETE") && !strings.HasPrefix(q, "UPDATE") {
+					t.Errorf("%s: VEXPLAIN PLAN shows %s, want the write alone on each shard", w.sharded, q)
+				}
+			}
+			p.compareWrite(t, []string{"users"}, w.sharded, w.oracle, w.args...)
+			checkFindable(t, p)
+		}
+	})
+}
