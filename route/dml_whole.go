@@ -39,8 +39,8 @@ const wholeAlias = "vitessdo_target"
 
 // planWhole plans the multi-table write as a single-table write the
 // shards run whole (see above), or returns nil when it cannot be.
-func (dp *dmlInputPlan) planWhole(keys []string, s *Session) Plan {
-	if !dp.joined || dp.limit != nil || dp.order != "" || len(dp.values) > 0 || dp.fromNames(wholeAlias) {
+func (dp *dmlInputPlan) planWhole(t *dmlTarget, keys []string, s *Session) Plan {
+	if !dp.joined || dp.limit != nil || dp.order != "" || len(t.values) > 0 || dp.fromNames(wholeAlias) {
 		return nil
 	}
 	sub, err := Parse("select 1 from " + dp.from + dp.where)
@@ -58,20 +58,20 @@ func (dp *dmlInputPlan) planWhole(keys []string, s *Session) Plan {
 	for _, k := range keys {
 		conds = append(conds, &sqlparser.ComparisonExpr{
 			Operator: sqlparser.EqualStr,
-			Left:     &sqlparser.ColName{Qualifier: sqlparser.TableName{Name: sqlparser.NewTableIdent(dp.ref)}, Name: sqlparser.NewColIdent(k)},
+			Left:     &sqlparser.ColName{Qualifier: sqlparser.TableName{Name: sqlparser.NewTableIdent(t.ref)}, Name: sqlparser.NewColIdent(k)},
 			Right:    &sqlparser.ColName{Qualifier: sqlparser.TableName{Name: sqlparser.NewTableIdent(wholeAlias)}, Name: sqlparser.NewColIdent(k)},
 		})
 	}
 	sel.Where = sqlparser.NewWhere(sqlparser.WhereStr, andAll(conds))
-	outer := append(dp.targetConjuncts(), &sqlparser.ExistsExpr{Subquery: &sqlparser.Subquery{Select: sel}})
+	outer := append(dp.targetConjuncts(t.ref), &sqlparser.ExistsExpr{Subquery: &sqlparser.Subquery{Select: sel}})
 	where := sqlparser.NewWhere(sqlparser.WhereStr, andAll(outer))
-	from := sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: dp.tn, As: sqlparser.NewTableIdent(wholeAlias)}}
+	from := sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: t.tn, As: sqlparser.NewTableIdent(wholeAlias)}}
 	var pl Plan
 	if dp.delete {
 		pl, err = dp.p.planDelete(&sqlparser.Delete{TableExprs: from, Where: where}, s, dp.nargs)
 	} else {
 		var set sqlparser.UpdateExprs
-		for _, st := range dp.sets {
+		for _, st := range t.sets {
 			e, err := parseExpr(st.expr)
 			if err != nil {
 				return nil
@@ -90,10 +90,10 @@ func (dp *dmlInputPlan) planWhole(keys []string, s *Session) Plan {
 }
 
 // targetConjuncts returns, qualified by wholeAlias, the conjuncts of the
-// WHERE that read only the target's columns, each qualified by its name
-// in the join, and hold no subquery: every join row of a target row
+// WHERE that read only the target's columns, each qualified by ref, its
+// name in the join, and hold no subquery: every join row of a target row
 // meets them as the row itself does.
-func (dp *dmlInputPlan) targetConjuncts() []sqlparser.Expr {
+func (dp *dmlInputPlan) targetConjuncts(ref string) []sqlparser.Expr {
 	if dp.where == "" {
 		return nil
 	}
@@ -110,7 +110,7 @@ func (dp *dmlInputPlan) targetConjuncts() []sqlparser.Expr {
 				own = false
 			case *sqlparser.ColName:
 				cols++
-				if !n.Qualifier.Qualifier.IsEmpty() || !strings.EqualFold(n.Qualifier.Name.String(), dp.ref) {
+				if !n.Qualifier.Qualifier.IsEmpty() || !strings.EqualFold(n.Qualifier.Name.String(), ref) {
 					own = false
 				}
 			}
