@@ -93,10 +93,14 @@ type dmlTarget struct {
 }
 
 // dmlInputSet is one SET of an UPDATE: the column and its value as the
-// per-key statement writes it (see perKeyValue).
+// per-key statement writes it (see perKeyValue); orig is the value as the
+// statement writes it, and foreign reports that it reads columns of
+// other tables.
 type dmlInputSet struct {
-	col  string
-	expr string
+	col     string
+	expr    string
+	orig    string
+	foreign bool
 }
 
 // dmlInputBuilt holds the input and the per-key plans for the targets'

@@ -95,7 +95,9 @@ func (p *Planner) planUpdateWithInput(upd *sqlparser.Update, s *Session, nargs i
 		if err := dp.checkReadsSet(t, ue); err != nil {
 			return nil, err
 		}
-		t.sets = append(t.sets, dmlInputSet{col: col, expr: dp.perKeyValue(t, ue.Expr, multi)})
+		orig := sqlparser.String(ue.Expr)
+		expr, foreign := dp.perKeyValue(t, ue.Expr, multi)
+		t.sets = append(t.sets, dmlInputSet{col: col, expr: expr, orig: orig, foreign: foreign})
 	}
 	return dp, nil
 }
@@ -152,8 +154,8 @@ func (dp *dmlInputPlan) checkReadsSet(t *dmlTarget, ue *sqlparser.UpdateExpr) er
 // t: as it is when it reads only the target row (or nothing); else with
 // each column of another table (or unqualified, in a join) replaced by an
 // argument that the input SELECT reads beside the key: a bare column so
-// becomes the argument alone.
-func (dp *dmlInputPlan) perKeyValue(t *dmlTarget, e sqlparser.Expr, multi bool) string {
+// becomes the argument alone. foreign reports such columns.
+func (dp *dmlInputPlan) perKeyValue(t *dmlTarget, e sqlparser.Expr, multi bool) (string, bool) {
 	var foreign []*sqlparser.ColName
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 		if c, ok := n.(*sqlparser.ColName); ok && multi && !strings.EqualFold(c.Qualifier.Name.String(), t.ref) {
@@ -167,7 +169,7 @@ func (dp *dmlInputPlan) perKeyValue(t *dmlTarget, e sqlparser.Expr, multi bool) 
 		e = sqlparser.ReplaceExpr(e, c, arg)
 	}
 	stripColumnQualifiers(e)
-	return sqlparser.String(e)
+	return sqlparser.String(e), len(foreign) > 0
 }
 
 // newDMLInput resolves the target tables (named by refs in from, or

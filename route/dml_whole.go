@@ -1,9 +1,14 @@
 package route
 
 import (
+	"context"
+	"io"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/vschema"
 )
 
 // A multi-table UPDATE or DELETE of one table whose join every shard can
@@ -20,36 +25,102 @@ import (
 //
 // The EXISTS is correlated with the target on its key (its primary key
 // and primary vindex columns), so it names each target row once however
-// many join rows hold it, as MySQL changes each row once. That single-
-// table write is planned like any other: it is sent whole only when its
-// routing places the subquery's tables on the target row's shard (a
-// correlation on the primary vindex column, co-located tables, reference
-// tables); owned lookup vindexes follow its rows as for any
+// many join rows hold it, as MySQL changes each row once. A SET value
+// that reads other tables' columns becomes a subquery over the same join,
+// correlated alike:
+//
+//	UPDATE t JOIN u ON u.tid = t.id SET t.c = u.d
+//	  UPDATE t AS vitessdo_target SET c = (SELECT DISTINCT u.d FROM t
+//	    JOIN u ON u.tid = t.id WHERE t.id = vitessdo_target.id) WHERE EXISTS (…)
+//
+// A join may give a row several different values, of which one database
+// sets an arbitrary one: such a statement is refused. A SELECT over the
+// join grouped by the target's key finds those rows first, in the
+// write's transaction; should a row gain a second value after it ran,
+// PostgreSQL fails the UPDATE (its subquery gives more than one row) and
+// SQLite's write transaction, whose read is then stale, fails to commit.
+//
+// The single-table write is planned like any other: it is sent whole only
+// when its routing places the subquery's tables on the target row's shard
+// (a correlation on the primary vindex column, co-located tables,
+// reference tables); owned lookup vindexes follow its rows as for any
 // single-table write. Conjuncts of the WHERE over the target's columns
 // alone are repeated outside the EXISTS, so a write by the target's
 // vindex value reaches only that value's shard.
-//
-// An UPDATE whose SET values read another table's columns is not sent
-// whole: a join may give a row several values, which the keyed path
-// finds and refuses where a shard would pick one.
 
 // wholeAlias is the alias of the target of a multi-table write sent
 // whole, in its single-table form.
 const wholeAlias = "vitessdo_target"
 
-// planWhole plans the multi-table write as a single-table write the
-// shards run whole (see above), or returns nil when it cannot be.
+// planWhole plans the multi-table write of target t as a single-table
+// write the shards run whole (see above), or returns nil when it cannot
+// be.
 func (dp *dmlInputPlan) planWhole(t *dmlTarget, keys []string, s *Session) Plan {
-	if !dp.joined || dp.limit != nil || dp.order != "" || len(t.values) > 0 || dp.fromNames(wholeAlias) {
+	if !dp.joined || dp.limit != nil || dp.order != "" || dp.fromNames(wholeAlias) {
 		return nil
 	}
-	sub, err := Parse("select 1 from " + dp.from + dp.where)
+	exists, err := dp.overJoin("1", t, keys)
 	if err != nil {
 		return nil
 	}
-	sel, ok := sub.(*sqlparser.Select)
-	if !ok {
+	outer := append(dp.targetConjuncts(t.ref), &sqlparser.ExistsExpr{Subquery: &sqlparser.Subquery{Select: exists}})
+	where := sqlparser.NewWhere(sqlparser.WhereStr, andAll(outer))
+	from := sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: t.tn, As: sqlparser.NewTableIdent(wholeAlias)}}
+	if dp.delete {
+		pl, err := dp.p.planDelete(&sqlparser.Delete{TableExprs: from, Where: where}, s, dp.nargs)
+		return wholeWrite(pl, err)
+	}
+	var set sqlparser.UpdateExprs
+	var foreign []string
+	for _, st := range t.sets {
+		var e sqlparser.Expr
+		if st.foreign {
+			sel, err := dp.overJoin(st.orig, t, keys)
+			if err != nil {
+				return nil
+			}
+			sel.Distinct = sqlparser.DistinctStr
+			e = &sqlparser.Subquery{Select: sel}
+			foreign = append(foreign, st.orig)
+		} else if e, err = parseExpr(st.expr); err != nil {
+			return nil
+		}
+		set = append(set, &sqlparser.UpdateExpr{Name: &sqlparser.ColName{Name: sqlparser.NewColIdent(st.col)}, Expr: e})
+	}
+	pl, err := dp.p.planUpdate(&sqlparser.Update{TableExprs: from, Exprs: set, Where: where}, s, dp.nargs)
+	w := wholeWrite(pl, err)
+	if w == nil || len(foreign) == 0 {
+		return w
+	}
+	check, err := dp.planValuesCheck(t, keys, foreign, s)
+	if err != nil {
 		return nil
+	}
+	return &checkedWrite{check: check, write: w, table: t.table, keys: keys, nargs: dp.nargs}
+}
+
+// wholeWrite returns a planned single-table write, or nil when it was
+// refused or is no single-table write.
+func wholeWrite(pl Plan, err error) Plan {
+	if err != nil {
+		return nil
+	}
+	if _, ok := pl.(*dmlPlan); !ok {
+		return nil
+	}
+	return pl
+}
+
+// overJoin returns SELECT item FROM <the statement's join> WHERE (<its
+// WHERE>) AND <t's key in the join equals the outer target's>.
+func (dp *dmlInputPlan) overJoin(item string, t *dmlTarget, keys []string) (*sqlparser.Select, error) {
+	st, err := Parse("select " + item + " from " + dp.from + dp.where)
+	if err != nil {
+		return nil, err
+	}
+	sel, ok := st.(*sqlparser.Select)
+	if !ok {
+		return nil, planErrorf("%s is no SELECT", sqlparser.String(st))
 	}
 	var conds []sqlparser.Expr
 	if sel.Where != nil {
@@ -63,30 +134,98 @@ func (dp *dmlInputPlan) planWhole(t *dmlTarget, keys []string, s *Session) Plan 
 		})
 	}
 	sel.Where = sqlparser.NewWhere(sqlparser.WhereStr, andAll(conds))
-	outer := append(dp.targetConjuncts(t.ref), &sqlparser.ExistsExpr{Subquery: &sqlparser.Subquery{Select: sel}})
-	where := sqlparser.NewWhere(sqlparser.WhereStr, andAll(outer))
-	from := sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: t.tn, As: sqlparser.NewTableIdent(wholeAlias)}}
-	var pl Plan
-	if dp.delete {
-		pl, err = dp.p.planDelete(&sqlparser.Delete{TableExprs: from, Where: where}, s, dp.nargs)
-	} else {
-		var set sqlparser.UpdateExprs
-		for _, st := range t.sets {
-			e, err := parseExpr(st.expr)
-			if err != nil {
-				return nil
-			}
-			set = append(set, &sqlparser.UpdateExpr{Name: &sqlparser.ColName{Name: sqlparser.NewColIdent(st.col)}, Expr: e})
+	return sel, nil
+}
+
+// planValuesCheck plans the SELECT of a target row the join gives
+// several different values of a foreign SET value: more than one value
+// that is not NULL, or NULL beside one.
+func (dp *dmlInputPlan) planValuesCheck(t *dmlTarget, keys []string, foreign []string, s *Session) (Plan, error) {
+	var cols, notNull, several []string
+	for _, k := range keys {
+		c := sqlparser.String(sqlparser.NewTableIdent(t.ref)) + "." + sqlparser.String(sqlparser.NewColIdent(k))
+		cols = append(cols, c)
+		notNull = append(notNull, c+" is not null")
+	}
+	for _, e := range foreign {
+		several = append(several, "count(distinct "+e+") > 1", "count("+e+") > 0 and count("+e+") < count(*)")
+	}
+	where := strings.Join(notNull, " and ")
+	if dp.where != "" {
+		st, err := Parse("select 1 from dual" + dp.where)
+		if err != nil {
+			return nil, err
 		}
-		pl, err = dp.p.planUpdate(&sqlparser.Update{TableExprs: from, Exprs: set, Where: where}, s, dp.nargs)
+		where = "(" + sqlparser.String(st.(*sqlparser.Select).Where.Expr) + ") and " + where
+	}
+	q := "select " + strings.Join(cols, ", ") + " from " + dp.from + " where " + where +
+		" group by " + strings.Join(cols, ", ") + " having (" + strings.Join(several, ") or (") + ") limit 1"
+	st, err := Parse(q)
+	if err != nil {
+		return nil, err
+	}
+	return dp.p.planSelect(st.(sqlparser.SelectStatement), s, dp.nargs)
+}
+
+// checkedWrite runs a multi-table UPDATE sent whole after the SELECT that
+// finds a target row its join gives several values, in one transaction:
+// such a row refuses the statement before anything is written.
+type checkedWrite struct {
+	check, write Plan
+	table        *vschema.Table
+	keys         []string
+	nargs        int
+}
+
+var _ Plan = (*checkedWrite)(nil)
+
+func (cw *checkedWrite) NumArgs() int { return cw.nargs }
+
+func (cw *checkedWrite) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
+	return queryByExec(ctx, cw, vc, args)
+}
+
+func (cw *checkedWrite) Explain(ctx context.Context, vc Cursor, args []any) ([]ExplainRow, error) {
+	rows, err := cw.check.Explain(ctx, vc, args)
+	if err != nil {
+		return nil, err
+	}
+	w, err := cw.write.Explain(ctx, vc, args)
+	if err != nil {
+		return nil, err
+	}
+	return append(rows, w...), nil
+}
+
+func (cw *checkedWrite) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
+	var res Result
+	err := vc.Atomic(ctx, func(ctx context.Context) error {
+		if err := cw.refuseSeveral(ctx, vc, args); err != nil {
+			return err
+		}
+		var err error
+		res, err = cw.write.Exec(ctx, vc, args)
+		return err
+	})
+	return res, err
+}
+
+// refuseSeveral runs the check and refuses the statement when it finds a
+// row.
+func (cw *checkedWrite) refuseSeveral(ctx context.Context, vc Cursor, args []any) error {
+	it, err := cw.check.Query(ctx, vc, args)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	row, err := it.Next()
+	if err == io.EOF {
+		return nil
 	}
 	if err != nil {
-		return nil
+		return err
 	}
-	if _, ok := pl.(*dmlPlan); !ok {
-		return nil
-	}
-	return pl
+	return unsupportedf("UPDATE of %s whose join gives the row %s several different values to set: one database would set one of them arbitrarily", cw.table, keyText(cw.keys, row))
 }
 
 // targetConjuncts returns, qualified by wholeAlias, the conjuncts of the
