@@ -36,9 +36,9 @@ import (
 // A join may give a row several different values, of which one database
 // sets an arbitrary one: such a statement is refused. A SELECT over the
 // join grouped by the target's key finds those rows first, in the
-// write's transaction; should a row gain a second value after it ran,
-// PostgreSQL fails the UPDATE (its subquery gives more than one row) and
-// SQLite's write transaction, whose read is then stale, fails to commit.
+// write's transaction, which on SQLite is serializable; should a row gain
+// a second value after it ran on PostgreSQL, the UPDATE fails there (its
+// subquery gives more than one row) rather than pick one.
 //
 // The single-table write is planned like any other: it is sent whole only
 // when its routing places the subquery's tables on the target row's shard
