@@ -68,9 +68,29 @@ func TestCoLocatedJoinedWritesRunWholeOnTheShards(t *testing.T) {
 		p.compareWrite(t, mergeTables,
 			"DELETE kinds FROM kinds JOIN items ON items.kind = kinds.code WHERE items.id IN (SELECT item_id FROM item_tags WHERE weight IS NOT NULL)",
 			"DELETE FROM kinds WHERE code IN (SELECT kind FROM items WHERE id IN (SELECT item_id FROM item_tags WHERE weight IS NOT NULL))")
-		// By the target's vindex value: one shard.
-		if got := explain(t, p.sharded, "DELETE items FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE items.id = 105"); len(got) != 1 {
-			t.Errorf("a joined DELETE of one id reaches %v, want its one shard", got)
+		// By a vindex value of the target, or of a table joined to it on
+		// the primary vindex: that value's shards.
+		for _, c := range []struct {
+			sharded, oracle string
+			shards          int
+		}{
+			{"DELETE items FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE items.id = 105",
+				"DELETE FROM items WHERE id = 105 AND id IN (SELECT item_id FROM item_tags)", 1},
+			{"DELETE items FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE item_tags.item_id = 106",
+				"DELETE FROM items WHERE id = 106 AND id IN (SELECT item_id FROM item_tags)", 1},
+			{"DELETE item_tags FROM items LEFT JOIN item_tags ON item_tags.item_id = items.id WHERE items.id IN (108, 109) AND item_tags.weight >= 0",
+				"DELETE FROM item_tags WHERE item_id IN (SELECT id FROM items WHERE id IN (108, 109)) AND weight >= 0", 2},
+			{"UPDATE item_tags JOIN items ON items.id = item_tags.item_id SET item_tags.weight = items.qty WHERE items.id = 111",
+				"UPDATE item_tags SET weight = (SELECT qty FROM items WHERE id = 111) WHERE item_id = 111 AND item_id IN (SELECT id FROM items)", 1},
+		} {
+			got := map[string]bool{}
+			for _, s := range explain(t, p.sharded, c.sharded) {
+				got[s] = true
+			}
+			if len(got) != c.shards {
+				t.Errorf("%s reaches %v, want %d shards", c.sharded, got, c.shards)
+			}
+			p.compareWrite(t, mergeTables, c.sharded, c.oracle)
 		}
 	})
 }

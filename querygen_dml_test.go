@@ -31,9 +31,9 @@ type dmlGenTable struct {
 
 var dmlGenTables = map[string]dmlGenTable{
 	"items": {name: "items", pk: []string{"id"}, ints: []string{"qty"}, strs: []string{"name", "grp", "kind"},
-		conds: []string{"x.qty > ?", "x.qty IS NULL", "x.grp = 'a'", "x.kind = 'x'", "x.id % 3 = 1", "x.name < 'b'", "x.ratio >= 0"}},
+		conds: []string{"x.qty > ?", "x.qty IS NULL", "x.grp = 'a'", "x.kind = 'x'", "x.id % 3 = 1", "x.name < 'b'", "x.ratio >= 0", "x.id IN (101, 105, 106)", "x.id = 103"}},
 	"item_tags": {name: "item_tags", pk: []string{"item_id", "tag"}, ints: []string{"weight"},
-		conds: []string{"x.weight > ?", "x.weight IS NULL", "x.tag LIKE 't1%'", "x.item_id < 30"}},
+		conds: []string{"x.weight > ?", "x.weight IS NULL", "x.tag LIKE 't1%'", "x.item_id < 30", "x.item_id IN (102, 103, 109)"}},
 	"tokens": {name: "tokens", pk: []string{"tok"}, ints: []string{"item_id"}, strs: []string{"note"},
 		conds: []string{"x.note = 'y'", "x.note IS NULL", "x.item_id > ?"}},
 	"kinds": {name: "kinds", pk: []string{"code"}, strs: []string{"label"},

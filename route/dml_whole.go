@@ -45,8 +45,11 @@ import (
 // (a correlation on the primary vindex column, co-located tables,
 // reference tables); owned lookup vindexes follow its rows as for any
 // single-table write. Conjuncts of the WHERE over the target's columns
-// alone are repeated outside the EXISTS, so a write by the target's
-// vindex value reaches only that value's shard.
+// alone are repeated outside the EXISTS, and so is a value the WHERE
+// gives the primary vindex column of a table joined to the target by an
+// equality of their primary vindex columns (the target's column then
+// holds that value too): a write by a vindex value reaches only that
+// value's shard.
 
 // wholeAlias is the alias of the target of a multi-table write sent
 // whole, in its single-table form.
@@ -63,7 +66,8 @@ func (dp *dmlInputPlan) planWhole(t *dmlTarget, keys []string, s *Session) Plan 
 	if err != nil {
 		return nil
 	}
-	outer := append(dp.targetConjuncts(t.ref), &sqlparser.ExistsExpr{Subquery: &sqlparser.Subquery{Select: exists}})
+	outer := append(dp.targetConjuncts(t.ref), dp.vindexConjuncts(t, s)...)
+	outer = append(outer, &sqlparser.ExistsExpr{Subquery: &sqlparser.Subquery{Select: exists}})
 	where := sqlparser.NewWhere(sqlparser.WhereStr, andAll(outer))
 	from := sqlparser.TableExprs{&sqlparser.AliasedTableExpr{Expr: t.tn, As: sqlparser.NewTableIdent(wholeAlias)}}
 	if dp.delete {
@@ -267,6 +271,110 @@ func (dp *dmlInputPlan) targetConjuncts(ref string) []sqlparser.Expr {
 		out = append(out, c)
 	}
 	return out
+}
+
+// vindexConjuncts returns, over wholeAlias, the conditions the WHERE puts
+// on the target's primary vindex column through other tables: where the
+// join equates the primary vindex columns of two tables of the same
+// vindex (both qualified, in an ON or the WHERE), every join row of a
+// target row holds the target's value in each, so a WHERE conjunct
+// `x.c = value` or `x.c IN (values)` on such a column holds for the
+// target's column too. (The target's own conjuncts are targetConjuncts'.)
+func (dp *dmlInputPlan) vindexConjuncts(t *dmlTarget, s *Session) []sqlparser.Expr {
+	prim := t.table.Primary()
+	if dp.where == "" || !t.table.IsSharded() || prim == nil || len(prim.Columns) != 1 {
+		return nil
+	}
+	st, err := Parse("select 1 from " + dp.from + dp.where)
+	if err != nil {
+		return nil
+	}
+	sel := st.(*sqlparser.Select)
+	a := newAnalysis(dp.p, s)
+	sc := a.newScope(nil, true)
+	for _, te := range sel.From {
+		if a.tableExpr(sc, te, true) != nil {
+			return nil
+		}
+	}
+	where := splitAnd(sel.Where.Expr)
+	// vindexRef returns the table whose primary vindex column e names,
+	// qualified, when the vindex is the target's.
+	vindexRef := func(e sqlparser.Expr) *tableRef {
+		c, ok := e.(*sqlparser.ColName)
+		if !ok || c.Qualifier.IsEmpty() {
+			return nil
+		}
+		r := a.column(sc, c)
+		if r == nil || r.scope != sc || !r.table.IsSharded() {
+			return nil
+		}
+		pv := r.table.Primary()
+		if pv == nil || len(pv.Columns) != 1 || pv.Vindex != prim.Vindex || pv.Columns[0] != strings.ToLower(c.Name.String()) {
+			return nil
+		}
+		return r
+	}
+	equal := map[*tableRef]bool{}
+	var self *tableRef
+	for _, r := range sc.tables {
+		if r.alias == strings.ToLower(t.ref) && r.table == t.table {
+			equal[r], self = true, r
+		}
+	}
+	links := append(append(append([]sqlparser.Expr(nil), sc.conds...), sc.links...), where...)
+	for grew := true; grew; {
+		grew = false
+		for _, e := range links {
+			cmp, ok := e.(*sqlparser.ComparisonExpr)
+			if !ok || cmp.Operator != sqlparser.EqualStr {
+				continue
+			}
+			l, r := vindexRef(cmp.Left), vindexRef(cmp.Right)
+			if l == nil || r == nil || equal[l] == equal[r] {
+				continue
+			}
+			equal[l], equal[r], grew = true, true, true
+		}
+	}
+	col := func() *sqlparser.ColName {
+		return &sqlparser.ColName{Qualifier: sqlparser.TableName{Name: sqlparser.NewTableIdent(wholeAlias)}, Name: sqlparser.NewColIdent(prim.Columns[0])}
+	}
+	var out []sqlparser.Expr
+	for _, e := range where {
+		cmp, ok := e.(*sqlparser.ComparisonExpr)
+		if !ok {
+			continue
+		}
+		switch cmp.Operator {
+		case sqlparser.EqualStr:
+			for _, side := range [][2]sqlparser.Expr{{cmp.Left, cmp.Right}, {cmp.Right, cmp.Left}} {
+				if r := vindexRef(side[0]); r != nil && r != self && equal[r] && isRouteValue(side[1]) {
+					out = append(out, &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: col(), Right: side[1]})
+					break
+				}
+			}
+		case sqlparser.InStr:
+			tuple, ok := cmp.Right.(sqlparser.ValTuple)
+			if r := vindexRef(cmp.Left); !ok || r == nil || r == self || !equal[r] {
+				continue
+			}
+			all := true
+			for _, v := range tuple {
+				all = all && isRouteValue(v)
+			}
+			if all {
+				out = append(out, &sqlparser.ComparisonExpr{Operator: sqlparser.InStr, Left: col(), Right: tuple})
+			}
+		}
+	}
+	return out
+}
+
+// isRouteValue reports a literal, NULL or argument, which routes.
+func isRouteValue(e sqlparser.Expr) bool {
+	_, ok := newValueExpr(e)
+	return ok
 }
 
 // fromNames reports whether the statement's FROM names a table or alias
