@@ -1,6 +1,7 @@
 package vitessdo_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -208,6 +209,54 @@ func TestCoLocatedJoinedWriteFailingMidwayChangesNothing(t *testing.T) {
 		}
 		if got, _ := res.RowsAffected(); got != 40 {
 			t.Errorf("RowsAffected %d, want the 40 items", got)
+		}
+	})
+}
+
+// In a session targeting a key range, a joined write sent whole changes
+// the rows of the range's shards only; one whose rows are read through
+// the router, which does not keep to the range, is refused.
+func TestJoinedWritesInAKeyRangeKeepToIt(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeItems(idsOnShard(0, 6)))
+		loadMoreItems(t, p)
+		ctx := context.Background()
+		c, err := p.sharded.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if _, err := c.ExecContext(ctx, "USE `shop[-80]`"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.ExecContext(ctx, "DELETE items FROM items JOIN tokens ON tokens.item_id = items.id")
+		if !isUnsupported(err) || !strings.Contains(err.Error(), "key range") {
+			t.Errorf("a joined DELETE across shards in a key range: got %v, want unsupported naming the range", err)
+		}
+		res, err := c.ExecContext(ctx, "DELETE items FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE item_tags.weight >= 0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := res.RowsAffected()
+		all, err := queryAll(p.oracle, "SELECT id FROM items")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var in []string
+		for _, r := range all.Rows {
+			if id := r[0].(int64); shardOfID(id) < 2 {
+				in = append(in, fmt.Sprint(id))
+			}
+		}
+		want, err := execAffected(p.oracle, "DELETE FROM items WHERE id IN ("+strings.Join(in, ", ")+") AND id IN (SELECT item_id FROM item_tags WHERE weight >= 0)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want || got == 0 {
+			t.Errorf("RowsAffected %d, one database %d over the range's rows", got, want)
+		}
+		for _, tb := range mergeTables {
+			p.compareRows(t, "SELECT * FROM "+tb)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/vschema"
 )
@@ -71,7 +72,10 @@ type dmlInputPlan struct {
 	lock     bool
 	nargs    int
 	keyspace string
-	built    atomic.Pointer[dmlInputBuilt]
+	// within is the key range a session targets (USE ks[range]): only a
+	// statement sent whole keeps to it.
+	within *key.KeyRange
+	built  atomic.Pointer[dmlInputBuilt]
 }
 
 var _ Plan = (*dmlInputPlan)(nil)

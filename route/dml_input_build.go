@@ -8,6 +8,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/vindex"
 	"github.com/dot-do/vitessdo/vschema"
 )
@@ -388,9 +389,13 @@ func (dp *dmlInputPlan) build(keys [][]string) (*dmlInputBuilt, error) {
 		exprs = append(exprs, t.values...)
 	}
 	if len(dp.targets) == 1 {
-		if b.whole = dp.planWhole(dp.targets[0], keys[0], s); b.whole != nil {
-			return b, nil
-		}
+		b.whole = dp.planWhole(dp.targets[0], keys[0], s)
+	}
+	if dp.within != nil && (b.whole == nil || !keepWithin(b.whole, dp.within)) {
+		return nil, unsupportedf("%s of %s that joins tables or limits rows over several shards, in a session targeting the key range %s: the rows to change are read through the router, which does not keep to the range; run it without the target", dp.verb(), dp.names(), dp.within)
+	}
+	if b.whole != nil {
+		return b, nil
 	}
 	var sel strings.Builder
 	sel.WriteString("select ")
@@ -436,6 +441,28 @@ func (dp *dmlInputPlan) build(keys [][]string) (*dmlInputBuilt, error) {
 		}
 	}
 	return b, nil
+}
+
+// keepWithin restricts a write sent whole to the shards of a key range,
+// and reports whether it could.
+func keepWithin(pl Plan, kr *key.KeyRange) bool {
+	switch pl := pl.(type) {
+	case *dmlPlan:
+		pl.routing.within = kr
+		return true
+	case *selectPlan:
+		if pl.apart != nil {
+			return false
+		}
+		pl.routing.within = kr
+		for _, r := range pl.sameShard {
+			r.within = kr
+		}
+		return true
+	case *checkedWrite:
+		return keepWithin(pl.check, kr) && keepWithin(pl.write, kr)
+	}
+	return false
 }
 
 // planWrite plans the single-table write of size keys' rows of target t.
