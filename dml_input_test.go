@@ -86,8 +86,9 @@ func TestJoinedAndLimitedWritesRefuseWhatOneDatabaseLeavesArbitrary(t *testing.T
 		p := newMergePair(t, e, mergeItems(idsOnShard(0, 3)))
 		loadMoreItems(t, p)
 		for _, c := range []struct{ q, want string }{
-			{"DELETE items, item_tags FROM items JOIN item_tags ON item_tags.item_id = items.id", "DELETE from several tables"},
-			{"UPDATE items JOIN item_tags ON item_tags.item_id = items.id SET items.name = 'x', item_tags.weight = 1", "UPDATE of several tables"},
+			{"DELETE a, b FROM items AS a JOIN items AS b ON b.qty = a.qty", "under two names"},
+			{"UPDATE items JOIN item_tags ON item_tags.item_id = items.id SET items.qty = item_tags.weight, item_tags.weight = 1", "which the statement sets too"},
+			{"UPDATE items JOIN item_tags ON item_tags.item_id = items.id SET items.qty = weight, item_tags.weight = 1", "names no table"},
 			{"UPDATE items JOIN item_tags ON item_tags.item_id = items.id SET name = 'x'", "names no table"},
 			{"UPDATE items JOIN tokens ON tokens.item_id = items.id SET items.id = tokens.item_id + 1000", "primary vindex column id"},
 			// grp ties at the cut: one database would pick some of the tied rows.

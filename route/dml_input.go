@@ -10,81 +10,121 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/key"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/vschema"
 )
 
 // dmlInputPlan runs an UPDATE or DELETE that no shard can run alone, as
 // Vitess's DMLWithInput does: a multi-table statement (DELETE t FROM t
-// JOIN u …, UPDATE t JOIN u … SET t.c = …) and a single-table one whose
-// ORDER BY … LIMIT spans several shards.
+// JOIN u …, DELETE t, u FROM t JOIN u …, UPDATE t JOIN u … SET t.c = …,
+// u.d = …) and a single-table one whose ORDER BY … LIMIT spans several
+// shards.
 //
 // Algorithm, in one transaction (the session's, else one of its own that
 // commits on every shard or on none):
 //
 //  1. The input SELECT reads, through the engine (which joins across
-//     shards and merges ORDER BY … LIMIT), the target table's key — its
+//     shards and merges ORDER BY … LIMIT), each target table's key — its
 //     primary key as the backend's catalog knows it, plus its primary
-//     vindex columns — and beside it each column of another table that a
-//     SET value reads, FOR UPDATE where the backend locks rows:
+//     vindex columns — and beside it each column of another table that
+//     a SET value of that target reads, FOR UPDATE where the backend
+//     locks rows:
 //
-//     SELECT t.id, u.d FROM t JOIN u ON t.k = u.k WHERE … FOR UPDATE
+//     SELECT t.id, u.d, u.tid, u.k FROM t JOIN u ON t.k = u.k WHERE … FOR UPDATE
 //
-//  2. The rows are reduced to one per key (a join names a target row once
-//     per matching row); a key that two rows give different SET values is
-//     refused, as one database would pick one of them arbitrarily. Under a
-//     LIMIT n the input reads n+1 rows, and the statement is refused when
-//     row n+1 ties row n on the ORDER BY (or there is no ORDER BY and more
-//     than n rows match): which rows one database keeps would then be its
-//     own arbitrary choice.
+//  2. The rows are reduced, per target, to one per key (a join names a
+//     target row once per matching row; a NULL key is the missing side of
+//     an outer join and names no row); a key that two rows give different
+//     SET values is refused, as one database would pick one of them
+//     arbitrarily. Under a LIMIT n the input reads n+1 rows, and the
+//     statement is refused when row n+1 ties row n on the ORDER BY (or
+//     there is no ORDER BY and more than n rows match): which rows one
+//     database keeps would then be its own arbitrary choice. Every target
+//     is read and checked before any row is written.
 //
-//  3. The keys are written by single-table statements through dmlPlan,
-//     which routes them by their primary vindex values and keeps owned
-//     lookup vindexes in step: keys with the same SET values together, up
-//     to writeBatch at a time (a batch is padded to a power of two by
-//     repeating its last key, so few statements are planned):
+//  3. Each target's keys are written by single-table statements through
+//     dmlPlan, which routes them by their primary vindex values and keeps
+//     owned lookup vindexes in step: keys with the same SET values
+//     together, up to writeBatch at a time (a batch is padded to a power
+//     of two by repeating its last key, so few statements are planned):
 //
 //     UPDATE t SET c = :d WHERE id IN (:id1, :id2, …)
 //
-// RowsAffected is the sum of the per-key writes: the rows one database's
-// statement changes.
+// RowsAffected is the sum of the per-key writes over the targets: the rows
+// one database's statement changes (for an UPDATE, the rows it matches,
+// as SQLite and PostgreSQL count).
+//
+// A multi-table statement of one target whose join every shard holds is
+// sent whole instead (see planWhole).
 type dmlInputPlan struct {
-	p     *Planner
-	table *vschema.Table
-	// tn is the target table as the statement names it; ref is the name
-	// its columns are qualified by in the input (its alias or its name).
-	tn  sqlparser.TableName
-	ref string
+	p *Planner
+	// targets are the tables the statement changes, in the order it
+	// names them.
+	targets []*dmlTarget
 	// from, where, order and limit are the statement's, as text parsed
 	// again for every input built (planning changes an AST).
 	from, where, order string
 	limit              sqlparser.Expr
-	sets               []dmlInputSet
-	// values are the input's columns of other tables that SET values
-	// read, bound per key as the arguments after the statement's.
-	values   []string
-	delete   bool
+	delete             bool
+	// joined reports a multi-table statement (not one table's LIMIT).
+	joined   bool
 	lock     bool
 	nargs    int
 	keyspace string
-	built    atomic.Pointer[dmlInputBuilt]
+	// within is the key range a session targets (USE ks[range]): only a
+	// statement sent whole keeps to it.
+	within *key.KeyRange
+	built  atomic.Pointer[dmlInputBuilt]
 }
 
 var _ Plan = (*dmlInputPlan)(nil)
 
-// dmlInputSet is one SET of an UPDATE: the column and its value as the
-// per-key statement writes it (see perKeyValue).
-type dmlInputSet struct {
-	col  string
-	expr string
+// dmlTarget is one table a dmlInputPlan changes.
+type dmlTarget struct {
+	table *vschema.Table
+	// tn is the table as the statement names it; ref is the name its
+	// columns are qualified by in the input (its alias or its name).
+	tn  sqlparser.TableName
+	ref string
+	// sets are the target's SETs of an UPDATE; setCols their columns as
+	// the statement names them.
+	sets    []dmlInputSet
+	setCols []string
+	// values are the input's columns of other tables that SET values
+	// read, bound per key as the arguments after the statement's.
+	values []string
 }
 
-// dmlInputBuilt holds the input and per-key plans for one primary key.
+// dmlInputSet is one SET of an UPDATE: the column and its value as the
+// per-key statement writes it (see perKeyValue); orig is the value as the
+// statement writes it, and foreign reports that it reads columns of
+// other tables.
+type dmlInputSet struct {
+	col     string
+	expr    string
+	orig    string
+	foreign bool
+}
+
+// dmlInputBuilt holds the input and the per-key plans for the targets'
+// primary keys.
 type dmlInputBuilt struct {
-	keys  []string
-	input Plan
+	input   Plan
+	targets []*dmlTargetBuilt
+	s       *Session
+	// whole is the statement as one single-table write the shards run
+	// whole (see planWhole); nil when the keys are read first.
+	whole Plan
+}
+
+// dmlTargetBuilt is a target's part of the input and its per-key writes.
+type dmlTargetBuilt struct {
+	keys []string
+	// off is where the target's key, then its SET values, start in an
+	// input row.
+	off   int
 	nvals int
-	s     *Session
 	// writes holds the per-key write plans by batch size.
 	mu     sync.Mutex
 	writes map[int]Plan
@@ -100,6 +140,15 @@ func (dp *dmlInputPlan) verb() string {
 	return "UPDATE"
 }
 
+// names names the target tables, as errors show them.
+func (dp *dmlInputPlan) names() string {
+	names := make([]string, len(dp.targets))
+	for i, t := range dp.targets {
+		names[i] = t.table.String()
+	}
+	return strings.Join(names, " and ")
+}
+
 func (dp *dmlInputPlan) NumArgs() int { return dp.nargs }
 
 func (dp *dmlInputPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
@@ -110,6 +159,9 @@ func (dp *dmlInputPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]E
 	b, err := dp.plans(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if b.whole != nil {
+		return b.whole.Explain(ctx, vc, args)
 	}
 	in, err := dp.inputArgs(args)
 	if err != nil {
@@ -124,25 +176,37 @@ func (dp *dmlInputPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result
 	if err != nil {
 		return Result{}, err
 	}
+	if b.whole != nil {
+		return b.whole.Exec(ctx, vc, args)
+	}
 	in, err := dp.inputArgs(args)
 	if err != nil {
 		return Result{}, err
 	}
 	var res Result
 	err = vc.Atomic(ctx, func(ctx context.Context) error {
-		targets, err := dp.readTargets(ctx, vc, b, in)
+		rows, err := dp.readInput(ctx, vc, b, in)
 		if err != nil {
 			return err
 		}
-		for _, g := range groupByValues(targets, b.nvals) {
-			for len(g) > 0 {
-				chunk := g[:min(len(g), writeBatch)]
-				g = g[len(chunk):]
-				n, err := dp.writeKeys(ctx, vc, b, args, chunk)
-				if err != nil {
-					return err
+		keyed := make([][][]any, len(dp.targets))
+		for i, t := range dp.targets {
+			if keyed[i], err = dp.targetRows(t, b.targets[i], rows); err != nil {
+				return err
+			}
+		}
+		for i, t := range dp.targets {
+			tb := b.targets[i]
+			for _, g := range groupByValues(keyed[i], tb.nvals) {
+				for len(g) > 0 {
+					chunk := g[:min(len(g), writeBatch)]
+					g = g[len(chunk):]
+					n, err := dp.writeKeys(ctx, vc, t, tb, b.s, args, chunk)
+					if err != nil {
+						return err
+					}
+					res.RowsAffected += n
 				}
-				res.RowsAffected += n
 			}
 		}
 		return nil
@@ -153,51 +217,54 @@ func (dp *dmlInputPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result
 	return res, nil
 }
 
-// writeKeys writes the rows of keys, which share their SET values, with
-// one per-key write.
-func (dp *dmlInputPlan) writeKeys(ctx context.Context, vc Cursor, b *dmlInputBuilt, args []any, rows [][]any) (int64, error) {
+// writeKeys writes the rows of keys of one target, which share their SET
+// values, with one per-key write.
+func (dp *dmlInputPlan) writeKeys(ctx context.Context, vc Cursor, t *dmlTarget, tb *dmlTargetBuilt, s *Session, args []any, rows [][]any) (int64, error) {
 	size := 1
 	for size < len(rows) {
 		size *= 2
 	}
-	w, err := dp.writePlan(b, size)
+	w, err := dp.writePlan(t, tb, s, size)
 	if err != nil {
 		return 0, err
 	}
-	nk := len(b.keys)
-	wargs := make([]any, dp.nargs, dp.nargs+b.nvals+size*nk)
+	nk := len(tb.keys)
+	wargs := make([]any, dp.nargs, dp.nargs+tb.nvals+size*nk)
 	copy(wargs, args)
-	wargs = append(wargs, rows[0][:b.nvals]...)
+	wargs = append(wargs, rows[0][:tb.nvals]...)
 	for i := 0; i < size; i++ {
 		row := rows[min(i, len(rows)-1)]
-		wargs = append(wargs, row[b.nvals:]...)
+		wargs = append(wargs, row[tb.nvals:]...)
 	}
 	r, err := w.Exec(ctx, vc, wargs)
 	return r.RowsAffected, err
 }
 
-// writePlan returns the per-key write of size keys, planning it on first
-// use.
-func (dp *dmlInputPlan) writePlan(b *dmlInputBuilt, size int) (Plan, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if w := b.writes[size]; w != nil {
+// writePlan returns a target's per-key write of size keys, planning it on
+// first use.
+func (dp *dmlInputPlan) writePlan(t *dmlTarget, tb *dmlTargetBuilt, s *Session, size int) (Plan, error) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if w := tb.writes[size]; w != nil {
 		return w, nil
 	}
-	w, err := dp.planWrite(b.keys, b.nvals, size, b.s)
+	w, err := dp.planWrite(t, tb.keys, tb.nvals, size, s)
 	if err != nil {
 		return nil, err
 	}
-	if b.writes == nil {
-		b.writes = map[int]Plan{}
+	if tb.writes == nil {
+		tb.writes = map[int]Plan{}
 	}
-	b.writes[size] = w
+	tb.writes[size] = w
 	return w, nil
 }
 
 // groupByValues groups target rows (SET values, then key) by their SET
 // values, in the order each group is first seen.
 func groupByValues(rows [][]any, nvals int) [][][]any {
+	if len(rows) == 0 {
+		return nil
+	}
 	if nvals == 0 {
 		return [][][]any{rows}
 	}
@@ -236,36 +303,36 @@ func (dp *dmlInputPlan) inputArgs(args []any) ([]any, error) {
 func (dp *dmlInputPlan) limitCount(args []any) (int64, error) {
 	v, ok := newValueExpr(dp.limit)
 	if !ok {
-		return 0, unsupportedf("%s of %s with LIMIT %s: the limit must be a number or ?", dp.verb(), dp.table, sqlparser.String(dp.limit))
+		return 0, unsupportedf("%s of %s with LIMIT %s: the limit must be a number or ?", dp.verb(), dp.names(), sqlparser.String(dp.limit))
 	}
 	n, err := limitValue(v, args, "LIMIT")
 	if err != nil {
-		return 0, fmt.Errorf("vitessdo: %s of %s: %w", dp.verb(), dp.table, err)
+		return 0, fmt.Errorf("vitessdo: %s of %s: %w", dp.verb(), dp.names(), err)
 	}
 	return n, nil
 }
 
-// readTargets runs the input and returns, per target row, its selected
-// SET values and then its key, each row once.
-func (dp *dmlInputPlan) readTargets(ctx context.Context, vc Cursor, b *dmlInputBuilt, in []any) ([][]any, error) {
+// readInput runs the input and returns its rows, cut at a LIMIT.
+func (dp *dmlInputPlan) readInput(ctx context.Context, vc Cursor, b *dmlInputBuilt, in []any) ([]merge.Row, error) {
 	it, err := b.input.Query(ctx, vc, in)
 	if err != nil {
 		return nil, err
 	}
-	it = merge.NewBound(it, dp.p.memoryRows(), dp.verb()+" of "+dp.table.String())
+	it = merge.NewBound(it, dp.p.memoryRows(), dp.verb()+" of "+dp.names())
 	defer it.Close()
 	cols := it.Columns()
-	nk := len(b.keys)
 	var limit int64 = -1
 	if dp.limit != nil {
 		if limit, err = dp.limitCount(in); err != nil {
 			return nil, err
 		}
 	}
-	seen := map[string]int{}
-	var out [][]any
-	var last merge.Row
-	var n int64
+	// The ORDER BY values follow every target's columns.
+	var orderAt int
+	for _, tb := range b.targets {
+		orderAt = max(orderAt, tb.off+len(tb.keys)+tb.nvals)
+	}
+	var out []merge.Row
 	for {
 		row, err := it.Next()
 		if err == io.EOF {
@@ -274,31 +341,44 @@ func (dp *dmlInputPlan) readTargets(ctx context.Context, vc Cursor, b *dmlInputB
 		if err != nil {
 			return nil, err
 		}
-		if limit >= 0 && n == limit {
-			if dp.order == "" || dp.tiesAt(cols, nk+b.nvals, last, row) {
-				return nil, unsupportedf("%s of %s with ORDER BY … LIMIT %d over several shards: the rows at the limit tie on the ORDER BY (or there is none), so which of them one database changes would be its own arbitrary choice; order by columns that decide the rows, such as the primary key", dp.verb(), dp.table, limit)
+		if limit == 0 {
+			break
+		}
+		if limit > 0 && int64(len(out)) == limit {
+			if dp.order == "" || dp.tiesAt(cols, orderAt, out[len(out)-1], row) {
+				return nil, unsupportedf("%s of %s with ORDER BY … LIMIT %d over several shards: the rows at the limit tie on the ORDER BY (or there is none), so which of them one database changes would be its own arbitrary choice; order by columns that decide the rows, such as the primary key", dp.verb(), dp.names(), limit)
 			}
 			break
 		}
-		n++
-		last = row
-		key := row[:nk]
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// targetRows returns, per row of a target the input names, its selected
+// SET values and then its key, each row once.
+func (dp *dmlInputPlan) targetRows(t *dmlTarget, tb *dmlTargetBuilt, rows []merge.Row) ([][]any, error) {
+	nk := len(tb.keys)
+	seen := map[string]int{}
+	var out [][]any
+	for _, row := range rows {
+		key := row[tb.off : tb.off+nk]
 		if hasNil(key) {
 			// The target's side of an outer join found no row.
 			continue
 		}
-		vals := row[nk : nk+b.nvals]
+		vals := row[tb.off+nk : tb.off+nk+tb.nvals]
 		k := encodeKey(key)
 		if i, ok := seen[k]; ok {
-			if encodeKey(out[i][:b.nvals]) != encodeKey(vals) {
-				return nil, unsupportedf("UPDATE of %s whose join gives the row %s several different values to set: one database would set one of them arbitrarily", dp.table, keyText(b.keys, key))
+			if encodeKey(out[i][:tb.nvals]) != encodeKey(vals) {
+				return nil, unsupportedf("UPDATE of %s whose join gives the row %s several different values to set: one database would set one of them arbitrarily", t.table, keyText(tb.keys, key))
 			}
 			continue
 		}
 		seen[k] = len(out)
-		t := make([]any, 0, b.nvals+nk)
-		t = append(append(t, vals...), key...)
-		out = append(out, t)
+		r := make([]any, 0, tb.nvals+nk)
+		r = append(append(r, vals...), key...)
+		out = append(out, r)
 	}
 	return out, nil
 }
@@ -306,7 +386,7 @@ func (dp *dmlInputPlan) readTargets(ctx context.Context, vc Cursor, b *dmlInputB
 // tiesAt reports whether rows a and b order alike on the ORDER BY values
 // that start at column off.
 func (dp *dmlInputPlan) tiesAt(cols []merge.Column, off int, a, b merge.Row) bool {
-	eng := dp.p.engineOfKeyspace(dp.table.Keyspace)
+	eng := dp.p.engineOfKeyspace(dp.targets[0].table.Keyspace)
 	for i := off; i < len(a); i++ {
 		if eng.Compare(a[i], b[i], cols[i]) != 0 {
 			return false

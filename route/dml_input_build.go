@@ -8,6 +8,8 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/key"
+	"github.com/dot-do/vitessdo/vindex"
 	"github.com/dot-do/vitessdo/vschema"
 )
 
@@ -26,107 +28,187 @@ func multiTable(exprs sqlparser.TableExprs) bool {
 }
 
 // planDeleteWithInput plans a DELETE as a dmlInputPlan: a multi-table
-// DELETE t FROM …, or one table's DELETE … LIMIT over several shards.
+// DELETE t[, u …] FROM …, or one table's DELETE … LIMIT over several
+// shards.
 func (p *Planner) planDeleteWithInput(del *sqlparser.Delete, s *Session, nargs int) (Plan, error) {
 	multi := multiTable(del.TableExprs)
-	if len(del.Targets) > 1 {
-		return nil, unsupportedf("DELETE from several tables at once (%s): delete from each in a statement of its own, in one transaction", sqlparser.String(del.Targets))
-	}
 	if multi && (del.OrderBy != nil || del.Limit != nil) {
 		return nil, unsupportedf("multi-table DELETE with ORDER BY or LIMIT (MySQL refuses it too)")
 	}
 	if multi && len(del.Targets) == 0 {
 		return nil, unsupportedf("multi-table DELETE that names no table to delete from: write DELETE t FROM t JOIN u …")
 	}
-	ref := ""
-	if len(del.Targets) == 1 {
-		ref = del.Targets[0].Name.String()
+	if len(del.Targets) > 1 && !multi {
+		return nil, unsupportedf("DELETE from several tables (%s) of a FROM naming one", sqlparser.String(del.Targets))
 	}
-	dp, err := p.newDMLInput(del.TableExprs, ref, del.Where, del.OrderBy, del.Limit, s, nargs)
+	refs := []string{""}
+	if len(del.Targets) > 0 {
+		refs = refs[:0]
+		for _, tn := range del.Targets {
+			refs = append(refs, tn.Name.String())
+		}
+	}
+	dp, err := p.newDMLInput(del.TableExprs, refs, del.Where, del.OrderBy, del.Limit, s, nargs)
 	if err != nil {
 		return nil, err
 	}
 	dp.delete = true
+	dp.joined = multi
 	return dp, nil
 }
 
 // planUpdateWithInput plans an UPDATE as a dmlInputPlan: a multi-table
-// UPDATE t JOIN u … SET t.c = …, or one table's UPDATE … LIMIT over
-// several shards.
+// UPDATE t JOIN u … SET t.c = …[, u.d = …], or one table's UPDATE … LIMIT
+// over several shards.
 func (p *Planner) planUpdateWithInput(upd *sqlparser.Update, s *Session, nargs int) (Plan, error) {
 	multi := multiTable(upd.TableExprs)
 	if multi && (upd.OrderBy != nil || upd.Limit != nil) {
 		return nil, unsupportedf("multi-table UPDATE with ORDER BY or LIMIT (MySQL refuses it too)")
 	}
-	ref := ""
+	var refs []string
 	for _, ue := range upd.Exprs {
 		q := ue.Name.Qualifier.Name.String()
 		if multi && q == "" {
 			return nil, unsupportedf("multi-table UPDATE whose SET column %s names no table: qualify it with the table it sets", ue.Name.Name.String())
 		}
-		if ref != "" && !strings.EqualFold(q, ref) {
-			return nil, unsupportedf("UPDATE of several tables at once (%s and %s): update each in a statement of its own, in one transaction", ref, q)
+		if !slices.ContainsFunc(refs, func(r string) bool { return strings.EqualFold(r, q) }) {
+			refs = append(refs, q)
 		}
-		ref = q
 	}
-	dp, err := p.newDMLInput(upd.TableExprs, ref, upd.Where, upd.OrderBy, upd.Limit, s, nargs)
+	dp, err := p.newDMLInput(upd.TableExprs, refs, upd.Where, upd.OrderBy, upd.Limit, s, nargs)
 	if err != nil {
 		return nil, err
 	}
-	prim := dp.table.Primary()
+	dp.joined = multi
 	for _, ue := range upd.Exprs {
+		t := dp.targetOf(ue.Name.Qualifier.Name.String())
+		t.setCols = append(t.setCols, ue.Name.Name.String())
+	}
+	for _, ue := range upd.Exprs {
+		t := dp.targetOf(ue.Name.Qualifier.Name.String())
 		col := strings.ToLower(ue.Name.Name.String())
-		if dp.table.IsSharded() && prim != nil && slices.Contains(prim.Columns, col) {
-			return nil, unsupportedf("UPDATE of primary vindex column %s of %s: the row would have to move to another shard; delete it and insert it again", ue.Name.Name.String(), dp.table)
+		if prim := t.table.Primary(); t.table.IsSharded() && prim != nil && slices.Contains(prim.Columns, col) {
+			return nil, unsupportedf("UPDATE of primary vindex column %s of %s: the row would have to move to another shard; delete it and insert it again", ue.Name.Name.String(), t.table)
 		}
 		if dmlSubqueries(nil, sqlparser.UpdateExprs{ue}) {
-			return nil, unsupportedf("UPDATE of %s that joins tables or limits rows over several shards, with a subquery in SET %s: set it in a statement of its own", dp.table, col)
+			return nil, unsupportedf("UPDATE of %s that joins tables or limits rows over several shards, with a subquery in SET %s: set it in a statement of its own", t.table, col)
 		}
-		dp.sets = append(dp.sets, dmlInputSet{col: col, expr: dp.perKeyValue(ue.Expr, multi)})
+		if err := dp.checkReadsSet(t, ue); err != nil {
+			return nil, err
+		}
+		orig := sqlparser.String(ue.Expr)
+		expr, foreign := dp.perKeyValue(t, ue.Expr, multi)
+		t.sets = append(t.sets, dmlInputSet{col: col, expr: expr, orig: orig, foreign: foreign})
 	}
 	return dp, nil
 }
 
-// perKeyValue returns, as the per-key UPDATE's text, a SET value: as it is
-// when it reads only the target row (or nothing); else with each column
-// of another table (or unqualified, in a join) replaced by an argument
-// that the input SELECT reads beside the key: a bare column so becomes
-// the argument alone.
-func (dp *dmlInputPlan) perKeyValue(e sqlparser.Expr, multi bool) string {
+// targetOf returns the target whose columns are qualified by ref ("" for
+// the one target of a single-table statement).
+func (dp *dmlInputPlan) targetOf(ref string) *dmlTarget {
+	if ref == "" {
+		return dp.targets[0]
+	}
+	for _, t := range dp.targets {
+		if strings.EqualFold(t.ref, ref) {
+			return t
+		}
+	}
+	return dp.targets[0]
+}
+
+// checkReadsSet refuses, in an UPDATE of several tables, a SET value that
+// reads a column another target's SET changes, or a column that names no
+// table: MySQL gives no order to the changes of several tables, so
+// whether it reads the old or the new value is its own choice.
+func (dp *dmlInputPlan) checkReadsSet(t *dmlTarget, ue *sqlparser.UpdateExpr) error {
+	if len(dp.targets) < 2 {
+		return nil
+	}
+	var err error
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		c, ok := n.(*sqlparser.ColName)
+		if !ok || err != nil {
+			return err == nil, nil
+		}
+		q := c.Qualifier.Name.String()
+		if q == "" {
+			err = unsupportedf("UPDATE of several tables whose SET %s.%s reads the column %s, which names no table: qualify it", t.ref, ue.Name.Name.String(), c.Name.String())
+			return false, nil
+		}
+		o := dp.targetOf(q)
+		if o == t || !strings.EqualFold(o.ref, q) {
+			return true, nil
+		}
+		for _, x := range o.setCols {
+			if strings.EqualFold(x, c.Name.String()) {
+				err = unsupportedf("UPDATE of several tables whose SET %s.%s reads %s.%s, which the statement sets too: MySQL gives no order to the changes of several tables, so which value it reads is its own choice; set them in statements of their own", t.ref, ue.Name.Name.String(), o.ref, c.Name.String())
+				return false, nil
+			}
+		}
+		return true, nil
+	}, ue.Expr)
+	return err
+}
+
+// perKeyValue returns, as the per-key UPDATE's text, a SET value of target
+// t: as it is when it reads only the target row (or nothing); else with
+// each column of another table (or unqualified, in a join) replaced by an
+// argument that the input SELECT reads beside the key: a bare column so
+// becomes the argument alone. foreign reports such columns.
+func (dp *dmlInputPlan) perKeyValue(t *dmlTarget, e sqlparser.Expr, multi bool) (string, bool) {
 	var foreign []*sqlparser.ColName
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		if c, ok := n.(*sqlparser.ColName); ok && multi && !strings.EqualFold(c.Qualifier.Name.String(), dp.ref) {
+		if c, ok := n.(*sqlparser.ColName); ok && multi && !strings.EqualFold(c.Qualifier.Name.String(), t.ref) {
 			foreign = append(foreign, c)
 		}
 		return true, nil
 	}, e)
 	for _, c := range foreign {
-		dp.values = append(dp.values, sqlparser.String(c))
-		arg := sqlparser.NewValArg([]byte(fmt.Sprintf(":v%d", dp.nargs+len(dp.values))))
+		t.values = append(t.values, sqlparser.String(c))
+		arg := sqlparser.NewValArg([]byte(fmt.Sprintf(":v%d", dp.nargs+len(t.values))))
 		e = sqlparser.ReplaceExpr(e, c, arg)
 	}
 	stripColumnQualifiers(e)
-	return sqlparser.String(e)
+	return sqlparser.String(e), len(foreign) > 0
 }
 
-// newDMLInput resolves the target table (named ref in from, or from's one
-// table when ref is "") and keeps the statement's parts as text.
-func (p *Planner) newDMLInput(from sqlparser.TableExprs, ref string, where *sqlparser.Where, order sqlparser.OrderBy, limit *sqlparser.Limit, s *Session, nargs int) (*dmlInputPlan, error) {
-	ate, err := findTableRef(from, ref)
-	if err != nil {
-		return nil, err
-	}
-	tn := ate.Expr.(sqlparser.TableName)
-	t, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
-	if err != nil {
-		return nil, err
-	}
-	if t.Type == vschema.TypeSequence {
-		return nil, unsupportedf("UPDATE or DELETE of sequence table %s", t)
-	}
-	dp := &dmlInputPlan{p: p, table: t, tn: tn, ref: ate.As.String(), nargs: nargs, keyspace: s.Keyspace, lock: !outerJoin(from)}
-	if dp.ref == "" {
-		dp.ref = tn.Name.String()
+// newDMLInput resolves the target tables (named by refs in from, or
+// from's one table when the one ref is "") and keeps the statement's
+// parts as text.
+func (p *Planner) newDMLInput(from sqlparser.TableExprs, refs []string, where *sqlparser.Where, order sqlparser.OrderBy, limit *sqlparser.Limit, s *Session, nargs int) (*dmlInputPlan, error) {
+	dp := &dmlInputPlan{p: p, nargs: nargs, keyspace: s.Keyspace, lock: !outerJoin(from)}
+	for _, ref := range refs {
+		ate, err := findTableRef(from, ref)
+		if err != nil {
+			return nil, err
+		}
+		tn := ate.Expr.(sqlparser.TableName)
+		t, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
+		if err != nil {
+			return nil, err
+		}
+		if t.Type == vschema.TypeSequence {
+			return nil, unsupportedf("UPDATE or DELETE of sequence table %s", t)
+		}
+		tg := &dmlTarget{table: t, tn: tn, ref: ate.As.String()}
+		if tg.ref == "" {
+			tg.ref = tn.Name.String()
+		}
+		if slices.ContainsFunc(dp.targets, func(o *dmlTarget) bool { return strings.EqualFold(o.ref, tg.ref) }) {
+			continue
+		}
+		for _, o := range dp.targets {
+			if o.table == t {
+				return nil, unsupportedf("UPDATE or DELETE of %s under two names at once (%s and %s): one row would be changed twice; change it in statements of their own", t, o.ref, tg.ref)
+			}
+			for _, pair := range [][2]*vschema.Table{{o.table, t}, {t, o.table}} {
+				if l := p.ownedLookupOf(pair[0], pair[1]); l != "" {
+					return nil, unsupportedf("UPDATE or DELETE of %s together with %s, the table of its lookup vindex %s: the lookup rows follow the rows of %s, and would be changed twice; change %s alone", pair[0], pair[1], l, pair[0], pair[0])
+				}
+			}
+		}
+		dp.targets = append(dp.targets, tg)
 	}
 	dp.from = sqlparser.String(from)
 	if where != nil {
@@ -137,11 +219,30 @@ func (p *Planner) newDMLInput(from sqlparser.TableExprs, ref string, where *sqlp
 	}
 	if limit != nil {
 		if limit.Offset != nil {
-			return nil, unsupportedf("UPDATE or DELETE of %s with a LIMIT offset", t)
+			return nil, unsupportedf("UPDATE or DELETE of %s with a LIMIT offset", dp.names())
 		}
 		dp.limit = limit.Rowcount
 	}
 	return dp, nil
+}
+
+// ownedLookupOf returns the name of an owned lookup vindex of owner whose
+// lookup table is t, or "".
+func (p *Planner) ownedLookupOf(owner, t *vschema.Table) string {
+	for _, cv := range owner.Owned {
+		tr, ok := cv.Vindex.(vindex.TableReader)
+		if !ok {
+			continue
+		}
+		ks, name := owner.Keyspace.Name, tr.LookupTable().Table
+		if i := strings.IndexByte(name, '.'); i >= 0 {
+			ks, name = name[:i], name[i+1:]
+		}
+		if lt, err := p.vs.FindTable(ks, name, ks); err == nil && lt == t {
+			return cv.Name
+		}
+	}
+	return ""
 }
 
 // findTableRef returns the table of from named ref (its alias, else its
@@ -216,30 +317,18 @@ func stripColumnQualifiers(e sqlparser.Expr) {
 	}, e)
 }
 
-// plans returns the input and per-key plans for the target's primary
-// key, read from the catalog of its keyspace's first shard (the same on
-// every shard), built on first use and again if the key changes.
+// plans returns the input and per-key plans for the targets' primary
+// keys, read from the catalog of each one's keyspace's first shard (the
+// same on every shard), built on first use and again if a key changes.
 func (dp *dmlInputPlan) plans(ctx context.Context) (*dmlInputBuilt, error) {
-	shards := dp.p.topo.Shards(dp.table.Keyspace.Name)
-	if len(shards) == 0 {
-		return nil, planErrorf("keyspace %s has no shards", dp.table.Keyspace.Name)
-	}
-	pk, err := shards[0].Backend.PrimaryKeyContext(ctx, dp.table.Name)
-	if err != nil {
-		if ctx.Err() == nil && strings.Contains(err.Error(), "no primary key") {
-			return nil, unsupportedf("%s of %s that joins tables or limits rows over several shards: the rows to change are found by the primary key of %s, which has none", dp.verb(), dp.table, dp.table)
-		}
-		return nil, fmt.Errorf("vitessdo: %s of %s: %w", dp.verb(), dp.table, err)
-	}
-	keys := append([]string(nil), pk...)
-	if prim := dp.table.Primary(); prim != nil && dp.table.IsSharded() {
-		for _, c := range prim.Columns {
-			if !slices.Contains(keys, c) {
-				keys = append(keys, c)
-			}
+	keys := make([][]string, len(dp.targets))
+	for i, t := range dp.targets {
+		var err error
+		if keys[i], err = dp.keyOf(ctx, t.table); err != nil {
+			return nil, err
 		}
 	}
-	if b := dp.built.Load(); b != nil && slices.Equal(b.keys, keys) {
+	if b := dp.built.Load(); b != nil && b.sameKeys(keys) {
 		return b, nil
 	}
 	b, err := dp.build(keys)
@@ -250,18 +339,66 @@ func (dp *dmlInputPlan) plans(ctx context.Context) (*dmlInputBuilt, error) {
 	return b, nil
 }
 
-// build plans the input SELECT and the per-key write for keys.
-func (dp *dmlInputPlan) build(keys []string) (*dmlInputBuilt, error) {
+// keyOf returns the columns that name a row of target table t: its
+// primary key, then its primary vindex columns the key lacks.
+func (dp *dmlInputPlan) keyOf(ctx context.Context, t *vschema.Table) ([]string, error) {
+	shards := dp.p.topo.Shards(t.Keyspace.Name)
+	if len(shards) == 0 {
+		return nil, planErrorf("keyspace %s has no shards", t.Keyspace.Name)
+	}
+	pk, err := shards[0].Backend.PrimaryKeyContext(ctx, t.Name)
+	if err != nil {
+		if ctx.Err() == nil && strings.Contains(err.Error(), "no primary key") {
+			return nil, unsupportedf("%s of %s that joins tables or limits rows over several shards: the rows to change are found by the primary key of %s, which has none", dp.verb(), t, t)
+		}
+		return nil, fmt.Errorf("vitessdo: %s of %s: %w", dp.verb(), t, err)
+	}
+	keys := append([]string(nil), pk...)
+	if prim := t.Primary(); prim != nil && t.IsSharded() {
+		for _, c := range prim.Columns {
+			if !slices.Contains(keys, c) {
+				keys = append(keys, c)
+			}
+		}
+	}
+	return keys, nil
+}
+
+// sameKeys reports whether b was built for the targets' keys.
+func (b *dmlInputBuilt) sameKeys(keys [][]string) bool {
+	for i, tb := range b.targets {
+		if !slices.Equal(tb.keys, keys[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// build plans the input SELECT and each target's per-key write for the
+// targets' keys.
+func (dp *dmlInputPlan) build(keys [][]string) (*dmlInputBuilt, error) {
 	s := &Session{Keyspace: dp.keyspace}
-	b := &dmlInputBuilt{keys: keys, s: s}
+	b := &dmlInputBuilt{s: s}
+	var exprs []string
+	for i, t := range dp.targets {
+		tb := &dmlTargetBuilt{keys: keys[i], off: len(exprs), nvals: len(t.values)}
+		b.targets = append(b.targets, tb)
+		for _, k := range keys[i] {
+			exprs = append(exprs, sqlparser.String(sqlparser.NewTableIdent(t.ref))+"."+sqlparser.String(sqlparser.NewColIdent(k)))
+		}
+		exprs = append(exprs, t.values...)
+	}
+	if len(dp.targets) == 1 {
+		b.whole = dp.planWhole(dp.targets[0], keys[0], s)
+	}
+	if dp.within != nil && (b.whole == nil || !keepWithin(b.whole, dp.within)) {
+		return nil, unsupportedf("%s of %s that joins tables or limits rows over several shards, in a session targeting the key range %s: the rows to change are read through the router, which does not keep to the range; run it without the target", dp.verb(), dp.names(), dp.within)
+	}
+	if b.whole != nil {
+		return b, nil
+	}
 	var sel strings.Builder
 	sel.WriteString("select ")
-	var exprs []string
-	for _, k := range keys {
-		exprs = append(exprs, sqlparser.String(sqlparser.NewTableIdent(dp.ref))+"."+sqlparser.String(sqlparser.NewColIdent(k)))
-	}
-	exprs = append(exprs, dp.values...)
-	b.nvals = len(dp.values)
 	if dp.order != "" {
 		ob, err := Parse("select 1 from dual " + dp.order)
 		if err != nil {
@@ -296,27 +433,51 @@ func (dp *dmlInputPlan) build(keys []string) (*dmlInputBuilt, error) {
 	if b.input, err = dp.p.planSelect(stmt.(sqlparser.SelectStatement), s, nin); err != nil {
 		return nil, err
 	}
-	// The write of one key is planned now: its refusals are the
-	// statement's.
-	if _, err := dp.writePlan(b, 1); err != nil {
-		return nil, err
+	// The write of one key of each target is planned now: its refusals
+	// are the statement's.
+	for i, t := range dp.targets {
+		if _, err := dp.writePlan(t, b.targets[i], s, 1); err != nil {
+			return nil, err
+		}
 	}
 	return b, nil
 }
 
-// planWrite plans the single-table write of size keys' rows. Its
-// arguments are the statement's, then the selected SET values, then each
-// key's columns in turn. One key column is an IN list; several are an OR
-// of each key's equalities, beside an IN list of the primary vindex
+// keepWithin restricts a write sent whole to the shards of a key range,
+// and reports whether it could.
+func keepWithin(pl Plan, kr *key.KeyRange) bool {
+	switch pl := pl.(type) {
+	case *dmlPlan:
+		pl.routing.within = kr
+		return true
+	case *selectPlan:
+		if pl.apart != nil {
+			return false
+		}
+		pl.routing.within = kr
+		for _, r := range pl.sameShard {
+			r.within = kr
+		}
+		return true
+	case *checkedWrite:
+		return keepWithin(pl.check, kr) && keepWithin(pl.write, kr)
+	}
+	return false
+}
+
+// planWrite plans the single-table write of size keys' rows of target t.
+// Its arguments are the statement's, then the selected SET values, then
+// each key's columns in turn. One key column is an IN list; several are an
+// OR of each key's equalities, beside an IN list of the primary vindex
 // column when the table has one of its own, which routes the write.
-func (dp *dmlInputPlan) planWrite(keys []string, nvals, size int, s *Session) (Plan, error) {
+func (dp *dmlInputPlan) planWrite(t *dmlTarget, keys []string, nvals, size int, s *Session) (Plan, error) {
 	var w strings.Builder
-	table := sqlparser.String(dp.tn)
+	table := sqlparser.String(t.tn)
 	if dp.delete {
 		w.WriteString("delete from " + table)
 	} else {
 		w.WriteString("update " + table + " set ")
-		for i, st := range dp.sets {
+		for i, st := range t.sets {
 			if i > 0 {
 				w.WriteString(", ")
 			}
@@ -335,7 +496,7 @@ func (dp *dmlInputPlan) planWrite(keys []string, nvals, size int, s *Session) (P
 	if len(keys) == 1 {
 		w.WriteString(in(0))
 	} else {
-		if prim := dp.table.Primary(); prim != nil && dp.table.IsSharded() && len(prim.Columns) == 1 {
+		if prim := t.table.Primary(); prim != nil && t.table.IsSharded() && len(prim.Columns) == 1 {
 			w.WriteString(in(slices.Index(keys, prim.Columns[0])) + " and ")
 		}
 		var ors []string

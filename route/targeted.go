@@ -76,6 +76,8 @@ func (p *Planner) planInRange(stmt sqlparser.Statement, s *Session, nargs int) (
 		pl.routing.within = kr
 	case *insertPlan:
 		pl.within = kr
+	case *dmlInputPlan:
+		pl.within = kr
 	}
 	return pl, true, nil
 }
