@@ -2,6 +2,7 @@ package vitessdo_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -162,4 +163,42 @@ func (g *queryGen) joinEvalLiteral(engine string) string {
 // one database returns.
 func TestQueryGenJoinEvalEqualsOneDatabase(t *testing.T) {
 	compareGeneratedOver(t, 150, "conditions over joined rows", 1, joinEvalSetup, (*queryGen).joinEvalQuery)
+}
+
+// joinEvalHorizonQuery is a join of joinEvalFroms selecting values the
+// router computes or reads from both sides, numbers, text and times
+// mixed, with a horizon over them (see horizonOver): DISTINCT, GROUP BY,
+// aggregates, ORDER BY.
+func (g *queryGen) joinEvalHorizonQuery(engine string) genQuery {
+	fs := joinEvalFroms()
+	f := fs[g.r.Intn(len(fs))]
+	any := func(cs []genColumn) genColumn { return cs[g.r.Intn(len(cs))] }
+	var items []string
+	for i := 0; i < 1+g.r.Intn(3); i++ {
+		x, y := any(f.a), any(f.b)
+		if g.chance(0.5) {
+			x, y = y, x
+		}
+		var e string
+		switch {
+		case g.chance(0.4):
+			e = x.expr
+		case engine == "sqlite" || x.kind.numeric() && y.kind.numeric():
+			e = x.expr + " " + []string{"+", "-", "*"}[g.r.Intn(3)] + " " + y.expr
+		case x.kind == y.kind || engine == "sqlite":
+			e = "COALESCE(" + x.expr + "," + y.expr + ")" // no ", ": horizonOver splits the items there
+		default:
+			e = y.expr
+		}
+		items = append(items, fmt.Sprintf("%s AS c%d", e, i))
+	}
+	q := g.horizonOver(genQuery{sql: fmt.Sprintf("SELECT %s FROM %s", strings.Join(items, ", "), f.from)})
+	q.byValue = true
+	return q
+}
+
+// Generated horizons over values of two joined tables return what one
+// database returns.
+func TestQueryGenJoinEvalHorizonsEqualOneDatabase(t *testing.T) {
+	compareGeneratedOver(t, 150, "horizons over joined rows", 1, joinEvalSetup, (*queryGen).joinEvalHorizonQuery)
 }
