@@ -368,7 +368,13 @@ func (g *queryGen) semiSubquery(c genColumn) string {
 			func() string { return "SELECT qty FROM items WHERE qty > " + g.number(kindInt) },
 			func() string { return "SELECT weight FROM item_tags WHERE weight IS NULL" },
 		}
-		return c.expr + op + "(" + lists[g.r.Intn(len(lists))]() + ")"
+		left := c.expr
+		if g.chance(0.2) {
+			// An argument, which only the list's column types.
+			g.args = append(g.args, int64(g.r.Intn(9)-4))
+			left = "?"
+		}
+		return left + op + "(" + lists[g.r.Intn(len(lists))]() + ")"
 	case c.kind == kindText:
 		lists := []func() string{
 			func() string { return "SELECT tag FROM item_tags WHERE weight > " + g.number(kindInt) },
