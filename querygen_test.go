@@ -99,6 +99,9 @@ type queryGen struct {
 	args []any
 	// distinct is set while generating a SELECT DISTINCT over groups.
 	distinct bool
+	// joinsKinds is set when the statement joins kinds besides its
+	// tables, so no column of kinds may go unqualified.
+	joinsKinds bool
 }
 
 // generateQuery returns the statement of a seed.
