@@ -276,7 +276,15 @@ func (g *queryGen) vindexValue() string {
 	case kindText:
 		return g.text()
 	}
-	return fmt.Sprint(g.r.Intn(80) + 1)
+	n := g.r.Intn(80) + 1
+	if g.chance(0.1) {
+		// An integer as text both backends read as that integer beside
+		// the integer column: white space, a sign, leading zeros.
+		s := []string{" %d", "%d ", "+%d", "0%d", "\t%d\n"}[g.r.Intn(5)]
+		g.args = append(g.args, fmt.Sprintf(s, n))
+		return "?"
+	}
+	return fmt.Sprint(n)
 }
 
 func (g *queryGen) literal(k genKind) string {
