@@ -10,10 +10,13 @@ import "testing"
 func TestIntegerTextVindexValuesEqualOneDatabase(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, genData())
+		p.exec(t, "INSERT INTO items (id, name) VALUES (-7, 'minus seven')")
 		for _, c := range []mergeCase{
 			{query: "SELECT id, name FROM items WHERE id = ?", args: []any{" 8"}},
 			{query: "SELECT id, name FROM items WHERE id = ?", args: []any{"8 "}},
 			{query: "SELECT id, name FROM items WHERE id = ?", args: []any{"+8"}},
+			{query: "SELECT id, name FROM items WHERE id = ?", args: []any{" -7"}},
+			{query: "SELECT id, name FROM items WHERE id IN ('-7', -8)"},
 			{query: "SELECT id, name FROM items WHERE id IN (?, ' 3 ')", args: []any{"\t12\n"}},
 			{query: "SELECT t.item_id, t.tag FROM item_tags t WHERE t.item_id = ' 12'"},
 			{query: "SELECT a.id, b.note FROM items a JOIN tokens b ON b.item_id = a.id WHERE a.id = ?", args: []any{" 12"}},
