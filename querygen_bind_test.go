@@ -29,6 +29,10 @@ func (g *queryGen) bindSubquery(k genKind) string {
 		g.f = fs[0]
 		c = g.column(func(c genColumn) bool { return c.kind == k })
 	}
+	if g.chance(0.1) {
+		// Only NULLs: the list binds no value that types it.
+		return "SELECT " + c.expr + " FROM " + g.f.from + " WHERE " + c.expr + " IS NULL"
+	}
 	return "SELECT " + c.expr + " FROM " + g.f.from + g.where()
 }
 

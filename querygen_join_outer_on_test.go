@@ -24,6 +24,9 @@ func (g *queryGen) outerOnSubqueryQuery() genQuery {
 		u := []genUse{a, b}[g.r.Intn(2)]
 		items = append(items, fmt.Sprintf("%s.%s AS c%d", u.q, u.f.cols[g.r.Intn(len(u.f.cols))].expr, i))
 	}
+	// Whether kinds joins the preserved side is drawn first: the ON's
+	// subquery names its columns qualified then.
+	g.joinsKinds = g.chance(0.2)
 	on := g.joinKey(a, b, false) + " AND " + g.onSubquery(a, b, s)
 	var from string
 	if g.chance(0.25) {
@@ -31,7 +34,7 @@ func (g *queryGen) outerOnSubqueryQuery() genQuery {
 	} else {
 		from = fmt.Sprintf("%s a LEFT JOIN %s b ON %s", a.f.from, b.f.from, on)
 	}
-	if g.chance(0.2) {
+	if g.joinsKinds {
 		if c, ok := a.col(g, kindText); ok {
 			from = strings.Replace(from, a.f.from+" a", a.f.from+" a JOIN kinds k ON k.code = "+c, 1)
 			if strings.Contains(from, "RIGHT JOIN") {
@@ -46,7 +49,8 @@ func (g *queryGen) outerOnSubqueryQuery() genQuery {
 // and now and then with b.
 func (g *queryGen) onSubquery(a, b, s genUse) string {
 	name := func(u genUse, c genColumn) string {
-		if g.chance(0.25) && !hasColumn(s, c.expr) && !(hasColumn(a, c.expr) && hasColumn(b, c.expr)) {
+		kinds := genUse{f: joinTables()[3]}
+		if g.chance(0.25) && !hasColumn(s, c.expr) && !(hasColumn(a, c.expr) && hasColumn(b, c.expr)) && !(g.joinsKinds && hasColumn(kinds, c.expr)) {
 			return c.expr
 		}
 		return u.q + "." + c.expr

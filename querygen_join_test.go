@@ -146,6 +146,12 @@ func compareGeneratedJoins(t *testing.T, n int, what string, gen func(*queryGen)
 // compareGenerated is compareGeneratedJoins for a generator that knows
 // the engine, running each statement runs times.
 func compareGenerated(t *testing.T, n int, what string, runs int, gen func(g *queryGen, engine string) genQuery) {
+	compareGeneratedOver(t, n, what, runs, nil, gen)
+}
+
+// compareGeneratedOver is compareGenerated over the generator's data and
+// the rows setup adds to both databases.
+func compareGeneratedOver(t *testing.T, n int, what string, runs int, setup func(testing.TB, *pair), gen func(g *queryGen, engine string) genQuery) {
 	if *queryGenN != 0 {
 		n = *queryGenN
 	} else if testing.Short() {
@@ -153,6 +159,9 @@ func compareGenerated(t *testing.T, n int, what string, runs int, gen func(g *qu
 	}
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, genData())
+		if setup != nil {
+			setup(t, p)
+		}
 		st := &genStats{reasons: map[string]int{}}
 		for i := 0; i < n; i++ {
 			seed := *queryGenSeed + int64(i)

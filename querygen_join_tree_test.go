@@ -40,6 +40,9 @@ func (g *queryGen) joinTreeQuery() genQuery {
 	any := func(u use) genColumn { return qual(u, u.f.cols[g.r.Intn(len(u.f.cols))]) }
 	side := func(u use) string {
 		c := any(u)
+		if c.kind == kindText && g.chance(0.3) {
+			return g.likeCond(c.expr)
+		}
 		switch g.r.Intn(6) {
 		case 0:
 			return c.expr + " IS NULL"
@@ -72,6 +75,9 @@ func (g *queryGen) joinTreeQuery() genQuery {
 		a, aok = pick(x, kindText)
 		b, bok = pick(y, kindText)
 		if aok && bok {
+			if g.chance(0.4) {
+				return "(" + a.expr + " LIKE " + b.expr + " OR " + g.likeCond(b.expr) + ")"
+			}
 			return "(" + a.expr + " = " + b.expr + " OR " + b.expr + " IS NULL)"
 		}
 		return any(x).expr + " IS NOT NULL"
@@ -188,6 +194,8 @@ func (g *queryGen) joinTreeQuery() genQuery {
 		u := us[g.r.Intn(n)]
 		if g.chance(0.2) {
 			where = append(where, "("+side(u)+" OR "+side(us[g.r.Intn(n)])+")")
+		} else if c, ok := pick(u, kindText); ok && g.chance(0.15) {
+			where = append(where, "("+g.likeCond(c.expr)+" OR "+side(us[g.r.Intn(n)])+")")
 		} else {
 			where = append(where, side(u))
 		}
@@ -196,6 +204,30 @@ func (g *queryGen) joinTreeQuery() genQuery {
 		sb.WriteString(" WHERE " + strings.Join(where, " AND "))
 	}
 	return genQuery{sql: sb.String(), args: g.args}
+}
+
+// likePatterns are LIKE patterns over the merge schema's text: the case
+// of ASCII and other letters, escaped wildcards and an escaping
+// backslash, % and _ next to each other.
+var likePatterns = []string{"a%", "A%", "%E%", "_PPLE", "Ä%", "ä%", "%b", "%", "", "t_-%", "%\\_%", "t0-a\\ b", "%_", "_%_", "%l%e%", "X", "日_"}
+
+// likeCond is expr [NOT] LIKE a pattern, an argument or (with ESCAPE) a
+// pattern escaping with '!'.
+func (g *queryGen) likeCond(expr string) string {
+	op := " LIKE "
+	if g.chance(0.25) {
+		op = " NOT LIKE "
+	}
+	switch g.r.Intn(5) {
+	case 0:
+		// An argument is no literal the parser reads escapes in.
+		ps := []string{`\t%`, `%\b`, `\A%`, `%\%`, `t0-a\ b`, `%\_%`, `\\%`}
+		g.args = append(g.args, append(ps, likePatterns...)[g.r.Intn(len(ps)+len(likePatterns))])
+		return expr + op + "?"
+	case 1:
+		return expr + op + "'" + []string{"a!%", "%!_%", "t!_%", "!A%", "%!!%"}[g.r.Intn(5)] + "' ESCAPE '!'"
+	}
+	return expr + op + "'" + likePatterns[g.r.Intn(len(likePatterns))] + "'"
 }
 
 // Generated joins of two to four tables return the rows one database

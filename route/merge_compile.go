@@ -385,7 +385,7 @@ func (c *exprCompiler) expr(e sqlparser.Expr) (exprFn, error) {
 			return binaryFn(l, r, eval.Mod), nil
 		}
 	case *sqlparser.ComparisonExpr:
-		if c.b.source != nil && (e.Operator == sqlparser.LikeStr || e.Operator == sqlparser.NotLikeStr) && e.Escape == nil {
+		if c.b.source != nil && (e.Operator == sqlparser.LikeStr || e.Operator == sqlparser.NotLikeStr) {
 			return c.like(e)
 		}
 		if list, ok := e.Right.(sqlparser.ValTuple); ok && (e.Operator == sqlparser.InStr || e.Operator == sqlparser.NotInStr) {
@@ -594,18 +594,39 @@ func (c *exprCompiler) caseExpr(e *sqlparser.CaseExpr) (exprFn, error) {
 	}), nil
 }
 
-// like compiles a LIKE over rows the router holds itself; over shards'
-// rows the shards evaluate LIKE.
+// like compiles a LIKE over rows the router holds itself, as the shards
+// run it (see internal/dialect): with the ESCAPE given or a backslash,
+// ASCII letters folding; over shards' rows the shards evaluate LIKE. On
+// PostgreSQL, whose ILIKE folds every letter unless an operand is a
+// COLLATE "C" column, only ASCII letters fold when an operand names a
+// column.
 func (c *exprCompiler) like(e *sqlparser.ComparisonExpr) (exprFn, error) {
-	vs, err := c.values(e.Left, e.Right)
+	var esc sqlparser.Expr = sqlparser.NewStrVal([]byte(`\`))
+	if e.Escape != nil {
+		esc = e.Escape
+	}
+	vs, err := c.values(e.Left, e.Right, esc)
 	if err != nil {
 		return nil, err
 	}
-	l := binaryFn(vs[0], vs[1], eval.Like)
+	ascii := namesColumn(e.Left) || namesColumn(e.Right)
+	l := nary(vs, func(xs []eval.Expr) eval.Expr { return eval.LikeEscape(xs[0], xs[1], xs[2], ascii) })
 	if e.Operator == sqlparser.NotLikeStr {
 		return unary(l, eval.Not), nil
 	}
 	return l, nil
+}
+
+// namesColumn reports whether e reads a column.
+func namesColumn(e sqlparser.Expr) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if _, ok := n.(*sqlparser.ColName); ok {
+			found = true
+		}
+		return !found, nil
+	}, e)
+	return found
 }
 
 // inList compiles x [NOT] IN (a, b, …) (see eval.In).

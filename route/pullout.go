@@ -109,6 +109,10 @@ type subResult struct {
 	// dbType is the backend's type of the subquery's column, which a
 	// typed pulloutPlan casts each value to.
 	dbType string
+	// colType is the backend's type of an IN subquery's column on
+	// PostgreSQL, which its values are cast to beside an operand that
+	// is no column (see listCondition).
+	colType string
 	// several is set for a scalar subquery of several rows, whose values
 	// are the first two (see severalRows).
 	several bool
@@ -179,6 +183,11 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 		case existsSlot:
 			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(subResult{}), Right: sqlparser.NewIntVal([]byte("1"))}
 		default:
+			if cmp := sl.node.(*sqlparser.ComparisonExpr); r.dbType == "" && !isColumnOperand(cmp.Left) {
+				// `? IN (…)`: nothing else types the argument, which
+				// one database types by the subquery's column.
+				r.dbType = r.colType
+			}
 			to = listCondition(sl, r, arg)
 		}
 		*sl.in = sqlparser.ReplaceExpr(*sl.in, sl.node, to)
@@ -191,6 +200,21 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 	}
 	pp.outers[sig] = pl
 	return pl, nil
+}
+
+// isColumnOperand reports an operand that is a column, whose type types
+// the values beside it.
+func isColumnOperand(e sqlparser.Expr) bool {
+	for {
+		switch x := e.(type) {
+		case *sqlparser.ParenExpr:
+			e = x.Expr
+		case *sqlparser.ColName:
+			return true
+		default:
+			return false
+		}
+	}
 }
 
 // listCondition is what `x [NOT] IN (SELECT …)` becomes once the subquery
@@ -211,7 +235,13 @@ func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Ex
 		list = append(list, arg(r))
 	}
 	if r.null && !sl.top {
-		list = append(list, &sqlparser.NullVal{})
+		// The NULL has the values' type: a list of NULL alone would
+		// leave PostgreSQL to type x as text (`$1 IN (NULL)`).
+		var null sqlparser.Expr = &sqlparser.NullVal{}
+		if r.dbType != "" {
+			null = dialect.NativeCast(null, r.dbType)
+		}
+		list = append(list, null)
 	}
 	if len(list) == 0 {
 		if sl.kind == notInSlot {

@@ -106,7 +106,7 @@ func (pp *pulloutPlan) pullList(open func() (merge.Iterator, error)) (subResult,
 		return subResult{}, planErrorf("the subquery returns %d columns, want 1", len(cols))
 	}
 	limit := pp.p.memoryRows()
-	r := subResult{dbType: pp.castType(cols[0])}
+	r := subResult{dbType: pp.castType(cols[0]), colType: backendType(pp.eng, cols[0])}
 	seen := map[string]bool{}
 	for n := int64(0); ; n++ {
 		row, err := it.Next()

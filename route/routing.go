@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/dot-do/vitessdo/internal/eval"
@@ -146,7 +147,7 @@ func (r *routing) resolveAll(ctx context.Context, vc Cursor, topo *shard.Topolog
 		}
 		vals[i] = x
 	}
-	dests, err := mapValues(ctx, vc, r.vindex, routingValues(topo, ks, vals))
+	dests, err := mapValues(ctx, vc, r.vindex, routingValues(topo, ks, r.vindex, vals))
 	if err != nil {
 		return nil, err
 	}
@@ -211,27 +212,95 @@ func (r *routing) resolveMulti(ctx context.Context, vc Cursor, topo *shard.Topol
 // it to for an integer column (id = 5.25 finds id 5 there), so it routes
 // where that row is; the shards still receive the value itself, and on a
 // column of another type find what they find with it. Elsewhere the
-// values are themselves (on SQLite 5.25 equals no integer).
-func routingValues(topo *shard.Topology, ks string, vals []any) []any {
+// values are themselves (on SQLite 5.25 equals no integer). For a
+// vindex of numbers, text is the integer the backend reads it as beside
+// an integer column (see textInteger): ' 8' and '-8' are 8 and -8, and
+// on SQLite '8.0' is 8, where Vitess maps such text nowhere though the
+// row is found; on PostgreSQL other text reaches one shard, whose
+// server rejects it as one database's does.
+func routingValues(topo *shard.Topology, ks string, cv *vschema.ColumnVindex, vals []any) []any {
 	shards := topo.Shards(ks)
-	if len(shards) == 0 || engineOf(shards[0]) != eval.PostgreSQL {
+	if len(shards) == 0 {
 		return vals
 	}
+	eng := engineOf(shards[0])
+	numbers := numericVindex(cv)
 	var out []any
 	for i, v := range vals {
-		f, ok := v.(float64)
-		if !ok || f == math.Trunc(f) || math.IsNaN(f) || f > math.MaxInt64 || f < math.MinInt64 {
+		var x any
+		switch y := v.(type) {
+		case float64:
+			if eng != eval.PostgreSQL || y == math.Trunc(y) || math.IsNaN(y) || y > math.MaxInt64 || y < math.MinInt64 {
+				continue
+			}
+			x = int64(y)
+		case string, []byte:
+			if !numbers {
+				continue
+			}
+			n, ok := textInteger(eng, y)
+			switch {
+			case ok:
+				x = n
+			case eng == eval.PostgreSQL:
+				// No integer: the server rejects the text beside an
+				// integer column, on any one shard as on one database.
+				x = int64(0)
+			default:
+				continue
+			}
+		default:
 			continue
 		}
 		if out == nil {
 			out = append([]any(nil), vals...)
 		}
-		out[i] = int64(f)
+		out[i] = x
 	}
 	if out == nil {
 		return vals
 	}
 	return out
+}
+
+// numericVindex reports a vindex that maps numbers (hash, numeric,
+// reverse_bits, numeric_static_map), whose text values the backends read
+// as numbers beside the integer column.
+func numericVindex(cv *vschema.ColumnVindex) bool {
+	if cv == nil {
+		return false
+	}
+	switch cv.Vindex.(type) {
+	case *vindex.Hash, *vindex.Numeric, *vindex.ReverseBits, *vindex.NumericStaticMap:
+		return true
+	}
+	return false
+}
+
+// textInteger is the integer a text value is compared as beside an
+// integer column: both backends skip white space around an optional sign
+// and digits (SQLite's INTEGER affinity, PostgreSQL's int8 input), and
+// SQLite reads a real that is an integer ('8.0', '8e0') as that integer.
+func textInteger(eng eval.Engine, v any) (int64, bool) {
+	var s string
+	switch x := v.(type) {
+	case string:
+		s = x
+	case []byte:
+		s = string(x)
+	}
+	s = strings.Trim(s, " \t\n\v\f\r")
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, true
+	}
+	if eng != eval.SQLite || s == "" || !strings.ContainsAny(s, ".eE") || strings.ContainsAny(s, "xXnN_") {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || f >= math.MaxInt64 || f < math.MinInt64 {
+		return 0, false
+	}
+	return int64(f), true
 }
 
 // mapValues maps values through a single-column vindex.

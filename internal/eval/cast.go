@@ -142,6 +142,11 @@ func sqliteCast(t CastType, v any) any {
 	case CastReal:
 		return floatOf(sqliteNumberFloat(v))
 	case CastInteger:
+		switch v.(type) {
+		case string, []byte, time.Time:
+			// The text's integer prefix: CAST('1e1' AS INTEGER) is 1.
+			return sqliteIntValue(v, 0)
+		}
 		switch x := sqliteArithNumber(v).(type) {
 		case int64:
 			return x
@@ -152,7 +157,7 @@ func sqliteCast(t CastType, v any) any {
 	}
 	// NUMERIC affinity: text that looks like a number becomes one.
 	switch v.(type) {
-	case string, []byte:
+	case string, []byte, time.Time:
 		n := sqliteNumber(v)
 		if f, ok := n.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<63 {
 			return int64(f)

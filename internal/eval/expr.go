@@ -595,6 +595,7 @@ func truthOf(v any) (t, null bool) {
 // OP_Remainder): text converts to a number (sqliteArithNumber), integers overflow into float,
 // division and remainder by zero are NULL, NaN results are NULL.
 func sqliteArith(op exprOp, a, b any) any {
+	oa, ob := a, b
 	a, b = sqliteArithNumber(a), sqliteArithNumber(b)
 	x, xi := a.(int64)
 	y, yi := b.(int64)
@@ -624,7 +625,7 @@ func sqliteArith(op exprOp, a, b any) any {
 	case opMod:
 		// The integer values of the operands, an integer one exactly
 		// (sqlite3VdbeIntValue), not through its float.
-		ix, iy := sqliteIntValue(a, fx), sqliteIntValue(b, fy)
+		ix, iy := sqliteIntValue(oa, fx), sqliteIntValue(ob, fy)
 		if iy == 0 {
 			return nil
 		}
@@ -650,12 +651,54 @@ func floatOf(v any) float64 {
 }
 
 // sqliteIntValue is the integer value of an operand v whose float value
-// is f.
+// is f (sqlite3VdbeIntValue): an integer itself, text its integer prefix
+// ('1e1' is 1, not 10), a float truncated.
 func sqliteIntValue(v any, f float64) int64 {
-	if n, ok := v.(int64); ok {
-		return n
+	switch x := v.(type) {
+	case int64:
+		return x
+	case bool:
+		return boolInt(x)
+	case string:
+		return sqliteAtoi(x)
+	case []byte:
+		return sqliteAtoi(string(x))
+	case time.Time:
+		return sqliteAtoi(textOf(x))
 	}
 	return sqliteFloatToInt(f)
+}
+
+// sqliteAtoi is sqlite3Atoi64's value of text: white space, a sign and
+// the digits that follow, saturating at the int64 bounds.
+func sqliteAtoi(s string) int64 {
+	for len(s) > 0 && isSpace(s[0]) {
+		s = s[1:]
+	}
+	neg := false
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	var u uint64
+	over := false
+	for ; len(s) > 0 && isDigit(s[0]); s = s[1:] {
+		d := uint64(s[0] - '0')
+		if u > (math.MaxUint64-d)/10 {
+			over = true
+			continue
+		}
+		u = u*10 + d
+	}
+	switch {
+	case neg && (over || u > 1<<63):
+		return math.MinInt64
+	case neg:
+		return -int64(u)
+	case over || u > math.MaxInt64:
+		return math.MaxInt64
+	}
+	return int64(u)
 }
 
 // sqliteFloatToInt converts as sqlite3VdbeIntValue does: saturating.

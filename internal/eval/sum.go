@@ -158,7 +158,7 @@ func sqliteNumber(v any) any {
 	case []byte:
 		return sqliteTextNumber(string(x))
 	case time.Time:
-		return sqliteTextNumber(x.Format(sqliteTimeFormat))
+		return sqliteTextNumber(textOf(x))
 	}
 	return int64(0)
 }
@@ -176,6 +176,8 @@ func sqliteTextNumber(s string) any {
 // sqliteArithNumber converts a value for SQLite arithmetic
 // (computeNumericType): text whose numeric prefix has no decimal point or
 // exponent is an integer ('3abc' + 1 is 4, 'abc' + 1 is 1), else a float.
+// A time.Time is the text a shard holds for it ('2024-01-02 03:04:05' + 1
+// is 2025).
 func sqliteArithNumber(v any) any {
 	var s string
 	switch x := v.(type) {
@@ -183,6 +185,8 @@ func sqliteArithNumber(v any) any {
 		s = x
 	case []byte:
 		s = string(x)
+	case time.Time:
+		s = textOf(x)
 	default:
 		return sqliteNumber(v)
 	}
@@ -242,12 +246,16 @@ func numericPrefix(t string) (string, bool) {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+// trimSpace drops the white space both engines skip around a number:
+// space, tab, newline, vertical tab, form feed and carriage return.
 func trimSpace(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r') {
+	for len(s) > 0 && isSpace(s[0]) {
 		s = s[1:]
 	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+	for len(s) > 0 && isSpace(s[len(s)-1]) {
 		s = s[:len(s)-1]
 	}
 	return s
 }
+
+func isSpace(c byte) bool { return c == ' ' || c >= '\t' && c <= '\r' }

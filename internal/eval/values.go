@@ -222,9 +222,6 @@ func numberOf(v any) any {
 	return v
 }
 
-// sqliteTimeFormat is how modernc.org/sqlite writes a time.Time as text.
-const sqliteTimeFormat = "2006-01-02 15:04:05.999999999-07:00"
-
 // boundTimeFormat is the text vitessdo binds a time.Time as on SQLite.
 const boundTimeFormat = "2006-01-02 15:04:05.999999"
 

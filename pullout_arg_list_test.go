@@ -1,0 +1,25 @@
+package vitessdo_test
+
+import "testing"
+
+// TestArgumentInListEqualsOneDatabase compares `? IN (SELECT …)` whose
+// subquery runs on its own over several shards: the values bound in its
+// place, and the NULL when it returns only NULLs, keep the column's
+// type, so PostgreSQL types the argument beside them as one database
+// does.
+func TestArgumentInListEqualsOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		for _, c := range []mergeCase{
+			{query: "SELECT ? IN (SELECT qty FROM items WHERE qty IS NULL) AS c0 FROM dual", args: []any{int64(-8)}},
+			{query: "SELECT ? NOT IN (SELECT qty FROM items WHERE id IN (9, 14)) AS c0", args: []any{int64(4)}},
+			{query: "SELECT id FROM items WHERE ? IN (SELECT qty FROM items WHERE qty IS NULL) OR id = 3", args: []any{int64(2)}},
+			{query: "SELECT ? IN (SELECT weight FROM item_tags WHERE weight IS NULL) AS c0, ? AS c1", args: []any{int64(0), "x"}},
+			{query: "SELECT id FROM items WHERE ? IN (SELECT qty FROM items WHERE id < 5)", args: []any{int64(2)}},
+			{query: "SELECT id FROM items WHERE ? + 1 NOT IN (SELECT qty FROM items WHERE id < 5)", args: []any{int64(2)}},
+			{query: "SELECT id FROM items WHERE ? IN (SELECT price FROM items WHERE id < 9) OR id = 3", args: []any{"-17.25"}},
+		} {
+			p.compare(t, false, c.query, c.args...)
+		}
+	})
+}
