@@ -10,6 +10,7 @@ import (
 
 	"github.com/dot-do/vitessdo/internal/txn"
 	"github.com/dot-do/vitessdo/key"
+	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/route"
 	"github.com/dot-do/vitessdo/shard"
 )
@@ -31,6 +32,9 @@ type conn struct {
 	// outer, on a connection detached from another for a lookup write in
 	// a transaction of its own, is the other connection's transaction.
 	outer *txn.Transaction
+	// point is the last rows StreamShard read, with room for the
+	// statement's rows around them (see conn.query).
+	point *pointRows
 }
 
 var (
@@ -156,13 +160,20 @@ func (c *conn) QueryContext(ctx context.Context, query string, nvs []driver.Name
 
 func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows, error) {
 	ctx, cancel := c.statementContext(ctx, p)
+	c.point = nil
 	it, err := p.Query(ctx, c, args)
+	pr := c.point
+	c.point = nil
 	if err != nil {
 		err = c.statementError(ctx, err)
 		if cancel != nil {
 			cancel()
 		}
 		return nil, err
+	}
+	if pr != nil && it == merge.Iterator(&pr.shard) {
+		pr.rows.init(it, cancel)
+		return &pr.rows, nil
 	}
 	return newRows(it, cancel), nil
 }
@@ -188,6 +199,7 @@ func (c *conn) exec(ctx context.Context, p route.Plan, args []any) (driver.Resul
 		defer cancel()
 	}
 	res, err := p.Exec(ctx, c, args)
+	c.point = nil
 	if err != nil {
 		return nil, c.statementError(ctx, err)
 	}

@@ -50,7 +50,19 @@ func (c *conn) StreamShard(ctx context.Context, q route.ShardQuery) (merge.Itera
 	if err != nil {
 		return nil, err
 	}
-	return shard.QueryDirect(ctx, q.Shard, on, q.SQL, q.Args)
+	if !q.Shard.Backend.ReadsOnConn(on) {
+		return shard.QueryDirect(ctx, q.Shard, on, q.SQL, q.Args)
+	}
+	// The rows of a statement whose plan hands these rows on as they are
+	// (a point select) come with them, in the same allocation: see
+	// conn.query.
+	pr := new(pointRows)
+	it, err := shard.QueryDirectInto(ctx, q.Shard, on, q.SQL, q.Args, &pr.shard)
+	if err != nil {
+		return nil, err
+	}
+	c.point = pr
+	return it, nil
 }
 
 // StreamShards starts the reads in parallel and waits until each has started.

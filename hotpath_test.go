@@ -183,3 +183,76 @@ func TestQuickScatterRowsBeyondABatchHoldNoGoroutine(t *testing.T) {
 		}
 	})
 }
+
+// TestPointSelectRowsOpenSideBySide: the rows of a point select (one
+// allocation with the shard's rows under them) stay each statement's own
+// while further point selects run on the same connection, outside and
+// inside a transaction, prepared and not.
+func TestPointSelectRowsOpenSideBySide(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newPair(t, e, hotVSchema)
+		loadHot(t, p, 40)
+		ctx := context.Background()
+		conn, err := p.sharded.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		st, err := conn.PrepareContext(ctx, "SELECT id, v FROM t WHERE id = ?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		type querier interface {
+			QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+		}
+		check := func(t *testing.T, q querier, stmt *sql.Stmt) {
+			var open []*sql.Rows
+			for id := 1; id <= 8; id++ {
+				var rows *sql.Rows
+				var err error
+				if id%2 == 0 {
+					rows, err = stmt.QueryContext(ctx, id)
+				} else {
+					rows, err = q.QueryContext(ctx, "SELECT id, v FROM t WHERE id = ?", id)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				open = append(open, rows)
+			}
+			for i, rows := range open {
+				want := fmt.Sprint(i+1, (i+1)%5)
+				var got []string
+				for rows.Next() {
+					var id, v int
+					if err := rows.Scan(&id, &v); err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, fmt.Sprint(id, v))
+				}
+				if err := rows.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != 1 || got[0] != want {
+					t.Errorf("id %d: rows %v, want [%s]", i+1, got, want)
+				}
+			}
+		}
+		t.Run("autocommit", func(t *testing.T) { check(t, conn, st) })
+		t.Run("transaction", func(t *testing.T) {
+			if e.name != "sqlite" {
+				// pgx reads one statement's rows at a time on a
+				// connection ("conn busy"); SQLite's point select has
+				// read its rows and freed the connection.
+				t.Skip("a PostgreSQL transaction's connection reads one statement's rows at a time")
+			}
+			tx, err := conn.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback()
+			check(t, tx, tx.StmtContext(ctx, st))
+		})
+	})
+}
