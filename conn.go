@@ -10,6 +10,7 @@ import (
 
 	"github.com/dot-do/vitessdo/internal/txn"
 	"github.com/dot-do/vitessdo/key"
+	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/route"
 	"github.com/dot-do/vitessdo/shard"
 )
@@ -31,6 +32,16 @@ type conn struct {
 	// outer, on a connection detached from another for a lookup write in
 	// a transaction of its own, is the other connection's transaction.
 	outer *txn.Transaction
+	// args is a free buffer for a query's arguments (see queryArgs).
+	args []any
+	// handle is the driver.Tx of the connection's transaction.
+	handle transaction
+	// writer holds the SQLite write locks of the connection's
+	// autocommit writes (see lockOwner).
+	writer *txn.Transaction
+	// point is the last rows StreamShard read, with room for the
+	// statement's rows around them (see conn.query).
+	point *pointRows
 }
 
 var (
@@ -121,7 +132,11 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	}
 	c.tx = t
 	c.session.InTransaction = true
-	return &transaction{c: c, t: t}, nil
+	// database/sql calls a driver.Tx's Commit or Rollback once, and
+	// drops it then: the connection's one handle serves each of its
+	// transactions in turn.
+	c.handle = transaction{c: c, t: t}
+	return &c.handle, nil
 }
 
 // begin returns a new transaction in the session's transaction mode.
@@ -151,12 +166,15 @@ func (c *conn) QueryContext(ctx context.Context, query string, nvs []driver.Name
 	if err != nil {
 		return nil, err
 	}
-	return c.query(ctx, p, namedArgs(nvs))
+	return c.query(ctx, p, c.queryArgs(nvs))
 }
 
 func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows, error) {
 	ctx, cancel := c.statementContext(ctx, p)
+	c.point = nil
 	it, err := p.Query(ctx, c, args)
+	pr := c.point
+	c.point = nil
 	if err != nil {
 		err = c.statementError(ctx, err)
 		if cancel != nil {
@@ -164,7 +182,36 @@ func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows
 		}
 		return nil, err
 	}
+	if pr != nil && it == merge.Iterator(&pr.shard) {
+		// The shard's rows took what they needed of the arguments
+		// when their statement started: nothing refers to them now.
+		if args != nil {
+			clear(args)
+			c.args = args[:0]
+		}
+		pr.rows.init(it, cancel)
+		return &pr.rows, nil
+	}
 	return newRows(it, cancel), nil
+}
+
+// queryArgs is namedArgs for a query, in the connection's buffer when a
+// point select handed it back (see query): other statements' rows may
+// keep their arguments, so the buffer is theirs then.
+func (c *conn) queryArgs(nvs []driver.NamedValue) []any {
+	if len(nvs) == 0 {
+		return nil
+	}
+	args := c.args
+	c.args = nil
+	if cap(args) < len(nvs) {
+		return namedArgs(nvs)
+	}
+	args = args[:len(nvs)]
+	for _, nv := range nvs {
+		args[nv.Ordinal-1] = nv.Value
+	}
+	return args
 }
 
 // ExecContext plans (or finds the plan of) and runs a statement.
@@ -188,6 +235,7 @@ func (c *conn) exec(ctx context.Context, p route.Plan, args []any) (driver.Resul
 		defer cancel()
 	}
 	res, err := p.Exec(ctx, c, args)
+	c.point = nil
 	if err != nil {
 		return nil, c.statementError(ctx, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"reflect"
 
 	"github.com/dot-do/vitessdo/merge"
+	"github.com/dot-do/vitessdo/shard"
 )
 
 // rows is the driver.Rows of a statement: a merge iterator over the
@@ -29,6 +30,13 @@ var (
 )
 
 func newRows(it merge.Iterator, cancel context.CancelFunc) *rows {
+	r := new(rows)
+	r.init(it, cancel)
+	return r
+}
+
+// init makes r the rows of it.
+func (r *rows) init(it merge.Iterator, cancel context.CancelFunc) {
 	cols := it.Columns()
 	var names []string
 	if n, ok := it.(columnNamer); ok {
@@ -39,7 +47,14 @@ func newRows(it merge.Iterator, cancel context.CancelFunc) *rows {
 			names[i] = c.Name
 		}
 	}
-	return &rows{it: it, cols: cols, names: names, cancel: cancel}
+	*r = rows{it: it, cols: cols, names: names, cancel: cancel}
+}
+
+// pointRows is a statement's rows and the one shard's rows they read,
+// in one allocation: a point select's.
+type pointRows struct {
+	rows  rows
+	shard shard.ConnRows
 }
 
 // columnNamer is an iterator that has its columns' names at hand

@@ -3,15 +3,22 @@ package route
 import (
 	"container/list"
 	"sync"
+	"sync/atomic"
 )
 
 // planCache is a least-recently-used cache of plans by SQL text (and
-// session target), shared by every connection of a connector.
+// session target), shared by every connection of a connector. In front
+// of it, the entry found last answers a statement run again at once
+// (the same text, usually the same string) without a lock or a hash of
+// the text; it is not moved to the front of the LRU list then.
 type planCache struct {
 	mu    sync.Mutex
 	size  int
 	ll    *list.List
 	items map[planKey]*list.Element
+	// last is the entry found or put last; entries never change, so it
+	// is read without the lock.
+	last atomic.Pointer[cacheEntry]
 }
 
 // planKey is what a plan depends on: the SQL text and the session's
@@ -35,6 +42,9 @@ func (c *planCache) get(key planKey) (Plan, bool) {
 	if c.size <= 0 {
 		return nil, false
 	}
+	if last := c.last.Load(); last != nil && last.key == key {
+		return last.plan, true
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.items[key]
@@ -42,7 +52,9 @@ func (c *planCache) get(key planKey) (Plan, bool) {
 		return nil, false
 	}
 	c.ll.MoveToFront(e)
-	return e.Value.(*cacheEntry).plan, true
+	ent := e.Value.(*cacheEntry)
+	c.last.Store(ent)
+	return ent.plan, true
 }
 
 func (c *planCache) put(key planKey, p Plan) {
@@ -51,16 +63,20 @@ func (c *planCache) put(key planKey, p Plan) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	ent := &cacheEntry{key: key, plan: p}
+	c.last.Store(ent)
 	if e, ok := c.items[key]; ok {
 		c.ll.MoveToFront(e)
-		e.Value.(*cacheEntry).plan = p
+		e.Value = ent
 		return
 	}
-	c.items[key] = c.ll.PushFront(&cacheEntry{key: key, plan: p})
+	c.items[key] = c.ll.PushFront(ent)
 	for c.ll.Len() > c.size {
-		last := c.ll.Back()
-		c.ll.Remove(last)
-		delete(c.items, last.Value.(*cacheEntry).key)
+		back := c.ll.Back()
+		c.ll.Remove(back)
+		old := back.Value.(*cacheEntry)
+		delete(c.items, old.key)
+		c.last.CompareAndSwap(old, nil)
 	}
 }
 
@@ -76,4 +92,5 @@ func (c *planCache) clear() {
 	defer c.mu.Unlock()
 	c.ll.Init()
 	c.items = map[planKey]*list.Element{}
+	c.last.Store(nil)
 }

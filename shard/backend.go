@@ -62,6 +62,10 @@ type Backend struct {
 	// caps is the value Capabilities returns, chosen by the driver
 	// package that opened the backend.
 	caps any
+	// noLength: the driver's column lengths say nothing
+	// (ColumnLengthsUnknown), so the rows read on the backend's
+	// connections report none.
+	noLength bool
 
 	mu         sync.Mutex
 	pks        map[string][]string
@@ -114,6 +118,7 @@ func NewBackend(c BackendConfig, opts PoolOptions) (*Backend, error) {
 	}
 	connector := wrap(c.Connector, c.URL, opts.WrapConnector)
 	b := &Backend{Dialect: c.Dialect, URL: c.URL, connector: connector, caps: c.Capabilities}
+	_, b.noLength = b.Capabilities().(ColumnLengthsUnknown)
 	if _, ok := b.Capabilities().(StatementCacher); ok {
 		// Each connection keeps its own prepared statements, in the
 		// backend's own pool, which DB borrows from.
@@ -125,6 +130,13 @@ func NewBackend(c BackendConfig, opts PoolOptions) (*Backend, error) {
 	} else {
 		b.DB = sql.OpenDB(connector)
 	}
+	if opts.ConnMaxLifetime > 0 {
+		if b.pool != nil {
+			b.pool.setLifetime(opts.ConnMaxLifetime)
+		} else {
+			b.DB.SetConnMaxLifetime(opts.ConnMaxLifetime)
+		}
+	}
 	if c.KeepOpen {
 		// The database lives as long as one connection is open.
 		b.DB.SetConnMaxIdleTime(0)
@@ -134,13 +146,6 @@ func NewBackend(c BackendConfig, opts PoolOptions) (*Backend, error) {
 			return nil, err
 		}
 		b.keep = conn
-	}
-	if opts.ConnMaxLifetime > 0 {
-		if b.pool != nil {
-			b.pool.setLifetime(opts.ConnMaxLifetime)
-		} else {
-			b.DB.SetConnMaxLifetime(opts.ConnMaxLifetime)
-		}
 	}
 	// Pool sizes: the DSN's, within the process's connection budget
 	// (budget.go).

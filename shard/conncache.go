@@ -63,13 +63,17 @@ type cachedConn struct {
 	// at: DDL through vitessdo drops them.
 	gen   int64
 	stmts map[string]*cachedStmt
+	// last is the statement stmt returned last from the cache: the same
+	// text run again finds it without hashing the text.
+	last *cachedStmt
 	// nv holds a statement's arguments while it starts.
 	nv []driver.NamedValue
 }
 
 // cachedStmt is a prepared statement of a connection.
 type cachedStmt struct {
-	si driver.Stmt
+	text string
+	si   driver.Stmt
 	// busy: rows are reading it, so another use of the same text on the
 	// connection (a transaction's second statement while the first's
 	// rows are open) prepares a statement of its own.
@@ -185,15 +189,19 @@ func (cc *cachedConn) stmt(ctx context.Context, query string) (*cachedStmt, erro
 		cc.dropStmts()
 		cc.gen = g
 	}
+	if last := cc.last; last != nil && last.text == query && !last.busy {
+		return last, nil
+	}
 	old := cc.stmts[query]
 	if old != nil && !old.busy {
+		cc.last = old
 		return old, nil
 	}
 	si, err := cc.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	cs := &cachedStmt{si: si}
+	cs := &cachedStmt{text: query, si: si}
 	if old == nil {
 		if len(cc.stmts) >= connStmtCacheSize {
 			cc.dropStmts()
@@ -203,6 +211,7 @@ func (cc *cachedConn) stmt(ctx context.Context, query string) (*cachedStmt, erro
 		}
 		cs.cached = true
 		cc.stmts[query] = cs
+		cc.last = cs
 	}
 	return cs, nil
 }
@@ -218,6 +227,7 @@ func (cc *cachedConn) release(cs *cachedStmt) {
 // dropStmts empties the cache: statements no rows read are closed now,
 // busy ones when their rows end.
 func (cc *cachedConn) dropStmts() {
+	cc.last = nil
 	for q, cs := range cc.stmts {
 		cs.cached = false
 		if !cs.busy {
@@ -367,47 +377,58 @@ func (r connResult) LastInsertId() (int64, error) { return r.id, r.idErr }
 // execConn runs a write on a connection's own prepared statement: on tx's
 // connection, or on one taken from the pool for it when tx is nil (tried
 // again on another when it turns out broken, as database/sql does: up
-// to maxBadConnRetries times on any connection, then once on a new one).
-func (b *Backend) execConn(ctx context.Context, tx *sql.Conn, sqlTx bool, query string, args []any) (sql.Result, error) {
-	var res connResult
-	run := func(cc *cachedConn) error {
-		cs, err := cc.stmt(ctx, query)
-		if err != nil {
-			return err
-		}
-		nv, err := cc.args(args)
-		if err != nil {
-			cc.release(cs)
-			return err
-		}
-		r, err := cs.exec(ctx, nv)
-		cc.clearArgs()
-		cc.release(cs)
-		if err != nil {
-			return err
-		}
-		res.affected, res.affectedErr = r.RowsAffected()
-		res.id, res.idErr = r.LastInsertId()
-		return nil
-	}
+// to maxBadConnRetries times on any connection, then once on a new one,
+// as retry does, without its closure).
+func (b *Backend) execConn(ctx context.Context, tx *sql.Conn, sqlTx bool, query string, args []any) (connResult, error) {
 	if tx != nil {
-		if err := onConn(tx, sqlTx, run); err != nil {
-			return nil, err
-		}
-		return res, nil
-	}
-	err := b.retry(func(strategy connStrategy) error {
-		pc, err := b.pool.get(ctx, strategy)
-		if err != nil {
+		var res connResult
+		err := onConn(tx, sqlTx, func(cc *cachedConn) error {
+			var err error
+			res, err = cc.exec(ctx, query, args)
 			return err
-		}
-		err = run(pc.cc)
-		b.pool.put(pc, err)
-		return err
-	})
-	if err != nil {
-		return nil, err
+		})
+		return res, err
 	}
+	for try := 0; ; try++ {
+		strategy := cachedOrNew
+		if try == maxBadConnRetries {
+			strategy = alwaysNew
+		}
+		pc, err := b.pool.get(ctx, strategy)
+		if err == nil {
+			var res connResult
+			res, err = pc.cc.exec(ctx, query, args)
+			b.pool.put(pc, err)
+			if err == nil {
+				return res, nil
+			}
+		}
+		if try == maxBadConnRetries || !errors.Is(err, driver.ErrBadConn) {
+			return connResult{}, err
+		}
+	}
+}
+
+// exec runs a write on the connection's prepared statement of query.
+func (cc *cachedConn) exec(ctx context.Context, query string, args []any) (connResult, error) {
+	cs, err := cc.stmt(ctx, query)
+	if err != nil {
+		return connResult{}, err
+	}
+	nv, err := cc.args(args)
+	if err != nil {
+		cc.release(cs)
+		return connResult{}, err
+	}
+	r, err := cs.exec(ctx, nv)
+	cc.clearArgs()
+	cc.release(cs)
+	if err != nil {
+		return connResult{}, err
+	}
+	var res connResult
+	res.affected, res.affectedErr = r.RowsAffected()
+	res.id, res.idErr = r.LastInsertId()
 	return res, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	msqlite "modernc.org/sqlite"
 
 	"github.com/dot-do/vitessdo/internal/dialect"
+	"github.com/dot-do/vitessdo/merge"
 )
 
 // countingDriver counts what the statement caches of a backend's
@@ -511,3 +513,72 @@ func TestConnStatementsConcurrently(t *testing.T) {
 // poolInUse counts the backend's connections in use, in its own pool
 // (those database/sql borrowed among them).
 func poolInUse(b *Backend) int { return b.pool.stats().InUse }
+
+// TestConnRowsDescribeTheirColumnsAgainWhenTheyChange: a connection's
+// prepared statement keeps its rows' column descriptions while the
+// columns' names, declared types and kinds stay the same, and describes
+// them again when the first row's values change kind (SQLite's scan
+// types follow them) or the schema changed under the statement.
+func TestConnRowsDescribeTheirColumnsAgainWhenTheyChange(t *testing.T) {
+	b, s, _ := cachingBackend(t, 1, 2)
+	if _, err := b.DB.Exec("INSERT INTO t (id, v) VALUES (3, 'text')"); err != nil {
+		t.Fatal(err)
+	}
+	describe := func(query string, id int) []merge.Column {
+		t.Helper()
+		it, err := QueryDirect(context.Background(), s, b.DB, query, []any{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer it.Close()
+		if _, err := it.Next(); err != nil {
+			t.Fatal(err)
+		}
+		return it.Columns()
+	}
+	const q = "SELECT * FROM t WHERE id = ?"
+	first := describe(q, 1)
+	if again := describe(q, 2); &again[0] != &first[0] {
+		t.Error("the same columns were described again")
+	}
+	for _, tt := range []struct {
+		id   int
+		want reflect.Type
+	}{{1, reflect.TypeFor[int64]()}, {3, reflect.TypeFor[string]()}, {2, reflect.TypeFor[int64]()}} {
+		cols := describe(q, tt.id)
+		if len(cols) != 2 || cols[1].Name != "v" || cols[1].ScanType != tt.want {
+			t.Errorf("id %d: columns %+v, want v of scan type %v", tt.id, cols, tt.want)
+		}
+	}
+	// Renamed outside vitessdo: SQLite prepares the statement again, and
+	// the rows name the column as it is now named.
+	if _, err := b.DB.Exec("ALTER TABLE t RENAME COLUMN v TO w"); err != nil {
+		t.Fatal(err)
+	}
+	if cols := describe(q, 1); len(cols) != 2 || cols[1].Name != "w" || cols[1].ScanType != reflect.TypeFor[int64]() {
+		t.Errorf("after the rename: columns %+v, want w", cols)
+	}
+}
+
+// TestConnStatementsTakenInTurnStayApart: statements of different texts
+// run in turn on one connection each find their own prepared statement
+// (the one run last found without the cache's map), prepared once each.
+func TestConnStatementsTakenInTurnStayApart(t *testing.T) {
+	b, s, d := cachingBackend(t, 1, 4)
+	_, _, before, _ := d.counts()
+	for i := range 6 {
+		id := i%4 + 1
+		if got := readAll(t, s, b.DB, "SELECT v FROM t WHERE id = ?", id); len(got) != 1 || got[0] != fmt.Sprint(id*10) {
+			t.Fatalf("v of %d: %v", id, got)
+		}
+		if got := readAll(t, s, b.DB, "SELECT id FROM t WHERE v = ?", id*10); len(got) != 1 || got[0] != fmt.Sprint(id) {
+			t.Fatalf("id of %d: %v", id*10, got)
+		}
+		if got := readAll(t, s, b.DB, "SELECT id FROM t WHERE v = ?", id*10); len(got) != 1 || got[0] != fmt.Sprint(id) {
+			t.Fatalf("id of %d again: %v", id*10, got)
+		}
+	}
+	if _, _, after, _ := d.counts(); after-before != 2 {
+		t.Errorf("%d statements prepared for 2 texts", after-before)
+	}
+}

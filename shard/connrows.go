@@ -33,9 +33,7 @@ type ConnRows struct {
 	// the pool for them (given back when they end, discarded when bad);
 	// conn is a transaction's instead (or a stream's own, see QueryOn).
 	pc    *poolConn
-	bad   bool
 	conn  *sql.Conn
-	sqlTx bool // a database/sql Tx holds conn (see onConn)
 	cs    *cachedStmt
 	ri    driver.Rows
 	cols  []merge.Column
@@ -48,7 +46,6 @@ type ConnRows struct {
 	// costs no allocation of its own.
 	first     [1]merge.Row
 	firstVals [4]any
-	read1     bool
 	// slab holds the values of the batch's rows to come: later rows
 	// share an allocation per rowsPerSlab.
 	slab []any
@@ -58,7 +55,13 @@ type ConnRows struct {
 	spent time.Duration
 	// err is io.EOF after the last row, the error the rows ended with,
 	// or errRowsClosed.
-	err    error
+	err error
+
+	// The flags, together (a point select's rows and the statement's
+	// around them are one allocation: see vitessdo's pointRows).
+	bad    bool // pc turned out broken: discarded when given back
+	sqlTx  bool // a database/sql Tx holds conn (see onConn)
+	read1  bool // the first row was read (see newRow)
 	closed bool
 }
 
@@ -338,9 +341,18 @@ type describer struct {
 	decimal  driver.RowsColumnTypePrecisionScale
 }
 
+// fullyDescribed is rows that describe their columns every way
+// (modernc.org/sqlite's, pgx's): one type assertion finds them all.
+type fullyDescribed interface {
+	driver.RowsColumnTypeDatabaseTypeName
+	driver.RowsColumnTypeScanType
+	driver.RowsColumnTypeNullable
+	driver.RowsColumnTypeLength
+	driver.RowsColumnTypePrecisionScale
+}
+
 func newDescriber(ri driver.Rows, b *Backend) describer {
-	d := describer{ri: ri}
-	_, d.noLength = b.Capabilities().(ColumnLengthsUnknown)
+	d := describer{ri: ri, noLength: b.noLength}
 	d.dbType, _ = ri.(driver.RowsColumnTypeDatabaseTypeName)
 	d.scanType, _ = ri.(driver.RowsColumnTypeScanType)
 	d.nullable, _ = ri.(driver.RowsColumnTypeNullable)
@@ -381,27 +393,75 @@ func describe(names []string, ri driver.Rows, b *Backend) []merge.Column {
 }
 
 // describeAgain describes a driver's result columns as describe does,
-// returning last itself when it describes them so: a prepared
+// returning last itself when they are described so still: a prepared
 // statement's rows keep their names and declared types, and SQLite's
-// scan types follow the first row's values, which mostly keep their
-// types too. The caller must not change the slice.
+// scan types (and lengths) follow the first row's values, which mostly
+// keep their types too. It compares only what can change between two
+// runs of one prepared statement — the names, the declared types, the
+// kinds of the values and the nullability — and describes the columns
+// again, nothing reused, when one of them differs. The caller must not
+// change the slice.
 func describeAgain(last []merge.Column, names []string, ri driver.Rows, b *Backend) []merge.Column {
 	if len(last) != len(names) {
 		return describe(names, ri, b)
 	}
+	if sameKinds(last, names, ri, b) {
+		return last
+	}
+	return describe(names, ri, b)
+}
+
+// sameKinds reports whether ri's columns have last's names, declared
+// types, scan types, lengths (where the backend reports them) and
+// nullability.
+func sameKinds(last []merge.Column, names []string, ri driver.Rows, b *Backend) bool {
+	if f, ok := ri.(fullyDescribed); ok {
+		for i, name := range names {
+			c := &last[i]
+			if name != c.Name || f.ColumnTypeDatabaseTypeName(i) != c.DatabaseType || f.ColumnTypeScanType(i) != c.ScanType {
+				return false
+			}
+			if n, ok := f.ColumnTypeNullable(i); n != c.Nullable || ok != c.HasNullable {
+				return false
+			}
+			if !b.noLength {
+				if n, ok := f.ColumnTypeLength(i); n != c.Length || ok != c.HasLength {
+					return false
+				}
+			}
+			if p, sc, ok := f.ColumnTypePrecisionScale(i); p != c.Precision || sc != c.Scale || ok != c.HasPrecisionScale {
+				return false
+			}
+		}
+		return true
+	}
 	d := newDescriber(ri, b)
 	for i, name := range names {
-		c := d.column(i, name)
-		if c == last[i] {
-			continue
+		c := &last[i]
+		if name != c.Name {
+			return false
 		}
-		cols := make([]merge.Column, len(names))
-		copy(cols, last[:i])
-		cols[i] = c
-		for j := i + 1; j < len(names); j++ {
-			cols[j] = d.column(j, names[j])
+		if d.dbType != nil && d.dbType.ColumnTypeDatabaseTypeName(i) != c.DatabaseType {
+			return false
 		}
-		return cols
+		if d.scanType != nil && d.scanType.ColumnTypeScanType(i) != c.ScanType {
+			return false
+		}
+		if d.nullable != nil {
+			if n, ok := d.nullable.ColumnTypeNullable(i); n != c.Nullable || ok != c.HasNullable {
+				return false
+			}
+		}
+		if d.length != nil && !d.noLength {
+			if n, ok := d.length.ColumnTypeLength(i); n != c.Length || ok != c.HasLength {
+				return false
+			}
+		}
+		if d.decimal != nil {
+			if p, sc, ok := d.decimal.ColumnTypePrecisionScale(i); p != c.Precision || sc != c.Scale || ok != c.HasPrecisionScale {
+				return false
+			}
+		}
 	}
-	return last
+	return true
 }

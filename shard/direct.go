@@ -30,9 +30,19 @@ var errRowsClosed = errors.New("vitessdo: rows are closed")
 // QueryDirect runs a query on a shard and returns its rows: on a backend
 // whose connections cache statements, as ConnRows; otherwise as Direct.
 func QueryDirect(ctx context.Context, s *Shard, q Querier, query string, args []any) (merge.Iterator, error) {
+	return QueryDirectInto(ctx, s, q, query, args, nil)
+}
+
+// QueryDirectInto is QueryDirect reading into r, rows the caller
+// allocated (with what holds them), when the rows are ConnRows
+// (ReadsOnConn); it returns r then. With r nil, or when they are not,
+// the rows are allocated here.
+func QueryDirectInto(ctx context.Context, s *Shard, q Querier, query string, args []any, r *ConnRows) (merge.Iterator, error) {
 	if conn, sqlTx, ok := s.Backend.connOf(q); ok {
-		r, err := s.Backend.queryConn(ctx, s, conn, sqlTx, query, args)
-		if err != nil {
+		if r == nil {
+			r = new(ConnRows)
+		}
+		if err := s.Backend.queryConnInto(r, ctx, s, conn, sqlTx, query, args); err != nil {
 			return nil, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
 		}
 		return r, nil
@@ -47,6 +57,14 @@ func QueryDirect(ctx context.Context, s *Shard, q Querier, query string, args []
 		return nil, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
 	}
 	return &Direct{shard: s, rows: rows, cols: cols, ptrs: make([]any, len(cols))}, nil
+}
+
+// ReadsOnConn reports whether QueryDirect's rows of a query on q are
+// ConnRows: a query on the backend's pool, or in one of its transactions,
+// on a backend whose connections cache statements.
+func (b *Backend) ReadsOnConn(q Querier) bool {
+	_, _, ok := b.connOf(q)
+	return ok
 }
 
 // Columns describes the rows.

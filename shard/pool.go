@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,10 +27,11 @@ import (
 // first, after its session is reset (driver.SessionResetter) and
 // unless its lifetime is over; one given back is checked with
 // driver.Validator and discarded when bad (driver.ErrBadConn) or
-// expired; past max_open_conns a taker waits, in order, until a
-// connection or room for one is handed to it or its context ends;
-// closing the pool closes the idle connections at once and the others
-// as they come back.
+// expired (a connection's lifetime ends by a timer of its own, so
+// taking and giving back read no clock); past max_open_conns a taker
+// waits, in order, until a connection or room for one is handed to it
+// or its context ends; closing the pool closes the idle connections at
+// once and the others as they come back.
 
 // errPoolClosed is what taking a connection of a closed backend returns.
 var errPoolClosed = errors.New("vitessdo: the shard's connection pool is closed")
@@ -58,18 +60,21 @@ type connPool struct {
 	lifetime time.Duration
 	// waiters are the takers waiting for a connection, first first.
 	waiters []chan poolGrant
-	// cleaner closes idle connections whose lifetime ended.
-	cleaner *time.Timer
 	closed  bool
 }
 
 // poolConn is a connection of the pool.
 type poolConn struct {
-	cc        *cachedConn
-	createdAt time.Time
+	cc *cachedConn
 	// needReset: the connection was used; its session is reset before
 	// the next use.
 	needReset bool
+	// retire ends the connection's lifetime, when it has one: it marks
+	// the connection expired, and closes it if idle.
+	retire *time.Timer
+	// expired is set when the connection's lifetime is over: it is
+	// closed when next taken or given back.
+	expired atomic.Bool
 }
 
 // poolGrant is what a waiting taker is handed: a connection, or (pc
@@ -77,11 +82,6 @@ type poolConn struct {
 type poolGrant struct {
 	pc     *poolConn
 	closed bool
-}
-
-// expired reports whether the connection's lifetime is over.
-func (pc *poolConn) expired(lifetime time.Duration, now time.Time) bool {
-	return lifetime > 0 && pc.createdAt.Add(lifetime).Before(now)
 }
 
 // setLimits sets the pool's bounds; idle connections beyond the new
@@ -99,7 +99,7 @@ func (p *connPool) setLimits(maxOpen, maxIdle int) {
 	p.closeConns(excess...)
 }
 
-// setLifetime sets how long a connection may be used after it opened
+// setLifetime sets how long a connection opened from now on may be used
 // (0: for ever).
 func (p *connPool) setLifetime(d time.Duration) {
 	p.mu.Lock()
@@ -127,7 +127,7 @@ func (p *connPool) get(ctx context.Context, strategy connStrategy) (*poolConn, e
 			pc := p.idle[len(p.idle)-1]
 			p.idle = p.idle[:len(p.idle)-1]
 			p.mu.Unlock()
-			if pc.expired(p.lifetimeOf(), time.Now()) {
+			if pc.expired.Load() {
 				p.closeConns(pc)
 				continue
 			}
@@ -140,13 +140,6 @@ func (p *connPool) get(ctx context.Context, strategy connStrategy) (*poolConn, e
 		p.mu.Unlock()
 		return p.openConn(ctx)
 	}
-}
-
-// lifetimeOf returns the connections' lifetime.
-func (p *connPool) lifetimeOf() time.Duration {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.lifetime
 }
 
 // wait waits for a connection or the room for one. Called with p.mu
@@ -198,7 +191,28 @@ func (p *connPool) openConn(ctx context.Context) (*poolConn, error) {
 		p.release()
 		return nil, err
 	}
-	return &poolConn{cc: cc, createdAt: time.Now()}, nil
+	pc := &poolConn{cc: cc}
+	p.mu.Lock()
+	if p.lifetime > 0 {
+		pc.retire = time.AfterFunc(p.lifetime, func() { p.expire(pc) })
+	}
+	p.mu.Unlock()
+	return pc, nil
+}
+
+// expire ends a connection's lifetime: an idle one is closed now, one in
+// use when it is given back.
+func (p *connPool) expire(pc *poolConn) {
+	pc.expired.Store(true)
+	p.mu.Lock()
+	i := slices.Index(p.idle, pc)
+	if i >= 0 {
+		p.idle = slices.Delete(p.idle, i, i+1)
+	}
+	p.mu.Unlock()
+	if i >= 0 {
+		p.closeConns(pc)
+	}
 }
 
 // ready resets a reused connection's session for its next use (ctx's);
@@ -231,7 +245,7 @@ func (p *connPool) put(pc *poolConn, err error) {
 func (p *connPool) putChecked(pc *poolConn, bad bool) {
 	pc.needReset = true
 	p.mu.Lock()
-	if bad || p.closed || pc.expired(p.lifetime, time.Now()) || (p.maxOpen > 0 && p.open > p.maxOpen) {
+	if bad || p.closed || pc.expired.Load() || (p.maxOpen > 0 && p.open > p.maxOpen) {
 		p.mu.Unlock()
 		p.closeConns(pc)
 		return
@@ -245,7 +259,6 @@ func (p *connPool) putChecked(pc *poolConn, bad bool) {
 	}
 	if len(p.idle) < p.maxIdle {
 		p.idle = append(p.idle, pc)
-		p.startCleanerLocked()
 		p.mu.Unlock()
 		return
 	}
@@ -275,36 +288,6 @@ func (p *connPool) grantRoomLocked() {
 	}
 }
 
-// startCleanerLocked arms the timer that closes expired idle
-// connections, when connections have a lifetime. Called with p.mu held.
-func (p *connPool) startCleanerLocked() {
-	if p.lifetime <= 0 || p.cleaner != nil || p.closed {
-		return
-	}
-	p.cleaner = time.AfterFunc(max(p.lifetime, time.Second), p.clean)
-}
-
-// clean closes the idle connections whose lifetime ended, and arms the
-// timer again while idle connections remain.
-func (p *connPool) clean() {
-	p.mu.Lock()
-	p.cleaner = nil
-	now := time.Now()
-	var expired []*poolConn
-	p.idle = slices.DeleteFunc(p.idle, func(pc *poolConn) bool {
-		if pc.expired(p.lifetime, now) {
-			expired = append(expired, pc)
-			return true
-		}
-		return false
-	})
-	if len(p.idle) > 0 {
-		p.startCleanerLocked()
-	}
-	p.mu.Unlock()
-	p.closeConns(expired...)
-}
-
 // close closes the pool: its idle connections now, the others when they
 // are given back; waiters are told.
 func (p *connPool) close() {
@@ -320,10 +303,6 @@ func (p *connPool) close() {
 		req <- poolGrant{closed: true}
 	}
 	p.waiters = nil
-	if p.cleaner != nil {
-		p.cleaner.Stop()
-		p.cleaner = nil
-	}
 	p.mu.Unlock()
 	p.closeConns(idle...)
 }
@@ -351,6 +330,9 @@ func (p *connPool) closeConns(pcs ...*poolConn) {
 		return
 	}
 	for _, pc := range pcs {
+		if pc.retire != nil {
+			pc.retire.Stop()
+		}
 		pc.cc.Close()
 	}
 	p.mu.Lock()

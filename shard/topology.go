@@ -1,6 +1,7 @@
 package shard
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 
@@ -21,13 +22,26 @@ func (s *Shard) String() string { return s.Keyspace + "/" + s.Name }
 // Topology is every keyspace's shards, in key-range order.
 type Topology struct {
 	keyspaces map[string][]*Shard
-	backends  []*Backend
+	// ends8 holds, for each keyspace whose shards' key ranges all end
+	// within 8 bytes, the shards and their ends as numbers: ShardFor
+	// finds the shard of an 8-byte keyspace id (hash, xxhash, numeric)
+	// comparing numbers, not byte slices.
+	ends8    map[string]*shardEnds8
+	backends []*Backend
+}
+
+// shardEnds8 is a keyspace's shards and the ends of their key ranges as
+// big-endian uint64s, zero-padded (key.Compare ignores trailing zeros);
+// the last shard's end, open, is not held.
+type shardEnds8 struct {
+	shards []*Shard
+	ends   []uint64
 }
 
 // NewTopology builds a topology. shards lists each keyspace's shards in
 // key-range order, as vschema.Keyspace holds them.
 func NewTopology(shards map[string][]*Shard) *Topology {
-	t := &Topology{keyspaces: shards}
+	t := &Topology{keyspaces: shards, ends8: map[string]*shardEnds8{}}
 	seen := map[*Backend]bool{}
 	for _, ks := range sortedNames(shards) {
 		for _, s := range shards[ks] {
@@ -36,8 +50,49 @@ func NewTopology(shards map[string][]*Shard) *Topology {
 				t.backends = append(t.backends, s.Backend)
 			}
 		}
+		if e, ok := newShardEnds8(shards[ks]); ok {
+			t.ends8[ks] = e
+		}
 	}
 	return t
+}
+
+// newShardEnds8 returns the shards' key-range ends as numbers; ok is
+// false when one needs more than 8 bytes, or a shard before the last has
+// an open end.
+func newShardEnds8(shards []*Shard) (*shardEnds8, bool) {
+	if len(shards) == 0 {
+		return nil, false
+	}
+	e := &shardEnds8{shards: shards, ends: make([]uint64, len(shards)-1)}
+	for i, s := range shards[:len(shards)-1] {
+		end := s.KeyRange.End
+		for len(end) > 0 && end[len(end)-1] == 0 {
+			end = end[:len(end)-1]
+		}
+		if len(end) == 0 || len(end) > 8 {
+			return nil, false
+		}
+		var b [8]byte
+		copy(b[:], end)
+		e.ends[i] = binary.BigEndian.Uint64(b[:])
+	}
+	return e, true
+}
+
+// shardFor returns the shard whose key range holds the 8-byte keyspace
+// id: the first whose end is above it, or the last.
+func (e *shardEnds8) shardFor(id uint64) *Shard {
+	lo, hi := 0, len(e.ends)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if id < e.ends[m] {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return e.shards[lo]
 }
 
 func sortedNames(m map[string][]*Shard) []string {
@@ -144,6 +199,11 @@ func (t *Topology) Resolve(keyspace string, dests ...key.Destination) ([]*Shard,
 
 // ShardFor returns the shard of a keyspace that holds a keyspace id.
 func (t *Topology) ShardFor(keyspace string, id []byte) *Shard {
+	if len(id) == 8 {
+		if e := t.ends8[keyspace]; e != nil {
+			return e.shardFor(binary.BigEndian.Uint64(id))
+		}
+	}
 	shards := t.keyspaces[keyspace]
 	if len(shards) == 0 {
 		return nil
