@@ -1,9 +1,12 @@
 package route
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 func TestReadWindowsWritesCallsTheParserReads(t *testing.T) {
@@ -63,4 +66,33 @@ func TestReadWindowsNamesWhatIsWrong(t *testing.T) {
 			t.Errorf("readWindows(%q): %v, want a SyntaxError", tt.sql, err)
 		}
 	}
+}
+
+// Any text is read for windows and planned without a panic.
+func FuzzWindows(f *testing.F) {
+	for _, s := range []string{
+		"SELECT id, ROW_NUMBER() OVER (PARTITION BY name ORDER BY id DESC) AS rn FROM user ORDER BY rn LIMIT ?",
+		"SELECT SUM(id) OVER w, LAG(name, 2, 'x') OVER (w ORDER BY id ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING) FROM user WINDOW w AS (PARTITION BY name)",
+		"SELECT COUNT(*) OVER (ORDER BY id RANGE BETWEEN UNBOUNDED PRECEDING AND 3 FOLLOWING) FROM user WHERE id = 1",
+		"SELECT * FROM (SELECT *, RANK() OVER (ORDER BY id) AS r FROM user) d WHERE r < 3",
+		"SELECT name, COUNT(*), SUM(COUNT(*)) OVER () FROM user GROUP BY name",
+		"SELECT f(x) over, 'over (' FROM user",
+		"SELECT vitessdo_window('ntile|1|0||', 2) FROM user",
+	} {
+		f.Add(s)
+	}
+	p := newTestPlanner(f, dialect.SQLite)
+	f.Fuzz(func(t *testing.T, sql string) {
+		_, _, _ = readWindows(sql)
+		vc := &explainCursor{}
+		pl, err := p.Plan(sql, &vc.s)
+		if err != nil {
+			return
+		}
+		args := make([]any, pl.NumArgs())
+		for i := range args {
+			args[i] = int64(i)
+		}
+		pl.Explain(context.Background(), vc, args)
+	})
 }
