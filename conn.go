@@ -32,6 +32,9 @@ type conn struct {
 	// outer, on a connection detached from another for a lookup write in
 	// a transaction of its own, is the other connection's transaction.
 	outer *txn.Transaction
+	// writer holds the SQLite write locks of the connection's
+	// autocommit writes (see lockOwner).
+	writer *txn.Transaction
 	// point is the last rows StreamShard read, with room for the
 	// statement's rows around them (see conn.query).
 	point *pointRows

@@ -310,7 +310,8 @@ func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.R
 		}
 	}
 	if len(qs) == 1 {
-		return c.execOne(ctx, qs[0])
+		res, err := c.execOne(ctx, qs[0])
+		return []shard.Result{res}, err
 	}
 	ons, err := c.queriers(ctx, qs)
 	if err != nil {
@@ -328,7 +329,7 @@ func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.R
 		shards[i] = q.Shard
 	}
 	var res []shard.Result
-	err = c.e.txns.WithWriteLocks(ctx, shards, func() error {
+	err = c.e.txns.WithWriteLocks(ctx, c.lockOwner(), shards, func() error {
 		var err error
 		res, err = shard.ExecAll(ctx, calls)
 		return err
@@ -336,23 +337,44 @@ func (c *conn) ExecShards(ctx context.Context, qs []route.ShardQuery) ([]shard.R
 	return res, err
 }
 
-// execOne is ExecShards of one write, without the slices of several.
-func (c *conn) execOne(ctx context.Context, q route.ShardQuery) ([]shard.Result, error) {
+var _ route.ShardExecer = (*conn)(nil)
+
+// ExecShard is ExecShards of one write, without its slices.
+func (c *conn) ExecShard(ctx context.Context, q route.ShardQuery) (shard.Result, error) {
+	if c.session.Recording != nil {
+		c.record([]route.ShardQuery{q})
+	}
+	if c.tx != nil && !c.tx.Holds() {
+		q.Shard.Backend.PrepareAhead(ctx, q.SQL)
+	}
+	return c.execOne(ctx, q)
+}
+
+// execOne runs one write.
+func (c *conn) execOne(ctx context.Context, q route.ShardQuery) (shard.Result, error) {
 	on, err := c.querier(ctx, q.Shard)
 	if err != nil {
-		return nil, err
+		return shard.Result{}, err
 	}
-	res := make([]shard.Result, 1)
 	if c.tx != nil {
-		res[0], err = shard.Exec(ctx, q.Shard, on, q.SQL, q.Args, q.ReturnsID)
-		return res, err
+		return shard.Exec(ctx, q.Shard, on, q.SQL, q.Args, q.ReturnsID)
 	}
-	err = c.e.txns.WithWriteLocks(ctx, []*shard.Shard{q.Shard}, func() error {
+	var res shard.Result
+	err = c.e.txns.WithWriteLocks(ctx, c.lockOwner(), []*shard.Shard{q.Shard}, func() error {
 		var err error
-		res[0], err = shard.Exec(ctx, q.Shard, on, q.SQL, q.Args, q.ReturnsID)
+		res, err = shard.Exec(ctx, q.Shard, on, q.SQL, q.Args, q.ReturnsID)
 		return err
 	})
 	return res, err
+}
+
+// lockOwner returns what holds the SQLite write locks of the
+// connection's autocommit writes, one statement after another.
+func (c *conn) lockOwner() *txn.Transaction {
+	if c.writer == nil {
+		c.writer = new(txn.Transaction)
+	}
+	return c.writer
 }
 
 // queriers returns what the statements run on: the shards' backend

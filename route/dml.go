@@ -314,7 +314,8 @@ func (dp *dmlPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Explai
 }
 
 func (dp *dmlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
-	defer markDML(vc.Session())()
+	s := vc.Session()
+	defer endDML(s, markDML(s))
 	qs, err := dp.queries(ctx, vc, dp.stmt, args)
 	if err != nil {
 		return Result{}, err
@@ -322,18 +323,13 @@ func (dp *dmlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, err
 	if len(qs) == 0 {
 		return Result{}, nil
 	}
+	var one [1]shard.Result
 	var results []shard.Result
 	if len(qs) == 1 && len(dp.owned) == 0 {
-		results, err = vc.ExecShards(ctx, qs)
+		one[0], err = execOne(ctx, vc, qs[0])
+		results = one[:]
 	} else {
-		err = vc.Atomic(ctx, func(ctx context.Context) error {
-			if err := dp.maintainLookups(ctx, vc, args); err != nil {
-				return err
-			}
-			var err error
-			results, err = vc.ExecShards(ctx, qs)
-			return err
-		})
+		results, err = dp.execAtomic(ctx, vc, args, qs)
 	}
 	if err != nil {
 		return Result{}, err
@@ -347,6 +343,22 @@ func (dp *dmlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, err
 		res.RowsAffected += r.RowsAffected
 	}
 	return res, nil
+}
+
+// execAtomic runs the shard statements of an execution, and the lookup
+// rows' maintenance before them, all or none. (Apart from Exec, whose
+// variables would otherwise escape with the closure.)
+func (dp *dmlPlan) execAtomic(ctx context.Context, vc Cursor, args []any, qs []ShardQuery) ([]shard.Result, error) {
+	var results []shard.Result
+	err := vc.Atomic(ctx, func(ctx context.Context) error {
+		if err := dp.maintainLookups(ctx, vc, args); err != nil {
+			return err
+		}
+		var err error
+		results, err = vc.ExecShards(ctx, qs)
+		return err
+	})
+	return results, err
 }
 
 // maintainLookups reads the owned vindex values of the rows the statement

@@ -119,7 +119,8 @@ func (dp *dmlInputPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]E
 }
 
 func (dp *dmlInputPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
-	defer markDML(vc.Session())()
+	s := vc.Session()
+	defer endDML(s, markDML(s))
 	b, err := dp.plans(ctx)
 	if err != nil {
 		return Result{}, err

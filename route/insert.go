@@ -219,7 +219,8 @@ func (ip *insertPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.I
 }
 
 func (ip *insertPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
-	defer markDML(vc.Session())()
+	s := vc.Session()
+	defer endDML(s, markDML(s))
 	res, err := ip.run(ctx, vc, args, false)
 	if err != nil {
 		return Result{}, err
@@ -299,7 +300,14 @@ func (ip *insertPlan) run(ctx context.Context, vc Cursor, args []any, dryRun boo
 	if dryRun {
 		return out, nil
 	}
-	results, err := ip.exec(ctx, vc, args, extra, dests, out.queries)
+	var one [1]shard.Result
+	var results []shard.Result
+	if len(out.queries) == 1 && len(ip.table.Owned) == 0 {
+		one[0], err = execOne(ctx, vc, out.queries[0])
+		results = one[:]
+	} else {
+		results, err = ip.exec(ctx, vc, args, extra, dests, out.queries)
+	}
 	if err != nil {
 		return out, err
 	}
@@ -529,7 +537,8 @@ func (ip *insertPlan) insertsByShard(ctx context.Context, shards []*shard.Shard,
 		start[i+1] = start[i] + n
 	}
 	byShard := make([]int, start[len(shards)])
-	fill := append([]int32(nil), start[:len(shards)]...)
+	fill := make([]int32, len(shards)) // on the stack when small
+	copy(fill, start)
 	for r, i := range rowShard {
 		if i >= 0 {
 			byShard[fill[i]] = r
@@ -627,10 +636,14 @@ func keepsValue(ue *sqlparser.UpdateExpr) bool {
 	return false
 }
 
-// markDML flags the session as running a write until the returned
-// function is called.
-func markDML(s *Session) func() {
-	prev := s.InDML
+// markDML flags the session as running a write, until endDML, and
+// returns the flag as it was: defer endDML(s, markDML(s)) (a deferred
+// call, no closure to allocate).
+func markDML(s *Session) (prev bool) {
+	prev = s.InDML
 	s.InDML = true
-	return func() { s.InDML = prev }
+	return prev
 }
+
+// endDML restores what markDML found.
+func endDML(s *Session, prev bool) { s.InDML = prev }

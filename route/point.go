@@ -97,3 +97,22 @@ func streamOne(ctx context.Context, vc Cursor, q ShardQuery) (merge.Iterator, er
 	}
 	return its[0], nil
 }
+
+// ShardExecer is a Cursor that runs one shard write without the slices
+// of ExecShards.
+type ShardExecer interface {
+	// ExecShard runs one write: ExecShards of one query.
+	ExecShard(ctx context.Context, q ShardQuery) (shard.Result, error)
+}
+
+// execOne runs one shard write.
+func execOne(ctx context.Context, vc Cursor, q ShardQuery) (shard.Result, error) {
+	if e, ok := vc.(ShardExecer); ok {
+		return e.ExecShard(ctx, q)
+	}
+	res, err := vc.ExecShards(ctx, []ShardQuery{q})
+	if err != nil {
+		return shard.Result{}, err
+	}
+	return res[0], nil
+}

@@ -111,20 +111,29 @@ func (pp *passPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Ite
 	return queryByExec(ctx, pp, vc, args)
 }
 
+// execAtomic runs the shard statements all or none.
+func execAtomic(ctx context.Context, vc Cursor, qs []ShardQuery) ([]shard.Result, error) {
+	var results []shard.Result
+	err := vc.Atomic(ctx, func(ctx context.Context) error {
+		var err error
+		results, err = vc.ExecShards(ctx, qs)
+		return err
+	})
+	return results, err
+}
+
 func (pp *passPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
 	qs, err := pp.queries(ctx, vc, args)
 	if err != nil {
 		return Result{}, err
 	}
+	var one [1]shard.Result
 	var results []shard.Result
 	if len(qs) == 1 {
-		results, err = vc.ExecShards(ctx, qs)
+		one[0], err = execOne(ctx, vc, qs[0])
+		results = one[:]
 	} else {
-		err = vc.Atomic(ctx, func(ctx context.Context) error {
-			var err error
-			results, err = vc.ExecShards(ctx, qs)
-			return err
-		})
+		results, err = execAtomic(ctx, vc, qs)
 	}
 	if err != nil {
 		return Result{}, err

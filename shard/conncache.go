@@ -367,47 +367,58 @@ func (r connResult) LastInsertId() (int64, error) { return r.id, r.idErr }
 // execConn runs a write on a connection's own prepared statement: on tx's
 // connection, or on one taken from the pool for it when tx is nil (tried
 // again on another when it turns out broken, as database/sql does: up
-// to maxBadConnRetries times on any connection, then once on a new one).
-func (b *Backend) execConn(ctx context.Context, tx *sql.Conn, sqlTx bool, query string, args []any) (sql.Result, error) {
-	var res connResult
-	run := func(cc *cachedConn) error {
-		cs, err := cc.stmt(ctx, query)
-		if err != nil {
-			return err
-		}
-		nv, err := cc.args(args)
-		if err != nil {
-			cc.release(cs)
-			return err
-		}
-		r, err := cs.exec(ctx, nv)
-		cc.clearArgs()
-		cc.release(cs)
-		if err != nil {
-			return err
-		}
-		res.affected, res.affectedErr = r.RowsAffected()
-		res.id, res.idErr = r.LastInsertId()
-		return nil
-	}
+// to maxBadConnRetries times on any connection, then once on a new one,
+// as retry does, without its closure).
+func (b *Backend) execConn(ctx context.Context, tx *sql.Conn, sqlTx bool, query string, args []any) (connResult, error) {
 	if tx != nil {
-		if err := onConn(tx, sqlTx, run); err != nil {
-			return nil, err
-		}
-		return res, nil
-	}
-	err := b.retry(func(strategy connStrategy) error {
-		pc, err := b.pool.get(ctx, strategy)
-		if err != nil {
+		var res connResult
+		err := onConn(tx, sqlTx, func(cc *cachedConn) error {
+			var err error
+			res, err = cc.exec(ctx, query, args)
 			return err
-		}
-		err = run(pc.cc)
-		b.pool.put(pc, err)
-		return err
-	})
-	if err != nil {
-		return nil, err
+		})
+		return res, err
 	}
+	for try := 0; ; try++ {
+		strategy := cachedOrNew
+		if try == maxBadConnRetries {
+			strategy = alwaysNew
+		}
+		pc, err := b.pool.get(ctx, strategy)
+		if err == nil {
+			var res connResult
+			res, err = pc.cc.exec(ctx, query, args)
+			b.pool.put(pc, err)
+			if err == nil {
+				return res, nil
+			}
+		}
+		if try == maxBadConnRetries || !errors.Is(err, driver.ErrBadConn) {
+			return connResult{}, err
+		}
+	}
+}
+
+// exec runs a write on the connection's prepared statement of query.
+func (cc *cachedConn) exec(ctx context.Context, query string, args []any) (connResult, error) {
+	cs, err := cc.stmt(ctx, query)
+	if err != nil {
+		return connResult{}, err
+	}
+	nv, err := cc.args(args)
+	if err != nil {
+		cc.release(cs)
+		return connResult{}, err
+	}
+	r, err := cs.exec(ctx, nv)
+	cc.clearArgs()
+	cc.release(cs)
+	if err != nil {
+		return connResult{}, err
+	}
+	var res connResult
+	res.affected, res.affectedErr = r.RowsAffected()
+	res.id, res.idErr = r.LastInsertId()
 	return res, nil
 }
 

@@ -446,10 +446,24 @@ func Exec(ctx context.Context, s *Shard, q Querier, query string, args []any, re
 	if returnsID {
 		return execReturning(ctx, s, q, query, args)
 	}
+	if conn, sqlTx, ok := s.Backend.connOf(q); ok {
+		// On the connection's statement: its result is a value, not
+		// an sql.Result to allocate.
+		res, err := s.Backend.execConn(ctx, conn, sqlTx, query, args)
+		if err != nil {
+			return Result{Shard: s}, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
+		}
+		return resultOf(s, res), nil
+	}
 	res, err := s.Backend.exec(ctx, q, query, args)
 	if err != nil {
 		return Result{Shard: s}, &Error{Keyspace: s.Keyspace, Shard: s.Name, Err: err}
 	}
+	return resultOf(s, res), nil
+}
+
+// resultOf is a shard's Result of a write's sql.Result.
+func resultOf[R sql.Result](s *Shard, res R) Result {
 	out := Result{Shard: s}
 	if n, err := res.RowsAffected(); err == nil {
 		out.RowsAffected = n
@@ -457,7 +471,7 @@ func Exec(ctx context.Context, s *Shard, q Querier, query string, args []any, re
 	if id, err := res.LastInsertId(); err == nil {
 		out.LastInsertID, out.HasLastInsertID = id, true
 	}
-	return out, nil
+	return out
 }
 
 func execReturning(ctx context.Context, s *Shard, q Querier, query string, args []any) (Result, error) {

@@ -131,7 +131,11 @@ func (b *Backend) query(ctx context.Context, on Querier, query string, args []an
 // connections cache statements, on the connection's own (execConn).
 func (b *Backend) exec(ctx context.Context, on Querier, query string, args []any) (sql.Result, error) {
 	if conn, sqlTx, ok := b.connOf(on); ok {
-		return b.execConn(ctx, conn, sqlTx, query, args)
+		res, err := b.execConn(ctx, conn, sqlTx, query, args)
+		if err != nil {
+			return nil, err
+		}
+		return res, nil
 	}
 	st, err := b.stmtOn(ctx, on, query)
 	if err != nil {

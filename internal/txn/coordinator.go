@@ -155,8 +155,10 @@ func (l *lazyTx) ExecContext(ctx context.Context, query string, args ...any) (sq
 // writeLocks) and released when fn returns: an autocommit write
 // waits its turn behind the transactions that hold or wait for its file,
 // first come first served, instead of polling SQLite's busy handler
-// against them. A wait ends with ctx.
-func (co *Coordinator) WithWriteLocks(ctx context.Context, shards []*shard.Shard, fn func() error) error {
+// against them. A wait ends with ctx. owner holds the locks: a value the
+// caller keeps for its writes one after another (a connection's), never
+// used by two at once nor by a transaction; nil for one of its own.
+func (co *Coordinator) WithWriteLocks(ctx context.Context, owner *Transaction, shards []*shard.Shard, fn func() error) error {
 	any := false
 	for _, s := range shards {
 		any = any || singleWriter(s.Backend)
@@ -173,7 +175,9 @@ func (co *Coordinator) WithWriteLocks(ctx context.Context, shards []*shard.Shard
 			}
 		}
 	}
-	owner := &Transaction{}
+	if owner == nil {
+		owner = &Transaction{}
+	}
 	if err := co.locks.acquire(ctx, owner, lock); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/shard"
 )
 
@@ -325,5 +326,63 @@ func TestLockOrderIsByKeyspaceThenShard(t *testing.T) {
 	want := []string{"app/-80", "app/80-", "main/0"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("lock order %v, want %v", got, want)
+	}
+}
+
+// TestWithWriteLocksOwnerOfOneWriteAfterAnother: a connection's
+// autocommit writes hold a file's write lock under the connection's own
+// owner, one write after another: each takes it, queues behind another
+// connection's write, and leaves it free when it returns.
+func TestWithWriteLocksOwnerOfOneWriteAfterAnother(t *testing.T) {
+	s := &shard.Shard{Keyspace: "ks", Name: "a", Backend: &shard.Backend{Dialect: dialect.SQLite}}
+	co := &Coordinator{}
+	ctx := context.Background()
+	mine, theirs := &Transaction{}, &Transaction{}
+	for range 3 {
+		if err := co.WithWriteLocks(ctx, mine, []*shard.Shard{s}, func() error {
+			if !co.locks.holds(mine, s.Backend) {
+				t.Error("the write runs without its lock")
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if co.locks.holds(mine, s.Backend) {
+			t.Fatal("the lock is held after the write")
+		}
+	}
+	// Another connection's write holds the lock: the next write waits.
+	release := make(chan struct{})
+	held := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- co.WithWriteLocks(ctx, theirs, []*shard.Shard{s}, func() error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	var ran atomic.Bool
+	wrote := make(chan error, 1)
+	go func() {
+		wrote <- co.WithWriteLocks(ctx, mine, []*shard.Shard{s}, func() error {
+			ran.Store(true)
+			return nil
+		})
+	}()
+	queued(t, &co.locks, mine)
+	if ran.Load() {
+		t.Fatal("a write ran while another held the file's lock")
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-wrote; err != nil || !ran.Load() {
+		t.Fatalf("the queued write: ran %v, %v", ran.Load(), err)
+	}
+	if co.locks.holds(mine, s.Backend) || co.locks.holds(theirs, s.Backend) {
+		t.Error("a lock is held after both writes")
 	}
 }
