@@ -32,6 +32,8 @@ type conn struct {
 	// outer, on a connection detached from another for a lookup write in
 	// a transaction of its own, is the other connection's transaction.
 	outer *txn.Transaction
+	// handle is the driver.Tx of the connection's transaction.
+	handle transaction
 	// writer holds the SQLite write locks of the connection's
 	// autocommit writes (see lockOwner).
 	writer *txn.Transaction
@@ -128,7 +130,11 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	}
 	c.tx = t
 	c.session.InTransaction = true
-	return &transaction{c: c, t: t}, nil
+	// database/sql calls a driver.Tx's Commit or Rollback once, and
+	// drops it then: the connection's one handle serves each of its
+	// transactions in turn.
+	c.handle = transaction{c: c, t: t}
+	return &c.handle, nil
 }
 
 // begin returns a new transaction in the session's transaction mode.

@@ -169,7 +169,8 @@ func backendTxOptions(b *shard.Backend, o sql.TxOptions) *sql.TxOptions {
 	if a, ok := b.Capabilities().(shard.TxOptionsAdapter); ok {
 		return a.TxOptions(o)
 	}
-	return &o
+	opts := o // allocated here, not for the defaults
+	return &opts
 }
 
 // singleWriter reports a backend whose database has one writer at a time.
