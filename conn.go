@@ -32,6 +32,8 @@ type conn struct {
 	// outer, on a connection detached from another for a lookup write in
 	// a transaction of its own, is the other connection's transaction.
 	outer *txn.Transaction
+	// args is a free buffer for a query's arguments (see queryArgs).
+	args []any
 	// handle is the driver.Tx of the connection's transaction.
 	handle transaction
 	// writer holds the SQLite write locks of the connection's
@@ -164,7 +166,7 @@ func (c *conn) QueryContext(ctx context.Context, query string, nvs []driver.Name
 	if err != nil {
 		return nil, err
 	}
-	return c.query(ctx, p, namedArgs(nvs))
+	return c.query(ctx, p, c.queryArgs(nvs))
 }
 
 func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows, error) {
@@ -181,10 +183,35 @@ func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows
 		return nil, err
 	}
 	if pr != nil && it == merge.Iterator(&pr.shard) {
+		// The shard's rows took what they needed of the arguments
+		// when their statement started: nothing refers to them now.
+		if args != nil {
+			clear(args)
+			c.args = args[:0]
+		}
 		pr.rows.init(it, cancel)
 		return &pr.rows, nil
 	}
 	return newRows(it, cancel), nil
+}
+
+// queryArgs is namedArgs for a query, in the connection's buffer when a
+// point select handed it back (see query): other statements' rows may
+// keep their arguments, so the buffer is theirs then.
+func (c *conn) queryArgs(nvs []driver.NamedValue) []any {
+	if len(nvs) == 0 {
+		return nil
+	}
+	args := c.args
+	c.args = nil
+	if cap(args) < len(nvs) {
+		return namedArgs(nvs)
+	}
+	args = args[:len(nvs)]
+	for _, nv := range nvs {
+		args[nv.Ordinal-1] = nv.Value
+	}
+	return args
 }
 
 // ExecContext plans (or finds the plan of) and runs a statement.

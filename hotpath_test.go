@@ -256,3 +256,59 @@ func TestPointSelectRowsOpenSideBySide(t *testing.T) {
 		})
 	})
 }
+
+// TestScatterRowsKeepTheirArgumentsBesidePointSelects: a scatter's rows,
+// open beyond their first batch, read with their own arguments while
+// point selects on the same connection run with others (a point select
+// hands its arguments' buffer back to the connection for the next).
+func TestScatterRowsKeepTheirArgumentsBesidePointSelects(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newPair(t, e, hotVSchema)
+		loadHot(t, p, 400)
+		ctx := context.Background()
+		conn, err := p.sharded.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		const point, scatter = "SELECT v FROM t WHERE id = ?", "SELECT id FROM t WHERE v = ? ORDER BY id"
+		var v int
+		if err := conn.QueryRowContext(ctx, point, 7).Scan(&v); err != nil || v != 2 {
+			t.Fatalf("point select: %d, %v", v, err)
+		}
+		rows, err := conn.QueryContext(ctx, scatter, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []int
+		for rows.Next() {
+			var id int
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, id)
+			if len(got)%10 == 1 && e.name == "sqlite" {
+				// Point selects between the scatter's rows (SQLite:
+				// PostgreSQL's connection here reads one result at a
+				// time, so they run after).
+				for id := 1; id <= 3; id++ {
+					if err := conn.QueryRowContext(ctx, point, id*5).Scan(&v); err != nil || v != 0 {
+						t.Fatalf("point select of %d: %d, %v", id*5, v, err)
+					}
+				}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 80 || got[0] != 3 || got[79] != 398 {
+			t.Errorf("scatter: %d rows %v … %v, want the 80 ids 3, 8, … 398", len(got), got[:min(3, len(got))], got[max(0, len(got)-3):])
+		}
+		for i, id := range got {
+			if id%5 != 3 {
+				t.Fatalf("row %d: id %d has v %d", i, id, id%5)
+			}
+		}
+	})
+}

@@ -81,7 +81,7 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 	if err != nil {
 		return nil, err
 	}
-	return s.c.query(ctx, p, namedArgs(args))
+	return s.c.query(ctx, p, s.c.queryArgs(args))
 }
 
 func valuesToNamed(args []driver.Value) []driver.NamedValue {

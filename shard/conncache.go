@@ -63,13 +63,17 @@ type cachedConn struct {
 	// at: DDL through vitessdo drops them.
 	gen   int64
 	stmts map[string]*cachedStmt
+	// last is the statement stmt returned last from the cache: the same
+	// text run again finds it without hashing the text.
+	last *cachedStmt
 	// nv holds a statement's arguments while it starts.
 	nv []driver.NamedValue
 }
 
 // cachedStmt is a prepared statement of a connection.
 type cachedStmt struct {
-	si driver.Stmt
+	text string
+	si   driver.Stmt
 	// busy: rows are reading it, so another use of the same text on the
 	// connection (a transaction's second statement while the first's
 	// rows are open) prepares a statement of its own.
@@ -185,15 +189,19 @@ func (cc *cachedConn) stmt(ctx context.Context, query string) (*cachedStmt, erro
 		cc.dropStmts()
 		cc.gen = g
 	}
+	if last := cc.last; last != nil && last.text == query && !last.busy {
+		return last, nil
+	}
 	old := cc.stmts[query]
 	if old != nil && !old.busy {
+		cc.last = old
 		return old, nil
 	}
 	si, err := cc.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	cs := &cachedStmt{si: si}
+	cs := &cachedStmt{text: query, si: si}
 	if old == nil {
 		if len(cc.stmts) >= connStmtCacheSize {
 			cc.dropStmts()
@@ -203,6 +211,7 @@ func (cc *cachedConn) stmt(ctx context.Context, query string) (*cachedStmt, erro
 		}
 		cs.cached = true
 		cc.stmts[query] = cs
+		cc.last = cs
 	}
 	return cs, nil
 }
@@ -218,6 +227,7 @@ func (cc *cachedConn) release(cs *cachedStmt) {
 // dropStmts empties the cache: statements no rows read are closed now,
 // busy ones when their rows end.
 func (cc *cachedConn) dropStmts() {
+	cc.last = nil
 	for q, cs := range cc.stmts {
 		cs.cached = false
 		if !cs.busy {

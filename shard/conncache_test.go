@@ -559,3 +559,26 @@ func TestConnRowsDescribeTheirColumnsAgainWhenTheyChange(t *testing.T) {
 		t.Errorf("after the rename: columns %+v, want w", cols)
 	}
 }
+
+// TestConnStatementsTakenInTurnStayApart: statements of different texts
+// run in turn on one connection each find their own prepared statement
+// (the one run last found without the cache's map), prepared once each.
+func TestConnStatementsTakenInTurnStayApart(t *testing.T) {
+	b, s, d := cachingBackend(t, 1, 4)
+	_, _, before, _ := d.counts()
+	for i := range 6 {
+		id := i%4 + 1
+		if got := readAll(t, s, b.DB, "SELECT v FROM t WHERE id = ?", id); len(got) != 1 || got[0] != fmt.Sprint(id*10) {
+			t.Fatalf("v of %d: %v", id, got)
+		}
+		if got := readAll(t, s, b.DB, "SELECT id FROM t WHERE v = ?", id*10); len(got) != 1 || got[0] != fmt.Sprint(id) {
+			t.Fatalf("id of %d: %v", id*10, got)
+		}
+		if got := readAll(t, s, b.DB, "SELECT id FROM t WHERE v = ?", id*10); len(got) != 1 || got[0] != fmt.Sprint(id) {
+			t.Fatalf("id of %d again: %v", id*10, got)
+		}
+	}
+	if _, _, after, _ := d.counts(); after-before != 2 {
+		t.Errorf("%d statements prepared for 2 texts", after-before)
+	}
+}

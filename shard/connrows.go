@@ -338,6 +338,16 @@ type describer struct {
 	decimal  driver.RowsColumnTypePrecisionScale
 }
 
+// fullyDescribed is rows that describe their columns every way
+// (modernc.org/sqlite's, pgx's): one type assertion finds them all.
+type fullyDescribed interface {
+	driver.RowsColumnTypeDatabaseTypeName
+	driver.RowsColumnTypeScanType
+	driver.RowsColumnTypeNullable
+	driver.RowsColumnTypeLength
+	driver.RowsColumnTypePrecisionScale
+}
+
 func newDescriber(ri driver.Rows, b *Backend) describer {
 	d := describer{ri: ri, noLength: b.noLength}
 	d.dbType, _ = ri.(driver.RowsColumnTypeDatabaseTypeName)
@@ -402,6 +412,26 @@ func describeAgain(last []merge.Column, names []string, ri driver.Rows, b *Backe
 // types, scan types, lengths (where the backend reports them) and
 // nullability.
 func sameKinds(last []merge.Column, names []string, ri driver.Rows, b *Backend) bool {
+	if f, ok := ri.(fullyDescribed); ok {
+		for i, name := range names {
+			c := &last[i]
+			if name != c.Name || f.ColumnTypeDatabaseTypeName(i) != c.DatabaseType || f.ColumnTypeScanType(i) != c.ScanType {
+				return false
+			}
+			if n, ok := f.ColumnTypeNullable(i); n != c.Nullable || ok != c.HasNullable {
+				return false
+			}
+			if !b.noLength {
+				if n, ok := f.ColumnTypeLength(i); n != c.Length || ok != c.HasLength {
+					return false
+				}
+			}
+			if p, sc, ok := f.ColumnTypePrecisionScale(i); p != c.Precision || sc != c.Scale || ok != c.HasPrecisionScale {
+				return false
+			}
+		}
+		return true
+	}
 	d := newDescriber(ri, b)
 	for i, name := range names {
 		c := &last[i]
