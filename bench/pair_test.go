@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"flag"
 	"fmt"
 	"runtime"
 	"slices"
@@ -51,9 +52,17 @@ func (r pairResult) perOp(b *testing.B, side int) time.Duration {
 	return r.took[side] / time.Duration(max(1, b.N))
 }
 
+// onlySide, when 0 or 1, makes a pair benchmark run that side alone:
+// b.N operations after the warm-up, nothing compared or reported beyond
+// ns/op. callgrind.sh counts each side's instructions so, apart.
+var onlySide = flag.Int("bench.side", -1, "run only this side of the pair benchmarks (0: vitessdo, 1: the single database), for instruction counts")
+
 // pair runs a pair benchmark.
 func pair(b *testing.B, cfg pairConfig, run op) pairResult {
 	b.Helper()
+	if *onlySide == 0 || *onlySide == 1 {
+		return pairSide(b, cfg, *onlySide, run)
+	}
 	if cfg.par <= 0 {
 		cfg.par = 1
 	}
@@ -107,6 +116,26 @@ func pair(b *testing.B, cfg pairConfig, run op) pairResult {
 	b.ReportMetric(ratios[len(ratios)/2], "ratio")
 	b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "cpu-ratio")
 	return pairResult{took: took}
+}
+
+// pairSide runs one side of a pair benchmark alone (see onlySide).
+func pairSide(b *testing.B, cfg pairConfig, side int, run op) pairResult {
+	b.Helper()
+	for i := -max(cfg.warm, 50); i < 0; i++ {
+		if _, err := run(side, i); err != nil {
+			b.Fatal(err)
+		}
+	}
+	answers := make([]any, b.N)
+	b.ResetTimer()
+	d, _, err := batch(max(cfg.par, 1), side, 0, b.N, answers, run)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	var r pairResult
+	r.took[side] = d
+	return r
 }
 
 // cpuTime returns the CPU time the process has used, user and system:
