@@ -33,9 +33,7 @@ type ConnRows struct {
 	// the pool for them (given back when they end, discarded when bad);
 	// conn is a transaction's instead (or a stream's own, see QueryOn).
 	pc    *poolConn
-	bad   bool
 	conn  *sql.Conn
-	sqlTx bool // a database/sql Tx holds conn (see onConn)
 	cs    *cachedStmt
 	ri    driver.Rows
 	cols  []merge.Column
@@ -48,7 +46,6 @@ type ConnRows struct {
 	// costs no allocation of its own.
 	first     [1]merge.Row
 	firstVals [4]any
-	read1     bool
 	// slab holds the values of the batch's rows to come: later rows
 	// share an allocation per rowsPerSlab.
 	slab []any
@@ -58,7 +55,13 @@ type ConnRows struct {
 	spent time.Duration
 	// err is io.EOF after the last row, the error the rows ended with,
 	// or errRowsClosed.
-	err    error
+	err error
+
+	// The flags, together (a point select's rows and the statement's
+	// around them are one allocation: see vitessdo's pointRows).
+	bad    bool // pc turned out broken: discarded when given back
+	sqlTx  bool // a database/sql Tx holds conn (see onConn)
+	read1  bool // the first row was read (see newRow)
 	closed bool
 }
 
