@@ -27,11 +27,11 @@ import (
 // first, after its session is reset (driver.SessionResetter) and
 // unless its lifetime is over; one given back is checked with
 // driver.Validator and discarded when bad (driver.ErrBadConn) or
-// expired (a connection's lifetime ends by a timer of its own, so taking
-// and giving back read no clock); past max_open_conns a taker waits, in order, until a
-// connection or room for one is handed to it or its context ends;
-// closing the pool closes the idle connections at once and the others
-// as they come back.
+// expired (a connection's lifetime ends by a timer of its own, so
+// taking and giving back read no clock); past max_open_conns a taker
+// waits, in order, until a connection or room for one is handed to it
+// or its context ends; closing the pool closes the idle connections at
+// once and the others as they come back.
 
 // errPoolClosed is what taking a connection of a closed backend returns.
 var errPoolClosed = errors.New("vitessdo: the shard's connection pool is closed")
