@@ -6,7 +6,6 @@ import (
 	"errors"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -27,11 +26,13 @@ import (
 // first, after its session is reset (driver.SessionResetter) and
 // unless its lifetime is over; one given back is checked with
 // driver.Validator and discarded when bad (driver.ErrBadConn) or
-// expired (a connection's lifetime ends by a timer of its own, so
-// taking and giving back read no clock); past max_open_conns a taker
-// waits, in order, until a connection or room for one is handed to it
-// or its context ends; closing the pool closes the idle connections at
-// once and the others as they come back.
+// expired (a connection with a lifetime is checked against the clock
+// then, and closed by a timer of its own when its lifetime ends while
+// idle; without one, the default, taking and giving back read no
+// clock); past max_open_conns a taker waits, in order, until a
+// connection or room for one is handed to it or its context ends;
+// closing the pool closes the idle connections at once and the others
+// as they come back.
 
 // errPoolClosed is what taking a connection of a closed backend returns.
 var errPoolClosed = errors.New("vitessdo: the shard's connection pool is closed")
@@ -69,12 +70,17 @@ type poolConn struct {
 	// needReset: the connection was used; its session is reset before
 	// the next use.
 	needReset bool
-	// retire ends the connection's lifetime, when it has one: it marks
-	// the connection expired, and closes it if idle.
-	retire *time.Timer
-	// expired is set when the connection's lifetime is over: it is
-	// closed when next taken or given back.
-	expired atomic.Bool
+	// retire ends the connection's lifetime, when it has one (nil
+	// otherwise): it closes the connection if idle then; deadline is
+	// when.
+	retire   *time.Timer
+	deadline time.Time
+}
+
+// expired reports whether the connection's lifetime is over; only a
+// connection with a lifetime reads the clock.
+func (pc *poolConn) expired() bool {
+	return pc.retire != nil && !time.Now().Before(pc.deadline)
 }
 
 // poolGrant is what a waiting taker is handed: a connection, or (pc
@@ -127,7 +133,7 @@ func (p *connPool) get(ctx context.Context, strategy connStrategy) (*poolConn, e
 			pc := p.idle[len(p.idle)-1]
 			p.idle = p.idle[:len(p.idle)-1]
 			p.mu.Unlock()
-			if pc.expired.Load() {
+			if pc.expired() {
 				p.closeConns(pc)
 				continue
 			}
@@ -194,16 +200,16 @@ func (p *connPool) openConn(ctx context.Context) (*poolConn, error) {
 	pc := &poolConn{cc: cc}
 	p.mu.Lock()
 	if p.lifetime > 0 {
+		pc.deadline = time.Now().Add(p.lifetime)
 		pc.retire = time.AfterFunc(p.lifetime, func() { p.expire(pc) })
 	}
 	p.mu.Unlock()
 	return pc, nil
 }
 
-// expire ends a connection's lifetime: an idle one is closed now, one in
-// use when it is given back.
+// expire closes a connection whose lifetime ended, if it is idle; one in
+// use is closed when given back (see expired).
 func (p *connPool) expire(pc *poolConn) {
-	pc.expired.Store(true)
 	p.mu.Lock()
 	i := slices.Index(p.idle, pc)
 	if i >= 0 {
@@ -245,7 +251,7 @@ func (p *connPool) put(pc *poolConn, err error) {
 func (p *connPool) putChecked(pc *poolConn, bad bool) {
 	pc.needReset = true
 	p.mu.Lock()
-	if bad || p.closed || pc.expired.Load() || (p.maxOpen > 0 && p.open > p.maxOpen) {
+	if bad || p.closed || pc.expired() || (p.maxOpen > 0 && p.open > p.maxOpen) {
 		p.mu.Unlock()
 		p.closeConns(pc)
 		return
