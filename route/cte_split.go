@@ -23,6 +23,8 @@ type withClause struct {
 	mainArgs int
 	// args is the number of ? placeholders in the whole text.
 	args int
+	// recursive reports WITH RECURSIVE: a CTE may read itself.
+	recursive bool
 }
 
 // cteDef is one common table expression: name [(cols…)] AS (body).
@@ -118,7 +120,10 @@ func splitWith(sql string) (w *withClause, err error) {
 			return nil, err
 		}
 		if first && t.typ == sqlparser.ID && strings.EqualFold(string(t.val), "recursive") {
-			return nil, unsupportedf("WITH RECURSIVE: a recursive common table expression repeats its query until no row is new, which the router does not run across shards")
+			w.recursive = true
+			if t, err = sc.next(); err != nil {
+				return nil, err
+			}
 		}
 		name, ok := cteName(sql, t)
 		if !ok {

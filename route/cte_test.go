@@ -75,7 +75,6 @@ func TestSplitWithRefusals(t *testing.T) {
 		sql, want string
 		kind      string
 	}{
-		{"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT * FROM c", "WITH RECURSIVE", "unsupported"},
 		{"WITH ks.c AS (SELECT 1) SELECT * FROM c", "takes no qualifier", "unsupported"},
 		{"WITH c AS (SELECT :x) SELECT * FROM c", "named bind variable", "unsupported"},
 		{"WITH c AS (SELECT 1), C AS (SELECT 2) SELECT * FROM c", "used twice", "plan"},

@@ -25,6 +25,10 @@ type Planner struct {
 	joinBatch int
 	// joinHash is the join_hash mode (see WithJoinHash).
 	joinHash string
+	// held are the relations the router holds while the statement being
+	// planned runs, by the lower-cased table name that reads them (see
+	// held.go); nil for the planner of the connection.
+	held map[string]*heldRel
 }
 
 // Option configures a Planner.
