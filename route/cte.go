@@ -117,9 +117,11 @@ func expand(text string, at int) (*expansion, error) {
 		}
 		scope = sel
 	case *sqlparser.Update, *sqlparser.Delete:
-		return nil, unsupportedf("WITH before UPDATE or DELETE: the router runs common table expressions in SELECT statements and INSERT … SELECT only; write the subquery in the statement instead")
+		if at > 0 {
+			return nil, planErrorf("WITH: want INSERT … WITH … SELECT")
+		}
 	default:
-		return nil, unsupportedf("WITH before %s: common table expressions are read in SELECT statements and INSERT … SELECT only", firstWords(w.main, 1))
+		return nil, unsupportedf("WITH before %s: common table expressions are read in SELECT, INSERT … SELECT, UPDATE and DELETE statements only", firstWords(w.main, 1))
 	}
 	// Every body is a SELECT, read or not; with RECURSIVE, one that reads
 	// its own name is a recursive CTE.
@@ -142,6 +144,9 @@ func expand(text string, at int) (*expansion, error) {
 	if err := e.substitute(scope, len(w.ctes)); err != nil {
 		return nil, err
 	}
+	if err := writesCTE(stmt); err != nil {
+		return nil, err
+	}
 	nargs := countArgs(stmt)
 	for i, rc := range e.rec {
 		if rc != nil && e.used[i] > 0 {
@@ -159,6 +164,47 @@ func expand(text string, at int) (*expansion, error) {
 	}
 	x.stmt, x.main = stmt, main
 	return x, nil
+}
+
+// writesCTE refuses an UPDATE or DELETE whose table written is a common
+// table expression (a derived table once substituted), which no backend
+// writes.
+func writesCTE(stmt sqlparser.Statement) error {
+	var from sqlparser.TableExprs
+	var targets sqlparser.TableNames
+	switch st := stmt.(type) {
+	case *sqlparser.Update:
+		from = st.TableExprs
+	case *sqlparser.Delete:
+		from, targets = st.TableExprs, st.Targets
+	default:
+		return nil
+	}
+	derived := map[string]bool{}
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if ate, ok := n.(*sqlparser.AliasedTableExpr); ok {
+			if _, ok := ate.Expr.(*sqlparser.Subquery); ok {
+				derived[strings.ToLower(ate.As.String())] = true
+			}
+			return false, nil
+		}
+		return true, nil
+	}, from)
+	if len(derived) == 0 {
+		return nil
+	}
+	single := len(from) == 1 && len(targets) == 0
+	if ate, ok := from[0].(*sqlparser.AliasedTableExpr); ok && single {
+		if _, ok := ate.Expr.(*sqlparser.Subquery); ok {
+			return unsupportedf("WITH %s: the statement writes the common table expression %s, which is not a table", ate.As.String(), ate.As.String())
+		}
+	}
+	for _, t := range targets {
+		if t.Qualifier.IsEmpty() && derived[strings.ToLower(t.Name.String())] {
+			return unsupportedf("WITH %s: the statement writes the common table expression %s, which is not a table", t.Name.String(), t.Name.String())
+		}
+	}
+	return nil
 }
 
 // parsePiece parses one piece of a WITH statement and numbers its

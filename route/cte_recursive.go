@@ -265,13 +265,39 @@ func (p *Planner) planRecursive(x *expansion, s *Session) (Plan, error) {
 		wp.main, err = hp.planSelect(st, s, nargs)
 	case *sqlparser.Insert:
 		wp.main, err = hp.planInsert(st, s, nargs)
+	case *sqlparser.Update, *sqlparser.Delete:
+		wp.main, err = hp.planHeldWrite(st, s, nargs)
 	default:
-		err = unsupportedf("WITH RECURSIVE before %s: the router evaluates recursive common table expressions for SELECT and INSERT … SELECT", firstWords(x.main, 1))
+		err = unsupportedf("WITH RECURSIVE before %s", firstWords(x.main, 1))
 	}
 	if err != nil {
 		return nil, err
 	}
 	return wp, nil
+}
+
+// planHeldWrite plans an UPDATE or DELETE whose subqueries may read held
+// relations: those that do and are uncorrelated run first, once, their
+// values bound into the write (as a reference table's write binds its
+// subqueries', see pullout_write.go), so the write routes by them; the
+// rest is planned as any write.
+func (p *Planner) planHeldWrite(stmt sqlparser.Statement, s *Session, nargs int) (Plan, error) {
+	var slots []pulloutSlot
+	for _, sl := range outerSlots(stmt) {
+		if p.readsHeld(sl.sub) != nil {
+			slots = append(slots, sl)
+		}
+	}
+	if pl, ok, err := p.pullout(stmt, slots, s, nargs, nil); ok {
+		return pl, err
+	}
+	switch st := stmt.(type) {
+	case *sqlparser.Update:
+		return p.planUpdate(st, s, nargs)
+	case *sqlparser.Delete:
+		return p.planDelete(st, s, nargs)
+	}
+	return nil, planErrorf("%s is not an UPDATE or DELETE", firstWords(sqlparser.String(stmt), 1))
 }
 
 // pieces returns the statement and the anchors and steps of its
@@ -328,7 +354,10 @@ func (p *Planner) firstTable(x *expansion, s *Session) *vschema.Table {
 // statement when every table it reads is on one shard; ok is false when
 // they are not.
 func (p *Planner) planRecursiveWhole(x *expansion, s *Session, nargs int) (Plan, bool, error) {
-	if _, ok := x.stmt.(sqlparser.SelectStatement); !ok {
+	_, read := x.stmt.(sqlparser.SelectStatement)
+	switch x.stmt.(type) {
+	case sqlparser.SelectStatement, *sqlparser.Update, *sqlparser.Delete:
+	default:
 		return nil, false, nil
 	}
 	var r *routing
@@ -358,6 +387,11 @@ func (p *Planner) planRecursiveWhole(x *expansion, s *Session, nargs int) (Plan,
 		if r == nil {
 			return nil, false, nil
 		}
+		// A write of a reference table or a pinned one is a write of
+		// every copy, planned as writes are.
+		if !read && r.opcode != Unsharded {
+			return nil, false, nil
+		}
 	}
 	var ctes []dialect.CTE
 	for _, c := range x.w.ctes {
@@ -372,10 +406,13 @@ func (p *Planner) planRecursiveWhole(x *expansion, s *Session, nargs int) (Plan,
 	if err != nil {
 		return nil, true, err
 	}
-	sel := main.(sqlparser.SelectStatement)
+	stripQualifiers(main, r.keyspace)
+	st := &shardStmt{ast: main, with: ctes}
+	sel, ok := main.(sqlparser.SelectStatement)
+	if !ok {
+		return &passPlan{p: p, routing: r, stmt: st, nargs: nargs}, true, nil
+	}
 	nameItemsByText(x.main, sel)
-	stripQualifiers(sel, r.keyspace)
-	st := &shardStmt{ast: sel, with: ctes}
 	return &selectPlan{p: p, routing: r, nargs: nargs, stmt: st, impossible: st}, true, nil
 }
 

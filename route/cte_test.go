@@ -171,8 +171,9 @@ func TestExpandWithRefusals(t *testing.T) {
 		sql, want string
 		kind      string
 	}{
-		{"WITH c AS (SELECT id FROM user) DELETE FROM user WHERE id IN (SELECT id FROM c)", "WITH before UPDATE or DELETE", "unsupported"},
-		{"WITH c AS (SELECT id FROM user) UPDATE user SET name = 'x' WHERE id IN (SELECT id FROM c)", "WITH before UPDATE or DELETE", "unsupported"},
+		{"WITH c AS (SELECT id FROM user) DELETE FROM c WHERE id = 1", "writes the common table expression c", "unsupported"},
+		{"WITH c AS (SELECT id FROM user) UPDATE c SET id = 1", "writes the common table expression c", "unsupported"},
+		{"WITH c AS (SELECT id FROM user) DELETE c FROM user JOIN c ON c.id = user.id", "writes the common table expression c", "unsupported"},
 		{"WITH c AS (SELECT id FROM user) INSERT INTO music (id) VALUES (1)", "WITH before INSERT … VALUES", "unsupported"},
 		{"WITH c AS (SELECT id FROM user) INSERT INTO music (id) SELECT id FROM c ON DUPLICATE KEY UPDATE id = 1", "ON DUPLICATE KEY UPDATE", "unsupported"},
 		{"INSERT INTO music (id) WITH c AS (SELECT id FROM user) SELECT id FROM c ON DUPLICATE KEY UPDATE id = 1", "ON DUPLICATE KEY UPDATE", "unsupported"},

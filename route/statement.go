@@ -41,7 +41,7 @@ func (s *shardStmt) template(ctx context.Context, b *shard.Backend) (*dialect.Te
 	var t *dialect.Template
 	var err error
 	if s.with != nil {
-		t, err = dialect.RenderWith(d, true, s.with, s.ast.(sqlparser.SelectStatement), b.SchemaContext(ctx))
+		t, err = dialect.RenderWith(d, true, s.with, s.ast, b.SchemaContext(ctx))
 	} else {
 		t, err = dialect.Render(d, s.ast, b.SchemaContext(ctx))
 	}

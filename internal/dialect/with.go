@@ -15,12 +15,12 @@ type CTE struct {
 	Body    sqlparser.SelectStatement
 }
 
-// RenderWith renders a SELECT with a WITH clause in front of it (the
-// parser reads no WITH, so the clause travels beside the statement):
-// WITH [RECURSIVE] name (columns) AS (body), … SELECT …. The bodies'
-// and the SELECT's placeholders are recorded in the order the text
-// holds them, as Render records one statement's.
-func RenderWith(d Dialect, recursive bool, ctes []CTE, stmt sqlparser.SelectStatement, s Schema) (*Template, error) {
+// RenderWith renders a SELECT, UPDATE or DELETE with a WITH clause in
+// front of it (the parser reads no WITH, so the clause travels beside
+// the statement): WITH [RECURSIVE] name (columns) AS (body), … statement.
+// The bodies' and the statement's placeholders are recorded in the order
+// the text holds them, as Render records one statement's.
+func RenderWith(d Dialect, recursive bool, ctes []CTE, stmt sqlparser.Statement, s Schema) (*Template, error) {
 	if !d.valid() {
 		return nil, fmt.Errorf("vitessdo: render: unknown dialect %v", d)
 	}
@@ -58,11 +58,18 @@ func RenderWith(d Dialect, recursive bool, ctes []CTE, stmt sqlparser.SelectStat
 		r.write(")")
 	}
 	r.write(" ")
-	r.top = true
-	if ps, ok := stmt.(*sqlparser.ParenSelect); ok {
-		stmt = ps.Select
+	switch st := stmt.(type) {
+	case *sqlparser.ParenSelect:
+		r.top = true
+		r.node(st.Select)
+	case *sqlparser.Select, *sqlparser.Union:
+		r.top = true
+		r.node(st)
+	case *sqlparser.Update, *sqlparser.Delete:
+		r.node(st)
+	default:
+		return nil, unsupported(d, fmt.Sprintf("statement %T after WITH", stmt))
 	}
-	r.node(stmt)
 	if r.err != nil {
 		return nil, r.err
 	}
