@@ -14,9 +14,11 @@ import (
 
 // treeVSchema shards a tree of nodes by their own id, so a walk from a
 // node to its children or its parent crosses shards, with a reference
-// table of levels.
+// table of levels, beside an unsharded keyspace (which a name the
+// VSchema does not list resolves to).
 const treeVSchema = `{
   "keyspaces": {
+    "meta": {"tables": {"notes": {}}},
     "tree": {
       "sharded": true,
       "shards": ["-40", "40-80", "80-c0", "c0-"],
@@ -34,6 +36,7 @@ var treeDDL = []string{
 	"CREATE TABLE nodes (id BIGINT NOT NULL PRIMARY KEY, parent BIGINT, name VARCHAR(32), weight INT)",
 	"CREATE TABLE edges (src BIGINT NOT NULL, dst BIGINT NOT NULL, cost INT, PRIMARY KEY (src, dst))",
 	"CREATE TABLE levels (n INT NOT NULL PRIMARY KEY, label VARCHAR(16), up INT)",
+	"CREATE TABLE notes (id BIGINT NOT NULL PRIMARY KEY, body VARCHAR(32))",
 }
 
 // loadTree creates the tree schema in a pair: two trees of 40 nodes (each
@@ -90,6 +93,11 @@ var recursiveCases = []struct {
 	// Read in a subquery of the statement, and by a second CTE.
 	{query: "WITH RECURSIVE sub AS (SELECT id FROM nodes WHERE id = 4 UNION ALL SELECT n.id FROM sub JOIN nodes n ON n.parent = sub.id) SELECT name FROM nodes WHERE id IN (SELECT id FROM sub)"},
 	{query: "WITH RECURSIVE sub AS (SELECT id, weight FROM nodes WHERE id = 2 UNION ALL SELECT n.id, n.weight FROM sub JOIN nodes n ON n.parent = sub.id), heavy AS (SELECT id FROM sub WHERE weight > 3) SELECT COUNT(*) AS n FROM heavy"},
+	// Read twice, in a UNION, ordered and cut; placeholders in every piece.
+	{query: "WITH RECURSIVE sub AS (SELECT id, parent FROM nodes WHERE id = ? UNION ALL SELECT n.id, n.parent FROM sub JOIN nodes n ON n.parent = sub.id) SELECT a.id, b.id AS pid FROM sub a JOIN sub b ON b.id = a.parent WHERE a.id > ?", args: []any{2, 10}},
+	{query: "WITH RECURSIVE c (n) AS (SELECT CAST(1 AS SIGNED) UNION ALL SELECT n + 1 FROM c WHERE n < ?) SELECT n FROM c UNION SELECT id FROM nodes WHERE id < ? ORDER BY 1 LIMIT 8", args: []any{5, 12}, ordered: true},
+	{query: "WITH RECURSIVE sub AS (SELECT id, name FROM nodes WHERE id = ? UNION ALL SELECT n.id, n.name FROM sub JOIN nodes n ON n.parent = sub.id) SELECT name FROM sub ORDER BY name DESC LIMIT ?", args: []any{3, 5}, ordered: true},
+	{query: "WITH RECURSIVE sub AS (SELECT id FROM nodes WHERE id = 4 UNION ALL SELECT n.id FROM sub JOIN nodes n ON n.parent = sub.id) SELECT COUNT(*) AS n FROM nodes WHERE id NOT IN (SELECT id FROM sub)"},
 	// Over the reference table alone: one shard runs it whole.
 	{query: "WITH RECURSIVE chain AS (SELECT n, label, up FROM levels WHERE n = 1 UNION ALL SELECT l.n, l.label, l.up FROM chain JOIN levels l ON l.n = chain.up) SELECT label FROM chain"},
 }
@@ -127,7 +135,10 @@ func TestRecursiveCTEOnOneShardIsSentWhole(t *testing.T) {
 // limit, with no partial result.
 func TestRecursiveCTEBeyondMaxMemoryRowsFails(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
-		db := openShardedBounded(t, e, treeVSchema, 50)
+		// The sharded keyspace is the default: a recursion without
+		// tables runs at the router (in an unsharded default keyspace it
+		// would go to its shard, which bounds nothing, as one database).
+		db := openShardedBounded(t, e, treeVSchema, "tree", 50)
 		for _, ddl := range treeDDL {
 			if _, err := db.Exec(ddl); err != nil {
 				t.Fatal(err)
@@ -176,8 +187,9 @@ func TestRecursiveCTERefusals(t *testing.T) {
 	}
 }
 
-// openShardedBounded is openSharded with max_memory_rows set.
-func openShardedBounded(t testing.TB, e engine, vschema string, maxRows int) *sql.DB {
+// openShardedBounded is openSharded with a default keyspace and
+// max_memory_rows set.
+func openShardedBounded(t testing.TB, e engine, vschema, keyspace string, maxRows int) *sql.DB {
 	t.Helper()
 	var vs struct {
 		Keyspaces map[string]struct {
@@ -187,9 +199,13 @@ func openShardedBounded(t testing.TB, e engine, vschema string, maxRows int) *sq
 	if err := json.Unmarshal([]byte(vschema), &vs); err != nil {
 		t.Fatalf("test vschema: %v", err)
 	}
-	cfg := &vitessdo.Config{VSchemaJSON: []byte(vschema), Shards: map[string]string{}, MaxMemoryRows: maxRows}
+	cfg := &vitessdo.Config{VSchemaJSON: []byte(vschema), Shards: map[string]string{}, MaxMemoryRows: maxRows, Keyspace: keyspace}
 	for ks, k := range vs.Keyspaces {
-		for _, sh := range k.Shards {
+		shards := k.Shards
+		if len(shards) == 0 {
+			shards = []string{"0"}
+		}
+		for _, sh := range shards {
 			cfg.Shards[ks+"/"+sh] = e.url(t, ks, sh)
 		}
 	}

@@ -21,6 +21,8 @@ func TestWithBeforeUpdateAndDeleteChangesWhatOneDatabaseChanges(t *testing.T) {
 			{query: "WITH RECURSIVE reach (node) AS (SELECT CAST(5 AS SIGNED) UNION SELECT e.dst FROM reach r JOIN edges e ON e.src = r.node) DELETE FROM edges WHERE src IN (SELECT node FROM reach) AND cost = 2"},
 			{query: "WITH RECURSIVE sub AS (SELECT id FROM nodes WHERE id = 101 UNION ALL SELECT n.id FROM sub JOIN nodes n ON n.parent = sub.id) DELETE FROM nodes WHERE id IN (SELECT id FROM sub) AND weight = ?", args: []any{3}},
 			{query: "WITH RECURSIVE chain (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM chain WHERE n < 4) UPDATE levels SET label = 'low' WHERE n IN (SELECT n FROM chain)"},
+			{query: "INSERT INTO levels (n, label, up) WITH RECURSIVE c (n) AS (SELECT 20 UNION ALL SELECT n + 1 FROM c WHERE n < ?) SELECT n, 'new', n + 1 FROM c", args: []any{25}},
+			{query: "WITH RECURSIVE sub AS (SELECT id, parent, weight FROM nodes WHERE id = 5 UNION ALL SELECT n.id, n.parent, n.weight FROM sub JOIN nodes n ON n.parent = sub.id) INSERT INTO nodes (id, parent, name, weight) SELECT id + 1000, parent + 1000, 'copy', weight FROM sub"},
 			{query: "WITH old AS (SELECT n FROM levels WHERE n > 8) DELETE FROM levels WHERE n IN (SELECT n FROM old)"},
 		} {
 			p.compareWrite(t, tables, w.query, w.query, w.args...)

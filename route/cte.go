@@ -82,9 +82,6 @@ func expand(text string, at int) (*expansion, error) {
 		return nil, err
 	}
 	x.w = w
-	if w.recursive && at > 0 {
-		return nil, unsupportedf("INSERT … WITH RECURSIVE … SELECT: write WITH RECURSIVE before INSERT")
-	}
 	main := w.main
 	if at > 0 {
 		// INSERT … WITH … SELECT: the text before WITH holds no ?, so
