@@ -128,6 +128,40 @@ func TestRecursiveCTEOnOneShardIsSentWhole(t *testing.T) {
 		if got := explainQueries(t, p.oracle, recursiveCases[2].query); len(got) != 1 {
 			t.Errorf("VEXPLAIN PLAN on one database: %q, want one statement", got)
 		}
+		// Over sharded tables VEXPLAIN shows the recursion's statements.
+		for _, c := range recursiveCases {
+			res, err := queryAll(p.sharded, "VEXPLAIN PLAN "+c.query, c.args...)
+			if err != nil || len(res.Rows) == 0 {
+				t.Errorf("VEXPLAIN PLAN %s: %v %v", c.query, res.Rows, err)
+			}
+		}
+		if _, err := queryAll(p.sharded, "VEXPLAIN QUERIES "+recursiveCases[3].query, recursiveCases[3].args...); err != nil {
+			t.Errorf("VEXPLAIN QUERIES %s: %v", recursiveCases[3].query, err)
+		}
+		// In a transaction, and prepared once and run twice.
+		tx, err := p.sharded.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec("UPDATE nodes SET weight = 100 WHERE id = 13"); err != nil {
+			t.Fatal(err)
+		}
+		res, err := queryAll(tx, "WITH RECURSIVE sub AS (SELECT id, weight FROM nodes WHERE id = 1 UNION ALL SELECT n.id, n.weight FROM sub JOIN nodes n ON n.parent = sub.id) SELECT MAX(weight) FROM sub")
+		if err != nil || fmt.Sprint(res.Rows) != "[[100]]" {
+			t.Errorf("in a transaction: %v %v, want the transaction's row [[100]]", res.Rows, err)
+		}
+		stmt, err := p.sharded.Prepare("WITH RECURSIVE sub AS (SELECT id FROM nodes WHERE id = ? UNION ALL SELECT n.id FROM sub JOIN nodes n ON n.parent = sub.id) SELECT COUNT(*) FROM sub")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stmt.Close()
+		for _, tt := range []struct{ id, want int64 }{{13, 3}, {40, 1}} {
+			var n int64
+			if err := stmt.QueryRow(tt.id).Scan(&n); err != nil || n != tt.want {
+				t.Errorf("prepared, id %d: %d %v, want %d", tt.id, n, err, tt.want)
+			}
+		}
 	})
 }
 

@@ -578,7 +578,11 @@ func (rp *recursivePlan) Explain(ctx context.Context, vc Cursor, args []any) ([]
 	var out []ExplainRow
 	for _, run := range rp.ctes {
 		rel := run.rc.rel
-		ctx = withHeldRows(ctx, rel, nil, nil)
+		cols := make([]merge.Column, len(rel.cols))
+		for i, c := range rel.cols {
+			cols[i] = merge.Column{Name: c}
+		}
+		ctx = withHeldRows(ctx, rel, cols, nil)
 		union := "UNION ALL"
 		if run.rc.distinct {
 			union = "UNION"
