@@ -98,6 +98,8 @@ var recursiveCases = []struct {
 	{query: "WITH RECURSIVE c (n) AS (SELECT CAST(1 AS SIGNED) UNION ALL SELECT n + 1 FROM c WHERE n < ?) SELECT n FROM c UNION SELECT id FROM nodes WHERE id < ? ORDER BY 1 LIMIT 8", args: []any{5, 12}, ordered: true},
 	{query: "WITH RECURSIVE sub AS (SELECT id, name FROM nodes WHERE id = ? UNION ALL SELECT n.id, n.name FROM sub JOIN nodes n ON n.parent = sub.id) SELECT name FROM sub ORDER BY name DESC LIMIT ?", args: []any{3, 5}, ordered: true},
 	{query: "WITH RECURSIVE sub AS (SELECT id FROM nodes WHERE id = 4 UNION ALL SELECT n.id FROM sub JOIN nodes n ON n.parent = sub.id) SELECT COUNT(*) AS n FROM nodes WHERE id NOT IN (SELECT id FROM sub)"},
+	{query: "WITH RECURSIVE sub AS (SELECT id, parent FROM nodes WHERE id = 4 UNION ALL SELECT n.id, n.parent FROM sub JOIN nodes n ON n.parent = sub.id) SELECT n.id FROM nodes n WHERE EXISTS (SELECT 1 FROM sub WHERE sub.parent = n.id)"},
+	{query: "WITH RECURSIVE sub AS (SELECT id, parent FROM nodes WHERE id = 1 UNION ALL SELECT n.id, n.parent FROM sub JOIN nodes n ON n.parent = sub.id) SELECT n.id, (SELECT COUNT(*) FROM sub WHERE sub.parent = n.id) AS kids FROM nodes n WHERE n.id < 12"},
 	// Over the reference table alone: one shard runs it whole.
 	{query: "WITH RECURSIVE chain AS (SELECT n, label, up FROM levels WHERE n = 1 UNION ALL SELECT l.n, l.label, l.up FROM chain JOIN levels l ON l.n = chain.up) SELECT label FROM chain"},
 }
