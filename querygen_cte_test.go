@@ -9,13 +9,13 @@ import (
 // cteQuery is a generated derived-table statement (derivedQuery's inner
 // and outer SELECTs) written with WITH, which the sharded database runs,
 // and as its derived tables, which one database runs: the CTE alone, with
-// a column list that renames its columns, read through a second CTE, or
-// read twice.
+// a column list that renames its columns, read through a second CTE, in
+// a WITH inside the derived table's parentheses, or read twice.
 func (g *queryGen) cteQuery() genQuery {
 	g.f = genFroms()[g.pickWeighted(5, 3, 2, 2, 2, 1)]
 	inner, cols := g.derivedInner()
 	innerArgs := append([]any(nil), g.args...)
-	switch g.pickWeighted(3, 2, 2, 1) {
+	switch g.pickWeighted(3, 2, 2, 2, 1) {
 	case 0:
 		q := g.derivedOuter(inner, cols, "d")
 		return cteForm(q.genQuery, "WITH d AS ("+inner+") ", inner)
@@ -38,6 +38,17 @@ func (g *queryGen) cteQuery() genQuery {
 		wrapped := "SELECT * FROM (" + inner + ") AS d0 WHERE " + c.name + " IS NOT NULL"
 		q := g.derivedOuter(wrapped, cols, "d")
 		return cteForm(q.genQuery, "WITH d0 AS ("+inner+"), d AS ("+second+") ", wrapped)
+	case 3:
+		// The WITH inside the derived table's parentheses.
+		q := g.derivedOuter(inner, cols, "d")
+		sql := q.sql
+		for _, from := range []string{" FROM (" + inner + ") AS d", " FROM (" + inner + ") d"} {
+			if i := strings.Index(sql, from); i >= 0 {
+				sql = sql[:i] + " FROM (WITH d0 AS (" + inner + ") SELECT * FROM d0) AS d" + sql[i+len(from):]
+				break
+			}
+		}
+		return genQuery{sql: sql, args: q.args, ordered: q.ordered, oracle: q.sql}
 	default:
 		// Read twice: in FROM and in an IN subquery; one database reads
 		// the derived table's placeholders twice.

@@ -161,6 +161,13 @@ func (p *Planner) buildText(text string, s *Session) (Plan, error) {
 	if isDDL(text) {
 		return p.planDDL(text, s)
 	}
+	if hasNestedWith(text) {
+		inlined, err := inlineNestedWith(text)
+		if err != nil {
+			return nil, err
+		}
+		text = inlined
+	}
 	if startsWithWith(text) {
 		return p.planWith(text, 0, s)
 	}

@@ -15,8 +15,8 @@ func TestUnparsedFormsAreUnsupported(t *testing.T) {
 	for _, tt := range []struct{ sql, want string }{
 		{"with recursive t(n) as (select 1 union all select n+1 from t where n < 3 limit 2) select * from t", "WITH RECURSIVE t: ORDER BY, LIMIT"},
 		{"/* c */ WITH RECURSIVE x AS (SELECT id FROM user UNION ALL SELECT MAX(id) FROM x) SELECT * FROM x", "WITH RECURSIVE x: DISTINCT, GROUP BY"},
-		{"SELECT * FROM (WITH x AS (SELECT id FROM user) SELECT * FROM x) d", "WITH inside parentheses"},
-		{"SELECT id FROM user WHERE id IN ( with x AS (SELECT id FROM user) SELECT * FROM x)", "WITH inside parentheses"},
+		{"SELECT * FROM (WITH RECURSIVE x AS (SELECT id FROM user UNION ALL SELECT id + 1 FROM x) SELECT * FROM x) d", "WITH RECURSIVE inside parentheses"},
+		{"SELECT id FROM user WHERE id IN ( with recursive x AS (SELECT id FROM user UNION SELECT id FROM x) SELECT * FROM x)", "WITH RECURSIVE inside parentheses"},
 		{"SELECT id, ROW_NUMBER() OVER (ORDER BY id) FROM user", "window functions"},
 		{"SELECT id, SUM(id) OVER w FROM user WINDOW w AS (PARTITION BY name)", "window functions"},
 		{"select rank() over(partition by name order by id) from user", "window functions"},
