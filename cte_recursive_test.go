@@ -26,6 +26,7 @@ const treeVSchema = `{
       "tables": {
         "nodes": {"column_vindexes": [{"column": "id", "name": "hash"}]},
         "edges": {"column_vindexes": [{"column": "src", "name": "hash"}]},
+        "tnodes": {"column_vindexes": [{"column": "tenant", "name": "hash"}]},
         "levels": {"type": "reference"}
       }
     }
@@ -37,6 +38,7 @@ var treeDDL = []string{
 	"CREATE TABLE edges (src BIGINT NOT NULL, dst BIGINT NOT NULL, cost INT, PRIMARY KEY (src, dst))",
 	"CREATE TABLE levels (n INT NOT NULL PRIMARY KEY, label VARCHAR(16), up INT)",
 	"CREATE TABLE notes (id BIGINT NOT NULL PRIMARY KEY, body VARCHAR(32))",
+	"CREATE TABLE tnodes (tenant BIGINT NOT NULL, id BIGINT NOT NULL, parent BIGINT, PRIMARY KEY (tenant, id))",
 }
 
 // loadTree creates the tree schema in a pair: two trees of 40 nodes (each
@@ -64,6 +66,19 @@ func loadTree(t testing.TB, p *pair) {
 	}
 	for i := 1; i <= 10; i++ {
 		p.exec(t, "INSERT INTO levels (n, label, up) VALUES (?, ?, ?)", i, fmt.Sprintf("L%d", i), i+1)
+	}
+	// A tree per tenant, each on its tenant's shard.
+	for tenant := int64(1); tenant <= 6; tenant++ {
+		for i := int64(1); i <= 12; i++ {
+			var parent any
+			if i > 1 {
+				parent = (i + tenant) % (i - 1)
+				if parent == int64(0) {
+					parent = int64(1)
+				}
+			}
+			p.exec(t, "INSERT INTO tnodes (tenant, id, parent) VALUES (?, ?, ?)", tenant, i, parent)
+		}
 	}
 }
 
@@ -100,6 +115,11 @@ var recursiveCases = []struct {
 	{query: "WITH RECURSIVE sub AS (SELECT id FROM nodes WHERE id = 4 UNION ALL SELECT n.id FROM sub JOIN nodes n ON n.parent = sub.id) SELECT COUNT(*) AS n FROM nodes WHERE id NOT IN (SELECT id FROM sub)"},
 	{query: "WITH RECURSIVE sub AS (SELECT id, parent FROM nodes WHERE id = 4 UNION ALL SELECT n.id, n.parent FROM sub JOIN nodes n ON n.parent = sub.id) SELECT n.id FROM nodes n WHERE EXISTS (SELECT 1 FROM sub WHERE sub.parent = n.id)"},
 	{query: "WITH RECURSIVE sub AS (SELECT id, parent FROM nodes WHERE id = 1 UNION ALL SELECT n.id, n.parent FROM sub JOIN nodes n ON n.parent = sub.id) SELECT n.id, (SELECT COUNT(*) FROM sub WHERE sub.parent = n.id) AS kids FROM nodes n WHERE n.id < 12"},
+	// Every table restricted to one tenant: one shard runs it whole.
+	{query: "WITH RECURSIVE sub AS (SELECT id, parent, 0 AS depth FROM tnodes WHERE tenant = ? AND parent IS NULL UNION ALL SELECT t.id, t.parent, sub.depth + 1 FROM sub JOIN tnodes t ON t.parent = sub.id WHERE t.tenant = ?) SELECT id, depth FROM sub", args: []any{3, 3}},
+	{query: "WITH RECURSIVE sub AS (SELECT id, parent, 0 AS depth FROM tnodes WHERE tenant = 2 AND parent IS NULL UNION ALL SELECT t.id, t.parent, sub.depth + 1 FROM sub JOIN tnodes t ON t.parent = sub.id WHERE t.tenant = 2) SELECT depth, COUNT(*) AS n FROM sub GROUP BY depth"},
+	// Restricted to different tenants: at the router.
+	{query: "WITH RECURSIVE sub AS (SELECT id, parent, 0 AS depth FROM tnodes WHERE tenant = 2 AND parent IS NULL UNION ALL SELECT t.id, t.parent, sub.depth + 1 FROM sub JOIN tnodes t ON t.parent = sub.id WHERE t.tenant = 5) SELECT depth, COUNT(*) AS n FROM sub GROUP BY depth"},
 	// Over the reference table alone: one shard runs it whole.
 	{query: "WITH RECURSIVE chain AS (SELECT n, label, up FROM levels WHERE n = 1 UNION ALL SELECT l.n, l.label, l.up FROM chain JOIN levels l ON l.n = chain.up) SELECT label FROM chain"},
 }
@@ -126,6 +146,24 @@ func TestRecursiveCTEOnOneShardIsSentWhole(t *testing.T) {
 		got := explainQueries(t, p.sharded, q, 3)
 		if len(got) != 1 || !strings.Contains(strings.ToUpper(got[0]), "WITH RECURSIVE") {
 			t.Errorf("VEXPLAIN PLAN %s: %q, want the whole statement on one shard", q, got)
+		}
+		for _, tt := range []struct {
+			query string
+			args  []any
+			whole bool
+		}{
+			{"WITH RECURSIVE sub AS (SELECT id, parent FROM tnodes WHERE tenant = 4 AND parent IS NULL UNION ALL SELECT t.id, t.parent FROM tnodes t JOIN sub ON t.parent = sub.id WHERE t.tenant = 4) SELECT COUNT(*) FROM sub WHERE id IN (SELECT id FROM tnodes WHERE tenant = 4)", nil, true},
+			// Placeholders are not known equal when planning.
+			{"WITH RECURSIVE sub AS (SELECT id, parent FROM tnodes WHERE tenant = ? AND parent IS NULL UNION ALL SELECT t.id, t.parent FROM sub JOIN tnodes t ON t.parent = sub.id WHERE t.tenant = ?) SELECT COUNT(*) FROM sub WHERE id IN (SELECT id FROM tnodes WHERE tenant = ?)", []any{4, 4, 4}, false},
+			{"WITH RECURSIVE sub AS (SELECT id, parent FROM tnodes WHERE tenant = ? AND parent IS NULL UNION ALL SELECT t.id, t.parent FROM sub JOIN tnodes t ON t.parent = sub.id WHERE t.tenant = ?) SELECT COUNT(*) FROM sub", []any{4, 5}, false},
+			{"WITH RECURSIVE sub AS (SELECT id, parent FROM tnodes WHERE tenant = 4 AND parent IS NULL UNION ALL SELECT t.id, t.parent FROM sub JOIN tnodes t ON t.parent = sub.id) SELECT COUNT(*) FROM sub", nil, false},
+		} {
+			got := explainQueries(t, p.sharded, tt.query, tt.args...)
+			whole := len(got) == 1 && strings.Contains(strings.ToUpper(got[0]), "WITH RECURSIVE")
+			if whole != tt.whole {
+				t.Errorf("VEXPLAIN PLAN %s %v: %q, want sent whole: %v", tt.query, tt.args, got, tt.whole)
+			}
+			p.compareRows(t, tt.query, tt.args...)
 		}
 		if got := explainQueries(t, p.oracle, recursiveCases[2].query); len(got) != 1 {
 			t.Errorf("VEXPLAIN PLAN on one database: %q, want one statement", got)

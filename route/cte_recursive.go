@@ -384,6 +384,9 @@ func (p *Planner) planRecursiveWhole(x *expansion, s *Session, nargs int) (Plan,
 				r = &routing{keyspace: ks, opcode: Unsharded}
 			}
 		}
+		if r == nil && read {
+			r = p.pinnedByValue(x, s)
+		}
 		if r == nil {
 			return nil, false, nil
 		}
@@ -414,6 +417,124 @@ func (p *Planner) planRecursiveWhole(x *expansion, s *Session, nargs int) (Plan,
 	}
 	nameItemsByText(x.main, sel)
 	return &selectPlan{p: p, routing: r, nargs: nargs, stmt: st, impossible: st}, true, nil
+}
+
+// pinnedByValue returns the routing of a statement every sharded table of
+// which is restricted, in the WHERE of each SELECT that reads it, by its
+// primary vindex column equal to one value, the same literal or
+// placeholder for all, through one unique vindex: every row any SELECT of
+// the statement (the anchor, each round, the statement over the CTE)
+// reads is then on that value's one shard, which runs the whole
+// statement as one database would. nil when that is not so.
+func (p *Planner) pinnedByValue(x *expansion, s *Session) *routing {
+	var ks *vschema.Keyspace
+	var cv *vschema.ColumnVindex
+	var text string
+	var value valueExpr
+	ok, sharded := true, false
+	check := func(sel *sqlparser.Select) {
+		tables := fromTables(sel.From)
+		for _, te := range tables {
+			tn := te.Expr.(sqlparser.TableName)
+			if tn.Qualifier.IsEmpty() && strings.HasPrefix(tn.Name.String(), heldMarkerPrefix) || isDualName(tn) && te.As.IsEmpty() {
+				continue
+			}
+			t, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
+			if err != nil || ks != nil && t.Keyspace != ks || t.Pinned != nil {
+				ok = false
+				return
+			}
+			ks = t.Keyspace
+			if !t.IsSharded() {
+				continue
+			}
+			prim := t.Primary()
+			if prim == nil || len(prim.Columns) != 1 || !prim.Vindex.IsUnique() || cv != nil && cv.Name != prim.Name {
+				ok = false
+				return
+			}
+			cv = prim
+			alias := tn.Name.String()
+			if !te.As.IsEmpty() {
+				alias = te.As.String()
+			}
+			v := restrictingValue(sel.Where, alias, prim.Columns[0], len(tables) == 1 && len(sel.From) == 1)
+			if v == nil {
+				ok = false
+				return
+			}
+			vt := sqlparser.String(v)
+			if text != "" && vt != text {
+				ok = false
+				return
+			}
+			if text == "" {
+				if value, ok = newValueExpr(v); !ok {
+					return
+				}
+				text = vt
+			}
+			sharded = true
+		}
+	}
+	for _, piece := range x.pieces() {
+		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+			if sel, isSel := n.(*sqlparser.Select); isSel && ok {
+				check(sel)
+			}
+			return ok, nil
+		}, piece)
+	}
+	if !ok || !sharded || ks == nil || !ks.Sharded {
+		return nil
+	}
+	return &routing{keyspace: ks, opcode: EqualUnique, vindex: cv, values: []valueExpr{value}}
+}
+
+// fromTables returns the named tables of a FROM, not those of its derived
+// tables.
+func fromTables(from sqlparser.TableExprs) []*sqlparser.AliasedTableExpr {
+	var out []*sqlparser.AliasedTableExpr
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.Subquery:
+			return false, nil
+		case *sqlparser.AliasedTableExpr:
+			if _, ok := n.Expr.(sqlparser.TableName); ok {
+				out = append(out, n)
+			}
+		}
+		return true, nil
+	}, from)
+	return out
+}
+
+// restrictingValue returns the literal or placeholder a conjunct of where
+// equates the column col of the table alias with (unqualified too when
+// the table is alone in its FROM), nil when none does.
+func restrictingValue(where *sqlparser.Where, alias, col string, alone bool) sqlparser.Expr {
+	if where == nil {
+		return nil
+	}
+	for _, c := range splitAnd(where.Expr) {
+		cmp, ok := c.(*sqlparser.ComparisonExpr)
+		if !ok || cmp.Operator != sqlparser.EqualStr {
+			continue
+		}
+		for _, pair := range [][2]sqlparser.Expr{{cmp.Left, cmp.Right}, {cmp.Right, cmp.Left}} {
+			cn, ok := pair[0].(*sqlparser.ColName)
+			if !ok || !cn.Name.EqualString(col) {
+				continue
+			}
+			if q := cn.Qualifier; !q.Qualifier.IsEmpty() || (q.Name.IsEmpty() && !alone) || !q.Name.IsEmpty() && !strings.EqualFold(q.Name.String(), alias) {
+				continue
+			}
+			if v, ok := pair[1].(*sqlparser.SQLVal); ok && (v.Type == sqlparser.IntVal || v.Type == sqlparser.StrVal || v.Type == sqlparser.ValArg) {
+				return v
+			}
+		}
+	}
+	return nil
 }
 
 // oneShardRouting returns the routing to the one shard that holds every

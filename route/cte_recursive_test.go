@@ -77,6 +77,12 @@ func TestPlanRecursive(t *testing.T) {
 		{"WITH RECURSIVE c AS (SELECT id FROM pin WHERE id = 1 UNION SELECT p.id FROM c JOIN pin p ON p.id = c.id + 1) SELECT * FROM c", true},
 		{"WITH RECURSIVE c AS (SELECT id FROM pin WHERE id = 1 UNION SELECT p.id FROM c JOIN ref p ON p.id = c.id + 1) SELECT * FROM c", true},
 		{"WITH RECURSIVE c AS (SELECT id FROM pin WHERE id = 1 UNION SELECT p.id FROM c JOIN user p ON p.id = c.id + 1) SELECT * FROM c", false},
+		// Every sharded table restricted to one vindex value.
+		{"WITH RECURSIVE c AS (SELECT id, name FROM user WHERE id = 5 UNION ALL SELECT u.id, u.name FROM c JOIN user u ON u.name = c.name JOIN ref r ON r.id = u.id WHERE u.id = 5 AND c.id < 9) SELECT * FROM c", true},
+		{"WITH RECURSIVE c AS (SELECT user_id AS id FROM music WHERE user_id = 5 UNION ALL SELECT u.id FROM c JOIN user u ON u.id = c.id WHERE 5 = u.id) SELECT * FROM c WHERE id IN (SELECT id FROM user WHERE id = 5)", true},
+		{"WITH RECURSIVE c AS (SELECT id, name FROM user WHERE id = 5 UNION ALL SELECT u.id, u.name FROM c JOIN user u ON u.name = c.name WHERE u.id = 6) SELECT * FROM c", false},
+		{"WITH RECURSIVE c AS (SELECT id, name FROM user WHERE id = 5 UNION ALL SELECT u.id, u.name FROM c JOIN user u ON u.name = c.name WHERE u.id = 5 OR u.id = 6) SELECT * FROM c", false},
+		{"WITH RECURSIVE c AS (SELECT id, name FROM user WHERE id = 5 UNION ALL SELECT u.id, u.name FROM c JOIN user u ON u.name = c.name WHERE u.id = 5) SELECT * FROM c WHERE id IN (SELECT id FROM user)", false},
 	} {
 		s := &Session{}
 		if !tt.whole && strings.Contains(tt.sql, "SELECT 1 UNION") {
