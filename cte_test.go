@@ -77,6 +77,17 @@ var cteCases = []cteCase{
 	// The CTE hides the table of its name; its own body reads the table.
 	{with: "WITH items AS (SELECT id, grp FROM items WHERE qty > 3) SELECT grp, COUNT(*) AS n FROM items GROUP BY grp",
 		derived: "SELECT grp, COUNT(*) AS n FROM (SELECT id, grp FROM items WHERE qty > 3) AS items GROUP BY grp"},
+	// WITH inside parentheses: a derived table, an IN subquery, a CTE's
+	// body, with placeholders before, inside and after.
+	{with: "SELECT d.grp, d.n FROM (WITH g AS (SELECT grp, COUNT(*) AS n FROM items WHERE qty > ? GROUP BY grp) SELECT grp, n FROM g WHERE n > ?) AS d WHERE d.grp <> ?",
+		derived: "SELECT d.grp, d.n FROM (SELECT grp, n FROM (SELECT grp, COUNT(*) AS n FROM items WHERE qty > ? GROUP BY grp) AS g WHERE n > ?) AS d WHERE d.grp <> ?",
+		args:    []any{0, 1, "g1"}, native: true},
+	{with: "SELECT id, name FROM items WHERE qty < ? AND id IN (WITH t AS (SELECT item_id FROM item_tags WHERE weight > ?) SELECT item_id FROM t)",
+		derived: "SELECT id, name FROM items WHERE qty < ? AND id IN (SELECT item_id FROM (SELECT item_id FROM item_tags WHERE weight > ?) AS t)",
+		args:    []any{5, 0}, native: true},
+	{with: "WITH a AS (WITH b AS (SELECT id, grp FROM items WHERE qty > ?) SELECT grp, COUNT(*) AS n FROM b GROUP BY grp) SELECT * FROM a WHERE n > ?",
+		derived: "SELECT * FROM (SELECT grp, COUNT(*) AS n FROM (SELECT id, grp FROM items WHERE qty > ?) AS b GROUP BY grp) AS a WHERE n > ?",
+		args:    []any{1, 1}, native: true},
 	// Comments, strings holding the CTE syntax, backquoted names.
 	{with: "WITH /* x AS ( */ `my c` AS (SELECT id, 'WITH y AS (' AS s FROM items -- ) comment\n WHERE name <> ')') SELECT COUNT(*), MIN(s) FROM `my c`",
 		derived: "SELECT COUNT(*), MIN(s) FROM (SELECT id, 'WITH y AS (' AS s FROM items WHERE name <> ')') AS `my c`", native: true},
@@ -217,12 +228,12 @@ func TestCTERefusals(t *testing.T) {
 		args        []any
 		unsupported bool
 	}{
-		{query: "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3) SELECT * FROM c", want: "unsupported: WITH RECURSIVE", unsupported: true},
-		{query: "WITH c AS (SELECT id FROM items) DELETE FROM items WHERE id IN (SELECT id FROM c)", want: "WITH before UPDATE or DELETE", unsupported: true},
-		{query: "WITH c AS (SELECT id FROM items) UPDATE items SET qty = 0 WHERE id IN (SELECT id FROM c)", want: "WITH before UPDATE or DELETE", unsupported: true},
+		{query: "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3 LIMIT 2) SELECT * FROM c", want: "unsupported: WITH RECURSIVE c: ORDER BY, LIMIT", unsupported: true},
+		{query: "WITH c AS (SELECT id, qty FROM items) UPDATE c SET qty = 0", want: "writes the common table expression c", unsupported: true},
+		{query: "WITH c AS (SELECT id FROM items) DELETE FROM c WHERE id = 1", want: "writes the common table expression c", unsupported: true},
 		{query: "WITH c AS (SELECT id FROM items) INSERT INTO items (id) VALUES (1000)", want: "WITH before INSERT … VALUES", unsupported: true},
 		{query: "INSERT INTO items (id) WITH c AS (SELECT id FROM items) SELECT id + 1000 FROM c ON DUPLICATE KEY UPDATE qty = 0", want: "ON DUPLICATE KEY UPDATE", unsupported: true},
-		{query: "SELECT * FROM (WITH c AS (SELECT id FROM items) SELECT * FROM c) d", want: "WITH inside parentheses", unsupported: true},
+		{query: "SELECT * FROM (WITH RECURSIVE c (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3) SELECT n FROM c) d", want: "WITH RECURSIVE inside parentheses", unsupported: true},
 		{query: "WITH c AS (SELECT id FROM items WHERE qty > ?) SELECT COUNT(*) FROM items", args: []any{1}, want: "WITH c: the common table expression holds ? placeholders", unsupported: true},
 		{query: "WITH shop.c AS (SELECT id FROM items) SELECT * FROM c", want: "takes no qualifier", unsupported: true},
 		{query: "WITH c(a) AS (SELECT id, name FROM items) SELECT * FROM c", want: "WITH c (a): the column list names 1 columns but the body selects 2"},

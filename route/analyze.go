@@ -67,6 +67,9 @@ func (a *analysis) newScope(parent *scope, routes bool) *scope {
 
 // addTable resolves a table name and records its use in the scope.
 func (a *analysis) addTable(sc *scope, tn sqlparser.TableName, alias string) (*tableRef, error) {
+	if rel := a.p.heldTable(tn); rel != nil {
+		return nil, heldRefusal(rel, "in a statement the shards run whole")
+	}
 	t, err := a.p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), a.sess.Keyspace)
 	if err != nil {
 		return nil, err

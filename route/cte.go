@@ -32,15 +32,34 @@ const maxCTECopies = 256
 // planWith plans a statement with a WITH clause: at its start, or
 // before the SELECT of an INSERT … SELECT (at is where WITH starts).
 func (p *Planner) planWith(text string, at int, s *Session) (Plan, error) {
-	stmt, main, err := expandWith(text, at)
+	x, err := expand(text, at)
 	if err != nil {
 		return nil, err
 	}
-	pl, err := p.buildStatement(main, stmt, s)
+	var pl Plan
+	if len(x.recursive) > 0 {
+		pl, err = p.planRecursive(x, s)
+	} else {
+		pl, err = p.buildStatement(x.main, x.stmt, s)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return withDirectives(stmt, pl)
+	return withDirectives(x.stmt, pl)
+}
+
+// expansion is a statement with a WITH clause, its CTEs substituted.
+type expansion struct {
+	w *withClause
+	// stmt is the statement; main the text of the statement without the
+	// WITH clause (which names the outermost select items).
+	stmt sqlparser.Statement
+	main string
+	// at is where the WITH clause starts in the text.
+	at int
+	// recursive are the recursive CTEs the statement reads, in the
+	// order of the WITH clause (see cte_recursive.go).
+	recursive []*recursiveCTE
 }
 
 // expandWith returns the statement of a text with a WITH clause at
@@ -48,23 +67,34 @@ func (p *Planner) planWith(text string, at int, s *Session) (Plan, error) {
 // substituted, and the text of the statement without the WITH clause
 // (which names the outermost select items).
 func expandWith(text string, at int) (sqlparser.Statement, string, error) {
-	w, err := splitWith(text[at:])
+	x, err := expand(text, at)
 	if err != nil {
 		return nil, "", err
 	}
+	return x.stmt, x.main, nil
+}
+
+// expand substitutes the CTEs of a text with a WITH clause at offset at.
+func expand(text string, at int) (*expansion, error) {
+	x := &expansion{at: at}
+	w, err := splitWith(text[at:])
+	if err != nil {
+		return nil, err
+	}
+	x.w = w
 	main := w.main
 	if at > 0 {
 		// INSERT … WITH … SELECT: the text before WITH holds no ?, so
 		// the placeholders of the rest number as they would alone.
 		prefix := text[:at]
 		if n, err := countPlaceholders(prefix); err != nil || n > 0 {
-			return nil, "", unsupportedf("INSERT … WITH … SELECT with ? placeholders before WITH")
+			return nil, unsupportedf("INSERT … WITH … SELECT with ? placeholders before WITH")
 		}
 		main = prefix + w.main
 	}
 	stmt, err := parsePiece(main, w.mainArgs)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	// scope is where the CTEs are read: the statement, or an INSERT's
 	// SELECT (never the table it inserts into).
@@ -72,45 +102,106 @@ func expandWith(text string, at int) (sqlparser.Statement, string, error) {
 	switch st := stmt.(type) {
 	case sqlparser.SelectStatement:
 		if at > 0 {
-			return nil, "", planErrorf("WITH: want INSERT … WITH … SELECT")
+			return nil, planErrorf("WITH: want INSERT … WITH … SELECT")
 		}
 	case *sqlparser.Insert:
 		sel, ok := st.Rows.(sqlparser.SelectStatement)
 		if !ok {
-			return nil, "", unsupportedf("WITH before INSERT … VALUES: the router runs common table expressions in SELECT statements and INSERT … SELECT only")
+			return nil, unsupportedf("WITH before INSERT … VALUES: the router runs common table expressions in SELECT statements and INSERT … SELECT only")
 		}
 		if len(st.OnDup) > 0 {
-			return nil, "", unsupportedf("WITH with INSERT … SELECT … ON DUPLICATE KEY UPDATE: write the subquery in the SELECT instead")
+			return nil, unsupportedf("WITH with INSERT … SELECT … ON DUPLICATE KEY UPDATE: write the subquery in the SELECT instead")
 		}
 		scope = sel
 	case *sqlparser.Update, *sqlparser.Delete:
-		return nil, "", unsupportedf("WITH before UPDATE or DELETE: the router runs common table expressions in SELECT statements and INSERT … SELECT only; write the subquery in the statement instead")
+		if at > 0 {
+			return nil, planErrorf("WITH: want INSERT … WITH … SELECT")
+		}
 	default:
-		return nil, "", unsupportedf("WITH before %s: common table expressions are read in SELECT statements and INSERT … SELECT only", firstWords(w.main, 1))
+		return nil, unsupportedf("WITH before %s: common table expressions are read in SELECT, INSERT … SELECT, UPDATE and DELETE statements only", firstWords(w.main, 1))
 	}
-	// Every body is a SELECT, read or not.
-	for _, c := range w.ctes {
+	// Every body is a SELECT, read or not; with RECURSIVE, one that reads
+	// its own name is a recursive CTE.
+	e := &cteExpander{w: w, used: make([]int, len(w.ctes)), rec: make([]*recursiveCTE, len(w.ctes))}
+	for i, c := range w.ctes {
 		body, err := parsePiece(c.body, c.argsBefore)
 		if err != nil {
-			return nil, "", fmt.Errorf("WITH %s: %w", c.name, err)
+			return nil, fmt.Errorf("WITH %s: %w", c.name, err)
 		}
-		if _, ok := body.(sqlparser.SelectStatement); !ok {
-			return nil, "", planErrorf("WITH %s: the body of a common table expression is a SELECT, not %s", c.name, firstWords(c.body, 1))
+		sel, ok := body.(sqlparser.SelectStatement)
+		if !ok {
+			return nil, planErrorf("WITH %s: the body of a common table expression is a SELECT, not %s", c.name, firstWords(c.body, 1))
 		}
-	}
-	e := &cteExpander{w: w, used: make([]int, len(w.ctes))}
-	if err := e.substitute(scope, len(w.ctes)); err != nil {
-		return nil, "", err
-	}
-	if countArgs(stmt) < w.args {
-		for i, c := range w.ctes {
-			if c.nargs > 0 && e.used[i] == 0 {
-				return nil, "", unsupportedf("WITH %s: the common table expression holds ? placeholders but the statement never reads it", c.name)
+		if w.recursive && countTableNamed(sel, c.name, true) > 0 {
+			if e.rec[i], err = e.recursive(i, sel); err != nil {
+				return nil, err
 			}
 		}
-		return nil, "", planErrorf("WITH: the statement reads %d of its %d placeholders", countArgs(stmt), w.args)
 	}
-	return stmt, main, nil
+	if err := e.substitute(scope, len(w.ctes)); err != nil {
+		return nil, err
+	}
+	if err := writesCTE(stmt); err != nil {
+		return nil, err
+	}
+	nargs := countArgs(stmt)
+	for i, rc := range e.rec {
+		if rc != nil && e.used[i] > 0 {
+			x.recursive = append(x.recursive, rc)
+			nargs = max(nargs, countArgs(rc.anchor), countArgs(rc.step))
+		}
+	}
+	if nargs < w.args {
+		for i, c := range w.ctes {
+			if c.nargs > 0 && e.used[i] == 0 {
+				return nil, unsupportedf("WITH %s: the common table expression holds ? placeholders but the statement never reads it", c.name)
+			}
+		}
+		return nil, planErrorf("WITH: the statement reads %d of its %d placeholders", nargs, w.args)
+	}
+	x.stmt, x.main = stmt, main
+	return x, nil
+}
+
+// writesCTE refuses an UPDATE or DELETE whose table written is a common
+// table expression (a derived table once substituted), which no backend
+// writes.
+func writesCTE(stmt sqlparser.Statement) error {
+	var from sqlparser.TableExprs
+	var targets sqlparser.TableNames
+	switch st := stmt.(type) {
+	case *sqlparser.Update:
+		from = st.TableExprs
+	case *sqlparser.Delete:
+		from, targets = st.TableExprs, st.Targets
+	default:
+		return nil
+	}
+	derived := map[string]bool{}
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if ate, ok := n.(*sqlparser.AliasedTableExpr); ok {
+			if _, ok := ate.Expr.(*sqlparser.Subquery); ok {
+				derived[strings.ToLower(ate.As.String())] = true
+			}
+			return false, nil
+		}
+		return true, nil
+	}, from)
+	if len(derived) == 0 {
+		return nil
+	}
+	single := len(from) == 1 && len(targets) == 0
+	if ate, ok := from[0].(*sqlparser.AliasedTableExpr); ok && single {
+		if _, ok := ate.Expr.(*sqlparser.Subquery); ok {
+			return unsupportedf("WITH %s: the statement writes the common table expression %s, which is not a table", ate.As.String(), ate.As.String())
+		}
+	}
+	for _, t := range targets {
+		if t.Qualifier.IsEmpty() && derived[strings.ToLower(t.Name.String())] {
+			return unsupportedf("WITH %s: the statement writes the common table expression %s, which is not a table", t.Name.String(), t.Name.String())
+		}
+	}
+	return nil
 }
 
 // parsePiece parses one piece of a WITH statement and numbers its
@@ -146,6 +237,8 @@ type cteExpander struct {
 	// them.
 	used   []int
 	copies int
+	// rec holds the recursive CTEs, nil for the others.
+	rec []*recursiveCTE
 }
 
 // substitute replaces, in n, each reference to one of the first visible
@@ -162,6 +255,9 @@ func (e *cteExpander) substitute(n sqlparser.SQLNode, visible int) error {
 		}
 		i := e.find(tn.Name.String(), visible)
 		if i < 0 {
+			if e.w.recursive && e.find(tn.Name.String(), len(e.w.ctes)) >= 0 {
+				return false, unsupportedf("WITH RECURSIVE: %s names a common table expression written after the one that reads it (PostgreSQL would read it, MySQL the table): write it before", tn.Name.String())
+			}
 			return true, nil
 		}
 		c := e.w.ctes[i]
@@ -202,6 +298,9 @@ func (e *cteExpander) instance(i int) (sqlparser.SelectStatement, error) {
 		return nil, unsupportedf("WITH: the common table expressions expand to more than %d derived tables", maxCTECopies)
 	}
 	e.used[i]++
+	if rc := e.rec[i]; rc != nil {
+		return heldSelect(rc.rel), nil
+	}
 	stmt, err := parsePiece(c.body, c.argsBefore)
 	if err != nil {
 		return nil, fmt.Errorf("WITH %s: %w", c.name, err)

@@ -23,6 +23,8 @@ type withClause struct {
 	mainArgs int
 	// args is the number of ? placeholders in the whole text.
 	args int
+	// recursive reports WITH RECURSIVE: a CTE may read itself.
+	recursive bool
 }
 
 // cteDef is one common table expression: name [(cols…)] AS (body).
@@ -49,6 +51,10 @@ type cteScanner struct {
 	tkn  *sqlparser.Tokenizer
 	end  int
 	args int
+	// named counts the :vN placeholders read (the form the router
+	// writes ? in when it rewrites a text, see cte_nested.go), maxNamed
+	// is the largest N.
+	named, maxNamed int
 }
 
 func newCTEScanner(sql string) *cteScanner {
@@ -57,7 +63,8 @@ func newCTEScanner(sql string) *cteScanner {
 
 // next returns the next token that is not a comment. A named bind
 // variable (:name) is refused: the placeholders of the pieces are
-// renumbered by position, which only ? placeholders have.
+// renumbered by position, which only ? placeholders have, and :vN, which
+// names the N-th argument wherever it stands.
 func (sc *cteScanner) next() (cteToken, error) {
 	for {
 		typ, val := sc.tkn.Scan()
@@ -80,6 +87,9 @@ func (sc *cteScanner) next() (cteToken, error) {
 		case sqlparser.VALUE_ARG, sqlparser.LIST_ARG:
 			if start < len(sc.sql) && sc.sql[start] == '?' {
 				sc.args++
+			} else if i, ok := argIndex(string(val)); ok && typ == sqlparser.VALUE_ARG {
+				sc.named++
+				sc.maxNamed = max(sc.maxNamed, i+1)
 			} else {
 				return cteToken{}, unsupportedf("WITH: named bind variable %s (the statement's pieces are numbered by the position of their ? placeholders)", val)
 			}
@@ -118,7 +128,10 @@ func splitWith(sql string) (w *withClause, err error) {
 			return nil, err
 		}
 		if first && t.typ == sqlparser.ID && strings.EqualFold(string(t.val), "recursive") {
-			return nil, unsupportedf("WITH RECURSIVE: a recursive common table expression repeats its query until no row is new, which the router does not run across shards")
+			w.recursive = true
+			if t, err = sc.next(); err != nil {
+				return nil, err
+			}
 		}
 		name, ok := cteName(sql, t)
 		if !ok {
@@ -188,6 +201,12 @@ func splitWith(sql string) (w *withClause, err error) {
 		}
 	}
 	w.args = sc.args
+	if sc.named > 0 {
+		if sc.args > 0 {
+			return nil, unsupportedf("WITH: ? placeholders beside :vN ones")
+		}
+		w.args = sc.maxNamed
+	}
 	return w, nil
 }
 

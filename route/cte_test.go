@@ -75,7 +75,6 @@ func TestSplitWithRefusals(t *testing.T) {
 		sql, want string
 		kind      string
 	}{
-		{"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT * FROM c", "WITH RECURSIVE", "unsupported"},
 		{"WITH ks.c AS (SELECT 1) SELECT * FROM c", "takes no qualifier", "unsupported"},
 		{"WITH c AS (SELECT :x) SELECT * FROM c", "named bind variable", "unsupported"},
 		{"WITH c AS (SELECT 1), C AS (SELECT 2) SELECT * FROM c", "used twice", "plan"},
@@ -172,8 +171,9 @@ func TestExpandWithRefusals(t *testing.T) {
 		sql, want string
 		kind      string
 	}{
-		{"WITH c AS (SELECT id FROM user) DELETE FROM user WHERE id IN (SELECT id FROM c)", "WITH before UPDATE or DELETE", "unsupported"},
-		{"WITH c AS (SELECT id FROM user) UPDATE user SET name = 'x' WHERE id IN (SELECT id FROM c)", "WITH before UPDATE or DELETE", "unsupported"},
+		{"WITH c AS (SELECT id FROM user) DELETE FROM c WHERE id = 1", "writes the common table expression c", "unsupported"},
+		{"WITH c AS (SELECT id FROM user) UPDATE c SET id = 1", "writes the common table expression c", "unsupported"},
+		{"WITH c AS (SELECT id FROM user) DELETE c FROM user JOIN c ON c.id = user.id", "writes the common table expression c", "unsupported"},
 		{"WITH c AS (SELECT id FROM user) INSERT INTO music (id) VALUES (1)", "WITH before INSERT … VALUES", "unsupported"},
 		{"WITH c AS (SELECT id FROM user) INSERT INTO music (id) SELECT id FROM c ON DUPLICATE KEY UPDATE id = 1", "ON DUPLICATE KEY UPDATE", "unsupported"},
 		{"INSERT INTO music (id) WITH c AS (SELECT id FROM user) SELECT id FROM c ON DUPLICATE KEY UPDATE id = 1", "ON DUPLICATE KEY UPDATE", "unsupported"},
@@ -276,4 +276,38 @@ func FuzzWith(f *testing.F) {
 		_ = insertWithAt(sql)
 		_, _ = p.Plan(sql, &Session{})
 	})
+}
+
+// A WITH inside parentheses is the SELECT it starts with its CTEs
+// substituted, placed back in the parentheses; the placeholders of the
+// whole text keep their order.
+func TestNestedWithIsInlined(t *testing.T) {
+	for _, tt := range []struct{ sql, want string }{
+		{"SELECT ? FROM user WHERE name = '( WITH x AS (' AND id = ?", "SELECT ? FROM user WHERE name = '( WITH x AS (' AND id = ?"},
+		{"SELECT * FROM (WITH c AS (SELECT id FROM user WHERE id > ?) SELECT id FROM c WHERE id < ?) AS d WHERE d.id <> ?",
+			"SELECT * FROM (select id from (select id from user where id > :v1) as c where id < :v2) AS d WHERE d.id <> :v3"},
+		{"SELECT id FROM user WHERE id IN (WITH c AS (SELECT user_id FROM music) SELECT user_id FROM c) AND name = '( WITH x'",
+			"SELECT id FROM user WHERE id IN (select user_id from (select user_id from music) as c) AND name = '( WITH x'"},
+		{"WITH a AS (WITH b AS (SELECT ? AS x) SELECT x FROM b) SELECT (WITH c AS (SELECT 2 AS y) SELECT y FROM c) AS y, x FROM a",
+			"WITH a AS (select x from (select :v1 as x from dual) as b) SELECT (select y from (select 2 as y from dual) as c) AS y, x FROM a"},
+		{"SELECT * FROM (WITH c AS (SELECT 1 AS n) SELECT n FROM (WITH d AS (SELECT n FROM c) SELECT n FROM d) AS e) AS f",
+			"SELECT * FROM (select n from (select n from (select n from (select 1 as n from dual) as c) as d) as e) AS f"},
+	} {
+		got, err := inlineNestedWith(tt.sql)
+		if err != nil {
+			t.Errorf("%s: %v", tt.sql, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.sql, got, tt.want)
+		}
+	}
+	for _, tt := range []struct{ sql, want, kind string }{
+		{"SELECT * FROM (WITH RECURSIVE c (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3) SELECT n FROM c) AS d", "WITH RECURSIVE inside parentheses", "unsupported"},
+		{"SELECT * FROM (WITH c AS (SELECT 1) SELECT * FROM c WHERE :v1 = 1) AS d", "beside :vN", "unsupported"},
+		{"SELECT * FROM (WITH c AS (SELECT 1) SELECT * FROM c WHERE) AS d", "", "syntax"},
+	} {
+		_, err := inlineNestedWith(tt.sql)
+		checkErrKind(t, tt.sql, err, tt.kind, tt.want)
+	}
 }

@@ -54,6 +54,12 @@ func (p *Planner) derivedTable(te *sqlparser.AliasedTableExpr, s *Session) (*vsc
 	if tn == nil {
 		return nil, joinRefusal("the derived table %s reads no table", te.As.String())
 	}
+	if rel := p.heldTable(*tn); rel != nil {
+		if rel.table == nil {
+			return nil, joinRefusal("the common table expression %s reads no table", rel.name)
+		}
+		return rel.table, nil
+	}
 	return p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
 }
 

@@ -71,6 +71,17 @@
 // its FROM and WHERE from the shards and has the router evaluate its
 // windows over them with merge.Window (evaluateWindows, relationSelect).
 //
+// # Common table expressions
+//
+// The parser reads no WITH: the clause is split with its tokenizer
+// (cte_split.go) and each CTE read becomes a derived table of its body
+// (cte.go); a WITH inside parentheses is rewritten so before parsing
+// (cte_nested.go). A recursive CTE (cte_recursive.go) goes whole to the
+// one shard of its tables when there is one; otherwise merge.Recursive
+// runs it round by round, each round's rows held by the router and read
+// by the next round and by the statement as a held relation (held.go),
+// within max_memory_rows.
+//
 // # information_schema
 //
 // A SELECT over one information_schema table (SCHEMATA, TABLES, COLUMNS,

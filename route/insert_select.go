@@ -55,6 +55,11 @@ func (p *Planner) pushesInsertSelect(ins *sqlparser.Insert, t *vschema.Table, s 
 		if !ok {
 			return true, nil
 		}
+		if p.heldTable(tn) != nil {
+			// Rows the router holds are not on the shard.
+			local = false
+			return false, nil
+		}
 		other, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
 		if err != nil || other.Keyspace != t.Keyspace {
 			local = false

@@ -107,6 +107,9 @@ func (jt *joinPlanner) columnType(c *sqlparser.ColName) (string, bool, error) {
 			return "", false, nil
 		}
 		tn := from.Expr.(sqlparser.TableName)
+		if jt.p.heldTable(tn) != nil {
+			return "", false, nil
+		}
 		if vt, err = jt.p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), jt.s.Keyspace); err != nil {
 			return "", false, err
 		}

@@ -282,6 +282,11 @@ func (jt *joinPlanner) group() ([]*joinLeaf, error) {
 	for i, t := range jt.tables {
 		l := &joinLeaf{tables: []int{i}, set: 1 << i, nullable: t.nullable}
 		l.single, l.narrow, _ = jt.together(l)
+		if t.derived && jt.p.readsHeld(t.expr) != nil {
+			// Rows the router holds reach no shard: the outer side of
+			// choice, binding the tables joined to them.
+			l.single = true
+		}
 		leaves = append(leaves, l)
 	}
 	merge := func(i, j int) bool {

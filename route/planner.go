@@ -25,6 +25,10 @@ type Planner struct {
 	joinBatch int
 	// joinHash is the join_hash mode (see WithJoinHash).
 	joinHash string
+	// held are the relations the router holds while the statement being
+	// planned runs, by the lower-cased table name that reads them (see
+	// held.go); nil for the planner of the connection.
+	held map[string]*heldRel
 }
 
 // Option configures a Planner.
@@ -156,6 +160,13 @@ func (p *Planner) buildText(text string, s *Session) (Plan, error) {
 	}
 	if isDDL(text) {
 		return p.planDDL(text, s)
+	}
+	if hasNestedWith(text) {
+		inlined, err := inlineNestedWith(text)
+		if err != nil {
+			return nil, err
+		}
+		text = inlined
 	}
 	if wtext, ok, err := readWindows(text); err != nil {
 		return nil, err

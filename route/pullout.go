@@ -597,7 +597,9 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 		text := sqlparser.String(sq)
 		if i == 0 {
 			if t := firstTable(sq.Select); t != nil {
-				if vt, err := p.vs.FindTable(t.Qualifier.String(), t.Name.String(), s.Keyspace); err == nil {
+				if rel := p.heldTable(*t); rel != nil {
+					pp.eng = rel.eng
+				} else if vt, err := p.vs.FindTable(t.Qualifier.String(), t.Name.String(), s.Keyspace); err == nil {
 					pp.eng = p.engineOfKeyspace(vt.Keyspace)
 				}
 			}

@@ -248,6 +248,9 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	if ps, ok := sel.(*sqlparser.ParenSelect); ok {
 		return p.planSelect(ps.Select, s, nargs)
 	}
+	if pl, ok, err := p.planHeld(sel, s, nargs); ok {
+		return pl, err
+	}
 	if isTableless(sel) {
 		return p.planTableless(sel, s, nargs)
 	}

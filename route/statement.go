@@ -14,6 +14,9 @@ import (
 // made on first use, its template in each backend dialect.
 type shardStmt struct {
 	ast sqlparser.Statement
+	// with is the WITH clause rendered in front of ast, a SELECT; nil
+	// for a statement without one.
+	with []dialect.CTE
 	// tpls holds the templates by dialect. The map is never changed once
 	// stored: a new dialect stores a copy with one more entry, so readers
 	// load it without a lock.
@@ -35,7 +38,13 @@ func (s *shardStmt) template(ctx context.Context, b *shard.Backend) (*dialect.Te
 			return t, nil
 		}
 	}
-	t, err := dialect.Render(d, s.ast, b.SchemaContext(ctx))
+	var t *dialect.Template
+	var err error
+	if s.with != nil {
+		t, err = dialect.RenderWith(d, true, s.with, s.ast, b.SchemaContext(ctx))
+	} else {
+		t, err = dialect.Render(d, s.ast, b.SchemaContext(ctx))
+	}
 	if err != nil {
 		return nil, err
 	}

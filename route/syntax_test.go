@@ -13,10 +13,10 @@ import (
 func TestUnparsedFormsAreUnsupported(t *testing.T) {
 	p := newTestPlanner(t, dialect.SQLite)
 	for _, tt := range []struct{ sql, want string }{
-		{"with recursive t(n) as (select 1 union all select n+1 from t where n < 3) select * from t", "WITH RECURSIVE"},
-		{"/* c */ WITH RECURSIVE x AS (SELECT id FROM user) SELECT * FROM x", "WITH RECURSIVE"},
-		{"SELECT * FROM (WITH x AS (SELECT id FROM user) SELECT * FROM x) d", "WITH inside parentheses"},
-		{"SELECT id FROM user WHERE id IN ( with x AS (SELECT id FROM user) SELECT * FROM x)", "WITH inside parentheses"},
+		{"with recursive t(n) as (select 1 union all select n+1 from t where n < 3 limit 2) select * from t", "WITH RECURSIVE t: ORDER BY, LIMIT"},
+		{"/* c */ WITH RECURSIVE x AS (SELECT id FROM user UNION ALL SELECT MAX(id) FROM x) SELECT * FROM x", "WITH RECURSIVE x: DISTINCT, GROUP BY"},
+		{"SELECT * FROM (WITH RECURSIVE x AS (SELECT id FROM user UNION ALL SELECT id + 1 FROM x) SELECT * FROM x) d", "WITH RECURSIVE inside parentheses"},
+		{"SELECT id FROM user WHERE id IN ( with recursive x AS (SELECT id FROM user UNION SELECT id FROM x) SELECT * FROM x)", "WITH RECURSIVE inside parentheses"},
 		{"SELECT id, SUM(id) OVER (ORDER BY id GROUPS 1 PRECEDING) FROM user", "GROUPS frames"},
 		{"SELECT id FROM user WHERE id IN (SELECT ROW_NUMBER() OVER (ORDER BY id) FROM user)", "a window function inside a subquery"},
 	} {
