@@ -670,11 +670,15 @@ func boundNumeric(e *sqlparser.ConvertExpr) bool {
 
 // boundCast compiles the NativeCast a pulled-out subquery's value is bound
 // under on PostgreSQL (see pulloutPlan): the value already is of the
-// column's type, an integer or float8 as it is and NUMERIC (text at the
-// router) as the exact number; other types are refused.
+// column's type, an integer, float8 or text as it is and NUMERIC (text
+// at the router) as the exact number, and the NULL of an IN list is NULL
+// whatever its type; other types are refused.
 func (c *exprCompiler) boundCast(e *sqlparser.FuncExpr, x sqlparser.Expr, name string) (exprFn, error) {
+	if _, ok := x.(*sqlparser.NullVal); ok {
+		return fixed(eval.Lit(nil)), nil
+	}
 	switch strings.ToLower(name) {
-	case "int2", "int4", "int8", "float8":
+	case "int2", "int4", "int8", "float8", "text", "varchar", "bpchar", "char":
 		// Typed by the cast, not by its context as an argument is.
 		if sv, ok := x.(*sqlparser.SQLVal); ok {
 			if v, ok := newValueExpr(sv); ok && !v.isLiteral() {
