@@ -183,9 +183,10 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 		case existsSlot:
 			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(subResult{}), Right: sqlparser.NewIntVal([]byte("1"))}
 		default:
-			if cmp := sl.node.(*sqlparser.ComparisonExpr); r.dbType == "" && !isColumnOperand(cmp.Left) {
-				// `? IN (…)`: nothing else types the argument, which
-				// one database types by the subquery's column.
+			if cmp := sl.node.(*sqlparser.ComparisonExpr); r.dbType == "" && inWhere(stmt, sl) && !namesColumn(cmp.Left) {
+				// `? IN (…)` in WHERE, which the shards evaluate:
+				// nothing else types the argument, which one database
+				// types by the subquery's column.
 				r.dbType = r.colType
 			}
 			to = listCondition(sl, r, arg)
@@ -202,19 +203,12 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 	return pl, nil
 }
 
-// isColumnOperand reports an operand that is a column, whose type types
-// the values beside it.
-func isColumnOperand(e sqlparser.Expr) bool {
-	for {
-		switch x := e.(type) {
-		case *sqlparser.ParenExpr:
-			e = x.Expr
-		case *sqlparser.ColName:
-			return true
-		default:
-			return false
-		}
+// inWhere reports a slot in the WHERE of a SELECT (or of a write).
+func inWhere(stmt sqlparser.Statement, sl pulloutSlot) bool {
+	if sel, ok := stmt.(*sqlparser.Select); ok {
+		return sel.Where != nil && sl.in == &sel.Where.Expr
 	}
+	return true
 }
 
 // listCondition is what `x [NOT] IN (SELECT …)` becomes once the subquery
