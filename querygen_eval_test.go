@@ -139,7 +139,9 @@ func (g *queryGen) evalItem(concat *bool) string {
 
 // evalCond is a HAVING condition over the groups' aggregates.
 func (g *queryGen) evalCond() string {
-	switch g.r.Intn(5) {
+	switch g.r.Intn(6) {
+	case 5:
+		return g.likeCond([]string{"MAX(name)", "MIN(kind)", "MIN(grp)", "MAX(name)"}[g.r.Intn(4)])
 	case 0:
 		return "SUM(qty) > " + g.evalOperand()
 	case 1:

@@ -385,7 +385,7 @@ func (c *exprCompiler) expr(e sqlparser.Expr) (exprFn, error) {
 			return binaryFn(l, r, eval.Mod), nil
 		}
 	case *sqlparser.ComparisonExpr:
-		if c.b.source != nil && (e.Operator == sqlparser.LikeStr || e.Operator == sqlparser.NotLikeStr) {
+		if e.Operator == sqlparser.LikeStr || e.Operator == sqlparser.NotLikeStr {
 			return c.like(e)
 		}
 		if list, ok := e.Right.(sqlparser.ValTuple); ok && (e.Operator == sqlparser.InStr || e.Operator == sqlparser.NotInStr) {

@@ -114,6 +114,14 @@ func (ev *Evaluator) resolveParams(e *Expr) error {
 		return resolveParam(&e.args[1], "INT4")
 	case opCoalesce, opCase:
 		return nil
+	case opLike:
+		// ILIKE is an operator of text: the server has none for a
+		// number, a time or bytes beside the pattern.
+		for i := range e.args {
+			if t := ev.ColumnOf(&e.args[i], ev.cols).DatabaseType; !e.args[i].unresolved() && t != "" && categoryOf(t) != pgString {
+				return &TypeError{"operator does not exist: " + pgTypeName(t) + " ~~* text"}
+			}
+		}
 	}
 	typ := "TEXT"
 	if e.op == opAnd || e.op == opOr || e.op == opNot {
