@@ -183,10 +183,9 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 		case existsSlot:
 			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(subResult{}), Right: sqlparser.NewIntVal([]byte("1"))}
 		default:
-			if cmp := sl.node.(*sqlparser.ComparisonExpr); r.dbType == "" && inWhere(stmt, sl) && !namesColumn(cmp.Left) {
-				// `? IN (…)` in WHERE, which the shards evaluate:
-				// nothing else types the argument, which one database
-				// types by the subquery's column.
+			if cmp := sl.node.(*sqlparser.ComparisonExpr); r.dbType == "" && !namesColumn(cmp.Left) {
+				// `? IN (…)`: nothing else types the argument, which
+				// one database types by the subquery's column.
 				r.dbType = r.colType
 			}
 			to = listCondition(sl, r, arg)
@@ -201,14 +200,6 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 	}
 	pp.outers[sig] = pl
 	return pl, nil
-}
-
-// inWhere reports a slot in the WHERE of a SELECT (or of a write).
-func inWhere(stmt sqlparser.Statement, sl pulloutSlot) bool {
-	if sel, ok := stmt.(*sqlparser.Select); ok {
-		return sel.Where != nil && sl.in == &sel.Where.Expr
-	}
-	return true
 }
 
 // listCondition is what `x [NOT] IN (SELECT …)` becomes once the subquery

@@ -24,6 +24,16 @@ func Param(v any) Expr {
 	return x
 }
 
+// TypedParam is a Param (see Param) of PostgreSQL type typ, its value
+// converted as the server reads an argument of that type; an expression
+// other than a Param is returned as it is.
+func TypedParam(x Expr, typ string) (Expr, error) {
+	if err := resolveParam(&x, typ); err != nil {
+		return Expr{}, err
+	}
+	return x, nil
+}
+
 // In is x IN (list…): x = a OR x = b …, with SQL's NULL rules. On
 // PostgreSQL the unknown-typed values of the list (Param) take the common
 // type of x and the whole list, as the server resolves an IN list (x
