@@ -18,6 +18,11 @@ func TestArgumentInListEqualsOneDatabase(t *testing.T) {
 			{query: "SELECT id FROM items WHERE ? IN (SELECT qty FROM items WHERE id < 5)", args: []any{int64(2)}},
 			{query: "SELECT id FROM items WHERE ? + 1 NOT IN (SELECT qty FROM items WHERE id < 5)", args: []any{int64(2)}},
 			{query: "SELECT id FROM items WHERE ? IN (SELECT price FROM items WHERE id < 9) OR id = 3", args: []any{"-17.25"}},
+			// At the router: HAVING over merged groups, an OR over joined rows.
+			{query: "SELECT grp FROM items GROUP BY grp HAVING ? IN (SELECT qty FROM items WHERE id < 5)", args: []any{int64(2)}},
+			{query: "SELECT grp FROM items GROUP BY grp HAVING ? IN (SELECT qty FROM items WHERE qty IS NULL) OR COUNT(*) > 3", args: []any{int64(3)}},
+			{query: "SELECT grp FROM items GROUP BY grp HAVING COUNT(*) IN (SELECT qty FROM items WHERE qty IS NULL) OR MAX(id) > 70"},
+			{query: "SELECT a.id FROM items a JOIN tokens b ON b.item_id = a.id WHERE ? IN (SELECT qty FROM items WHERE id < 5) OR b.note = a.name", args: []any{int64(2)}},
 		} {
 			p.compare(t, false, c.query, c.args...)
 		}

@@ -139,7 +139,14 @@ func (g *queryGen) evalItem(concat *bool) string {
 
 // evalCond is a HAVING condition over the groups' aggregates.
 func (g *queryGen) evalCond() string {
-	switch g.r.Intn(5) {
+	switch g.r.Intn(7) {
+	case 6:
+		// An argument IN a subquery's values, which only their column
+		// types.
+		g.args = append(g.args, int64(g.r.Intn(9)-4))
+		return fmt.Sprintf("? IN (SELECT qty FROM items WHERE qty < %d) OR COUNT(*) > %d", g.r.Intn(9)-4, g.r.Intn(6))
+	case 5:
+		return g.likeCond([]string{"MAX(name)", "MIN(kind)", "MIN(grp)", "MAX(name)"}[g.r.Intn(4)])
 	case 0:
 		return "SUM(qty) > " + g.evalOperand()
 	case 1:

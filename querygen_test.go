@@ -334,9 +334,12 @@ func (g *queryGen) predicate(depth int) string {
 			return c.expr + " IN (" + g.text() + ", " + g.text() + ")"
 		}
 		// id IN (…) routes to the shards of the listed ids.
-		first := g.vindexValue()
+		// The first value is drawn alone: a value may be an argument.
+		var first string
 		if g.f.vindexKind == kindInt {
 			first = g.number(kindInt)
+		} else {
+			first = g.vindexValue()
 		}
 		return g.f.vindex + " IN (" + first + ", " + g.vindexValue() + ", " + g.vindexValue() + ")"
 	case 4:

@@ -175,6 +175,9 @@ func (c *exprCompiler) value(e sqlparser.Expr) (exprFn, error) {
 	if p, ok := e.(*sqlparser.ParenExpr); ok {
 		return c.value(p.Expr)
 	}
+	if x, typ, ok := dialect.NativeCastOf(e); ok && c.eng() == eval.PostgreSQL {
+		return c.typedValue(x, typ)
+	}
 	if c.eng() == eval.PostgreSQL && isTruthExpr(e) {
 		v, err := c.cond(e)
 		if err != nil {
@@ -183,6 +186,30 @@ func (c *exprCompiler) value(e sqlparser.Expr) (exprFn, error) {
 		return unary(v, func(x eval.Expr) eval.Expr { return eval.Cast(x, eval.CastInteger) }), nil
 	}
 	return c.expr(e)
+}
+
+// typedValue compiles a bound value cast to a PostgreSQL type (the values
+// a subquery run on its own binds, dialect.NativeCast): an argument of
+// that type, as the server reads it, or a NULL.
+func (c *exprCompiler) typedValue(x sqlparser.Expr, typ string) (exprFn, error) {
+	if _, null := x.(*sqlparser.NullVal); null {
+		return fixed(eval.Lit(nil)), nil
+	}
+	v, isArg := x.(*sqlparser.SQLVal)
+	if !isArg || v.Type != sqlparser.ValArg {
+		return nil, unsupportedf("expression %s at the merge", sqlparser.String(dialect.NativeCast(x, typ)))
+	}
+	arg, err := c.value(x)
+	if err != nil {
+		return nil, err
+	}
+	return func(args []any) (eval.Expr, error) {
+		a, err := arg(args)
+		if err != nil {
+			return a, err
+		}
+		return eval.TypedParam(a, typ)
+	}, nil
 }
 
 // isTruthExpr reports whether e yields a truth value in its natural form
@@ -385,7 +412,7 @@ func (c *exprCompiler) expr(e sqlparser.Expr) (exprFn, error) {
 			return binaryFn(l, r, eval.Mod), nil
 		}
 	case *sqlparser.ComparisonExpr:
-		if c.b.source != nil && (e.Operator == sqlparser.LikeStr || e.Operator == sqlparser.NotLikeStr) {
+		if e.Operator == sqlparser.LikeStr || e.Operator == sqlparser.NotLikeStr {
 			return c.like(e)
 		}
 		if list, ok := e.Right.(sqlparser.ValTuple); ok && (e.Operator == sqlparser.InStr || e.Operator == sqlparser.NotInStr) {

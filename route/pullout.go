@@ -183,7 +183,7 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 		case existsSlot:
 			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(subResult{}), Right: sqlparser.NewIntVal([]byte("1"))}
 		default:
-			if cmp := sl.node.(*sqlparser.ComparisonExpr); r.dbType == "" && !isColumnOperand(cmp.Left) {
+			if cmp := sl.node.(*sqlparser.ComparisonExpr); r.dbType == "" && !namesColumn(cmp.Left) {
 				// `? IN (…)`: nothing else types the argument, which
 				// one database types by the subquery's column.
 				r.dbType = r.colType
@@ -200,21 +200,6 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 	}
 	pp.outers[sig] = pl
 	return pl, nil
-}
-
-// isColumnOperand reports an operand that is a column, whose type types
-// the values beside it.
-func isColumnOperand(e sqlparser.Expr) bool {
-	for {
-		switch x := e.(type) {
-		case *sqlparser.ParenExpr:
-			e = x.Expr
-		case *sqlparser.ColName:
-			return true
-		default:
-			return false
-		}
-	}
 }
 
 // listCondition is what `x [NOT] IN (SELECT …)` becomes once the subquery

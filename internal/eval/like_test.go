@@ -69,7 +69,10 @@ func TestLikeMatchesAsEachEngine(t *testing.T) {
 			e := LikeEscape(Lit(tt.value), Lit(tt.pattern), Lit(tt.escape), c.ascii)
 			ev := NewEvaluator(c.eng, nil)
 			if err := ev.Check(&e); err != nil {
-				t.Fatal(err)
+				if c.want != "error" {
+					t.Errorf("%q LIKE %q ESCAPE %q on %v (ASCII %v): %v", tt.value, tt.pattern, tt.escape, c.eng, c.ascii, err)
+				}
+				continue
 			}
 			got, err := ev.Value(&e, nil)
 			if c.want == "error" {

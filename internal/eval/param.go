@@ -24,6 +24,16 @@ func Param(v any) Expr {
 	return x
 }
 
+// TypedParam is a Param (see Param) of PostgreSQL type typ, its value
+// converted as the server reads an argument of that type; an expression
+// other than a Param is returned as it is.
+func TypedParam(x Expr, typ string) (Expr, error) {
+	if err := resolveParam(&x, typ); err != nil {
+		return Expr{}, err
+	}
+	return x, nil
+}
+
 // In is x IN (list…): x = a OR x = b …, with SQL's NULL rules. On
 // PostgreSQL the unknown-typed values of the list (Param) take the common
 // type of x and the whole list, as the server resolves an IN list (x
@@ -114,6 +124,14 @@ func (ev *Evaluator) resolveParams(e *Expr) error {
 		return resolveParam(&e.args[1], "INT4")
 	case opCoalesce, opCase:
 		return nil
+	case opLike:
+		// ILIKE is an operator of text: the server has none for a
+		// number, a time or bytes beside the pattern.
+		for i := range e.args {
+			if t := ev.ColumnOf(&e.args[i], ev.cols).DatabaseType; !e.args[i].unresolved() && t != "" && categoryOf(t) != pgString {
+				return &TypeError{"operator does not exist: " + pgTypeName(t) + " ~~* text"}
+			}
+		}
 	}
 	typ := "TEXT"
 	if e.op == opAnd || e.op == opOr || e.op == opNot {
