@@ -636,24 +636,12 @@ func (c *exprCompiler) like(e *sqlparser.ComparisonExpr) (exprFn, error) {
 	if err != nil {
 		return nil, err
 	}
-	ascii := namesColumn(e.Left) || namesColumn(e.Right)
+	ascii := readsColumn(e.Left) || readsColumn(e.Right)
 	l := nary(vs, func(xs []eval.Expr) eval.Expr { return eval.LikeEscape(xs[0], xs[1], xs[2], ascii) })
 	if e.Operator == sqlparser.NotLikeStr {
 		return unary(l, eval.Not), nil
 	}
 	return l, nil
-}
-
-// namesColumn reports whether e reads a column.
-func namesColumn(e sqlparser.Expr) bool {
-	found := false
-	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-		if _, ok := n.(*sqlparser.ColName); ok {
-			found = true
-		}
-		return !found, nil
-	}, e)
-	return found
 }
 
 // inList compiles x [NOT] IN (a, b, …) (see eval.In).

@@ -183,7 +183,7 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 		case existsSlot:
 			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(subResult{}), Right: sqlparser.NewIntVal([]byte("1"))}
 		default:
-			if cmp := sl.node.(*sqlparser.ComparisonExpr); r.dbType == "" && !namesColumn(cmp.Left) {
+			if cmp := sl.node.(*sqlparser.ComparisonExpr); r.dbType == "" && !readsColumn(cmp.Left) {
 				// `? IN (…)`: nothing else types the argument, which
 				// one database types by the subquery's column.
 				r.dbType = r.colType
