@@ -1,8 +1,6 @@
 package vitessdo_test
 
 import (
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -212,7 +210,7 @@ func TestRecursiveCTEBeyondMaxMemoryRowsFails(t *testing.T) {
 		// The sharded keyspace is the default: a recursion without
 		// tables runs at the router (in an unsharded default keyspace it
 		// would go to its shard, which bounds nothing, as one database).
-		db := openShardedBounded(t, e, treeVSchema, "tree", 50)
+		db := openShardedWith(t, e, treeVSchema, func(c *vitessdo.Config) { c.Keyspace, c.MaxMemoryRows = "tree", 50 })
 		for _, ddl := range treeDDL {
 			if _, err := db.Exec(ddl); err != nil {
 				t.Fatal(err)
@@ -259,35 +257,4 @@ func TestRecursiveCTERefusals(t *testing.T) {
 			t.Errorf("%s: got %v, want unsupported", q, err)
 		}
 	}
-}
-
-// openShardedBounded is openSharded with a default keyspace and
-// max_memory_rows set.
-func openShardedBounded(t testing.TB, e engine, vschema, keyspace string, maxRows int) *sql.DB {
-	t.Helper()
-	var vs struct {
-		Keyspaces map[string]struct {
-			Shards []string `json:"shards"`
-		} `json:"keyspaces"`
-	}
-	if err := json.Unmarshal([]byte(vschema), &vs); err != nil {
-		t.Fatalf("test vschema: %v", err)
-	}
-	cfg := &vitessdo.Config{VSchemaJSON: []byte(vschema), Shards: map[string]string{}, MaxMemoryRows: maxRows, Keyspace: keyspace}
-	for ks, k := range vs.Keyspaces {
-		shards := k.Shards
-		if len(shards) == 0 {
-			shards = []string{"0"}
-		}
-		for _, sh := range shards {
-			cfg.Shards[ks+"/"+sh] = e.url(t, ks, sh)
-		}
-	}
-	c, err := vitessdo.NewConnector(cfg)
-	if err != nil {
-		t.Fatalf("NewConnector: %v", err)
-	}
-	db := sql.OpenDB(c)
-	t.Cleanup(func() { db.Close() })
-	return db
 }

@@ -61,6 +61,12 @@ func postgresURL(t testing.TB, ks, shard string) string {
 // every shard a fresh backend of the engine.
 func openSharded(t testing.TB, e engine, vschema string) *sql.DB {
 	t.Helper()
+	return openShardedWith(t, e, vschema, func(*vitessdo.Config) {})
+}
+
+// openShardedWith is openSharded with the Config set further by set.
+func openShardedWith(t testing.TB, e engine, vschema string, set func(*vitessdo.Config)) *sql.DB {
+	t.Helper()
 	var vs struct {
 		Keyspaces map[string]struct {
 			Sharded bool     `json:"sharded"`
@@ -80,6 +86,7 @@ func openSharded(t testing.TB, e engine, vschema string) *sql.DB {
 			cfg.Shards[ks+"/"+sh] = e.url(t, ks, sh)
 		}
 	}
+	set(cfg)
 	c, err := vitessdo.NewConnector(cfg)
 	if err != nil {
 		t.Fatalf("NewConnector: %v", err)
