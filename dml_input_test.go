@@ -139,29 +139,11 @@ func TestJoinedWriteRunsInTheSessionTransaction(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, mergeItems(idsOnShard(0, 3)))
 		loadMoreItems(t, p)
-		tx, err := p.sharded.Begin()
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := tx.Exec("DELETE items FROM items JOIN tokens ON tokens.item_id = items.id WHERE tokens.note = 'x'")
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, _ := res.RowsAffected()
-		var left int64
-		if err := tx.QueryRow("SELECT COUNT(*) FROM items").Scan(&left); err != nil {
-			t.Fatal(err)
-		}
+		n, left := execRolledBack(t, p, "DELETE items FROM items JOIN tokens ON tokens.item_id = items.id WHERE tokens.note = 'x'", "SELECT COUNT(*) FROM items")
 		if n == 0 || left != 15-n {
 			t.Errorf("deleted %d, %d left in the transaction; want some deleted of 15", n, left)
 		}
-		if err := tx.Rollback(); err != nil {
-			t.Fatal(err)
-		}
-		for _, tb := range mergeTables {
-			p.compareRows(t, "SELECT * FROM "+tb)
-		}
-		tx, err = p.sharded.Begin()
+		tx, err := p.sharded.Begin()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,31 +165,12 @@ func TestJoinedWriteRunsInTheSessionTransaction(t *testing.T) {
 // shard back: the implicit transaction is all or none.
 func TestJoinedWriteFailingMidwayChangesNothing(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
-		env := newTxEnv(t, e, mergeVSchema)
-		db, _ := env.open(t, "")
-		for _, ddl := range mergeDDL {
-			mustExec(t, db, ddl)
-		}
-		for id := int64(1); id <= 40; id++ {
-			mustExec(t, db, "INSERT INTO items (id, qty) VALUES (?, ?)", id, id%5)
-			mustExec(t, db, "INSERT INTO item_tags (item_id, tag, weight) VALUES (?, 't', ?)", id, id%3)
-		}
-		shards := env.shards("shop")
-		last := shards[len(shards)-1]
-		env.faults.watch = []string{"DELETE"}
-		env.faults.add(&faultRule{shard: last, op: "exec", sql: "DELETE", err: errInjected})
-		_, err := db.Exec("DELETE items FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE item_tags.weight = 1")
-		if err == nil {
-			t.Fatal("the write succeeded with a failing shard")
-		}
-		ran := 0
-		for _, sh := range shards[:len(shards)-1] {
-			ran += env.faults.count(sh + " exec DELETE")
-		}
-		if ran == 0 {
+		env, db := newTaggedItems(t, e)
+		const write = "DELETE items FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE item_tags.weight = 1"
+		shards, ran := execFailingOnLastShard(t, env, db, write, "DELETE", "DELETE")
+		if ranBeforeLast(shards, ran) == 0 {
 			t.Errorf("no shard ran a DELETE before the failing one: the test shows nothing")
 		}
-		env.faults.reset()
 		var n int64
 		if err := db.QueryRow("SELECT COUNT(*) FROM items").Scan(&n); err != nil || n != 40 {
 			t.Errorf("items left: %d, %v; want all 40: every shard rolled back", n, err)
@@ -217,7 +180,7 @@ func TestJoinedWriteFailingMidwayChangesNothing(t *testing.T) {
 		for _, sh := range shards {
 			before[sh] = env.faults.count(sh + " exec DELETE")
 		}
-		res, err := db.Exec("DELETE items FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE item_tags.weight = 1")
+		res, err := db.Exec(write)
 		if err != nil {
 			t.Fatal(err)
 		}

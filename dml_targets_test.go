@@ -294,34 +294,16 @@ func TestJoinedWritesOfSeveralTablesKeepOwnedLookupsInStep(t *testing.T) {
 // back: the implicit transaction is all or none.
 func TestJoinedWriteOfSeveralTablesFailingMidwayChangesNothing(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
-		env := newTxEnv(t, e, mergeVSchema)
-		db, _ := env.open(t, "")
-		for _, ddl := range mergeDDL {
-			mustExec(t, db, ddl)
-		}
-		for id := int64(1); id <= 40; id++ {
-			mustExec(t, db, "INSERT INTO items (id, qty) VALUES (?, ?)", id, id%5)
-			mustExec(t, db, "INSERT INTO item_tags (item_id, tag, weight) VALUES (?, 't', ?)", id, id%3)
-		}
+		env, db := newTaggedItems(t, e)
 		q := "DELETE FROM `item_tags`"
 		if e.name == "postgres" {
 			q = `DELETE FROM "item_tags"`
 		}
-		shards := env.shards("shop")
-		env.faults.watch = []string{"DELETE FROM"}
-		env.faults.add(&faultRule{shard: shards[len(shards)-1], op: "exec", sql: q, err: errInjected})
 		const write = "DELETE items, item_tags FROM items JOIN item_tags ON item_tags.item_id = items.id WHERE item_tags.weight = 1"
-		if _, err := db.Exec(write); err == nil {
-			t.Fatal("the write succeeded with a failing shard")
+		shards, ran := execFailingOnLastShard(t, env, db, write, "DELETE FROM", q)
+		if n := ranBeforeLast(shards, ran) + ran[shards[len(shards)-1]]; n < len(shards) {
+			t.Errorf("%d DELETEs ran before the failing one, want the first table's on every shard: the test shows nothing", n)
 		}
-		ran := 0
-		for _, sh := range shards {
-			ran += env.faults.count(sh + " exec DELETE FROM")
-		}
-		if ran < len(shards) {
-			t.Errorf("%d DELETEs ran before the failing one, want the first table's on every shard: the test shows nothing", ran)
-		}
-		env.faults.reset()
 		for table, want := range map[string]int64{"items": 40, "item_tags": 40} {
 			var n int64
 			if err := db.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil || n != want {
@@ -344,27 +326,9 @@ func TestJoinedWriteOfSeveralTablesRunsInTheSessionTransaction(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, mergeItems(idsOnShard(0, 3)))
 		loadMoreItems(t, p)
-		tx, err := p.sharded.Begin()
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := tx.Exec("DELETE items, tokens FROM items JOIN tokens ON tokens.item_id = items.id WHERE tokens.note = 'x'")
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, _ := res.RowsAffected()
-		var left int64
-		if err := tx.QueryRow("SELECT COUNT(*) FROM tokens WHERE note = 'x'").Scan(&left); err != nil {
-			t.Fatal(err)
-		}
+		n, left := execRolledBack(t, p, "DELETE items, tokens FROM items JOIN tokens ON tokens.item_id = items.id WHERE tokens.note = 'x'", "SELECT COUNT(*) FROM tokens WHERE note = 'x'")
 		if n == 0 || left != 0 {
 			t.Errorf("deleted %d, %d tokens of note x left in the transaction; want some deleted and none left", n, left)
-		}
-		if err := tx.Rollback(); err != nil {
-			t.Fatal(err)
-		}
-		for _, tb := range mergeTables {
-			p.compareRows(t, "SELECT * FROM "+tb)
 		}
 	})
 }

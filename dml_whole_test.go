@@ -174,31 +174,13 @@ func requireWhole(t *testing.T, db *sql.DB, query string, args ...any) {
 // rolls every shard back, its check of several values included.
 func TestCoLocatedJoinedWriteFailingMidwayChangesNothing(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
-		env := newTxEnv(t, e, mergeVSchema)
-		db, _ := env.open(t, "")
-		for _, ddl := range mergeDDL {
-			mustExec(t, db, ddl)
-		}
-		for id := int64(1); id <= 40; id++ {
-			mustExec(t, db, "INSERT INTO items (id, qty) VALUES (?, ?)", id, id%5)
-			mustExec(t, db, "INSERT INTO item_tags (item_id, tag, weight) VALUES (?, 't', ?)", id, id%3)
-		}
+		env, db := newTaggedItems(t, e)
 		const write = "UPDATE items JOIN item_tags ON item_tags.item_id = items.id SET items.qty = item_tags.weight + 100 WHERE item_tags.tag = 't'"
 		requireWhole(t, db, write)
-		shards := env.shards("shop")
-		env.faults.watch = []string{"UPDATE"}
-		env.faults.add(&faultRule{shard: shards[len(shards)-1], op: "exec", sql: "UPDATE", err: errInjected})
-		if _, err := db.Exec(write); err == nil {
-			t.Fatal("the write succeeded with a failing shard")
-		}
-		ran := 0
-		for _, sh := range shards[:len(shards)-1] {
-			ran += env.faults.count(sh + " exec UPDATE")
-		}
-		if ran == 0 {
+		shards, ran := execFailingOnLastShard(t, env, db, write, "UPDATE", "UPDATE")
+		if ranBeforeLast(shards, ran) == 0 {
 			t.Errorf("no shard ran the UPDATE before the failing one: the test shows nothing")
 		}
-		env.faults.reset()
 		var n int64
 		if err := db.QueryRow("SELECT COUNT(*) FROM items WHERE qty >= 100").Scan(&n); err != nil || n != 0 {
 			t.Errorf("items changed: %d, %v; want none: every shard rolled back", n, err)
