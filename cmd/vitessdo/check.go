@@ -38,12 +38,8 @@ func runCheck(ctx context.Context, c *command, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "check", err)
 	}
-	if *asJSON {
-		if err := writeJSON(e.stdout, r); err != nil {
-			return fail(e, "check", err)
-		}
-	} else {
-		printCheck(e.stdout, r)
+	if code, ok := printResult(e, "check", *asJSON, r, printCheck); !ok {
+		return code
 	}
 	if !r.OK() {
 		return exitProblems

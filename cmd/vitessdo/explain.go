@@ -39,14 +39,10 @@ func runExplain(ctx context.Context, c *command, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "explain", err)
 	}
-	if *asJSON {
-		if err := writeJSON(e.stdout, res); err != nil {
-			return fail(e, "explain", err)
-		}
-		return exitOK
-	}
-	printTable(e.stdout, res.Columns, res.Rows)
-	return exitOK
+	code, _ := printResult(e, "explain", *asJSON, res, func(w io.Writer, res *workflow.ExplainResult) {
+		printTable(w, res.Columns, res.Rows)
+	})
+	return code
 }
 
 // printTable prints rows under their column names, columns padded to

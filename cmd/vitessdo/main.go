@@ -149,3 +149,18 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
+
+// printResult prints the result of the command called name to standard
+// output: as indented JSON when asJSON is set, else through print, for
+// people. It reports false, with the exit code, when the JSON cannot be
+// written.
+func printResult[R any](e *env, name string, asJSON bool, res R, print func(io.Writer, R)) (code int, ok bool) {
+	if !asJSON {
+		print(e.stdout, res)
+		return exitOK, true
+	}
+	if err := writeJSON(e.stdout, res); err != nil {
+		return fail(e, name, err), false
+	}
+	return exitOK, true
+}

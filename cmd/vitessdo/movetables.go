@@ -44,12 +44,8 @@ func runMoveTables(ctx context.Context, c *command, e *env, args []string) int {
 	res, err := workflow.MoveTables(ctx, cfg, opts)
 	pp.endLine()
 	if res != nil {
-		if *asJSON {
-			if werr := writeJSON(e.stdout, res); werr != nil {
-				return fail(e, "movetables", werr)
-			}
-		} else {
-			printMoveTables(e.stdout, res)
+		if code, ok := printResult(e, "movetables", *asJSON, res, printMoveTables); !ok {
+			return code
 		}
 	}
 	if err != nil {

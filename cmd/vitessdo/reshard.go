@@ -51,12 +51,8 @@ func runReshard(ctx context.Context, c *command, e *env, args []string) int {
 	res, err := workflow.Reshard(ctx, cfg, workflow.ReshardOptions{Keyspace: *keyspace, To: shards, Backend: *backend, Cleanup: *cleanup, Progress: pp.report})
 	pp.endLine()
 	if res != nil {
-		if *asJSON {
-			if werr := writeJSON(e.stdout, res); werr != nil {
-				return fail(e, "reshard", werr)
-			}
-		} else {
-			printReshard(e.stdout, res)
+		if code, ok := printResult(e, "reshard", *asJSON, res, printReshard); !ok {
+			return code
 		}
 	}
 	if err != nil {
