@@ -115,11 +115,14 @@ func TestWindowShapesTheRouterRefuses(t *testing.T) {
 			unsupported bool
 		}{
 			{"SELECT *, i.*, ROW_NUMBER() OVER (ORDER BY i.id) AS r FROM items i", "two * items", true},
-			{"SELECT i.id FROM items i JOIN (SELECT id, RANK() OVER (ORDER BY id) AS r FROM items) d ON d.id = i.id", "a derived table read with other tables", true},
+			{"UPDATE items SET qty = 1 WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d WHERE rn < 3)", "window functions in UPDATE", true},
+			{"WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT n, ROW_NUMBER() OVER (ORDER BY n) AS rn FROM r", "WITH RECURSIVE", true},
+			{"SELECT id FROM items i WHERE EXISTS (SELECT 1 FROM (SELECT item_id, RANK() OVER (ORDER BY weight) AS r FROM item_tags) d WHERE d.item_id = i.id AND r = 1)", "inside a subquery", true},
 			{"SELECT (SELECT MAX(id) OVER () FROM items LIMIT 1) AS m FROM items", "inside a subquery", true},
 			{"SELECT id, NTILE(qty) OVER (ORDER BY id) AS n FROM items", "bucket count of NTILE", true},
 			{"SELECT id FROM items WHERE id IN (SELECT RANK() OVER (ORDER BY id) FROM items)", "inside a subquery", true},
-			{"SELECT id, RANK() OVER (ORDER BY id) AS r FROM items UNION SELECT 1, 2", "window functions in a UNION", true},
+			{"SELECT id, RANK() OVER (ORDER BY id) AS r FROM items UNION SELECT id, 2 FROM items ORDER BY ROW_NUMBER() OVER (ORDER BY id)", "the ORDER BY of a UNION", true},
+			{"SELECT rank() OVER w AS r FROM (SELECT id FROM items WINDOW w AS (ORDER BY id)) d", "window w is not defined", false},
 			{"SELECT id, SUM(qty) OVER (ORDER BY id GROUPS 1 PRECEDING) AS s FROM items", "GROUPS", true},
 			{"SELECT id, SUM(qty) OVER (ORDER BY id ROWS 1 PRECEDING EXCLUDE TIES) AS s FROM items", "EXCLUDE", true},
 			{"SELECT id FROM items WHERE ROW_NUMBER() OVER (ORDER BY id) > 2", "window function in WHERE", false},

@@ -68,15 +68,24 @@ func ownWindows(sel *sqlparser.Select) bool {
 	return countWindows(false, sel.SelectExprs, sel.Where, sel.GroupBy, sel.Having, sel.OrderBy) > 0
 }
 
-// derivedHasWindow reports a SELECT reading one derived table whose
-// SELECT has window functions of its own.
-func derivedHasWindow(sel *sqlparser.Select) bool {
-	ate := derivedFrom(sel)
-	if ate == nil {
-		return false
+// nestedWindows reports window functions of a statement's derived
+// tables (at any depth): not its own SELECTs' (a UNION's members').
+func nestedWindows(sel sqlparser.SelectStatement) bool {
+	own := 0
+	var count func(sqlparser.SelectStatement)
+	count = func(st sqlparser.SelectStatement) {
+		switch st := st.(type) {
+		case *sqlparser.Select:
+			own += countWindows(false, st.SelectExprs, st.Where, st.GroupBy, st.Having, st.OrderBy)
+		case *sqlparser.Union:
+			count(st.Left)
+			count(st.Right)
+		case *sqlparser.ParenSelect:
+			count(st.Select)
+		}
 	}
-	inner, ok := ate.Expr.(*sqlparser.Subquery).Select.(*sqlparser.Select)
-	return ok && ownWindows(inner)
+	count(sel)
+	return countWindows(true, sel) > own
 }
 
 // countWindows counts the window functions' calls under the nodes, in
@@ -100,21 +109,60 @@ func countWindows(deep bool, nodes ...sqlparser.SQLNode) int {
 	return n
 }
 
-// checkWindowScopes refuses window functions other than the outermost
-// SELECT's and those of a derived table it reads alone: the planner
-// evaluates no other subquery's windows.
-func checkWindowScopes(sel *sqlparser.Select) error {
-	own := func(s *sqlparser.Select) int {
-		return countWindows(false, s.SelectExprs, s.Where, s.GroupBy, s.Having, s.OrderBy)
-	}
-	placed := own(sel)
-	if ate := derivedFrom(sel); ate != nil {
-		if inner, ok := ate.Expr.(*sqlparser.Subquery).Select.(*sqlparser.Select); ok {
-			placed += own(inner)
+// checkWindowScopes refuses window functions where the planner does
+// not evaluate them: it evaluates those of a statement's SELECTs (an
+// INSERT's, each member of a UNION) and of their derived tables and
+// common table expressions at any depth, each over the rows of its own
+// FROM and WHERE; not those of a subquery in an expression, nor of an
+// UPDATE or DELETE.
+func checkWindowScopes(stmt sqlparser.Statement) error {
+	switch st := stmt.(type) {
+	case sqlparser.SelectStatement:
+		return checkSelectWindows(st)
+	case *sqlparser.Insert:
+		if sel, ok := st.Rows.(sqlparser.SelectStatement); ok {
+			return checkSelectWindows(sel)
 		}
 	}
-	if countWindows(true, sel) > placed {
-		return unsupportedf("a window function inside a subquery, or in a derived table read with other tables: only the windows of the outermost SELECT and of a derived table it reads alone are evaluated")
+	return unsupportedf("window functions in %s: the router evaluates the windows of SELECT statements, their derived tables and common table expressions, and INSERT … SELECT", strings.ToUpper(firstWords(sqlparser.String(stmt), 1)))
+}
+
+// checkSelectWindows refuses the window functions of a SELECT (or
+// UNION) that lie inside a subquery in an expression, or in a UNION's
+// own ORDER BY.
+func checkSelectWindows(sel sqlparser.SelectStatement) error {
+	switch st := sel.(type) {
+	case *sqlparser.ParenSelect:
+		return checkSelectWindows(st.Select)
+	case *sqlparser.Union:
+		if hasWindow(st.OrderBy) {
+			return unsupportedf("a window function in the ORDER BY of a UNION: order by a column of its members")
+		}
+		if err := checkSelectWindows(st.Left); err != nil {
+			return err
+		}
+		return checkSelectWindows(st.Right)
+	case *sqlparser.Select:
+		var bad error
+		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+			if bad != nil {
+				return false, nil
+			}
+			switch n := n.(type) {
+			case *sqlparser.AliasedTableExpr:
+				if sq, ok := n.Expr.(*sqlparser.Subquery); ok {
+					bad = checkSelectWindows(sq.Select)
+					return false, nil
+				}
+			case *sqlparser.Subquery:
+				if countWindows(true, n) > 0 {
+					bad = unsupportedf("a window function inside a subquery in an expression (WHERE, ON, the select list, HAVING, ORDER BY): the router evaluates the windows of SELECTs, derived tables and common table expressions")
+				}
+				return false, nil
+			}
+			return true, nil
+		}, st)
+		return bad
 	}
 	return nil
 }
@@ -145,24 +193,23 @@ func windowsIn(nodes ...sqlparser.SQLNode) []*sqlparser.FuncExpr {
 // planWindowText plans a statement whose window functions readWindows
 // wrote as calls: text is the statement as written, wtext as rewritten.
 func (p *Planner) planWindowText(text, wtext string, s *Session) (Plan, error) {
+	if startsWithWith(wtext) {
+		return p.planWindowsWith(text, wtext, 0, s)
+	}
 	stmt, err := Parse(wtext)
 	if err != nil {
+		if at := insertWithAt(wtext); at > 0 {
+			return p.planWindowsWith(text, wtext, at, s)
+		}
 		if se, ok := err.(*SyntaxError); ok {
 			return nil, &SyntaxError{SQL: text, Msg: se.Msg}
 		}
 		return nil, err
 	}
-	if _, ok := stmt.(*sqlparser.Select); !ok {
-		what := firstWords(text, 1)
-		if _, union := stmt.(*sqlparser.Union); union {
-			what = "a UNION"
-		}
-		return nil, unsupportedf("window functions in %s: the router evaluates the windows of one SELECT", what)
-	}
-	if err := checkWindowScopes(stmt.(*sqlparser.Select)); err != nil {
+	if err := checkWindowScopes(stmt); err != nil {
 		return nil, err
 	}
-	nameWindowItems(text, stmt.(*sqlparser.Select))
+	nameWindowItems(text, stmt)
 	pl, err := p.buildStatement(wtext, stmt, s)
 	if err != nil {
 		return nil, err
@@ -170,9 +217,36 @@ func (p *Planner) planWindowText(text, wtext string, s *Session) (Plan, error) {
 	return withDirectives(stmt, pl)
 }
 
+// planWindowsWith plans a statement with a WITH clause at offset at of
+// wtext whose window functions readWindows wrote as calls; text is the
+// statement as written, which names the outermost select items.
+func (p *Planner) planWindowsWith(text, wtext string, at int, s *Session) (Plan, error) {
+	x, err := expand(wtext, at)
+	if err != nil {
+		return nil, err
+	}
+	if len(x.recursive) > 0 {
+		return nil, unsupportedf("window functions in a statement with WITH RECURSIVE: the router evaluates windows over common table expressions that are not recursive")
+	}
+	if err := checkWindowScopes(x.stmt); err != nil {
+		return nil, err
+	}
+	if at == 0 {
+		if w, err := splitWith(text); err == nil {
+			nameWindowItems(w.main, x.stmt)
+		}
+	}
+	return p.planExpansion(x, s)
+}
+
 // nameWindowItems names each select item with a window function and no
-// alias by its text as written, the same on every backend.
-func nameWindowItems(text string, sel *sqlparser.Select) {
+// alias of the statement's first SELECT by its text as written, the
+// same on every backend.
+func nameWindowItems(text string, stmt sqlparser.Statement) {
+	sel := firstSelect(stmt)
+	if sel == nil {
+		return
+	}
 	texts := selectItemTexts(text)
 	for i, se := range sel.SelectExprs {
 		ae, ok := se.(*sqlparser.AliasedExpr)

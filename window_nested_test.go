@@ -1,0 +1,84 @@
+package vitessdo_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// nestedWindowCases are statements whose window functions lie in a
+// common table expression, a derived table joined with other tables, or
+// the members of a UNION, each compared between four shards and one
+// database. ordered marks a total ORDER BY.
+var nestedWindowCases = []struct {
+	query   string
+	args    []any
+	ordered bool
+}{
+	// The first rows of each partition, through a CTE.
+	{query: "WITH ranked AS (SELECT id, grp, qty, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items) SELECT * FROM ranked WHERE rn <= 3"},
+	{query: "WITH ranked AS (SELECT id, grp, qty, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items) SELECT id, grp, rn FROM ranked WHERE rn <= ? ORDER BY grp, rn LIMIT 7", args: []any{2}, ordered: true},
+	{query: "WITH r AS (SELECT id, kind, RANK() OVER (PARTITION BY kind ORDER BY price) AS r FROM items) SELECT kind, COUNT(*) AS n FROM r WHERE r = 1 GROUP BY kind"},
+	{query: "WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items) SELECT * FROM r WHERE s > ?", args: []any{3}},
+	{query: "WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items WHERE id = ?) SELECT * FROM r", args: []any{5}},
+	{query: "WITH r AS (SELECT id, grp, LAG(qty) OVER w AS l, SUM(qty) OVER (w ROWS 1 PRECEDING) AS s FROM items WINDOW w AS (PARTITION BY grp ORDER BY id)) SELECT * FROM r WHERE l IS NOT NULL"},
+	{query: "WITH a AS (SELECT id, grp, DENSE_RANK() OVER (ORDER BY grp) AS d FROM items), b AS (SELECT * FROM a WHERE d <= 2) SELECT grp, COUNT(*) AS n, MAX(d) AS m FROM b GROUP BY grp"},
+	{query: "WITH a AS (SELECT id, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items) SELECT id, rn, SUM(rn) OVER (ORDER BY id) AS s FROM a"},
+	{query: "WITH a AS (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) SELECT grp, n, RANK() OVER (ORDER BY n DESC) AS r FROM a"},
+	{query: "WITH a AS (SELECT id, NTILE(3) OVER (ORDER BY id) AS t FROM items) SELECT t, COUNT(*) AS n FROM a GROUP BY t ORDER BY t", ordered: true},
+	// The derived-table form, with a WINDOW clause inside, ORDER BY and LIMIT.
+	{query: "SELECT * FROM (SELECT id, kind, RANK() OVER w AS r FROM items WINDOW w AS (PARTITION BY kind ORDER BY qty)) d WHERE r = 1"},
+	{query: "SELECT d.id, d.r FROM (SELECT id, RANK() OVER (ORDER BY price DESC) AS r FROM items) d WHERE d.r <= 5 ORDER BY d.r, d.id LIMIT 4", ordered: true},
+	{query: "SELECT * FROM (SELECT * FROM (SELECT id, grp, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY id) AS rn FROM items) d1 WHERE rn < 4) d2 WHERE rn > 1"},
+	// Joined with other tables.
+	{query: "WITH ranked AS (SELECT id, grp, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items) SELECT r.id, r.rn, t.tag FROM ranked r JOIN item_tags t ON t.item_id = r.id WHERE r.rn <= 2"},
+	{query: "SELECT i.id, i.name, d.rn FROM items i JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items) d ON d.id = i.id WHERE d.rn <= 10"},
+	{query: "SELECT i.id, d.n FROM items i LEFT JOIN (SELECT item_id, COUNT(*) OVER (PARTITION BY item_id) AS n FROM item_tags) d ON d.item_id = i.id"},
+	{query: "SELECT k.label, d.id, d.r FROM kinds k JOIN (SELECT id, kind, RANK() OVER (PARTITION BY kind ORDER BY price, id) AS r FROM items) d ON d.kind = k.code WHERE d.r = 1"},
+	{query: "WITH a AS (SELECT id, grp, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY id) AS rn FROM items), b AS (SELECT item_id, tag, RANK() OVER (ORDER BY weight) AS r FROM item_tags) SELECT a.id, a.rn, b.tag, b.r FROM a JOIN b ON b.item_id = a.id"},
+	{query: "SELECT i.id FROM items i JOIN (SELECT id, RANK() OVER (ORDER BY id) AS r FROM items) d ON d.id = i.id"},
+	{query: "SELECT i.id, d.s FROM items i JOIN (SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items) d ON d.id = i.id"},
+	// UNION members.
+	{query: "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items WHERE grp = 'a' UNION ALL SELECT id, RANK() OVER (ORDER BY qty) FROM items WHERE grp = 'b'"},
+	{query: "SELECT id, COUNT(*) OVER (PARTITION BY grp) AS n FROM items UNION SELECT item_id, COUNT(*) OVER () FROM item_tags"},
+	{query: "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items UNION ALL SELECT id, 0 FROM items WHERE id < ? ORDER BY rn, id LIMIT 6", args: []any{5}, ordered: true},
+	{query: "WITH u AS (SELECT id, grp, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY id) AS rn FROM items UNION ALL SELECT item_id, tag, ROW_NUMBER() OVER (ORDER BY item_id, tag) FROM item_tags) SELECT * FROM u WHERE rn <= 2"},
+	{query: "SELECT * FROM (SELECT id, SUM(qty) OVER w AS s FROM items WINDOW w AS (ORDER BY id) UNION ALL SELECT id, MAX(qty) OVER w FROM items WINDOW w AS (PARTITION BY grp)) d"},
+}
+
+// Window functions in common table expressions, in derived tables
+// joined with other tables and in UNION members return what one
+// database returns.
+func TestNestedWindowsMatchOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		for _, l := range mergeLayouts() {
+			t.Run(l.name, func(t *testing.T) {
+				p := newMergePair(t, e, l.items)
+				for _, c := range nestedWindowCases {
+					p.compare(t, c.ordered, c.query, c.args...)
+				}
+			})
+		}
+	})
+}
+
+// An INSERT … SELECT with window functions inserts the rows one
+// database inserts: the SELECT's windows (its own, its derived table's,
+// its common table expression's) see all the rows they read.
+func TestInsertSelectWithWindowsMatchesOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		for _, tc := range []struct{ stmt, check string }{
+			{"INSERT INTO app.dst_b (id, k, v) SELECT id, k, v FROM (SELECT id, k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY id DESC) AS rn FROM app.src_a) d WHERE rn = 1", "SELECT id, k, v FROM app.dst_b"},
+			{"INSERT INTO main.totals (k, n, total) SELECT id, ROW_NUMBER() OVER (ORDER BY v, id), SUM(id) OVER (PARTITION BY k) FROM app.src_a", "SELECT k, n, total FROM main.totals"},
+			{"INSERT INTO main.totals (k, n, total) WITH r AS (SELECT id, k, RANK() OVER (ORDER BY k) AS r FROM app.src_a) SELECT id, k, r FROM r WHERE r > 5", "SELECT k, n, total FROM main.totals"},
+			{"INSERT INTO main.totals (k, n, total) SELECT k, ROW_NUMBER() OVER (ORDER BY k DESC), COUNT(*) OVER () FROM main.plain", "SELECT k, n, total FROM main.totals"},
+			{"INSERT INTO app.src_a (id, k, v) SELECT id + 100, COUNT(*) OVER (PARTITION BY id), v FROM app.src_a WHERE id < 20", "SELECT id, k, v FROM app.src_a"},
+			{"INSERT INTO app.dst_b (k, v) SELECT k, v FROM (SELECT k, v, DENSE_RANK() OVER (ORDER BY k) AS d FROM main.plain) d WHERE d < 10 ORDER BY k", "SELECT id, k, v FROM app.dst_b"},
+		} {
+			t.Run(tc.stmt, func(t *testing.T) {
+				p := newInsertSelectPair(t, e)
+				p.execBoth(t, strings.Contains(tc.stmt, "dst_b"), tc.stmt)
+				p.compareRows(t, tc.check)
+			})
+		}
+	})
+}
