@@ -10,8 +10,9 @@ import (
 // statements: in a common table expression read alone (the first rows
 // of each partition, ordered and cut or not), in one read through a
 // second CTE, in a derived table or CTE joined with a table or with
-// another windowed CTE, and in the members of a UNION (read alone or
-// through a CTE). Each windowed SELECT draws its windows as
+// another windowed CTE, in the members of a UNION (read alone or
+// through a CTE), and in a derived table or CTE a subquery reads
+// (uncorrelated, or correlated outside it). Each windowed SELECT draws its windows as
 // windowQuery does, over the generator's FROM clauses and WHERE
 // conditions. One database runs the same statement.
 
@@ -112,7 +113,7 @@ func (g *queryGen) filter(ws windowedSelect, q string) string {
 // derived table or a UNION member.
 func (g *queryGen) nestedWindowQuery() genQuery {
 	var q genQuery
-	switch g.pickWeighted(3, 2, 1, 2, 1, 2, 1) {
+	switch g.pickWeighted(3, 2, 1, 2, 1, 2, 3) {
 	case 0, 1:
 		// Read alone, through WITH or as a derived table, ordered and
 		// cut sometimes.
@@ -160,11 +161,39 @@ func (g *queryGen) nestedWindowQuery() genQuery {
 		a := g.windowedSelect()
 		b := g.windowedSelect()
 		q.sql = "WITH a AS (" + a.sql + "), b AS (" + b.sql + ") SELECT a.k0, a.w0, b.k0 AS bk, b.w0 AS bw FROM a JOIN b ON b.j = a.j" + g.filter(a, "a.")
-	default:
+	case 5:
 		q = g.windowUnion()
+	default:
+		q = g.windowSubquery()
 	}
 	q.args = g.args
 	return q
+}
+
+// windowSubquery draws a windowed SELECT read by a subquery of a SELECT
+// of items: IN or NOT IN its ids, a scalar compared or selected, or
+// EXISTS correlated by the item's id, the SELECT as a derived table or a
+// CTE.
+func (g *queryGen) windowSubquery() genQuery {
+	ws := g.windowedSelect()
+	d, with := "("+ws.sql+") AS d", ""
+	if g.chance(0.4) {
+		d, with = "d", "WITH d AS ("+ws.sql+") "
+	}
+	var sql string
+	switch g.r.Intn(5) {
+	case 0:
+		sql = "SELECT o.id, o.name FROM items o WHERE o.id IN (SELECT d.j FROM " + d + g.filter(ws, "d.") + ")"
+	case 1:
+		sql = "SELECT o.id FROM items o WHERE o.id NOT IN (SELECT d.j FROM " + d + g.filter(ws, "d.") + " AND d.j IS NOT NULL)"
+	case 2:
+		sql = "SELECT o.id, o.qty FROM items o WHERE o.qty <= (SELECT COUNT(*) FROM " + d + g.filter(ws, "d.") + ")"
+	case 3:
+		sql = "SELECT o.id FROM items o WHERE EXISTS (SELECT 1 FROM " + d + g.filter(ws, "d.") + " AND d.j = o.id)"
+	default:
+		sql = "SELECT o.id, (SELECT COUNT(*) FROM " + d + " WHERE d.j = o.id) AS n FROM items o"
+	}
+	return genQuery{sql: with + sql}
 }
 
 // windowUnion draws a UNION (ALL or not) of two SELECTs each of an
@@ -201,7 +230,8 @@ func (g *queryGen) windowUnion() genQuery {
 }
 
 // Generated statements with windows in CTEs, derived tables joined with
-// tables and UNION members return what one database returns.
+// tables, UNION members and subqueries return what one database
+// returns.
 func TestQueryGenNestedWindowsEqualOneDatabase(t *testing.T) {
 	compareGeneratedJoins(t, 300, "nested window functions", (*queryGen).nestedWindowQuery)
 }

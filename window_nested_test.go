@@ -37,6 +37,28 @@ var nestedWindowCases = []struct {
 	{query: "WITH a AS (SELECT id, grp, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY id) AS rn FROM items), b AS (SELECT item_id, tag, RANK() OVER (ORDER BY weight) AS r FROM item_tags) SELECT a.id, a.rn, b.tag, b.r FROM a JOIN b ON b.item_id = a.id"},
 	{query: "SELECT i.id FROM items i JOIN (SELECT id, RANK() OVER (ORDER BY id) AS r FROM items) d ON d.id = i.id"},
 	{query: "SELECT i.id, d.s FROM items i JOIN (SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items) d ON d.id = i.id"},
+	// Read by subqueries: uncorrelated, or correlated outside the
+	// windowed derived table.
+	{query: "SELECT (SELECT MAX(id) OVER () FROM items LIMIT 1) AS m FROM items"},
+	{query: "SELECT id FROM items WHERE id IN (SELECT RANK() OVER (ORDER BY id) FROM items)"},
+	{query: "SELECT id FROM items WHERE id NOT IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY qty DESC, id) AS rn FROM items) d WHERE rn <= 50)"},
+	{query: "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS x FROM items WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY qty DESC, id) AS rn FROM items) d WHERE rn <= ?)", args: []any{5}},
+	{query: "SELECT grp, COUNT(*) AS n FROM items GROUP BY grp HAVING COUNT(*) > (SELECT MIN(rn) FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY qty DESC, id) AS rn FROM items) d)"},
+	{query: "SELECT i.id, t.tag FROM items i LEFT JOIN item_tags t ON t.item_id = i.id AND i.id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY qty DESC, id) AS rn FROM items) d WHERE rn <= 9)"},
+	{query: "SELECT id FROM items WHERE id = 7 AND 54 = (SELECT rn FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id DESC) AS rn FROM items) d WHERE id = 7)"},
+	{query: "SELECT id FROM items i WHERE NOT EXISTS (SELECT 1 FROM (SELECT item_id, ROW_NUMBER() OVER (ORDER BY weight, tag, item_id) AS rn FROM item_tags) d WHERE d.item_id = i.id AND rn < 20)"},
+	{query: "WITH r AS (SELECT id, grp, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items) SELECT i.id, i.name FROM items i WHERE EXISTS (SELECT 1 FROM r WHERE r.id = i.id AND r.rn <= 2)"},
+	{query: "SELECT i.id, (SELECT MAX(d.rn) FROM (SELECT item_id, ROW_NUMBER() OVER (ORDER BY weight, tag, item_id) AS rn FROM item_tags) d WHERE d.item_id = i.id) AS m FROM items i"},
+	{query: "SELECT i.id FROM items i WHERE i.qty < (SELECT COUNT(*) FROM (SELECT id, grp, RANK() OVER (ORDER BY qty) AS r FROM items) d WHERE d.grp = i.grp AND d.r < 30)"},
+	// Pushed down or routed by the outer conditions, the windows still
+	// see every row of theirs.
+	{query: "SELECT id, rn FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d WHERE id = 5"},
+	{query: "WITH d AS (SELECT id, COUNT(*) OVER () AS n FROM items) SELECT * FROM d WHERE id IN (3, 4)"},
+	{query: "SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d JOIN (SELECT id, RANK() OVER (ORDER BY qty) AS r FROM items) e ON e.id = d.id WHERE d.id = 4"},
+	{query: "SELECT i.id, d.rn FROM items i JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d ON d.id = i.id WHERE i.id = 9"},
+	{query: "WITH a AS (SELECT id, grp, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items) SELECT t.tag, COUNT(*) AS n, MAX(a.rn) AS m FROM a JOIN item_tags t ON t.item_id = a.id GROUP BY t.tag"},
+	{query: "SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items ORDER BY id DESC LIMIT 5) d"},
+	{query: "SELECT COUNT(*) AS n FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d WHERE d.id = ? AND rn = 3", args: []any{3}},
 	// UNION members.
 	{query: "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items WHERE grp = 'a' UNION ALL SELECT id, RANK() OVER (ORDER BY qty) FROM items WHERE grp = 'b'"},
 	{query: "SELECT id, COUNT(*) OVER (PARTITION BY grp) AS n FROM items UNION SELECT item_id, COUNT(*) OVER () FROM item_tags"},

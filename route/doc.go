@@ -73,7 +73,9 @@
 // A derived table (a CTE's too) with windows, in a statement that
 // reaches several shards, is planned apart as a SELECT of its own (read
 // alone, planDerived; joined, a leaf of the join), its windows then
-// seeing all its rows; a UNION's members are planned one by one.
+// seeing all its rows; a UNION's members are planned one by one, and
+// an uncorrelated subquery is a statement of its own. Windows where no
+// plan would see all their rows are refused (checkWindowScopes).
 //
 // # Common table expressions
 //

@@ -155,9 +155,7 @@ func checkSelectWindows(sel sqlparser.SelectStatement) error {
 					return false, nil
 				}
 			case *sqlparser.Subquery:
-				if countWindows(true, n) > 0 {
-					bad = unsupportedf("a window function inside a subquery in an expression (WHERE, ON, the select list, HAVING, ORDER BY): the router evaluates the windows of SELECTs, derived tables and common table expressions")
-				}
+				bad = checkSubqueryWindows(n)
 				return false, nil
 			}
 			return true, nil
@@ -165,6 +163,58 @@ func checkSelectWindows(sel sqlparser.SelectStatement) error {
 		return bad
 	}
 	return nil
+}
+
+// checkSubqueryWindows refuses the window functions of a subquery in an
+// expression that the plan would compute over other rows than its own.
+// An uncorrelated subquery is a statement of its own, its windows
+// planned as any SELECT's. A correlated one, which its plan may run per
+// batch of outer values with those values added to its WHERE, may hold
+// windows only in its uncorrelated derived tables, whose rows no
+// condition outside them changes.
+func checkSubqueryWindows(sq *sqlparser.Subquery) error {
+	if uncorrelated(sq) {
+		return checkSelectWindows(sq.Select)
+	}
+	refusal := unsupportedf("a window function in a correlated subquery (in WHERE, ON, the select list, HAVING, ORDER BY), outside an uncorrelated derived table: the subquery may run over a batch of outer values at once")
+	var bad error
+	var check func(sqlparser.SelectStatement)
+	check = func(sel sqlparser.SelectStatement) {
+		switch st := sel.(type) {
+		case *sqlparser.ParenSelect:
+			check(st.Select)
+		case *sqlparser.Union:
+			check(st.Left)
+			check(st.Right)
+		case *sqlparser.Select:
+			if countWindows(false, st.SelectExprs, st.Where, st.GroupBy, st.Having, st.OrderBy) > 0 {
+				bad = refusal
+				return
+			}
+			_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+				if bad != nil {
+					return false, nil
+				}
+				switch n := n.(type) {
+				case *sqlparser.AliasedTableExpr:
+					if d, ok := n.Expr.(*sqlparser.Subquery); ok {
+						if !uncorrelated(d) && countWindows(true, d) > 0 {
+							bad = refusal
+						} else {
+							bad = checkSelectWindows(d.Select)
+						}
+						return false, nil
+					}
+				case *sqlparser.Subquery:
+					bad = checkSubqueryWindows(n)
+					return false, nil
+				}
+				return true, nil
+			}, st)
+		}
+	}
+	check(sq.Select)
+	return bad
 }
 
 // windowsIn returns the window functions' calls under the nodes, each
@@ -283,7 +333,7 @@ func checkWindowPlaces(sel *sqlparser.Select) error {
 		what string
 		n    sqlparser.SQLNode
 	}{{"WHERE", sel.Where}, {"GROUP BY", sel.GroupBy}, {"HAVING", sel.Having}} {
-		if c.n != nil && hasWindow(c.n) {
+		if c.n != nil && countWindows(false, c.n) > 0 {
 			return planErrorf("a window function in %s: windows are computed after WHERE, GROUP BY and HAVING", c.what)
 		}
 	}
