@@ -59,6 +59,14 @@ var nestedWindowCases = []struct {
 	{query: "WITH a AS (SELECT id, grp, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items) SELECT t.tag, COUNT(*) AS n, MAX(a.rn) AS m FROM a JOIN item_tags t ON t.item_id = a.id GROUP BY t.tag"},
 	{query: "SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items ORDER BY id DESC LIMIT 5) d"},
 	{query: "SELECT COUNT(*) AS n FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d WHERE d.id = ? AND rn = 3", args: []any{3}},
+	// Over a recursive CTE's rows, in its anchor, beside it.
+	{query: "WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n, ROW_NUMBER() OVER (ORDER BY n DESC) AS rn FROM r"},
+	{query: "WITH RECURSIVE r (id, depth) AS (SELECT id, 0 FROM items WHERE id < 4 UNION ALL SELECT i.id, r.depth + 1 FROM r JOIN items i ON i.id = r.id * 2 WHERE r.depth < 4) SELECT id, depth, RANK() OVER (PARTITION BY depth ORDER BY id) AS rk, COUNT(*) OVER () AS n FROM r"},
+	{query: "WITH RECURSIVE r (id, depth) AS (SELECT id, 0 FROM items WHERE id < 4 UNION ALL SELECT i.id, r.depth + 1 FROM r JOIN items i ON i.id = r.id * 2 WHERE r.depth < 4) SELECT * FROM (SELECT id, depth, ROW_NUMBER() OVER (PARTITION BY id ORDER BY depth) AS rn FROM r) d WHERE rn = 1"},
+	{query: "WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT i.id, r.n, SUM(r.n) OVER (ORDER BY i.id) AS s FROM r JOIN items i ON i.id = r.n"},
+	{query: "WITH RECURSIVE r (id, rn) AS (SELECT id, ROW_NUMBER() OVER (ORDER BY qty, id) FROM items WHERE id < 10 UNION ALL SELECT r.id + 10, r.rn FROM r WHERE r.id < 30) SELECT * FROM r"},
+	{query: "WITH RECURSIVE w AS (SELECT id, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items), r (id, d) AS (SELECT id, 0 FROM w WHERE rn <= 3 UNION ALL SELECT i.id, r.d + 1 FROM r JOIN items i ON i.id = r.id + 1 WHERE r.d < 3) SELECT * FROM r"},
+	{query: "WITH RECURSIVE r (id, d) AS (SELECT id, 0 FROM items WHERE id = ? UNION ALL SELECT id, d + 1 FROM r WHERE d < 3) SELECT id, d, ROW_NUMBER() OVER (ORDER BY d) AS rn FROM r", args: []any{5}},
 	// UNION members.
 	{query: "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items WHERE grp = 'a' UNION ALL SELECT id, RANK() OVER (ORDER BY qty) FROM items WHERE grp = 'b'"},
 	{query: "SELECT id, COUNT(*) OVER (PARTITION BY grp) AS n FROM items UNION SELECT item_id, COUNT(*) OVER () FROM item_tags"},

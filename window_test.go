@@ -116,7 +116,7 @@ func TestWindowShapesTheRouterRefuses(t *testing.T) {
 		}{
 			{"SELECT *, i.*, ROW_NUMBER() OVER (ORDER BY i.id) AS r FROM items i", "two * items", true},
 			{"UPDATE items SET qty = 1 WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d WHERE rn < 3)", "window functions in UPDATE", true},
-			{"WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT n, ROW_NUMBER() OVER (ORDER BY n) AS rn FROM r", "WITH RECURSIVE", true},
+			{"WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT ROW_NUMBER() OVER (ORDER BY n) + n FROM r WHERE n < 5) SELECT n FROM r", "the recursive SELECT of r", true},
 			{"SELECT i.id FROM items i WHERE EXISTS (SELECT ROW_NUMBER() OVER (ORDER BY t.tag) FROM item_tags t WHERE t.item_id = i.id)", "a window function in a correlated subquery", true},
 			{"SELECT i.id FROM items i WHERE 2 < (SELECT MAX(d.rn) FROM (SELECT item_id, ROW_NUMBER() OVER (ORDER BY tag) AS rn FROM item_tags t WHERE t.item_id = i.id) d)", "a window function in a correlated subquery", true},
 			{"SELECT id, NTILE(qty) OVER (ORDER BY id) AS n FROM items", "bucket count of NTILE", true},

@@ -275,8 +275,13 @@ func (p *Planner) planWindowsWith(text, wtext string, at int, s *Session) (Plan,
 	if err != nil {
 		return nil, err
 	}
-	if len(x.recursive) > 0 {
-		return nil, unsupportedf("window functions in a statement with WITH RECURSIVE: the router evaluates windows over common table expressions that are not recursive")
+	for _, rc := range x.recursive {
+		if hasWindow(rc.step) {
+			return nil, unsupportedf("a window function in the recursive SELECT of %s: each round would compute it over that round's rows alone (MySQL refuses it)", rc.rel.name)
+		}
+		if err := checkSelectWindows(rc.anchor); err != nil {
+			return nil, err
+		}
 	}
 	if err := checkWindowScopes(x.stmt); err != nil {
 		return nil, err
@@ -748,6 +753,12 @@ func (p *Planner) windowProbe(sel *sqlparser.Select, s *Session, nargs int) (fun
 // windowEngine returns the value rules of the tables the rows come from;
 // tables of backends with different rules are refused.
 func (p *Planner) windowEngine(in *sqlparser.Select, s *Session) (eval.Engine, error) {
+	if rel := p.readsHeld(in.From); rel != nil {
+		// The rows of a recursive CTE, compared as its tables' backend
+		// compares them (the rows of other tables joined with them
+		// are refused on another backend by the join).
+		return rel.eng, nil
+	}
 	c, err := cloneSelect(in)
 	if err != nil {
 		return 0, err
