@@ -91,6 +91,33 @@ func TestNestedWindowsMatchOneDatabase(t *testing.T) {
 	})
 }
 
+// A CTE's or a derived table's windows whose partitions each lie on one
+// shard (PARTITION BY the primary vindex column, or a body routed to one
+// shard) run on the shards inside the statement as written; any other
+// CTE is evaluated by the router over its rows.
+func TestNestedWindowsRunOnTheShardsWhenEachPartitionIsOnOne(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, tt := range []struct {
+			query  string
+			pushed bool
+			shards int
+		}{
+			{"WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items) SELECT * FROM r WHERE s > 3", true, 4},
+			{"WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items WHERE id = 5) SELECT * FROM r", true, 1},
+			{"SELECT COUNT(*) AS n FROM (SELECT t.item_id, ROW_NUMBER() OVER (PARTITION BY t.item_id ORDER BY t.tag) AS rn FROM item_tags t) d WHERE rn = 1", true, 4},
+			{"SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items UNION ALL SELECT item_id, COUNT(*) OVER (PARTITION BY item_id) FROM item_tags", true, 8},
+			// Not on one shard: a group of any shard, the whole CTE, a
+			// LEFT JOIN's NULLs.
+			{"WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY grp) AS s FROM items) SELECT * FROM r WHERE s > 3", false, 4},
+			{"WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items) SELECT * FROM r WHERE id = 5", false, 4},
+			{"WITH r AS (SELECT i.id, COUNT(*) OVER (PARTITION BY t.item_id) AS n FROM items i LEFT JOIN item_tags t ON t.item_id = i.id) SELECT * FROM r", false, 4},
+		} {
+			wantWindowsPushed(t, p, tt.query, tt.pushed, tt.shards)
+		}
+	})
+}
+
 // An INSERT … SELECT with window functions inserts the rows one
 // database inserts: the SELECT's windows (its own, its derived table's,
 // its common table expression's) see all the rows they read.

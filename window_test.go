@@ -178,25 +178,34 @@ func TestWindowsRunOnTheShardsWhenEachPartitionIsOnOne(t *testing.T) {
 			{"SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items", false, 4},
 			{"SELECT grp, COUNT(*) AS n, SUM(COUNT(*)) OVER (PARTITION BY grp) AS s FROM items GROUP BY grp", false, 4},
 		} {
-			res, err := queryAll(p.sharded, "VEXPLAIN PLAN "+tt.query)
-			if err != nil {
-				t.Fatalf("VEXPLAIN PLAN %s: %v", tt.query, err)
-			}
-			shards, over, evaluated := 0, false, false
-			for _, r := range res.Rows {
-				q := fmt.Sprint(r[2])
-				if fmt.Sprint(r[1]) != "" {
-					shards++
-				}
-				over = over || strings.Contains(q, " OVER (")
-				evaluated = evaluated || strings.Contains(q, "Evaluate (windows)")
-			}
-			if over != tt.pushed || evaluated == tt.pushed || shards != tt.shards {
-				t.Errorf("%s: VEXPLAIN %v: want pushed down %v to %d shards", tt.query, res.Rows, tt.pushed, tt.shards)
-			}
-			p.compareRows(t, tt.query)
+			wantWindowsPushed(t, p, tt.query, tt.pushed, tt.shards)
 		}
 	})
+}
+
+// wantWindowsPushed requires a statement's windows to run on the shards
+// (its shard statements holding OVER, the router evaluating none) or
+// not, its plan to reach shards shard statements, and its rows to be
+// one database's.
+func wantWindowsPushed(t *testing.T, p *pair, query string, pushed bool, shards int) {
+	t.Helper()
+	res, err := queryAll(p.sharded, "VEXPLAIN PLAN "+query)
+	if err != nil {
+		t.Fatalf("VEXPLAIN PLAN %s: %v", query, err)
+	}
+	n, over, evaluated := 0, false, false
+	for _, r := range res.Rows {
+		q := fmt.Sprint(r[2])
+		if fmt.Sprint(r[1]) != "" {
+			n++
+		}
+		over = over || strings.Contains(q, " OVER (")
+		evaluated = evaluated || strings.Contains(q, "Evaluate (windows)")
+	}
+	if over != pushed || evaluated == pushed || n != shards {
+		t.Errorf("%s: VEXPLAIN %v: want pushed down %v to %d shards", query, res.Rows, pushed, shards)
+	}
+	p.compareRows(t, query)
 }
 
 // The router holds the rows it evaluates windows over: at most

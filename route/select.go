@@ -298,7 +298,7 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		return nil, err
 	}
 	r, same, err := a.route(top)
-	if err == nil && !r.single() && nestedWindows(sel) {
+	if err == nil && !r.single() && nestedWindows(sel) && !p.shardLocalWindows(sel, s) {
 		// Each shard would compute the windows over its own rows.
 		err = unsupportedf("window functions in a derived table over several shards")
 	}

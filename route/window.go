@@ -88,6 +88,64 @@ func nestedWindows(sel sqlparser.SelectStatement) bool {
 	return countWindows(true, sel) > own
 }
 
+// shardLocalWindows reports a statement whose derived tables' and
+// subqueries' windows each shard computes as one database would: every
+// SELECT below the statement's own with windows aggregates nothing and
+// partitions each window by the unique primary vindex column of a
+// sharded table of its FROM that no outer join leaves NULL, so all the
+// rows of a partition lie on one shard (see pushWindows).
+func (p *Planner) shardLocalWindows(sel sqlparser.SelectStatement, s *Session) bool {
+	own := map[*sqlparser.Select]bool{}
+	var top func(sqlparser.SelectStatement)
+	top = func(st sqlparser.SelectStatement) {
+		switch st := st.(type) {
+		case *sqlparser.Select:
+			own[st] = true
+		case *sqlparser.Union:
+			top(st.Left)
+			top(st.Right)
+		case *sqlparser.ParenSelect:
+			top(st.Select)
+		}
+	}
+	top(sel)
+	local := true
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		inner, ok := n.(*sqlparser.Select)
+		if !ok || own[inner] || !ownWindows(inner) {
+			return local, nil
+		}
+		local = p.partitionedByShardKey(inner, s)
+		return local, nil
+	}, sel)
+	return local
+}
+
+// partitionedByShardKey reports a SELECT that aggregates nothing and
+// partitions every window of its own by a shard key of its FROM.
+func (p *Planner) partitionedByShardKey(sel *sqlparser.Select, s *Session) bool {
+	if len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs) {
+		return false
+	}
+	keys, err := p.partitionKeys(sel, s)
+	if err != nil {
+		return false
+	}
+	for _, f := range windowsIn(sel.SelectExprs, sel.OrderBy) {
+		w, _ := dialect.WindowOf(f)
+		on := false
+		for _, e := range w.Partition {
+			if c, ok := e.(*sqlparser.ColName); ok && keys.holds(c) {
+				on = true
+			}
+		}
+		if !on {
+			return false
+		}
+	}
+	return true
+}
+
 // countWindows counts the window functions' calls under the nodes, in
 // subqueries too when deep.
 func countWindows(deep bool, nodes ...sqlparser.SQLNode) int {
@@ -393,24 +451,8 @@ func (p *Planner) pushWindows(sel *sqlparser.Select, s *Session, nargs int) Plan
 	if sp.routing.single() {
 		return sp
 	}
-	if len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs) {
+	if !p.partitionedByShardKey(sel, s) {
 		return nil
-	}
-	keys, err := p.partitionKeys(sel, s)
-	if err != nil {
-		return nil
-	}
-	for _, f := range windowsIn(sel.SelectExprs, sel.OrderBy) {
-		w, _ := dialect.WindowOf(f)
-		on := false
-		for _, e := range w.Partition {
-			if c, ok := e.(*sqlparser.ColName); ok && keys.holds(c) {
-				on = true
-			}
-		}
-		if !on {
-			return nil
-		}
 	}
 	return sp
 }
