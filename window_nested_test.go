@@ -6,17 +6,15 @@ import (
 )
 
 // nestedWindowCases are statements whose window functions lie in a
-// common table expression, a derived table joined with other tables, or
-// the members of a UNION, each compared between four shards and one
-// database. ordered marks a total ORDER BY.
+// common table expression, a derived table joined with other tables, a
+// subquery or the members of a UNION, compared as windowCases are.
 var nestedWindowCases = []struct {
-	query   string
-	args    []any
-	ordered bool
+	query string
+	args  []any
 }{
 	// The first rows of each partition, through a CTE.
 	{query: "WITH ranked AS (SELECT id, grp, qty, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items) SELECT * FROM ranked WHERE rn <= 3"},
-	{query: "WITH ranked AS (SELECT id, grp, qty, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items) SELECT id, grp, rn FROM ranked WHERE rn <= ? ORDER BY grp, rn LIMIT 7", args: []any{2}, ordered: true},
+	{query: "WITH ranked AS (SELECT id, grp, qty, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items) SELECT id, grp, rn FROM ranked WHERE rn <= ? ORDER BY grp, rn LIMIT 7", args: []any{2}},
 	{query: "WITH r AS (SELECT id, kind, RANK() OVER (PARTITION BY kind ORDER BY price) AS r FROM items) SELECT kind, COUNT(*) AS n FROM r WHERE r = 1 GROUP BY kind"},
 	{query: "WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items) SELECT * FROM r WHERE s > ?", args: []any{3}},
 	{query: "WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items WHERE id = ?) SELECT * FROM r", args: []any{5}},
@@ -24,10 +22,10 @@ var nestedWindowCases = []struct {
 	{query: "WITH a AS (SELECT id, grp, DENSE_RANK() OVER (ORDER BY grp) AS d FROM items), b AS (SELECT * FROM a WHERE d <= 2) SELECT grp, COUNT(*) AS n, MAX(d) AS m FROM b GROUP BY grp"},
 	{query: "WITH a AS (SELECT id, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items) SELECT id, rn, SUM(rn) OVER (ORDER BY id) AS s FROM a"},
 	{query: "WITH a AS (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) SELECT grp, n, RANK() OVER (ORDER BY n DESC) AS r FROM a"},
-	{query: "WITH a AS (SELECT id, NTILE(3) OVER (ORDER BY id) AS t FROM items) SELECT t, COUNT(*) AS n FROM a GROUP BY t ORDER BY t", ordered: true},
+	{query: "WITH a AS (SELECT id, NTILE(3) OVER (ORDER BY id) AS t FROM items) SELECT t, COUNT(*) AS n FROM a GROUP BY t ORDER BY t"},
 	// The derived-table form, with a WINDOW clause inside, ORDER BY and LIMIT.
 	{query: "SELECT * FROM (SELECT id, kind, RANK() OVER w AS r FROM items WINDOW w AS (PARTITION BY kind ORDER BY qty)) d WHERE r = 1"},
-	{query: "SELECT d.id, d.r FROM (SELECT id, RANK() OVER (ORDER BY price DESC) AS r FROM items) d WHERE d.r <= 5 ORDER BY d.r, d.id LIMIT 4", ordered: true},
+	{query: "SELECT d.id, d.r FROM (SELECT id, RANK() OVER (ORDER BY price DESC) AS r FROM items) d WHERE d.r <= 5 ORDER BY d.r, d.id LIMIT 4"},
 	{query: "SELECT * FROM (SELECT * FROM (SELECT id, grp, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY id) AS rn FROM items) d1 WHERE rn < 4) d2 WHERE rn > 1"},
 	// Joined with other tables.
 	{query: "WITH ranked AS (SELECT id, grp, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items) SELECT r.id, r.rn, t.tag FROM ranked r JOIN item_tags t ON t.item_id = r.id WHERE r.rn <= 2"},
@@ -57,7 +55,7 @@ var nestedWindowCases = []struct {
 	{query: "SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d JOIN (SELECT id, RANK() OVER (ORDER BY qty) AS r FROM items) e ON e.id = d.id WHERE d.id = 4"},
 	{query: "SELECT i.id, d.rn FROM items i JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d ON d.id = i.id WHERE i.id = 9"},
 	{query: "WITH a AS (SELECT id, grp, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items) SELECT t.tag, COUNT(*) AS n, MAX(a.rn) AS m FROM a JOIN item_tags t ON t.item_id = a.id GROUP BY t.tag"},
-	{query: "SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items ORDER BY id DESC LIMIT 5) d"},
+	{query: "SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items ORDER BY id DESC LIMIT 5) d ORDER BY id"},
 	{query: "SELECT COUNT(*) AS n FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d WHERE d.id = ? AND rn = 3", args: []any{3}},
 	// Over a recursive CTE's rows, in its anchor, beside it.
 	{query: "WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n, ROW_NUMBER() OVER (ORDER BY n DESC) AS rn FROM r"},
@@ -70,52 +68,9 @@ var nestedWindowCases = []struct {
 	// UNION members.
 	{query: "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items WHERE grp = 'a' UNION ALL SELECT id, RANK() OVER (ORDER BY qty) FROM items WHERE grp = 'b'"},
 	{query: "SELECT id, COUNT(*) OVER (PARTITION BY grp) AS n FROM items UNION SELECT item_id, COUNT(*) OVER () FROM item_tags"},
-	{query: "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items UNION ALL SELECT id, 0 FROM items WHERE id < ? ORDER BY rn, id LIMIT 6", args: []any{5}, ordered: true},
+	{query: "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items UNION ALL SELECT id, 0 FROM items WHERE id < ? ORDER BY rn, id LIMIT 6", args: []any{5}},
 	{query: "WITH u AS (SELECT id, grp, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY id) AS rn FROM items UNION ALL SELECT item_id, tag, ROW_NUMBER() OVER (ORDER BY item_id, tag) FROM item_tags) SELECT * FROM u WHERE rn <= 2"},
 	{query: "SELECT * FROM (SELECT id, SUM(qty) OVER w AS s FROM items WINDOW w AS (ORDER BY id) UNION ALL SELECT id, MAX(qty) OVER w FROM items WINDOW w AS (PARTITION BY grp)) d"},
-}
-
-// Window functions in common table expressions, in derived tables
-// joined with other tables and in UNION members return what one
-// database returns.
-func TestNestedWindowsMatchOneDatabase(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, e engine) {
-		for _, l := range mergeLayouts() {
-			t.Run(l.name, func(t *testing.T) {
-				p := newMergePair(t, e, l.items)
-				for _, c := range nestedWindowCases {
-					p.compare(t, c.ordered, c.query, c.args...)
-				}
-			})
-		}
-	})
-}
-
-// A CTE's or a derived table's windows whose partitions each lie on one
-// shard (PARTITION BY the primary vindex column, or a body routed to one
-// shard) run on the shards inside the statement as written; any other
-// CTE is evaluated by the router over its rows.
-func TestNestedWindowsRunOnTheShardsWhenEachPartitionIsOnOne(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, e engine) {
-		p := newMergePair(t, e, mergeLayouts()[0].items)
-		for _, tt := range []struct {
-			query  string
-			pushed bool
-			shards int
-		}{
-			{"WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items) SELECT * FROM r WHERE s > 3", true, 4},
-			{"WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items WHERE id = 5) SELECT * FROM r", true, 1},
-			{"SELECT COUNT(*) AS n FROM (SELECT t.item_id, ROW_NUMBER() OVER (PARTITION BY t.item_id ORDER BY t.tag) AS rn FROM item_tags t) d WHERE rn = 1", true, 4},
-			{"SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items UNION ALL SELECT item_id, COUNT(*) OVER (PARTITION BY item_id) FROM item_tags", true, 8},
-			// Not on one shard: a group of any shard, the whole CTE, a
-			// LEFT JOIN's NULLs.
-			{"WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY grp) AS s FROM items) SELECT * FROM r WHERE s > 3", false, 4},
-			{"WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items) SELECT * FROM r WHERE id = 5", false, 4},
-			{"WITH r AS (SELECT i.id, COUNT(*) OVER (PARTITION BY t.item_id) AS n FROM items i LEFT JOIN item_tags t ON t.item_id = i.id) SELECT * FROM r", false, 4},
-		} {
-			wantWindowsPushed(t, p, tt.query, tt.pushed, tt.shards)
-		}
-	})
 }
 
 // An INSERT … SELECT with window functions inserts the rows one

@@ -140,13 +140,14 @@ func TestWindowShapesTheRouterRefuses(t *testing.T) {
 }
 
 // Window functions return what one database returns, on both engines,
-// whether the shards compute them or the router does.
+// whether the shards compute them or the router does, in the statement's
+// SELECT or below it.
 func TestWindowFunctionsMatchOneDatabase(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		for _, l := range mergeLayouts() {
 			t.Run(l.name, func(t *testing.T) {
 				p := newMergePair(t, e, l.items)
-				for _, c := range windowCases {
+				for _, c := range append(windowCases, nestedWindowCases...) {
 					ordered := strings.Contains(c.query, " LIMIT ") || strings.HasSuffix(c.query, "ORDER BY id")
 					p.compare(t, ordered, c.query, c.args...)
 				}
@@ -177,6 +178,15 @@ func TestWindowsRunOnTheShardsWhenEachPartitionIsOnOne(t *testing.T) {
 			{"SELECT i.id, COUNT(*) OVER (PARTITION BY t.item_id) AS n FROM items i LEFT JOIN item_tags t ON t.item_id = i.id", false, 4},
 			{"SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items", false, 4},
 			{"SELECT grp, COUNT(*) AS n, SUM(COUNT(*)) OVER (PARTITION BY grp) AS s FROM items GROUP BY grp", false, 4},
+			// A CTE's, a derived table's, a UNION member's: on the
+			// shards inside the statement as written, or not.
+			{"WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items) SELECT * FROM r WHERE s > 3", true, 4},
+			{"WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items WHERE id = 5) SELECT * FROM r", true, 1},
+			{"SELECT COUNT(*) AS n FROM (SELECT t.item_id, ROW_NUMBER() OVER (PARTITION BY t.item_id ORDER BY t.tag) AS rn FROM item_tags t) d WHERE rn = 1", true, 4},
+			{"SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items UNION ALL SELECT item_id, COUNT(*) OVER (PARTITION BY item_id) FROM item_tags", true, 8},
+			{"WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY grp) AS s FROM items) SELECT * FROM r WHERE s > 3", false, 4},
+			{"WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items) SELECT * FROM r WHERE id = 5", false, 4},
+			{"WITH r AS (SELECT i.id, COUNT(*) OVER (PARTITION BY t.item_id) AS n FROM items i LEFT JOIN item_tags t ON t.item_id = i.id) SELECT * FROM r", false, 4},
 		} {
 			wantWindowsPushed(t, p, tt.query, tt.pushed, tt.shards)
 		}

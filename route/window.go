@@ -186,21 +186,38 @@ func checkWindowScopes(stmt sqlparser.Statement) error {
 }
 
 // checkSelectWindows refuses the window functions of a SELECT (or
-// UNION) that lie inside a subquery in an expression, or in a UNION's
-// own ORDER BY.
+// UNION) that no plan would compute over their own rows (see
+// checkWindowsIn).
 func checkSelectWindows(sel sqlparser.SelectStatement) error {
+	return checkWindowsIn(sel, false)
+}
+
+// checkWindowsIn refuses, in sel, window functions in a UNION's own
+// ORDER BY, and those of a correlated subquery (correlated reports sel
+// one) outside its uncorrelated derived tables: its plan may run it per
+// batch of outer values, those values added to its WHERE, so only rows
+// no condition outside them changes are its windows' own. An
+// uncorrelated subquery is a statement of its own, its windows planned
+// as any SELECT's.
+func checkWindowsIn(sel sqlparser.SelectStatement, correlated bool) error {
+	refusal := func() error {
+		return unsupportedf("a window function in a correlated subquery (in WHERE, ON, the select list, HAVING, ORDER BY), outside an uncorrelated derived table: the subquery may run over a batch of outer values at once")
+	}
 	switch st := sel.(type) {
 	case *sqlparser.ParenSelect:
-		return checkSelectWindows(st.Select)
+		return checkWindowsIn(st.Select, correlated)
 	case *sqlparser.Union:
 		if hasWindow(st.OrderBy) {
 			return unsupportedf("a window function in the ORDER BY of a UNION: order by a column of its members")
 		}
-		if err := checkSelectWindows(st.Left); err != nil {
+		if err := checkWindowsIn(st.Left, correlated); err != nil {
 			return err
 		}
-		return checkSelectWindows(st.Right)
+		return checkWindowsIn(st.Right, correlated)
 	case *sqlparser.Select:
+		if correlated && ownWindows(st) {
+			return refusal()
+		}
 		var bad error
 		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 			if bad != nil {
@@ -208,12 +225,16 @@ func checkSelectWindows(sel sqlparser.SelectStatement) error {
 			}
 			switch n := n.(type) {
 			case *sqlparser.AliasedTableExpr:
-				if sq, ok := n.Expr.(*sqlparser.Subquery); ok {
-					bad = checkSelectWindows(sq.Select)
+				if d, ok := n.Expr.(*sqlparser.Subquery); ok {
+					if correlated && !uncorrelated(d) && hasWindow(d) {
+						bad = refusal()
+					} else {
+						bad = checkWindowsIn(d.Select, false)
+					}
 					return false, nil
 				}
 			case *sqlparser.Subquery:
-				bad = checkSubqueryWindows(n)
+				bad = checkWindowsIn(n.Select, !uncorrelated(n))
 				return false, nil
 			}
 			return true, nil
@@ -221,58 +242,6 @@ func checkSelectWindows(sel sqlparser.SelectStatement) error {
 		return bad
 	}
 	return nil
-}
-
-// checkSubqueryWindows refuses the window functions of a subquery in an
-// expression that the plan would compute over other rows than its own.
-// An uncorrelated subquery is a statement of its own, its windows
-// planned as any SELECT's. A correlated one, which its plan may run per
-// batch of outer values with those values added to its WHERE, may hold
-// windows only in its uncorrelated derived tables, whose rows no
-// condition outside them changes.
-func checkSubqueryWindows(sq *sqlparser.Subquery) error {
-	if uncorrelated(sq) {
-		return checkSelectWindows(sq.Select)
-	}
-	refusal := unsupportedf("a window function in a correlated subquery (in WHERE, ON, the select list, HAVING, ORDER BY), outside an uncorrelated derived table: the subquery may run over a batch of outer values at once")
-	var bad error
-	var check func(sqlparser.SelectStatement)
-	check = func(sel sqlparser.SelectStatement) {
-		switch st := sel.(type) {
-		case *sqlparser.ParenSelect:
-			check(st.Select)
-		case *sqlparser.Union:
-			check(st.Left)
-			check(st.Right)
-		case *sqlparser.Select:
-			if countWindows(false, st.SelectExprs, st.Where, st.GroupBy, st.Having, st.OrderBy) > 0 {
-				bad = refusal
-				return
-			}
-			_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
-				if bad != nil {
-					return false, nil
-				}
-				switch n := n.(type) {
-				case *sqlparser.AliasedTableExpr:
-					if d, ok := n.Expr.(*sqlparser.Subquery); ok {
-						if !uncorrelated(d) && countWindows(true, d) > 0 {
-							bad = refusal
-						} else {
-							bad = checkSelectWindows(d.Select)
-						}
-						return false, nil
-					}
-				case *sqlparser.Subquery:
-					bad = checkSubqueryWindows(n)
-					return false, nil
-				}
-				return true, nil
-			}, st)
-		}
-	}
-	check(sq.Select)
-	return bad
 }
 
 // windowsIn returns the window functions' calls under the nodes, each
