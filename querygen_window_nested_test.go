@@ -9,8 +9,8 @@ import (
 // Window functions below the statement's own SELECT, in generated
 // statements: in a common table expression read alone (the first rows
 // of each partition, ordered and cut or not), in one read through a
-// second CTE, in a derived table or CTE joined with a table or with
-// another windowed CTE, in the members of a UNION (read alone or
+// second CTE, in a derived table or CTE joined with a table, with
+// another windowed CTE or with itself, in the members of a UNION (read alone or
 // through a CTE), and in a derived table or CTE a subquery reads
 // (uncorrelated, or correlated outside it). Each windowed SELECT draws its windows as
 // windowQuery does, over the generator's FROM clauses and WHERE
@@ -100,6 +100,10 @@ func (g *queryGen) rankWindow() string {
 // the first rows of each partition when w0 ranks them.
 func (g *queryGen) filter(ws windowedSelect, q string) string {
 	if ws.ranked {
+		if g.chance(0.2) {
+			g.args = append(g.args, int64(1+g.r.Intn(3)))
+			return " WHERE " + q + "w0 <= ?"
+		}
 		if g.chance(0.8) {
 			return fmt.Sprintf(" WHERE %sw0 <= %d", q, 1+g.r.Intn(3))
 		}
@@ -157,8 +161,12 @@ func (g *queryGen) nestedWindowQuery() genQuery {
 		}
 		q.sql = with + "SELECT d.*, " + cols[k] + " FROM " + body + " " + joins[k] + g.filter(ws, "d.")
 	case 4:
-		// Two windowed CTEs joined by the item's id.
+		// Two windowed CTEs joined by the item's id, or one read twice.
 		a := g.windowedSelect()
+		if g.chance(0.3) {
+			q.sql = "WITH a AS (" + a.sql + ") SELECT x.k0, x.w0, y.w0 AS yw FROM a x JOIN a y ON y.j = x.j" + g.filter(a, "x.")
+			break
+		}
 		b := g.windowedSelect()
 		q.sql = "WITH a AS (" + a.sql + "), b AS (" + b.sql + ") SELECT a.k0, a.w0, b.k0 AS bk, b.w0 AS bw FROM a JOIN b ON b.j = a.j" + g.filter(a, "a.")
 	case 5:

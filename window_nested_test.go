@@ -57,6 +57,15 @@ var nestedWindowCases = []struct {
 	{query: "WITH a AS (SELECT id, grp, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items) SELECT t.tag, COUNT(*) AS n, MAX(a.rn) AS m FROM a JOIN item_tags t ON t.item_id = a.id GROUP BY t.tag"},
 	{query: "SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items ORDER BY id DESC LIMIT 5) d ORDER BY id"},
 	{query: "SELECT COUNT(*) AS n FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d WHERE d.id = ? AND rn = 3", args: []any{3}},
+	// Names, placeholders, a CTE read twice, named windows at each level.
+	{query: "WITH d AS (SELECT id, qty FROM items WHERE id < 20) SELECT id, ROW_NUMBER() OVER (ORDER BY qty DESC, id), LAG(qty) OVER (ORDER BY id) FROM d"},
+	{query: "WITH r AS (SELECT id, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn, LAG(qty, ?) OVER (ORDER BY id) AS l FROM items WHERE qty > ?) SELECT * FROM r WHERE rn < ?", args: []any{3, 4, 5}},
+	{query: "WITH r AS (SELECT id, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items WHERE id > ?) SELECT a.id, a.rn, b.rn AS brn FROM r a JOIN r b ON b.id = a.id + 1", args: []any{3}},
+	{query: "WITH r AS (SELECT id, ROW_NUMBER() OVER (ORDER BY qty, id) AS rn FROM items WHERE id > ?) SELECT a.id, a.rn FROM r a WHERE a.id IN (SELECT id FROM r WHERE rn < 10)", args: []any{3}},
+	{query: "WITH r AS (SELECT id, grp, ROW_NUMBER() OVER w AS rn FROM items WINDOW w AS (PARTITION BY grp ORDER BY id)) SELECT grp, rn, COUNT(*) OVER w AS c FROM r WINDOW w AS (PARTITION BY rn)"},
+	{query: "SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) AS d, kinds k WHERE k.code = 'x' AND d.rn < 4"},
+	{query: "SELECT DISTINCT rn FROM (SELECT id, DENSE_RANK() OVER (ORDER BY grp) AS rn FROM items) d"},
+	{query: "WITH r AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) SELECT i.id, r.rn FROM r RIGHT JOIN items i ON r.id = i.id AND r.rn < 5"},
 	// Over a recursive CTE's rows, in its anchor, beside it.
 	{query: "WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n, ROW_NUMBER() OVER (ORDER BY n DESC) AS rn FROM r"},
 	{query: "WITH RECURSIVE r (id, depth) AS (SELECT id, 0 FROM items WHERE id < 4 UNION ALL SELECT i.id, r.depth + 1 FROM r JOIN items i ON i.id = r.id * 2 WHERE r.depth < 4) SELECT id, depth, RANK() OVER (PARTITION BY depth ORDER BY id) AS rk, COUNT(*) OVER () AS n FROM r"},
