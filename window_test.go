@@ -115,11 +115,13 @@ func TestWindowShapesTheRouterRefuses(t *testing.T) {
 			unsupported bool
 		}{
 			{"SELECT *, i.*, ROW_NUMBER() OVER (ORDER BY i.id) AS r FROM items i", "two * items", true},
-			{"SELECT i.id FROM items i JOIN (SELECT id, RANK() OVER (ORDER BY id) AS r FROM items) d ON d.id = i.id", "a derived table read with other tables", true},
-			{"SELECT (SELECT MAX(id) OVER () FROM items LIMIT 1) AS m FROM items", "inside a subquery", true},
+			{"UPDATE items SET qty = 1 WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d WHERE rn < 3)", "window functions in UPDATE", true},
+			{"WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT ROW_NUMBER() OVER (ORDER BY n) + n FROM r WHERE n < 5) SELECT n FROM r", "the recursive SELECT of r", true},
+			{"SELECT i.id FROM items i WHERE EXISTS (SELECT ROW_NUMBER() OVER (ORDER BY t.tag) FROM item_tags t WHERE t.item_id = i.id)", "a window function in a correlated subquery", true},
+			{"SELECT i.id FROM items i WHERE 2 < (SELECT MAX(d.rn) FROM (SELECT item_id, ROW_NUMBER() OVER (ORDER BY tag) AS rn FROM item_tags t WHERE t.item_id = i.id) d)", "a window function in a correlated subquery", true},
 			{"SELECT id, NTILE(qty) OVER (ORDER BY id) AS n FROM items", "bucket count of NTILE", true},
-			{"SELECT id FROM items WHERE id IN (SELECT RANK() OVER (ORDER BY id) FROM items)", "inside a subquery", true},
-			{"SELECT id, RANK() OVER (ORDER BY id) AS r FROM items UNION SELECT 1, 2", "window functions in a UNION", true},
+			{"SELECT id, RANK() OVER (ORDER BY id) AS r FROM items UNION SELECT id, 2 FROM items ORDER BY ROW_NUMBER() OVER (ORDER BY id)", "the ORDER BY of a UNION", true},
+			{"SELECT rank() OVER w AS r FROM (SELECT id FROM items WINDOW w AS (ORDER BY id)) d", "window w is not defined", false},
 			{"SELECT id, SUM(qty) OVER (ORDER BY id GROUPS 1 PRECEDING) AS s FROM items", "GROUPS", true},
 			{"SELECT id, SUM(qty) OVER (ORDER BY id ROWS 1 PRECEDING EXCLUDE TIES) AS s FROM items", "EXCLUDE", true},
 			{"SELECT id FROM items WHERE ROW_NUMBER() OVER (ORDER BY id) > 2", "window function in WHERE", false},
@@ -138,13 +140,14 @@ func TestWindowShapesTheRouterRefuses(t *testing.T) {
 }
 
 // Window functions return what one database returns, on both engines,
-// whether the shards compute them or the router does.
+// whether the shards compute them or the router does, in the statement's
+// SELECT or below it.
 func TestWindowFunctionsMatchOneDatabase(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		for _, l := range mergeLayouts() {
 			t.Run(l.name, func(t *testing.T) {
 				p := newMergePair(t, e, l.items)
-				for _, c := range windowCases {
+				for _, c := range append(windowCases, nestedWindowCases...) {
 					ordered := strings.Contains(c.query, " LIMIT ") || strings.HasSuffix(c.query, "ORDER BY id")
 					p.compare(t, ordered, c.query, c.args...)
 				}
@@ -175,26 +178,44 @@ func TestWindowsRunOnTheShardsWhenEachPartitionIsOnOne(t *testing.T) {
 			{"SELECT i.id, COUNT(*) OVER (PARTITION BY t.item_id) AS n FROM items i LEFT JOIN item_tags t ON t.item_id = i.id", false, 4},
 			{"SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items", false, 4},
 			{"SELECT grp, COUNT(*) AS n, SUM(COUNT(*)) OVER (PARTITION BY grp) AS s FROM items GROUP BY grp", false, 4},
+			// A CTE's, a derived table's, a UNION member's: on the
+			// shards inside the statement as written, or not.
+			{"WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items) SELECT * FROM r WHERE s > 3", true, 4},
+			{"WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items WHERE id = 5) SELECT * FROM r", true, 1},
+			{"SELECT COUNT(*) AS n FROM (SELECT t.item_id, ROW_NUMBER() OVER (PARTITION BY t.item_id ORDER BY t.tag) AS rn FROM item_tags t) d WHERE rn = 1", true, 4},
+			{"SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items UNION ALL SELECT item_id, COUNT(*) OVER (PARTITION BY item_id) FROM item_tags", true, 8},
+			{"WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY grp) AS s FROM items) SELECT * FROM r WHERE s > 3", false, 4},
+			{"WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items) SELECT * FROM r WHERE id = 5", false, 4},
+			{"WITH r AS (SELECT i.id, COUNT(*) OVER (PARTITION BY t.item_id) AS n FROM items i LEFT JOIN item_tags t ON t.item_id = i.id) SELECT * FROM r", false, 4},
 		} {
-			res, err := queryAll(p.sharded, "VEXPLAIN PLAN "+tt.query)
-			if err != nil {
-				t.Fatalf("VEXPLAIN PLAN %s: %v", tt.query, err)
-			}
-			shards, over, evaluated := 0, false, false
-			for _, r := range res.Rows {
-				q := fmt.Sprint(r[2])
-				if fmt.Sprint(r[1]) != "" {
-					shards++
-				}
-				over = over || strings.Contains(q, " OVER (")
-				evaluated = evaluated || strings.Contains(q, "Evaluate (windows)")
-			}
-			if over != tt.pushed || evaluated == tt.pushed || shards != tt.shards {
-				t.Errorf("%s: VEXPLAIN %v: want pushed down %v to %d shards", tt.query, res.Rows, tt.pushed, tt.shards)
-			}
-			p.compareRows(t, tt.query)
+			wantWindowsPushed(t, p, tt.query, tt.pushed, tt.shards)
 		}
 	})
+}
+
+// wantWindowsPushed requires a statement's windows to run on the shards
+// (its shard statements holding OVER, the router evaluating none) or
+// not, its plan to reach shards shard statements, and its rows to be
+// one database's.
+func wantWindowsPushed(t *testing.T, p *pair, query string, pushed bool, shards int) {
+	t.Helper()
+	res, err := queryAll(p.sharded, "VEXPLAIN PLAN "+query)
+	if err != nil {
+		t.Fatalf("VEXPLAIN PLAN %s: %v", query, err)
+	}
+	n, over, evaluated := 0, false, false
+	for _, r := range res.Rows {
+		q := fmt.Sprint(r[2])
+		if fmt.Sprint(r[1]) != "" {
+			n++
+		}
+		over = over || strings.Contains(q, " OVER (")
+		evaluated = evaluated || strings.Contains(q, "Evaluate (windows)")
+	}
+	if over != pushed || evaluated == pushed || n != shards {
+		t.Errorf("%s: VEXPLAIN %v: want pushed down %v to %d shards", query, res.Rows, pushed, shards)
+	}
+	p.compareRows(t, query)
 }
 
 // The router holds the rows it evaluates windows over: at most

@@ -36,7 +36,13 @@ func (p *Planner) planWith(text string, at int, s *Session) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.planExpansion(x, s)
+}
+
+// planExpansion plans a statement with its CTEs substituted.
+func (p *Planner) planExpansion(x *expansion, s *Session) (Plan, error) {
 	var pl Plan
+	var err error
 	if len(x.recursive) > 0 {
 		pl, err = p.planRecursive(x, s)
 	} else {

@@ -234,7 +234,8 @@ func (p *Planner) derivedBindable(te *sqlparser.AliasedTableExpr, key *sqlparser
 		return false
 	}
 	inner, ok := sq.Select.(*sqlparser.Select)
-	if !ok || inner.Limit != nil || inner.Lock != "" || len(inner.From) != 1 {
+	if !ok || inner.Limit != nil || inner.Lock != "" || len(inner.From) != 1 || hasWindow(inner) {
+		// A condition moved under a window would change its rows.
 		return false
 	}
 	probe := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: &sqlparser.ColName{Name: key.Name, Qualifier: key.Qualifier}, Right: sqlparser.NewIntVal([]byte("0"))}

@@ -70,6 +70,12 @@
 // one shard runs on the shards (pushWindows); any other reads the rows of
 // its FROM and WHERE from the shards and has the router evaluate its
 // windows over them with merge.Window (evaluateWindows, relationSelect).
+// A derived table (a CTE's too) with windows, in a statement that
+// reaches several shards, is planned apart as a SELECT of its own (read
+// alone, planDerived; joined, a leaf of the join), its windows then
+// seeing all its rows; a UNION's members are planned one by one, and
+// an uncorrelated subquery is a statement of its own. Windows where no
+// plan would see all their rows are refused (checkWindowScopes).
 //
 // # Common table expressions
 //

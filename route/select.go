@@ -298,9 +298,9 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 		return nil, err
 	}
 	r, same, err := a.route(top)
-	if derivedSel != nil && err == nil && !r.single() && derivedHasWindow(derivedSel) {
+	if err == nil && !r.single() && nestedWindows(sel) && !p.shardLocalWindows(sel, s) {
 		// Each shard would compute the windows over its own rows.
-		err = unsupportedf("window functions in the derived table %s over several shards", derivedFrom(derivedSel).As.String())
+		err = unsupportedf("window functions in a derived table over several shards")
 	}
 	if derivedSel != nil && err != nil {
 		return p.planDerivedInstead(derivedSel, s, nargs, a, err)

@@ -68,15 +68,82 @@ func ownWindows(sel *sqlparser.Select) bool {
 	return countWindows(false, sel.SelectExprs, sel.Where, sel.GroupBy, sel.Having, sel.OrderBy) > 0
 }
 
-// derivedHasWindow reports a SELECT reading one derived table whose
-// SELECT has window functions of its own.
-func derivedHasWindow(sel *sqlparser.Select) bool {
-	ate := derivedFrom(sel)
-	if ate == nil {
+// nestedWindows reports window functions of a statement's derived
+// tables (at any depth): not its own SELECTs' (a UNION's members').
+func nestedWindows(sel sqlparser.SelectStatement) bool {
+	own := 0
+	var count func(sqlparser.SelectStatement)
+	count = func(st sqlparser.SelectStatement) {
+		switch st := st.(type) {
+		case *sqlparser.Select:
+			own += countWindows(false, st.SelectExprs, st.Where, st.GroupBy, st.Having, st.OrderBy)
+		case *sqlparser.Union:
+			count(st.Left)
+			count(st.Right)
+		case *sqlparser.ParenSelect:
+			count(st.Select)
+		}
+	}
+	count(sel)
+	return countWindows(true, sel) > own
+}
+
+// shardLocalWindows reports a statement whose derived tables' and
+// subqueries' windows each shard computes as one database would: every
+// SELECT below the statement's own with windows aggregates nothing and
+// partitions each window by the unique primary vindex column of a
+// sharded table of its FROM that no outer join leaves NULL, so all the
+// rows of a partition lie on one shard (see pushWindows).
+func (p *Planner) shardLocalWindows(sel sqlparser.SelectStatement, s *Session) bool {
+	own := map[*sqlparser.Select]bool{}
+	var top func(sqlparser.SelectStatement)
+	top = func(st sqlparser.SelectStatement) {
+		switch st := st.(type) {
+		case *sqlparser.Select:
+			own[st] = true
+		case *sqlparser.Union:
+			top(st.Left)
+			top(st.Right)
+		case *sqlparser.ParenSelect:
+			top(st.Select)
+		}
+	}
+	top(sel)
+	local := true
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		inner, ok := n.(*sqlparser.Select)
+		if !ok || own[inner] || !ownWindows(inner) {
+			return local, nil
+		}
+		local = p.partitionedByShardKey(inner, s)
+		return local, nil
+	}, sel)
+	return local
+}
+
+// partitionedByShardKey reports a SELECT that aggregates nothing and
+// partitions every window of its own by a shard key of its FROM.
+func (p *Planner) partitionedByShardKey(sel *sqlparser.Select, s *Session) bool {
+	if len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs) {
 		return false
 	}
-	inner, ok := ate.Expr.(*sqlparser.Subquery).Select.(*sqlparser.Select)
-	return ok && ownWindows(inner)
+	keys, err := p.partitionKeys(sel, s)
+	if err != nil {
+		return false
+	}
+	for _, f := range windowsIn(sel.SelectExprs, sel.OrderBy) {
+		w, _ := dialect.WindowOf(f)
+		on := false
+		for _, e := range w.Partition {
+			if c, ok := e.(*sqlparser.ColName); ok && keys.holds(c) {
+				on = true
+			}
+		}
+		if !on {
+			return false
+		}
+	}
+	return true
 }
 
 // countWindows counts the window functions' calls under the nodes, in
@@ -100,21 +167,79 @@ func countWindows(deep bool, nodes ...sqlparser.SQLNode) int {
 	return n
 }
 
-// checkWindowScopes refuses window functions other than the outermost
-// SELECT's and those of a derived table it reads alone: the planner
-// evaluates no other subquery's windows.
-func checkWindowScopes(sel *sqlparser.Select) error {
-	own := func(s *sqlparser.Select) int {
-		return countWindows(false, s.SelectExprs, s.Where, s.GroupBy, s.Having, s.OrderBy)
-	}
-	placed := own(sel)
-	if ate := derivedFrom(sel); ate != nil {
-		if inner, ok := ate.Expr.(*sqlparser.Subquery).Select.(*sqlparser.Select); ok {
-			placed += own(inner)
+// checkWindowScopes refuses window functions where the planner does
+// not evaluate them: it evaluates those of a statement's SELECTs (an
+// INSERT's, each member of a UNION) and of their derived tables and
+// common table expressions at any depth, each over the rows of its own
+// FROM and WHERE; not those of a subquery in an expression, nor of an
+// UPDATE or DELETE.
+func checkWindowScopes(stmt sqlparser.Statement) error {
+	switch st := stmt.(type) {
+	case sqlparser.SelectStatement:
+		return checkSelectWindows(st)
+	case *sqlparser.Insert:
+		if sel, ok := st.Rows.(sqlparser.SelectStatement); ok {
+			return checkSelectWindows(sel)
 		}
 	}
-	if countWindows(true, sel) > placed {
-		return unsupportedf("a window function inside a subquery, or in a derived table read with other tables: only the windows of the outermost SELECT and of a derived table it reads alone are evaluated")
+	return unsupportedf("window functions in %s: the router evaluates the windows of SELECT statements, their derived tables and common table expressions, and INSERT … SELECT", strings.ToUpper(firstWords(sqlparser.String(stmt), 1)))
+}
+
+// checkSelectWindows refuses the window functions of a SELECT (or
+// UNION) that no plan would compute over their own rows (see
+// checkWindowsIn).
+func checkSelectWindows(sel sqlparser.SelectStatement) error {
+	return checkWindowsIn(sel, false)
+}
+
+// checkWindowsIn refuses, in sel, window functions in a UNION's own
+// ORDER BY, and those of a correlated subquery (correlated reports sel
+// one) outside its uncorrelated derived tables: its plan may run it per
+// batch of outer values, those values added to its WHERE, so only rows
+// no condition outside them changes are its windows' own. An
+// uncorrelated subquery is a statement of its own, its windows planned
+// as any SELECT's.
+func checkWindowsIn(sel sqlparser.SelectStatement, correlated bool) error {
+	refusal := func() error {
+		return unsupportedf("a window function in a correlated subquery (in WHERE, ON, the select list, HAVING, ORDER BY), outside an uncorrelated derived table: the subquery may run over a batch of outer values at once")
+	}
+	switch st := sel.(type) {
+	case *sqlparser.ParenSelect:
+		return checkWindowsIn(st.Select, correlated)
+	case *sqlparser.Union:
+		if hasWindow(st.OrderBy) {
+			return unsupportedf("a window function in the ORDER BY of a UNION: order by a column of its members")
+		}
+		if err := checkWindowsIn(st.Left, correlated); err != nil {
+			return err
+		}
+		return checkWindowsIn(st.Right, correlated)
+	case *sqlparser.Select:
+		if correlated && ownWindows(st) {
+			return refusal()
+		}
+		var bad error
+		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+			if bad != nil {
+				return false, nil
+			}
+			switch n := n.(type) {
+			case *sqlparser.AliasedTableExpr:
+				if d, ok := n.Expr.(*sqlparser.Subquery); ok {
+					if correlated && !uncorrelated(d) && hasWindow(d) {
+						bad = refusal()
+					} else {
+						bad = checkWindowsIn(d.Select, false)
+					}
+					return false, nil
+				}
+			case *sqlparser.Subquery:
+				bad = checkWindowsIn(n.Select, !uncorrelated(n))
+				return false, nil
+			}
+			return true, nil
+		}, st)
+		return bad
 	}
 	return nil
 }
@@ -145,24 +270,23 @@ func windowsIn(nodes ...sqlparser.SQLNode) []*sqlparser.FuncExpr {
 // planWindowText plans a statement whose window functions readWindows
 // wrote as calls: text is the statement as written, wtext as rewritten.
 func (p *Planner) planWindowText(text, wtext string, s *Session) (Plan, error) {
+	if startsWithWith(wtext) {
+		return p.planWindowsWith(text, wtext, 0, s)
+	}
 	stmt, err := Parse(wtext)
 	if err != nil {
+		if at := insertWithAt(wtext); at > 0 {
+			return p.planWindowsWith(text, wtext, at, s)
+		}
 		if se, ok := err.(*SyntaxError); ok {
 			return nil, &SyntaxError{SQL: text, Msg: se.Msg}
 		}
 		return nil, err
 	}
-	if _, ok := stmt.(*sqlparser.Select); !ok {
-		what := firstWords(text, 1)
-		if _, union := stmt.(*sqlparser.Union); union {
-			what = "a UNION"
-		}
-		return nil, unsupportedf("window functions in %s: the router evaluates the windows of one SELECT", what)
-	}
-	if err := checkWindowScopes(stmt.(*sqlparser.Select)); err != nil {
+	if err := checkWindowScopes(stmt); err != nil {
 		return nil, err
 	}
-	nameWindowItems(text, stmt.(*sqlparser.Select))
+	nameWindowItems(text, stmt)
 	pl, err := p.buildStatement(wtext, stmt, s)
 	if err != nil {
 		return nil, err
@@ -170,9 +294,41 @@ func (p *Planner) planWindowText(text, wtext string, s *Session) (Plan, error) {
 	return withDirectives(stmt, pl)
 }
 
+// planWindowsWith plans a statement with a WITH clause at offset at of
+// wtext whose window functions readWindows wrote as calls; text is the
+// statement as written, which names the outermost select items.
+func (p *Planner) planWindowsWith(text, wtext string, at int, s *Session) (Plan, error) {
+	x, err := expand(wtext, at)
+	if err != nil {
+		return nil, err
+	}
+	for _, rc := range x.recursive {
+		if hasWindow(rc.step) {
+			return nil, unsupportedf("a window function in the recursive SELECT of %s: each round would compute it over that round's rows alone (MySQL refuses it)", rc.rel.name)
+		}
+		if err := checkSelectWindows(rc.anchor); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkWindowScopes(x.stmt); err != nil {
+		return nil, err
+	}
+	if at == 0 {
+		if w, err := splitWith(text); err == nil {
+			nameWindowItems(w.main, x.stmt)
+		}
+	}
+	return p.planExpansion(x, s)
+}
+
 // nameWindowItems names each select item with a window function and no
-// alias by its text as written, the same on every backend.
-func nameWindowItems(text string, sel *sqlparser.Select) {
+// alias of the statement's first SELECT by its text as written, the
+// same on every backend.
+func nameWindowItems(text string, stmt sqlparser.Statement) {
+	sel := firstSelect(stmt)
+	if sel == nil {
+		return
+	}
 	texts := selectItemTexts(text)
 	for i, se := range sel.SelectExprs {
 		ae, ok := se.(*sqlparser.AliasedExpr)
@@ -209,7 +365,7 @@ func checkWindowPlaces(sel *sqlparser.Select) error {
 		what string
 		n    sqlparser.SQLNode
 	}{{"WHERE", sel.Where}, {"GROUP BY", sel.GroupBy}, {"HAVING", sel.Having}} {
-		if c.n != nil && hasWindow(c.n) {
+		if c.n != nil && countWindows(false, c.n) > 0 {
 			return planErrorf("a window function in %s: windows are computed after WHERE, GROUP BY and HAVING", c.what)
 		}
 	}
@@ -264,24 +420,8 @@ func (p *Planner) pushWindows(sel *sqlparser.Select, s *Session, nargs int) Plan
 	if sp.routing.single() {
 		return sp
 	}
-	if len(sel.GroupBy) > 0 || sel.Having != nil || hasAggregate(sel.SelectExprs) {
+	if !p.partitionedByShardKey(sel, s) {
 		return nil
-	}
-	keys, err := p.partitionKeys(sel, s)
-	if err != nil {
-		return nil
-	}
-	for _, f := range windowsIn(sel.SelectExprs, sel.OrderBy) {
-		w, _ := dialect.WindowOf(f)
-		on := false
-		for _, e := range w.Partition {
-			if c, ok := e.(*sqlparser.ColName); ok && keys.holds(c) {
-				on = true
-			}
-		}
-		if !on {
-			return nil
-		}
 	}
 	return sp
 }
@@ -624,6 +764,12 @@ func (p *Planner) windowProbe(sel *sqlparser.Select, s *Session, nargs int) (fun
 // windowEngine returns the value rules of the tables the rows come from;
 // tables of backends with different rules are refused.
 func (p *Planner) windowEngine(in *sqlparser.Select, s *Session) (eval.Engine, error) {
+	if rel := p.readsHeld(in.From); rel != nil {
+		// The rows of a recursive CTE, compared as its tables' backend
+		// compares them (the rows of other tables joined with them
+		// are refused on another backend by the join).
+		return rel.eng, nil
+	}
 	c, err := cloneSelect(in)
 	if err != nil {
 		return 0, err

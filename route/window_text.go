@@ -18,9 +18,11 @@ import (
 // function as a call the parser reads (see dialect.WindowFunc) carrying
 // its arguments and its window's expressions; a named window (OVER w,
 // OVER (w ORDER BY …)) is replaced by its definition, and the WINDOW
-// clause is taken out. The ? placeholders keep their text order, which
-// names them: a placeholder in a named window's definition, which moves,
-// is refused.
+// clause is taken out. A window's name is read in the query block that
+// defines it: a SELECT (the statement's, a derived table's, a common
+// table expression's body) or one member of a UNION. The ? placeholders
+// keep their text order, which names them: a placeholder in a named
+// window's definition, which moves, is refused.
 
 // windowFuncs are the window functions the router reads, with the
 // number of arguments each takes, at least and at most.
@@ -42,7 +44,10 @@ type windowText struct {
 	toks []winToken
 	// match[i] is the index of the parenthesis closing or opening toks[i].
 	match []int
-	defs  map[string]*windowSpec
+	// block[i] numbers the query block toks[i] lies in (see blocks).
+	block []int
+	// defs holds each query block's named windows.
+	defs map[int]map[string]*windowSpec
 }
 
 // windowSpec is a window's PARTITION BY, ORDER BY and frame, as texts.
@@ -88,24 +93,22 @@ func readWindows(sql string) (text string, found bool, err error) {
 	if !strings.Contains(lower, "over") && !strings.Contains(lower, "window") {
 		return sql, false, nil
 	}
-	wt := &windowText{sql: sql, defs: map[string]*windowSpec{}}
+	wt := &windowText{sql: sql, defs: map[int]map[string]*windowSpec{}}
 	if !wt.tokenize() {
 		// The parser reports what it cannot read.
 		return sql, false, nil
 	}
+	wt.blocks()
 	overs := wt.overs()
-	clause, clauseEnd, err := wt.windowClause()
+	clauses, err := wt.windowClauses()
 	if err != nil {
 		return "", false, err
 	}
-	if len(overs) == 0 && clause < 0 {
+	if len(overs) == 0 && len(clauses) == 0 {
 		return sql, false, nil
 	}
 	if strings.Contains(sql, "/*!") {
 		return "", false, unsupportedf("window functions in a statement with MySQL comments /*! … */")
-	}
-	if len(overs) > 0 && wt.word(0) == "with" {
-		return "", false, unsupportedf("window functions in a statement with WITH: write the common table expressions as derived tables")
 	}
 	// The calls, and the WINDOW clause taken out, in text order.
 	type edit struct {
@@ -120,8 +123,8 @@ func readWindows(sql string) (text string, found bool, err error) {
 		}
 		edits = append(edits, edit{wt.toks[fnTok].start, wt.toks[end].end, call, wt.span(fnTok, end)})
 	}
-	if clause >= 0 {
-		edits = append(edits, edit{wt.toks[clause].start, wt.toks[clauseEnd].end, "", "the WINDOW clause"})
+	for _, c := range clauses {
+		edits = append(edits, edit{wt.toks[c[0]].start, wt.toks[c[1]].end, "", "the WINDOW clause"})
 	}
 	slices.SortStableFunc(edits, func(a, b edit) int { return a.start - b.start })
 	var b strings.Builder
@@ -197,68 +200,86 @@ func (wt *windowText) overs() []int {
 	return out
 }
 
-// depth0 reports a token outside every parenthesis.
-func (wt *windowText) depth0(i int) bool {
-	d := 0
-	for k := 0; k < i; k++ {
-		switch wt.toks[k].typ {
+// blocks numbers the query block of each token: a parenthesis opening
+// a SELECT begins one, as does each UNION (the next member), and every
+// other token lies in the block of the tokens around it.
+func (wt *windowText) blocks() {
+	wt.block = make([]int, len(wt.toks))
+	stack := []int{0}
+	next := 1
+	for i, t := range wt.toks {
+		top := len(stack) - 1
+		switch t.typ {
 		case '(':
-			d++
+			wt.block[i] = stack[top]
+			b := stack[top]
+			if i+1 < len(wt.toks) && wt.toks[i+1].typ == sqlparser.SELECT {
+				b, next = next, next+1
+			}
+			stack = append(stack, b)
+			continue
 		case ')':
-			d--
+			if top > 0 {
+				stack = stack[:top]
+				top--
+			}
+		case sqlparser.UNION:
+			stack[top], next = next, next+1
 		}
+		wt.block[i] = stack[top]
 	}
-	return d == 0
 }
 
-// inSubquery reports a token inside a parenthesis that opens a SELECT.
-func (wt *windowText) inSubquery(i int) bool {
-	for k := 0; k < i; k++ {
-		if wt.toks[k].typ == '(' && wt.match[k] > i && k+1 < len(wt.toks) && wt.toks[k+1].typ == sqlparser.SELECT {
-			return true
-		}
-	}
-	return false
+// def returns the window named name in the query block of toks[i].
+func (wt *windowText) def(i int, name string) (*windowSpec, bool) {
+	d, ok := wt.defs[wt.block[i]][name]
+	return d, ok
 }
 
-// windowClause reads the WINDOW clause's definitions into defs and
-// returns the indexes of its first and last tokens (-1 when none).
-func (wt *windowText) windowClause() (int, int, error) {
+// windowClauses reads the WINDOW clauses' definitions into defs and
+// returns the indexes of each clause's first and last tokens.
+func (wt *windowText) windowClauses() ([][2]int, error) {
+	var out [][2]int
 	for i := 0; i+3 < len(wt.toks); i++ {
 		if wt.toks[i].typ != sqlparser.ID || wt.word(i) != "window" || wt.toks[i+1].typ != sqlparser.ID || wt.toks[i+2].typ != sqlparser.AS || wt.toks[i+3].typ != '(' {
 			continue
 		}
-		if !wt.depth0(i) || wt.inSubquery(i) {
-			return -1, -1, unsupportedf("a WINDOW clause inside a subquery or a derived table: only the outermost SELECT's windows are evaluated")
+		block := wt.block[i]
+		if wt.defs[block] == nil {
+			wt.defs[block] = map[string]*windowSpec{}
+		} else {
+			return nil, wt.syntax("a second WINDOW clause at position %d", wt.toks[i].start+1)
 		}
 		k := i + 1
 		for {
 			if wt.toks[k].typ != sqlparser.ID || k+2 >= len(wt.toks) || wt.toks[k+1].typ != sqlparser.AS || wt.toks[k+2].typ != '(' {
-				return -1, -1, wt.syntax("WINDOW: want name AS (…) at position %d", wt.toks[k].start+1)
+				return nil, wt.syntax("WINDOW: want name AS (…) at position %d", wt.toks[k].start+1)
 			}
 			name := wt.word(k)
-			if _, dup := wt.defs[name]; dup {
-				return -1, -1, wt.syntax("WINDOW: window %s is defined twice", name)
+			if _, dup := wt.defs[block][name]; dup {
+				return nil, wt.syntax("WINDOW: window %s is defined twice", name)
 			}
 			open := k + 2
 			spec, err := wt.spec(open+1, wt.match[open])
 			if err != nil {
-				return -1, -1, err
+				return nil, err
 			}
 			if len(spec.partition)+len(spec.order) > 0 && spec.args {
-				return -1, -1, unsupportedf("a ? placeholder in the definition of window %s (a named window's expressions move where it is used, and placeholders are numbered by position)", name)
+				return nil, unsupportedf("a ? placeholder in the definition of window %s (a named window's expressions move where it is used, and placeholders are numbered by position)", name)
 			}
-			wt.defs[name] = spec
+			wt.defs[block][name] = spec
 			last := wt.match[open]
 			if last+1 < len(wt.toks) && wt.toks[last+1].typ == ',' && last+2 < len(wt.toks) && wt.toks[last+2].typ == sqlparser.ID &&
 				last+3 < len(wt.toks) && wt.toks[last+3].typ == sqlparser.AS {
 				k = last + 2
 				continue
 			}
-			return i, last, nil
+			out = append(out, [2]int{i, last})
+			i = last
+			break
 		}
 	}
-	return -1, -1, nil
+	return out, nil
 }
 
 // call reads the window function whose OVER is toks[over] and returns
@@ -309,7 +330,7 @@ func (wt *windowText) call(over int) (int, int, string, error) {
 		end = wt.match[end]
 	} else {
 		w := wt.word(end)
-		def, ok := wt.defs[w]
+		def, ok := wt.def(end, w)
 		if !ok {
 			return 0, 0, "", wt.syntax("window %s is not defined", w)
 		}
@@ -358,7 +379,7 @@ func (wt *windowText) spec(from, to int) (*windowSpec, error) {
 	}
 	if k < to && wt.toks[k].typ == sqlparser.ID && !isFrameUnit(wt.word(k)) {
 		name := wt.word(k)
-		base, ok := wt.defs[name]
+		base, ok := wt.def(k, name)
 		if !ok {
 			return nil, wt.syntax("window %s is not defined", name)
 		}

@@ -19,6 +19,12 @@ func TestReadWindowsWritesCallsTheParserReads(t *testing.T) {
 		{"SELECT MAX(x) OVER (ORDER BY y RANGE 3 PRECEDING) /* over (x) */ FROM t", "SELECT vitessdo_window('max|1|0|a|range:p3:c', x, y) /* over (x) */ FROM t"},
 		{"SELECT AVG(x) OVER(ORDER BY (y + 1) DESC ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM t",
 			"SELECT vitessdo_window('avg|1|0|d|rows:c:uf', x, (y + 1)) FROM t"},
+		// A WINDOW clause in each query block: a derived table's, a
+		// common table expression's, a UNION member's.
+		{"with c as (select rank() over w from t window w as (order by a)) select rank() over w from (select a from c window w as (order by b)) d window w as (partition by x)",
+			"with c as (select vitessdo_window('rank|0|0|a|', a) from t ) select vitessdo_window('rank|0|1||', x) from (select a from c ) d "},
+		{"select sum(a) over w from t window w as (order by a) union all select sum(b) over w from u window w as (order by b)",
+			"select vitessdo_window('sum|1|0|a|', a, a) from t  union all select vitessdo_window('sum|1|0|a|', b, b) from u "},
 		// Not windows: OVER in a string, a column named over, a call
 		// aliased over.
 		{"SELECT 'f(x) over (y)' AS over FROM t", "SELECT 'f(x) over (y)' AS over FROM t"},
@@ -49,7 +55,9 @@ func TestReadWindowsNamesWhatIsWrong(t *testing.T) {
 		{"SELECT sum(a) OVER (ORDER BY a ROWS 1 PRECEDING EXCLUDE TIES) FROM t", "EXCLUDE", true},
 		{"SELECT sum(a) OVER (ORDER BY a ROWS ? PRECEDING) FROM t", "frame offset given as ?", true},
 		{"SELECT sum(a) OVER (ORDER BY a NULLS LAST) FROM t", "NULLS FIRST/LAST", true},
-		{"SELECT x FROM (SELECT a FROM t WINDOW w AS (ORDER BY a)) d", "WINDOW clause inside a subquery", true},
+		{"SELECT rank() OVER w FROM (SELECT a FROM t WINDOW w AS (ORDER BY a)) d", "window w is not defined", false},
+		{"SELECT a FROM t WINDOW w AS (ORDER BY a) WINDOW v AS (ORDER BY b)", "a second WINDOW clause", false},
+		{"SELECT rank() OVER w FROM t WINDOW w AS (ORDER BY a) UNION SELECT rank() OVER w FROM u", "window w is not defined", false},
 		{"SELECT median(a) OVER () FROM t", "window function MEDIAN", true},
 		{"SELECT count(DISTINCT a) OVER () FROM t", "DISTINCT", true},
 		{"SELECT sum(a) OVER w FROM t WINDOW w AS (PARTITION BY a + ?)", "placeholder", true},
