@@ -6,7 +6,8 @@ import "testing"
 // subquery runs on its own over several shards: the values bound in its
 // place, and the NULL when it returns only NULLs, keep the column's
 // type, so PostgreSQL types the argument beside them as one database
-// does.
+// does, a list of one value included (planned apart from the stand-in
+// value the statement is first planned with).
 func TestArgumentInListEqualsOneDatabase(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, genData())
@@ -18,6 +19,9 @@ func TestArgumentInListEqualsOneDatabase(t *testing.T) {
 			{query: "SELECT id FROM items WHERE ? IN (SELECT qty FROM items WHERE id < 5)", args: []any{int64(2)}},
 			{query: "SELECT id FROM items WHERE ? + 1 NOT IN (SELECT qty FROM items WHERE id < 5)", args: []any{int64(2)}},
 			{query: "SELECT id FROM items WHERE ? IN (SELECT price FROM items WHERE id < 9) OR id = 3", args: []any{"-17.25"}},
+			{query: "SELECT id FROM items WHERE ? NOT IN (SELECT qty FROM items WHERE qty > 10)", args: []any{int64(-3)}},
+			{query: "SELECT id FROM items WHERE kind = 'x' OR ? IN (SELECT qty FROM items WHERE qty > 10)", args: []any{int64(11)}},
+			{query: "SELECT d.k FROM (SELECT id AS k FROM items WHERE kind = 'x' OR ? NOT IN (SELECT qty FROM items WHERE qty > 10)) d", args: []any{int64(-3)}},
 			// At the router: HAVING over merged groups, an OR over joined rows.
 			{query: "SELECT grp FROM items GROUP BY grp HAVING ? IN (SELECT qty FROM items WHERE id < 5)", args: []any{int64(2)}},
 			{query: "SELECT grp FROM items GROUP BY grp HAVING ? IN (SELECT qty FROM items WHERE qty IS NULL) OR COUNT(*) > 3", args: []any{int64(3)}},

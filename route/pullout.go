@@ -118,6 +118,10 @@ type subResult struct {
 	several bool
 }
 
+// signature names what of a result the outer plan depends on: results
+// of one signature share a plan. The types a value is cast to are part
+// of it, so the stand-in results (no types) do not lend their plan to
+// real ones.
 func (r subResult) signature(k slotKind) string {
 	sig := strconv.Itoa(len(r.values))
 	if r.null {
@@ -129,7 +133,7 @@ func (r subResult) signature(k slotKind) string {
 	if r.several {
 		sig += "s"
 	}
-	return sig + r.dbType
+	return sig + r.dbType + "/" + r.colType
 }
 
 var _ Plan = (*pulloutPlan)(nil)
