@@ -32,3 +32,36 @@ func TestArgumentInListEqualsOneDatabase(t *testing.T) {
 		}
 	})
 }
+
+// TestArgumentInListTakesTheColumnsAffinity compares `? IN (SELECT col
+// …)` whose subquery runs apart with text and numbers on both sides: one
+// SQLite database gives the argument the column's affinity ('7' IN a
+// column of integers is 7, 7 IN a column of text is '7'), as the bound
+// list standing for the column does not by itself; a union's or an
+// aggregate's column has none. On PostgreSQL the argument is typed by
+// the column.
+func TestArgumentInListTakesTheColumnsAffinity(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		p.exec(t, "INSERT INTO items (id, grp, name, qty) VALUES (?, ?, ?, ?), (?, ?, ?, ?)", int64(201), "n", "7", int64(7), int64(202), "n", "1", int64(-7))
+		for _, c := range []outcomeCase{
+			{"SELECT id FROM items WHERE ? IN (SELECT qty FROM items WHERE qty > 5)", []any{"7"}},
+			{"SELECT id FROM items WHERE ? IN (SELECT qty FROM items WHERE qty > 10)", []any{"011"}},
+			{"SELECT id FROM items WHERE ? NOT IN (SELECT qty FROM items WHERE qty > 5)", []any{" 7 "}},
+			{"SELECT id FROM items WHERE ? NOT IN (SELECT qty FROM items WHERE qty > 5)", []any{"7x"}},
+			{"SELECT id FROM items WHERE ? IN (SELECT ratio FROM items WHERE id < 9)", []any{"1e0"}},
+			{"SELECT id FROM items WHERE ? IN (SELECT name FROM items WHERE grp = 'n')", []any{int64(7)}},
+			{"SELECT id FROM items WHERE ? IN (SELECT name FROM items WHERE grp = 'n')", []any{true}},
+			{"SELECT id FROM items WHERE ? NOT IN (SELECT name FROM items WHERE grp = 'n') AND id < 5", []any{int64(7)}},
+			{"SELECT id FROM items WHERE '7' IN (SELECT qty FROM items WHERE qty > 5) AND id < 5", nil},
+			{"SELECT id FROM items WHERE 7 IN (SELECT name FROM items WHERE grp = 'n') AND id < 5", nil},
+			{"SELECT id FROM items WHERE ? IN (SELECT CAST(qty AS CHAR) FROM items WHERE qty > 5) AND id < 5", []any{int64(7)}},
+			{"SELECT id FROM items WHERE ? IN (SELECT qty FROM items WHERE qty > 5 UNION SELECT qty - 1 FROM items WHERE qty > 9) AND id < 5", []any{"7"}},
+			{"SELECT id FROM items WHERE ? IN (SELECT MAX(qty) FROM items GROUP BY grp) AND id < 5", []any{"11"}},
+			{"SELECT grp FROM items GROUP BY grp HAVING ? IN (SELECT qty FROM items WHERE qty > 5)", []any{"7"}},
+			{"SELECT ? IN (SELECT qty FROM items WHERE qty > 5) AS c0 FROM dual", []any{"7"}},
+		} {
+			p.compareOutcome(t, c.query, c.args...)
+		}
+	})
+}
