@@ -63,6 +63,9 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) (qs []
 		return nil, false, err
 	}
 	stmt := sp.stmt
+	if len(targets) == 0 && sp.routing.optional {
+		targets = []target{{shard: sp.p.topo.Shards(sp.routing.keyspace.Name)[0]}}
+	}
 	if len(targets) == 0 {
 		stmt = sp.impossible
 		targets = []target{{shard: sp.p.topo.Shards(sp.routing.keyspace.Name)[0]}}
@@ -533,7 +536,10 @@ func (a *analysis) groupRouting(ks *vschema.Keyspace, g []*tableRef) (*routing, 
 			conds = append(conds, r.scope.conds...)
 		}
 	}
-	if sc == nil {
+	// No table of the group in a routing scope: the statement's rows
+	// need none of its rows.
+	optional := sc == nil
+	if optional {
 		sc = g[0].scope
 		conds = sc.conds
 	}
@@ -541,7 +547,7 @@ func (a *analysis) groupRouting(ks *vschema.Keyspace, g []*tableRef) (*routing, 
 	if c == nil {
 		return &routing{keyspace: ks, opcode: Scatter}, nil
 	}
-	r := &routing{keyspace: ks, opcode: c.opcode, vindex: c.cv, values: c.values, tuples: c.tuples}
+	r := &routing{keyspace: ks, opcode: c.opcode, vindex: c.cv, values: c.values, tuples: c.tuples, optional: optional}
 	if c.opcode == IN {
 		rewriteIn(c)
 		r.rewritten = true
