@@ -1,6 +1,9 @@
 package vitessdo_test
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestArgumentInListEqualsOneDatabase compares `? IN (SELECT …)` whose
 // subquery runs on its own over several shards: the values bound in its
@@ -63,5 +66,20 @@ func TestArgumentInListTakesTheColumnsAffinity(t *testing.T) {
 		} {
 			p.compareOutcome(t, c.query, c.args...)
 		}
+	})
+}
+
+// TestRowInSubqueryApartIsRefused checks that a row of values IN an
+// uncorrelated subquery over several shards is refused as unsupported,
+// saying why, and that a correlated one, run on the outer row's shard,
+// still returns one database's rows.
+func TestRowInSubqueryApartIsRefused(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		_, err := queryAll(p.sharded, "SELECT i.id FROM items i WHERE (i.id, i.qty) IN (SELECT item_id, weight FROM item_tags)")
+		if !isUnsupported(err) || !strings.Contains(err.Error(), "a row of 2 values IN a subquery") {
+			t.Errorf("got %v, want unsupported: a row of 2 values IN a subquery", err)
+		}
+		p.compareRows(t, "SELECT i.id FROM items i WHERE (i.id, i.qty) IN (SELECT t.item_id, t.weight FROM item_tags t WHERE t.item_id = i.id)")
 	})
 }

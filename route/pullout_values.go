@@ -109,7 +109,7 @@ func (pp *pulloutPlan) pullList(open func() (merge.Iterator, error)) (subResult,
 	defer it.Close()
 	cols := it.Columns()
 	if len(cols) != 1 {
-		return subResult{}, planErrorf("the subquery returns %d columns, want 1", len(cols))
+		return subResult{}, unsupportedf("a row of %d values IN a subquery over several shards: its values are bound one column at a time", len(cols))
 	}
 	limit := pp.p.memoryRows()
 	r := subResult{dbType: pp.castType(cols[0]), colType: backendType(pp.eng, cols[0])}
