@@ -56,6 +56,11 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) (qs []
 	if err != nil {
 		return nil, false, err
 	}
+	if len(targets) == 0 && sp.routing.optional {
+		if targets, err = sp.optionalTargets(ctx, vc, args); err != nil {
+			return nil, false, err
+		}
+	}
 	if err := sp.checkSameShard(ctx, vc, args, targets); err != nil {
 		if sp.apart != nil {
 			return nil, false, errRunApart
@@ -63,9 +68,6 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) (qs []
 		return nil, false, err
 	}
 	stmt := sp.stmt
-	if len(targets) == 0 && sp.routing.optional {
-		targets = []target{{shard: sp.p.topo.Shards(sp.routing.keyspace.Name)[0]}}
-	}
 	if len(targets) == 0 {
 		stmt = sp.impossible
 		targets = []target{{shard: sp.p.topo.Shards(sp.routing.keyspace.Name)[0]}}
@@ -97,6 +99,23 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) (qs []
 		qs[i] = q
 	}
 	return qs, whole, nil
+}
+
+// optionalTargets is where a statement runs whose routed tables, which
+// its rows do not need, are on no shard: the one shard of the first
+// other table group routed to one (a UNION's other SELECT), else the
+// keyspace's first; the routed tables have no rows there.
+func (sp *selectPlan) optionalTargets(ctx context.Context, vc Cursor, args []any) ([]target, error) {
+	for _, r := range sp.sameShard {
+		other, err := r.resolve(ctx, vc, sp.p.topo, args)
+		if err != nil {
+			return nil, err
+		}
+		if len(other) == 1 {
+			return []target{{shard: other[0].shard}}, nil
+		}
+	}
+	return []target{{shard: sp.p.topo.Shards(sp.routing.keyspace.Name)[0]}}, nil
 }
 
 // errRunApart tells a selectPlan's executions that its pinned tables are
