@@ -66,7 +66,9 @@ func TestUncorrelatedScalarSubqueryOverOtherShardsMatchesOneDatabase(t *testing.
 
 // Errors name the real problem: a UNION whose sides share one shard is
 // sent whole, a recursive SELECT with an aggregate and window functions in subqueries are
-// UnsupportedErrors, and a tableless scalar subquery is not a table "dual".
+// UnsupportedErrors, an expression over joined rows the router does not
+// compute is not said to be over aggregates, and a tableless scalar
+// subquery is not a table "dual".
 func TestErrorsNameTheRealProblem(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newPulloutPair(t, e)
@@ -83,6 +85,12 @@ func TestErrorsNameTheRealProblem(t *testing.T) {
 			if !isUnsupported(err) || !strings.Contains(err.Error(), "unsupported:") {
 				t.Errorf("%s: %v, want an UnsupportedError", q, err)
 			}
+		}
+		// An expression over joined rows the router does not compute is
+		// named as that, not as one over aggregates.
+		join := "SELECT CONCAT(u.email, ':', o.amount) FROM users u JOIN orders o ON o.id = u.id"
+		if _, err := p.sharded.Query(join); !isUnsupported(err) || !strings.Contains(err.Error(), "over the rows of several shards (aggregated or joined at the router)") {
+			t.Errorf("%s: %v, want the expression the router does not compute", join, err)
 		}
 		for _, q := range []string{
 			"SELECT id FROM users WHERE email = (SELECT 'x')",
