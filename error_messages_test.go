@@ -66,7 +66,10 @@ func TestUncorrelatedScalarSubqueryOverOtherShardsMatchesOneDatabase(t *testing.
 
 // Errors name the real problem: a UNION whose sides share one shard is
 // sent whole, a recursive SELECT with an aggregate and window functions in subqueries are
-// UnsupportedErrors, and a tableless scalar subquery is not a table "dual".
+// UnsupportedErrors, an expression over joined rows the router does not
+// compute is not said to be over aggregates, a LIMIT past int64 is out
+// of range (not negative), and a tableless scalar
+// subquery is not a table "dual".
 func TestErrorsNameTheRealProblem(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newPulloutPair(t, e)
@@ -83,6 +86,17 @@ func TestErrorsNameTheRealProblem(t *testing.T) {
 			if !isUnsupported(err) || !strings.Contains(err.Error(), "unsupported:") {
 				t.Errorf("%s: %v, want an UnsupportedError", q, err)
 			}
+		}
+		// An expression over joined rows the router does not compute is
+		// named as that, not as one over aggregates.
+		join := "SELECT CONCAT(u.email, ':', o.amount) FROM users u JOIN orders o ON o.id = u.id"
+		if _, err := p.sharded.Query(join); !isUnsupported(err) || !strings.Contains(err.Error(), "over the rows of several shards (aggregated or joined at the router)") {
+			t.Errorf("%s: %v, want the expression the router does not compute", join, err)
+		}
+		// MySQL's LIMIT of every row is past both backends' range.
+		limit := "SELECT id FROM users ORDER BY id LIMIT 18446744073709551615 OFFSET 2"
+		if _, err := p.sharded.Query(limit); err == nil || !strings.Contains(err.Error(), "LIMIT 18446744073709551615 is out of range") {
+			t.Errorf("%s: %v, want LIMIT out of range", limit, err)
 		}
 		for _, q := range []string{
 			"SELECT id FROM users WHERE email = (SELECT 'x')",

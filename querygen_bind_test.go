@@ -20,7 +20,8 @@ func bindFroms() []genFrom {
 }
 
 // bindSubquery is an uncorrelated subquery over sharded rows selecting
-// one column of kind k (its WHERE may be empty, or keep no row).
+// one column of kind k (its WHERE may be empty, or keep no row, or name
+// vindex values of no shard).
 func (g *queryGen) bindSubquery(k genKind) string {
 	fs := bindFroms()
 	g.f = fs[g.r.Intn(len(fs))]
@@ -33,7 +34,17 @@ func (g *queryGen) bindSubquery(k genKind) string {
 		// Only NULLs: the list binds no value that types it.
 		return "SELECT " + c.expr + " FROM " + g.f.from + " WHERE " + c.expr + " IS NULL"
 	}
+	if g.chance(0.05) {
+		return "SELECT " + c.expr + " FROM " + g.f.from + g.noShard()
+	}
 	return "SELECT " + c.expr + " FROM " + g.f.from + g.where()
+}
+
+// noShard is a WHERE of vindex conditions of no shard over g.f: the
+// subquery has no row, and the statement around it still has its own.
+func (g *queryGen) noShard() string {
+	v := g.f.vindex
+	return " WHERE " + []string{v + " = NULL", v + " = 1 AND " + v + " = 2"}[g.r.Intn(2)]
 }
 
 // bindScalar is an uncorrelated scalar subquery over sharded rows: an
@@ -55,13 +66,18 @@ func (g *queryGen) bindScalar(k genKind) string {
 }
 
 // referenceQuery reads the reference table kinds with the sharded tables
-// only in subqueries: uncorrelated IN, NOT IN, EXISTS and scalar ones
+// only in subqueries: uncorrelated IN, NOT IN, EXISTS (over no shard
+// too) and scalar ones
 // (run once, bound into a read of one copy) and correlated EXISTS / IN
 // on an equality with the reference row (a semi-join over one copy).
 func (g *queryGen) referenceQuery() genQuery {
 	var conds []string
 	for n := 1 + g.r.Intn(2); len(conds) < n; {
-		switch g.r.Intn(5) {
+		switch g.r.Intn(6) {
+		case 5:
+			// The subquery alone routes the statement, to no shard.
+			g.f = bindFroms()[g.r.Intn(2)]
+			conds = append(conds, []string{"", "NOT "}[g.r.Intn(2)]+"EXISTS (SELECT 1 FROM "+g.f.from+g.noShard()+")")
 		case 0:
 			conds = append(conds, "k.code"+[]string{" IN ", " NOT IN "}[g.r.Intn(2)]+"("+g.bindSubquery(kindText)+")")
 		case 1:

@@ -9,7 +9,8 @@ import (
 // outerOnSubqueryQuery is a LEFT JOIN (or a RIGHT JOIN) of two tables
 // across shards, perhaps after an inner join of the preserved side with
 // kinds, whose ON holds besides the key a subquery correlated with the
-// preserved side's columns, and now and then the nullable side's:
+// preserved side's columns, and now and then the nullable side's (or
+// the vindex columns of both, which join them to the subquery's table):
 // EXISTS, NOT EXISTS, [NOT] IN (over NULLs) or a comparison with a
 // scalar aggregate, now and then under NOT or OR, an outer column named
 // without its table where only one table of the join has it and the
@@ -70,12 +71,18 @@ func (g *queryGen) onSubquery(a, b, s genUse) string {
 		return "", false
 	}
 	var where []string
-	if c, ok := corr(a); ok {
-		where = append(where, c)
-	}
-	if g.chance(0.6) {
-		if c, ok := corr(b); ok {
+	if s.f.vindex != "" && a.f.vindex != "" && b.f.vindex != "" && s.f.vindexKind == kindInt && a.f.vindexKind == kindInt && b.f.vindexKind == kindInt && g.chance(0.15) {
+		// Both sides' vindex columns equal the subquery's: that places
+		// its rows with each pair's, not a's with b's.
+		where = append(where, "s."+s.f.vindex+" = "+a.q+"."+a.f.vindex, "s."+s.f.vindex+" = "+b.q+"."+b.f.vindex)
+	} else {
+		if c, ok := corr(a); ok {
 			where = append(where, c)
+		}
+		if g.chance(0.6) {
+			if c, ok := corr(b); ok {
+				where = append(where, c)
+			}
 		}
 	}
 	if len(where) == 0 {

@@ -73,6 +73,11 @@ type typeGen struct {
 	sqlite bool
 	// exact is set while generating a float sum's argument.
 	exact bool
+	// mixed is set when a CASE or COALESCE just generated has branches
+	// of two kinds, whose values of a row are of either type; tie when a
+	// MIN or MAX is over such an expression, whose equal values of two
+	// types (-3 and -3.0) one database picks among by the rows' order.
+	mixed, tie bool
 }
 
 // leaf is a column, a literal or an argument.
@@ -155,11 +160,13 @@ func (g *typeGen) expr(depth int, agg bool) (string, typeKind) {
 	case 2:
 		l, lk := g.expr(depth-1, agg)
 		r, rk := g.expr(depth-1, agg)
+		g.mixed = g.mixed || lk != rk
 		return "COALESCE(" + l + ", " + r + ")", max(lk, rk)
 	}
 	c := g.cond(depth - 1)
 	l, lk := g.expr(depth-1, agg)
 	r, rk := g.expr(depth-1, agg)
+	g.mixed = g.mixed || lk != rk
 	return "CASE WHEN " + c + " THEN " + l + " ELSE " + r + " END", max(lk, rk)
 }
 
@@ -196,7 +203,11 @@ func (g *typeGen) cond(depth int) string {
 func (g *typeGen) aggregate() string {
 	fn := []string{"SUM", "AVG", "MIN", "MAX", "COUNT"}[g.pickWeighted(4, 3, 2, 2, 1)]
 	mark := len(g.args)
+	mixed := g.mixed
+	g.mixed = false
 	x, kind := g.expr(2, true)
+	g.tie = g.tie || (fn == "MIN" || fn == "MAX") && g.mixed
+	g.mixed = mixed || g.mixed
 	if (fn == "SUM" || fn == "AVG") && (kind == typeFloat || kind == typeNumeric && g.sqlite) {
 		// A float sum depends on the order of its terms unless each is
 		// exact and small: sum floats of smallints, quarters and small
@@ -255,7 +266,7 @@ func (g *typeGen) query() genQuery {
 			b.WriteString(" HAVING " + g.aggregate() + " " + []string{"<", ">", "<>"}[g.r.Intn(3)] + " " + g.constant())
 		}
 	}
-	return genQuery{sql: b.String(), args: g.args}
+	return genQuery{sql: b.String(), args: g.args, byValue: g.tie}
 }
 
 // outOfRange finds PostgreSQL's range errors in an error's text.

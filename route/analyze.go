@@ -386,6 +386,9 @@ func (a *analysis) colocateExpr(sc *scope, e sqlparser.Expr, restricts bool) {
 			return
 		}
 		ra, rb := a.column(sc, left), a.column(sc, right)
+		if a.bridgesOuterGroups(sc, ra, rb) {
+			return
+		}
 		if a.linkColumns(ra, left, rb, right) && ra.scope != rb.scope && restricts {
 			sc.correlated = true
 		}
@@ -410,8 +413,52 @@ func (a *analysis) colocateExpr(sc *scope, e sqlparser.Expr, restricts bool) {
 		if innerScope == nil {
 			return
 		}
-		a.linkColumns(a.column(sc, left), left, a.column(innerScope, right), right)
+		ra, rb := a.column(sc, left), a.column(innerScope, right)
+		if a.bridgesOuterGroups(sc, ra, rb) {
+			return
+		}
+		a.linkColumns(ra, left, rb, right)
 	}
+}
+
+// bridgesOuterGroups reports whether co-locating ra and rb by a condition
+// of scope sc would join two groups that each hold a table outside sc
+// (of an enclosing scope). A condition of a subquery relates its rows to
+// each row of the enclosing statement; it places no two of the
+// enclosing statement's tables on one shard, whatever the subquery
+// returns: in `WHERE EXISTS (SELECT 1 FROM s WHERE s.id = a.id AND s.id =
+// b.id) OR …` the rows of a and b pair across shards.
+func (a *analysis) bridgesOuterGroups(sc *scope, ra, rb *tableRef) bool {
+	if ra == nil || rb == nil {
+		return false
+	}
+	ga, gb := a.find(ra.idx), a.find(rb.idx)
+	if ga == gb {
+		return false
+	}
+	outerA, outerB := false, false
+	for _, r := range a.tables {
+		if r.scope.within(sc) {
+			continue
+		}
+		switch a.find(r.idx) {
+		case ga:
+			outerA = true
+		case gb:
+			outerB = true
+		}
+	}
+	return outerA && outerB
+}
+
+// within reports whether sc is anc or a scope nested in it.
+func (sc *scope) within(anc *scope) bool {
+	for s := sc; s != nil; s = s.parent {
+		if s == anc {
+			return true
+		}
+	}
+	return false
 }
 
 // linkColumns unions two tables when the columns are their primary vindex

@@ -475,7 +475,18 @@ func (c *exprCompiler) expr(e sqlparser.Expr) (exprFn, error) {
 			return c.castNumeric(e.Expr)
 		}
 	}
-	return nil, unsupportedf("expression %s over aggregates over several shards", sqlparser.String(e))
+	return nil, routerExprRefusal(e, "")
+}
+
+// routerExprRefusal refuses an expression the router would compute over
+// rows it merges from several shards (aggregates, joined rows) and does
+// not know how to; why, when given, says more.
+func routerExprRefusal(e sqlparser.Expr, why string) error {
+	msg := "expression " + sqlparser.String(e) + " over the rows of several shards (aggregated or joined at the router), which the router does not compute"
+	if why != "" {
+		msg += ": " + why
+	}
+	return unsupportedf("%s", msg)
 }
 
 var comparisons = map[string]func(a, b eval.Expr) eval.Expr{
@@ -533,7 +544,7 @@ func (c *exprCompiler) function(e *sqlparser.FuncExpr) (exprFn, error) {
 			}), nil
 		}
 	}
-	return nil, unsupportedf("expression %s over aggregates over several shards", sqlparser.String(e))
+	return nil, routerExprRefusal(e, "")
 }
 
 // coalesceArgs compiles the arguments of COALESCE or IFNULL as the shard
@@ -710,7 +721,7 @@ func (c *exprCompiler) boundCast(e *sqlparser.FuncExpr, x sqlparser.Expr, name s
 	case "numeric":
 		return c.castNumeric(x)
 	}
-	return nil, unsupportedf("expression %s over aggregates over several shards: a value of type %s", sqlparser.String(e), name)
+	return nil, routerExprRefusal(e, "a value of type "+name)
 }
 
 // castNumeric compiles CAST(x AS numeric).

@@ -1,6 +1,7 @@
 package route
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/dot-do/vitessdo/internal/eval"
@@ -46,6 +47,11 @@ func limitValue(v valueExpr, args []any, what string) (int64, error) {
 	case int64:
 		n = x
 	case uint64:
+		if x > math.MaxInt64 {
+			// MySQL's "every row" (LIMIT 18446744073709551615), which
+			// neither backend takes either.
+			return 0, planErrorf("%s %d is out of range: at most %d", what, x, int64(math.MaxInt64))
+		}
 		n = int64(x)
 	case string:
 		n, err = strconv.ParseInt(x, 10, 64)

@@ -67,6 +67,9 @@ type pulledSubquery struct {
 	// which would otherwise type the placeholder by the arithmetic
 	// around it (see pulloutSlot.operand).
 	typed bool
+	// left is the left operand of `? IN (SELECT col …)` when it is an
+	// argument or a literal.
+	left leftOperand
 }
 
 // slotKind is how the outer statement uses a pulled-out subquery.
@@ -116,8 +119,18 @@ type subResult struct {
 	// several is set for a scalar subquery of several rows, whose values
 	// are the first two (see severalRows).
 	several bool
+	// sqliteType is the declared type of an IN subquery's column on
+	// SQLite, whose affinity one database gives the left operand.
+	sqliteType string
+	// leftValue says the last value is the left operand's argument with
+	// the affinity of the subquery's column applied (see leftWithAffinity).
+	leftValue bool
 }
 
+// signature names what of a result the outer plan depends on: results
+// of one signature share a plan. The types a value is cast to are part
+// of it, so the stand-in results (no types) do not lend their plan to
+// real ones.
 func (r subResult) signature(k slotKind) string {
 	sig := strconv.Itoa(len(r.values))
 	if r.null {
@@ -129,7 +142,10 @@ func (r subResult) signature(k slotKind) string {
 	if r.several {
 		sig += "s"
 	}
-	return sig + r.dbType
+	if r.leftValue {
+		sig += "l"
+	}
+	return sig + r.dbType + "/" + r.colType
 }
 
 var _ Plan = (*pulloutPlan)(nil)
@@ -188,10 +204,18 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 				// one database types by the subquery's column.
 				r.dbType = r.colType
 			}
-			to = listCondition(sl, r, arg)
+			ls := sl
+			if r.leftValue {
+				// The left operand is the argument bound last, converted.
+				cmp := *sl.node.(*sqlparser.ComparisonExpr)
+				cmp.Left = sqlparser.NewValArg([]byte(":v" + strconv.Itoa(start+len(r.values))))
+				r.values = r.values[:len(r.values)-1]
+				ls.node = &cmp
+			}
+			to = listCondition(ls, r, arg)
 		}
 		*sl.in = sqlparser.ReplaceExpr(*sl.in, sl.node, to)
-		next = start + len(r.values)
+		next = start + len(res[i].values)
 	}
 	sess := pp.sess
 	pl, err := pp.planOuter(stmt, &sess, next)
@@ -600,7 +624,7 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 		if err != nil {
 			return nil, true, err
 		}
-		pp.subs = append(pp.subs, pulledSubquery{planSubquery: ps, slot: sl.kind, typed: sl.operand})
+		pp.subs = append(pp.subs, pulledSubquery{planSubquery: ps, slot: sl.kind, typed: sl.operand, left: leftOperandOf(sl, inner, nargs)})
 	}
 	pp.p, pp.sess = p, Session{Keyspace: s.Keyspace}
 	pp.outers = map[string]Plan{}

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+
+	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
@@ -39,6 +42,9 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 			r, err := pp.pullList(open)
 			if err != nil {
 				return nil, nil, "", fmt.Errorf("vitessdo: IN subquery %s: %w", sq.text, err)
+			}
+			if pp.eng == eval.SQLite {
+				r = leftWithAffinity(r, sq.left, args)
 			}
 			res[i] = r
 		}
@@ -103,10 +109,13 @@ func (pp *pulloutPlan) pullList(open func() (merge.Iterator, error)) (subResult,
 	defer it.Close()
 	cols := it.Columns()
 	if len(cols) != 1 {
-		return subResult{}, planErrorf("the subquery returns %d columns, want 1", len(cols))
+		return subResult{}, unsupportedf("a row of %d values IN a subquery over several shards: its values are bound one column at a time", len(cols))
 	}
 	limit := pp.p.memoryRows()
 	r := subResult{dbType: pp.castType(cols[0]), colType: backendType(pp.eng, cols[0])}
+	if pp.eng == eval.SQLite {
+		r.sqliteType = cols[0].DatabaseType
+	}
 	seen := map[string]bool{}
 	for n := int64(0); ; n++ {
 		row, err := it.Next()
@@ -150,6 +159,125 @@ func (pp *pulloutPlan) pullList(open func() (merge.Iterator, error)) (subResult,
 		}
 	}
 	return r, it.Close()
+}
+
+// leftWithAffinity binds the left operand of `? IN (SELECT col …)` once
+// more, after an SQLite result's values, converted as one database
+// converts it: SQLite gives an operand of no affinity compared with a
+// column that column's affinity ('7' IN (SELECT qty …) compares 7, 7 IN
+// (SELECT name …) compares '7'), which the list of bound values standing
+// for the column has not. A column of no affinity (BLOB) leaves the
+// result as it is.
+func leftWithAffinity(r subResult, left leftOperand, args []any) subResult {
+	v, ok := left.value(args)
+	declared := r.sqliteType
+	if left.declared != "" {
+		declared = left.declared
+	}
+	if !ok || declared == "" {
+		return r
+	}
+	switch {
+	case eval.HasNumericAffinity(declared):
+		v = eval.ToNumber(v)
+	case eval.HasTextAffinity(declared):
+		v = eval.ToText(v)
+	default:
+		return r
+	}
+	r.values = append(r.values[:len(r.values):len(r.values)], v)
+	r.leftValue = true
+	return r
+}
+
+// leftOperand is the left operand of an IN slot whose subquery selects
+// one plain column (whose declared type is its affinity; a union's,
+// an expression's or an aggregate's is not) or a CAST to text or to an
+// integer: the argument at index arg, or the literal lit, when ok.
+// declared is the type SQLite gives the CAST's value.
+type leftOperand struct {
+	ok       bool
+	arg      int
+	lit      any
+	declared string
+}
+
+func (l leftOperand) value(args []any) (any, bool) {
+	switch {
+	case !l.ok:
+		return nil, false
+	case l.arg < 0:
+		return l.lit, true
+	case l.arg < len(args):
+		return args[l.arg], true
+	}
+	return nil, false
+}
+
+// leftOperandOf is the left operand of an IN slot over sub, among the
+// statement's nargs arguments, when it is an argument or a string or
+// number literal and sub selects one plain column.
+func leftOperandOf(sl pulloutSlot, sub sqlparser.SelectStatement, nargs int) leftOperand {
+	cmp, ok := sl.node.(*sqlparser.ComparisonExpr)
+	if !ok || (sl.kind != inSlot && sl.kind != notInSlot) {
+		return leftOperand{}
+	}
+	declared, ok := selectedAffinity(sub)
+	v, isVal := cmp.Left.(*sqlparser.SQLVal)
+	if !ok || !isVal {
+		return leftOperand{}
+	}
+	l := leftOperand{ok: true, arg: -1, declared: declared}
+	switch v.Type {
+	case sqlparser.ValArg:
+		if i, ok := argIndex(string(v.Val)); ok && i < nargs {
+			l.arg = i
+			return l
+		}
+	case sqlparser.StrVal:
+		l.lit = string(v.Val)
+		return l
+	case sqlparser.IntVal:
+		if n, err := strconv.ParseInt(string(v.Val), 10, 64); err == nil {
+			l.lit = n
+			return l
+		}
+	case sqlparser.FloatVal:
+		if f, err := strconv.ParseFloat(string(v.Val), 64); err == nil {
+			l.lit = f
+			return l
+		}
+	}
+	return leftOperand{}
+}
+
+// selectedAffinity reports a SELECT (no union) of one column name, or
+// of a CAST SQLite gives an affinity of its own: declared is the type
+// the CAST is rendered with ("" for a column, whose type the shards
+// report).
+func selectedAffinity(sub sqlparser.SelectStatement) (declared string, ok bool) {
+	sel, isSel := sub.(*sqlparser.Select)
+	if !isSel || len(sel.SelectExprs) != 1 {
+		return "", false
+	}
+	ae, isAliased := sel.SelectExprs[0].(*sqlparser.AliasedExpr)
+	if !isAliased {
+		return "", false
+	}
+	switch e := ae.Expr.(type) {
+	case *sqlparser.ColName:
+		return "", true
+	case *sqlparser.ConvertExpr:
+		// As the dialect renders them (internal/dialect/convert.go).
+		switch {
+		case e.Type == nil:
+		case (e.Type.Type == "char" || e.Type.Type == "nchar") && e.Type.Length == nil:
+			return "TEXT", true
+		case e.Type.Type == "signed" || e.Type.Type == "unsigned":
+			return "INTEGER", true
+		}
+	}
+	return "", false
 }
 
 // maxListArgs bounds the values of one IN list, padded to a power of two

@@ -72,6 +72,11 @@ type routing struct {
 	destination key.Destination
 	// within restricts the shards to a session's key range (USE ks[-80]).
 	within *key.KeyRange
+	// optional says no row of the statement needs a row of the routed
+	// tables (they are only in subqueries or on an outer join's
+	// nullable side): routed to no shard, the statement still runs, on
+	// one shard, where they have no rows.
+	optional bool
 }
 
 // target is one shard a routed statement runs on, with the IN values that

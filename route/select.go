@@ -56,6 +56,11 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) (qs []
 	if err != nil {
 		return nil, false, err
 	}
+	if len(targets) == 0 && sp.routing.optional {
+		if targets, err = sp.optionalTargets(ctx, vc, args); err != nil {
+			return nil, false, err
+		}
+	}
 	if err := sp.checkSameShard(ctx, vc, args, targets); err != nil {
 		if sp.apart != nil {
 			return nil, false, errRunApart
@@ -94,6 +99,23 @@ func (sp *selectPlan) queries(ctx context.Context, vc Cursor, args []any) (qs []
 		qs[i] = q
 	}
 	return qs, whole, nil
+}
+
+// optionalTargets is where a statement runs whose routed tables, which
+// its rows do not need, are on no shard: the one shard of the first
+// other table group routed to one (a UNION's other SELECT), else the
+// keyspace's first; the routed tables have no rows there.
+func (sp *selectPlan) optionalTargets(ctx context.Context, vc Cursor, args []any) ([]target, error) {
+	for _, r := range sp.sameShard {
+		other, err := r.resolve(ctx, vc, sp.p.topo, args)
+		if err != nil {
+			return nil, err
+		}
+		if len(other) == 1 {
+			return []target{{shard: other[0].shard}}, nil
+		}
+	}
+	return []target{{shard: sp.p.topo.Shards(sp.routing.keyspace.Name)[0]}}, nil
 }
 
 // errRunApart tells a selectPlan's executions that its pinned tables are
@@ -533,7 +555,10 @@ func (a *analysis) groupRouting(ks *vschema.Keyspace, g []*tableRef) (*routing, 
 			conds = append(conds, r.scope.conds...)
 		}
 	}
-	if sc == nil {
+	// No table of the group in a routing scope: the statement's rows
+	// need none of its rows.
+	optional := sc == nil
+	if optional {
 		sc = g[0].scope
 		conds = sc.conds
 	}
@@ -541,7 +566,7 @@ func (a *analysis) groupRouting(ks *vschema.Keyspace, g []*tableRef) (*routing, 
 	if c == nil {
 		return &routing{keyspace: ks, opcode: Scatter}, nil
 	}
-	r := &routing{keyspace: ks, opcode: c.opcode, vindex: c.cv, values: c.values, tuples: c.tuples}
+	r := &routing{keyspace: ks, opcode: c.opcode, vindex: c.cv, values: c.values, tuples: c.tuples, optional: optional}
 	if c.opcode == IN {
 		rewriteIn(c)
 		r.rewritten = true

@@ -63,6 +63,28 @@ func HasNumericAffinity(declared string) bool {
 	return declaredAffinity(declared) == affNumeric
 }
 
+// HasTextAffinity reports a column of a declared type to which SQLite
+// gives TEXT affinity.
+func HasTextAffinity(declared string) bool {
+	return declaredAffinity(declared) == affText
+}
+
+// ToText converts a number to text as SQLite's TEXT affinity converts
+// the operand compared with a TEXT column: a bool is the integer SQLite
+// binds it as; any other value is returned as it is.
+func ToText(v any) any {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "1"
+		}
+		return "0"
+	case uint64:
+		return strconv.FormatUint(x, 10)
+	}
+	return textAffinity(v)
+}
+
 // ToNumber converts text that is a well-formed number (spaces around
 // allowed) to that number, as SQLite's numeric affinity converts the
 // text operand compared with a column of numeric affinity; any other
