@@ -3,6 +3,7 @@ package shard
 import (
 	"context"
 	"database/sql"
+	"runtime"
 	"sync"
 	"time"
 
@@ -33,7 +34,7 @@ const firstRunSlow = 1 * time.Millisecond
 // Query. The stream's errors surface from Wait, Columns and Next.
 func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []any) (st *Stream, ok bool) {
 	b := s.Backend
-	if !b.costs.quick(query) {
+	if !quick(b, query) {
 		return nil, false
 	}
 	if conn, sqlTx, ok := b.connOf(q); ok {
@@ -162,8 +163,21 @@ func (st *Stream) ended(startErr, endErr error) {
 }
 
 // Quick reports whether QueryInline would run a statement on the shard:
-// it is quick there, or not known yet.
-func Quick(s *Shard, query string) bool { return s.Backend.costs.quick(query) }
+// it is quick there, or not known yet, or the process has one core for
+// the shard's in-process statements.
+func Quick(s *Shard, query string) bool { return quick(s.Backend, query) }
+
+// quick reports whether a statement runs on the caller's goroutine (see
+// Quick). With one core (GOMAXPROCS 1) a statement of this process's
+// CPU (InProcess) gains nothing from a goroutine of its own, however
+// long it takes: the shards' statements could not run at once, and the
+// goroutine, its context and its hand-offs would only add to them.
+func quick(b *Backend, query string) bool {
+	if runtime.GOMAXPROCS(0) == 1 && inProcess(b) {
+		return true
+	}
+	return b.costs.quick(query)
+}
 
 // ReadsToEndOnClose is implemented by backends whose driver, when rows
 // close before their end under a context that has not ended, reads the
