@@ -57,3 +57,35 @@ func TestSlowStatementRunsInlineOnOneCore(t *testing.T) {
 		})
 	}
 }
+
+// How long an in-process statement may take and still run on the
+// caller's goroutine grows as the cores to run the shards at once fall:
+// a goroutine saves at most 1-1/P of its time.
+func TestInProcessQuickBoundFollowsTheCores(t *testing.T) {
+	b, s, _ := cachingBackend(t, 4, 1)
+	for _, tc := range []struct {
+		procs int
+		cost  time.Duration
+		quick bool
+	}{
+		{2, 80 * time.Microsecond, true},
+		{2, 120 * time.Microsecond, false},
+		{4, 60 * time.Microsecond, true},
+		{4, 80 * time.Microsecond, false},
+		{1, time.Second, true},
+	} {
+		t.Run(fmt.Sprint(tc.procs, " cores ", tc.cost), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(tc.procs))
+			query := fmt.Sprint("SELECT id FROM t -- ", tc.procs, tc.cost)
+			b.costs.mu.Lock()
+			if b.costs.m == nil {
+				b.costs.m = map[string]time.Duration{}
+			}
+			b.costs.m[query] = tc.cost
+			b.costs.mu.Unlock()
+			if got := Quick(s, query); got != tc.quick {
+				t.Fatalf("Quick = %v, want %v", got, tc.quick)
+			}
+		})
+	}
+}
