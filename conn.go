@@ -42,6 +42,9 @@ type conn struct {
 	// point is the last rows StreamShard read, with room for the
 	// statement's rows around them (see conn.query).
 	point *pointRows
+	// lastPoint is the last point select's rows handed to database/sql:
+	// once closed, the next point select's (see StreamShard).
+	lastPoint *pointRows
 }
 
 var (
@@ -190,6 +193,7 @@ func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows
 			c.args = args[:0]
 		}
 		pr.rows.init(it, cancel)
+		c.lastPoint = pr
 		return &pr.rows, nil
 	}
 	return newRows(it, cancel), nil

@@ -1,0 +1,95 @@
+package vitessdo_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"testing"
+
+	"github.com/dot-do/vitessdo"
+)
+
+// A point select's rows are the connection's next point select's once
+// database/sql has closed them; rows still open are never reused, so
+// rows read side by side keep their own values.
+func TestPointSelectReusesClosedRows(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newPair(t, e, hotVSchema)
+		loadHot(t, p, 40)
+		ctx := context.Background()
+		conn, err := p.sharded.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		last := func() any {
+			var pr any
+			if err := conn.Raw(func(dc any) error {
+				pr = vitessdo.LastPointRows(dc)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return pr
+		}
+		read := func(rows *sql.Rows) string {
+			t.Helper()
+			var got []string
+			for rows.Next() {
+				var id, v int
+				if err := rows.Scan(&id, &v); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, fmt.Sprint(id, v))
+			}
+			if err := rows.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprint(got)
+		}
+		const q = "SELECT id, v FROM t WHERE id = ?"
+		var v int
+		if err := conn.QueryRowContext(ctx, q, 1).Scan(new(int), &v); err != nil {
+			t.Fatal(err)
+		}
+		first := last()
+		if first == nil {
+			t.Skip("the point select's rows are not a connection's own on this engine")
+		}
+		for id := 2; id <= 5; id++ {
+			var got, gotV int
+			if err := conn.QueryRowContext(ctx, q, id).Scan(&got, &gotV); err != nil {
+				t.Fatal(err)
+			}
+			if got != id || gotV != id%5 {
+				t.Fatalf("id %d: row %d %d, want %d %d", id, got, gotV, id, id%5)
+			}
+			if pr := last(); pr != first {
+				t.Fatalf("id %d: the closed rows were not reused", id)
+			}
+		}
+		a, err := conn.QueryContext(ctx, q, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		open := last()
+		b, err := conn.QueryContext(ctx, q, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		if last() == open {
+			t.Fatal("rows still open were reused")
+		}
+		if got := read(b); got != "[7 2]" {
+			t.Errorf("id 7: rows %s, want [7 2]", got)
+		}
+		if got := read(a); got != "[6 1]" {
+			t.Errorf("id 6: rows %s, want [6 1]", got)
+		}
+		if a.Next() {
+			t.Error("closed rows read a row after the next point select")
+		}
+	})
+}
