@@ -93,3 +93,60 @@ func TestPointSelectReusesClosedRows(t *testing.T) {
 		}
 	})
 }
+
+// A write's arguments are the connection's buffer again when it
+// returns: statements after it, and rows opened before it, read their
+// own.
+func TestWritesBetweenStatementsKeepEachOnesArguments(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newPair(t, e, hotVSchema)
+		loadHot(t, p, 40)
+		ctx := context.Background()
+		conn, err := p.sharded.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		upd, err := conn.PrepareContext(ctx, "UPDATE t SET v = ? WHERE id = ?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer upd.Close()
+		scatter, err := conn.QueryContext(ctx, "SELECT id FROM t WHERE id BETWEEN ? AND ? ORDER BY id", 3, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer scatter.Close()
+		for id := 1; id <= 10; id++ {
+			if id%2 == 0 {
+				_, err = upd.ExecContext(ctx, 100+id, id)
+			} else {
+				_, err = conn.ExecContext(ctx, "UPDATE t SET v = ? WHERE id = ?", 100+id, id)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v int
+			if err := conn.QueryRowContext(ctx, "SELECT v FROM t WHERE id = ?", id).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			if v != 100+id {
+				t.Fatalf("id %d: v = %d after the update, want %d", id, v, 100+id)
+			}
+		}
+		var ids []int
+		for scatter.Next() {
+			var id int
+			if err := scatter.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		if err := scatter.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) != 28 || ids[0] != 3 || ids[27] != 30 {
+			t.Fatalf("rows opened before the writes: %v, want 3..30", ids)
+		}
+	})
+}
