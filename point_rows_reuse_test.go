@@ -9,19 +9,45 @@ import (
 	"github.com/dot-do/vitessdo"
 )
 
+// hotConn returns a connection of vitessdo over hotVSchema's shards
+// holding t's rows 1..40, closed when t ends.
+func hotConn(t *testing.T, e engine) *sql.Conn {
+	t.Helper()
+	p := newPair(t, e, hotVSchema)
+	loadHot(t, p, 40)
+	conn, err := p.sharded.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// readIDV reads rows of (id, v) to the end as "id v" texts and closes
+// them.
+func readIDV(t *testing.T, rows *sql.Rows) []string {
+	t.Helper()
+	var got []string
+	for rows.Next() {
+		var id, v int
+		if err := rows.Scan(&id, &v); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprint(id, v))
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 // A point select's rows are the connection's next point select's once
 // database/sql has closed them; rows still open are never reused, so
 // rows read side by side keep their own values.
 func TestPointSelectReusesClosedRows(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
-		p := newPair(t, e, hotVSchema)
-		loadHot(t, p, 40)
 		ctx := context.Background()
-		conn, err := p.sharded.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
+		conn := hotConn(t, e)
 		last := func() any {
 			var pr any
 			if err := conn.Raw(func(dc any) error {
@@ -32,21 +58,7 @@ func TestPointSelectReusesClosedRows(t *testing.T) {
 			}
 			return pr
 		}
-		read := func(rows *sql.Rows) string {
-			t.Helper()
-			var got []string
-			for rows.Next() {
-				var id, v int
-				if err := rows.Scan(&id, &v); err != nil {
-					t.Fatal(err)
-				}
-				got = append(got, fmt.Sprint(id, v))
-			}
-			if err := rows.Close(); err != nil {
-				t.Fatal(err)
-			}
-			return fmt.Sprint(got)
-		}
+		read := func(rows *sql.Rows) string { return fmt.Sprint(readIDV(t, rows)) }
 		const q = "SELECT id, v FROM t WHERE id = ?"
 		var v int
 		if err := conn.QueryRowContext(ctx, q, 1).Scan(new(int), &v); err != nil {
@@ -99,14 +111,8 @@ func TestPointSelectReusesClosedRows(t *testing.T) {
 // own.
 func TestWritesBetweenStatementsKeepEachOnesArguments(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
-		p := newPair(t, e, hotVSchema)
-		loadHot(t, p, 40)
 		ctx := context.Background()
-		conn, err := p.sharded.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
+		conn := hotConn(t, e)
 		upd, err := conn.PrepareContext(ctx, "UPDATE t SET v = ? WHERE id = ?")
 		if err != nil {
 			t.Fatal(err)
