@@ -42,6 +42,9 @@ type conn struct {
 	// point is the last rows StreamShard read, with room for the
 	// statement's rows around them (see conn.query).
 	point *pointRows
+	// lastPoint is the last point select's rows handed to database/sql:
+	// once closed, the next point select's (see StreamShard).
+	lastPoint *pointRows
 }
 
 var (
@@ -190,14 +193,16 @@ func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows
 			c.args = args[:0]
 		}
 		pr.rows.init(it, cancel)
+		c.lastPoint = pr
 		return &pr.rows, nil
 	}
 	return newRows(it, cancel), nil
 }
 
-// queryArgs is namedArgs for a query, in the connection's buffer when a
-// point select handed it back (see query): other statements' rows may
-// keep their arguments, so the buffer is theirs then.
+// queryArgs is namedArgs for a statement, in the connection's buffer
+// when a point select or a write handed it back (see query and exec):
+// other statements' rows may keep their arguments, so the buffer is
+// theirs then.
 func (c *conn) queryArgs(nvs []driver.NamedValue) []any {
 	if len(nvs) == 0 {
 		return nil
@@ -226,15 +231,22 @@ func (c *conn) ExecContext(ctx context.Context, query string, nvs []driver.Named
 	if err != nil {
 		return nil, err
 	}
-	return c.exec(ctx, p, namedArgs(nvs))
+	return c.exec(ctx, p, c.queryArgs(nvs))
 }
 
+// exec runs a statement that returns no rows. Its arguments are the
+// connection's buffer again once it returns: the write is done, nothing
+// refers to them (see queryArgs).
 func (c *conn) exec(ctx context.Context, p route.Plan, args []any) (driver.Result, error) {
 	ctx, cancel := c.statementContext(ctx, p)
 	if cancel != nil {
 		defer cancel()
 	}
 	res, err := p.Exec(ctx, c, args)
+	if args != nil {
+		clear(args)
+		c.args = args[:0]
+	}
 	c.point = nil
 	if err != nil {
 		return nil, c.statementError(ctx, err)

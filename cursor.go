@@ -56,13 +56,25 @@ func (c *conn) StreamShard(ctx context.Context, q route.ShardQuery) (merge.Itera
 	// The rows of a statement whose plan hands these rows on as they are
 	// (a point select) come with them, in the same allocation: see
 	// conn.query.
-	pr := new(pointRows)
+	pr := c.freePoint()
 	it, err := shard.QueryDirectInto(ctx, q.Shard, on, q.SQL, q.Args, &pr.shard)
 	if err != nil {
 		return nil, err
 	}
 	c.point = pr
 	return it, nil
+}
+
+// freePoint returns room for a point select's rows: the last point
+// select's when database/sql has closed them (it calls nothing of closed
+// rows, and closes them under the connection's lock, as it runs this
+// statement), else new.
+func (c *conn) freePoint() *pointRows {
+	if pr := c.lastPoint; pr != nil && pr.rows.closed {
+		c.lastPoint = nil
+		return pr
+	}
+	return new(pointRows)
 }
 
 // StreamShards starts the reads in parallel and waits until each has started.

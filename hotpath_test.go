@@ -190,14 +190,8 @@ func TestQuickScatterRowsBeyondABatchHoldNoGoroutine(t *testing.T) {
 // inside a transaction, prepared and not.
 func TestPointSelectRowsOpenSideBySide(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
-		p := newPair(t, e, hotVSchema)
-		loadHot(t, p, 40)
 		ctx := context.Background()
-		conn, err := p.sharded.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
+		conn := hotConn(t, e)
 		st, err := conn.PrepareContext(ctx, "SELECT id, v FROM t WHERE id = ?")
 		if err != nil {
 			t.Fatal(err)
@@ -223,17 +217,7 @@ func TestPointSelectRowsOpenSideBySide(t *testing.T) {
 			}
 			for i, rows := range open {
 				want := fmt.Sprint(i+1, (i+1)%5)
-				var got []string
-				for rows.Next() {
-					var id, v int
-					if err := rows.Scan(&id, &v); err != nil {
-						t.Fatal(err)
-					}
-					got = append(got, fmt.Sprint(id, v))
-				}
-				if err := rows.Close(); err != nil {
-					t.Fatal(err)
-				}
+				got := readIDV(t, rows)
 				if len(got) != 1 || got[0] != want {
 					t.Errorf("id %d: rows %v, want [%s]", i+1, got, want)
 				}

@@ -69,7 +69,7 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 	if err != nil {
 		return nil, err
 	}
-	return s.c.exec(ctx, p, namedArgs(args))
+	return s.c.exec(ctx, p, s.c.queryArgs(args))
 }
 
 // QueryContext runs the statement with its arguments and returns its rows.

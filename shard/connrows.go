@@ -184,7 +184,11 @@ func (r *ConnRows) read(cc *cachedConn) error {
 				v = bytes.Clone(b)
 			}
 			row[i] = v
-			r.dest[i] = nil
+		}
+		if len(r.batch) == cap(r.batch) {
+			// Past the first row (held in r.first) or a batch of the
+			// last run's size: room for the whole batch at once.
+			r.batch = append(make([]merge.Row, 0, r.size), r.batch...)
 		}
 		r.batch = append(r.batch, row)
 	}
@@ -224,6 +228,9 @@ func (r *ConnRows) end(cc *cachedConn) error {
 	if r.ri == nil {
 		return nil
 	}
+	// The driver sets every value of dest for each row; the last row's
+	// are dropped here, not kept alive by the statement.
+	clear(r.dest)
 	err := r.ri.Close()
 	r.ri = nil
 	cc.release(r.cs)

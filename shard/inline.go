@@ -3,6 +3,7 @@ package shard
 import (
 	"context"
 	"database/sql"
+	"runtime"
 	"sync"
 	"time"
 
@@ -18,7 +19,9 @@ import (
 // found slow, run on goroutines of their own (Query).
 
 // inlineBelow is the time under which a shard statement counts as quick:
-// its rows, from the query to the last, read in less.
+// its rows, from the query to the last, read in less. It is what running
+// the statement on a goroutine of its own must save the caller to pay
+// for that goroutine (see quick).
 const inlineBelow = 50 * time.Microsecond
 
 // firstRunSlow is the time over which a statement's first run marks it
@@ -33,7 +36,7 @@ const firstRunSlow = 1 * time.Millisecond
 // Query. The stream's errors surface from Wait, Columns and Next.
 func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []any) (st *Stream, ok bool) {
 	b := s.Backend
-	if !b.costs.quick(query) {
+	if !quick(b, query) {
 		return nil, false
 	}
 	if conn, sqlTx, ok := b.connOf(q); ok {
@@ -162,8 +165,31 @@ func (st *Stream) ended(startErr, endErr error) {
 }
 
 // Quick reports whether QueryInline would run a statement on the shard:
-// it is quick there, or not known yet.
-func Quick(s *Shard, query string) bool { return s.Backend.costs.quick(query) }
+// it is quick there, or not known yet, or the process has one core for
+// the shard's in-process statements.
+func Quick(s *Shard, query string) bool { return quick(s.Backend, query) }
+
+// quick reports whether a statement runs on the caller's goroutine (see
+// Quick). A statement served by another process (PostgreSQL) is the
+// server's time, all of which a goroutine takes off the caller's wait:
+// it is quick under inlineBelow. A statement of this process's CPU
+// (InProcess) shares the P cores with the caller and the other shards'
+// statements, so a goroutine saves at most 1-1/P of its time: it is
+// quick under inlineBelow·P/(P-1), twice inlineBelow on 2 cores, and
+// always with one core (GOMAXPROCS 1), where the shards' statements
+// cannot run at once and the goroutine, its context and its hand-offs
+// only add to them.
+func quick(b *Backend, query string) bool {
+	below := inlineBelow
+	if inProcess(b) {
+		p := runtime.GOMAXPROCS(0)
+		if p == 1 {
+			return true
+		}
+		below = inlineBelow * time.Duration(p) / time.Duration(p-1)
+	}
+	return b.costs.quick(query, below)
+}
 
 // ReadsToEndOnClose is implemented by backends whose driver, when rows
 // close before their end under a context that has not ended, reads the
@@ -188,16 +214,16 @@ const maxCosts = 4096
 // quick reports whether a statement is quick, or not known yet (its
 // first run tells). A statement found slow is asked again after a while:
 // each time it is looked up its cost decays by a sixteenth, and once
-// under inlineBelow it runs inline again and is measured afresh. A run
+// under below (see the function quick) it runs inline again and is measured afresh. A run
 // can be slow for reasons of its own (a shard connection opened for it,
 // the cores busy with the other shards of a parallel scatter), and a
 // statement slow by nature is retried rarely: one of about 60 runs after
 // a 2 ms one, 120 after 100 ms.
-func (c *queryCosts) quick(query string) bool {
+func (c *queryCosts) quick(query string, below time.Duration) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	d, ok := c.m[query]
-	if !ok || d < inlineBelow {
+	if !ok || d < below {
 		return true
 	}
 	c.m[query] = d - d/16
@@ -208,6 +234,8 @@ func (c *queryCosts) quick(query string) bool {
 // they did not end within the first batch, that it is not quick.
 func (c *queryCosts) record(query string, d time.Duration, exhausted bool) {
 	if !exhausted {
+		// Slow under every bound quick gives: at most 2·inlineBelow
+		// (2 cores), compared strictly.
 		d = max(d, 2*inlineBelow)
 	}
 	c.mu.Lock()
