@@ -3,6 +3,7 @@ package merge
 import (
 	"io"
 	"reflect"
+	"sort"
 	"strconv"
 
 	"github.com/dot-do/vitessdo/internal/eval"
@@ -44,6 +45,11 @@ const (
 	// AggGroupConcatDistinct is GROUP_CONCAT(DISTINCT x ORDER BY …), with
 	// input as for AggGroupConcat but no CountCol: a text equal to the
 	// previous one of the group is skipped.
+	//
+	// A GROUP_CONCAT whose Order is set reads input sorted otherwise (by
+	// another GROUP_CONCAT's ORDER BY, or a DISTINCT aggregate's
+	// argument): it keeps its group's values with their Order columns
+	// and sorts them by those when the group ends, then concatenates.
 	AggGroupConcatDistinct
 	// AggTotal combines SQLite's TOTAL(x): each shard sends its total, a
 	// float; the result is their float sum (0.0 for no rows).
@@ -69,6 +75,11 @@ type Aggregate struct {
 	CountCol int
 	// Separator goes between the values of an AggGroupConcat.
 	Separator string
+	// Order, for an AggGroupConcat or AggGroupConcatDistinct, are the
+	// columns of its ORDER BY terms when the input is not sorted by
+	// them within a group: the aggregate sorts its values by them. Rows
+	// equal on Order must have the same text.
+	Order []eval.SortKey
 	// Values says Col holds the aggregated values themselves (rows the
 	// router evaluates a SELECT over), not each shard's partial result:
 	// a SUM of PostgreSQL INT8 values is then NUMERIC, as the backend
@@ -157,6 +168,17 @@ type aggState struct {
 	hasLast bool
 	text    []byte // GROUP_CONCAT: the texts so far
 	total   bool   // TOTAL: the sum as a float, 0.0 for none
+
+	order   []eval.KeyOrder // GROUP_CONCAT with Order: over a held value's keys
+	pending []heldConcat    // GROUP_CONCAT with Order: the group's values
+}
+
+// heldConcat is a value a GROUP_CONCAT with an Order holds until its
+// group ends: the value, how many rows had it, and its ORDER BY terms.
+type heldConcat struct {
+	v     any
+	times int64
+	keys  Row
 }
 
 func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
@@ -189,6 +211,9 @@ func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
 			return cols, nil, err
 		}
 		cols[ag.Col] = col
+		if err := a.planConcatOrder(&st, in); err != nil {
+			return cols, nil, err
+		}
 		if ag.Func == AggAvg || ag.Func == AggGroupConcat {
 			if err := claim(ag.CountCol); err != nil {
 				return cols, nil, err
@@ -340,6 +365,7 @@ func (st *aggState) reset() {
 	st.sum.Reset()
 	st.best, st.last, st.hasLast = nil, nil, false
 	st.text = st.text[:0]
+	st.pending = st.pending[:0]
 }
 
 // add folds one input row into the open group.
@@ -413,22 +439,60 @@ func (a *Aggregator) add(row Row) error {
 	return nil
 }
 
-// concat appends a GROUP_CONCAT's value v, as many times as rows had it
-// (once for a DISTINCT one, and not at all when the previous text is the
-// same).
+// planConcatOrder resolves the Order of a GROUP_CONCAT that sorts its
+// values itself against the columns its held values keep.
+func (a *Aggregator) planConcatOrder(st *aggState, in []Column) error {
+	if len(st.Order) == 0 {
+		return nil
+	}
+	if st.kind != accConcat {
+		return &specError{"an Order on an aggregate that is no GROUP_CONCAT"}
+	}
+	keys := make([]eval.SortKey, len(st.Order))
+	cols := make([]Column, len(st.Order))
+	for i, k := range st.Order {
+		if k.Col < 0 || k.Col >= len(in) {
+			return columnError("GROUP_CONCAT order", k.Col, len(in))
+		}
+		keys[i] = eval.SortKey{Col: i, Desc: k.Desc, Nulls: k.Nulls}
+		cols[i] = in[k.Col]
+	}
+	var err error
+	st.order, err = a.eng.ResolveKeys(keys, cols)
+	return err
+}
+
+// concat appends a GROUP_CONCAT's value v, as many times as rows had it,
+// or holds it with its ORDER BY terms when the aggregate sorts its
+// values itself.
 func (a *Aggregator) concat(st *aggState, row Row, v any) {
 	if v == nil {
 		return
 	}
-	text := a.eng.Text(v)
 	times := int64(1)
+	if st.Func == AggGroupConcat {
+		times, _ = row[st.CountCol].(int64)
+	}
+	if st.order != nil {
+		keys := make(Row, len(st.Order))
+		for i, k := range st.Order {
+			keys[i] = row[k.Col]
+		}
+		st.pending = append(st.pending, heldConcat{v: v, times: times, keys: keys})
+		return
+	}
+	a.appendText(st, v, times)
+}
+
+// appendText appends v's text times times (once for a DISTINCT
+// GROUP_CONCAT, and not at all when the previous text is the same).
+func (a *Aggregator) appendText(st *aggState, v any, times int64) {
+	text := a.eng.Text(v)
 	if st.Func == AggGroupConcatDistinct {
 		if st.hasLast && st.last == text {
 			return
 		}
-		st.last, st.hasLast = text, true
-	} else {
-		times, _ = row[st.CountCol].(int64)
+		st.last, st.hasLast, times = text, true, 1
 	}
 	for ; times > 0; times-- {
 		if st.count > 0 {
@@ -437,6 +501,18 @@ func (a *Aggregator) concat(st *aggState, row Row, v any) {
 		st.text = append(st.text, text...)
 		st.count++
 	}
+}
+
+// flushConcat sorts the values a GROUP_CONCAT held by its ORDER BY terms
+// (stably: rows equal on them have the same text) and appends them.
+func (a *Aggregator) flushConcat(st *aggState) {
+	sort.SliceStable(st.pending, func(i, j int) bool {
+		return eval.CompareRows(st.order, st.pending[i].keys, st.pending[j].keys) < 0
+	})
+	for _, h := range st.pending {
+		a.appendText(st, h.v, h.times)
+	}
+	st.pending = st.pending[:0]
 }
 
 // bits folds a BIT_AND, BIT_OR or BIT_XOR partial into the group's.
@@ -489,6 +565,9 @@ func (a *Aggregator) result(st *aggState) (any, error) {
 	case accMin, accMax, accBits:
 		return st.best, nil
 	case accConcat:
+		if st.order != nil {
+			a.flushConcat(st)
+		}
 		if st.count == 0 {
 			return nil, nil
 		}
