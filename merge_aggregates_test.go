@@ -23,23 +23,77 @@ func TestExactAggregatesMergeOverShards(t *testing.T) {
 	compareOutcomes(t, cases)
 }
 
+// MySQL's variances and standard deviations over integers and decimals
+// merge exactly on PostgreSQL: shards send COUNT(x), SUM(x) and the NUMERIC
+// SUM(x·x), and the merge computes from the exact totals what the server
+// computes (its division scale, its rounding, its square root). SQLite
+// has none of them: both databases fail.
+func TestSpreadAggregatesMergeOverShards(t *testing.T) {
+	queries := []string{
+		"SELECT VARIANCE(qty) AS a, VAR_POP(qty) AS b, VAR_SAMP(qty) AS c, STD(qty) AS d, STDDEV(qty) AS e, STDDEV_POP(qty) AS f, STDDEV_SAMP(qty) AS g FROM items",
+		"SELECT grp, VAR_SAMP(price) AS v, STDDEV_POP(price) AS s, COUNT(*) AS n FROM items GROUP BY grp",
+		"SELECT kind, VARIANCE(id) AS v, STDDEV_SAMP(id) AS s FROM items GROUP BY kind",
+		"SELECT VAR_POP(qty) AS v, STDDEV_SAMP(price) AS s FROM items WHERE id < 0",
+		"SELECT grp, VAR_SAMP(qty) AS v FROM items WHERE id < 0 GROUP BY grp",
+		"SELECT grp, STDDEV(qty) AS s FROM items GROUP BY grp HAVING VAR_POP(qty) > 1",
+		"SELECT grp, STDDEV_SAMP(qty) + 1 AS s, ROUND(VARIANCE(price), 2) AS v FROM items GROUP BY grp",
+		"SELECT grp, VAR_POP(qty * 2 + 1) AS a, VAR_SAMP(qty / 3) AS b, STDDEV_POP(price - qty) AS c FROM items GROUP BY grp",
+		"SELECT name, VAR_SAMP(qty) AS v, STDDEV_SAMP(price) AS s FROM items GROUP BY name",
+		"SELECT grp, COUNT(DISTINCT kind) AS n, VARIANCE(qty) AS v, GROUP_CONCAT(name ORDER BY name) AS names FROM items GROUP BY grp",
+	}
+	ordered := []string{
+		"SELECT grp, VARIANCE(qty) AS v FROM items GROUP BY grp ORDER BY VARIANCE(qty) DESC, grp LIMIT 3",
+		"SELECT kind, STDDEV_SAMP(price) AS s FROM items GROUP BY kind ORDER BY s, kind",
+	}
+	forEachEngine(t, func(t *testing.T, e engine) {
+		for _, l := range mergeLayouts() {
+			p := newMergePair(t, e, l.items)
+			if e.name != "postgres" {
+				for _, q := range append(queries, ordered...) {
+					_, gerr := queryAll(p.sharded, q)
+					_, werr := queryAll(p.oracle, q)
+					if !isUnsupported(gerr) || !strings.Contains(gerr.Error(), "SQLite has no variance") || werr == nil {
+						t.Errorf("%s: sharded %v, one database %v: want a refusal and a failure", q, gerr, werr)
+					}
+				}
+				continue
+			}
+			for _, q := range queries {
+				p.compareRows(t, q)
+			}
+			for _, q := range ordered {
+				p.compareOrdered(t, q)
+			}
+		}
+	})
+}
+
 // Aggregates that cannot merge exactly are refused over several shards
-// (floating-point statistics depend on the order rows are added in), and
+// (PostgreSQL's variance of floats depends on the order it adds the rows
+// in, SQLite has none), and
 // so are the backends' own aggregates the merge does not know, which a
 // shard would otherwise answer for its rows alone.
 func TestInexactAggregatesAreRefusedOverShards(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, mergeLayouts()[0].items)
-		for _, q := range []string{
-			"SELECT VARIANCE(qty) FROM items",
-			"SELECT grp, STDDEV(ratio) FROM items GROUP BY grp",
-			"SELECT json_group_array(name) FROM items",
-			"SELECT grp, string_agg(name, ',') FROM items GROUP BY grp",
-			"SELECT bool_or(qty > 0) FROM items",
+		for _, c := range []struct{ query, want string }{
+			{"SELECT VARIANCE(ratio) FROM items", "over several shards"},
+			{"SELECT grp, STDDEV(ratio) FROM items GROUP BY grp", "over several shards"},
+			{"SELECT grp, VAR_SAMP(ratio * qty) FROM items GROUP BY grp", "over several shards"},
+			{"SELECT VARIANCE(i.qty) FROM items i JOIN items j ON j.grp = i.grp", "not from rows"},
+			{"SELECT json_group_array(name) FROM items", "over several shards"},
+			{"SELECT grp, string_agg(name, ',') FROM items GROUP BY grp", "over several shards"},
+			{"SELECT bool_or(qty > 0) FROM items", "over several shards"},
 		} {
-			_, err := queryAll(p.sharded, q)
-			if !isUnsupported(err) || !strings.Contains(err.Error(), "over several shards") {
-				t.Errorf("%s: got %v, want unsupported over several shards", q, err)
+			want := c.want
+			if e.name != "postgres" {
+				// SQLite has no variance: it is refused before the
+				// rows are looked at.
+				want = "over several shards"
+			}
+			_, err := queryAll(p.sharded, c.query)
+			if !isUnsupported(err) || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: got %v, want unsupported naming %q", c.query, err, want)
 			}
 		}
 	})

@@ -5,7 +5,9 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 )
 
@@ -62,17 +64,43 @@ const (
 	AggBitOr
 	// AggBitXor combines BIT_XOR(x) as AggBitAnd does, with XOR.
 	AggBitXor
+	// AggVarPop is PostgreSQL's var_pop(x) over integers or NUMERIC: Col
+	// holds each shard's SUM(x), CountCol its COUNT(x) and SquaresCol
+	// its SUM(x·x) in NUMERIC; the result is computed from the exact
+	// totals as the server computes it (eval.Moments). Over floats it is
+	// unsupported: the server adds them in its scan order.
+	AggVarPop
+	// AggVarSamp is var_samp(x), with input as for AggVarPop.
+	AggVarSamp
+	// AggStddevPop is stddev_pop(x), with input as for AggVarPop.
+	AggStddevPop
+	// AggStddevSamp is stddev_samp(x), with input as for AggVarPop.
+	AggStddevSamp
 )
+
+// spreads are the statistics of the variance aggregates.
+var spreads = map[AggFunc]struct {
+	name   string
+	spread eval.Spread
+}{
+	AggVarPop:     {"var_pop", eval.VarPop},
+	AggVarSamp:    {"var_samp", eval.VarSamp},
+	AggStddevPop:  {"stddev_pop", eval.StddevPop},
+	AggStddevSamp: {"stddev_samp", eval.StddevSamp},
+}
 
 // Aggregate is one aggregate of a grouped or scalar merge.
 type Aggregate struct {
 	Func AggFunc
 	// Col is the input column the aggregate reads; the result replaces it.
 	Col int
-	// CountCol is, for AggAvg, the column holding the shards' COUNT(x),
-	// and for AggGroupConcat the number of rows with the value; the total
-	// count replaces it.
+	// CountCol is, for AggAvg and the variance aggregates, the column
+	// holding the shards' COUNT(x), and for AggGroupConcat the number of
+	// rows with the value; the total count replaces it.
 	CountCol int
+	// SquaresCol is, for the variance aggregates, the column holding the
+	// shards' sums of squares.
+	SquaresCol int
 	// Separator goes between the values of an AggGroupConcat.
 	Separator string
 	// Order, for an AggGroupConcat or AggGroupConcatDistinct, are the
@@ -152,6 +180,7 @@ const (
 	accMax
 	accConcat // texts appended in input order
 	accBits   // a bitwise AND, OR or XOR of int64 partials
+	accSpread // exact moments of a variance or standard deviation
 )
 
 type aggState struct {
@@ -168,6 +197,7 @@ type aggState struct {
 	hasLast bool
 	text    []byte // GROUP_CONCAT: the texts so far
 	total   bool   // TOTAL: the sum as a float, 0.0 for none
+	moments eval.Moments
 
 	order   []eval.KeyOrder // GROUP_CONCAT with Order: over a held value's keys
 	pending []heldConcat    // GROUP_CONCAT with Order: the group's values
@@ -214,11 +244,16 @@ func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
 		if err := a.planConcatOrder(&st, in); err != nil {
 			return cols, nil, err
 		}
-		if ag.Func == AggAvg || ag.Func == AggGroupConcat {
+		if ag.Func == AggAvg || ag.Func == AggGroupConcat || st.kind == accSpread {
 			if err := claim(ag.CountCol); err != nil {
 				return cols, nil, err
 			}
 			cols[ag.CountCol] = a.eng.CountColumn(in[ag.CountCol].Name)
+		}
+		if st.kind == accSpread {
+			if err := claim(ag.SquaresCol); err != nil {
+				return cols, nil, err
+			}
 		}
 		if st.kind == accMin || st.kind == accMax {
 			minmax++
@@ -263,6 +298,14 @@ func (a *Aggregator) planAgg(st *aggState, in Column) (Column, error) {
 	case AggBitAnd, AggBitOr, AggBitXor:
 		st.kind = accBits
 		return in, nil
+	case AggVarPop, AggVarSamp, AggStddevPop, AggStddevSamp:
+		st.kind = accSpread
+		col, exact, err := a.eng.MomentsColumn(in)
+		if err == nil && !exact {
+			err = &dialect.UnsupportedError{Msg: strings.ToUpper(spreads[st.Func].name) + " of floating-point values over several shards: " +
+				"PostgreSQL adds their squares in float8 in the order it reads the rows, which no merge of the shards' partial results reproduces"}
+		}
+		return col, err
 	case AggTotal:
 		st.kind, st.total = accSum, true
 		kind, _, err := a.eng.SumOf(in, false, false)
@@ -366,6 +409,7 @@ func (st *aggState) reset() {
 	st.best, st.last, st.hasLast = nil, nil, false
 	st.text = st.text[:0]
 	st.pending = st.pending[:0]
+	st.moments.Reset()
 }
 
 // add folds one input row into the open group.
@@ -379,6 +423,13 @@ func (a *Aggregator) add(row Row) error {
 		}
 		if st.kind == accBits {
 			if err := st.bits(v); err != nil {
+				return err
+			}
+			continue
+		}
+		if st.kind == accSpread {
+			c, _ := row[st.CountCol].(int64)
+			if err := st.moments.Add(c, v, row[st.SquaresCol]); err != nil {
 				return err
 			}
 			continue
@@ -554,6 +605,9 @@ func (a *Aggregator) finish() (Row, error) {
 		if st.Func == AggAvg || st.Func == AggGroupConcat {
 			row[st.CountCol] = st.count
 		}
+		if st.kind == accSpread {
+			row[st.CountCol] = st.moments.Count()
+		}
 	}
 	return row, nil
 }
@@ -564,6 +618,8 @@ func (a *Aggregator) result(st *aggState) (any, error) {
 		return st.count, nil
 	case accMin, accMax, accBits:
 		return st.best, nil
+	case accSpread:
+		return st.moments.Result(spreads[st.Func].spread)
 	case accConcat:
 		if st.order != nil {
 			a.flushConcat(st)
@@ -599,7 +655,7 @@ func (a *Aggregator) emptyScalar() Row {
 		if st.total {
 			row[st.Col] = 0.0
 		}
-		if st.Func == AggAvg || st.Func == AggGroupConcat {
+		if st.Func == AggAvg || st.Func == AggGroupConcat || st.kind == accSpread {
 			row[st.CountCol] = int64(0)
 		}
 	}

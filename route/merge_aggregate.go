@@ -245,7 +245,7 @@ func groupOrder(keys []orderKey, groupKeys []int) (shard, post []orderKey) {
 func (b *mergeBuilder) aggregateAt(i int, ae *sqlparser.AliasedExpr, f *sqlparser.FuncExpr) error {
 	ap := b.m.agg
 	key := sqlparser.String(f)
-	fn, err := aggFunc(f)
+	fn, err := aggFunc(f, b.eng)
 	if err != nil {
 		return err
 	}
@@ -260,6 +260,10 @@ func (b *mergeBuilder) aggregateAt(i int, ae *sqlparser.AliasedExpr, f *sqlparse
 		// Shards send the argument itself, grouped by it.
 		ae.Expr = f.Exprs[0].(*sqlparser.AliasedExpr).Expr
 		b.noteDistinct(i)
+	case merge.AggVarPop, merge.AggVarSamp, merge.AggStddevPop, merge.AggStddevSamp:
+		sum, count, squares := momentsOf(f)
+		ae.Expr = sum
+		agg.CountCol, agg.SquaresCol = b.addHidden(count), b.addHidden(squares)
 	}
 	ap.aggs = append(ap.aggs, agg)
 	if _, dup := b.colOf[key]; !dup {
@@ -294,7 +298,7 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 			if _, ok := b.colOf[key]; ok {
 				return false, nil
 			}
-			fn, ferr := aggFunc(n)
+			fn, ferr := aggFunc(n, b.eng)
 			if ferr != nil {
 				err = ferr
 				return false, nil
@@ -307,6 +311,9 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 			case merge.AggCountDistinct, merge.AggSumDistinct, merge.AggAvgDistinct:
 				agg.Col = b.addHidden(n.Exprs[0].(*sqlparser.AliasedExpr).Expr)
 				b.noteDistinct(agg.Col)
+			case merge.AggVarPop, merge.AggVarSamp, merge.AggStddevPop, merge.AggStddevSamp:
+				sum, count, squares := momentsOf(n)
+				agg.Col, agg.CountCol, agg.SquaresCol = b.addHidden(sum), b.addHidden(count), b.addHidden(squares)
 			default:
 				agg.Col = b.addHidden(n)
 			}
@@ -422,8 +429,9 @@ func (b *mergeBuilder) groupKey(g sqlparser.Expr) (int, bool, error) {
 	return i, false, nil
 }
 
-// aggFunc maps an aggregate function to its merge.
-func aggFunc(f *sqlparser.FuncExpr) (merge.AggFunc, error) {
+// aggFunc maps an aggregate function to its merge on the engine's
+// shards.
+func aggFunc(f *sqlparser.FuncExpr, eng eval.Engine) (merge.AggFunc, error) {
 	name := f.Name.Lowered()
 	if f.Distinct {
 		switch name {
@@ -460,7 +468,41 @@ func aggFunc(f *sqlparser.FuncExpr) (merge.AggFunc, error) {
 	case "bit_xor":
 		return merge.AggBitXor, nil
 	}
-	return 0, unsupportedf("aggregate %s over several shards: COUNT, SUM, MIN, MAX, AVG, TOTAL, BIT_AND, BIT_OR, BIT_XOR and GROUP_CONCAT merge exactly; floating-point statistics (variance, standard deviation) depend on the order the rows are added in, and the others have no merge", strings.ToUpper(name))
+	if fn, ok := spreadFuncs[name]; ok {
+		if eng != eval.PostgreSQL {
+			return 0, unsupportedf("aggregate %s over several shards on SQLite: SQLite has no variance or standard deviation (one database fails too)", strings.ToUpper(name))
+		}
+		if len(f.Exprs) != 1 {
+			return 0, unsupportedf("%s over several shards", sqlparser.String(f))
+		}
+		if _, ok := f.Exprs[0].(*sqlparser.AliasedExpr); !ok {
+			return 0, unsupportedf("%s over several shards", sqlparser.String(f))
+		}
+		return fn, nil
+	}
+	return 0, unsupportedf("aggregate %s over several shards: COUNT, SUM, MIN, MAX, AVG, TOTAL, BIT_AND, BIT_OR, BIT_XOR, GROUP_CONCAT and, on PostgreSQL, the variances and standard deviations merge exactly; the others have no merge", strings.ToUpper(name))
+}
+
+// spreadFuncs are the variance and standard deviation aggregates, by the
+// statistic each is in MySQL (VARIANCE, STD and STDDEV are population
+// statistics; the renderer writes PostgreSQL's name for it).
+var spreadFuncs = map[string]merge.AggFunc{
+	"variance": merge.AggVarPop, "var_pop": merge.AggVarPop, "var_samp": merge.AggVarSamp,
+	"std": merge.AggStddevPop, "stddev": merge.AggStddevPop, "stddev_pop": merge.AggStddevPop,
+	"stddev_samp": merge.AggStddevSamp,
+}
+
+// momentsOf returns the partials the shards send for a variance or
+// standard deviation of x: SUM(x), COUNT(x) and the exact SUM of x·x in
+// NUMERIC (int4 x·x would overflow where the server's variance does
+// not).
+func momentsOf(f *sqlparser.FuncExpr) (sum, count, squares sqlparser.Expr) {
+	x := f.Exprs[0].(*sqlparser.AliasedExpr).Expr
+	call := func(name string, arg sqlparser.Expr) sqlparser.Expr {
+		return &sqlparser.FuncExpr{Name: sqlparser.NewColIdent(name), Exprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: arg}}}
+	}
+	square := &sqlparser.BinaryExpr{Operator: sqlparser.MultStr, Left: dialect.NativeCast(x, "numeric"), Right: dialect.NativeCast(x, "numeric")}
+	return call("sum", x), call("count", x), call("sum", square)
 }
 
 // aggregatesIn returns the aggregate calls of the given nodes.

@@ -120,6 +120,19 @@ func init() {
 			}
 		},
 		"count": countRule,
+		// MySQL's VARIANCE, STD and STDDEV are the population
+		// statistics; PostgreSQL's variance and stddev the sample ones.
+		"variance": spreadRule("var_pop"),
+		"std":      spreadRule("stddev_pop"),
+		"stddev":   spreadRule("stddev_pop"),
+	}
+}
+
+// spreadRule renders a MySQL variance or standard deviation by the name
+// PostgreSQL gives the same statistic; SQLite has none, and reports it.
+func spreadRule(pg string) funcRule {
+	return func(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
+		r.call(r.pick(f.Name.Lowered(), pg), f.Distinct, args)
 	}
 }
 
