@@ -64,11 +64,14 @@ const (
 	AggBitOr
 	// AggBitXor combines BIT_XOR(x) as AggBitAnd does, with XOR.
 	AggBitXor
-	// AggVarPop is PostgreSQL's var_pop(x) over integers or NUMERIC: Col
-	// holds each shard's SUM(x), CountCol its COUNT(x) and SquaresCol
-	// its SUM(x·x) in NUMERIC; the result is computed from the exact
-	// totals as the server computes it (eval.Moments). Over floats it is
-	// unsupported: the server adds them in its scan order.
+	// AggVarPop is VAR_POP(x). On PostgreSQL, over integers or NUMERIC:
+	// Col holds each shard's SUM(x), CountCol its COUNT(x) and
+	// SquaresCol its SUM(x·x) in NUMERIC; the result is computed from
+	// the exact totals as the server computes it (eval.Moments). Over
+	// floats it is unsupported: the server adds them in its scan order.
+	// On SQLite Col holds each shard's exact moments as text
+	// (eval.RealMoments.State), and the result is the float the SQLite
+	// backend's own aggregate computes from all the values.
 	AggVarPop
 	// AggVarSamp is var_samp(x), with input as for AggVarPop.
 	AggVarSamp
@@ -195,9 +198,10 @@ type aggState struct {
 	best    any
 	last    any // DISTINCT: the previous value of the group
 	hasLast bool
-	text    []byte // GROUP_CONCAT: the texts so far
-	total   bool   // TOTAL: the sum as a float, 0.0 for none
-	moments eval.Moments
+	text    []byte           // GROUP_CONCAT: the texts so far
+	total   bool             // TOTAL: the sum as a float, 0.0 for none
+	moments eval.Moments     // a variance on PostgreSQL
+	real    eval.RealMoments // a variance on SQLite
 
 	order   []eval.KeyOrder // GROUP_CONCAT with Order: over a held value's keys
 	pending []heldConcat    // GROUP_CONCAT with Order: the group's values
@@ -244,13 +248,14 @@ func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
 		if err := a.planConcatOrder(&st, in); err != nil {
 			return cols, nil, err
 		}
-		if ag.Func == AggAvg || ag.Func == AggGroupConcat || st.kind == accSpread {
+		pgSpread := st.kind == accSpread && a.eng == eval.PostgreSQL
+		if ag.Func == AggAvg || ag.Func == AggGroupConcat || pgSpread {
 			if err := claim(ag.CountCol); err != nil {
 				return cols, nil, err
 			}
 			cols[ag.CountCol] = a.eng.CountColumn(in[ag.CountCol].Name)
 		}
-		if st.kind == accSpread {
+		if pgSpread {
 			if err := claim(ag.SquaresCol); err != nil {
 				return cols, nil, err
 			}
@@ -410,6 +415,7 @@ func (st *aggState) reset() {
 	st.text = st.text[:0]
 	st.pending = st.pending[:0]
 	st.moments.Reset()
+	st.real.Reset()
 }
 
 // add folds one input row into the open group.
@@ -428,8 +434,7 @@ func (a *Aggregator) add(row Row) error {
 			continue
 		}
 		if st.kind == accSpread {
-			c, _ := row[st.CountCol].(int64)
-			if err := st.moments.Add(c, v, row[st.SquaresCol]); err != nil {
+			if err := a.addMoments(st, row, v); err != nil {
 				return err
 			}
 			continue
@@ -566,6 +571,15 @@ func (a *Aggregator) flushConcat(st *aggState) {
 	st.pending = st.pending[:0]
 }
 
+// addMoments adds a shard's partial moments to a variance.
+func (a *Aggregator) addMoments(st *aggState, row Row, v any) error {
+	if a.eng == eval.SQLite {
+		return st.real.AddState(v)
+	}
+	c, _ := row[st.CountCol].(int64)
+	return st.moments.Add(c, v, row[st.SquaresCol])
+}
+
 // bits folds a BIT_AND, BIT_OR or BIT_XOR partial into the group's.
 func (st *aggState) bits(v any) error {
 	if v == nil {
@@ -605,7 +619,7 @@ func (a *Aggregator) finish() (Row, error) {
 		if st.Func == AggAvg || st.Func == AggGroupConcat {
 			row[st.CountCol] = st.count
 		}
-		if st.kind == accSpread {
+		if st.kind == accSpread && a.eng == eval.PostgreSQL {
 			row[st.CountCol] = st.moments.Count()
 		}
 	}
@@ -619,6 +633,9 @@ func (a *Aggregator) result(st *aggState) (any, error) {
 	case accMin, accMax, accBits:
 		return st.best, nil
 	case accSpread:
+		if a.eng == eval.SQLite {
+			return st.real.Result(spreads[st.Func].spread), nil
+		}
 		return st.moments.Result(spreads[st.Func].spread)
 	case accConcat:
 		if st.order != nil {
@@ -655,7 +672,7 @@ func (a *Aggregator) emptyScalar() Row {
 		if st.total {
 			row[st.Col] = 0.0
 		}
-		if st.Func == AggAvg || st.Func == AggGroupConcat || st.kind == accSpread {
+		if st.Func == AggAvg || st.Func == AggGroupConcat || st.kind == accSpread && a.eng == eval.PostgreSQL {
 			row[st.CountCol] = int64(0)
 		}
 	}

@@ -245,7 +245,7 @@ func groupOrder(keys []orderKey, groupKeys []int) (shard, post []orderKey) {
 func (b *mergeBuilder) aggregateAt(i int, ae *sqlparser.AliasedExpr, f *sqlparser.FuncExpr) error {
 	ap := b.m.agg
 	key := sqlparser.String(f)
-	fn, err := aggFunc(f, b.eng)
+	fn, err := aggFunc(f)
 	if err != nil {
 		return err
 	}
@@ -261,9 +261,7 @@ func (b *mergeBuilder) aggregateAt(i int, ae *sqlparser.AliasedExpr, f *sqlparse
 		ae.Expr = f.Exprs[0].(*sqlparser.AliasedExpr).Expr
 		b.noteDistinct(i)
 	case merge.AggVarPop, merge.AggVarSamp, merge.AggStddevPop, merge.AggStddevSamp:
-		sum, count, squares := momentsOf(f)
-		ae.Expr = sum
-		agg.CountCol, agg.SquaresCol = b.addHidden(count), b.addHidden(squares)
+		ae.Expr = b.momentsOf(&agg, f)
 	}
 	ap.aggs = append(ap.aggs, agg)
 	if _, dup := b.colOf[key]; !dup {
@@ -298,7 +296,7 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 			if _, ok := b.colOf[key]; ok {
 				return false, nil
 			}
-			fn, ferr := aggFunc(n, b.eng)
+			fn, ferr := aggFunc(n)
 			if ferr != nil {
 				err = ferr
 				return false, nil
@@ -312,8 +310,7 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 				agg.Col = b.addHidden(n.Exprs[0].(*sqlparser.AliasedExpr).Expr)
 				b.noteDistinct(agg.Col)
 			case merge.AggVarPop, merge.AggVarSamp, merge.AggStddevPop, merge.AggStddevSamp:
-				sum, count, squares := momentsOf(n)
-				agg.Col, agg.CountCol, agg.SquaresCol = b.addHidden(sum), b.addHidden(count), b.addHidden(squares)
+				agg.Col = b.addHidden(b.momentsOf(&agg, n))
 			default:
 				agg.Col = b.addHidden(n)
 			}
@@ -429,9 +426,8 @@ func (b *mergeBuilder) groupKey(g sqlparser.Expr) (int, bool, error) {
 	return i, false, nil
 }
 
-// aggFunc maps an aggregate function to its merge on the engine's
-// shards.
-func aggFunc(f *sqlparser.FuncExpr, eng eval.Engine) (merge.AggFunc, error) {
+// aggFunc maps an aggregate function to its merge.
+func aggFunc(f *sqlparser.FuncExpr) (merge.AggFunc, error) {
 	name := f.Name.Lowered()
 	if f.Distinct {
 		switch name {
@@ -469,9 +465,6 @@ func aggFunc(f *sqlparser.FuncExpr, eng eval.Engine) (merge.AggFunc, error) {
 		return merge.AggBitXor, nil
 	}
 	if fn, ok := spreadFuncs[name]; ok {
-		if eng != eval.PostgreSQL {
-			return 0, unsupportedf("aggregate %s over several shards on SQLite: SQLite has no variance or standard deviation (one database fails too)", strings.ToUpper(name))
-		}
 		if len(f.Exprs) != 1 {
 			return 0, unsupportedf("%s over several shards", sqlparser.String(f))
 		}
@@ -480,29 +473,35 @@ func aggFunc(f *sqlparser.FuncExpr, eng eval.Engine) (merge.AggFunc, error) {
 		}
 		return fn, nil
 	}
-	return 0, unsupportedf("aggregate %s over several shards: COUNT, SUM, MIN, MAX, AVG, TOTAL, BIT_AND, BIT_OR, BIT_XOR, GROUP_CONCAT and, on PostgreSQL, the variances and standard deviations merge exactly; the others have no merge", strings.ToUpper(name))
+	return 0, unsupportedf("aggregate %s over several shards: COUNT, SUM, MIN, MAX, AVG, TOTAL, BIT_AND, BIT_OR, BIT_XOR, GROUP_CONCAT and the variances and standard deviations merge exactly; the others have no merge", strings.ToUpper(name))
 }
 
 // spreadFuncs are the variance and standard deviation aggregates, by the
 // statistic each is in MySQL (VARIANCE, STD and STDDEV are population
-// statistics; the renderer writes PostgreSQL's name for it).
+// statistics; the renderer writes each backend's name for it).
 var spreadFuncs = map[string]merge.AggFunc{
 	"variance": merge.AggVarPop, "var_pop": merge.AggVarPop, "var_samp": merge.AggVarSamp,
 	"std": merge.AggStddevPop, "stddev": merge.AggStddevPop, "stddev_pop": merge.AggStddevPop,
 	"stddev_samp": merge.AggStddevSamp,
 }
 
-// momentsOf returns the partials the shards send for a variance or
-// standard deviation of x: SUM(x), COUNT(x) and the exact SUM of x·x in
-// NUMERIC (int4 x·x would overflow where the server's variance does
-// not).
-func momentsOf(f *sqlparser.FuncExpr) (sum, count, squares sqlparser.Expr) {
+// momentsOf returns the partial the shards send in the column of a
+// variance or standard deviation of x, adding the hidden ones agg reads
+// beside it. On PostgreSQL: SUM(x), with COUNT(x) and the exact SUM of
+// x·x in NUMERIC hidden (int4 x·x would overflow where the server's
+// variance does not); on SQLite the exact moments as text,
+// mysql_moments(x), which the SQLite backend registers.
+func (b *mergeBuilder) momentsOf(agg *merge.Aggregate, f *sqlparser.FuncExpr) sqlparser.Expr {
 	x := f.Exprs[0].(*sqlparser.AliasedExpr).Expr
 	call := func(name string, arg sqlparser.Expr) sqlparser.Expr {
 		return &sqlparser.FuncExpr{Name: sqlparser.NewColIdent(name), Exprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: arg}}}
 	}
+	if b.eng == eval.SQLite {
+		return call("mysql_moments", x)
+	}
 	square := &sqlparser.BinaryExpr{Operator: sqlparser.MultStr, Left: dialect.NativeCast(x, "numeric"), Right: dialect.NativeCast(x, "numeric")}
-	return call("sum", x), call("count", x), call("sum", square)
+	agg.CountCol, agg.SquaresCol = b.addHidden(call("count", x)), b.addHidden(call("sum", square))
+	return call("sum", x)
 }
 
 // aggregatesIn returns the aggregate calls of the given nodes.

@@ -317,7 +317,7 @@ func compileRelationAggregate(b *mergeBuilder, s *sqlparser.Select, src relation
 		if _, ok := named[text]; ok {
 			continue
 		}
-		fn, err := aggFunc(f, b.eng)
+		fn, err := aggFunc(f)
 		if err != nil {
 			return nil, err
 		}

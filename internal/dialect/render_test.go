@@ -360,7 +360,7 @@ func TestRenderFunctions(t *testing.T) {
 	}, {
 		name:   "variances are MySQL's population statistics",
 		sql:    "select variance(a), std(a), stddev(a), var_samp(a), stddev_samp(a), var_pop(a), stddev_pop(a) from t",
-		sqlite: "SELECT variance(`a`), std(`a`), stddev(`a`), var_samp(`a`), stddev_samp(`a`), var_pop(`a`), stddev_pop(`a`) FROM `t`",
+		sqlite: "SELECT mysql_var_pop(`a`), mysql_stddev_pop(`a`), mysql_stddev_pop(`a`), mysql_var_samp(`a`), mysql_stddev_samp(`a`), mysql_var_pop(`a`), mysql_stddev_pop(`a`) FROM `t`",
 		pg:     `SELECT var_pop("a"), stddev_pop("a"), stddev_pop("a"), var_samp("a"), stddev_samp("a"), var_pop("a"), stddev_pop("a") FROM "t"`,
 	}, {
 		name:   "session functions",

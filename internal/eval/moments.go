@@ -32,13 +32,15 @@ type Moments struct {
 }
 
 // MomentsColumn is the result column of a variance or standard deviation
-// over values whose shards' SUM has column sum: NUMERIC over integers and
-// NUMERIC. exact is false over floats, whose variance PostgreSQL computes
-// in float8 in the order it reads the rows (Youngs-Cramer), which no
-// merge of partial results reproduces; err reports any other type.
+// whose shards' partial is in column sum. On SQLite it is a float (the
+// partial is RealMoments' state). On PostgreSQL the partial is the SUM of
+// the values, and the result NUMERIC over integers and NUMERIC; exact is
+// false over floats, whose variance PostgreSQL computes in float8 in the
+// order it reads the rows (Youngs-Cramer), which no merge of partial
+// results reproduces; err reports any other type.
 func (e Engine) MomentsColumn(sum Column) (col Column, exact bool, err error) {
 	if e != PostgreSQL {
-		return sum, false, &specError{"variance over SQLite values"}
+		return Column{Name: sum.Name, ScanType: scanFloat64}, true, nil
 	}
 	switch sum.DatabaseType {
 	case "INT8", "NUMERIC":
