@@ -32,17 +32,7 @@ func TestGroupConcatOverShardsEqualsOneDatabase(t *testing.T) {
 		"SELECT grp, GROUP_CONCAT(qty ORDER BY qty) AS qs FROM items GROUP BY grp ORDER BY qs DESC, grp LIMIT 4",
 		"SELECT kind, COUNT(*) AS n, GROUP_CONCAT(DISTINCT grp ORDER BY grp DESC) AS gs FROM items GROUP BY kind ORDER BY n, kind",
 	}
-	forEachEngine(t, func(t *testing.T, e engine) {
-		for _, l := range mergeLayouts() {
-			p := newMergePair(t, e, l.items)
-			for _, q := range queries {
-				p.compareRows(t, q)
-			}
-			for _, q := range ordered {
-				p.compareOrdered(t, q)
-			}
-		}
-	})
+	forEachEngine(t, func(t *testing.T, e engine) { compareOnLayouts(t, e, queries, ordered) })
 }
 
 // GROUP_CONCAT over several shards in an expression, in HAVING and in
@@ -73,17 +63,22 @@ func TestGroupConcatShapesOverShardsEqualOneDatabase(t *testing.T) {
 		"SELECT kind, COUNT(DISTINCT grp) AS n FROM items GROUP BY kind ORDER BY GROUP_CONCAT(DISTINCT grp ORDER BY grp), kind",
 		"SELECT grp, GROUP_CONCAT(name ORDER BY name) AS a FROM items GROUP BY grp ORDER BY COALESCE(GROUP_CONCAT(name ORDER BY name), ''), grp",
 	}
-	forEachEngine(t, func(t *testing.T, e engine) {
-		for _, l := range mergeLayouts() {
-			p := newMergePair(t, e, l.items)
-			for _, q := range queries {
-				p.compareRows(t, q)
-			}
-			for _, q := range ordered {
-				p.compareOrdered(t, q)
-			}
+	forEachEngine(t, func(t *testing.T, e engine) { compareOnLayouts(t, e, queries, ordered) })
+}
+
+// compareOnLayouts compares statements on every layout of the items over
+// shards with one database: queries as multisets of rows, ordered in order.
+func compareOnLayouts(t *testing.T, e engine, queries, ordered []string) {
+	t.Helper()
+	for _, l := range mergeLayouts() {
+		p := newMergePair(t, e, l.items)
+		for _, q := range queries {
+			p.compareRows(t, q)
 		}
-	})
+		for _, q := range ordered {
+			p.compareOrdered(t, q)
+		}
+	}
 }
 
 // GROUP_CONCAT is refused over several shards where one database's

@@ -51,20 +51,11 @@ func TestSpreadAggregatesMergeOverShards(t *testing.T) {
 		"SELECT kind, STDDEV_SAMP(price) AS s FROM items GROUP BY kind ORDER BY s, kind",
 	}
 	forEachEngine(t, func(t *testing.T, e engine) {
-		for _, l := range mergeLayouts() {
-			p := newMergePair(t, e, l.items)
-			if e.name != "postgres" {
-				for _, q := range sqliteOnly {
-					p.compareRows(t, q)
-				}
-			}
-			for _, q := range queries {
-				p.compareRows(t, q)
-			}
-			for _, q := range ordered {
-				p.compareOrdered(t, q)
-			}
+		qs := queries
+		if e.name != "postgres" {
+			qs = append(qs, sqliteOnly...)
 		}
+		compareOnLayouts(t, e, qs, ordered)
 	})
 }
 

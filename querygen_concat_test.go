@@ -73,6 +73,44 @@ func (g *queryGen) concatCond() string {
 // concatQuery is a grouped (or scalar) SELECT over items with
 // GROUP_CONCATs.
 func (g *queryGen) concatQuery() genQuery {
+	return g.groupedQuery(groupedShape{
+		alias: "c",
+		item:  g.concatItem,
+		extras: []func() string{
+			func() string {
+				// One DISTINCT argument a statement: DISTINCT aggregates
+				// over different expressions are refused.
+				arg := []string{"qty", "kind", "grp", "price"}[g.r.Intn(4)]
+				f := "COUNT"
+				if arg == "qty" || arg == "price" {
+					f = []string{"COUNT", "SUM", "AVG"}[g.r.Intn(3)]
+				}
+				return f + "(DISTINCT " + arg + ")"
+			},
+			func() string { return []string{"COUNT(*)", "SUM(qty)", "MAX(name)", "MIN(made)"}[g.r.Intn(4)] },
+		},
+		having: g.concatCond,
+		order:  g.concatCall,
+	})
+}
+
+// groupedShape is what groupedQuery makes a statement of.
+type groupedShape struct {
+	// alias starts the aliases of the items.
+	alias string
+	// item is a select item; extras are aggregates each added beside the
+	// items now and then.
+	item   func() string
+	extras []func() string
+	// having is a HAVING condition, order an ORDER BY term.
+	having, order func() string
+}
+
+// groupedQuery is a SELECT over items grouped by a key (or a scalar
+// aggregate) with one to three items, sometimes the extras, a WHERE,
+// HAVING, and for groups an ORDER BY term then the key (which orders the
+// groups totally) with a LIMIT.
+func (g *queryGen) groupedQuery(sh groupedShape) genQuery {
 	g.f = genFroms()[0]
 	key := []string{"grp", "kind", "name", ""}[g.r.Intn(4)]
 	var items []string
@@ -80,20 +118,12 @@ func (g *queryGen) concatQuery() genQuery {
 		items = append(items, key)
 	}
 	for i := 0; i < 1+g.r.Intn(3); i++ {
-		items = append(items, fmt.Sprintf("%s AS c%d", g.concatItem(), i))
+		items = append(items, fmt.Sprintf("%s AS %s%d", sh.item(), sh.alias, i))
 	}
-	if g.chance(0.4) {
-		// One DISTINCT argument a statement: DISTINCT aggregates over
-		// different expressions are refused.
-		arg := []string{"qty", "kind", "grp", "price"}[g.r.Intn(4)]
-		f := "COUNT"
-		if arg == "qty" || arg == "price" {
-			f = []string{"COUNT", "SUM", "AVG"}[g.r.Intn(3)]
+	for i, extra := range sh.extras {
+		if g.chance(0.45) {
+			items = append(items, fmt.Sprintf("%s AS x%d", extra(), i))
 		}
-		items = append(items, fmt.Sprintf("%s(DISTINCT %s) AS d", f, arg))
-	}
-	if g.chance(0.5) {
-		items = append(items, []string{"COUNT(*)", "SUM(qty)", "MAX(name)", "MIN(made)"}[g.r.Intn(4)]+" AS a")
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "SELECT %s FROM items%s", strings.Join(items, ", "), g.where())
@@ -101,13 +131,11 @@ func (g *queryGen) concatQuery() genQuery {
 		sb.WriteString(" GROUP BY " + key)
 	}
 	if g.chance(0.3) {
-		sb.WriteString(" HAVING " + g.concatCond())
+		sb.WriteString(" HAVING " + sh.having())
 	}
 	q := genQuery{}
 	if key != "" && g.chance(0.4) {
-		// The group key after the GROUP_CONCAT orders the groups
-		// totally.
-		fmt.Fprintf(&sb, " ORDER BY %s%s, %s LIMIT %d", g.concatCall(), direction(g.r), key, 1+g.r.Intn(8))
+		fmt.Fprintf(&sb, " ORDER BY %s%s, %s LIMIT %d", sh.order(), direction(g.r), key, 1+g.r.Intn(8))
 		q.ordered = true
 	}
 	q.sql, q.args = sb.String(), g.args

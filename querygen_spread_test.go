@@ -2,7 +2,6 @@ package vitessdo_test
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 )
 
@@ -50,40 +49,24 @@ func (g *queryGen) spreadItem(engine string) string {
 
 // spreadQuery is a grouped (or scalar) SELECT over items with variances.
 func (g *queryGen) spreadQuery(engine string) genQuery {
-	g.f = genFroms()[0]
-	key := []string{"grp", "kind", "name", ""}[g.r.Intn(4)]
-	var items []string
-	if key != "" {
-		items = append(items, key)
-	}
-	for i := 0; i < 1+g.r.Intn(3); i++ {
-		items = append(items, fmt.Sprintf("%s AS v%d", g.spreadItem(engine), i))
-	}
-	if g.chance(0.4) {
-		items = append(items, []string{"COUNT(*)", "SUM(price)", "COUNT(DISTINCT kind)", "GROUP_CONCAT(qty ORDER BY qty)", "MAX(made)"}[g.r.Intn(5)]+" AS a")
-	}
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "SELECT %s FROM items%s", strings.Join(items, ", "), g.where())
-	if key != "" {
-		sb.WriteString(" GROUP BY " + key)
-	}
-	if g.chance(0.3) {
-		switch g.r.Intn(3) {
-		case 0:
-			fmt.Fprintf(&sb, " HAVING %s > %d", g.spreadCall(engine), g.r.Intn(40))
-		case 1:
-			sb.WriteString(" HAVING " + g.spreadCall(engine) + " IS NULL OR COUNT(*) > 5")
-		default:
-			fmt.Fprintf(&sb, " HAVING %s < %s", g.spreadCall(engine), g.spreadCall(engine))
-		}
-	}
-	q := genQuery{}
-	if key != "" && g.chance(0.4) {
-		fmt.Fprintf(&sb, " ORDER BY %s%s, %s LIMIT %d", g.spreadCall(engine), direction(g.r), key, 1+g.r.Intn(8))
-		q.ordered = true
-	}
-	q.sql, q.args = sb.String(), g.args
-	return q
+	call := func() string { return g.spreadCall(engine) }
+	return g.groupedQuery(groupedShape{
+		alias: "v",
+		item:  func() string { return g.spreadItem(engine) },
+		extras: []func() string{func() string {
+			return []string{"COUNT(*)", "SUM(price)", "COUNT(DISTINCT kind)", "GROUP_CONCAT(qty ORDER BY qty)", "MAX(made)"}[g.r.Intn(5)]
+		}},
+		having: func() string {
+			switch g.r.Intn(3) {
+			case 0:
+				return fmt.Sprintf("%s > %d", call(), g.r.Intn(40))
+			case 1:
+				return call() + " IS NULL OR COUNT(*) > 5"
+			}
+			return call() + " < " + call()
+		},
+		order: call,
+	})
 }
 
 // TestQueryGenSpreadEqualsOneDatabase compares generated statements with
