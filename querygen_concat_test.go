@@ -104,6 +104,9 @@ type groupedShape struct {
 	extras []func() string
 	// having is a HAVING condition, order an ORDER BY term.
 	having, order func() string
+	// from is what the statement reads, named items, with its WHERE:
+	// the table, with one of its own, when "".
+	from string
 }
 
 // groupedQuery is a SELECT over items grouped by a key (or a scalar
@@ -125,8 +128,12 @@ func (g *queryGen) groupedQuery(sh groupedShape) genQuery {
 			items = append(items, fmt.Sprintf("%s AS x%d", extra(), i))
 		}
 	}
+	from := "items" + g.where()
+	if sh.from != "" {
+		from = sh.from + " AS items"
+	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "SELECT %s FROM items%s", strings.Join(items, ", "), g.where())
+	fmt.Fprintf(&sb, "SELECT %s FROM %s", strings.Join(items, ", "), from)
 	if key != "" {
 		sb.WriteString(" GROUP BY " + key)
 	}

@@ -6,7 +6,9 @@ import (
 )
 
 // Generated grouped statements with variances and standard deviations,
-// alone, in expressions, in HAVING and ORDER BY, beside other aggregates:
+// alone, in expressions, in HAVING and ORDER BY, beside other aggregates,
+// over the table and over rows the router holds (a derived table with a
+// LIMIT):
 // the sharded database returns the rows one database returns. Their
 // arguments are integers and decimals, and on SQLite floats too (on
 // PostgreSQL a variance of floats is refused).
@@ -50,11 +52,19 @@ func (g *queryGen) spreadItem(engine string) string {
 // spreadQuery is a grouped (or scalar) SELECT over items with variances.
 func (g *queryGen) spreadQuery(engine string) genQuery {
 	call := func() string { return g.spreadCall(engine) }
+	from, extras := "", []string{"COUNT(*)", "SUM(price)", "COUNT(DISTINCT kind)", "GROUP_CONCAT(qty ORDER BY qty)", "MAX(made)"}
+	if g.f = genFroms()[0]; g.chance(0.25) {
+		// Rows the router holds: the merge adds their values (and
+		// computes no GROUP_CONCAT over them).
+		from = fmt.Sprintf("(SELECT * FROM items%s ORDER BY id LIMIT %d)", g.where(), 10+g.r.Intn(30))
+		extras = extras[:3]
+	}
 	return g.groupedQuery(groupedShape{
+		from:  from,
 		alias: "v",
 		item:  func() string { return g.spreadItem(engine) },
 		extras: []func() string{func() string {
-			return []string{"COUNT(*)", "SUM(price)", "COUNT(DISTINCT kind)", "GROUP_CONCAT(qty ORDER BY qty)", "MAX(made)"}[g.r.Intn(5)]
+			return extras[g.r.Intn(len(extras))]
 		}},
 		having: func() string {
 			switch g.r.Intn(3) {

@@ -71,7 +71,8 @@ const (
 	// floats it is unsupported: the server adds them in its scan order.
 	// On SQLite Col holds each shard's exact moments as text
 	// (eval.RealMoments.State), and the result is the float the SQLite
-	// backend's own aggregate computes from all the values.
+	// backend's own aggregate computes from all the values. With Values,
+	// Col holds the values themselves.
 	AggVarPop
 	// AggVarSamp is var_samp(x), with input as for AggVarPop.
 	AggVarSamp
@@ -248,7 +249,7 @@ func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
 		if err := a.planConcatOrder(&st, in); err != nil {
 			return cols, nil, err
 		}
-		pgSpread := st.kind == accSpread && a.eng == eval.PostgreSQL
+		pgSpread := st.kind == accSpread && a.eng == eval.PostgreSQL && !ag.Values
 		if ag.Func == AggAvg || ag.Func == AggGroupConcat || pgSpread {
 			if err := claim(ag.CountCol); err != nil {
 				return cols, nil, err
@@ -571,10 +572,16 @@ func (a *Aggregator) flushConcat(st *aggState) {
 	st.pending = st.pending[:0]
 }
 
-// addMoments adds a shard's partial moments to a variance.
+// addMoments adds a shard's partial moments to a variance, or a value.
 func (a *Aggregator) addMoments(st *aggState, row Row, v any) error {
-	if a.eng == eval.SQLite {
+	switch {
+	case a.eng == eval.SQLite && st.Values:
+		st.real.AddValue(v, 1)
+		return nil
+	case a.eng == eval.SQLite:
 		return st.real.AddState(v)
+	case st.Values:
+		return st.moments.AddValue(v)
 	}
 	c, _ := row[st.CountCol].(int64)
 	return st.moments.Add(c, v, row[st.SquaresCol])
@@ -619,7 +626,7 @@ func (a *Aggregator) finish() (Row, error) {
 		if st.Func == AggAvg || st.Func == AggGroupConcat {
 			row[st.CountCol] = st.count
 		}
-		if st.kind == accSpread && a.eng == eval.PostgreSQL {
+		if st.kind == accSpread && a.eng == eval.PostgreSQL && !st.Values {
 			row[st.CountCol] = st.moments.Count()
 		}
 	}
@@ -672,7 +679,7 @@ func (a *Aggregator) emptyScalar() Row {
 		if st.total {
 			row[st.Col] = 0.0
 		}
-		if st.Func == AggAvg || st.Func == AggGroupConcat || st.kind == accSpread && a.eng == eval.PostgreSQL {
+		if st.Func == AggAvg || st.Func == AggGroupConcat || st.kind == accSpread && a.eng == eval.PostgreSQL && !st.Values {
 			row[st.CountCol] = int64(0)
 		}
 	}

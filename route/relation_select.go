@@ -321,9 +321,6 @@ func compileRelationAggregate(b *mergeBuilder, s *sqlparser.Select, src relation
 		if err != nil {
 			return nil, err
 		}
-		if _, spread := spreadFuncs[f.Name.Lowered()]; spread {
-			return nil, unsupportedf("aggregate %s over the rows of %s: variances merge from the shards' partial sums, not from rows", text, src.what)
-		}
 		args, ok := funcArgs(f)
 		star := len(f.Exprs) == 1 && isStar(f.Exprs[0])
 		if !star && (!ok || len(args) != 1) {

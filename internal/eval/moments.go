@@ -32,9 +32,10 @@ type Moments struct {
 }
 
 // MomentsColumn is the result column of a variance or standard deviation
-// whose shards' partial is in column sum. On SQLite it is a float (the
-// partial is RealMoments' state). On PostgreSQL the partial is the SUM of
-// the values, and the result NUMERIC over integers and NUMERIC; exact is
+// whose shards' partial (or whose values themselves) are in column sum.
+// On SQLite it is a float (the partial is RealMoments' state). On
+// PostgreSQL the partial is the SUM of the values, and the result NUMERIC
+// over integers and NUMERIC; exact is
 // false over floats, whose variance PostgreSQL computes in float8 in the
 // order it reads the rows (Youngs-Cramer), which no merge of partial
 // results reproduces; err reports any other type.
@@ -43,7 +44,7 @@ func (e Engine) MomentsColumn(sum Column) (col Column, exact bool, err error) {
 		return Column{Name: sum.Name, ScanType: scanFloat64}, true, nil
 	}
 	switch sum.DatabaseType {
-	case "INT8", "NUMERIC":
+	case "INT2", "INT4", "INT8", "NUMERIC":
 		return numericColumn(sum.Name), true, nil
 	case "FLOAT4", "FLOAT8":
 		return sum, false, nil
@@ -85,6 +86,27 @@ func (m *Moments) Add(count int64, sum, squares any) error {
 		}
 		p.to.add(&m.tmp)
 	}
+	return nil
+}
+
+// AddValue adds one value (int8 or NUMERIC text; NULL adds nothing).
+func (m *Moments) AddValue(v any) error {
+	if v == nil {
+		return nil
+	}
+	switch x := v.(type) {
+	case int64:
+		m.tmp.setInt64(x)
+	case string:
+		if !m.tmp.setText(x) {
+			return valueError("numeric", v)
+		}
+	default:
+		return valueError("numeric", v)
+	}
+	m.n++
+	m.sum.add(&m.tmp)
+	m.squares.add(decimalMul(&m.tmp, &m.tmp))
 	return nil
 }
 

@@ -7,7 +7,7 @@ import (
 )
 
 // The variance and standard deviation of values, each added as a part of
-// its own (count 1, the value, its square) in every split, are what
+// its own (count 1, the value, its square) or as a value, are what
 // PostgreSQL 15 returns for var_pop, var_samp, stddev_pop and stddev_samp
 // of them (the wants were read from the server).
 func TestMomentsEqualPostgreSQL(t *testing.T) {
@@ -25,23 +25,29 @@ func TestMomentsEqualPostgreSQL(t *testing.T) {
 		{[]string{"1", "NaN"}, [4]any{"NaN", "NaN", "NaN", "NaN"}},
 		{nil, [4]any{nil, nil, nil, nil}},
 	} {
-		var m Moments
+		// As partial moments, and as the values themselves.
+		var parts, values Moments
 		for _, v := range tt.values {
 			x := dec(t, v)
-			if err := m.Add(1, v, decimalMul(x, x).String()); err != nil {
+			if err := parts.Add(1, v, decimalMul(x, x).String()); err != nil {
+				t.Fatal(err)
+			}
+			if err := values.AddValue(v); err != nil {
 				t.Fatal(err)
 			}
 		}
-		var got [4]any
-		for i, s := range []Spread{VarPop, VarSamp, StddevPop, StddevSamp} {
-			r, err := m.Result(s)
-			if err != nil {
-				t.Fatal(err)
+		for _, m := range []*Moments{&parts, &values} {
+			var got [4]any
+			for i, s := range []Spread{VarPop, VarSamp, StddevPop, StddevSamp} {
+				r, err := m.Result(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[i] = r
 			}
-			got[i] = r
-		}
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("%v (-want +got):\n%s", tt.values, diff)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%v (-want +got):\n%s", tt.values, diff)
+			}
 		}
 	}
 }
