@@ -3,8 +3,11 @@ package merge
 import (
 	"io"
 	"reflect"
+	"sort"
 	"strconv"
+	"strings"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 )
 
@@ -44,6 +47,11 @@ const (
 	// AggGroupConcatDistinct is GROUP_CONCAT(DISTINCT x ORDER BY …), with
 	// input as for AggGroupConcat but no CountCol: a text equal to the
 	// previous one of the group is skipped.
+	//
+	// A GROUP_CONCAT whose Order is set reads input sorted otherwise (by
+	// another GROUP_CONCAT's ORDER BY, or a DISTINCT aggregate's
+	// argument): it keeps its group's values with their Order columns
+	// and sorts them by those when the group ends, then concatenates.
 	AggGroupConcatDistinct
 	// AggTotal combines SQLite's TOTAL(x): each shard sends its total, a
 	// float; the result is their float sum (0.0 for no rows).
@@ -56,19 +64,54 @@ const (
 	AggBitOr
 	// AggBitXor combines BIT_XOR(x) as AggBitAnd does, with XOR.
 	AggBitXor
+	// AggVarPop is VAR_POP(x). On PostgreSQL, over integers or NUMERIC:
+	// Col holds each shard's SUM(x), CountCol its COUNT(x) and
+	// SquaresCol its SUM(x·x) in NUMERIC; the result is computed from
+	// the exact totals as the server computes it (eval.Moments). Over
+	// floats it is unsupported: the server adds them in its scan order.
+	// On SQLite Col holds each shard's exact moments as text
+	// (eval.RealMoments.State), and the result is the float the SQLite
+	// backend's own aggregate computes from all the values. With Values,
+	// Col holds the values themselves.
+	AggVarPop
+	// AggVarSamp is var_samp(x), with input as for AggVarPop.
+	AggVarSamp
+	// AggStddevPop is stddev_pop(x), with input as for AggVarPop.
+	AggStddevPop
+	// AggStddevSamp is stddev_samp(x), with input as for AggVarPop.
+	AggStddevSamp
 )
+
+// spreads are the statistics of the variance aggregates.
+var spreads = map[AggFunc]struct {
+	name   string
+	spread eval.Spread
+}{
+	AggVarPop:     {"var_pop", eval.VarPop},
+	AggVarSamp:    {"var_samp", eval.VarSamp},
+	AggStddevPop:  {"stddev_pop", eval.StddevPop},
+	AggStddevSamp: {"stddev_samp", eval.StddevSamp},
+}
 
 // Aggregate is one aggregate of a grouped or scalar merge.
 type Aggregate struct {
 	Func AggFunc
 	// Col is the input column the aggregate reads; the result replaces it.
 	Col int
-	// CountCol is, for AggAvg, the column holding the shards' COUNT(x),
-	// and for AggGroupConcat the number of rows with the value; the total
-	// count replaces it.
+	// CountCol is, for AggAvg and the variance aggregates, the column
+	// holding the shards' COUNT(x), and for AggGroupConcat the number of
+	// rows with the value; the total count replaces it.
 	CountCol int
+	// SquaresCol is, for the variance aggregates, the column holding the
+	// shards' sums of squares.
+	SquaresCol int
 	// Separator goes between the values of an AggGroupConcat.
 	Separator string
+	// Order, for an AggGroupConcat or AggGroupConcatDistinct, are the
+	// columns of its ORDER BY terms when the input is not sorted by
+	// them within a group: the aggregate sorts its values by them. Rows
+	// equal on Order must have the same text.
+	Order []eval.SortKey
 	// Values says Col holds the aggregated values themselves (rows the
 	// router evaluates a SELECT over), not each shard's partial result:
 	// a SUM of PostgreSQL INT8 values is then NUMERIC, as the backend
@@ -141,6 +184,7 @@ const (
 	accMax
 	accConcat // texts appended in input order
 	accBits   // a bitwise AND, OR or XOR of int64 partials
+	accSpread // exact moments of a variance or standard deviation
 )
 
 type aggState struct {
@@ -155,8 +199,21 @@ type aggState struct {
 	best    any
 	last    any // DISTINCT: the previous value of the group
 	hasLast bool
-	text    []byte // GROUP_CONCAT: the texts so far
-	total   bool   // TOTAL: the sum as a float, 0.0 for none
+	text    []byte           // GROUP_CONCAT: the texts so far
+	total   bool             // TOTAL: the sum as a float, 0.0 for none
+	moments eval.Moments     // a variance on PostgreSQL
+	real    eval.RealMoments // a variance on SQLite
+
+	order   []eval.KeyOrder // GROUP_CONCAT with Order: over a held value's keys
+	pending []heldConcat    // GROUP_CONCAT with Order: the group's values
+}
+
+// heldConcat is a value a GROUP_CONCAT with an Order holds until its
+// group ends: the value, how many rows had it, and its ORDER BY terms.
+type heldConcat struct {
+	v     any
+	times int64
+	keys  Row
 }
 
 func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
@@ -189,11 +246,20 @@ func (a *Aggregator) plan(in []Column) ([]Column, []aggState, error) {
 			return cols, nil, err
 		}
 		cols[ag.Col] = col
-		if ag.Func == AggAvg || ag.Func == AggGroupConcat {
+		if err := a.planConcatOrder(&st, in); err != nil {
+			return cols, nil, err
+		}
+		pgSpread := st.kind == accSpread && a.eng == eval.PostgreSQL && !ag.Values
+		if ag.Func == AggAvg || ag.Func == AggGroupConcat || pgSpread {
 			if err := claim(ag.CountCol); err != nil {
 				return cols, nil, err
 			}
 			cols[ag.CountCol] = a.eng.CountColumn(in[ag.CountCol].Name)
+		}
+		if pgSpread {
+			if err := claim(ag.SquaresCol); err != nil {
+				return cols, nil, err
+			}
 		}
 		if st.kind == accMin || st.kind == accMax {
 			minmax++
@@ -238,6 +304,14 @@ func (a *Aggregator) planAgg(st *aggState, in Column) (Column, error) {
 	case AggBitAnd, AggBitOr, AggBitXor:
 		st.kind = accBits
 		return in, nil
+	case AggVarPop, AggVarSamp, AggStddevPop, AggStddevSamp:
+		st.kind = accSpread
+		col, exact, err := a.eng.MomentsColumn(in)
+		if err == nil && !exact {
+			err = &dialect.UnsupportedError{Msg: strings.ToUpper(spreads[st.Func].name) + " of floating-point values over several shards: " +
+				"PostgreSQL adds their squares in float8 in the order it reads the rows, which no merge of the shards' partial results reproduces"}
+		}
+		return col, err
 	case AggTotal:
 		st.kind, st.total = accSum, true
 		kind, _, err := a.eng.SumOf(in, false, false)
@@ -340,6 +414,9 @@ func (st *aggState) reset() {
 	st.sum.Reset()
 	st.best, st.last, st.hasLast = nil, nil, false
 	st.text = st.text[:0]
+	st.pending = st.pending[:0]
+	st.moments.Reset()
+	st.real.Reset()
 }
 
 // add folds one input row into the open group.
@@ -353,6 +430,12 @@ func (a *Aggregator) add(row Row) error {
 		}
 		if st.kind == accBits {
 			if err := st.bits(v); err != nil {
+				return err
+			}
+			continue
+		}
+		if st.kind == accSpread {
+			if err := a.addMoments(st, row, v); err != nil {
 				return err
 			}
 			continue
@@ -413,22 +496,60 @@ func (a *Aggregator) add(row Row) error {
 	return nil
 }
 
-// concat appends a GROUP_CONCAT's value v, as many times as rows had it
-// (once for a DISTINCT one, and not at all when the previous text is the
-// same).
+// planConcatOrder resolves the Order of a GROUP_CONCAT that sorts its
+// values itself against the columns its held values keep.
+func (a *Aggregator) planConcatOrder(st *aggState, in []Column) error {
+	if len(st.Order) == 0 {
+		return nil
+	}
+	if st.kind != accConcat {
+		return &specError{"an Order on an aggregate that is no GROUP_CONCAT"}
+	}
+	keys := make([]eval.SortKey, len(st.Order))
+	cols := make([]Column, len(st.Order))
+	for i, k := range st.Order {
+		if k.Col < 0 || k.Col >= len(in) {
+			return columnError("GROUP_CONCAT order", k.Col, len(in))
+		}
+		keys[i] = eval.SortKey{Col: i, Desc: k.Desc, Nulls: k.Nulls}
+		cols[i] = in[k.Col]
+	}
+	var err error
+	st.order, err = a.eng.ResolveKeys(keys, cols)
+	return err
+}
+
+// concat appends a GROUP_CONCAT's value v, as many times as rows had it,
+// or holds it with its ORDER BY terms when the aggregate sorts its
+// values itself.
 func (a *Aggregator) concat(st *aggState, row Row, v any) {
 	if v == nil {
 		return
 	}
-	text := a.eng.Text(v)
 	times := int64(1)
+	if st.Func == AggGroupConcat {
+		times, _ = row[st.CountCol].(int64)
+	}
+	if st.order != nil {
+		keys := make(Row, len(st.Order))
+		for i, k := range st.Order {
+			keys[i] = row[k.Col]
+		}
+		st.pending = append(st.pending, heldConcat{v: v, times: times, keys: keys})
+		return
+	}
+	a.appendText(st, v, times)
+}
+
+// appendText appends v's text times times (once for a DISTINCT
+// GROUP_CONCAT, and not at all when the previous text is the same).
+func (a *Aggregator) appendText(st *aggState, v any, times int64) {
+	text := a.eng.Text(v)
 	if st.Func == AggGroupConcatDistinct {
 		if st.hasLast && st.last == text {
 			return
 		}
-		st.last, st.hasLast = text, true
-	} else {
-		times, _ = row[st.CountCol].(int64)
+		st.last, st.hasLast, times = text, true, 1
 	}
 	for ; times > 0; times-- {
 		if st.count > 0 {
@@ -437,6 +558,33 @@ func (a *Aggregator) concat(st *aggState, row Row, v any) {
 		st.text = append(st.text, text...)
 		st.count++
 	}
+}
+
+// flushConcat sorts the values a GROUP_CONCAT held by its ORDER BY terms
+// (stably: rows equal on them have the same text) and appends them.
+func (a *Aggregator) flushConcat(st *aggState) {
+	sort.SliceStable(st.pending, func(i, j int) bool {
+		return eval.CompareRows(st.order, st.pending[i].keys, st.pending[j].keys) < 0
+	})
+	for _, h := range st.pending {
+		a.appendText(st, h.v, h.times)
+	}
+	st.pending = st.pending[:0]
+}
+
+// addMoments adds a shard's partial moments to a variance, or a value.
+func (a *Aggregator) addMoments(st *aggState, row Row, v any) error {
+	switch {
+	case a.eng == eval.SQLite && st.Values:
+		st.real.AddValue(v, 1)
+		return nil
+	case a.eng == eval.SQLite:
+		return st.real.AddState(v)
+	case st.Values:
+		return st.moments.AddValue(v)
+	}
+	c, _ := row[st.CountCol].(int64)
+	return st.moments.Add(c, v, row[st.SquaresCol])
 }
 
 // bits folds a BIT_AND, BIT_OR or BIT_XOR partial into the group's.
@@ -478,6 +626,9 @@ func (a *Aggregator) finish() (Row, error) {
 		if st.Func == AggAvg || st.Func == AggGroupConcat {
 			row[st.CountCol] = st.count
 		}
+		if st.kind == accSpread && a.eng == eval.PostgreSQL && !st.Values {
+			row[st.CountCol] = st.moments.Count()
+		}
 	}
 	return row, nil
 }
@@ -488,7 +639,15 @@ func (a *Aggregator) result(st *aggState) (any, error) {
 		return st.count, nil
 	case accMin, accMax, accBits:
 		return st.best, nil
+	case accSpread:
+		if a.eng == eval.SQLite {
+			return st.real.Result(spreads[st.Func].spread), nil
+		}
+		return st.moments.Result(spreads[st.Func].spread)
 	case accConcat:
+		if st.order != nil {
+			a.flushConcat(st)
+		}
 		if st.count == 0 {
 			return nil, nil
 		}
@@ -520,7 +679,7 @@ func (a *Aggregator) emptyScalar() Row {
 		if st.total {
 			row[st.Col] = 0.0
 		}
-		if st.Func == AggAvg || st.Func == AggGroupConcat {
+		if st.Func == AggAvg || st.Func == AggGroupConcat || st.kind == accSpread && a.eng == eval.PostgreSQL && !st.Values {
 			row[st.CountCol] = int64(0)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/internal/dialect"
+	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 )
 
@@ -19,16 +20,6 @@ func (b *mergeBuilder) planAggregate() error {
 	s, m := b.s, b.m
 	if m.star {
 		return unsupportedf("SELECT * with aggregates over several shards")
-	}
-	if hasGroupConcat(s.Having, s.OrderBy) {
-		return unsupportedf("GROUP_CONCAT in HAVING or ORDER BY over several shards: select it, and order by its alias")
-	}
-	for _, se := range s.SelectExprs {
-		if ae, ok := se.(*sqlparser.AliasedExpr); ok && hasGroupConcat(ae.Expr) {
-			if _, whole := ae.Expr.(*sqlparser.GroupConcatExpr); !whole {
-				return unsupportedf("GROUP_CONCAT inside an expression over several shards: only a GROUP_CONCAT selected as it is merges")
-			}
-		}
 	}
 	ap := &aggPlan{}
 	m.agg = ap
@@ -170,16 +161,22 @@ func (b *mergeBuilder) planAggregate() error {
 		m.order = append(m.order, orderKey{col: i})
 		s.OrderBy = append(s.OrderBy, &sqlparser.Order{Expr: sqlparser.NewIntVal([]byte(strconv.Itoa(i + 1))), Direction: sqlparser.AscScr})
 	}
-	if cp := b.concat; cp != nil {
-		if distinctArg != nil {
-			return unsupportedf("GROUP_CONCAT beside DISTINCT aggregates over several shards: each needs the shards' rows grouped by its own terms")
-		}
-		// The shards group by the GROUP_CONCAT's ORDER BY terms too, and
-		// sort by them after the group keys.
+	for n, cp := range b.concats {
+		// The shards group by every GROUP_CONCAT's ORDER BY terms too.
+		// The first, unless a DISTINCT aggregate's argument orders the
+		// groups' rows, has the shards and the merge sort by its terms
+		// after the group keys; the others sort their values themselves.
 		s.GroupBy = append(s.GroupBy, cp.groupBy...)
+		if n == 0 && distinctArg == nil {
+			for _, k := range cp.order {
+				m.order = append(m.order, k)
+				s.OrderBy = append(s.OrderBy, &sqlparser.Order{Expr: sqlparser.NewIntVal([]byte(strconv.Itoa(k.col + 1))), Direction: direction(k.desc)})
+			}
+			continue
+		}
+		ag := &ap.aggs[cp.agg]
 		for _, k := range cp.order {
-			m.order = append(m.order, k)
-			s.OrderBy = append(s.OrderBy, &sqlparser.Order{Expr: sqlparser.NewIntVal([]byte(strconv.Itoa(k.col + 1))), Direction: direction(k.desc)})
+			ag.Order = append(ag.Order, eval.SortKey{Col: k.col, Desc: k.desc, Nulls: nullOrder(k.desc)})
 		}
 	}
 	if len(s.GroupBy) == 0 {
@@ -191,7 +188,7 @@ func (b *mergeBuilder) planAggregate() error {
 	// holds part of it: the shards may stop there. HAVING (which drops
 	// groups after the merge), a sort after the merge, and DISTINCT
 	// aggregates (several rows a group) prevent it.
-	push := len(s.GroupBy) > 0 && ap.post == nil && ap.having == nil && distinctArg == nil && b.concat == nil
+	push := len(s.GroupBy) > 0 && ap.post == nil && ap.having == nil && distinctArg == nil && len(b.concats) == 0
 	return b.planLimit(push)
 }
 
@@ -263,6 +260,8 @@ func (b *mergeBuilder) aggregateAt(i int, ae *sqlparser.AliasedExpr, f *sqlparse
 		// Shards send the argument itself, grouped by it.
 		ae.Expr = f.Exprs[0].(*sqlparser.AliasedExpr).Expr
 		b.noteDistinct(i)
+	case merge.AggVarPop, merge.AggVarSamp, merge.AggStddevPop, merge.AggStddevSamp:
+		ae.Expr = b.momentsOf(&agg, f)
 	}
 	ap.aggs = append(ap.aggs, agg)
 	if _, dup := b.colOf[key]; !dup {
@@ -284,7 +283,10 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 			err = unsupportedf("subquery in an expression over aggregates over several shards")
 			return false, nil
 		case *sqlparser.GroupConcatExpr:
-			err = unsupportedf("GROUP_CONCAT inside an expression over several shards: only a GROUP_CONCAT selected as it is merges")
+			if _, ok := b.colOf[sqlparser.String(n)]; !ok {
+				i := b.addHidden(n)
+				err = b.groupConcatAt(i, b.s.SelectExprs[i].(*sqlparser.AliasedExpr), n)
+			}
 			return false, nil
 		case *sqlparser.FuncExpr:
 			if !dialect.IsAggregate(n) {
@@ -307,6 +309,8 @@ func (b *mergeBuilder) hiddenAggregates(e sqlparser.Expr) error {
 			case merge.AggCountDistinct, merge.AggSumDistinct, merge.AggAvgDistinct:
 				agg.Col = b.addHidden(n.Exprs[0].(*sqlparser.AliasedExpr).Expr)
 				b.noteDistinct(agg.Col)
+			case merge.AggVarPop, merge.AggVarSamp, merge.AggStddevPop, merge.AggStddevSamp:
+				agg.Col = b.addHidden(b.momentsOf(&agg, n))
 			default:
 				agg.Col = b.addHidden(n)
 			}
@@ -337,11 +341,11 @@ func (b *mergeBuilder) groupOrderColumn(e sqlparser.Expr) (int, error) {
 			return i, nil
 		}
 	}
-	if f, ok := e.(*sqlparser.FuncExpr); ok && dialect.IsAggregate(f) {
-		if err := b.hiddenAggregates(f); err != nil {
+	if isAggregateCall(e) {
+		if err := b.hiddenAggregates(e); err != nil {
 			return 0, err
 		}
-		return b.colOf[sqlparser.String(f)], nil
+		return b.colOf[sqlparser.String(e)], nil
 	}
 	if hasAggregateExpr(e) || b.overMerged(e) {
 		if err := b.hiddenAggregates(e); err != nil {
@@ -460,7 +464,44 @@ func aggFunc(f *sqlparser.FuncExpr) (merge.AggFunc, error) {
 	case "bit_xor":
 		return merge.AggBitXor, nil
 	}
-	return 0, unsupportedf("aggregate %s over several shards: COUNT, SUM, MIN, MAX, AVG, TOTAL, BIT_AND, BIT_OR, BIT_XOR and GROUP_CONCAT merge exactly; floating-point statistics (variance, standard deviation) depend on the order the rows are added in, and the others have no merge", strings.ToUpper(name))
+	if fn, ok := spreadFuncs[name]; ok {
+		if len(f.Exprs) != 1 {
+			return 0, unsupportedf("%s over several shards", sqlparser.String(f))
+		}
+		if _, ok := f.Exprs[0].(*sqlparser.AliasedExpr); !ok {
+			return 0, unsupportedf("%s over several shards", sqlparser.String(f))
+		}
+		return fn, nil
+	}
+	return 0, unsupportedf("aggregate %s over several shards: COUNT, SUM, MIN, MAX, AVG, TOTAL, BIT_AND, BIT_OR, BIT_XOR, GROUP_CONCAT and the variances and standard deviations merge exactly; the others have no merge", strings.ToUpper(name))
+}
+
+// spreadFuncs are the variance and standard deviation aggregates, by the
+// statistic each is in MySQL (VARIANCE, STD and STDDEV are population
+// statistics; the renderer writes each backend's name for it).
+var spreadFuncs = map[string]merge.AggFunc{
+	"variance": merge.AggVarPop, "var_pop": merge.AggVarPop, "var_samp": merge.AggVarSamp,
+	"std": merge.AggStddevPop, "stddev": merge.AggStddevPop, "stddev_pop": merge.AggStddevPop,
+	"stddev_samp": merge.AggStddevSamp,
+}
+
+// momentsOf returns the partial the shards send in the column of a
+// variance or standard deviation of x, adding the hidden ones agg reads
+// beside it. On PostgreSQL: SUM(x), with COUNT(x) and the exact SUM of
+// x·x in NUMERIC hidden (int4 x·x would overflow where the server's
+// variance does not); on SQLite the exact moments as text,
+// mysql_moments(x), which the SQLite backend registers.
+func (b *mergeBuilder) momentsOf(agg *merge.Aggregate, f *sqlparser.FuncExpr) sqlparser.Expr {
+	x := f.Exprs[0].(*sqlparser.AliasedExpr).Expr
+	call := func(name string, arg sqlparser.Expr) sqlparser.Expr {
+		return &sqlparser.FuncExpr{Name: sqlparser.NewColIdent(name), Exprs: sqlparser.SelectExprs{&sqlparser.AliasedExpr{Expr: arg}}}
+	}
+	if b.eng == eval.SQLite {
+		return call("mysql_moments", x)
+	}
+	square := &sqlparser.BinaryExpr{Operator: sqlparser.MultStr, Left: dialect.NativeCast(x, "numeric"), Right: dialect.NativeCast(x, "numeric")}
+	agg.CountCol, agg.SquaresCol = b.addHidden(call("count", x)), b.addHidden(call("sum", square))
+	return call("sum", x)
 }
 
 // aggregatesIn returns the aggregate calls of the given nodes.
@@ -507,6 +548,20 @@ func hasGroupConcat(nodes ...sqlparser.SQLNode) bool {
 	return found
 }
 
+// hasAggregateExpr reports an aggregate call or a GROUP_CONCAT in e
+// outside subqueries.
 func hasAggregateExpr(e sqlparser.Expr) bool {
-	return len(aggregatesIn(e)) > 0
+	return len(aggregatesIn(e)) > 0 || hasGroupConcat(e)
+}
+
+// isAggregateCall reports whether e is itself an aggregate call or a
+// GROUP_CONCAT.
+func isAggregateCall(e sqlparser.Expr) bool {
+	switch e := e.(type) {
+	case *sqlparser.FuncExpr:
+		return dialect.IsAggregate(e)
+	case *sqlparser.GroupConcatExpr:
+		return true
+	}
+	return false
 }

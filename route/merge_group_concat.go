@@ -21,25 +21,34 @@ import (
 // terms, as one database sorts a group's rows before concatenating them,
 // and appends each text as many times as rows had it. Rows that tie on
 // the ORDER BY terms concatenate in one database's scan order, which no
-// merge knows: the ORDER BY must name every argument, so that tied rows
-// have the same text. The other aggregates merge as usual over the finer
+// merge knows: the ORDER BY must name every argument but literals, so
+// that tied rows have the same text. The other aggregates merge as usual over the finer
 // groups (a shard's COUNT over a group is the sum of its parts).
+//
+// With several GROUP_CONCATs, or beside a DISTINCT aggregate (whose
+// argument the shards' rows are sorted by after the group keys), the
+// shards group by every GROUP_CONCAT's terms; those whose order the
+// merged rows do not follow hold their group's texts with their ORDER BY
+// terms and sort them when the group ends (merge.Aggregate.Order). A
+// GROUP_CONCAT in an expression, HAVING or ORDER BY is a hidden column
+// planned the same way, which the expression reads.
 
 // concatPlan is the extra grouping a GROUP_CONCAT needs of the shards.
 type concatPlan struct {
 	// groupBy are the ORDER BY terms the shards group by as well.
 	groupBy []sqlparser.Expr
-	// order is the shards' and the merge's order after the group keys.
+	// order is the GROUP_CONCAT's ORDER BY over the shard statement's
+	// columns: the shards' and the merge's order after the group keys,
+	// or the order the aggregate sorts its values in (see planAggregate).
 	order []orderKey
+	// agg is the GROUP_CONCAT's position among the merge's aggregates.
+	agg int
 }
 
-// groupConcatAt makes user column i, a GROUP_CONCAT, an aggregate the
-// merge concatenates (see above).
+// groupConcatAt makes column i, a GROUP_CONCAT selected or hidden, an
+// aggregate the merge concatenates (see above).
 func (b *mergeBuilder) groupConcatAt(i int, ae *sqlparser.AliasedExpr, g *sqlparser.GroupConcatExpr) error {
 	text := sqlparser.String(g)
-	if b.concat != nil {
-		return unsupportedf("%s beside another GROUP_CONCAT over several shards: each needs the shards' rows in its own order", text)
-	}
 	var args []sqlparser.Expr
 	for _, se := range g.Exprs {
 		a, ok := se.(*sqlparser.AliasedExpr)
@@ -61,11 +70,11 @@ func (b *mergeBuilder) groupConcatAt(i int, ae *sqlparser.AliasedExpr, g *sqlpar
 		ordered[sqlparser.String(o.Expr)] = true
 	}
 	for _, a := range args {
-		if !ordered[sqlparser.String(a)] {
+		if !ordered[sqlparser.String(a)] && !isLiteral(a) {
 			return unsupportedf("GROUP_CONCAT over several shards without its argument %s in its ORDER BY (%s): rows that tie on the ORDER BY concatenate in one database's scan order", sqlparser.String(a), text)
 		}
 	}
-	cp := &concatPlan{}
+	cp := &concatPlan{agg: len(b.m.agg.aggs)}
 	for _, o := range g.OrderBy {
 		if hasAggregateExpr(o.Expr) || !readsColumn(o.Expr) {
 			// A constant term is no group key the shards could add.
@@ -95,7 +104,10 @@ func (b *mergeBuilder) groupConcatAt(i int, ae *sqlparser.AliasedExpr, g *sqlpar
 			Exprs: sqlparser.SelectExprs{&sqlparser.StarExpr{}}})
 	}
 	b.m.agg.aggs = append(b.m.agg.aggs, agg)
-	b.concat = cp
+	b.concats = append(b.concats, cp)
+	if _, dup := b.colOf[text]; !dup {
+		b.colOf[text] = i
+	}
 	return nil
 }
 
@@ -121,6 +133,16 @@ func concatSeparator(clause string) (string, bool) {
 		return "", false
 	}
 	return clause[len(pre) : len(clause)-1], true
+}
+
+// isLiteral reports a literal or a placeholder: an argument with one text
+// in every row, which rows need not be ordered by.
+func isLiteral(e sqlparser.Expr) bool {
+	switch e.(type) {
+	case *sqlparser.SQLVal, *sqlparser.NullVal:
+		return true
+	}
+	return false
 }
 
 // readsColumn reports a column in e.

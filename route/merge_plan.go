@@ -152,8 +152,9 @@ type mergeBuilder struct {
 	// distinctCol is the first column carrying a distinct aggregate's
 	// argument, -1 when none.
 	distinctCol int
-	// concat is the extra grouping of a GROUP_CONCAT, nil when none.
-	concat *concatPlan
+	// concats are the extra groupings of the GROUP_CONCATs, in the
+	// order they were planned.
+	concats []*concatPlan
 	// groupKeys are the GROUP BY terms of an aggregating statement;
 	// keyIsColumn[i] reports that term i is a column of the FROM tables
 	// (not a select alias).

@@ -11,6 +11,9 @@ var backendAggregates = map[string]bool{
 	// SQLite
 	"total": true, "json_group_array": true, "json_group_object": true,
 	"jsonb_group_array": true, "jsonb_group_object": true, "median": true,
+	// registered by the SQLite backend (SQLiteAggregates)
+	"mysql_var_pop": true, "mysql_var_samp": true, "mysql_stddev_pop": true,
+	"mysql_stddev_samp": true, "mysql_moments": true,
 	// PostgreSQL
 	"string_agg": true, "array_agg": true, "bool_and": true, "bool_or": true,
 	"every": true, "json_agg": true, "jsonb_agg": true, "json_object_agg": true,

@@ -120,6 +120,24 @@ func init() {
 			}
 		},
 		"count": countRule,
+		// MySQL's VARIANCE, STD and STDDEV are the population
+		// statistics; PostgreSQL's variance and stddev the sample ones.
+		// SQLite has none: the SQLite backend registers them.
+		"variance":    spreadRule("mysql_var_pop", "var_pop"),
+		"var_pop":     spreadRule("mysql_var_pop", "var_pop"),
+		"var_samp":    spreadRule("mysql_var_samp", "var_samp"),
+		"std":         spreadRule("mysql_stddev_pop", "stddev_pop"),
+		"stddev":      spreadRule("mysql_stddev_pop", "stddev_pop"),
+		"stddev_pop":  spreadRule("mysql_stddev_pop", "stddev_pop"),
+		"stddev_samp": spreadRule("mysql_stddev_samp", "stddev_samp"),
+	}
+}
+
+// spreadRule renders a MySQL variance or standard deviation by the name
+// each backend gives the same statistic.
+func spreadRule(sqlite, pg string) funcRule {
+	return func(r *renderer, f *sqlparser.FuncExpr, args []sqlparser.Expr) {
+		r.call(r.pick(sqlite, pg), f.Distinct, args)
 	}
 }
 

@@ -28,6 +28,14 @@ func SQLiteFunctions() []string {
 	}
 }
 
+// SQLiteAggregates returns the names of the aggregate functions the
+// renderer writes for SQLite that SQLite does not have (MySQL's variances
+// and standard deviations, and the moments a shard sends for them over
+// several shards): the SQLite backend registers each of them.
+func SQLiteAggregates() []string {
+	return []string{"mysql_var_pop", "mysql_var_samp", "mysql_stddev_pop", "mysql_stddev_samp", "mysql_moments"}
+}
+
 // intervalUnits are the INTERVAL units DATE_ADD, DATE_SUB and
 // TIMESTAMPDIFF accept, lower-cased, with PostgreSQL's interval for one.
 var intervalUnits = map[string]string{

@@ -358,6 +358,11 @@ func TestRenderFunctions(t *testing.T) {
 		sqlite: "SELECT group_concat(`a`, ','), group_concat((`a` || `b`), '; ' ORDER BY `c` DESC) FROM `t`",
 		pg:     `SELECT string_agg(CAST("a" AS text), ','), string_agg((CAST("a" AS text) || CAST("b" AS text)), '; ' ORDER BY "c" DESC NULLS LAST) FROM "t"`,
 	}, {
+		name:   "variances are MySQL's population statistics",
+		sql:    "select variance(a), std(a), stddev(a), var_samp(a), stddev_samp(a), var_pop(a), stddev_pop(a) from t",
+		sqlite: "SELECT mysql_var_pop(`a`), mysql_stddev_pop(`a`), mysql_stddev_pop(`a`), mysql_var_samp(`a`), mysql_stddev_samp(`a`), mysql_var_pop(`a`), mysql_stddev_pop(`a`) FROM `t`",
+		pg:     `SELECT var_pop("a"), stddev_pop("a"), stddev_pop("a"), var_samp("a"), stddev_samp("a"), var_pop("a"), stddev_pop("a") FROM "t"`,
+	}, {
 		name:   "session functions",
 		sql:    "select last_insert_id(), database(), rand() from dual",
 		sqlite: "SELECT last_insert_rowid(), 'main', (random() / 18446744073709551616.0 + 0.5)",
