@@ -97,8 +97,23 @@ func (g *queryGen) rankWindow() string {
 }
 
 // filter returns a condition on the windowed SELECT's rows read as q:
-// the first rows of each partition when w0 ranks them.
+// the first rows of each partition when w0 ranks them, and some items'
+// rows sometimes (a condition on their partitions moves under the
+// windows, others stay above them).
 func (g *queryGen) filter(ws windowedSelect, q string) string {
+	cond := g.rowsFilter(ws, q)
+	switch g.r.Intn(5) {
+	case 0:
+		cond += fmt.Sprintf(" AND %sj IN (%d, %d, %d)", q, 1+g.r.Intn(60), 1+g.r.Intn(60), 1+g.r.Intn(60))
+	case 1:
+		g.args = append(g.args, int64(1+g.r.Intn(60)))
+		cond += " AND " + q + "j = ?"
+	}
+	return cond
+}
+
+// rowsFilter is filter's condition on the windows.
+func (g *queryGen) rowsFilter(ws windowedSelect, q string) string {
 	if ws.ranked {
 		if g.chance(0.2) {
 			g.args = append(g.args, int64(1+g.r.Intn(3)))
