@@ -2,6 +2,7 @@ package vitessdo_test
 
 import (
 	"fmt"
+	"math/rand"
 	"strings"
 	"testing"
 )
@@ -257,4 +258,44 @@ func (g *queryGen) windowUnion() genQuery {
 // returns.
 func TestQueryGenNestedWindowsEqualOneDatabase(t *testing.T) {
 	compareGeneratedJoins(t, 300, "nested window functions", (*queryGen).nestedWindowQuery)
+}
+
+// insertSelectWindows is a generated INSERT … SELECT into item_tags of
+// the rows of a windowed SELECT, ids numbered past the items' by a
+// window over its unique key, its rank the weight; the SELECT reads
+// the windowed one as a derived table or, after INSERT, through WITH.
+func (g *queryGen) insertSelectWindows() genQuery {
+	var ws windowedSelect
+	for !ws.ranked {
+		g.args = nil
+		ws = g.windowedSelect()
+	}
+	head := "INSERT INTO item_tags (item_id, tag, weight) "
+	rows := "SELECT 1000 + ROW_NUMBER() OVER (ORDER BY " + strings.Join(ws.keys, ", ") + "), 'gen', w0 FROM "
+	if g.chance(0.4) {
+		return genQuery{sql: head + "WITH d AS (" + ws.sql + ") " + rows + "d" + g.filter(ws, ""), args: g.args}
+	}
+	return genQuery{sql: head + rows + "(" + ws.sql + ") AS d" + g.filter(ws, ""), args: g.args}
+}
+
+// Generated INSERT … SELECT statements with windows insert the rows one
+// database inserts.
+func TestQueryGenInsertSelectWindowsEqualOneDatabase(t *testing.T) {
+	n := 100
+	if *queryGenN != 0 {
+		n = *queryGenN
+	} else if testing.Short() {
+		n = n * 3 / 10
+	}
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		for i := 0; i < n; i++ {
+			seed := *queryGenSeed + int64(i)
+			g := &queryGen{r: rand.New(rand.NewSource(seed))}
+			q := g.insertSelectWindows()
+			p.execBoth(t, false, q.sql, q.args...)
+			p.compareRows(t, "SELECT item_id, tag, weight FROM item_tags WHERE item_id > 1000")
+			p.execBoth(t, false, "DELETE FROM item_tags WHERE item_id > 1000")
+		}
+	})
 }
