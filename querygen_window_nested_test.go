@@ -2,6 +2,7 @@ package vitessdo_test
 
 import (
 	"fmt"
+	"math/rand"
 	"strings"
 	"testing"
 )
@@ -97,8 +98,23 @@ func (g *queryGen) rankWindow() string {
 }
 
 // filter returns a condition on the windowed SELECT's rows read as q:
-// the first rows of each partition when w0 ranks them.
+// the first rows of each partition when w0 ranks them, and some items'
+// rows sometimes (a condition on their partitions moves under the
+// windows, others stay above them).
 func (g *queryGen) filter(ws windowedSelect, q string) string {
+	cond := g.rowsFilter(ws, q)
+	switch g.r.Intn(5) {
+	case 0:
+		cond += fmt.Sprintf(" AND %sj IN (%d, %d, %d)", q, 1+g.r.Intn(60), 1+g.r.Intn(60), 1+g.r.Intn(60))
+	case 1:
+		g.args = append(g.args, int64(1+g.r.Intn(60)))
+		cond += " AND " + q + "j = ?"
+	}
+	return cond
+}
+
+// rowsFilter is filter's condition on the windows.
+func (g *queryGen) rowsFilter(ws windowedSelect, q string) string {
 	if ws.ranked {
 		if g.chance(0.2) {
 			g.args = append(g.args, int64(1+g.r.Intn(3)))
@@ -242,4 +258,44 @@ func (g *queryGen) windowUnion() genQuery {
 // returns.
 func TestQueryGenNestedWindowsEqualOneDatabase(t *testing.T) {
 	compareGeneratedJoins(t, 300, "nested window functions", (*queryGen).nestedWindowQuery)
+}
+
+// insertSelectWindows is a generated INSERT … SELECT into item_tags of
+// the rows of a windowed SELECT, ids numbered past the items' by a
+// window over its unique key, its rank the weight; the SELECT reads
+// the windowed one as a derived table or, after INSERT, through WITH.
+func (g *queryGen) insertSelectWindows() genQuery {
+	var ws windowedSelect
+	for !ws.ranked {
+		g.args = nil
+		ws = g.windowedSelect()
+	}
+	head := "INSERT INTO item_tags (item_id, tag, weight) "
+	rows := "SELECT 1000 + ROW_NUMBER() OVER (ORDER BY " + strings.Join(ws.keys, ", ") + "), 'gen', w0 FROM "
+	if g.chance(0.4) {
+		return genQuery{sql: head + "WITH d AS (" + ws.sql + ") " + rows + "d" + g.filter(ws, ""), args: g.args}
+	}
+	return genQuery{sql: head + rows + "(" + ws.sql + ") AS d" + g.filter(ws, ""), args: g.args}
+}
+
+// Generated INSERT … SELECT statements with windows insert the rows one
+// database inserts.
+func TestQueryGenInsertSelectWindowsEqualOneDatabase(t *testing.T) {
+	n := 100
+	if *queryGenN != 0 {
+		n = *queryGenN
+	} else if testing.Short() {
+		n = n * 3 / 10
+	}
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		for i := 0; i < n; i++ {
+			seed := *queryGenSeed + int64(i)
+			g := &queryGen{r: rand.New(rand.NewSource(seed))}
+			q := g.insertSelectWindows()
+			p.execBoth(t, false, q.sql, q.args...)
+			p.compareRows(t, "SELECT item_id, tag, weight FROM item_tags WHERE item_id > 1000")
+			p.execBoth(t, false, "DELETE FROM item_tags WHERE item_id > 1000")
+		}
+	})
 }

@@ -184,7 +184,10 @@ func TestWindowsRunOnTheShardsWhenEachPartitionIsOnOne(t *testing.T) {
 			{"WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items WHERE id = 5) SELECT * FROM r", true, 1},
 			{"SELECT COUNT(*) AS n FROM (SELECT t.item_id, ROW_NUMBER() OVER (PARTITION BY t.item_id ORDER BY t.tag) AS rn FROM item_tags t) d WHERE rn = 1", true, 4},
 			{"SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items UNION ALL SELECT item_id, COUNT(*) OVER (PARTITION BY item_id) FROM item_tags", true, 8},
+			{"WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY id) AS s FROM items) SELECT * FROM r WHERE id = 7", true, 1},
+			{"SELECT i.id, d.n FROM items i JOIN (SELECT id, COUNT(*) OVER (PARTITION BY id) AS n FROM items) d ON d.id = i.id WHERE i.id IN (3, 4)", true, 3},
 			{"WITH r AS (SELECT id, SUM(qty) OVER (PARTITION BY grp) AS s FROM items) SELECT * FROM r WHERE s > 3", false, 4},
+			{"WITH r AS (SELECT id, grp, SUM(qty) OVER (PARTITION BY grp) AS s FROM items) SELECT * FROM r WHERE grp = 'a' AND id > 3", false, 4},
 			{"WITH r AS (SELECT id, COUNT(*) OVER () AS n FROM items) SELECT * FROM r WHERE id = 5", false, 4},
 			{"WITH r AS (SELECT i.id, COUNT(*) OVER (PARTITION BY t.item_id) AS n FROM items i LEFT JOIN item_tags t ON t.item_id = i.id) SELECT * FROM r", false, 4},
 		} {

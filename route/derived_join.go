@@ -234,13 +234,12 @@ func (p *Planner) derivedBindable(te *sqlparser.AliasedTableExpr, key *sqlparser
 		return false
 	}
 	inner, ok := sq.Select.(*sqlparser.Select)
-	if !ok || inner.Limit != nil || inner.Lock != "" || len(inner.From) != 1 || hasWindow(inner) {
-		// A condition moved under a window would change its rows.
+	if !ok || inner.Limit != nil || inner.Lock != "" || len(inner.From) != 1 {
 		return false
 	}
 	probe := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: &sqlparser.ColName{Name: key.Name, Qualifier: key.Qualifier}, Right: sqlparser.NewIntVal([]byte("0"))}
 	moved, ok := derivedCondition(probe, te.As.String(), inner)
-	if !ok {
+	if !ok || !partitionsHold(inner, moved) {
 		return false
 	}
 	col, ok := moved.(*sqlparser.ComparisonExpr).Left.(*sqlparser.ColName)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
 )
 
 // readsShardedTable reports whether a statement names a table of a
@@ -36,7 +38,9 @@ func (p *Planner) readsShardedTable(sel *sqlparser.Select, s *Session) bool {
 // A condition moves only where it keeps the derived table's rows that
 // pass it the same: the derived SELECT has no LIMIT and is no UNION, it
 // groups (or aggregates) only when every column the condition reads is a
-// grouping column, and the condition holds no subquery or aggregate. The
+// grouping column, every column it reads is a PARTITION BY term of each
+// of the derived SELECT's windows (so it keeps or drops whole
+// partitions), and the condition holds no subquery or aggregate. The
 // derived tables under the derived table get the same in turn.
 func pushIntoDerived(sel *sqlparser.Select) {
 	ate := derivedFrom(sel)
@@ -44,14 +48,15 @@ func pushIntoDerived(sel *sqlparser.Select) {
 		return
 	}
 	inner, ok := ate.Expr.(*sqlparser.Subquery).Select.(*sqlparser.Select)
-	if !ok || inner.Limit != nil || inner.Lock != "" || ownWindows(inner) {
-		// A condition moved under a window would change its rows.
+	if !ok || inner.Limit != nil || inner.Lock != "" {
 		return
 	}
 	alias := ate.As.String()
 	var kept, moved []sqlparser.Expr
 	for _, cond := range splitAnd(sel.Where.Expr) {
-		if e, ok := derivedCondition(cond, alias, inner); ok {
+		// derivedCondition may rewrite the names of the condition it is
+		// given: a condition that stays keeps its own.
+		if e, ok := derivedCondition(cloneExpr(cond), alias, inner); ok && partitionsHold(inner, e) {
 			moved = append(moved, e)
 		} else {
 			kept = append(kept, cond)
@@ -72,6 +77,36 @@ func pushIntoDerived(sel *sqlparser.Select) {
 		sel.Where = sqlparser.NewWhere(sqlparser.WhereStr, joinAnd(kept))
 	}
 	pushIntoDerived(inner)
+}
+
+// partitionsHold reports a condition over a derived SELECT's columns
+// that keeps or drops whole partitions of each of its windows: every
+// column it reads is a PARTITION BY term of every window. Moved under
+// any other window, it would change the window's rows.
+func partitionsHold(inner *sqlparser.Select, cond sqlparser.Expr) bool {
+	calls := windowsIn(inner.SelectExprs, inner.OrderBy)
+	if len(calls) == 0 {
+		return true
+	}
+	held := true
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		c, ok := n.(*sqlparser.ColName)
+		if !ok {
+			return held, nil
+		}
+		for _, f := range calls {
+			w, _ := dialect.WindowOf(f)
+			in := false
+			for _, e := range w.Partition {
+				if pc, ok := e.(*sqlparser.ColName); ok && pc.Name.Equal(c.Name) && (pc.Qualifier.IsEmpty() || c.Qualifier.IsEmpty() || pc.Qualifier == c.Qualifier) {
+					in = true
+				}
+			}
+			held = held && in
+		}
+		return held, nil
+	}, cond)
+	return held
 }
 
 // derivedCondition returns cond over the columns of the derived SELECT

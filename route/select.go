@@ -322,7 +322,7 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	r, same, err := a.route(top)
 	if err == nil && !r.single() && nestedWindows(sel) && !p.shardLocalWindows(sel, s) {
 		// Each shard would compute the windows over its own rows.
-		err = unsupportedf("window functions in a derived table over several shards")
+		err = unsupportedf("window functions in a derived table or a subquery over several shards")
 	}
 	if derivedSel != nil && err != nil {
 		return p.planDerivedInstead(derivedSel, s, nargs, a, err)

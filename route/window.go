@@ -68,23 +68,27 @@ func ownWindows(sel *sqlparser.Select) bool {
 	return countWindows(false, sel.SelectExprs, sel.Where, sel.GroupBy, sel.Having, sel.OrderBy) > 0
 }
 
-// nestedWindows reports window functions of a statement's derived
-// tables (at any depth): not its own SELECTs' (a UNION's members').
+// ownSelects returns a statement's own SELECTs: itself, or each member
+// of its UNION.
+func ownSelects(sel sqlparser.SelectStatement) []*sqlparser.Select {
+	switch st := sel.(type) {
+	case *sqlparser.Select:
+		return []*sqlparser.Select{st}
+	case *sqlparser.Union:
+		return append(ownSelects(st.Left), ownSelects(st.Right)...)
+	case *sqlparser.ParenSelect:
+		return ownSelects(st.Select)
+	}
+	return nil
+}
+
+// nestedWindows reports window functions below a statement's own
+// SELECTs: in their derived tables and subqueries, at any depth.
 func nestedWindows(sel sqlparser.SelectStatement) bool {
 	own := 0
-	var count func(sqlparser.SelectStatement)
-	count = func(st sqlparser.SelectStatement) {
-		switch st := st.(type) {
-		case *sqlparser.Select:
-			own += countWindows(false, st.SelectExprs, st.Where, st.GroupBy, st.Having, st.OrderBy)
-		case *sqlparser.Union:
-			count(st.Left)
-			count(st.Right)
-		case *sqlparser.ParenSelect:
-			count(st.Select)
-		}
+	for _, st := range ownSelects(sel) {
+		own += countWindows(false, st.SelectExprs, st.Where, st.GroupBy, st.Having, st.OrderBy)
 	}
-	count(sel)
 	return countWindows(true, sel) > own
 }
 
@@ -95,24 +99,11 @@ func nestedWindows(sel sqlparser.SelectStatement) bool {
 // sharded table of its FROM that no outer join leaves NULL, so all the
 // rows of a partition lie on one shard (see pushWindows).
 func (p *Planner) shardLocalWindows(sel sqlparser.SelectStatement, s *Session) bool {
-	own := map[*sqlparser.Select]bool{}
-	var top func(sqlparser.SelectStatement)
-	top = func(st sqlparser.SelectStatement) {
-		switch st := st.(type) {
-		case *sqlparser.Select:
-			own[st] = true
-		case *sqlparser.Union:
-			top(st.Left)
-			top(st.Right)
-		case *sqlparser.ParenSelect:
-			top(st.Select)
-		}
-	}
-	top(sel)
+	own := ownSelects(sel)
 	local := true
 	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 		inner, ok := n.(*sqlparser.Select)
-		if !ok || own[inner] || !ownWindows(inner) {
+		if !ok || slices.Contains(own, inner) || !ownWindows(inner) {
 			return local, nil
 		}
 		local = p.partitionedByShardKey(inner, s)
@@ -169,10 +160,10 @@ func countWindows(deep bool, nodes ...sqlparser.SQLNode) int {
 
 // checkWindowScopes refuses window functions where the planner does
 // not evaluate them: it evaluates those of a statement's SELECTs (an
-// INSERT's, each member of a UNION) and of their derived tables and
-// common table expressions at any depth, each over the rows of its own
-// FROM and WHERE; not those of a subquery in an expression, nor of an
-// UPDATE or DELETE.
+// INSERT's, each member of a UNION), of their uncorrelated subqueries
+// and of the derived tables and common table expressions they read, at
+// any depth, each over the rows of its own FROM and WHERE; not those of
+// an UPDATE or DELETE, nor those checkWindowsIn refuses.
 func checkWindowScopes(stmt sqlparser.Statement) error {
 	switch st := stmt.(type) {
 	case sqlparser.SelectStatement:
