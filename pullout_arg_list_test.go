@@ -63,6 +63,12 @@ func TestArgumentInListTakesTheColumnsAffinity(t *testing.T) {
 			{"SELECT id FROM items WHERE ? IN (SELECT MAX(qty) FROM items GROUP BY grp) AND id < 5", []any{"11"}},
 			{"SELECT grp FROM items GROUP BY grp HAVING ? IN (SELECT qty FROM items WHERE qty > 5)", []any{"7"}},
 			{"SELECT ? IN (SELECT qty FROM items WHERE qty > 5) AS c0 FROM dual", []any{"7"}},
+			// An empty list: false (true for NOT IN) for every argument
+			// of the column's type; PostgreSQL fails another.
+			{"SELECT ? IN (SELECT qty FROM items WHERE qty > 100) AS c0, ? NOT IN (SELECT qty FROM items WHERE qty > 100) AS c1", []any{"7", int64(7)}},
+			{"SELECT ? IN (SELECT qty FROM items WHERE qty > 100) AS c0", []any{"1e0"}},
+			{"SELECT id FROM items WHERE kind = 'x' OR ? NOT IN (SELECT qty FROM items WHERE qty > 100)", []any{"7x"}},
+			{"SELECT grp FROM items GROUP BY grp HAVING ? NOT IN (SELECT qty FROM items WHERE qty > 100) OR COUNT(*) > 30", []any{int64(3)}},
 		} {
 			p.compareOutcome(t, c.query, c.args...)
 		}

@@ -254,11 +254,27 @@ func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Ex
 	}
 	if len(list) == 0 {
 		if sl.kind == notInSlot {
-			return always
+			return keepTyped(always, cmp.Left, r.dbType, true)
 		}
-		return never
+		return keepTyped(never, cmp.Left, r.dbType, false)
 	}
 	return &sqlparser.ParenExpr{Expr: &sqlparser.ComparisonExpr{Operator: cmp.Operator, Left: cmp.Left, Right: list}}
+}
+
+// keepTyped is the truth value of an IN over an empty list, still
+// comparing x with a NULL of the list's type when the values are cast
+// to one (on PostgreSQL), so x is typed, and a value that is not of the
+// type fails, as one database fails it: `x = NULL OR 1 = 1` (or) is true
+// and `x = NULL AND 1 = 0` false, for every x.
+func keepTyped(truth, x sqlparser.Expr, dbType string, or bool) sqlparser.Expr {
+	if dbType == "" || readsColumn(x) {
+		return truth
+	}
+	typed := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: x, Right: dialect.NativeCast(&sqlparser.NullVal{}, dbType)}
+	if or {
+		return &sqlparser.ParenExpr{Expr: &sqlparser.OrExpr{Left: typed, Right: truth}}
+	}
+	return &sqlparser.ParenExpr{Expr: &sqlparser.AndExpr{Left: typed, Right: truth}}
 }
 
 func (pp *pulloutPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
