@@ -1,0 +1,131 @@
+package route
+
+import (
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
+	"github.com/dot-do/vitessdo/internal/eval"
+	"github.com/dot-do/vitessdo/vschema"
+)
+
+// On SQLite, `x IN (SELECT y …)` compares x with y as `x = y` does: when y
+// is a column of numeric affinity and x a column of TEXT or no affinity,
+// x's text that is a number is compared as that number ('07' = 7). The
+// list of bound values standing for y once the subquery has run has no
+// affinity: `x IN (7)` gives 7 x's TEXT affinity instead and compares
+// '7' with '07'. Such an x is compared with each value cast to NUMERIC,
+// `(x = CAST(? AS NUMERIC) OR …)`, which is `x = y` again, up to
+// maxAffinityValues values.
+
+// maxAffinityValues bounds the values compared one by one.
+const maxAffinityValues = 64
+
+// textLeftColumn reports the left operand of an IN slot over sub that is
+// a column SQLite gives TEXT or no affinity, beside a subquery selecting
+// one plain column: its declared type is read from a shard of its table
+// (found among the FROM's tables of sel), and false when unknown.
+func (p *Planner) textLeftColumn(sl pulloutSlot, sel *sqlparser.Select, sub sqlparser.SelectStatement, s *Session) bool {
+	cmp, ok := sl.node.(*sqlparser.ComparisonExpr)
+	if !ok || (sl.kind != inSlot && sl.kind != notInSlot) || sel == nil {
+		return false
+	}
+	col, ok := cmp.Left.(*sqlparser.ColName)
+	if !ok {
+		return false
+	}
+	if _, plain := selectedAffinity(sub); !plain {
+		return false
+	}
+	from, vt := p.columnTable(sel, col, s)
+	if from == nil {
+		return false
+	}
+	declared, known, err := p.probeColumnType(vt, from, col)
+	return err == nil && known && !eval.HasNumericAffinity(declared)
+}
+
+// columnTable returns the table of sel's FROM a column names, by its
+// qualifier or as the FROM's only table; nil when it is none of them (a
+// derived table's, one of a join without a qualifier).
+func (p *Planner) columnTable(sel *sqlparser.Select, col *sqlparser.ColName, s *Session) (*sqlparser.AliasedTableExpr, *vschema.Table) {
+	var tables []*sqlparser.AliasedTableExpr
+	var walk func(te sqlparser.TableExpr)
+	walk = func(te sqlparser.TableExpr) {
+		switch te := te.(type) {
+		case *sqlparser.AliasedTableExpr:
+			if _, ok := te.Expr.(sqlparser.TableName); ok {
+				tables = append(tables, te)
+			}
+		case *sqlparser.JoinTableExpr:
+			walk(te.LeftExpr)
+			walk(te.RightExpr)
+		case *sqlparser.ParenTableExpr:
+			for _, e := range te.Exprs {
+				walk(e)
+			}
+		}
+	}
+	for _, te := range sel.From {
+		walk(te)
+	}
+	var found *sqlparser.AliasedTableExpr
+	for _, te := range tables {
+		tn := te.Expr.(sqlparser.TableName)
+		name := te.As
+		if name.IsEmpty() {
+			name = tn.Name
+		}
+		switch {
+		case col.Qualifier.IsEmpty() && len(tables) == 1 && len(sel.From) == 1:
+			found = te
+		case !col.Qualifier.IsEmpty() && col.Qualifier.Qualifier.IsEmpty() && name.String() == col.Qualifier.Name.String():
+			found = te
+		}
+	}
+	if found == nil {
+		return nil, nil
+	}
+	tn := found.Expr.(sqlparser.TableName)
+	if p.heldTable(tn) != nil {
+		return nil, nil
+	}
+	vt, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
+	if err != nil {
+		return nil, nil
+	}
+	return found, vt
+}
+
+// numericChain is `(x = CAST(v1 AS NUMERIC) OR …)` over the elements of
+// an IN list, `x = NULL` for its NULL.
+func numericChain(x sqlparser.Expr, list sqlparser.ValTuple) sqlparser.Expr {
+	var out sqlparser.Expr
+	for _, e := range list {
+		if _, null := e.(*sqlparser.NullVal); !null {
+			e = dialect.NativeCast(e, "NUMERIC")
+		}
+		var eq sqlparser.Expr = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: x, Right: e}
+		if out != nil {
+			eq = &sqlparser.OrExpr{Left: out, Right: eq}
+		}
+		out = eq
+	}
+	return &sqlparser.ParenExpr{Expr: out}
+}
+
+// withTextLeft marks an SQLite result whose values a text column on the
+// left compares as numbers (see above), or refuses too many of them.
+func withTextLeft(r subResult, sq pulledSubquery) (subResult, error) {
+	declared := r.sqliteType
+	if sq.left.declared != "" {
+		declared = sq.left.declared
+	}
+	if !sq.textLeft || !eval.HasNumericAffinity(declared) || len(r.values) == 0 {
+		return r, nil
+	}
+	if len(r.values) > maxAffinityValues {
+		return r, unsupportedf("a text column IN a subquery of numbers over several shards that returns more than %d values: SQLite compares the column's text as numbers, which a list of bound values does not", maxAffinityValues)
+	}
+	r.numbers = true
+	return r, nil
+}
