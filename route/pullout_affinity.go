@@ -48,45 +48,15 @@ func (p *Planner) textLeftColumn(sl pulloutSlot, sel *sqlparser.Select, sub sqlp
 // qualifier or as the FROM's only table; nil when it is none of them (a
 // derived table's, one of a join without a qualifier).
 func (p *Planner) columnTable(sel *sqlparser.Select, col *sqlparser.ColName, s *Session) (*sqlparser.AliasedTableExpr, *vschema.Table) {
-	var tables []*sqlparser.AliasedTableExpr
-	var walk func(te sqlparser.TableExpr)
-	walk = func(te sqlparser.TableExpr) {
-		switch te := te.(type) {
-		case *sqlparser.AliasedTableExpr:
-			if _, ok := te.Expr.(sqlparser.TableName); ok {
-				tables = append(tables, te)
-			}
-		case *sqlparser.JoinTableExpr:
-			walk(te.LeftExpr)
-			walk(te.RightExpr)
-		case *sqlparser.ParenTableExpr:
-			for _, e := range te.Exprs {
-				walk(e)
-			}
-		}
-	}
-	for _, te := range sel.From {
-		walk(te)
-	}
-	var found *sqlparser.AliasedTableExpr
-	for _, te := range tables {
-		tn := te.Expr.(sqlparser.TableName)
-		name := te.As
-		if name.IsEmpty() {
-			name = tn.Name
-		}
-		switch {
-		case col.Qualifier.IsEmpty() && len(tables) == 1 && len(sel.From) == 1:
-			found = te
-		case !col.Qualifier.IsEmpty() && col.Qualifier.Qualifier.IsEmpty() && name.String() == col.Qualifier.Name.String():
-			found = te
-		}
-	}
-	if found == nil {
+	if !col.Qualifier.Qualifier.IsEmpty() {
 		return nil, nil
 	}
-	tn := found.Expr.(sqlparser.TableName)
-	if p.heldTable(tn) != nil {
+	found, err := findTableRef(sel.From, col.Qualifier.Name.String())
+	if err != nil {
+		return nil, nil
+	}
+	tn, ok := found.Expr.(sqlparser.TableName)
+	if !ok || p.heldTable(tn) != nil {
 		return nil, nil
 	}
 	vt, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
