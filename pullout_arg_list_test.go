@@ -101,11 +101,17 @@ func TestTextColumnInSubqueryOfNumbersEqualsOneDatabase(t *testing.T) {
 		p := newMergePair(t, e, genData())
 		p.exec(t, "INSERT INTO items (id, grp, name, qty) VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?)",
 			int64(201), "n", "07", int64(1), int64(202), "n", "7", int64(2), int64(203), "n", " 9 ", int64(3))
+		p.exec(t, "INSERT INTO item_tags (item_id, tag, weight) VALUES (?, ?, ?), (?, ?, ?)", int64(201), "n", int64(1), int64(203), "n", int64(1))
 		for _, q := range []string{
 			"SELECT id FROM items WHERE name IN (SELECT qty FROM items WHERE qty > 5)",
 			"SELECT i.id FROM items i WHERE i.name NOT IN (SELECT qty FROM items WHERE qty > 5)",
 			"SELECT i.id FROM items i WHERE i.grp = 'n' AND (i.kind = 'x' OR i.name IN (SELECT qty FROM items WHERE qty > 5 OR qty IS NULL))",
 			"SELECT i.id FROM items i WHERE i.qty IN (SELECT qty FROM items WHERE qty > 5)",
+			// An expression over the column, a column named without its
+			// table in a join: compared as numbers too.
+			"SELECT id FROM items WHERE LOWER(name) IN (SELECT qty FROM items WHERE qty > 5)",
+			"SELECT i.id FROM items i JOIN item_tags t ON t.item_id = i.id WHERE name IN (SELECT qty FROM items WHERE qty > 5)",
+			"SELECT id FROM items WHERE qty + 1 IN (SELECT qty FROM items WHERE qty > 5)",
 		} {
 			p.compareOutcome(t, q)
 		}

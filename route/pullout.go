@@ -70,9 +70,9 @@ type pulledSubquery struct {
 	// left is the left operand of `? IN (SELECT col …)` when it is an
 	// argument or a literal.
 	left leftOperand
-	// textLeft says the left operand is a column SQLite gives TEXT or no
-	// affinity (see pullout_affinity.go).
-	textLeft bool
+	// leftColumn is how SQLite's affinity of a left operand reading a
+	// column is known (see pullout_affinity.go).
+	leftColumn leftKind
 }
 
 // slotKind is how the outer statement uses a pulled-out subquery.
@@ -665,7 +665,7 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 		}
 		sub := pulledSubquery{planSubquery: ps, slot: sl.kind, typed: sl.operand, left: leftOperandOf(sl, inner, nargs)}
 		if outer, ok := stmt.(*sqlparser.Select); ok && pp.eng == eval.SQLite {
-			sub.textLeft = p.textLeftColumn(sl, outer, inner, s)
+			sub.leftColumn = p.leftColumnKind(sl, outer, inner, s)
 		}
 		pp.subs = append(pp.subs, sub)
 	}

@@ -15,33 +15,57 @@ import (
 // affinity: `x IN (7)` gives 7 x's TEXT affinity instead and compares
 // '7' with '07'. Such an x is compared with each value cast to NUMERIC,
 // `(x = CAST(? AS NUMERIC) OR …)`, which is `x = y` again, up to
-// maxAffinityValues values.
+// maxAffinityValues values; past them, a column known to be text is
+// refused. An operand whose affinity is not known (an expression such as
+// LOWER(x), a column of a join named without its table) is compared so
+// too up to maxAffinityValues values, and with the list past them.
 
 // maxAffinityValues bounds the values compared one by one.
 const maxAffinityValues = 64
 
-// textLeftColumn reports the left operand of an IN slot over sub that is
-// a column SQLite gives TEXT or no affinity, beside a subquery selecting
-// one plain column: its declared type is read from a shard of its table
-// (found among the FROM's tables of sel), and false when unknown.
-func (p *Planner) textLeftColumn(sl pulloutSlot, sel *sqlparser.Select, sub sqlparser.SelectStatement, s *Session) bool {
+// leftKind is what is known of the affinity of an IN slot's left
+// operand that reads a column.
+type leftKind int8
+
+const (
+	// leftPlain: no column, a column of numeric affinity, or a subquery
+	// that selects no plain column: the list of values compares as one
+	// database does.
+	leftPlain leftKind = iota
+	// leftText: a column of TEXT or no affinity.
+	leftText
+	// leftUnknown: an expression over columns, or a column whose table
+	// is not found.
+	leftUnknown
+)
+
+// leftColumnKind returns the kind of the left operand of an IN slot over
+// sub selecting one plain column: a column's declared type is read from
+// a shard of its table (found among the FROM's tables of sel).
+func (p *Planner) leftColumnKind(sl pulloutSlot, sel *sqlparser.Select, sub sqlparser.SelectStatement, s *Session) leftKind {
 	cmp, ok := sl.node.(*sqlparser.ComparisonExpr)
-	if !ok || (sl.kind != inSlot && sl.kind != notInSlot) || sel == nil {
-		return false
+	if !ok || (sl.kind != inSlot && sl.kind != notInSlot) || !readsColumn(cmp.Left) {
+		return leftPlain
+	}
+	if _, plain := selectedAffinity(sub); !plain {
+		return leftPlain
 	}
 	col, ok := cmp.Left.(*sqlparser.ColName)
 	if !ok {
-		return false
-	}
-	if _, plain := selectedAffinity(sub); !plain {
-		return false
+		return leftUnknown
 	}
 	from, vt := p.columnTable(sel, col, s)
 	if from == nil {
-		return false
+		return leftUnknown
 	}
 	declared, known, err := p.probeColumnType(vt, from, col)
-	return err == nil && known && !eval.HasNumericAffinity(declared)
+	switch {
+	case err != nil || !known:
+		return leftUnknown
+	case eval.HasNumericAffinity(declared):
+		return leftPlain
+	}
+	return leftText
 }
 
 // columnTable returns the table of sel's FROM a column names, by its
@@ -83,17 +107,21 @@ func numericChain(x sqlparser.Expr, list sqlparser.ValTuple) sqlparser.Expr {
 	return &sqlparser.ParenExpr{Expr: out}
 }
 
-// withTextLeft marks an SQLite result whose values a text column on the
-// left compares as numbers (see above), or refuses too many of them.
+// withTextLeft marks an SQLite result whose values a left operand of
+// text (or of unknown) affinity compares as numbers (see above), or
+// refuses too many of them for a text column.
 func withTextLeft(r subResult, sq pulledSubquery) (subResult, error) {
 	declared := r.sqliteType
 	if sq.left.declared != "" {
 		declared = sq.left.declared
 	}
-	if !sq.textLeft || !eval.HasNumericAffinity(declared) || len(r.values) == 0 {
+	if sq.leftColumn == leftPlain || !eval.HasNumericAffinity(declared) || len(r.values) == 0 {
 		return r, nil
 	}
 	if len(r.values) > maxAffinityValues {
+		if sq.leftColumn == leftUnknown {
+			return r, nil
+		}
 		return r, unsupportedf("a text column IN a subquery of numbers over several shards that returns more than %d values: SQLite compares the column's text as numbers, which a list of bound values does not", maxAffinityValues)
 	}
 	r.numbers = true
