@@ -18,6 +18,18 @@ type outcomeCase struct {
 // the test: the statements here are ones the merge computes.
 func (p *pair) compareOutcome(t *testing.T, query string, args ...any) {
 	t.Helper()
+	p.outcome(t, false, query, args...)
+}
+
+// compareOrderedOutcome is compareOutcome with the rows in order.
+func (p *pair) compareOrderedOutcome(t *testing.T, query string, args ...any) {
+	t.Helper()
+	p.outcome(t, true, query, args...)
+}
+
+// outcome is compareOutcome, comparing the rows in order when ordered.
+func (p *pair) outcome(t *testing.T, ordered bool, query string, args ...any) {
+	t.Helper()
 	got, gerr := queryAll(p.sharded, query, args...)
 	want, werr := queryAll(p.oracle, query, args...)
 	switch {
@@ -26,8 +38,10 @@ func (p *pair) compareOutcome(t *testing.T, query string, args ...any) {
 	case (gerr != nil) != (werr != nil):
 		t.Errorf("%s %v: sharded error %v, one database error %v", query, args, gerr, werr)
 	case gerr == nil:
-		sortRows(got.Rows)
-		sortRows(want.Rows)
+		if !ordered {
+			sortRows(got.Rows)
+			sortRows(want.Rows)
+		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s %v: sharded differs from one database (-oracle +sharded):\n%s", query, args, diff)
 		}

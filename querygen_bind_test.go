@@ -113,13 +113,20 @@ func (g *queryGen) andOn(f genFrom, q string) string {
 }
 
 // tablelessBoundQuery is a SELECT without tables over subqueries on
-// several shards that the router cannot compute alone: IN lists, the
+// several shards that the router cannot compute alone: IN lists (of a
+// number given as text too), the
 // backend's functions, GROUP BY, HAVING, ORDER BY, LIMIT and DISTINCT.
 func (g *queryGen) tablelessBoundQuery() genQuery {
 	var items []string
 	for n := 1 + g.r.Intn(2); len(items) < n; {
 		var e string
-		switch g.r.Intn(7) {
+		switch g.r.Intn(8) {
+		case 7:
+			// A number given as text: one database compares it as the
+			// column's number (SQLite's affinity, PostgreSQL's type),
+			// text that is no number as text.
+			g.args = append(g.args, []string{"7", " 7", "07", "-3", "7x", "1e0"}[g.r.Intn(6)])
+			e = "?" + []string{" IN ", " NOT IN "}[g.r.Intn(2)] + "(" + g.bindSubquery(kindInt) + ")"
 		case 6:
 			// A scalar subquery that may have several rows: SQLite's
 			// first row is decided by its ORDER BY, or by one value.

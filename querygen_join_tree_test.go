@@ -154,6 +154,11 @@ func (g *queryGen) joinTreeQuery() genQuery {
 		if i == 1 && g.chance(0.12) {
 			kind = "RIGHT JOIN"
 		}
+		if using != "" && kind == "RIGHT JOIN" && n > 2 && items[0] == "*" {
+			// SQLite finds the column of `*` ambiguous once another
+			// table joins the RIGHT JOIN's USING.
+			using = ""
+		}
 		if using != "" {
 			fmt.Fprintf(&sb, " %s %s %s USING (%s)", kind, us[i].f.from, us[i].q, using)
 			continue

@@ -70,6 +70,9 @@ type pulledSubquery struct {
 	// left is the left operand of `? IN (SELECT col …)` when it is an
 	// argument or a literal.
 	left leftOperand
+	// leftColumn is how SQLite's affinity of a left operand reading a
+	// column is known (see pullout_affinity.go).
+	leftColumn leftKind
 }
 
 // slotKind is how the outer statement uses a pulled-out subquery.
@@ -125,6 +128,9 @@ type subResult struct {
 	// leftValue says the last value is the left operand's argument with
 	// the affinity of the subquery's column applied (see leftWithAffinity).
 	leftValue bool
+	// numbers says a text column on the left is compared with each value
+	// as a number (see numericChain).
+	numbers bool
 }
 
 // signature names what of a result the outer plan depends on: results
@@ -144,6 +150,9 @@ func (r subResult) signature(k slotKind) string {
 	}
 	if r.leftValue {
 		sig += "l"
+	}
+	if r.numbers {
+		sig += "c"
 	}
 	return sig + r.dbType + "/" + r.colType
 }
@@ -236,8 +245,12 @@ func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Ex
 	cmp := sl.node.(*sqlparser.ComparisonExpr)
 	never := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))}
 	always := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("1"))}
+	typ := r.dbType
+	if typ == "" {
+		typ = r.colType
+	}
 	if sl.kind == notInSlot && r.null && sl.top {
-		return never
+		return keepTyped(never, cmp.Left, typ, false)
 	}
 	var list sqlparser.ValTuple
 	for range r.values {
@@ -254,11 +267,37 @@ func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Ex
 	}
 	if len(list) == 0 {
 		if sl.kind == notInSlot {
-			return always
+			return keepTyped(always, cmp.Left, typ, true)
 		}
-		return never
+		return keepTyped(never, cmp.Left, typ, false)
+	}
+	if r.numbers {
+		chain := numericChain(cmp.Left, list)
+		if sl.kind == notInSlot {
+			return &sqlparser.NotExpr{Expr: chain}
+		}
+		return chain
 	}
 	return &sqlparser.ParenExpr{Expr: &sqlparser.ComparisonExpr{Operator: cmp.Operator, Left: cmp.Left, Right: list}}
+}
+
+// keepTyped is the truth value of an IN decided without its list (an
+// empty one, a NOT IN over a NULL), still comparing an x that reads no
+// column with a NULL of the subquery column's type on PostgreSQL, so x
+// is typed, and a value that is not of the type fails, as one database
+// fails it: `(x = NULL) IS NULL` is true and `(x = NULL) IS NOT NULL`
+// false, for every x. A column keeps the truth value alone, which
+// routes the statement to no shard when it is false.
+func keepTyped(truth, x sqlparser.Expr, dbType string, always bool) sqlparser.Expr {
+	if dbType == "" || readsColumn(x) {
+		return truth
+	}
+	typed := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: x, Right: dialect.NativeCast(&sqlparser.NullVal{}, dbType)}
+	op := sqlparser.IsNotNullStr
+	if always {
+		op = sqlparser.IsNullStr
+	}
+	return &sqlparser.IsExpr{Operator: op, Expr: &sqlparser.ParenExpr{Expr: typed}}
 }
 
 func (pp *pulloutPlan) Query(ctx context.Context, vc Cursor, args []any) (merge.Iterator, error) {
@@ -624,7 +663,11 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 		if err != nil {
 			return nil, true, err
 		}
-		pp.subs = append(pp.subs, pulledSubquery{planSubquery: ps, slot: sl.kind, typed: sl.operand, left: leftOperandOf(sl, inner, nargs)})
+		sub := pulledSubquery{planSubquery: ps, slot: sl.kind, typed: sl.operand, left: leftOperandOf(sl, inner, nargs)}
+		if outer, ok := stmt.(*sqlparser.Select); ok && pp.eng == eval.SQLite {
+			sub.leftColumn = p.leftColumnKind(sl, outer, inner, s)
+		}
+		pp.subs = append(pp.subs, sub)
 	}
 	pp.p, pp.sess = p, Session{Keyspace: s.Keyspace}
 	pp.outers = map[string]Plan{}

@@ -45,6 +45,9 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 			}
 			if pp.eng == eval.SQLite {
 				r = leftWithAffinity(r, sq.left, args)
+				if r, err = withTextLeft(r, sq); err != nil {
+					return nil, nil, "", err
+				}
 			}
 			res[i] = r
 		}

@@ -1,0 +1,129 @@
+package route
+
+import (
+	"github.com/xwb1989/sqlparser"
+
+	"github.com/dot-do/vitessdo/internal/dialect"
+	"github.com/dot-do/vitessdo/internal/eval"
+	"github.com/dot-do/vitessdo/vschema"
+)
+
+// On SQLite, `x IN (SELECT y …)` compares x with y as `x = y` does: when y
+// is a column of numeric affinity and x a column of TEXT or no affinity,
+// x's text that is a number is compared as that number ('07' = 7). The
+// list of bound values standing for y once the subquery has run has no
+// affinity: `x IN (7)` gives 7 x's TEXT affinity instead and compares
+// '7' with '07'. Such an x is compared with each value cast to NUMERIC,
+// `(x = CAST(? AS NUMERIC) OR …)`, which is `x = y` again, up to
+// maxAffinityValues values; past them, a column known to be text is
+// refused. An operand whose affinity is not known (an expression such as
+// LOWER(x), a column of a join named without its table) is compared so
+// too up to maxAffinityValues values, and with the list past them.
+
+// maxAffinityValues bounds the values compared one by one.
+const maxAffinityValues = 64
+
+// leftKind is what is known of the affinity of an IN slot's left
+// operand that reads a column.
+type leftKind int8
+
+const (
+	// leftPlain: no column, a column of numeric affinity, or a subquery
+	// that selects no plain column: the list of values compares as one
+	// database does.
+	leftPlain leftKind = iota
+	// leftText: a column of TEXT or no affinity.
+	leftText
+	// leftUnknown: an expression over columns, or a column whose table
+	// is not found.
+	leftUnknown
+)
+
+// leftColumnKind returns the kind of the left operand of an IN slot over
+// sub selecting one plain column: a column's declared type is read from
+// a shard of its table (found among the FROM's tables of sel).
+func (p *Planner) leftColumnKind(sl pulloutSlot, sel *sqlparser.Select, sub sqlparser.SelectStatement, s *Session) leftKind {
+	cmp, ok := sl.node.(*sqlparser.ComparisonExpr)
+	if !ok || (sl.kind != inSlot && sl.kind != notInSlot) || !readsColumn(cmp.Left) {
+		return leftPlain
+	}
+	if _, plain := selectedAffinity(sub); !plain {
+		return leftPlain
+	}
+	col, ok := cmp.Left.(*sqlparser.ColName)
+	if !ok {
+		return leftUnknown
+	}
+	from, vt := p.columnTable(sel, col, s)
+	if from == nil {
+		return leftUnknown
+	}
+	declared, known, err := p.probeColumnType(vt, from, col)
+	switch {
+	case err != nil || !known:
+		return leftUnknown
+	case eval.HasNumericAffinity(declared):
+		return leftPlain
+	}
+	return leftText
+}
+
+// columnTable returns the table of sel's FROM a column names, by its
+// qualifier or as the FROM's only table; nil when it is none of them (a
+// derived table's, one of a join without a qualifier).
+func (p *Planner) columnTable(sel *sqlparser.Select, col *sqlparser.ColName, s *Session) (*sqlparser.AliasedTableExpr, *vschema.Table) {
+	if !col.Qualifier.Qualifier.IsEmpty() {
+		return nil, nil
+	}
+	found, err := findTableRef(sel.From, col.Qualifier.Name.String())
+	if err != nil {
+		return nil, nil
+	}
+	tn, ok := found.Expr.(sqlparser.TableName)
+	if !ok || p.heldTable(tn) != nil {
+		return nil, nil
+	}
+	vt, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
+	if err != nil {
+		return nil, nil
+	}
+	return found, vt
+}
+
+// numericChain is `(x = CAST(v1 AS NUMERIC) OR …)` over the elements of
+// an IN list, `x = NULL` for its NULL.
+func numericChain(x sqlparser.Expr, list sqlparser.ValTuple) sqlparser.Expr {
+	var out sqlparser.Expr
+	for _, e := range list {
+		if _, null := e.(*sqlparser.NullVal); !null {
+			e = dialect.NativeCast(e, "NUMERIC")
+		}
+		var eq sqlparser.Expr = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: x, Right: e}
+		if out != nil {
+			eq = &sqlparser.OrExpr{Left: out, Right: eq}
+		}
+		out = eq
+	}
+	return &sqlparser.ParenExpr{Expr: out}
+}
+
+// withTextLeft marks an SQLite result whose values a left operand of
+// text (or of unknown) affinity compares as numbers (see above), or
+// refuses too many of them for a text column.
+func withTextLeft(r subResult, sq pulledSubquery) (subResult, error) {
+	declared := r.sqliteType
+	if sq.left.declared != "" {
+		declared = sq.left.declared
+	}
+	if sq.leftColumn == leftPlain || !eval.HasNumericAffinity(declared) || len(r.values) == 0 {
+		return r, nil
+	}
+	if len(r.values) > maxAffinityValues {
+		if sq.leftColumn == leftUnknown {
+			return r, nil
+		}
+		return r, unsupportedf("a text column IN a subquery of numbers over several shards that returns more than %d values: SQLite compares the column's text as numbers, which a list of bound values does not", maxAffinityValues)
+	}
+	r.numbers = true
+	return r, nil
+}
