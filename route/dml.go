@@ -257,11 +257,7 @@ func (dp *dmlPlan) queries(ctx context.Context, vc Cursor, stmt *shardStmt, args
 	var targets []target
 	if dp.table.Type == vschema.TypeReference {
 		targets = targetsOf(dp.p.topo.Shards(dp.table.Keyspace.Name))
-	} else if sh, ok, err := dp.pointShard(args); ok {
-		if err != nil {
-			return nil, err
-		}
-		q, err := stmt.bind(ctx, sh, args, nil)
+	} else if q, ok, err := dp.pointQuery(ctx, stmt, args); ok {
 		if err != nil {
 			return nil, err
 		}
@@ -286,6 +282,21 @@ func (dp *dmlPlan) queries(ctx context.Context, vc Cursor, stmt *shardStmt, args
 		qs[i] = q
 	}
 	return qs, nil
+}
+
+// pointQuery is stmt bound for the one shard of a write by one value of
+// a unique vindex, or on an unsharded keyspace (see pointShard); ok is
+// false for the others (a reference table's among them).
+func (dp *dmlPlan) pointQuery(ctx context.Context, stmt *shardStmt, args []any) (q ShardQuery, ok bool, err error) {
+	if dp.table.Type == vschema.TypeReference {
+		return ShardQuery{}, false, nil
+	}
+	sh, ok, err := dp.pointShard(args)
+	if !ok || err != nil {
+		return ShardQuery{}, ok, err
+	}
+	q, err = stmt.bind(ctx, sh, args, nil)
+	return q, true, err
 }
 
 // pointShard is routing.pointShard for a write: the one shard of a
@@ -316,6 +327,20 @@ func (dp *dmlPlan) Explain(ctx context.Context, vc Cursor, args []any) ([]Explai
 func (dp *dmlPlan) Exec(ctx context.Context, vc Cursor, args []any) (Result, error) {
 	s := vc.Session()
 	defer endDML(s, markDML(s))
+	if len(dp.owned) == 0 {
+		// A write of one shard, no lookup rows to keep: its statement
+		// goes by value, with no slice of statements or results.
+		if q, ok, err := dp.pointQuery(ctx, dp.stmt, args); ok {
+			if err != nil {
+				return Result{}, err
+			}
+			r, err := execOne(ctx, vc, q)
+			if err != nil {
+				return Result{}, err
+			}
+			return Result{RowsAffected: r.RowsAffected}, nil
+		}
+	}
 	qs, err := dp.queries(ctx, vc, dp.stmt, args)
 	if err != nil {
 		return Result{}, err
