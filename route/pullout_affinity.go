@@ -118,6 +118,17 @@ func withTextLeft(r subResult, sq pulledSubquery) (subResult, error) {
 	if sq.leftColumn == leftPlain || !eval.HasNumericAffinity(declared) || len(r.values) == 0 {
 		return r, nil
 	}
+	for _, v := range r.values {
+		switch v.(type) {
+		case int64, float64:
+		default:
+			// A time or text the column holds is no number a CAST
+			// keeps ('2024-01-01' would be 2024), and affinity makes
+			// text that is no number equal only itself: the list
+			// compares it as one database does.
+			return r, nil
+		}
+	}
 	if len(r.values) > maxAffinityValues {
 		if sq.leftColumn == leftUnknown {
 			return r, nil
