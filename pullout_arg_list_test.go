@@ -112,6 +112,9 @@ func TestTextColumnInSubqueryOfNumbersEqualsOneDatabase(t *testing.T) {
 			"SELECT id FROM items WHERE LOWER(name) IN (SELECT qty FROM items WHERE qty > 5)",
 			"SELECT i.id FROM items i JOIN item_tags t ON t.item_id = i.id WHERE name IN (SELECT qty FROM items WHERE qty > 5)",
 			"SELECT id FROM items WHERE qty + 1 IN (SELECT qty FROM items WHERE qty > 5)",
+			// A scalar subquery on the left is pulled out once.
+			"SELECT (SELECT COUNT(id) FROM items) IN (SELECT id FROM items WHERE name >= 'b') AS c0",
+			"SELECT (SELECT COUNT(qty) FROM items WHERE id IN (7, 55, 19)) IN (SELECT weight FROM item_tags WHERE tag IS NOT NULL) AS c0",
 		} {
 			p.compareOutcome(t, q)
 		}

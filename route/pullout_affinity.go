@@ -44,7 +44,9 @@ const (
 // a shard of its table (found among the FROM's tables of sel).
 func (p *Planner) leftColumnKind(sl pulloutSlot, sel *sqlparser.Select, sub sqlparser.SelectStatement, s *Session) leftKind {
 	cmp, ok := sl.node.(*sqlparser.ComparisonExpr)
-	if !ok || (sl.kind != inSlot && sl.kind != notInSlot) || !readsColumn(cmp.Left) {
+	if !ok || (sl.kind != inSlot && sl.kind != notInSlot) || !readsColumn(cmp.Left) || exprHasSubquery(cmp.Left) {
+		// An operand holding a subquery (a scalar pulled out once, an
+		// aggregate of no affinity) is written once, in the list.
 		return leftPlain
 	}
 	if _, plain := selectedAffinity(sub); !plain {
