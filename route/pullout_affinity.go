@@ -44,7 +44,9 @@ const (
 // a shard of its table (found among the FROM's tables of sel).
 func (p *Planner) leftColumnKind(sl pulloutSlot, sel *sqlparser.Select, sub sqlparser.SelectStatement, s *Session) leftKind {
 	cmp, ok := sl.node.(*sqlparser.ComparisonExpr)
-	if !ok || (sl.kind != inSlot && sl.kind != notInSlot) || !readsColumn(cmp.Left) {
+	if !ok || (sl.kind != inSlot && sl.kind != notInSlot) || !readsColumn(cmp.Left) || exprHasSubquery(cmp.Left) {
+		// An operand holding a subquery (a scalar pulled out once, an
+		// aggregate of no affinity) is written once, in the list.
 		return leftPlain
 	}
 	if _, plain := selectedAffinity(sub); !plain {
@@ -117,6 +119,17 @@ func withTextLeft(r subResult, sq pulledSubquery) (subResult, error) {
 	}
 	if sq.leftColumn == leftPlain || !eval.HasNumericAffinity(declared) || len(r.values) == 0 {
 		return r, nil
+	}
+	for _, v := range r.values {
+		switch v.(type) {
+		case int64, float64:
+		default:
+			// A time or text the column holds is no number a CAST
+			// keeps ('2024-01-01' would be 2024), and affinity makes
+			// text that is no number equal only itself: the list
+			// compares it as one database does.
+			return r, nil
+		}
 	}
 	if len(r.values) > maxAffinityValues {
 		if sq.leftColumn == leftUnknown {
