@@ -11,7 +11,8 @@ import (
 // kinds, whose ON holds besides the key a subquery correlated with the
 // preserved side's columns, and now and then the nullable side's (or
 // the vindex columns of both, which join them to the subquery's table):
-// EXISTS, NOT EXISTS, [NOT] IN (over NULLs) or a comparison with a
+// EXISTS, NOT EXISTS, [NOT] IN (over NULLs; its x a column or an
+// expression over the joined rows) or a comparison with a
 // scalar aggregate, now and then under NOT or OR, an outer column named
 // without its table where only one table of the join has it and the
 // subquery's table has none.
@@ -107,7 +108,11 @@ func (g *queryGen) onSubquery(a, b, s genUse) string {
 			cond = "EXISTS (SELECT 1" + body + ")"
 			break
 		}
-		cond = fmt.Sprintf("%s.%s %s (SELECT s.%s%s)", u.q, oc.expr, []string{"IN", "NOT IN"}[g.r.Intn(2)], ic.expr, body)
+		left := u.q + "." + oc.expr
+		if g.chance(0.35) {
+			left = g.onInExpression(left, a, b, k)
+		}
+		cond = fmt.Sprintf("%s %s (SELECT s.%s%s)", left, []string{"IN", "NOT IN"}[g.r.Intn(2)], ic.expr, body)
 	default:
 		u := []genUse{a, b}[g.r.Intn(2)]
 		oc, ok := pickColumn(g, u, kindInt)
@@ -126,6 +131,34 @@ func (g *queryGen) onSubquery(a, b, s genUse) string {
 		cond = "(" + cond + " OR " + g.sideCond([]genUse{a, b}[g.r.Intn(2)]) + ")"
 	}
 	return cond
+}
+
+// onInExpression is an expression of kind k over the joined rows
+// around the column x: arithmetic on it, or it and a column of a or b
+// combined.
+func (g *queryGen) onInExpression(x string, a, b genUse, k genKind) string {
+	u := []genUse{a, b}[g.r.Intn(2)]
+	other, ok := pickColumn(g, u, k)
+	if k == kindText {
+		if !ok {
+			return x
+		}
+		return "COALESCE(" + x + ", " + u.q + "." + other.expr + ")"
+	}
+	switch g.r.Intn(4) {
+	case 0:
+		return x + " + 1"
+	case 1:
+		return x + " * 2"
+	case 2:
+		if ok {
+			return x + " + " + u.q + "." + other.expr
+		}
+	}
+	if ok {
+		return "COALESCE(" + x + ", " + u.q + "." + other.expr + ")"
+	}
+	return x + " - 1"
 }
 
 // pickColumn returns a column of u of a kind, and whether it has one.
