@@ -15,7 +15,8 @@ import (
 // expression over the joined rows) or a comparison with a
 // scalar aggregate, now and then under NOT or OR, an outer column named
 // without its table where only one table of the join has it and the
-// subquery's table has none.
+// subquery's table (now and then a derived table of its columns) has
+// none.
 func (g *queryGen) outerOnSubqueryQuery() genQuery {
 	ts := joinTables()
 	a := genUse{f: ts[g.pickWeighted(4, 3, 3, 0)], q: "a"}
@@ -92,7 +93,17 @@ func (g *queryGen) onSubquery(a, b, s genUse) string {
 	if g.chance(0.3) {
 		where = append(where, g.sideCond(s))
 	}
-	body := " FROM " + s.f.from + " s WHERE " + strings.Join(where, " AND ")
+	src := s.f.from
+	if g.chance(0.25) {
+		// A derived table of the table's columns, which the subquery's
+		// unqualified names resolve in.
+		names := make([]string, len(s.f.cols))
+		for i, c := range s.f.cols {
+			names[i] = c.expr
+		}
+		src = "(SELECT " + strings.Join(names, ", ") + " FROM " + s.f.from + ")"
+	}
+	body := " FROM " + src + " s WHERE " + strings.Join(where, " AND ")
 	var cond string
 	switch g.r.Intn(5) {
 	case 0:

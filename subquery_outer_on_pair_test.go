@@ -58,6 +58,34 @@ func TestOuterJoinOnPairInOfAnExpressionMatchesOneDatabase(t *testing.T) {
 	})
 }
 
+// An unqualified column of an ON subquery whose FROM holds a derived
+// table resolves in the derived table's columns as its select list
+// names them, and a derived table's own columns resolve in its tables,
+// then in the enclosing scopes; a derived table the join joins names
+// its columns so too.
+func TestOuterJoinOnSubqueryOverDerivedTableUnqualifiedMatchesOneDatabase(t *testing.T) {
+	compareEachQuery(t, genData(), []string{
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind FROM items) b WHERE kind = t.note AND b.kind = a.kind)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind AS k, qty FROM items WHERE qty > 2) b WHERE k = note AND qty > a.qty)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND note IN (SELECT k FROM (SELECT kind AS k, grp AS g FROM items) b WHERE g = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND NOT EXISTS (SELECT 1 FROM (SELECT * FROM item_tags) d WHERE tag = t.note AND weight >= a.qty)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT item_id AS iid, tag FROM item_tags) d JOIN items b ON b.id = iid WHERE tag = t.note AND b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND a.qty < (SELECT MAX(weight) FROM (SELECT weight, tag FROM item_tags) d WHERE tag = note)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN (SELECT item_id, note FROM tokens) t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = note AND b.qty > item_id AND b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind FROM items WHERE kind = note) b WHERE b.kind = a.kind)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind FROM items) d JOIN items b ON b.kind = d.kind WHERE d.kind = t.note AND b.grp = a.grp)",
+	})
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		q := "SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind FROM items) d, items b WHERE kind = t.note AND b.kind = a.kind)"
+		_, gerr := queryAll(p.sharded, q)
+		_, werr := queryAll(p.oracle, q)
+		if gerr == nil || werr == nil {
+			t.Errorf("%s: got %v, one database %v: want both to fail", q, gerr, werr)
+		}
+	})
+}
+
 // An expression's value of another kind than the subquery's values it
 // meets (a number against text) is refused, as a column's is.
 func TestOuterJoinOnPairInOfAnExpressionOfAnotherKindIsRefused(t *testing.T) {
