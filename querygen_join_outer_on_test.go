@@ -11,10 +11,12 @@ import (
 // kinds, whose ON holds besides the key a subquery correlated with the
 // preserved side's columns, and now and then the nullable side's (or
 // the vindex columns of both, which join them to the subquery's table):
-// EXISTS, NOT EXISTS, [NOT] IN (over NULLs) or a comparison with a
+// EXISTS, NOT EXISTS, [NOT] IN (over NULLs; its x a column or an
+// expression over the joined rows) or a comparison with a
 // scalar aggregate, now and then under NOT or OR, an outer column named
 // without its table where only one table of the join has it and the
-// subquery's table has none.
+// subquery's table (now and then a derived table of its columns) has
+// none.
 func (g *queryGen) outerOnSubqueryQuery() genQuery {
 	ts := joinTables()
 	a := genUse{f: ts[g.pickWeighted(4, 3, 3, 0)], q: "a"}
@@ -91,7 +93,17 @@ func (g *queryGen) onSubquery(a, b, s genUse) string {
 	if g.chance(0.3) {
 		where = append(where, g.sideCond(s))
 	}
-	body := " FROM " + s.f.from + " s WHERE " + strings.Join(where, " AND ")
+	src := s.f.from
+	if g.chance(0.25) {
+		// A derived table of the table's columns, which the subquery's
+		// unqualified names resolve in.
+		names := make([]string, len(s.f.cols))
+		for i, c := range s.f.cols {
+			names[i] = c.expr
+		}
+		src = "(SELECT " + strings.Join(names, ", ") + " FROM " + s.f.from + ")"
+	}
+	body := " FROM " + src + " s WHERE " + strings.Join(where, " AND ")
 	var cond string
 	switch g.r.Intn(5) {
 	case 0:
@@ -107,7 +119,11 @@ func (g *queryGen) onSubquery(a, b, s genUse) string {
 			cond = "EXISTS (SELECT 1" + body + ")"
 			break
 		}
-		cond = fmt.Sprintf("%s.%s %s (SELECT s.%s%s)", u.q, oc.expr, []string{"IN", "NOT IN"}[g.r.Intn(2)], ic.expr, body)
+		left := u.q + "." + oc.expr
+		if g.chance(0.35) {
+			left = g.onInExpression(left, a, b, k)
+		}
+		cond = fmt.Sprintf("%s %s (SELECT s.%s%s)", left, []string{"IN", "NOT IN"}[g.r.Intn(2)], ic.expr, body)
 	default:
 		u := []genUse{a, b}[g.r.Intn(2)]
 		oc, ok := pickColumn(g, u, kindInt)
@@ -126,6 +142,34 @@ func (g *queryGen) onSubquery(a, b, s genUse) string {
 		cond = "(" + cond + " OR " + g.sideCond([]genUse{a, b}[g.r.Intn(2)]) + ")"
 	}
 	return cond
+}
+
+// onInExpression is an expression of kind k over the joined rows
+// around the column x: arithmetic on it, or it and a column of a or b
+// combined.
+func (g *queryGen) onInExpression(x string, a, b genUse, k genKind) string {
+	u := []genUse{a, b}[g.r.Intn(2)]
+	other, ok := pickColumn(g, u, k)
+	if k == kindText {
+		if !ok {
+			return x
+		}
+		return "COALESCE(" + x + ", " + u.q + "." + other.expr + ")"
+	}
+	switch g.r.Intn(4) {
+	case 0:
+		return x + " + 1"
+	case 1:
+		return x + " * 2"
+	case 2:
+		if ok {
+			return x + " + " + u.q + "." + other.expr
+		}
+	}
+	if ok {
+		return "COALESCE(" + x + ", " + u.q + "." + other.expr + ")"
+	}
+	return x + " - 1"
 }
 
 // pickColumn returns a column of u of a kind, and whether it has one.

@@ -40,6 +40,68 @@ func TestOuterJoinOnPairSubqueriesMatchOneDatabase(t *testing.T) {
 	})
 }
 
+// The x of x [NOT] IN (SELECT …) in the ON of an outer join across
+// shards may be an expression over the joined rows' columns: its value
+// is computed over each candidate pair and compared as one database
+// compares it.
+func TestOuterJoinOnPairInOfAnExpressionMatchesOneDatabase(t *testing.T) {
+	compareEachQuery(t, genData(), []string{
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND a.qty + 1 IN (SELECT g.weight FROM item_tags g WHERE g.tag = t.note)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND t.item_id * 2 NOT IN (SELECT b.qty FROM items b WHERE b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND a.qty + t.item_id IN (SELECT b.qty FROM items b WHERE b.kind = t.note)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND COALESCE(t.note, a.kind) IN (SELECT b.kind FROM items b WHERE b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND NOT (a.qty - 1 IN (SELECT b.qty FROM items b WHERE b.kind = t.note))",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND (a.qty % 3 IN (SELECT g.weight FROM item_tags g WHERE g.tag = t.note AND g.item_id <> a.id) OR t.note IS NULL)",
+		"SELECT a.id, t.note FROM tokens t RIGHT JOIN items a ON t.item_id = a.id AND a.qty + 1 NOT IN (SELECT g.weight FROM item_tags g WHERE g.tag = t.note)",
+		"SELECT a.id, g.tag FROM items a LEFT JOIN item_tags g ON g.item_id = a.id AND g.weight + a.qty IN (SELECT b.qty FROM items b WHERE b.grp = a.grp AND b.kind <> g.tag)",
+		"SELECT a.grp, COUNT(t.note) AS n FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND a.qty * 2 IN (SELECT b.qty FROM items b WHERE b.kind = t.note) GROUP BY a.grp",
+	})
+}
+
+// An unqualified column of an ON subquery whose FROM holds a derived
+// table resolves in the derived table's columns as its select list
+// names them, and a derived table's own columns resolve in its tables,
+// then in the enclosing scopes; a derived table the join joins names
+// its columns so too.
+func TestOuterJoinOnSubqueryOverDerivedTableUnqualifiedMatchesOneDatabase(t *testing.T) {
+	compareEachQuery(t, genData(), []string{
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind FROM items) b WHERE kind = t.note AND b.kind = a.kind)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind AS k, qty FROM items WHERE qty > 2) b WHERE k = note AND qty > a.qty)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND note IN (SELECT k FROM (SELECT kind AS k, grp AS g FROM items) b WHERE g = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND NOT EXISTS (SELECT 1 FROM (SELECT * FROM item_tags) d WHERE tag = t.note AND weight >= a.qty)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT item_id AS iid, tag FROM item_tags) d JOIN items b ON b.id = iid WHERE tag = t.note AND b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND a.qty < (SELECT MAX(weight) FROM (SELECT weight, tag FROM item_tags) d WHERE tag = note)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN (SELECT item_id, note FROM tokens) t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = note AND b.qty > item_id AND b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind FROM items WHERE kind = note) b WHERE b.kind = a.kind)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind FROM items) d JOIN items b ON b.kind = d.kind WHERE d.kind = t.note AND b.grp = a.grp)",
+	})
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		q := "SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind FROM items) d, items b WHERE kind = t.note AND b.kind = a.kind)"
+		_, gerr := queryAll(p.sharded, q)
+		_, werr := queryAll(p.oracle, q)
+		if gerr == nil || werr == nil {
+			t.Errorf("%s: got %v, one database %v: want both to fail", q, gerr, werr)
+		}
+	})
+}
+
+// An expression's value of another kind than the subquery's values it
+// meets (a number against text) is refused, as a column's is.
+func TestOuterJoinOnPairInOfAnExpressionOfAnotherKindIsRefused(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		for _, q := range []string{
+			"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND a.qty + 1 IN (SELECT b.kind FROM items b WHERE b.name = a.name)",
+			"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND COALESCE(t.note, a.kind) NOT IN (SELECT b.qty FROM items b WHERE b.grp = a.grp)",
+		} {
+			if _, err := queryAll(p.sharded, q); !isUnsupported(err) {
+				t.Errorf("%s: %v, want unsupported", q, err)
+			}
+		}
+	})
+}
+
 // The unqualified columns of a subquery in the ON of an outer join
 // across shards resolve as the backend resolves them: in the subquery's
 // own tables first, then in the tables the join joins; a name two

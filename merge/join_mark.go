@@ -29,6 +29,11 @@ type JoinMarks struct {
 	// outer positions count in the extended row.
 	Subs   []Correlated
 	Gather []int
+	// Values, when not nil, hold per gathered copy an expression over
+	// the joined row whose value the copy holds instead of the column
+	// Gather names (the x of `x IN (SELECT …)` computed from the pair's
+	// columns); a nil entry copies the column.
+	Values []*eval.Expr
 	// Pre, when not nil, is the condition over the joined row a pair
 	// meets before its subqueries run; Post is the condition over the
 	// extended row that decides the match.
@@ -46,6 +51,8 @@ type markState struct {
 	// of outer row i of the batch that matched.
 	width int
 	pairs [][]Row
+	// values evaluates Values over the joined row.
+	values *eval.Evaluator
 }
 
 // markPairs computes, for the batch's outer rows and inner rows, the
@@ -59,6 +66,17 @@ func (j *Join) markPairs() error {
 			ms.pre = eval.NewEvaluator(j.eng, j.cols)
 			if err := ms.pre.Check(ms.m.Pre); err != nil {
 				return err
+			}
+		}
+		if len(ms.m.Values) > 0 {
+			ms.values = eval.NewEvaluator(j.eng, j.cols)
+			for _, v := range ms.m.Values {
+				if v == nil {
+					continue
+				}
+				if err := ms.values.Check(v); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -87,7 +105,15 @@ func (j *Join) markPairs() error {
 				}
 			}
 			row = append(row, make(Row, len(ms.m.Subs))...)
-			for _, g := range ms.m.Gather {
+			for i, g := range ms.m.Gather {
+				if i < len(ms.m.Values) && ms.m.Values[i] != nil {
+					v, err := ms.values.Value(ms.m.Values[i], row[:ms.width])
+					if err != nil {
+						return err
+					}
+					row = append(row, v)
+					continue
+				}
 				row = append(row, row[g])
 			}
 			if j.maxRows > 0 && int64(len(cands)) >= j.maxRows {
@@ -138,7 +164,12 @@ func (j *Join) markColumns() []Column {
 	for i := range ms.m.Subs {
 		cols = append(cols, Column{Name: "vjm_" + strconv.Itoa(i)})
 	}
-	for _, g := range ms.m.Gather {
+	for i, g := range ms.m.Gather {
+		if i < len(ms.m.Values) && ms.m.Values[i] != nil {
+			// A computed value has no column's type.
+			cols = append(cols, Column{Name: "vjm_value_" + strconv.Itoa(i)})
+			continue
+		}
 		cols = append(cols, j.cols[g])
 	}
 	return cols

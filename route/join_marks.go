@@ -34,8 +34,11 @@ import (
 type stepMarks struct {
 	subs []semiSubquery
 	// cols are the joined row's columns the subqueries read, in the
-	// order their positions count (see semiBuild.hide).
-	cols []*sqlparser.ColName
+	// order their positions count (see semiBuild.hide); values hold,
+	// at each position where cols is nil, the expression over the
+	// joined row's columns read there instead (the x of x IN (…)).
+	cols   []*sqlparser.ColName
+	values []sqlparser.Expr
 	// post are the conjuncts with subqueries, each replaced by a column
 	// vjm_N, N its slot; text shows the conjuncts as written.
 	post []sqlparser.Expr
@@ -48,6 +51,7 @@ type stepMarks struct {
 type joinMarks struct {
 	subs      []semiSubquery
 	gather    []int
+	values    []*mergeValue
 	width     int
 	pre, post *mergeValue
 	text      string
@@ -157,11 +161,17 @@ func (jt *joinPlanner) planMarks(st *joinStep, batch int, eng eval.Engine) ([]sq
 			added := &b.sp.subs[len(b.sp.subs)-1]
 			shiftHidden(added, base)
 			for _, h := range b.hidden {
-				c, ok := h.(*sqlparser.AliasedExpr).Expr.(*sqlparser.ColName)
-				if !ok {
-					return nil, nil, joinRefusal("the subquery %s in an ON condition reads %s, which is not a column", sq.text, sqlparser.String(h))
+				x := h.(*sqlparser.AliasedExpr).Expr
+				if c, ok := x.(*sqlparser.ColName); ok {
+					sm.cols = append(sm.cols, c)
+					sm.values = append(sm.values, nil)
+					continue
 				}
-				sm.cols = append(sm.cols, c)
+				if exprHasSubquery(x) || hasAggregateExpr(x) {
+					return nil, nil, joinRefusal("the subquery %s in an ON condition reads %s, which is not an expression over the joined rows' columns", sq.text, sqlparser.String(x))
+				}
+				sm.cols = append(sm.cols, nil)
+				sm.values = append(sm.values, x)
 			}
 			sm.subs = append(sm.subs, *added)
 		}
@@ -185,12 +195,18 @@ func shiftHidden(sq *semiSubquery, base int) {
 
 // needMarks makes the columns the marks read columns of their leaves.
 func (jt *joinPlanner) needMarks(sm *stepMarks, leaves []*joinLeaf) error {
-	for _, c := range sm.cols {
-		r, err := jt.refs(c)
-		if err != nil {
-			return err
+	for i, c := range sm.cols {
+		cs := []*sqlparser.ColName{c}
+		if c == nil {
+			cs = columnsOf(sm.values[i])
 		}
-		leafOf(leaves, leafIndex(r)).need(c)
+		for _, c := range cs {
+			r, err := jt.refs(c)
+			if err != nil {
+				return err
+			}
+			leafOf(leaves, leafIndex(r)).need(c)
+		}
 	}
 	for _, e := range sm.post {
 		for _, c := range columnsOf(e) {
@@ -215,10 +231,20 @@ func (jt *joinPlanner) buildMarks(sm *stepMarks, pre []sqlparser.Expr, leaves []
 	if len(pre) > 0 {
 		jm.text = describeConds(pre) + " AND " + jm.text
 	}
-	for _, c := range sm.cols {
+	for i, c := range sm.cols {
+		if c == nil {
+			v, err := jt.compileValue(sm.values[i], leaves, last, eng)
+			if err != nil {
+				return nil, err
+			}
+			jm.gather = append(jm.gather, 0)
+			jm.values = append(jm.values, v)
+			continue
+		}
 		r, _ := jt.refs(c)
 		l := leafOf(leaves, leafIndex(r))
 		jm.gather = append(jm.gather, l.offset+l.need(c))
+		jm.values = append(jm.values, nil)
 	}
 	for _, sq := range sm.subs {
 		sq.into += jm.width
@@ -250,6 +276,19 @@ func (jt *joinPlanner) buildMarks(sm *stepMarks, pre []sqlparser.Expr, leaves []
 // options returns the merge's marks for one execution.
 func (jm *joinMarks) options(ctx context.Context, vc Cursor, args []any, batch int, eng eval.Engine) (*merge.JoinMarks, error) {
 	out := &merge.JoinMarks{Gather: jm.gather, Batch: batch}
+	for i, v := range jm.values {
+		if v == nil {
+			continue
+		}
+		if out.Values == nil {
+			out.Values = make([]*eval.Expr, len(jm.gather))
+		}
+		x, err := v.expr(args)
+		if err != nil {
+			return nil, err
+		}
+		out.Values[i] = &x
+	}
 	base := jm.width + len(jm.subs)
 	for _, sq := range jm.subs {
 		c, err := sq.correlated(ctx, vc, args, base, batch, eng)

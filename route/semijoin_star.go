@@ -10,8 +10,10 @@ import (
 // runs after a semi-join with the columns they stand for, qualified by
 // their table, in the order of the FROM clause and of each table's
 // columns (the VSchema's, else its first shard's): the router's horizon
-// names every column it reads. A FROM of other than named tables keeps
-// the refusal.
+// names every column it reads. A derived table's columns are named as
+// in a join (derivedJoinColumns): each item's alias or column name, one
+// computed without an alias as its backend names it; two of one name
+// keep the refusal.
 func (p *Planner) expandStars(sel *sqlparser.Select, s *Session) error {
 	type table struct {
 		name string
@@ -22,9 +24,22 @@ func (p *Planner) expandStars(sel *sqlparser.Select, s *Session) error {
 	walk = func(te sqlparser.TableExpr) error {
 		switch t := te.(type) {
 		case *sqlparser.AliasedTableExpr:
+			if _, ok := t.Expr.(*sqlparser.Subquery); ok {
+				// A derived table's columns as a join names them.
+				cols, err := p.derivedJoinColumns(t, s)
+				if err != nil {
+					return err
+				}
+				names := make([]string, len(cols))
+				for i, c := range cols {
+					names[i] = c.name
+				}
+				tables = append(tables, table{name: t.As.String(), cols: names})
+				return nil
+			}
 			tn, ok := t.Expr.(sqlparser.TableName)
 			if !ok {
-				return semiRefusalf("* over a derived table in a SELECT whose horizon runs after a semi-join: name the columns")
+				return semiRefusalf("* over %s in a SELECT whose horizon runs after a semi-join: name the columns", sqlparser.String(t))
 			}
 			vt, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
 			if err != nil {

@@ -20,7 +20,10 @@ import (
 // see tableColumns); whether the subquery is correlated, and with which
 // side, then reads from its text. A name no scope holds is left as
 // written (the backend, or a refusal, answers it), and so is every name
-// of a subquery whose FROM holds anything but named tables.
+// of a subquery whose FROM holds anything but named tables and derived
+// tables whose columns are each named once (derivedSelectColumns); a
+// derived table's own SELECT resolves in its tables, then in the
+// enclosing scopes, not in the tables beside it.
 
 // onScopeTable is a table of a scope: its name or alias, and its
 // columns.
@@ -89,8 +92,9 @@ func outerOnUnqualified(from sqlparser.TableExprs) bool {
 }
 
 // scopeTables returns the named tables under a FROM and their columns;
-// ok is false when it holds a derived table or a table whose columns are
-// not known.
+// ok is false when it holds a table whose columns are not known, or a
+// derived table with a column computed without an alias or two of one
+// name.
 func (p *Planner) scopeTables(from sqlparser.TableExprs, s *Session) ([]onScopeTable, bool) {
 	var out []onScopeTable
 	ok := true
@@ -99,25 +103,12 @@ func (p *Planner) scopeTables(from sqlparser.TableExprs, s *Session) ([]onScopeT
 		case *sqlparser.Subquery:
 			return false, nil
 		case *sqlparser.AliasedTableExpr:
-			tn, named := n.Expr.(sqlparser.TableName)
-			if !named {
-				ok = false
-				return false, nil
-			}
-			vt, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
+			names, name, err := p.scopeTableColumns(n, s)
 			if err != nil {
 				ok = false
 				return false, nil
 			}
-			names, err := p.tableColumns(vt)
-			if err != nil {
-				ok = false
-				return false, nil
-			}
-			t := onScopeTable{name: tn.Name.String(), cols: map[string]bool{}}
-			if !n.As.IsEmpty() {
-				t.name = n.As.String()
-			}
+			t := onScopeTable{name: name, cols: map[string]bool{}}
 			for _, c := range names {
 				t.cols[strings.ToLower(c)] = true
 			}
@@ -127,6 +118,30 @@ func (p *Planner) scopeTables(from sqlparser.TableExprs, s *Session) ([]onScopeT
 		return ok, nil
 	}, from)
 	return out, ok
+}
+
+// scopeTableColumns returns the columns of a table of a scope and its
+// name (its alias, else its own): a named table's (tableColumns), a
+// derived table's as its select list names them (derivedSelectColumns:
+// an error for a column computed without an alias or two of one name).
+func (p *Planner) scopeTableColumns(n *sqlparser.AliasedTableExpr, s *Session) ([]string, string, error) {
+	switch x := n.Expr.(type) {
+	case *sqlparser.Subquery:
+		names, err := p.derivedSelectColumns(x.Select, s, n.As.String())
+		return names, n.As.String(), err
+	case sqlparser.TableName:
+		vt, err := p.vs.FindTable(x.Qualifier.String(), x.Name.String(), s.Keyspace)
+		if err != nil {
+			return nil, "", err
+		}
+		names, err := p.tableColumns(vt)
+		name := x.Name.String()
+		if !n.As.IsEmpty() {
+			name = n.As.String()
+		}
+		return names, name, err
+	}
+	return nil, "", joinRefusal("the table %s of an ON subquery", sqlparser.String(n))
 }
 
 // qualifySubquery qualifies the unqualified columns of a subquery's
@@ -160,6 +175,13 @@ func (p *Planner) qualifySubquery(sel sqlparser.SelectStatement, outer [][]onSco
 					return false, nil
 				}
 				switch x := n.(type) {
+				case *sqlparser.AliasedTableExpr:
+					if sq, ok := x.Expr.(*sqlparser.Subquery); ok {
+						// A derived table sees the enclosing scopes,
+						// not the tables beside it.
+						bad = p.qualifySubquery(sq.Select, outer, s, eng)
+						return false, nil
+					}
 				case *sqlparser.Subquery:
 					bad = p.qualifySubquery(x.Select, scopes, s, eng)
 					return false, nil

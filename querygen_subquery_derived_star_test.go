@@ -1,0 +1,48 @@
+package vitessdo_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// subqueryDerivedStarQuery is a SELECT of * (or a.*) over a derived
+// table a holding an outer table's columns, under DISTINCT or ordered by
+// the table's unique columns with a LIMIT, whose WHERE holds correlated
+// subqueries over other shards: the select list runs after the
+// semi-join, * naming the derived table's columns.
+func (g *queryGen) subqueryDerivedStarQuery() genQuery {
+	sg, _ := g.subqueryOuter()
+	names := make([]string, len(sg.outer.cols))
+	for i, c := range sg.outer.cols {
+		names[i] = c.expr
+	}
+	inner := "SELECT " + strings.Join(names, ", ") + " FROM " + sg.outer.from
+	if g.chance(0.4) {
+		inner += " WHERE " + names[g.r.Intn(len(names))] + " IS NOT NULL"
+	}
+	from := " FROM (" + inner + ") AS a"
+	var cond string
+	if g.chance(0.5) {
+		cond = sg.anyCondition()
+	} else {
+		cond = sg.markCondition()
+	}
+	var sb strings.Builder
+	switch g.r.Intn(3) {
+	case 0:
+		fmt.Fprintf(&sb, "SELECT DISTINCT *%s WHERE %s", from, cond)
+	case 1:
+		fmt.Fprintf(&sb, "SELECT DISTINCT a.*%s WHERE %s", from, cond)
+	default:
+		fmt.Fprintf(&sb, "SELECT *%s WHERE %s", from, cond)
+		return sg.orderedByUnique(&sb)
+	}
+	return genQuery{sql: sb.String(), args: g.args}
+}
+
+// Generated statements of * over a derived table whose select list runs
+// after a semi-join return the rows one database returns.
+func TestQueryGenCorrelatedSubqueriesStarOverDerivedTableEqualOneDatabase(t *testing.T) {
+	compareSubqueryGen(t, func(g *queryGen) genQuery { return g.subqueryDerivedStarQuery() })
+}
