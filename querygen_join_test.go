@@ -149,14 +149,22 @@ func compareGenerated(t *testing.T, n int, what string, runs int, gen func(g *qu
 	compareGeneratedOver(t, n, what, runs, nil, gen)
 }
 
+// generatedCount is how many statements a generator of n by default
+// draws: -querygen.n when set, fewer with -short.
+func generatedCount(n int) int {
+	if *queryGenN != 0 {
+		return *queryGenN
+	}
+	if testing.Short() {
+		return n * 3 / 10
+	}
+	return n
+}
+
 // compareGeneratedOver is compareGenerated over the generator's data and
 // the rows setup adds to both databases.
 func compareGeneratedOver(t *testing.T, n int, what string, runs int, setup func(testing.TB, *pair), gen func(g *queryGen, engine string) genQuery) {
-	if *queryGenN != 0 {
-		n = *queryGenN
-	} else if testing.Short() {
-		n = n * 3 / 10
-	}
+	n = generatedCount(n)
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, genData())
 		if setup != nil {

@@ -281,12 +281,7 @@ func (g *queryGen) insertSelectWindows() genQuery {
 // Generated INSERT … SELECT statements with windows insert the rows one
 // database inserts.
 func TestQueryGenInsertSelectWindowsEqualOneDatabase(t *testing.T) {
-	n := 100
-	if *queryGenN != 0 {
-		n = *queryGenN
-	} else if testing.Short() {
-		n = n * 3 / 10
-	}
+	n := generatedCount(100)
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, genData())
 		for i := 0; i < n; i++ {
