@@ -254,6 +254,9 @@ func (p *Planner) planSelectRows(sel sqlparser.SelectStatement, s *Session, narg
 		if err != nil {
 			return nil, err
 		}
+		if q, err = p.qualifyDerivedSubqueries(q, s); err != nil {
+			return nil, err
+		}
 		moved, err := subqueriesOutOfOn(q)
 		if err != nil {
 			return nil, err

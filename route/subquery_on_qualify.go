@@ -20,7 +20,7 @@ import (
 // see tableColumns); whether the subquery is correlated, and with which
 // side, then reads from its text. A name no scope holds is left as
 // written (the backend, or a refusal, answers it), and so is every name
-// of a subquery whose FROM holds anything but named tables.
+// of a subquery whose FROM holds a table whose columns are not known.
 
 // onScopeTable is a table of a scope: its name or alias, and its
 // columns.
@@ -88,9 +88,10 @@ func outerOnUnqualified(from sqlparser.TableExprs) bool {
 	return found
 }
 
-// scopeTables returns the named tables under a FROM and their columns;
-// ok is false when it holds a derived table or a table whose columns are
-// not known.
+// scopeTables returns the tables under a FROM and their columns; ok is
+// false when it holds a table whose columns are not known (a derived
+// table selecting * or an unnamed expression, which backends name their
+// own ways).
 func (p *Planner) scopeTables(from sqlparser.TableExprs, s *Session) ([]onScopeTable, bool) {
 	var out []onScopeTable
 	ok := true
@@ -99,6 +100,12 @@ func (p *Planner) scopeTables(from sqlparser.TableExprs, s *Session) ([]onScopeT
 		case *sqlparser.Subquery:
 			return false, nil
 		case *sqlparser.AliasedTableExpr:
+			if sq, derived := n.Expr.(*sqlparser.Subquery); derived {
+				t, known := derivedScopeTable(n.As.String(), sq)
+				ok = ok && known
+				out = append(out, t)
+				return false, nil
+			}
 			tn, named := n.Expr.(sqlparser.TableName)
 			if !named {
 				ok = false
@@ -212,4 +219,16 @@ func qualifyInScopes(c *sqlparser.ColName, scopes [][]onScopeTable, eng eval.Eng
 		return planErrorf("ambiguous column name: %s", c.Name.String())
 	}
 	return nil
+}
+
+// derivedScopeTable is a derived table of a scope; known is false when
+// its columns are not all named (see derivedColumns).
+func derivedScopeTable(alias string, sq *sqlparser.Subquery) (onScopeTable, bool) {
+	t := onScopeTable{name: alias, cols: map[string]bool{}}
+	cols, known := derivedColumns(sq.Select)
+	for _, c := range cols {
+		known = known && !c.unnamed
+		t.cols[strings.ToLower(c.name)] = true
+	}
+	return t, known && alias != ""
 }
