@@ -194,6 +194,42 @@ func (g *queryGen) unionOrderQuery() genQuery {
 	return q
 }
 
+// unionLiteralQuery is a UNION over several shards with SELECTs without
+// tables, which the router answers (its BIGINT columns and the shards'
+// INT8 and INT4 are one type, as are its VARCHAR and their TEXT): the
+// rows one database returns.
+func (g *queryGen) unionLiteralQuery() genQuery {
+	shapes := []struct{ items, tags, lit string }{
+		{"id, qty", "item_id, weight", "%d, %d"},
+		{"id", "item_id", "%d"},
+		{"qty", "weight", "%d"},
+		{"id, name", "item_id, tag", "%d, 'n%d'"},
+	}
+	x := shapes[g.r.Intn(len(shapes))]
+	union := func() string { return []string{" UNION ", " UNION ALL "}[g.r.Intn(2)] }
+	lit := func() string {
+		a, b := g.r.Intn(40)-5, g.r.Intn(9)
+		if strings.Count(x.lit, "%") == 1 {
+			return fmt.Sprintf(x.lit, a)
+		}
+		return fmt.Sprintf(x.lit, a, b)
+	}
+	g.f = bindFroms()[0]
+	parts := []string{"SELECT " + x.items + " FROM items" + g.where(), "SELECT " + lit()}
+	if g.chance(0.5) {
+		parts[0], parts[1] = parts[1], parts[0]
+	}
+	if g.chance(0.4) {
+		g.f = bindFroms()[1]
+		parts = append(parts, "SELECT "+x.tags+" FROM item_tags"+g.where())
+	}
+	sql := parts[0]
+	for _, p := range parts[1:] {
+		sql += union() + p
+	}
+	return genQuery{sql: sql, args: g.args}
+}
+
 // derivedInnerQuery joins items with a derived table on the derived
 // table's key: grouped by its table's primary vindex column or selecting
 // it plainly (read in batches bound and routed by the outer keys), or
@@ -259,13 +295,23 @@ func compareBindQuery(t *testing.T, p *pair, seed int64, q genQuery, st *genStat
 // by expressions and joins with an inner derived table return what one
 // database returns, or fail as it does.
 func TestQueryGenBoundSubqueriesEqualOneDatabase(t *testing.T) {
-	n := 75
+	compareBindGens(t, 75, (*queryGen).referenceQuery, (*queryGen).tablelessBoundQuery, (*queryGen).unionOrderQuery, (*queryGen).derivedInnerQuery)
+}
+
+// Generated UNIONs of SELECTs over shards and SELECTs without tables
+// return what one database returns.
+func TestQueryGenUnionLiteralsEqualOneDatabase(t *testing.T) {
+	compareBindGens(t, 200, (*queryGen).unionLiteralQuery)
+}
+
+// compareBindGens runs n statements of each generator per engine (two
+// fifths of them with -short) and requires what one database returns.
+func compareBindGens(t *testing.T, n int, gens ...func(*queryGen) genQuery) {
 	if *queryGenN != 0 {
 		n = *queryGenN
 	} else if testing.Short() {
-		n = 30
+		n = n * 2 / 5
 	}
-	gens := []func(*queryGen) genQuery{(*queryGen).referenceQuery, (*queryGen).tablelessBoundQuery, (*queryGen).unionOrderQuery, (*queryGen).derivedInnerQuery}
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, genData())
 		st := &genStats{reasons: map[string]int{}}

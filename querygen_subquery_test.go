@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -105,6 +106,24 @@ func (g *subqueryGen) correlation(residual bool) (genFrom, string) {
 	return in, strings.Join(conds, " AND ")
 }
 
+// derivedInner returns the inner table in as a derived table of its
+// columns and unqualifies in where each outer column whose name no
+// column of in has: the backend reads it as the outer table's.
+func (g *subqueryGen) derivedInner(in genFrom, where *string) string {
+	names := make([]string, len(in.cols))
+	own := map[string]bool{}
+	for i, c := range in.cols {
+		names[i] = c.expr
+		own[c.expr] = true
+	}
+	for _, c := range g.outer.cols {
+		if !own[c.expr] && g.chance(0.8) {
+			*where = regexp.MustCompile(`\ba\.`+c.expr+`\b`).ReplaceAllString(*where, c.expr)
+		}
+	}
+	return "(SELECT " + strings.Join(names, ", ") + " FROM " + in.from + ")"
+}
+
 // condition is a correlated [NOT] EXISTS or x [NOT] IN (SELECT y …).
 func (g *subqueryGen) condition() string {
 	not := ""
@@ -113,6 +132,9 @@ func (g *subqueryGen) condition() string {
 	}
 	if g.chance(0.4) {
 		in, where := g.correlation(true)
+		if g.chance(0.3) {
+			return not + "EXISTS (SELECT 1 FROM " + g.derivedInner(in, &where) + " b WHERE " + where + ")"
+		}
 		return not + "EXISTS (SELECT 1 FROM " + in.from + " b WHERE " + where + ")"
 	}
 	x, _ := g.col(g.outer, "a", -1)

@@ -44,6 +44,9 @@ func TestOuterJoinOnNullableSideSubqueriesMatchOneDatabase(t *testing.T) {
 		"SELECT a.grp, COUNT(t.note) FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND (t.note = 'x' OR EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.qty > 5)) GROUP BY a.grp",
 		"SELECT a.id, tokens.note FROM items a LEFT JOIN tokens ON tokens.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = tokens.note)",
 		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND t.note IN (SELECT kind FROM items WHERE qty > 3) AND EXISTS (SELECT 1 FROM items b WHERE b.id = t.item_id AND b.qty < 0)",
+		// A column its derived table has, named without the table's name.
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind FROM items) b WHERE kind = t.note AND b.kind = a.kind)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind AS k FROM items) b WHERE k = note AND b.k = kind)",
 	})
 }
 

@@ -156,3 +156,18 @@ func TestTablelessSelectWithSubqueriesReachesTheShardsItNeeds(t *testing.T) {
 		}
 	}
 }
+
+// A subquery left of IN a subquery of numbers, which on SQLite becomes a
+// chain of equalities, reads the left's value in each of them.
+func TestTablelessSubqueryInANumberListEqualsOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		for _, q := range []string{
+			"SELECT (SELECT COUNT(weight) FROM item_tags) IN (SELECT id FROM items WHERE qty > ?) AS c",
+			"SELECT (SELECT COUNT(weight) FROM item_tags) NOT IN (SELECT id FROM items WHERE qty > ?) AS c",
+			"SELECT (SELECT COUNT(qty) FROM items) IN (SELECT weight FROM item_tags WHERE weight IS NULL) AS c0, (SELECT COUNT(weight) FROM item_tags) IN (SELECT id FROM items WHERE qty > ?) AS c1",
+		} {
+			p.compareRows(t, q, int64(-1))
+		}
+	})
+}

@@ -37,6 +37,10 @@ func TestUnionAcrossShardsEqualsOneDatabase(t *testing.T) {
 					{query: "(SELECT id FROM items ORDER BY id DESC LIMIT 3) UNION ALL (SELECT item_id FROM item_tags ORDER BY item_id LIMIT 2) ORDER BY 1", ordered: true},
 					{query: "SELECT 1 UNION SELECT 2"},
 					{query: "SELECT name FROM items WHERE id = 2 UNION SELECT 'extra'"},
+					{query: "SELECT id, qty FROM items UNION SELECT 1, 2"},
+					{query: "SELECT 1, 2 UNION SELECT id, qty FROM items"},
+					{query: "SELECT id, qty FROM items UNION ALL SELECT ?, ? ORDER BY 1, 2", args: []any{int64(3), int64(40)}, ordered: true},
+					{query: "SELECT qty FROM items UNION SELECT COUNT(*) FROM item_tags"},
 				} {
 					p.compare(t, c.ordered, c.query, c.args...)
 				}
@@ -87,7 +91,11 @@ func TestUnionRefusesWhatCannotMerge(t *testing.T) {
 		p := newMergePair(t, e, mergeItems(idsOnShard(0, 4)))
 		var tests []struct{ query, want string }
 		if e.name == "postgres" {
-			tests = append(tests, struct{ query, want string }{"SELECT id FROM items UNION SELECT price FROM items", "convert"})
+			tests = append(tests,
+				struct{ query, want string }{"SELECT id FROM items UNION SELECT price FROM items", "convert"},
+				struct{ query, want string }{"SELECT qty FROM items UNION SELECT ratio FROM items", "convert"},
+				struct{ query, want string }{"SELECT price FROM items UNION SELECT ratio FROM items", "convert"},
+				struct{ query, want string }{"SELECT made FROM items UNION SELECT name FROM items", "convert"})
 		}
 		for _, tt := range tests {
 			_, err := queryAll(p.sharded, tt.query)

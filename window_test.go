@@ -232,3 +232,42 @@ func TestWindowsTheRouterEvaluatesHoldAtMostMaxMemoryRows(t *testing.T) {
 	// Pushed down, nothing is held.
 	wantRows(t, db, "SELECT id, COUNT(*) OVER (PARTITION BY id) AS n FROM items", 100)
 }
+
+// What the user reads of a statement with window functions (VEXPLAIN
+// rows, column names) shows each window function with its OVER clause,
+// never the call the router writes it as.
+func TestWindowTextsShowTheOverClause(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		// A derived table's column is named as the backend names it.
+		derivedName := "count(*) OVER (PARTITION BY `grp`)"
+		if e.name == "postgres" {
+			derivedName = "Project id, count"
+		}
+		for _, tt := range []struct{ query, want string }{
+			{"VEXPLAIN PLAN SELECT id, qty FROM items UNION SELECT id, RANK() OVER (ORDER BY qty) FROM items", "Project id, rank() OVER (ORDER BY qty)"},
+			{"VEXPLAIN PLAN SELECT id, qty FROM items UNION ALL SELECT id, SUM(qty) OVER (PARTITION BY grp ORDER BY id DESC ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM items",
+				"sum(qty) OVER (PARTITION BY grp ORDER BY id DESC ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)"},
+			{"VEXPLAIN PLAN SELECT d.* FROM (SELECT id, COUNT(*) OVER (PARTITION BY grp) FROM items) d JOIN item_tags t ON t.item_id = d.id", derivedName},
+		} {
+			res, err := queryAll(p.sharded, tt.query)
+			if err != nil {
+				t.Fatalf("%s: %v", tt.query, err)
+			}
+			var texts []string
+			for _, r := range res.Rows {
+				texts = append(texts, fmt.Sprint(r[2]))
+			}
+			all := strings.Join(texts, "\n")
+			if strings.Contains(all, "vitessdo_window") || !strings.Contains(all, tt.want) {
+				t.Errorf("%s: rows\n%s\nwant %q and no vitessdo_window", tt.query, all, tt.want)
+			}
+		}
+		got := p.compareRows(t, "SELECT * FROM (SELECT id, RANK() OVER (ORDER BY qty) FROM items) d")
+		for _, c := range got.Columns {
+			if strings.Contains(c, "vitessdo_window") {
+				t.Errorf("column %q", c)
+			}
+		}
+	})
+}

@@ -129,14 +129,41 @@ func (e *UnionTypeError) Error() string {
 	return "UNION column " + e.Column + " is " + e.Left + " in one SELECT and " + e.Right + " in another: PostgreSQL would convert them to one type"
 }
 
-// typeFamily groups PostgreSQL types whose values a UNION keeps as they
-// are.
+// typeFamily groups the type names the PostgreSQL driver and the router
+// report (INT8 and BIGINT name one type) into the types whose values a
+// PostgreSQL UNION keeps as they are: the integers (the server widens
+// int2, int4 and int8 to the widest, the same int64), the text types
+// (varchar and text to text). Other pairs the server converts with a
+// change of value or of Go type: integer or float to numeric, float4 to
+// float8 (0.1 becomes 0.100000001490116), char(n) to text (trailing
+// blanks dropped), date or timestamp to timestamptz (the session's time
+// zone); each of those types is a family of its own.
 func typeFamily(t string) string {
-	switch t = strings.ToUpper(t); t {
-	case "INT2", "INT4", "INT8":
+	t = strings.ToUpper(strings.TrimSpace(t))
+	if i := strings.IndexByte(t, '('); i >= 0 {
+		t = strings.TrimSpace(t[:i])
+	}
+	switch t {
+	case "INT2", "INT4", "INT8", "SMALLINT", "INTEGER", "INT", "BIGINT":
 		return "integer"
-	case "TEXT", "VARCHAR":
+	case "TEXT", "VARCHAR", "CHARACTER VARYING":
 		return "text"
+	case "BPCHAR", "CHARACTER":
+		return "bpchar"
+	case "FLOAT4", "REAL":
+		return "float4"
+	case "FLOAT8", "DOUBLE PRECISION", "DOUBLE":
+		return "float8"
+	case "NUMERIC", "DECIMAL":
+		return "numeric"
+	case "BOOL", "BOOLEAN":
+		return "bool"
+	case "TIMESTAMP", "TIMESTAMP WITHOUT TIME ZONE":
+		return "timestamp"
+	case "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE":
+		return "timestamptz"
+	case "BYTEA", "VARBINARY":
+		return "bytea"
 	}
 	return t
 }

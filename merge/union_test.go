@@ -103,3 +103,37 @@ func TestUnionHoldsAtMostMaxRows(t *testing.T) {
 	it.Close()
 	checkClosedOnce(t, a, b)
 }
+
+// The names the driver and the router give one PostgreSQL type are one
+// family; types the server converts with a change of value are not.
+func TestUnionTypeFamilies(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		same bool
+	}{
+		{"INT8", "BIGINT", true},
+		{"INT4", "INTEGER", true},
+		{"INT2", "SMALLINT", true},
+		{"INT4", "INT8", true},
+		{"TEXT", "VARCHAR", true},
+		{"varchar(16)", "TEXT", true},
+		{"BOOL", "BOOLEAN", true},
+		{"FLOAT8", "DOUBLE PRECISION", true},
+		{"FLOAT4", "REAL", true},
+		{"NUMERIC", "DECIMAL", true},
+		{"BYTEA", "VARBINARY", true},
+		{"TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE", true},
+		{"INT8", "NUMERIC", false},
+		{"INT4", "FLOAT8", false},
+		{"FLOAT4", "FLOAT8", false},
+		{"NUMERIC", "FLOAT8", false},
+		{"BPCHAR", "TEXT", false},
+		{"TIMESTAMP", "TIMESTAMPTZ", false},
+		{"DATE", "TIMESTAMP", false},
+		{"TEXT", "BYTEA", false},
+	} {
+		if got := typeFamily(tt.a) == typeFamily(tt.b); got != tt.same {
+			t.Errorf("%s and %s: one family %v, want %v", tt.a, tt.b, got, tt.same)
+		}
+	}
+}

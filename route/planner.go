@@ -171,7 +171,7 @@ func (p *Planner) buildText(text string, s *Session) (Plan, error) {
 	if wtext, ok, err := readWindows(text); err != nil {
 		return nil, err
 	} else if ok {
-		return p.planWindowText(text, wtext, s)
+		return shownWindows(p.planWindowText(text, wtext, s))
 	}
 	if startsWithWith(text) {
 		return p.planWith(text, 0, s)

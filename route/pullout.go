@@ -223,7 +223,7 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 			}
 			to = listCondition(ls, r, arg)
 		}
-		*sl.in = sqlparser.ReplaceExpr(*sl.in, sl.node, to)
+		*sl.in = replaceEvery(*sl.in, sl.node, to)
 		next = start + len(res[i].values)
 	}
 	sess := pp.sess
@@ -731,4 +731,31 @@ func uncorrelated(sq *sqlparser.Subquery) bool {
 		return ok, nil
 	}, sq.Select)
 	return ok
+}
+
+// replaceEvery replaces each occurrence of the node from under root by
+// to: a rewrite may have copied it (the left operand of an IN list
+// written as a chain of equalities, see numericChain), and a copy left
+// would run the subquery on the one shard the statement reaches.
+func replaceEvery(root, from, to sqlparser.Expr) sqlparser.Expr {
+	root = sqlparser.ReplaceExpr(root, from, to)
+	if holdsNode(to, from) {
+		return root
+	}
+	for holdsNode(root, from) {
+		root = sqlparser.ReplaceExpr(root, from, to)
+	}
+	return root
+}
+
+// holdsNode reports the node n under root.
+func holdsNode(root sqlparser.SQLNode, n sqlparser.Expr) bool {
+	found := false
+	_ = sqlparser.Walk(func(x sqlparser.SQLNode) (bool, error) {
+		if e, ok := x.(sqlparser.Expr); ok && e == n {
+			found = true
+		}
+		return !found, nil
+	}, root)
+	return found
 }

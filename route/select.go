@@ -254,6 +254,9 @@ func (p *Planner) planSelectRows(sel sqlparser.SelectStatement, s *Session, narg
 		if err != nil {
 			return nil, err
 		}
+		if q, err = p.qualifyDerivedSubqueries(q, s); err != nil {
+			return nil, err
+		}
 		moved, err := subqueriesOutOfOn(q)
 		if err != nil {
 			return nil, err
@@ -359,10 +362,15 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 	stripQualifiers(sel, r.keyspace)
 	named := nameColumns(sel)
 	sp := &selectPlan{p: p, routing: r, sameShard: same, nargs: nargs, names: longNames(sel)}
-	if len(same) > 0 && joinSel != nil {
+	if apartSel := joinSel; len(same) > 0 {
+		if apartSel == nil {
+			apartSel = derivedJoin
+		}
 		// Planned now; run only when the pinned tables' shards differ.
-		if jp, err := p.planJoinSelect(joinSel, s, nargs, p.engineOfKeyspace(r.keyspace), nil); err == nil {
-			sp.apart = jp
+		if apartSel != nil {
+			if jp, err := p.planJoinSelect(apartSel, s, nargs, p.engineOfKeyspace(r.keyspace), nil); err == nil {
+				sp.apart = jp
+			}
 		}
 	}
 	if !r.single() {
