@@ -29,7 +29,7 @@ func newTaggedItems(t *testing.T, e engine) (*txEnv, *sql.DB) {
 func execFailingOnLastShard(t *testing.T, env *txEnv, db *sql.DB, write, watch, failing string) (shards []string, ran map[string]int) {
 	t.Helper()
 	shards = env.shards("shop")
-	env.faults.watch = []string{watch}
+	env.faults.watchFor(watch)
 	env.faults.add(&faultRule{shard: shards[len(shards)-1], op: "exec", sql: failing, err: errInjected})
 	if _, err := db.Exec(write); err == nil {
 		t.Fatalf("%s succeeded with a failing shard", write)

@@ -72,6 +72,16 @@ func (p *faultPlan) name(url, shard string) {
 	p.shards[url] = append(p.shards[url], shard)
 }
 
+// watchFor counts, from now on, the operations whose SQL starts with one
+// of prefixes (see counts). Background work of the driver, such as the
+// two-phase-commit resolver, may run statements meanwhile: the plan's
+// lock guards the list.
+func (p *faultPlan) watchFor(prefixes ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.watch = prefixes
+}
+
 func (p *faultPlan) add(r *faultRule) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -639,7 +639,7 @@ func TestBadConnFromAShardIsNotRetriedByDatabaseSQL(t *testing.T) {
 		db, _ := env.open(t, "")
 		mustExec(t, db, "INSERT INTO users (id, score) VALUES (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 0), (8, 0)")
 		shards := env.shards("app")
-		env.faults.watch = []string{"UPDATE"}
+		env.faults.watchFor("UPDATE")
 		env.faults.add(&faultRule{shard: shards[2], op: "exec", sql: "UPDATE", err: driver.ErrBadConn})
 		_, err := db.Exec("UPDATE users SET score = score + 1")
 		if err == nil || errors.Is(err, driver.ErrBadConn) {
