@@ -28,6 +28,10 @@ var joinHorizonCases = []struct {
 	ordered bool
 }{
 	{query: "SELECT COUNT(*) FROM tokens t JOIN items i ON i.id = t.item_id"},
+	{query: "SELECT COALESCE(t.note, '-') AS n, COUNT(*) FROM items i LEFT JOIN tokens t ON t.item_id = i.id GROUP BY COALESCE(t.note, '-')"},
+	{query: "SELECT COALESCE(t.note, i.kind), COUNT(*), SUM(i.qty) FROM tokens t JOIN items i ON i.id = t.item_id GROUP BY COALESCE(t.note, i.kind) HAVING COUNT(*) > 0 ORDER BY COALESCE(t.note, i.kind)", ordered: true},
+	{query: "SELECT CASE WHEN i.qty > 2 THEN 'big' ELSE t.note END AS k, MAX(i.id) FROM tokens t JOIN items i ON i.id = t.item_id GROUP BY CASE WHEN i.qty > 2 THEN 'big' ELSE t.note END"},
+	{query: "SELECT COALESCE(t.note, '-') AS n, COUNT(*) FROM items i LEFT JOIN tokens t ON t.item_id = i.id GROUP BY n"},
 	{query: "SELECT COUNT(*), SUM(i.qty), MIN(t.note), MAX(i.name) FROM tokens t JOIN items i ON i.id = t.item_id"},
 	{query: "SELECT i.grp, COUNT(*) AS n, SUM(i.qty) AS s FROM tokens t JOIN items i ON i.id = t.item_id GROUP BY i.grp"},
 	{query: "SELECT t.note, COUNT(i.qty) AS n FROM items i LEFT JOIN tokens t ON t.item_id = i.id GROUP BY t.note"},

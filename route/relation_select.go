@@ -380,6 +380,13 @@ func (ag *relationAggregate) checkGrouped(b *mergeBuilder, e sqlparser.Expr, src
 		if bad != nil {
 			return false, nil
 		}
+		// A group key or aggregate, a function call (GROUP BY
+		// COALESCE(u.name, '-')) too, is read whole.
+		if x, ok := n.(sqlparser.Expr); ok {
+			if _, ok := b.colOf[sqlparser.String(x)]; ok {
+				return false, nil
+			}
+		}
 		switch n := n.(type) {
 		case *sqlparser.FuncExpr:
 			if dialect.IsAggregate(n) {
@@ -388,9 +395,6 @@ func (ag *relationAggregate) checkGrouped(b *mergeBuilder, e sqlparser.Expr, src
 		case *sqlparser.GroupConcatExpr:
 			return false, nil
 		case sqlparser.Expr:
-			if _, ok := b.colOf[sqlparser.String(n)]; ok {
-				return false, nil
-			}
 			if c, ok := n.(*sqlparser.ColName); ok {
 				col, err := src.resolve(c)
 				if err != nil {
