@@ -120,7 +120,11 @@ func TestWindowShapesTheRouterRefuses(t *testing.T) {
 			{"SELECT i.id FROM items i WHERE EXISTS (SELECT ROW_NUMBER() OVER (ORDER BY t.tag) FROM item_tags t WHERE t.item_id = i.id)", "a window function in a correlated subquery", true},
 			{"SELECT i.id FROM items i WHERE 2 < (SELECT MAX(d.rn) FROM (SELECT item_id, ROW_NUMBER() OVER (ORDER BY tag) AS rn FROM item_tags t WHERE t.item_id = i.id) d)", "a window function in a correlated subquery", true},
 			{"SELECT id, NTILE(qty) OVER (ORDER BY id) AS n FROM items", "bucket count of NTILE", true},
-			{"SELECT id, RANK() OVER (ORDER BY id) AS r FROM items UNION SELECT id, 2 FROM items ORDER BY ROW_NUMBER() OVER (ORDER BY id)", "the ORDER BY of a UNION", true},
+			// SQLite and PostgreSQL refuse any expression there, even a
+			// window a member selects.
+			{"SELECT id, RANK() OVER (ORDER BY id) AS r FROM items UNION SELECT id, 2 FROM items ORDER BY ROW_NUMBER() OVER (ORDER BY id)", "the ORDER BY of a UNION", false},
+			{"SELECT id, RANK() OVER (ORDER BY id) AS r FROM items UNION ALL SELECT id, 2 FROM items ORDER BY RANK() OVER (ORDER BY id)", "the ORDER BY of a UNION", false},
+			{"SELECT id FROM items WHERE id = 3 UNION SELECT id FROM items WHERE id = 3 ORDER BY COUNT(*) OVER ()", "the ORDER BY of a UNION", false},
 			{"SELECT rank() OVER w AS r FROM (SELECT id FROM items WINDOW w AS (ORDER BY id)) d", "window w is not defined", false},
 			{"SELECT id, SUM(qty) OVER (ORDER BY id GROUPS 1 PRECEDING) AS s FROM items", "GROUPS", true},
 			{"SELECT id, SUM(qty) OVER (ORDER BY id ROWS 1 PRECEDING EXCLUDE TIES) AS s FROM items", "EXCLUDE", true},

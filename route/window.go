@@ -183,9 +183,9 @@ func checkSelectWindows(sel sqlparser.SelectStatement) error {
 	return checkWindowsIn(sel, false)
 }
 
-// checkWindowsIn refuses, in sel, window functions in a UNION's own
-// ORDER BY, and those of a correlated subquery (correlated reports sel
-// one) outside its uncorrelated derived tables: its plan may run it per
+// checkWindowsIn fails, in sel, on window functions in a UNION's own
+// ORDER BY (an error on one database too), and refuses those of a
+// correlated subquery (correlated reports sel one) outside its uncorrelated derived tables: its plan may run it per
 // batch of outer values, those values added to its WHERE, so only rows
 // no condition outside them changes are its windows' own. An
 // uncorrelated subquery is a statement of its own, its windows planned
@@ -199,7 +199,9 @@ func checkWindowsIn(sel sqlparser.SelectStatement, correlated bool) error {
 		return checkWindowsIn(st.Select, correlated)
 	case *sqlparser.Union:
 		if hasWindow(st.OrderBy) {
-			return unsupportedf("a window function in the ORDER BY of a UNION: order by a column of its members")
+			// Neither backend computes an expression there, a window
+			// least of all, even one a member selects.
+			return planErrorf("a window function in the ORDER BY of a UNION: its terms name columns of the union's rows, by name or position (neither SQLite nor PostgreSQL computes an expression there)")
 		}
 		if err := checkWindowsIn(st.Left, correlated); err != nil {
 			return err
