@@ -99,6 +99,15 @@ var windowCases = []struct {
 	{query: "SELECT i.id, k.label, ROW_NUMBER() OVER (PARTITION BY k.code ORDER BY i.id) AS r FROM items i JOIN kinds k ON k.code = i.kind"},
 	{query: "SELECT id, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id, name, kind, made) FROM items"},
 	{query: "SELECT id, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id, name, kind, made) FROM items WHERE id = 5"},
+	// NULLS FIRST and LAST, the default written too: ranks, peers,
+	// RANGE offsets and frames over NULLs where they were asked.
+	{query: "SELECT id, ROW_NUMBER() OVER (ORDER BY qty NULLS LAST, id) AS rn, ROW_NUMBER() OVER (ORDER BY qty DESC NULLS FIRST, id) AS rd FROM items"},
+	{query: "SELECT id, RANK() OVER (PARTITION BY grp ORDER BY qty ASC NULLS LAST) AS r, SUM(qty) OVER (ORDER BY qty DESC NULLS FIRST) AS s, COUNT(*) OVER (ORDER BY qty ASC NULLS FIRST) AS c FROM items"},
+	{query: "SELECT id, SUM(qty) OVER (ORDER BY qty NULLS LAST RANGE BETWEEN 2 PRECEDING AND 1 FOLLOWING) AS s, COUNT(qty) OVER (ORDER BY qty DESC NULLS FIRST RANGE BETWEEN CURRENT ROW AND 3 FOLLOWING) AS c FROM items"},
+	{query: "SELECT id, FIRST_VALUE(qty) OVER (PARTITION BY kind ORDER BY qty DESC NULLS FIRST, id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS f, LAG(name) OVER (ORDER BY name NULLS LAST, id) AS l FROM items"},
+	{query: "SELECT id, CUME_DIST() OVER w AS c, PERCENT_RANK() OVER w AS p FROM items WINDOW w AS (ORDER BY name DESC NULLS LAST)"},
+	{query: "SELECT id, ROW_NUMBER() OVER (PARTITION BY id ORDER BY qty NULLS LAST) AS rn FROM items ORDER BY id"},
+	{query: "SELECT d.id, d.rn FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty NULLS LAST, id) AS rn FROM items) d WHERE d.rn <= 2"},
 	// * beside windows.
 	{query: "SELECT *, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items"},
 	{query: "SELECT t.*, RANK() OVER (ORDER BY t.weight) AS r FROM items i JOIN item_tags t ON t.item_id = i.id"},

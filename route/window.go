@@ -831,13 +831,14 @@ func compileRelationWindows(b *mergeBuilder, s *sqlparser.Select, src relationSo
 			}
 			wf.Partition = append(wf.Partition, col)
 		}
-		for _, o := range w.Order {
+		for i, o := range w.Order {
 			col, err := add(o.Expr)
 			if err != nil {
 				return nil, err
 			}
 			desc := o.Direction == sqlparser.DescScr
-			wf.Order = append(wf.Order, eval.SortKey{Col: col, Desc: desc, Nulls: nullOrder(desc)})
+			// NULLS FIRST or LAST as written, else as MySQL orders them.
+			wf.Order = append(wf.Order, eval.SortKey{Col: col, Desc: desc, Nulls: nullOrder(desc != w.NullsFlipped[i])})
 		}
 		rw.funcs = append(rw.funcs, wf)
 	}

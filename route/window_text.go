@@ -55,7 +55,10 @@ type windowSpec struct {
 	partition []string
 	order     []string
 	desc      []bool
-	frame     *dialect.WindowFrame
+	// nullsFlipped reports an ORDER BY term's NULLs ordered the other
+	// way from the default (see dialect.Window).
+	nullsFlipped []bool
+	frame        *dialect.WindowFrame
 	// args reports a ? placeholder among the texts.
 	args bool
 }
@@ -338,7 +341,7 @@ func (wt *windowText) call(over int) (int, int, string, error) {
 	}
 	exprs := append(append(append([]string(nil), args...), spec.partition...), spec.order...)
 	var b strings.Builder
-	b.WriteString(dialect.WindowFunc + "('" + dialect.WindowSpec(name, len(args), len(spec.partition), spec.desc, spec.frame) + "'")
+	b.WriteString(dialect.WindowFunc + "('" + dialect.WindowSpec(name, len(args), len(spec.partition), spec.desc, spec.nullsFlipped, spec.frame) + "'")
 	for _, e := range exprs {
 		b.WriteString(", ")
 		b.WriteString(e)
@@ -440,8 +443,10 @@ func (wt *windowText) spec(from, to int) (*windowSpec, error) {
 			if last < start {
 				return nil, wt.syntax("ORDER BY has an empty term")
 			}
-			if w := wt.word(last); w == "first" || w == "last" {
-				return nil, unsupportedf("NULLS FIRST/LAST in a window's ORDER BY: NULLs order as MySQL orders them (first ascending)")
+			nulls := ""
+			if w := wt.word(last); (w == "first" || w == "last") && last-2 >= start && wt.word(last-1) == "nulls" {
+				nulls = w
+				last -= 2
 			}
 			desc := false
 			switch wt.toks[last].typ {
@@ -456,6 +461,7 @@ func (wt *windowText) spec(from, to int) (*windowSpec, error) {
 			}
 			s.order = append(s.order, wt.span(start, last))
 			s.desc = append(s.desc, desc)
+			s.nullsFlipped = append(s.nullsFlipped, desc && nulls == "first" || !desc && nulls == "last")
 			start = i + 1
 		}
 		k = e

@@ -15,7 +15,9 @@ import (
 //	vitessdo_window('spec', args…, partition exprs…, order exprs…)
 //
 // spec says what the expressions are: name|nargs|npartition|dirs|frame,
-// dirs one letter per ORDER BY term (a or d), frame empty for the
+// dirs one letter per ORDER BY term (a or d, or A or D when its NULLs
+// order the other way from the default: ASC NULLS LAST, DESC NULLS
+// FIRST), frame empty for the
 // default or unit:start:end with unit rows or range and each bound up
 // (UNBOUNDED PRECEDING), pN (N PRECEDING), c (CURRENT ROW), fN (N
 // FOLLOWING) or uf (UNBOUNDED FOLLOWING).
@@ -38,6 +40,10 @@ type Window struct {
 	Args      []sqlparser.Expr
 	Partition []sqlparser.Expr
 	Order     sqlparser.OrderBy
+	// NullsFlipped reports, by ORDER BY term, NULLs ordered the other
+	// way from the default, which is first ascending and last
+	// descending (MySQL's order): ASC NULLS LAST or DESC NULLS FIRST.
+	NullsFlipped []bool
 	// Frame is nil for the default frame.
 	Frame *WindowFrame
 }
@@ -67,16 +73,20 @@ const (
 	UnboundedFollowing
 )
 
-// WindowSpec returns the spec of a window function's call (see above).
-func WindowSpec(name string, nargs, npartition int, desc []bool, frame *WindowFrame) string {
+// WindowSpec returns the spec of a window function's call (see above):
+// desc and nullsFlipped (which may be nil) by ORDER BY term.
+func WindowSpec(name string, nargs, npartition int, desc, nullsFlipped []bool, frame *WindowFrame) string {
 	var b strings.Builder
 	b.WriteString(name + "|" + strconv.Itoa(nargs) + "|" + strconv.Itoa(npartition) + "|")
-	for _, d := range desc {
+	for i, d := range desc {
+		c := byte('a')
 		if d {
-			b.WriteByte('d')
-		} else {
-			b.WriteByte('a')
+			c = 'd'
 		}
+		if i < len(nullsFlipped) && nullsFlipped[i] {
+			c -= 'a' - 'A'
+		}
+		b.WriteByte(c)
 	}
 	b.WriteByte('|')
 	if frame != nil {
@@ -137,13 +147,14 @@ func WindowOf(e sqlparser.Expr) (w *Window, ok bool) {
 	for i, d := range []byte(dirs) {
 		o := &sqlparser.Order{Expr: exprs[1+nargs+npart+i], Direction: sqlparser.AscScr}
 		switch d {
-		case 'a':
-		case 'd':
+		case 'a', 'A':
+		case 'd', 'D':
 			o.Direction = sqlparser.DescScr
 		default:
 			return nil, false
 		}
 		w.Order = append(w.Order, o)
+		w.NullsFlipped = append(w.NullsFlipped, d == 'A' || d == 'D')
 	}
 	if parts[4] != "" {
 		fr := strings.Split(parts[4], ":")
@@ -217,7 +228,23 @@ func (r *renderer) window(f *sqlparser.FuncExpr) {
 	}
 	if len(w.Order) > 0 {
 		r.write(sep + "ORDER BY ")
-		r.orderTerms(w.Order)
+		for i, o := range w.Order {
+			if i > 0 {
+				r.write(", ")
+			}
+			if !w.NullsFlipped[i] {
+				r.orderTerms(sqlparser.OrderBy{o})
+				continue
+			}
+			// Both backends read NULLS FIRST and LAST (SQLite from
+			// 3.30).
+			r.value(o.Expr)
+			if o.Direction == sqlparser.DescScr {
+				r.write(" DESC NULLS FIRST")
+			} else {
+				r.write(" ASC NULLS LAST")
+			}
+		}
 		sep = " "
 	}
 	if w.Frame != nil {

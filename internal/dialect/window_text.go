@@ -58,8 +58,14 @@ func formatWindow(buf *sqlparser.TrackedBuffer, node sqlparser.SQLNode) {
 				buf.WriteString(", ")
 			}
 			buf.Myprintf("%v", o.Expr)
-			if o.Direction == sqlparser.DescScr {
+			desc := o.Direction == sqlparser.DescScr
+			if desc {
 				buf.WriteString(" DESC")
+			}
+			if w.NullsFlipped[i] && desc {
+				buf.WriteString(" NULLS FIRST")
+			} else if w.NullsFlipped[i] {
+				buf.WriteString(" NULLS LAST")
 			}
 		}
 		sep = " "

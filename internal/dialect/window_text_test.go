@@ -9,7 +9,7 @@ import (
 // Window functions' calls read as the window functions they stand for.
 func TestWindowTextRestoresOverClauses(t *testing.T) {
 	spec := func(name string, nargs, npart int, desc []bool, f *WindowFrame) string {
-		return "'" + WindowSpec(name, nargs, npart, desc, f) + "'"
+		return "'" + WindowSpec(name, nargs, npart, desc, nil, f) + "'"
 	}
 	rows := &WindowFrame{Rows: true, Start: WindowBound{Kind: Preceding, N: 2}, End: WindowBound{Kind: CurrentRow}}
 	for _, tt := range []struct{ call, want string }{
@@ -17,6 +17,7 @@ func TestWindowTextRestoresOverClauses(t *testing.T) {
 		{"vitessdo_window(" + spec("count", 0, 1, nil, nil) + ", grp)", "count(*) OVER (PARTITION BY grp)"},
 		{"vitessdo_window(" + spec("sum", 1, 1, []bool{true, false}, rows) + ", qty + 1, grp, id, name)", "sum(qty + 1) OVER (PARTITION BY grp ORDER BY id DESC, name ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)"},
 		{"vitessdo_window(" + spec("lag", 2, 0, []bool{false}, nil) + ", 'a)b', 1, id)", "lag('a)b', 1) OVER (ORDER BY id)"},
+		{"vitessdo_window('rank|0|0|AdD|', a, b, c)", "rank() OVER (ORDER BY a NULLS LAST, b DESC, c DESC NULLS FIRST)"},
 	} {
 		msg := "Project id, " + tt.call + " | Limit"
 		if got, want := WindowText(msg), "Project id, "+tt.want+" | Limit"; got != want {
