@@ -560,7 +560,6 @@ func TestScatterSelectRefusesWhatCannotMerge(t *testing.T) {
 		// correlated without an equality run as a semi-join, see
 		// TestCorrelatedSubqueriesOverReferenceRowsMatchOneDatabase.)
 		{"WITH RECURSIVE t AS (SELECT id FROM items UNION ALL SELECT id + 1 FROM t ORDER BY id LIMIT 3) SELECT * FROM t", "WITH RECURSIVE"},
-		{"SELECT id, SUM(qty) OVER (ORDER BY id ROWS 1 PRECEDING EXCLUDE CURRENT ROW) FROM items", "EXCLUDE"},
 	}
 	for _, tt := range tests {
 		_, err := db.Query(tt.query)

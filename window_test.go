@@ -1,6 +1,7 @@
 package vitessdo_test
 
 import (
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -108,6 +109,14 @@ var windowCases = []struct {
 	{query: "SELECT id, CUME_DIST() OVER w AS c, PERCENT_RANK() OVER w AS p FROM items WINDOW w AS (ORDER BY name DESC NULLS LAST)"},
 	{query: "SELECT id, ROW_NUMBER() OVER (PARTITION BY id ORDER BY qty NULLS LAST) AS rn FROM items ORDER BY id"},
 	{query: "SELECT d.id, d.rn FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty NULLS LAST, id) AS rn FROM items) d WHERE d.rn <= 2"},
+	// GROUPS frames, and frames that exclude the row, its peers or
+	// its ties, whatever the unit.
+	{query: "SELECT id, SUM(qty) OVER (ORDER BY qty GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS s, COUNT(*) OVER (PARTITION BY grp ORDER BY qty DESC GROUPS 2 PRECEDING) AS c FROM items"},
+	{query: "SELECT id, MAX(id) OVER (ORDER BY kind, grp GROUPS BETWEEN CURRENT ROW AND 2 FOLLOWING) AS m, MIN(qty) OVER (ORDER BY qty NULLS LAST GROUPS BETWEEN 3 FOLLOWING AND UNBOUNDED FOLLOWING) AS n FROM items"},
+	{query: "SELECT id, SUM(qty) OVER (ORDER BY qty, id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE CURRENT ROW) AS a, COUNT(*) OVER (ORDER BY grp RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP) AS b, SUM(qty) OVER (PARTITION BY kind ORDER BY grp GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE TIES) AS c FROM items"},
+	{query: "SELECT id, FIRST_VALUE(id) OVER (ORDER BY grp, id ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING EXCLUDE CURRENT ROW) AS f, LAST_VALUE(grp) OVER (ORDER BY grp GROUPS BETWEEN CURRENT ROW AND 1 FOLLOWING EXCLUDE TIES) AS l, NTH_VALUE(name, 2) OVER (ORDER BY grp, id RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE GROUP) AS n FROM items"},
+	{query: "SELECT id, AVG(ratio) OVER (ORDER BY kind ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE TIES) AS a, SUM(price) OVER (ORDER BY grp GROUPS 1 PRECEDING EXCLUDE NO OTHERS) AS s, SUM(ratio) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE CURRENT ROW) AS r FROM items"},
+	{query: "SELECT id, COUNT(*) OVER (ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE GROUP) AS c, SUM(qty) OVER (PARTITION BY id ORDER BY qty GROUPS 1 PRECEDING EXCLUDE CURRENT ROW) AS s FROM items ORDER BY id"},
 	// * beside windows.
 	{query: "SELECT *, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) AS rn FROM items"},
 	{query: "SELECT t.*, RANK() OVER (ORDER BY t.weight) AS r FROM items i JOIN item_tags t ON t.item_id = i.id"},
@@ -135,8 +144,6 @@ func TestWindowShapesTheRouterRefuses(t *testing.T) {
 			{"SELECT id, RANK() OVER (ORDER BY id) AS r FROM items UNION ALL SELECT id, 2 FROM items ORDER BY RANK() OVER (ORDER BY id)", "the ORDER BY of a UNION", false},
 			{"SELECT id FROM items WHERE id = 3 UNION SELECT id FROM items WHERE id = 3 ORDER BY COUNT(*) OVER ()", "the ORDER BY of a UNION", false},
 			{"SELECT rank() OVER w AS r FROM (SELECT id FROM items WINDOW w AS (ORDER BY id)) d", "window w is not defined", false},
-			{"SELECT id, SUM(qty) OVER (ORDER BY id GROUPS 1 PRECEDING) AS s FROM items", "GROUPS", true},
-			{"SELECT id, SUM(qty) OVER (ORDER BY id ROWS 1 PRECEDING EXCLUDE TIES) AS s FROM items", "EXCLUDE", true},
 			{"SELECT id FROM items WHERE ROW_NUMBER() OVER (ORDER BY id) > 2", "window function in WHERE", false},
 			{"SELECT grp, SUM(ROW_NUMBER() OVER (ORDER BY id)) AS s FROM items GROUP BY grp", "inside the aggregate", false},
 			{"SELECT id, RANK() OVER w AS r FROM items", "window w is not defined", false},
@@ -280,6 +287,25 @@ func TestWindowTextsShowTheOverClause(t *testing.T) {
 		for _, c := range got.Columns {
 			if strings.Contains(c, "vitessdo_window") {
 				t.Errorf("column %q", c)
+			}
+		}
+	})
+}
+
+// A GROUPS frame without ORDER BY makes every row a peer of every other
+// on SQLite; PostgreSQL refuses it, and so does the router evaluating it
+// across shards.
+func TestGroupsFramesWithoutOrderByAreTheBackendsOwn(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		const query = "SELECT id, SUM(qty) OVER (GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM items"
+		if e.name != "postgres" {
+			p.compareRows(t, query)
+			return
+		}
+		for _, db := range []*sql.DB{p.sharded, p.oracle} {
+			if _, err := queryAll(db, query); err == nil || !strings.Contains(err.Error(), "GROUPS mode requires an ORDER BY clause") {
+				t.Errorf("%s: %v, want PostgreSQL's error", query, err)
 			}
 		}
 	})

@@ -12,7 +12,8 @@ import (
 var _ Iterator = (*Window)(nil)
 
 // FrameUnit is how a window frame's bounds count: ROWS counts rows, RANGE
-// compares the value of the window's one ORDER BY key.
+// compares the value of the window's one ORDER BY key, GROUPS counts
+// peer groups.
 type FrameUnit int8
 
 const (
@@ -20,6 +21,24 @@ const (
 	FrameRange FrameUnit = iota
 	// FrameRows counts rows.
 	FrameRows
+	// FrameGroups counts peer groups (rows whose ORDER BY keys are
+	// equal); CURRENT ROW is the row's group, as in RANGE.
+	FrameGroups
+)
+
+// Exclusion is a frame's EXCLUDE clause: the rows of the frame a row's
+// value leaves out.
+type Exclusion int8
+
+const (
+	// ExcludeNoOthers leaves out no row (the default).
+	ExcludeNoOthers Exclusion = iota
+	// ExcludeCurrentRow leaves out the row itself.
+	ExcludeCurrentRow
+	// ExcludeGroup leaves out the row and its peers.
+	ExcludeGroup
+	// ExcludeTies leaves out the row's peers but not the row.
+	ExcludeTies
 )
 
 // BoundKind is one end of a window frame.
@@ -52,6 +71,7 @@ type FrameBound struct {
 type Frame struct {
 	Unit       FrameUnit
 	Start, End FrameBound
+	Exclude    Exclusion
 }
 
 func (f Frame) bounds() (FrameBound, FrameBound) {
@@ -89,7 +109,9 @@ type WindowFunc struct {
 // functions from positions, LAG and LEAD by offset, the frame functions
 // over each row's frame, which is added to incrementally when its start
 // is UNBOUNDED PRECEDING (or, walking backwards, when its end is
-// UNBOUNDED FOLLOWING) and recomputed per row otherwise. Rows come out in
+// UNBOUNDED FOLLOWING) and recomputed per row otherwise, and always
+// when the frame excludes rows (EXCLUDE CURRENT ROW, GROUP or TIES: the
+// frame less a run of peers, as SQLite computes it). Rows come out in
 // input order. Memory: every row.
 type Window struct {
 	src    source
@@ -144,6 +166,10 @@ func (w *Window) plan(in []Column) ([]Column, error) {
 		start, end := f.Frame.bounds()
 		if f.Frame.Unit == FrameRange && (start.Kind == Preceding || start.Kind == Following || end.Kind == Preceding || end.Kind == Following) && len(f.Order) != 1 {
 			return cols, &specError{"a RANGE frame with an offset needs exactly one ORDER BY key"}
+		}
+		if f.Frame.Unit == FrameGroups && len(f.Order) == 0 && w.eng == eval.PostgreSQL {
+			// SQLite makes every row a peer of every other.
+			return cols, &specError{"GROUPS mode requires an ORDER BY clause (as PostgreSQL says)"}
 		}
 		col, err := w.resultColumn(f, in)
 		if err != nil {
@@ -305,6 +331,11 @@ type windowCalc struct {
 	// peerStart and peerEnd are, by sorted position, the bounds of the
 	// position's peer group within the partition.
 	peerStart, peerEnd []int
+	// group is, by sorted position, the number of the position's peer
+	// group within its partition, and groupStart the first position of
+	// each of the partition's groups.
+	group      []int
+	groupStart []int
 }
 
 func (c *windowCalc) row(pos int) Row { return c.w.rows[c.ix[pos]] }
@@ -320,16 +351,18 @@ func (c *windowCalc) set(pos int, v any) { c.out[c.ix[pos]] = v }
 
 func (c *windowCalc) partition(lo, hi int) error {
 	if c.peerStart == nil {
-		c.peerStart, c.peerEnd = make([]int, len(c.ix)), make([]int, len(c.ix))
+		c.peerStart, c.peerEnd, c.group = make([]int, len(c.ix)), make([]int, len(c.ix)), make([]int, len(c.ix))
 	}
+	c.groupStart = c.groupStart[:0]
 	for s := lo; s < hi; {
 		e := s + 1
 		for e < hi && eval.CompareRows(c.order, c.row(s), c.row(e)) == 0 {
 			e++
 		}
 		for k := s; k < e; k++ {
-			c.peerStart[k], c.peerEnd[k] = s, e
+			c.peerStart[k], c.peerEnd[k], c.group[k] = s, e, len(c.groupStart)
 		}
+		c.groupStart = append(c.groupStart, s)
 		s = e
 	}
 	n := int64(hi - lo)
@@ -534,7 +567,7 @@ func pgDefault(col Column, v any) (any, error) {
 // position after its last, within the partition [lo, hi).
 func (c *windowCalc) frameBounds(k, lo, hi int) (int, int, error) {
 	start, end := c.f.Frame.bounds()
-	if len(c.f.Order) == 0 && c.f.Frame.Unit == FrameRange {
+	if len(c.f.Order) == 0 && c.f.Frame.Unit != FrameRows {
 		// Without ORDER BY every row is a peer of every other.
 		if start.Kind == CurrentRow {
 			start.Kind = UnboundedPreceding
@@ -597,7 +630,55 @@ func (c *windowCalc) bound(b FrameBound, k, lo, hi int, start bool) (int, error)
 		}
 		return edge(int(p)), nil
 	}
+	if c.f.Frame.Unit == FrameGroups {
+		return c.groupBound(b, k, lo, hi, start), nil
+	}
 	return c.rangeBound(b, k, lo, hi, start)
+}
+
+// groupBound is a GROUPS N PRECEDING or FOLLOWING bound: the first
+// position of the peer group N groups before or after row k's (start),
+// or the position after its last (end); past the partition's groups,
+// its first or last position.
+func (c *windowCalc) groupBound(b FrameBound, k, lo, hi int, start bool) int {
+	g := int64(c.group[k]) - b.N
+	if b.Kind == Following {
+		g = int64(c.group[k]) + b.N
+	}
+	switch {
+	case g < 0:
+		return lo
+	case g >= int64(len(c.groupStart)):
+		return hi
+	case start:
+		return c.groupStart[g]
+	}
+	return c.peerEnd[c.groupStart[g]]
+}
+
+// segments returns the positions of row k's frame [fs, fe) that its
+// EXCLUDE clause leaves in, as up to three runs [from, to) in order.
+func (c *windowCalc) segments(k, fs, fe int) [][2]int {
+	var xs, xe int
+	switch c.f.Frame.Exclude {
+	case ExcludeNoOthers:
+		return [][2]int{{fs, fe}}
+	case ExcludeCurrentRow:
+		xs, xe = k, k+1
+	default:
+		xs, xe = c.peerStart[k], c.peerEnd[k]
+	}
+	var out [][2]int
+	if fs < min(fe, xs) {
+		out = append(out, [2]int{fs, min(fe, xs)})
+	}
+	if c.f.Frame.Exclude == ExcludeTies && k >= fs && k < fe {
+		out = append(out, [2]int{k, k + 1})
+	}
+	if max(fs, xe) < fe {
+		out = append(out, [2]int{max(fs, xe), fe})
+	}
+	return out
 }
 
 // rangeBound is a RANGE N PRECEDING or FOLLOWING bound: the rows whose
@@ -680,6 +761,30 @@ func (c *windowCalc) framed(lo, hi int) error {
 		return err
 	}
 	switch {
+	case c.f.Frame.Exclude != ExcludeNoOthers:
+		// Each row's frame, less what it excludes, is added afresh,
+		// as SQLite computes it too (so a SUM is an integer unless a
+		// real is among those rows).
+		for k := lo; k < hi; k++ {
+			fs, fe, err := c.frame(k, lo, hi)
+			if err != nil {
+				return err
+			}
+			acc.reset()
+			for _, seg := range c.segments(k, fs, fe) {
+				for at := seg[0]; at < seg[1]; at++ {
+					if err := acc.add(c.arg(at, 0)); err != nil {
+						return err
+					}
+				}
+			}
+			v, err := acc.value()
+			if err != nil {
+				return err
+			}
+			c.set(k, v)
+		}
+		return nil
 	case start.Kind == UnboundedPreceding || len(c.f.Order) == 0 && c.f.Frame.Unit == FrameRange && start.Kind == CurrentRow:
 		// The frame only grows: add the rows its end passes.
 		at := lo
@@ -784,12 +889,30 @@ func (c *windowCalc) valueFunc(lo, hi int) error {
 		if err != nil {
 			return err
 		}
+		segs := c.segments(k, fs, fe)
+		n := 0
+		for _, seg := range segs {
+			n += seg[1] - seg[0]
+		}
+		// nth is the frame's nth row left in (from 0), at its position.
+		nth := func(i int) int {
+			if i < 0 {
+				return -1
+			}
+			for _, seg := range segs {
+				if i < seg[1]-seg[0] {
+					return seg[0] + i
+				}
+				i -= seg[1] - seg[0]
+			}
+			return -1
+		}
 		at := -1
 		switch c.f.Name {
 		case "first_value":
-			at = fs
+			at = nth(0)
 		case "last_value":
-			at = fe - 1
+			at = nth(n - 1)
 		case "nth_value":
 			n, ok, err := c.intArg(k, 1, "position")
 			if err != nil {
@@ -798,11 +921,11 @@ func (c *windowCalc) valueFunc(lo, hi int) error {
 			if ok && n <= 0 || !ok && c.w.eng == eval.SQLite {
 				return &specError{"the position of nth_value must be a positive integer"}
 			}
-			if ok {
-				at = fs + int(min(n, int64(hi-lo+1))) - 1
+			if ok && n <= int64(hi-lo) {
+				at = nth(int(n) - 1)
 			}
 		}
-		if at >= fs && at < fe {
+		if at >= 0 {
 			c.set(k, c.arg(at, 0))
 		} else {
 			c.set(k, nil)

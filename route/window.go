@@ -816,6 +816,10 @@ func compileRelationWindows(b *mergeBuilder, s *sqlparser.Select, src relationSo
 		if !ok {
 			return nil, planErrorf("malformed window function %s", sqlparser.String(f))
 		}
+		if w.Frame != nil && w.Frame.Groups && len(w.Order) == 0 && src.eng == eval.PostgreSQL {
+			// SQLite makes every row a peer of every other.
+			return nil, planErrorf("GROUPS mode requires an ORDER BY clause (as PostgreSQL says): %s", sqlparser.String(f))
+		}
 		wf := merge.WindowFunc{Name: w.Name, Frame: mergeFrame(w.Frame)}
 		for _, e := range w.Args {
 			col, err := add(e)
@@ -890,8 +894,15 @@ func mergeFrame(f *dialect.WindowFrame) merge.Frame {
 		return merge.FrameBound{Kind: kinds[b.Kind], N: b.N}
 	}
 	unit := merge.FrameRange
-	if f.Rows {
+	switch {
+	case f.Rows:
 		unit = merge.FrameRows
+	case f.Groups:
+		unit = merge.FrameGroups
 	}
-	return merge.Frame{Unit: unit, Start: bound(f.Start), End: bound(f.End)}
+	excludes := map[dialect.Exclusion]merge.Exclusion{
+		dialect.ExcludeNoOthers: merge.ExcludeNoOthers, dialect.ExcludeCurrentRow: merge.ExcludeCurrentRow,
+		dialect.ExcludeGroup: merge.ExcludeGroup, dialect.ExcludeTies: merge.ExcludeTies,
+	}
+	return merge.Frame{Unit: unit, Start: bound(f.Start), End: bound(f.End), Exclude: excludes[f.Exclude]}
 }

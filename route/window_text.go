@@ -471,7 +471,7 @@ func (wt *windowText) spec(from, to int) (*windowSpec, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !f.Rows && (isOffset(f.Start) || isOffset(f.End)) && len(s.order) != 1 {
+		if !f.Rows && !f.Groups && (isOffset(f.Start) || isOffset(f.End)) && len(s.order) != 1 {
 			return nil, wt.syntax("a RANGE frame with an offset needs exactly one ORDER BY term")
 		}
 		s.frame = f
@@ -489,13 +489,11 @@ func isOffset(b dialect.WindowBound) bool {
 func (wt *windowText) frame(k, to int) (*dialect.WindowFrame, error) {
 	unit := wt.word(k)
 	switch unit {
-	case "groups":
-		return nil, unsupportedf("GROUPS frames: the router evaluates ROWS and RANGE frames")
-	case "rows", "range":
+	case "rows", "range", "groups":
 	default:
-		return nil, wt.syntax("want ROWS or RANGE at position %d, not %s", wt.toks[k].start+1, wt.text(k))
+		return nil, wt.syntax("want ROWS, RANGE or GROUPS at position %d, not %s", wt.toks[k].start+1, wt.text(k))
 	}
-	f := &dialect.WindowFrame{Rows: unit == "rows"}
+	f := &dialect.WindowFrame{Rows: unit == "rows", Groups: unit == "groups"}
 	k++
 	bound := func() (dialect.WindowBound, error) {
 		if k >= to {
@@ -550,10 +548,25 @@ func (wt *windowText) frame(k, to int) (*dialect.WindowFrame, error) {
 		}
 		f.End = dialect.WindowBound{Kind: dialect.CurrentRow}
 	}
-	if k < to {
-		if wt.word(k) == "exclude" {
-			return nil, unsupportedf("EXCLUDE in a window frame: the router evaluates frames that exclude no row")
+	if k < to && wt.word(k) == "exclude" {
+		words := []string{}
+		for i := k + 1; i < to; i++ {
+			words = append(words, wt.word(i))
 		}
+		switch strings.Join(words, " ") {
+		case "current row":
+			f.Exclude = dialect.ExcludeCurrentRow
+		case "group":
+			f.Exclude = dialect.ExcludeGroup
+		case "ties":
+			f.Exclude = dialect.ExcludeTies
+		case "no others":
+		default:
+			return nil, wt.syntax("want EXCLUDE CURRENT ROW, GROUP, TIES or NO OTHERS at position %d", wt.toks[k].start+1)
+		}
+		k = to
+	}
+	if k < to {
 		return nil, wt.syntax("unexpected %s after the frame", wt.text(k))
 	}
 	switch {

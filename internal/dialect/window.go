@@ -18,9 +18,11 @@ import (
 // dirs one letter per ORDER BY term (a or d, or A or D when its NULLs
 // order the other way from the default: ASC NULLS LAST, DESC NULLS
 // FIRST), frame empty for the
-// default or unit:start:end with unit rows or range and each bound up
-// (UNBOUNDED PRECEDING), pN (N PRECEDING), c (CURRENT ROW), fN (N
-// FOLLOWING) or uf (UNBOUNDED FOLLOWING).
+// default or unit:start:end[:exclude] with unit rows, range or groups,
+// each bound up (UNBOUNDED PRECEDING), pN (N PRECEDING), c (CURRENT
+// ROW), fN (N FOLLOWING) or uf (UNBOUNDED FOLLOWING), and exclude, when
+// the frame excludes rows, xc (EXCLUDE CURRENT ROW), xg (EXCLUDE GROUP)
+// or xt (EXCLUDE TIES).
 
 // WindowFunc is the name of the call a window function is written as.
 const WindowFunc = "vitessdo_window"
@@ -48,10 +50,51 @@ type Window struct {
 	Frame *WindowFrame
 }
 
-// WindowFrame is a frame clause: ROWS or RANGE BETWEEN Start AND End.
+// WindowFrame is a frame clause: ROWS, RANGE or GROUPS BETWEEN Start
+// AND End, and what it excludes.
 type WindowFrame struct {
-	Rows       bool
-	Start, End WindowBound
+	// Rows and Groups say the unit; neither is RANGE.
+	Rows, Groups bool
+	Start, End   WindowBound
+	Exclude      Exclusion
+}
+
+// Exclusion is a frame's EXCLUDE clause.
+type Exclusion int8
+
+// The exclusions: NO OTHERS (the default), CURRENT ROW, GROUP, TIES.
+const (
+	ExcludeNoOthers Exclusion = iota
+	ExcludeCurrentRow
+	ExcludeGroup
+	ExcludeTies
+)
+
+// exclusionSpecs are the exclusions' letters in a spec.
+var exclusionSpecs = map[Exclusion]string{ExcludeCurrentRow: "xc", ExcludeGroup: "xg", ExcludeTies: "xt"}
+
+// String writes the exclusion as SQL does, "" for NO OTHERS.
+func (x Exclusion) String() string {
+	switch x {
+	case ExcludeCurrentRow:
+		return "EXCLUDE CURRENT ROW"
+	case ExcludeGroup:
+		return "EXCLUDE GROUP"
+	case ExcludeTies:
+		return "EXCLUDE TIES"
+	}
+	return ""
+}
+
+// Unit is the frame's unit as SQL writes it: ROWS, RANGE or GROUPS.
+func (f *WindowFrame) Unit() string {
+	switch {
+	case f.Rows:
+		return "ROWS"
+	case f.Groups:
+		return "GROUPS"
+	}
+	return "RANGE"
 }
 
 // WindowBound is one end of a frame.
@@ -90,11 +133,7 @@ func WindowSpec(name string, nargs, npartition int, desc, nullsFlipped []bool, f
 	}
 	b.WriteByte('|')
 	if frame != nil {
-		if frame.Rows {
-			b.WriteString("rows")
-		} else {
-			b.WriteString("range")
-		}
+		b.WriteString(strings.ToLower(frame.Unit()))
 		for _, bd := range []WindowBound{frame.Start, frame.End} {
 			b.WriteByte(':')
 			switch bd.Kind {
@@ -109,6 +148,9 @@ func WindowSpec(name string, nargs, npartition int, desc, nullsFlipped []bool, f
 			case UnboundedFollowing:
 				b.WriteString("uf")
 			}
+		}
+		if x := exclusionSpecs[frame.Exclude]; x != "" {
+			b.WriteString(":" + x)
 		}
 	}
 	return b.String()
@@ -158,11 +200,21 @@ func WindowOf(e sqlparser.Expr) (w *Window, ok bool) {
 	}
 	if parts[4] != "" {
 		fr := strings.Split(parts[4], ":")
-		if len(fr) != 3 || fr[0] != "rows" && fr[0] != "range" {
+		if len(fr) != 3 && len(fr) != 4 || fr[0] != "rows" && fr[0] != "range" && fr[0] != "groups" {
 			return nil, false
 		}
-		w.Frame = &WindowFrame{Rows: fr[0] == "rows"}
-		for i, t := range fr[1:] {
+		w.Frame = &WindowFrame{Rows: fr[0] == "rows", Groups: fr[0] == "groups"}
+		if len(fr) == 4 {
+			for x, t := range exclusionSpecs {
+				if t == fr[3] {
+					w.Frame.Exclude = x
+				}
+			}
+			if w.Frame.Exclude == ExcludeNoOthers {
+				return nil, false
+			}
+		}
+		for i, t := range fr[1:3] {
 			var bd WindowBound
 			switch {
 			case t == "up":
@@ -249,14 +301,13 @@ func (r *renderer) window(f *sqlparser.FuncExpr) {
 	}
 	if w.Frame != nil {
 		r.write(sep)
-		if w.Frame.Rows {
-			r.write("ROWS BETWEEN ")
-		} else {
-			r.write("RANGE BETWEEN ")
-		}
+		r.write(w.Frame.Unit() + " BETWEEN ")
 		r.write(w.Frame.Start.String())
 		r.write(" AND ")
 		r.write(w.Frame.End.String())
+		if x := w.Frame.Exclude.String(); x != "" {
+			r.write(" " + x)
+		}
 	}
 	r.write(")")
 }

@@ -71,11 +71,10 @@ func formatWindow(buf *sqlparser.TrackedBuffer, node sqlparser.SQLNode) {
 		sep = " "
 	}
 	if f := w.Frame; f != nil {
-		unit := "RANGE"
-		if f.Rows {
-			unit = "ROWS"
+		buf.WriteString(sep + f.Unit() + " BETWEEN " + f.Start.String() + " AND " + f.End.String())
+		if x := f.Exclude.String(); x != "" {
+			buf.WriteString(" " + x)
 		}
-		buf.WriteString(sep + unit + " BETWEEN " + f.Start.String() + " AND " + f.End.String())
 	}
 	buf.WriteString(")")
 }

@@ -17,6 +17,8 @@ func TestWindowTextRestoresOverClauses(t *testing.T) {
 		{"vitessdo_window(" + spec("count", 0, 1, nil, nil) + ", grp)", "count(*) OVER (PARTITION BY grp)"},
 		{"vitessdo_window(" + spec("sum", 1, 1, []bool{true, false}, rows) + ", qty + 1, grp, id, name)", "sum(qty + 1) OVER (PARTITION BY grp ORDER BY id DESC, name ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)"},
 		{"vitessdo_window(" + spec("lag", 2, 0, []bool{false}, nil) + ", 'a)b', 1, id)", "lag('a)b', 1) OVER (ORDER BY id)"},
+		{"vitessdo_window('sum|1|0|a|groups:p1:f2:xt', a, b)", "sum(a) OVER (ORDER BY b GROUPS BETWEEN 1 PRECEDING AND 2 FOLLOWING EXCLUDE TIES)"},
+		{"vitessdo_window('count|0|0||rows:up:c:xc')", "count(*) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW)"},
 		{"vitessdo_window('rank|0|0|AdD|', a, b, c)", "rank() OVER (ORDER BY a NULLS LAST, b DESC, c DESC NULLS FIRST)"},
 	} {
 		msg := "Project id, " + tt.call + " | Limit"
