@@ -76,7 +76,7 @@ func (g *queryGen) windowedSelect() windowedSelect {
 
 // rankWindow draws ROW_NUMBER, RANK or DENSE_RANK over a partition (by
 // the primary vindex column sometimes, so it runs on the shards),
-// ROW_NUMBER's order ending in a unique key.
+// ROW_NUMBER's order ending in a unique key, NULLs at times placed.
 func (g *queryGen) rankWindow() string {
 	fn := []string{"ROW_NUMBER", "RANK", "DENSE_RANK"}[g.r.Intn(3)]
 	var spec []string
@@ -87,10 +87,10 @@ func (g *queryGen) rankWindow() string {
 		}
 		spec = append(spec, "PARTITION BY "+part)
 	}
-	order := []string{g.column(notBlob).expr + direction(g.r)}
+	order := []string{g.column(notBlob).expr + g.windowDirection()}
 	if fn == "ROW_NUMBER" {
 		for _, u := range g.f.unique {
-			order = append(order, u+direction(g.r))
+			order = append(order, u+g.windowDirection())
 		}
 	}
 	spec = append(spec, "ORDER BY "+strings.Join(order, ", "))

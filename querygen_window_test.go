@@ -14,7 +14,9 @@ import (
 // (ROW_NUMBER, NTILE, LAG, LEAD, the value functions, ROWS frames), the
 // window's ORDER BY ends in a unique key of the rows, so one database's
 // answer is the only one; RANK, CUME_DIST and aggregates over RANGE
-// frames order by any columns, ties and all.
+// frames order by any columns, ties and all. ORDER BY terms may say
+// where NULLs go (NULLS FIRST or LAST), frames count ROWS, RANGE or
+// GROUPS, and some exclude the row, its group or its ties.
 
 // windowFuncs lists the functions drawn.
 var windowGenFuncs = []string{
@@ -148,17 +150,24 @@ func (g *queryGen) windowItem(total []string, aggs []genColumn) string {
 	frame := ""
 	var order []string
 	if framed && g.chance(0.5) {
-		switch g.r.Intn(3) {
+		switch g.r.Intn(4) {
 		case 0:
 			frame = "ROWS " + g.frameBounds(false)
 			tied = true
 		case 1:
 			frame = "RANGE " + g.frameBounds(true)
+		case 2:
+			// Counted in peer groups: ties matter no more than in RANGE.
+			frame = "GROUPS " + g.frameBounds(false)
+			if len(total) > 0 && g.chance(0.3) {
+				// Over one key's values, or single rows.
+				order = []string{pick(nil).expr + g.windowDirection()}
+			}
 		default:
 			if fn != "first_value" && fn != "last_value" && fn != "nth_value" {
 				// An offset needs one numeric key, and ties do not matter.
 				c := pick(numericCol)
-				order = []string{c.expr + direction(g.r)}
+				order = []string{c.expr + g.windowDirection()}
 				frame = "RANGE " + g.frameBounds(false)
 				tied = false
 			} else {
@@ -167,15 +176,32 @@ func (g *queryGen) windowItem(total []string, aggs []genColumn) string {
 			}
 		}
 	}
-	if order == nil && (tied || g.chance(0.7)) {
-		for i := g.r.Intn(3); i > 0; i-- {
-			order = append(order, pick(nil).expr+direction(g.r))
+	groups := strings.HasPrefix(frame, "GROUPS")
+	if groups && order != nil && tied {
+		// A value function's row among peers is arbitrary: end in the key.
+		for _, u := range total {
+			order = append(order, u+g.windowDirection())
 		}
-		if tied {
+	}
+	if order == nil && (tied || groups || g.chance(0.7)) {
+		for i := g.r.Intn(3); i > 0; i-- {
+			order = append(order, pick(nil).expr+g.windowDirection())
+		}
+		if tied || groups && len(order) == 0 {
+			// PostgreSQL's GROUPS wants an ORDER BY.
 			for _, u := range total {
-				order = append(order, u+direction(g.r))
+				order = append(order, u+g.windowDirection())
 			}
 		}
+		if len(order) == 0 && groups {
+			order = []string{pick(nil).expr}
+		}
+	}
+	if frame != "" && g.chance(0.35) {
+		// The value functions' windows end in a unique key, and the
+		// aggregates' excluded rows are the row or whole peer groups:
+		// no answer depends on the order of ties.
+		frame += []string{" EXCLUDE CURRENT ROW", " EXCLUDE GROUP", " EXCLUDE TIES", " EXCLUDE NO OTHERS"}[g.r.Intn(4)]
 	}
 	if len(order) > 0 {
 		spec = append(spec, "ORDER BY "+strings.Join(order, ", "))
@@ -184,6 +210,16 @@ func (g *queryGen) windowItem(total []string, aggs []genColumn) string {
 		spec = append(spec, frame)
 	}
 	return call + " OVER (" + strings.Join(spec, " ") + ")"
+}
+
+// windowDirection draws a window's ORDER BY direction, at times with
+// where its NULLs go.
+func (g *queryGen) windowDirection() string {
+	d := direction(g.r)
+	if g.chance(0.3) {
+		d += []string{" NULLS FIRST", " NULLS LAST"}[g.r.Intn(2)]
+	}
+	return d
 }
 
 // frameBounds draws BETWEEN start AND end; peers draws only UNBOUNDED
