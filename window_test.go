@@ -133,7 +133,9 @@ func TestWindowShapesTheRouterRefuses(t *testing.T) {
 			unsupported bool
 		}{
 			{"SELECT *, i.*, ROW_NUMBER() OVER (ORDER BY i.id) AS r FROM items i", "two * items", true},
-			{"UPDATE items SET qty = 1 WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d WHERE rn < 3)", "window functions in UPDATE", true},
+			{"DELETE FROM items WHERE EXISTS (SELECT 1 FROM (SELECT item_id, ROW_NUMBER() OVER (ORDER BY tag) AS rn FROM item_tags) d WHERE d.item_id = items.id AND d.rn < 3)", "a window function in DELETE outside an uncorrelated subquery", true},
+			{"UPDATE items SET qty = (SELECT MAX(t.weight) OVER () FROM item_tags t WHERE t.item_id = items.id LIMIT 1)", "a window function in UPDATE outside an uncorrelated subquery", true},
+			{"DELETE i FROM items i JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d ON d.id = i.id WHERE d.rn < 3", "a window function in DELETE outside an uncorrelated subquery", true},
 			{"WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT ROW_NUMBER() OVER (ORDER BY n) + n FROM r WHERE n < 5) SELECT n FROM r", "the recursive SELECT of r", true},
 			{"SELECT i.id FROM items i WHERE EXISTS (SELECT ROW_NUMBER() OVER (ORDER BY t.tag) FROM item_tags t WHERE t.item_id = i.id)", "a window function in a correlated subquery", true},
 			{"SELECT i.id FROM items i WHERE 2 < (SELECT MAX(d.rn) FROM (SELECT item_id, ROW_NUMBER() OVER (ORDER BY tag) AS rn FROM item_tags t WHERE t.item_id = i.id) d)", "a window function in a correlated subquery", true},
@@ -307,6 +309,28 @@ func TestGroupsFramesWithoutOrderByAreTheBackendsOwn(t *testing.T) {
 			if _, err := queryAll(db, query); err == nil || !strings.Contains(err.Error(), "GROUPS mode requires an ORDER BY clause") {
 				t.Errorf("%s: %v, want PostgreSQL's error", query, err)
 			}
+		}
+	})
+}
+
+// An UPDATE's or DELETE's uncorrelated subqueries with windows run once
+// over every shard before the write, their values bound into it: the
+// write changes the rows one database changes.
+func TestWindowsInWritesSubqueriesChangeWhatOneDatabaseChanges(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, c := range []struct {
+			query string
+			args  []any
+		}{
+			{query: "DELETE FROM items WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY qty DESC, id) rn FROM items) t WHERE rn > 3)"},
+			{query: "UPDATE items SET qty = qty + ? WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d WHERE rn < ?)", args: []any{100, 4}},
+			{query: "UPDATE items SET qty = (SELECT MAX(rn) FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items) d) WHERE id > 30"},
+			{query: "DELETE FROM item_tags WHERE item_id IN (SELECT id FROM (SELECT id, RANK() OVER (PARTITION BY kind ORDER BY price DESC NULLS LAST) AS r FROM items) d WHERE r = 1)"},
+			{query: "UPDATE kinds SET label = 'top' WHERE code IN (SELECT kind FROM (SELECT kind, SUM(qty) OVER (PARTITION BY kind) AS s FROM items) d WHERE s > 0)"},
+			{query: "DELETE FROM tokens WHERE item_id > (SELECT MIN(f) FROM (SELECT FIRST_VALUE(id) OVER (ORDER BY qty DESC NULLS FIRST, id) AS f FROM items) d) AND EXISTS (SELECT 1 FROM (SELECT id, COUNT(*) OVER (ORDER BY grp GROUPS 1 PRECEDING EXCLUDE TIES) AS n FROM items) d WHERE n > 2)"},
+		} {
+			p.compareWrite(t, mergeTables, c.query, c.query, c.args...)
 		}
 	})
 }

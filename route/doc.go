@@ -74,8 +74,10 @@
 // reaches several shards, is planned apart as a SELECT of its own (read
 // alone, planDerived; joined, a leaf of the join), its windows then
 // seeing all its rows; a UNION's members are planned one by one, and
-// an uncorrelated subquery is a statement of its own. Windows where no
-// plan would see all their rows are refused (checkWindowScopes).
+// an uncorrelated subquery is a statement of its own (an UPDATE's or
+// DELETE's runs before the write, its values bound: planWindowWrite).
+// Windows where no plan would see all their rows are refused
+// (checkWindowScopes, planWindowWrite).
 //
 // # Common table expressions
 //

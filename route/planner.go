@@ -238,6 +238,12 @@ func (p *Planner) buildStatement(sql string, stmt sqlparser.Statement, s *Sessio
 	if sel, ok := stmt.(*sqlparser.Select); ok && ownWindows(sel) {
 		return p.planWindows(sel, s, nargs)
 	}
+	switch stmt.(type) {
+	case *sqlparser.Update, *sqlparser.Delete:
+		if hasWindow(stmt) {
+			return p.planWindowWrite(stmt, s, nargs)
+		}
+	}
 	if sel, ok := stmt.(*sqlparser.Select); ok {
 		if pl, ok, err := p.planVindexTable(sel, s, nargs); ok || err != nil {
 			return pl, err

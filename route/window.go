@@ -172,8 +172,40 @@ func checkWindowScopes(stmt sqlparser.Statement) error {
 		if sel, ok := st.Rows.(sqlparser.SelectStatement); ok {
 			return checkSelectWindows(sel)
 		}
+	case *sqlparser.Update, *sqlparser.Delete:
+		// Planned by planWindowWrite.
+		return nil
 	}
-	return unsupportedf("window functions in %s: the router evaluates the windows of SELECT statements, their derived tables and common table expressions, and INSERT … SELECT", strings.ToUpper(firstWords(sqlparser.String(stmt), 1)))
+	return unsupportedf("window functions in %s: the router evaluates the windows of SELECT statements, their derived tables and common table expressions, INSERT … SELECT, and an UPDATE's or DELETE's uncorrelated subqueries", strings.ToUpper(firstWords(sqlparser.String(stmt), 1)))
+}
+
+// planWindowWrite plans an UPDATE or DELETE with window functions in
+// its subqueries: each window must lie in an uncorrelated subquery of
+// its WHERE (a compared value, an IN list, an EXISTS) or an uncorrelated
+// scalar subquery of its SET, which runs once over every shard before
+// the write, in its transaction, its values then bound into the write
+// (see pulloutPlan), so its windows see all their rows, as on one
+// database. A window elsewhere (a correlated subquery, a derived table
+// the write joins) would be computed over each shard's rows alone and
+// is refused.
+func (p *Planner) planWindowWrite(stmt sqlparser.Statement, s *Session, nargs int) (Plan, error) {
+	slots := outerSlots(stmt)
+	pulled := 0
+	for _, sl := range slots {
+		if err := checkSelectWindows(sl.sub.Select); err != nil {
+			return nil, err
+		}
+		pulled += countWindows(true, sl.sub)
+	}
+	verb := strings.ToUpper(firstWords(sqlparser.String(stmt), 1))
+	if pulled < countWindows(true, stmt) {
+		return nil, unsupportedf("a window function in %s outside an uncorrelated subquery of its WHERE (compared, IN or EXISTS) or an uncorrelated scalar subquery of its SET: each shard would compute it over its own rows", verb)
+	}
+	pl, ok, err := p.pullout(stmt, slots, s, nargs, nil)
+	if !ok {
+		return nil, unsupportedf("window functions in %s outside a subquery", verb)
+	}
+	return pl, err
 }
 
 // checkSelectWindows refuses the window functions of a SELECT (or
