@@ -19,6 +19,13 @@ func TestReadWindowsWritesCallsTheParserReads(t *testing.T) {
 		{"SELECT MAX(x) OVER (ORDER BY y RANGE 3 PRECEDING) /* over (x) */ FROM t", "SELECT vitessdo_window('max|1|0|a|range:p3:c', x, y) /* over (x) */ FROM t"},
 		{"SELECT AVG(x) OVER(ORDER BY (y + 1) DESC ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM t",
 			"SELECT vitessdo_window('avg|1|0|d|rows:c:uf', x, (y + 1)) FROM t"},
+		// NULLS FIRST and LAST (the default ones written as the
+		// default), GROUPS, EXCLUDE.
+		{"SELECT rank() OVER (ORDER BY a NULLS LAST, b DESC NULLS FIRST, c ASC NULLS FIRST, d DESC NULLS LAST) FROM t",
+			"SELECT vitessdo_window('rank|0|0|ADad|', a, b, c, d) FROM t"},
+		{"SELECT sum(x) OVER (ORDER BY y GROUPS BETWEEN 1 PRECEDING AND 2 FOLLOWING EXCLUDE TIES), count(*) OVER (ROWS 2 PRECEDING EXCLUDE CURRENT ROW), min(x) OVER (ORDER BY y RANGE CURRENT ROW EXCLUDE GROUP), max(x) OVER (ORDER BY y, z GROUPS 1 PRECEDING EXCLUDE NO OTHERS) FROM t",
+			"SELECT vitessdo_window('sum|1|0|a|groups:p1:f2:xt', x, y), vitessdo_window('count|0|0||rows:p2:c:xc'), vitessdo_window('min|1|0|a|range:c:c:xg', x, y), vitessdo_window('max|1|0|aa|groups:p1:c', x, y, z) FROM t"},
+		{"SELECT rank() OVER (ORDER BY nulls NULLS FIRST) FROM t", "SELECT vitessdo_window('rank|0|0|a|', nulls) FROM t"},
 		// A WINDOW clause in each query block: a derived table's, a
 		// common table expression's, a UNION member's.
 		{"with c as (select rank() over w from t window w as (order by a)) select rank() over w from (select a from c window w as (order by b)) d window w as (partition by x)",
