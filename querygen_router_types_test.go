@@ -44,7 +44,8 @@ type typeFrom struct {
 }
 
 // typeFroms are joins of nums and wide across shards (on the id wide is
-// not sharded by, and on an integer column) and derived tables over nums.
+// not sharded by, on an integer column, and LEFT JOINs on keys few rows
+// match) and derived tables over nums.
 // tame, when set, keeps the narrow columns of the join's tables within
 // ranges where their arithmetic stays in range.
 func typeFroms(tame bool) []typeFrom {
@@ -61,6 +62,12 @@ func typeFroms(tame bool) []typeFrom {
 		{from: nums + " JOIN " + wide + " ON w.i = a.i", key: "a.id, w.k", group: "a.g", cols: joined},
 		{from: "(SELECT g, MAX(s) AS s, MIN(i) AS i, SUM(i) AS b, MAX(d) AS d, MIN(f) AS f FROM nums GROUP BY g) a", key: "a.g", group: "a.g", cols: []typeLeaf{
 			{"a.s", typeInt}, {"a.i", typeInt}, {"a.b", typeInt}, {"a.d", typeNumeric}, {"a.f", typeFloat}}},
+		// Keys that few rows match: most rows of the preserved side are
+		// NULL-extended, and a WHERE rejecting them makes the join an
+		// inner one, whose expressions one database computes over the
+		// matching pairs alone.
+		{from: nums + " LEFT JOIN " + wide + " ON w.id = a.s", key: "a.id, w.k", group: "a.g", cols: joined},
+		{from: wide + " LEFT JOIN " + nums + " ON a.id = w.s", key: "w.k, a.id", group: "a.g", cols: joined},
 	}
 }
 
@@ -299,7 +306,7 @@ func TestQueryGenRouterTypesEqualOneDatabase(t *testing.T) {
 		for i := 0; i < n; i++ {
 			seed := *queryGenSeed + int64(i)
 			g := &typeGen{queryGen: &queryGen{r: rand.New(rand.NewSource(seed))}, sqlite: e.name == "sqlite"}
-			g.f = typeFroms(g.chance(0.6))[g.pickWeighted(4, 2, 2, 2)]
+			g.f = typeFroms(g.chance(0.6))[g.pickWeighted(4, 2, 2, 2, 1, 1)]
 			q := g.query()
 			run++
 			got, gerr := queryAll(p.sharded, q.sql, q.args...)

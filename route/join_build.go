@@ -80,9 +80,6 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 	if x, y := p.mixedBackends(refs); x != nil {
 		return nil, joinRefusal("%s and %s are on backends that compare values by different rules", x, y)
 	}
-	if jt.lock, err = p.joinLock(jt, sel.Lock); err != nil {
-		return nil, err
-	}
 	for _, c := range jt.conds {
 		if exprHasSubquery(c.expr) {
 			return nil, joinRefusal("a subquery in the join condition %s of tables on different shards", sqlparser.String(c.expr))
@@ -109,6 +106,10 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 				return nil, err
 			}
 		}
+	}
+	jt.reduceOuterJoins()
+	if jt.lock, err = p.joinLock(jt, sel.Lock); err != nil {
+		return nil, err
 	}
 	leaves, err := jt.group()
 	if err != nil {

@@ -73,6 +73,9 @@ type pulledSubquery struct {
 	// leftColumn is how SQLite's affinity of a left operand reading a
 	// column is known (see pullout_affinity.go).
 	leftColumn leftKind
+	// leftPGType is PostgreSQL's type of an IN slot's left operand that
+	// is a column, "" when not known (see pullout_kinds.go).
+	leftPGType string
 }
 
 // slotKind is how the outer statement uses a pulled-out subquery.
@@ -208,9 +211,11 @@ func (pp *pulloutPlan) outer(sig string, res []subResult) (Plan, error) {
 		case existsSlot:
 			to = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: arg(subResult{}), Right: sqlparser.NewIntVal([]byte("1"))}
 		default:
-			if cmp := sl.node.(*sqlparser.ComparisonExpr); r.dbType == "" && !readsColumn(cmp.Left) {
+			if cmp := sl.node.(*sqlparser.ComparisonExpr); r.dbType == "" && (!readsColumn(cmp.Left) || !bindsAsLeft(pp.subs[i].leftPGType, r.colType)) {
 				// `? IN (…)`: nothing else types the argument, which
-				// one database types by the subquery's column.
+				// one database types by the subquery's column; nor an
+				// x whose type does not take the values as they are
+				// (see pullout_kinds.go).
 				r.dbType = r.colType
 			}
 			ls := sl
@@ -245,12 +250,13 @@ func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Ex
 	cmp := sl.node.(*sqlparser.ComparisonExpr)
 	never := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("0"))}
 	always := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: sqlparser.NewIntVal([]byte("1")), Right: sqlparser.NewIntVal([]byte("1"))}
-	typ := r.dbType
+	// Values cast to a type keep it beside an x reading columns too.
+	typ, cast := r.dbType, r.dbType != ""
 	if typ == "" {
 		typ = r.colType
 	}
 	if sl.kind == notInSlot && r.null && sl.top {
-		return keepTyped(never, cmp.Left, typ, false)
+		return keepTyped(never, cmp.Left, typ, false, cast)
 	}
 	var list sqlparser.ValTuple
 	for range r.values {
@@ -267,9 +273,9 @@ func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Ex
 	}
 	if len(list) == 0 {
 		if sl.kind == notInSlot {
-			return keepTyped(always, cmp.Left, typ, true)
+			return keepTyped(always, cmp.Left, typ, true, cast)
 		}
-		return keepTyped(never, cmp.Left, typ, false)
+		return keepTyped(never, cmp.Left, typ, false, cast)
 	}
 	if r.numbers {
 		chain := numericChain(cmp.Left, list)
@@ -287,9 +293,10 @@ func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Ex
 // is typed, and a value that is not of the type fails, as one database
 // fails it: `(x = NULL) IS NULL` is true and `(x = NULL) IS NOT NULL`
 // false, for every x. A column keeps the truth value alone, which
-// routes the statement to no shard when it is false.
-func keepTyped(truth, x sqlparser.Expr, dbType string, always bool) sqlparser.Expr {
-	if dbType == "" || readsColumn(x) {
+// routes the statement to no shard when it is false, unless cast says
+// the list's values are cast to dbType (x's type is not known).
+func keepTyped(truth, x sqlparser.Expr, dbType string, always, cast bool) sqlparser.Expr {
+	if dbType == "" || readsColumn(x) && !cast {
 		return truth
 	}
 	typed := &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: x, Right: dialect.NativeCast(&sqlparser.NullVal{}, dbType)}
@@ -666,6 +673,8 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 		sub := pulledSubquery{planSubquery: ps, slot: sl.kind, typed: sl.operand, left: leftOperandOf(sl, inner, nargs)}
 		if outer, ok := stmt.(*sqlparser.Select); ok && pp.eng == eval.SQLite {
 			sub.leftColumn = p.leftColumnKind(sl, outer, inner, s)
+		} else if ok && pp.eng == eval.PostgreSQL {
+			sub.leftPGType = p.leftPGType(sl, outer, s)
 		}
 		pp.subs = append(pp.subs, sub)
 	}

@@ -43,6 +43,9 @@ func (pp *pulloutPlan) outerArgs(ctx context.Context, vc Cursor, args []any) ([]
 			if err != nil {
 				return nil, nil, "", fmt.Errorf("vitessdo: IN subquery %s: %w", sq.text, err)
 			}
+			if err := checkListKinds(sq, r); err != nil {
+				return nil, nil, "", err
+			}
 			if pp.eng == eval.SQLite {
 				r = leftWithAffinity(r, sq.left, args)
 				if r, err = withTextLeft(r, sq); err != nil {
