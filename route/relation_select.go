@@ -142,6 +142,9 @@ func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSe
 		col  int
 	}
 	var aliases []alias
+	// itemCol[i] is the input column select item i is, -1 for any other
+	// item: an ORDER BY naming that column orders by the item.
+	var itemCol []int
 	for _, se := range s.SelectExprs {
 		switch se := se.(type) {
 		case *sqlparser.StarExpr:
@@ -156,6 +159,7 @@ func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSe
 				return nil, err
 			}
 			for k, i := range cols {
+				itemCol = append(itemCol, i)
 				rs.items = append(rs.items, &mergeValue{fixed: eval.Col(i)})
 				rs.names = append(rs.names, names[k])
 				from := -1
@@ -185,6 +189,13 @@ func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSe
 					}
 				}
 			}
+			col := -1
+			if c, ok := se.Expr.(*sqlparser.ColName); ok {
+				if i, err := src.resolve(c); err == nil {
+					col = i
+				}
+			}
+			itemCol = append(itemCol, col)
 			rs.items = append(rs.items, v)
 			rs.names = append(rs.names, name)
 			rs.nameFrom = append(rs.nameFrom, from)
@@ -217,6 +228,17 @@ func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSe
 		for i, se := range s.SelectExprs {
 			if ae, ok := se.(*sqlparser.AliasedExpr); ok && sqlparser.String(ae.Expr) == text && !hasStar(s) {
 				return i, true
+			}
+		}
+		// A column the select list holds as an item, under * or written
+		// otherwise (email, u.email), orders by that item: its value.
+		if c, ok := e.(*sqlparser.ColName); ok {
+			if in, err := src.resolve(c); err == nil {
+				for i, col := range itemCol {
+					if col == in {
+						return i, true
+					}
+				}
 			}
 		}
 		return 0, false
