@@ -90,10 +90,8 @@ type relationAggregate struct {
 // and ORDER BY are replaced by their expressions where one database reads
 // them so).
 func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSelect, error) {
-	for _, n := range []sqlparser.SQLNode{s.SelectExprs, s.Where, s.GroupBy, s.Having, s.OrderBy, s.Limit} {
-		if n != nil && hasSubqueryIn(n) {
-			return nil, unsupportedf("a subquery in a SELECT evaluated over the rows of %s", src.what)
-		}
+	if hasOuterSubquery(s) {
+		return nil, unsupportedf("a subquery in a SELECT evaluated over the rows of %s", src.what)
 	}
 	if err := resolveAliases(s, src); err != nil {
 		return nil, err
