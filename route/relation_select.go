@@ -424,7 +424,7 @@ func (ag *relationAggregate) checkGrouped(b *mergeBuilder, e sqlparser.Expr, src
 				if ag.keyCols[col] {
 					return false, nil
 				}
-				bad = unsupportedf("column %s is neither grouped nor aggregated in a SELECT over the rows of %s", sqlparser.String(c), src.what)
+				bad = &ungroupedError{unsupportedf("column %s is neither grouped nor aggregated in a SELECT over the rows of %s", sqlparser.String(c), src.what)}
 				return false, nil
 			}
 		}
@@ -432,6 +432,15 @@ func (ag *relationAggregate) checkGrouped(b *mergeBuilder, e sqlparser.Expr, src
 	}, e)
 	return bad
 }
+
+// ungroupedError is the refusal of a column neither grouped nor
+// aggregated in a grouped SELECT the router evaluates: SQLite would
+// take some row's value of the group, PostgreSQL fails (unless the
+// column depends on a grouped primary key).
+type ungroupedError struct{ err error }
+
+func (e *ungroupedError) Error() string { return e.err.Error() }
+func (e *ungroupedError) Unwrap() error { return e.err }
 
 // resolveAliases replaces the bare names in GROUP BY, HAVING and ORDER BY
 // expressions that mean a select alias by the aliased expression, as one
