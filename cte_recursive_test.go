@@ -118,6 +118,12 @@ var recursiveCases = []struct {
 	{query: "WITH RECURSIVE sub AS (SELECT id, parent, 0 AS depth FROM tnodes WHERE tenant = 2 AND parent IS NULL UNION ALL SELECT t.id, t.parent, sub.depth + 1 FROM sub JOIN tnodes t ON t.parent = sub.id WHERE t.tenant = 2) SELECT depth, COUNT(*) AS n FROM sub GROUP BY depth"},
 	// Restricted to different tenants: at the router.
 	{query: "WITH RECURSIVE sub AS (SELECT id, parent, 0 AS depth FROM tnodes WHERE tenant = 2 AND parent IS NULL UNION ALL SELECT t.id, t.parent, sub.depth + 1 FROM sub JOIN tnodes t ON t.parent = sub.id WHERE t.tenant = 5) SELECT depth, COUNT(*) AS n FROM sub GROUP BY depth"},
+	// The statement reading a recursion over sharded tables aggregates
+	// without GROUP BY, or orders and cuts its rows.
+	{query: "WITH RECURSIVE t (n) AS (SELECT id FROM nodes WHERE id = 1 UNION ALL SELECT nodes.id FROM t JOIN nodes ON nodes.parent = t.n) SELECT COUNT(*), MAX(n) FROM t"},
+	{query: "WITH RECURSIVE t (n) AS (SELECT id FROM nodes WHERE id = ? UNION ALL SELECT nodes.id FROM t JOIN nodes ON nodes.parent = t.n) SELECT COUNT(*) AS c, MIN(n), SUM(n), AVG(n) FROM t WHERE n > ?", args: []any{2, 100}},
+	{query: "WITH RECURSIVE t (n) AS (SELECT id FROM nodes WHERE id = 1 UNION ALL SELECT nodes.id FROM t JOIN nodes ON nodes.parent = t.n) SELECT n FROM t ORDER BY n LIMIT 5", ordered: true},
+	{query: "WITH RECURSIVE t (n, w) AS (SELECT id, weight FROM nodes WHERE id = 101 UNION ALL SELECT nodes.id, nodes.weight FROM t JOIN nodes ON nodes.parent = t.n) SELECT DISTINCT w FROM t ORDER BY w DESC LIMIT 3 OFFSET 1", ordered: true},
 	// Over the reference table alone: one shard runs it whole.
 	{query: "WITH RECURSIVE chain AS (SELECT n, label, up FROM levels WHERE n = 1 UNION ALL SELECT l.n, l.label, l.up FROM chain JOIN levels l ON l.n = chain.up) SELECT label FROM chain"},
 }

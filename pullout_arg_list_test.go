@@ -133,3 +133,29 @@ func TestTextColumnInSubqueryOfNumbersEqualsOneDatabase(t *testing.T) {
 		}
 	})
 }
+
+// TestArgumentInListSelectItemEqualsOneDatabase compares a select item
+// `? IN (SELECT …)` (or a literal, or arithmetic over them) whose
+// subquery is uncorrelated, in a SELECT over several shards: the
+// subquery runs once and its values are bound, the argument typed by
+// the column as one database types it, rather than carried on every
+// outer row, where PostgreSQL gave a bare placeholder as text.
+func TestArgumentInListSelectItemEqualsOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, genData())
+		for _, c := range []outcomeCase{
+			{"SELECT id, ? IN (SELECT qty FROM items) FROM items", []any{int64(3)}},
+			{"SELECT id, ? IN (SELECT qty FROM items) AS m FROM items WHERE id < ?", []any{"3", int64(9)}},
+			{"SELECT id, ? NOT IN (SELECT qty FROM items WHERE qty > 5) AS m FROM items", []any{int64(7)}},
+			{"SELECT id, ? NOT IN (SELECT qty FROM items) AS m FROM items", []any{int64(-999)}},
+			{"SELECT id, ? IN (SELECT qty FROM items WHERE qty > 100) AS m, ? + 1 IN (SELECT qty FROM items) AS n FROM items", []any{int64(1), int64(2)}},
+			{"SELECT id, ? IN (SELECT qty FROM items) AS m FROM items", []any{nil}},
+			{"SELECT id, ? IN (SELECT name FROM items WHERE id < 20) AS m FROM items", []any{"b"}},
+			{"SELECT id, CASE WHEN ? IN (SELECT qty FROM items) THEN 'y' ELSE 'n' END AS m FROM items", []any{int64(4)}},
+			{"SELECT grp, ? IN (SELECT qty FROM items) AS m FROM items GROUP BY grp", []any{int64(3)}},
+			{"SELECT id, 3 IN (SELECT qty FROM items) AS m FROM items ORDER BY id LIMIT 4", nil},
+		} {
+			p.compareOutcome(t, c.query, c.args...)
+		}
+	})
+}

@@ -169,6 +169,47 @@ func (g *queryGen) tablelessBoundQuery() genQuery {
 	return genQuery{sql: sql, args: g.args, ordered: true}
 }
 
+// boundItemQuery is a SELECT over sharded rows whose select list holds
+// `x [NOT] IN (SELECT …)` with x an argument (a number, or a number
+// given as text), a literal or arithmetic over them, and an
+// uncorrelated subquery over several shards: one truth for every row,
+// run once and bound.
+func (g *queryGen) boundItemQuery() genQuery {
+	items := []string{"id"}
+	for n := 1 + g.r.Intn(2); len(items) <= n; {
+		in := []string{" IN ", " NOT IN "}[g.r.Intn(2)]
+		var e string
+		switch g.r.Intn(5) {
+		case 0:
+			g.args = append(g.args, int64(g.r.Intn(13)-3))
+			e = "?" + in + "(" + g.bindSubquery(kindInt) + ")"
+		case 1:
+			g.args = append(g.args, []string{"7", " 7", "07", "-3", "7x", "1e0"}[g.r.Intn(6)])
+			e = "?" + in + "(" + g.bindSubquery(kindInt) + ")"
+		case 2:
+			g.args = append(g.args, int64(g.r.Intn(9)))
+			e = "? + 1" + in + "(" + g.bindSubquery(kindInt) + ")"
+		case 3:
+			e = g.text() + in + "(" + g.bindSubquery(kindText) + ")"
+		default:
+			g.args = append(g.args, int64(g.r.Intn(13)-3))
+			e = "CASE WHEN ?" + in + "(" + g.bindSubquery(kindInt) + ") THEN 'y' ELSE 'n' END"
+		}
+		items = append(items, fmt.Sprintf("%s AS c%d", e, len(items)))
+	}
+	g.f = bindFroms()[0]
+	q := genQuery{}
+	var sb strings.Builder
+	sb.WriteString("SELECT " + strings.Join(items, ", ") + " FROM items" + g.where())
+	if g.chance(0.4) {
+		sb.WriteString(" ORDER BY id" + direction(g.r))
+		q.ordered = true
+		g.limit(&q, &sb)
+	}
+	q.sql, q.args = sb.String(), g.args
+	return q
+}
+
 // unionOrderQuery is a UNION over several shards ordered by an
 // expression: SQLite orders by the column the term is, PostgreSQL (and
 // SQLite for a term no column is) fails as one database does.
@@ -291,11 +332,12 @@ func compareBindQuery(t *testing.T, p *pair, seed int64, q genQuery, st *genStat
 }
 
 // Generated statements whose subqueries are bound into them (a reference
-// table over sharded subqueries, SELECTs without tables), UNIONs ordered
+// table over sharded subqueries, SELECTs without tables, select items
+// `? IN (SELECT …)` over sharded rows), UNIONs ordered
 // by expressions and joins with an inner derived table return what one
 // database returns, or fail as it does.
 func TestQueryGenBoundSubqueriesEqualOneDatabase(t *testing.T) {
-	compareBindGens(t, 75, (*queryGen).referenceQuery, (*queryGen).tablelessBoundQuery, (*queryGen).unionOrderQuery, (*queryGen).derivedInnerQuery)
+	compareBindGens(t, 75, (*queryGen).referenceQuery, (*queryGen).tablelessBoundQuery, (*queryGen).unionOrderQuery, (*queryGen).derivedInnerQuery, (*queryGen).boundItemQuery)
 }
 
 // Generated UNIONs of SELECTs over shards and SELECTs without tables

@@ -131,7 +131,21 @@ func (g *queryGen) recursiveQuery() genQuery {
 	union := []string{" UNION ALL ", " UNION "}[g.r.Intn(2)]
 	with := "WITH RECURSIVE r (id, qty, depth) AS (" + anchor + union + step + ") "
 	q := genQuery{}
-	switch g.pickWeighted(2, 2, 2, 2, 1) {
+	switch g.pickWeighted(2, 2, 2, 2, 1, 1, 1, 1) {
+	case 5:
+		// Aggregates without GROUP BY: one row, over no rows too.
+		q.sql = with + "SELECT COUNT(*) AS n, MAX(depth) AS d, MIN(qty) AS m, AVG(id) AS a, SUM(qty) AS s FROM r" + []string{"", " WHERE qty > " + arg(int64(g.r.Intn(9)))}[g.r.Intn(2)]
+	case 6:
+		// DISTINCT and HAVING, ordered and cut.
+		if g.chance(0.5) {
+			q.sql = with + "SELECT DISTINCT depth FROM r ORDER BY depth DESC LIMIT " + arg(int64(1+g.r.Intn(4)))
+		} else {
+			q.sql = with + "SELECT qty, COUNT(*) AS n FROM r GROUP BY qty HAVING COUNT(*) > " + arg(int64(g.r.Intn(3))) + " ORDER BY n DESC, qty LIMIT 3 OFFSET " + arg(int64(g.r.Intn(2)))
+		}
+		q.ordered = true
+	case 7:
+		// Joined with a sharded table, aggregated.
+		q.sql = with + "SELECT COUNT(*) AS n, MAX(i.name) AS mx, SUM(r.depth) AS s FROM r JOIN items i ON i.id = r.id"
 	case 0:
 		q.sql = with + "SELECT * FROM r"
 	case 1:

@@ -7,10 +7,11 @@ import (
 )
 
 // subqueryDerivedStarQuery is a SELECT of * (or a.*) over a derived
-// table a holding an outer table's columns, under DISTINCT or ordered by
-// the table's unique columns with a LIMIT, whose WHERE holds correlated
-// subqueries over other shards: the select list runs after the
-// semi-join, * naming the derived table's columns.
+// table a holding an outer table's columns (or all of them, SELECT *),
+// under DISTINCT, ordered by the columns named without their table, or
+// ordered by the table's unique columns with a LIMIT, whose WHERE holds
+// correlated subqueries over other shards: the select list runs after
+// the semi-join, * naming the derived table's columns.
 func (g *queryGen) subqueryDerivedStarQuery() genQuery {
 	sg, _ := g.subqueryOuter()
 	names := make([]string, len(sg.outer.cols))
@@ -18,6 +19,11 @@ func (g *queryGen) subqueryDerivedStarQuery() genQuery {
 		names[i] = c.expr
 	}
 	inner := "SELECT " + strings.Join(names, ", ") + " FROM " + sg.outer.from
+	whole := g.chance(0.3)
+	if whole {
+		// SELECT * FROM the table: the derived table has all its columns.
+		inner = "SELECT * FROM " + sg.outer.from
+	}
 	if g.chance(0.4) {
 		inner += " WHERE " + names[g.r.Intn(len(names))] + " IS NOT NULL"
 	}
@@ -29,7 +35,16 @@ func (g *queryGen) subqueryDerivedStarQuery() genQuery {
 		cond = sg.markCondition()
 	}
 	var sb strings.Builder
-	switch g.r.Intn(3) {
+	switch g.r.Intn(4) {
+	case 3:
+		// DISTINCT * ordered by the columns named bare: a total order
+		// of the distinct rows when they are all the columns.
+		by := make([]string, len(names))
+		for i, j := range g.r.Perm(len(names)) {
+			by[i] = names[j] + direction(g.r)
+		}
+		fmt.Fprintf(&sb, "SELECT DISTINCT *%s WHERE %s ORDER BY %s", from, cond, strings.Join(by, ", "))
+		return genQuery{sql: sb.String(), args: g.args, ordered: !whole}
 	case 0:
 		fmt.Fprintf(&sb, "SELECT DISTINCT *%s WHERE %s", from, cond)
 	case 1:

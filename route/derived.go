@@ -98,6 +98,13 @@ func (p *Planner) planDerived(sel *sqlparser.Select, s *Session, nargs int, eng 
 	}
 	inner := ate.Expr.(*sqlparser.Subquery).Select
 	cols, known := derivedColumns(inner)
+	if !known && hasOuterSubquery(sel) {
+		// Its columns are named only when its rows arrive: the refusal
+		// of compileRelationSelect comes now, so the statement is
+		// planned another way (a semi-join) rather than failing when it
+		// runs.
+		return nil, unsupportedf("a subquery in a SELECT evaluated over the rows of the derived table %s", alias)
+	}
 	cols = p.nameUnnamed(ate, cols, s, nargs)
 	input, err := p.planSelect(inner, s, nargs)
 	if err != nil {
@@ -278,4 +285,15 @@ func joinedDerivedRefusal(sel sqlparser.SelectStatement, err error) error {
 		return err
 	}
 	return unsupportedf("%s (the derived table %s is joined with other tables: only a derived table read alone is evaluated over its merged rows, and a join across shards joins tables)", ue.Msg, joined)
+}
+
+// hasOuterSubquery reports a subquery in the clauses of sel the router
+// would evaluate over its derived table's rows (not in its FROM).
+func hasOuterSubquery(sel *sqlparser.Select) bool {
+	for _, n := range []sqlparser.SQLNode{sel.SelectExprs, sel.Where, sel.GroupBy, sel.Having, sel.OrderBy, sel.Limit} {
+		if n != nil && hasSubqueryIn(n) {
+			return true
+		}
+	}
+	return false
 }

@@ -465,7 +465,61 @@ func pulloutSlots(sel *sqlparser.Select) []pulloutSlot {
 	if sel.Having != nil {
 		out = appendPulloutSlots(out, &sel.Having.Expr)
 	}
-	return appendAggregateItemSlots(out, sel)
+	return appendConstantInItemSlots(appendAggregateItemSlots(out, sel), sel)
+}
+
+// appendConstantInItemSlots appends the `x [NOT] IN (SELECT …)` select
+// items of a SELECT that does not aggregate whose x names no column
+// (`? IN (SELECT qty FROM items)`, a literal, arithmetic over them) and
+// whose subquery is uncorrelated: the truth is one for every row, so
+// the subquery runs first and is bound, as in WHERE. Carried on each
+// outer row instead, x would come back from the shards as the backend
+// types a bare placeholder (text on PostgreSQL), not as one database
+// compares it with the subquery's column.
+func appendConstantInItemSlots(out []pulloutSlot, sel *sqlparser.Select) []pulloutSlot {
+	if len(sel.GroupBy) == 0 && hasAggregate(sel.SelectExprs) {
+		return out
+	}
+	for _, se := range sel.SelectExprs {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok {
+			continue
+		}
+		in := &ae.Expr
+		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+			switch n := n.(type) {
+			case *sqlparser.Subquery:
+				return false, nil
+			case *sqlparser.ComparisonExpr:
+				sq, k, ok := inSubquery(n)
+				if !ok {
+					return true, nil
+				}
+				if pullable(sq) && uncorrelated(sq) && constantOperand(n.Left) {
+					out = append(out, pulloutSlot{kind: k, node: n, sub: sq, in: in})
+				}
+				return false, nil
+			}
+			return true, nil
+		}, *in)
+	}
+	return out
+}
+
+// constantOperand reports an expression of literals and arguments only,
+// through arithmetic, parentheses and CAST: one value for every row.
+func constantOperand(e sqlparser.Expr) bool {
+	ok := true
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n.(type) {
+		case *sqlparser.SQLVal, *sqlparser.NullVal, sqlparser.BoolVal, *sqlparser.ParenExpr,
+			*sqlparser.BinaryExpr, *sqlparser.UnaryExpr, *sqlparser.ConvertExpr, *sqlparser.ConvertType:
+		default:
+			ok = false
+		}
+		return ok, nil
+	}, e)
+	return ok
 }
 
 // appendAggregateItemSlots appends the uncorrelated subqueries of the
@@ -631,7 +685,7 @@ func exprHasSubquery(e sqlparser.Expr) bool {
 // planPullout plans sel (a copy the caller owns) with its uncorrelated
 // subqueries of WHERE pulled out; ok is false when it has none.
 func (p *Planner) planPullout(sel *sqlparser.Select, s *Session, nargs int) (Plan, bool, error) {
-	if len(appendAggregateItemSlots(nil, sel)) > 0 {
+	if len(appendAggregateItemSlots(nil, sel)) > 0 || len(appendConstantInItemSlots(nil, sel)) > 0 {
 		// The items keep their names once their subqueries are bound.
 		nameColumns(sel)
 	}

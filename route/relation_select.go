@@ -90,10 +90,8 @@ type relationAggregate struct {
 // and ORDER BY are replaced by their expressions where one database reads
 // them so).
 func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSelect, error) {
-	for _, n := range []sqlparser.SQLNode{s.SelectExprs, s.Where, s.GroupBy, s.Having, s.OrderBy, s.Limit} {
-		if n != nil && hasSubqueryIn(n) {
-			return nil, unsupportedf("a subquery in a SELECT evaluated over the rows of %s", src.what)
-		}
+	if hasOuterSubquery(s) {
+		return nil, unsupportedf("a subquery in a SELECT evaluated over the rows of %s", src.what)
 	}
 	if err := resolveAliases(s, src); err != nil {
 		return nil, err
@@ -142,6 +140,9 @@ func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSe
 		col  int
 	}
 	var aliases []alias
+	// itemCol[i] is the input column select item i is, -1 for any other
+	// item: an ORDER BY naming that column orders by the item.
+	var itemCol []int
 	for _, se := range s.SelectExprs {
 		switch se := se.(type) {
 		case *sqlparser.StarExpr:
@@ -156,6 +157,7 @@ func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSe
 				return nil, err
 			}
 			for k, i := range cols {
+				itemCol = append(itemCol, i)
 				rs.items = append(rs.items, &mergeValue{fixed: eval.Col(i)})
 				rs.names = append(rs.names, names[k])
 				from := -1
@@ -185,6 +187,13 @@ func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSe
 					}
 				}
 			}
+			col := -1
+			if c, ok := se.Expr.(*sqlparser.ColName); ok {
+				if i, err := src.resolve(c); err == nil {
+					col = i
+				}
+			}
+			itemCol = append(itemCol, col)
 			rs.items = append(rs.items, v)
 			rs.names = append(rs.names, name)
 			rs.nameFrom = append(rs.nameFrom, from)
@@ -217,6 +226,17 @@ func compileRelationSelect(s *sqlparser.Select, src relationSource) (*relationSe
 		for i, se := range s.SelectExprs {
 			if ae, ok := se.(*sqlparser.AliasedExpr); ok && sqlparser.String(ae.Expr) == text && !hasStar(s) {
 				return i, true
+			}
+		}
+		// A column the select list holds as an item, under * or written
+		// otherwise (email, u.email), orders by that item: its value.
+		if c, ok := e.(*sqlparser.ColName); ok {
+			if in, err := src.resolve(c); err == nil {
+				for i, col := range itemCol {
+					if col == in {
+						return i, true
+					}
+				}
 			}
 		}
 		return 0, false
@@ -404,7 +424,7 @@ func (ag *relationAggregate) checkGrouped(b *mergeBuilder, e sqlparser.Expr, src
 				if ag.keyCols[col] {
 					return false, nil
 				}
-				bad = unsupportedf("column %s is neither grouped nor aggregated in a SELECT over the rows of %s", sqlparser.String(c), src.what)
+				bad = &ungroupedError{unsupportedf("column %s is neither grouped nor aggregated in a SELECT over the rows of %s", sqlparser.String(c), src.what)}
 				return false, nil
 			}
 		}
@@ -412,6 +432,15 @@ func (ag *relationAggregate) checkGrouped(b *mergeBuilder, e sqlparser.Expr, src
 	}, e)
 	return bad
 }
+
+// ungroupedError is the refusal of a column neither grouped nor
+// aggregated in a grouped SELECT the router evaluates: SQLite would
+// take some row's value of the group, PostgreSQL fails (unless the
+// column depends on a grouped primary key).
+type ungroupedError struct{ err error }
+
+func (e *ungroupedError) Error() string { return e.err.Error() }
+func (e *ungroupedError) Unwrap() error { return e.err }
 
 // resolveAliases replaces the bare names in GROUP BY, HAVING and ORDER BY
 // expressions that mean a select alias by the aliased expression, as one

@@ -333,9 +333,9 @@ func semiRefusal(err error) error {
 	var ke *merge.JoinKeyTypeError
 	switch {
 	case errors.As(err, &ke):
-		return unsupportedf("correlated subquery over other shards: %v", ke)
+		return unsupportedf("subquery over other shards, run as a semi-join: %v", ke)
 	case errors.Is(err, merge.ErrSubqueryRowOrder), errors.Is(err, merge.ErrSubqueryLimitOrder), errors.Is(err, merge.ErrSubqueryOrderTie):
-		return unsupportedf("correlated subquery over other shards: %v", err)
+		return unsupportedf("subquery over other shards, run as a semi-join: %v", err)
 	}
 	return err
 }

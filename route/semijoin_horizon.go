@@ -40,8 +40,16 @@ func (p *Planner) planSemiJoinHorizon(sel *sqlparser.Select, s *Session, nargs i
 	}
 	at := map[string]int{}
 	var cols sqlparser.SelectExprs
+	// An unqualified column one table of the FROM holds is that table's:
+	// email and u.email read one column, so ORDER BY email orders by the
+	// u.email a * stands for.
+	tables, terr := p.fromColumns(sel.From, s)
 	key := func(cn *sqlparser.ColName) string {
-		return strings.ToLower(cn.Qualifier.Name.String()) + "." + cn.Name.Lowered()
+		q := strings.ToLower(cn.Qualifier.Name.String())
+		if q == "" && terr == nil {
+			q = strings.ToLower(holder(tables, cn.Name.String()))
+		}
+		return q + "." + cn.Name.Lowered()
 	}
 	collect := func(n sqlparser.SQLNode, clause bool) {
 		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {

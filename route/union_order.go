@@ -87,10 +87,11 @@ func cloneExpr(e sqlparser.Expr) sqlparser.Expr {
 	return stmt.(*sqlparser.Select).SelectExprs[0].(*sqlparser.AliasedExpr).Expr
 }
 
-// orderRefusalPlan answers a UNION whose ORDER BY the backend refuses
-// with the backend's error: the union runs on one shard of the keyspace
-// holding its tables, which fails as one database would. Should that
-// shard not fail, the statement is refused as unsupported.
+// orderRefusalPlan answers a statement the backend refuses (a UNION's
+// ORDER BY term, an ungrouped column beside windows) with the backend's
+// error: the statement runs on one shard of the keyspace holding its
+// tables, which fails as one database would. Should that shard not
+// fail, the statement is refused as unsupported.
 type orderRefusalPlan struct {
 	probe   *selectPlan
 	refusal error

@@ -379,7 +379,45 @@ func (p *Planner) planWindows(sel *sqlparser.Select, s *Session, nargs int) (Pla
 	if pl := p.pushWindows(sel, s, nargs); pl != nil {
 		return pl, nil
 	}
-	return p.evaluateWindows(sel, s, nargs)
+	orig, err := cloneSelect(sel)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := p.evaluateWindows(sel, s, nargs)
+	var ue *ungroupedError
+	if errors.As(err, &ue) {
+		return p.ungroupedRefusal(orig.(*sqlparser.Select), s, nargs, ue.err)
+	}
+	return pl, err
+}
+
+// ungroupedRefusal answers a grouped SELECT with windows naming a column
+// neither grouped nor aggregated: on PostgreSQL with the backend's own
+// error, the statement (sel, a copy the caller owns) run on one shard of
+// the keyspace holding its tables failing as one database does; should
+// it not fail (the column depends on a grouped primary key), and on
+// SQLite, which would take some row's value of the group, the refusal.
+func (p *Planner) ungroupedRefusal(sel *sqlparser.Select, s *Session, nargs int, refusal error) (Plan, error) {
+	if p.readsHeld(sel.From) != nil {
+		return nil, refusal
+	}
+	tables, err := p.fromTables(sel.From, s)
+	if err != nil || len(tables) == 0 {
+		return nil, refusal
+	}
+	ks := tables[0].Keyspace
+	for _, t := range tables[1:] {
+		if t.Keyspace != ks {
+			return nil, refusal
+		}
+	}
+	if p.engineOfKeyspace(ks) != eval.PostgreSQL {
+		return nil, refusal
+	}
+	stripQualifiers(sel, ks)
+	probe := &selectPlan{p: p, routing: &routing{keyspace: ks, opcode: Reference}, nargs: nargs, stmt: newShardStmt(sel)}
+	probe.impossible = probe.stmt
+	return &orderRefusalPlan{probe: probe, refusal: refusal}, nil
 }
 
 // checkWindowPlaces refuses a window function where SQL allows none:
@@ -760,7 +798,12 @@ func restoreColumnNames(err error, colOf map[string]string) error {
 	}
 	var ue *UnsupportedError
 	if errors.As(err, &ue) {
-		return &UnsupportedError{Msg: fix(ue.Msg)}
+		out := error(&UnsupportedError{Msg: fix(ue.Msg)})
+		var ug *ungroupedError
+		if errors.As(err, &ug) {
+			out = &ungroupedError{out}
+		}
+		return out
 	}
 	var pe *vschema.PlanError
 	if errors.As(err, &pe) {
