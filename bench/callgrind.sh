@@ -21,9 +21,12 @@
 #   PAIRS='Update Insert TxUpdate' bench/callgrind.sh
 #   PAIRS='Insert100 RangeScatter' LOW=100 HIGH=600 bench/callgrind.sh
 #   LOW=1000 HIGH=9000 BENCH_DIR=/dev/shm/mine bench/callgrind.sh
+#   PAIRS='ScalePointSelect/shards=8' ARGS='-bench.scale.shards 8' bench/callgrind.sh
 #
 # Go's asynchronous preemption signals trip callgrind, so it runs with
-# GODEBUG=asyncpreemptoff=1; and with GOMAXPROCS=1, since the scheduler's
+# GODEBUG=asyncpreemptoff=1, and valgrind knows no RDTSCP instruction
+# (the runtime's cputicks uses it where the CPU has it), so with
+# cpu.rdtscp=off too; and with GOMAXPROCS=1, since the scheduler's
 # spinning between threads (runtime.GC's sweep loop that testing starts
 # every benchmark with) otherwise varies by thousands of instructions an
 # operation between runs. With it two runs differ by about 1%; each side
@@ -48,11 +51,11 @@ fi
 # total NAME N RUN ARGS... prints the instructions of a run of N
 # operations of the benchmark ARGS select.
 total() {
-	file=$OUT/$1.$2.$3.out
-	name=$1 n=$2 run=$3
+	name=$(echo "$1" | tr / _) n=$2 run=$3
+	file=$OUT/$name.$n.$run.out
 	shift 3
-	GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file="$file" \
-		"$BIN" -test.run '^$' -test.benchtime "${n}x" ${BENCH_DIR:+-bench.dir "$BENCH_DIR"} "$@" \
+	GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off valgrind --tool=callgrind --callgrind-out-file="$file" \
+		"$BIN" -test.run '^$' -test.benchtime "${n}x" ${BENCH_DIR:+-bench.dir "$BENCH_DIR"} ${ARGS:-} "$@" \
 		>"$OUT/$name.$n.$run.log" 2>&1
 	awk '/^summary:/ { print $2 }' "$file"
 }

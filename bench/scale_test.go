@@ -2,18 +2,35 @@ package bench
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 )
 
 // The shard-count benchmarks: the same table over 4, 16, 64 and 256
-// SQLite shards against one SQLite database. A point statement should
-// cost the same at every count; a scatter's cost grows with the count.
+// SQLite shards (or the counts -bench.scale.shards names) against one
+// SQLite database. A point statement should cost the same at every
+// count; a scatter's cost grows with the count.
 
-var shardCounts = []int{4, 16, 64, 256}
+var scaleShards = flag.String("bench.scale.shards", "4,16,64,256", "shard counts of the shard-count benchmarks, powers of two up to 256, comma-separated")
+
+// shardCounts returns the shard counts -bench.scale.shards names.
+func shardCounts(b *testing.B) []int {
+	var counts []int
+	for _, f := range strings.Split(*scaleShards, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 256 || n&(n-1) != 0 {
+			b.Fatalf("-bench.scale.shards: %q is no power of two up to 256", f)
+		}
+		counts = append(counts, n)
+	}
+	return counts
+}
 
 func eachShardCount(b *testing.B, run func(b *testing.B, f *fixture)) {
-	for _, n := range shardCounts {
+	for _, n := range shardCounts(b) {
 		b.Run(fmt.Sprintf("shards=%d", n), func(b *testing.B) { run(b, sqliteFixture(b, n, *scaleRows)) })
 	}
 }
@@ -89,4 +106,26 @@ func BenchmarkPostgresUpdate(b *testing.B) { f := pg4(b); pair(b, pairConfig{}, 
 func BenchmarkPostgresScatterCount(b *testing.B) {
 	f := pg4(b)
 	pair(b, pairConfig{}, scatterCount(bg, f))
+}
+
+func BenchmarkPostgresPointSelect4(b *testing.B) {
+	f := pg4(b)
+	pair(b, pairConfig{par: 4, round: 400}, pointSelectOn(bg, f))
+}
+
+func BenchmarkPostgresPreparedPointSelect(b *testing.B) {
+	f := pg4(b)
+	pair(b, pairConfig{}, preparedPointSelect(b, bg, f))
+}
+
+func BenchmarkPostgresTxUpdate(b *testing.B) { f := pg4(b); pair(b, pairConfig{}, txUpdate(bg, f)) }
+
+func BenchmarkPostgresInsert100(b *testing.B) {
+	f := pg4(b)
+	pair(b, pairConfig{round: 10, warm: 5}, insertMany(b, bg, f))
+}
+
+func BenchmarkPostgresRangeScatter(b *testing.B) {
+	f := pg4(b)
+	pair(b, pairConfig{}, rangeScatter(bg, f))
 }

@@ -70,7 +70,7 @@ type SingleWriter interface {
 // connection goes back to the pool.
 type ReadOnlyEnforcer interface {
 	EnforceReadOnly(ctx context.Context, tx Querier) error
-	ResetReadOnly(ctx context.Context, conn *sql.Conn) error
+	ResetReadOnly(ctx context.Context, conn Querier) error
 }
 
 // TxOptionsAdapter is implemented by backends that do not take

@@ -50,7 +50,7 @@ func (SQLiteCapabilities) EnforceReadOnly(ctx context.Context, tx Querier) error
 	return err
 }
 
-func (SQLiteCapabilities) ResetReadOnly(ctx context.Context, conn *sql.Conn) error {
+func (SQLiteCapabilities) ResetReadOnly(ctx context.Context, conn Querier) error {
 	_, err := conn.ExecContext(ctx, "PRAGMA query_only = 0")
 	return err
 }

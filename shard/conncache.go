@@ -21,9 +21,8 @@ import (
 // of rows there (see ConnRows). Nothing of database/sql (its pool, its
 // Stmt's per-connection look-up, its Rows and their context watcher,
 // ColumnTypes) runs for it. A transaction's statements run the same way
-// on the connection the transaction holds, which its *sql.Conn (of the
-// backend's *sql.DB, lent by the pool: leaseConnector) reaches inside
-// (*sql.Conn).Raw.
+// on the connection the transaction holds, taken from the same pool for
+// the transaction's life (HeldConn).
 
 // connStmtCacheSize bounds the statements one connection keeps prepared;
 // the cache starts over when full.
@@ -298,11 +297,31 @@ func values(nv []driver.NamedValue) []driver.Value {
 // a statement cache; it never happens on a backend that caches.
 var errNotCached = errors.New("vitessdo: the backend's connection has no statement cache")
 
-// onConn runs fn on conn's driver connection, inside (*sql.Conn).Raw. An
-// error fn returns that is driver.ErrBadConn discards the connection,
+// connRef is a connection a statement runs on other than one it takes
+// from the pool: a transaction's (HeldConn), or a *sql.Conn of the
+// backend's DB (a stream's own, see QueryOn; or one a database/sql Tx
+// holds).
+type connRef struct {
+	held *HeldConn
+	sql  *sql.Conn
+}
+
+func (c connRef) set() bool { return c.held != nil || c.sql != nil }
+
+// onConn runs fn on the driver connection of conn: the held one's (see
+// HeldConn.run), or inside (*sql.Conn).Raw (see onSQLConn).
+func onConn(conn connRef, sqlTx bool, fn func(cc *cachedConn) error) error {
+	if conn.held != nil {
+		return conn.held.run(fn)
+	}
+	return onSQLConn(conn.sql, sqlTx, fn)
+}
+
+// onSQLConn runs fn on conn's driver connection, inside (*sql.Conn).Raw.
+// An error fn returns that is driver.ErrBadConn discards the connection,
 // unless a database/sql Tx holds it (sqlTx): there it becomes a
 // brokenTxConnError.
-func onConn(conn *sql.Conn, sqlTx bool, fn func(cc *cachedConn) error) error {
+func onSQLConn(conn *sql.Conn, sqlTx bool, fn func(cc *cachedConn) error) error {
 	return conn.Raw(func(dc any) error {
 		l, ok := dc.(*leasedConn)
 		if !ok {
@@ -335,34 +354,39 @@ func (e *brokenTxConnError) Is(target error) bool { return target == sql.ErrConn
 // statements.
 func (b *Backend) cachesConns() bool { return b.connCache }
 
-// TxConn is a backend transaction and the pool connection it runs on,
-// the Querier of a shard in a transaction: on a backend whose
-// connections cache statements, the transaction's statements run on the
+// TxConn is a backend transaction and the connection it runs on, the
+// Querier of a shard in a transaction: on a backend whose connections
+// cache statements, the transaction's statements run on the
 // connection's own (database/sql's Tx would prepare, or look up, a
 // statement of its own for each). Querier is the transaction: a
-// *sql.Tx, or a ConnTx (see BeginOn).
+// *sql.Tx, or a ConnTx (see BeginHeld, BeginOn). The connection is
+// Held, the transaction's, or else Conn, one of DB's.
 type TxConn struct {
 	Querier
+	Held *HeldConn
 	Conn *sql.Conn
 }
 
 // connOf returns the connection a statement on q runs on through the
-// connection's cache: nil for one of the pool's, to take for the
+// connection's cache: none for one of the pool's, to take for the
 // statement, or the transaction's, with sqlTx set when a database/sql
 // Tx holds it. ok is false when the statement runs through database/sql
 // instead.
-func (b *Backend) connOf(q Querier) (conn *sql.Conn, sqlTx, ok bool) {
+func (b *Backend) connOf(q Querier) (conn connRef, sqlTx, ok bool) {
 	if !b.connCache {
-		return nil, false, false
+		return connRef{}, false, false
 	}
 	switch q := q.(type) {
 	case *sql.DB:
-		return nil, false, q == b.DB
+		return connRef{}, false, q == b.DB
 	case *TxConn:
+		if q.Held != nil {
+			return connRef{held: q.Held}, false, true
+		}
 		_, sqlTx = q.Querier.(*sql.Tx)
-		return q.Conn, sqlTx, q.Conn != nil
+		return connRef{sql: q.Conn}, sqlTx, q.Conn != nil
 	}
-	return nil, false, false
+	return connRef{}, false, false
 }
 
 // connResult is a write's result, read on its connection.
@@ -379,8 +403,8 @@ func (r connResult) LastInsertId() (int64, error) { return r.id, r.idErr }
 // again on another when it turns out broken, as database/sql does: up
 // to maxBadConnRetries times on any connection, then once on a new one,
 // as retry does, without its closure).
-func (b *Backend) execConn(ctx context.Context, tx *sql.Conn, sqlTx bool, query string, args []any) (connResult, error) {
-	if tx != nil {
+func (b *Backend) execConn(ctx context.Context, tx connRef, sqlTx bool, query string, args []any) (connResult, error) {
+	if tx.set() {
 		var res connResult
 		err := onConn(tx, sqlTx, func(cc *cachedConn) error {
 			var err error

@@ -3,7 +3,6 @@ package shard
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"io"
@@ -33,7 +32,7 @@ type ConnRows struct {
 	// the pool for them (given back when they end, discarded when bad);
 	// conn is a transaction's instead (or a stream's own, see QueryOn).
 	pc    *poolConn
-	conn  *sql.Conn
+	conn  connRef
 	cs    *cachedStmt
 	ri    driver.Rows
 	cols  []merge.Column
@@ -71,7 +70,7 @@ var _ merge.Iterator = (*ConnRows)(nil)
 // connection (held by a database/sql Tx when sqlTx is set), or one taken
 // from the pool when tx is nil (tried again on another when it turns
 // out broken, see Backend.retry).
-func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, sqlTx bool, query string, args []any) (*ConnRows, error) {
+func (b *Backend) queryConn(ctx context.Context, s *Shard, tx connRef, sqlTx bool, query string, args []any) (*ConnRows, error) {
 	r := new(ConnRows)
 	if err := b.queryConnInto(r, ctx, s, tx, sqlTx, query, args); err != nil {
 		return nil, err
@@ -80,12 +79,12 @@ func (b *Backend) queryConn(ctx context.Context, s *Shard, tx *sql.Conn, sqlTx b
 }
 
 // queryConnInto is queryConn into rows the caller allocated.
-func (b *Backend) queryConnInto(r *ConnRows, ctx context.Context, s *Shard, tx *sql.Conn, sqlTx bool, query string, args []any) error {
-	if tx != nil {
+func (b *Backend) queryConnInto(r *ConnRows, ctx context.Context, s *Shard, tx connRef, sqlTx bool, query string, args []any) error {
+	if tx.set() {
 		*r = ConnRows{shard: s, ctx: ctx, conn: tx, sqlTx: sqlTx, size: firstBatch}
 		err := onConn(tx, sqlTx, func(cc *cachedConn) error { return r.start(cc, query, args) })
 		if err == nil && r.ri == nil {
-			r.conn = nil
+			r.conn = connRef{}
 		}
 		return err
 	}
@@ -248,11 +247,11 @@ func (r *ConnRows) giveBack() {
 		r.shard.Backend.pool.put(r.pc, err)
 		r.pc = nil
 	}
-	r.conn = nil
+	r.conn = connRef{}
 }
 
 // holds reports whether the rows hold a connection.
-func (r *ConnRows) holds() bool { return r.pc != nil || r.conn != nil }
+func (r *ConnRows) holds() bool { return r.pc != nil || r.conn.set() }
 
 func (r *ConnRows) wrap(err error) error {
 	return &Error{Keyspace: r.shard.Keyspace, Shard: r.shard.Name, Err: err}

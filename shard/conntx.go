@@ -20,8 +20,10 @@ var (
 )
 
 // BeginOn begins a transaction on a connection taken from the backend's
-// pool. On a backend whose connections cache statements it is a ConnTx,
-// begun on the driver connection; otherwise conn.BeginTx's *sql.Tx.
+// DB. On a backend whose connections cache statements it is a ConnTx,
+// begun on the driver connection; otherwise conn.BeginTx's *sql.Tx. A
+// transaction holding its connection for its life takes it with Hold
+// and begins with BeginHeld instead, without DB.
 func (b *Backend) BeginOn(ctx context.Context, conn *sql.Conn, opts *sql.TxOptions) (BackendTx, error) {
 	if !b.connCache {
 		tx, err := conn.BeginTx(ctx, opts)
@@ -30,32 +32,36 @@ func (b *Backend) BeginOn(ctx context.Context, conn *sql.Conn, opts *sql.TxOptio
 		}
 		return tx, nil
 	}
-	var o driver.TxOptions
-	if opts != nil {
-		o = driver.TxOptions{Isolation: driver.IsolationLevel(opts.Isolation), ReadOnly: opts.ReadOnly}
-	}
-	t := &ConnTx{conn: conn}
-	err := onConn(conn, false, func(cc *cachedConn) error {
-		var err error
-		t.dtx, err = cc.BeginTx(ctx, o)
-		return err
-	})
-	if err != nil {
+	t := &ConnTx{h: &HeldConn{b: b, conn: conn}}
+	if err := t.begin(ctx, opts); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-// ConnTx is a transaction begun on a pool connection's driver connection
-// (the connection holds the transaction, as an SQLite connection does):
-// what database/sql's Tx would add — a context watcher (a goroutine per
-// transaction), a statement of its own per statement text — it does
-// without. Statements run on the connection; the transaction owns it
-// until Commit or Rollback, and gives it back only after either (the
-// caller closes it).
+// ConnTx is a transaction begun on a held connection's driver
+// connection (the connection holds the transaction, as an SQLite
+// connection does): what database/sql's Tx would add — a context
+// watcher (a goroutine per transaction), a statement of its own per
+// statement text — it does without. Statements run on the connection;
+// the transaction owns it until Commit or Rollback, and gives it back
+// only after either (the caller releases it).
 type ConnTx struct {
-	conn *sql.Conn
-	dtx  driver.Tx
+	h   *HeldConn
+	dtx driver.Tx
+}
+
+// begin begins the driver's transaction.
+func (t *ConnTx) begin(ctx context.Context, opts *sql.TxOptions) error {
+	var o driver.TxOptions
+	if opts != nil {
+		o = driver.TxOptions{Isolation: driver.IsolationLevel(opts.Isolation), ReadOnly: opts.ReadOnly}
+	}
+	return t.h.run(func(cc *cachedConn) error {
+		var err error
+		t.dtx, err = cc.BeginTx(ctx, o)
+		return err
+	})
 }
 
 // QueryContext runs a query in the transaction.
@@ -63,12 +69,12 @@ func (t *ConnTx) QueryContext(ctx context.Context, query string, args ...any) (*
 	if t.dtx == nil {
 		return nil, sql.ErrTxDone
 	}
-	return t.conn.QueryContext(ctx, query, args...)
+	return t.h.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs a query in the transaction.
 func (t *ConnTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.conn.QueryRowContext(ctx, query, args...)
+	return t.h.QueryRowContext(ctx, query, args...)
 }
 
 // ExecContext runs a statement in the transaction.
@@ -76,7 +82,7 @@ func (t *ConnTx) ExecContext(ctx context.Context, query string, args ...any) (sq
 	if t.dtx == nil {
 		return nil, sql.ErrTxDone
 	}
-	return t.conn.ExecContext(ctx, query, args...)
+	return t.h.ExecContext(ctx, query, args...)
 }
 
 // Commit commits the transaction; a second Commit or Rollback returns
@@ -95,5 +101,5 @@ func (t *ConnTx) end(fn func(driver.Tx) error) error {
 	// On a connection discarded under the transaction (a statement
 	// found it broken) this is sql.ErrConnDone: the transaction went
 	// with it.
-	return t.conn.Raw(func(any) error { return fn(dtx) })
+	return t.h.run(func(*cachedConn) error { return fn(dtx) })
 }

@@ -173,7 +173,7 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 	}
 	if st.conn != nil && st.shard.Backend.cachesConns() {
 		// QueryOn's connection, taken for this query alone.
-		st.runConn(ctx, st.conn, false, lim, query, args, start)
+		st.runConn(ctx, connRef{sql: st.conn}, false, lim, query, args, start)
 		return
 	}
 	rows, err := st.shard.Backend.query(ctx, q, query, args)
@@ -200,7 +200,7 @@ func (st *Stream) run(ctx context.Context, q Querier, lim Limiter, query string,
 // the query runs on the connection's own prepared statement (ConnRows:
 // conn, a transaction's, or nil for one of the pool's) and its rows are
 // fetched as run fetches database/sql's.
-func (st *Stream) runConn(ctx context.Context, conn *sql.Conn, sqlTx bool, lim Limiter, query string, args []any, start time.Time) {
+func (st *Stream) runConn(ctx context.Context, conn connRef, sqlTx bool, lim Limiter, query string, args []any, start time.Time) {
 	r, err := st.shard.Backend.queryConn(ctx, st.shard, conn, sqlTx, query, args)
 	if err != nil {
 		lim.release()

@@ -2,7 +2,6 @@ package shard
 
 import (
 	"context"
-	"database/sql"
 	"runtime"
 	"sync"
 	"time"
@@ -105,7 +104,7 @@ func QueryInline(ctx context.Context, s *Shard, q Querier, query string, args []
 // connection between batches as ConnRows does; the time the statement's
 // reads took (not the caller's between them) is its cost, noted when the
 // rows end or close.
-func queryInlineConn(ctx context.Context, s *Shard, conn *sql.Conn, sqlTx bool, query string, args []any) *Stream {
+func queryInlineConn(ctx context.Context, s *Shard, conn connRef, sqlTx bool, query string, args []any) *Stream {
 	b := s.Backend
 	// The stream and its rows are one allocation.
 	both := new(struct {

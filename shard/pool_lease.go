@@ -18,7 +18,12 @@ type leaseConnector struct {
 
 // Connect takes a connection of the pool, waiting under ctx when the
 // pool is at its bound.
+// A DB.Conn whose context holds a HeldConn (lendKey) is lent that
+// connection instead: closing it leaves the connection to the HeldConn.
 func (c *leaseConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	if h, ok := ctx.Value(lendKey{}).(*HeldConn); ok {
+		return &leasedConn{cachedConn: h.pc.cc, pc: h.pc, pool: c.pool, lentTo: h}, nil
+	}
 	pc, err := c.pool.get(ctx, cachedOrNew)
 	if err != nil {
 		return nil, err
@@ -43,6 +48,10 @@ type leasedConn struct {
 	pool  *connPool
 	valid bool
 	done  bool
+	// lentTo is the HeldConn whose connection this is, lent over it
+	// (see HeldConn.sqlConn): closing it tells it whether the connection
+	// is still good, and gives nothing back.
+	lentTo *HeldConn
 }
 
 // IsValid reports whether the driver's connection may be reused, and
@@ -62,6 +71,12 @@ func (l *leasedConn) Close() error {
 		return nil
 	}
 	l.done = true
+	if l.lentTo != nil {
+		if !l.valid {
+			l.lentTo.lentBad.Store(true)
+		}
+		return nil
+	}
 	l.pool.putChecked(l.pc, !l.valid)
 	return nil
 }

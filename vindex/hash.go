@@ -2,8 +2,6 @@ package vindex
 
 import (
 	"context"
-	"crypto/cipher"
-	"crypto/des"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -42,16 +40,6 @@ func newHash(name string, _ paramSet, _ Env) (Vindex, error) {
 	return &Hash{name: name}, nil
 }
 
-// desBlock is DES under the all-zero key. A cipher.Block holds only its key
-// schedule, so one is shared by every call, concurrently.
-var desBlock = func() cipher.Block {
-	b, err := des.NewCipher(make([]byte, 8))
-	if err != nil {
-		panic(err) // des.NewCipher fails only for a key that is not 8 bytes
-	}
-	return b
-}()
-
 // HashUint64 returns the keyspace id the hash vindex gives the number n:
 // n as 8 big-endian bytes, DES-encrypted under the all-zero key.
 // lookup_hash stores n, not the keyspace id, in its "to" column.
@@ -67,16 +55,13 @@ func UnhashKeyspaceID(ksid []byte) (uint64, error) {
 	if len(ksid) != 8 {
 		return 0, fmt.Errorf("invalid keyspace id: %s (a hash keyspace id is 8 bytes)", hex.EncodeToString(ksid))
 	}
-	plain := make([]byte, 8)
-	desBlock.Decrypt(plain, ksid)
-	return binary.BigEndian.Uint64(plain), nil
+	// DES under the all-zero key is its own inverse (hash_des.go).
+	return desZero(binary.BigEndian.Uint64(ksid)), nil
 }
 
-// putHash writes the keyspace id of n into dst, 8 bytes. DES encrypts in
-// place, so no temporary escapes through the cipher.Block interface.
+// putHash writes the keyspace id of n into dst, 8 bytes.
 func putHash(dst []byte, n uint64) {
-	binary.BigEndian.PutUint64(dst, n)
-	desBlock.Encrypt(dst, dst)
+	binary.BigEndian.PutUint64(dst, desZero(n))
 }
 
 // String returns the vindex's name.
@@ -131,9 +116,7 @@ func (h *Hash) KeyspaceID8(v any) (ksid [8]byte, ok bool, err error) {
 }
 
 // hashInto writes the keyspace id of an integer value into dst, 8 bytes;
-// ok is false for the other values. (The DES block cipher is an
-// interface, so dst escapes: Map writes into the one allocation of its
-// results, KeyspaceID8 costs one of 8 bytes.)
+// ok is false for the other values.
 func (h *Hash) hashInto(dst []byte, v any) (ok bool, err error) {
 	n, kind, err := toUint64(v, true)
 	if err != nil {

@@ -3,8 +3,8 @@ package vindex
 // KeyspaceIDs8 writes the keyspace id of each of values into ids, 8 bytes
 // a value (ids holds 8*len(values)), for a router that needs only each
 // value's shard, as a multi-row INSERT does: no key.Destination is built
-// per value, and the hash vindex's DES block writes straight into ids, so
-// the ids cost the caller's one allocation. all is false, and ids are
+// per value, and the hash vindex writes straight into ids, so the ids
+// cost the caller's one allocation. all is false, and ids are
 // partly written, when a value has no keyspace id (where Map gives
 // key.DestinationNone); err is Map's error for the first value that has
 // one.

@@ -55,18 +55,18 @@ func (t *Transaction) place(ctx context.Context, s *shard.Shard, k partKey, rank
 			return nil, err
 		}
 	}
-	conn, err := b.DB.Conn(ctx)
-	if err != nil {
+	if into == nil {
+		into = new(txPart)
+	}
+	*into = txPart{t: t, shard: s, order: k.order, rank: rank, locked: lock}
+	if err := b.Hold(ctx, &into.held); err != nil {
 		if lock {
 			t.co.locks.release(t, b)
 		}
 		return nil, shardError(s, err)
 	}
+	into.holding = true
 	t.co.held.add(b, 1)
-	if into == nil {
-		into = new(txPart)
-	}
-	*into = txPart{t: t, shard: s, order: k.order, conn: conn, rank: rank, locked: lock}
 	return into, nil
 }
 
@@ -82,7 +82,7 @@ func (p *txPart) begin(ctx context.Context, savepoints []string) error {
 	// that never ends, which also spares database/sql's watcher of the
 	// transaction's context and the SQLite driver's interrupt watcher a
 	// goroutine each.
-	tx, err := b.BeginOn(context.Background(), p.conn, backendTxOptions(b, t.opts))
+	tx, err := b.BeginHeld(context.Background(), &p.held, backendTxOptions(b, t.opts))
 	if p.locked {
 		t.co.locks.took(t, s, err == nil)
 		p.locked = err == nil
@@ -92,7 +92,7 @@ func (p *txPart) begin(ctx context.Context, savepoints []string) error {
 		return shardError(s, err)
 	}
 	p.tx = tx
-	p.q = shard.TxConn{Querier: p.tx, Conn: p.conn}
+	p.q = shard.TxConn{Querier: p.tx, Held: &p.held}
 	if ro, ok := b.Capabilities().(shard.ReadOnlyEnforcer); ok && t.opts.ReadOnly {
 		p.readOnly = ro
 		if err := ro.EnforceReadOnly(ctx, p.tx); err != nil {
@@ -121,17 +121,10 @@ func (p *txPart) abandon() {
 		p.t.co.locks.release(p.t, p.shard.Backend)
 		p.locked = false
 	}
-	if p.conn == nil {
-		return
+	if p.holding {
+		p.holding = false
+		p.giveBack(p.readOnly)
 	}
-	if p.readOnly != nil {
-		if err := p.readOnly.ResetReadOnly(context.Background(), p.conn); err != nil {
-			discard(p.conn)
-		}
-	}
-	p.conn.Close()
-	p.conn = nil
-	p.t.co.held.add(p.shard.Backend, -1)
 }
 
 // add makes a begun part one of the transaction's. Called with t.mu

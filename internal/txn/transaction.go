@@ -60,8 +60,12 @@ type txPart struct {
 	t     *Transaction
 	shard *shard.Shard
 	order vindex.CommitOrder
-	conn  *sql.Conn
-	tx    shard.BackendTx
+	// held is the part's connection, taken from the shard's pool when
+	// it joins (shard.Backend.Hold); holding says it has not been given
+	// back yet.
+	held    shard.HeldConn
+	holding bool
+	tx      shard.BackendTx
 	// q is the part's Querier: tx, and conn for the statements that run
 	// on the connection's own prepared statements.
 	q shard.TxConn
@@ -404,27 +408,32 @@ func (p *txPart) end(commit bool) error {
 // and the pool connection.
 func (p *txPart) release() {
 	p.t.mu.Lock()
-	conn, locked, readOnly := p.conn, p.locked, p.readOnly
-	p.conn, p.locked = nil, false
+	holding, locked, readOnly := p.holding, p.locked, p.readOnly
+	p.holding, p.locked = false, false
 	p.t.mu.Unlock()
 	if locked {
 		p.t.co.locks.release(p.t, p.shard.Backend)
 	}
-	if conn == nil {
-		return
+	if holding {
+		p.giveBack(readOnly)
 	}
-	if readOnly != nil {
-		if err := readOnly.ResetReadOnly(context.Background(), conn); err != nil {
-			discard(conn)
-		}
-	}
-	conn.Close()
-	p.t.co.held.add(p.shard.Backend, -1)
 }
 
 // discard closes a pool connection instead of returning it to the pool.
 func discard(c *sql.Conn) {
 	c.Raw(func(any) error { return driver.ErrBadConn })
+}
+
+// giveBack gives the part's connection back to the shard's pool, its
+// read-only setting undone first (discarded if that fails).
+func (p *txPart) giveBack(readOnly shard.ReadOnlyEnforcer) {
+	if readOnly != nil {
+		if err := readOnly.ResetReadOnly(context.Background(), &p.held); err != nil {
+			p.held.Discard()
+		}
+	}
+	p.held.Release()
+	p.t.co.held.add(p.shard.Backend, -1)
 }
 
 // commitOrder returns the parts in the order they commit.
@@ -455,7 +464,11 @@ func (t *Transaction) Commit(ctx context.Context) error {
 		if !ok {
 			continue
 		}
-		if failed, _ := fr.InFailedTransaction(p.conn); failed {
+		conn := p.held.Conn()
+		if conn == nil {
+			continue
+		}
+		if failed, _ := fr.InFailedTransaction(conn); failed {
 			t.rollbackParts()
 			return &shard.Error{Keyspace: p.shard.Keyspace, Shard: p.shard.Name, Err: fmt.Errorf("commit refused: a statement of the transaction failed on this shard, and %s rolls back a transaction after an error unless it rolls back to a savepoint; every shard was rolled back", p.shard.Backend.Product())}
 		}

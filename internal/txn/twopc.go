@@ -452,10 +452,13 @@ func (p *txPart) finish(ctx context.Context, verb string) error {
 	pt, _, _ := twoPCCapable(p.shard.Backend)
 	q := preparedSQL(pt, verb, p.gid)
 	var err error
-	if p.conn != nil {
-		_, err = p.conn.ExecContext(ctx, q)
+	p.t.mu.Lock()
+	holding := p.holding
+	p.t.mu.Unlock()
+	if holding {
+		_, err = p.held.ExecContext(ctx, q)
 	}
-	if p.conn == nil || brokenConnection(err) {
+	if !holding || brokenConnection(err) {
 		_, err = p.shard.Backend.DB.ExecContext(ctx, q)
 	}
 	if err == nil || pt.IsUnknownPrepared(err) {
