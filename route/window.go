@@ -303,6 +303,9 @@ func (p *Planner) planWindowText(text, wtext string, s *Session) (Plan, error) {
 		if at := insertWithAt(wtext); at > 0 {
 			return p.planWindowsWith(text, wtext, at, s)
 		}
+		if uerr := unsupportedSyntax(text); uerr != nil {
+			return nil, uerr
+		}
 		if se, ok := err.(*SyntaxError); ok {
 			return nil, &SyntaxError{SQL: text, Msg: se.Msg}
 		}
