@@ -27,7 +27,7 @@ func TestUnparsedFormsAreUnsupported(t *testing.T) {
 			t.Errorf("%s: got %v, want unsupported: %s", tt.sql, err, tt.want)
 		}
 	}
-	for _, sql := range []string{"SELEC 1", "SELECT * FROM user WHERE", "SELECT 1 +"} {
+	for _, sql := range []string{"SELEC 1", "SELECT * FROM user WHERE", "SELECT 1 +", "SELECT RANK() OVER (ORDER BY name NULLS LAST) FROM user WHERE"} {
 		_, err := p.Plan(sql, &Session{})
 		var se *SyntaxError
 		if !errors.As(err, &se) {

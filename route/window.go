@@ -303,7 +303,8 @@ func (p *Planner) planWindowText(text, wtext string, s *Session) (Plan, error) {
 		if at := insertWithAt(wtext); at > 0 {
 			return p.planWindowsWith(text, wtext, at, s)
 		}
-		if uerr := unsupportedSyntax(text); uerr != nil {
+		// The windows' own texts are in their calls' specs.
+		if uerr := unsupportedSyntax(wtext); uerr != nil {
 			return nil, uerr
 		}
 		if se, ok := err.(*SyntaxError); ok {
