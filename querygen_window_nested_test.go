@@ -294,3 +294,34 @@ func TestQueryGenInsertSelectWindowsEqualOneDatabase(t *testing.T) {
 		}
 	})
 }
+
+// correlatedWindowQuery draws a SELECT of items o with a correlated
+// subquery over items whose own SELECT holds a window drawn as
+// windowQuery draws one: correlated by a column with few values (so
+// few tuples run) or by an inequality, read by EXISTS, IN, a compared
+// or a selected scalar (one row by a unique order).
+func (g *queryGen) correlatedWindowQuery() genQuery {
+	g.f = genFroms()[0]
+	w := g.windowItem(g.f.unique, nil)
+	corr := []string{"items.grp = o.grp", "items.kind = o.kind", "items.id < o.id", "items.grp = o.grp AND items.id <> o.id"}[g.r.Intn(4)]
+	sub := "SELECT " + w + " FROM items WHERE " + corr
+	one := "(" + sub + " ORDER BY items.id" + direction(g.r) + " LIMIT 1)"
+	var sql string
+	switch g.r.Intn(5) {
+	case 0:
+		sql = "SELECT o.id FROM items o WHERE EXISTS (" + sub + ")"
+	case 1:
+		sql = "SELECT o.id FROM items o WHERE o.qty IN (SELECT " + []string{"ROW_NUMBER() OVER (ORDER BY items.qty, items.id)", "RANK() OVER (ORDER BY items.name NULLS LAST)", "COUNT(*) OVER (PARTITION BY items.kind)"}[g.r.Intn(3)] + " FROM items WHERE " + corr + ")"
+	case 2:
+		sql = "SELECT o.id, o.qty FROM items o WHERE " + one + []string{" IS NULL", " IS NOT NULL"}[g.r.Intn(2)]
+	default:
+		sql = "SELECT o.id, " + one + " AS v FROM items o"
+	}
+	return genQuery{sql: sql}
+}
+
+// Generated correlated subqueries with windows of their own return
+// what one database returns.
+func TestQueryGenCorrelatedWindowsEqualOneDatabase(t *testing.T) {
+	compareGeneratedJoins(t, 60, "correlated subqueries with windows", (*queryGen).correlatedWindowQuery)
+}

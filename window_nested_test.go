@@ -103,3 +103,33 @@ func TestInsertSelectWithWindowsMatchesOneDatabase(t *testing.T) {
 		}
 	})
 }
+
+// A correlated subquery's own windows are computed over that outer
+// row's rows: sent whole with the statement where they lie on its
+// shard, else run once per distinct tuple of the outer values it reads,
+// never over a batch of outer rows at once.
+func TestCorrelatedSubqueriesWindowsMatchOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, q := range []string{
+			"SELECT i.id FROM items i WHERE EXISTS (SELECT ROW_NUMBER() OVER (ORDER BY t.tag) FROM item_tags t WHERE t.item_id = i.id)",
+			"SELECT i.id FROM items i WHERE i.qty IN (SELECT COUNT(*) OVER (PARTITION BY t.tag) FROM item_tags t WHERE t.weight >= i.qty)",
+			"SELECT i.id FROM items i WHERE i.qty > (SELECT SUM(t.weight) OVER () FROM item_tags t WHERE t.item_id = i.id ORDER BY t.tag LIMIT 1)",
+			"SELECT i.id, (SELECT COUNT(*) OVER () FROM items x WHERE x.grp = i.grp LIMIT 1) AS c FROM items i",
+			"SELECT i.id FROM items i WHERE i.qty < (SELECT COUNT(*) OVER () FROM items x WHERE x.grp = i.grp LIMIT 1)",
+			"SELECT i.id FROM items i WHERE i.qty IN (SELECT DENSE_RANK() OVER (ORDER BY x.qty NULLS LAST) FROM items x WHERE x.grp = i.grp)",
+			"SELECT i.grp, COUNT(*) AS n FROM items i GROUP BY i.grp HAVING COUNT(*) > (SELECT MAX(x.qty) OVER () FROM items x WHERE x.grp = i.grp LIMIT 1)",
+			"SELECT i.id, t.tag FROM items i JOIN item_tags t ON t.weight = i.qty WHERE 2 <= (SELECT COUNT(*) OVER (ORDER BY x.id) FROM items x WHERE x.grp = i.grp ORDER BY x.id DESC LIMIT 1)",
+			"SELECT i.id FROM items i WHERE i.id = 5 AND EXISTS (SELECT ROW_NUMBER() OVER (ORDER BY x.id) FROM items x WHERE x.grp = i.grp)",
+			"SELECT i.id, (SELECT LAG(x.id) OVER (ORDER BY x.id) FROM items x WHERE x.kind = i.kind ORDER BY x.id DESC LIMIT 1) AS l FROM items i WHERE i.id IN (3, 4, 5)",
+			"SELECT i.id FROM items i ORDER BY (SELECT COUNT(*) OVER () FROM items x WHERE x.grp = i.grp LIMIT 1), i.id",
+			"SELECT id FROM items i WHERE NOT EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND t.weight > (SELECT MIN(t2.weight) OVER () FROM item_tags t2 WHERE t2.item_id = t.item_id LIMIT 1))",
+			"WITH c AS (SELECT id, grp, COUNT(*) OVER (PARTITION BY grp) AS n FROM items) SELECT c.id, (SELECT MAX(x.qty) OVER () FROM items x WHERE x.grp = c.grp LIMIT 1) AS m FROM c",
+			"SELECT i.id, k.label FROM items i LEFT JOIN kinds k ON k.code = i.kind AND EXISTS (SELECT RANK() OVER (ORDER BY x.id) FROM items x WHERE x.kind = k.code AND x.id > i.id)",
+			"SELECT k.code, (SELECT SUM(x.qty) OVER (ORDER BY x.qty GROUPS 1 PRECEDING EXCLUDE CURRENT ROW) FROM items x WHERE x.kind = k.code ORDER BY x.id LIMIT 1) AS s FROM kinds k",
+		} {
+			ordered := strings.HasSuffix(q, "i.id")
+			p.compare(t, ordered, q)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/xwb1989/sqlparser"
 
+	"github.com/dot-do/vitessdo/internal/dialect"
 	"github.com/dot-do/vitessdo/internal/eval"
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/vschema"
@@ -246,10 +247,13 @@ func correlatedIn(e sqlparser.SQLNode) bool {
 }
 
 // correlateOrBind plans a correlated subquery by its key equalities
-// (correlate), and one they cannot run per tuple of outer values
-// (bindCorrelation).
+// (correlate), and one they cannot run, or whose windows a batch would
+// mix, per tuple of outer values (bindCorrelation).
 func (p *Planner) correlateOrBind(f semiFound, s *Session, nargs, batch int, eng eval.Engine) (*correlation, error) {
-	if uncorrelated(f.sub) {
+	if uncorrelated(f.sub) || correlatedWindows(f.sub) {
+		// A batch of outer values would put the rows of several outer
+		// rows under one window: one tuple at a time, its windows see
+		// that row's rows alone.
 		return p.bindCorrelation(f, s, nargs, eng)
 	}
 	c, err := p.correlate(f, s, nargs, batch, eng)
@@ -300,4 +304,26 @@ func subqueriesIn(e sqlparser.Expr) []*sqlparser.Subquery {
 		return true, nil
 	}, e)
 	return out
+}
+
+// correlatedWindows reports window functions in a correlated subquery
+// outside the uncorrelated derived tables and subqueries it reads
+// (statements of their own, whose windows see all their rows): run over
+// a batch of outer values, their rows would share its windows.
+func correlatedWindows(sq *sqlparser.Subquery) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		switch n := n.(type) {
+		case *sqlparser.Subquery:
+			if n != sq && uncorrelated(n) {
+				return false, nil
+			}
+		case sqlparser.Expr:
+			if dialect.IsWindow(n) {
+				found = true
+			}
+		}
+		return !found, nil
+	}, sq)
+	return found
 }

@@ -10,6 +10,9 @@ var unparsedForms = []struct {
 	why string
 }{
 	{regexp.MustCompile(`(?is)\(\s*with\s+(recursive\s+)?[a-z_\x60]`), "WITH inside parentheses (a subquery or a derived table): write the common table expressions in one WITH clause at the start of the statement"},
+	// A window's ORDER BY reads it (see readWindows); the statement's
+	// goes to the parser.
+	{regexp.MustCompile(`(?is)\bnulls\s+(first|last)\b`), "NULLS FIRST/LAST in a statement's ORDER BY (a window's reads it): NULLs order first ascending and last descending, as in MySQL; order by x IS NULL, x to put them last"},
 }
 
 // unsupportedSyntax returns an UnsupportedError for SQL the parser

@@ -17,7 +17,9 @@ func TestUnparsedFormsAreUnsupported(t *testing.T) {
 		{"/* c */ WITH RECURSIVE x AS (SELECT id FROM user UNION ALL SELECT MAX(id) FROM x) SELECT * FROM x", "WITH RECURSIVE x: DISTINCT, GROUP BY"},
 		{"SELECT * FROM (WITH RECURSIVE x AS (SELECT id FROM user UNION ALL SELECT id + 1 FROM x) SELECT * FROM x) d", "WITH RECURSIVE inside parentheses"},
 		{"SELECT id FROM user WHERE id IN ( with recursive x AS (SELECT id FROM user UNION SELECT id FROM x) SELECT * FROM x)", "WITH RECURSIVE inside parentheses"},
-		{"SELECT id FROM user u WHERE id IN (SELECT ROW_NUMBER() OVER (ORDER BY x.id) FROM user x WHERE x.name = u.name)", "a window function in a correlated subquery"},
+		{"SELECT id FROM user u WHERE 1 < (SELECT MAX(d.r) FROM (SELECT ROW_NUMBER() OVER (ORDER BY x.id) AS r FROM user x WHERE x.name = u.name) d)", "a window function in a derived table that reads outer columns"},
+		{"SELECT id FROM user ORDER BY name NULLS LAST, id", "NULLS FIRST/LAST in a statement's ORDER BY"},
+		{"SELECT id, RANK() OVER (ORDER BY name NULLS FIRST) FROM user ORDER BY name DESC NULLS FIRST", "NULLS FIRST/LAST in a statement's ORDER BY"},
 	} {
 		_, err := p.Plan(tt.sql, &Session{})
 		var ue *UnsupportedError
@@ -25,7 +27,7 @@ func TestUnparsedFormsAreUnsupported(t *testing.T) {
 			t.Errorf("%s: got %v, want unsupported: %s", tt.sql, err, tt.want)
 		}
 	}
-	for _, sql := range []string{"SELEC 1", "SELECT * FROM user WHERE", "SELECT 1 +"} {
+	for _, sql := range []string{"SELEC 1", "SELECT * FROM user WHERE", "SELECT 1 +", "SELECT RANK() OVER (ORDER BY name NULLS LAST) FROM user WHERE"} {
 		_, err := p.Plan(sql, &Session{})
 		var se *SyntaxError
 		if !errors.As(err, &se) {

@@ -217,14 +217,17 @@ func checkSelectWindows(sel sqlparser.SelectStatement) error {
 
 // checkWindowsIn fails, in sel, on window functions in a UNION's own
 // ORDER BY (an error on one database too), and refuses those of a
-// correlated subquery (correlated reports sel one) outside its uncorrelated derived tables: its plan may run it per
-// batch of outer values, those values added to its WHERE, so only rows
-// no condition outside them changes are its windows' own. An
+// derived table that reads outer columns in a correlated subquery
+// (correlated reports sel one). A correlated subquery's own windows
+// run: it is sent whole with its statement only when its rows lie on
+// the outer row's shard (shardLocalWindows), and otherwise it runs once
+// per distinct tuple of the outer values it reads, bound as arguments
+// (correlateOrBind), never over a batch of outer values at once. An
 // uncorrelated subquery is a statement of its own, its windows planned
 // as any SELECT's.
 func checkWindowsIn(sel sqlparser.SelectStatement, correlated bool) error {
 	refusal := func() error {
-		return unsupportedf("a window function in a correlated subquery (in WHERE, ON, the select list, HAVING, ORDER BY), outside an uncorrelated derived table: the subquery may run over a batch of outer values at once")
+		return unsupportedf("a window function in a derived table that reads outer columns, in a correlated subquery: the subquery may run over a batch of outer values at once")
 	}
 	switch st := sel.(type) {
 	case *sqlparser.ParenSelect:
@@ -240,9 +243,6 @@ func checkWindowsIn(sel sqlparser.SelectStatement, correlated bool) error {
 		}
 		return checkWindowsIn(st.Right, correlated)
 	case *sqlparser.Select:
-		if correlated && ownWindows(st) {
-			return refusal()
-		}
 		var bad error
 		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 			if bad != nil {
@@ -302,6 +302,10 @@ func (p *Planner) planWindowText(text, wtext string, s *Session) (Plan, error) {
 	if err != nil {
 		if at := insertWithAt(wtext); at > 0 {
 			return p.planWindowsWith(text, wtext, at, s)
+		}
+		// The windows' own texts are in their calls' specs.
+		if uerr := unsupportedSyntax(wtext); uerr != nil {
+			return nil, uerr
 		}
 		if se, ok := err.(*SyntaxError); ok {
 			return nil, &SyntaxError{SQL: text, Msg: se.Msg}
