@@ -132,8 +132,9 @@ type subResult struct {
 	// the affinity of the subquery's column applied (see leftWithAffinity).
 	leftValue bool
 	// numbers says a text column on the left is compared with each value
-	// as a number (see numericChain).
-	numbers bool
+	// as a number (see numericChain); jsonNumbers that the values are one
+	// JSON array so compared (see jsonNumbersCondition).
+	numbers, jsonNumbers bool
 }
 
 // signature names what of a result the outer plan depends on: results
@@ -156,6 +157,9 @@ func (r subResult) signature(k slotKind) string {
 	}
 	if r.numbers {
 		sig += "c"
+	}
+	if r.jsonNumbers {
+		sig += "j"
 	}
 	return sig + r.dbType + "/" + r.colType
 }
@@ -276,6 +280,9 @@ func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Ex
 			return keepTyped(always, cmp.Left, typ, true, cast)
 		}
 		return keepTyped(never, cmp.Left, typ, false, cast)
+	}
+	if r.jsonNumbers {
+		return jsonNumbersCondition(sl, r, list)
 	}
 	if r.numbers {
 		chain := numericChain(cmp.Left, list)

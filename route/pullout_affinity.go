@@ -1,6 +1,9 @@
 package route
 
 import (
+	"encoding/json"
+	"fmt"
+
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/internal/dialect"
@@ -15,10 +18,13 @@ import (
 // affinity: `x IN (7)` gives 7 x's TEXT affinity instead and compares
 // '7' with '07'. Such an x is compared with each value cast to NUMERIC,
 // `(x = CAST(? AS NUMERIC) OR …)`, which is `x = y` again, up to
-// maxAffinityValues values; past them, a column known to be text is
-// refused. An operand whose affinity is not known (an expression such as
-// LOWER(x), a column of a join named without its table) is compared so
-// too up to maxAffinityValues values, and with the list past them.
+// maxAffinityValues values; past them, with the values bound as one JSON
+// array, `x IN (SELECT CAST(value AS NUMERIC) FROM json_each(?))`, whose
+// column has NUMERIC affinity as y has (dialect.InJSON). An operand
+// whose affinity is not known (an expression such as LOWER(x), a column
+// of a join named without its table) is compared so too: NUMERIC
+// affinity beside a numeric column is what one database applies to an
+// operand of TEXT, BLOB or no affinity, and changes no number.
 
 // maxAffinityValues bounds the values compared one by one.
 const maxAffinityValues = 64
@@ -132,11 +138,31 @@ func withTextLeft(r subResult, sq pulledSubquery) (subResult, error) {
 		}
 	}
 	if len(r.values) > maxAffinityValues {
-		if sq.leftColumn == leftUnknown {
-			return r, nil
+		// One argument, a JSON array of the numbers (see dialect.InJSON).
+		js, err := json.Marshal(r.values)
+		if err != nil {
+			return r, fmt.Errorf("vitessdo: IN subquery values as JSON: %w", err)
 		}
-		return r, unsupportedf("a text column IN a subquery of numbers over several shards that returns more than %d values: SQLite compares the column's text as numbers, which a list of bound values does not", maxAffinityValues)
+		r.values, r.jsonNumbers = []any{string(js)}, true
+		return r, nil
 	}
 	r.numbers = true
 	return r, nil
+}
+
+// jsonNumbersCondition is `x [NOT] IN` the numbers of a JSON array bound
+// as one argument, given NUMERIC affinity; a NULL the list held (outside
+// a conjunct of WHERE) makes a comparison that matches nothing NULL.
+func jsonNumbersCondition(sl pulloutSlot, r subResult, list sqlparser.ValTuple) sqlparser.Expr {
+	x := sl.node.(*sqlparser.ComparisonExpr).Left
+	var cond sqlparser.Expr = dialect.InJSON(x, list[0], "NUMERIC")
+	if len(list) > 1 {
+		// The list's NULL, last.
+		cond = &sqlparser.OrExpr{Left: cond, Right: &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: x, Right: list[len(list)-1]}}
+	}
+	cond = &sqlparser.ParenExpr{Expr: cond}
+	if sl.kind == notInSlot {
+		return &sqlparser.NotExpr{Expr: cond}
+	}
+	return cond
 }
