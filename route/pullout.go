@@ -135,6 +135,8 @@ type subResult struct {
 	// as a number (see numericChain); jsonNumbers that the values are one
 	// JSON array so compared (see jsonNumbersCondition).
 	numbers, jsonNumbers bool
+	// affinity is the type the values are cast to then, NUMERIC or TEXT.
+	affinity string
 }
 
 // signature names what of a result the outer plan depends on: results
@@ -161,6 +163,7 @@ func (r subResult) signature(k slotKind) string {
 	if r.jsonNumbers {
 		sig += "j"
 	}
+	sig += r.affinity
 	return sig + r.dbType + "/" + r.colType
 }
 
@@ -285,7 +288,7 @@ func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Ex
 		return jsonNumbersCondition(sl, r, list)
 	}
 	if r.numbers {
-		chain := numericChain(cmp.Left, list)
+		chain := numericChain(cmp.Left, list, r.affinity)
 		if sl.kind == notInSlot {
 			return &sqlparser.NotExpr{Expr: chain}
 		}
