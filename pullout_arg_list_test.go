@@ -93,9 +93,8 @@ func TestRowInSubqueryApartIsRefused(t *testing.T) {
 // TestTextColumnInSubqueryOfNumbersEqualsOneDatabase compares a text
 // column IN an uncorrelated subquery of integers over several shards: on
 // SQLite the column's text that is a number is compared as that number
-// ('07' IN a list of 7), as one database compares it; more values than
-// are compared one by one are refused. On PostgreSQL text and integers
-// do not compare, on both.
+// ('07' IN a list of 7), as one database compares it, for any number of
+// values. On PostgreSQL text and integers do not compare, on both.
 func TestTextColumnInSubqueryOfNumbersEqualsOneDatabase(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, genData())
@@ -115,21 +114,25 @@ func TestTextColumnInSubqueryOfNumbersEqualsOneDatabase(t *testing.T) {
 			// A scalar subquery on the left is pulled out once.
 			"SELECT (SELECT COUNT(id) FROM items) IN (SELECT id FROM items WHERE name >= 'b') AS c0",
 			"SELECT (SELECT COUNT(qty) FROM items WHERE id IN (7, 55, 19)) IN (SELECT weight FROM item_tags WHERE tag IS NOT NULL) AS c0",
+			// A NOT IN over a NULL keeps no row on SQLite, and fails on
+			// PostgreSQL whatever the values.
+			"SELECT i.id FROM items i WHERE i.name NOT IN (SELECT qty FROM items WHERE qty > 5 OR qty IS NULL)",
+			// More values than are compared one by one: bound as one
+			// JSON array of numbers.
+			"SELECT id FROM items WHERE name IN (SELECT id FROM items)",
+			"SELECT i.id FROM items i WHERE i.name NOT IN (SELECT id FROM items)",
+			"SELECT id FROM items WHERE LOWER(name) IN (SELECT id FROM items)",
+			"SELECT i.id FROM items i JOIN item_tags t ON t.item_id = i.id WHERE name IN (SELECT id FROM items)",
+			"SELECT i.id FROM items i WHERE i.grp = 'n' AND (i.kind = 'x' OR i.name IN (SELECT id + 0.5 - 0.5 FROM items))",
+			"SELECT i.id, i.name IN (SELECT id FROM items) AS m FROM items i WHERE i.grp = 'n'",
 		} {
 			p.compareOutcome(t, q)
 		}
 		if e.name == "sqlite" {
-			// (On PostgreSQL the shards are not asked: a NOT IN over a
-			// NULL keeps no row, where one database fails.)
-			p.compareOutcome(t, "SELECT i.id FROM items i WHERE i.name NOT IN (SELECT qty FROM items WHERE qty > 5 OR qty IS NULL)")
 			// A DATETIME column (of numeric affinity) holds times, not
 			// numbers: no CAST makes 2024 of them.
 			p.compareOutcome(t, "SELECT id FROM items WHERE name IN (SELECT made FROM items WHERE id < 9)")
 			p.compareOutcome(t, "SELECT id FROM items WHERE LOWER(name) NOT IN (SELECT made FROM items WHERE id < 9 AND made IS NOT NULL)")
-			_, err := queryAll(p.sharded, "SELECT id FROM items WHERE name IN (SELECT id FROM items)")
-			if !isUnsupported(err) || !strings.Contains(err.Error(), "a text column IN a subquery of numbers") {
-				t.Errorf("a text column IN many numbers: %v, want it refused", err)
-			}
 		}
 	})
 }

@@ -57,8 +57,12 @@ type Correlated struct {
 	Kind CorrelatedKind
 	Keys []JoinKey
 	// Left is the outer column of x in x [NOT] IN (SELECT y …); Value the
-	// inner column of y, or of a scalar subquery's value.
+	// inner column of y, or of a scalar subquery's value. Numeric says
+	// the backend compares x and y as numbers (SQLite's NUMERIC affinity
+	// of a number column beside a text one): text that is a well-formed
+	// number is that number, and other text equals no number.
 	Left, Value int
+	Numeric     bool
 	// Into is the outer column a SemiValue replaces; Default is its value
 	// for an outer row without inner rows (0 for COUNT, else NULL).
 	Into    int
@@ -324,8 +328,14 @@ func (s *SemiJoin) decide(i int, o Row, inners []Row) (bool, error) {
 		if x == nil {
 			continue
 		}
+		if sq.Numeric {
+			x, y = eval.ToNumber(x), eval.ToNumber(y)
+		}
 		x = s.asNumeric(x, y, cols[sq.Value])
 		if valueClass(x) != valueClass(y) {
+			if sq.Numeric {
+				continue
+			}
 			return false, &JoinKeyTypeError{Outer: x, Inner: y}
 		}
 		if s.eng.Compare(x, y, cols[sq.Value]) == 0 {

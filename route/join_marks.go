@@ -143,6 +143,13 @@ func (jt *joinPlanner) planMarks(st *joinStep, batch int, eng eval.Engine) ([]sq
 			if m.left != nil && exprHasSubquery(m.left) {
 				return nil, nil, joinRefusal("a subquery on the left of IN (%s) in an ON condition", sqlparser.String(m.left))
 			}
+			if m.left != nil {
+				lt := jt.markLeftType(m.left)
+				if err := jt.p.inKindError(lt, m.sub, jt.s); err != nil {
+					return nil, nil, err
+				}
+				m.numeric = jt.p.inNumeric(lt, m.sub, jt.s)
+			}
 			cond = sqlparser.ReplaceExpr(cond, m.node, &sqlparser.ColName{Name: sqlparser.NewColIdent(markSlot(len(sm.subs) + len(found)))})
 			found = append(found, m.semiFound)
 		}

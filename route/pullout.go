@@ -132,8 +132,11 @@ type subResult struct {
 	// the affinity of the subquery's column applied (see leftWithAffinity).
 	leftValue bool
 	// numbers says a text column on the left is compared with each value
-	// as a number (see numericChain).
-	numbers bool
+	// as a number (see numericChain); jsonNumbers that the values are one
+	// JSON array so compared (see jsonNumbersCondition).
+	numbers, jsonNumbers bool
+	// affinity is the type the values are cast to then, NUMERIC or TEXT.
+	affinity string
 }
 
 // signature names what of a result the outer plan depends on: results
@@ -157,6 +160,10 @@ func (r subResult) signature(k slotKind) string {
 	if r.numbers {
 		sig += "c"
 	}
+	if r.jsonNumbers {
+		sig += "j"
+	}
+	sig += r.affinity
 	return sig + r.dbType + "/" + r.colType
 }
 
@@ -277,8 +284,11 @@ func listCondition(sl pulloutSlot, r subResult, arg func(subResult) sqlparser.Ex
 		}
 		return keepTyped(never, cmp.Left, typ, false, cast)
 	}
+	if r.jsonNumbers {
+		return jsonNumbersCondition(sl, r, list)
+	}
 	if r.numbers {
-		chain := numericChain(cmp.Left, list)
+		chain := numericChain(cmp.Left, list, r.affinity)
 		if sl.kind == notInSlot {
 			return &sqlparser.NotExpr{Expr: chain}
 		}

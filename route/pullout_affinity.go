@@ -1,6 +1,10 @@
 package route
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
 	"github.com/xwb1989/sqlparser"
 
 	"github.com/dot-do/vitessdo/internal/dialect"
@@ -15,10 +19,15 @@ import (
 // affinity: `x IN (7)` gives 7 x's TEXT affinity instead and compares
 // '7' with '07'. Such an x is compared with each value cast to NUMERIC,
 // `(x = CAST(? AS NUMERIC) OR …)`, which is `x = y` again, up to
-// maxAffinityValues values; past them, a column known to be text is
-// refused. An operand whose affinity is not known (an expression such as
-// LOWER(x), a column of a join named without its table) is compared so
-// too up to maxAffinityValues values, and with the list past them.
+// maxAffinityValues values; past them, with the values bound as one JSON
+// array, `x IN (SELECT CAST(value AS NUMERIC) FROM json_each(?))`, whose
+// column has NUMERIC affinity as y has (dialect.InJSON). An operand
+// whose affinity is not known (an expression such as LOWER(x), a column
+// of a join named without its table) is compared so too: NUMERIC
+// affinity beside a numeric column is what one database applies to an
+// operand of TEXT, BLOB or no affinity, and changes no number. An
+// operand of no affinity (x + 0) IN a subquery of a TEXT column takes
+// TEXT affinity, as on one database: the values are cast to TEXT so.
 
 // maxAffinityValues bounds the values compared one by one.
 const maxAffinityValues = 64
@@ -34,9 +43,12 @@ const (
 	leftPlain leftKind = iota
 	// leftText: a column of TEXT or no affinity.
 	leftText
-	// leftUnknown: an expression over columns, or a column whose table
-	// is not found.
+	// leftUnknown: a column whose table is not found, an expression that
+	// may have an affinity (a CAST, a COLLATE).
 	leftUnknown
+	// leftNone: an expression over columns of no affinity (LOWER(x),
+	// x + 0), which a subquery's TEXT column gives TEXT affinity.
+	leftNone
 )
 
 // leftColumnKind returns the kind of the left operand of an IN slot over
@@ -54,6 +66,9 @@ func (p *Planner) leftColumnKind(sl pulloutSlot, sel *sqlparser.Select, sub sqlp
 	}
 	col, ok := cmp.Left.(*sqlparser.ColName)
 	if !ok {
+		if noAffinity(cmp.Left) {
+			return leftNone
+		}
 		return leftUnknown
 	}
 	from, vt := p.columnTable(sel, col, s)
@@ -92,13 +107,30 @@ func (p *Planner) columnTable(sel *sqlparser.Select, col *sqlparser.ColName, s *
 	return found, vt
 }
 
-// numericChain is `(x = CAST(v1 AS NUMERIC) OR …)` over the elements of
-// an IN list, `x = NULL` for its NULL.
-func numericChain(x sqlparser.Expr, list sqlparser.ValTuple) sqlparser.Expr {
+// noAffinity reports an expression SQLite gives no affinity: neither a
+// column nor a CAST, nor one of those in parentheses or with a COLLATE.
+func noAffinity(e sqlparser.Expr) bool {
+	switch e := e.(type) {
+	case *sqlparser.ColName, *sqlparser.ConvertExpr:
+		return false
+	case *sqlparser.ParenExpr:
+		return noAffinity(e.Expr)
+	case *sqlparser.CollateExpr:
+		return noAffinity(e.Expr)
+	case *sqlparser.FuncExpr:
+		return !strings.EqualFold(e.Name.String(), "cast")
+	}
+	return true
+}
+
+// numericChain is `(x = CAST(v1 AS typ) OR …)` over the elements of an
+// IN list, `x = NULL` for its NULL: typ is NUMERIC, or TEXT (see
+// withTextLeft).
+func numericChain(x sqlparser.Expr, list sqlparser.ValTuple, typ string) sqlparser.Expr {
 	var out sqlparser.Expr
 	for _, e := range list {
 		if _, null := e.(*sqlparser.NullVal); !null {
-			e = dialect.NativeCast(e, "NUMERIC")
+			e = dialect.NativeCast(e, typ)
 		}
 		var eq sqlparser.Expr = &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: x, Right: e}
 		if out != nil {
@@ -117,6 +149,16 @@ func withTextLeft(r subResult, sq pulledSubquery) (subResult, error) {
 	if sq.left.declared != "" {
 		declared = sq.left.declared
 	}
+	if sq.leftColumn == leftNone && eval.HasTextAffinity(declared) && len(r.values) > 0 {
+		// TEXT affinity applied to x (x + 0 IN (SELECT note …)
+		// compares 5 with '5' as text).
+		for _, v := range r.values {
+			if _, ok := v.(string); !ok {
+				return r, nil
+			}
+		}
+		return castValues(r, "TEXT")
+	}
 	if sq.leftColumn == leftPlain || !eval.HasNumericAffinity(declared) || len(r.values) == 0 {
 		return r, nil
 	}
@@ -131,12 +173,39 @@ func withTextLeft(r subResult, sq pulledSubquery) (subResult, error) {
 			return r, nil
 		}
 	}
+	return castValues(r, "NUMERIC")
+}
+
+// castValues marks a result whose values compare with x as values of a
+// column of type typ: one by one, or past maxAffinityValues as one JSON
+// array (see dialect.InJSON).
+func castValues(r subResult, typ string) (subResult, error) {
+	r.affinity = typ
 	if len(r.values) > maxAffinityValues {
-		if sq.leftColumn == leftUnknown {
-			return r, nil
+		js, err := json.Marshal(r.values)
+		if err != nil {
+			return r, fmt.Errorf("vitessdo: IN subquery values as JSON: %w", err)
 		}
-		return r, unsupportedf("a text column IN a subquery of numbers over several shards that returns more than %d values: SQLite compares the column's text as numbers, which a list of bound values does not", maxAffinityValues)
+		r.values, r.jsonNumbers = []any{string(js)}, true
+		return r, nil
 	}
 	r.numbers = true
 	return r, nil
+}
+
+// jsonNumbersCondition is `x [NOT] IN` the numbers of a JSON array bound
+// as one argument, given NUMERIC affinity; a NULL the list held (outside
+// a conjunct of WHERE) makes a comparison that matches nothing NULL.
+func jsonNumbersCondition(sl pulloutSlot, r subResult, list sqlparser.ValTuple) sqlparser.Expr {
+	x := sl.node.(*sqlparser.ComparisonExpr).Left
+	var cond sqlparser.Expr = dialect.InJSON(x, list[0], r.affinity)
+	if len(list) > 1 {
+		// The list's NULL, last.
+		cond = &sqlparser.OrExpr{Left: cond, Right: &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: x, Right: list[len(list)-1]}}
+	}
+	cond = &sqlparser.ParenExpr{Expr: cond}
+	if sl.kind == notInSlot {
+		return &sqlparser.NotExpr{Expr: cond}
+	}
+	return cond
 }

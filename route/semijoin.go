@@ -77,6 +77,8 @@ type semiSubquery struct {
 	orderCols            []int
 	// hiddenInto counts into among the hidden columns.
 	hiddenInto bool
+	// numeric compares x of x IN (…) with the values as numbers.
+	numeric bool
 }
 
 var _ Plan = (*semiJoinPlan)(nil)
@@ -166,7 +168,7 @@ func (sq semiSubquery) correlated(ctx context.Context, vc Cursor, args []any, ba
 		// Counted from the end of the select list, after a *.
 		into += base
 	}
-	c := merge.Correlated{Kind: sq.kind, Left: base + sq.left, Value: sq.value, Into: into, Default: sq.dflt, Mark: sq.mark, Ordered: sq.ordered, Cut: sq.cut, Keep: sq.keep, OrderCols: sq.orderCols}
+	c := merge.Correlated{Kind: sq.kind, Left: base + sq.left, Value: sq.value, Into: into, Default: sq.dflt, Mark: sq.mark, Ordered: sq.ordered, Cut: sq.cut, Keep: sq.keep, OrderCols: sq.orderCols, Numeric: sq.numeric}
 	for _, k := range sq.keys {
 		c.Keys = append(c.Keys, merge.JoinKey{Outer: base + k.Outer, Inner: k.Inner})
 	}

@@ -122,6 +122,11 @@ func (b *semiBuild) addItemOrFilter(f semiFound) error {
 func (b *semiBuild) add(sq semiSubquery, f semiFound) error {
 	if b.sel != nil {
 		f.outerFrom = b.sel.From
+		lt := b.outerLeftType(f.left)
+		if err := b.p.inKindError(lt, f.sub, b.s); err != nil {
+			return err
+		}
+		f.numeric = f.numeric || b.p.inNumeric(lt, f.sub, b.s)
 	}
 	c, err := b.p.correlateOrBind(f, b.s, b.nargs, b.sp.batch, b.sp.eng)
 	if err != nil {
@@ -136,6 +141,7 @@ func (b *semiBuild) add(sq semiSubquery, f semiFound) error {
 	}
 	if f.left != nil {
 		sq.left = b.hide(f.left)
+		sq.numeric = f.numeric
 	}
 	if c.residual != nil {
 		sq.resFrom, sq.resWidth = len(b.hidden), len(c.residualOuter)

@@ -25,6 +25,9 @@ type semiFound struct {
 	item int
 	// mark keeps every row, writing the condition's truth into item.
 	mark bool
+	// numeric says SQLite compares x and the subquery's values as
+	// numbers (see subquery_in_kinds.go).
+	numeric bool
 	// outerFrom is the FROM of the outer statement, which types an outer
 	// column the subquery selects (see typeOuterItems); nil when unknown.
 	outerFrom sqlparser.TableExprs

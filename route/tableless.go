@@ -25,7 +25,7 @@ func (p *Planner) planTableless(sel sqlparser.SelectStatement, s *Session, nargs
 	}
 	var names []string
 	var values []localValue
-	local := st.Where == nil && st.Having == nil && len(st.GroupBy) == 0 && st.Limit == nil && len(st.OrderBy) == 0
+	local := st.Where == nil && st.Having == nil && len(st.GroupBy) == 0 && st.Limit == nil && len(st.OrderBy) == 0 && !hasDecimalLiteral(st.SelectExprs)
 	for _, se := range st.SelectExprs {
 		ae, ok := se.(*sqlparser.AliasedExpr)
 		if !ok {
@@ -117,4 +117,19 @@ func localExpr(e sqlparser.Expr) localValue {
 		}
 	}
 	return nil
+}
+
+// hasDecimalLiteral reports a decimal or exponent literal (1.5, 1e3)
+// among select items: its type and value are the backend's (PostgreSQL's
+// NUMERIC, as text; SQLite's REAL), which a shard gives and the router's
+// own columns would not, so such a SELECT runs on a shard.
+func hasDecimalLiteral(exprs sqlparser.SelectExprs) bool {
+	found := false
+	_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+		if v, ok := n.(*sqlparser.SQLVal); ok && v.Type == sqlparser.FloatVal {
+			found = true
+		}
+		return !found, nil
+	}, exprs)
+	return found
 }

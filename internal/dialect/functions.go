@@ -174,6 +174,10 @@ func (r *renderer) function(f *sqlparser.FuncExpr) {
 		r.nativeCast(f)
 		return
 	}
+	if name == inJSONFunc {
+		r.inJSON(f)
+		return
+	}
 	if name == WindowFunc {
 		r.window(f)
 		return
