@@ -102,6 +102,9 @@ type queryGen struct {
 	// joinsKinds is set when the statement joins kinds besides its
 	// tables, so no column of kinds may go unqualified.
 	joinsKinds bool
+	// nestsKinds is set when the nullable side of an outer join is a
+	// join with kinds, likewise.
+	nestsKinds bool
 }
 
 // generateQuery returns the statement of a seed.
