@@ -95,22 +95,6 @@ func TestInnerJoinConditionSubqueryEqualsOneDatabase(t *testing.T) {
 	})
 }
 
-// A correlated subquery in the ON condition of an outer join across
-// shards reading the preserved side, whose nullable side is a join, is
-// refused saying so (see TestOuterJoinOnPairSubqueriesMatchOneDatabase
-// for those that run).
-func TestJoinConditionSubqueryIsRefused(t *testing.T) {
-	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeLayouts()[0].items)
-	for _, q := range []string{
-		"SELECT a.id, t.note FROM items a LEFT JOIN (tokens t JOIN kinds k ON k.code = t.note) ON t.item_id = a.id AND EXISTS (SELECT 1 FROM item_tags g WHERE g.item_id = a.id)",
-	} {
-		_, err := queryAll(p.sharded, q)
-		if !isUnsupported(err) || !strings.Contains(err.Error(), "subquer") {
-			t.Errorf("%s: got %v, want unsupported naming the subquery", q, err)
-		}
-	}
-}
-
 // The nullable join of a LEFT JOIN runs per batch of outer rows, bound
 // by their key values: VEXPLAIN PLAN shows it under the LEFT join,
 // narrowed by the batch's IN list.

@@ -16,7 +16,7 @@ import (
 // scalar aggregate, now and then under NOT or OR, an outer column named
 // without its table where only one table of the join has it and the
 // subquery's table (now and then a derived table of its columns) has
-// none.
+// none; now and then the nullable side is itself a join, b JOIN kinds.
 func (g *queryGen) outerOnSubqueryQuery() genQuery {
 	ts := joinTables()
 	a := genUse{f: ts[g.pickWeighted(4, 3, 3, 0)], q: "a"}
@@ -30,11 +30,23 @@ func (g *queryGen) outerOnSubqueryQuery() genQuery {
 	// Whether kinds joins the preserved side is drawn first: the ON's
 	// subquery names its columns qualified then.
 	g.joinsKinds = g.chance(0.2)
+	// Now and then the nullable side is a join of b with kinds (as n).
+	nested, bText := "", ""
+	if c, ok := b.col(g, kindText); ok && !g.joinsKinds && g.chance(0.25) {
+		nested, bText = b.f.from+" b JOIN kinds n ON n.code = "+c, c
+		g.nestsKinds = true
+	}
 	on := g.joinKey(a, b, false) + " AND " + g.onSubquery(a, b, s)
 	var from string
-	if g.chance(0.25) {
+	switch {
+	case nested != "":
+		if g.chance(0.3) {
+			on += " AND n.label <> " + bText
+		}
+		from = fmt.Sprintf("%s a LEFT JOIN (%s) ON %s", a.f.from, nested, on)
+	case g.chance(0.25):
 		from = fmt.Sprintf("%s b RIGHT JOIN %s a ON %s", b.f.from, a.f.from, on)
-	} else {
+	default:
 		from = fmt.Sprintf("%s a LEFT JOIN %s b ON %s", a.f.from, b.f.from, on)
 	}
 	if g.joinsKinds {
@@ -53,7 +65,7 @@ func (g *queryGen) outerOnSubqueryQuery() genQuery {
 func (g *queryGen) onSubquery(a, b, s genUse) string {
 	name := func(u genUse, c genColumn) string {
 		kinds := genUse{f: joinTables()[3]}
-		if g.chance(0.25) && !hasColumn(s, c.expr) && !(hasColumn(a, c.expr) && hasColumn(b, c.expr)) && !(g.joinsKinds && hasColumn(kinds, c.expr)) {
+		if g.chance(0.25) && !hasColumn(s, c.expr) && !(hasColumn(a, c.expr) && hasColumn(b, c.expr)) && !((g.joinsKinds || g.nestsKinds) && hasColumn(kinds, c.expr)) {
 			return c.expr
 		}
 		return u.q + "." + c.expr

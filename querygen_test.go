@@ -102,6 +102,9 @@ type queryGen struct {
 	// joinsKinds is set when the statement joins kinds besides its
 	// tables, so no column of kinds may go unqualified.
 	joinsKinds bool
+	// nestsKinds is set when the nullable side of an outer join is a
+	// join with kinds, likewise.
+	nestsKinds bool
 }
 
 // generateQuery returns the statement of a seed.
@@ -531,11 +534,27 @@ func (g *queryGen) rowQuery() genQuery {
 	return q
 }
 
-// distinctQuery selects DISTINCT columns; ordered by all of them the order
-// is total.
+// distinctQuery selects DISTINCT columns (or *); ordered by all of them
+// (by the unique columns, for *) the order is total.
 func (g *queryGen) distinctQuery() genQuery {
 	var q genQuery
 	var sb strings.Builder
+	if len(g.f.unique) > 0 && g.chance(0.15) {
+		// DISTINCT *: the rows of the FROM tables' columns, ordered by
+		// their unique columns the order is total.
+		sb.WriteString("SELECT DISTINCT * FROM " + g.f.from + g.where())
+		if g.chance(0.7) {
+			q.ordered = true
+			var terms []string
+			for _, u := range g.f.unique {
+				terms = append(terms, u+direction(g.r))
+			}
+			sb.WriteString(" ORDER BY " + strings.Join(terms, ", "))
+			g.limit(&q, &sb)
+		}
+		q.sql, q.args = sb.String(), g.args
+		return q
+	}
 	n := 1 + g.r.Intn(3)
 	var items []string
 	seen := map[string]bool{}

@@ -7,6 +7,26 @@ import (
 	"github.com/dot-do/vitessdo"
 )
 
+// A correlated subquery in the ON of an outer join across shards whose
+// nullable side is itself a join, reading the preserved side's columns
+// and those of the join's tables, is decided per pair of rows too: the
+// nested join runs as a derived table bound by the outer keys, and the
+// subquery reads its columns; a subquery naming a table of its own as
+// one of the join's reads its own.
+func TestOuterJoinOnPairSubqueriesOverNestedJoinMatchOneDatabase(t *testing.T) {
+	compareEachQuery(t, genData(), []string{
+		"SELECT a.id, t.note FROM items a LEFT JOIN (tokens t JOIN item_tags g ON g.item_id = t.item_id) ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
+		"SELECT a.id, t.note, g.tag FROM items a LEFT JOIN (tokens t JOIN item_tags g ON g.item_id = t.item_id) ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.qty = g.weight AND b.grp = a.grp)",
+		"SELECT a.id, g.tag FROM items a LEFT JOIN (tokens t JOIN item_tags g ON g.item_id = t.item_id) ON t.item_id = a.id AND NOT EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.qty > a.qty)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN (tokens t JOIN item_tags g ON g.item_id = t.item_id) ON t.item_id = a.id AND g.weight NOT IN (SELECT b.qty FROM items b WHERE b.grp = a.grp)",
+		"SELECT a.id, g.tag FROM items a LEFT JOIN (tokens t JOIN item_tags g ON g.item_id = t.item_id) ON g.item_id = a.id AND g.weight < (SELECT COUNT(*) FROM items b WHERE b.kind = a.kind AND b.name <> t.note)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN (tokens t JOIN item_tags g ON g.item_id = t.item_id) ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items t WHERE t.kind = a.kind AND t.qty = g.weight)",
+		"SELECT a.grp, COUNT(g.tag) FROM items a LEFT JOIN (tokens t JOIN item_tags g ON g.item_id = t.item_id) ON t.item_id = a.id AND a.kind IN (SELECT b.kind FROM items b WHERE b.name = t.note OR b.qty = g.weight) GROUP BY a.grp",
+		"SELECT a.id, t.note FROM items a LEFT JOIN (tokens t JOIN kinds k ON k.code = t.note) ON t.item_id = a.id AND EXISTS (SELECT 1 FROM item_tags g WHERE g.item_id = a.id)",
+		"SELECT a.id, t.note FROM tokens t JOIN item_tags g ON g.item_id = t.item_id RIGHT JOIN items a ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
+	})
+}
+
 // A correlated subquery in the ON of an outer join across shards that
 // reads the preserved side's columns (with the nullable side's, or
 // alone) is decided per pair of joined rows: EXISTS, NOT EXISTS, IN, NOT

@@ -51,13 +51,13 @@ func TestOuterJoinOnNullableSideSubqueriesMatchOneDatabase(t *testing.T) {
 }
 
 // A correlated subquery in the ON of an outer join across shards whose
-// nullable side is itself a join, and one naming without the table's
-// name a column of its derived table, which computes a column without
-// an alias, are refused, saying so.
+// nullable side is itself a join that reads only that join's tables, and
+// one naming without the table's name a column of its derived table,
+// which computes a column without an alias, are refused, saying so.
 func TestOuterJoinOnCorrelatedSubqueryIsRefused(t *testing.T) {
 	p := newMergePair(t, engine{name: "sqlite", url: sqliteURL}, mergeItems(consecutiveIDs(8)))
 	for _, q := range []string{
-		"SELECT a.id, t.note FROM items a LEFT JOIN (tokens t JOIN item_tags g ON g.item_id = t.item_id) ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.grp = a.grp)",
+		"SELECT a.id, t.note FROM items a LEFT JOIN (tokens t JOIN item_tags g ON g.item_id = t.item_id) ON t.item_id = a.id AND EXISTS (SELECT 1 FROM items b WHERE b.kind = t.note AND b.qty = g.weight)",
 		"SELECT a.id, t.note FROM items a LEFT JOIN tokens t ON t.item_id = a.id AND EXISTS (SELECT 1 FROM (SELECT kind, qty + 1 FROM items) b WHERE kind = t.note AND b.kind = a.kind)",
 	} {
 		_, err := queryAll(p.sharded, q)

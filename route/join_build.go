@@ -96,8 +96,6 @@ func (p *Planner) planJoin(sel *sqlparser.Select, s *Session, nargs int) (Plan, 
 			switch {
 			case !exprHasSubquery(c.expr):
 				c.refs, err = jt.refs(c.expr)
-			case t.nested:
-				err = joinRefusal("a subquery in the ON condition %s of a LEFT JOIN whose right side is a join", sqlparser.String(c.expr))
 			default:
 				// Decided per pair of rows (see join_marks.go).
 				c.refs, err = jt.onSubqueryRefs(c.expr, i)

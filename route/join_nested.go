@@ -105,31 +105,45 @@ func nestSubtree(sel *sqlparser.Select, sub sqlparser.TableExpr, alias string) (
 	}, sub)
 	// The names outside sub of its tables: every node of sel but sub.
 	var names []*sqlparser.ColName
-	var visit func(n sqlparser.SQLNode)
-	visit = func(n sqlparser.SQLNode) {
+	// hidden are the names of sub's tables a subquery names a table of
+	// its own by, which its columns of that name read.
+	var visitIn func(n sqlparser.SQLNode, hidden map[string]bool)
+	visitIn = func(n sqlparser.SQLNode, hidden map[string]bool) {
 		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 			switch x := n.(type) {
 			case *sqlparser.JoinTableExpr:
 				if x.RightExpr == sub {
-					visit(x.LeftExpr)
-					visit(x.Condition.On)
+					visitIn(x.LeftExpr, hidden)
+					visitIn(x.Condition.On, hidden)
 					return false, nil
 				}
 				if x.LeftExpr == sub {
-					visit(x.RightExpr)
-					visit(x.Condition.On)
+					visitIn(x.RightExpr, hidden)
+					visitIn(x.Condition.On, hidden)
 					return false, nil
 				}
 			case *sqlparser.Subquery:
+				// A subquery reading sub's tables (a correlated one in
+				// the ON) reads the derived table's columns too.
+				inner := map[string]bool{}
+				for name := range hidden {
+					inner[name] = true
+				}
+				for name := range innerNames(x.Select) {
+					inner[name] = true
+				}
+				visitIn(x.Select, inner)
 				return false, nil
 			case *sqlparser.ColName:
-				if x.Qualifier.Qualifier.IsEmpty() && inside[strings.ToLower(x.Qualifier.Name.String())] {
+				q := strings.ToLower(x.Qualifier.Name.String())
+				if x.Qualifier.Qualifier.IsEmpty() && inside[q] && !hidden[q] {
 					names = append(names, x)
 				}
 			}
 			return true, nil
 		}, n)
 	}
+	visit := func(n sqlparser.SQLNode) { visitIn(n, nil) }
 	for _, n := range []sqlparser.SQLNode{sel.SelectExprs, sel.From, sel.Where, sel.GroupBy, sel.Having, sel.OrderBy} {
 		visit(n)
 	}

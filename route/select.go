@@ -394,6 +394,13 @@ func (p *Planner) planSelectStatement(sel sqlparser.SelectStatement, s *Session,
 			}
 			return nil, joinedDerivedRefusal(sel, err)
 		}
+		if st, ok := sel.(*sqlparser.Select); ok && st.Distinct != "" && hasStar(st) {
+			// DISTINCT compares whole rows: * becomes the FROM tables'
+			// columns, which the merge sorts and compares by.
+			if c, err := cloneSelect(st); err == nil && p.expandStars(c.(*sqlparser.Select), s) == nil {
+				st.SelectExprs = c.(*sqlparser.Select).SelectExprs
+			}
+		}
 		in := mergeInput{a: a, named: named, eng: p.engineOfKeyspace(r.keyspace), maxRows: p.memoryRows()}
 		if s, ok := sel.(*sqlparser.Select); ok {
 			in.probe = p.columnProbe(r.keyspace, s, nargs)
