@@ -83,8 +83,11 @@ type cachedStmt struct {
 	// dest receives a row of its rows.
 	dest []driver.Value
 	// cols describes its last rows (see describeAgain); never changed
-	// once stored, so earlier rows may still hold it.
-	cols []merge.Column
+	// once stored, so earlier rows may still hold it. kinds are the
+	// kinds of the first row's values when cols were described, on a
+	// backend whose scan types follow them (see describeFirst).
+	cols  []merge.Column
+	kinds []valueKind
 }
 
 var (
