@@ -66,6 +66,9 @@ type Backend struct {
 	// (ColumnLengthsUnknown), so the rows read on the backend's
 	// connections report none.
 	noLength bool
+	// scanByValue: the driver's scan types follow the rows' values
+	// (ScanTypesFollowValues).
+	scanByValue bool
 
 	mu         sync.Mutex
 	pks        map[string][]string
@@ -119,6 +122,7 @@ func NewBackend(c BackendConfig, opts PoolOptions) (*Backend, error) {
 	connector := wrap(c.Connector, c.URL, opts.WrapConnector)
 	b := &Backend{Dialect: c.Dialect, URL: c.URL, connector: connector, caps: c.Capabilities}
 	_, b.noLength = b.Capabilities().(ColumnLengthsUnknown)
+	_, b.scanByValue = b.Capabilities().(ScanTypesFollowValues)
 	if _, ok := b.Capabilities().(StatementCacher); ok {
 		// Each connection keeps its own prepared statements, in the
 		// backend's own pool, which DB borrows from.

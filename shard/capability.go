@@ -137,6 +137,21 @@ type StatementCacher interface {
 	StatementCacher()
 }
 
+// ScanTypesFollowValues is implemented by backends whose driver reports
+// a result column's scan type from the value the current row holds in
+// it (SQLite's storage class: modernc.org/sqlite asks
+// sqlite3_column_type), its declared type and the connection's
+// settings, and whose rows give a value of Go type nil, int64, float64,
+// string or []byte for exactly one storage class each (NULL, INTEGER,
+// REAL, TEXT, BLOB; any other type, time.Time, may come of several). A
+// prepared statement's rows whose first row's values have the Go types
+// of the last run's then have its scan types too, and the driver is not
+// asked again (see describeAgain).
+type ScanTypesFollowValues interface {
+	// ScanTypesFollowValues marks the capability; it does nothing.
+	ScanTypesFollowValues()
+}
+
 // ColumnLengthsUnknown is implemented by backends whose driver reports a
 // result column's length from the current row's value rather than from
 // the column (SQLite's storage classes): the length is left unknown

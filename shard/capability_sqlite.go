@@ -23,15 +23,18 @@ var (
 	_ StatementCacher  = SQLiteCapabilities{}
 	_ InProcess        = SQLiteCapabilities{}
 
-	_ ColumnLengthsUnknown = SQLiteCapabilities{}
-	_ LockConflictReporter = SQLiteCapabilities{}
-	_ ValueSemantics       = SQLiteCapabilities{}
+	_ ColumnLengthsUnknown  = SQLiteCapabilities{}
+	_ ScanTypesFollowValues = SQLiteCapabilities{}
+	_ LockConflictReporter  = SQLiteCapabilities{}
+	_ ValueSemantics        = SQLiteCapabilities{}
 )
 
 func (SQLiteCapabilities) SingleWriter()         {}
 func (SQLiteCapabilities) StatementCacher()      {}
 func (SQLiteCapabilities) InProcess()            {}
 func (SQLiteCapabilities) ColumnLengthsUnknown() {}
+
+func (SQLiteCapabilities) ScanTypesFollowValues() {}
 
 func (SQLiteCapabilities) ReadCatalog(ctx context.Context, run QueryFunc) ([]TableInfo, error) {
 	return sqliteCatalog(ctx, run)

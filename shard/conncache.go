@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dot-do/vitessdo/merge"
 )
@@ -46,7 +47,9 @@ func (c *cachingConnector) connect(ctx context.Context) (*cachedConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cachedConn{Conn: ci, b: c.b, gen: c.b.ddlGen.Load()}, nil
+	cc := &cachedConn{Conn: ci, b: c.b, gen: c.b.ddlGen.Load()}
+	cc.checker, _ = ci.(driver.NamedValueChecker)
+	return cc, nil
 }
 
 // cachedConn is a driver connection with its prepared statements. It
@@ -67,6 +70,9 @@ type cachedConn struct {
 	last *cachedStmt
 	// nv holds a statement's arguments while it starts.
 	nv []driver.NamedValue
+	// checker is the driver connection's NamedValueChecker, if it has
+	// one.
+	checker driver.NamedValueChecker
 }
 
 // cachedStmt is a prepared statement of a connection.
@@ -83,8 +89,11 @@ type cachedStmt struct {
 	// dest receives a row of its rows.
 	dest []driver.Value
 	// cols describes its last rows (see describeAgain); never changed
-	// once stored, so earlier rows may still hold it.
-	cols []merge.Column
+	// once stored, so earlier rows may still hold it. kinds are the
+	// kinds of the first row's values when cols were described, on a
+	// backend whose scan types follow them (see describeFirst).
+	cols  []merge.Column
+	kinds []valueKind
 }
 
 var (
@@ -240,9 +249,13 @@ func (cc *cachedConn) dropStmts() {
 // driver's CheckNamedValue, else the default converter.
 func (cc *cachedConn) args(args []any) ([]driver.NamedValue, error) {
 	nv := cc.nv[:0]
-	checker, _ := cc.Conn.(driver.NamedValueChecker)
+	checker := cc.checker
 	for i, a := range args {
 		nv = append(nv, driver.NamedValue{Ordinal: i + 1, Value: a})
+		if checker == nil && isValue(a) {
+			// What the default converter returns unchanged.
+			continue
+		}
 		v := &nv[i]
 		err := driver.ErrSkip
 		if checker != nil {
@@ -258,6 +271,16 @@ func (cc *cachedConn) args(args []any) ([]driver.NamedValue, error) {
 	}
 	cc.nv = nv
 	return nv, nil
+}
+
+// isValue reports the values of the types driver.IsValue names but a
+// decimal: the default converter returns them as they are.
+func isValue(v any) bool {
+	switch v.(type) {
+	case nil, int64, string, float64, []byte, bool, time.Time:
+		return true
+	}
+	return false
 }
 
 // clearArgs lets go of the arguments of the statement that started.

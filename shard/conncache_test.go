@@ -30,6 +30,8 @@ type countingDriver struct {
 	// badConn makes the next statement run (on any connection) fail
 	// with driver.ErrBadConn, that many times.
 	badConn int
+	// scanTypes counts the rows' ColumnTypeScanType calls.
+	scanTypes int
 }
 
 func (d *countingDriver) counts() (conns, closed, prepared, open int) {
@@ -144,7 +146,30 @@ func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValu
 	if s.broken() {
 		return nil, driver.ErrBadConn
 	}
-	return s.inner.(driver.StmtQueryContext).QueryContext(ctx, args)
+	ri, err := s.inner.(driver.StmtQueryContext).QueryContext(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	return &countingRows{d: s.c.d, fullRows: ri.(fullRows)}, nil
+}
+
+// fullRows is what modernc.org/sqlite's rows are.
+type fullRows interface {
+	driver.Rows
+	fullyDescribed
+}
+
+// countingRows counts what the rows are asked of their columns.
+type countingRows struct {
+	d *countingDriver
+	fullRows
+}
+
+func (r *countingRows) ColumnTypeScanType(i int) reflect.Type {
+	r.d.mu.Lock()
+	r.d.scanTypes++
+	r.d.mu.Unlock()
+	return r.fullRows.ColumnTypeScanType(i)
 }
 
 // cachingBackend opens an SQLite backend whose connections cache their
@@ -520,7 +545,7 @@ func poolInUse(b *Backend) int { return b.pool.stats().InUse }
 // them again when the first row's values change kind (SQLite's scan
 // types follow them) or the schema changed under the statement.
 func TestConnRowsDescribeTheirColumnsAgainWhenTheyChange(t *testing.T) {
-	b, s, _ := cachingBackend(t, 1, 2)
+	b, s, d := cachingBackend(t, 1, 2)
 	if _, err := b.DB.Exec("INSERT INTO t (id, v) VALUES (3, 'text')"); err != nil {
 		t.Fatal(err)
 	}
@@ -549,6 +574,20 @@ func TestConnRowsDescribeTheirColumnsAgainWhenTheyChange(t *testing.T) {
 		if len(cols) != 2 || cols[1].Name != "v" || cols[1].ScanType != tt.want {
 			t.Errorf("id %d: columns %+v, want v of scan type %v", tt.id, cols, tt.want)
 		}
+	}
+	// Values of the same kinds as the last described run's: the scan
+	// types are not asked again.
+	d.mu.Lock()
+	asked := d.scanTypes
+	d.mu.Unlock()
+	for range 3 {
+		describe(q, 2)
+	}
+	d.mu.Lock()
+	asked = d.scanTypes - asked
+	d.mu.Unlock()
+	if asked != 0 {
+		t.Errorf("scan types asked %d times for values of the kinds described last", asked)
 	}
 	// Renamed outside vitessdo: SQLite prepares the statement again, and
 	// the rows name the column as it is now named.
@@ -580,5 +619,56 @@ func TestConnStatementsTakenInTurnStayApart(t *testing.T) {
 	}
 	if _, _, after, _ := d.counts(); after-before != 2 {
 		t.Errorf("%d statements prepared for 2 texts", after-before)
+	}
+}
+
+// TestConnRowsScanTypesFollowTheValuesAsTheDriverSays: a prepared
+// statement run over rows whose values change storage class from run to
+// run describes each run's columns as the driver describes them to a
+// query of its own, whether the last description is kept or not.
+func TestConnRowsScanTypesFollowTheValuesAsTheDriverSays(t *testing.T) {
+	b, s, _ := cachingBackend(t, 2, 0)
+	ctx := context.Background()
+	if _, err := b.DB.Exec("CREATE TABLE k (id INTEGER PRIMARY KEY, a, b INTEGER, c TEXT, d BOOLEAN, e DATE, f REAL, g BLOB)"); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []struct {
+		id int
+		v  string
+	}{
+		{1, "1"}, {2, "'text'"}, {3, "2.5"}, {4, "x'0102'"}, {5, "NULL"}, {6, "'2024-01-02'"}, {7, "0"},
+	} {
+		if _, err := b.DB.Exec(fmt.Sprintf("INSERT INTO k VALUES (%d, %s, %[2]s, %[2]s, %[2]s, %[2]s, %[2]s, %[2]s)", row.id, row.v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const q = "SELECT a, b, c, d, e, f, g FROM k WHERE id = ?"
+	for _, id := range []int{1, 7, 2, 2, 3, 1, 4, 5, 5, 6, 1, 6, 3, 7} {
+		it, err := QueryDirect(ctx, s, b.DB, q, []any{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := it.Next(); err != nil {
+			t.Fatal(err)
+		}
+		got := it.Columns()
+		it.Close()
+		rows, err := b.DB.QueryContext(ctx, q, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rows.Next() {
+			t.Fatalf("id %d: no row", id)
+		}
+		types, err := rows.ColumnTypes()
+		rows.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, ct := range types {
+			if got[i].ScanType != ct.ScanType() || got[i].DatabaseType != ct.DatabaseTypeName() {
+				t.Errorf("id %d, column %s: scan type %v, %q; the driver says %v, %q", id, ct.Name(), got[i].ScanType, got[i].DatabaseType, ct.ScanType(), ct.DatabaseTypeName())
+			}
+		}
 	}
 }

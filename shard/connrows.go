@@ -141,12 +141,16 @@ func (r *ConnRows) start(cc *cachedConn, query string, args []any) error {
 	}
 	r.cs, r.ri = cs, ri
 	r.names = ri.Columns()
-	r.cols = describeAgain(cs.cols, r.names, ri, cc.b)
-	cs.cols = r.cols
-	if cap(cs.dest) < len(r.cols) {
-		cs.dest = make([]driver.Value, len(r.cols))
+	if !cc.b.scanByValue {
+		r.cols = describeAgain(cs.cols, r.names, ri, cc.b)
+		cs.cols = r.cols
 	}
-	r.dest = cs.dest[:len(r.cols)]
+	// Otherwise the columns are described once the first row's values
+	// are read (see describeFirst).
+	if cap(cs.dest) < len(r.names) {
+		cs.dest = make([]driver.Value, len(r.names))
+	}
+	r.dest = cs.dest[:len(r.names)]
 	r.batch = r.first[:0]
 	if err := r.read(cc); err != nil {
 		r.end(cc)
@@ -169,7 +173,11 @@ func (r *ConnRows) read(cc *cachedConn) error {
 			default:
 			}
 		}
-		if err := r.ri.Next(r.dest); err != nil {
+		err := r.ri.Next(r.dest)
+		if r.cols == nil {
+			r.describeFirst(cc, err == nil)
+		}
+		if err != nil {
 			if err == io.EOF {
 				return r.end(cc)
 			}
@@ -195,6 +203,84 @@ func (r *ConnRows) read(cc *cachedConn) error {
 		r.size *= 2
 	}
 	return nil
+}
+
+// describeFirst describes the rows' columns, on a backend whose scan
+// types follow the rows' values (ScanTypesFollowValues), once the first
+// Next has read the first row's values into dest (haveRow: there is
+// one). The driver's rows still stand on the first row then (the first
+// Next reads the row the query stepped to), so what they report of it
+// is what they reported before it. When every value has the Go type of
+// the one the statement's last described run had in its column, and the
+// names and declared types are the same, the scan types are too: the
+// last description is kept without asking the driver for them.
+func (r *ConnRows) describeFirst(cc *cachedConn, haveRow bool) {
+	cs, b := r.cs, cc.b
+	if haveRow && len(cs.cols) == len(r.names) && len(cs.kinds) == len(r.dest) &&
+		sameValueKinds(cs.kinds, r.dest) && sameColumns(cs.cols, r.names, r.ri, b, false) {
+		r.cols = cs.cols
+		return
+	}
+	r.cols = describeAgain(cs.cols, r.names, r.ri, b)
+	cs.cols = r.cols
+	cs.kinds = cs.kinds[:0]
+	if haveRow {
+		cs.kinds = appendValueKinds(cs.kinds, r.dest)
+	}
+}
+
+// A valueKind is the Go type of a row's value that says which storage
+// class the value has (see ScanTypesFollowValues); kindOther says
+// nothing.
+type valueKind uint8
+
+const (
+	kindOther valueKind = iota
+	kindNull
+	kindInt
+	kindFloat
+	kindText
+	kindBlob
+)
+
+func kindOf(v driver.Value) valueKind {
+	switch v.(type) {
+	case nil:
+		return kindNull
+	case int64:
+		return kindInt
+	case float64:
+		return kindFloat
+	case string:
+		return kindText
+	case []byte:
+		return kindBlob
+	}
+	return kindOther
+}
+
+// appendValueKinds appends the kinds of a row's values, or none when
+// one of them says nothing.
+func appendValueKinds(kinds []valueKind, row []driver.Value) []valueKind {
+	n := len(kinds)
+	for _, v := range row {
+		k := kindOf(v)
+		if k == kindOther {
+			return kinds[:n]
+		}
+		kinds = append(kinds, k)
+	}
+	return kinds
+}
+
+// sameValueKinds reports whether each of a row's values has its kind.
+func sameValueKinds(kinds []valueKind, row []driver.Value) bool {
+	for i, v := range row {
+		if kindOf(v) != kinds[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // rowsPerSlab is how many rows after the first share one allocation of
@@ -411,20 +497,20 @@ func describeAgain(last []merge.Column, names []string, ri driver.Rows, b *Backe
 	if len(last) != len(names) {
 		return describe(names, ri, b)
 	}
-	if sameKinds(last, names, ri, b) {
+	if sameColumns(last, names, ri, b, true) {
 		return last
 	}
 	return describe(names, ri, b)
 }
 
-// sameKinds reports whether ri's columns have last's names, declared
-// types, scan types, lengths (where the backend reports them) and
-// nullability.
-func sameKinds(last []merge.Column, names []string, ri driver.Rows, b *Backend) bool {
+// sameColumns reports whether ri's columns have last's names, declared
+// types, scan types (unless scan is false), lengths (where the backend
+// reports them) and nullability.
+func sameColumns(last []merge.Column, names []string, ri driver.Rows, b *Backend, scan bool) bool {
 	if f, ok := ri.(fullyDescribed); ok {
 		for i, name := range names {
 			c := &last[i]
-			if name != c.Name || f.ColumnTypeDatabaseTypeName(i) != c.DatabaseType || f.ColumnTypeScanType(i) != c.ScanType {
+			if name != c.Name || f.ColumnTypeDatabaseTypeName(i) != c.DatabaseType || scan && f.ColumnTypeScanType(i) != c.ScanType {
 				return false
 			}
 			if n, ok := f.ColumnTypeNullable(i); n != c.Nullable || ok != c.HasNullable {
@@ -450,7 +536,7 @@ func sameKinds(last []merge.Column, names []string, ri driver.Rows, b *Backend) 
 		if d.dbType != nil && d.dbType.ColumnTypeDatabaseTypeName(i) != c.DatabaseType {
 			return false
 		}
-		if d.scanType != nil && d.scanType.ColumnTypeScanType(i) != c.ScanType {
+		if scan && d.scanType != nil && d.scanType.ColumnTypeScanType(i) != c.ScanType {
 			return false
 		}
 		if d.nullable != nil {
