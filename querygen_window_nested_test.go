@@ -299,7 +299,8 @@ func TestQueryGenInsertSelectWindowsEqualOneDatabase(t *testing.T) {
 // subquery over items whose own SELECT holds a window drawn as
 // windowQuery draws one: correlated by a column with few values (so
 // few tuples run) or by an inequality, read by EXISTS, IN, a compared
-// or a selected scalar (one row by a unique order).
+// or a selected scalar (one row by a unique order), or an aggregate of
+// it as a derived table reading the outer columns.
 func (g *queryGen) correlatedWindowQuery() genQuery {
 	g.f = genFroms()[0]
 	w := g.windowItem(g.f.unique, nil)
@@ -307,7 +308,10 @@ func (g *queryGen) correlatedWindowQuery() genQuery {
 	sub := "SELECT " + w + " FROM items WHERE " + corr
 	one := "(" + sub + " ORDER BY items.id" + direction(g.r) + " LIMIT 1)"
 	var sql string
-	switch g.r.Intn(5) {
+	switch g.r.Intn(6) {
+	case 5:
+		// The windowed SELECT as a derived table reading o's columns.
+		sql = "SELECT o.id, (SELECT " + []string{"MAX(d.w)", "MIN(d.w)", "COUNT(d.w)"}[g.r.Intn(3)] + " FROM (SELECT " + w + " AS w FROM items WHERE " + corr + ") AS d) AS v FROM items o"
 	case 0:
 		sql = "SELECT o.id FROM items o WHERE EXISTS (" + sub + ")"
 	case 1:

@@ -133,3 +133,28 @@ func TestCorrelatedSubqueriesWindowsMatchOneDatabase(t *testing.T) {
 		}
 	})
 }
+
+// A windowed derived table inside a correlated subquery that reads the
+// outer columns is computed over that outer row's rows: the subquery
+// runs once per distinct tuple of the outer values it reads (or whole on
+// the outer row's shard), so the derived table, bound to one tuple, is a
+// SELECT of its own whose windows see all its rows.
+func TestCorrelatedWindowedDerivedTablesMatchOneDatabase(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e engine) {
+		p := newMergePair(t, e, mergeLayouts()[0].items)
+		for _, q := range []string{
+			"SELECT i.id FROM items i WHERE 2 < (SELECT MAX(d.rn) FROM (SELECT item_id, ROW_NUMBER() OVER (ORDER BY tag) AS rn FROM item_tags t WHERE t.item_id = i.id) d)",
+			"SELECT i.id FROM items i WHERE 1 < (SELECT MAX(d.rn) FROM (SELECT ROW_NUMBER() OVER (ORDER BY id) AS rn FROM items j WHERE j.grp = i.grp) d)",
+			"SELECT i.id, (SELECT MAX(d.s) FROM (SELECT SUM(qty) OVER (ORDER BY id) AS s FROM items j WHERE j.kind = i.kind) d) AS m FROM items i",
+			"SELECT i.id FROM items i WHERE i.id IN (SELECT d.item_id FROM (SELECT item_id, RANK() OVER (ORDER BY weight) AS r FROM item_tags t WHERE t.weight > i.qty) d WHERE d.r = 1)",
+			"SELECT i.id FROM items i WHERE EXISTS (SELECT 1 FROM (SELECT x.id, ROW_NUMBER() OVER (PARTITION BY x.id ORDER BY x.qty) AS rn FROM items x WHERE x.id = i.id) d WHERE d.rn = 1)",
+			"SELECT i.id FROM items i WHERE i.id = 7 AND 1 <= (SELECT COUNT(*) FROM (SELECT LAG(x.id) OVER (ORDER BY x.id) AS l FROM items x WHERE x.grp = i.grp) d WHERE d.l IS NOT NULL)",
+			"SELECT i.grp, COUNT(*) AS n FROM items i GROUP BY i.grp HAVING COUNT(*) >= (SELECT MAX(d.r) FROM (SELECT DENSE_RANK() OVER (ORDER BY x.kind) AS r FROM items x WHERE x.grp = i.grp) d)",
+			"SELECT i.id, k.label FROM items i LEFT JOIN kinds k ON k.code = i.kind AND 1 < (SELECT MAX(d.n) FROM (SELECT COUNT(*) OVER () AS n FROM items x WHERE x.kind = k.code) d)",
+			"SELECT i.id FROM items i ORDER BY (SELECT MIN(d.f) FROM (SELECT FIRST_VALUE(x.id) OVER (ORDER BY x.qty DESC, x.id) AS f FROM items x WHERE x.grp = i.grp) d), i.id",
+		} {
+			ordered := strings.HasSuffix(q, "i.id")
+			p.compare(t, ordered, q)
+		}
+	})
+}

@@ -56,7 +56,7 @@ func (p *Planner) planUpdate(upd *sqlparser.Update, s *Session, nargs int) (Plan
 	}
 	dp, a, sc, err := p.planDML(tn, alias, upd.Where, s, nargs, upd.Exprs)
 	if err != nil {
-		return p.planReferenceWrite(tn, text, err, s, nargs)
+		return p.planSubqueryWrite(tn, text, err, s, nargs)
 	}
 	t := dp.table
 	if t.IsSharded() {
@@ -73,7 +73,7 @@ func (p *Planner) planUpdate(upd *sqlparser.Update, s *Session, nargs int) (Plan
 			return nil, err
 		}
 		if err := a.checkPushdown(sc); err != nil {
-			return nil, err
+			return p.planSubqueryWrite(tn, text, err, s, nargs)
 		}
 	}
 	stripQualifiers(upd, t.Keyspace)
@@ -105,7 +105,7 @@ func (p *Planner) planDelete(del *sqlparser.Delete, s *Session, nargs int) (Plan
 	}
 	dp, a, sc, err := p.planDML(tn, alias, del.Where, s, nargs, nil)
 	if err != nil {
-		return p.planReferenceWrite(tn, text, err, s, nargs)
+		return p.planSubqueryWrite(tn, text, err, s, nargs)
 	}
 	dp.delete = true
 	t := dp.table
@@ -115,7 +115,7 @@ func (p *Planner) planDelete(del *sqlparser.Delete, s *Session, nargs int) (Plan
 		}
 		dp.owned = append(dp.owned, t.Owned...)
 		if err := a.checkPushdown(sc); err != nil {
-			return nil, err
+			return p.planSubqueryWrite(tn, text, err, s, nargs)
 		}
 	}
 	stripQualifiers(del, t.Keyspace)

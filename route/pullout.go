@@ -724,6 +724,10 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 			}
 		}
 		inner := sq.Select
+		var limitRefusal error
+		if pp.write {
+			limitRefusal = writeLimitRefusal(inner, sl.kind == existsSlot, strings.ToUpper(firstWords(pp.outerText, 1)))
+		}
 		if sl.kind == existsSlot {
 			// Whether a row exists needs one row: LIMIT 1 goes to the shards.
 			if is, ok := inner.(*sqlparser.Select); ok && is.Limit == nil {
@@ -733,6 +737,9 @@ func (p *Planner) pullout(stmt sqlparser.Statement, slots []pulloutSlot, s *Sess
 		ps, err := p.newPlanSubquery(merge.ScalarSubquery, inner, text, s, nargs)
 		if err != nil {
 			return nil, true, err
+		}
+		if limitRefusal != nil && !wholeOnOneShard(ps.plan) {
+			return nil, true, limitRefusal
 		}
 		sub := pulledSubquery{planSubquery: ps, slot: sl.kind, typed: sl.operand, left: leftOperandOf(sl, inner, nargs)}
 		if outer, ok := stmt.(*sqlparser.Select); ok && pp.eng == eval.SQLite {

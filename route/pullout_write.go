@@ -5,24 +5,30 @@ import (
 	"errors"
 
 	"github.com/xwb1989/sqlparser"
-
-	"github.com/dot-do/vitessdo/vschema"
 )
 
 // A reference table's UPDATE or DELETE runs on every copy, and a subquery
 // over sharded tables in it would read, on each shard, only that shard's
-// rows: each copy would change by other values. Its uncorrelated
-// subqueries are pulled out instead (the pulloutPlan of a write): they
-// run once over every shard, in the transaction the write runs in (the
-// session's, else the write's own), their values are bound into the
-// statement as arguments, and the write then changes every copy all or
-// none, as any reference write does.
+// rows: each copy would change by other values. A sharded table's write
+// whose subquery reads other shards than the rows it changes (a derived
+// table, a LIMIT, GROUP BY or HAVING, a join or a UNION over them) would
+// likewise see on each shard only that shard's rows of it. Their
+// uncorrelated subqueries are pulled out instead (the pulloutPlan of a
+// write): they run once over every shard, as the SELECT they are, in the
+// transaction the write runs in (the session's, else the write's own),
+// their values are bound into the statement as arguments, and the write
+// then changes its rows (every copy of a reference table's) all or none,
+// as any write does. A subquery whose rows lie on the shard of each row
+// it is written beside is not pulled out: the statement goes to the
+// shards whole, as before.
 //
 //	UPDATE kinds SET label = 'used' WHERE code IN (SELECT kind FROM items)
 //	  outer: UPDATE kinds SET label = 'used' WHERE code IN (:v1, :v2)   every copy
 //	  subquery: SELECT kind FROM items                                 every shard
 //
-// A correlated subquery stays in the statement, which is then refused.
+// A LIMIT inside such a subquery must keep the rows one database keeps
+// (see writeLimitRefusal). A correlated subquery stays in the statement,
+// which is then refused.
 
 // dmlSubqueries reports a subquery in an UPDATE's or DELETE's WHERE or SET.
 func dmlSubqueries(where *sqlparser.Where, set sqlparser.UpdateExprs) bool {
@@ -36,18 +42,17 @@ func dmlSubqueries(where *sqlparser.Where, set sqlparser.UpdateExprs) bool {
 	return found
 }
 
-// planReferenceWrite plans again, with its uncorrelated subqueries pulled
+// planSubqueryWrite plans again, with its uncorrelated subqueries pulled
 // out, an UPDATE or DELETE of table tn whose text is given and whose
 // first planning was refused as unsupported; the refusal stands when tn
-// is no reference table of a sharded keyspace or nothing can be pulled
-// out.
-func (p *Planner) planReferenceWrite(tn sqlparser.TableName, text string, refusal error, s *Session, nargs int) (Plan, error) {
+// is no table of a sharded keyspace or nothing can be pulled out.
+func (p *Planner) planSubqueryWrite(tn sqlparser.TableName, text string, refusal error, s *Session, nargs int) (Plan, error) {
 	var unsupported *UnsupportedError
 	if text == "" || !errors.As(refusal, &unsupported) {
 		return nil, refusal
 	}
 	t, err := p.vs.FindTable(tn.Qualifier.String(), tn.Name.String(), s.Keyspace)
-	if err != nil || t.Type != vschema.TypeReference || !t.Keyspace.Sharded || t.Pinned != nil {
+	if err != nil || !t.Keyspace.Sharded {
 		return nil, refusal
 	}
 	stmt, err := Parse(text)

@@ -212,54 +212,42 @@ func (p *Planner) planWindowWrite(stmt sqlparser.Statement, s *Session, nargs in
 // UNION) that no plan would compute over their own rows (see
 // checkWindowsIn).
 func checkSelectWindows(sel sqlparser.SelectStatement) error {
-	return checkWindowsIn(sel, false)
+	return checkWindowsIn(sel)
 }
 
 // checkWindowsIn fails, in sel, on window functions in a UNION's own
-// ORDER BY (an error on one database too), and refuses those of a
-// derived table that reads outer columns in a correlated subquery
-// (correlated reports sel one). A correlated subquery's own windows
-// run: it is sent whole with its statement only when its rows lie on
-// the outer row's shard (shardLocalWindows), and otherwise it runs once
-// per distinct tuple of the outer values it reads, bound as arguments
-// (correlateOrBind), never over a batch of outer values at once. An
-// uncorrelated subquery is a statement of its own, its windows planned
-// as any SELECT's.
-func checkWindowsIn(sel sqlparser.SelectStatement, correlated bool) error {
-	refusal := func() error {
-		return unsupportedf("a window function in a derived table that reads outer columns, in a correlated subquery: the subquery may run over a batch of outer values at once")
-	}
+// ORDER BY (an error on one database too). A correlated subquery's
+// windows, its own or a derived table's reading the outer columns, run:
+// it is sent whole with its statement only when its rows lie on the
+// outer row's shard (shardLocalWindows), and otherwise it runs once per
+// distinct tuple of the outer values it reads, bound as arguments
+// (correlateOrBind, correlatedWindows), never over a batch of outer
+// values at once, so a derived table bound to one tuple is a SELECT of
+// its own whose windows see all its rows. An uncorrelated subquery is a
+// statement of its own, its windows planned as any SELECT's.
+func checkWindowsIn(sel sqlparser.SelectStatement) error {
 	switch st := sel.(type) {
 	case *sqlparser.ParenSelect:
-		return checkWindowsIn(st.Select, correlated)
+		return checkWindowsIn(st.Select)
 	case *sqlparser.Union:
 		if hasWindow(st.OrderBy) {
 			// Neither backend computes an expression there, a window
 			// least of all, even one a member selects.
 			return planErrorf("a window function in the ORDER BY of a UNION: its terms name columns of the union's rows, by name or position (neither SQLite nor PostgreSQL computes an expression there)")
 		}
-		if err := checkWindowsIn(st.Left, correlated); err != nil {
+		if err := checkWindowsIn(st.Left); err != nil {
 			return err
 		}
-		return checkWindowsIn(st.Right, correlated)
+		return checkWindowsIn(st.Right)
 	case *sqlparser.Select:
 		var bad error
 		_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
 			if bad != nil {
 				return false, nil
 			}
-			switch n := n.(type) {
-			case *sqlparser.AliasedTableExpr:
-				if d, ok := n.Expr.(*sqlparser.Subquery); ok {
-					if correlated && !uncorrelated(d) && hasWindow(d) {
-						bad = refusal()
-					} else {
-						bad = checkWindowsIn(d.Select, false)
-					}
-					return false, nil
-				}
-			case *sqlparser.Subquery:
-				bad = checkWindowsIn(n.Select, !uncorrelated(n))
+			if sq, ok := n.(*sqlparser.Subquery); ok {
+				// A derived table, or a subquery of any clause.
+				bad = checkWindowsIn(sq.Select)
 				return false, nil
 			}
 			return true, nil
