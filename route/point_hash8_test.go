@@ -52,3 +52,34 @@ func TestPointShardOfAHashing8Vindex(t *testing.T) {
 		})
 	}
 }
+
+// TestPointShardOfAWriteByAHashing8Vindex: an UPDATE by one value of the
+// hash vindex finds its shard in pointShard too, the one holding the
+// value's keyspace id.
+func TestPointShardOfAWriteByAHashing8Vindex(t *testing.T) {
+	p := newTestPlanner(t, dialect.SQLite)
+	vc := &explainCursor{}
+	pl, err := p.Plan("UPDATE user SET name = ? WHERE id = ?", &vc.s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dp, ok := pl.(*dmlPlan)
+	if !ok {
+		t.Fatalf("plan is %T", pl)
+	}
+	h := dp.routing.vindex.Vindex.(vindex.Hashing8)
+	for i := range 40 {
+		args := []any{"n", int64(i)}
+		sh, ok, err := dp.pointShard(args)
+		if err != nil || !ok {
+			t.Fatalf("id %d: pointShard: ok %v, %v", i, ok, err)
+		}
+		id, _, err := h.KeyspaceID8(args[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := dp.p.topo.ShardFor(dp.routing.keyspace.Name, id[:]); sh != want {
+			t.Errorf("id %d: shard %s, want %s", i, sh.Name, want.Name)
+		}
+	}
+}
