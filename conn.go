@@ -192,7 +192,7 @@ func (c *conn) query(ctx context.Context, p route.Plan, args []any) (driver.Rows
 			clear(args)
 			c.args = args[:0]
 		}
-		pr.rows.init(it, cancel)
+		pr.initPoint(cancel)
 		c.lastPoint = pr
 		return &pr.rows, nil
 	}

@@ -50,6 +50,12 @@ func (r *rows) init(it merge.Iterator, cancel context.CancelFunc) {
 	*r = rows{it: it, cols: cols, names: names, cancel: cancel}
 }
 
+// initPoint is init over a point select's own shard rows: their columns
+// and names without an interface call or a type assertion.
+func (pr *pointRows) initPoint(cancel context.CancelFunc) {
+	pr.rows = rows{it: &pr.shard, cols: pr.shard.Columns(), names: pr.shard.ColumnNames(), cancel: cancel}
+}
+
 // pointRows is a statement's rows and the one shard's rows they read,
 // in one allocation: a point select's.
 type pointRows struct {

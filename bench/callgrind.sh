@@ -16,6 +16,14 @@
 # instructions of one operation, everything done once (the process, the
 # fixture's opening, the warm-up) cancelled out.
 #
+# The write benchmarks (those whose name matches the shell pattern WARM,
+# default *Insert*) empty the events table before they start, so a run
+# deletes the rows of the run before it: each of their counted runs
+# follows an uncounted run of LOW operations (natively, its output kept
+# as *.warm.log), so that the LOW and the HIGH run delete the same rows
+# and the difference counts the operations only. WARM=none runs no
+# warm-up.
+#
 #   bench/callgrind.sh                        # the test binary built here
 #   BIN=/tmp/bench.before bench/callgrind.sh  # another build of the benchmarks
 #   PAIRS='Update Insert TxUpdate' bench/callgrind.sh
@@ -41,6 +49,7 @@ HIGH=${HIGH:-9000}
 RUNS=${RUNS:-2}
 PAIRS=${PAIRS:-}
 SIDES=${SIDES:-vitessdo vitessdo-unprepared shards one}
+WARM=${WARM-*Insert*}
 OUT=${OUT:-callgrind-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 if [ -z "${BIN:-}" ]; then
@@ -49,11 +58,18 @@ if [ -z "${BIN:-}" ]; then
 fi
 
 # total NAME N RUN ARGS... prints the instructions of a run of N
-# operations of the benchmark ARGS select.
+# operations of the benchmark ARGS select, after an uncounted run of LOW
+# operations when NAME matches WARM.
 total() {
 	name=$(echo "$1" | tr / _) n=$2 run=$3
 	file=$OUT/$name.$n.$run.out
 	shift 3
+	case $name in
+	$WARM)
+		"$BIN" -test.run '^$' -test.benchtime "${LOW}x" ${BENCH_DIR:+-bench.dir "$BENCH_DIR"} ${ARGS:-} "$@" \
+			>"$OUT/$name.$n.$run.warm.log" 2>&1
+		;;
+	esac
 	GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off valgrind --tool=callgrind --callgrind-out-file="$file" \
 		"$BIN" -test.run '^$' -test.benchtime "${n}x" ${BENCH_DIR:+-bench.dir "$BENCH_DIR"} ${ARGS:-} "$@" \
 		>"$OUT/$name.$n.$run.log" 2>&1

@@ -488,7 +488,7 @@ func (p *Planner) pinnedByValue(x *expansion, s *Session) *routing {
 	if !ok || !sharded || ks == nil || !ks.Sharded {
 		return nil
 	}
-	return &routing{keyspace: ks, opcode: EqualUnique, vindex: cv, values: []valueExpr{value}}
+	return &routing{keyspace: ks, opcode: EqualUnique, vindex: cv, hash8: hash8Of(cv), values: []valueExpr{value}}
 }
 
 // fromTables returns the named tables of a FROM, not those of its derived

@@ -5,7 +5,6 @@ import (
 
 	"github.com/dot-do/vitessdo/merge"
 	"github.com/dot-do/vitessdo/shard"
-	"github.com/dot-do/vitessdo/vindex"
 )
 
 // A point statement — one value of a unique vindex, or a table of an
@@ -28,7 +27,8 @@ type ShardStreamer interface {
 // keyspace's shard, a pinned table's, or the shard of one value of a
 // unique vindex with 8-byte keyspace ids (vindex.Hashing8). ok is false
 // when resolve must decide: another routing, a session's key range, a
-// value that maps to no keyspace id.
+// value that maps to no keyspace id. A routing made without its hash8
+// (see hash8Of) leaves it to resolve too.
 func (r *routing) pointShard(topo *shard.Topology, args []any) (sh *shard.Shard, ok bool, err error) {
 	if r.within != nil {
 		return nil, false, nil
@@ -48,8 +48,8 @@ func (r *routing) pointShard(topo *shard.Topology, args []any) (sh *shard.Shard,
 	case r.opcode != EqualUnique || len(r.values) != 1:
 		return nil, false, nil
 	}
-	h, isHash8 := r.vindex.Vindex.(vindex.Hashing8)
-	if !isHash8 {
+	h := r.hash8
+	if h == nil {
 		return nil, false, nil
 	}
 	v, err := r.values[0].eval(args)

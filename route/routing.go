@@ -60,6 +60,9 @@ type routing struct {
 	opcode   Opcode
 	// vindex is the vindex used for EqualUnique, Equal, IN, MultiEqual.
 	vindex *vschema.ColumnVindex
+	// hash8 is vindex's Vindex when it is a vindex.Hashing8 (see
+	// hash8Of), asserted once when the routing is made: pointShard's.
+	hash8 vindex.Hashing8
 	// values are the vindex values: one for Equal(Unique), the list for
 	// IN; for MultiEqual each entry of tuples is one row of column values.
 	values []valueExpr
@@ -77,6 +80,16 @@ type routing struct {
 	// nullable side): routed to no shard, the statement still runs, on
 	// one shard, where they have no rows.
 	optional bool
+}
+
+// hash8Of returns cv's vindex as a vindex.Hashing8, or nil when it is
+// none (or cv is nil).
+func hash8Of(cv *vschema.ColumnVindex) vindex.Hashing8 {
+	if cv == nil {
+		return nil
+	}
+	h, _ := cv.Vindex.(vindex.Hashing8)
+	return h
 }
 
 // target is one shard a routed statement runs on, with the IN values that

@@ -581,7 +581,7 @@ func (a *analysis) groupRouting(ks *vschema.Keyspace, g []*tableRef) (*routing, 
 	if c == nil {
 		return &routing{keyspace: ks, opcode: Scatter}, nil
 	}
-	r := &routing{keyspace: ks, opcode: c.opcode, vindex: c.cv, values: c.values, tuples: c.tuples, optional: optional}
+	r := &routing{keyspace: ks, opcode: c.opcode, vindex: c.cv, hash8: hash8Of(c.cv), values: c.values, tuples: c.tuples, optional: optional}
 	if c.opcode == IN {
 		rewriteIn(c)
 		r.rewritten = true

@@ -143,10 +143,13 @@ type StatementCacher interface {
 // sqlite3_column_type), its declared type and the connection's
 // settings, and whose rows give a value of Go type nil, int64, float64,
 // string or []byte for exactly one storage class each (NULL, INTEGER,
-// REAL, TEXT, BLOB; any other type, time.Time, may come of several). A
-// prepared statement's rows whose first row's values have the Go types
-// of the last run's then have its scan types too, and the driver is not
-// asked again (see describeAgain).
+// REAL, TEXT, BLOB; any other type, time.Time, may come of several), and
+// whose columns' nullability, precision and scale follow from their
+// declared types (modernc.org/sqlite reports every column nullable and
+// none with a precision). A prepared statement's rows whose first row's
+// values have the Go types of the last run's, and whose columns the
+// last run's names and declared types, then have its description too,
+// and the driver is not asked again (see describeFirst).
 type ScanTypesFollowValues interface {
 	// ScanTypesFollowValues marks the capability; it does nothing.
 	ScanTypesFollowValues()

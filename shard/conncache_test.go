@@ -669,6 +669,14 @@ func TestConnRowsScanTypesFollowTheValuesAsTheDriverSays(t *testing.T) {
 			if got[i].ScanType != ct.ScanType() || got[i].DatabaseType != ct.DatabaseTypeName() {
 				t.Errorf("id %d, column %s: scan type %v, %q; the driver says %v, %q", id, ct.Name(), got[i].ScanType, got[i].DatabaseType, ct.ScanType(), ct.DatabaseTypeName())
 			}
+			nullable, hasNullable := ct.Nullable()
+			precision, scale, hasPrecision := ct.DecimalSize()
+			if got[i].Nullable != nullable || got[i].HasNullable != hasNullable ||
+				got[i].Precision != precision || got[i].Scale != scale || got[i].HasPrecisionScale != hasPrecision {
+				t.Errorf("id %d, column %s: nullable %v %v, precision %d %d %v; the driver says %v %v, %d %d %v", id, ct.Name(),
+					got[i].Nullable, got[i].HasNullable, got[i].Precision, got[i].Scale, got[i].HasPrecisionScale,
+					nullable, hasNullable, precision, scale, hasPrecision)
+			}
 		}
 	}
 }

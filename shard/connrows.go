@@ -217,7 +217,7 @@ func (r *ConnRows) read(cc *cachedConn) error {
 func (r *ConnRows) describeFirst(cc *cachedConn, haveRow bool) {
 	cs, b := r.cs, cc.b
 	if haveRow && len(cs.cols) == len(r.names) && len(cs.kinds) == len(r.dest) &&
-		sameValueKinds(cs.kinds, r.dest) && sameColumns(cs.cols, r.names, r.ri, b, false) {
+		sameValueKinds(cs.kinds, r.dest) && sameNamesAndTypes(cs.cols, r.names, r.ri) {
 		r.cols = cs.cols
 		return
 	}
@@ -501,6 +501,24 @@ func describeAgain(last []merge.Column, names []string, ri driver.Rows, b *Backe
 		return last
 	}
 	return describe(names, ri, b)
+}
+
+// sameNamesAndTypes reports whether ri's columns have last's names and
+// declared types: on a backend whose scan types follow the values
+// (ScanTypesFollowValues), the rest of a column's description follows
+// them and the values' kinds.
+func sameNamesAndTypes(last []merge.Column, names []string, ri driver.Rows) bool {
+	dt, ok := ri.(driver.RowsColumnTypeDatabaseTypeName)
+	for i, name := range names {
+		c := &last[i]
+		if name != c.Name {
+			return false
+		}
+		if ok && dt.ColumnTypeDatabaseTypeName(i) != c.DatabaseType {
+			return false
+		}
+	}
+	return true
 }
 
 // sameColumns reports whether ri's columns have last's names, declared
