@@ -337,6 +337,9 @@ func compileRelationAggregate(b *mergeBuilder, s *sqlparser.Select, src relation
 		if _, ok := named[text]; ok {
 			continue
 		}
+		if err := checkAggregateOn(src.eng, f); err != nil {
+			return nil, err
+		}
 		fn, err := aggFunc(f)
 		if err != nil {
 			return nil, err
