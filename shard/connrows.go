@@ -497,7 +497,7 @@ func describeAgain(last []merge.Column, names []string, ri driver.Rows, b *Backe
 	if len(last) != len(names) {
 		return describe(names, ri, b)
 	}
-	if sameColumns(last, names, ri, b, true) {
+	if sameColumns(last, names, ri, b) {
 		return last
 	}
 	return describe(names, ri, b)
@@ -522,13 +522,13 @@ func sameNamesAndTypes(last []merge.Column, names []string, ri driver.Rows) bool
 }
 
 // sameColumns reports whether ri's columns have last's names, declared
-// types, scan types (unless scan is false), lengths (where the backend
-// reports them) and nullability.
-func sameColumns(last []merge.Column, names []string, ri driver.Rows, b *Backend, scan bool) bool {
+// types, scan types, lengths (where the backend reports them) and
+// nullability.
+func sameColumns(last []merge.Column, names []string, ri driver.Rows, b *Backend) bool {
 	if f, ok := ri.(fullyDescribed); ok {
 		for i, name := range names {
 			c := &last[i]
-			if name != c.Name || f.ColumnTypeDatabaseTypeName(i) != c.DatabaseType || scan && f.ColumnTypeScanType(i) != c.ScanType {
+			if name != c.Name || f.ColumnTypeDatabaseTypeName(i) != c.DatabaseType || f.ColumnTypeScanType(i) != c.ScanType {
 				return false
 			}
 			if n, ok := f.ColumnTypeNullable(i); n != c.Nullable || ok != c.HasNullable {
@@ -554,7 +554,7 @@ func sameColumns(last []merge.Column, names []string, ri driver.Rows, b *Backend
 		if d.dbType != nil && d.dbType.ColumnTypeDatabaseTypeName(i) != c.DatabaseType {
 			return false
 		}
-		if scan && d.scanType != nil && d.scanType.ColumnTypeScanType(i) != c.ScanType {
+		if d.scanType != nil && d.scanType.ColumnTypeScanType(i) != c.ScanType {
 			return false
 		}
 		if d.nullable != nil {
