@@ -27,14 +27,19 @@ func (g *queryGen) windowWrite() genQuery {
 // the rows one database changes (each in a transaction, compared inside
 // it and rolled back).
 func TestQueryGenWindowWritesEqualOneDatabase(t *testing.T) {
-	n := generatedCount(60)
+	compareGeneratedWrites(t, 60, (*queryGen).windowWrite)
+}
+
+// compareGeneratedWrites draws n writes (or -querygen.n) from write, one
+// seed each, on both engines over the generator's data, and compares
+// each with compareWriteInTx.
+func compareGeneratedWrites(t *testing.T, n int, write func(*queryGen) genQuery) {
+	n = generatedCount(n)
 	forEachEngine(t, func(t *testing.T, e engine) {
 		p := newMergePair(t, e, genData())
 		for i := 0; i < n; i++ {
 			seed := *queryGenSeed + int64(i)
-			g := &queryGen{r: rand.New(rand.NewSource(seed))}
-			q := g.windowWrite()
-			compareWriteInTx(t, p, seed, q)
+			compareWriteInTx(t, p, seed, write(&queryGen{r: rand.New(rand.NewSource(seed))}))
 		}
 	})
 }

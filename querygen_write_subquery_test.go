@@ -2,7 +2,6 @@ package vitessdo_test
 
 import (
 	"fmt"
-	"math/rand"
 	"testing"
 )
 
@@ -70,13 +69,5 @@ func (g *queryGen) subqueryWrite() genQuery {
 // across shards, UNIONs) change the rows one database changes, each
 // compared in a transaction and rolled back.
 func TestQueryGenSubqueryWritesEqualOneDatabase(t *testing.T) {
-	n := generatedCount(60)
-	forEachEngine(t, func(t *testing.T, e engine) {
-		p := newMergePair(t, e, genData())
-		for i := 0; i < n; i++ {
-			seed := *queryGenSeed + int64(i)
-			g := &queryGen{r: rand.New(rand.NewSource(seed))}
-			compareWriteInTx(t, p, seed, g.subqueryWrite())
-		}
-	})
+	compareGeneratedWrites(t, 60, (*queryGen).subqueryWrite)
 }
